@@ -1,0 +1,61 @@
+import type { Json, JsonObject } from '../src/util/json.ts';
+import type { NodeRole } from '../src/wire/nodes.ts';
+import type { Timeline } from '../src/wire/timeline.ts';
+
+/**
+ * A pluggable mock peer. The same object serves a suite (through the harness), the
+ * standalone `mmscert peers` command and a docker container. Peers know nothing of suites:
+ * they publish observations to the timeline and expose behaviours and actions as data.
+ */
+
+/** A listening endpoint, printed by `mmscert peers` as `<peer> <url>` (e.g. `smsc smpp://127.0.0.1:2775`). */
+export interface PeerEndpoint {
+  peer: string;
+  /** Scheme-style protocol name: smpp, http, smtp, dns, pap... */
+  protocol: string;
+  url: string;
+  /** Extra words printed after the URL, e.g. `(any bind accepted)`. */
+  note?: string;
+}
+
+/** A scripted behaviour: `{ kind: 'throttle', after: 3 }`. Each peer documents the kinds it knows. */
+export interface BehaviourSpec {
+  kind: string;
+  [param: string]: Json | undefined;
+}
+
+export interface PeerContext {
+  timeline: Timeline;
+  /** Always loopback; kept explicit so no peer ever binds elsewhere. */
+  host: '127.0.0.1';
+}
+
+/** An action the harness (or the CLI) can ask a peer to perform: `ue.send`, `vasp.submit`. */
+export type PeerAction = (params: JsonObject) => Promise<Json>;
+
+export interface Peer {
+  /** Node name on the timeline: `smsc`, `ue.alice`, `remote-mmsc`. */
+  readonly name: string;
+  readonly role: NodeRole;
+  /** Starts listening (port 0 = ephemeral unless configured) and returns the endpoints. */
+  start(ctx: PeerContext): Promise<PeerEndpoint[]>;
+  /** Stops listening and closes every connection; idempotent. */
+  stop(): Promise<void>;
+  endpoints(): PeerEndpoint[];
+  /** Puts a behaviour in front of the defaults; throws PeerConfigError for an unknown kind or bad params. */
+  use(behaviour: BehaviourSpec): void;
+  /** Back to the default behaviour (called when a case ends). */
+  resetBehaviours(): void;
+  /** Actions by name; unknown names are the harness's error, not the peer's. */
+  readonly actions: Readonly<Record<string, PeerAction>>;
+}
+
+export class PeerConfigError extends Error {
+  constructor(
+    readonly peer: string,
+    message: string,
+  ) {
+    super(`${peer}: ${message}`);
+    this.name = 'PeerConfigError';
+  }
+}
