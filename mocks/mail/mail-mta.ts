@@ -1,0 +1,395 @@
+import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+import PostalMime from 'postal-mime';
+
+type MimeAddress = { name: string; address?: string; group?: { name: string; address: string }[] };
+
+import type { Json, JsonObject } from '../../src/util/json.ts';
+import { bytesFromJson, bytesToJson, isBytesJson } from '../../src/util/json.ts';
+import type { Timeline } from '../../src/wire/timeline.ts';
+import type { BehaviourSpec, Peer, PeerAction, PeerContext, PeerEndpoint } from '../peer.ts';
+import { PeerConfigError } from '../peer.ts';
+import { TEST_TLS } from '../tls/test-tls.ts';
+import { checkMail } from './check-mail.ts';
+import type { SmtpReceived, SmtpVerdict } from './smtp-listener.ts';
+import { SmtpListener } from './smtp-listener.ts';
+import { sendResultJson, smtpSend } from './smtp-send.ts';
+
+/**
+ * The MM3 side (TS 23.140 §8.3): an e-mail MTA that captures what the MMSC sends to e-mail
+ * recipients (checked as RFC 5322 + MIME and parsed with postal-mime), and an SMTP client that
+ * injects e-mail bound for MMS subscribers into the target's MM3 SMTP address.
+ *
+ * Observations: `message` type `email`, iface MM3, direction in (captured) / out (sent).
+ * Behaviours: `smtp-error {code}` (answer DATA with it), `slow {ms}` (delay the DATA answer).
+ * Actions: `mailbox {to?, clear?}`, `send {from, to, cc?, subject?, text?, html?, attachments?}`,
+ * `configure {target}`.
+ */
+
+export interface MailMtaConfig {
+  name?: string;
+  port?: number;
+  /** Domains whose mailboxes live here (everything else is relaying: 550 5.7.1). */
+  domains?: string[];
+  /** Client IPs/domains allowed (default: anyone on loopback). */
+  allowClients?: string[];
+  starttls?: boolean;
+  users?: Record<string, string>;
+  requireAuth?: boolean;
+  /** The target MMSC's MM3 SMTP address for `send`, e.g. `smtp://127.0.0.1:2526`. */
+  target?: string;
+  maxSize?: number;
+}
+
+export interface MailboxEntry {
+  id: number;
+  mailFrom: string;
+  rcptTo: string[];
+  valid: boolean;
+  issues: string[];
+  from: string;
+  to: string[];
+  cc: string[];
+  subject: string;
+  date: string;
+  messageId: string;
+  text?: string;
+  html?: string;
+  attachments: {
+    filename: string | null;
+    mimeType: string;
+    contentId?: string;
+    size: number;
+    content: Json;
+  }[];
+  raw: Uint8Array;
+}
+
+type MailBehaviour = { kind: 'smtp-error'; code: number } | { kind: 'slow'; ms: number };
+
+export class MailMta implements Peer {
+  readonly role = 'mta' as const;
+  readonly name: string;
+  readonly actions: Readonly<Record<string, PeerAction>>;
+  private listener?: SmtpListener;
+  private timeline?: Timeline;
+  private eps: PeerEndpoint[] = [];
+  private behaviours: MailBehaviour[] = [];
+  private readonly box: MailboxEntry[] = [];
+  private nextId = 1;
+  private target?: string;
+
+  constructor(private readonly config: MailMtaConfig = {}) {
+    this.name = config.name ?? 'mail';
+    this.target = config.target;
+    this.actions = {
+      mailbox: (p) => this.mailboxAction(p),
+      send: (p) => this.sendAction(p),
+      configure: async (p) => {
+        if (typeof p.target !== 'string')
+          throw new PeerConfigError(this.name, 'configure: target (smtp URL) required');
+        this.setTarget(p.target);
+        return { target: p.target };
+      },
+    };
+  }
+
+  setTarget(url: string): void {
+    this.target = url;
+  }
+
+  get domains(): string[] {
+    return this.config.domains ?? ['example.com', 'example.net'];
+  }
+
+  async start(ctx: PeerContext): Promise<PeerEndpoint[]> {
+    if (this.listener) return this.eps;
+    this.timeline = ctx.timeline;
+    this.listener = new SmtpListener({
+      timeline: ctx.timeline,
+      node: this.name,
+      role: this.role,
+      iface: 'MM3',
+      hostname: this.domains[0],
+      port: this.config.port,
+      tls: this.config.starttls === false ? undefined : TEST_TLS,
+      users: this.config.users,
+      requireAuth: this.config.requireAuth,
+      allowClients: this.config.allowClients,
+      localDomains: this.domains,
+      maxSize: this.config.maxSize,
+      onMessage: (m) => this.onMessage(m),
+    });
+    const port = await this.listener.listen();
+    this.eps = [
+      {
+        peer: this.name,
+        protocol: 'smtp',
+        url: `smtp://127.0.0.1:${port}`,
+        note: `(MM3 mailboxes for ${this.domains.join(', ')})`,
+      },
+    ];
+    return this.eps;
+  }
+
+  async stop(): Promise<void> {
+    const l = this.listener;
+    this.listener = undefined;
+    this.eps = [];
+    await l?.close();
+  }
+
+  endpoints(): PeerEndpoint[] {
+    return this.eps;
+  }
+
+  use(b: BehaviourSpec): void {
+    if (b.kind === 'smtp-error') {
+      const code = b.code;
+      if (typeof code !== 'number' || code < 400 || code > 599) {
+        throw new PeerConfigError(this.name, 'smtp-error: code must be 4xx or 5xx');
+      }
+      this.behaviours.unshift({ kind: 'smtp-error', code });
+    } else if (b.kind === 'slow') {
+      if (typeof b.ms !== 'number' || b.ms < 0 || b.ms > 600_000) {
+        throw new PeerConfigError(this.name, 'slow: ms must be 0..600000');
+      }
+      this.behaviours.unshift({ kind: 'slow', ms: b.ms });
+    } else {
+      throw new PeerConfigError(this.name, `unknown behaviour ${b.kind} (known: smtp-error, slow)`);
+    }
+  }
+
+  resetBehaviours(): void {
+    this.behaviours = [];
+  }
+
+  /** Captured messages, oldest first. */
+  mailbox(): readonly MailboxEntry[] {
+    return this.box;
+  }
+
+  private async onMessage(m: SmtpReceived): Promise<SmtpVerdict> {
+    const slow = this.behaviours.find((b) => b.kind === 'slow');
+    if (slow) await delay(slow.ms);
+    const err = this.behaviours.find((b) => b.kind === 'smtp-error');
+    if (err) {
+      this.event('behaviour-applied', { behaviour: 'smtp-error', code: err.code });
+      return {
+        accept: false,
+        code: err.code,
+        message: `${err.code < 500 ? '4' : '5'}.0.0 Behaviour smtp-error`,
+      };
+    }
+    const entry = await this.capture(m);
+    this.box.push(entry);
+    this.timeline?.publish({
+      kind: 'message',
+      type: 'email',
+      node: this.name,
+      role: this.role,
+      iface: 'MM3',
+      direction: 'in',
+      peer: 'mmsc',
+      fields: entryJson(entry, false),
+      raw: m.raw,
+    });
+    return { accept: true, message: `2.0.0 Ok: queued as mail-${entry.id}` };
+  }
+
+  private async capture(m: SmtpReceived): Promise<MailboxEntry> {
+    const issues = checkMail(m.raw);
+    const base = {
+      id: this.nextId++,
+      mailFrom: m.mailFrom,
+      rcptTo: m.rcptTo,
+      raw: m.raw,
+    };
+    try {
+      const email = await PostalMime.parse(m.raw, { attachmentEncoding: 'arraybuffer' });
+      return {
+        ...base,
+        valid: issues.length === 0,
+        issues,
+        from: addressText(email.from ? [email.from] : []),
+        to: addressList(email.to),
+        cc: addressList(email.cc),
+        subject: email.subject ?? '',
+        date: email.date ?? '',
+        messageId: email.messageId ?? '',
+        text: email.text,
+        html: email.html,
+        attachments: email.attachments.map((a) => {
+          const bytes =
+            typeof a.content === 'string'
+              ? new Uint8Array(Buffer.from(a.content))
+              : a.content instanceof ArrayBuffer
+                ? new Uint8Array(a.content)
+                : a.content;
+          return {
+            filename: a.filename,
+            mimeType: a.mimeType,
+            ...(a.contentId !== undefined ? { contentId: a.contentId } : {}),
+            size: bytes.byteLength,
+            content: bytesToJson(bytes),
+          };
+        }),
+      };
+    } catch (e) {
+      // Kept even when MIME parsing fails: nothing accepted is lost.
+      return {
+        ...base,
+        valid: false,
+        issues: [...issues, `MIME: ${e instanceof Error ? e.message : String(e)}`],
+        from: '',
+        to: [],
+        cc: [],
+        subject: '',
+        date: '',
+        messageId: '',
+        attachments: [],
+      };
+    }
+  }
+
+  private async mailboxAction(p: JsonObject): Promise<Json> {
+    const to = typeof p.to === 'string' ? p.to.toLowerCase() : undefined;
+    const list = this.box.filter((e) => to === undefined || e.rcptTo.some((r) => r.toLowerCase() === to));
+    const out = list.map((e) => entryJson(e, p.raw === true));
+    if (p.clear === true) this.box.length = 0;
+    return { count: out.length, messages: out };
+  }
+
+  private async sendAction(p: JsonObject): Promise<Json> {
+    if (!this.target)
+      throw new PeerConfigError(this.name, 'send: no target MM3 SMTP address (configure {target})');
+    const from = p.from;
+    const to = typeof p.to === 'string' ? [p.to] : p.to;
+    if (
+      typeof from !== 'string' ||
+      !Array.isArray(to) ||
+      to.length === 0 ||
+      !to.every((x) => typeof x === 'string')
+    ) {
+      throw new PeerConfigError(this.name, 'send: from (string) and to (string or list) required');
+    }
+    const cc =
+      typeof p.cc === 'string'
+        ? [p.cc]
+        : Array.isArray(p.cc)
+          ? p.cc.filter((x) => typeof x === 'string')
+          : [];
+    const attachments = Array.isArray(p.attachments)
+      ? p.attachments.map((a, i) => attachmentSpec(this.name, a, i))
+      : [];
+    const composer = new MailComposer({
+      from,
+      to: to as string[],
+      cc: cc as string[],
+      subject: typeof p.subject === 'string' ? p.subject : undefined,
+      text: typeof p.text === 'string' ? p.text : undefined,
+      html: typeof p.html === 'string' ? p.html : undefined,
+      messageId: typeof p.messageId === 'string' ? p.messageId : undefined,
+      date: new Date(),
+      attachments,
+      disableFileAccess: true,
+      disableUrlAccess: true,
+    });
+    const raw = new Uint8Array(await composer.compile().build());
+    const envelope = { from, to: [...(to as string[]), ...(cc as string[])] };
+    const result = await smtpSend({ url: this.target, name: this.domains[0] }, envelope, raw);
+    this.timeline?.publish({
+      kind: 'message',
+      type: 'email',
+      node: this.name,
+      role: this.role,
+      iface: 'MM3',
+      direction: 'out',
+      peer: 'mmsc',
+      fields: {
+        envelope: { from, to: envelope.to },
+        subject: String(p.subject ?? ''),
+        result: sendResultJson(result),
+      },
+      raw,
+    });
+    return sendResultJson(result);
+  }
+
+  private event(name: string, detail: Json): void {
+    this.timeline?.publish({
+      kind: 'event',
+      name,
+      node: this.name,
+      role: this.role,
+      iface: 'MM3',
+      direction: 'local',
+      detail,
+    });
+  }
+}
+
+function attachmentSpec(
+  peer: string,
+  a: Json,
+  i: number,
+): { filename?: string; contentType?: string; cid?: string; content: Buffer } {
+  if (typeof a !== 'object' || a === null || Array.isArray(a)) {
+    throw new PeerConfigError(peer, `send: attachments[${i}] must be an object`);
+  }
+  const c = a.content;
+  const content = isBytesJson(c)
+    ? Buffer.from(bytesFromJson(c))
+    : typeof c === 'string'
+      ? Buffer.from(c, 'utf8')
+      : undefined;
+  if (!content) throw new PeerConfigError(peer, `send: attachments[${i}].content must be text or {$base64}`);
+  return {
+    filename: typeof a.filename === 'string' ? a.filename : undefined,
+    contentType: typeof a.contentType === 'string' ? a.contentType : undefined,
+    cid: typeof a.cid === 'string' ? a.cid : undefined,
+    content,
+  };
+}
+
+function entryJson(e: MailboxEntry, withRaw: boolean): JsonObject {
+  return {
+    id: e.id,
+    mailFrom: e.mailFrom,
+    rcptTo: e.rcptTo,
+    valid: e.valid,
+    issues: e.issues,
+    from: e.from,
+    to: e.to,
+    cc: e.cc,
+    subject: e.subject,
+    date: e.date,
+    messageId: e.messageId,
+    ...(e.text !== undefined ? { text: e.text } : {}),
+    ...(e.html !== undefined ? { html: e.html } : {}),
+    attachments: e.attachments.map((a) => ({
+      filename: a.filename,
+      mimeType: a.mimeType,
+      ...(a.contentId !== undefined ? { contentId: a.contentId } : {}),
+      size: a.size,
+      ...(withRaw ? { content: a.content } : {}),
+    })),
+    ...(withRaw ? { raw: bytesToJson(e.raw) } : {}),
+  };
+}
+
+function addressList(list: MimeAddress[] | undefined): string[] {
+  const out: string[] = [];
+  for (const a of list ?? []) {
+    if (a.group) for (const m of a.group) out.push(m.address);
+    else if (a.address !== undefined) out.push(a.address);
+  }
+  return out;
+}
+
+function addressText(list: MimeAddress[]): string {
+  return addressList(list).join(', ');
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
