@@ -1,0 +1,113 @@
+import type { Json } from '../util/json.ts';
+import type { FieldMatcher } from './suite-schema.ts';
+
+/**
+ * Field matchers of `expect.where`. A bare scalar is equality (numbers and their decimal text
+ * compare equal: decoders may give `128` where a suite writes `'128'`); objects combine tests:
+ * `{ present }`, `{ pattern }`, `{ range: [min, max] }`, `{ equals }`, `{ oneOf }`, `{ contains }`,
+ * `{ not }`. Names are looked up verbatim first (`X-Mms-Response-Status`), then as dotted paths.
+ */
+
+export interface Mismatch {
+  field: string;
+  expected: string;
+  observed: Json | undefined;
+}
+
+const MISSING = Symbol('missing');
+
+/** The field's value: verbatim key, then dotted path, then case-insensitive key (header names). */
+export function fieldValue(fields: Json, name: string, raw?: Uint8Array): Json | typeof MISSING {
+  if (fields !== null && typeof fields === 'object' && !Array.isArray(fields)) {
+    if (name in fields) return fields[name];
+    const lower = name.toLowerCase();
+    const ci = Object.keys(fields).find((k) => k.toLowerCase() === lower);
+    if (ci !== undefined) return fields[ci];
+  }
+  if (name.includes('.')) {
+    let v: Json | undefined = fields;
+    for (const p of name.split('.')) {
+      if (v === null || typeof v !== 'object') return MISSING;
+      v = Array.isArray(v) ? v[Number(p)] : v[p];
+      if (v === undefined) return MISSING;
+    }
+    return v;
+  }
+  if (name === 'size' && raw) return raw.byteLength;
+  return MISSING;
+}
+
+function scalarEquals(a: Json, b: unknown): boolean {
+  if (a === b) return true;
+  if ((typeof a === 'number' || typeof a === 'string') && (typeof b === 'number' || typeof b === 'string')) {
+    return String(a) === String(b);
+  }
+  return false;
+}
+
+export function deepEquals(a: Json | undefined, b: unknown): boolean {
+  if (a === undefined) return b === undefined;
+  if (a === null || typeof a !== 'object') return scalarEquals(a, b);
+  if (Array.isArray(a))
+    return Array.isArray(b) && a.length === b.length && a.every((x, i) => deepEquals(x, b[i]));
+  if (b === null || typeof b !== 'object' || Array.isArray(b)) return false;
+  const bo = b as Record<string, unknown>;
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(bo).length && ka.every((k) => deepEquals(a[k], bo[k]));
+}
+
+function asText(v: Json): string {
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+export function describeMatcher(m: FieldMatcher | unknown): string {
+  if (m === null || typeof m !== 'object') return JSON.stringify(m);
+  const o = m as Record<string, unknown>;
+  const parts: string[] = [];
+  if ('equals' in o) parts.push(`= ${JSON.stringify(o.equals)}`);
+  if (o.present !== undefined) parts.push(o.present ? 'present' : 'absent');
+  if (o.pattern !== undefined) parts.push(`~ /${String(o.pattern)}/`);
+  if (Array.isArray(o.range)) parts.push(`in [${o.range[0]}, ${o.range[1]}]`);
+  if (Array.isArray(o.oneOf)) parts.push(`one of ${JSON.stringify(o.oneOf)}`);
+  if ('contains' in o) parts.push(`contains ${JSON.stringify(o.contains)}`);
+  if ('not' in o) parts.push(`not (${describeMatcher(o.not)})`);
+  return parts.join(' and ') || 'anything';
+}
+
+/** Whether one value satisfies one matcher (value MISSING = the field is absent). */
+export function matchValue(value: Json | typeof MISSING, m: unknown): boolean {
+  if (m === null || typeof m !== 'object' || Array.isArray(m)) {
+    if (Array.isArray(m)) return value !== MISSING && deepEquals(value, m);
+    return value !== MISSING && scalarEquals(value, m);
+  }
+  const o = m as Record<string, unknown>;
+  if (o.present !== undefined && (value !== MISSING) !== o.present) return false;
+  if ('not' in o && matchValue(value, o.not)) return false;
+  const tests = ['equals', 'pattern', 'range', 'oneOf', 'contains'].filter((k) => k in o);
+  if (tests.length === 0) return true;
+  if (value === MISSING) return false;
+  if ('equals' in o && !deepEquals(value, o.equals)) return false;
+  if (o.pattern !== undefined && !new RegExp(String(o.pattern)).test(asText(value))) return false;
+  if (Array.isArray(o.range)) {
+    const n = typeof value === 'number' ? value : Number(value);
+    if (!Number.isFinite(n) || n < Number(o.range[0]) || n > Number(o.range[1])) return false;
+  }
+  if (Array.isArray(o.oneOf) && !o.oneOf.some((x) => deepEquals(value, x))) return false;
+  if ('contains' in o) {
+    if (Array.isArray(value)) {
+      if (!value.some((x) => deepEquals(x, o.contains))) return false;
+    } else if (!asText(value).includes(String(o.contains))) return false;
+  }
+  return true;
+}
+
+/** Every mismatch of `where` against decoded fields (empty = match). */
+export function matchFields(where: Record<string, unknown>, fields: Json, raw?: Uint8Array): Mismatch[] {
+  const out: Mismatch[] = [];
+  for (const [name, m] of Object.entries(where)) {
+    const v = fieldValue(fields, name, raw);
+    if (!matchValue(v, m))
+      out.push({ field: name, expected: describeMatcher(m), observed: v === MISSING ? undefined : v });
+  }
+  return out;
+}

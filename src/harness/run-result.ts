@@ -1,0 +1,124 @@
+import type { Json } from '../util/json.ts';
+import type { Iface } from '../wire/nodes.ts';
+import type { Observation } from '../wire/timeline.ts';
+import type { ResolvedRequirement } from './case-model.ts';
+import type { Level, StepKind } from './suite-schema.ts';
+import type { SourcePos } from './yaml-positions.ts';
+
+/**
+ * What a run produces. Reporters (JSON, JUnit, HTML, terminal) are pure functions of it.
+ * A verdict is pass, fail (expected vs observed, at a step) or error (the harness, a peer or
+ * the target broke); a fail is graded by the strongest requirement level of its case.
+ */
+export type Verdict = 'pass' | 'fail' | 'error';
+export type StepStatus = Verdict | 'skipped';
+
+export interface StepResult {
+  index: number;
+  kind: StepKind;
+  label: string;
+  source: SourcePos;
+  status: StepStatus;
+  /** Nanoseconds on the case timeline. */
+  startNs: number;
+  endNs: number;
+  message?: string;
+  expected?: string;
+  observed?: Json;
+  /** An action's result, an expectation's matched fields. */
+  result?: Json;
+}
+
+export interface CaseFailure {
+  step: number;
+  label: string;
+  source: SourcePos;
+  message: string;
+  expected?: string;
+  observed?: Json;
+}
+
+export interface CasePeer {
+  name: string;
+  kind: string;
+  endpoints: { protocol: string; url: string }[];
+}
+
+export interface CaseResult {
+  id: string;
+  title: string;
+  description?: string;
+  expectation?: string;
+  suite: string;
+  source: SourcePos;
+  level: Level;
+  requirements: ResolvedRequirement[];
+  interfaces: Iface[];
+  tags: string[];
+  family?: { id: string; row: number };
+  verdict: Verdict;
+  /** Known failure from the target's expectations file (then it does not fail the run). */
+  known?: { reason: string };
+  /** A known failure that passed: the expectations file is out of date. */
+  fixed?: boolean;
+  /** Whether this result makes the run fail (see gradeCase). */
+  unexpected: boolean;
+  failure?: CaseFailure;
+  steps: StepResult[];
+  seed: number;
+  startedAt: string;
+  durationMs: number;
+  peers: CasePeer[];
+  timeline: { originEpochMs: number; observations: Observation[] };
+  /** File name of the case's PCAPNG in the report directory, once written. */
+  pcapng?: string;
+}
+
+export interface RunSummary {
+  total: number;
+  pass: number;
+  fail: number;
+  /** Failed cases by the strongest level of their requirements. */
+  failByLevel: Record<Level, number>;
+  error: number;
+  known: number;
+  fixed: number;
+  unexpected: number;
+}
+
+export interface RunResult {
+  runId: string;
+  seed: number;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  target: { kind: string; description: string };
+  jobs: number;
+  failOn: Level;
+  cases: CaseResult[];
+  summary: RunSummary;
+}
+
+export function summarise(cases: readonly CaseResult[]): RunSummary {
+  const s: RunSummary = {
+    total: cases.length,
+    pass: 0,
+    fail: 0,
+    failByLevel: { SHALL: 0, SHOULD: 0, MAY: 0 },
+    error: 0,
+    known: 0,
+    fixed: 0,
+    unexpected: 0,
+  };
+  for (const c of cases) {
+    if (c.verdict === 'pass') s.pass++;
+    else if (c.verdict === 'fail') {
+      s.fail++;
+      s.failByLevel[c.level]++;
+    } else s.error++;
+    if (c.known && c.verdict !== 'pass') s.known++;
+    if (c.fixed) s.fixed++;
+    if (c.unexpected) s.unexpected++;
+  }
+  return s;
+}

@@ -1,0 +1,66 @@
+import { en, Faker } from '@faker-js/faker';
+
+/** FNV-1a 32-bit: a stable hash for deriving a case's seed from the run seed and its id. */
+export function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h >>> 0;
+}
+
+/** The seed of one case: independent of which other cases run and in what order. */
+export function caseSeed(runSeed: number, caseId: string): number {
+  return fnv1a(`${runSeed}:${caseId}`);
+}
+
+/** mulberry32: a small deterministic PRNG, uniform in [0, 1). */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Everything a case draws from its seed: faker, MSISDNs, transaction ids. */
+export interface CaseRandom {
+  seed: number;
+  faker: Faker;
+  /** A fresh E.164 MSISDN (+1555 and 7 digits; 555 numbers are reserved for fiction), distinct within the case. */
+  msisdn(): string;
+  /** A fresh transaction id (X-Mms-Transaction-ID style, 12 base-36 characters). */
+  txid(): string;
+}
+
+const REF_DATE = new Date('2025-01-01T00:00:00Z');
+
+export function caseRandom(seed: number): CaseRandom {
+  const rnd = prng(seed);
+  const faker = new Faker({ locale: [en] });
+  faker.seed(seed);
+  faker.setDefaultRefDate(REF_DATE);
+  const used = new Set<string>();
+  return {
+    seed,
+    faker,
+    msisdn() {
+      for (;;) {
+        const n = `+1555${String(Math.floor(rnd() * 1e7)).padStart(7, '0')}`;
+        if (!used.has(n)) {
+          used.add(n);
+          return n;
+        }
+      }
+    },
+    txid() {
+      let s = '';
+      for (let i = 0; i < 12; i++) s += Math.floor(rnd() * 36).toString(36);
+      return s;
+    },
+  };
+}

@@ -1,0 +1,116 @@
+import type { Document, LineCounter } from 'yaml';
+import type { z } from 'zod';
+import { STEP_KINDS, type StepKind } from './suite-schema.ts';
+import { positionOf, type SourcePos } from './yaml-positions.ts';
+
+/** One problem in a suite file, reported as `file:line:col: message`. */
+export interface SuiteDiagnostic extends SourcePos {
+  message: string;
+}
+
+export function formatDiagnostic(d: SuiteDiagnostic): string {
+  return `${d.file}:${d.line}:${d.col}: ${d.message}`;
+}
+
+/** `cases[2].steps[0].expect.within` */
+export function pathString(path: readonly PropertyKey[]): string {
+  let s = '';
+  for (const seg of path) {
+    if (typeof seg === 'number') s += `[${seg}]`;
+    else s += s.length === 0 ? String(seg) : `.${String(seg)}`;
+  }
+  return s || '(document)';
+}
+
+/** The step kind named by a step object's keys, or a message saying why there is none. */
+export function stepKindOf(step: unknown): { kind: StepKind } | { error: string } {
+  if (typeof step !== 'object' || step === null || Array.isArray(step)) {
+    return { error: 'a step is a mapping with one of: do, behaviour, wait, expect, expect-none' };
+  }
+  const kinds = Object.keys(step).filter((k): k is StepKind => k in STEP_KINDS);
+  if (kinds.length === 0) return { error: 'a step needs one of: do, behaviour, wait, expect, expect-none' };
+  if (kinds.length > 1) return { error: `a step has one kind only; found ${kinds.join(' and ')}` };
+  return { kind: kinds[0] };
+}
+
+interface IssueLike {
+  code: string;
+  path: PropertyKey[];
+  message: string;
+  keys?: string[];
+}
+
+/** Walks the data to the value at `path`. */
+function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = data;
+  for (const seg of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[seg as string];
+  }
+  return v;
+}
+
+const UNION_HINTS: Array<[RegExp, string]> = [
+  [
+    /requirements\[\d+\]$/,
+    'a requirement is { spec, clause, level: SHALL|SHOULD|MAY }, { ref: ID } or an ID string',
+  ],
+  [/peers\.[^.]+$/, 'a peer entry is true, a list of names (ue: [alice, bob]) or a config mapping'],
+  [
+    /where\.[^.]+$/,
+    'a matcher is a scalar or { equals, present, pattern, range: [min, max], oneOf, contains, not }',
+  ],
+  [/(within|wait|timeout)$/, 'a duration like 200ms, 2s or 1m (or a number of milliseconds)'],
+];
+
+/**
+ * Turns zod issues into positioned diagnostics. Steps are a union: their errors are computed
+ * again against the schema the step's kind key selects, so the message says what is wrong in
+ * THAT step rather than listing every alternative.
+ */
+export function issuesToDiagnostics(
+  issues: readonly IssueLike[],
+  data: unknown,
+  doc: Document,
+  lines: LineCounter,
+  file: string,
+  basePath: readonly PropertyKey[] = [],
+): SuiteDiagnostic[] {
+  const out: SuiteDiagnostic[] = [];
+  for (const issue of issues) {
+    const path = [...basePath, ...issue.path];
+    const p = pathString(path);
+    if (issue.code === 'invalid_union' && /steps\[\d+\]$/.test(p)) {
+      const step = valueAt(data, path);
+      const k = stepKindOf(step);
+      if ('error' in k) {
+        out.push({ ...positionOf(doc, lines, file, path), message: `${p}: ${k.error}` });
+        continue;
+      }
+      const r = (STEP_KINDS[k.kind] as z.ZodType).safeParse(step);
+      if (!r.success) {
+        out.push(...issuesToDiagnostics(r.error.issues as IssueLike[], data, doc, lines, file, path));
+        continue;
+      }
+    }
+    if (issue.code === 'unrecognized_keys' && issue.keys && issue.keys.length > 0) {
+      for (const key of issue.keys) {
+        out.push({
+          ...positionOf(doc, lines, file, [...path, key], { key: true }),
+          message: `${pathString([...path, key])}: unknown key "${key}"`,
+        });
+      }
+      continue;
+    }
+    let message = issue.message;
+    if (issue.code === 'invalid_union') {
+      const hint = UNION_HINTS.find(([re]) => re.test(p));
+      if (hint) message = hint[1];
+    }
+    const missing = valueAt(data, path) === undefined && issue.path.length > 0;
+    if (missing && /received undefined/.test(message))
+      message = `missing required key "${String(path.at(-1))}"`;
+    out.push({ ...positionOf(doc, lines, file, path), message: `${p}: ${message}` });
+  }
+  return out;
+}

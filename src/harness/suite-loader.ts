@@ -1,0 +1,377 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { type Document, LineCounter, parseDocument } from 'yaml';
+import type { Json } from '../util/json.ts';
+import type { Iface } from '../wire/nodes.ts';
+import type { DefinedCase, LoadedCase, LoadedStep, ResolvedRequirement } from './case-model.ts';
+import { strongestLevel } from './case-model.ts';
+import { durationMs } from './duration.ts';
+import { idGlob } from './id-glob.ts';
+import { issuesToDiagnostics, type SuiteDiagnostic, stepKindOf } from './suite-diagnostics.ts';
+import {
+  CaseSchema,
+  type CaseSpec,
+  LEVELS,
+  type Level,
+  type PeersSpec,
+  type Requirement,
+  type Step,
+  SuiteFileSchema,
+} from './suite-schema.ts';
+import { positionOf, type SourcePos } from './yaml-positions.ts';
+
+export const DEFAULT_CASE_TIMEOUT_MS = 30_000;
+
+export interface LoadOptions {
+  /** The suites folder (default `suites` under the cwd). */
+  root?: string;
+  /** Explicit files (YAML or .case.ts) instead of discovering every suite under root. */
+  files?: string[];
+  /** Case-id glob(s): `mm1.send.*,mm4.*`. */
+  suite?: string;
+  /** Regular expression over `id title`. */
+  grep?: RegExp;
+}
+
+export interface LoadResult {
+  cases: LoadedCase[];
+  diagnostics: SuiteDiagnostic[];
+  files: string[];
+}
+
+/** A requirement catalogue: id -> requirement (suites/requirements.yaml, filled by the catalogue task). */
+export type RequirementCatalogue = Map<string, ResolvedRequirement>;
+
+const SKIP_DIRS = new Set(['schema', 'node_modules']);
+
+/** Suite files under root, sorted: every *.yaml / *.yml but requirements.yaml, and every *.case.ts. */
+export function discoverSuiteFiles(root: string): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const full = path.join(dir, name);
+      if (statSync(full).isDirectory()) {
+        if (!SKIP_DIRS.has(name) && !name.startsWith('.')) walk(full);
+      } else if (/\.ya?ml$/.test(name) && !/^requirements\.ya?ml$/.test(name)) out.push(full);
+      else if (name.endsWith('.case.ts')) out.push(full);
+    }
+  };
+  if (existsSync(root)) walk(root);
+  return out;
+}
+
+function asLevel(v: unknown): Level | undefined {
+  const s = typeof v === 'string' ? v.toUpperCase() : '';
+  if (s === 'MUST' || s === 'REQUIRED') return 'SHALL';
+  return (LEVELS as readonly string[]).includes(s) ? (s as Level) : undefined;
+}
+
+/**
+ * Reads suites/requirements.yaml leniently (another task owns its content): `requirements:` as a
+ * list of { id, spec, clause, level, text } or a map id -> { spec, clause, level, text }.
+ */
+export function loadRequirementCatalogue(root: string): { catalogue: RequirementCatalogue; file?: string } {
+  const catalogue: RequirementCatalogue = new Map();
+  const file = ['requirements.yaml', 'requirements.yml']
+    .map((n) => path.join(root, n))
+    .find((f) => existsSync(f));
+  if (!file) return { catalogue };
+  const doc = parseDocument(readFileSync(file, 'utf8'));
+  const data = doc.toJS() as { requirements?: unknown } | null;
+  const reqs = data?.requirements ?? data;
+  const add = (id: string, r: unknown) => {
+    if (typeof r !== 'object' || r === null) return;
+    const o = r as Record<string, unknown>;
+    const level = asLevel(o.level);
+    if (!level) return;
+    catalogue.set(id, {
+      id,
+      spec: String(o.spec ?? ''),
+      clause: String(o.clause ?? ''),
+      level,
+      ...(typeof o.text === 'string' ? { text: o.text } : {}),
+    });
+  };
+  if (Array.isArray(reqs)) for (const r of reqs) add(String((r as { id?: unknown })?.id ?? ''), r);
+  else if (reqs && typeof reqs === 'object') for (const [id, r] of Object.entries(reqs)) add(id, r);
+  return { catalogue, file };
+}
+
+/** Replaces `{{each.FIELD}}` in every string; a string that is only the placeholder takes the raw value. */
+export function expandEach(value: unknown, row: Record<string, unknown>): unknown {
+  if (typeof value === 'string') {
+    const whole = /^\{\{\s*each\.([A-Za-z0-9_-]+)\s*\}\}$/.exec(value);
+    if (whole && whole[1] in row) return row[whole[1]];
+    return value.replace(/\{\{\s*each\.([A-Za-z0-9_-]+)\s*\}\}/g, (m, k: string) =>
+      k in row ? String(row[k]) : m,
+    );
+  }
+  if (Array.isArray(value)) return value.map((v) => expandEach(v, row));
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = expandEach(v, row);
+    return out;
+  }
+  return value;
+}
+
+function stepLabel(index: number, step: Step): string {
+  const k = stepKindOf(step);
+  const named = (step as { name?: string }).name;
+  let what = '';
+  if ('kind' in k) {
+    const s = step as Record<string, unknown>;
+    if (k.kind === 'do') what = String(s.do);
+    else if (k.kind === 'behaviour') {
+      const b = s.behaviour as { peer: string; kind: string };
+      what = `behaviour ${b.peer} ${b.kind}`;
+    } else if (k.kind === 'wait') what = `wait ${String(s.wait)}`;
+    else {
+      const e = s[k.kind] as { message?: string | string[]; event?: string };
+      const subject = e.message ?? e.event ?? 'observation';
+      what = `${k.kind} ${Array.isArray(subject) ? subject.join('|') : subject}`;
+    }
+  }
+  return `step ${index + 1}: ${named ?? what}`;
+}
+
+interface BuildContext {
+  file: string;
+  suite: string;
+  catalogue: RequirementCatalogue;
+  defaults: { interfaces?: Iface[]; peers?: PeersSpec; requirements?: Requirement[] };
+  /** Position of a path inside this case (YAML) or the case's one position (TypeScript). */
+  pos: (p: readonly PropertyKey[]) => SourcePos;
+  diagnostics: SuiteDiagnostic[];
+}
+
+function resolveRequirements(reqs: Requirement[], ctx: BuildContext, at: readonly PropertyKey[]) {
+  const out: ResolvedRequirement[] = [];
+  reqs.forEach((r, i) => {
+    const ref = typeof r === 'string' ? r : 'ref' in r ? r.ref : undefined;
+    if (ref === undefined) {
+      out.push(r as ResolvedRequirement);
+      return;
+    }
+    const found = ctx.catalogue.get(ref);
+    if (found) out.push(found);
+    else
+      ctx.diagnostics.push({
+        ...ctx.pos([...at, i]),
+        message: `requirement "${ref}" is not in the requirement catalogue (suites/requirements.yaml)`,
+      });
+  });
+  return out;
+}
+
+/** Builds the runnable cases of one validated case spec (several when it has an `each:` table). */
+function buildCases(spec: CaseSpec, ctx: BuildContext, casePath: readonly PropertyKey[]): LoadedCase[] {
+  const rows = spec.each ?? [undefined];
+  const out: LoadedCase[] = [];
+  rows.forEach((row, r) => {
+    const s = (row ? expandEach({ ...spec, each: undefined }, row) : spec) as CaseSpec;
+    let id = s.id;
+    if (row && id === spec.id) id = `${spec.id}.${String(r + 1).padStart(3, '0')}`;
+    id = id.replace(/\s+/g, '-');
+    const reqs = resolveRequirements([...(ctx.defaults.requirements ?? []), ...(s.requirements ?? [])], ctx, [
+      ...casePath,
+      'requirements',
+    ]);
+    const steps: LoadedStep[] = s.steps.map((step, i) => {
+      const k = stepKindOf(step);
+      return {
+        index: i,
+        kind: 'kind' in k ? k.kind : 'wait',
+        label: stepLabel(i, step),
+        spec: step,
+        source: ctx.pos([...casePath, 'steps', i]),
+      };
+    });
+    out.push({
+      id,
+      title: s.title,
+      ...(s.description !== undefined ? { description: s.description } : {}),
+      ...(s.expectation !== undefined ? { expectation: s.expectation } : {}),
+      requirements: reqs,
+      level: strongestLevel(reqs),
+      interfaces: s.interfaces ?? ctx.defaults.interfaces ?? [],
+      peers: { ...(ctx.defaults.peers ?? {}), ...(s.peers ?? {}) },
+      timeoutMs: durationMs(s.timeout, DEFAULT_CASE_TIMEOUT_MS),
+      tags: s.tags ?? [],
+      steps,
+      suite: ctx.suite,
+      source: ctx.pos(casePath),
+      ...(row ? { family: { id: spec.id, row: r, values: row as { [k: string]: Json } } } : {}),
+    });
+  });
+  return out;
+}
+
+function displayPath(file: string): string {
+  const rel = path.relative(process.cwd(), file);
+  return rel.startsWith('..') ? file : rel;
+}
+
+/** Parses and validates one YAML suite file. */
+export function loadYamlSuiteFile(
+  file: string,
+  catalogue: RequirementCatalogue,
+  opts: { suitesRoot?: string; requireCases?: boolean } = {},
+): { cases: LoadedCase[]; diagnostics: SuiteDiagnostic[]; isSuite: boolean } {
+  const shown = displayPath(file);
+  const lines = new LineCounter();
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    return {
+      cases: [],
+      diagnostics: [{ file: shown, line: 1, col: 1, message: `cannot read: ${(e as Error).message}` }],
+      isSuite: true,
+    };
+  }
+  const doc: Document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const diagnostics: SuiteDiagnostic[] = [];
+  if (doc.errors.length > 0) {
+    for (const e of doc.errors) {
+      const { line, col } = lines.linePos(e.pos[0]);
+      diagnostics.push({ file: shown, line, col, message: `YAML: ${e.message.split('\n')[0]}` });
+    }
+    return { cases: [], diagnostics, isSuite: true };
+  }
+  const data = doc.toJS() as unknown;
+  const looksLikeSuite = typeof data === 'object' && data !== null && 'cases' in data;
+  if (!looksLikeSuite && !opts.requireCases) return { cases: [], diagnostics: [], isSuite: false };
+  const parsed = SuiteFileSchema.safeParse(data);
+  if (!parsed.success) {
+    diagnostics.push(...issuesToDiagnostics(parsed.error.issues, data, doc, lines, shown));
+    return { cases: [], diagnostics, isSuite: true };
+  }
+  const suiteFile = parsed.data;
+  const suite =
+    suiteFile.suite ??
+    path
+      .relative(opts.suitesRoot ?? path.dirname(file), file)
+      .replace(/\.ya?ml$/, '')
+      .split(path.sep)
+      .join('/');
+  const cases: LoadedCase[] = [];
+  suiteFile.cases.forEach((c, i) => {
+    const ctx: BuildContext = {
+      file: shown,
+      suite,
+      catalogue,
+      defaults: {
+        ...(suiteFile.interfaces ? { interfaces: suiteFile.interfaces } : {}),
+        ...(suiteFile.peers ? { peers: suiteFile.peers } : {}),
+        ...(suiteFile.requirements ? { requirements: suiteFile.requirements } : {}),
+      },
+      pos: (p) => positionOf(doc, lines, shown, p),
+      diagnostics,
+    };
+    cases.push(...buildCases(c, ctx, ['cases', i]));
+  });
+  return { cases, diagnostics, isSuite: true };
+}
+
+/** Imports a suites/**\/*.case.ts module (default export: a defineCase() value or an array of them). */
+export async function loadCaseModule(
+  file: string,
+  catalogue: RequirementCatalogue,
+  opts: { suitesRoot?: string } = {},
+): Promise<{ cases: LoadedCase[]; diagnostics: SuiteDiagnostic[] }> {
+  const shown = displayPath(file);
+  const diagnostics: SuiteDiagnostic[] = [];
+  let mod: { default?: unknown };
+  try {
+    mod = (await import(pathToFileURL(path.resolve(file)).href)) as { default?: unknown };
+  } catch (e) {
+    return {
+      cases: [],
+      diagnostics: [{ file: shown, line: 1, col: 1, message: `cannot load: ${(e as Error).message}` }],
+    };
+  }
+  const list = Array.isArray(mod.default) ? mod.default : mod.default === undefined ? [] : [mod.default];
+  if (list.length === 0) {
+    diagnostics.push({
+      file: shown,
+      line: 1,
+      col: 1,
+      message: 'a .case.ts file default-exports defineCase(...) or an array of them',
+    });
+  }
+  const suite = path
+    .relative(opts.suitesRoot ?? path.dirname(file), file)
+    .replace(/\.case\.ts$/, '')
+    .split(path.sep)
+    .join('/');
+  const cases: LoadedCase[] = [];
+  list.forEach((raw: DefinedCase, i) => {
+    const src = raw?.__source;
+    const at: SourcePos = src ? { ...src, file: displayPath(src.file) } : { file: shown, line: 1, col: 1 };
+    const { __source: _ignored, ...spec } = (raw ?? {}) as DefinedCase;
+    const parsed = CaseSchema.safeParse(spec);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        diagnostics.push({
+          ...at,
+          message: `case ${i}: ${issue.path.map(String).join('.')}: ${issue.message}`,
+        });
+      }
+      return;
+    }
+    cases.push(
+      ...buildCases(
+        parsed.data,
+        { file: shown, suite, catalogue, defaults: {}, pos: () => at, diagnostics },
+        [],
+      ),
+    );
+  });
+  return { cases, diagnostics };
+}
+
+/**
+ * Loads every suite (or the given files), expands families, resolves requirement references and
+ * filters by id glob and grep. Duplicate case ids are diagnostics. Order: files by path, cases
+ * in file order — the order reports use.
+ */
+export async function loadSuites(opts: LoadOptions = {}): Promise<LoadResult> {
+  const root = path.resolve(opts.root ?? 'suites');
+  const explicit = opts.files && opts.files.length > 0;
+  const files = explicit ? (opts.files ?? []) : discoverSuiteFiles(root);
+  const { catalogue } = loadRequirementCatalogue(root);
+  const diagnostics: SuiteDiagnostic[] = [];
+  const all: LoadedCase[] = [];
+  const usedFiles: string[] = [];
+  for (const file of files) {
+    if (file.endsWith('.case.ts')) {
+      const r = await loadCaseModule(file, catalogue, { suitesRoot: root });
+      all.push(...r.cases);
+      diagnostics.push(...r.diagnostics);
+      usedFiles.push(file);
+    } else {
+      const r = loadYamlSuiteFile(file, catalogue, { suitesRoot: root, requireCases: explicit });
+      if (!r.isSuite) continue;
+      all.push(...r.cases);
+      diagnostics.push(...r.diagnostics);
+      usedFiles.push(file);
+    }
+  }
+  const seen = new Map<string, LoadedCase>();
+  for (const c of all) {
+    const first = seen.get(c.id);
+    if (first) {
+      diagnostics.push({
+        ...c.source,
+        message: `duplicate case id "${c.id}" (first at ${first.source.file}:${first.source.line}:${first.source.col})`,
+      });
+    } else seen.set(c.id, c);
+  }
+  const select = idGlob(opts.suite ?? '');
+  const cases = [...seen.values()].filter(
+    (c) => select(c.id) && (!opts.grep || opts.grep.test(`${c.id} ${c.title}`)),
+  );
+  return { cases, diagnostics, files: usedFiles };
+}
