@@ -1,0 +1,211 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+
+/**
+ * Configuration of the reference MMSC. Every field has a default, so `startReferenceMmsc({})`
+ * runs (ephemeral ports, a temporary store, notifications off until a route is configured).
+ * `serve --config F` reads the same shape from YAML or JSON.
+ */
+
+const port = z.number().int().min(0).max(65535);
+const hostPort = z.string().regex(/^127\.0\.0\.1:\d{1,5}$/, 'must be 127.0.0.1:PORT (loopback only)');
+
+const smppRoute = z.strictObject({
+  route: z.literal('smpp'),
+  host: z.literal('127.0.0.1'),
+  port,
+  systemId: z.string().max(15),
+  password: z.string().max(8),
+  systemType: z.string().max(12).default(''),
+  /** Source address of the WAP push SMS (the MMSC's short code or alphanumeric). */
+  sourceAddr: z.string().max(20).default('MMSC'),
+  /** Most submit_sm awaiting their response at once (SMPP 3.4 §2.7 windowing). */
+  window: z.number().int().min(1).max(1000).default(10),
+  /** SMPP registered_delivery for the pushes (0 none, 1 receipt on final outcome). */
+  registeredDelivery: z.number().int().min(0).max(31).default(0),
+  /** First pause after ESME_RTHROTTLED; doubles while throttled, up to 30 s. */
+  throttleBackoffMs: z.number().int().min(1).default(200),
+  reconnectMs: z.number().int().min(1).default(500),
+  responseTimeoutMs: z.number().int().min(1).default(10_000),
+});
+
+const papRoute = z.strictObject({
+  route: z.literal('pap'),
+  /** URL of the push proxy gateway's PAP endpoint. */
+  url: z.string().url(),
+  /** Domain part of the PAP client address `WAPPUSH=+1555/TYPE=PLMN@ppg`. */
+  addressDomain: z.string().default('ppg.operator.example'),
+  /** URL the PPG posts resultnotification-message to (optional). */
+  notifyUrl: z.string().url().optional(),
+});
+
+const noRoute = z.strictObject({ route: z.literal('none') });
+
+const mm4Peer = z.strictObject({
+  /** Domain served by the peer MMSC (mms.mncXXX.mccYYY.gprs). */
+  domain: z.string().min(1),
+  host: z.literal('127.0.0.1').default('127.0.0.1'),
+  port,
+});
+
+const vasp = z.strictObject({
+  vaspId: z.string().min(1),
+  vasId: z.string().optional(),
+  username: z.string().optional(),
+  password: z.string().optional(),
+  shortCodes: z.array(z.string().regex(/^\d{3,8}$/)).default([]),
+  /** Where DeliverReq / DeliveryReportReq / ReadReplyReq go (the VASP's MM7 server). */
+  callbackUrl: z.string().url().optional(),
+});
+
+export const MmscConfigSchema = z.strictObject({
+  /** Always loopback. */
+  host: z.literal('127.0.0.1'),
+  /** 0 = ephemeral. */
+  ports: z.strictObject({ mm1: port, mm4: port, mm7: port, mm3: port }),
+  /** HTTP path of the MM1 endpoint (POST) and prefix of content locations (GET). */
+  mm1Path: z.string().regex(/^\/[A-Za-z0-9._~\-/]*$/),
+  /** Directory of the durable store; `null` = a new temporary directory per start. */
+  storeDir: z.string().nullable(),
+  /** fsync files and directories (turn off only to measure what durability costs). */
+  fsync: z.boolean(),
+  /** Our own MMS domains: recipients resolved to these are local subscribers. */
+  domains: z.array(z.string().min(1)).min(1),
+  /** Subscriber headers set by the WAP gateway, in order of trust (first present wins). */
+  msisdnHeaders: z.array(z.string().min(1)),
+  /** Refuse a submit that carries none of the headers (false: trust a +E164 From). */
+  requireMsisdnHeader: z.boolean(),
+  /** Largest m-send-req accepted, bytes (OMA-TS-MMS_CTR 1.3 §7.1.3: Error-permanent-content-not-accepted). */
+  maxMessageSize: z.number().int().min(1),
+  /** Allowed part content types (`image/*` wildcards; `*` or `* / *` accepts all). */
+  allowedContentTypes: z.array(z.string().min(1)).min(1),
+  /** Highest MMS version spoken (1.0..1.3). */
+  mmsVersion: z.enum(['1.0', '1.1', '1.2', '1.3']),
+  /** Expiry used when the submit has none, and the cap on the one asked for (seconds). */
+  expiry: z.strictObject({ defaultSeconds: z.number().int().min(1), maxSeconds: z.number().int().min(1) }),
+  notification: z.discriminatedUnion('route', [smppRoute, papRoute, noRoute]),
+  mm5: z.strictObject({
+    /** ENUM DNS server (RFC 6116 NAPTR). */
+    enumServer: hostPort.optional(),
+    enumSuffix: z.string().default('e164.arpa'),
+    /** HLR HTTP base URL (`GET {hlrUrl}/hlr/v1/subscribers/{msisdn}`). */
+    hlrUrl: z.string().url().optional(),
+    timeoutMs: z.number().int().min(1).default(2000),
+  }),
+  mm4: z.strictObject({ peers: z.array(mm4Peer) }),
+  vasps: z.array(vasp),
+  /** Base of content locations; default `http://127.0.0.1:<mm1 port><mm1Path>`. */
+  contentLocationBase: z.string().url().nullable(),
+  /** Durable queue retries (notifications, reports, forwards). */
+  retry: z.strictObject({
+    maxAttempts: z.number().int().min(1),
+    baseDelayMs: z.number().int().min(1),
+    maxDelayMs: z.number().int().min(1),
+  }),
+  /** Node name on the timeline. */
+  node: z.string().min(1),
+});
+
+export type MmscConfig = z.infer<typeof MmscConfigSchema>;
+export type SmppRouteConfig = z.infer<typeof smppRoute>;
+export type PapRouteConfig = z.infer<typeof papRoute>;
+export type Mm4PeerConfig = z.infer<typeof mm4Peer>;
+export type VaspConfig = z.infer<typeof vasp>;
+
+export const DEFAULT_MMSC_CONFIG: MmscConfig = {
+  host: '127.0.0.1',
+  ports: { mm1: 0, mm4: 0, mm7: 0, mm3: 0 },
+  mm1Path: '/mms',
+  storeDir: null,
+  fsync: true,
+  domains: ['mms.mnc001.mcc310.gprs'],
+  msisdnHeaders: ['X-MSISDN', 'X-WAP-Network-Client-MSISDN', 'X-Nokia-MSISDN', 'X-Up-Calling-Line-ID'],
+  requireMsisdnHeader: true,
+  maxMessageSize: 300 * 1024,
+  allowedContentTypes: [
+    'text/plain',
+    'application/smil',
+    'image/*',
+    'audio/*',
+    'video/*',
+    'text/x-vcard',
+    'text/x-vcalendar',
+    'text/vcard',
+    'text/calendar',
+  ],
+  mmsVersion: '1.3',
+  expiry: { defaultSeconds: 7 * 24 * 3600, maxSeconds: 30 * 24 * 3600 },
+  notification: { route: 'none' },
+  mm5: { enumSuffix: 'e164.arpa', timeoutMs: 2000 },
+  mm4: { peers: [] },
+  vasps: [],
+  contentLocationBase: null,
+  retry: { maxAttempts: 8, baseDelayMs: 500, maxDelayMs: 60_000 },
+  node: 'mmsc',
+};
+
+export class MmscConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MmscConfigError';
+  }
+}
+
+export type MmscConfigInput = { [K in keyof MmscConfig]?: unknown };
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function merge(base: unknown, over: unknown): unknown {
+  if (over === undefined) return base;
+  if (isPlainObject(base) && isPlainObject(over)) {
+    const out: Record<string, unknown> = { ...base };
+    for (const [k, v] of Object.entries(over)) out[k] = merge(base[k], v);
+    return out;
+  }
+  return over;
+}
+
+/** Defaults + the given partial config, validated. Throws MmscConfigError with one line per problem. */
+export function resolveMmscConfig(partial: MmscConfigInput | Partial<MmscConfig> = {}): MmscConfig {
+  // A notification route replaces the default one as a whole (its shape depends on `route`).
+  const p = partial as Record<string, unknown>;
+  const base = { ...DEFAULT_MMSC_CONFIG } as Record<string, unknown>;
+  if (p.notification !== undefined) base.notification = {};
+  const merged = merge(base, p);
+  const r = MmscConfigSchema.safeParse(merged);
+  if (!r.success) {
+    const lines = r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new MmscConfigError(`invalid MMSC config: ${lines.join('; ')}`);
+  }
+  return r.data;
+}
+
+/** Reads `serve --config F` (YAML or JSON by extension; YAML parses JSON too). */
+export async function loadMmscConfigFile(file: string): Promise<MmscConfig> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new MmscConfigError(`cannot read config ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+  let data: unknown;
+  try {
+    data = path.extname(file) === '.json' ? JSON.parse(text) : parseYaml(text);
+  } catch (e) {
+    throw new MmscConfigError(`${file}: not valid ${path.extname(file) === '.json' ? 'JSON' : 'YAML'}: ${(e as Error).message.split('\n')[0]}`);
+  }
+  if (data === null || data === undefined) data = {};
+  if (!isPlainObject(data)) throw new MmscConfigError(`${file}: the config must be a mapping`);
+  // A config file may hold the MMSC section under `mmsc:` beside other sections (peers, target).
+  const section = isPlainObject(data.mmsc) ? data.mmsc : data;
+  try {
+    return resolveMmscConfig(section as MmscConfigInput);
+  } catch (e) {
+    if (e instanceof MmscConfigError) throw new MmscConfigError(`${file}: ${e.message}`);
+    throw e;
+  }
+}

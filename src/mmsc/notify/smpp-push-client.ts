@@ -1,0 +1,375 @@
+import net from 'node:net';
+import smpp from 'smpp';
+import type { PDU, Session } from 'smpp';
+import type { Timeline } from '../../wire/timeline.ts';
+import { tapSocket } from '../../wire/tap.ts';
+import type { SmppRouteConfig } from '../config.ts';
+import type { MmscObserver } from '../observer.ts';
+
+/**
+ * The MMSC's SMPP 3.4 client (ESME) towards the SMSC, used to send WAP push SMS.
+ *
+ * - bind_transceiver with the configured credentials; reconnects (with back-off) whenever
+ *   the connection drops or the bind is refused;
+ * - a window: at most `window` submit_sm awaiting their submit_sm_resp (SMPP 3.4 §2.7);
+ * - ESME_RTHROTTLED (0x58) / ESME_RMSGQFUL (0x14): the whole client pauses, doubling the
+ *   pause while the SMSC keeps throttling, and the submit is sent again after the pause;
+ * - answers enquire_link, unbind and deliver_sm (delivery receipts) itself, generic_nack
+ *   for anything else the SMSC sends.
+ * A submit that cannot complete rejects with SmppSubmitError; the durable outbox retries it.
+ */
+
+const ESME_ROK = 0x00;
+const ESME_RMSGQFUL = 0x14;
+const ESME_RTHROTTLED = 0x58;
+const ESME_RINVDSTADR = 0x0b;
+const ESME_RINVCMDID = 0x03;
+/** Statuses retrying the same submit cannot fix (SMPP 3.4 §5.1.3). */
+const PERMANENT = new Set([ESME_RINVDSTADR, 0x0a /* RINVSRCADR */, 0x62 /* RINVNUMDESTS */, 0x01 /* RINVMSGLEN */]);
+const MAX_THROTTLE_PAUSE_MS = 30_000;
+
+export class SmppSubmitError extends Error {
+  constructor(
+    message: string,
+    /** command_status, or -1 for a transport problem. */
+    readonly status: number,
+    readonly permanent: boolean,
+  ) {
+    super(message);
+    this.name = 'SmppSubmitError';
+  }
+}
+
+export interface SmppPushClientOptions {
+  route: SmppRouteConfig;
+  observer: MmscObserver;
+  timeline?: Timeline;
+}
+
+type State = 'idle' | 'connecting' | 'bound' | 'stopped';
+
+interface Waiter {
+  resolve: () => void;
+  reject: (e: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+export interface SmppClientStats {
+  submits: number;
+  throttled: number;
+  reconnects: number;
+  bound: boolean;
+}
+
+export class SmppPushClient {
+  private state: State = 'idle';
+  private session: Session | undefined;
+  private conn: string | undefined;
+  private outstanding = 0;
+  private readonly slotWaiters: Array<() => void> = [];
+  private readonly boundWaiters = new Set<Waiter>();
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private reconnectDelay: number;
+  private pausedUntil = 0;
+  private throttlePause: number;
+  readonly stats: SmppClientStats = { submits: 0, throttled: 0, reconnects: 0, bound: false };
+
+  constructor(private readonly opts: SmppPushClientOptions) {
+    this.reconnectDelay = opts.route.reconnectMs;
+    this.throttlePause = opts.route.throttleBackoffMs;
+  }
+
+  /** Connects and binds in the background (and keeps reconnecting until stop()). */
+  start(): void {
+    if (this.state !== 'idle') return;
+    this.connect();
+  }
+
+  async stop(): Promise<void> {
+    this.state = 'stopped';
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    for (const w of this.boundWaiters) {
+      clearTimeout(w.timer);
+      w.reject(new SmppSubmitError('SMPP client stopped', -1, false));
+    }
+    this.boundWaiters.clear();
+    const s = this.session;
+    this.session = undefined;
+    if (!s || s.closed) return;
+    await new Promise<void>((resolve) => {
+      const done = setTimeout(() => {
+        s.destroy();
+        resolve();
+      }, 500);
+      try {
+        s.send(new smpp.PDU('unbind', {}), () => {
+          clearTimeout(done);
+          s.destroy(() => resolve());
+        });
+      } catch {
+        clearTimeout(done);
+        s.destroy();
+        resolve();
+      }
+    });
+  }
+
+  get bound(): boolean {
+    return this.state === 'bound';
+  }
+
+  private connect(): void {
+    if (this.state === 'stopped') return;
+    this.state = 'connecting';
+    const { route, observer, timeline } = this.opts;
+    const socket = net.connect({ host: route.host, port: route.port });
+    if (timeline) {
+      this.conn = tapSocket(socket, {
+        timeline,
+        node: observer.node,
+        role: 'mmsc',
+        iface: 'SMPP',
+        peerNode: 'smsc',
+        peerRole: 'smsc',
+        side: 'client',
+      });
+    }
+    const SessionCtor = smpp.Session as unknown as new (o: { socket: net.Socket }) => Session;
+    const session = new SessionCtor({ socket });
+    this.session = session;
+    let closed = false;
+    const onDown = (why: string) => {
+      if (closed) return;
+      closed = true;
+      if (this.session === session) this.session = undefined;
+      this.stats.bound = false;
+      if (this.state === 'stopped') return;
+      this.state = 'connecting';
+      observer.event('SMPP', 'smpp-disconnected', { reason: why, retryInMs: this.reconnectDelay });
+      this.reconnectTimer = setTimeout(() => {
+        this.stats.reconnects += 1;
+        this.connect();
+      }, this.reconnectDelay);
+      this.reconnectDelay = Math.min(this.reconnectDelay * 2, 30_000);
+    };
+    session.on('error', (e: Error) => {
+      // smpp@0.5.1 stops reading after a framing error: drop the connection and start over.
+      onDown(e.message);
+      session.destroy();
+    });
+    session.on('close', () => onDown('connection closed'));
+    session.on('pdu', (pdu: PDU) => this.onPdu(session, pdu));
+    socket.once('connect', () => {
+      const bind = new smpp.PDU('bind_transceiver', {
+        system_id: route.systemId,
+        password: route.password,
+        system_type: route.systemType,
+        interface_version: 0x34,
+      });
+      this.publishPdu('out', bind);
+      session.send(bind, (resp: PDU) => {
+        this.publishPdu('in', resp);
+        if (resp.command_status !== ESME_ROK) {
+          observer.event('SMPP', 'smpp-bind-refused', { command_status: resp.command_status });
+          session.destroy();
+          return;
+        }
+        this.state = 'bound';
+        this.stats.bound = true;
+        this.reconnectDelay = route.reconnectMs;
+        observer.event('SMPP', 'smpp-bound', { system_id: String(resp.system_id ?? '') });
+        for (const w of this.boundWaiters) {
+          clearTimeout(w.timer);
+          w.resolve();
+        }
+        this.boundWaiters.clear();
+      });
+    });
+  }
+
+  /** Requests from the SMSC: answer what SMPP obliges an ESME to answer. */
+  private onPdu(session: Session, pdu: PDU): void {
+    if (pdu.isResponse()) return;
+    this.publishPdu('in', pdu);
+    let resp: PDU;
+    switch (pdu.command) {
+      case 'enquire_link':
+      case 'deliver_sm':
+      case 'data_sm':
+        resp = pdu.response();
+        break;
+      case 'unbind':
+        resp = pdu.response();
+        session.send(resp);
+        this.publishPdu('out', resp);
+        session.close();
+        return;
+      default:
+        resp = new smpp.PDU('generic_nack', { sequence_number: pdu.sequence_number, command_status: ESME_RINVCMDID });
+    }
+    session.send(resp);
+    this.publishPdu('out', resp);
+  }
+
+  private publishPdu(direction: 'in' | 'out', pdu: PDU): void {
+    const o = this.opts.observer;
+    if (!o.enabled) return;
+    o.message(
+      'SMPP',
+      direction,
+      pdu.command,
+      () => {
+        const fields: Record<string, string | number> = {
+          command_status: pdu.command_status ?? 0,
+          sequence_number: pdu.sequence_number ?? 0,
+        };
+        for (const k of [
+          'system_id',
+          'source_addr',
+          'destination_addr',
+          'esm_class',
+          'data_coding',
+          'registered_delivery',
+          'message_id',
+        ]) {
+          const v = pdu[k];
+          if (typeof v === 'string' || typeof v === 'number') fields[k] = v;
+        }
+        const sm = pdu.short_message;
+        if (Buffer.isBuffer(sm)) fields.sm_length = sm.length;
+        else if (sm && typeof sm === 'object' && 'message' in sm) {
+          const m = (sm as { message: unknown }).message;
+          if (typeof m === 'string') fields.short_message = m;
+        }
+        return fields;
+      },
+      { peer: 'smsc', ...(this.conn ? { conn: this.conn } : {}) },
+    );
+  }
+
+  private waitBound(timeoutMs: number): Promise<void> {
+    if (this.state === 'bound') return Promise.resolve();
+    if (this.state === 'stopped') return Promise.reject(new SmppSubmitError('SMPP client stopped', -1, false));
+    if (this.state === 'idle') this.connect();
+    return new Promise((resolve, reject) => {
+      const w: Waiter = {
+        resolve,
+        reject,
+        timer: setTimeout(() => {
+          this.boundWaiters.delete(w);
+          reject(new SmppSubmitError('SMSC not reachable (not bound)', -1, false));
+        }, timeoutMs),
+      };
+      this.boundWaiters.add(w);
+    });
+  }
+
+  private async acquireSlot(): Promise<void> {
+    if (this.outstanding < this.opts.route.window) {
+      this.outstanding += 1;
+      return;
+    }
+    await new Promise<void>((resolve) => this.slotWaiters.push(resolve));
+    // the releaser handed its slot over: outstanding stays the same
+  }
+
+  private releaseSlot(): void {
+    const next = this.slotWaiters.shift();
+    if (next) next();
+    else this.outstanding -= 1;
+  }
+
+  /**
+   * Submits one short message (user data incl. UDH) and resolves with the SMSC's message_id.
+   * Throttling is absorbed here (pause, then the same submit again, a bounded number of times).
+   */
+  async submitSegment(destination: string, userData: Uint8Array, udhi: boolean): Promise<string> {
+    const { route } = this.opts;
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const wait = this.pausedUntil - Date.now();
+      if (wait > 0) await sleep(wait);
+      await this.waitBound(route.responseTimeoutMs);
+      await this.acquireSlot();
+      let resp: PDU;
+      try {
+        resp = await this.sendSubmit(destination, userData, udhi);
+      } finally {
+        this.releaseSlot();
+      }
+      const status = resp.command_status;
+      if (status === ESME_ROK) {
+        this.throttlePause = route.throttleBackoffMs;
+        return String(resp.message_id ?? '');
+      }
+      if (status === ESME_RTHROTTLED || status === ESME_RMSGQFUL) {
+        this.stats.throttled += 1;
+        this.pausedUntil = Math.max(this.pausedUntil, Date.now() + this.throttlePause);
+        this.opts.observer.event('SMPP', 'smpp-throttled', { command_status: status, pauseMs: this.throttlePause });
+        this.throttlePause = Math.min(this.throttlePause * 2, MAX_THROTTLE_PAUSE_MS);
+        continue;
+      }
+      throw new SmppSubmitError(
+        `submit_sm refused with command_status 0x${status.toString(16).padStart(8, '0')}`,
+        status,
+        PERMANENT.has(status),
+      );
+    }
+    throw new SmppSubmitError('SMSC still throttling', ESME_RTHROTTLED, false);
+  }
+
+  private sendSubmit(destination: string, userData: Uint8Array, udhi: boolean): Promise<PDU> {
+    const { route } = this.opts;
+    const session = this.session;
+    if (!session || this.state !== 'bound') {
+      return Promise.reject(new SmppSubmitError('SMPP connection lost', -1, false));
+    }
+    const alnum = !/^\+?\d+$/.test(route.sourceAddr);
+    const pdu = new smpp.PDU('submit_sm', {
+      service_type: '',
+      source_addr_ton: alnum ? 5 : 1,
+      source_addr_npi: alnum ? 0 : 1,
+      source_addr: route.sourceAddr.replace(/^\+/, ''),
+      dest_addr_ton: 1,
+      dest_addr_npi: 1,
+      destination_addr: destination.replace(/^\+/, ''),
+      // SMPP 3.4 §5.2.12: UDHI (0x40) when the short message starts with a UDH.
+      esm_class: udhi ? 0x40 : 0x00,
+      protocol_id: 0,
+      priority_flag: 0,
+      registered_delivery: route.registeredDelivery,
+      // TS 23.038 §4: 0x04 = 8-bit data, no message class (WAP push is binary).
+      data_coding: 0x04,
+      short_message: Buffer.from(userData.buffer, userData.byteOffset, userData.byteLength),
+    });
+    this.stats.submits += 1;
+    return new Promise<PDU>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(new SmppSubmitError('no submit_sm_resp in time', -1, false));
+        // a connection that stops answering is not trusted with more submits
+        session.destroy();
+      }, route.responseTimeoutMs);
+      const onClose = () => {
+        clearTimeout(timer);
+        reject(new SmppSubmitError('SMPP connection lost before submit_sm_resp', -1, false));
+      };
+      session.once('close', onClose);
+      const ok = session.send(pdu, (resp: PDU) => {
+        clearTimeout(timer);
+        session.removeListener('close', onClose);
+        this.publishPdu('in', resp);
+        resolve(resp);
+      });
+      if (!ok) {
+        clearTimeout(timer);
+        session.removeListener('close', onClose);
+        reject(new SmppSubmitError('SMPP connection not writable', -1, false));
+        return;
+      }
+      this.publishPdu('out', pdu);
+    });
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

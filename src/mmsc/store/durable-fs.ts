@@ -1,0 +1,61 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, rename, rm, unlink } from 'node:fs/promises';
+import path from 'node:path';
+
+/**
+ * Crash-safe file primitives: write to a temporary name, fsync the file, rename over the
+ * final name, fsync the directory (so the rename itself survives power loss). A reader
+ * sees either the old file or the whole new one, never a torn write.
+ */
+export class DurableFs {
+  constructor(readonly fsync = true) {}
+
+  async syncDir(dir: string): Promise<void> {
+    if (!this.fsync) return;
+    const fh = await open(dir, 'r');
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  }
+
+  /** Writes `data` to a file and fsyncs it (no rename; the caller renames a whole directory). */
+  async writeSynced(file: string, data: Uint8Array | string): Promise<void> {
+    const fh = await open(file, 'w', 0o600);
+    try {
+      await fh.writeFile(data);
+      if (this.fsync) await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  }
+
+  /** Atomically replaces `dir/name` with `data`. */
+  async writeAtomic(dir: string, name: string, data: Uint8Array | string): Promise<void> {
+    const tmp = path.join(dir, `.${name}.${randomBytes(6).toString('hex')}.tmp`);
+    try {
+      await this.writeSynced(tmp, data);
+      await rename(tmp, path.join(dir, name));
+    } catch (e) {
+      await rm(tmp, { force: true });
+      throw e;
+    }
+    await this.syncDir(dir);
+  }
+
+  /** Removes `dir/name` (absent is fine) and makes the removal durable. */
+  async remove(dir: string, name: string): Promise<void> {
+    try {
+      await unlink(path.join(dir, name));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      return;
+    }
+    await this.syncDir(dir);
+  }
+
+  async ensureDir(dir: string): Promise<void> {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+  }
+}

@@ -1,0 +1,218 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { isValidId } from '../ids.ts';
+import { DurableFs } from './durable-fs.ts';
+
+/**
+ * The message store: one directory per message under `<root>/messages/<id>/` holding the
+ * submitted PDU (`message.mms`, bytes as received) and its state (`meta.json`). A message
+ * is assembled in `<root>/tmp/`, every file fsynced, then the directory is renamed into
+ * place and its parent fsynced: after a crash a message is either wholly there or absent.
+ * State changes rewrite meta.json atomically (temp + fsync + rename + dir fsync).
+ */
+
+export type RecipientRoute = 'local' | 'mm4' | 'mm3' | 'mm7' | 'unresolved';
+export type RecipientStatus =
+  | 'pending' // accepted, notification not yet handed to the SMSC/PPG
+  | 'notified'
+  | 'deferred'
+  | 'retrieved'
+  | 'rejected'
+  | 'expired'
+  | 'forwarded' // handed to another interface (MM4, MM3, MM7)
+  | 'failed';
+
+export interface StoredRecipient {
+  /** Address as written in the PDU (`+15550001/TYPE=PLMN`, `a@b.example`). */
+  address: string;
+  field: 'To' | 'Cc' | 'Bcc';
+  route: RecipientRoute;
+  /** E.164 digits (no '+') for PLMN recipients. */
+  msisdn?: string;
+  /** Domain the route resolved to (ours, a foreign MMSC, a VASP id). */
+  domain?: string;
+  /** Content-location token (local recipients). */
+  token?: string;
+  status: RecipientStatus;
+  /** Transaction id of the m-notification-ind sent to this recipient. */
+  notifyTransactionId?: string;
+  /** MMS version the recipient's client announced (from its m-notifyresp-ind / GET). */
+  clientVersion?: string;
+  updatedAt: number;
+}
+
+export interface StoredMessage {
+  /** Message-ID (also the directory name). */
+  id: string;
+  /** Resolved sender address (`+15550000/TYPE=PLMN`). */
+  sender: string;
+  /** X-Mms-Transaction-Id of the m-send-req (idempotency key with `sender`). */
+  transactionId: string;
+  /** MMS version of the submit. */
+  mmsVersion: string;
+  receivedAt: number;
+  /** Epoch ms after which the message is no longer delivered (X-Mms-Expiry). */
+  expiresAt: number;
+  /** Earliest delivery time (X-Mms-Delivery-Time), epoch ms. */
+  deliverAt?: number;
+  size: number;
+  contentType: string;
+  subject?: string;
+  messageClass?: string;
+  deliveryReport: boolean;
+  readReport: boolean;
+  recipients: StoredRecipient[];
+  /** What the m-send-conf said (returned again for a duplicate transaction). */
+  conf: { responseStatus: string; responseText?: string };
+  state: 'active' | 'cancelled' | 'expired';
+}
+
+export class StoreError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoreError';
+  }
+}
+
+const META = 'meta.json';
+const PDU = 'message.mms';
+
+export class MessageStore {
+  private readonly messages = new Map<string, StoredMessage>();
+  private readonly tokens = new Map<string, { id: string; index: number }>();
+  private readonly transactions = new Map<string, string>();
+  /** Serialises meta rewrites per message. */
+  private readonly chains = new Map<string, Promise<unknown>>();
+  private readonly messagesDir: string;
+  private readonly tmpDir: string;
+
+  private constructor(
+    readonly root: string,
+    private readonly fs: DurableFs,
+  ) {
+    this.messagesDir = path.join(root, 'messages');
+    this.tmpDir = path.join(root, 'tmp');
+  }
+
+  /** Opens (creating if needed) the store at `root` and loads every committed message. */
+  static async open(root: string, fs = new DurableFs()): Promise<MessageStore> {
+    const s = new MessageStore(root, fs);
+    await fs.ensureDir(s.messagesDir);
+    // Half-built messages of a crashed run were never acknowledged: discard them.
+    await rm(s.tmpDir, { recursive: true, force: true });
+    await fs.ensureDir(s.tmpDir);
+    for (const name of await readdir(s.messagesDir)) {
+      if (!isValidId(name)) continue;
+      let meta: StoredMessage;
+      try {
+        meta = JSON.parse(await readFile(path.join(s.messagesDir, name, META), 'utf8')) as StoredMessage;
+      } catch {
+        continue; // not a message directory (or unreadable): leave it for an operator
+      }
+      s.index(meta);
+    }
+    return s;
+  }
+
+  private index(meta: StoredMessage): void {
+    this.messages.set(meta.id, meta);
+    this.transactions.set(txKey(meta.sender, meta.transactionId), meta.id);
+    meta.recipients.forEach((r, index) => {
+      if (r.token) this.tokens.set(r.token, { id: meta.id, index });
+    });
+  }
+
+  get size(): number {
+    return this.messages.size;
+  }
+
+  all(): IterableIterator<StoredMessage> {
+    return this.messages.values();
+  }
+
+  get(id: string): StoredMessage | undefined {
+    return this.messages.get(id);
+  }
+
+  byToken(token: string): { message: StoredMessage; index: number } | undefined {
+    const t = this.tokens.get(token);
+    if (!t) return undefined;
+    const message = this.messages.get(t.id);
+    return message ? { message, index: t.index } : undefined;
+  }
+
+  byTransaction(sender: string, transactionId: string): StoredMessage | undefined {
+    const id = this.transactions.get(txKey(sender, transactionId));
+    return id ? this.messages.get(id) : undefined;
+  }
+
+  /** Commits a new message durably; resolves once it would survive a crash. */
+  async create(meta: StoredMessage, pdu: Uint8Array): Promise<void> {
+    if (!isValidId(meta.id)) throw new StoreError(`invalid message id ${JSON.stringify(meta.id)}`);
+    if (this.messages.has(meta.id)) throw new StoreError(`message ${meta.id} exists`);
+    const tmp = path.join(this.tmpDir, `${meta.id}.${randomBytes(4).toString('hex')}`);
+    await mkdir(tmp, { mode: 0o700 });
+    try {
+      await this.fs.writeSynced(path.join(tmp, PDU), pdu);
+      await this.fs.writeSynced(path.join(tmp, META), JSON.stringify(meta));
+      await this.fs.syncDir(tmp);
+      await rename(tmp, path.join(this.messagesDir, meta.id));
+    } catch (e) {
+      await rm(tmp, { recursive: true, force: true });
+      throw e;
+    }
+    await this.fs.syncDir(this.messagesDir);
+    this.index(meta);
+  }
+
+  /** The submitted PDU bytes. */
+  async readPdu(id: string): Promise<Uint8Array> {
+    if (!isValidId(id) || !this.messages.has(id)) throw new StoreError(`no message ${id}`);
+    return new Uint8Array(await readFile(path.join(this.messagesDir, id, PDU)));
+  }
+
+  /**
+   * Applies `mutate` to the message's state and rewrites meta.json durably. Updates of one
+   * message run one after another; the in-memory state changes only once the file is written.
+   */
+  update(id: string, mutate: (m: StoredMessage) => void): Promise<StoredMessage> {
+    const prev = this.chains.get(id) ?? Promise.resolve();
+    const next = prev
+      .catch(() => undefined)
+      .then(async () => {
+        const current = this.messages.get(id);
+        if (!current) throw new StoreError(`no message ${id}`);
+        const copy = structuredClone(current);
+        mutate(copy);
+        await this.fs.writeAtomic(path.join(this.messagesDir, id), META, JSON.stringify(copy));
+        this.messages.set(id, copy);
+        copy.recipients.forEach((r, index) => {
+          if (r.token) this.tokens.set(r.token, { id, index });
+        });
+        return copy;
+      });
+    this.chains.set(id, next);
+    void next.finally(() => {
+      if (this.chains.get(id) === next) this.chains.delete(id);
+    }).catch(() => undefined);
+    return next;
+  }
+
+  /** Deletes a message (its tokens stop resolving at once). */
+  async remove(id: string): Promise<void> {
+    const m = this.messages.get(id);
+    if (!m || !isValidId(id)) return;
+    this.messages.delete(id);
+    this.transactions.delete(txKey(m.sender, m.transactionId));
+    for (const r of m.recipients) if (r.token) this.tokens.delete(r.token);
+    const gone = path.join(this.tmpDir, `${id}.deleted.${randomBytes(4).toString('hex')}`);
+    await rename(path.join(this.messagesDir, id), gone);
+    await this.fs.syncDir(this.messagesDir);
+    await rm(gone, { recursive: true, force: true });
+  }
+}
+
+function txKey(sender: string, transactionId: string): string {
+  return `${sender}\u0000${transactionId}`;
+}

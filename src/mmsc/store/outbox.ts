@@ -1,0 +1,263 @@
+import { readdir, readFile, rename } from 'node:fs/promises';
+import path from 'node:path';
+import type { JsonObject } from '../../util/json.ts';
+import { isValidId } from '../ids.ts';
+import { DurableFs } from './durable-fs.ts';
+
+/**
+ * The durable outbox: every pending notification, report and forward is a job file
+ * `<root>/outbox/<job id>.json` (attempt count, next attempt time, payload), written with
+ * fsync + rename before the work is acknowledged to anyone, replayed at start, deleted
+ * when done. Jobs that exhaust their attempts move to `<root>/outbox-dead/`.
+ *
+ * Job ids are deterministic where the work is (`notify.<msg>.<rcpt>`), so enqueuing the
+ * same work twice (a retried submit, a replay after a crash) is a no-op.
+ */
+
+export interface Job {
+  id: string;
+  kind: string;
+  attempts: number;
+  /** Epoch ms. */
+  nextAttemptAt: number;
+  createdAt: number;
+  payload: JsonObject;
+  lastError?: string;
+}
+
+/** Thrown by a handler to retry later (after `delayMs`, or the back-off). */
+export class RetryLater extends Error {
+  constructor(
+    message: string,
+    readonly delayMs?: number,
+  ) {
+    super(message);
+    this.name = 'RetryLater';
+  }
+}
+
+/** Thrown by a handler when retrying cannot help: the job goes to the dead folder at once. */
+export class GiveUp extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'GiveUp';
+  }
+}
+
+export type JobHandler = (job: Job) => Promise<void>;
+
+export interface OutboxEvents {
+  /** A job failed and will be retried (or was given up). */
+  onEvent?: (name: 'queued' | 'retry' | 'done' | 'dead', job: Job, detail?: string) => void;
+}
+
+export interface OutboxOptions extends OutboxEvents {
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** Jobs run at once (all kinds together). */
+  concurrency?: number;
+  /** Called when a job is given up (after its file moved to outbox-dead). */
+  onDead?: (job: Job) => void | Promise<void>;
+}
+
+export class Outbox {
+  private readonly jobs = new Map<string, Job>();
+  private readonly running = new Set<string>();
+  private readonly handlers = new Map<string, JobHandler>();
+  private readonly dir: string;
+  private readonly deadDir: string;
+  private timer: NodeJS.Timeout | undefined;
+  private timerAt = Number.POSITIVE_INFINITY;
+  private started = false;
+  private passQueued = false;
+  private stopped = false;
+  private readonly inflight = new Set<Promise<void>>();
+  private readonly concurrency: number;
+
+  private constructor(
+    root: string,
+    private readonly fs: DurableFs,
+    private readonly opts: OutboxOptions,
+  ) {
+    this.dir = path.join(root, 'outbox');
+    this.deadDir = path.join(root, 'outbox-dead');
+    this.concurrency = opts.concurrency ?? 64;
+  }
+
+  /** Loads every job left by a previous run (they run once `start()` is called). */
+  static async open(root: string, opts: OutboxOptions, fs = new DurableFs()): Promise<Outbox> {
+    const o = new Outbox(root, fs, opts);
+    await fs.ensureDir(o.dir);
+    await fs.ensureDir(o.deadDir);
+    for (const name of await readdir(o.dir)) {
+      if (!name.endsWith('.json') || name.startsWith('.')) continue;
+      try {
+        const job = JSON.parse(await readFile(path.join(o.dir, name), 'utf8')) as Job;
+        if (job && typeof job.id === 'string' && `${job.id}.json` === name) o.jobs.set(job.id, job);
+      } catch {
+        // a torn temp file cannot be here (rename is atomic); anything else is not ours
+      }
+    }
+    return o;
+  }
+
+  /** Registers the function that performs jobs of one kind. */
+  handle(kind: string, handler: JobHandler): void {
+    this.handlers.set(kind, handler);
+    if (this.started) this.schedule();
+  }
+
+  get pending(): number {
+    return this.jobs.size;
+  }
+
+  list(kind?: string): Job[] {
+    return [...this.jobs.values()].filter((j) => kind === undefined || j.kind === kind);
+  }
+
+  has(id: string): boolean {
+    return this.jobs.has(id);
+  }
+
+  /**
+   * Durably adds a job (no-op when a job with this id is pending). Resolves once the job
+   * file is on disk.
+   */
+  async enqueue(kind: string, id: string, payload: JsonObject, notBefore = Date.now()): Promise<Job> {
+    if (!isJobId(id)) throw new Error(`invalid job id ${JSON.stringify(id)}`);
+    const existing = this.jobs.get(id);
+    if (existing) return existing;
+    const job: Job = { id, kind, attempts: 0, nextAttemptAt: notBefore, createdAt: Date.now(), payload };
+    this.jobs.set(id, job);
+    try {
+      await this.fs.writeAtomic(this.dir, `${id}.json`, JSON.stringify(job));
+    } catch (e) {
+      this.jobs.delete(id);
+      throw e;
+    }
+    this.opts.onEvent?.('queued', job);
+    if (this.started) this.schedule();
+    return job;
+  }
+
+  /** Removes a pending job (e.g. a notification for a cancelled message). */
+  async cancel(id: string): Promise<boolean> {
+    if (!this.jobs.has(id) || this.running.has(id)) return false;
+    this.jobs.delete(id);
+    await this.fs.remove(this.dir, `${id}.json`);
+    return true;
+  }
+
+  /** Starts running due jobs (replayed ones included). */
+  start(): void {
+    this.started = true;
+    this.stopped = false;
+    this.schedule();
+  }
+
+  /** Stops scheduling and waits for running jobs; pending ones stay on disk. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timerAt = Number.POSITIVE_INFINITY;
+    await Promise.allSettled([...this.inflight]);
+  }
+
+  /** Runs every due job now (tests, and after a route reconnects). */
+  kick(): void {
+    this.schedule();
+  }
+
+  /** Coalesces scheduling requests into one pass per event-loop turn. */
+  private schedule(): void {
+    if (this.stopped || !this.started || this.passQueued) return;
+    this.passQueued = true;
+    setImmediate(() => {
+      this.passQueued = false;
+      this.pass();
+    });
+  }
+
+  private pass(): void {
+    if (this.stopped || !this.started) return;
+    const t = Date.now();
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const job of this.jobs.values()) {
+      if (this.running.has(job.id) || !this.handlers.has(job.kind)) continue;
+      if (job.nextAttemptAt > t) earliest = Math.min(earliest, job.nextAttemptAt);
+      else if (this.running.size < this.concurrency) this.run(job);
+      // else: a finishing job triggers the next pass
+    }
+    if (earliest < this.timerAt) {
+      if (this.timer) clearTimeout(this.timer);
+      this.timerAt = earliest;
+      this.timer = setTimeout(
+        () => {
+          this.timer = undefined;
+          this.timerAt = Number.POSITIVE_INFINITY;
+          this.schedule();
+        },
+        Math.max(0, Math.min(earliest - t, 2 ** 31 - 1)),
+      );
+    }
+  }
+
+  private run(job: Job): void {
+    const handler = this.handlers.get(job.kind);
+    if (!handler) return;
+    this.running.add(job.id);
+    const p = (async () => {
+      try {
+        await handler(job);
+        this.jobs.delete(job.id);
+        await this.fs.remove(this.dir, `${job.id}.json`);
+        this.opts.onEvent?.('done', job);
+      } catch (e) {
+        await this.failed(job, e);
+      } finally {
+        this.running.delete(job.id);
+      }
+    })().catch(() => undefined);
+    this.inflight.add(p);
+    void p.finally(() => {
+      this.inflight.delete(p);
+      this.schedule();
+    });
+  }
+
+  private async failed(job: Job, e: unknown): Promise<void> {
+    const message = e instanceof Error ? e.message : String(e);
+    const attempts = job.attempts + 1;
+    if (e instanceof GiveUp || attempts >= this.opts.maxAttempts) {
+      const dead: Job = { ...job, attempts, lastError: message };
+      this.jobs.delete(job.id);
+      try {
+        await this.fs.writeAtomic(this.dir, `${job.id}.json`, JSON.stringify(dead));
+        await rename(path.join(this.dir, `${job.id}.json`), path.join(this.deadDir, `${job.id}.json`));
+        await this.fs.syncDir(this.dir);
+        await this.fs.syncDir(this.deadDir);
+      } catch {
+        // the job file stays in outbox/ and is retried after a restart: nothing is lost
+      }
+      this.opts.onEvent?.('dead', dead, message);
+      await this.opts.onDead?.(dead);
+      return;
+    }
+    const backoff = Math.min(this.opts.maxDelayMs, this.opts.baseDelayMs * 2 ** (attempts - 1));
+    const delay = e instanceof RetryLater && e.delayMs !== undefined ? e.delayMs : backoff;
+    const next: Job = { ...job, attempts, nextAttemptAt: Date.now() + delay, lastError: message };
+    this.jobs.set(job.id, next);
+    try {
+      await this.fs.writeAtomic(this.dir, `${job.id}.json`, JSON.stringify(next));
+    } catch {
+      // keep the in-memory schedule; the older file still replays the job after a crash
+    }
+    this.opts.onEvent?.('retry', next, message);
+  }
+}
+
+export function isJobId(id: string): boolean {
+  return /^[A-Za-z0-9_.-]{1,160}$/.test(id) && !id.startsWith('.');
+}
