@@ -1,0 +1,162 @@
+/**
+ * PCAPNG (draft-ietf-opsawg-pcapng) writer, little-endian: one Section Header Block, one
+ * Interface Description Block (LINKTYPE_ETHERNET = 1, with if_tsresol), then one Enhanced
+ * Packet Block per frame with an optional opt_comment. Every block body and option value is
+ * padded to 32 bits and the block total length appears at both ends (§3.1).
+ */
+
+const SHB = 0x0a0d0d0a;
+const IDB = 0x00000001;
+const EPB = 0x00000006;
+const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
+const LINKTYPE_ETHERNET = 1;
+const OPT_ENDOFOPT = 0;
+const OPT_COMMENT = 1;
+const SHB_USERAPPL = 4;
+const IF_NAME = 2;
+const IF_TSRESOL = 9;
+
+export type TsResolution = 'us' | 'ns';
+
+export interface PcapngWriterOptions {
+  tsresol?: TsResolution;
+  /** Shown as the section comment (shb_comment). */
+  title?: string;
+  /** Interface name (if_name). */
+  ifName?: string;
+}
+
+const enc = new TextEncoder();
+const pad4 = (n: number) => (n + 3) & ~3;
+
+interface Opt {
+  code: number;
+  value: Uint8Array;
+}
+
+function optionsLength(opts: readonly Opt[]): number {
+  if (opts.length === 0) return 0;
+  let n = 4; // opt_endofopt
+  for (const o of opts) n += 4 + pad4(o.value.length);
+  return n;
+}
+
+function writeOptions(dv: DataView, buf: Uint8Array, at: number, opts: readonly Opt[]): number {
+  if (opts.length === 0) return at;
+  for (const o of opts) {
+    dv.setUint16(at, o.code, true);
+    dv.setUint16(at + 2, o.value.length, true);
+    buf.set(o.value, at + 4);
+    at += 4 + pad4(o.value.length);
+  }
+  dv.setUint16(at, OPT_ENDOFOPT, true);
+  dv.setUint16(at + 2, 0, true);
+  return at + 4;
+}
+
+/** Largest option value (option length is 16 bits). */
+const MAX_OPT = 0xffff;
+
+function textOpt(code: number, text: string): Opt {
+  let value = enc.encode(text);
+  if (value.length > MAX_OPT) value = value.subarray(0, MAX_OPT);
+  return { code, value };
+}
+
+/**
+ * Accumulates blocks; `bytes()` returns the file so far. Timestamps are nanoseconds since the
+ * Unix epoch (bigint), converted to the interface's resolution.
+ */
+export class PcapngWriter {
+  readonly tsresol: TsResolution;
+  private readonly blocks: Uint8Array[] = [];
+  private size = 0;
+  private packets = 0;
+  private readonly commentCache = new Map<string, Opt>();
+
+  constructor(opts: PcapngWriterOptions = {}) {
+    this.tsresol = opts.tsresol ?? 'us';
+    const shbOpts: Opt[] = [];
+    if (opts.title) shbOpts.push(textOpt(OPT_COMMENT, opts.title));
+    shbOpts.push(textOpt(SHB_USERAPPL, 'mmscert'));
+    this.block(SHB, 16, shbOpts, (dv, _buf, at) => {
+      dv.setUint32(at, BYTE_ORDER_MAGIC, true);
+      dv.setUint16(at + 4, 1, true); // major
+      dv.setUint16(at + 6, 0, true); // minor
+      dv.setInt32(at + 8, -1, true); // section length unknown (-1, 64 bits)
+      dv.setInt32(at + 12, -1, true);
+    });
+    const idbOpts: Opt[] = [
+      textOpt(IF_NAME, opts.ifName ?? 'mmscert'),
+      // if_tsresol: power of ten exponent, 6 = microseconds, 9 = nanoseconds
+      { code: IF_TSRESOL, value: new Uint8Array([this.tsresol === 'ns' ? 9 : 6]) },
+    ];
+    this.block(IDB, 8, idbOpts, (dv, _buf, at) => {
+      dv.setUint16(at, LINKTYPE_ETHERNET, true);
+      dv.setUint16(at + 2, 0, true);
+      dv.setUint32(at + 4, 0, true); // snaplen 0: no limit
+    });
+  }
+
+  private block(
+    type: number,
+    fixed: number,
+    opts: readonly Opt[],
+    fill: (dv: DataView, buf: Uint8Array, at: number) => void,
+  ): void {
+    const total = 12 + fixed + optionsLength(opts);
+    const buf = new Uint8Array(total);
+    const dv = new DataView(buf.buffer);
+    dv.setUint32(0, type, true);
+    dv.setUint32(4, total, true);
+    fill(dv, buf, 8);
+    writeOptions(dv, buf, 8 + fixed, opts);
+    dv.setUint32(total - 4, total, true);
+    this.blocks.push(buf);
+    this.size += total;
+  }
+
+  /** Appends one Ethernet frame captured at `tsNs` (ns since the epoch). */
+  packet(tsNs: bigint, frame: Uint8Array, comment?: string): void {
+    const ts = this.tsresol === 'ns' ? tsNs : tsNs / 1000n;
+    const hi = Number((ts >> 32n) & 0xffffffffn);
+    const lo = Number(ts & 0xffffffffn);
+    let opts: Opt[] = [];
+    if (comment) {
+      let o = this.commentCache.get(comment);
+      if (!o) {
+        o = textOpt(OPT_COMMENT, comment);
+        this.commentCache.set(comment, o);
+      }
+      opts = [o];
+    }
+    this.block(EPB, 20 + pad4(frame.length), opts, (dv, buf, at) => {
+      dv.setUint32(at, 0, true); // interface 0
+      dv.setUint32(at + 4, hi, true);
+      dv.setUint32(at + 8, lo, true);
+      dv.setUint32(at + 12, frame.length, true); // captured
+      dv.setUint32(at + 16, frame.length, true); // original
+      buf.set(frame, at + 20);
+    });
+    this.packets += 1;
+  }
+
+  get packetCount(): number {
+    return this.packets;
+  }
+
+  get byteLength(): number {
+    return this.size;
+  }
+
+  /** The capture so far as one byte string. */
+  bytes(): Uint8Array {
+    const out = new Uint8Array(this.size);
+    let at = 0;
+    for (const b of this.blocks) {
+      out.set(b, at);
+      at += b.length;
+    }
+    return out;
+  }
+}
