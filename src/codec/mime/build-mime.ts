@@ -1,0 +1,124 @@
+import { EncodeError } from '../codec-error.ts';
+import { formatContentType } from './content-type.ts';
+import type { MimeEntity, MimeHeader } from './mime-entity.ts';
+
+const OWN = new Set([
+  'content-type',
+  'content-id',
+  'content-location',
+  'content-transfer-encoding',
+  'mime-version',
+]);
+const CRLF = '\r\n';
+
+/** Builds a body part from its content type and content; no headers beyond the MIME ones. */
+export function mimePart(
+  contentType: string,
+  body: Uint8Array | string,
+  opts: {
+    params?: Record<string, string>;
+    contentId?: string;
+    contentLocation?: string;
+    headers?: MimeHeader[];
+  } = {},
+): MimeEntity {
+  const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body;
+  const params = { ...(opts.params ?? {}) };
+  if (typeof body === 'string' && contentType.startsWith('text/') && !params.charset)
+    params.charset = 'utf-8';
+  const e: MimeEntity = {
+    headers: opts.headers ?? [],
+    contentType: contentType.toLowerCase(),
+    params,
+    body: bytes,
+  };
+  if (opts.contentId !== undefined) e.contentId = opts.contentId;
+  if (opts.contentLocation !== undefined) e.contentLocation = opts.contentLocation;
+  return e;
+}
+
+/** True when the content can travel as 7bit lines (RFC 2045 §2.7). */
+function is7bit(b: Uint8Array): boolean {
+  let line = 0;
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i];
+    if (c === 0 || c > 0x7e || (c < 0x20 && c !== 0x0d && c !== 0x0a && c !== 0x09)) return false;
+    if (c === 0x0a) {
+      if (i === 0 || b[i - 1] !== 0x0d) return false;
+      line = 0;
+    } else if (c === 0x0d) {
+      if (b[i + 1] !== 0x0a) return false;
+    } else if (++line > 998) return false;
+  }
+  return true;
+}
+
+function base64Lines(b: Uint8Array): string {
+  const s = Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64');
+  const lines: string[] = [];
+  for (let i = 0; i < s.length; i += 76) lines.push(s.slice(i, i + 76));
+  return lines.join(CRLF);
+}
+
+let boundaryCounter = 0;
+/** A boundary that cannot occur in base64 or 7bit text we emit (contains `=_`, RFC 2046 §5.1.1). */
+export function makeBoundary(seed = ''): string {
+  boundaryCounter = (boundaryCounter + 1) % 1_000_000;
+  return `=_mmscert_${seed}${Date.now().toString(36)}_${boundaryCounter}`;
+}
+
+/**
+ * Serialises a MIME entity: its header fields (the MIME ones generated from the entity's
+ * fields, any others copied), an empty line and the body. Multipart entities get a
+ * boundary (from params or a fresh one); leaves that are not 7bit-safe are base64-encoded.
+ * `withHeaders: false` writes only the body (for HTTP where the caller owns the header).
+ */
+export function buildMime(entity: MimeEntity, opts: { withHeaders?: boolean } = {}): Uint8Array {
+  return Buffer.concat(render(entity, opts.withHeaders ?? true, 0));
+}
+
+function render(e: MimeEntity, withHeaders: boolean, depth: number): Buffer[] {
+  if (depth > 16) throw new EncodeError(-1, 'multipart', 'nested deeper than 16');
+  if (!/^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/i.test(e.contentType)) {
+    throw new EncodeError(-1, 'Content-Type', `not a media type: ${JSON.stringify(e.contentType)}`);
+  }
+  const out: Buffer[] = [];
+  const params = { ...e.params };
+  let bodyChunks: Buffer[];
+  let cte: string | undefined;
+  if (e.parts) {
+    if (!e.contentType.startsWith('multipart/'))
+      throw new EncodeError(-1, 'Content-Type', 'parts need a multipart type');
+    if (!withHeaders && !params.boundary) {
+      throw new EncodeError(-1, 'boundary', 'a multipart body written without headers needs params.boundary');
+    }
+    const boundary = params.boundary ?? makeBoundary();
+    if (!/^[0-9A-Za-z'()+_,\-./:=? ]{1,70}$/.test(boundary) || boundary.endsWith(' ')) {
+      throw new EncodeError(-1, 'boundary', 'RFC 2046 §5.1.1: 1-70 bchars, not ending in space');
+    }
+    params.boundary = boundary;
+    bodyChunks = [];
+    for (const p of e.parts) {
+      bodyChunks.push(Buffer.from(`--${boundary}${CRLF}`));
+      bodyChunks.push(...render(p, true, depth + 1));
+      bodyChunks.push(Buffer.from(CRLF));
+    }
+    bodyChunks.push(Buffer.from(`--${boundary}--${CRLF}`));
+  } else if (is7bit(e.body)) {
+    bodyChunks = [Buffer.from(e.body.buffer, e.body.byteOffset, e.body.byteLength)];
+  } else {
+    cte = 'base64';
+    bodyChunks = [Buffer.from(base64Lines(e.body))];
+  }
+  if (withHeaders) {
+    let head = '';
+    for (const h of e.headers) if (!OWN.has(h.name.toLowerCase())) head += `${h.name}: ${h.value}${CRLF}`;
+    head += `Content-Type: ${formatContentType(e.contentType, params)}${CRLF}`;
+    if (cte) head += `Content-Transfer-Encoding: ${cte}${CRLF}`;
+    if (e.contentId !== undefined) head += `Content-ID: <${e.contentId}>${CRLF}`;
+    if (e.contentLocation !== undefined) head += `Content-Location: ${e.contentLocation}${CRLF}`;
+    out.push(Buffer.from(`${head}${CRLF}`, 'utf8'));
+  }
+  out.push(...bodyChunks);
+  return out;
+}

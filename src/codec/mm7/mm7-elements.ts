@@ -1,0 +1,198 @@
+import type { Mm7MessageType } from './mm7-message.ts';
+import type { Mm7VersionId } from './mm7-versions.ts';
+import { mm7Version } from './mm7-versions.ts';
+
+/**
+ * Value types of MM7 elements. The names are the complexType/simpleType names of our
+ * XSD (schema/*.xsd, written from TS 23.140 Annex L and the §8.7 information element tables).
+ */
+export type Mm7ValueType =
+  | 'string'
+  | 'int'
+  | 'boolean'
+  | 'dateTime'
+  | 'relativeOrAbsoluteDate'
+  | 'address'
+  | 'multiAddress'
+  | 'senderIdentification'
+  | 'status'
+  | 'contentReference'
+  | 'replyCharging'
+  | 'messageClass'
+  | 'priority'
+  | 'chargedParty'
+  | 'deliveryReportStatus'
+  | 'readReplyStatus'
+  | 'contentClass'
+  | 'uaCapabilities';
+
+export interface Mm7ElementRow {
+  name: string;
+  type: Mm7ValueType;
+  /** Mandatory (minOccurs=1) or optional. */
+  required: boolean;
+  /** First schema version carrying the element (default: all). */
+  since?: Mm7VersionId;
+  clause: string;
+}
+
+const R5 = 'REL-5-MM7-1-0';
+const R6 = 'REL-6-MM7-1-0';
+
+const el = (
+  name: string,
+  type: Mm7ValueType,
+  required: boolean,
+  clause: string,
+  since?: Mm7VersionId,
+): Mm7ElementRow => (since ? { name, type, required, since, clause } : { name, type, required, clause });
+
+/** GenericVASPRequestType: what every VASP → relay request starts with. */
+const VASP_REQ = [
+  el('MM7Version', 'string', true, '23.140 §8.7.1; Annex L'),
+  el('SenderIdentification', 'senderIdentification', false, '23.140 §8.7.1'),
+];
+/** GenericRSReqType: what every relay → VASP request starts with. */
+const RS_REQ = [
+  el('MM7Version', 'string', true, '23.140 §8.7.1; Annex L'),
+  el('MMSRelayServerID', 'string', false, '23.140 §8.7.1'),
+];
+/** GenericResponseType: every response, RSErrorRsp and VASPErrorRsp. */
+const RSP = [
+  el('MM7Version', 'string', true, '23.140 §8.7.1; Annex L'),
+  el('Status', 'status', true, '23.140 §8.7.1; status codes table'),
+];
+const APPLIC = (clause: string) => [
+  el('ApplicID', 'string', false, clause, R6),
+  el('ReplyApplicID', 'string', false, clause, R6),
+  el('AuxApplicInfo', 'string', false, clause, R6),
+];
+
+/**
+ * THE MM7 element table: for each operation, its elements in schema (xs:sequence) order.
+ * The encoder writes this order, the validator checks presence and version, and
+ * mm7-xsd.ts writes schema/<version>.xsd from it.
+ */
+export const MM7_ELEMENTS: Record<Mm7MessageType, readonly Mm7ElementRow[]> = {
+  SubmitReq: [
+    ...VASP_REQ,
+    el('Recipients', 'multiAddress', true, '23.140 §8.7.2 table 18'),
+    el('ServiceCode', 'string', false, '23.140 §8.7.2'),
+    el('LinkedID', 'string', false, '23.140 §8.7.2'),
+    el('MessageClass', 'messageClass', false, '23.140 §8.7.2'),
+    el('TimeStamp', 'dateTime', false, '23.140 §8.7.2'),
+    el('ReplyCharging', 'replyCharging', false, '23.140 §8.7.2'),
+    el('EarliestDeliveryTime', 'relativeOrAbsoluteDate', false, '23.140 §8.7.2'),
+    el('ExpiryDate', 'relativeOrAbsoluteDate', false, '23.140 §8.7.2'),
+    el('DeliveryReport', 'boolean', false, '23.140 §8.7.2'),
+    el('ReadReply', 'boolean', false, '23.140 §8.7.2'),
+    el('Priority', 'priority', false, '23.140 §8.7.2'),
+    el('Subject', 'string', false, '23.140 §8.7.2'),
+    el('ChargedParty', 'chargedParty', false, '23.140 §8.7.2'),
+    el('ChargedPartyID', 'string', false, '23.140 §8.7.2 (Rel-6)', R6),
+    el('DistributionIndicator', 'boolean', false, '23.140 §8.7.2'),
+    ...APPLIC('23.140 §8.7.2 (Rel-6)'),
+    el('ContentClass', 'contentClass', false, '23.140 §8.7.2 (Rel-6)', R6),
+    el('DRMContent', 'boolean', false, '23.140 §8.7.2 (Rel-6)', R6),
+    el('Content', 'contentReference', false, '23.140 §8.7.2; SOAP with attachments'),
+  ],
+  SubmitRsp: [
+    ...RSP,
+    el('MessageID', 'string', false, '23.140 §8.7.2 table 19'),
+    ...APPLIC('23.140 §8.7.2 (Rel-6)'),
+  ],
+  DeliverReq: [
+    ...RS_REQ,
+    el('VASPID', 'string', false, '23.140 §8.7.3 (Rel-6)', R6),
+    el('VASID', 'string', false, '23.140 §8.7.3 (Rel-6)', R6),
+    el('LinkedID', 'string', false, '23.140 §8.7.3 table 20'),
+    el('Sender', 'address', true, '23.140 §8.7.3'),
+    el('Recipients', 'multiAddress', false, '23.140 §8.7.3'),
+    el('TimeStamp', 'dateTime', false, '23.140 §8.7.3'),
+    el('ReplyChargingID', 'string', false, '23.140 §8.7.3'),
+    el('Priority', 'priority', false, '23.140 §8.7.3'),
+    el('Subject', 'string', false, '23.140 §8.7.3'),
+    ...APPLIC('23.140 §8.7.3 (Rel-6)'),
+    el('UACapabilities', 'uaCapabilities', false, '23.140 §8.7.3 (Rel-6)', R6),
+    el('Content', 'contentReference', false, '23.140 §8.7.3'),
+  ],
+  DeliverRsp: [...RSP, el('ServiceCode', 'string', false, '23.140 §8.7.3 table 21')],
+  CancelReq: [...VASP_REQ, el('MessageID', 'string', true, '23.140 §8.7.4 table 22')],
+  CancelRsp: [...RSP],
+  ReplaceReq: [
+    ...VASP_REQ,
+    el('MessageID', 'string', true, '23.140 §8.7.5 table 24'),
+    el('ServiceCode', 'string', false, '23.140 §8.7.5'),
+    el('TimeStamp', 'dateTime', false, '23.140 §8.7.5'),
+    el('ReadReply', 'boolean', false, '23.140 §8.7.5'),
+    el('EarliestDeliveryTime', 'relativeOrAbsoluteDate', false, '23.140 §8.7.5'),
+    el('DistributionIndicator', 'boolean', false, '23.140 §8.7.5'),
+    el('ContentClass', 'contentClass', false, '23.140 §8.7.5 (Rel-6)', R6),
+    el('DRMContent', 'boolean', false, '23.140 §8.7.5 (Rel-6)', R6),
+    el('Content', 'contentReference', false, '23.140 §8.7.5'),
+  ],
+  ReplaceRsp: [...RSP],
+  DeliveryReportReq: [
+    ...RS_REQ,
+    el('MessageID', 'string', true, '23.140 §8.7.6 table 26'),
+    el('Recipient', 'address', true, '23.140 §8.7.6'),
+    el('Sender', 'address', true, '23.140 §8.7.6'),
+    el('Date', 'dateTime', true, '23.140 §8.7.6'),
+    el('MMStatus', 'deliveryReportStatus', true, '23.140 §8.7.6'),
+    el('StatusText', 'string', false, '23.140 §8.7.6'),
+    ...APPLIC('23.140 §8.7.6 (Rel-6)'),
+    el('UACapabilities', 'uaCapabilities', false, '23.140 §8.7.6 (Rel-6)', R6),
+  ],
+  DeliveryReportRsp: [...RSP],
+  ReadReplyReq: [
+    ...RS_REQ,
+    el('MessageID', 'string', true, '23.140 §8.7.7 table 28'),
+    el('Recipient', 'address', true, '23.140 §8.7.7'),
+    el('Sender', 'address', true, '23.140 §8.7.7'),
+    el('TimeStamp', 'dateTime', true, '23.140 §8.7.7'),
+    el('MMStatus', 'readReplyStatus', true, '23.140 §8.7.7'),
+    el('StatusText', 'string', false, '23.140 §8.7.7'),
+    ...APPLIC('23.140 §8.7.7 (Rel-6)'),
+  ],
+  ReadReplyRsp: [...RSP],
+  RSErrorRsp: [...RSP],
+  VASPErrorRsp: [...RSP],
+};
+
+/** Enumerations of the simple types (23.140 §8.7 tables; Rel-6 additions marked). */
+export const MM7_ENUMS: Record<string, { values: readonly string[]; rel6?: readonly string[] }> = {
+  messageClass: { values: ['Personal', 'Informational', 'Advertisement', 'Auto'] },
+  priority: { values: ['Normal', 'High', 'Low'] },
+  chargedParty: { values: ['Sender', 'Recipient', 'Both', 'Neither'], rel6: ['ThirdParty'] },
+  deliveryReportStatus: {
+    values: ['Expired', 'Retrieved', 'Rejected', 'Indeterminate', 'Forwarded'],
+    rel6: ['Deferred', 'Unrecognised'],
+  },
+  readReplyStatus: { values: ['Indeterminate', 'Read', 'Deleted'] },
+  contentClass: {
+    values: [
+      'text',
+      'image-basic',
+      'image-rich',
+      'video-basic',
+      'video-rich',
+      'megapixel',
+      'content-basic',
+      'content-rich',
+    ],
+  },
+};
+
+/** Child element order of the complex types (xs:sequence), for the encoder and the XSD. */
+export const MM7_CHILD_ORDER: Record<string, readonly string[]> = {
+  multiAddress: ['To', 'Cc', 'Bcc'],
+  senderIdentification: ['VASPID', 'VASID', 'SenderAddress'],
+  status: ['StatusCode', 'StatusText', 'Details'],
+  address: ['Number', 'RFC2822Address', 'ShortCode'],
+};
+
+/** The elements of `type` that schema `version` defines, in order. */
+export function mm7ElementsFor(type: Mm7MessageType, version: Mm7VersionId): Mm7ElementRow[] {
+  const rank = mm7Version(version)?.rank ?? 0;
+  return MM7_ELEMENTS[type].filter((r) => (mm7Version(r.since ?? R5)?.rank ?? 0) <= rank);
+}
