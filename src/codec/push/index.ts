@@ -1,8 +1,24 @@
 /** WAP push over SMS: WSP connectionless push PDU, SMS UDH, segmentation and reassembly. */
 export { type AddResult, type ExpiredSms, type ReassembledSms, SmsReassembler } from './reassembler.ts';
-export { SMS_MAX_OCTETS, type SegmentOptions, segmentSms, WAP_PUSH_PORT, WAP_WSP_SOURCE_PORT } from './segment.ts';
+export {
+  type SegmentOptions,
+  SMS_MAX_OCTETS,
+  segmentSms,
+  WAP_PUSH_PORT,
+  WAP_WSP_SOURCE_PORT,
+} from './segment.ts';
 export { decodeSmsUserData, type SmsUserData } from './sms-user-data.ts';
-export { concatOf, encodeUdh, portsOf, readUdh, type Udh, type UdhElement, UDH_IE, udhLength, writeUdh } from './udh.ts';
+export {
+  concatOf,
+  encodeUdh,
+  portsOf,
+  readUdh,
+  UDH_IE,
+  type Udh,
+  type UdhElement,
+  udhLength,
+  writeUdh,
+} from './udh.ts';
 export { wapPushToSms } from './wap-push-sms.ts';
 export {
   decodeWspPush,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EncodeError } from '../codec-error.ts';
 import { SmsReassembler } from './reassembler.ts';
-import { WAP_PUSH_PORT, WAP_WSP_SOURCE_PORT, segmentSms } from './segment.ts';
+import { segmentSms, WAP_PUSH_PORT, WAP_WSP_SOURCE_PORT } from './segment.ts';
 import { decodeSmsUserData } from './sms-user-data.ts';
 
 const ports = { source: WAP_WSP_SOURCE_PORT, destination: WAP_PUSH_PORT };
@@ -24,7 +24,12 @@ describe('segmentSms', () => {
       expect(s.length).toBeLessThanOrEqual(140);
       const ud = decodeSmsUserData(s);
       expect(ud.ports).toEqual(ports);
-      expect(ud.concat).toEqual({ ref: refBits === 8 ? 0xab : 0xabcd, refBits, total: segs.length, seq: i + 1 });
+      expect(ud.concat).toEqual({
+        ref: refBits === 8 ? 0xab : 0xabcd,
+        refBits,
+        total: segs.length,
+        seq: i + 1,
+      });
     }
   });
 

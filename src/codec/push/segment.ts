@@ -26,7 +26,8 @@ export interface SegmentOptions {
  */
 export function segmentSms(payload: Uint8Array, opts: SegmentOptions): Uint8Array[] {
   const max = opts.maxOctets ?? SMS_MAX_OCTETS;
-  if (max > SMS_MAX_OCTETS || max < 16) throw new EncodeError(-1, 'maxOctets', `must be 16..${SMS_MAX_OCTETS}`);
+  if (max > SMS_MAX_OCTETS || max < 16)
+    throw new EncodeError(-1, 'maxOctets', `must be 16..${SMS_MAX_OCTETS}`);
   const refBits = opts.refBits ?? 8;
   if (!Number.isInteger(opts.ref) || opts.ref < 0 || opts.ref > (refBits === 8 ? 0xff : 0xffff)) {
     throw new EncodeError(-1, 'concat.ref', `${opts.ref} does not fit ${refBits} bits`);
@@ -44,11 +45,14 @@ export function segmentSms(payload: Uint8Array, opts: SegmentOptions): Uint8Arra
   }
 
   const concatEl = (seq: number, total: number): UdhElement =>
-    refBits === 8 ? { kind: 'concat8', ref: opts.ref, total, seq } : { kind: 'concat16', ref: opts.ref, total, seq };
+    refBits === 8
+      ? { kind: 'concat8', ref: opts.ref, total, seq }
+      : { kind: 'concat16', ref: opts.ref, total, seq };
   const udhLen = udhLength({ elements: [...portEl, concatEl(1, 1)] });
   const room = max - udhLen;
   const total = Math.ceil(payload.length / room);
-  if (total > 255) throw new EncodeError(-1, 'concat.total', `${total} segments exceed 255 (TS 23.040 §9.2.3.24.1)`);
+  if (total > 255)
+    throw new EncodeError(-1, 'concat.total', `${total} segments exceed 255 (TS 23.040 §9.2.3.24.1)`);
   const out: Uint8Array[] = [];
   for (let i = 0; i < total; i++) {
     const chunk = payload.subarray(i * room, Math.min(payload.length, (i + 1) * room));

@@ -1,5 +1,5 @@
 import { ByteReader } from '../bytes.ts';
-import { type Udh, concatOf, portsOf, readUdh } from './udh.ts';
+import { concatOf, portsOf, readUdh, type Udh } from './udh.ts';
 
 /**
  * One SMS's 8-bit user data (TP-UD, or SMPP short_message) as submitted: with a UDH when
@@ -23,7 +23,11 @@ export function decodeSmsUserData(buf: Uint8Array, hasUdh = true): SmsUserData {
   if (concat) {
     if (concat.total === 0) r.fail('UDH.concat.total', 'zero segments (TS 23.040 §9.2.3.24.1)', 0);
     if (concat.seq === 0 || concat.seq > concat.total) {
-      r.fail('UDH.concat.seq', `sequence ${concat.seq} outside 1..${concat.total} (TS 23.040 §9.2.3.24.1)`, 0);
+      r.fail(
+        'UDH.concat.seq',
+        `sequence ${concat.seq} outside 1..${concat.total} (TS 23.040 §9.2.3.24.1)`,
+        0,
+      );
     }
   }
   return { udh, payload, concat, ports: portsOf(udh) };

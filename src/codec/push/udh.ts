@@ -1,4 +1,4 @@
-import { ByteReader, ByteWriter } from '../bytes.ts';
+import { type ByteReader, ByteWriter } from '../bytes.ts';
 import { DecodeError, EncodeError } from '../codec-error.ts';
 
 /**
@@ -31,7 +31,12 @@ export const UDH_IE: readonly IeRow[] = [
     kind: 'concat8',
     length: 3,
     clause: '3GPP TS 23.040 §9.2.3.24.1',
-    read: (r) => ({ kind: 'concat8', ref: r.u8('UDH.concat.ref'), total: r.u8('UDH.concat.total'), seq: r.u8('UDH.concat.seq') }),
+    read: (r) => ({
+      kind: 'concat8',
+      ref: r.u8('UDH.concat.ref'),
+      total: r.u8('UDH.concat.total'),
+      seq: r.u8('UDH.concat.seq'),
+    }),
     write: (w, e) => {
       const c = e as Extract<UdhElement, { kind: 'concat8' }>;
       w.u8(c.ref).u8(c.total).u8(c.seq);
@@ -42,7 +47,12 @@ export const UDH_IE: readonly IeRow[] = [
     kind: 'concat16',
     length: 4,
     clause: '3GPP TS 23.040 §9.2.3.24.8',
-    read: (r) => ({ kind: 'concat16', ref: r.u16('UDH.concat16.ref'), total: r.u8('UDH.concat16.total'), seq: r.u8('UDH.concat16.seq') }),
+    read: (r) => ({
+      kind: 'concat16',
+      ref: r.u16('UDH.concat16.ref'),
+      total: r.u8('UDH.concat16.total'),
+      seq: r.u8('UDH.concat16.seq'),
+    }),
     write: (w, e) => {
       const c = e as Extract<UdhElement, { kind: 'concat16' }>;
       w.u16(c.ref).u8(c.total).u8(c.seq);
@@ -53,7 +63,11 @@ export const UDH_IE: readonly IeRow[] = [
     kind: 'port8',
     length: 2,
     clause: '3GPP TS 23.040 §9.2.3.24.3',
-    read: (r) => ({ kind: 'port8', destination: r.u8('UDH.port8.destination'), source: r.u8('UDH.port8.source') }),
+    read: (r) => ({
+      kind: 'port8',
+      destination: r.u8('UDH.port8.destination'),
+      source: r.u8('UDH.port8.source'),
+    }),
     write: (w, e) => {
       const p = e as Extract<UdhElement, { kind: 'port8' }>;
       w.u8(p.destination).u8(p.source);
@@ -64,7 +78,11 @@ export const UDH_IE: readonly IeRow[] = [
     kind: 'port16',
     length: 4,
     clause: '3GPP TS 23.040 §9.2.3.24.4',
-    read: (r) => ({ kind: 'port16', destination: r.u16('UDH.port16.destination'), source: r.u16('UDH.port16.source') }),
+    read: (r) => ({
+      kind: 'port16',
+      destination: r.u16('UDH.port16.destination'),
+      source: r.u16('UDH.port16.source'),
+    }),
     write: (w, e) => {
       const p = e as Extract<UdhElement, { kind: 'port16' }>;
       w.u16(p.destination).u16(p.source);
@@ -114,7 +132,8 @@ export function writeUdh(w: ByteWriter, udh: Udh): void {
   w.u8(len);
   for (const e of udh.elements) {
     if (e.kind === 'other') {
-      if (e.data.length > 255) throw new EncodeError(-1, 'UDH.IE', `IE 0x${e.iei.toString(16)} longer than 255`);
+      if (e.data.length > 255)
+        throw new EncodeError(-1, 'UDH.IE', `IE 0x${e.iei.toString(16)} longer than 255`);
       w.u8(e.iei).u8(e.data.length).bytes(e.data);
       continue;
     }

@@ -4,7 +4,13 @@ import { mediaTypeText } from '../wsp/index.ts';
 import { SmsReassembler } from './reassembler.ts';
 import { decodeSmsUserData } from './sms-user-data.ts';
 import { wapPushToSms } from './wap-push-sms.ts';
-import { decodeWspPush, encodeWspPush, isMmsPush, mmsNotificationPush, pushApplicationId } from './wsp-push.ts';
+import {
+  decodeWspPush,
+  encodeWspPush,
+  isMmsPush,
+  mmsNotificationPush,
+  pushApplicationId,
+} from './wsp-push.ts';
 
 const hex = (s: string) => new Uint8Array(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
 // A minimal m-notification-ind head: Message-Type m-notification-ind, Transaction-Id "T1", MMS-Version 1.2
@@ -57,7 +63,7 @@ describe('WSP connectionless push (WAP-230 §8.2.4.1)', () => {
     const segs = wapPushToSms(long, { ref: 0x99 });
     expect(segs.length).toBe(4);
     const r = new SmsReassembler();
-    let result;
+    let result: ReturnType<SmsReassembler['add']> | undefined;
     for (const s of [...segs].reverse()) result = r.add('o', decodeSmsUserData(s));
     expect(result?.status).toBe('complete');
     if (result?.status !== 'complete') return;

@@ -57,7 +57,12 @@ export function decodeWspPush(buf: Uint8Array, opts: { connectionless?: boolean 
   const typeAt = r.offset;
   const code = r.u8('PDU-Type');
   const pduType = TYPE_BY_CODE.get(code as 0x06 | 0x07);
-  if (!pduType) throw new DecodeError(typeAt, 'PDU-Type', `0x${code.toString(16)} is not Push (0x06) or ConfirmedPush (0x07)`);
+  if (!pduType)
+    throw new DecodeError(
+      typeAt,
+      'PDU-Type',
+      `0x${code.toString(16)} is not Push (0x06) or ConfirmedPush (0x07)`,
+    );
   const headersLen = readUintvar(r, 'HeadersLen');
   const h = r.sub(headersLen, 'Headers');
   const contentType = readContentType(h, 'Content-Type');
@@ -73,7 +78,8 @@ export function encodeWspPush(push: WspPush): Uint8Array {
   const headerBytes = hw.finish();
   const w = new ByteWriter(headerBytes.length + push.body.length + 8);
   if (push.tid !== undefined) {
-    if (!Number.isInteger(push.tid) || push.tid < 0 || push.tid > 255) throw new EncodeError(-1, 'TID', 'must be 0..255');
+    if (!Number.isInteger(push.tid) || push.tid < 0 || push.tid > 255)
+      throw new EncodeError(-1, 'TID', 'must be 0..255');
     w.u8(push.tid);
   }
   w.u8(WSP_PDU_TYPES[push.pduType]);
