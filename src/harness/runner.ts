@@ -1,0 +1,448 @@
+import { AirInterface } from '../../mocks/air-interface.ts';
+import type { BehaviourSpec, PeerEndpoint } from '../../mocks/peer.ts';
+import type { Json, JsonObject } from '../util/json.ts';
+import { Timeline } from '../wire/timeline.ts';
+import { LEVEL_RANK, type LoadedCase, type LoadedStep } from './case-model.ts';
+import { durationMs } from './duration.ts';
+import { awaitExpectation, awaitNone } from './expectation-eval.ts';
+import type { KnownFailures } from './known-failures.ts';
+import type { PeerKinds } from './peer-kinds.ts';
+import type { CaseFailure, CaseResult, RunResult, StepResult } from './run-result.ts';
+import { summarise } from './run-result.ts';
+import { caseRandom, caseSeed } from './seeded.ts';
+import type { Expectation, Level } from './suite-schema.ts';
+import type { StartedPeer, Target, TargetSession } from './target.ts';
+import { peerWiring } from './targets/peer-wiring.ts';
+import { renderTemplate, TemplateError, type TemplateScope } from './template.ts';
+
+export const DEFAULT_ACTION_TIMEOUT_MS = 10_000;
+
+export interface RunOptions {
+  cases: readonly LoadedCase[];
+  target: Target;
+  peerKinds: PeerKinds;
+  seed: number;
+  jobs?: number;
+  /** Lowest requirement level whose failure fails the run (default SHALL). */
+  failOn?: Level;
+  knownFailures?: KnownFailures;
+  runId?: string;
+  /** Progress subscribers (terminal reporter). */
+  onCaseStart?: (c: LoadedCase) => void;
+  onCaseEnd?: (r: CaseResult) => void;
+}
+
+/** Start order: servers the target calls first, then the gateways, then the handsets that call them. */
+const KIND_ORDER = ['hlr', 'smsc', 'mail', 'remote-mmsc', 'vasp', 'wap-gateway', 'ppg'];
+function kindRank(kind: string): number {
+  if (kind === 'ue') return 1000;
+  const i = KIND_ORDER.indexOf(kind);
+  return i === -1 ? 500 : i;
+}
+
+/** A harness failure inside a case (unknown peer or action, bad template): an `error` verdict. */
+class CaseError extends Error {}
+/** A deadline (step or case) expired. */
+class DeadlineError extends Error {}
+
+function withDeadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DeadlineError(`${what}: no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, deadline]).finally(() => clearTimeout(timer));
+}
+
+function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+interface PeerPlan {
+  kind: string;
+  name: string;
+  node: string;
+  suiteConfig: JsonObject;
+}
+
+/** kind: true | [names] | {config} -> one plan per peer; named peers are nodes `kind.name`. */
+function planPeers(c: LoadedCase): PeerPlan[] {
+  const plans: PeerPlan[] = [];
+  for (const [kind, spec] of Object.entries(c.peers)) {
+    if (Array.isArray(spec)) {
+      for (const name of spec) plans.push({ kind, name, node: `${kind}.${name}`, suiteConfig: {} });
+    } else {
+      plans.push({ kind, name: kind, node: kind, suiteConfig: spec === true ? {} : (spec as JsonObject) });
+    }
+  }
+  return plans.sort((a, b) => kindRank(a.kind) - kindRank(b.kind));
+}
+
+function endpointValues(endpoints: readonly PeerEndpoint[]): JsonObject {
+  const out: JsonObject = {};
+  for (const e of endpoints) if (!(e.protocol in out)) out[e.protocol] = e.url;
+  return out;
+}
+
+/** Runs one case in isolation: its own timeline, air interface, peers and target session. */
+export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): Promise<CaseResult> {
+  const seed = caseSeed(opts.seed, c.id);
+  const random = caseRandom(seed);
+  const timeline = new Timeline();
+  const air = new AirInterface();
+  const startedAt = new Date().toISOString();
+  const t0 = performance.now();
+  const steps: StepResult[] = c.steps.map((s) => ({
+    index: s.index,
+    kind: s.kind,
+    label: s.label,
+    source: s.source,
+    status: 'skipped',
+    startNs: 0,
+    endNs: 0,
+  }));
+  let verdict: CaseResult['verdict'] = 'pass';
+  let failure: CaseFailure | undefined;
+  const started: StartedPeer[] = [];
+  let session: TargetSession | undefined;
+  const abort = new AbortController();
+
+  const plans = planPeers(c);
+  const msisdns = new Map<string, string>();
+  for (const p of plans) {
+    if (p.kind === 'ue') msisdns.set(p.name, (p.suiteConfig.msisdn as string | undefined) ?? random.msisdn());
+  }
+  const values: { [k: string]: Json } = { case: { id: c.id, title: c.title }, seed, saved: {} };
+  const scope: TemplateScope = { values, faker: random.faker, txid: () => random.txid() };
+  const setFailure = (
+    v: 'fail' | 'error',
+    step: LoadedStep | undefined,
+    f: Omit<CaseFailure, 'step' | 'label' | 'source'>,
+  ) => {
+    if (verdict !== 'pass') return;
+    verdict = v;
+    failure = {
+      step: step ? step.index : -1,
+      label: step ? step.label : 'setup',
+      source: step ? step.source : c.source,
+      ...f,
+    };
+  };
+
+  const setup = async () => {
+    timeline.setContext({ case: c.id, step: 'setup' });
+    const kinds = new Map<string, string[]>();
+    for (const p of plans) kinds.set(p.kind, [...(kinds.get(p.kind) ?? []), p.name]);
+    try {
+      session = await opts.target.startCase({ caseId: c.id, timeline, seed, peers: kinds, msisdns });
+    } catch (e) {
+      throw new CaseError(`target: ${errorMessage(e)}`);
+    }
+    values.target = { ...session.endpoints } as JsonObject;
+    for (const plan of plans) {
+      const kind = opts.peerKinds[plan.kind];
+      if (!kind)
+        throw new CaseError(
+          `unknown peer kind "${plan.kind}" (known: ${Object.keys(opts.peerKinds).join(', ')})`,
+        );
+      const base: JsonObject = { name: plan.name, node: plan.node };
+      if (plan.kind === 'ue') base.msisdn = msisdns.get(plan.name) ?? null;
+      const config: JsonObject = {
+        ...base,
+        ...peerWiring(plan.kind, plan.name, { target: session.endpoints, peers: started, msisdns, seed }),
+        ...session.peerConfig(plan.kind, plan.name),
+        ...(renderTemplate(plan.suiteConfig, scope) as JsonObject),
+      };
+      let endpoints: PeerEndpoint[];
+      const peer = kind.create(config, { timeline, air, seed });
+      try {
+        endpoints = await withDeadline(
+          peer.start({ timeline, host: '127.0.0.1' }),
+          10_000,
+          `starting ${plan.node}`,
+        );
+      } catch (e) {
+        await peer.stop().catch(() => undefined);
+        throw new Error(`peer ${plan.node} did not start: ${errorMessage(e)}`);
+      }
+      started.push({ kind: plan.kind, name: plan.name, peer, endpoints, config });
+      const v: JsonObject = {
+        node: peer.name,
+        kind: plan.kind,
+        url: endpoints[0]?.url ?? null,
+        endpoints: endpointValues(endpoints),
+      };
+      for (const [k, x] of Object.entries(config))
+        if (!(k in v) && (x === null || typeof x !== 'object')) v[k] = x;
+      if (plan.node === plan.kind) values[plan.kind] = v;
+      else values[plan.kind] = { ...((values[plan.kind] as JsonObject | undefined) ?? {}), [plan.name]: v };
+    }
+    await session.attach(started);
+  };
+
+  const findPeer = (node: string) =>
+    started.find(
+      (p) => p.peer.name === node || `${p.kind}.${p.name}` === node || (p.name === p.kind && p.kind === node),
+    );
+
+  const runSteps = async () => {
+    let lastAction = 0;
+    let lastMatch = 0;
+    for (const step of c.steps) {
+      const r = steps[step.index];
+      timeline.setContext({ case: c.id, step: step.label });
+      r.startNs = timeline.now();
+      r.status = 'pass';
+      const spec = step.spec as Record<string, unknown>;
+      const timeoutMs = durationMs(spec.timeout as string | number | undefined, DEFAULT_ACTION_TIMEOUT_MS);
+      try {
+        if (step.kind === 'do') {
+          const target = String(spec.do);
+          const dot = target.lastIndexOf('.');
+          const node = target.slice(0, dot);
+          const action = target.slice(dot + 1);
+          const p = findPeer(node);
+          if (!p)
+            throw new CaseError(
+              `${target}: no peer "${node}" in this case (peers: ${started.map((s) => s.peer.name).join(', ') || 'none'})`,
+            );
+          const fn = p.peer.actions[action];
+          if (!fn)
+            throw new CaseError(
+              `${target}: peer ${node} has no action "${action}" (actions: ${Object.keys(p.peer.actions).join(', ')})`,
+            );
+          const params = renderTemplate(spec.with ?? {}, scope) as JsonObject;
+          lastAction = timeline.length;
+          timeline.publish({
+            kind: 'event',
+            name: 'action',
+            node: 'harness',
+            role: 'harness',
+            iface: 'HARNESS',
+            direction: 'local',
+            peer: node,
+            detail: { action: target, params },
+          });
+          let result: Json;
+          try {
+            result = await withDeadline(fn(params), timeoutMs, target);
+          } catch (e) {
+            if (e instanceof DeadlineError) throw e;
+            throw new Error(`${target} failed: ${errorMessage(e)}`);
+          }
+          r.result = result ?? null;
+          if (typeof spec.save === 'string') (values.saved as JsonObject)[spec.save] = result ?? null;
+        } else if (step.kind === 'behaviour') {
+          const { peer: node, ...behaviour } = renderTemplate(spec.behaviour, scope) as JsonObject;
+          const p = findPeer(String(node));
+          if (!p) throw new CaseError(`behaviour: no peer "${String(node)}" in this case`);
+          try {
+            p.peer.use(behaviour as BehaviourSpec);
+          } catch (e) {
+            throw new CaseError(`behaviour ${String(behaviour.kind)} on ${String(node)}: ${errorMessage(e)}`);
+          }
+          timeline.publish({
+            kind: 'event',
+            name: 'behaviour',
+            node: 'harness',
+            role: 'harness',
+            iface: 'HARNESS',
+            direction: 'local',
+            peer: String(node),
+            detail: behaviour,
+          });
+        } else if (step.kind === 'wait') {
+          await new Promise<void>((resolve, reject) => {
+            const t = setTimeout(resolve, durationMs(spec.wait as string | number, 0));
+            abort.signal.addEventListener(
+              'abort',
+              () => {
+                clearTimeout(t);
+                reject(abort.signal.reason);
+              },
+              { once: true },
+            );
+          });
+        } else {
+          const e = renderTemplate(spec[step.kind], scope) as unknown as Expectation;
+          const since = e.from === 'last-action' ? lastAction : e.from === 'last-match' ? lastMatch : 0;
+          const outcome =
+            step.kind === 'expect'
+              ? await awaitExpectation(timeline, e, { since, signal: abort.signal })
+              : await awaitNone(timeline, e, { since, signal: abort.signal });
+          if (!outcome.ok) {
+            r.status = 'fail';
+            r.message = outcome.message;
+            r.expected = outcome.expected;
+            r.observed = outcome.observed;
+            setFailure('fail', step, {
+              message: outcome.message,
+              expected: outcome.expected,
+              observed: outcome.observed,
+            });
+            return;
+          }
+          if (outcome.matched.length > 0) {
+            const last = outcome.matched[outcome.matched.length - 1];
+            lastMatch = last.seq + 1;
+            const f =
+              last.kind === 'message' ? last.fields : last.kind === 'event' ? (last.detail ?? null) : null;
+            r.result = f;
+            if (e.save) (values.saved as JsonObject)[e.save] = f;
+          }
+        }
+      } catch (e) {
+        r.status = 'error';
+        r.message = e instanceof TemplateError ? `template: ${e.message}` : errorMessage(e);
+        setFailure('error', step, { message: r.message });
+        return;
+      } finally {
+        r.endNs = timeline.now();
+      }
+    }
+  };
+
+  let caseTimer: NodeJS.Timeout | undefined;
+  try {
+    const body = (async () => {
+      try {
+        await setup();
+      } catch (e) {
+        setFailure('error', undefined, { message: errorMessage(e) });
+        return;
+      }
+      await runSteps();
+    })();
+    const deadline = new Promise<void>((resolve) => {
+      caseTimer = setTimeout(() => {
+        const running = steps.find((s) => s.status === 'pass' && s.endNs === 0);
+        const step = running ? c.steps[running.index] : undefined;
+        if (running) {
+          running.status = 'error';
+          running.message = `case deadline ${c.timeoutMs} ms exceeded`;
+          running.endNs = timeline.now();
+        }
+        setFailure('error', step, { message: `case deadline ${c.timeoutMs} ms exceeded` });
+        abort.abort(new DeadlineError('case deadline'));
+        resolve();
+      }, c.timeoutMs);
+    });
+    await Promise.race([
+      body.catch((e) => setFailure('error', undefined, { message: errorMessage(e) })),
+      deadline,
+    ]);
+  } finally {
+    clearTimeout(caseTimer);
+    timeline.setContext({ case: c.id, step: 'teardown' });
+    for (const p of [...started].reverse()) {
+      await withDeadline(p.peer.stop(), 5000, `stopping ${p.peer.name}`).catch((e) =>
+        timeline.publish({
+          kind: 'event',
+          name: 'error',
+          node: 'harness',
+          role: 'harness',
+          iface: 'HARNESS',
+          direction: 'local',
+          detail: { message: errorMessage(e) },
+        }),
+      );
+    }
+    if (session) {
+      await withDeadline(session.stop(), 5000, 'stopping the target').catch((e) =>
+        timeline.publish({
+          kind: 'event',
+          name: 'error',
+          node: 'harness',
+          role: 'harness',
+          iface: 'HARNESS',
+          direction: 'local',
+          detail: { message: errorMessage(e) },
+        }),
+      );
+    }
+  }
+
+  const known = opts.knownFailures?.lookup(c.id);
+  const finalVerdict = verdict as CaseResult['verdict'];
+  const failOn = opts.failOn ?? 'SHALL';
+  const unexpected =
+    finalVerdict === 'pass'
+      ? false
+      : known
+        ? false
+        : finalVerdict === 'error' || LEVEL_RANK[c.level] >= LEVEL_RANK[failOn];
+  return {
+    id: c.id,
+    title: c.title,
+    ...(c.description !== undefined ? { description: c.description } : {}),
+    ...(c.expectation !== undefined ? { expectation: c.expectation } : {}),
+    suite: c.suite,
+    source: c.source,
+    level: c.level,
+    requirements: c.requirements,
+    interfaces: c.interfaces,
+    tags: c.tags,
+    ...(c.family ? { family: { id: c.family.id, row: c.family.row } } : {}),
+    verdict: finalVerdict,
+    ...(known && finalVerdict !== 'pass' ? { known: { reason: known.reason } } : {}),
+    ...(known && finalVerdict === 'pass' ? { fixed: true } : {}),
+    unexpected,
+    ...(failure ? { failure } : {}),
+    steps,
+    seed,
+    startedAt,
+    durationMs: Math.round(performance.now() - t0),
+    peers: started.map((p) => ({
+      name: p.peer.name,
+      kind: p.kind,
+      endpoints: p.endpoints.map((e) => ({ protocol: e.protocol, url: e.url })),
+    })),
+    timeline: timeline.toJSON(),
+  };
+}
+
+/** `20261122-031500-s42` */
+export function makeRunId(seed: number, at = new Date()): string {
+  const iso = at.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${iso}-s${seed}`;
+}
+
+/**
+ * Runs the cases, `jobs` at a time, each isolated. Results keep the load order whatever the
+ * completion order, so the same seed gives the same report.
+ */
+export async function runSuites(opts: RunOptions): Promise<RunResult> {
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const jobs = Math.max(1, Math.min(opts.jobs ?? 1, opts.target.maxJobs));
+  const results: CaseResult[] = new Array(opts.cases.length);
+  await opts.target.open();
+  try {
+    let next = 0;
+    const worker = async () => {
+      for (;;) {
+        const i = next++;
+        if (i >= opts.cases.length) return;
+        const c = opts.cases[i];
+        opts.onCaseStart?.(c);
+        results[i] = await runCase(c, opts);
+        opts.onCaseEnd?.(results[i]);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(jobs, opts.cases.length) }, worker));
+  } finally {
+    await opts.target.close();
+  }
+  const finishedAt = new Date();
+  return {
+    runId: opts.runId ?? makeRunId(opts.seed, startedAt),
+    seed: opts.seed,
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    durationMs: Math.round(performance.now() - t0),
+    target: { kind: opts.target.kind, description: opts.target.description },
+    jobs,
+    failOn: opts.failOn ?? 'SHALL',
+    cases: results,
+    summary: summarise(results),
+  };
+}

@@ -1,0 +1,192 @@
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { JsonObject } from '../../util/json.ts';
+import type { Timeline } from '../../wire/timeline.ts';
+import {
+  type StartedPeer,
+  type Target,
+  type TargetCaseContext,
+  TargetError,
+  type TargetSession,
+} from '../target.ts';
+import { reservePort } from './reserve-port.ts';
+
+/** What the harness needs of the reference MMSC starter (src/mmsc/index.ts). */
+export interface RunningMmscLike {
+  stop(): Promise<void>;
+}
+export type MmscStarter = (
+  config: Record<string, unknown>,
+  deps?: { timeline?: Timeline },
+) => Promise<RunningMmscLike>;
+
+/** Loads `startReferenceMmsc` from src/mmsc/index.ts (resolved at run time, so the harness builds alone). */
+export async function loadMmscStarter(repoRoot = process.cwd()): Promise<MmscStarter> {
+  const file = path.resolve(repoRoot, 'src/mmsc/index.ts');
+  let mod: { startReferenceMmsc?: unknown };
+  try {
+    mod = (await import(pathToFileURL(file).href)) as { startReferenceMmsc?: unknown };
+  } catch (e) {
+    throw new TargetError(
+      `the reference MMSC is not available (${file}): ${(e as Error).message.split('\n')[0]}`,
+    );
+  }
+  if (typeof mod.startReferenceMmsc !== 'function') {
+    throw new TargetError(`${file} does not export startReferenceMmsc`);
+  }
+  return mod.startReferenceMmsc as MmscStarter;
+}
+
+export const EMBEDDED_DOMAIN = 'mms.mnc001.mcc310.gprs';
+/** Credentials the embedded MMSC binds to the case's SMSC with (unless the suite gives the SMSC its own). */
+export const EMBEDDED_SMPP = { systemId: 'mmsc', password: 'secret' };
+
+function first(peers: readonly StartedPeer[], kind: string): StartedPeer | undefined {
+  return peers.find((p) => p.kind === kind);
+}
+
+function urlFor(p: StartedPeer | undefined, ...protocols: string[]): URL | undefined {
+  if (!p) return undefined;
+  const e = p.endpoints.find((x) => protocols.includes(x.protocol));
+  return e ? new URL(e.url) : undefined;
+}
+
+/**
+ * The MMSC config that points the reference MMSC at a case's peers: notifications through the
+ * SMSC (or the PPG), MM5 through the HLR's ENUM DNS and HTTP, MM4 to each remote MMSC, MM7
+ * callbacks to the VASP. Exported for tests and for `mmscert serve` users who want the same wiring.
+ */
+export function mmscConfigForPeers(
+  ports: { mm1: number; mm3: number; mm4: number; mm7: number },
+  peers: readonly StartedPeer[],
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
+  const config: Record<string, unknown> = {
+    ports,
+    mm1Path: '/mms',
+    domains: [EMBEDDED_DOMAIN],
+    // A fast queue for tests: a retry in 200 ms, not 500 ms doubling to a minute.
+    retry: { maxAttempts: 4, baseDelayMs: 200, maxDelayMs: 2000 },
+  };
+  const smsc = first(peers, 'smsc');
+  const ppg = first(peers, 'ppg');
+  const smscUrl = urlFor(smsc, 'smpp');
+  const ppgUrl = urlFor(ppg, 'http', 'pap');
+  if (ppg && ppgUrl) {
+    config.notification = { route: 'pap', url: ppgUrl.href };
+  } else if (smsc && smscUrl) {
+    config.notification = {
+      route: 'smpp',
+      host: '127.0.0.1',
+      port: Number(smscUrl.port),
+      systemId: typeof smsc.config.systemId === 'string' ? smsc.config.systemId : EMBEDDED_SMPP.systemId,
+      password: typeof smsc.config.password === 'string' ? smsc.config.password : EMBEDDED_SMPP.password,
+      reconnectMs: 100,
+    };
+  }
+  const hlr = first(peers, 'hlr');
+  if (hlr) {
+    const dns = urlFor(hlr, 'dns', 'dns+udp', 'udp');
+    const http = urlFor(hlr, 'http');
+    config.mm5 = {
+      ...(dns ? { enumServer: `127.0.0.1:${dns.port}` } : {}),
+      ...(http ? { hlrUrl: http.origin } : {}),
+    };
+  }
+  const mm4Peers = peers
+    .filter((p) => p.kind === 'remote-mmsc')
+    .map((p) => {
+      const u = urlFor(p, 'smtp');
+      const domain = typeof p.config.domain === 'string' ? p.config.domain : undefined;
+      return u && domain ? { domain, host: '127.0.0.1', port: Number(u.port) } : undefined;
+    })
+    .filter((x) => x !== undefined);
+  if (mm4Peers.length > 0) config.mm4 = { peers: mm4Peers };
+  const vasps = peers
+    .filter((p) => p.kind === 'vasp')
+    .map((p) => {
+      const u = urlFor(p, 'http');
+      return {
+        vaspId: typeof p.config.vaspId === 'string' ? p.config.vaspId : 'VASP1',
+        ...(typeof p.config.vasId === 'string' ? { vasId: p.config.vasId } : {}),
+        ...(typeof p.config.username === 'string' ? { username: p.config.username } : {}),
+        ...(typeof p.config.password === 'string' ? { password: p.config.password } : {}),
+        ...(Array.isArray(p.config.shortCodes) ? { shortCodes: p.config.shortCodes } : {}),
+        ...(u ? { callbackUrl: u.href } : {}),
+      };
+    });
+  if (vasps.length > 0) config.vasps = vasps;
+  return { ...config, ...overrides };
+}
+
+/**
+ * The reference MMSC in-process, one instance per case (own store, own ports), wired to that
+ * case's peers. Its four ports are reserved before the peers start, so peers that call it get
+ * its URLs in their config; it starts once the peers it calls are listening.
+ */
+export class EmbeddedTarget implements Target {
+  readonly kind = 'embedded' as const;
+  readonly description = 'embedded reference MMSC';
+  readonly maxJobs = 64;
+  private starter?: MmscStarter;
+
+  constructor(
+    private readonly opts: {
+      starter?: MmscStarter;
+      /** Overrides of the MMSC config (from the config file's target.mmsc). */
+      mmsc?: Record<string, unknown>;
+      peers?: Readonly<Record<string, JsonObject>>;
+    } = {},
+  ) {
+    this.starter = opts.starter;
+  }
+
+  async open(): Promise<void> {
+    this.starter ??= await loadMmscStarter();
+  }
+
+  async startCase(ctx: TargetCaseContext): Promise<TargetSession> {
+    const starter = this.starter ?? (await loadMmscStarter());
+    const ports = {
+      mm1: await reservePort(),
+      mm3: await reservePort(),
+      mm4: await reservePort(),
+      mm7: await reservePort(),
+    };
+    const endpoints = {
+      mm1: `http://127.0.0.1:${ports.mm1}/mms`,
+      mm3: `smtp://127.0.0.1:${ports.mm3}`,
+      mm4: `smtp://127.0.0.1:${ports.mm4}`,
+      mm7: `http://127.0.0.1:${ports.mm7}/mm7`,
+      domain: EMBEDDED_DOMAIN,
+    };
+    let running: RunningMmscLike | undefined;
+    const peerDefaults = this.opts.peers ?? {};
+    return {
+      endpoints,
+      peerConfig: (kind) => {
+        const base: JsonObject = { ...(peerDefaults[kind] ?? {}) };
+        // The HLR answers for the case's handsets, at the embedded MMSC's domain.
+        if (kind === 'hlr' && ctx.msisdns.size > 0 && base.subscribers === undefined) {
+          base.subscribers = [...ctx.msisdns.values()].map((msisdn) => ({ msisdn, mcc: '310', mnc: '001' }));
+        }
+        return base;
+      },
+      attach: async (peers) => {
+        try {
+          running = await starter(mmscConfigForPeers(ports, peers, this.opts.mmsc), {
+            timeline: ctx.timeline,
+          });
+        } catch (e) {
+          throw new TargetError(`the reference MMSC did not start: ${(e as Error).message.split('\n')[0]}`);
+        }
+      },
+      stop: async () => {
+        await running?.stop();
+        running = undefined;
+      },
+    };
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,48 @@
+import type { JsonObject } from '../../util/json.ts';
+import { type Target, type TargetEndpoints, TargetError, type TargetSession } from '../target.ts';
+import { canConnect } from './reserve-port.ts';
+
+/**
+ * A target MMSC already running (on loopback). Its endpoints come from the config file; our
+ * peers listen where the target was told to find them (fixed ports and credentials from the
+ * config's `peers:`), so cases run one at a time.
+ */
+export class ExternalTarget implements Target {
+  readonly kind: 'external' | 'container' = 'external';
+  readonly maxJobs = 1;
+  readonly description: string;
+
+  constructor(
+    protected endpoints: TargetEndpoints,
+    protected readonly peers: Readonly<Record<string, JsonObject>> = {},
+    name = 'external MMSC',
+  ) {
+    this.description = name;
+  }
+
+  /** Checks every configured endpoint accepts connections: an unreachable target is a harness error. */
+  async open(): Promise<void> {
+    const problems: string[] = [];
+    for (const [iface, url] of Object.entries(this.endpoints)) {
+      if (iface === 'domain' || typeof url !== 'string') continue;
+      const u = new URL(url);
+      const port = Number(u.port || (u.protocol === 'http:' ? 80 : u.protocol === 'smtp:' ? 25 : 0));
+      if (!(await canConnect(u.hostname, port))) problems.push(`${iface.toUpperCase()} ${url}`);
+    }
+    if (problems.length > 0)
+      throw new TargetError(`target unreachable: nothing answers at ${problems.join(', ')}`);
+  }
+
+  async startCase(): Promise<TargetSession> {
+    const endpoints = this.endpoints;
+    const peers = this.peers;
+    return {
+      endpoints,
+      peerConfig: (kind) => ({ ...(peers[kind] ?? {}) }),
+      attach: async () => undefined,
+      stop: async () => undefined,
+    };
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,98 @@
+import { readFileSync } from 'node:fs';
+import { LineCounter, parseDocument } from 'yaml';
+import { z } from 'zod';
+import { positionOf } from '../yaml-positions.ts';
+
+/**
+ * The `mmscert run --config F` file: which target, where its endpoints are, and what our peers
+ * must look like for it (fixed ports, bind credentials, domains, URLs the target was pointed at).
+ *
+ *   target:
+ *     kind: external
+ *     name: Acme MMSC 5.2
+ *     endpoints: { mm1: http://127.0.0.1:8002/mms, mm4: smtp://127.0.0.1:2525, mm7: http://127.0.0.1:8007/mm7,
+ *                  mm3: smtp://127.0.0.1:2526, domain: mms.mnc001.mcc310.gprs }
+ *   peers:
+ *     smsc: { port: 2775, systemId: mmsc, password: secret }
+ *     hlr: { dnsPort: 5353, httpPort: 8053 }
+ *   expectations: acme-known-failures.yaml
+ */
+const loopbackUrl = z
+  .string()
+  .url()
+  .refine(
+    (u) => /^[a-z]+:\/\/(127\.\d+\.\d+\.\d+|localhost)(:\d+)?(\/|$)/.test(u),
+    'must be a loopback URL (127.0.0.1)',
+  );
+
+const EndpointsSchema = z.strictObject({
+  mm1: loopbackUrl.optional(),
+  mm3: loopbackUrl.optional(),
+  mm4: loopbackUrl.optional(),
+  mm7: loopbackUrl.optional(),
+  domain: z.string().min(1).optional(),
+});
+
+export const TargetConfigSchema = z.strictObject({
+  $schema: z.string().optional(),
+  target: z.discriminatedUnion('kind', [
+    z.strictObject({
+      kind: z.literal('embedded'),
+      name: z.string().optional(),
+      /** Overrides of the reference MMSC's config (src/mmsc MmscConfig). */
+      mmsc: z.record(z.string(), z.unknown()).optional(),
+    }),
+    z.strictObject({ kind: z.literal('external'), name: z.string().optional(), endpoints: EndpointsSchema }),
+    z.strictObject({
+      kind: z.literal('container'),
+      name: z.string().optional(),
+      image: z.string().min(1),
+      /** Container ports of each interface; the harness maps them to loopback. */
+      ports: z.strictObject({
+        mm1: z.number().int().optional(),
+        mm3: z.number().int().optional(),
+        mm4: z.number().int().optional(),
+        mm7: z.number().int().optional(),
+      }),
+      mm1Path: z.string().default('/mms'),
+      mm7Path: z.string().default('/mm7'),
+      domain: z.string().optional(),
+      env: z.record(z.string(), z.string()).optional(),
+    }),
+  ]),
+  /** Per peer kind: config merged into every peer of that kind (fixed ports, credentials). */
+  peers: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
+  /** Known failures of this target (path relative to the config file). */
+  expectations: z.string().optional(),
+});
+
+export type TargetConfig = z.infer<typeof TargetConfigSchema>;
+
+export class TargetConfigError extends Error {}
+
+/** Reads and validates a target config; errors are one `file:line:col: message` line. */
+export function loadTargetConfig(file: string): TargetConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new TargetConfigError(
+      `cannot read config ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
+    );
+  }
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines });
+  if (doc.errors.length > 0) {
+    const { line, col } = lines.linePos(doc.errors[0].pos[0]);
+    throw new TargetConfigError(`${file}:${line}:${col}: YAML: ${doc.errors[0].message.split('\n')[0]}`);
+  }
+  const r = TargetConfigSchema.safeParse(doc.toJS());
+  if (!r.success) {
+    const i = r.error.issues[0];
+    const p = positionOf(doc, lines, file, i.path);
+    throw new TargetConfigError(
+      `${p.file}:${p.line}:${p.col}: ${i.path.join('.') || '(document)'}: ${i.message}`,
+    );
+  }
+  return r.data;
+}
