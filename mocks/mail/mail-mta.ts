@@ -296,7 +296,10 @@ export class MailMta implements Peer {
     });
     const raw = new Uint8Array(await composer.compile().build());
     const envelope = { from, to: [...(to as string[]), ...(cc as string[])] };
-    const result = await smtpSend({ url: this.target, name: this.domains[0] }, envelope, raw);
+    const tap = this.timeline
+      ? { timeline: this.timeline, node: this.name, role: this.role, iface: 'MM3' as const }
+      : undefined;
+    const result = await smtpSend({ url: this.target, name: this.domains[0], tap }, envelope, raw);
     this.timeline?.publish({
       kind: 'message',
       type: 'email',

@@ -3,6 +3,7 @@ import type { SMTPServerAddress, SMTPServerDataStream, SMTPServerSession } from 
 import { SMTPServer } from 'smtp-server';
 import type { Json } from '../../src/util/json.ts';
 import type { Iface, NodeRole } from '../../src/wire/nodes.ts';
+import { tapServer } from '../../src/wire/tap.ts';
 import type { Timeline } from '../../src/wire/timeline.ts';
 import type { TlsMaterial } from '../tls/test-tls.ts';
 import { SmtpAllowList } from './smtp-allow-list.ts';
@@ -104,6 +105,13 @@ export class SmtpListener {
       onMailFrom: (address, session, cb) => this.onMailFrom(address, session, cb),
       onRcptTo: (address, session, cb) => this.onRcptTo(address, session, cb),
       onData: (stream, session, cb) => this.onData(stream, session, cb),
+    });
+    // Every accepted connection is recorded byte for byte (src/wire/tap.ts).
+    tapServer(this.server.server, {
+      timeline: opts.timeline,
+      node: opts.node,
+      role: opts.role,
+      iface: opts.iface,
     });
     // A socket error must never crash the peer (RFC 5321 clients drop connections at will).
     this.server.on('error', (err: Error) => this.event('smtp-error', { error: err.message }));

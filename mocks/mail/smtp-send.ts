@@ -1,5 +1,7 @@
 import nodemailer from 'nodemailer';
 import type { JsonObject } from '../../src/util/json.ts';
+import type { TapOptions } from '../../src/wire/tap.ts';
+import { tapGetSocket } from '../../src/wire/tap.ts';
 
 /**
  * Sends exact RFC 5322 bytes over SMTP with nodemailer (`raw` keeps every byte, `envelope` sets
@@ -16,6 +18,8 @@ export interface SmtpTarget {
   pass?: string;
   /** EHLO name. */
   name?: string;
+  /** Record the connection on the timeline (src/wire/tap.ts). */
+  tap?: TapOptions;
 }
 
 export interface SmtpSendResult {
@@ -62,6 +66,7 @@ export async function smtpSend(
     logger: false,
     disableFileAccess: true,
     disableUrlAccess: true,
+    ...(target.tap ? { getSocket: tapGetSocket(target.tap) } : {}),
   });
   try {
     const info = await transport.sendMail({ envelope, raw: Buffer.from(raw) });
