@@ -1,0 +1,170 @@
+import { isCodecError } from '../../src/codec/codec-error.ts';
+import {
+  CLASS_IN,
+  type DnsMessage,
+  type DnsRecord,
+  decodeDnsMessage,
+  encodeDnsMessage,
+  RCODE,
+} from '../../src/codec/dns/dns-message.ts';
+import { enumDomainToE164, mmscDomain, mmsNaptrRegexp } from './enum.ts';
+import type { HlrDirectory } from './hlr-directory.ts';
+
+export interface ResponderOptions {
+  /** Answer every query SERVFAIL (behaviour `servfail`). */
+  servfail?: boolean;
+  /** Answer every name NXDOMAIN (behaviour `nxdomain-all`). */
+  nxdomainAll?: boolean;
+  /** Over UDP, answer with TC set and no records so the client retries over TCP (behaviour `truncate`, RFC 1035 §4.2.1). */
+  truncateUdp?: boolean;
+  transport: 'udp' | 'tcp';
+  ttl?: number;
+}
+
+export interface DnsExchange {
+  /** The decoded query, when it decoded. */
+  query?: DnsMessage;
+  /** `offset N: FIELD: reason` when it did not. */
+  error?: string;
+  /** The response (undefined when the input is too short to carry an ID to answer). */
+  response?: DnsMessage;
+  bytes?: Uint8Array;
+}
+
+const T = { A: 1, NS: 2, SOA: 6, MX: 15, NAPTR: 35, ANY: 255 } as const;
+const OPCODE_QUERY = 0;
+
+function soa(zone: string, ttl: number): DnsRecord {
+  return {
+    name: zone,
+    type: T.SOA,
+    class: CLASS_IN,
+    ttl,
+    data: {
+      mname: `ns.${zone}`,
+      rname: `hostmaster.${zone}`,
+      serial: 1,
+      refresh: 3600,
+      retry: 600,
+      expire: 86400,
+      minimum: ttl,
+    },
+  };
+}
+
+function reply(query: DnsMessage | { id: number; opcode: number; rd: boolean }, rcode: number): DnsMessage {
+  const q = 'flags' in query ? query : undefined;
+  const head = 'flags' in query ? { opcode: query.flags.opcode, rd: query.flags.rd } : query;
+  return {
+    id: query.id,
+    flags: {
+      qr: true,
+      opcode: head.opcode,
+      aa: true,
+      tc: false,
+      rd: head.rd,
+      ra: false,
+      z: 0,
+      rcode,
+    },
+    questions: q && q.flags.opcode === OPCODE_QUERY ? q.questions : [],
+    answers: [],
+    authorities: [],
+    additionals: [],
+  };
+}
+
+/**
+ * The MM5 DNS server's logic, without sockets: one query in, one response out.
+ * ENUM (RFC 6116) NAPTR for subscribers, A / MX for MMSC domains (GSMA IR.52), NXDOMAIN for
+ * unknown names, FORMERR for malformed queries, NOTIMP for opcodes other than QUERY.
+ */
+export function answerDns(buf: Uint8Array, dir: HlrDirectory, opts: ResponderOptions): DnsExchange {
+  const ttl = opts.ttl ?? 60;
+  let query: DnsMessage;
+  try {
+    query = decodeDnsMessage(buf);
+  } catch (e) {
+    if (!isCodecError(e)) throw e;
+    // RFC 1035 §4.1.1: FORMERR, echoing the ID when the header got that far.
+    if (buf.length < 2) return { error: e.toLine() };
+    const id = (buf[0] << 8) | buf[1];
+    const opcode = buf.length >= 3 ? (buf[2] >> 3) & 0x0f : 0;
+    const rd = buf.length >= 3 ? (buf[2] & 0x01) !== 0 : false;
+    const response = reply({ id, opcode, rd }, RCODE.FORMERR);
+    return { error: e.toLine(), response, bytes: encodeDnsMessage(response) };
+  }
+  const done = (response: DnsMessage): DnsExchange => ({
+    query,
+    response,
+    bytes: encodeDnsMessage(response),
+  });
+  if (query.flags.qr) return done(reply(query, RCODE.FORMERR));
+  if (query.flags.opcode !== OPCODE_QUERY) return done(reply(query, RCODE.NOTIMP));
+  // RFC 1035 allows QDCOUNT > 1 but no server answers it; RFC 9619 makes 1 the rule.
+  if (query.questions.length !== 1 || query.answers.length > 0 || query.authorities.length > 0) {
+    return done(reply(query, RCODE.FORMERR));
+  }
+  if (opts.servfail) return done(reply(query, RCODE.SERVFAIL));
+  const q = query.questions[0];
+  const name = q.name.toLowerCase();
+  if (q.class !== CLASS_IN) return done(reply(query, RCODE.REFUSED));
+  const response = reply(query, RCODE.NOERROR);
+  if (opts.nxdomainAll) {
+    response.flags.rcode = RCODE.NXDOMAIN;
+    return done(response);
+  }
+  if (opts.truncateUdp && opts.transport === 'udp') {
+    response.flags.tc = true;
+    return done(response);
+  }
+  const e164 = enumDomainToE164(name);
+  if (e164 !== undefined || name === 'e164.arpa' || name.endsWith('.e164.arpa')) {
+    const sub = e164 ? dir.get(e164) : undefined;
+    if (!sub) {
+      response.flags.rcode = RCODE.NXDOMAIN;
+      response.authorities.push(soa('e164.arpa', ttl));
+      return done(response);
+    }
+    if (q.type === T.NAPTR || q.type === T.ANY) {
+      response.answers.push({
+        name: q.name,
+        type: T.NAPTR,
+        class: CLASS_IN,
+        ttl,
+        // RFC 6116 §3.4 / RFC 4355 'E2U+mms:mailto': terminal rule ("u"), MMS address of the subscriber.
+        data: {
+          order: 10,
+          preference: 10,
+          flags: 'u',
+          services: 'E2U+mms:mailto',
+          regexp: mmsNaptrRegexp(sub.msisdn, mmscDomain(sub.mcc, sub.mnc)),
+          replacement: '',
+        },
+      });
+    } else {
+      response.authorities.push(soa('e164.arpa', ttl));
+    }
+    return done(response);
+  }
+  const address = dir.domainAddress(name);
+  if (!address) {
+    response.flags.rcode = RCODE.NXDOMAIN;
+    return done(response);
+  }
+  if (q.type === T.A || q.type === T.ANY) {
+    response.answers.push({ name: q.name, type: T.A, class: CLASS_IN, ttl, data: address });
+  }
+  if (q.type === T.MX || q.type === T.ANY) {
+    response.answers.push({
+      name: q.name,
+      type: T.MX,
+      class: CLASS_IN,
+      ttl,
+      data: { preference: 10, exchange: name },
+    });
+    if (q.type === T.MX) response.additionals.push({ name, type: T.A, class: CLASS_IN, ttl, data: address });
+  }
+  if (response.answers.length === 0) response.authorities.push(soa(name, ttl));
+  return done(response);
+}

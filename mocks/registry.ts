@@ -1,0 +1,37 @@
+import type { JsonObject } from '../src/util/json.ts';
+import type { Timeline } from '../src/wire/timeline.ts';
+import type { AirInterface } from './air-interface.ts';
+import { HlrPeer, hlrConfigFromJson } from './hlr/hlr-peer.ts';
+import type { Peer } from './peer.ts';
+import { SmscPeer, smscConfigFromJson } from './smsc/smsc-peer.ts';
+
+/**
+ * Every kind of mock peer, by the name suites, `mmscert peers --only` and docker use.
+ * Adding a peer is one entry: a description and a factory from its (validated) JSON config.
+ */
+
+/** Shared things a peer may need besides its own config. */
+export interface PeerDeps {
+  timeline: Timeline;
+  /** The radio link between the SMSC and the handsets. */
+  air: AirInterface;
+  /** The run's seed, for peers that generate data (HLR subscribers). */
+  seed?: number;
+}
+
+export interface PeerKind {
+  description: string;
+  /** Builds the peer; throws PeerConfigError for a bad config. Does not start it. */
+  create(config: JsonObject, deps: PeerDeps): Peer;
+}
+
+export const PEER_KINDS: Readonly<Record<string, PeerKind>> = {
+  smsc: {
+    description: 'SMSC over SMPP 3.4: binds, submits, WAP push decoding, MT delivery to handsets, receipts',
+    create: (config, deps) => new SmscPeer(smscConfigFromJson(config), { air: deps.air }),
+  },
+  hlr: {
+    description: 'MM5: ENUM / DNS server (NAPTR, A, MX over UDP and TCP) and HTTP subscriber lookup',
+    create: (config, deps) => new HlrPeer(hlrConfigFromJson(config), { seed: deps.seed }),
+  },
+};

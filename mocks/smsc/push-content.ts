@@ -1,0 +1,107 @@
+import { isCodecError } from '../../src/codec/codec-error.ts';
+import type { MmsPdu } from '../../src/codec/mms/types.ts';
+import { WAP_PUSH_PORT } from '../../src/codec/push/segment.ts';
+import { decodeWspPush, isMmsPush, pushApplicationId } from '../../src/codec/push/wsp-push.ts';
+import { contentTypeToString } from '../../src/codec/wsp/content-type.ts';
+import { bytesToJson, type Json, type JsonObject, jsonReplacer } from '../../src/util/json.ts';
+import type { Timeline } from '../../src/wire/timeline.ts';
+
+/** WDP port of the connection-oriented-less secure push (WAP-259 §6.3.1 port table): 2949. */
+const WAP_PUSH_SECURE_PORT = 2949;
+
+interface MmsCodec {
+  decodeMms(buf: Uint8Array): MmsPdu;
+  mmsSummary(pdu: MmsPdu): JsonObject;
+}
+let mmsCodec: Promise<MmsCodec | undefined> | undefined;
+/** The MMS codec, loaded on first use (src/codec/mms is optional at import time of the SMSC). */
+function loadMms(): Promise<MmsCodec | undefined> {
+  mmsCodec ??= import('../../src/codec/mms/index.ts').then(
+    (m) => m as unknown as MmsCodec,
+    () => undefined,
+  );
+  return mmsCodec;
+}
+
+function toJson(v: unknown): Json {
+  return JSON.parse(JSON.stringify(v, jsonReplacer) ?? 'null') as Json;
+}
+
+/**
+ * What the SMSC saw inside a complete (reassembled) SMS addressed to the WAP push port
+ * (WAP-259 WDP port 2948): a 'WAP-PUSH' message observation with the WSP push headers
+ * (WAP-230 §8.2.4.1), then, for application/vnd.wap.mms-message, the MMS PDU itself on MM1
+ * (`fields: mmsSummary(pdu)`). Undecodable content becomes an event with the codec's line.
+ */
+export async function publishPushContent(
+  timeline: Timeline | undefined,
+  node: string,
+  conn: string | undefined,
+  payload: Uint8Array,
+  ports: { source: number; destination: number } | undefined,
+): Promise<void> {
+  if (
+    !timeline ||
+    !ports ||
+    (ports.destination !== WAP_PUSH_PORT && ports.destination !== WAP_PUSH_SECURE_PORT)
+  )
+    return;
+  const base = { node, role: 'smsc' as const, direction: 'in' as const, ...(conn ? { conn } : {}) };
+  const fail = (name: string, error: string) =>
+    timeline.publish({
+      kind: 'event',
+      ...base,
+      direction: 'local',
+      iface: 'WAP-PUSH',
+      name,
+      detail: { error },
+    });
+  let push: ReturnType<typeof decodeWspPush>;
+  try {
+    push = decodeWspPush(payload);
+  } catch (e) {
+    if (!isCodecError(e)) throw e;
+    fail('wap-push-decode-error', e.toLine());
+    return;
+  }
+  const appId = pushApplicationId(push);
+  timeline.publish({
+    kind: 'message',
+    ...base,
+    iface: 'WAP-PUSH',
+    type: push.pduType === 'Push' ? 'wsp-push' : 'wsp-confirmed-push',
+    fields: {
+      tid: push.tid ?? null,
+      pduType: push.pduType,
+      contentType: contentTypeToString(push.contentType),
+      headers: push.headers.map((h) => ({ name: h.name, value: toJson(h.value) })),
+      ...(appId !== undefined ? { applicationId: appId } : {}),
+      ports: { ...ports },
+      bodyLength: push.body.length,
+      ...(isMmsPush(push) ? {} : { body: bytesToJson(push.body) }),
+    },
+    raw: payload,
+  });
+  if (!isMmsPush(push)) return;
+  const codec = await loadMms();
+  if (!codec) {
+    fail('mms-decoder-unavailable', 'src/codec/mms could not be loaded');
+    return;
+  }
+  let pdu: MmsPdu;
+  try {
+    pdu = codec.decodeMms(push.body);
+  } catch (e) {
+    if (!isCodecError(e)) throw e;
+    fail('mms-decode-error', e.toLine());
+    return;
+  }
+  timeline.publish({
+    kind: 'message',
+    ...base,
+    iface: 'MM1',
+    type: pdu.type,
+    fields: codec.mmsSummary(pdu),
+    raw: push.body,
+  });
+}

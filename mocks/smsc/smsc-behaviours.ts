@@ -1,0 +1,82 @@
+import type { BehaviourSpec } from '../peer.ts';
+import { PeerConfigError } from '../peer.ts';
+import { type MessageStateRow, messageState, SMPP_STATUS, statusValue } from './codec/smpp-table.ts';
+
+/**
+ * The SMSC mock's scripted behaviours, as values (see README.md for the table). `parseBehaviour`
+ * validates a BehaviourSpec from a suite; the session consults the active list in order.
+ */
+export type SmscBehaviour =
+  | { kind: 'refuse-binds'; status: number }
+  | { kind: 'throttle'; after: number }
+  | { kind: 'delay'; ms: number }
+  | { kind: 'drop-connection'; after: number }
+  | { kind: 'reject-submits'; status: number }
+  | { kind: 'accept-never-deliver' }
+  | { kind: 'fail-delivery'; state: MessageStateRow; err: number };
+
+export const SMSC_BEHAVIOUR_KINDS = [
+  'refuse-binds',
+  'throttle',
+  'delay',
+  'drop-connection',
+  'reject-submits',
+  'accept-never-deliver',
+  'fail-delivery',
+] as const;
+
+function count(spec: BehaviourSpec, key: string, dflt?: number, max = 1_000_000): number {
+  const v = spec[key] ?? dflt;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > max) {
+    throw new PeerConfigError(
+      'smsc',
+      `${spec.kind}: ${key} must be an integer 0..${max} (got ${JSON.stringify(spec[key])})`,
+    );
+  }
+  return v;
+}
+
+function status(spec: BehaviourSpec, dflt: number): number {
+  const raw = spec.status ?? dflt;
+  const v = typeof raw === 'string' || typeof raw === 'number' ? statusValue(raw) : undefined;
+  if (v === undefined || v === 0) {
+    throw new PeerConfigError(
+      'smsc',
+      `${spec.kind}: status must be a non-zero command_status (name like ESME_RSYSERR or number)`,
+    );
+  }
+  return v;
+}
+
+export function parseBehaviour(spec: BehaviourSpec): SmscBehaviour {
+  switch (spec.kind) {
+    case 'refuse-binds':
+      return { kind: 'refuse-binds', status: status(spec, SMPP_STATUS.ESME_RBINDFAIL) };
+    case 'throttle':
+      return { kind: 'throttle', after: count(spec, 'after', 0) };
+    case 'delay':
+      return { kind: 'delay', ms: count(spec, 'ms', undefined, 60_000) };
+    case 'drop-connection':
+      return { kind: 'drop-connection', after: count(spec, 'after', 0) };
+    case 'reject-submits':
+      return { kind: 'reject-submits', status: status(spec, SMPP_STATUS.ESME_RSUBMITFAIL) };
+    case 'accept-never-deliver':
+      return { kind: 'accept-never-deliver' };
+    case 'fail-delivery': {
+      const raw = spec.state ?? 'UNDELIV';
+      const state = typeof raw === 'string' || typeof raw === 'number' ? messageState(raw) : undefined;
+      if (!state || state.name === 'DELIVERED' || state.name === 'ENROUTE' || state.name === 'ACCEPTED') {
+        throw new PeerConfigError(
+          'smsc',
+          `fail-delivery: state must be a final failure state (UNDELIV, EXPIRED, DELETED, REJECTD, UNKNOWN), got ${JSON.stringify(raw)}`,
+        );
+      }
+      return { kind: 'fail-delivery', state, err: count(spec, 'err', 1, 999) };
+    }
+    default:
+      throw new PeerConfigError(
+        'smsc',
+        `unknown behaviour '${spec.kind}' (known: ${SMSC_BEHAVIOUR_KINDS.join(', ')})`,
+      );
+  }
+}

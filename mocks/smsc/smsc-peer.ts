@@ -1,0 +1,615 @@
+import type * as net from 'node:net';
+import * as smpp from 'smpp';
+import { isCodecError } from '../../src/codec/codec-error.ts';
+import { SmsReassembler } from '../../src/codec/push/reassembler.ts';
+import type { SmsUserData } from '../../src/codec/push/sms-user-data.ts';
+import { bytesToJson, type Json, type JsonObject } from '../../src/util/json.ts';
+import { tapServer, tapSocket } from '../../src/wire/tap.ts';
+import type { Timeline } from '../../src/wire/timeline.ts';
+import type { AirInterface, MtSms } from '../air-interface.ts';
+import {
+  type BehaviourSpec,
+  type Peer,
+  type PeerAction,
+  PeerConfigError,
+  type PeerContext,
+  type PeerEndpoint,
+} from '../peer.ts';
+import { type DestAddress, type SmppPdu, tlv } from './codec/smpp-decode.ts';
+import { type MessageStateRow, messageState, SMPP_STATUS } from './codec/smpp-table.ts';
+import { formatReceipt } from './delivery-receipt.ts';
+import { publishPushContent } from './push-content.ts';
+import { canReceive } from './smpp-session-state.ts';
+import { parseBehaviour, type SmscBehaviour } from './smsc-behaviours.ts';
+import { type SmscMessage, SmscMessageStore, smppTime } from './smsc-message-store.ts';
+import { type SmscCore, SmscSession, type SubmitOutcome } from './smsc-session.ts';
+import { submitUserData, userDataSummary } from './submit-content.ts';
+
+export interface SmscAccount {
+  systemId: string;
+  password?: string;
+  systemType?: string;
+}
+
+export interface SmscConfig {
+  /** Node name on the timeline (default `smsc`). */
+  name?: string;
+  /** Listening port (default 0: ephemeral). */
+  port?: number;
+  /** One ESME account (shorthand for `accounts: [{...}]`). */
+  systemId?: string;
+  password?: string;
+  systemType?: string;
+  accounts?: SmscAccount[];
+  /** Partial concatenated messages are dropped after this long (default 60 s). */
+  reassemblyTimeoutMs?: number;
+  /** How long deliver_sm waits for deliver_sm_resp (default 10 s). */
+  responseTimeoutMs?: number;
+}
+
+export interface SmscDeps {
+  /** Where mobile-terminated SMS go (handset mocks). Without it every message counts as delivered. */
+  air?: AirInterface;
+}
+
+interface Active {
+  b: SmscBehaviour;
+  /** Submits seen since this behaviour was put in front. */
+  seen: number;
+}
+
+interface PendingReceipt {
+  systemId: string;
+  options: Record<string, unknown>;
+}
+
+/** A segment waiting for the rest of its concatenated message. */
+interface HeldSegment {
+  message: SmscMessage;
+  raw: Uint8Array;
+  ud: SmsUserData;
+}
+
+function str(config: JsonObject, key: string): string | undefined {
+  const v = config[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'string') throw new PeerConfigError('smsc', `${key} must be a string`);
+  return v;
+}
+
+/** Reads and validates an SMSC config from JSON (YAML config files, suites). */
+export function smscConfigFromJson(config: JsonObject): SmscConfig {
+  const out: SmscConfig = {
+    name: str(config, 'name'),
+    systemId: str(config, 'systemId'),
+    password: str(config, 'password'),
+    systemType: str(config, 'systemType'),
+  };
+  if (config.port !== undefined) {
+    const p = config.port;
+    if (typeof p !== 'number' || !Number.isInteger(p) || p < 0 || p > 65535) {
+      throw new PeerConfigError('smsc', 'port must be an integer 0..65535');
+    }
+    out.port = p;
+  }
+  for (const k of ['reassemblyTimeoutMs', 'responseTimeoutMs'] as const) {
+    const v = config[k];
+    if (v === undefined) continue;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0)
+      throw new PeerConfigError('smsc', `${k} must be a positive integer`);
+    out[k] = v;
+  }
+  if (config.accounts !== undefined) {
+    if (!Array.isArray(config.accounts)) throw new PeerConfigError('smsc', 'accounts must be a list');
+    out.accounts = config.accounts.map((a, i) => {
+      if (!a || typeof a !== 'object' || Array.isArray(a) || typeof a.systemId !== 'string') {
+        throw new PeerConfigError('smsc', `accounts[${i}] needs a systemId string`);
+      }
+      return {
+        systemId: a.systemId,
+        password: typeof a.password === 'string' ? a.password : undefined,
+        systemType: typeof a.systemType === 'string' ? a.systemType : undefined,
+      };
+    });
+  }
+  const known = new Set([
+    'name',
+    'port',
+    'systemId',
+    'password',
+    'systemType',
+    'accounts',
+    'reassemblyTimeoutMs',
+    'responseTimeoutMs',
+  ]);
+  for (const k of Object.keys(config))
+    if (!known.has(k)) throw new PeerConfigError('smsc', `unknown config key '${k}'`);
+  return out;
+}
+
+/**
+ * The SMSC mock: an SMPP 3.4 server on loopback. It decodes every submit down to the MMS
+ * notification inside WAP pushes, routes mobile-terminated SMS to handset mocks over the
+ * AirInterface, sends delivery receipts, and follows scripted behaviours (README.md).
+ */
+export class SmscPeer implements Peer {
+  readonly name: string;
+  readonly role = 'smsc' as const;
+  readonly actions: Readonly<Record<string, PeerAction>>;
+  private readonly accounts: SmscAccount[];
+  private server?: smpp.Server;
+  private timeline?: Timeline;
+  private eps: PeerEndpoint[] = [];
+  private readonly sessions = new Set<SmscSession>();
+  private behaviours: Active[] = [];
+  private readonly store = new SmscMessageStore();
+  private reassembler: SmsReassembler;
+  private readonly held = new Map<string, HeldSegment[]>();
+  private readonly pendingReceipts: PendingReceipt[] = [];
+  private readonly counts = {
+    binds: 0,
+    bindsRefused: 0,
+    submits: 0,
+    rejected: 0,
+    delivered: 0,
+    failed: 0,
+    receipts: 0,
+    mo: 0,
+  };
+
+  constructor(
+    private readonly config: SmscConfig = {},
+    private readonly deps: SmscDeps = {},
+  ) {
+    this.name = config.name ?? 'smsc';
+    this.accounts = [...(config.accounts ?? [])];
+    if (config.systemId !== undefined) {
+      this.accounts.push({
+        systemId: config.systemId,
+        password: config.password,
+        systemType: config.systemType,
+      });
+    }
+    this.reassembler = new SmsReassembler(config.reassemblyTimeoutMs ?? 60_000);
+    this.actions = {
+      'deliver-mo': (p) => this.deliverMo(p),
+      status: async () => this.status(),
+      messages: async () => this.store.all().map((m) => messageJson(m)),
+    };
+  }
+
+  async start(ctx: PeerContext): Promise<PeerEndpoint[]> {
+    if (this.server) return this.eps;
+    this.timeline = ctx.timeline;
+    const server = smpp.createServer((session) => this.accept(session));
+    tapServer(server as unknown as net.Server, {
+      timeline: ctx.timeline,
+      node: this.name,
+      role: 'smsc',
+      iface: 'SMPP',
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.config.port ?? 0, ctx.host, () => {
+        server.removeListener('error', reject);
+        resolve();
+      });
+    });
+    server.on('error', (e: Error) => this.event(undefined, 'smsc-server-error', { error: e.message }));
+    this.server = server;
+    const a = server.address();
+    const port = a && typeof a === 'object' ? a.port : 0;
+    this.eps = [
+      {
+        peer: this.name,
+        protocol: 'smpp',
+        url: `smpp://${ctx.host}:${port}`,
+        ...(this.accounts.length === 0 ? { note: '(any bind accepted)' } : {}),
+      },
+    ];
+    return this.eps;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    for (const s of this.sessions) s.close();
+    this.sessions.clear();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  endpoints(): PeerEndpoint[] {
+    return this.eps;
+  }
+
+  use(spec: BehaviourSpec): void {
+    const b = parseBehaviour(spec);
+    this.behaviours.unshift({ b, seen: 0 });
+    this.event(undefined, 'behaviour', { ...spec } as JsonObject);
+  }
+
+  resetBehaviours(): void {
+    this.behaviours = [];
+  }
+
+  /** The port it listens on (0 before start). */
+  get port(): number {
+    const a = this.server?.address();
+    return a && typeof a === 'object' ? a.port : 0;
+  }
+
+  private find<K extends SmscBehaviour['kind']>(
+    kind: K,
+  ): (Active & { b: Extract<SmscBehaviour, { kind: K }> }) | undefined {
+    return this.behaviours.find((a) => a.b.kind === kind) as
+      | (Active & { b: Extract<SmscBehaviour, { kind: K }> })
+      | undefined;
+  }
+
+  private accept(session: smpp.Session): void {
+    const conn = this.timeline
+      ? tapSocket(session.socket, {
+          timeline: this.timeline,
+          node: this.name,
+          role: 'smsc',
+          iface: 'SMPP',
+          side: 'server',
+        })
+      : undefined;
+    const s = new SmscSession(this.core, session, conn);
+    this.sessions.add(s);
+  }
+
+  // ---- SmscCore, as seen by sessions ----
+  private readonly core: SmscCore = {
+    name: 'mmscert',
+    observe: (session, direction, type, fields, raw) => {
+      this.timeline?.publish({
+        kind: 'message',
+        node: this.name,
+        role: 'smsc',
+        iface: 'SMPP',
+        direction,
+        conn: session.conn,
+        ...(session.systemId ? { peer: session.systemId } : {}),
+        type,
+        fields,
+        ...(raw ? { raw } : {}),
+      });
+    },
+    event: (session, name, detail) => this.event(session, name, detail),
+    checkBind: (pdu) => this.checkBind(pdu),
+    bound: (session) => {
+      this.counts.binds++;
+      if (canReceive(session.state)) void this.flushReceipts();
+    },
+    submit: (session, pdu) => this.submit(session, pdu),
+    querySm: (_session, pdu) => this.querySm(pdu),
+    cancelSm: (_session, pdu) => this.cancelSm(pdu),
+    responseDelayMs: () => this.find('delay')?.b.ms ?? 0,
+    closed: (session) => {
+      this.sessions.delete(session);
+    },
+  };
+
+  private event(session: SmscSession | undefined, name: string, detail: JsonObject): void {
+    this.timeline?.publish({
+      kind: 'event',
+      node: this.name,
+      role: 'smsc',
+      iface: 'SMPP',
+      direction: 'local',
+      ...(session?.conn ? { conn: session.conn } : {}),
+      name,
+      detail,
+    });
+  }
+
+  private checkBind(pdu: SmppPdu): number {
+    const refuse = this.find('refuse-binds');
+    const systemId = pdu.params.system_id as string;
+    let status: number = SMPP_STATUS.ESME_ROK;
+    if (refuse) status = refuse.b.status;
+    else if (this.accounts.length > 0) {
+      const account = this.accounts.find((a) => a.systemId === systemId);
+      if (!account) status = SMPP_STATUS.ESME_RINVSYSID;
+      else if (account.password !== undefined && account.password !== pdu.params.password)
+        status = SMPP_STATUS.ESME_RINVPASWD;
+      else if (account.systemType !== undefined && account.systemType !== pdu.params.system_type)
+        status = SMPP_STATUS.ESME_RINVSYSTYP;
+    }
+    if (status !== SMPP_STATUS.ESME_ROK) this.counts.bindsRefused++;
+    return status;
+  }
+
+  private async submit(session: SmscSession, pdu: SmppPdu): Promise<SubmitOutcome> {
+    this.counts.submits++;
+    for (const a of this.behaviours) a.seen++;
+    const drop = this.find('drop-connection');
+    if (drop && drop.seen > drop.b.after) {
+      this.event(session, 'drop-connection', { after: drop.b.after });
+      return { action: 'drop' };
+    }
+    const reject = this.find('reject-submits');
+    if (reject) {
+      this.counts.rejected++;
+      return { action: 'respond', status: reject.b.status };
+    }
+    const throttle = this.find('throttle');
+    if (throttle && throttle.seen > throttle.b.after) {
+      this.counts.rejected++;
+      return { action: 'respond', status: SMPP_STATUS.ESME_RTHROTTLED };
+    }
+    let ud: SmsUserData | undefined;
+    try {
+      ud = submitUserData(pdu);
+    } catch (e) {
+      if (!isCodecError(e)) throw e;
+      // SMPP 3.4 §5.3.2.32 / 23.040 violations in the user data: refused with the nearest status.
+      this.event(session, 'sms-user-data-error', { error: e.toLine() });
+      this.counts.rejected++;
+      return {
+        action: 'respond',
+        status: e.field === 'message_payload' ? SMPP_STATUS.ESME_RINVMSGLEN : SMPP_STATUS.ESME_RINVTLVVAL,
+      };
+    }
+    const destinations =
+      pdu.command === 'submit_multi' ? destinationsOf(pdu) : [pdu.params.destination_addr as string];
+    if (destinations.length === 0) return { action: 'respond', status: SMPP_STATUS.ESME_RINVNUMDESTS };
+    const raw =
+      (tlv(pdu, 'message_payload') as Uint8Array | undefined) ??
+      (pdu.params.short_message as Uint8Array | undefined) ??
+      new Uint8Array();
+    const message = this.store.add({
+      systemId: session.systemId,
+      command: pdu.command,
+      source: pdu.params.source_addr as string,
+      sourceTon: pdu.params.source_addr_ton as number,
+      sourceNpi: pdu.params.source_addr_npi as number,
+      destinations,
+      registeredDelivery: (pdu.params.registered_delivery as number) ?? 0,
+      dataCoding: (pdu.params.data_coding as number) ?? 0,
+      userData: ud.payload,
+      submitted: new Date(),
+    });
+    this.event(session, 'sms-accepted', { messageId: message.id, ...userDataSummary(ud) });
+    const fields: JsonObject =
+      pdu.command === 'submit_multi'
+        ? { message_id: message.id, no_unsuccess: 0, unsuccess_sme: [] }
+        : { message_id: message.id };
+    return { action: 'respond', status: 0, fields, after: () => void this.route(session, message, raw, ud) };
+  }
+
+  /** After the response went out: reassemble, decode what the SMS carries, deliver, receipt. */
+  private async route(
+    session: SmscSession,
+    message: SmscMessage,
+    raw: Uint8Array,
+    ud: SmsUserData,
+  ): Promise<void> {
+    for (const e of this.reassembler.sweep()) {
+      this.event(session, 'sms-reassembly-expired', { key: e.key, received: e.received, total: e.total });
+      for (const h of this.held.get(e.key) ?? []) this.finish(h.message, messageState('EXPIRED')!, 0);
+      this.held.delete(e.key);
+    }
+    for (const to of message.destinations) {
+      const origin = `${message.systemId}|${message.source}|${to}`;
+      const r = this.reassembler.add(origin, ud);
+      if (r.status === 'duplicate') {
+        this.event(session, 'sms-duplicate-segment', { key: r.key, messageId: message.id });
+        this.finish(message, messageState('REJECTED')!, 0);
+        continue;
+      }
+      const key = r.status === 'complete' ? r.message.key : r.key;
+      const held = this.held.get(key) ?? [];
+      held.push({ message, raw, ud });
+      if (r.status === 'pending') {
+        this.held.set(key, held);
+        continue;
+      }
+      this.held.delete(key);
+      const complete = r.message;
+      held.sort((a, b) => (a.ud.concat?.seq ?? 0) - (b.ud.concat?.seq ?? 0));
+      await publishPushContent(this.timeline, this.name, session.conn, complete.payload, complete.ports);
+      const mt: MtSms = {
+        from: message.source,
+        to,
+        dataCoding: message.dataCoding,
+        segments: held.map((h) => h.raw),
+        ...(complete.ports ? { ports: complete.ports } : {}),
+        payload: complete.payload,
+      };
+      await this.deliver(
+        held.map((h) => h.message),
+        mt,
+      );
+    }
+  }
+
+  private async deliver(messages: SmscMessage[], mt: MtSms): Promise<void> {
+    if (this.find('accept-never-deliver')) {
+      this.event(undefined, 'sms-held', { messageIds: messages.map((m) => m.id) });
+      return;
+    }
+    const fail = this.find('fail-delivery');
+    if (fail) {
+      this.counts.failed++;
+      for (const m of messages) this.finish(m, fail.b.state, fail.b.err);
+      return;
+    }
+    let ok = true;
+    if (this.deps.air) {
+      try {
+        ok = await this.deps.air.deliver(mt);
+      } catch (e) {
+        ok = false;
+        this.event(undefined, 'air-delivery-error', {
+          to: mt.to,
+          error: e instanceof Error ? e.message : String(e),
+        });
+      }
+    }
+    this.event(undefined, ok ? 'sms-delivered' : 'sms-undeliverable', {
+      to: mt.to,
+      messageIds: messages.map((m) => m.id),
+    });
+    if (ok) this.counts.delivered++;
+    else this.counts.failed++;
+    // err 001: absent subscriber (no handset answers for that MSISDN).
+    for (const m of messages) this.finish(m, messageState(ok ? 'DELIVERED' : 'UNDELIVERABLE')!, ok ? 0 : 1);
+  }
+
+  /** Final state, then a receipt when registered_delivery asks (SMPP 3.4 §5.2.17: 1 = always, 2 = on failure). */
+  private finish(m: SmscMessage, state: MessageStateRow, err: number): void {
+    this.store.finish(m, state, err);
+    const want = m.registeredDelivery & 0x03;
+    if (want === 1 || (want === 2 && state.name !== 'DELIVERED')) {
+      for (const to of m.destinations) {
+        const text = formatReceipt({
+          messageId: m.id,
+          submitted: m.submitted,
+          done: m.done!,
+          state,
+          err,
+          text: m.userData,
+        });
+        this.pendingReceipts.push({
+          systemId: m.systemId,
+          options: {
+            source_addr_ton: 1,
+            source_addr_npi: 1,
+            source_addr: to,
+            dest_addr_ton: m.sourceTon,
+            dest_addr_npi: m.sourceNpi,
+            destination_addr: m.source,
+            esm_class: 0x04, // SMPP 3.4 §5.2.12: SMSC delivery receipt
+            data_coding: 0,
+            short_message: Buffer.from(text, 'latin1'),
+            receipted_message_id: m.id,
+            message_state: state.value,
+          },
+        });
+      }
+    }
+    void this.flushReceipts();
+  }
+
+  /** Receipts go to a receiver/transceiver bound with the submitter's system_id; kept until one binds. */
+  private async flushReceipts(): Promise<void> {
+    for (let i = 0; i < this.pendingReceipts.length; ) {
+      const r = this.pendingReceipts[i];
+      const target = [...this.sessions].find((s) => canReceive(s.state) && s.systemId === r.systemId);
+      if (!target) {
+        i++;
+        continue;
+      }
+      this.pendingReceipts.splice(i, 1);
+      this.counts.receipts++;
+      const resp = await target.request('deliver_sm', r.options, this.config.responseTimeoutMs ?? 10_000);
+      if (resp.commandStatus !== 0) {
+        this.event(target, 'receipt-not-acknowledged', {
+          status: resp.commandStatus,
+          messageId: r.options.receipted_message_id as string,
+        });
+      }
+    }
+  }
+
+  private querySm(pdu: SmppPdu): { status: number; fields?: JsonObject } {
+    const m = this.store.get(pdu.params.message_id as string);
+    if (!m) return { status: SMPP_STATUS.ESME_RQUERYFAIL };
+    return {
+      status: 0,
+      fields: {
+        message_id: m.id,
+        final_date: m.done ? smppTime(m.done) : '',
+        message_state: m.state.value,
+        error_code: Math.min(m.err, 255),
+      },
+    };
+  }
+
+  private cancelSm(pdu: SmppPdu): number {
+    const m = this.store.get(pdu.params.message_id as string);
+    // SMPP 3.4 §4.9: only a message still pending delivery can be cancelled.
+    if (m?.state.name !== 'ENROUTE') return SMPP_STATUS.ESME_RCANCELFAIL;
+    this.store.finish(m, messageState('DELETED')!);
+    return 0;
+  }
+
+  /** Action `deliver-mo`: a mobile-originated SMS to a bound receiver (deliver_sm, SMPP 3.4 §4.6). */
+  private async deliverMo(p: JsonObject): Promise<Json> {
+    const from = p.from;
+    const to = p.to;
+    if (typeof from !== 'string' || typeof to !== 'string')
+      throw new PeerConfigError(this.name, 'deliver-mo needs from and to');
+    let data: Buffer;
+    if (typeof p.base64 === 'string') data = Buffer.from(p.base64, 'base64');
+    else if (typeof p.text === 'string') data = Buffer.from(p.text, 'latin1');
+    else throw new PeerConfigError(this.name, 'deliver-mo needs text or base64');
+    if (data.length > 254)
+      throw new PeerConfigError(this.name, 'deliver-mo: short_message longer than 254 octets');
+    const systemId = typeof p.systemId === 'string' ? p.systemId : undefined;
+    const target = [...this.sessions].find(
+      (s) => canReceive(s.state) && (systemId === undefined || s.systemId === systemId),
+    );
+    if (!target) return { sent: false, reason: 'no receiver or transceiver bound' };
+    this.counts.mo++;
+    const resp = await target.request(
+      'deliver_sm',
+      {
+        source_addr_ton: 1,
+        source_addr_npi: 1,
+        source_addr: from,
+        dest_addr_ton: 1,
+        dest_addr_npi: 1,
+        destination_addr: to,
+        esm_class: typeof p.esmClass === 'number' ? p.esmClass : 0,
+        data_coding: typeof p.dataCoding === 'number' ? p.dataCoding : 0,
+        short_message: data,
+      },
+      this.config.responseTimeoutMs ?? 10_000,
+    );
+    return {
+      sent: true,
+      systemId: target.systemId,
+      commandStatus: resp.commandStatus,
+      command: resp.command,
+    };
+  }
+
+  status(): JsonObject {
+    return {
+      ...this.counts,
+      sessions: this.sessions.size,
+      bound: [...this.sessions]
+        .filter((s) => s.state.startsWith('bound'))
+        .map((s) => ({ systemId: s.systemId, state: s.state })),
+      messages: this.store.size,
+      states: this.store.countByState(),
+      pendingReceipts: this.pendingReceipts.length,
+      pendingSegments: this.reassembler.pending,
+    };
+  }
+}
+
+function destinationsOf(pdu: SmppPdu): string[] {
+  const list = (pdu.params.dest_address as DestAddress[] | undefined) ?? [];
+  return list.filter((d) => d.dest_flag === 1).map((d) => d.destination_addr!);
+}
+
+function messageJson(m: SmscMessage): JsonObject {
+  return {
+    id: m.id,
+    systemId: m.systemId,
+    command: m.command,
+    source: m.source,
+    destinations: m.destinations,
+    state: m.state.name,
+    err: m.err,
+    submitted: m.submitted.toISOString(),
+    ...(m.done ? { done: m.done.toISOString() } : {}),
+    userData: bytesToJson(m.userData),
+  };
+}

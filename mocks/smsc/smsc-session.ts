@@ -1,0 +1,281 @@
+import * as smpp from 'smpp';
+import { isCodecError } from '../../src/codec/codec-error.ts';
+import type { JsonObject } from '../../src/util/json.ts';
+import { decodeSmpp, type SmppPdu, smppToJson } from './codec/smpp-decode.ts';
+import { SMPP_STATUS, statusName } from './codec/smpp-table.ts';
+import { attachRawFraming, resumeAfterDecodeError, SmppFramingError } from './smpp-raw-framing.ts';
+import {
+  BIND_STATE,
+  SMPP_STATE_HANDLERS,
+  type SmppHandlerName,
+  type SmppState,
+} from './smpp-session-state.ts';
+
+/** What a session needs from its SMSC (implemented by SmscPeer). */
+export interface SmscCore {
+  readonly name: string;
+  /** Publishes a message observation for a PDU in or out of this session. */
+  observe(
+    session: SmscSession,
+    direction: 'in' | 'out',
+    type: string,
+    fields: JsonObject,
+    raw?: Uint8Array,
+  ): void;
+  event(session: SmscSession | undefined, name: string, detail: JsonObject): void;
+  /** ESME_ROK or the status refusing this bind. */
+  checkBind(pdu: SmppPdu): number;
+  bound(session: SmscSession): void;
+  /** Answers a submit_sm / submit_multi / data_sm: the response fields (or a status) plus what to do after sending it. */
+  submit(session: SmscSession, pdu: SmppPdu): Promise<SubmitOutcome>;
+  querySm(session: SmscSession, pdu: SmppPdu): { status: number; fields?: JsonObject };
+  cancelSm(session: SmscSession, pdu: SmppPdu): number;
+  /** Milliseconds to hold every response (the delay behaviour). */
+  responseDelayMs(): number;
+  closed(session: SmscSession): void;
+}
+
+export type SubmitOutcome =
+  | { action: 'respond'; status: number; fields?: JsonObject; after?: () => void }
+  | { action: 'drop' };
+
+/**
+ * One ESME connection: the smpp package frames and encodes; this class owns the SMPP 3.4
+ * state machine (smpp-session-state.ts), decodes each PDU's raw octets with the total
+ * decoder and answers malformed, unknown or out-of-state PDUs with SMPP's own errors.
+ */
+export class SmscSession {
+  state: SmppState = 'open';
+  systemId = '';
+  readonly conn: string | undefined;
+  private chain: Promise<void> = Promise.resolve();
+  private seq = 0;
+  private readonly waiting = new Map<number, (pdu: SmppPdu) => void>();
+
+  constructor(
+    private readonly core: SmscCore,
+    readonly session: smpp.Session,
+    conn?: string,
+  ) {
+    this.conn = conn;
+    attachRawFraming(session, (raw) => {
+      // Serialised: responses go out in the order requests came in, even with delays.
+      this.chain = this.chain.then(() => this.onRaw(raw)).catch((e) => this.internalError(e));
+    });
+    session.on('error', (e: Error) => this.onError(e));
+    session.on('close', () => {
+      this.state = 'closed';
+      for (const w of this.waiting.values()) w({ ...EMPTY_NACK });
+      this.waiting.clear();
+      this.core.closed(this);
+    });
+  }
+
+  get remotePort(): number | undefined {
+    return this.session.socket.remotePort;
+  }
+
+  private onError(e: Error): void {
+    if (e instanceof SmppFramingError) {
+      // The stream cannot be re-synchronised after a bad command_length (SMPP 3.4 §3.2):
+      // say so with generic_nack and close, as the spec's ESME_RINVCMDLEN handling implies.
+      this.core.event(this, 'smpp-framing-error', { commandLength: e.commandLength, reason: e.message });
+      this.sendPdu('generic_nack', {
+        sequence_number: e.sequenceNumber,
+        command_status: SMPP_STATUS.ESME_RINVCMDLEN,
+      });
+      this.state = 'closed';
+      this.session.socket.end();
+      return;
+    }
+    if ((e as NodeJS.ErrnoException).code !== undefined) {
+      // Socket-level error (ECONNRESET...): the close event follows.
+      this.core.event(this, 'smpp-socket-error', { error: e.message });
+      return;
+    }
+    // The package's own decoder threw on a body our decoder already answered: carry on.
+    resumeAfterDecodeError(this.session);
+  }
+
+  private internalError(e: unknown): void {
+    this.core.event(this, 'smsc-internal-error', { error: e instanceof Error ? e.message : String(e) });
+  }
+
+  private async onRaw(raw: Uint8Array): Promise<void> {
+    if (this.state === 'closed') return;
+    let pdu: SmppPdu;
+    try {
+      pdu = decodeSmpp(raw);
+    } catch (e) {
+      if (!isCodecError(e)) throw e;
+      const seq =
+        raw.length >= 16 ? Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).readUInt32BE(12) : 0;
+      const id =
+        raw.length >= 8 ? Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).readUInt32BE(4) : 0;
+      const status = /tlv|payload|sar_|_port$/.test(e.field)
+        ? SMPP_STATUS.ESME_RINVTLVLEN
+        : SMPP_STATUS.ESME_RINVCMDLEN;
+      this.core.event(this, 'smpp-decode-error', { error: e.toLine(), commandId: id, sequenceNumber: seq });
+      if (id & 0x80000000) return; // never answer a response (SMPP 3.4 §4.3)
+      await this.respondRaw('generic_nack', seq, status);
+      return;
+    }
+    this.core.observe(this, 'in', pdu.command, smppToJson(pdu), raw);
+    if (pdu.command === 'unknown') {
+      if (pdu.commandId & 0x80000000) return;
+      this.core.event(this, 'smpp-unknown-command', {
+        commandId: `0x${pdu.commandId.toString(16).padStart(8, '0')}`,
+      });
+      await this.respondRaw('generic_nack', pdu.sequenceNumber, SMPP_STATUS.ESME_RINVCMDID);
+      return;
+    }
+    const handler = SMPP_STATE_HANDLERS[this.state][pdu.command];
+    if (!handler) {
+      if (pdu.commandId & 0x80000000) {
+        this.core.event(this, 'smpp-unexpected-response', { command: pdu.command, state: this.state });
+        return;
+      }
+      this.core.event(this, 'smpp-invalid-bind-status', { command: pdu.command, state: this.state });
+      await this.respond(pdu, SMPP_STATUS.ESME_RINVBNDSTS);
+      return;
+    }
+    await this.dispatch(handler, pdu);
+  }
+
+  private async dispatch(handler: SmppHandlerName, pdu: SmppPdu): Promise<void> {
+    switch (handler) {
+      case 'bind': {
+        const status = this.core.checkBind(pdu);
+        if (status !== SMPP_STATUS.ESME_ROK) {
+          await this.respond(pdu, status);
+          return;
+        }
+        this.systemId = pdu.params.system_id as string;
+        this.state = BIND_STATE[pdu.command];
+        await this.respond(pdu, 0, { system_id: this.core.name, sc_interface_version: 0x34 });
+        this.core.bound(this);
+        return;
+      }
+      case 'alreadyBound':
+        await this.respond(pdu, SMPP_STATUS.ESME_RALYBND);
+        return;
+      case 'enquireLink':
+        await this.respond(pdu, 0);
+        return;
+      case 'unbind':
+        await this.respond(pdu, 0);
+        this.state = 'closed';
+        this.session.socket.end();
+        return;
+      case 'submit':
+      case 'dataSm': {
+        const outcome = await this.core.submit(this, pdu);
+        if (outcome.action === 'drop') {
+          this.state = 'closed';
+          this.session.socket.destroy();
+          return;
+        }
+        await this.respond(pdu, outcome.status, outcome.fields);
+        outcome.after?.();
+        return;
+      }
+      case 'querySm': {
+        const r = this.core.querySm(this, pdu);
+        await this.respond(pdu, r.status, r.fields);
+        return;
+      }
+      case 'cancelSm':
+        await this.respond(pdu, this.core.cancelSm(this, pdu));
+        return;
+      case 'replaceSm':
+        // The SMSC keeps no replaceable store-and-forward queue: SMPP 3.4 §4.10 lets it refuse.
+        await this.respond(pdu, SMPP_STATUS.ESME_RREPLACEFAIL);
+        return;
+      case 'response': {
+        const w = this.waiting.get(pdu.sequenceNumber);
+        if (w) {
+          this.waiting.delete(pdu.sequenceNumber);
+          w(pdu);
+        }
+        return;
+      }
+    }
+  }
+
+  private async delay(): Promise<void> {
+    const ms = this.core.responseDelayMs();
+    if (ms > 0) await new Promise((r) => setTimeout(r, ms));
+  }
+
+  /** The `_resp` of a request (header only when status is an error, SMPP 3.4 §3.3). */
+  private async respond(pdu: SmppPdu, status: number, fields: JsonObject = {}): Promise<void> {
+    await this.respondRaw(`${pdu.command}_resp`, pdu.sequenceNumber, status, fields);
+  }
+
+  private async respondRaw(
+    command: string,
+    sequence: number,
+    status: number,
+    fields: JsonObject = {},
+  ): Promise<void> {
+    await this.delay();
+    if (this.state === 'closed' && command !== 'generic_nack' && command !== 'unbind_resp') {
+      if (this.session.socket.destroyed) return;
+    }
+    this.sendPdu(command, { ...fields, sequence_number: sequence, command_status: status });
+  }
+
+  private sendPdu(command: string, options: Record<string, unknown>): void {
+    if (this.session.socket.destroyed || !this.session.socket.writable) return;
+    const pdu = new smpp.PDU(command, options);
+    const raw = pdu.toBuffer();
+    this.session.socket.write(raw);
+    let fields: JsonObject;
+    try {
+      fields = smppToJson(decodeSmpp(raw));
+    } catch {
+      fields = { command, command_status: statusName(Number(options.command_status ?? 0)) };
+    }
+    this.core.observe(this, 'out', command, fields, new Uint8Array(raw));
+  }
+
+  /**
+   * Sends an SMSC-originated request (deliver_sm) and resolves with the ESME's response, or
+   * with a generic_nack-shaped ESME_RUNKNOWNERR after `timeoutMs` or when the link closes.
+   */
+  request(command: string, options: Record<string, unknown>, timeoutMs = 10_000): Promise<SmppPdu> {
+    this.seq = this.seq >= 0x7fffffff ? 1 : this.seq + 1;
+    const sequence = this.seq;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.waiting.delete(sequence);
+        resolve({ ...EMPTY_NACK, sequenceNumber: sequence });
+      }, timeoutMs);
+      this.waiting.set(sequence, (pdu) => {
+        clearTimeout(timer);
+        resolve(pdu);
+      });
+      this.sendPdu(command, { ...options, sequence_number: sequence });
+      if (this.session.socket.destroyed) {
+        clearTimeout(timer);
+        this.waiting.delete(sequence);
+        resolve({ ...EMPTY_NACK, sequenceNumber: sequence });
+      }
+    });
+  }
+
+  close(): void {
+    this.state = 'closed';
+    this.session.socket.destroy();
+  }
+}
+
+const EMPTY_NACK: SmppPdu = {
+  commandLength: 16,
+  commandId: 0x80000000,
+  command: 'generic_nack',
+  commandStatus: SMPP_STATUS.ESME_RUNKNOWNERR,
+  sequenceNumber: 0,
+  params: {},
+  tlvs: [],
+};
