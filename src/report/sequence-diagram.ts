@@ -1,0 +1,171 @@
+import { NODE_ROLES, type NodeRole } from '../wire/nodes.ts';
+import type { Observation } from '../wire/timeline.ts';
+import { escapeXml } from './escape.ts';
+
+/** One drawn row: an arrow between two lifelines, or a note on one. */
+export interface DiagramRow {
+  kind: 'arrow' | 'note';
+  from: string;
+  to: string;
+  label: string;
+  iface: string;
+  seq: number;
+  tNs: number;
+  /** Notes: `error` for deadline-expired / error events (drawn red). */
+  tone?: 'error' | 'info';
+  title?: string;
+}
+
+export interface Diagram {
+  lifelines: { node: string; role: NodeRole | 'unknown' }[];
+  rows: DiagramRow[];
+}
+
+const ROLE_ORDER = new Map<string, number>(NODE_ROLES.map((r, i) => [r, i]));
+// Left to right as the network picture reads: handsets, gateway, MMSC, then what it talks to.
+const DISPLAY_ORDER: Array<NodeRole> = [
+  'harness',
+  'ue',
+  'wap-gateway',
+  'ppg',
+  'vasp',
+  'mmsc',
+  'smsc',
+  'hlr',
+  'remote-mmsc',
+  'mta',
+];
+
+/**
+ * The diagram of a case's timeline: one lifeline per node, one arrow per protocol message
+ * (a message recorded at both ends — `out` at the sender, `in` at the receiver — is drawn
+ * once), notes for harness events (actions, behaviours, expired deadlines).
+ */
+export function buildDiagram(observations: readonly Observation[]): Diagram {
+  const roles = new Map<string, NodeRole | 'unknown'>();
+  const rows: DiagramRow[] = [];
+  const unpaired = new Map<string, { out: number; in: number }>();
+  const see = (node: string, role: NodeRole | 'unknown') => {
+    if (!roles.has(node) || roles.get(node) === 'unknown') roles.set(node, role);
+  };
+  for (const o of observations) {
+    if (o.kind === 'message') {
+      see(o.node, o.role);
+      if (o.peer) see(o.peer, 'unknown');
+      const from = o.direction === 'in' ? (o.peer ?? o.node) : o.node;
+      const to = o.direction === 'out' ? (o.peer ?? o.node) : o.node;
+      const key = `${o.type}|${from}|${to}`;
+      const u = unpaired.get(key) ?? { out: 0, in: 0 };
+      const side = o.direction === 'in' ? 'in' : 'out';
+      const other = side === 'in' ? 'out' : 'in';
+      if (o.peer && o.direction !== 'local' && u[other] > 0) {
+        u[other]--;
+        unpaired.set(key, u);
+        continue;
+      }
+      u[side]++;
+      unpaired.set(key, u);
+      rows.push({
+        kind: from === to ? 'note' : 'arrow',
+        from,
+        to,
+        label: o.type,
+        iface: o.iface,
+        seq: o.seq,
+        tNs: o.t,
+        title: JSON.stringify(o.fields).slice(0, 600),
+      });
+    } else if (o.kind === 'event') {
+      const node = o.node;
+      see(node, o.role);
+      const error = o.name === 'deadline-expired' || o.name === 'error';
+      const detail = o.detail && typeof o.detail === 'object' && !Array.isArray(o.detail) ? o.detail : {};
+      let label = o.name;
+      if (o.name === 'action' && typeof detail.action === 'string') label = `do ${detail.action}`;
+      else if (o.name === 'behaviour' && typeof detail.kind === 'string')
+        label = `behaviour ${o.peer ?? ''} ${detail.kind}`;
+      else if (o.name === 'deadline-expired' && typeof detail.expected === 'string')
+        label = `expired: ${detail.expected}`;
+      rows.push({
+        kind: 'note',
+        from: node,
+        to: node,
+        label,
+        iface: o.iface,
+        seq: o.seq,
+        tNs: o.t,
+        tone: error ? 'error' : 'info',
+        title: JSON.stringify(o.detail ?? null).slice(0, 600),
+      });
+    }
+  }
+  const rank = (r: NodeRole | 'unknown') => {
+    const i = DISPLAY_ORDER.indexOf(r as NodeRole);
+    return i === -1 ? 100 + (ROLE_ORDER.get(r) ?? 50) : i;
+  };
+  const lifelines = [...roles.entries()]
+    .map(([node, role]) => ({ node, role }))
+    .sort((a, b) => rank(a.role) - rank(b.role) || a.node.localeCompare(b.node));
+  return { lifelines, rows };
+}
+
+const COL = 150;
+const ROW = 24;
+const TOP = 40;
+const LEFT = 80;
+
+function clip(s: string, n: number): string {
+  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
+}
+
+/** The diagram as inline SVG (no external resources, no scripts). */
+export function sequenceDiagramSvg(
+  observations: readonly Observation[],
+  opts: { maxRows?: number } = {},
+): string {
+  const d = buildDiagram(observations);
+  const maxRows = opts.maxRows ?? 400;
+  const rows = d.rows.slice(0, maxRows);
+  if (d.lifelines.length === 0) return '<p class="muted">No protocol message was observed.</p>';
+  const x = new Map(d.lifelines.map((l, i) => [l.node, LEFT + i * COL]));
+  const width = LEFT * 2 + (d.lifelines.length - 1) * COL;
+  const height = TOP + (rows.length + 1) * ROW + 10;
+  const out: string[] = [];
+  out.push(
+    `<svg class="seq" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="sequence diagram">`,
+  );
+  out.push(
+    '<defs><marker id="arrowhead" markerWidth="8" markerHeight="8" refX="7" refY="4" orient="auto"><path d="M0,0 L8,4 L0,8 z" fill="#333"/></marker></defs>',
+  );
+  for (const l of d.lifelines) {
+    const lx = x.get(l.node) ?? 0;
+    out.push(
+      `<g class="lifeline"><rect x="${lx - 65}" y="6" width="130" height="22" rx="4" fill="#eef3fb" stroke="#6b8cc7"/><text x="${lx}" y="21" text-anchor="middle" font-size="12">${escapeXml(clip(l.node, 20))}</text><line x1="${lx}" y1="28" x2="${lx}" y2="${height - 4}" stroke="#9ab" stroke-dasharray="4 3"/></g>`,
+    );
+  }
+  rows.forEach((r, i) => {
+    const y = TOP + (i + 1) * ROW;
+    const x1 = x.get(r.from) ?? LEFT;
+    const x2 = x.get(r.to) ?? LEFT;
+    const title = `<title>#${r.seq} ${escapeXml(r.iface)} ${escapeXml(r.label)} ${escapeXml(r.title ?? '')}</title>`;
+    if (r.kind === 'arrow') {
+      const mid = (x1 + x2) / 2;
+      out.push(
+        `<g class="msg" data-seq="${r.seq}">${title}<line x1="${x1}" y1="${y}" x2="${x2 + (x2 > x1 ? -2 : 2)}" y2="${y}" stroke="#333" marker-end="url(#arrowhead)"/><text x="${mid}" y="${y - 4}" text-anchor="middle" font-size="11">${escapeXml(clip(r.label, 28))} <tspan fill="#789">${escapeXml(r.iface)}</tspan></text></g>`,
+      );
+    } else {
+      const fill = r.tone === 'error' ? '#fde2e2' : '#f6f6e8';
+      const stroke = r.tone === 'error' ? '#c33' : '#bb9';
+      out.push(
+        `<g class="note${r.tone === 'error' ? ' note-error' : ''}" data-seq="${r.seq}">${title}<rect x="${x1 + 4}" y="${y - 14}" width="${COL * 1.6}" height="18" rx="3" fill="${fill}" stroke="${stroke}"/><text x="${x1 + 10}" y="${y - 1}" font-size="11">${escapeXml(clip(r.label, 44))}</text></g>`,
+      );
+    }
+  });
+  if (d.rows.length > maxRows) {
+    out.push(
+      `<text x="${LEFT}" y="${height - 2}" font-size="11" fill="#a00">${d.rows.length - maxRows} more rows not drawn</text>`,
+    );
+  }
+  out.push('</svg>');
+  return out.join('');
+}
