@@ -25,7 +25,8 @@ export function encodedStringText(v: EncodedString): string {
 
 export function readEncodedString(r: ByteReader, field: string): EncodedString {
   const o = r.peek(field);
-  if (o > 31) return readTextString(r, field);
+  // 0x00 is an empty Text-string: a Value-length of 0 could not hold the mandatory Char-set.
+  if (o > 31 || o === 0) return readTextString(r, field);
   const len = readValueLength(r, field);
   const end = r.offset + len;
   const sub = r.sub(len, field);

@@ -1,0 +1,61 @@
+import { ByteWriter } from '../bytes.ts';
+import { EncodeError } from '../codec-error.ts';
+import { isMultipartMedia, writeMultipart, writeTextString, writeTokenText } from '../wsp/index.ts';
+import { INDEXED_RESPONSE_TEXT, mmsHeaderByName } from './header-table.ts';
+import type { EncodeOptions, MmsHeader, MmsPdu } from './types.ts';
+import { validateMms } from './validate-mms.ts';
+
+const UNKNOWN_RE = /^Unknown-0x([0-9A-Fa-f]{2})$/;
+
+/**
+ * Encodes an MMS PDU: headers in the given order, then the body after Content-Type. Refuses a PDU
+ * validateMms rejects (first error thrown) unless `{ validate: false }`. Never repairs anything.
+ */
+export function encodeMms(pdu: MmsPdu, options: EncodeOptions = {}): Uint8Array {
+  if (options.validate !== false) {
+    const errors = validateMms(pdu);
+    if (errors.length > 0) {
+      const e = errors[0];
+      throw new EncodeError(e.offset, e.field, e.reason);
+    }
+  }
+  let size = 256;
+  if (pdu.body) size += pdu.body.length;
+  if (pdu.parts) for (const p of pdu.parts) size += p.data.length + 64;
+  const w = new ByteWriter(size);
+  const headers = pdu.headers;
+  for (let i = 0; i < headers.length; i++) writeMmsHeader(w, headers[i], pdu.type, i);
+  if (pdu.parts) writeMultipart(w, pdu.parts, 'body');
+  else if (pdu.body) w.bytes(pdu.body);
+  return w.finish();
+}
+
+/** Writes one header (code | 0x80 + value, application header, or raw unknown code). */
+export function writeMmsHeader(w: ByteWriter, h: MmsHeader, type: string, index = -1): void {
+  try {
+    const def = mmsHeaderByName(h.name);
+    if (def) {
+      w.u8(0x80 | def.code);
+      const codec =
+        def.name === 'X-Mms-Response-Text' && (type === 'm-delete-conf' || type === 'm-mbox-delete-conf')
+          ? INDEXED_RESPONSE_TEXT
+          : def.codec;
+      codec.write(w, h.value, def.name);
+      return;
+    }
+    const unknown = UNKNOWN_RE.exec(h.name);
+    if (unknown) {
+      if (!(h.value instanceof Uint8Array)) throw new EncodeError(index, h.name, 'unknown header code needs raw octets');
+      w.u8(0x80 | Number.parseInt(unknown[1], 16)).bytes(h.value);
+      return;
+    }
+    if (typeof h.value !== 'string') throw new EncodeError(index, h.name, 'application header value must be text');
+    writeTokenText(w, h.name, 'header');
+    writeTextString(w, h.value, h.name);
+  } catch (e) {
+    if (e instanceof EncodeError && e.offset === -1) throw new EncodeError(index, e.field, e.reason);
+    throw e;
+  }
+}
+
+export { isMultipartMedia };

@@ -1,0 +1,59 @@
+import type { Json, JsonObject } from '../../util/json.ts';
+import { type ContentType, type WspHeaderValue, mediaTypeText } from '../wsp/index.ts';
+import { MMS_HEADERS } from './header-table.ts';
+import type { MmsPdu, MmsValue } from './types.ts';
+
+const REPEATABLE = new Set(
+  MMS_HEADERS.filter((h) => Object.values(h.pdus).some((p) => p?.endsWith('*'))).map((h) => h.name),
+);
+
+function flat(v: MmsValue): Json {
+  if (typeof v === 'string' || typeof v === 'number') return v;
+  if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex');
+  if ('text' in v && 'charset' in v) return v.text;
+  if ('mediaType' in v) return mediaTypeText(v as ContentType);
+  if ('insertAddress' in v) return '#insert-address';
+  if ('address' in v) return { count: v.count, address: typeof v.address === 'string' ? v.address : v.address.text };
+  if ('flag' in v) return { op: v.op, flag: typeof v.flag === 'string' ? v.flag : v.flag.text };
+  if ('index' in v) return { index: v.index, value: flat(v.value as MmsValue) };
+  return v as unknown as JsonObject;
+}
+
+function partText(v: WspHeaderValue | undefined): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+/**
+ * The flat form every peer publishes as the `fields` of an MMS 'message' observation: spec header names as
+ * keys, arrays only for repeatable headers, encoded strings as their text, Content-Type as its media type,
+ * plus `parts: [{ contentType, contentId?, contentLocation?, size }]` for multipart bodies.
+ */
+export function mmsSummary(pdu: MmsPdu): JsonObject {
+  const out: JsonObject = {};
+  for (const h of pdu.headers) {
+    const v = flat(h.value);
+    if (REPEATABLE.has(h.name)) {
+      const prev = out[h.name];
+      if (Array.isArray(prev)) prev.push(v);
+      else out[h.name] = [v];
+    } else if (!(h.name in out)) out[h.name] = v;
+  }
+  if (pdu.parts) {
+    out.parts = pdu.parts.map((p) => {
+      const o: JsonObject = { contentType: mediaTypeText(p.contentType) };
+      for (const h of p.headers) {
+        if (h.name === 'Content-ID' && o.contentId === undefined) {
+          const id = partText(h.value);
+          if (id !== undefined) o.contentId = id;
+        } else if (h.name === 'Content-Location' && o.contentLocation === undefined) {
+          const loc = partText(h.value);
+          if (loc !== undefined) o.contentLocation = loc;
+        }
+      }
+      o.size = p.data.length;
+      return o;
+    });
+  }
+  if (pdu.body) out.bodySize = pdu.body.length;
+  return out;
+}

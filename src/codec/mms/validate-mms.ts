@@ -1,0 +1,103 @@
+import { ByteWriter } from '../bytes.ts';
+import { CodecError, EncodeError } from '../codec-error.ts';
+import { type ContentType, isMultipartMedia } from '../wsp/index.ts';
+import { mmsHeaderByName, messageTypeSince } from './header-table.ts';
+import { MMS_MESSAGE_TYPES, type MmsPdu } from './types.ts';
+import { writeMmsHeader } from './encode-mms.ts';
+
+const UNKNOWN_RE = /^Unknown-0x([0-9A-Fa-f]{2})$/;
+const TOKEN_RE = /^[\x21-\x7e]+$/;
+
+/**
+ * Checks a PDU against OMA-TS-MMS_ENC-V1_3: header order (§7.1: X-Mms-Message-Type, X-Mms-Transaction-Id
+ * (when present), X-Mms-MMS-Version first; Content-Type last), presence per PDU (§6 tables, from the
+ * header table), repetition, since-version, each value against its codec, and body/Content-Type agreement.
+ * Returns every problem as a CodecError (offset = header index, -1 for the whole PDU); empty when valid.
+ */
+export function validateMms(pdu: MmsPdu): CodecError[] {
+  const errors: CodecError[] = [];
+  const err = (offset: number, field: string, reason: string) => errors.push(new EncodeError(offset, field, reason));
+  if (!MMS_MESSAGE_TYPES.includes(pdu.type)) {
+    err(-1, 'X-Mms-Message-Type', `unknown message type ${JSON.stringify(pdu.type)}`);
+    return errors;
+  }
+  const hs = pdu.headers ?? [];
+  const type = pdu.type;
+  if (hs[0]?.name !== 'X-Mms-Message-Type') err(0, 'X-Mms-Message-Type', 'must be the first header (§7.1)');
+  else if (hs[0].value !== type) err(0, 'X-Mms-Message-Type', `value ${String(hs[0].value)} differs from type ${type}`);
+  const tidAt = hs.findIndex((h) => h.name === 'X-Mms-Transaction-Id');
+  const verAt = hs.findIndex((h) => h.name === 'X-Mms-MMS-Version');
+  if (tidAt >= 0 && tidAt !== 1) err(tidAt, 'X-Mms-Transaction-Id', 'must follow X-Mms-Message-Type (§7.1)');
+  if (verAt >= 0 && verAt !== (tidAt >= 0 ? 2 : 1)) {
+    err(verAt, 'X-Mms-MMS-Version', 'must follow X-Mms-Message-Type and X-Mms-Transaction-Id (§7.1)');
+  }
+  const version = verAt >= 0 && typeof hs[verAt].value === 'string' ? (hs[verAt].value as string) : '1.3';
+  if (messageTypeSince(type) > version) {
+    err(0, 'X-Mms-Message-Type', `${type} needs MMS ${messageTypeSince(type)}, PDU says ${version}`);
+  }
+  const ctAt = hs.findIndex((h) => h.name === 'Content-Type');
+  if (ctAt >= 0 && ctAt !== hs.length - 1) err(ctAt, 'Content-Type', 'must be the last header (§7.1)');
+
+  const counts = new Map<string, number>();
+  const scratch = new ByteWriter(256);
+  hs.forEach((h, i) => {
+    if (typeof h?.name !== 'string') {
+      err(i, 'header', 'header without a name');
+      return;
+    }
+    const def = mmsHeaderByName(h.name);
+    if (!def) {
+      if (UNKNOWN_RE.test(h.name)) {
+        if (!(h.value instanceof Uint8Array)) err(i, h.name, 'unknown header code needs raw octets');
+      } else if (!TOKEN_RE.test(h.name)) err(i, h.name, 'application header name must be a token');
+      else if (typeof h.value !== 'string') err(i, h.name, 'application header value must be text');
+      return;
+    }
+    if (def.name !== h.name) err(i, h.name, `header name must be spelled ${def.name}`);
+    const presence = def.pdus[type];
+    if (!presence) err(i, def.name, `not allowed in ${type} (OMA-TS-MMS_ENC-V1_3 §6)`);
+    else if (def.since > version) err(i, def.name, `needs MMS ${def.since}, PDU says ${version}`);
+    const n = (counts.get(def.name) ?? 0) + 1;
+    counts.set(def.name, n);
+    if (n === 2 && presence && !presence.endsWith('*')) err(i, def.name, `may appear only once in ${type}`);
+    try {
+      scratch.length = 0;
+      writeMmsHeader(scratch, h, type, i);
+    } catch (e) {
+      if (e instanceof CodecError) err(i, e.field, e.reason);
+      else throw e;
+    }
+  });
+  for (const hdef of mandatoryFor(type)) {
+    if (!counts.has(hdef)) err(-1, hdef, `mandatory in ${type} (OMA-TS-MMS_ENC-V1_3 §6)`);
+  }
+  if ((type === 'm-send-req' || type === 'm-forward-req') && !['To', 'Cc', 'Bcc'].some((n) => counts.has(n))) {
+    err(-1, 'To', `${type} needs at least one of To, Cc, Bcc (§6)`);
+  }
+  const ct = ctAt >= 0 ? (hs[ctAt].value as ContentType) : undefined;
+  if (pdu.parts && pdu.body) err(-1, 'body', 'both parts and body');
+  if ((pdu.parts || pdu.body) && !ct) err(-1, 'Content-Type', 'a body needs a Content-Type header');
+  if (ct && typeof ct === 'object' && 'mediaType' in ct) {
+    const multi = isMultipartMedia(ct.mediaType);
+    if (multi && pdu.body) err(ctAt, 'Content-Type', 'multipart Content-Type with a single-part body');
+    if (!multi && pdu.parts) err(ctAt, 'Content-Type', 'parts given but Content-Type is not multipart');
+  }
+  return errors;
+}
+
+const mandatoryCache = new Map<string, string[]>();
+function mandatoryFor(type: MmsPdu['type']): string[] {
+  let m = mandatoryCache.get(type);
+  if (!m) {
+    m = [];
+    for (const name of ALL_NAMES) {
+      const p = mmsHeaderByName(name)?.pdus[type];
+      if (p === 'M' || p === 'M*') m.push(name);
+    }
+    mandatoryCache.set(type, m);
+  }
+  return m;
+}
+
+import { MMS_HEADERS } from './header-table.ts';
+const ALL_NAMES = MMS_HEADERS.map((h) => h.name);
