@@ -196,3 +196,6 @@ export function mm7ElementsFor(type: Mm7MessageType, version: Mm7VersionId): Mm7
   const rank = mm7Version(version)?.rank ?? 0;
   return MM7_ELEMENTS[type].filter((r) => (mm7Version(r.since ?? R5)?.rank ?? 0) <= rank);
 }
+
+/** Every operation, in the order the XSD declares them. */
+export const MM7_MESSAGE_TYPES_FOR_XSD = Object.keys(MM7_ELEMENTS) as Mm7MessageType[];
