@@ -1,0 +1,616 @@
+import http from 'node:http';
+import { isCodecError } from '../../src/codec/codec-error.ts';
+import { type MmsPdu, mmsSummary } from '../../src/codec/mms/index.ts';
+import { decodeWspPush, isMmsPush, pushApplicationId } from '../../src/codec/push/index.ts';
+import { mediaTypeText } from '../../src/codec/wsp/index.ts';
+import { bytesFromJson, type Json, type JsonObject } from '../../src/util/json.ts';
+import { tapHttpAgent } from '../../src/wire/tap.ts';
+import type { Timeline } from '../../src/wire/timeline.ts';
+import type { AirInterface, MtSms } from '../air-interface.ts';
+import {
+  type BehaviourSpec,
+  type Peer,
+  type PeerAction,
+  PeerConfigError,
+  type PeerContext,
+  type PeerEndpoint,
+} from '../peer.ts';
+import {
+  isLoopbackHost,
+  isMsisdn,
+  MMS_MEDIA_TYPE,
+  mediaType,
+  proxyCredential,
+} from '../wap-gateway/http-util.ts';
+import { publishMm1 } from '../wap-gateway/mm1-observation.ts';
+import { DEFAULT_PROFILE, DEVICE_PROFILES, type DeviceProfile, type MmsVersion } from './device-profile.ts';
+import {
+  acknowledgeInd,
+  forwardReq,
+  headerText,
+  type NotifyStatus,
+  notifyRespInd,
+  readRecInd,
+  type SendOptions,
+  sendReq,
+} from './mms-pdus.ts';
+
+/**
+ * A simulated handset (the MMS User Agent of OMA-TS-MMS_CTR). It submits over MM1 through the
+ * WAP gateway (absolute-URI requests to the gateway as an HTTP proxy, its MSISDN as proxy
+ * credential, see mocks/wap-gateway), receives WAP pushes from the SMSC mock over the
+ * AirInterface, and runs the retrieval transactions of OMA-TS-MMS_CTR §6:
+ * - immediate retrieval (§6.3.1): m-notification-ind -> GET -> m-retrieve-conf -> m-notifyresp-ind (Retrieved)
+ * - deferred retrieval (§6.3.2): m-notification-ind -> m-notifyresp-ind (Deferred); later GET ->
+ *   m-retrieve-conf -> m-acknowledge-ind
+ * - rejection: m-notifyresp-ind (Rejected), also for messages larger than the profile accepts.
+ */
+export interface HandsetConfig {
+  /** `alice` -> node `ue.alice`. */
+  name: string;
+  msisdn: string;
+  /** A DEVICE_PROFILES key or a profile (partial profiles complete the default one). */
+  profile?: string | Partial<DeviceProfile>;
+  /** The WAP gateway as HTTP proxy, e.g. http://127.0.0.1:9201. Without it MM1 goes straight to `mmsc`. */
+  gateway?: string;
+  /** The MM1 URL handsets post to (absolute; the gateway resolves non-loopback host names). */
+  mmsc?: string;
+  retrieval?: RetrievalMode;
+}
+
+export type RetrievalMode = 'immediate' | 'deferred' | 'reject';
+
+export interface HandsetDeps {
+  air?: AirInterface;
+}
+
+/** Behaviour kinds: retrieval {mode}, offline, no-ack. */
+export const HANDSET_BEHAVIOURS = ['retrieval', 'offline', 'no-ack'] as const;
+
+export interface InboxEntry {
+  index: number;
+  /** What arrived by push: m-notification-ind, m-delivery-ind, m-read-orig-ind... */
+  type: string;
+  transactionId?: string;
+  contentLocation?: string;
+  messageId?: string;
+  from?: string;
+  subject?: string;
+  size?: number;
+  state: 'notified' | 'deferred' | 'rejected' | 'retrieved' | 'retrieval-failed' | 'report';
+  notifyStatus?: NotifyStatus;
+  retrieved?: {
+    status: number;
+    messageId?: string;
+    from?: string;
+    subject?: string;
+    contentType?: string;
+    parts: number;
+    size: number;
+  };
+  fields: Json;
+}
+
+interface HttpResult {
+  status: number;
+  contentType: string;
+  body: Uint8Array;
+  /** The response PDU, when the body was an MMS PDU that decoded. */
+  pdu?: MmsPdu;
+}
+
+export class Handset implements Peer {
+  readonly name: string;
+  readonly role = 'ue' as const;
+  readonly msisdn: string;
+  readonly profile: DeviceProfile;
+  readonly actions: Readonly<Record<string, PeerAction>>;
+  private readonly config: HandsetConfig;
+  private readonly deps: HandsetDeps;
+  private timeline?: Timeline;
+  private unregister?: () => void;
+  private behaviours: BehaviourSpec[] = [];
+  private readonly inbox: InboxEntry[] = [];
+  private readonly pending = new Set<Promise<unknown>>();
+  private agent = new http.Agent({ keepAlive: true });
+  private txn = 0;
+  private started = false;
+
+  constructor(config: HandsetConfig, deps: HandsetDeps = {}) {
+    if (!/^[A-Za-z0-9_.-]+$/.test(config.name))
+      throw new PeerConfigError(`ue.${config.name}`, 'bad handset name');
+    this.name = `ue.${config.name}`;
+    if (!isMsisdn(config.msisdn)) throw new PeerConfigError(this.name, `bad MSISDN '${config.msisdn}'`);
+    this.msisdn = config.msisdn.startsWith('+') ? config.msisdn : `+${config.msisdn}`;
+    this.config = config;
+    this.deps = deps;
+    this.profile = resolveProfile(this.name, config.profile);
+    for (const u of [config.gateway, config.mmsc]) {
+      if (u === undefined) continue;
+      try {
+        new URL(u);
+      } catch {
+        throw new PeerConfigError(this.name, `'${u}' is not a URL`);
+      }
+    }
+    if (config.gateway && !isLoopbackHost(new URL(config.gateway).hostname)) {
+      throw new PeerConfigError(this.name, 'the gateway must be on loopback');
+    }
+    this.actions = {
+      send: (p) => this.send(p),
+      retrieve: (p) => this.retrieveAction(p),
+      notifyresp: (p) => this.notifyRespAction(p),
+      acknowledge: (p) => this.acknowledgeAction(p),
+      'read-report': (p) => this.readReport(p),
+      forward: (p) => this.forward(p),
+      inbox: async () => this.inbox.map((e) => ({ ...e }) as unknown as Json),
+    };
+  }
+
+  /** Points the handset at the gateway and the MMSC once their ports are known. */
+  setNetwork(net: { gateway?: string; mmsc?: string }): void {
+    if (net.gateway !== undefined) this.config.gateway = net.gateway;
+    if (net.mmsc !== undefined) this.config.mmsc = net.mmsc;
+  }
+
+  async start(ctx: PeerContext): Promise<PeerEndpoint[]> {
+    this.timeline = ctx.timeline;
+    if (!this.started) {
+      this.agent = new http.Agent({ keepAlive: true });
+      tapHttpAgent(this.agent, { timeline: ctx.timeline, node: this.name, role: this.role, iface: 'MM1' });
+    }
+    this.started = true;
+    this.attach();
+    return [];
+  }
+
+  async stop(): Promise<void> {
+    this.detach();
+    this.started = false;
+    await this.settled();
+    this.agent.destroy();
+  }
+
+  endpoints(): PeerEndpoint[] {
+    return [];
+  }
+
+  use(b: BehaviourSpec): void {
+    switch (b.kind) {
+      case 'retrieval':
+        if (b.mode !== 'immediate' && b.mode !== 'deferred' && b.mode !== 'reject') {
+          throw new PeerConfigError(this.name, "retrieval needs {mode: 'immediate'|'deferred'|'reject'}");
+        }
+        break;
+      case 'offline':
+      case 'no-ack':
+        break;
+      default:
+        throw new PeerConfigError(
+          this.name,
+          `unknown behaviour '${b.kind}' (${HANDSET_BEHAVIOURS.join(', ')})`,
+        );
+    }
+    this.behaviours.unshift({ ...b });
+    if (b.kind === 'offline') this.detach();
+  }
+
+  resetBehaviours(): void {
+    this.behaviours = [];
+    if (this.started) this.attach();
+  }
+
+  /** Resolves when every transaction started by a push has finished. */
+  async settled(): Promise<void> {
+    while (this.pending.size) await Promise.allSettled([...this.pending]);
+  }
+
+  get entries(): readonly InboxEntry[] {
+    return this.inbox;
+  }
+
+  private has(kind: string): BehaviourSpec | undefined {
+    return this.behaviours.find((b) => b.kind === kind);
+  }
+
+  private get retrievalMode(): RetrievalMode {
+    return (this.has('retrieval')?.mode as RetrievalMode | undefined) ?? this.config.retrieval ?? 'immediate';
+  }
+
+  private get version(): MmsVersion {
+    return this.profile.mmsVersion;
+  }
+
+  private attach(): void {
+    if (this.unregister || this.has('offline') || !this.deps.air) return;
+    this.unregister = this.deps.air.register(this.msisdn, (sms) => this.onSms(sms));
+  }
+
+  private detach(): void {
+    this.unregister?.();
+    this.unregister = undefined;
+  }
+
+  private event(name: string, detail: Json, iface: 'MM1' | 'WAP-PUSH' = 'MM1'): void {
+    this.timeline?.publish({
+      kind: 'event',
+      name,
+      node: this.name,
+      role: this.role,
+      iface,
+      direction: 'local',
+      detail,
+    });
+  }
+
+  private track<T>(p: Promise<T>): Promise<T> {
+    this.pending.add(p);
+    p.finally(() => this.pending.delete(p)).catch(() => undefined);
+    return p;
+  }
+
+  // ---- MT side: WAP push over the air interface -------------------------------------
+
+  private onSms(sms: MtSms): void {
+    if (sms.ports && sms.ports.destination !== 2948) {
+      this.event(
+        'sms-ignored',
+        { reason: `destination port ${sms.ports.destination} is not WAP push (2948)` },
+        'WAP-PUSH',
+      );
+      return;
+    }
+    let push: ReturnType<typeof decodeWspPush>;
+    try {
+      push = decodeWspPush(sms.payload);
+    } catch (e) {
+      this.event('push-undecodable', { error: isCodecError(e) ? e.toLine() : String(e) }, 'WAP-PUSH');
+      return;
+    }
+    this.timeline?.publish({
+      kind: 'message',
+      type: 'wsp-push',
+      fields: {
+        tid: push.tid ?? null,
+        pduType: push.pduType,
+        contentType: mediaTypeText(push.contentType),
+        'X-Wap-Application-Id': pushApplicationId(push) ?? null,
+        from: sms.from,
+        size: sms.payload.length,
+      },
+      raw: sms.payload,
+      node: this.name,
+      role: this.role,
+      iface: 'WAP-PUSH',
+      direction: 'in',
+      peer: 'smsc',
+    });
+    if (!isMmsPush(push)) {
+      this.event('push-ignored', { contentType: mediaTypeText(push.contentType) }, 'WAP-PUSH');
+      return;
+    }
+    const pdu = this.observe(push.body, 'in', 'smsc');
+    if (!pdu) return;
+    const entry: InboxEntry = {
+      index: this.inbox.length,
+      type: pdu.type,
+      transactionId: headerText(pdu, 'X-Mms-Transaction-Id'),
+      contentLocation: headerText(pdu, 'X-Mms-Content-Location'),
+      messageId: headerText(pdu, 'Message-ID'),
+      from: headerText(pdu, 'From'),
+      subject: headerText(pdu, 'Subject'),
+      size: Number(headerText(pdu, 'X-Mms-Message-Size') ?? Number.NaN) || undefined,
+      state: pdu.type === 'm-notification-ind' ? 'notified' : 'report',
+      fields: mmsSummary(pdu),
+    };
+    this.inbox.push(entry);
+    if (pdu.type !== 'm-notification-ind') return;
+    this.track(this.onNotification(entry)).catch((e) =>
+      this.event('transaction-failed', { error: String(e) }),
+    );
+  }
+
+  private async onNotification(entry: InboxEntry): Promise<void> {
+    const mode = this.retrievalMode;
+    const tooBig = entry.size !== undefined && entry.size > this.profile.maxMessageSize;
+    if (mode === 'reject' || tooBig) {
+      if (tooBig)
+        this.event('message-too-large', { size: entry.size ?? 0, max: this.profile.maxMessageSize });
+      entry.state = 'rejected';
+      await this.sendNotifyResp(entry, 'Rejected');
+      return;
+    }
+    if (mode === 'deferred') {
+      entry.state = 'deferred';
+      await this.sendNotifyResp(entry, 'Deferred');
+      return;
+    }
+    const r = await this.retrieve(entry);
+    if (r.status === 200 && entry.state === 'retrieved') await this.sendNotifyResp(entry, 'Retrieved');
+  }
+
+  private async sendNotifyResp(entry: InboxEntry, status: NotifyStatus): Promise<Json> {
+    if (this.has('no-ack')) {
+      this.event('no-ack', { suppressed: 'm-notifyresp-ind', status });
+      return { status: 0, suppressed: true };
+    }
+    entry.notifyStatus = status;
+    const bytes = notifyRespInd({ transactionId: entry.transactionId ?? '', status, version: this.version });
+    const r = await this.post(bytes);
+    return { status: r.status };
+  }
+
+  /** GET of the content location; decodes m-retrieve-conf into the inbox entry. */
+  private async retrieve(entry: InboxEntry): Promise<HttpResult> {
+    if (!entry.contentLocation)
+      throw new PeerConfigError(this.name, `inbox entry ${entry.index} has no content location`);
+    let r: HttpResult;
+    try {
+      r = await this.request('GET', entry.contentLocation);
+    } catch (e) {
+      entry.state = 'retrieval-failed';
+      throw e;
+    }
+    if (r.status !== 200) {
+      entry.state = 'retrieval-failed';
+      this.event('retrieval-failed', { status: r.status, contentLocation: entry.contentLocation });
+      return r;
+    }
+    const pdu = mediaType(r.contentType) === MMS_MEDIA_TYPE ? this.observe(r.body, 'in', 'mmsc') : undefined;
+    if (pdu?.type !== 'm-retrieve-conf') {
+      entry.state = 'retrieval-failed';
+      this.event('retrieval-failed', {
+        status: r.status,
+        contentType: r.contentType,
+        reason: 'not an m-retrieve-conf',
+      });
+      return r;
+    }
+    entry.state = 'retrieved';
+    entry.retrieved = {
+      status: r.status,
+      messageId: headerText(pdu, 'Message-ID'),
+      from: headerText(pdu, 'From'),
+      subject: headerText(pdu, 'Subject'),
+      contentType: headerText(pdu, 'Content-Type'),
+      parts: pdu.parts?.length ?? 0,
+      size: r.body.length,
+    };
+    return r;
+  }
+
+  // ---- actions ----------------------------------------------------------------------
+
+  private nextTid(): string {
+    this.txn += 1;
+    return `${this.name.slice(3)}-${this.txn}`;
+  }
+
+  private async send(p: JsonObject): Promise<Json> {
+    let bytes: Uint8Array;
+    let transactionId: string | undefined;
+    if (p.raw !== undefined) {
+      if (typeof p.raw !== 'string') throw new PeerConfigError(this.name, 'send raw must be base64 text');
+      bytes = bytesFromJson({ $base64: p.raw });
+    } else {
+      transactionId = typeof p.transactionId === 'string' ? p.transactionId : this.nextTid();
+      bytes = sendReq({ ...(p as unknown as SendOptions), transactionId, version: this.version }, this.name);
+    }
+    const r = await this.post(bytes);
+    const out = this.confResult(r);
+    if (transactionId && !('transactionId' in out)) out.transactionId = transactionId;
+    return out;
+  }
+
+  private confResult(r: HttpResult): JsonObject {
+    const out: JsonObject = { status: r.status };
+    const pdu = r.pdu;
+    if (!pdu) return out;
+    const put = (key: string, header: string) => {
+      const v = headerText(pdu, header);
+      if (v !== undefined) out[key] = v;
+    };
+    out.messageType = pdu.type;
+    put('responseStatus', 'X-Mms-Response-Status');
+    put('responseText', 'X-Mms-Response-Text');
+    put('messageId', 'Message-ID');
+    put('transactionId', 'X-Mms-Transaction-Id');
+    put('contentLocation', 'X-Mms-Content-Location');
+    return out;
+  }
+
+  private entryFor(p: JsonObject): InboxEntry {
+    let entry: InboxEntry | undefined;
+    if (typeof p.index === 'number') entry = this.inbox[p.index];
+    else if (typeof p.transactionId === 'string')
+      entry = this.inbox.find((e) => e.transactionId === p.transactionId);
+    else if (typeof p.contentLocation === 'string') {
+      entry = this.inbox.find((e) => e.contentLocation === p.contentLocation);
+      if (!entry) {
+        entry = {
+          index: this.inbox.length,
+          type: 'm-notification-ind',
+          contentLocation: p.contentLocation,
+          state: 'notified',
+          fields: null,
+        };
+        this.inbox.push(entry);
+      }
+    } else entry = [...this.inbox].reverse().find((e) => e.type === 'm-notification-ind');
+    if (!entry)
+      throw new PeerConfigError(
+        this.name,
+        'no such inbox entry (give index, transactionId or contentLocation)',
+      );
+    return entry;
+  }
+
+  private async retrieveAction(p: JsonObject): Promise<Json> {
+    const entry = this.entryFor(p);
+    const r = await this.retrieve(entry);
+    // Deferred retrieval ends with m-acknowledge-ind (OMA-TS-MMS_CTR §6.3.2); after an
+    // immediate one the handset answers m-notifyresp-ind Retrieved (§6.3.1).
+    let ack: Json = null;
+    if (r.status === 200 && entry.state === 'retrieved' && p.ack !== false) {
+      if (entry.notifyStatus === undefined && p.ack !== 'acknowledge')
+        ack = await this.sendNotifyResp(entry, 'Retrieved');
+      else ack = await this.sendAck(entry);
+    }
+    return {
+      index: entry.index,
+      state: entry.state,
+      ...(entry.retrieved ?? { status: r.status }),
+      ack,
+    } as JsonObject;
+  }
+
+  private async sendAck(entry: InboxEntry): Promise<Json> {
+    if (this.has('no-ack')) {
+      this.event('no-ack', { suppressed: 'm-acknowledge-ind' });
+      return { status: 0, suppressed: true };
+    }
+    const bytes = acknowledgeInd({ transactionId: entry.transactionId ?? '', version: this.version });
+    const r = await this.post(bytes);
+    return { status: r.status };
+  }
+
+  private async notifyRespAction(p: JsonObject): Promise<Json> {
+    const status = p.status;
+    const allowed: NotifyStatus[] = ['Retrieved', 'Rejected', 'Deferred', 'Unrecognised'];
+    if (typeof status !== 'string' || !allowed.includes(status as NotifyStatus)) {
+      throw new PeerConfigError(this.name, `notifyresp needs {status: ${allowed.join('|')}}`);
+    }
+    const entry = this.entryFor(p);
+    if (status === 'Deferred') entry.state = 'deferred';
+    if (status === 'Rejected') entry.state = 'rejected';
+    return this.sendNotifyResp(entry, status as NotifyStatus);
+  }
+
+  private async acknowledgeAction(p: JsonObject): Promise<Json> {
+    return this.sendAck(this.entryFor(p));
+  }
+
+  private async readReport(p: JsonObject): Promise<Json> {
+    if (typeof p.messageId !== 'string' || typeof p.to !== 'string') {
+      throw new PeerConfigError(this.name, 'read-report needs {messageId, to, status?: Read|Deleted}');
+    }
+    const status = p.status === undefined ? 'Read' : p.status;
+    if (status !== 'Read' && status !== 'Deleted')
+      throw new PeerConfigError(this.name, 'read-report status is Read or Deleted');
+    const bytes = readRecInd({ messageId: p.messageId, to: p.to, status, version: this.version });
+    const r = await this.post(bytes);
+    return { status: r.status };
+  }
+
+  private async forward(p: JsonObject): Promise<Json> {
+    if (typeof p.contentLocation !== 'string' || (typeof p.to !== 'string' && !Array.isArray(p.to))) {
+      throw new PeerConfigError(this.name, 'forward needs {to, contentLocation}');
+    }
+    const transactionId = this.nextTid();
+    const to = (Array.isArray(p.to) ? p.to : [p.to]).map(String);
+    const bytes = forwardReq(
+      { transactionId, to, contentLocation: p.contentLocation, version: this.version },
+      this.name,
+    );
+    const r = await this.post(bytes);
+    return { transactionId, ...this.confResult(r) };
+  }
+
+  // ---- MM1 transport ----------------------------------------------------------------
+
+  private observe(bytes: Uint8Array, direction: 'in' | 'out', peer: string): MmsPdu | undefined {
+    if (!this.timeline) return undefined;
+    return publishMm1(this.timeline, { node: this.name, role: this.role, direction, peer }, bytes);
+  }
+
+  private mm1Url(): string {
+    if (!this.config.mmsc) throw new PeerConfigError(this.name, 'no MMSC URL configured');
+    return this.config.mmsc;
+  }
+
+  /** POST of an MMS PDU to the MM1 URL; the response PDU, if any, is decoded and observed. */
+  private async post(bytes: Uint8Array): Promise<HttpResult> {
+    this.observe(bytes, 'out', 'mmsc');
+    const r = await this.request('POST', this.mm1Url(), bytes);
+    if (mediaType(r.contentType) === MMS_MEDIA_TYPE && r.body.length)
+      r.pdu = this.observe(r.body, 'in', 'mmsc');
+    return r;
+  }
+
+  /** One HTTP exchange, through the gateway as proxy when configured (WAP-229 §, HTTP/1.1 proxy form). */
+  private request(method: 'GET' | 'POST', url: string, body?: Uint8Array): Promise<HttpResult> {
+    const target = new URL(url);
+    const headers: Record<string, string> = {
+      Host: target.host,
+      'User-Agent': this.profile.userAgent,
+      Accept: [MMS_MEDIA_TYPE, ...this.profile.accept.filter((a) => a !== MMS_MEDIA_TYPE)].join(', '),
+    };
+    if (this.profile.uaProf) headers['X-Wap-Profile'] = `"${this.profile.uaProf}"`;
+    if (body) {
+      headers['Content-Type'] = MMS_MEDIA_TYPE;
+      headers['Content-Length'] = String(body.length);
+    }
+    let options: http.RequestOptions;
+    if (this.config.gateway) {
+      const gw = new URL(this.config.gateway);
+      headers['Proxy-Authorization'] = proxyCredential(this.msisdn);
+      options = {
+        host: gw.hostname,
+        port: gw.port || 80,
+        path: target.href,
+        method,
+        headers,
+        agent: this.agent,
+      };
+    } else {
+      if (!isLoopbackHost(target.hostname)) {
+        return Promise.reject(
+          new PeerConfigError(this.name, `no gateway, and ${target.host} is not on loopback`),
+        );
+      }
+      options = {
+        host: target.hostname,
+        port: target.port || 80,
+        path: target.pathname + target.search,
+        method,
+        headers,
+        agent: this.agent,
+      };
+    }
+    return new Promise<HttpResult>((resolve, reject) => {
+      const req = http.request(options, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            contentType: res.headers['content-type'] ?? '',
+            body: Buffer.concat(chunks),
+          }),
+        );
+        res.on('error', reject);
+      });
+      req.setTimeout(30_000, () => req.destroy(new Error(`${method} ${url}: timeout`)));
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+}
+
+function resolveProfile(peer: string, p: HandsetConfig['profile']): DeviceProfile {
+  if (p === undefined) return DEVICE_PROFILES[DEFAULT_PROFILE];
+  if (typeof p === 'string') {
+    const found = DEVICE_PROFILES[p];
+    if (!found)
+      throw new PeerConfigError(
+        peer,
+        `unknown device profile '${p}' (${Object.keys(DEVICE_PROFILES).join(', ')})`,
+      );
+    return found;
+  }
+  const merged = { ...DEVICE_PROFILES[DEFAULT_PROFILE], ...p };
+  if (!['1.0', '1.1', '1.2', '1.3'].includes(merged.mmsVersion))
+    throw new PeerConfigError(peer, 'mmsVersion is 1.0..1.3');
+  if (!(merged.maxMessageSize > 0)) throw new PeerConfigError(peer, 'maxMessageSize must be > 0');
+  return merged;
+}

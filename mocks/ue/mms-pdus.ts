@@ -1,0 +1,214 @@
+import {
+  buildPdu,
+  encodeMms,
+  getHeader,
+  type MmsPart,
+  type MmsPdu,
+  type MmsValue,
+} from '../../src/codec/mms/index.ts';
+import type { Json, JsonObject } from '../../src/util/json.ts';
+import { PeerConfigError } from '../peer.ts';
+import type { MmsVersion } from './device-profile.ts';
+
+/**
+ * The PDUs a handset sends on MM1 (OMA-TS-MMS_ENC-V1_3 §6), built with the codec's
+ * `buildPdu` (canonical header order) and `encodeMms` (validating).
+ */
+
+/** X-Mms-Status values a handset reports in m-notifyresp-ind (§7.3.54). */
+export type NotifyStatus = 'Retrieved' | 'Rejected' | 'Deferred' | 'Unrecognised';
+
+export interface SendPartSpec {
+  contentType: string;
+  text?: string;
+  base64?: string;
+  contentId?: string;
+  name?: string;
+}
+
+export interface SendOptions {
+  to?: string | string[];
+  cc?: string | string[];
+  bcc?: string | string[];
+  subject?: string;
+  parts?: SendPartSpec[];
+  deliveryReport?: boolean;
+  readReport?: boolean;
+  /** Relative expiry in seconds. */
+  expiry?: number;
+  messageClass?: string;
+  priority?: string;
+  /** Extra header fields by their table name, added as given (e.g. {'X-Mms-Sender-Visibility': 'Hide'}). */
+  headers?: JsonObject;
+  transactionId: string;
+  version: MmsVersion;
+}
+
+/**
+ * An address as MMS writes it (§8, Address encoding): a phone number becomes
+ * `+E164/TYPE=PLMN`; an e-mail address or an already typed address is kept.
+ */
+export function mmsAddress(a: string): string {
+  const s = a.trim();
+  if (/\/TYPE=/i.test(s) || s.includes('@')) return s;
+  if (/^\+?[0-9]{3,15}$/.test(s)) return `${s.startsWith('+') ? s : `+${s}`}/TYPE=PLMN`;
+  return s;
+}
+
+function list(peer: string, field: string, v: unknown): string[] {
+  if (v === undefined) return [];
+  const arr = Array.isArray(v) ? v : [v];
+  for (const x of arr)
+    if (typeof x !== 'string' || !x) throw new PeerConfigError(peer, `${field} must be address strings`);
+  return (arr as string[]).map(mmsAddress);
+}
+
+/** Multipart entries from the action's parts list; a SMIL part makes it multipart/related with start. */
+function buildParts(
+  peer: string,
+  specs: SendPartSpec[],
+): { parts: MmsPart[]; related?: { start: string; type: string } } {
+  const parts: MmsPart[] = specs.map((p, i) => {
+    if (typeof p.contentType !== 'string' || !/^[a-z0-9.+-]+\/[a-z0-9.+-]+$/i.test(p.contentType)) {
+      throw new PeerConfigError(peer, `part ${i}: bad contentType`);
+    }
+    let data: Uint8Array;
+    if (typeof p.text === 'string') data = new TextEncoder().encode(p.text);
+    else if (typeof p.base64 === 'string') data = new Uint8Array(Buffer.from(p.base64, 'base64'));
+    else throw new PeerConfigError(peer, `part ${i}: needs text or base64`);
+    const params: Array<{ name: string; value: string | number | null }> = [];
+    if (typeof p.text === 'string' && p.contentType.startsWith('text/'))
+      params.push({ name: 'charset', value: 'utf-8' });
+    if (p.name) params.push({ name: 'name', value: p.name });
+    const headers: MmsPart['headers'] = [];
+    if (p.contentId) headers.push({ name: 'Content-ID', value: `<${p.contentId.replace(/^<|>$/g, '')}>` });
+    if (p.name) headers.push({ name: 'Content-Location', value: p.name });
+    return { contentType: { mediaType: p.contentType.toLowerCase(), params }, headers, data };
+  });
+  const smil = specs.findIndex((p) => p.contentType.toLowerCase() === 'application/smil');
+  if (smil < 0) return { parts };
+  const id = specs[smil].contentId?.replace(/^<|>$/g, '') ?? 'smil';
+  if (!specs[smil].contentId) parts[smil].headers.push({ name: 'Content-ID', value: `<${id}>` });
+  return { parts, related: { start: `<${id}>`, type: 'application/smil' } };
+}
+
+export function sendReq(o: SendOptions, peer: string): Uint8Array {
+  const to = list(peer, 'to', o.to);
+  const cc = list(peer, 'cc', o.cc);
+  const bcc = list(peer, 'bcc', o.bcc);
+  if (to.length + cc.length + bcc.length === 0)
+    throw new PeerConfigError(peer, 'send needs at least one of to, cc, bcc');
+  const fields: Record<string, MmsValue | MmsValue[]> = {
+    'X-Mms-Transaction-Id': o.transactionId,
+    'X-Mms-MMS-Version': o.version,
+    // Insert-address-token: the MMSC fills in the sender it authenticated (§7.3.21, CTR §6.1.1).
+    From: { insertAddress: true },
+  };
+  if (to.length) fields.To = to;
+  if (cc.length) fields.Cc = cc;
+  if (bcc.length) fields.Bcc = bcc;
+  if (o.subject !== undefined) fields.Subject = o.subject;
+  if (o.messageClass !== undefined) fields['X-Mms-Message-Class'] = o.messageClass;
+  if (o.priority !== undefined) fields['X-Mms-Priority'] = o.priority;
+  if (o.expiry !== undefined) fields['X-Mms-Expiry'] = { relative: o.expiry };
+  if (o.deliveryReport !== undefined) fields['X-Mms-Delivery-Report'] = o.deliveryReport ? 'Yes' : 'No';
+  if (o.readReport !== undefined) fields['X-Mms-Read-Report'] = o.readReport ? 'Yes' : 'No';
+  for (const [k, v] of Object.entries(o.headers ?? {})) fields[k] = jsonToValue(peer, k, v);
+  const specs = o.parts?.length ? o.parts : [{ contentType: 'text/plain', text: '' }];
+  const { parts, related } = buildParts(peer, specs);
+  fields['Content-Type'] = related
+    ? {
+        mediaType: 'application/vnd.wap.multipart.related',
+        params: [
+          { name: 'start', value: related.start },
+          { name: 'type', value: related.type },
+        ],
+      }
+    : { mediaType: 'application/vnd.wap.multipart.mixed', params: [] };
+  return encodeMms(buildPdu('m-send-req', fields, parts));
+}
+
+function jsonToValue(peer: string, name: string, v: Json): MmsValue | MmsValue[] {
+  if (typeof v === 'string' || typeof v === 'number') return v;
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
+  if (v && typeof v === 'object' && !Array.isArray(v)) return v as unknown as MmsValue;
+  throw new PeerConfigError(peer, `header ${name}: unsupported value`);
+}
+
+export function notifyRespInd(o: {
+  transactionId: string;
+  status: NotifyStatus;
+  version: MmsVersion;
+  reportAllowed?: boolean;
+}): Uint8Array {
+  const fields: Record<string, MmsValue> = {
+    'X-Mms-Transaction-Id': o.transactionId,
+    'X-Mms-MMS-Version': o.version,
+    'X-Mms-Status': o.status,
+  };
+  if (o.reportAllowed !== undefined) fields['X-Mms-Report-Allowed'] = o.reportAllowed ? 'Yes' : 'No';
+  return encodeMms(buildPdu('m-notifyresp-ind', fields));
+}
+
+export function acknowledgeInd(o: {
+  transactionId: string;
+  version: MmsVersion;
+  reportAllowed?: boolean;
+}): Uint8Array {
+  const fields: Record<string, MmsValue> = {
+    'X-Mms-Transaction-Id': o.transactionId,
+    'X-Mms-MMS-Version': o.version,
+  };
+  if (o.reportAllowed !== undefined) fields['X-Mms-Report-Allowed'] = o.reportAllowed ? 'Yes' : 'No';
+  return encodeMms(buildPdu('m-acknowledge-ind', fields));
+}
+
+/** m-read-rec-ind (§6.7.2, MMS 1.1+): the recipient's read report to the original sender. */
+export function readRecInd(o: {
+  messageId: string;
+  to: string;
+  status: 'Read' | 'Deleted';
+  version: MmsVersion;
+}): Uint8Array {
+  return encodeMms(
+    buildPdu('m-read-rec-ind', {
+      'X-Mms-MMS-Version': o.version,
+      'Message-ID': o.messageId,
+      To: [mmsAddress(o.to)],
+      From: { insertAddress: true },
+      'X-Mms-Read-Status': o.status === 'Read' ? 'Read' : 'Deleted-without-being-read',
+    }),
+  );
+}
+
+/** m-forward-req (§6.5.1, MMS 1.1+): forward a message stored at the MMSC without retrieving it. */
+export function forwardReq(
+  o: { transactionId: string; to: string[]; contentLocation: string; version: MmsVersion },
+  peer: string,
+): Uint8Array {
+  const to = list(peer, 'to', o.to);
+  return encodeMms(
+    buildPdu('m-forward-req', {
+      'X-Mms-Transaction-Id': o.transactionId,
+      'X-Mms-MMS-Version': o.version,
+      From: { insertAddress: true },
+      To: to,
+      'X-Mms-Content-Location': o.contentLocation,
+    }),
+  );
+}
+
+/** A header as text: strings as they are, encoded-strings' text, numbers in decimal, addresses. */
+export function headerText(pdu: MmsPdu, name: string): string | undefined {
+  const v = getHeader(pdu, name);
+  if (v === undefined) return undefined;
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number') return String(v);
+  if (v instanceof Uint8Array) return Buffer.from(v).toString('latin1');
+  if ('text' in v && typeof v.text === 'string') return v.text;
+  if ('mediaType' in v)
+    return typeof v.mediaType === 'string' ? v.mediaType : `0x${v.mediaType.toString(16)}`;
+  if ('insertAddress' in v) return undefined;
+  if ('address' in v) return typeof v.address === 'string' ? v.address : v.address.text;
+  return JSON.stringify(v);
+}
