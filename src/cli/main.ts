@@ -14,6 +14,9 @@ program
 
 const commands: Array<() => Promise<{ register: (p: Command) => void }>> = [
   // one line per subcommand module
+  () => import('./commands/run.ts'),
+  () => import('./commands/list.ts'),
+  () => import('./commands/validate.ts'),
 ];
 
 for (const load of commands) (await load()).register(program);
