@@ -51,6 +51,7 @@ export class SmscSession {
   private chain: Promise<void> = Promise.resolve();
   private seq = 0;
   private readonly waiting = new Map<number, (pdu: SmppPdu) => void>();
+  private socketError?: Error;
 
   constructor(
     private readonly core: SmscCore,
@@ -61,6 +62,10 @@ export class SmscSession {
     attachRawFraming(session, (raw) => {
       // Serialised: responses go out in the order requests came in, even with delays.
       this.chain = this.chain.then(() => this.onRaw(raw)).catch((e) => this.internalError(e));
+    });
+    // The package re-emits socket errors on the session: tell them from its decode errors.
+    session.socket.on('error', (e: Error) => {
+      this.socketError = e;
     });
     session.on('error', (e: Error) => this.onError(e));
     session.on('close', () => {
@@ -88,7 +93,7 @@ export class SmscSession {
       this.session.socket.end();
       return;
     }
-    if ((e as NodeJS.ErrnoException).code !== undefined) {
+    if (e === this.socketError) {
       // Socket-level error (ECONNRESET...): the close event follows.
       this.core.event(this, 'smpp-socket-error', { error: e.message });
       return;
