@@ -299,11 +299,11 @@ export function tapConnect(port: number, host: string, opts: TapOptions): net.So
 export function tapGetSocket(
   opts: TapOptions,
 ): (
-  options: { host?: string; port?: number },
+  options: { host?: string; port?: number | string },
   callback: (err: Error | null, socketOptions?: { connection: net.Socket }) => void,
 ) => void {
   return (options, callback) => {
-    const socket = tapConnect(options.port ?? 25, options.host ?? '127.0.0.1', opts);
+    const socket = tapConnect(Number(options.port ?? 25), options.host ?? '127.0.0.1', opts);
     const onError = (err: Error) => callback(err);
     socket.once('error', onError);
     socket.once('connect', () => {
