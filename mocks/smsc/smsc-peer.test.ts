@@ -317,7 +317,7 @@ describe('SMSC delivery receipts', () => {
     const q = await e.call('query_sm', { message_id: r.message_id });
     expect(q.message_state).toBe(3);
     const qr = timeline.messages({ type: 'query_sm_resp', direction: 'out' }).at(-1);
-    expect((qr?.fields as JsonObject).final_date).toMatch(/^\d{12}000\+$/);
+    expect((qr!.fields as JsonObject).final_date).toMatch(/^\d{12}000\+$/);
     peer.resetBehaviours();
     // no handset answers for 15559999: undeliverable, receipt on failure (registered_delivery 2)
     await e.call('submit_sm', {
