@@ -19,6 +19,7 @@ export type RecipientStatus =
   | 'deferred'
   | 'retrieved'
   | 'rejected'
+  | 'unrecognised'
   | 'expired'
   | 'forwarded' // handed to another interface (MM4, MM3, MM7)
   | 'failed';
@@ -39,6 +40,12 @@ export interface StoredRecipient {
   notifyTransactionId?: string;
   /** MMS version the recipient's client announced (from its m-notifyresp-ind / GET). */
   clientVersion?: string;
+  /** X-Mms-Status values already reported to the originator (each at most once). */
+  reported?: string[];
+  /** The recipient's client refused reports (X-Mms-Report-Allowed: No). */
+  reportAllowed?: boolean;
+  /** Why the route failed, when status is `failed`. */
+  reason?: string;
   updatedAt: number;
 }
 
@@ -47,6 +54,10 @@ export interface StoredMessage {
   id: string;
   /** Resolved sender address (`+15550000/TYPE=PLMN`). */
   sender: string;
+  /** Module the message came in through (`mm1`, `mm4`, `mm7`, `mm3`): reports go back through it. */
+  origin: string;
+  /** Module-specific data of the origin (e.g. the MM4 originator system, the VASP id). */
+  originInfo?: { [key: string]: string };
   /** X-Mms-Transaction-Id of the m-send-req (idempotency key with `sender`). */
   transactionId: string;
   /** MMS version of the submit. */
@@ -62,6 +73,8 @@ export interface StoredMessage {
   messageClass?: string;
   deliveryReport: boolean;
   readReport: boolean;
+  /** X-Mms-Sender-Visibility: Hide — the sender's address is not shown to recipients. */
+  hideSender?: boolean;
   recipients: StoredRecipient[];
   /** What the m-send-conf said (returned again for a duplicate transaction). */
   conf: { responseStatus: string; responseText?: string };
@@ -81,6 +94,7 @@ const PDU = 'message.mms';
 export class MessageStore {
   private readonly messages = new Map<string, StoredMessage>();
   private readonly tokens = new Map<string, { id: string; index: number }>();
+  private readonly notifyTids = new Map<string, { id: string; index: number }>();
   private readonly transactions = new Map<string, string>();
   /** Serialises meta rewrites per message. */
   private readonly chains = new Map<string, Promise<unknown>>();
@@ -118,8 +132,13 @@ export class MessageStore {
   private index(meta: StoredMessage): void {
     this.messages.set(meta.id, meta);
     this.transactions.set(txKey(meta.sender, meta.transactionId), meta.id);
+    this.indexRecipients(meta);
+  }
+
+  private indexRecipients(meta: StoredMessage): void {
     meta.recipients.forEach((r, index) => {
       if (r.token) this.tokens.set(r.token, { id: meta.id, index });
+      if (r.notifyTransactionId) this.notifyTids.set(r.notifyTransactionId, { id: meta.id, index });
     });
   }
 
@@ -137,6 +156,14 @@ export class MessageStore {
 
   byToken(token: string): { message: StoredMessage; index: number } | undefined {
     const t = this.tokens.get(token);
+    if (!t) return undefined;
+    const message = this.messages.get(t.id);
+    return message ? { message, index: t.index } : undefined;
+  }
+
+  /** The recipient an m-notifyresp-ind / m-acknowledge-ind answers (by the notification's Transaction-Id). */
+  byNotifyTransaction(tid: string): { message: StoredMessage; index: number } | undefined {
+    const t = this.notifyTids.get(tid);
     if (!t) return undefined;
     const message = this.messages.get(t.id);
     return message ? { message, index: t.index } : undefined;
@@ -187,9 +214,7 @@ export class MessageStore {
         mutate(copy);
         await this.fs.writeAtomic(path.join(this.messagesDir, id), META, JSON.stringify(copy));
         this.messages.set(id, copy);
-        copy.recipients.forEach((r, index) => {
-          if (r.token) this.tokens.set(r.token, { id, index });
-        });
+        this.indexRecipients(copy);
         return copy;
       });
     this.chains.set(id, next);
@@ -205,7 +230,10 @@ export class MessageStore {
     if (!m || !isValidId(id)) return;
     this.messages.delete(id);
     this.transactions.delete(txKey(m.sender, m.transactionId));
-    for (const r of m.recipients) if (r.token) this.tokens.delete(r.token);
+    for (const r of m.recipients) {
+      if (r.token) this.tokens.delete(r.token);
+      if (r.notifyTransactionId) this.notifyTids.delete(r.notifyTransactionId);
+    }
     const gone = path.join(this.tmpDir, `${id}.deleted.${randomBytes(4).toString('hex')}`);
     await rename(path.join(this.messagesDir, id), gone);
     await this.fs.syncDir(this.messagesDir);

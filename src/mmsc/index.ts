@@ -1,0 +1,123 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Timeline } from '../wire/timeline.ts';
+import { type MmscConfig, type MmscConfigInput, resolveMmscConfig } from './config.ts';
+import { Mm1Module } from './mm1/mm1-module.ts';
+import { Mm5Resolver } from './mm5/mm5-resolver.ts';
+import { MmscCore } from './mmsc-core.ts';
+import type { MmscEndpoint, MmscModule } from './module.ts';
+import { PapPushSender } from './notify/pap-push-sender.ts';
+import { NoPushSender, type PushSender } from './notify/push-sender.ts';
+import { SmppPushSender } from './notify/smpp-push-sender.ts';
+import { MmscObserver } from './observer.ts';
+import { DurableFs } from './store/durable-fs.ts';
+import { MessageStore } from './store/message-store.ts';
+import { Outbox } from './store/outbox.ts';
+
+/**
+ * The reference MMSC: `startReferenceMmsc(config)` starts MM1 (and every interface module
+ * registered through `deps.modules`) over a durable store, and returns its endpoints, the
+ * core (router) for other modules, and `stop()`.
+ */
+
+export { DEFAULT_MMSC_CONFIG, loadMmscConfigFile, MmscConfigError, resolveMmscConfig } from './config.ts';
+export type { MmscConfig, MmscConfigInput } from './config.ts';
+export { MmscCore, type Submission, type AcceptResult } from './mmsc-core.ts';
+export type { MmscModule, MmscEndpoint, OutboundDelivery, DeliveryOutcome, OriginReport } from './module.ts';
+export { RetryLater, GiveUp } from './store/outbox.ts';
+export { Mm1Module } from './mm1/mm1-module.ts';
+export { PRODUCED_RESPONSE_STATUSES } from './mm1/response-status.ts';
+
+export interface MmscDeps {
+  timeline?: Timeline;
+  /** Extra interface modules (MM4, MM3, MM7) plugged into the router before start. */
+  modules?: MmscModule[];
+  /** Replaces the notification sender chosen from the config (tests). */
+  pushSender?: PushSender;
+}
+
+export interface RunningMmsc {
+  config: MmscConfig;
+  endpoints: MmscEndpoint[];
+  /** The router/core: accept(), setRecipientStatus(), readReport(), cancel(), store, outbox. */
+  core: MmscCore;
+  mm1: Mm1Module;
+  /** The store directory in use (a temporary one when config.storeDir is null). */
+  storeDir: string;
+  stop(): Promise<void>;
+}
+
+export async function startReferenceMmsc(
+  input: MmscConfigInput | Partial<MmscConfig> = {},
+  deps: MmscDeps = {},
+): Promise<RunningMmsc> {
+  const config = resolveMmscConfig(input);
+  const tempStore = config.storeDir === null;
+  const storeDir = config.storeDir ?? (await mkdtemp(path.join(os.tmpdir(), 'mmscert-store-')));
+  const observer = new MmscObserver(config.node, deps.timeline);
+  const fs = new DurableFs(config.fsync);
+  const store = await MessageStore.open(storeDir, fs);
+  let core: MmscCore | undefined;
+  const outbox = await Outbox.open(
+    storeDir,
+    {
+      ...config.retry,
+      onEvent: (name, job, detail) => {
+        if (name === 'done') return;
+        observer.event('MM1', name === 'queued' ? 'queued' : name === 'retry' ? 'retry' : 'job-dead', {
+          job: job.id,
+          kind: job.kind,
+          attempts: job.attempts,
+          ...(detail ? { error: detail } : {}),
+        });
+      },
+      onDead: (job) => core?.deliveryGivenUp(job),
+    },
+    fs,
+  );
+  const resolver = new Mm5Resolver(config, observer);
+  core = new MmscCore({ config, store, outbox, resolver, observer, ...(deps.timeline ? { timeline: deps.timeline } : {}) });
+  const pushSender = deps.pushSender ?? pushSenderFor(config, observer, deps.timeline);
+  const mm1 = new Mm1Module(pushSender);
+  core.register(mm1);
+  for (const m of deps.modules ?? []) core.register(m);
+
+  const endpoints: MmscEndpoint[] = [];
+  const started: MmscModule[] = [];
+  try {
+    for (const m of core.allModules()) {
+      endpoints.push(...(await m.start(core)));
+      started.push(m);
+    }
+  } catch (e) {
+    for (const m of started.reverse()) await m.stop().catch(() => undefined);
+    throw e;
+  }
+  await core.reconcile();
+  outbox.start();
+  observer.event('MM1', 'mmsc-started', { endpoints: endpoints.map((e) => `${e.iface} ${e.url}`), storeDir, replayed: outbox.pending });
+
+  let stopped = false;
+  return {
+    config,
+    endpoints,
+    core,
+    mm1,
+    storeDir,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await outbox.stop();
+      for (const m of [...started].reverse()) await m.stop().catch(() => undefined);
+      if (tempStore) await rm(storeDir, { recursive: true, force: true });
+    },
+  };
+}
+
+function pushSenderFor(config: MmscConfig, observer: MmscObserver, timeline?: Timeline): PushSender {
+  const n = config.notification;
+  if (n.route === 'smpp') return new SmppPushSender(n, observer, timeline);
+  if (n.route === 'pap') return new PapPushSender(n, observer, timeline);
+  return new NoPushSender();
+}

@@ -1,0 +1,532 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { isCodecError } from '../../codec/codec-error.ts';
+import {
+  type MmsPdu,
+  type MmsValue,
+  decodeMms,
+  encodeMms,
+  getHeader,
+  mmsSummary,
+  validateMms,
+} from '../../codec/mms/index.ts';
+import { mediaName } from '../../codec/wsp/index.ts';
+import { lookupLocalPort, tapServer } from '../../wire/tap.ts';
+import { parseMmsAddress } from '../mm5/address.ts';
+import { type MmscCore, compareVersions, lowerVersion } from '../mmsc-core.ts';
+import type { DeliveryOutcome, MmscEndpoint, MmscModule, OriginReport, OutboundDelivery } from '../module.ts';
+import type { PushSender } from '../notify/push-sender.ts';
+import { NoRouteError } from '../notify/push-sender.ts';
+import type { StoredMessage } from '../store/message-store.ts';
+import { GiveUp } from '../store/outbox.ts';
+import {
+  addressesOf,
+  cancelReq,
+  deliveryInd,
+  forwardConf,
+  makePdu,
+  mediaTypeOf,
+  notificationInd,
+  readOrigInd,
+  retrieveConf,
+  sendConf,
+  textOf,
+  timeOf,
+} from './pdus.ts';
+import { type SendProblem, responseStatus } from './response-status.ts';
+import { decideSender, subscriberFromHeaders } from './sender-identity.ts';
+
+/**
+ * MM1 (OMA-TS-MMS_CTR 1.3 §6-§8 over HTTP, PDUs per OMA-TS-MMS_ENC 1.3): the terminal side
+ * of the reference MMSC.
+ *
+ *   POST {mm1Path}            m-send-req -> m-send-conf; m-notifyresp-ind, m-acknowledge-ind,
+ *                             m-read-rec-ind, m-cancel-conf -> 204; m-forward-req -> m-forward-conf
+ *   GET  {mm1Path}/{token}    m-retrieve-conf (404 for unknown, expired or cancelled messages)
+ *
+ * Local recipients are notified (m-notification-ind) by WAP push through the configured
+ * PushSender; delivery and read reports for messages sent from here go back the same way.
+ */
+
+const MMS_CT = 'application/vnd.wap.mms-message';
+const TOKEN = /^[A-Za-z0-9_-]{22,64}$/;
+
+export class Mm1Module implements MmscModule {
+  readonly name = 'mm1';
+  readonly iface = 'MM1' as const;
+  readonly routes = ['local'] as const;
+  private server: http.Server | undefined;
+  private core!: MmscCore;
+  private base = '';
+  private readonly sockets = new Set<import('node:net').Socket>();
+
+  constructor(readonly pushSender: PushSender) {}
+
+  get port(): number {
+    return (this.server?.address() as AddressInfo | null)?.port ?? 0;
+  }
+
+  async start(core: MmscCore): Promise<MmscEndpoint[]> {
+    this.core = core;
+    const { config } = core;
+    const server = http.createServer({ keepAliveTimeout: 5000 }, (req, res) => {
+      this.handle(req, res).catch((e) => {
+        core.observer.event('MM1', 'error', { message: (e as Error).message });
+        if (!res.headersSent) {
+          res.writeHead(500, { 'content-type': 'text/plain' }).end('internal error\n');
+        } else res.destroy();
+      });
+    });
+    server.on('connection', (s) => {
+      this.sockets.add(s);
+      s.on('close', () => this.sockets.delete(s));
+    });
+    server.on('clientError', (_e, socket) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      else socket.destroy();
+    });
+    if (core.timeline) {
+      tapServer(server, { timeline: core.timeline, node: config.node, role: 'mmsc', iface: 'MM1' });
+    }
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.ports.mm1, config.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    this.server = server;
+    this.base = (config.contentLocationBase ?? `http://127.0.0.1:${this.port}${config.mm1Path}`).replace(/\/$/, '');
+    this.pushSender.start();
+    return [{ iface: 'MM1', url: `http://127.0.0.1:${this.port}${config.mm1Path}` }];
+  }
+
+  async stop(): Promise<void> {
+    await this.pushSender.stop();
+    const s = this.server;
+    this.server = undefined;
+    if (!s) return;
+    await new Promise<void>((resolve) => {
+      s.close(() => resolve());
+      for (const sock of this.sockets) sock.destroy();
+    });
+  }
+
+  contentLocation(token: string): string {
+    return `${this.base}/${token}`;
+  }
+
+  // ---------------------------------------------------------------- HTTP
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const { config } = this.core;
+    const url = new URL(req.url ?? '/', 'http://mmsc.invalid');
+    const path = url.pathname;
+    if (req.method === 'GET' && path.startsWith(`${config.mm1Path}/`)) {
+      return this.retrieve(req, res, path.slice(config.mm1Path.length + 1));
+    }
+    if (path !== config.mm1Path) return plain(res, 404, 'no such resource');
+    if (req.method !== 'POST') {
+      res.setHeader('allow', 'POST');
+      return plain(res, 405, 'MM1 requests are POSTed');
+    }
+    const ctype = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    if (ctype !== MMS_CT) return plain(res, 415, `Content-Type must be ${MMS_CT}`);
+    const hardLimit = Math.max(config.maxMessageSize * 4, config.maxMessageSize + 1024 * 1024);
+    const declared = Number(req.headers['content-length'] ?? '0');
+    if (declared > hardLimit) {
+      res.setHeader('connection', 'close');
+      plain(res, 413, 'request entity too large');
+      req.destroy();
+      return;
+    }
+    const body = await readBody(req, hardLimit);
+    if (body === 'too-large') {
+      res.setHeader('connection', 'close');
+      return plain(res, 413, 'request entity too large');
+    }
+    const peer = lookupLocalPort('tcp', req.socket.remotePort ?? 0)?.node;
+    let pdu: MmsPdu;
+    try {
+      pdu = decodeMms(body);
+    } catch (e) {
+      if (!isCodecError(e)) throw e;
+      this.core.observer.event('MM1', 'undecodable-pdu', { error: e.toLine(), size: body.length });
+      // An undecodable m-send-req (octet 0x8C 0x80) still gets its m-send-conf
+      // (ENC §7.3.48: Error-message-format-corrupt); anything else is not an MMS request.
+      if (body[0] === 0x8c && body[1] === 0x80) {
+        return this.replyPdu(res, sendConf('', config.mmsVersion, responseStatus('format-corrupt', config.mmsVersion), undefined, e.toLine()), peer);
+      }
+      return plain(res, 400, `not an MMS PDU: ${e.toLine()}`);
+    }
+    this.publish('in', pdu, body, peer);
+    const subscriber = subscriberFromHeaders(req.headers, config.msisdnHeaders);
+    const version = textOf(getHeader(pdu, 'X-Mms-MMS-Version')) ?? '1.0';
+    this.core.noteClientVersion(subscriber, version);
+    switch (pdu.type) {
+      case 'm-send-req':
+        return this.replyPdu(res, await this.send(pdu, body, subscriber), peer);
+      case 'm-forward-req':
+        return this.replyPdu(res, await this.forward(pdu, subscriber), peer);
+      case 'm-notifyresp-ind':
+        return this.notifyResp(res, pdu, subscriber);
+      case 'm-acknowledge-ind':
+        return this.acknowledge(res, pdu, subscriber);
+      case 'm-read-rec-ind':
+        return this.readRec(res, pdu, subscriber);
+      case 'm-cancel-conf':
+        this.core.observer.event('MM1', 'cancel-confirmed', {
+          transactionId: textOf(getHeader(pdu, 'X-Mms-Transaction-Id')) ?? '',
+          status: textOf(getHeader(pdu, 'X-Mms-Cancel-Status')) ?? '',
+        });
+        return empty(res);
+      default:
+        return plain(res, 400, `${pdu.type} is not a request an MMS client sends to the Proxy-Relay`);
+    }
+  }
+
+  private publish(direction: 'in' | 'out', pdu: MmsPdu, raw: Uint8Array, peer?: string): void {
+    const o = this.core.observer;
+    if (!o.enabled) return;
+    o.message('MM1', direction, pdu.type, () => mmsSummary(pdu), { raw, ...(peer ? { peer } : {}) });
+  }
+
+  private replyPdu(res: http.ServerResponse, pdu: MmsPdu, peer?: string): void {
+    const bytes = encodeLenient(pdu);
+    this.publish('out', pdu, bytes, peer);
+    res.writeHead(200, { 'content-type': MMS_CT, 'content-length': bytes.length });
+    res.end(bytes);
+  }
+
+  // ---------------------------------------------------------------- m-send-req
+
+  private async send(pdu: MmsPdu, raw: Uint8Array, subscriber: string | undefined): Promise<MmsPdu> {
+    const { config } = this.core;
+    const tid = textOf(getHeader(pdu, 'X-Mms-Transaction-Id')) ?? '';
+    const clientVersion = textOf(getHeader(pdu, 'X-Mms-MMS-Version')) ?? '1.0';
+    // ENC §7.3.34: a PDU of an unsupported major version gets Error-unsupported-message.
+    if (!/^1\.\d+$/.test(clientVersion)) {
+      return sendConf(tid, config.mmsVersion, responseStatus('unsupported-message', '1.0'), undefined, `MMS version ${clientVersion} not supported`);
+    }
+    const v = lowerVersion(clientVersion, config.mmsVersion);
+    const fail = (p: SendProblem, text: string) => sendConf(tid, v, responseStatus(p, v), undefined, text);
+
+    const problems = validateMms(pdu);
+    if (problems.length > 0) return fail('format-corrupt', problems[0].toLine());
+    const sender = decideSender(getHeader(pdu, 'From') as { insertAddress: true } | string | undefined, subscriber, config.requireMsisdnHeader);
+    if (!sender.ok) return fail(sender.problem, sender.text);
+    const recipients = (['To', 'Cc', 'Bcc'] as const).flatMap((field) => addressesOf(pdu, field).map((address) => ({ address, field })));
+    if (recipients.length === 0) return fail('format-corrupt', 'no recipient (To, Cc or Bcc)');
+    if (raw.length > config.maxMessageSize) {
+      // ENC 1.3 has no "message too large" response status: content not accepted, with the reason.
+      return fail('content-not-accepted', `message too large: ${raw.length} > ${config.maxMessageSize} octets`);
+    }
+    const refused = this.refusedContent(pdu);
+    if (refused) return fail('content-not-accepted', `content type not accepted: ${refused}`);
+
+    const now = Date.now();
+    let result: Awaited<ReturnType<MmscCore['accept']>>;
+    try {
+      result = await this.core.accept({
+        origin: 'mm1',
+        sender: sender.address,
+        transactionId: tid,
+        mmsVersion: clientVersion,
+        pdu: raw,
+        recipients,
+        contentType: mediaTypeOf(getHeader(pdu, 'Content-Type'), mediaName) ?? 'application/octet-stream',
+        ...optional('subject', textOf(getHeader(pdu, 'Subject'))),
+        ...optional('messageClass', textOf(getHeader(pdu, 'X-Mms-Message-Class'))),
+        deliveryReport: getHeader(pdu, 'X-Mms-Delivery-Report') === 'Yes',
+        readReport: getHeader(pdu, 'X-Mms-Read-Report') === 'Yes',
+        hideSender: getHeader(pdu, 'X-Mms-Sender-Visibility') === 'Hide',
+        ...optional('expiresAt', timeOf(getHeader(pdu, 'X-Mms-Expiry'), now)),
+        ...optional('deliverAt', timeOf(getHeader(pdu, 'X-Mms-Delivery-Time'), now)),
+      });
+    } catch (e) {
+      this.core.observer.event('MM1', 'store-failed', { message: (e as Error).message });
+      return fail('transient-failure', 'message could not be stored; try again');
+    }
+    if (!result.ok) return fail(result.transient ? 'address-unresolved-transient' : 'address-unresolved', result.text);
+    if (result.duplicate) this.core.observer.event('MM1', 'duplicate-transaction', { transactionId: tid, messageId: result.message.id });
+    const text = result.unresolved.length ? `not delivered to: ${result.unresolved.map((u) => u.address).join(', ')}` : undefined;
+    return sendConf(tid, v, responseStatus('ok', v), result.message.id, text);
+  }
+
+  /** The first media type (top level or a part) that the config does not allow, if any. */
+  private refusedContent(pdu: MmsPdu): string | undefined {
+    const allowed = this.core.config.allowedContentTypes;
+    const ok = (t: string) =>
+      allowed.some((a) => a === '*' || a === '*/*' || a === t || (a.endsWith('/*') && t.startsWith(a.slice(0, -1))));
+    const top = mediaTypeOf(getHeader(pdu, 'Content-Type'), mediaName);
+    if (!top) return 'missing';
+    const multipart = top.startsWith('application/vnd.wap.multipart.') || top.startsWith('multipart/');
+    if (!multipart && !ok(top)) return top;
+    for (const part of pdu.parts ?? []) {
+      const t = mediaTypeOf(part.contentType as MmsValue, mediaName) ?? 'application/octet-stream';
+      if (!ok(t)) return t;
+    }
+    return undefined;
+  }
+
+  // ---------------------------------------------------------------- m-forward-req
+
+  private async forward(pdu: MmsPdu, subscriber: string | undefined): Promise<MmsPdu> {
+    const { config } = this.core;
+    const tid = textOf(getHeader(pdu, 'X-Mms-Transaction-Id')) ?? '';
+    const v = lowerVersion(textOf(getHeader(pdu, 'X-Mms-MMS-Version')) ?? '1.0', config.mmsVersion);
+    const fail = (p: SendProblem, text: string) => forwardConf(tid, v, responseStatus(p, v), undefined, text);
+    const problems = validateMms(pdu);
+    if (problems.length > 0) return fail('format-corrupt', problems[0].toLine());
+    const sender = decideSender(getHeader(pdu, 'From') as { insertAddress: true } | string | undefined, subscriber, config.requireMsisdnHeader);
+    if (!sender.ok) return fail(sender.problem, sender.text);
+    const location = textOf(getHeader(pdu, 'X-Mms-Content-Location')) ?? '';
+    const token = location.slice(location.lastIndexOf('/') + 1);
+    const found = TOKEN.test(token) ? this.core.store.byToken(token) : undefined;
+    if (!found || found.message.state !== 'active') return fail('message-not-found', 'no such message to forward');
+    const original = found.message;
+    const rcpt = original.recipients[found.index];
+    // Only the recipient the location was issued to may forward it (CTR §8.4 forward of a stored MM).
+    if (rcpt.msisdn !== sender.msisdn) return fail('service-denied', 'not a recipient of this message');
+    const recipients = (['To', 'Cc', 'Bcc'] as const).flatMap((field) => addressesOf(pdu, field).map((address) => ({ address, field })));
+    if (recipients.length === 0) return fail('format-corrupt', 'no recipient (To, Cc or Bcc)');
+
+    const stored = decodeMms(await this.core.store.readPdu(original.id));
+    const keep = stored.headers.filter(
+      (h) => !['X-Mms-Message-Type', 'X-Mms-Transaction-Id', 'X-Mms-MMS-Version', 'From', 'To', 'Cc', 'Bcc', 'Content-Type', 'Date', 'X-Mms-Delivery-Report', 'X-Mms-Read-Report', 'X-Mms-Expiry', 'X-Mms-Delivery-Time', 'X-Mms-Previously-Sent-By', 'X-Mms-Previously-Sent-Date'].includes(h.name),
+    );
+    const now = Date.now();
+    const fields: Array<[string, MmsValue | undefined]> = [
+      ['From', sender.address],
+      ...recipients.map((r) => [r.field, r.address] as [string, MmsValue]),
+      ['Date', Math.floor(now / 1000)],
+      ...keep.map((h) => [h.name, h.value] as [string, MmsValue]),
+      ['X-Mms-Delivery-Report', getHeader(pdu, 'X-Mms-Delivery-Report')],
+      ['X-Mms-Read-Report', getHeader(pdu, 'X-Mms-Read-Report')],
+      ['X-Mms-Expiry', getHeader(pdu, 'X-Mms-Expiry')],
+      // ENC §7.3.37/§7.3.38: who sent it before, and when (shown in the recipient's m-retrieve-conf).
+      ['X-Mms-Previously-Sent-By', { count: 1, address: original.sender }],
+      ['X-Mms-Previously-Sent-Date', { count: 1, date: Math.floor(original.receivedAt / 1000) }],
+      ['Content-Type', getHeader(stored, 'Content-Type')],
+    ];
+    const newPdu = makePdu('m-send-req', tid, stored.headers.length ? (textOf(getHeader(stored, 'X-Mms-MMS-Version')) ?? v) : v, fields);
+    if (stored.parts) newPdu.parts = stored.parts;
+    if (stored.body) newPdu.body = stored.body;
+    const bytes = encodeMms(newPdu, { validate: false });
+    let result: Awaited<ReturnType<MmscCore['accept']>>;
+    try {
+      result = await this.core.accept({
+        origin: 'mm1',
+        sender: sender.address,
+        transactionId: `fwd:${tid}`,
+        mmsVersion: v,
+        pdu: bytes,
+        recipients,
+        contentType: original.contentType,
+        ...optional('subject', original.subject),
+        ...optional('messageClass', original.messageClass),
+        deliveryReport: getHeader(pdu, 'X-Mms-Delivery-Report') === 'Yes',
+        readReport: getHeader(pdu, 'X-Mms-Read-Report') === 'Yes',
+        ...optional('expiresAt', timeOf(getHeader(pdu, 'X-Mms-Expiry'), now)),
+      });
+    } catch {
+      return fail('transient-failure', 'message could not be stored; try again');
+    }
+    if (!result.ok) return fail(result.transient ? 'address-unresolved-transient' : 'address-unresolved', result.text);
+    if (!result.duplicate && (rcpt.status === 'notified' || rcpt.status === 'deferred')) {
+      await this.core.setRecipientStatus(original.id, found.index, 'forwarded');
+    }
+    return forwardConf(tid, v, responseStatus('ok', v), result.message.id);
+  }
+
+  // ---------------------------------------------------------------- retrieval and its answers
+
+  private async retrieve(req: http.IncomingMessage, res: http.ServerResponse, token: string): Promise<void> {
+    if (!TOKEN.test(token)) return plain(res, 404, 'no such message');
+    const found = this.core.store.byToken(token);
+    if (!found) return plain(res, 404, 'no such message');
+    const { message, index } = found;
+    const rcpt = message.recipients[index];
+    if (message.state !== 'active' || rcpt.status === 'expired') return plain(res, 404, 'message expired or cancelled');
+    const subscriber = subscriberFromHeaders(req.headers, this.core.config.msisdnHeaders);
+    if (subscriber && rcpt.msisdn && subscriber !== rcpt.msisdn) return plain(res, 403, 'not your message');
+    const known = this.core.clientVersions.get(rcpt.msisdn ?? '') ?? rcpt.clientVersion ?? this.core.config.mmsVersion;
+    // Version negotiation: answer with the lower of the client's version and ours.
+    const v = lowerVersion(known, this.core.config.mmsVersion);
+    const submitted = decodeMms(await this.core.store.readPdu(message.id));
+    const pdu = retrieveConf(submitted, {
+      transactionId: rcpt.notifyTransactionId,
+      version: v,
+      messageId: message.id,
+      from: message.hideSender ? '' : message.sender,
+      receivedAt: message.receivedAt,
+    });
+    if (message.hideSender) pdu.headers = pdu.headers.filter((h) => h.name !== 'From');
+    const bytes = encodeLenient(pdu);
+    this.publish('out', pdu, bytes, lookupLocalPort('tcp', req.socket.remotePort ?? 0)?.node);
+    res.writeHead(200, { 'content-type': MMS_CT, 'content-length': bytes.length });
+    res.end(bytes);
+  }
+
+  private recipientFor(pdu: MmsPdu, subscriber: string | undefined) {
+    const tid = textOf(getHeader(pdu, 'X-Mms-Transaction-Id')) ?? '';
+    const found = this.core.store.byNotifyTransaction(tid);
+    if (!found) return { error: 404 as const, text: `unknown transaction ${tid}` };
+    const rcpt = found.message.recipients[found.index];
+    if (subscriber && rcpt.msisdn && subscriber !== rcpt.msisdn) return { error: 403 as const, text: 'not your transaction' };
+    return { found, rcpt };
+  }
+
+  /** m-notifyresp-ind (ENC §6.2.2; CTR §8.2): the client's answer to the notification. */
+  private async notifyResp(res: http.ServerResponse, pdu: MmsPdu, subscriber: string | undefined): Promise<void> {
+    const r = this.recipientFor(pdu, subscriber);
+    if ('error' in r) return plain(res, r.error ?? 400, r.text ?? '');
+    const status = textOf(getHeader(pdu, 'X-Mms-Status'));
+    const map: Record<string, 'retrieved' | 'rejected' | 'deferred' | 'unrecognised'> = {
+      Retrieved: 'retrieved',
+      Rejected: 'rejected',
+      Deferred: 'deferred',
+      Unrecognised: 'unrecognised',
+    };
+    const next = status ? map[status] : undefined;
+    if (!next) return plain(res, 400, `X-Mms-Status ${status ?? '(missing)'} is not valid in m-notifyresp-ind`);
+    const reportAllowed = getHeader(pdu, 'X-Mms-Report-Allowed') !== 'No';
+    const clientVersion = textOf(getHeader(pdu, 'X-Mms-MMS-Version'));
+    const current = r.rcpt.status;
+    // A late Deferred after the retrieval must not undo it.
+    if (!(current === 'retrieved' && next !== 'retrieved') && current !== next) {
+      await this.core.setRecipientStatus(r.found.message.id, r.found.index, next, {
+        reportAllowed,
+        ...(clientVersion ? { clientVersion } : {}),
+      });
+    }
+    return empty(res);
+  }
+
+  /** m-acknowledge-ind (ENC §6.4): the client confirms a retrieval (deferred retrieval). */
+  private async acknowledge(res: http.ServerResponse, pdu: MmsPdu, subscriber: string | undefined): Promise<void> {
+    const r = this.recipientFor(pdu, subscriber);
+    if ('error' in r) return plain(res, r.error ?? 400, r.text ?? '');
+    if (r.rcpt.status !== 'retrieved') {
+      await this.core.setRecipientStatus(r.found.message.id, r.found.index, 'retrieved', {
+        reportAllowed: getHeader(pdu, 'X-Mms-Report-Allowed') !== 'No',
+      });
+    }
+    return empty(res);
+  }
+
+  /** m-read-rec-ind (ENC §6.7.1): a read report from the recipient, relayed as m-read-orig-ind. */
+  private async readRec(res: http.ServerResponse, pdu: MmsPdu, subscriber: string | undefined): Promise<void> {
+    const id = textOf(getHeader(pdu, 'Message-ID')) ?? '';
+    const status = textOf(getHeader(pdu, 'X-Mms-Read-Status'));
+    if (!status) return plain(res, 400, 'X-Mms-Read-Status missing');
+    const message = this.core.store.get(id);
+    if (!message) return plain(res, 404, `unknown Message-ID ${id}`);
+    const from = textOf(getHeader(pdu, 'From'));
+    const who = subscriber ?? (from ? (parseMmsAddress(from)?.kind === 'plmn' ? (parseMmsAddress(from) as { digits: string }).digits : undefined) : undefined);
+    const index = message.recipients.findIndex((r) => r.msisdn !== undefined && r.msisdn === who);
+    if (index < 0) return plain(res, 403, 'not a recipient of this message');
+    await this.core.readReport(message.id, index, status);
+    return empty(res);
+  }
+
+  // ---------------------------------------------------------------- module hooks
+
+  async deliver(d: OutboundDelivery): Promise<DeliveryOutcome> {
+    const { message, recipient } = d;
+    if (!recipient.msisdn || !recipient.token || !recipient.notifyTransactionId) {
+      return { status: 'failed', reason: 'local recipient without MSISDN' };
+    }
+    const v = this.core.config.mmsVersion;
+    const pdu = notificationInd({
+      transactionId: recipient.notifyTransactionId,
+      version: v,
+      ...optional('from', message.hideSender ? undefined : message.sender),
+      ...optional('subject', message.subject),
+      messageClass: message.messageClass ?? 'Personal',
+      size: message.size,
+      expiry: Math.floor(message.expiresAt / 1000),
+      contentLocation: this.contentLocation(recipient.token),
+      ...(message.deliveryReport ? { deliveryReport: true } : {}),
+    });
+    await this.pushPdu(recipient.msisdn, pdu, `notify.${message.id}`);
+    return { status: 'sent' };
+  }
+
+  async report(r: OriginReport): Promise<void> {
+    const a = parseMmsAddress(r.message.sender);
+    if (a?.kind !== 'plmn') throw new GiveUp(`sender ${r.message.sender} cannot take a WAP push`);
+    const known = this.core.clientVersions.get(a.digits) ?? r.message.mmsVersion;
+    const v = lowerVersion(known, this.core.config.mmsVersion);
+    const pdu =
+      r.kind === 'delivery'
+        ? deliveryInd(v, r.message.id, r.recipient.address, r.date, r.status)
+        : readOrigInd(compareVersions(v, '1.1') < 0 ? '1.1' : v, r.message.id, r.message.sender, r.recipient.address, r.date, r.status);
+    await this.pushPdu(a.digits, pdu, `${r.kind}.${r.message.id}`);
+  }
+
+  /** Asks the notified-but-not-retrieved recipients' clients to drop a cancelled message (ENC 1.3 m-cancel-req). */
+  async pushCancel(message: StoredMessage): Promise<void> {
+    for (const r of message.recipients) {
+      if (r.route !== 'local' || !r.msisdn || (r.status !== 'notified' && r.status !== 'deferred')) continue;
+      if (compareVersions(this.core.config.mmsVersion, '1.3') < 0) continue;
+      await this.pushPdu(r.msisdn, cancelReq(`C${r.notifyTransactionId ?? message.id}`, '1.3', message.id), `cancel.${message.id}`);
+    }
+  }
+
+  private async pushPdu(msisdn: string, pdu: MmsPdu, label: string): Promise<void> {
+    const bytes = encodeLenient(pdu);
+    this.publish('out', pdu, bytes, `ue:${msisdn}`);
+    try {
+      await this.pushSender.push(msisdn, bytes, label);
+    } catch (e) {
+      if (e instanceof NoRouteError) throw new GiveUp(e.message);
+      throw e;
+    }
+  }
+}
+
+/** Encodes; a PDU the validator faults (e.g. a header a 1.0 client does not know) is still sent as built. */
+function encodeLenient(pdu: MmsPdu): Uint8Array {
+  try {
+    return encodeMms(pdu);
+  } catch (e) {
+    if (!isCodecError(e)) throw e;
+    return encodeMms(pdu, { validate: false });
+  }
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+function plain(res: http.ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
+  res.end(`${text}\n`);
+}
+
+function empty(res: http.ServerResponse): void {
+  res.writeHead(204);
+  res.end();
+}
+
+function readBody(req: http.IncomingMessage, limit: number): Promise<Uint8Array | 'too-large'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        over = true;
+        chunks.length = 0;
+        return;
+      }
+      if (!over) chunks.push(c);
+    });
+    req.on('end', () => resolve(over ? 'too-large' : new Uint8Array(Buffer.concat(chunks))));
+    req.on('error', reject);
+    req.on('aborted', () => reject(new Error('request aborted')));
+  });
+}
+

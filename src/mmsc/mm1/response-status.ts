@@ -1,0 +1,56 @@
+import { compareVersions } from '../mmsc-core.ts';
+
+/**
+ * What went wrong with a request, independent of the version, and the X-Mms-Response-Status
+ * token it becomes (OMA-TS-MMS_ENC-V1_3 §7.3.48, Table 25). MMS 1.0 defined only the codes
+ * 128..136; 1.1 introduced the transient (192..) and permanent (224..) families and made
+ * 129..136 obsolete, so a 1.1+ client gets the family member and a 1.0 client the old code.
+ */
+export type SendProblem =
+  | 'ok'
+  | 'unspecified'
+  | 'transient-failure'
+  | 'service-denied'
+  | 'format-corrupt'
+  | 'address-unresolved'
+  | 'address-unresolved-transient'
+  | 'message-not-found'
+  | 'network-problem'
+  | 'content-not-accepted'
+  | 'unsupported-message';
+
+const V10: Record<SendProblem, string> = {
+  ok: 'Ok',
+  unspecified: 'Error-unspecified',
+  'transient-failure': 'Error-unspecified',
+  'service-denied': 'Error-service-denied',
+  'format-corrupt': 'Error-message-format-corrupt',
+  'address-unresolved': 'Error-sending-address-unresolved',
+  'address-unresolved-transient': 'Error-sending-address-unresolved',
+  'message-not-found': 'Error-message-not-found',
+  'network-problem': 'Error-network-problem',
+  'content-not-accepted': 'Error-content-not-accepted',
+  'unsupported-message': 'Error-unsupported-message',
+};
+
+const V11: Record<SendProblem, string> = {
+  ok: 'Ok',
+  unspecified: 'Error-permanent-failure',
+  'transient-failure': 'Error-transient-failure',
+  'service-denied': 'Error-permanent-service-denied',
+  'format-corrupt': 'Error-permanent-message-format-corrupt',
+  'address-unresolved': 'Error-permanent-sending-address-unresolved',
+  'address-unresolved-transient': 'Error-transient-sending-address-unresolved',
+  'message-not-found': 'Error-permanent-message-not-found',
+  'network-problem': 'Error-transient-network-problem',
+  'content-not-accepted': 'Error-permanent-content-not-accepted',
+  // 1.1+ has no family member for an unsupported message; the 1.0 code stays defined.
+  'unsupported-message': 'Error-unsupported-message',
+};
+
+export function responseStatus(problem: SendProblem, version: string): string {
+  return compareVersions(version, '1.1') >= 0 ? V11[problem] : V10[problem];
+}
+
+/** Every Response-Status token the reference MMSC can produce (for docs and tests). */
+export const PRODUCED_RESPONSE_STATUSES: readonly string[] = [...new Set([...Object.values(V10), ...Object.values(V11)])];

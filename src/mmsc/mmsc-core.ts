@@ -1,0 +1,379 @@
+import type { Timeline } from '../wire/timeline.ts';
+import type { MmscConfig } from './config.ts';
+import { isValidId, newMessageId, newToken, newTransactionId } from './ids.ts';
+import type { Mm5Resolver, Mm5Route } from './mm5/mm5-resolver.ts';
+import type { MmscModule } from './module.ts';
+import type { MmscObserver } from './observer.ts';
+import type { MessageStore, RecipientRoute, RecipientStatus, StoredMessage, StoredRecipient } from './store/message-store.ts';
+import { GiveUp, type Job, type Outbox, RetryLater } from './store/outbox.ts';
+
+/**
+ * The MMSC core: the one path by which a message is accepted (from any interface), routed
+ * (MM5), stored and delivered (durable outbox jobs dispatched to the module serving each
+ * recipient's route), and by which delivery / read reports travel back to the originator.
+ *
+ * Durability contract: `accept()` resolves only after the message directory and every job
+ * its recipients need are on disk. A crash in between is repaired at start
+ * (`reconcile()`): recipients still `pending` without a job get one (job ids are
+ * deterministic, so this never duplicates work).
+ */
+
+export interface Submission {
+  /** Module the message came in through. */
+  origin: string;
+  originInfo?: { [key: string]: string };
+  /** Resolved sender address. */
+  sender: string;
+  /** Idempotency key with `sender`: the same transaction submitted twice is stored once. */
+  transactionId: string;
+  mmsVersion: string;
+  /** The MMS PDU to store (an m-send-req or the MMS form of an MM4/MM7/MM3 message). */
+  pdu: Uint8Array;
+  recipients: Array<{ address: string; field: 'To' | 'Cc' | 'Bcc' }>;
+  contentType: string;
+  subject?: string;
+  messageClass?: string;
+  deliveryReport: boolean;
+  readReport: boolean;
+  hideSender?: boolean;
+  /** Absolute expiry (epoch ms); default and cap from the config. */
+  expiresAt?: number;
+  /** Earliest delivery (epoch ms). */
+  deliverAt?: number;
+  /** Message-ID to use (an MM4 forward keeps the originator's); default a new one. */
+  messageId?: string;
+}
+
+export type AcceptResult =
+  | { ok: true; message: StoredMessage; duplicate: boolean; unresolved: Mm5Route[] }
+  | { ok: false; reason: 'address-unresolved'; transient: boolean; text: string; duplicate: false };
+
+/** The X-Mms-Status a recipient status is reported as (OMA-TS-MMS_ENC 1.3 §7.3.54). */
+const REPORTED_STATUS: Partial<Record<RecipientStatus, string>> = {
+  retrieved: 'Retrieved',
+  rejected: 'Rejected',
+  unrecognised: 'Unrecognised',
+  deferred: 'Deferred',
+  expired: 'Expired',
+  forwarded: 'Forwarded',
+  failed: 'Unreachable',
+};
+
+export interface MmscCoreDeps {
+  config: MmscConfig;
+  store: MessageStore;
+  outbox: Outbox;
+  resolver: Mm5Resolver;
+  observer: MmscObserver;
+  timeline?: Timeline;
+}
+
+export class MmscCore {
+  readonly config: MmscConfig;
+  readonly store: MessageStore;
+  readonly outbox: Outbox;
+  readonly resolver: Mm5Resolver;
+  readonly observer: MmscObserver;
+  readonly timeline?: Timeline;
+  private readonly modules = new Map<string, MmscModule>();
+  private readonly byRoute = new Map<RecipientRoute, MmscModule>();
+  private readonly inflight = new Map<string, Promise<AcceptResult>>();
+  /** Highest MMS version each subscriber's client has shown (for retrieve-conf negotiation). */
+  readonly clientVersions = new Map<string, string>();
+
+  constructor(deps: MmscCoreDeps) {
+    this.config = deps.config;
+    this.store = deps.store;
+    this.outbox = deps.outbox;
+    this.resolver = deps.resolver;
+    this.observer = deps.observer;
+    this.timeline = deps.timeline;
+    this.outbox.handle('deliver', (job) => this.runDeliver(job));
+    this.outbox.handle('report', (job) => this.runReport(job));
+    this.outbox.handle('expire', (job) => this.runExpire(job));
+  }
+
+  /** Plugs an interface module in (before start). */
+  register(module: MmscModule): void {
+    if (this.modules.has(module.name)) throw new Error(`module ${module.name} registered twice`);
+    this.modules.set(module.name, module);
+    for (const r of module.routes) this.byRoute.set(r, module);
+  }
+
+  module(name: string): MmscModule | undefined {
+    return this.modules.get(name);
+  }
+
+  allModules(): MmscModule[] {
+    return [...this.modules.values()];
+  }
+
+  routeServed(route: RecipientRoute): boolean {
+    return this.byRoute.has(route);
+  }
+
+  /**
+   * Accepts a message: resolves recipients, stores it durably, queues its deliveries and its
+   * expiry. A second submission of the same (sender, transactionId) returns the first result.
+   */
+  accept(sub: Submission): Promise<AcceptResult> {
+    const stored = this.store.byTransaction(sub.sender, sub.transactionId);
+    if (stored) return Promise.resolve({ ok: true, message: stored, duplicate: true, unresolved: [] });
+    const key = `${sub.sender}\u0000${sub.transactionId}`;
+    const running = this.inflight.get(key);
+    if (running) {
+      return running.then((r) => (r.ok ? { ...r, duplicate: true } : r));
+    }
+    const p = this.doAccept(sub).finally(() => this.inflight.delete(key));
+    this.inflight.set(key, p);
+    return p;
+  }
+
+  private async doAccept(sub: Submission): Promise<AcceptResult> {
+    const routes = await Promise.all(sub.recipients.map((r) => this.resolver.resolve(r.address)));
+    const unresolved: Mm5Route[] = [];
+    const recipients: StoredRecipient[] = [];
+    const now = Date.now();
+    routes.forEach((route, i) => {
+      const rcpt = sub.recipients[i];
+      if (route.kind === 'unresolved' || !this.byRoute.has(route.kind)) {
+        unresolved.push(
+          route.kind === 'unresolved'
+            ? route
+            : { kind: 'unresolved', address: rcpt.address, reason: `no ${route.kind} interface`, transient: false, via: route.via },
+        );
+        return;
+      }
+      const r: StoredRecipient = {
+        address: rcpt.address,
+        field: rcpt.field,
+        route: route.kind,
+        status: 'pending',
+        updatedAt: now,
+      };
+      if ('msisdn' in route && route.msisdn) r.msisdn = route.msisdn;
+      if ('domain' in route) r.domain = route.domain;
+      if (route.kind === 'mm7') r.domain = route.vasp.vaspId;
+      if (route.kind === 'local') {
+        r.token = newToken();
+        r.notifyTransactionId = newTransactionId('N');
+      }
+      recipients.push(r);
+    });
+    if (recipients.length === 0) {
+      const transient = unresolved.some((u) => u.kind === 'unresolved' && u.transient);
+      return {
+        ok: false,
+        reason: 'address-unresolved',
+        transient,
+        text: unresolved.map((u) => `${u.address}: ${u.kind === 'unresolved' ? u.reason : ''}`).join('; '),
+        duplicate: false,
+      };
+    }
+    const maxExpiry = now + this.config.expiry.maxSeconds * 1000;
+    const expiresAt = Math.min(sub.expiresAt ?? now + this.config.expiry.defaultSeconds * 1000, maxExpiry);
+    const id = sub.messageId && isValidId(sub.messageId) && !this.store.get(sub.messageId) ? sub.messageId : newMessageId();
+    const meta: StoredMessage = {
+      id,
+      sender: sub.sender,
+      origin: sub.origin,
+      ...(sub.originInfo ? { originInfo: sub.originInfo } : {}),
+      transactionId: sub.transactionId,
+      mmsVersion: sub.mmsVersion,
+      receivedAt: now,
+      expiresAt,
+      ...(sub.deliverAt && sub.deliverAt > now ? { deliverAt: sub.deliverAt } : {}),
+      size: sub.pdu.length,
+      contentType: sub.contentType,
+      ...(sub.subject !== undefined ? { subject: sub.subject } : {}),
+      ...(sub.messageClass !== undefined ? { messageClass: sub.messageClass } : {}),
+      deliveryReport: sub.deliveryReport,
+      readReport: sub.readReport,
+      ...(sub.hideSender ? { hideSender: true } : {}),
+      recipients,
+      conf: { responseStatus: 'Ok' },
+      state: 'active',
+    };
+    await this.store.create(meta, sub.pdu);
+    await this.queueWork(meta);
+    this.observer.event('MM1', 'stored', { messageId: id, recipients: recipients.length, size: meta.size });
+    return { ok: true, message: meta, duplicate: false, unresolved };
+  }
+
+  /** Deterministic ids: queuing twice is a no-op. */
+  private async queueWork(m: StoredMessage): Promise<void> {
+    const jobs: Promise<unknown>[] = [];
+    if (m.state === 'active') {
+      m.recipients.forEach((r, i) => {
+        if (r.status === 'pending') {
+          jobs.push(this.outbox.enqueue('deliver', `deliver.${m.id}.${i}`, { messageId: m.id, index: i }, m.deliverAt));
+        }
+      });
+      jobs.push(this.outbox.enqueue('expire', `expire.${m.id}`, { messageId: m.id }, m.expiresAt));
+    }
+    await Promise.all(jobs);
+  }
+
+  /** Repairs the queue after a crash: every pending recipient has its delivery job. */
+  async reconcile(): Promise<number> {
+    let repaired = 0;
+    for (const m of this.store.all()) {
+      if (m.state !== 'active') continue;
+      const before = this.outbox.pending;
+      await this.queueWork(m);
+      repaired += this.outbox.pending - before;
+    }
+    if (repaired) this.observer.event('MM1', 'queue-repaired', { jobs: repaired });
+    return repaired;
+  }
+
+  private async runDeliver(job: Job): Promise<void> {
+    const id = String(job.payload.messageId);
+    const index = Number(job.payload.index);
+    const message = this.store.get(id);
+    const recipient = message?.recipients[index];
+    if (!message || !recipient || message.state !== 'active' || recipient.status !== 'pending') return;
+    if (Date.now() >= message.expiresAt) return; // the expire job reports it
+    const module = this.byRoute.get(recipient.route);
+    if (!module?.deliver) throw new GiveUp(`no module delivers route ${recipient.route}`);
+    if (job.attempts > 0) this.observer.event('MM1', 'retry', { job: job.id, attempt: job.attempts + 1 });
+    const outcome = await module.deliver({
+      message,
+      recipient,
+      index,
+      pdu: () => this.store.readPdu(id),
+    });
+    if (outcome.status === 'failed') {
+      await this.setRecipientStatus(id, index, 'failed', { reason: outcome.reason });
+    } else if (recipient.route !== 'local') {
+      await this.setRecipientStatus(id, index, 'forwarded');
+    } else {
+      await this.setRecipientStatus(id, index, 'notified');
+    }
+  }
+
+  /** Called when a delivery job is given up for good. */
+  async deliveryGivenUp(job: Job): Promise<void> {
+    if (job.kind !== 'deliver') return;
+    const id = String(job.payload.messageId);
+    const index = Number(job.payload.index);
+    if (!this.store.get(id)) return;
+    await this.setRecipientStatus(id, index, 'failed', { reason: job.lastError ?? 'gave up' });
+  }
+
+  /**
+   * Records a recipient's new status and, when the originator asked for delivery reports
+   * (and the recipient allowed them), queues the report through the origin module.
+   */
+  async setRecipientStatus(
+    messageId: string,
+    index: number,
+    status: RecipientStatus,
+    opts: { reportAllowed?: boolean; clientVersion?: string; reason?: string } = {},
+  ): Promise<StoredMessage | undefined> {
+    if (!this.store.get(messageId)) return undefined;
+    let report: string | undefined;
+    const m = await this.store.update(messageId, (msg) => {
+      const r = msg.recipients[index];
+      if (!r) return;
+      r.status = status;
+      r.updatedAt = Date.now();
+      if (opts.reportAllowed !== undefined) r.reportAllowed = opts.reportAllowed;
+      if (opts.clientVersion) r.clientVersion = opts.clientVersion;
+      if (opts.reason) r.reason = opts.reason;
+      const s = REPORTED_STATUS[status];
+      if (s && msg.deliveryReport && r.reportAllowed !== false && !(r.reported ?? []).includes(s)) {
+        r.reported = [...(r.reported ?? []), s];
+        report = s;
+      }
+    });
+    this.observer.event('MM1', 'recipient-status', { messageId, index, status });
+    if (report) {
+      await this.outbox.enqueue('report', `report.${messageId}.${index}.d.${report}`, {
+        messageId,
+        index,
+        kind: 'delivery',
+        status: report,
+        date: Date.now(),
+      });
+    }
+    return m;
+  }
+
+  /** A read report from a recipient (m-read-rec-ind, MM4 read reply, MM7 ReadReplyReq). */
+  async readReport(messageId: string, index: number, readStatus: string, date = Date.now()): Promise<void> {
+    await this.outbox.enqueue('report', `report.${messageId}.${index}.r.${readStatus.replace(/[^A-Za-z0-9-]/g, '')}`, {
+      messageId,
+      index,
+      kind: 'read',
+      status: readStatus,
+      date,
+    });
+  }
+
+  private async runReport(job: Job): Promise<void> {
+    const message = this.store.get(String(job.payload.messageId));
+    const index = Number(job.payload.index);
+    const recipient = message?.recipients[index];
+    if (!message || !recipient) return;
+    const module = this.modules.get(message.origin);
+    if (!module?.report) throw new GiveUp(`origin ${message.origin} takes no reports`);
+    await module.report({
+      message,
+      recipient,
+      kind: job.payload.kind === 'read' ? 'read' : 'delivery',
+      status: String(job.payload.status),
+      date: new Date(Number(job.payload.date)),
+    });
+    this.observer.event('MM1', 'report-sent', { messageId: message.id, kind: String(job.payload.kind), status: String(job.payload.status) });
+  }
+
+  private async runExpire(job: Job): Promise<void> {
+    const id = String(job.payload.messageId);
+    const m = this.store.get(id);
+    if (!m || m.state !== 'active') return;
+    if (Date.now() < m.expiresAt) throw new RetryLater('not yet expired', m.expiresAt - Date.now());
+    const open = m.recipients
+      .map((r, i) => ({ r, i }))
+      .filter(({ r }) => r.status === 'pending' || r.status === 'notified' || r.status === 'deferred');
+    await this.store.update(id, (msg) => {
+      msg.state = 'expired';
+    });
+    for (const { i } of open) {
+      await this.outbox.cancel(`deliver.${id}.${i}`);
+      await this.setRecipientStatus(id, i, 'expired');
+    }
+    this.observer.event('MM1', 'expired', { messageId: id, recipients: open.length });
+  }
+
+  /** Cancels a message (MM7 CancelReq, operator action): no further delivery, locations go 404. */
+  async cancel(messageId: string): Promise<StoredMessage | undefined> {
+    const m = this.store.get(messageId);
+    if (!m || m.state !== 'active') return m;
+    const updated = await this.store.update(messageId, (msg) => {
+      msg.state = 'cancelled';
+    });
+    for (let i = 0; i < m.recipients.length; i++) await this.outbox.cancel(`deliver.${messageId}.${i}`);
+    this.observer.event('MM1', 'cancelled', { messageId });
+    return updated;
+  }
+
+  /** Subscriber MSISDN -> highest MMS version its client used (learned from every PDU it sends). */
+  noteClientVersion(msisdn: string | undefined, version: string | undefined): void {
+    if (!msisdn || !version) return;
+    const prev = this.clientVersions.get(msisdn);
+    if (!prev || compareVersions(version, prev) > 0) this.clientVersions.set(msisdn, version);
+  }
+}
+
+/** Compares `major.minor` MMS versions. */
+export function compareVersions(a: string, b: string): number {
+  const [am, an] = a.split('.').map(Number);
+  const [bm, bn] = b.split('.').map(Number);
+  return am - bm || (an || 0) - (bn || 0);
+}
+
+export function lowerVersion(a: string, b: string): string {
+  return compareVersions(a, b) <= 0 ? a : b;
+}
+
