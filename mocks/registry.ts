@@ -4,6 +4,11 @@ import type { AirInterface } from './air-interface.ts';
 import { HlrPeer, hlrConfigFromJson } from './hlr/hlr-peer.ts';
 import type { Peer } from './peer.ts';
 import { SmscPeer, smscConfigFromJson } from './smsc/smsc-peer.ts';
+import { Handset } from './ue/handset.ts';
+import { handsetConfigFromJson } from './ue/handset-config-from-json.ts';
+import { ppgConfigFromJson, wapGatewayConfigFromJson } from './wap-gateway/config-from-json.ts';
+import { PushProxyGateway } from './wap-gateway/ppg.ts';
+import { WapGateway } from './wap-gateway/wap-gateway.ts';
 
 /**
  * Every kind of mock peer, by the name suites, `mmscert peers --only` and docker use.
@@ -33,5 +38,17 @@ export const PEER_KINDS: Readonly<Record<string, PeerKind>> = {
   hlr: {
     description: 'MM5: ENUM / DNS server (NAPTR, A, MX over UDP and TCP) and HTTP subscriber lookup',
     create: (config, deps) => new HlrPeer(hlrConfigFromJson(config), { seed: deps.seed }),
+  },
+  'wap-gateway': {
+    description: 'WAP 2.0 HTTP proxy in front of MM1: subscriber headers (X-MSISDN...), byte-exact relay',
+    create: (config) => new WapGateway(wapGatewayConfigFromJson(config)),
+  },
+  ppg: {
+    description: 'Push proxy gateway: PAP 2.0 push-message in, WAP push SMS out through an SMSC over SMPP',
+    create: (config) => new PushProxyGateway(ppgConfigFromJson(config)),
+  },
+  ue: {
+    description: 'Handset (MMS user agent): MM1 through the WAP gateway, WAP push from the air interface',
+    create: (config, deps) => new Handset(handsetConfigFromJson(config), { air: deps.air }),
   },
 };
