@@ -25,4 +25,6 @@ export interface MimeEntity {
   parts?: MimeEntity[];
   /** Offset of this entity's first header octet in the parsed input (parse only). */
   offset?: number;
+  /** Offset of the first body octet in the parsed input (parse only). */
+  bodyOffset?: number;
 }

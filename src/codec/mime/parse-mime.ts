@@ -96,6 +96,7 @@ export function parseMimeBody(body: Uint8Array, contentType: string, base = 0): 
     params: ct.params,
     body,
     offset: base,
+    bodyOffset: base,
   };
   if (ct.type.startsWith('multipart/')) entity.parts = parseMultipart(body, ct.params.boundary, base, 1);
   return entity;
@@ -119,7 +120,14 @@ function parseEntity(raw: Uint8Array, base: number, depth: number): MimeEntity {
     params = ct.params;
   }
   const rawBody = raw.subarray(bodyStart);
-  const entity: MimeEntity = { headers, contentType, params, body: rawBody, offset: base };
+  const entity: MimeEntity = {
+    headers,
+    contentType,
+    params,
+    body: rawBody,
+    offset: base,
+    bodyOffset: base + bodyStart,
+  };
   const cid = getHeader(headers, 'Content-ID');
   if (cid !== undefined) entity.contentId = stripBrackets(cid);
   const loc = getHeader(headers, 'Content-Location');

@@ -87,9 +87,9 @@ function locateSoap(body: Uint8Array, ct: string | undefined, base: number): Loc
   ) {
     entity = parseMime(body.subarray(lead), base + lead);
   }
-  if (!entity || !entity.parts) {
+  if (!entity?.parts) {
     const xmlBytes = entity ? entity.body : body;
-    return { xml: utf8.decode(xmlBytes), xmlOffset: entity?.offset ?? base, others: [] };
+    return { xml: utf8.decode(xmlBytes), xmlOffset: entity?.bodyOffset ?? base, others: [] };
   }
   const parts = entity.parts;
   if (parts.length === 0) throw new DecodeError(base, 'multipart', 'no body parts');
@@ -102,7 +102,7 @@ function locateSoap(body: Uint8Array, ct: string | undefined, base: number): Loc
 }
 
 function bodyOffsetOf(e: MimeEntity): number {
-  return e.offset ?? 0;
+  return e.bodyOffset ?? e.offset ?? 0;
 }
 
 function dechunk(body: Uint8Array, base: number): Uint8Array {

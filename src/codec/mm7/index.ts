@@ -18,4 +18,4 @@ export { mm7ToJson } from './mm7-to-json.ts';
 export type { Mm7VersionId, Mm7VersionRow } from './mm7-versions.ts';
 export { MM7_NAMESPACE_PREFIX, MM7_VERSIONS, mm7Version, mm7VersionOfNamespace } from './mm7-versions.ts';
 export type { Mm7XmlValidation } from './validate-mm7-xml.ts';
-export { validateMm7Xml } from './validate-mm7-xml.ts';
+export { validateMm7Xml, validateMm7XmlBatch } from './validate-mm7-xml.ts';

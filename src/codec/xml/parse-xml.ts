@@ -35,6 +35,7 @@ const parser = new XMLParser({
 });
 
 function lineColToOffset(text: string, line: number, col: number): number {
+  if (!Number.isFinite(line) || !Number.isFinite(col)) return 0;
   let off = 0;
   for (let l = 1; l < line; l++) {
     const nl = text.indexOf('\n', off);
@@ -55,7 +56,7 @@ export function parseXml(text: string, base = 0): XmlElement {
   const res = XMLValidator.validate(text, { allowBooleanAttributes: false });
   if (res !== true) {
     const { line, col, msg } = res.err;
-    throw new DecodeError(base + lineColToOffset(text, line, col), 'XML', msg);
+    throw new DecodeError(base + lineColToOffset(text, Number(line), Number(col)), 'XML', String(msg));
   }
   const nodes = parser.parse(text) as FxpNode[];
   const roots = nodes.filter((n) => Object.keys(n).some((k) => k !== ':@' && k !== '#text'));
