@@ -17,6 +17,9 @@ const commands: Array<() => Promise<{ register: (p: Command) => void }>> = [
   () => import('./commands/run.ts'),
   () => import('./commands/list.ts'),
   () => import('./commands/validate.ts'),
+  () => import('./commands/decode.ts'),
+  () => import('./commands/encode.ts'),
+  () => import('./commands/serve.ts'),
 ];
 
 for (const load of commands) (await load()).register(program);

@@ -125,9 +125,10 @@ export class FakeSmsc extends EventEmitter {
     const bytes = Buffer.isBuffer(sm) ? sm : Buffer.isBuffer((sm as { message?: unknown })?.message) ? ((sm as { message: Buffer }).message) : undefined;
     if (!bytes) return;
     const esm = Number(pdu.esm_class ?? 0);
-    // smpp@0.5.1 splits the UDH off when UDHI is set: put it back.
-    const udhList = (sm as { udh?: Buffer[] })?.udh;
-    const full = Buffer.isBuffer(sm) ? sm : Buffer.concat([...(udhList ?? []), bytes]);
+    // smpp@0.5.1 splits the UDH into its elements (without the UDHL octet) when UDHI is set: put it back.
+    const udhList = (sm as { udh?: Buffer[] })?.udh ?? [];
+    const udhLen = udhList.reduce((n, b) => n + b.length, 0);
+    const full = Buffer.isBuffer(sm) ? sm : Buffer.concat([...(udhList.length ? [Buffer.from([udhLen])] : []), ...udhList, bytes]);
     const ud = decodeSmsUserData(new Uint8Array(full), (esm & 0x40) !== 0);
     const to = String(pdu.destination_addr);
     const r = this.reassembler.add(`${pdu.source_addr}|${to}`, ud);

@@ -1,0 +1,66 @@
+import type { Command } from 'commander';
+import { CliError } from '../cli-error.ts';
+
+/**
+ * `mmscert serve [--config F]`: runs the reference MMSC until SIGINT/SIGTERM, printing one
+ * line per endpoint (`MM1 http://127.0.0.1:8002/mms`).
+ */
+export function register(program: Command): void {
+  program
+    .command('serve')
+    .description('run the reference MMSC (MM1 and every interface module) until SIGINT/SIGTERM')
+    .option('-c, --config <file>', 'MMSC config (YAML or JSON; see src/mmsc/README.md)')
+    .option('--store <dir>', 'store directory (overrides the config; default: a temporary one)')
+    .action(async (opts: { config?: string; store?: string }) => {
+      const { loadMmscConfigFile, resolveMmscConfig, MmscConfigError, startReferenceMmsc } = await import(
+        '../../mmsc/index.ts'
+      );
+      let config: import('../../mmsc/index.ts').MmscConfig;
+      try {
+        config = opts.config ? await loadMmscConfigFile(opts.config) : resolveMmscConfig({});
+        if (opts.store) config = { ...config, storeDir: opts.store };
+      } catch (e) {
+        if (e instanceof MmscConfigError) throw new CliError(e.message);
+        throw e;
+      }
+      const modules = await loadInterfaceModules();
+      let running: Awaited<ReturnType<typeof startReferenceMmsc>>;
+      try {
+        running = await startReferenceMmsc(config, { modules });
+      } catch (e) {
+        const err = e as NodeJS.ErrnoException;
+        if (err.code === 'EADDRINUSE' || err.code === 'EACCES') throw new CliError(`cannot listen: ${err.message}`);
+        if (err.code === 'ENOENT' || err.code === 'EROFS') throw new CliError(`store: ${err.message}`);
+        throw e;
+      }
+      for (const e of running.endpoints) process.stdout.write(`${e.iface} ${e.url}\n`);
+      process.stdout.write(`store ${running.storeDir}\n`);
+      await new Promise<void>((resolve) => {
+        const done = () => resolve();
+        process.once('SIGINT', done);
+        process.once('SIGTERM', done);
+      });
+      await running.stop();
+      process.exit(0);
+    });
+}
+
+/**
+ * MM4, MM3 and MM7 modules live in src/mmsc/<iface>/index.ts, each exporting
+ * `createModule(): MmscModule`; those present are plugged in.
+ */
+async function loadInterfaceModules(): Promise<import('../../mmsc/index.ts').MmscModule[]> {
+  const out: import('../../mmsc/index.ts').MmscModule[] = [];
+  for (const name of ['mm4', 'mm3', 'mm7']) {
+    let mod: { createModule?: () => import('../../mmsc/index.ts').MmscModule };
+    try {
+      mod = (await import(`../../mmsc/${name}/index.ts`)) as typeof mod;
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      if (err.code === 'ERR_MODULE_NOT_FOUND' && err.message.includes(`mmsc/${name}/index.ts`)) continue;
+      throw e;
+    }
+    if (typeof mod.createModule === 'function') out.push(mod.createModule());
+  }
+  return out;
+}
