@@ -1,0 +1,644 @@
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DecodeError } from '../../src/codec/codec-error.ts';
+import type { MimeEntity } from '../../src/codec/mime/index.ts';
+import type { Mm7Fields, Mm7Message, Mm7MessageType, Mm7VersionId } from '../../src/codec/mm7/index.ts';
+import {
+  decodeMm7,
+  encodeMm7,
+  mm7Address,
+  mm7Status,
+  mm7ToJson,
+  mm7Version,
+} from '../../src/codec/mm7/index.ts';
+import { checkMm7Fields } from '../../src/codec/mm7/mm7-value-check.ts';
+import type { Json, JsonObject } from '../../src/util/json.ts';
+import { bytesFromJson, isBytesJson } from '../../src/util/json.ts';
+import { tapHttpAgent, tapServer } from '../../src/wire/tap.ts';
+import type { Timeline } from '../../src/wire/timeline.ts';
+import type { BehaviourSpec, Peer, PeerAction, PeerContext, PeerEndpoint } from '../peer.ts';
+import { PeerConfigError } from '../peer.ts';
+import type { Mm7HttpAnswer } from './mm7-post.ts';
+import { mm7Post } from './mm7-post.ts';
+import type { VaspBehaviour } from './vasp-behaviour.ts';
+import { parseVaspBehaviour } from './vasp-behaviour.ts';
+
+/**
+ * A VASP on MM7 (3GPP TS 23.140 §8.7): a SOAP client for SubmitReq / CancelReq / ReplaceReq
+ * towards the target MMSC's MM7 URL (HTTP Basic auth, VASPID/VASID in SenderIdentification),
+ * and a SOAP server (node:http) for what the relay sends it: DeliverReq, DeliveryReportReq,
+ * ReadReplyReq, each answered with its Rsp.
+ *
+ * Bad input to the server: HTTP problems get HTTP 4xx (404 path, 405 method, 401 auth, 413
+ * size, 415 content type); a body that is not an MM7 request, or breaks the element tables of
+ * §8.7, gets a SOAP 1.1 Fault (HTTP 500, SOAP 1.1 §6.2) carrying a VASPErrorRsp (§8.7.8) with
+ * 4004 Validation error / 4003 Unsupported operation / 2007 Message format corrupt.
+ */
+
+export interface VaspConfig {
+  name?: string;
+  port?: number;
+  /** Path the MM7 server answers on (default `/mm7`). */
+  path?: string;
+  /** The target MMSC's MM7 URL, `http://127.0.0.1:8080/mm7`. */
+  target?: string;
+  /** HTTP Basic credentials towards the target. */
+  user?: string;
+  pass?: string;
+  vaspId?: string;
+  vasId?: string;
+  /** SenderAddress in SenderIdentification (a short code by default). */
+  senderAddress?: string;
+  /** Schema version of what we send (default REL-6-MM7-1-4). */
+  version?: Mm7VersionId;
+  /** Require HTTP Basic auth on the server side with these users. */
+  serverUsers?: Record<string, string>;
+  /**
+   * Refuse requests that break the §8.7 element tables (mandatory element missing, bad value)
+   * with 4004 (default true). With false they are answered normally and an `mm7-invalid`
+   * event records the issues (some deployed MMSCs omit e.g. DeliverReq/Sender).
+   */
+  strict?: boolean;
+  /** Maximum request body accepted by the server (default 16 MiB). */
+  maxBody?: number;
+}
+
+export interface Mm7Received {
+  type: Mm7MessageType;
+  message: Mm7Message;
+  raw: Uint8Array;
+  contentType: string;
+}
+
+const SERVED: Partial<Record<Mm7MessageType, Mm7MessageType>> = {
+  DeliverReq: 'DeliverRsp',
+  DeliveryReportReq: 'DeliveryReportRsp',
+  ReadReplyReq: 'ReadReplyRsp',
+};
+
+const DEFAULT_VERSION: Mm7VersionId = 'REL-6-MM7-1-4';
+
+export class Vasp implements Peer {
+  readonly role = 'vasp' as const;
+  readonly name: string;
+  readonly actions: Readonly<Record<string, PeerAction>>;
+  private server?: http.Server;
+  private timeline?: Timeline;
+  private agent?: http.Agent;
+  private eps: PeerEndpoint[] = [];
+  private behaviours: VaspBehaviour[] = [];
+  private target?: string;
+  private readonly received: Mm7Received[] = [];
+  private counter = 0;
+  private readonly runTag = Date.now().toString(36);
+
+  constructor(private readonly config: VaspConfig = {}) {
+    this.name = config.name ?? 'vasp';
+    this.target = config.target;
+    this.actions = {
+      submit: (p) => this.submitAction(p),
+      cancel: (p) => this.cancelAction(p),
+      replace: (p) => this.replaceAction(p),
+      received: async (p) => this.receivedAction(p),
+      configure: async (p) => {
+        if (typeof p.target !== 'string')
+          throw new PeerConfigError(this.name, 'configure: target (MM7 URL) required');
+        this.setTarget(p.target);
+        return { target: p.target };
+      },
+    };
+  }
+
+  setTarget(url: string): void {
+    this.target = url;
+  }
+
+  get version(): Mm7VersionId {
+    return this.config.version ?? DEFAULT_VERSION;
+  }
+
+  async start(ctx: PeerContext): Promise<PeerEndpoint[]> {
+    if (this.server) return this.eps;
+    this.timeline = ctx.timeline;
+    const tap = { timeline: ctx.timeline, node: this.name, role: this.role, iface: 'MM7' as const };
+    this.agent = tapHttpAgent(new http.Agent({ keepAlive: false }), {
+      ...tap,
+      peerNode: 'mmsc',
+      peerRole: 'mmsc',
+    });
+    const server = http.createServer((req, res) => {
+      this.handle(req, res).catch((e: unknown) => {
+        this.event('peer-error', { error: e instanceof Error ? e.message : String(e) });
+        if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
+        res.end('internal error');
+      });
+    });
+    server.on('clientError', (_e, socket) => socket.destroy());
+    tapServer(server, tap);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.config.port ?? 0, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    this.server = server;
+    const port = (server.address() as AddressInfo).port;
+    this.eps = [
+      {
+        peer: this.name,
+        protocol: 'http',
+        url: `http://127.0.0.1:${port}${this.path}`,
+        note: '(MM7 VASP: DeliverReq, reports)',
+      },
+    ];
+    return this.eps;
+  }
+
+  private get path(): string {
+    return this.config.path ?? '/mm7';
+  }
+
+  async stop(): Promise<void> {
+    const s = this.server;
+    this.server = undefined;
+    this.eps = [];
+    this.agent?.destroy();
+    if (!s) return;
+    s.closeAllConnections();
+    await new Promise<void>((resolve) => s.close(() => resolve()));
+  }
+
+  endpoints(): PeerEndpoint[] {
+    return this.eps;
+  }
+
+  use(b: BehaviourSpec): void {
+    this.behaviours.unshift(parseVaspBehaviour(this.name, b));
+  }
+
+  resetBehaviours(): void {
+    this.behaviours = [];
+  }
+
+  inbox(): readonly Mm7Received[] {
+    return this.received;
+  }
+
+  private behaviour<K extends VaspBehaviour['kind']>(
+    kind: K,
+  ): Extract<VaspBehaviour, { kind: K }> | undefined {
+    return this.behaviours.find((b) => b.kind === kind) as Extract<VaspBehaviour, { kind: K }> | undefined;
+  }
+
+  // ---- server side -------------------------------------------------------------------------
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path !== this.path) return this.httpError(res, 404, `no MM7 endpoint at ${path}`);
+    if (req.method !== 'POST')
+      return this.httpError(res, 405, 'MM7 uses POST (TS 23.140 §8.7.1)', { Allow: 'POST' });
+    if (this.config.serverUsers && !basicAuthOk(req.headers.authorization, this.config.serverUsers)) {
+      return this.httpError(res, 401, 'authentication required', {
+        'WWW-Authenticate': 'Basic realm="mmscert-vasp"',
+      });
+    }
+    const contentType = String(req.headers['content-type'] ?? '');
+    if (!/^\s*(text\/xml|application\/soap\+xml|multipart\/related)/i.test(contentType)) {
+      req.resume();
+      return this.httpError(res, 415, 'MM7 bodies are text/xml or multipart/related (TS 23.140 §8.7.1)');
+    }
+    const max = this.config.maxBody ?? 16 * 1024 * 1024;
+    const body = await readBody(req, max);
+    if (body === undefined) return this.httpError(res, 413, `body larger than ${max} bytes`);
+
+    const slow = this.behaviour('slow');
+    if (slow) {
+      this.event('behaviour-applied', { behaviour: 'slow', ms: slow.ms });
+      await delay(slow.ms);
+    }
+
+    let msg: Mm7Message;
+    try {
+      msg = decodeMm7(body, contentType);
+    } catch (e) {
+      const line = e instanceof DecodeError ? e.toLine() : String(e);
+      this.event('mm7-undecodable', { error: line, contentType, size: body.byteLength });
+      return this.fault(
+        res,
+        transactionIdOf(body),
+        this.version,
+        2007,
+        `Message format corrupt: ${line}`,
+        'Client',
+      );
+    }
+    this.received.push({ type: msg.type, message: msg, raw: body, contentType });
+    this.publish('in', msg, body);
+
+    const rspType = SERVED[msg.type];
+    if (!rspType) {
+      return this.fault(
+        res,
+        msg.transactionId,
+        this.replyVersion(msg),
+        4003,
+        `${msg.type} is not served by a VASP`,
+        'Client',
+      );
+    }
+    const version = this.replyVersion(msg);
+    const issues = checkMm7Fields(msg.type, version, msg.fields).filter(
+      (i) => !/not an element of|not defined in/.test(i.reason), // tolerant on input: extra elements pass
+    );
+    if (issues.length > 0) {
+      const text = issues.map((i) => `${i.field}: ${i.reason}`).join('; ');
+      this.event('mm7-invalid', { type: msg.type, issues: text });
+      if (this.config.strict !== false)
+        return this.fault(
+          res,
+          msg.transactionId,
+          version,
+          4004,
+          `Validation error: ${text}`.slice(0, 500),
+          'Client',
+        );
+    }
+
+    const httpStatus = this.behaviour('http-status');
+    if (httpStatus) {
+      this.event('behaviour-applied', { behaviour: 'http-status', code: httpStatus.code });
+      res.writeHead(httpStatus.code, { 'Content-Length': 0 });
+      res.end();
+      return;
+    }
+    const fault = this.behaviour('soap-fault');
+    if (fault) {
+      this.event('behaviour-applied', { behaviour: 'soap-fault', statusCode: fault.statusCode });
+      return this.fault(res, msg.transactionId, version, fault.statusCode, undefined, 'Server');
+    }
+    const err = this.behaviour('error');
+    if (err) this.event('behaviour-applied', { behaviour: 'error', statusCode: err.statusCode });
+    const rsp: Mm7Message = {
+      type: rspType,
+      transactionId: msg.transactionId,
+      version,
+      fields: {
+        MM7Version: mm7Version(version)?.mm7Version ?? '6.8.0',
+        Status: mm7Status(err?.statusCode ?? 1000),
+      },
+    };
+    this.reply(res, 200, rsp);
+  }
+
+  /** The version we answer in: the request's when we support it, else ours (tolerant input). */
+  private replyVersion(msg: Mm7Message): Mm7VersionId {
+    return mm7Version(msg.version)?.id ?? this.version;
+  }
+
+  private reply(res: http.ServerResponse, status: number, msg: Mm7Message): void {
+    let out = msg;
+    let version = msg.version as Mm7VersionId;
+    let validate = true;
+    const wrong = this.behaviour('wrong-version');
+    if (wrong) {
+      this.event('behaviour-applied', { behaviour: 'wrong-version', version: wrong.version });
+      const row = mm7Version(wrong.version);
+      if (row) {
+        version = row.id;
+        out = { ...msg, version: row.id, fields: { ...msg.fields, MM7Version: row.mm7Version } };
+      } else {
+        out = { ...msg, fields: { ...msg.fields, MM7Version: wrong.version } };
+        validate = false;
+      }
+    }
+    const { contentType, body } = encodeMm7(out, { version, validate });
+    this.publish('out', out, body);
+    res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': body.byteLength });
+    res.end(Buffer.from(body.buffer, body.byteOffset, body.byteLength));
+  }
+
+  /** A SOAP Fault whose detail is a VASPErrorRsp (TS 23.140 §8.7.8; SOAP 1.1 §4.4, HTTP 500 per §6.2). */
+  private fault(
+    res: http.ServerResponse,
+    transactionId: string,
+    version: Mm7VersionId,
+    statusCode: number,
+    details: string | undefined,
+    who: 'Client' | 'Server',
+  ): void {
+    const status = mm7Status(statusCode);
+    if (details !== undefined)
+      status.Details = details.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '?');
+    const msg: Mm7Message = {
+      type: 'VASPErrorRsp',
+      transactionId,
+      version,
+      fields: { MM7Version: mm7Version(version)?.mm7Version ?? '6.8.0', Status: status },
+      fault: { faultcode: `env:${who}`, faultstring: String(status.StatusText) },
+    };
+    this.reply(res, 500, msg);
+  }
+
+  private httpError(
+    res: http.ServerResponse,
+    code: number,
+    text: string,
+    headers: http.OutgoingHttpHeaders = {},
+  ): void {
+    this.event('mm7-http-error', { code, reason: text });
+    res.writeHead(code, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close', ...headers });
+    res.end(`${code} ${text}\n`);
+  }
+
+  // ---- client side -------------------------------------------------------------------------
+
+  private senderIdentification(p: JsonObject): Mm7Fields {
+    const out: Mm7Fields = {};
+    const vaspId = str(p.vaspId) ?? this.config.vaspId ?? 'mmscert-vasp';
+    const vasId = str(p.vasId) ?? this.config.vasId ?? 'mmscert-service';
+    out.VASPID = vaspId;
+    out.VASID = vasId;
+    const sender = str(p.from) ?? this.config.senderAddress;
+    if (sender !== undefined) out.SenderAddress = mm7Address(sender);
+    return out;
+  }
+
+  private async submitAction(p: JsonObject): Promise<Json> {
+    const to = list(p.to);
+    const cc = list(p.cc);
+    const bcc = list(p.bcc);
+    if (to.length + cc.length + bcc.length === 0)
+      throw new PeerConfigError(this.name, 'submit: to (or cc/bcc) required');
+    const version = this.versionOf(p);
+    const recipients: Mm7Fields = {};
+    if (to.length) recipients.To = mm7Address(...to);
+    if (cc.length) recipients.Cc = mm7Address(...cc);
+    if (bcc.length) recipients.Bcc = mm7Address(...bcc);
+    const fields: Mm7Fields = {
+      MM7Version: mm7Version(version)?.mm7Version ?? '6.8.0',
+      SenderIdentification: this.senderIdentification(p),
+      Recipients: recipients,
+    };
+    const optional: [string, Json | undefined][] = [
+      ['ServiceCode', p.serviceCode],
+      ['LinkedID', p.linkedId],
+      ['MessageClass', p.messageClass],
+      ['TimeStamp', p.timeStamp ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z')],
+      ['ExpiryDate', p.expiryDate],
+      ['DeliveryReport', p.deliveryReport],
+      ['ReadReply', p.readReply],
+      ['Priority', p.priority],
+      ['Subject', p.subject],
+    ];
+    for (const [k, v] of optional) if (v !== undefined && v !== null) fields[k] = String(v);
+    return this.request('SubmitReq', version, fields, contentOf(this.name, p, this.nextId('part')), p);
+  }
+
+  private async cancelAction(p: JsonObject): Promise<Json> {
+    const messageId = str(p.messageId);
+    if (!messageId) throw new PeerConfigError(this.name, 'cancel: messageId required');
+    const version = this.versionOf(p);
+    const fields: Mm7Fields = {
+      MM7Version: mm7Version(version)?.mm7Version ?? '6.8.0',
+      SenderIdentification: this.senderIdentification(p),
+      MessageID: messageId,
+    };
+    return this.request('CancelReq', version, fields, undefined, p);
+  }
+
+  private async replaceAction(p: JsonObject): Promise<Json> {
+    const messageId = str(p.messageId);
+    if (!messageId) throw new PeerConfigError(this.name, 'replace: messageId required');
+    const version = this.versionOf(p);
+    const fields: Mm7Fields = {
+      MM7Version: mm7Version(version)?.mm7Version ?? '6.8.0',
+      SenderIdentification: this.senderIdentification(p),
+      MessageID: messageId,
+    };
+    if (p.serviceCode !== undefined) fields.ServiceCode = String(p.serviceCode);
+    fields.TimeStamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    if (p.readReply !== undefined) fields.ReadReply = String(p.readReply);
+    return this.request('ReplaceReq', version, fields, contentOf(this.name, p, this.nextId('part')), p);
+  }
+
+  private versionOf(p: JsonObject): Mm7VersionId {
+    const v = str(p.version);
+    if (v === undefined) return this.version;
+    const row = mm7Version(v);
+    if (!row) throw new PeerConfigError(this.name, `unknown MM7 schema version ${v}`);
+    return row.id;
+  }
+
+  private async request(
+    type: Mm7MessageType,
+    version: Mm7VersionId,
+    fields: Mm7Fields,
+    content: MimeEntity | undefined,
+    p: JsonObject,
+  ): Promise<Json> {
+    if (!this.target) throw new PeerConfigError(this.name, `${type}: no target MM7 URL (configure {target})`);
+    if (content?.contentId !== undefined) fields.Content = { '@href': `cid:${content.contentId}` };
+    const transactionId = str(p.transactionId) ?? this.nextId('tx');
+    const msg: Mm7Message = { type, transactionId, version, fields, ...(content ? { content } : {}) };
+    const { contentType, body } = encodeMm7(msg, { version });
+    this.publish('out', msg, body);
+    let answer: Mm7HttpAnswer;
+    try {
+      answer = await mm7Post({
+        url: this.target,
+        contentType,
+        body,
+        user: str(p.user) ?? this.config.user,
+        pass: str(p.pass) ?? this.config.pass,
+        agent: this.agent,
+      });
+    } catch (e) {
+      const error = e instanceof Error ? e.message : String(e);
+      this.event('mm7-request-failed', { type, transactionId, error });
+      return { ok: false, transactionId, httpStatus: 0, error };
+    }
+    const out: JsonObject = { transactionId, httpStatus: answer.status };
+    if (answer.body.byteLength === 0) {
+      this.event('mm7-empty-answer', { type, transactionId, httpStatus: answer.status });
+      return { ...out, ok: false, error: `HTTP ${answer.status} without a body` };
+    }
+    let rsp: Mm7Message;
+    try {
+      rsp = decodeMm7(answer.body, answer.contentType);
+    } catch (e) {
+      const error = e instanceof DecodeError ? e.toLine() : String(e);
+      this.event('mm7-undecodable', { error, httpStatus: answer.status, size: answer.body.byteLength });
+      return { ...out, ok: false, error };
+    }
+    this.publish('in', rsp, answer.body);
+    const status = rsp.fields.Status as Mm7Fields | undefined;
+    const code = Number(status?.StatusCode ?? Number.NaN);
+    Object.assign(out, {
+      ok: code >= 1000 && code < 2000 && !rsp.fault,
+      type: rsp.type,
+      statusCode: Number.isFinite(code) ? code : null,
+      statusText: typeof status?.StatusText === 'string' ? status.StatusText : null,
+      messageId: typeof rsp.fields.MessageID === 'string' ? rsp.fields.MessageID : null,
+      transactionIdEcho: rsp.transactionId,
+      version: rsp.version,
+      ...(rsp.fault ? { fault: { faultcode: rsp.fault.faultcode, faultstring: rsp.fault.faultstring } } : {}),
+    });
+    return out;
+  }
+
+  private receivedAction(p: JsonObject): Json {
+    const type = str(p.type);
+    const out = this.received
+      .filter((r) => type === undefined || r.type === type)
+      .map((r) => ({
+        type: r.type,
+        transactionId: r.message.transactionId,
+        version: r.message.version,
+        fields: mm7ToJson(r.message),
+      }));
+    if (p.clear === true) this.received.length = 0;
+    return { count: out.length, messages: out };
+  }
+
+  private publish(direction: 'in' | 'out', msg: Mm7Message, raw: Uint8Array): void {
+    this.timeline?.publish({
+      kind: 'message',
+      type: msg.type,
+      node: this.name,
+      role: this.role,
+      iface: 'MM7',
+      direction,
+      peer: 'mmsc',
+      fields: mm7ToJson(msg),
+      raw,
+    });
+  }
+
+  private nextId(prefix: string): string {
+    this.counter += 1;
+    return `${prefix}-${this.runTag}-${this.counter}`;
+  }
+
+  private event(name: string, detail: Json): void {
+    this.timeline?.publish({
+      kind: 'event',
+      name,
+      node: this.name,
+      role: this.role,
+      iface: 'MM7',
+      direction: 'local',
+      detail,
+    });
+  }
+}
+
+/** The MM content of a submit/replace: `text` and/or `parts`; several parts travel as multipart/related. */
+function contentOf(peer: string, p: JsonObject, cidBase: string): MimeEntity | undefined {
+  const leaves: MimeEntity[] = [];
+  if (typeof p.text === 'string') {
+    leaves.push(
+      leaf('text/plain', { charset: 'utf-8' }, new TextEncoder().encode(p.text), `${cidBase}-text`),
+    );
+  }
+  if (Array.isArray(p.parts)) {
+    p.parts.forEach((x, i) => {
+      if (typeof x !== 'object' || x === null || Array.isArray(x))
+        throw new PeerConfigError(peer, `parts[${i}] not an object`);
+      const ct = str(x.contentType);
+      const c = x.content;
+      const body = isBytesJson(c)
+        ? bytesFromJson(c)
+        : typeof c === 'string'
+          ? new TextEncoder().encode(c)
+          : undefined;
+      if (!ct || !body) throw new PeerConfigError(peer, `parts[${i}] needs contentType and content`);
+      const [type, ...rest] = ct.split(';');
+      const params: Record<string, string> = {};
+      for (const kv of rest) {
+        const eq = kv.indexOf('=');
+        if (eq > 0)
+          params[kv.slice(0, eq).trim().toLowerCase()] = kv
+            .slice(eq + 1)
+            .trim()
+            .replace(/^"|"$/g, '');
+      }
+      const e = leaf(type.trim().toLowerCase(), params, body, str(x.contentId) ?? `${cidBase}-${i}`);
+      const filename = str(x.filename);
+      if (filename !== undefined) e.contentLocation = filename;
+      leaves.push(e);
+    });
+  }
+  if (leaves.length === 0) return undefined;
+  if (leaves.length === 1) return leaves[0];
+  const smil = leaves.find((l) => l.contentType === 'application/smil');
+  const params: Record<string, string> = {};
+  if (smil) {
+    params.type = 'application/smil';
+    params.start = `<${smil.contentId}>`;
+  }
+  return {
+    headers: [],
+    contentType: smil ? 'multipart/related' : 'multipart/mixed',
+    params,
+    contentId: `${cidBase}-mm`,
+    body: new Uint8Array(0),
+    parts: leaves,
+  };
+}
+
+function leaf(
+  contentType: string,
+  params: Record<string, string>,
+  body: Uint8Array,
+  contentId: string,
+): MimeEntity {
+  return { headers: [], contentType, params, contentId, body };
+}
+
+function basicAuthOk(header: string | undefined, users: Record<string, string>): boolean {
+  const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '');
+  if (!m) return false;
+  const decoded = Buffer.from(m[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return false;
+  const user = decoded.slice(0, colon);
+  return Object.hasOwn(users, user) && users[user] === decoded.slice(colon + 1);
+}
+
+function readBody(req: http.IncomingMessage, max: number): Promise<Uint8Array | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on('data', (c: Buffer) => {
+      size += c.byteLength;
+      if (size > max) over = true;
+      else chunks.push(c);
+    });
+    req.on('end', () => resolve(over ? undefined : new Uint8Array(Buffer.concat(chunks))));
+    req.on('error', reject);
+  });
+}
+
+/** Best effort: the TransactionID of a body we could not decode, for the fault's SOAP header. */
+function transactionIdOf(body: Uint8Array): string {
+  const text = Buffer.from(body.buffer, body.byteOffset, Math.min(body.byteLength, 64 * 1024)).toString(
+    'latin1',
+  );
+  const m = /<(?:[\w-]+:)?TransactionID\b[^>]*>([^<]{1,200})</.exec(text);
+  return m ? m[1].trim() : 'unknown';
+}
+
+function str(v: Json | undefined): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+function list(v: Json | undefined): string[] {
+  if (typeof v === 'string') return [v];
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
