@@ -43,7 +43,7 @@ export function subscriberFromJson(v: Json, where: string): Subscriber {
   if (!isMnc(mnc)) fail(`${where}: mnc must be 2 or 3 digits`);
   const imsi =
     v.imsi === undefined
-      ? `${mcc}${mnc.padStart(3, '0')}${msisdn.slice(-9).padStart(9, '0')}`
+      ? `${mcc}${mnc.padStart(3, '0')}${msisdn.slice(1).slice(-9).padStart(9, '0')}`
       : String(v.imsi);
   if (!/^\d{6,15}$/.test(imsi)) fail(`${where}: imsi must be 6 to 15 digits`);
   for (const k of ['ported', 'roaming'] as const) {
