@@ -1,7 +1,12 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeMms, getHeader, type MmsPdu } from '../../src/codec/mms/index.ts';
+import { buildPcapng } from '../../src/wire/build-pcapng.ts';
 import { Timeline } from '../../src/wire/timeline.ts';
 import { AirInterface } from '../air-interface.ts';
 import type { Peer } from '../peer.ts';
@@ -23,6 +28,14 @@ let mm1: http.Server;
 let ppgUrl: string;
 let alice: Handset;
 let ppg: PushProxyGateway;
+const ports = { mm1: 0, gw: 0, smsc: 0, ppg: 0 };
+
+const repoRoot = path.resolve(import.meta.dirname, '../..');
+const tools = path.resolve(repoRoot, '../shared/tools');
+const hasTshark = spawnSync('tshark', ['-v'], { stdio: 'ignore' }).status === 0;
+const hasTools = existsSync(path.join(tools, 'pcap-check.sh'));
+if (!hasTshark) console.log('push-chain: tshark not installed, skipping the tshark oracle test');
+if (!hasTools) console.log(`push-chain: ${tools} absent, skipping the tshark oracle test`);
 
 beforeAll(async () => {
   mm1 = http.createServer((req, res) => {
@@ -47,7 +60,8 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((r) => mm1.listen(0, '127.0.0.1', r));
-  const mm1Url = `http://127.0.0.1:${(mm1.address() as AddressInfo).port}/mms`;
+  ports.mm1 = (mm1.address() as AddressInfo).port;
+  const mm1Url = `http://127.0.0.1:${ports.mm1}/mms`;
   const ctx = { timeline, host: '127.0.0.1' as const };
   const deps = { timeline, air };
 
@@ -55,10 +69,12 @@ beforeAll(async () => {
   peers.push(smsc);
   const [smscEp] = await smsc.start(ctx);
   const smscPort = Number(new URL(smscEp.url).port);
+  ports.smsc = smscPort;
 
   const gw = PEER_KINDS['wap-gateway'].create({ upstream: mm1Url }, deps);
   peers.push(gw);
   const [gwEp] = await gw.start(ctx);
+  ports.gw = Number(new URL(gwEp.url).port);
 
   ppg = PEER_KINDS.ppg.create(
     { smsc: { port: smscPort, systemId: 'ppg', sourceAddr: '9200' } },
@@ -66,6 +82,7 @@ beforeAll(async () => {
   ) as PushProxyGateway;
   peers.push(ppg);
   [{ url: ppgUrl }] = await ppg.start(ctx);
+  ports.ppg = Number(new URL(ppgUrl).port);
 
   alice = PEER_KINDS.ue.create(
     { name: 'alice', msisdn: '+15550001', gateway: gwEp.url, mmsc: 'http://mmsc.operator.example/mms' },
@@ -140,4 +157,90 @@ describe('PAP -> PPG -> SMSC -> air -> handset -> WAP gateway -> MM1', () => {
       expect(seen, k).toContain(k);
     }
   });
+
+  it.skipIf(!hasTshark || !hasTools)(
+    'the recorded capture decodes in tshark: X-MSISDN on MM1, WAP push SMS down to the m-notification-ind',
+    () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'mmscert-chain-'));
+      try {
+        const file = path.join(dir, 'chain.pcapng');
+        writeFileSync(file, buildPcapng(timeline.all(), { originEpochMs: timeline.originEpochMs }));
+        const decodeAs = [
+          ...['gw', 'mm1', 'ppg'].flatMap((k) => ['-d', `tcp.port==${ports[k as keyof typeof ports]},http`]),
+          '-d',
+          `tcp.port==${ports.smsc},smpp`,
+        ];
+        const check = spawnSync(
+          'bash',
+          [
+            path.join(tools, 'pcap-check.sh'),
+            '-w',
+            '-p',
+            'http',
+            '-p',
+            'smpp',
+            '-p',
+            'wsp',
+            '-p',
+            'mmse',
+            file,
+            '--',
+            ...decodeAs,
+          ],
+          { encoding: 'utf8' },
+        );
+        expect(check.status, check.stdout + check.stderr).toBe(0);
+        const fields = (filter: string, ...names: string[]) => {
+          const r = spawnSync(
+            'tshark',
+            [
+              '-n',
+              '-2',
+              '-r',
+              file,
+              ...decodeAs,
+              '-Y',
+              filter,
+              '-T',
+              'fields',
+              '-E',
+              'occurrence=a',
+              ...names.flatMap((n) => ['-e', n]),
+            ],
+            {
+              encoding: 'utf8',
+            },
+          );
+          return r.stdout
+            .trim()
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => l.split('\t'));
+        };
+        // The gateway's leg to the MMSC carries the subscriber header; the handset's leg does not.
+        const toMmsc = fields(`http.request && tcp.dstport==${ports.mm1}`, 'http.request.line').map(
+          (r) => r[0],
+        );
+        expect(toMmsc.length).toBe(2);
+        for (const lines of toMmsc) expect(lines).toContain('X-WAP-Network-Client-MSISDN: 15550001');
+        const fromUe = fields(`http.request && tcp.dstport==${ports.gw}`, 'http.request.line').map(
+          (r) => r[0],
+        );
+        for (const lines of fromUe) expect(lines).not.toContain('MSISDN');
+        // The PPG's submit_sm: 8-bit data, UDHI, to alice, reassembled by tshark into the WSP push of the notification.
+        const submits = fields(
+          `smpp.command_id==0x00000004 && tcp.dstport==${ports.smsc}`,
+          'smpp.destination_addr',
+          'smpp.data_coding',
+          'mmse.message_type',
+          'mmse.transaction_id',
+        );
+        expect(submits.length).toBeGreaterThan(1);
+        for (const r of submits) expect(r.slice(0, 2)).toEqual(['15550001', '0x04']);
+        expect(submits.some((r) => r[2] === '0x82' && r[3] === 'T-chain')).toBe(true);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });
