@@ -109,7 +109,7 @@ describe('encodeMm7: every operation in every schema version', () => {
         xmls.push(encodeMm7Xml(msg));
       }
       const results = await validateMm7XmlBatch(xmls, v.id);
-      results.forEach((r, i) => expect(r.errors, `${MM7_MESSAGE_TYPES[i]} ${v.id}`).toEqual([]));
+      for (const [i, r] of results.entries()) expect(r.errors, `${MM7_MESSAGE_TYPES[i]} ${v.id}`).toEqual([]);
       expect(results.every((r) => r.valid)).toBe(true);
     });
   }
