@@ -25,7 +25,10 @@ export interface BuildPcapngOptions {
  * with equal (client port, server port) whose lifetimes (first to last observation) overlap,
  * one recorded by the client and one by the server, are one connection: its packets come from
  * the server-side record only, the client endpoint's node is named by the client-side record
- * and the server endpoint's by the server-side one (each side knows itself).
+ * and the server endpoint's by the server-side one (each side knows itself). What only the
+ * client can know (it sent FIN or RST after the server stopped reading) is taken from the
+ * client-side record once the server-side record has closed, never earlier, so it cannot
+ * overtake bytes the server recorded later than the client did.
  */
 export function buildPcapng(observations: readonly Observation[], opts: BuildPcapngOptions = {}): Uint8Array {
   const writer = new PcapngWriter({ tsresol: opts.tsresol, title: opts.title });
@@ -147,6 +150,7 @@ export function framePackets(
   const sink = (frame: Uint8Array, comment: string | undefined) => writer.packet(current.ts, frame, comment);
 
   const tcp = new Map<string, TcpFlow>();
+  const canonicalClosed = new Set<string>();
   const udp = new Map<string, UdpFlow>();
   const flowOf = (r: ConnRecord) => {
     let f = tcp.get(r.id);
@@ -163,10 +167,40 @@ export function framePackets(
     return f;
   };
 
+  /** Client-side actions of merged records, applied when the server-side record closes. */
+  const pending = new Map<string, Array<'fin' | 'rst'>>();
+  const flush = (canonical: string) => {
+    const acts = pending.get(canonical);
+    const f = tcp.get(canonical);
+    pending.delete(canonical);
+    if (!acts || !f || !f.isOpen) return;
+    for (const a of acts) {
+      if (a === 'rst') f.rst('c2s', current.comment);
+      else if (!f.finSent('c2s')) f.fin('c2s', current.comment);
+    }
+  };
+
   for (const o of observations) {
     if ((o.kind !== 'conn' && o.kind !== 'bytes') || o.conn === undefined) continue;
     const r = records.get(o.conn);
-    if (!r || r.canonical !== r.id) continue;
+    if (!r) continue;
+    if (r.canonical !== r.id) {
+      if (o.kind === 'conn' && r.transport === 'tcp') {
+        const act =
+          o.event === 'error' && o.direction === 'out'
+            ? 'rst'
+            : o.event === 'close' || (o.event === 'end' && o.direction === 'out')
+              ? 'fin'
+              : undefined;
+        if (act) {
+          const list = pending.get(r.canonical) ?? [];
+          list.push(act);
+          pending.set(r.canonical, list);
+          if (canonicalClosed.has(r.canonical)) flush(r.canonical);
+        }
+      }
+      continue;
+    }
     let ts = origin + BigInt(Math.max(0, Math.round(o.t)));
     if (ts < lastTs) ts = lastTs;
     lastTs = ts;
@@ -219,7 +253,10 @@ export function framePackets(
       case 'close':
         // closing the descriptor sends our FIN if none was sent yet
         if (f.isOpen && !f.isReset && !f.finSent(mine)) f.fin(mine, comment);
+        canonicalClosed.add(r.id);
+        flush(r.id);
         break;
     }
   }
+  for (const id of [...pending.keys()]) flush(id);
 }
