@@ -58,7 +58,7 @@ export interface TargetSession {
 }
 
 export interface Target {
-  readonly kind: 'embedded' | 'external' | 'container';
+  readonly kind: 'embedded' | 'external' | 'container' | 'none';
   /** One line for reports: `embedded reference MMSC`, `external Acme MMSC (config f.yaml)`. */
   readonly description: string;
   /** Most cases at once (a target whose peers sit on fixed ports runs one case at a time). */

@@ -34,6 +34,7 @@ export function register(program: Command): void {
         process.stdout.write(`${c.id}\t${c.title}${reqs ? `\t[${reqs}]` : ''}\n`);
       }
       for (const d of r.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
-      if (r.diagnostics.length > 0) throw new CliError(`${r.diagnostics.length} problem(s) in suite files (mmscert validate)`, 2);
+      if (r.diagnostics.length > 0)
+        throw new CliError(`${r.diagnostics.length} problem(s) in suite files (mmscert validate)`, 2);
     });
 }

@@ -27,7 +27,8 @@ interface RunCliOptions {
 }
 
 function int(name: string, v: string, min: number, max: number): number {
-  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw new CliError(`${name}: expected an integer ${min}..${max}, got "${v}"`, 2);
+  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max)
+    throw new CliError(`${name}: expected an integer ${min}..${max}, got "${v}"`, 2);
   return Number(v);
 }
 
@@ -41,7 +42,10 @@ export function register(program: Command): void {
     .command('run')
     .description('run suites against a target MMSC (default: the embedded reference MMSC) and write reports')
     .argument('[files...]', 'suite files (default: every suite under --suites-dir)')
-    .option('--config <file>', 'target config (YAML/JSON): embedded, external or container, and our peers for it')
+    .option(
+      '--config <file>',
+      'target config (YAML/JSON): embedded, external or container, and our peers for it',
+    )
     .option('--suite <glob>', 'case-id glob(s), comma separated: mm1.send.*')
     .option('--grep <re>', 'regular expression over "id title"')
     .option('--seed <n>', 'seed for every generated value (default: random, printed)')
@@ -49,15 +53,24 @@ export function register(program: Command): void {
     .option('--report-dir <dir>', 'where to write (default reports/<run-id>)')
     .option('--reporter <list>', `comma-separated: ${REPORTERS.join(',')}`, REPORTERS.join(','))
     .option('--expectations <file>', "the target's known failures (YAML: known-failures: [{id, reason}])")
-    .option('--fail-on <level>', 'lowest requirement level whose failure fails the run: SHALL, SHOULD or MAY', 'SHALL')
+    .option(
+      '--fail-on <level>',
+      'lowest requirement level whose failure fails the run: SHALL, SHOULD or MAY',
+      'SHALL',
+    )
     .option('--suites-dir <dir>', 'the suites folder', 'suites')
     .action(async (files: string[], opts: RunCliOptions) => {
-      const reporters = opts.reporter.split(',').map((r) => r.trim()).filter(Boolean);
+      const reporters = opts.reporter
+        .split(',')
+        .map((r) => r.trim())
+        .filter(Boolean);
       for (const r of reporters) {
-        if (!(REPORTERS as readonly string[]).includes(r)) throw new CliError(`--reporter: unknown reporter "${r}" (known: ${REPORTERS.join(', ')})`, 2);
+        if (!(REPORTERS as readonly string[]).includes(r))
+          throw new CliError(`--reporter: unknown reporter "${r}" (known: ${REPORTERS.join(', ')})`, 2);
       }
       const failOn = opts.failOn.toUpperCase();
-      if (!(LEVELS as readonly string[]).includes(failOn)) throw new CliError(`--fail-on: expected SHALL, SHOULD or MAY`, 2);
+      if (!(LEVELS as readonly string[]).includes(failOn))
+        throw new CliError(`--fail-on: expected SHALL, SHOULD or MAY`, 2);
       const seed = opts.seed !== undefined ? int('--seed', opts.seed, 0, 2 ** 32 - 1) : randomInt(0, 2 ** 31);
       const jobs = int('--jobs', opts.jobs, 1, 64);
       let grep: RegExp | undefined;
@@ -94,7 +107,8 @@ export function register(program: Command): void {
         ...(grep ? { grep } : {}),
       });
       for (const d of loaded.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
-      if (loaded.diagnostics.length > 0) throw new CliError(`${loaded.diagnostics.length} problem(s) in suite files: nothing run`, 2);
+      if (loaded.diagnostics.length > 0)
+        throw new CliError(`${loaded.diagnostics.length} problem(s) in suite files: nothing run`, 2);
       if (loaded.cases.length === 0) throw new CliError('no case matches (mmscert list shows the cases)', 2);
 
       let peerKinds: Awaited<ReturnType<typeof loadPeerKinds>>;
@@ -109,7 +123,10 @@ export function register(program: Command): void {
       const terminal = reporters.includes('terminal')
         ? new TerminalReporter(process.stdout, loaded.cases.length)
         : undefined;
-      if (terminal) process.stdout.write(`mmscert run ${runId}: ${loaded.cases.length} case(s), ${target.description}, seed ${seed}\n`);
+      if (terminal)
+        process.stdout.write(
+          `mmscert run ${runId}: ${loaded.cases.length} case(s), ${target.description}, seed ${seed}\n`,
+        );
       let run: Awaited<ReturnType<typeof runSuites>>;
       try {
         run = await runSuites({
@@ -129,7 +146,8 @@ export function register(program: Command): void {
       }
       const fileReporters = reporters.filter((r): r is ReporterName => r !== 'terminal');
       if (fileReporters.length > 0) await writeReports(run, reportDir, fileReporters);
-      if (terminal) process.stdout.write(terminal.summary(run, fileReporters.length > 0 ? reportDir : undefined));
+      if (terminal)
+        process.stdout.write(terminal.summary(run, fileReporters.length > 0 ? reportDir : undefined));
       // Peers and targets are stopped; exit now rather than wait on any handle a peer left open.
       process.exit(run.summary.unexpected > 0 ? 1 : 0);
     });

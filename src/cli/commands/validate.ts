@@ -7,13 +7,16 @@ import { CliError } from '../cli-error.ts';
 export function register(program: Command): void {
   program
     .command('validate')
-    .description('check suite files (YAML and .case.ts) against the suite schema; every error as file:line:col')
+    .description(
+      'check suite files (YAML and .case.ts) against the suite schema; every error as file:line:col',
+    )
     .argument('[files...]', 'suite files (default: every suite under --suites-dir)')
     .option('--suites-dir <dir>', 'the suites folder', 'suites')
     .action(async (files: string[], opts: { suitesDir: string }) => {
       const r = await loadSuites({ root: opts.suitesDir, files });
       for (const d of r.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
-      if (r.files.length === 0) throw new CliError(`no suite file found${files.length === 0 ? ` under ${opts.suitesDir}` : ''}`, 2);
+      if (r.files.length === 0)
+        throw new CliError(`no suite file found${files.length === 0 ? ` under ${opts.suitesDir}` : ''}`, 2);
       if (r.diagnostics.length > 0) {
         throw new CliError(`${r.diagnostics.length} problem(s) in ${r.files.length} suite file(s)`, 1);
       }

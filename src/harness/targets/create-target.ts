@@ -4,6 +4,7 @@ import type { Target } from '../target.ts';
 import { ContainerTarget } from './container.ts';
 import { EmbeddedTarget, type MmscStarter } from './embedded.ts';
 import { ExternalTarget } from './external.ts';
+import { PeersOnlyTarget } from './peers-only.ts';
 import { loadTargetConfig, type TargetConfig } from './target-config.ts';
 
 /** The target a config describes (no config: the embedded reference MMSC). */
@@ -17,6 +18,7 @@ export function createTarget(config?: TargetConfig, opts: { starter?: MmscStarte
       peers,
     });
   }
+  if (t.kind === 'none') return new PeersOnlyTarget();
   if (t.kind === 'external') return new ExternalTarget(t.endpoints, peers, t.name ?? 'external MMSC');
   return new ContainerTarget({
     image: t.image,

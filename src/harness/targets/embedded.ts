@@ -1,5 +1,4 @@
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { startReferenceMmsc } from '../../mmsc/index.ts';
 import type { JsonObject } from '../../util/json.ts';
 import type { Timeline } from '../../wire/timeline.ts';
 import {
@@ -11,7 +10,7 @@ import {
 } from '../target.ts';
 import { reservePort } from './reserve-port.ts';
 
-/** What the harness needs of the reference MMSC starter (src/mmsc/index.ts). */
+/** What the harness needs of the reference MMSC starter (src/mmsc/index.ts `startReferenceMmsc`). */
 export interface RunningMmscLike {
   stop(): Promise<void>;
 }
@@ -20,21 +19,9 @@ export type MmscStarter = (
   deps?: { timeline?: Timeline },
 ) => Promise<RunningMmscLike>;
 
-/** Loads `startReferenceMmsc` from src/mmsc/index.ts (resolved at run time, so the harness builds alone). */
-export async function loadMmscStarter(repoRoot = process.cwd()): Promise<MmscStarter> {
-  const file = path.resolve(repoRoot, 'src/mmsc/index.ts');
-  let mod: { startReferenceMmsc?: unknown };
-  try {
-    mod = (await import(pathToFileURL(file).href)) as { startReferenceMmsc?: unknown };
-  } catch (e) {
-    throw new TargetError(
-      `the reference MMSC is not available (${file}): ${(e as Error).message.split('\n')[0]}`,
-    );
-  }
-  if (typeof mod.startReferenceMmsc !== 'function') {
-    throw new TargetError(`${file} does not export startReferenceMmsc`);
-  }
-  return mod.startReferenceMmsc as MmscStarter;
+/** The reference MMSC's starter. */
+export async function loadMmscStarter(): Promise<MmscStarter> {
+  return (config, deps) => startReferenceMmsc(config, deps ?? {});
 }
 
 export const EMBEDDED_DOMAIN = 'mms.mnc001.mcc310.gprs';

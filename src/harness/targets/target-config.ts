@@ -36,6 +36,7 @@ const EndpointsSchema = z.strictObject({
 export const TargetConfigSchema = z.strictObject({
   $schema: z.string().optional(),
   target: z.discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('none'), name: z.string().optional() }),
     z.strictObject({
       kind: z.literal('embedded'),
       name: z.string().optional(),

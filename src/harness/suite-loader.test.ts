@@ -1,0 +1,193 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { formatDiagnostic } from './suite-diagnostics.ts';
+import { loadSuites } from './suite-loader.ts';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'mmscert-suites-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function write(rel: string, text: string): string {
+  const f = path.join(dir, rel);
+  mkdirSync(path.dirname(f), { recursive: true });
+  writeFileSync(f, text);
+  return f;
+}
+
+async function diagnosticsOf(text: string, name = 'bad.yaml'): Promise<string[]> {
+  const f = write(name, text);
+  const r = await loadSuites({ root: dir, files: [f] });
+  return r.diagnostics.map((d) => formatDiagnostic({ ...d, file: path.basename(d.file) }));
+}
+
+const GOOD = `# yaml-language-server: $schema=../schema/suite.schema.json
+suite: mm1.send
+interfaces: [MM1]
+peers: { ue: [alice, bob] }
+cases:
+  - id: mm1.send.001
+    title: A submit is confirmed
+    requirements:
+      - { spec: OMA-TS-MMS_CTR-V1_3, clause: '6.1.1', level: SHALL }
+      - R-OPTIONAL
+    steps:
+      - do: ue.alice.send
+        with: { to: '{{ue.bob.msisdn}}' }
+        save: send
+      - expect:
+          message: m-send-conf
+          where: { X-Mms-Response-Status: Ok }
+          within: 2s
+  - id: mm1.status.{{each.status}}
+    title: 'Status {{each.status}}'
+    each:
+      - { status: Ok, code: 128 }
+      - { status: Error-unspecified, code: 129 }
+    steps:
+      - wait: 10ms
+      - expect: { message: m-send-conf, where: { code: '{{each.code}}' } }
+`;
+
+describe('loadSuites', () => {
+  it('loads cases with positions, families and catalogue references', async () => {
+    write(
+      'requirements.yaml',
+      'requirements:\n  - { id: R-OPTIONAL, spec: WAP-209, clause: "8.2", level: SHOULD }\n',
+    );
+    const f = write('mm1/send.yaml', GOOD);
+    const r = await loadSuites({ root: dir, files: [f] });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.cases.map((c) => c.id)).toEqual([
+      'mm1.send.001',
+      'mm1.status.Ok',
+      'mm1.status.Error-unspecified',
+    ]);
+    const [c1, c2, c3] = r.cases;
+    expect(c1.suite).toBe('mm1.send');
+    expect(c1.interfaces).toEqual(['MM1']);
+    expect(c1.peers).toEqual({ ue: ['alice', 'bob'] });
+    expect(c1.requirements.map((q) => q.level)).toEqual(['SHALL', 'SHOULD']);
+    expect(c1.level).toBe('SHALL');
+    expect(c1.source).toMatchObject({ line: 6, col: 5 });
+    expect(c1.steps[0]).toMatchObject({
+      kind: 'do',
+      label: 'step 1: ue.alice.send',
+      source: { line: 12, col: 9 },
+    });
+    expect(c1.steps[1]).toMatchObject({
+      kind: 'expect',
+      label: 'step 2: expect m-send-conf',
+      source: { line: 15, col: 9 },
+    });
+    // Family rows: {{each.x}} replaced, a whole-placeholder keeps the row's type.
+    expect(c2.title).toBe('Status Ok');
+    expect(c2.family).toMatchObject({ id: 'mm1.status.{{each.status}}', row: 0 });
+    expect((c3.steps[1].spec as { expect: { where: { code: unknown } } }).expect.where.code).toBe(129);
+    expect(c3.steps[1].source.line).toBe(c2.steps[1].source.line);
+  });
+
+  it('numbers family members when the id has no placeholder', async () => {
+    const f = write(
+      'fam.yaml',
+      'cases:\n  - id: fam.x\n    title: t\n    each: [{ a: 1 }, { a: 2 }]\n    steps: [{ wait: 1ms }]\n',
+    );
+    const r = await loadSuites({ root: dir, files: [f] });
+    expect(r.cases.map((c) => c.id)).toEqual(['fam.x.001', 'fam.x.002']);
+  });
+
+  it('filters by id glob and grep', async () => {
+    const f = write('mm1/send.yaml', GOOD);
+    expect(
+      (await loadSuites({ root: dir, files: [f], suite: 'mm1.status.*' })).cases.map((c) => c.id),
+    ).toEqual(['mm1.status.Ok', 'mm1.status.Error-unspecified']);
+    expect((await loadSuites({ root: dir, files: [f], grep: /confirmed/ })).cases.map((c) => c.id)).toEqual([
+      'mm1.send.001',
+    ]);
+  });
+
+  it('discovers suite files by folder and loads .case.ts files', async () => {
+    const sub = mkdtempSync(path.join(dir, 'discover-'));
+    writeFileSync(path.join(sub, 'a.yaml'), 'cases:\n  - { id: a.1, title: A, steps: [{ wait: 1ms }] }\n');
+    writeFileSync(path.join(sub, 'not-a-suite.yaml'), 'something: else\n');
+    mkdirSync(path.join(sub, 'schema'));
+    writeFileSync(path.join(sub, 'schema', 'x.yaml'), 'cases: 3\n');
+    const helper = path.resolve(import.meta.dirname, 'define-case.ts');
+    writeFileSync(
+      path.join(sub, 'b.case.ts'),
+      `import { defineCase } from ${JSON.stringify(helper)};\nexport default [\n  defineCase({ id: 'b.1', title: 'B', steps: [{ wait: '1ms' }] }),\n];\n`,
+    );
+    const r = await loadSuites({ root: sub });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.cases.map((c) => c.id)).toEqual(['a.1', 'b.1']);
+    expect(r.cases[1].source).toMatchObject({ line: 3, col: 3 });
+  });
+
+  it.each([
+    [
+      'unknown key',
+      'cases:\n  - id: x.1\n    title: T\n    colour: red\n    steps: [{ wait: 1ms }]\n',
+      'bad.yaml:4:5: cases[0].colour: unknown key "colour"',
+    ],
+    [
+      'missing title',
+      'cases:\n  - id: x.1\n    steps: [{ wait: 1ms }]\n',
+      'bad.yaml:2:5: cases[0].title: missing required key "title"',
+    ],
+    [
+      'step without kind',
+      'cases:\n  - id: x.1\n    title: T\n    steps:\n      - { name: nothing }\n',
+      'bad.yaml:5:9: cases[0].steps[0]: a step needs one of: do, behaviour, wait, expect, expect-none',
+    ],
+    [
+      'two kinds in a step',
+      'cases:\n  - id: x.1\n    title: T\n    steps:\n      - { wait: 1ms, do: ue.a.send }\n',
+      'bad.yaml:5:9: cases[0].steps[0]: a step has one kind only; found wait and do',
+    ],
+    [
+      'bad duration',
+      'cases:\n  - id: x.1\n    title: T\n    steps:\n      - wait: soon\n',
+      'bad.yaml:5:15: cases[0].steps[0].wait: a duration like 200ms, 2s or 1m',
+    ],
+    [
+      'bad expectation key',
+      'cases:\n  - id: x.1\n    title: T\n    steps:\n      - expect: { mesage: m-send-conf }\n',
+      'bad.yaml:5:19: cases[0].steps[0].expect.mesage: unknown key "mesage"',
+    ],
+    [
+      'bad interface',
+      'cases:\n  - id: x.1\n    title: T\n    interfaces: [MM9]\n    steps: [{ wait: 1ms }]\n',
+      'bad.yaml:4:18: cases[0].interfaces[0]: Invalid option',
+    ],
+    [
+      'bad level',
+      'cases:\n  - id: x.1\n    title: T\n    requirements: [{ spec: S, clause: "1", level: MUST-ISH }]\n    steps: [{ wait: 1ms }]\n',
+      'bad.yaml:4:20: cases[0].requirements[0]: a requirement is',
+    ],
+    [
+      'bad action name',
+      'cases:\n  - id: x.1\n    title: T\n    steps:\n      - do: send\n',
+      'bad.yaml:5:13: cases[0].steps[0].do: PEER.ACTION',
+    ],
+    [
+      'unknown requirement ref',
+      'cases:\n  - id: x.1\n    title: T\n    requirements: [NOPE-1]\n    steps: [{ wait: 1ms }]\n',
+      'bad.yaml:4:20: requirement "NOPE-1" is not in the requirement catalogue',
+    ],
+    ['YAML syntax', 'cases:\n  - id: x.1\n    title: [unclosed\n', 'bad.yaml:4:1: YAML: Flow sequence'],
+    ['no cases', 'cases: []\n', 'bad.yaml:1:8: cases:'],
+  ])('reports %s with file:line:col', async (_name, text, expected) => {
+    const d = await diagnosticsOf(text);
+    expect(d.length).toBeGreaterThan(0);
+    expect(d[0].startsWith(expected)).toBe(true);
+  });
+
+  it('reports duplicate ids at the second case', async () => {
+    const d = await diagnosticsOf(
+      'cases:\n  - { id: d.1, title: A, steps: [{ wait: 1ms }] }\n  - { id: d.1, title: B, steps: [{ wait: 1ms }] }\n',
+      'dup.yaml',
+    );
+    expect(d).toHaveLength(1);
+    expect(d[0]).toMatch(/^dup\.yaml:3:5: duplicate case id "d\.1" \(first at \S*dup\.yaml:2:5\)$/);
+  });
+});
