@@ -16,7 +16,7 @@ afterEach(async () => {
   cleanup = [];
 });
 
-const CONFIG = {
+const CONFIG: JsonObject = {
   subscribers: [
     { msisdn: '+15550001', imsi: '310001000000001', mcc: '310', mnc: '001' },
     { msisdn: '+15550002', mcc: '310', mnc: '02', roaming: true },
@@ -221,14 +221,14 @@ describe('HLR HTTP lookup', () => {
       roaming: true,
     });
     const plain = await fetch(`${http}15550001`);
-    expect((await plain.json()).imsi).toBe('310001000000001');
+    expect(((await plain.json()) as JsonObject).imsi).toBe('310001000000001');
     const missing = await fetch(`${http}+15559999`);
     expect(missing.status).toBe(404);
     expect(await missing.json()).toMatchObject({ error: 'unknown-subscriber' });
     for (const bad of ['abc', '%E0%A4%A', '+0123456']) {
       const r = await fetch(`${http}${bad}`);
       expect(r.status, bad).toBe(400);
-      expect((await r.json()).error).toBe('bad-msisdn');
+      expect(((await r.json()) as JsonObject).error).toBe('bad-msisdn');
     }
     expect((await fetch(`${http}+15550001`, { method: 'POST' })).status).toBe(405);
     expect((await fetch(http.replace('/hlr/v1/subscribers/', '/other'))).status).toBe(404);
