@@ -14,6 +14,7 @@ program
 
 const commands: Array<() => Promise<{ register: (p: Command) => void }>> = [
   // one line per subcommand module
+  () => import('./commands/peers.ts'),
   () => import('./commands/run.ts'),
   () => import('./commands/list.ts'),
   () => import('./commands/validate.ts'),

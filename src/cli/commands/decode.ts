@@ -1,0 +1,150 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { DecodeError } from '../../codec/codec-error.ts';
+import { decodeMms, type MmsPdu, type MmsValue, mmsToJson } from '../../codec/mms/index.ts';
+import { decodeSmsUserData, decodeWspPush, type SmsUserData, type WspPush } from '../../codec/push/index.ts';
+import { contentTypeToString, type MultipartEntry, type WspHeader } from '../../codec/wsp/index.ts';
+import { bytesToJson, type Json, jsonReplacer } from '../../util/json.ts';
+import { CliError, exitWithCliError } from '../cli-error.ts';
+
+/**
+ * One decodable format: `mmscert decode --as NAME`. Adding a format (mm4, mm7, ...) is one entry here.
+ * `detect` (optional) lets auto-detection pick it; `toText` is the human form (defaults to JSON).
+ */
+export interface DecodeFormat {
+  decode(buf: Uint8Array): unknown;
+  toJson(value: unknown): Json;
+  toText?(value: unknown): string;
+  detect?(buf: Uint8Array): boolean;
+}
+
+export const DECODE_FORMATS: Record<string, DecodeFormat> = {
+  mms: {
+    decode: decodeMms,
+    toJson: (v) => mmsToJson(v as MmsPdu),
+    toText: (v) => mmsToText(v as MmsPdu),
+    // X-Mms-Message-Type is the first field of every MMS PDU (OMA-TS-MMS_ENC-V1_3 §7.1)
+    detect: (b) => b[0] === 0x8c,
+  },
+  push: {
+    decode: decodeWspPush,
+    toJson: (v) => pushToJson(v as WspPush),
+    toText: (v) => pushToText(v as WspPush),
+    // connectionless WSP: TID then PDU type Push (0x06) or ConfirmedPush (0x07) (WAP-230-WSP 8.2.4)
+    detect: (b) => b.length > 2 && (b[1] === 0x06 || b[1] === 0x07),
+  },
+  sms: {
+    decode: (b) => decodeSmsUserData(b),
+    toJson: (v) => smsToJson(v as SmsUserData),
+    // a UDH length octet that is smaller than the user data (3GPP TS 23.040 9.2.3.24)
+    detect: (b) => b.length > 1 && b[0] > 0 && b[0] < b.length,
+  },
+};
+
+function valueText(v: MmsValue | WspHeader['value']): string {
+  if (v === null) return '';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number') return String(v);
+  if (v instanceof Uint8Array) return `0x${Buffer.from(v).toString('hex')}`;
+  if ('mediaType' in v) return contentTypeToString(v);
+  if ('text' in v && 'charset' in v) return `${v.text} (charset ${v.charset})`;
+  if ('insertAddress' in v) return '<insert address>';
+  if ('absolute' in v) return `${new Date(v.absolute * 1000).toISOString()} (absolute)`;
+  if ('relative' in v) return `+${v.relative} s (relative)`;
+  if ('disposition' in v) return [v.disposition, ...v.params.map((p) => `${p.name}=${p.value}`)].join('; ');
+  return JSON.stringify(v, jsonReplacer);
+}
+
+const DATE_FIELDS = new Set(['Date']);
+
+function partsToText(parts: MultipartEntry[]): string[] {
+  const lines: string[] = [];
+  parts.forEach((p, i) => {
+    lines.push(`Part ${i + 1}: ${contentTypeToString(p.contentType)} [${p.data.length} bytes]`);
+    for (const h of p.headers) lines.push(`    ${h.name}: ${valueText(h.value)}`);
+  });
+  return lines;
+}
+
+export function mmsToText(pdu: MmsPdu): string {
+  const lines = pdu.headers.map((h) => {
+    const v =
+      DATE_FIELDS.has(h.name) && typeof h.value === 'number'
+        ? `${new Date(h.value * 1000).toISOString()} (${h.value})`
+        : valueText(h.value);
+    return `${h.name}: ${v}`;
+  });
+  if (pdu.parts) lines.push(...partsToText(pdu.parts));
+  if (pdu.body) lines.push(`Body: [${pdu.body.length} bytes]`);
+  return `${lines.join('\n')}\n`;
+}
+
+function pushToJson(p: WspPush): Json {
+  const out = JSON.parse(JSON.stringify({ ...p, body: undefined })) as { [k: string]: Json };
+  out.body = bytesToJson(p.body);
+  const mms = nestedMms(p);
+  if (mms) out.mms = mmsToJson(mms);
+  return out;
+}
+
+function nestedMms(p: WspPush): MmsPdu | undefined {
+  return p.contentType.mediaType === 'application/vnd.wap.mms-message' ? decodeMms(p.body) : undefined;
+}
+
+function pushToText(p: WspPush): string {
+  const lines = [
+    `WSP ${p.pduType}${p.tid !== undefined ? ` (TID ${p.tid})` : ''}`,
+    `Content-Type: ${contentTypeToString(p.contentType)}`,
+    ...p.headers.map((h) => `${h.name}: ${valueText(h.value)}`),
+    `Body: [${p.body.length} bytes]`,
+  ];
+  const mms = nestedMms(p);
+  return `${lines.join('\n')}\n${mms ? `--- MMS\n${mmsToText(mms)}` : ''}`;
+}
+
+function smsToJson(s: SmsUserData): Json {
+  const out = JSON.parse(JSON.stringify({ ...s, payload: undefined })) as { [k: string]: Json };
+  out.payload = bytesToJson(s.payload);
+  return out;
+}
+
+export function readInput(file: string | undefined): Uint8Array {
+  try {
+    return new Uint8Array(readFileSync(file === undefined || file === '-' ? 0 : file));
+  } catch (e) {
+    throw new CliError(`cannot read ${file ?? 'standard input'}: ${(e as Error).message}`, 2);
+  }
+}
+
+/** Picks the format: --as, else the first whose detect() accepts the bytes. */
+export function decodeAs(buf: Uint8Array, as?: string): { format: string; value: unknown } {
+  if (as !== undefined) {
+    const f = DECODE_FORMATS[as];
+    if (!f) throw new CliError(`--as ${as}: one of ${Object.keys(DECODE_FORMATS).join(', ')}`, 2);
+    return { format: as, value: f.decode(buf) };
+  }
+  for (const [name, f] of Object.entries(DECODE_FORMATS)) {
+    if (f.detect?.(buf)) return { format: name, value: f.decode(buf) };
+  }
+  throw new DecodeError(0, 'format', `not recognised as ${Object.keys(DECODE_FORMATS).join(', ')} (use --as)`);
+}
+
+/** `mmscert decode [FILE|-] [--as FORMAT] [--json]`. */
+export function register(program: Command): void {
+  program
+    .command('decode')
+    .description('decode a binary PDU (MMS, WSP push, SMS user data; auto-detected) and print it')
+    .argument('[file]', 'input file, - or nothing for standard input')
+    .option('--as <format>', `format: ${Object.keys(DECODE_FORMATS).join('|')}`)
+    .option('--json', 'print JSON (the form `mmscert encode` reads)')
+    .action((file: string | undefined, opts: { as?: string; json?: boolean }) => {
+      try {
+        const { format, value } = decodeAs(readInput(file), opts.as);
+        const f = DECODE_FORMATS[format];
+        if (opts.json || !f.toText) process.stdout.write(`${JSON.stringify(f.toJson(value), null, 2)}\n`);
+        else process.stdout.write(f.toText(value));
+      } catch (e) {
+        exitWithCliError(e);
+      }
+    });
+}
