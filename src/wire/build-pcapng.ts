@@ -173,7 +173,7 @@ export function framePackets(
     const acts = pending.get(canonical);
     const f = tcp.get(canonical);
     pending.delete(canonical);
-    if (!acts || !f || !f.isOpen) return;
+    if (!acts || !f?.isOpen) return;
     for (const a of acts) {
       if (a === 'rst') f.rst('c2s', current.comment);
       else if (!f.finSent('c2s')) f.fin('c2s', current.comment);
