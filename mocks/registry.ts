@@ -2,10 +2,16 @@ import type { JsonObject } from '../src/util/json.ts';
 import type { Timeline } from '../src/wire/timeline.ts';
 import type { AirInterface } from './air-interface.ts';
 import { HlrPeer, hlrConfigFromJson } from './hlr/hlr-peer.ts';
+import { mailConfigFromJson } from './mail/mail-config.ts';
+import { MailMta } from './mail/mail-mta.ts';
 import type { Peer } from './peer.ts';
+import { RemoteMmsc } from './remote-mmsc/remote-mmsc.ts';
+import { remoteMmscConfigFromJson } from './remote-mmsc/remote-mmsc-config.ts';
 import { SmscPeer, smscConfigFromJson } from './smsc/smsc-peer.ts';
 import { Handset } from './ue/handset.ts';
 import { handsetConfigFromJson } from './ue/handset-config-from-json.ts';
+import { Vasp } from './vasp/vasp.ts';
+import { vaspConfigFromJson } from './vasp/vasp-config.ts';
 import { ppgConfigFromJson, wapGatewayConfigFromJson } from './wap-gateway/config-from-json.ts';
 import { PushProxyGateway } from './wap-gateway/ppg.ts';
 import { WapGateway } from './wap-gateway/wap-gateway.ts';
@@ -38,6 +44,21 @@ export const PEER_KINDS: Readonly<Record<string, PeerKind>> = {
   hlr: {
     description: 'MM5: ENUM / DNS server (NAPTR, A, MX over UDP and TCP) and HTTP subscriber lookup',
     create: (config, deps) => new HlrPeer(hlrConfigFromJson(config), { seed: deps.seed }),
+  },
+  'remote-mmsc': {
+    description:
+      'MM4 foreign MMSC over SMTP (STARTTLS, AUTH, allow-list): RES, delivery/read reports, forward injection',
+    create: (config) => new RemoteMmsc(remoteMmscConfigFromJson(config)),
+  },
+  vasp: {
+    description:
+      'MM7 VASP: SOAP client (Submit/Cancel/Replace, Basic auth) and server (Deliver, DeliveryReport, ReadReply)',
+    create: (config) => new Vasp(vaspConfigFromJson(config)),
+  },
+  mail: {
+    description:
+      'MM3 e-mail MTA: captures and checks mail from the MMSC (RFC 5322/MIME), injects mail towards MMS users',
+    create: (config) => new MailMta(mailConfigFromJson(config)),
   },
   'wap-gateway': {
     description: 'WAP 2.0 HTTP proxy in front of MM1: subscriber headers (X-MSISDN...), byte-exact relay',

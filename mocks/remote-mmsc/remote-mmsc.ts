@@ -462,7 +462,8 @@ export class RemoteMmsc implements Peer {
     const smtp = await this.send(msg, [...to, ...cc].map(bareAddress), p.validate !== false);
     const out: JsonObject = { transactionId, messageId, smtp: sendResultJson(smtp) };
     if (res) {
-      const got = smtp.ok ? await res.promise : (res.cancel(), undefined);
+      if (!smtp.ok) res.cancel();
+      const got = await res.promise;
       out.res = got ? mm4ToJson(got.message) : null;
       if (got) out.requestStatusCode = header(got.message, 'X-Mms-Request-Status-Code') ?? null;
     }
