@@ -243,12 +243,13 @@ export class MmscCore {
       index,
       pdu: () => this.store.readPdu(id),
     });
+    const onlyFrom: RecipientStatus[] = ['pending'];
     if (outcome.status === 'failed') {
-      await this.setRecipientStatus(id, index, 'failed', { reason: outcome.reason });
+      await this.setRecipientStatus(id, index, 'failed', { reason: outcome.reason, onlyFrom });
     } else if (recipient.route !== 'local') {
-      await this.setRecipientStatus(id, index, 'forwarded');
+      await this.setRecipientStatus(id, index, 'forwarded', { onlyFrom });
     } else {
-      await this.setRecipientStatus(id, index, 'notified');
+      await this.setRecipientStatus(id, index, 'notified', { onlyFrom });
     }
   }
 
@@ -258,7 +259,7 @@ export class MmscCore {
     const id = String(job.payload.messageId);
     const index = Number(job.payload.index);
     if (!this.store.get(id)) return;
-    await this.setRecipientStatus(id, index, 'failed', { reason: job.lastError ?? 'gave up' });
+    await this.setRecipientStatus(id, index, 'failed', { reason: job.lastError ?? 'gave up', onlyFrom: ['pending'] });
   }
 
   /**
@@ -269,13 +270,17 @@ export class MmscCore {
     messageId: string,
     index: number,
     status: RecipientStatus,
-    opts: { reportAllowed?: boolean; clientVersion?: string; reason?: string } = {},
+    opts: { reportAllowed?: boolean; clientVersion?: string; reason?: string; onlyFrom?: RecipientStatus[] } = {},
   ): Promise<StoredMessage | undefined> {
     if (!this.store.get(messageId)) return undefined;
     let report: string | undefined;
+    let changed = false;
     const m = await this.store.update(messageId, (msg) => {
       const r = msg.recipients[index];
       if (!r) return;
+      // Guards races such as a notifyresp arriving before the SMSC's submit_sm_resp.
+      if (opts.onlyFrom && !opts.onlyFrom.includes(r.status)) return;
+      changed = true;
       r.status = status;
       r.updatedAt = Date.now();
       if (opts.reportAllowed !== undefined) r.reportAllowed = opts.reportAllowed;
@@ -287,6 +292,7 @@ export class MmscCore {
         report = s;
       }
     });
+    if (!changed) return m;
     this.observer.event('MM1', 'recipient-status', { messageId, index, status });
     if (report) {
       await this.outbox.enqueue('report', `report.${messageId}.${index}.d.${report}`, {
@@ -341,7 +347,7 @@ export class MmscCore {
     });
     for (const { i } of open) {
       await this.outbox.cancel(`deliver.${id}.${i}`);
-      await this.setRecipientStatus(id, i, 'expired');
+      await this.setRecipientStatus(id, i, 'expired', { onlyFrom: ['pending', 'notified', 'deferred'] });
     }
     this.observer.event('MM1', 'expired', { messageId: id, recipients: open.length });
   }

@@ -333,8 +333,8 @@ export class Mm1Module implements MmscModule {
       return fail('transient-failure', 'message could not be stored; try again');
     }
     if (!result.ok) return fail(result.transient ? 'address-unresolved-transient' : 'address-unresolved', result.text);
-    if (!result.duplicate && (rcpt.status === 'notified' || rcpt.status === 'deferred')) {
-      await this.core.setRecipientStatus(original.id, found.index, 'forwarded');
+    if (!result.duplicate) {
+      await this.core.setRecipientStatus(original.id, found.index, 'forwarded', { onlyFrom: ['pending', 'notified', 'deferred'] });
     }
     return forwardConf(tid, v, responseStatus('ok', v), result.message.id);
   }
@@ -392,14 +392,12 @@ export class Mm1Module implements MmscModule {
     if (!next) return plain(res, 400, `X-Mms-Status ${status ?? '(missing)'} is not valid in m-notifyresp-ind`);
     const reportAllowed = getHeader(pdu, 'X-Mms-Report-Allowed') !== 'No';
     const clientVersion = textOf(getHeader(pdu, 'X-Mms-MMS-Version'));
-    const current = r.rcpt.status;
     // A late Deferred after the retrieval must not undo it.
-    if (!(current === 'retrieved' && next !== 'retrieved') && current !== next) {
-      await this.core.setRecipientStatus(r.found.message.id, r.found.index, next, {
-        reportAllowed,
-        ...(clientVersion ? { clientVersion } : {}),
-      });
-    }
+    await this.core.setRecipientStatus(r.found.message.id, r.found.index, next, {
+      reportAllowed,
+      ...(clientVersion ? { clientVersion } : {}),
+      onlyFrom: next === 'deferred' ? ['pending', 'notified'] : ['pending', 'notified', 'deferred'],
+    });
     return empty(res);
   }
 
@@ -407,11 +405,10 @@ export class Mm1Module implements MmscModule {
   private async acknowledge(res: http.ServerResponse, pdu: MmsPdu, subscriber: string | undefined): Promise<void> {
     const r = this.recipientFor(pdu, subscriber);
     if ('error' in r) return plain(res, r.error ?? 400, r.text ?? '');
-    if (r.rcpt.status !== 'retrieved') {
-      await this.core.setRecipientStatus(r.found.message.id, r.found.index, 'retrieved', {
-        reportAllowed: getHeader(pdu, 'X-Mms-Report-Allowed') !== 'No',
-      });
-    }
+    await this.core.setRecipientStatus(r.found.message.id, r.found.index, 'retrieved', {
+      reportAllowed: getHeader(pdu, 'X-Mms-Report-Allowed') !== 'No',
+      onlyFrom: ['pending', 'notified', 'deferred'],
+    });
     return empty(res);
   }
 

@@ -8,41 +8,36 @@ import { compareVersions } from '../mmsc-core.ts';
  */
 export type SendProblem =
   | 'ok'
-  | 'unspecified'
   | 'transient-failure'
   | 'service-denied'
   | 'format-corrupt'
   | 'address-unresolved'
   | 'address-unresolved-transient'
   | 'message-not-found'
-  | 'network-problem'
   | 'content-not-accepted'
   | 'unsupported-message';
 
 const V10: Record<SendProblem, string> = {
   ok: 'Ok',
-  unspecified: 'Error-unspecified',
+  // 1.0 has no transient family: Error-unspecified is its catch-all.
   'transient-failure': 'Error-unspecified',
   'service-denied': 'Error-service-denied',
   'format-corrupt': 'Error-message-format-corrupt',
   'address-unresolved': 'Error-sending-address-unresolved',
   'address-unresolved-transient': 'Error-sending-address-unresolved',
   'message-not-found': 'Error-message-not-found',
-  'network-problem': 'Error-network-problem',
   'content-not-accepted': 'Error-content-not-accepted',
   'unsupported-message': 'Error-unsupported-message',
 };
 
 const V11: Record<SendProblem, string> = {
   ok: 'Ok',
-  unspecified: 'Error-permanent-failure',
   'transient-failure': 'Error-transient-failure',
   'service-denied': 'Error-permanent-service-denied',
   'format-corrupt': 'Error-permanent-message-format-corrupt',
   'address-unresolved': 'Error-permanent-sending-address-unresolved',
   'address-unresolved-transient': 'Error-transient-sending-address-unresolved',
   'message-not-found': 'Error-permanent-message-not-found',
-  'network-problem': 'Error-transient-network-problem',
   'content-not-accepted': 'Error-permanent-content-not-accepted',
   // 1.1+ has no family member for an unsupported message; the 1.0 code stays defined.
   'unsupported-message': 'Error-unsupported-message',
