@@ -1,7 +1,14 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { decodeMms, getHeader, getHeaders, type MmsPdu } from '../../src/codec/mms/index.ts';
+import {
+  buildPdu,
+  decodeMms,
+  encodeMms,
+  getHeader,
+  getHeaders,
+  type MmsPdu,
+} from '../../src/codec/mms/index.ts';
 import { encodeWspPush, mmsNotificationPush, wapPushToSms } from '../../src/codec/push/index.ts';
 import { Timeline } from '../../src/wire/timeline.ts';
 import { AirInterface } from '../air-interface.ts';
@@ -23,6 +30,25 @@ let mmsc: http.Server;
 let mmscPort: number;
 const seen: Seen[] = [];
 const bigRetrieve = handRetrieveConf('msg-9', '+15550002/TYPE=PLMN', 'y'.repeat(5000));
+const videoRetrieve = encodeMms(
+  buildPdu(
+    'm-retrieve-conf',
+    {
+      'X-Mms-MMS-Version': '1.2',
+      'Message-ID': 'msg-v',
+      Date: 1_700_000_000,
+      'Content-Type': { mediaType: 'application/vnd.wap.multipart.mixed', params: [] },
+    },
+    [
+      {
+        contentType: { mediaType: 'text/plain', params: [] },
+        headers: [],
+        data: new TextEncoder().encode('clip'),
+      },
+      { contentType: { mediaType: 'video/mp4', params: [] }, headers: [], data: new Uint8Array(64) },
+    ],
+  ),
+);
 
 beforeAll(async () => {
   mmsc = http.createServer((req, res) => {
@@ -50,6 +76,7 @@ beforeAll(async () => {
       if (req.method === 'GET' && req.url === '/content/abc')
         return mms(handRetrieveConf('msg-7', '+15550002/TYPE=PLMN', 'hello'));
       if (req.method === 'GET' && req.url === '/content/big') return mms(bigRetrieve);
+      if (req.method === 'GET' && req.url === '/content/video') return mms(videoRetrieve);
       if (req.method === 'GET') {
         res.writeHead(404).end();
         return;
@@ -282,5 +309,65 @@ describe('Handset (MMS user agent) over the WAP gateway', () => {
     });
     expect(ok).toBe(true);
     expect(timeline.query((o) => o.kind === 'event' && o.name === 'push-undecodable')).toHaveLength(1);
+  });
+
+  it('keeps delivery reports pushed to it, and flags parts its profile does not accept', async () => {
+    const basic = new Handset(
+      {
+        name: 'basic',
+        msisdn: '+15550009',
+        profile: 'mms-1.0-basic',
+        gateway: gw.endpoints()[0].url,
+        mmsc: 'http://mmsc/mms',
+      },
+      { air },
+    );
+    await basic.start({ timeline, host: '127.0.0.1' });
+    try {
+      const report = encodeMms(
+        buildPdu('m-delivery-ind', {
+          'X-Mms-MMS-Version': '1.0',
+          'Message-ID': 'msg-1',
+          To: ['+15550002/TYPE=PLMN'],
+          Date: 1_700_000_000,
+          'X-Mms-Status': 'Retrieved',
+        }),
+      );
+      await air.deliver({
+        from: '9200',
+        to: '15550009',
+        dataCoding: 4,
+        segments: [],
+        payload: encodeWspPush(mmsNotificationPush(report, 1)),
+      });
+      const n = handNotificationInd(
+        'V-1',
+        '+15550002/TYPE=PLMN',
+        200,
+        'http://mmsc.operator.example/content/video',
+      );
+      await air.deliver({
+        from: '9200',
+        to: '15550009',
+        dataCoding: 4,
+        segments: [],
+        payload: encodeWspPush(mmsNotificationPush(n, 2)),
+      });
+      await basic.settled();
+      const inbox = (await basic.actions.inbox({})) as Array<Record<string, unknown>>;
+      expect(inbox[0]).toMatchObject({ type: 'm-delivery-ind', state: 'report', messageId: 'msg-1' });
+      expect(inbox[1]).toMatchObject({ type: 'm-notification-ind', state: 'retrieved' });
+      expect((inbox[1].retrieved as Record<string, unknown>).unsupported).toEqual(['video/mp4']);
+      expect(
+        timeline.query(
+          (o) => o.kind === 'event' && o.name === 'content-not-accepted' && o.node === 'ue.basic',
+        ),
+      ).toHaveLength(1);
+      // An MMS 1.0 handset says so in what it sends.
+      const resp = posted().find((p) => getHeader(p, 'X-Mms-Transaction-Id') === 'V-1')!;
+      expect(getHeader(resp, 'X-Mms-MMS-Version')).toBe('1.0');
+    } finally {
+      await basic.stop();
+    }
   });
 });

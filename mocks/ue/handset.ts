@@ -23,7 +23,13 @@ import {
   proxyCredential,
 } from '../wap-gateway/http-util.ts';
 import { publishMm1 } from '../wap-gateway/mm1-observation.ts';
-import { DEFAULT_PROFILE, DEVICE_PROFILES, type DeviceProfile, type MmsVersion } from './device-profile.ts';
+import {
+  accepts,
+  DEFAULT_PROFILE,
+  DEVICE_PROFILES,
+  type DeviceProfile,
+  type MmsVersion,
+} from './device-profile.ts';
 import {
   acknowledgeInd,
   forwardReq,
@@ -87,6 +93,8 @@ export interface InboxEntry {
     contentType?: string;
     parts: number;
     size: number;
+    /** Media types of parts the profile does not accept (the handset keeps the message, cannot render them). */
+    unsupported: string[];
   };
   fields: Json;
 }
@@ -375,7 +383,13 @@ export class Handset implements Peer {
       contentType: headerText(pdu, 'Content-Type'),
       parts: pdu.parts?.length ?? 0,
       size: r.body.length,
+      unsupported: (pdu.parts ?? [])
+        .map((p) => mediaTypeText(p.contentType))
+        .filter((t) => !accepts(this.profile, t)),
     };
+    if (entry.retrieved.unsupported.length) {
+      this.event('content-not-accepted', { index: entry.index, mediaTypes: entry.retrieved.unsupported });
+    }
     return r;
   }
 
