@@ -1,0 +1,13 @@
+/**
+ * Runs the reference MMSC in a child process for the durability test (and by hand):
+ * `tsx src/mmsc/testing/mmsc-child.ts '<config JSON>'`. Prints `READY <MM1 url>` once
+ * listening; runs until killed.
+ */
+import { startReferenceMmsc } from '../index.ts';
+
+const config = JSON.parse(process.argv[2] ?? '{}') as Record<string, unknown>;
+const running = await startReferenceMmsc(config);
+process.stdout.write(`READY ${running.endpoints[0].url} ${running.core.outbox.pending}\n`);
+process.on('SIGTERM', () => {
+  void running.stop().then(() => process.exit(0));
+});
