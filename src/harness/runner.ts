@@ -144,8 +144,14 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
         throw new CaseError(
           `unknown peer kind "${plan.kind}" (known: ${Object.keys(opts.peerKinds).join(', ')})`,
         );
-      const base: JsonObject = { name: plan.name, node: plan.node };
-      if (plan.kind === 'ue') base.msisdn = msisdns.get(plan.name) ?? null;
+      // Handsets are named within their kind (`alice` -> node ue.alice) and get their MSISDN;
+      // other named peers get their node name; single peers keep their own default name.
+      const base: JsonObject =
+        plan.kind === 'ue'
+          ? { name: plan.name, msisdn: msisdns.get(plan.name) ?? null }
+          : plan.node !== plan.kind
+            ? { name: plan.node }
+            : {};
       const config: JsonObject = {
         ...base,
         ...peerWiring(plan.kind, plan.name, { target: session.endpoints, peers: started, msisdns, seed }),
