@@ -80,7 +80,9 @@ export class SmtpListener {
       banner: `${opts.hostname} mmscert ${opts.iface} mock`,
       logger: false,
       disableReverseLookup: true,
-      hideENHANCEDSTATUSCODES: false,
+      // Our replies carry their own RFC 3463 codes (5.7.1 relaying, 5.6.0 media); smtp-server's
+      // automatic ones are per command (it would say 5.1.1 for a refused relay), so they stay off.
+      hideENHANCEDSTATUSCODES: true,
       disabledCommands: disabled,
       key: opts.tls?.key,
       cert: opts.tls?.cert,
