@@ -60,11 +60,14 @@ describe('mmscert peers', () => {
       const session = smpp.connect({ url: `smpp://127.0.0.1:${smscPort}` });
       session.on('error', () => undefined);
       const bind = await new Promise<smpp.PDU>((resolve) =>
-        session.bind_transceiver({ system_id: 'mmsc', password: 'secret' }, resolve),
+        session.send(new smpp.PDU('bind_transceiver', { system_id: 'mmsc', password: 'secret' }), resolve),
       );
       expect(bind.command_status).toBe(0);
       const sub = await new Promise<smpp.PDU>((resolve) =>
-        session.submit_sm({ destination_addr: '15550001', short_message: Buffer.from('hi') }, resolve),
+        session.send(
+          new smpp.PDU('submit_sm', { destination_addr: '15550001', short_message: Buffer.from('hi') }),
+          resolve,
+        ),
       );
       expect(sub.command_status).toBe(0);
       session.destroy();
