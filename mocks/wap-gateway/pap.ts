@@ -91,7 +91,7 @@ const parser = new XMLParser({
   parseTagValue: false,
   parseAttributeValue: false,
   processEntities: true,
-  htmlEntities: false,
+  htmlEntities: true,
   ignoreDeclaration: true,
   isArray: (name) => name === 'address',
 });
@@ -194,7 +194,14 @@ const HEAD =
   '<?xml version="1.0"?>\n<!DOCTYPE pap PUBLIC "-//WAPFORUM//DTD PAP 2.0//EN" "http://www.wapforum.org/DTDs/pap_2.0.dtd">\n';
 
 export function xmlEscape(s: string): string {
-  return s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  const named: Record<string, string> = {
+    '<': '&lt;',
+    '>': '&gt;',
+    '&': '&amp;',
+    '"': '&quot;',
+    "'": '&apos;',
+  };
+  return s.replace(/[<>&"']/g, (c) => named[c]);
 }
 
 function attrs(a: Record<string, string | number | undefined>): string {
