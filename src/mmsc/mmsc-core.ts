@@ -361,6 +361,9 @@ export class MmscCore {
     });
     for (let i = 0; i < m.recipients.length; i++) await this.outbox.cancel(`deliver.${messageId}.${i}`);
     this.observer.event('MM1', 'cancelled', { messageId });
+    for (const mod of this.modules.values()) {
+      await mod.cancelled?.(updated).catch((e: Error) => this.observer.event(mod.iface, 'cancel-push-failed', { error: e.message }));
+    }
     return updated;
   }
 

@@ -56,4 +56,6 @@ export interface MmscModule {
   deliver?(d: OutboundDelivery): Promise<DeliveryOutcome>;
   /** Sends a report back towards a message's originator when the message came in here. */
   report?(r: OriginReport): Promise<void>;
+  /** A message was cancelled (best effort: e.g. MM1 pushes m-cancel-req to notified clients). */
+  cancelled?(message: StoredMessage): Promise<void>;
 }

@@ -56,6 +56,14 @@ async function waitPush(pred: (p: ReceivedPush) => boolean, timeoutMs = 5000): P
   throw new Error('push not seen');
 }
 
+async function waitUntilStatus(id: string, status: string) {
+  const deadline = Date.now() + 3000;
+  while (mmsc.core.store.get(id)?.recipients[0].status !== status) {
+    if (Date.now() > deadline) throw new Error(`status ${status} not reached`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 function notifyResp(tid: string, status: string, version = '1.3', extra: Record<string, string> = {}) {
   return buildPdu('m-notifyresp-ind', { 'X-Mms-Transaction-Id': tid, 'X-Mms-MMS-Version': version, 'X-Mms-Status': status, ...extra });
 }
@@ -180,6 +188,24 @@ describe('MM1 flow', () => {
       'X-Mms-Content-Location': `${mmsc.endpoints[0].url}/AAAAAAAAAAAAAAAAAAAAAAAA`,
     });
     expect(h((await client.postPdu(bogus, B)).pdu, 'X-Mms-Response-Status')).toBe('Error-permanent-message-not-found');
+  });
+
+  it('cancel: m-cancel-req pushed to the notified client, location 404, m-cancel-conf accepted', async () => {
+    await start();
+    const conf = await client.postPdu(sendReq('tx-c', plmn(B)), A);
+    const id = String(h(conf.pdu, 'Message-ID'));
+    const push = await waitPush((p) => p.to === B);
+    await waitUntilStatus(id, 'notified');
+    await mmsc.core.cancel(id);
+    const cancel = await waitPush((p) => p.to === B && p.pdu.type === 'm-cancel-req');
+    expect(h(cancel.pdu, 'X-Mms-Cancel-ID')).toBe(id);
+    expect((await client.get(loc(push), B)).status).toBe(404);
+    const cc = buildPdu('m-cancel-conf', {
+      'X-Mms-Transaction-Id': String(h(cancel.pdu, 'X-Mms-Transaction-Id')),
+      'X-Mms-MMS-Version': '1.3',
+      'X-Mms-Cancel-Status': 'Cancel-request-successfully-received',
+    });
+    expect((await client.postPdu(cc, B)).status).toBe(204);
   });
 
   it('a duplicate transaction id returns the same m-send-conf and stores once', async () => {

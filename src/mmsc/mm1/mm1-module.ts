@@ -463,6 +463,10 @@ export class Mm1Module implements MmscModule {
   }
 
   /** Asks the notified-but-not-retrieved recipients' clients to drop a cancelled message (ENC 1.3 m-cancel-req). */
+  cancelled(message: StoredMessage): Promise<void> {
+    return this.pushCancel(message);
+  }
+
   async pushCancel(message: StoredMessage): Promise<void> {
     for (const r of message.recipients) {
       if (r.route !== 'local' || !r.msisdn || (r.status !== 'notified' && r.status !== 'deferred')) continue;
