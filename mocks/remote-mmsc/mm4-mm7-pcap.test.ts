@@ -1,0 +1,136 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildPcapng } from '../../src/wire/build-pcapng.ts';
+import { Timeline } from '../../src/wire/timeline.ts';
+import { smtpSend } from '../mail/smtp-send.ts';
+import { Vasp } from '../vasp/vasp.ts';
+import { RemoteMmsc } from './remote-mmsc.ts';
+
+/**
+ * Independent oracle for what the MM4 and MM7 mocks put on the wire: the tapped bytes of real
+ * loopback exchanges become a PCAPNG (src/wire) that tshark must dissect as SMTP + IMF and
+ * HTTP + multipart + XML with no malformed frame and no expert warning
+ * (shared/tools/pcap-check.sh -w, checksums validated).
+ */
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const pcapCheck = path.resolve(repoRoot, '../shared/tools/pcap-check.sh');
+const haveShared = existsSync(pcapCheck);
+const haveTshark = spawnSync('tshark', ['--version']).status === 0;
+if (!haveShared) console.warn(`[mm4-mm7-pcap] ${pcapCheck} absent: skipping the tshark checks`);
+if (!haveTshark) console.warn('[mm4-mm7-pcap] tshark not installed: skipping the tshark checks');
+
+const CHECKSUMS = ['-o', 'ip.check_checksum:TRUE', '-o', 'tcp.check_checksum:TRUE'];
+const dir = mkdtempSync(path.join(tmpdir(), 'mmscert-mm4mm7-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function check(file: string, required: string[], decodeAs: string[]): { status: number; out: string } {
+  const args = [
+    '-w',
+    ...required.flatMap((p) => ['-p', p]),
+    file,
+    '--',
+    ...CHECKSUMS,
+    ...decodeAs.flatMap((d) => ['-d', d]),
+  ];
+  const r = spawnSync(pcapCheck, args, { encoding: 'utf8' });
+  const err = r.stderr
+    .split('\n')
+    .filter((l) => l && !l.includes('Running as user'))
+    .join('\n');
+  return { status: r.status ?? -1, out: r.stdout + err };
+}
+
+function fields(file: string, filter: string, names: string[], decodeAs: string[]): string[] {
+  const args = ['-n', '-2', '-r', file, ...decodeAs.flatMap((d) => ['-d', d]), '-Y', filter, '-T', 'fields'];
+  args.push('-E', 'occurrence=a', '-E', 'aggregator=|', ...names.flatMap((n) => ['-e', n]));
+  const r = spawnSync('tshark', args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  return r.stdout.split('\n').filter((l) => l.length > 0);
+}
+
+const HOME = 'mms.mnc001.mcc310.gprs';
+const REMOTE = 'mms.mnc002.mcc310.gprs';
+
+describe.skipIf(!haveShared || !haveTshark)('tshark dissects the MM4 and MM7 mocks’ traffic cleanly', () => {
+  it('MM4: forward injected by the remote MMSC, RES back (SMTP + IMF)', async () => {
+    const timeline = new Timeline();
+    const remote = new RemoteMmsc({ domain: REMOTE, starttls: false, targetTls: 'none' });
+    const home = new RemoteMmsc({
+      name: 'home-mmsc',
+      domain: HOME,
+      starttls: false,
+      targetTls: 'none',
+      autoReports: false,
+    });
+    const remoteUrl = (await remote.start({ timeline, host: '127.0.0.1' }))[0].url;
+    const homeUrl = (await home.start({ timeline, host: '127.0.0.1' }))[0].url;
+    remote.setTarget(homeUrl);
+    home.setTarget(remoteUrl);
+    try {
+      const out = (await remote.actions.forward({
+        from: `+15550009/TYPE=PLMN@${REMOTE}`,
+        to: `+15550001/TYPE=PLMN@${HOME}`,
+        subject: 'pcap check',
+        parts: [
+          { contentType: 'text/plain; charset=utf-8', content: 'hello' },
+          { contentType: 'image/gif', content: { $base64: 'R0lGODlhAQABAAAAACw=' } },
+        ],
+        waitMs: 5000,
+      })) as { requestStatusCode?: string };
+      expect(out.requestStatusCode).toBe('Ok');
+    } finally {
+      await remote.stop();
+      await home.stop();
+    }
+    const file = path.join(dir, 'mm4.pcapng');
+    writeFileSync(file, buildPcapng(timeline.all(), { originEpochMs: timeline.originEpochMs }));
+    const ports = [remoteUrl, homeUrl].map((u) => `tcp.port==${new URL(u).port},smtp`);
+    const r = check(file, ['smtp', 'imf'], ports);
+    expect(r.status, r.out).toBe(0);
+    const subjects = fields(file, 'imf', ['imf.subject'], ports);
+    expect(subjects).toContain('pcap check');
+    const types = fields(file, 'imf', ['imf.extension.value'], ports).join('\n');
+    expect(types).toContain('MM4_forward.REQ');
+    expect(types).toContain('MM4_forward.RES');
+  });
+
+  it('MM7: SubmitReq with attachments from the VASP, answered by a VASPErrorRsp fault (HTTP + multipart + XML)', async () => {
+    const timeline = new Timeline();
+    const vasp = new Vasp();
+    const relay = new Vasp({ name: 'relay-stand-in', path: '/mm7' });
+    const vaspUrl = (await vasp.start({ timeline, host: '127.0.0.1' }))[0].url;
+    await relay.start({ timeline, host: '127.0.0.1' });
+    // A VASP server answers SubmitReq with a VASPErrorRsp fault (4003): a complete SOAP exchange either way.
+    vasp.setTarget(relay.endpoints()[0].url);
+    relay.setTarget(vaspUrl);
+    try {
+      const r = (await vasp.actions.submit({
+        to: '+15550002',
+        subject: 'pcap',
+        parts: [
+          { contentType: 'text/plain', content: 'hi' },
+          { contentType: 'image/gif', content: { $base64: 'R0lGODlhAQABAAAAACw=' } },
+        ],
+      })) as { statusCode?: number };
+      expect(r.statusCode).toBe(4003);
+    } finally {
+      await vasp.stop();
+      await relay.stop();
+    }
+    const file = path.join(dir, 'mm7.pcapng');
+    writeFileSync(file, buildPcapng(timeline.all(), { originEpochMs: timeline.originEpochMs }));
+    const ports = [vaspUrl, relay.endpoints()[0]?.url ?? vaspUrl]
+      .map((u) => new URL(u).port)
+      .filter((p) => p !== '')
+      .map((p) => `tcp.port==${p},http`);
+    const res = check(file, ['http', 'xml'], ports);
+    expect(res.status, res.out).toBe(0);
+    const tags = fields(file, 'xml', ['xml.tag'], ports).join('\n');
+    expect(tags).toMatch(/SubmitReq/);
+    expect(tags).toMatch(/VASPErrorRsp/);
+  });
+});
