@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { DecodeError } from '../../codec/codec-error.ts';
+import { decodeMm4, type Mm4Message, mm4ToJson } from '../../codec/mm4/index.ts';
+import { decodeMm7, type Mm7Message, mm7ToJson } from '../../codec/mm7/index.ts';
 import { decodeMms, type MmsPdu, type MmsValue, mmsToJson } from '../../codec/mms/index.ts';
 import { decodeSmsUserData, decodeWspPush, type SmsUserData, type WspPush } from '../../codec/push/index.ts';
 import { contentTypeToString, type MultipartEntry, type WspHeader } from '../../codec/wsp/index.ts';
@@ -32,6 +34,18 @@ export const DECODE_FORMATS: Record<string, DecodeFormat> = {
     toText: (v) => pushToText(v as WspPush),
     // connectionless WSP: TID then PDU type Push (0x06) or ConfirmedPush (0x07) (WAP-230-WSP 8.2.4)
     detect: (b) => b.length > 2 && (b[1] === 0x06 || b[1] === 0x07),
+  },
+  mm4: {
+    decode: decodeMm4,
+    toJson: (v) => mm4ToJson(v as Mm4Message),
+    // RFC 5322 text carrying X-Mms-Message-Type: MM4_... (3GPP TS 23.140 §8.4)
+    detect: (b) => /^X-Mms-Message-Type:[ \t]*MM4_/im.test(Buffer.from(b.subarray(0, 16384)).toString('latin1')),
+  },
+  mm7: {
+    decode: (b) => decodeMm7(b),
+    toJson: (v) => mm7ToJson(v as Mm7Message),
+    // a SOAP envelope (bare, multipart/related or a whole HTTP message) in an MM7 namespace (TS 23.140 §8.7)
+    detect: (b) => /Envelope[\s\S]*\/schema\/REL-\d+-MM7-/.test(Buffer.from(b.subarray(0, 16384)).toString('latin1')),
   },
   sms: {
     decode: (b) => decodeSmsUserData(b),
