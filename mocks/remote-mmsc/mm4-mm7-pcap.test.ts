@@ -6,7 +6,6 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildPcapng } from '../../src/wire/build-pcapng.ts';
 import { Timeline } from '../../src/wire/timeline.ts';
-import { smtpSend } from '../mail/smtp-send.ts';
 import { Vasp } from '../vasp/vasp.ts';
 import { RemoteMmsc } from './remote-mmsc.ts';
 
