@@ -211,6 +211,16 @@ describe('Handset (MMS user agent) over the WAP gateway', () => {
     ]);
   });
 
+  it('answers a re-sent notification again without retrieving twice', async () => {
+    await pushNotification('http://mmsc.operator.example/content/abc');
+    await alice.settled();
+    await pushNotification('http://mmsc.operator.example/content/abc');
+    await alice.settled();
+    expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual(['GET /content/abc', 'POST /mms', 'POST /mms']);
+    expect(posted().map((p) => getHeader(p, 'X-Mms-Status'))).toEqual(['Retrieved', 'Retrieved']);
+    expect(await alice.actions.inbox({})).toHaveLength(1);
+  });
+
   it('deferred: m-notifyresp-ind Deferred, then retrieve on demand and m-acknowledge-ind', async () => {
     alice.use({ kind: 'retrieval', mode: 'deferred' });
     await pushNotification('http://mmsc.operator.example/content/abc');
@@ -226,7 +236,7 @@ describe('Handset (MMS user agent) over the WAP gateway', () => {
   });
 
   it('rejects when told to, and when the message is larger than the profile accepts', async () => {
-    alice.use({ kind: 'retrieval', mode: 'reject' });
+    alice.use({ kind: 'reject' });
     await pushNotification('http://mmsc.operator.example/content/abc', 100, 'R-1');
     await alice.settled();
     alice.resetBehaviours();

@@ -183,7 +183,12 @@ export class Handset implements Peer {
     return [];
   }
 
-  use(b: BehaviourSpec): void {
+  use(spec: BehaviourSpec): void {
+    // Shorthands: {kind: 'deferred'} is {kind: 'retrieval', mode: 'deferred'}.
+    const b: BehaviourSpec =
+      spec.kind === 'immediate' || spec.kind === 'deferred' || spec.kind === 'reject'
+        ? { kind: 'retrieval', mode: spec.kind }
+        : spec;
     switch (b.kind) {
       case 'retrieval':
         if (b.mode !== 'immediate' && b.mode !== 'deferred' && b.mode !== 'reject') {
@@ -311,6 +316,28 @@ export class Handset implements Peer {
       state: pdu.type === 'm-notification-ind' ? 'notified' : 'report',
       fields: mmsSummary(pdu),
     };
+    if (pdu.type === 'm-notification-ind') {
+      // A re-sent notification (the MMSC retrying because our answer was lost): answer again
+      // with what we answered before instead of retrieving twice.
+      const earlier = this.inbox.find(
+        (e) =>
+          e.type === 'm-notification-ind' &&
+          e.transactionId === entry.transactionId &&
+          e.contentLocation === entry.contentLocation &&
+          e.notifyStatus !== undefined,
+      );
+      if (earlier?.notifyStatus) {
+        this.event('duplicate-notification', {
+          index: earlier.index,
+          transactionId: earlier.transactionId ?? null,
+        });
+        const status = earlier.notifyStatus;
+        this.track(this.sendNotifyResp(earlier, status)).catch((e) =>
+          this.event('transaction-failed', { error: String(e) }),
+        );
+        return;
+      }
+    }
     this.inbox.push(entry);
     if (pdu.type !== 'm-notification-ind') return;
     this.track(this.onNotification(entry)).catch((e) =>
