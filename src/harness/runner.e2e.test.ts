@@ -1,18 +1,14 @@
-import { Resolver } from 'node:dns/promises';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import smpp from 'smpp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Peer, PeerEndpoint } from '../../mocks/peer.ts';
-import { PEER_KINDS } from '../../mocks/registry.ts';
-import type { Json, JsonObject } from '../util/json.ts';
 import { knownFailures } from './known-failures.ts';
-import type { PeerKinds } from './peer-kinds.ts';
 import type { RunResult } from './run-result.ts';
 import { runSuites } from './runner.ts';
 import { loadSuites } from './suite-loader.ts';
 import { PeersOnlyTarget } from './targets/peers-only.ts';
+import { E2E_SUITE as SUITE } from './testing/e2e-suite.ts';
+import { TEST_PEER_KINDS } from './testing/loopback-clients.ts';
 
 /**
  * End to end over loopback: the real HLR (ENUM DNS) and SMSC (SMPP) peers from the registry,
@@ -21,169 +17,7 @@ import { PeersOnlyTarget } from './targets/peers-only.ts';
  * one is a known failure, one has its peer break (error), one overruns its deadline (error).
  */
 
-/** An ESME over SMPP (the smpp package client): actions bind, submit, unbind. */
-class EsmeClient implements Peer {
-  readonly name = 'esme';
-  readonly role = 'harness' as const;
-  private session?: smpp.Session;
-  readonly actions: Peer['actions'];
-  constructor(private readonly config: JsonObject) {
-    this.actions = {
-      bind: async (p) => {
-        const url = String(this.config.smsc);
-        const session = smpp.connect({ url });
-        session.on('error', () => undefined);
-        this.session = session;
-        await new Promise<void>((resolve, reject) => {
-          session.once('connect', () => resolve());
-          session.once('error', reject);
-        });
-        const pdu = await this.call('bind_transceiver', {
-          system_id: String(p.systemId ?? 'esme'),
-          password: String(p.password ?? ''),
-        });
-        return { status: pdu.command_status };
-      },
-      submit: async (p) => {
-        const pdu = await this.call('submit_sm', {
-          source_addr: String(p.from ?? '1234'),
-          destination_addr: String(p.to),
-          short_message: String(p.text ?? ''),
-        });
-        return { status: pdu.command_status, messageId: (pdu.message_id as string | undefined) ?? null };
-      },
-    };
-  }
-  private call(command: string, fields: Record<string, unknown>): Promise<smpp.PDU> {
-    const s = this.session;
-    if (!s) return Promise.reject(new Error('not connected'));
-    return new Promise((resolve, reject) => {
-      const onClose = () => reject(new Error(`the SMSC closed the connection during ${command}`));
-      s.once('close', onClose);
-      (s[command] as (f: Record<string, unknown>, cb: (pdu: smpp.PDU) => void) => void)(fields, (pdu) => {
-        s.removeListener('close', onClose);
-        resolve(pdu);
-      });
-    });
-  }
-  async start(): Promise<PeerEndpoint[]> {
-    return [];
-  }
-  async stop(): Promise<void> {
-    this.session?.destroy();
-  }
-  endpoints(): PeerEndpoint[] {
-    return [];
-  }
-  use(): void {}
-  resetBehaviours(): void {}
-}
-
-/** An ENUM client (node:dns Resolver against the HLR's DNS): action naptr {number}. */
-class EnumClient implements Peer {
-  readonly name = 'enum-client';
-  readonly role = 'harness' as const;
-  readonly actions: Peer['actions'];
-  constructor(config: JsonObject) {
-    const server = new URL(String(config.server));
-    this.actions = {
-      naptr: async (p) => {
-        const r = new Resolver({ timeout: 2000, tries: 1 });
-        r.setServers([`127.0.0.1:${server.port}`]);
-        const digits = String(p.number).replace(/\D/g, '');
-        const name = `${[...digits].reverse().join('.')}.e164.arpa`;
-        const records = await r.resolveNaptr(name);
-        return records.map((x) => ({ ...x })) as unknown as Json;
-      },
-    };
-  }
-  async start(): Promise<PeerEndpoint[]> {
-    return [];
-  }
-  async stop(): Promise<void> {}
-  endpoints(): PeerEndpoint[] {
-    return [];
-  }
-  use(): void {}
-  resetBehaviours(): void {}
-}
-
-const KINDS: PeerKinds = {
-  ...PEER_KINDS,
-  esme: { description: 'test ESME', create: (config) => new EsmeClient(config) },
-  'enum-client': { description: 'test ENUM client', create: (config) => new EnumClient(config) },
-};
-
-const SUITE = `suite: e2e
-interfaces: [SMPP]
-cases:
-  - id: e2e.enum.001
-    title: ENUM NAPTR for a subscriber
-    interfaces: [MM5]
-    requirements: [{ spec: RFC 6116, clause: '3.2', level: SHALL }]
-    peers:
-      hlr: { subscribers: [{ msisdn: '+15550001', mcc: '310', mnc: '001' }] }
-      enum-client: { server: '{{hlr.endpoints.dns}}' }
-    steps:
-      - do: enum-client.naptr
-        with: { number: '+15550001' }
-        save: naptr
-      - expect:
-          message: NAPTR
-          node: hlr
-          direction: out
-          where: { rcode: NOERROR, answers.0.data.services: { pattern: 'mms' } }
-  - id: e2e.smpp.submit
-    title: A submit_sm is accepted
-    requirements: [{ spec: SMPP 3.4, clause: '4.4', level: SHALL }]
-    peers: { smsc: true, esme: { smsc: '{{smsc.url}}' } }
-    steps:
-      - do: esme.bind
-      - do: esme.submit
-        with: { to: '15550002', text: 'hello {{faker.person.firstName}}' }
-        save: sub
-      - expect: { message: submit_sm, node: smsc, direction: in, where: { destination_addr: '15550002' } }
-      - expect: { message: submit_sm_resp, node: smsc, where: { command_status: { pattern: 'ESME_ROK|^0$' } } }
-  - id: e2e.smpp.throttled
-    title: Deliberately failing - expects Ok while the SMSC throttles
-    requirements: [{ spec: SMPP 3.4, clause: '5.1.3', level: SHALL }]
-    peers: { smsc: true, esme: { smsc: '{{smsc.url}}' } }
-    steps:
-      - behaviour: { peer: smsc, kind: throttle, after: 0 }
-      - do: esme.bind
-      - do: esme.submit
-        with: { to: '15550002', text: x }
-      - expect: { message: submit_sm_resp, node: smsc, where: { command_status: ESME_ROK }, within: 300ms }
-  - id: e2e.smpp.should
-    title: Failing SHOULD - expects no submit_sm_resp at all
-    requirements: [{ spec: SMPP 3.4, clause: '2.7', level: SHOULD }]
-    peers: { smsc: true, esme: { smsc: '{{smsc.url}}' } }
-    steps:
-      - do: esme.bind
-      - do: esme.submit
-        with: { to: '15550003' }
-      - expect-none: { message: submit_sm_resp, within: 300ms }
-  - id: e2e.smpp.known
-    title: Known failure - listed in the expectations
-    peers: { smsc: true }
-    steps:
-      - expect: { message: submit_sm, within: 100ms }
-  - id: e2e.smpp.broken-peer
-    title: The SMSC drops the connection, the action breaks
-    peers: { smsc: true, esme: { smsc: '{{smsc.url}}' } }
-    steps:
-      - behaviour: { peer: smsc, kind: drop-connection, after: 0 }
-      - do: esme.bind
-      - do: esme.submit
-        with: { to: '15550004' }
-        timeout: 2s
-  - id: e2e.deadline
-    title: The case overruns its deadline
-    timeout: 300ms
-    peers: { smsc: true }
-    steps:
-      - wait: 5s
-`;
+const KINDS = TEST_PEER_KINDS;
 
 let dir: string;
 let file: string;

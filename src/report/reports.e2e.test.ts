@@ -1,0 +1,179 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { knownFailures } from '../harness/known-failures.ts';
+import type { RunResult } from '../harness/run-result.ts';
+import { runSuites } from '../harness/runner.ts';
+import { loadSuites } from '../harness/suite-loader.ts';
+import { PeersOnlyTarget } from '../harness/targets/peers-only.ts';
+import { E2E_SUITE } from '../harness/testing/e2e-suite.ts';
+import { TEST_PEER_KINDS } from '../harness/testing/loopback-clients.ts';
+import { TerminalReporter } from './terminal-reporter.ts';
+import { casePcapName, writeReports } from './write-reports.ts';
+
+/** Reports of a real run (the e2e suite over the real SMSC and HLR peers), checked by independent readers. */
+
+const repoRoot = path.resolve(import.meta.dirname, '../..');
+const shared = path.resolve(repoRoot, '../shared');
+const pcapCheck = path.join(shared, 'tools/pcap-check.sh');
+const hasTshark = spawnSync('tshark', ['-v'], { stdio: 'ignore' }).status === 0;
+if (!hasTshark) console.warn('tshark not installed: the PCAPNG checks of reports.e2e.test.ts are skipped');
+if (!existsSync(pcapCheck)) console.warn(`${pcapCheck} absent: the pcap-check.sh verdicts are skipped`);
+
+let dir: string;
+let run: RunResult;
+let files: string[];
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'mmscert-reports-'));
+  const suite = path.join(dir, 'e2e.yaml');
+  writeFileSync(suite, E2E_SUITE);
+  const loaded = await loadSuites({ root: dir, files: [suite] });
+  run = await runSuites({
+    cases: loaded.cases,
+    target: new PeersOnlyTarget(),
+    peerKinds: TEST_PEER_KINDS,
+    seed: 99,
+    jobs: 4,
+    knownFailures: knownFailures([{ id: 'e2e.smpp.known', reason: 'no ESME in this case' }]),
+  });
+  files = await writeReports(run, path.join(dir, 'out'));
+}, 60_000);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const out = (name: string) => path.join(dir, 'out', name);
+
+describe('reports of a real run', () => {
+  it('writes every report and one capture per case that recorded bytes', () => {
+    const names = files.map((f) => path.basename(f)).sort();
+    expect(names).toEqual(
+      [
+        'coverage.md',
+        'e2e.enum.001.pcapng',
+        'e2e.smpp.broken-peer.pcapng',
+        'e2e.smpp.should.pcapng',
+        'e2e.smpp.submit.pcapng',
+        'e2e.smpp.throttled.pcapng',
+        'junit.xml',
+        'report.html',
+        'results.json',
+        'run.pcapng',
+      ].sort(),
+    );
+  });
+
+  it('results.json is the RunResult, bytes as $base64', () => {
+    const r = JSON.parse(readFileSync(out('results.json'), 'utf8'));
+    expect(r.summary).toEqual(run.summary);
+    expect(r.cases.map((c: { id: string }) => c.id)).toEqual(run.cases.map((c) => c.id));
+    const bytes = r.cases[0].timeline.observations.find((o: { kind: string }) => o.kind === 'bytes');
+    expect(typeof bytes.raw.$base64).toBe('string');
+  });
+
+  it('junit.xml is well-formed, one testsuite per interface and family, failures typed by level', () => {
+    const xml = readFileSync(out('junit.xml'), 'utf8');
+    expect(XMLValidator.validate(xml)).toBe(true);
+    const doc = new XMLParser({
+      ignoreAttributes: false,
+      attributeNamePrefix: '',
+      isArray: (n) => ['testsuite', 'testcase'].includes(n),
+    }).parse(xml);
+    const suites = doc.testsuites.testsuite as Array<{
+      name: string;
+      testcase: Array<Record<string, unknown>>;
+    }>;
+    expect(suites.map((s) => s.name)).toEqual(['MM5 e2e.enum', 'SMPP e2e.smpp', 'SMPP e2e']);
+    const all = suites.flatMap((s) => s.testcase);
+    const byName = (id: string) =>
+      all.find((t) => String(t.name).startsWith(`${id} `)) as Record<
+        string,
+        { type?: string; message?: string; '#text'?: string }
+      >;
+    expect(byName('e2e.smpp.throttled').failure.type).toBe('SHALL');
+    expect(byName('e2e.smpp.throttled').failure['#text']).toContain('observed:');
+    expect(byName('e2e.smpp.throttled').failure['#text']).toContain('ESME_RTHROTTLED');
+    expect(byName('e2e.smpp.should').failure.type).toBe('SHOULD');
+    expect(byName('e2e.smpp.broken-peer').error).toBeDefined();
+    expect(byName('e2e.smpp.known').skipped.message).toContain('known failure');
+    expect(byName('e2e.smpp.submit').failure).toBeUndefined();
+    expect(doc.testsuites.tests).toBe('7');
+  });
+
+  it('coverage.md lists each cited requirement with its verdict', () => {
+    const md = readFileSync(out('coverage.md'), 'utf8');
+    expect(md).toContain('| RFC 6116 | 3.2 | SHALL | pass | e2e.enum.001 (pass) |');
+    expect(md).toContain('| SMPP 3.4 | 5.1.3 | SHALL | fail | e2e.smpp.throttled (fail) |');
+  });
+
+  it('the terminal summary grades SHALL and SHOULD failures apart', () => {
+    const text = new TerminalReporter({ write: () => true }, run.cases.length, { color: false }).summary(run);
+    const shall = text.indexOf('Failures (SHALL) and errors:');
+    const should = text.indexOf('Failed SHOULD / MAY (reported apart):');
+    expect(shall).toBeGreaterThanOrEqual(0);
+    expect(should).toBeGreaterThan(shall);
+    expect(text.slice(shall, should)).toContain('e2e.smpp.throttled');
+    expect(text.slice(should)).toContain('e2e.smpp.should');
+    expect(text).toContain('expected: submit_sm_resp at smsc where command_status = "ESME_ROK"');
+    expect(text).toMatch(
+      /7 cases: 2 pass, 3 fail \(SHALL 2, SHOULD 1, MAY 0\), 2 error, 1 known; 3 unexpected/,
+    );
+  });
+});
+
+describe.skipIf(!hasTshark)('PCAPNG captures read by tshark', () => {
+  const tshark = (file: string, ...args: string[]) =>
+    execFileSync('tshark', ['-n', '-r', file, ...args], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+
+  it('the SMPP case decodes as SMPP with the step named in each packet comment', () => {
+    const c = run.cases.find((x) => x.id === 'e2e.smpp.submit');
+    const port = new URL(c?.peers.find((p) => p.kind === 'smsc')?.endpoints[0].url ?? '').port;
+    const file = out(casePcapName('e2e.smpp.submit'));
+    const cmds = tshark(
+      file,
+      '-d',
+      `tcp.port==${port},smpp`,
+      '-Y',
+      'smpp',
+      '-T',
+      'fields',
+      '-e',
+      'smpp.command_id',
+    )
+      .trim()
+      .split('\n');
+    expect(cmds).toEqual(['0x00000009', '0x80000009', '0x00000004', '0x80000004']);
+    const comments = tshark(file, '-Y', 'frame.comment', '-T', 'fields', '-e', 'frame.comment');
+    expect(comments).toContain('e2e.smpp.submit');
+    expect(comments).toContain('step 2: esme.submit');
+  });
+
+  it('the ENUM case decodes as DNS NAPTR', () => {
+    const file = out(casePcapName('e2e.enum.001'));
+    const types = tshark(file, '-Y', 'dns', '-T', 'fields', '-e', 'dns.qry.type').trim().split('\n');
+    expect(types).toContain('35');
+  });
+
+  it.skipIf(!existsSync(pcapCheck))(
+    'captures are clean for pcap-check.sh (no malformed frame, no expert warning)',
+    () => {
+      // run.pcapng holds every case's flows on one clock; the broken-peer case ends in a reset.
+      for (const f of [out('run.pcapng'), out(casePcapName('e2e.smpp.broken-peer'))]) {
+        const smsc = run.cases.flatMap((c) =>
+          c.peers.filter((p) => p.kind === 'smsc').map((p) => new URL(p.endpoints[0].url).port),
+        );
+        const args = ['-w', '-q', ...smsc.flatMap((p) => ['-P', `${p}:smpp`]), f];
+        const r = spawnSync('bash', [pcapCheck, ...args], { encoding: 'utf8' });
+        expect({ file: path.basename(f), status: r.status, out: r.stdout.trim() }).toMatchObject({
+          status: 0,
+        });
+      }
+    },
+  );
+});
