@@ -136,6 +136,8 @@ export class SmppPushClient {
     }
     const SessionCtor = smpp.Session as unknown as new (o: { socket: net.Socket }) => Session;
     const session = new SessionCtor({ socket });
+    // one 'close' listener per submit awaiting its response (up to `window`)
+    session.setMaxListeners(0);
     this.session = session;
     let closed = false;
     const onDown = (why: string) => {

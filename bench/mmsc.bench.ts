@@ -1,0 +1,144 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { buildPdu, getHeader, getHeaders } from '../src/codec/mms/index.ts';
+import { FakeSmsc, type ReceivedPush } from '../src/mmsc/testing/fake-smsc.ts';
+import { Mm1Client, sendReq } from '../src/mmsc/testing/mm1-client.ts';
+
+/**
+ * MM1 end-to-end flows through the reference MMSC with its durable store:
+ * m-send-req -> m-send-conf, m-notification-ind by SMPP WAP push, GET m-retrieve-conf,
+ * m-notifyresp-ind -> 204. The MMSC runs in its own process (as `serve` would); the HTTP
+ * client and the SMSC share this one. Closed loop (64 flows in flight) for throughput; open
+ * loop at a fixed offered rate for latency percentiles.
+ */
+
+const repoRoot = path.resolve(import.meta.dirname, '..');
+const child = path.join(repoRoot, 'src/mmsc/testing/mmsc-child.ts');
+
+function startChild(config: object): Promise<{ proc: ChildProcess; url: string }> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', child, JSON.stringify(config)], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    // fs work (write, fsync, rename) runs on libuv's pool: 4 threads by default
+    env: { ...process.env, UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? '32' },
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    proc.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = /READY (\S+)/.exec(out);
+      if (m) resolve({ proc, url: m[1] });
+    });
+    proc.once('exit', (code) => reject(new Error(`MMSC exited ${code}`)));
+  });
+}
+
+class Flows {
+  private seq = 0;
+  private readonly waiting = new Map<string, (p: ReceivedPush) => void>();
+
+  constructor(
+    private readonly client: Mm1Client,
+    smsc: FakeSmsc,
+  ) {
+    smsc.on('push', (p: ReceivedPush) => {
+      const w = this.waiting.get(p.to);
+      if (w) {
+        this.waiting.delete(p.to);
+        w(p);
+      }
+    });
+  }
+
+  /** One flow; resolves with its latency in ms. */
+  async one(): Promise<number> {
+    const n = this.seq++;
+    const to = `1666${String(n).padStart(7, '0')}`;
+    const t0 = performance.now();
+    const pushed = new Promise<ReceivedPush>((resolve) => this.waiting.set(to, resolve));
+    const conf = await this.client.postPdu(sendReq(`b${n}`, `+${to}/TYPE=PLMN`), '15550001');
+    if (!conf.pdu || getHeader(conf.pdu, 'X-Mms-Response-Status') !== 'Ok') throw new Error('submit refused');
+    const push = await pushed;
+    const got = await this.client.get(String(getHeaders(push.pdu, 'X-Mms-Content-Location')[0]), to);
+    if (got.status !== 200) throw new Error(`retrieve ${got.status}`);
+    const tid = String(getHeader(push.pdu, 'X-Mms-Transaction-Id'));
+    const nr = await this.client.postPdu(
+      buildPdu('m-notifyresp-ind', { 'X-Mms-Transaction-Id': tid, 'X-Mms-MMS-Version': '1.3', 'X-Mms-Status': 'Retrieved' }),
+      to,
+    );
+    if (nr.status !== 204) throw new Error(`notifyresp ${nr.status}`);
+    return performance.now() - t0;
+  }
+}
+
+function pct(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function closedLoop(flows: Flows, concurrency: number, seconds: number): Promise<{ rate: number; n: number }> {
+  const end = performance.now() + seconds * 1000;
+  let n = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < end) {
+        await flows.one();
+        n += 1;
+      }
+    }),
+  );
+  return { rate: n / ((performance.now() - t0) / 1000), n };
+}
+
+async function openLoop(flows: Flows, rate: number, seconds: number) {
+  const total = Math.round(rate * seconds);
+  const lat: number[] = [];
+  const t0 = performance.now();
+  const all: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = t0 + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    all.push(flows.one().then((ms) => void lat.push(ms)));
+  }
+  await Promise.all(all);
+  const elapsed = (performance.now() - t0) / 1000;
+  lat.sort((a, b) => a - b);
+  return { offered: rate, achieved: total / elapsed, p50: pct(lat, 50), p99: pct(lat, 99), max: lat[lat.length - 1] };
+}
+
+export async function run(): Promise<void> {
+  const seconds = Number(process.env.MMSC_BENCH_SECONDS ?? 4);
+  const rate = Number(process.env.MMSC_BENCH_RATE ?? 1000);
+  for (const fsync of [true, false]) {
+    const smsc = new FakeSmsc();
+    await smsc.start();
+    const storeDir = await mkdtemp(path.join(os.tmpdir(), 'mmscert-bench-'));
+    const { proc, url } = await startChild({
+      storeDir,
+      fsync,
+      notification: { route: 'smpp', host: '127.0.0.1', port: smsc.port, systemId: 'mmsc', password: 'secret', window: 64 },
+    });
+    const client = new Mm1Client(url);
+    const flows = new Flows(client, smsc);
+    try {
+      for (let i = 0; i < 200; i++) await flows.one(); // warm-up
+      const c = await closedLoop(flows, 64, seconds);
+      console.log(`mmsc fsync=${fsync}: ${c.rate.toFixed(0)} MM1 flows/s closed loop (64 in flight, ${c.n} flows in ${seconds} s)`);
+      const o = await openLoop(flows, rate, Math.min(seconds, 3));
+      console.log(
+        `mmsc fsync=${fsync}: offered ${o.offered}/s achieved ${o.achieved.toFixed(0)}/s  p50 ${o.p50.toFixed(1)} ms  p99 ${o.p99.toFixed(1)} ms  max ${o.max.toFixed(1)} ms`,
+      );
+    } finally {
+      client.close();
+      proc.kill('SIGTERM');
+      await new Promise((r) => proc.once('exit', r));
+      await smsc.stop();
+      await rm(storeDir, { recursive: true, force: true });
+    }
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await run();
