@@ -1,27 +1,13 @@
 import { isCodecError } from '../../src/codec/codec-error.ts';
-import type { MmsPdu } from '../../src/codec/mms/types.ts';
+import { decodeMms, type MmsPdu, mmsSummary } from '../../src/codec/mms/index.ts';
 import { WAP_PUSH_PORT } from '../../src/codec/push/segment.ts';
 import { decodeWspPush, isMmsPush, pushApplicationId } from '../../src/codec/push/wsp-push.ts';
 import { contentTypeToString } from '../../src/codec/wsp/content-type.ts';
-import { bytesToJson, type Json, type JsonObject, jsonReplacer } from '../../src/util/json.ts';
+import { bytesToJson, type Json, jsonReplacer } from '../../src/util/json.ts';
 import type { Timeline } from '../../src/wire/timeline.ts';
 
 /** WDP port of the connection-oriented-less secure push (WAP-259 §6.3.1 port table): 2949. */
 const WAP_PUSH_SECURE_PORT = 2949;
-
-interface MmsCodec {
-  decodeMms(buf: Uint8Array): MmsPdu;
-  mmsSummary(pdu: MmsPdu): JsonObject;
-}
-let mmsCodec: Promise<MmsCodec | undefined> | undefined;
-/** The MMS codec, loaded on first use (src/codec/mms is optional at import time of the SMSC). */
-function loadMms(): Promise<MmsCodec | undefined> {
-  mmsCodec ??= import('../../src/codec/mms/index.ts').then(
-    (m) => m as unknown as MmsCodec,
-    () => undefined,
-  );
-  return mmsCodec;
-}
 
 function toJson(v: unknown): Json {
   return JSON.parse(JSON.stringify(v, jsonReplacer) ?? 'null') as Json;
@@ -33,13 +19,13 @@ function toJson(v: unknown): Json {
  * (WAP-230 §8.2.4.1), then, for application/vnd.wap.mms-message, the MMS PDU itself on MM1
  * (`fields: mmsSummary(pdu)`). Undecodable content becomes an event with the codec's line.
  */
-export async function publishPushContent(
+export function publishPushContent(
   timeline: Timeline | undefined,
   node: string,
   conn: string | undefined,
   payload: Uint8Array,
   ports: { source: number; destination: number } | undefined,
-): Promise<void> {
+): void {
   if (
     !timeline ||
     !ports ||
@@ -83,14 +69,9 @@ export async function publishPushContent(
     raw: payload,
   });
   if (!isMmsPush(push)) return;
-  const codec = await loadMms();
-  if (!codec) {
-    fail('mms-decoder-unavailable', 'src/codec/mms could not be loaded');
-    return;
-  }
   let pdu: MmsPdu;
   try {
-    pdu = codec.decodeMms(push.body);
+    pdu = decodeMms(push.body);
   } catch (e) {
     if (!isCodecError(e)) throw e;
     fail('mms-decode-error', e.toLine());
@@ -101,7 +82,7 @@ export async function publishPushContent(
     ...base,
     iface: 'MM1',
     type: pdu.type,
-    fields: codec.mmsSummary(pdu),
+    fields: mmsSummary(pdu),
     raw: push.body,
   });
 }

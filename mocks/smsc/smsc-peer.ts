@@ -411,7 +411,7 @@ export class SmscPeer implements Peer {
       this.held.delete(key);
       const complete = r.message;
       held.sort((a, b) => (a.ud.concat?.seq ?? 0) - (b.ud.concat?.seq ?? 0));
-      await publishPushContent(this.timeline, this.name, session.conn, complete.payload, complete.ports);
+      publishPushContent(this.timeline, this.name, session.conn, complete.payload, complete.ports);
       const mt: MtSms = {
         from: message.source,
         to,
