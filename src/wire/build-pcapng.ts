@@ -1,4 +1,4 @@
-import { udpFrame } from './ip-frame.ts';
+import { type TcpSegment, tcpFrameLength, udpFrame, writeTcpFrame } from './ip-frame.ts';
 import { assignAddresses, ipv4Bytes, type NodeRef, nodeKey } from './node-address.ts';
 import { PcapngWriter, type TsResolution } from './pcapng-writer.ts';
 import { type TcpDir, TcpFlow } from './tcp-flow.ts';
@@ -108,8 +108,21 @@ function mergedInto(group: readonly ConnRecord[], server: ConnRecord): boolean {
   return group.some((r) => r.id !== server.id && r.canonical === server.id);
 }
 
-function commentOf(o: Observation): string | undefined {
-  if (o.case && o.step) return `${o.case} / ${o.step}`;
+/** Packet comment: `case / step` (e.g. `mm1.send.001 / step 2: submit`), or whichever is known. */
+function commentOf(o: Observation, cache: Map<string, Map<string, string>>): string | undefined {
+  if (o.case && o.step) {
+    let byStep = cache.get(o.case);
+    if (!byStep) {
+      byStep = new Map();
+      cache.set(o.case, byStep);
+    }
+    let c = byStep.get(o.step);
+    if (c === undefined) {
+      c = `${o.case} / ${o.step}`;
+      byStep.set(o.step, c);
+    }
+    return c;
+  }
   return o.case ?? o.step;
 }
 
@@ -147,10 +160,17 @@ export function framePackets(
   const origin = BigInt(Math.round((opts.originEpochMs ?? 0) * 1000)) * 1000n;
   let lastTs = 0n;
   let current: { ts: bigint; comment: string | undefined } = { ts: 0n, comment: undefined };
-  const sink = (frame: Uint8Array, comment: string | undefined) => writer.packet(current.ts, frame, comment);
+  const sink = (seg: TcpSegment, comment: string | undefined) =>
+    writer.packetWith(
+      current.ts,
+      tcpFrameLength(seg),
+      (buf, dv, at) => writeTcpFrame(buf, dv, at, seg),
+      comment,
+    );
 
   const tcp = new Map<string, TcpFlow>();
   const canonicalClosed = new Set<string>();
+  const comments = new Map<string, Map<string, string>>();
   const udp = new Map<string, UdpFlow>();
   const flowOf = (r: ConnRecord) => {
     let f = tcp.get(r.id);
@@ -204,7 +224,7 @@ export function framePackets(
     let ts = origin + BigInt(Math.max(0, Math.round(o.t)));
     if (ts < lastTs) ts = lastTs;
     lastTs = ts;
-    current = { ts, comment: commentOf(o) };
+    current = { ts, comment: commentOf(o, comments) };
     const comment = current.comment;
     // direction of the recorder's own traffic and of its peer's
     const mine: TcpDir = r.recorderIsClient ? 'c2s' : 's2c';

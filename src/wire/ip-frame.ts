@@ -44,32 +44,53 @@ function writeMac(buf: Uint8Array, at: number, ip: Uint8Array): void {
   buf.set(ip, at + 2);
 }
 
-function writeEthIp(buf: Uint8Array, dv: DataView, e: IpEnds, protocol: number, ipPayload: number): void {
-  writeMac(buf, 0, e.dst);
-  writeMac(buf, 6, e.src);
-  dv.setUint16(12, 0x0800);
-  buf[ETH] = 0x45; // version 4, IHL 5
-  buf[ETH + 1] = 0;
-  dv.setUint16(ETH + 2, IP + ipPayload);
-  dv.setUint16(ETH + 4, e.id & 0xffff);
-  dv.setUint16(ETH + 6, 0x4000); // DF, offset 0
-  buf[ETH + 8] = 64; // TTL
-  buf[ETH + 9] = protocol;
-  dv.setUint16(ETH + 10, 0);
-  buf.set(e.src, ETH + 12);
-  buf.set(e.dst, ETH + 16);
-  dv.setUint16(ETH + 10, internetChecksum(buf, ETH, ETH + IP));
+function writeEthIp(
+  buf: Uint8Array,
+  dv: DataView,
+  o: number,
+  e: IpEnds,
+  protocol: number,
+  ipPayload: number,
+): void {
+  writeMac(buf, o, e.dst);
+  writeMac(buf, o + 6, e.src);
+  dv.setUint16(o + 12, 0x0800);
+  const ip = o + ETH;
+  buf[ip] = 0x45; // version 4, IHL 5
+  buf[ip + 1] = 0;
+  dv.setUint16(ip + 2, IP + ipPayload);
+  dv.setUint16(ip + 4, e.id & 0xffff);
+  dv.setUint16(ip + 6, 0x4000); // DF, offset 0
+  buf[ip + 8] = 64; // TTL
+  buf[ip + 9] = protocol;
+  dv.setUint16(ip + 10, 0);
+  buf.set(e.src, ip + 12);
+  buf.set(e.dst, ip + 16);
+  dv.setUint16(ip + 10, internetChecksum(buf, ip, ip + IP));
+}
+
+/** Octets of the frame `writeTcpFrame` writes for `s`. */
+export function tcpFrameLength(s: TcpSegment): number {
+  return (
+    ETH + IP + (s.mss !== undefined ? 24 : 20) + (s.payloadEnd ?? s.payload.length) - (s.payloadStart ?? 0)
+  );
 }
 
 export function tcpFrame(s: TcpSegment): Uint8Array {
+  const buf = new Uint8Array(tcpFrameLength(s));
+  writeTcpFrame(buf, new DataView(buf.buffer), 0, s);
+  return buf;
+}
+
+/** Writes the frame for `s` at `o` in `buf` (whose view is `dv`, sharing its offset 0). */
+export function writeTcpFrame(buf: Uint8Array, dv: DataView, o: number, s: TcpSegment): void {
   const pStart = s.payloadStart ?? 0;
   const pEnd = s.payloadEnd ?? s.payload.length;
   const plen = pEnd - pStart;
   const hlen = s.mss !== undefined ? 24 : 20;
-  const buf = new Uint8Array(ETH + IP + hlen + plen);
-  const dv = new DataView(buf.buffer);
-  writeEthIp(buf, dv, s, 6, hlen + plen);
-  const t = ETH + IP;
+  const end = o + ETH + IP + hlen + plen;
+  writeEthIp(buf, dv, o, s, 6, hlen + plen);
+  const t = o + ETH + IP;
   dv.setUint16(t, s.sport);
   dv.setUint16(t + 2, s.dport);
   dv.setUint32(t + 4, s.seq >>> 0);
@@ -85,8 +106,7 @@ export function tcpFrame(s: TcpSegment): Uint8Array {
   }
   if (plen > 0) buf.set(s.payload.subarray(pStart, pEnd), t + hlen);
   const sum = pseudoHeaderSum(s.src, s.dst, 6, hlen + plen);
-  dv.setUint16(t + 16, internetChecksum(buf, t, buf.length, sum));
-  return buf;
+  dv.setUint16(t + 16, internetChecksum(buf, t, end, sum));
 }
 
 export interface UdpDatagram extends IpEnds {
@@ -102,7 +122,7 @@ export function udpFrame(d: UdpDatagram): Uint8Array {
   const plen = Math.min(d.payload.length, MAX_UDP_PAYLOAD);
   const buf = new Uint8Array(ETH + IP + 8 + plen);
   const dv = new DataView(buf.buffer);
-  writeEthIp(buf, dv, d, 17, 8 + plen);
+  writeEthIp(buf, dv, 0, d, 17, 8 + plen);
   const u = ETH + IP;
   dv.setUint16(u, d.sport);
   dv.setUint16(u + 2, d.dport);

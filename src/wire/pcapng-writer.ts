@@ -27,6 +27,7 @@ export interface PcapngWriterOptions {
 }
 
 const enc = new TextEncoder();
+const PAGE = 1 << 20;
 const pad4 = (n: number) => (n + 3) & ~3;
 
 interface Opt {
@@ -69,7 +70,11 @@ function textOpt(code: number, text: string): Opt {
  */
 export class PcapngWriter {
   readonly tsresol: TsResolution;
-  private readonly blocks: Uint8Array[] = [];
+  /** Filled pages, then the current one (written in place: no per-packet allocation). */
+  private readonly pages: Uint8Array[] = [];
+  private page = new Uint8Array(PAGE);
+  private pageView = new DataView(this.page.buffer);
+  private used = 0;
   private size = 0;
   private packets = 0;
   private readonly commentCache = new Map<string, Opt>();
@@ -98,6 +103,19 @@ export class PcapngWriter {
     });
   }
 
+  private reserve(n: number): number {
+    if (this.used + n > this.page.length) {
+      if (this.used > 0) this.pages.push(this.page.subarray(0, this.used));
+      this.page = new Uint8Array(Math.max(PAGE, n));
+      this.pageView = new DataView(this.page.buffer);
+      this.used = 0;
+    }
+    const at = this.used;
+    this.used += n;
+    this.size += n;
+    return at;
+  }
+
   private block(
     type: number,
     fixed: number,
@@ -105,19 +123,33 @@ export class PcapngWriter {
     fill: (dv: DataView, buf: Uint8Array, at: number) => void,
   ): void {
     const total = 12 + fixed + optionsLength(opts);
-    const buf = new Uint8Array(total);
-    const dv = new DataView(buf.buffer);
-    dv.setUint32(0, type, true);
-    dv.setUint32(4, total, true);
-    fill(dv, buf, 8);
-    writeOptions(dv, buf, 8 + fixed, opts);
-    dv.setUint32(total - 4, total, true);
-    this.blocks.push(buf);
-    this.size += total;
+    const o = this.reserve(total);
+    const buf = this.page;
+    const dv = this.pageView;
+    // pages are fresh (zero-filled) and each octet is reserved once: padding stays zero
+    dv.setUint32(o, type, true);
+    dv.setUint32(o + 4, total, true);
+    fill(dv, buf, o + 8);
+    writeOptions(dv, buf, o + 8 + fixed, opts);
+    dv.setUint32(o + total - 4, total, true);
   }
 
   /** Appends one Ethernet frame captured at `tsNs` (ns since the epoch). */
   packet(tsNs: bigint, frame: Uint8Array, comment?: string): void {
+    this.packetWith(tsNs, frame.length, (buf, _dv, at) => buf.set(frame, at), comment);
+  }
+
+  /**
+   * Appends a frame of `length` octets that `write` fills in place at `at` (`dv` views the
+   * same memory from offset 0). Saves a copy per packet for the builder.
+   */
+  packetWith(
+    tsNs: bigint,
+    length: number,
+    write: (buf: Uint8Array, dv: DataView, at: number) => void,
+    comment?: string,
+  ): void {
+    const frame = { length };
     const ts = this.tsresol === 'ns' ? tsNs : tsNs / 1000n;
     const hi = Number((ts >> 32n) & 0xffffffffn);
     const lo = Number(ts & 0xffffffffn);
@@ -136,7 +168,7 @@ export class PcapngWriter {
       dv.setUint32(at + 8, lo, true);
       dv.setUint32(at + 12, frame.length, true); // captured
       dv.setUint32(at + 16, frame.length, true); // original
-      buf.set(frame, at + 20);
+      write(buf, dv, at + 20);
     });
     this.packets += 1;
   }
@@ -153,7 +185,7 @@ export class PcapngWriter {
   bytes(): Uint8Array {
     const out = new Uint8Array(this.size);
     let at = 0;
-    for (const b of this.blocks) {
+    for (const b of [...this.pages, this.page.subarray(0, this.used)]) {
       out.set(b, at);
       at += b.length;
     }

@@ -16,7 +16,8 @@ import { type Direction, type Endpoint4, newConnId, type Timeline } from './time
  *   Writable hooks that hand chunks to the kernel; nothing is queued or delayed;
  * - events (connect, error, close, finish) are seen by wrapping the instance's `emit()`.
  *   No 'error' listener is added: an unhandled socket error still crashes as before.
- * Every recorded chunk is a copy (callers may reuse their buffers after a write).
+ * Outgoing chunks are recorded as copies (callers may reuse their buffers once written);
+ * incoming ones as the buffers Node read them into (fresh per read).
  *
  * One exception: node:http servers normally let the HTTP parser consume the TCP handle
  * directly in C++ (bypassing `push()`); `tapServer` marks the handle as consumed first so
@@ -57,12 +58,13 @@ const TAPPED = Symbol('mmscert.tapped');
 
 type Tappable = { [TAPPED]?: string };
 
-function toBytes(chunk: unknown, encoding?: BufferEncoding | string): Uint8Array {
+/** The bytes of a chunk; a copy unless `share` (then a view when the chunk is already bytes). */
+function toBytes(chunk: unknown, encoding?: BufferEncoding | string, share = false): Uint8Array {
   if (typeof chunk === 'string') {
     const enc = encoding && encoding !== 'buffer' ? (encoding as BufferEncoding) : 'utf8';
-    return new Uint8Array(Buffer.from(chunk, enc));
+    return Buffer.from(chunk, enc);
   }
-  if (chunk instanceof Uint8Array) return chunk.slice();
+  if (chunk instanceof Uint8Array) return share ? chunk : chunk.slice();
   if (ArrayBuffer.isView(chunk))
     return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength).slice();
   if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk.slice(0));
@@ -169,8 +171,8 @@ export function tapSocket(socket: net.Socket, opts: TapOptions & { side: TapSide
       chunks: Array<{ chunk: unknown; encoding: BufferEncoding }>,
       cb: (e?: Error | null) => void,
     ) {
-      const parts = chunks.map((c) => toBytes(c.chunk, c.encoding));
-      recordOut(Buffer.concat(parts));
+      // Buffer.concat copies: the views need not be copied first
+      recordOut(Buffer.concat(chunks.map((c) => toBytes(c.chunk, c.encoding, true))));
       return origWritev.call(this, chunks as never, cb);
     };
   }
@@ -183,7 +185,8 @@ export function tapSocket(socket: net.Socket, opts: TapOptions & { side: TapSide
       publishConn('end', 'in');
     } else {
       open();
-      publishBytes('in', toBytes(chunk, encoding));
+      // Node hands push() a buffer of its own per read, never reused: record it without a copy
+      publishBytes('in', toBytes(chunk, encoding, true));
     }
     return origPush.call(this, chunk, encoding);
   } as typeof socket.push;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { internetChecksum, pseudoHeaderSum } from './internet-checksum.ts';
-import { TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN } from './ip-frame.ts';
+import { TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, tcpFrame } from './ip-frame.ts';
 import { TcpFlow } from './tcp-flow.ts';
 
 interface Seg {
@@ -18,7 +18,8 @@ function run(drive: (f: TcpFlow) => void, mss = 1460): Seg[] {
     { ip: new Uint8Array([127, 0, 1, 1]), port: 40000 },
     { ip: new Uint8Array([127, 0, 3, 1]), port: 8002 },
     'k1',
-    (frame) => {
+    (segment) => {
+      const frame = tcpFrame(segment);
       const dv = new DataView(frame.buffer, frame.byteOffset);
       const hl = (frame[46] >> 4) * 4;
       segs.push({

@@ -1,4 +1,4 @@
-import { TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, tcpFrame } from './ip-frame.ts';
+import { TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, type TcpSegment } from './ip-frame.ts';
 import { fnv1a } from './node-address.ts';
 
 /**
@@ -11,7 +11,8 @@ import { fnv1a } from './node-address.ts';
  * the previous one, so Wireshark's sequence analysis reports nothing.
  */
 
-export type FrameSink = (frame: Uint8Array, comment: string | undefined) => void;
+/** Receives each segment to frame (see ip-frame.ts `tcpFrame` / `writeTcpFrame`). */
+export type FrameSink = (segment: TcpSegment, comment: string | undefined) => void;
 
 export interface TcpEnd {
   ip: Uint8Array;
@@ -79,7 +80,7 @@ export class TcpFlow {
     if (flags & TCP_ACK) from.acked = to.next;
     from.ipId = (from.ipId + 1) & 0xffff;
     this.sink(
-      tcpFrame({
+      {
         src: from.end.ip,
         dst: to.end.ip,
         id: from.ipId,
@@ -93,7 +94,7 @@ export class TcpFlow {
         payloadStart: start,
         payloadEnd: endAt,
         ...(mss !== undefined ? { mss } : {}),
-      }),
+      },
       comment,
     );
   }
