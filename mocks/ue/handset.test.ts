@@ -178,6 +178,21 @@ describe('Handset (MMS user agent) over the WAP gateway', () => {
     expect(types).toEqual(['out:m-send-req', 'in:m-send-conf']);
   });
 
+  it('posts at the gateway itself when no MMSC URL is configured', async () => {
+    const direct = new Handset(
+      { name: 'direct', msisdn: '+15550005', gateway: gw.endpoints()[0].url },
+      { air },
+    );
+    await direct.start({ timeline, host: '127.0.0.1' });
+    try {
+      const r = (await direct.actions.send({ to: '+15550002' })) as Record<string, unknown>;
+      expect(r).toMatchObject({ status: 200, responseStatus: 'Ok' });
+      expect(seen[0]).toMatchObject({ url: '/mms', msisdn: '15550005' });
+    } finally {
+      await direct.stop();
+    }
+  });
+
   it('sends exactly the given raw bytes', async () => {
     const raw = Buffer.from([0x8c, 0x80, 0x98, 0x41, 0x00, 0x8d, 0x90]);
     const r = (await alice.actions.send({ raw: raw.toString('base64') })) as Record<string, unknown>;

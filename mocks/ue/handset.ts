@@ -565,8 +565,10 @@ export class Handset implements Peer {
   }
 
   private mm1Url(): string {
-    if (!this.config.mmsc) throw new PeerConfigError(this.name, 'no MMSC URL configured');
-    return this.config.mmsc;
+    // Without an MMSC URL, post at the gateway itself (origin form): it forwards to its upstream.
+    if (this.config.mmsc) return this.config.mmsc;
+    if (this.config.gateway) return new URL('/', this.config.gateway).href;
+    throw new PeerConfigError(this.name, 'no MMSC URL and no gateway configured');
   }
 
   /** POST of an MMS PDU to the MM1 URL; the response PDU, if any, is decoded and observed. */
@@ -598,7 +600,8 @@ export class Handset implements Peer {
       options = {
         host: gw.hostname,
         port: gw.port || 80,
-        path: target.href,
+        // Absolute form through the proxy (RFC 9112 §3.2.2); origin form when talking to the gateway itself.
+        path: target.origin === gw.origin ? target.pathname + target.search : target.href,
         method,
         headers,
         agent: this.agent,

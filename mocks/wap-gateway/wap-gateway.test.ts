@@ -142,6 +142,19 @@ describe('WapGateway: WAP 2.0 proxy in front of MM1', () => {
     const r = await send(port, 'POST', '/', mmsHeaders(), handSendReq('T2', '+15550002/TYPE=PLMN', 'x'));
     expect(r.status).toBe(200);
     expect(seen[0].url).toBe('/mms');
+    // An absolute URI naming the gateway itself is origin form, not a loop.
+    expect(
+      (
+        await send(
+          port,
+          'POST',
+          `http://127.0.0.1:${port}/mms`,
+          mmsHeaders(),
+          handSendReq('T2', '+1/TYPE=PLMN', 'x'),
+        )
+      ).status,
+    ).toBe(200);
+    expect(seen[1].url).toBe('/mms');
     expect(seen[0].headers['x-msisdn']).toBe('+15550001');
     expect(seen[0].headers['x-wap-network-client-msisdn']).toBeUndefined();
   });

@@ -238,6 +238,11 @@ export class WapGateway implements Peer {
         return 'bad absolute URI';
       }
       if (u.protocol !== 'http:') return `scheme ${u.protocol} not proxied`;
+      // An absolute URI naming the gateway itself would loop: treat it as origin form.
+      const own = this.server?.address();
+      if (isLoopbackHost(u.hostname) && own && typeof own === 'object' && Number(u.port || 80) === own.port) {
+        return this.target(u.pathname + u.search);
+      }
       if (isLoopbackHost(u.hostname)) return u;
       if (!this.upstream) return 'no upstream MMSC configured';
       return new URL(u.pathname + u.search, this.upstream.origin);
