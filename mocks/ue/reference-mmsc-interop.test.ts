@@ -95,6 +95,41 @@ describe.each(['smpp', 'pap'] as const)(
       );
     });
 
+    it('delivery and read reports come back to alice by push', async () => {
+      const { timeline, alice, bob } = await startStack(route);
+      const sent = (await alice.actions.send({
+        to: '+15550002',
+        parts: [{ contentType: 'text/plain', text: 'report me' }],
+        deliveryReport: true,
+        readReport: true,
+      })) as Record<string, unknown>;
+      expect(sent.responseStatus).toBe('Ok');
+      const pushedTo = (node: string, type: string) =>
+        timeline.waitFor(
+          (o) => o.kind === 'message' && o.node === node && o.type === type && o.direction === 'in',
+          {
+            timeoutMs: 15_000,
+            description: `${type} reaches ${node}`,
+          },
+        );
+      await pushedTo('ue.bob', 'm-retrieve-conf');
+      await bob.settled();
+      const read = (await bob.actions['read-report']({
+        messageId: sent.messageId as string,
+        to: '+15550001',
+        status: 'Read',
+      })) as Record<string, unknown>;
+      expect(read.status).toBeLessThan(300);
+      await pushedTo('ue.alice', 'm-delivery-ind');
+      await pushedTo('ue.alice', 'm-read-orig-ind');
+      await alice.settled();
+      const inbox = (await alice.actions.inbox({})) as Array<Record<string, unknown>>;
+      const byType = Object.fromEntries(inbox.map((e) => [e.type, e]));
+      expect(byType['m-delivery-ind']).toMatchObject({ state: 'report', messageId: sent.messageId });
+      expect((byType['m-delivery-ind'].fields as Record<string, unknown>)['X-Mms-Status']).toBe('Retrieved');
+      expect(byType['m-read-orig-ind']).toMatchObject({ state: 'report', messageId: sent.messageId });
+    });
+
     it('with the subscriber headers stripped the MMSC cannot identify the sender', async () => {
       const { alice, gw } = await startStack(route);
       gw.use({ kind: 'strip-msisdn' });
