@@ -91,6 +91,9 @@ export interface Mm4Received {
   mailFrom: string;
   rcptTo: string[];
   issues: string[];
+  /** Whether the SMTP transaction was accepted (250), and the reply given. */
+  accepted: boolean;
+  smtpReply: string;
 }
 
 const REQ_TYPES: readonly Mm4MessageType[] = [
@@ -237,6 +240,8 @@ export class RemoteMmsc implements Peer {
       mailFrom: m.mailFrom,
       rcptTo: m.rcptTo,
       issues,
+      accepted: false,
+      smtpReply: '',
     };
     this.received.push(rec);
     this.timeline?.publish({
@@ -251,7 +256,15 @@ export class RemoteMmsc implements Peer {
       raw: m.raw,
     });
     if (issues.length > 0) this.event('mm4-invalid', { type: msg.type, issues });
+    const verdict = this.judge(msg, m, rec);
+    rec.accepted = verdict.accept;
+    rec.smtpReply = verdict.accept ? `250 ${verdict.message ?? ''}` : `${verdict.code} ${verdict.message}`;
+    return verdict;
+  }
 
+  /** The SMTP answer to a decoded MM4 message, scheduling its RES and reports (see the module comment). */
+  private judge(msg: Mm4Message, m: SmtpReceived, rec: Mm4Received): SmtpVerdict {
+    const issues = rec.issues;
     const smtpError = this.behaviour('smtp-error');
     if (smtpError) {
       this.event('behaviour-applied', { behaviour: 'smtp-error', code: smtpError.code });
@@ -535,6 +548,8 @@ export class RemoteMmsc implements Peer {
       .filter((r) => type === undefined || r.type === type)
       .map((r) => ({
         type: r.type,
+        accepted: r.accepted,
+        smtpReply: r.smtpReply,
         mailFrom: r.mailFrom,
         rcptTo: r.rcptTo,
         issues: r.issues,
