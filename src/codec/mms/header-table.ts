@@ -1,3 +1,4 @@
+import { EncodeError } from '../codec-error.ts';
 import * as E from './enums.ts';
 import { MMS_MESSAGE_TYPES, type MmsMessageType } from './types.ts';
 import {
@@ -220,5 +221,19 @@ export function mmsHeaderByName(name: string): MmsHeaderDef | undefined {
   return byName.get(name.toLowerCase());
 }
 
-/** Codec used by Response-Text in the two delete confirmations (indexed form allowed, §6.x m-delete-conf). */
-export const INDEXED_RESPONSE_TEXT = maybeIndexedCodec(encodedStringCodec);
+const responseTextEither = maybeIndexedCodec(encodedStringCodec);
+/**
+ * Codec used by Response-Text in m-delete-conf and m-mbox-delete-conf, where the field may carry the
+ * Value-length Status-count-value prefix. There a charset-tagged text without an index would start with a
+ * Value-length too and read back as an indexed value, so the encoder refuses it: give `{ index, value }`.
+ */
+export const INDEXED_RESPONSE_TEXT: ValueCodec = {
+  grammar: responseTextEither.grammar,
+  read: (r, field) => responseTextEither.read(r, field),
+  write(w, v, field) {
+    if (typeof v === 'object' && v !== null && 'charset' in v) {
+      throw new EncodeError(-1, field, 'charset-tagged text is ambiguous here: use { index, value }');
+    }
+    responseTextEither.write(w, v, field);
+  },
+};

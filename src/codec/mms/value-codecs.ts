@@ -35,6 +35,8 @@ import type {
 export interface ValueCodec {
   /** Human name of the value grammar (docs). */
   readonly grammar: string;
+  /** For enumerated values: the spec tokens (docs, generators). */
+  readonly tokens?: readonly string[];
   read(r: ByteReader, field: string): MmsValue;
   write(w: ByteWriter, v: MmsValue, field: string): void;
 }
@@ -55,6 +57,7 @@ function isEncodedString(v: unknown): v is EncodedString {
 export function enumCodec(table: EnumTable, name: string, tokenTextAllowed = false): ValueCodec {
   return {
     grammar: `${name} (Short-integer${tokenTextAllowed ? ' | Token-text' : ''})`,
+    tokens: Object.values(table),
     read(r, field) {
       const at = r.offset;
       const o = r.u8(field);
@@ -193,7 +196,8 @@ export const timeCodec: ValueCodec = {
     const sub = r.sub(len, field);
     const at = sub.offset;
     const t = sub.u8(field);
-    // Delta-seconds-value is an Integer-value (§7.3); date-value a Long-integer. Both read as Integer-value.
+    // Date-value and Delta-seconds-value are Long-integers (OMA-TS-MMS_ENC §7.3, Expiry field); a Short-integer
+    // delta is accepted on decode (WSP's own Delta-seconds-value is an Integer-value) and written back as Long.
     const n = readInteger(sub, field);
     if (!sub.atEnd()) sub.fail(field, 'octets after the time value');
     if (t === 0x80) return { absolute: n };
@@ -208,7 +212,7 @@ export const timeCodec: ValueCodec = {
       writeLongInteger(inner, o.absolute, field);
     } else if (isObj(o) && typeof o.relative === 'number') {
       inner.u8(0x81);
-      writeInteger(inner, o.relative, field);
+      writeLongInteger(inner, o.relative as number, field);
     } else bad(field, v, '{ absolute } or { relative }');
     lengthPrefixed(w, inner, field);
   },

@@ -32,7 +32,6 @@ const NON_CANONICAL = new Set([
   'mmsd/rc-mms-1-3-con-282.mms',
   'mmsd/sr-mms-related-multi-to.mms',
   'mms-engine/test_mms_codec/data/m-retrieve_9.conf', // Subject: no Quote before a UTF-8 octet >= 128
-  'mms-engine/test_retrieve/data/SoonExpired/m-notification.ind', // Expiry delta as Long-integer 1
 ]);
 const MALFORMED = 'mms-engine/test_retrieve/data/Success2/m-notification.ind';
 
