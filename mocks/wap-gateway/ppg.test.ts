@@ -29,6 +29,7 @@ let smscPort: number;
 const submits: Submit[] = [];
 let submitStatus = 0;
 let binds = 0;
+let dropNext = false;
 
 /** The smpp package splits UDH off short_message when UDHI is set: put the octets back together. */
 function userDataOf(pdu: smpp.PDU): Buffer {
@@ -49,6 +50,11 @@ beforeAll(async () => {
       session.send(pdu.response({ command_status: ok ? 0 : 0x0e }));
     });
     session.on('submit_sm', (pdu: smpp.PDU) => {
+      if (dropNext) {
+        dropNext = false;
+        session.destroy();
+        return;
+      }
       submits.push({
         destination: String(pdu.destination_addr),
         esmClass: Number(pdu.esm_class),
@@ -279,6 +285,24 @@ describe('PushProxyGateway: PAP push-message -> WAP push SMS over SMPP', () => {
     await ppg!.settled();
     expect(notes[1]['message-state']).toBe('undeliverable');
     expect(notes[1].desc).toMatch(/bind_transmitter refused/);
+  });
+
+  it('reports a push lost with a dropped SMPP session as undeliverable, and binds again for the next', async () => {
+    const { url } = await startPpg();
+    const n = handNotificationInd('r', '+1/TYPE=PLMN', 10, 'http://m/r');
+    const notify = ` ppg-notify-requested-to="${notifyUrl}"`;
+    dropNext = true;
+    const before = binds;
+    await post(url, papBody(papControl('r-1', 'WAPPUSH=+15550001/TYPE=PLMN@ppg', notify), n));
+    await ppg!.settled();
+    await post(url, papBody(papControl('r-2', 'WAPPUSH=+15550001/TYPE=PLMN@ppg', notify), n));
+    await ppg!.settled();
+    expect(notes.map((x) => [x['push-id'], x['message-state']])).toEqual([
+      ['r-1', 'undeliverable'],
+      ['r-2', 'delivered'],
+    ]);
+    expect(binds - before).toBe(2);
+    expect(submits).toHaveLength(1);
   });
 
   it('answers address errors, duplicates and forced results with the PAP code', async () => {
