@@ -320,6 +320,10 @@ describe('Handset (MMS user agent) over the WAP gateway', () => {
     expect(() => alice.use({ kind: 'retrieval', mode: 'later' })).toThrow(PeerConfigError);
     expect(() => alice.use({ kind: 'fly' })).toThrow(PeerConfigError);
     await expect(alice.actions.send({})).rejects.toThrow(PeerConfigError);
+    await expect(alice.actions.send({ to: '+15550002', subject: 5 })).rejects.toThrow(PeerConfigError);
+    await expect(
+      alice.actions.send({ to: '+15550002', parts: [{ contentType: 'text/plain' }] }),
+    ).rejects.toThrow(PeerConfigError);
     await expect(alice.actions.notifyresp({ status: 'Maybe' })).rejects.toThrow(PeerConfigError);
     await expect(alice.actions.retrieve({ index: 5 })).rejects.toThrow(PeerConfigError);
   });

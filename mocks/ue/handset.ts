@@ -434,6 +434,27 @@ export class Handset implements Peer {
       if (typeof p.raw !== 'string') throw new PeerConfigError(this.name, 'send raw must be base64 text');
       bytes = bytesFromJson({ $base64: p.raw });
     } else {
+      const types: Record<string, string> = {
+        subject: 'string',
+        messageClass: 'string',
+        priority: 'string',
+        expiry: 'number',
+        deliveryReport: 'boolean',
+        readReport: 'boolean',
+        transactionId: 'string',
+      };
+      for (const [k, t] of Object.entries(types)) {
+        if (p[k] !== undefined && typeof p[k] !== t)
+          throw new PeerConfigError(this.name, `send: ${k} must be a ${t}`);
+      }
+      if (p.parts !== undefined && !Array.isArray(p.parts))
+        throw new PeerConfigError(this.name, 'send: parts must be a list');
+      if (
+        p.headers !== undefined &&
+        (typeof p.headers !== 'object' || p.headers === null || Array.isArray(p.headers))
+      ) {
+        throw new PeerConfigError(this.name, 'send: headers must be an object');
+      }
       transactionId = typeof p.transactionId === 'string' ? p.transactionId : this.nextTid();
       bytes = sendReq({ ...(p as unknown as SendOptions), transactionId, version: this.version }, this.name);
     }
