@@ -172,6 +172,26 @@ function smsSegments(payload: Buffer, ref: number): Buffer[] {
   return out;
 }
 
+/** A DNS response (RFC 1035 §4.1) to query `q` with one NAPTR answer (RFC 3403 §4.1), or none and TC set. */
+function naptrResponse(q: Buffer, truncated: boolean): Buffer {
+  let i = 12;
+  while (q[i] !== 0) i += q[i] + 1;
+  const question = q.subarray(12, i + 5);
+  const cs = (s: string) => Buffer.concat([Buffer.from([s.length]), Buffer.from(s, 'latin1')]);
+  const rdata = Buffer.concat([
+    Buffer.from([0x00, 0x0a, 0x00, 0x64]), // order 10, preference 100
+    cs('u'),
+    cs('E2U+mms:tel'),
+    cs('!^.*$!tel:+15550003!'),
+    Buffer.from([0x00]),
+  ]);
+  const flags = truncated ? [0x83, 0x80] : [0x81, 0x80]; // QR, (TC), RD | RA
+  const header = Buffer.from([q[0], q[1], ...flags, 0, 1, 0, truncated ? 0 : 1, 0, 0, 0, 0]);
+  if (truncated) return Buffer.concat([header, question]);
+  const rr = Buffer.from([0xc0, 0x0c, 0x00, 0x23, 0x00, 0x01, 0, 0, 0x0e, 0x10, 0, rdata.length]);
+  return Buffer.concat([header, question, rr, rdata]);
+}
+
 describe.skipIf(!haveShared || !haveTshark)('PCAPNG of tapped exchanges, checked by tshark', () => {
   it('(1) MM1 HTTP POSTs of m-send-req (small and 300 KB) on one keep-alive connection, tapped on both sides', async () => {
     const tl = new Timeline();
@@ -571,6 +591,55 @@ describe.skipIf(!haveShared || !haveTshark)('PCAPNG of tapped exchanges, checked
       '!^.*$!mailto:+15550002@mms.example.net!',
       '127.0.7.1',
     ]);
+  });
+
+  it('(5b) ENUM over TCP: a truncated UDP answer makes the resolver retry over TCP (both tapped)', async () => {
+    const tl = new Timeline();
+    tl.setContext({ case: 'mm5.enum.002', step: 'step 1: NAPTR, TC -> TCP' });
+    const udp = dgram.createSocket('udp4');
+    tapUdp(udp, { timeline: tl, node: 'hlr', role: 'hlr', iface: 'DNS' });
+    udp.on('message', (q, r) => udp.send(naptrResponse(q, true), r.port, r.address));
+    await new Promise<void>((r) => udp.bind(0, '127.0.0.1', () => r()));
+    const port = addr(udp);
+    const { createServer } = await import('node:net');
+    const tcp = createServer((s) => {
+      // RFC 1035 §4.2.2: each message is prefixed by a two-octet length
+      let buf = Buffer.alloc(0);
+      s.on('data', (d: Buffer) => {
+        buf = Buffer.concat([buf, d]);
+        while (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
+          const q = buf.subarray(2, 2 + buf.readUInt16BE(0));
+          buf = buf.subarray(2 + q.length);
+          const a = naptrResponse(Buffer.from(q), false);
+          s.write(Buffer.concat([Buffer.from([a.length >> 8, a.length & 0xff]), a]));
+        }
+      });
+      s.on('error', () => {});
+    });
+    tapServer(tcp, { timeline: tl, node: 'hlr', role: 'hlr', iface: 'DNS' });
+    await new Promise<void>((r) => tcp.listen(port, '127.0.0.1', () => r()));
+    const resolver = new dns.promises.Resolver({ timeout: 3000, tries: 1 });
+    resolver.setServers([`127.0.0.1:${port}`]);
+    const answers = await resolver.resolveNaptr('3.0.0.0.5.5.5.1.e164.arpa');
+    expect(answers[0]).toMatchObject({ service: 'E2U+mms:tel', regexp: '!^.*$!tel:+15550003!' });
+    resolver.cancel();
+    await new Promise<void>((r) => udp.close(() => r()));
+    await new Promise((r) => setTimeout(r, 50)); // let the resolver's TCP connection go
+    tcp.close();
+
+    const file = save('dns-tcp.pcapng', buildPcapng(tl.all(), { originEpochMs: tl.originEpochMs }));
+    const da = [`udp.port==${port},dns`, `tcp.port==${port},dns`];
+    const check = pcapCheck(file, ['dns'], da);
+    expect(check.status, check.out).toBe(0);
+    const msgs = fields(
+      file,
+      'dns',
+      ['ip.proto', 'dns.flags.response', 'dns.flags.truncated', 'dns.qry.type', 'dns.naptr.service'],
+      da,
+    );
+    expect(msgs.map((m) => m.slice(0, 3).join(','))).toEqual(['17,0,0', '17,1,1', '6,0,0', '6,1,0']);
+    expect(msgs.every((m) => m[3] === '35')).toBe(true);
+    expect(msgs[3][4]).toBe('E2U+mms:tel');
   });
 
   it('records a reset as RST and a half-close as FIN before the answer; checksum validation catches a corrupt byte', async () => {
