@@ -17,7 +17,7 @@ import { Mm1Client, sendReq } from '../src/mmsc/testing/mm1-client.ts';
 const repoRoot = path.resolve(import.meta.dirname, '..');
 const child = path.join(repoRoot, 'src/mmsc/testing/mmsc-child.ts');
 
-function startChild(config: object): Promise<{ proc: ChildProcess; url: string }> {
+function startChild(config: object): Promise<{ proc: ChildProcess; url: string; cpuMs: () => Promise<number> }> {
   const proc = spawn(process.execPath, ['--import', 'tsx', child, JSON.stringify(config)], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -26,10 +26,19 @@ function startChild(config: object): Promise<{ proc: ChildProcess; url: string }
   });
   return new Promise((resolve, reject) => {
     let out = '';
+    let ready = false;
+    const cpuMs = () =>
+      new Promise<number>((res) => {
+        proc.once('exit', () => res(Number(/CPU (\d+)/.exec(out)?.[1] ?? Number.NaN) / 1000));
+        proc.kill('SIGTERM');
+      });
     proc.stdout!.on('data', (c: Buffer) => {
       out += c.toString();
       const m = /READY (\S+)/.exec(out);
-      if (m) resolve({ proc, url: m[1] });
+      if (m && !ready) {
+        ready = true;
+        resolve({ proc, url: m[1], cpuMs });
+      }
     });
     proc.once('exit', (code) => reject(new Error(`MMSC exited ${code}`)));
   });
@@ -116,25 +125,30 @@ export async function run(): Promise<void> {
     const smsc = new FakeSmsc();
     await smsc.start();
     const storeDir = await mkdtemp(path.join(os.tmpdir(), 'mmscert-bench-'));
-    const { proc, url } = await startChild({
+    const { url, cpuMs } = await startChild({
       storeDir,
       fsync,
       notification: { route: 'smpp', host: '127.0.0.1', port: smsc.port, systemId: 'mmsc', password: 'secret', window: 64 },
     });
     const client = new Mm1Client(url);
     const flows = new Flows(client, smsc);
+    let done = 0;
     try {
       for (let i = 0; i < 200; i++) await flows.one(); // warm-up
       const c = await closedLoop(flows, 64, seconds);
+      done = 200 + c.n;
       console.log(`mmsc fsync=${fsync}: ${c.rate.toFixed(0)} MM1 flows/s closed loop (64 in flight, ${c.n} flows in ${seconds} s)`);
       const o = await openLoop(flows, rate, Math.min(seconds, 3));
+      done += Math.round(o.offered * Math.min(seconds, 3));
       console.log(
         `mmsc fsync=${fsync}: offered ${o.offered}/s achieved ${o.achieved.toFixed(0)}/s  p50 ${o.p50.toFixed(1)} ms  p99 ${o.p99.toFixed(1)} ms  max ${o.max.toFixed(1)} ms`,
       );
     } finally {
       client.close();
-      proc.kill('SIGTERM');
-      await new Promise((r) => proc.once('exit', r));
+      const ms = await cpuMs();
+      console.log(
+        `mmsc fsync=${fsync}: MMSC process CPU ${(ms / done).toFixed(2)} ms per flow over ${done} flows = ${(1000 / (ms / done)).toFixed(0)} flows per CPU-second (load average now ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores)`,
+      );
       await smsc.stop();
       await rm(storeDir, { recursive: true, force: true });
     }

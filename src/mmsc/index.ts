@@ -108,6 +108,7 @@ export async function startReferenceMmsc(
     async stop() {
       if (stopped) return;
       stopped = true;
+      core.stop();
       await outbox.stop();
       for (const m of [...started].reverse()) await m.stop().catch(() => undefined);
       if (tempStore) await rm(storeDir, { recursive: true, force: true });

@@ -5,7 +5,7 @@ import type { Mm5Resolver, Mm5Route } from './mm5/mm5-resolver.ts';
 import type { MmscModule } from './module.ts';
 import type { MmscObserver } from './observer.ts';
 import type { MessageStore, RecipientRoute, RecipientStatus, StoredMessage, StoredRecipient } from './store/message-store.ts';
-import { GiveUp, type Job, type Outbox, RetryLater } from './store/outbox.ts';
+import { GiveUp, type Job, type Outbox } from './store/outbox.ts';
 
 /**
  * The MMSC core: the one path by which a message is accepted (from any interface), routed
@@ -78,6 +78,8 @@ export class MmscCore {
   private readonly modules = new Map<string, MmscModule>();
   private readonly byRoute = new Map<RecipientRoute, MmscModule>();
   private readonly inflight = new Map<string, Promise<AcceptResult>>();
+  private readonly expiryTimers = new Map<string, NodeJS.Timeout>();
+  private stopped = false;
   /** Highest MMS version each subscriber's client has shown (for retrieve-conf negotiation). */
   readonly clientVersions = new Map<string, string>();
 
@@ -90,7 +92,9 @@ export class MmscCore {
     this.timeline = deps.timeline;
     this.outbox.handle('deliver', (job) => this.runDeliver(job));
     this.outbox.handle('report', (job) => this.runReport(job));
-    this.outbox.handle('expire', (job) => this.runExpire(job));
+    // Expiry needs no job file: `expiresAt` is in each message's meta.json, and every active
+    // message gets its timer at accept and again at start (reconcile).
+    this.outbox.handle('expire', async (job) => this.expireNow(String(job.payload.messageId)));
   }
 
   /** Plugs an interface module in (before start). */
@@ -209,7 +213,7 @@ export class MmscCore {
           jobs.push(this.outbox.enqueue('deliver', `deliver.${m.id}.${i}`, { messageId: m.id, index: i }, m.deliverAt));
         }
       });
-      jobs.push(this.outbox.enqueue('expire', `expire.${m.id}`, { messageId: m.id }, m.expiresAt));
+      this.scheduleExpiry(m);
     }
     await Promise.all(jobs);
   }
@@ -334,11 +338,33 @@ export class MmscCore {
     this.observer.event('MM1', 'report-sent', { messageId: message.id, kind: String(job.payload.kind), status: String(job.payload.status) });
   }
 
-  private async runExpire(job: Job): Promise<void> {
-    const id = String(job.payload.messageId);
+  private scheduleExpiry(m: StoredMessage): void {
+    if (this.stopped || this.expiryTimers.has(m.id)) return;
+    const delay = Math.max(0, Math.min(m.expiresAt - Date.now(), 2 ** 31 - 1));
+    const timer = setTimeout(() => {
+      this.expiryTimers.delete(m.id);
+      const current = this.store.get(m.id);
+      if (!current || current.state !== 'active') return;
+      if (Date.now() < current.expiresAt) return this.scheduleExpiry(current); // beyond one timer's reach
+      this.expireNow(m.id).catch((e: Error) => {
+        this.observer.event('MM1', 'expire-failed', { messageId: m.id, error: e.message });
+        // retried by the next start's reconcile at the latest
+      });
+    }, delay);
+    this.expiryTimers.set(m.id, timer);
+  }
+
+  /** Clears timers (the store and the outbox stay as they are). */
+  stop(): void {
+    this.stopped = true;
+    for (const t of this.expiryTimers.values()) clearTimeout(t);
+    this.expiryTimers.clear();
+  }
+
+  private async expireNow(id: string): Promise<void> {
     const m = this.store.get(id);
     if (!m || m.state !== 'active') return;
-    if (Date.now() < m.expiresAt) throw new RetryLater('not yet expired', m.expiresAt - Date.now());
+    if (Date.now() < m.expiresAt) return;
     const open = m.recipients
       .map((r, i) => ({ r, i }))
       .filter(({ r }) => r.status === 'pending' || r.status === 'notified' || r.status === 'deferred');

@@ -10,8 +10,38 @@ import path from 'node:path';
 export class DurableFs {
   constructor(readonly fsync = true) {}
 
-  async syncDir(dir: string): Promise<void> {
-    if (!this.fsync) return;
+  /** Per directory: the fsync running now, and the one queued behind it (shared by its callers). */
+  private readonly dirSyncs = new Map<string, { running: Promise<void>; next?: Promise<void> }>();
+
+  /**
+   * fsyncs a directory so renames and unlinks in it are durable. Concurrent callers share
+   * syncs (group commit): a caller gets a sync that starts after its call, but many callers
+   * whose renames are already done ride on the same one.
+   */
+  syncDir(dir: string): Promise<void> {
+    if (!this.fsync) return Promise.resolve();
+    const state = this.dirSyncs.get(dir);
+    if (!state) {
+      const running = this.fsyncDirNow(dir).finally(() => this.afterDirSync(dir));
+      this.dirSyncs.set(dir, { running });
+      return running;
+    }
+    state.next ??= state.running.catch(() => undefined).then(() => this.fsyncDirNow(dir));
+    return state.next;
+  }
+
+  private afterDirSync(dir: string): void {
+    const state = this.dirSyncs.get(dir);
+    if (!state) return;
+    if (!state.next) {
+      this.dirSyncs.delete(dir);
+      return;
+    }
+    const running = state.next.finally(() => this.afterDirSync(dir));
+    this.dirSyncs.set(dir, { running });
+  }
+
+  private async fsyncDirNow(dir: string): Promise<void> {
     const fh = await open(dir, 'r');
     try {
       await fh.sync();

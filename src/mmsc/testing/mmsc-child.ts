@@ -9,5 +9,7 @@ const config = JSON.parse(process.argv[2] ?? '{}') as Record<string, unknown>;
 const running = await startReferenceMmsc(config);
 process.stdout.write(`READY ${running.endpoints[0].url} ${running.core.outbox.pending}\n`);
 process.on('SIGTERM', () => {
+  const cpu = process.cpuUsage();
+  process.stdout.write(`CPU ${cpu.user + cpu.system}\n`);
   void running.stop().then(() => process.exit(0));
 });
