@@ -195,7 +195,7 @@ function elementValue(el: XmlElement): Mm7Field {
 function childrenToFields(el: XmlElement): Mm7Fields {
   const out: Mm7Fields = {};
   const multi = new Set<string>();
-  for (const [k, v] of Object.entries(el.attrs)) if (!el.attrNs[k]) out[`@${k}`] = v;
+  for (const [k, v] of Object.entries(el.attrs)) out[`@${k}`] = v;
   for (const c of el.children) {
     const v = elementValue(c);
     const prev = out[c.name];

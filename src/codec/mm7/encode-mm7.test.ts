@@ -206,3 +206,15 @@ describe('schema files', () => {
     }
   });
 });
+
+describe('encodeMm7 refuses what XML cannot carry', () => {
+  it('a control character in a value', () => {
+    const m: Mm7Message = {
+      type: 'CancelReq',
+      transactionId: 't',
+      version: 'REL-6-MM7-1-4',
+      fields: { MM7Version: '6.8.0', MessageID: 'a\u0001b' },
+    };
+    expect(() => encodeMm7(m)).toThrow(/XML 1.0 cannot carry/);
+  });
+});

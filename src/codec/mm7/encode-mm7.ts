@@ -1,7 +1,7 @@
 import { EncodeError } from '../codec-error.ts';
 import { buildMime, makeBoundary } from '../mime/build-mime.ts';
 import type { MimeEntity } from '../mime/mime-entity.ts';
-import { escapeXml } from '../xml/parse-xml.ts';
+import { escapeXml, isXmlText } from '../xml/parse-xml.ts';
 import type { Mm7ValueType } from './mm7-elements.ts';
 import { MM7_CHILD_ORDER, mm7ElementsFor } from './mm7-elements.ts';
 import type { Mm7Field, Mm7Fields, Mm7Message } from './mm7-message.ts';
@@ -41,7 +41,7 @@ function writeValue(name: string, v: Mm7Field, type: Mm7ValueType | undefined, d
   if (depth > 16) throw new EncodeError(-1, name, 'nested deeper than 16');
   if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(name)) throw new EncodeError(-1, name, 'not an XML element name');
   if (Array.isArray(v)) return v.map((x) => writeValue(name, x, type, depth + 1)).join('');
-  if (typeof v === 'string') return `<${name}>${escapeXml(v)}</${name}>`;
+  if (typeof v === 'string') return `<${name}>${xmlText(v, name)}</${name}>`;
   let attrs = '';
   let text = '';
   const keys = Object.keys(v);
@@ -54,12 +54,18 @@ function writeValue(name: string, v: Mm7Field, type: Mm7ValueType | undefined, d
       const an = k.slice(1);
       if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(an))
         throw new EncodeError(-1, `${name}${k}`, 'not an attribute name');
-      attrs += ` ${an}="${escapeXml(String(v[k]))}"`;
-    } else if (k === '#text') text = escapeXml(String(v[k]));
+      attrs += ` ${an}="${xmlText(String(v[k]), `${name}${k}`)}"`;
+    } else if (k === '#text') text = xmlText(String(v[k]), name);
   }
   const inner = childKeys.map((k) => writeValue(k, v[k], NESTED[k], depth + 1)).join('');
   if (!inner && !text) return `<${name}${attrs}/>`;
   return `<${name}${attrs}>${text}${inner}</${name}>`;
+}
+
+/** Escapes text for XML, refusing characters XML 1.0 cannot carry at all (§2.2). */
+function xmlText(s: string, field: string): string {
+  if (!isXmlText(s)) throw new EncodeError(-1, field, 'contains a character XML 1.0 cannot carry (§2.2)');
+  return escapeXml(s);
 }
 
 function rank(order: readonly string[], k: string): number {
@@ -130,14 +136,15 @@ function build(msg: Mm7Message, opts: Mm7EncodeOptions): { xml: string; content?
     const cls = mm7StatusClass(code);
     const faultcode = msg.fault?.faultcode ?? (cls === 'client' ? 'env:Client' : 'env:Server');
     const faultstring = msg.fault?.faultstring ?? (cls === 'client' ? 'Client error' : 'Server error');
-    body = `<env:Fault><faultcode>${escapeXml(faultcode)}</faultcode><faultstring>${escapeXml(
+    body = `<env:Fault><faultcode>${xmlText(faultcode, 'faultcode')}</faultcode><faultstring>${xmlText(
       faultstring,
+      'faultstring',
     )}</faultstring><detail>${op}</detail></env:Fault>`;
   }
   const xml =
     '<?xml version="1.0" encoding="UTF-8"?>\r\n' +
     `<env:Envelope xmlns:env="${SOAP11}">` +
-    `<env:Header><mm7:TransactionID xmlns:mm7="${ns}" env:mustUnderstand="1">${escapeXml(msg.transactionId)}</mm7:TransactionID></env:Header>` +
+    `<env:Header><mm7:TransactionID xmlns:mm7="${ns}" env:mustUnderstand="1">${xmlText(msg.transactionId, 'TransactionID')}</mm7:TransactionID></env:Header>` +
     `<env:Body>${body}</env:Body></env:Envelope>\r\n`;
   return content ? { xml, content } : { xml };
 }

@@ -9,10 +9,10 @@ export interface XmlElement {
   ns: string;
   /** Qualified name as written. */
   qname: string;
-  /** Attributes by local name (xmlns declarations excluded); values as written, entities decoded. */
+  /** Unprefixed attributes (no namespace, §6.2) by name; entities decoded. */
   attrs: Record<string, string>;
-  /** Namespace URI of each attribute that had a prefix. */
-  attrNs: Record<string, string>;
+  /** Prefixed attributes, namespace-resolved (xmlns declarations excluded). */
+  nsAttrs: Array<{ ns: string; name: string; value: string }>;
   children: XmlElement[];
   /** Concatenated character data directly inside this element. */
   text: string;
@@ -27,8 +27,11 @@ const parser = new XMLParser({
   parseTagValue: false,
   parseAttributeValue: false,
   trimValues: false,
-  processEntities: true,
+  // Entities are decoded here (decodeEntities), not by the parser: it leaves numeric
+  // references alone and lets undeclared entities through.
+  processEntities: false,
   htmlEntities: false,
+  cdataPropName: '#cdata',
   ignoreDeclaration: true,
   ignorePiTags: true,
   commentPropName: false as unknown as string,
@@ -81,22 +84,71 @@ function convert(node: FxpNode, scope: Map<string, string>, base: number, depth 
   if (prefix && !local.has(prefix))
     throw new DecodeError(base, 'XML', `undeclared namespace prefix "${prefix}"`);
   const attrs: Record<string, string> = {};
-  const attrNs: Record<string, string> = {};
+  const nsAttrs: XmlElement['nsAttrs'] = [];
   for (const [k, v] of Object.entries(rawAttrs)) {
     if (k === 'xmlns' || k.startsWith('xmlns:')) continue;
     const [p, n] = splitQName(k);
-    attrs[n] = String(v);
-    if (p) attrNs[n] = local.get(p) ?? '';
+    const value = decodeEntities(String(v), base);
+    if (!p) attrs[n] = value;
+    else {
+      if (!local.has(p)) throw new DecodeError(base, 'XML', `undeclared namespace prefix "${p}"`);
+      nsAttrs.push({ ns: local.get(p) ?? '', name: n, value });
+    }
   }
-  const el: XmlElement = { name, ns, qname, attrs, attrNs, children: [], text: '' };
+  const el: XmlElement = { name, ns, qname, attrs, nsAttrs, children: [], text: '' };
   const kids = node[qname];
   if (Array.isArray(kids)) {
     for (const k of kids as FxpNode[]) {
-      if ('#text' in k) el.text += String(k['#text']);
+      if ('#text' in k) el.text += decodeEntities(String(k['#text']), base);
+      else if ('#cdata' in k) el.text += cdataText(k['#cdata']);
       else if (Object.keys(k).some((x) => x !== ':@')) el.children.push(convert(k, local, base, depth + 1));
     }
   }
   return el;
+}
+
+function cdataText(v: unknown): string {
+  if (Array.isArray(v)) return v.map((x) => String((x as FxpNode)['#text'] ?? '')).join('');
+  return String(v ?? '');
+}
+
+const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+
+/** XML 1.0 Char production (§2.2). */
+function isXmlChar(c: number): boolean {
+  return (
+    c === 0x9 ||
+    c === 0xa ||
+    c === 0xd ||
+    (c >= 0x20 && c <= 0xd7ff) ||
+    (c >= 0xe000 && c <= 0xfffd) ||
+    (c >= 0x10000 && c <= 0x10ffff)
+  );
+}
+
+/**
+ * Replaces the five predefined entities and character references (XML 1.0 §4.1, §4.6).
+ * Anything else is an undeclared entity (WFC: Entity Declared): no DTD is ever read.
+ */
+export function decodeEntities(s: string, base = 0): string {
+  if (!s.includes('&')) return s;
+  return s.replace(/&([^;&\s]{0,12});?/g, (whole, name: string) => {
+    if (!whole.endsWith(';'))
+      throw new DecodeError(base, 'XML', `unterminated reference ${JSON.stringify(whole)}`);
+    if (name in PREDEFINED) return PREDEFINED[name];
+    const m = /^#(?:x([0-9A-Fa-f]{1,6})|([0-9]{1,7}))$/.exec(name);
+    if (!m) throw new DecodeError(base, 'XML', `undeclared entity &${name}; (no DTD is read)`);
+    const code = m[1] !== undefined ? Number.parseInt(m[1], 16) : Number(m[2]);
+    if (!isXmlChar(code))
+      throw new DecodeError(base, 'XML', `character reference &${name}; is not an XML Char`);
+    return String.fromCodePoint(code);
+  });
+}
+
+/** True when every character may appear in an XML 1.0 document (§2.2). */
+export function isXmlText(s: string): boolean {
+  for (const ch of s) if (!isXmlChar(ch.codePointAt(0) ?? 0)) return false;
+  return true;
 }
 
 function splitQName(q: string): [string, string] {
