@@ -319,6 +319,25 @@ describe('PushProxyGateway: PAP push-message -> WAP push SMS over SMPP', () => {
     expect(
       responseCode((await post(url, papBody(papControl('a-2', 'WAPPUSH=+15550001/TYPE=PLMN@ppg'), n))).doc),
     ).toBe(2007);
+    const qos = (q: string) =>
+      `<?xml version="1.0"?><pap><push-message push-id="q-${q.length}"><address address-value="WAPPUSH=+15550001/TYPE=PLMN@ppg"/><quality-of-service ${q}/></push-message></pap>`;
+    expect(responseCode((await post(url, papBody(qos('delivery-method="confirmed"'), n))).doc)).toBe(3007);
+    expect(
+      responseCode((await post(url, papBody(qos('network="CDMA" network-required="true"'), n))).doc),
+    ).toBe(3009);
+    expect(responseCode((await post(url, papBody(qos('bearer="GPRS" bearer-required="true"'), n))).doc)).toBe(
+      3010,
+    );
+    expect(
+      responseCode(
+        (
+          await post(
+            url,
+            papBody(qos('bearer="SMS" bearer-required="true" delivery-method="preferconfirmed"'), n),
+          )
+        ).doc,
+      ),
+    ).toBe(1001);
     ppg!.use({ kind: 'result', code: 4001 });
     expect(
       responseCode((await post(url, papBody(papControl('a-3', 'WAPPUSH=+15550001/TYPE=PLMN@ppg'), n))).doc),

@@ -444,6 +444,25 @@ export class PushProxyGateway implements Peer {
       respond(2000, 'no content entity');
       return;
     }
+    // quality-of-service this PPG cannot honour (WAP-247 §9.13 codes 3007, 3009, 3010): it only
+    // pushes unconfirmed, over the SMS bearer of a 3GPP network.
+    const qos = control.qos ?? {};
+    if (qos['delivery-method'] === 'confirmed') {
+      respond(3007, 'confirmed delivery is not possible over the SMS bearer');
+      return;
+    }
+    if (
+      qos['network-required'] === 'true' &&
+      qos.network &&
+      !/^(GSM|UMTS|WCDMA|LTE|3GPP)$/i.test(qos.network)
+    ) {
+      respond(3009, `network ${qos.network} is not served`);
+      return;
+    }
+    if (qos['bearer-required'] === 'true' && qos.bearer && !/^SMS$/i.test(qos.bearer)) {
+      respond(3010, `bearer ${qos.bearer} is not served (SMS only)`);
+      return;
+    }
     if (!this.smscCfg) {
       respond(4001, 'no SMSC configured');
       return;
