@@ -17,7 +17,9 @@ import { Mm1Client, sendReq } from '../src/mmsc/testing/mm1-client.ts';
 const repoRoot = path.resolve(import.meta.dirname, '..');
 const child = path.join(repoRoot, 'src/mmsc/testing/mmsc-child.ts');
 
-function startChild(config: object): Promise<{ proc: ChildProcess; url: string; cpuMs: () => Promise<number> }> {
+function startChild(
+  config: object,
+): Promise<{ proc: ChildProcess; url: string; cpuMs: () => Promise<number> }> {
   const proc = spawn(process.execPath, ['--import', 'tsx', child, JSON.stringify(config)], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -74,7 +76,11 @@ class Flows {
     if (got.status !== 200) throw new Error(`retrieve ${got.status}`);
     const tid = String(getHeader(push.pdu, 'X-Mms-Transaction-Id'));
     const nr = await this.client.postPdu(
-      buildPdu('m-notifyresp-ind', { 'X-Mms-Transaction-Id': tid, 'X-Mms-MMS-Version': '1.3', 'X-Mms-Status': 'Retrieved' }),
+      buildPdu('m-notifyresp-ind', {
+        'X-Mms-Transaction-Id': tid,
+        'X-Mms-MMS-Version': '1.3',
+        'X-Mms-Status': 'Retrieved',
+      }),
       to,
     );
     if (nr.status !== 204) throw new Error(`notifyresp ${nr.status}`);
@@ -86,7 +92,11 @@ function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-async function closedLoop(flows: Flows, concurrency: number, seconds: number): Promise<{ rate: number; n: number }> {
+async function closedLoop(
+  flows: Flows,
+  concurrency: number,
+  seconds: number,
+): Promise<{ rate: number; n: number }> {
   const end = performance.now() + seconds * 1000;
   let n = 0;
   const t0 = performance.now();
@@ -115,7 +125,13 @@ async function openLoop(flows: Flows, rate: number, seconds: number) {
   await Promise.all(all);
   const elapsed = (performance.now() - t0) / 1000;
   lat.sort((a, b) => a - b);
-  return { offered: rate, achieved: total / elapsed, p50: pct(lat, 50), p99: pct(lat, 99), max: lat[lat.length - 1] };
+  return {
+    offered: rate,
+    achieved: total / elapsed,
+    p50: pct(lat, 50),
+    p99: pct(lat, 99),
+    max: lat[lat.length - 1],
+  };
 }
 
 export async function run(): Promise<void> {
@@ -128,7 +144,14 @@ export async function run(): Promise<void> {
     const { url, cpuMs } = await startChild({
       storeDir,
       fsync,
-      notification: { route: 'smpp', host: '127.0.0.1', port: smsc.port, systemId: 'mmsc', password: 'secret', window: 64 },
+      notification: {
+        route: 'smpp',
+        host: '127.0.0.1',
+        port: smsc.port,
+        systemId: 'mmsc',
+        password: 'secret',
+        window: 64,
+      },
     });
     const client = new Mm1Client(url);
     const flows = new Flows(client, smsc);
@@ -137,7 +160,9 @@ export async function run(): Promise<void> {
       for (let i = 0; i < 200; i++) await flows.one(); // warm-up
       const c = await closedLoop(flows, 64, seconds);
       done = 200 + c.n;
-      console.log(`mmsc fsync=${fsync}: ${c.rate.toFixed(0)} MM1 flows/s closed loop (64 in flight, ${c.n} flows in ${seconds} s)`);
+      console.log(
+        `mmsc fsync=${fsync}: ${c.rate.toFixed(0)} MM1 flows/s closed loop (64 in flight, ${c.n} flows in ${seconds} s)`,
+      );
       const o = await openLoop(flows, rate, Math.min(seconds, 3));
       done += Math.round(o.offered * Math.min(seconds, 3));
       console.log(

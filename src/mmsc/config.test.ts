@@ -23,13 +23,21 @@ describe('MmscConfig', () => {
       notification: { route: 'smpp', host: '127.0.0.1', port: 2775, systemId: 'mmsc', password: 'secret' },
     } as Record<string, unknown>);
     expect(c.ports).toEqual({ mm1: 8002, mm4: 0, mm7: 0, mm3: 0 });
-    expect(c.notification).toMatchObject({ route: 'smpp', window: 10, registeredDelivery: 0, sourceAddr: 'MMSC' });
+    expect(c.notification).toMatchObject({
+      route: 'smpp',
+      window: 10,
+      registeredDelivery: 0,
+      sourceAddr: 'MMSC',
+    });
   });
 
   it.each([
     [{ host: '0.0.0.0' }, 'host'],
     [{ ports: { mm1: 70000 } }, 'ports.mm1'],
-    [{ notification: { route: 'smpp', host: '10.0.0.1', port: 1, systemId: 'a', password: 'b' } }, 'notification'],
+    [
+      { notification: { route: 'smpp', host: '10.0.0.1', port: 1, systemId: 'a', password: 'b' } },
+      'notification',
+    ],
     [{ mm5: { enumServer: '8.8.8.8:53' } }, 'mm5.enumServer'],
     [{ mmsVersion: '2.0' }, 'mmsVersion'],
     [{ bogus: 1 }, '(root)'],

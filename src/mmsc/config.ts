@@ -190,13 +190,17 @@ export async function loadMmscConfigFile(file: string): Promise<MmscConfig> {
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
-    throw new MmscConfigError(`cannot read config ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    throw new MmscConfigError(
+      `cannot read config ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
+    );
   }
   let data: unknown;
   try {
     data = path.extname(file) === '.json' ? JSON.parse(text) : parseYaml(text);
   } catch (e) {
-    throw new MmscConfigError(`${file}: not valid ${path.extname(file) === '.json' ? 'JSON' : 'YAML'}: ${(e as Error).message.split('\n')[0]}`);
+    throw new MmscConfigError(
+      `${file}: not valid ${path.extname(file) === '.json' ? 'JSON' : 'YAML'}: ${(e as Error).message.split('\n')[0]}`,
+    );
   }
   if (data === null || data === undefined) data = {};
   if (!isPlainObject(data)) throw new MmscConfigError(`${file}: the config must be a mapping`);

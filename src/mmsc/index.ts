@@ -21,13 +21,13 @@ import { Outbox } from './store/outbox.ts';
  * core (router) for other modules, and `stop()`.
  */
 
-export { DEFAULT_MMSC_CONFIG, loadMmscConfigFile, MmscConfigError, resolveMmscConfig } from './config.ts';
 export type { MmscConfig, MmscConfigInput } from './config.ts';
-export { MmscCore, type Submission, type AcceptResult } from './mmsc-core.ts';
-export type { MmscModule, MmscEndpoint, OutboundDelivery, DeliveryOutcome, OriginReport } from './module.ts';
-export { RetryLater, GiveUp } from './store/outbox.ts';
+export { DEFAULT_MMSC_CONFIG, loadMmscConfigFile, MmscConfigError, resolveMmscConfig } from './config.ts';
 export { Mm1Module } from './mm1/mm1-module.ts';
 export { PRODUCED_RESPONSE_STATUSES } from './mm1/response-status.ts';
+export { type AcceptResult, MmscCore, type Submission } from './mmsc-core.ts';
+export type { DeliveryOutcome, MmscEndpoint, MmscModule, OriginReport, OutboundDelivery } from './module.ts';
+export { GiveUp, RetryLater } from './store/outbox.ts';
 
 export interface MmscDeps {
   timeline?: Timeline;
@@ -77,7 +77,14 @@ export async function startReferenceMmsc(
     fs,
   );
   const resolver = new Mm5Resolver(config, observer);
-  core = new MmscCore({ config, store, outbox, resolver, observer, ...(deps.timeline ? { timeline: deps.timeline } : {}) });
+  core = new MmscCore({
+    config,
+    store,
+    outbox,
+    resolver,
+    observer,
+    ...(deps.timeline ? { timeline: deps.timeline } : {}),
+  });
   const pushSender = deps.pushSender ?? pushSenderFor(config, observer, deps.timeline);
   const mm1 = new Mm1Module(pushSender);
   core.register(mm1);
@@ -96,7 +103,11 @@ export async function startReferenceMmsc(
   }
   await core.reconcile();
   outbox.start();
-  observer.event('MM1', 'mmsc-started', { endpoints: endpoints.map((e) => `${e.iface} ${e.url}`), storeDir, replayed: outbox.pending });
+  observer.event('MM1', 'mmsc-started', {
+    endpoints: endpoints.map((e) => `${e.iface} ${e.url}`),
+    storeDir,
+    replayed: outbox.pending,
+  });
 
   let stopped = false;
   return {

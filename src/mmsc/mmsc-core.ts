@@ -4,7 +4,13 @@ import { isValidId, newMessageId, newToken, newTransactionId } from './ids.ts';
 import type { Mm5Resolver, Mm5Route } from './mm5/mm5-resolver.ts';
 import type { MmscModule } from './module.ts';
 import type { MmscObserver } from './observer.ts';
-import type { MessageStore, RecipientRoute, RecipientStatus, StoredMessage, StoredRecipient } from './store/message-store.ts';
+import type {
+  MessageStore,
+  RecipientRoute,
+  RecipientStatus,
+  StoredMessage,
+  StoredRecipient,
+} from './store/message-store.ts';
 import { GiveUp, type Job, type Outbox } from './store/outbox.ts';
 
 /**
@@ -144,7 +150,13 @@ export class MmscCore {
         unresolved.push(
           route.kind === 'unresolved'
             ? route
-            : { kind: 'unresolved', address: rcpt.address, reason: `no ${route.kind} interface`, transient: false, via: route.via },
+            : {
+                kind: 'unresolved',
+                address: rcpt.address,
+                reason: `no ${route.kind} interface`,
+                transient: false,
+                via: route.via,
+              },
         );
         return;
       }
@@ -176,7 +188,10 @@ export class MmscCore {
     }
     const maxExpiry = now + this.config.expiry.maxSeconds * 1000;
     const expiresAt = Math.min(sub.expiresAt ?? now + this.config.expiry.defaultSeconds * 1000, maxExpiry);
-    const id = sub.messageId && isValidId(sub.messageId) && !this.store.get(sub.messageId) ? sub.messageId : newMessageId();
+    const id =
+      sub.messageId && isValidId(sub.messageId) && !this.store.get(sub.messageId)
+        ? sub.messageId
+        : newMessageId();
     const meta: StoredMessage = {
       id,
       sender: sub.sender,
@@ -210,7 +225,14 @@ export class MmscCore {
     if (m.state === 'active') {
       m.recipients.forEach((r, i) => {
         if (r.status === 'pending') {
-          jobs.push(this.outbox.enqueue('deliver', `deliver.${m.id}.${i}`, { messageId: m.id, index: i }, m.deliverAt));
+          jobs.push(
+            this.outbox.enqueue(
+              'deliver',
+              `deliver.${m.id}.${i}`,
+              { messageId: m.id, index: i },
+              m.deliverAt,
+            ),
+          );
         }
       });
       this.scheduleExpiry(m);
@@ -263,7 +285,10 @@ export class MmscCore {
     const id = String(job.payload.messageId);
     const index = Number(job.payload.index);
     if (!this.store.get(id)) return;
-    await this.setRecipientStatus(id, index, 'failed', { reason: job.lastError ?? 'gave up', onlyFrom: ['pending'] });
+    await this.setRecipientStatus(id, index, 'failed', {
+      reason: job.lastError ?? 'gave up',
+      onlyFrom: ['pending'],
+    });
   }
 
   /**
@@ -274,7 +299,12 @@ export class MmscCore {
     messageId: string,
     index: number,
     status: RecipientStatus,
-    opts: { reportAllowed?: boolean; clientVersion?: string; reason?: string; onlyFrom?: RecipientStatus[] } = {},
+    opts: {
+      reportAllowed?: boolean;
+      clientVersion?: string;
+      reason?: string;
+      onlyFrom?: RecipientStatus[];
+    } = {},
   ): Promise<StoredMessage | undefined> {
     if (!this.store.get(messageId)) return undefined;
     let report: string | undefined;
@@ -312,13 +342,17 @@ export class MmscCore {
 
   /** A read report from a recipient (m-read-rec-ind, MM4 read reply, MM7 ReadReplyReq). */
   async readReport(messageId: string, index: number, readStatus: string, date = Date.now()): Promise<void> {
-    await this.outbox.enqueue('report', `report.${messageId}.${index}.r.${readStatus.replace(/[^A-Za-z0-9-]/g, '')}`, {
-      messageId,
-      index,
-      kind: 'read',
-      status: readStatus,
-      date,
-    });
+    await this.outbox.enqueue(
+      'report',
+      `report.${messageId}.${index}.r.${readStatus.replace(/[^A-Za-z0-9-]/g, '')}`,
+      {
+        messageId,
+        index,
+        kind: 'read',
+        status: readStatus,
+        date,
+      },
+    );
   }
 
   private async runReport(job: Job): Promise<void> {
@@ -335,7 +369,11 @@ export class MmscCore {
       status: String(job.payload.status),
       date: new Date(Number(job.payload.date)),
     });
-    this.observer.event('MM1', 'report-sent', { messageId: message.id, kind: String(job.payload.kind), status: String(job.payload.status) });
+    this.observer.event('MM1', 'report-sent', {
+      messageId: message.id,
+      kind: String(job.payload.kind),
+      status: String(job.payload.status),
+    });
   }
 
   private scheduleExpiry(m: StoredMessage): void {
@@ -344,7 +382,7 @@ export class MmscCore {
     const timer = setTimeout(() => {
       this.expiryTimers.delete(m.id);
       const current = this.store.get(m.id);
-      if (!current || current.state !== 'active') return;
+      if (current?.state !== 'active') return;
       if (Date.now() < current.expiresAt) return this.scheduleExpiry(current); // beyond one timer's reach
       this.expireNow(m.id).catch((e: Error) => {
         this.observer.event('MM1', 'expire-failed', { messageId: m.id, error: e.message });
@@ -363,7 +401,7 @@ export class MmscCore {
 
   private async expireNow(id: string): Promise<void> {
     const m = this.store.get(id);
-    if (!m || m.state !== 'active') return;
+    if (m?.state !== 'active') return;
     if (Date.now() < m.expiresAt) return;
     const open = m.recipients
       .map((r, i) => ({ r, i }))
@@ -381,14 +419,16 @@ export class MmscCore {
   /** Cancels a message (MM7 CancelReq, operator action): no further delivery, locations go 404. */
   async cancel(messageId: string): Promise<StoredMessage | undefined> {
     const m = this.store.get(messageId);
-    if (!m || m.state !== 'active') return m;
+    if (m?.state !== 'active') return m;
     const updated = await this.store.update(messageId, (msg) => {
       msg.state = 'cancelled';
     });
     for (let i = 0; i < m.recipients.length; i++) await this.outbox.cancel(`deliver.${messageId}.${i}`);
     this.observer.event('MM1', 'cancelled', { messageId });
     for (const mod of this.modules.values()) {
-      await mod.cancelled?.(updated).catch((e: Error) => this.observer.event(mod.iface, 'cancel-push-failed', { error: e.message }));
+      await mod
+        .cancelled?.(updated)
+        .catch((e: Error) => this.observer.event(mod.iface, 'cancel-push-failed', { error: e.message }));
     }
     return updated;
   }
@@ -411,4 +451,3 @@ export function compareVersions(a: string, b: string): number {
 export function lowerVersion(a: string, b: string): string {
   return compareVersions(a, b) <= 0 ? a : b;
 }
-

@@ -1,6 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { getHeader } from '../codec/mms/index.ts';
-import { type DeliveryOutcome, type MmscModule, type OriginReport, type OutboundDelivery, RetryLater, type RunningMmsc, startReferenceMmsc } from './index.ts';
+import {
+  type DeliveryOutcome,
+  type MmscModule,
+  type OriginReport,
+  type OutboundDelivery,
+  RetryLater,
+  type RunningMmsc,
+  startReferenceMmsc,
+} from './index.ts';
 import type { MmscCore } from './mmsc-core.ts';
 import { FakeSmsc } from './testing/fake-smsc.ts';
 import { Mm1Client, sendReq } from './testing/mm1-client.ts';
@@ -48,14 +56,23 @@ describe('router', () => {
     mm3.failFirst = 2;
     mmsc = await startReferenceMmsc(
       {
-        notification: { route: 'smpp', host: '127.0.0.1', port: smsc.port, systemId: 'mmsc', password: 'secret' },
+        notification: {
+          route: 'smpp',
+          host: '127.0.0.1',
+          port: smsc.port,
+          systemId: 'mmsc',
+          password: 'secret',
+        },
         retry: { maxAttempts: 5, baseDelayMs: 20, maxDelayMs: 50 },
       },
       { modules: [mm3] },
     );
     expect(mmsc.endpoints.map((e) => e.iface)).toEqual(['MM1', 'MM3']);
     const client = new Mm1Client(mmsc.endpoints[0].url);
-    const conf = await client.postPdu(sendReq('r1', ['bob@example.org', '+15550002/TYPE=PLMN'], { 'X-Mms-Delivery-Report': 'Yes' }), '15550001');
+    const conf = await client.postPdu(
+      sendReq('r1', ['bob@example.org', '+15550002/TYPE=PLMN'], { 'X-Mms-Delivery-Report': 'Yes' }),
+      '15550001',
+    );
     client.close();
     expect(getHeader(conf.pdu!, 'X-Mms-Response-Status')).toBe('Ok');
     await smsc.waitForPushes(1);
@@ -79,7 +96,10 @@ describe('router', () => {
 
   it('reports for a message accepted through a module go back through it', async () => {
     const mm3 = new RecordingModule();
-    mmsc = await startReferenceMmsc({ retry: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 50 } }, { modules: [mm3] });
+    mmsc = await startReferenceMmsc(
+      { retry: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 50 } },
+      { modules: [mm3] },
+    );
     const r = await mmsc.core.accept({
       origin: 'mm3',
       sender: 'alice@example.org',

@@ -8,7 +8,10 @@ const repoRoot = path.resolve(import.meta.dirname, '../../..');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'mmscert-serve-'));
 
 function run(args: string[]) {
-  const p = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  const p = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const out = { lines: [] as string[], stderr: '', code: undefined as number | null | undefined, proc: p };
   let buf = '';
   p.stdout.on('data', (c: Buffer) => {
@@ -33,7 +36,11 @@ describe('mmscert serve', () => {
     await expect.poll(() => out.lines.length, { timeout: 20_000, interval: 100 }).toBeGreaterThanOrEqual(2);
     expect(out.lines[0]).toMatch(/^MM1 http:\/\/127\.0\.0\.1:\d+\/mms$/);
     expect(out.lines[1]).toBe(`store ${store}`);
-    const res = await fetch(out.lines[0].slice(4), { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x' });
+    const res = await fetch(out.lines[0].slice(4), {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: 'x',
+    });
     expect(res.status).toBe(415);
     out.proc.kill('SIGTERM');
     expect(await exited).toBe(0);

@@ -29,7 +29,8 @@ export function register(program: Command): void {
         running = await startReferenceMmsc(config, { modules });
       } catch (e) {
         const err = e as NodeJS.ErrnoException;
-        if (err.code === 'EADDRINUSE' || err.code === 'EACCES') throw new CliError(`cannot listen: ${err.message}`);
+        if (err.code === 'EADDRINUSE' || err.code === 'EACCES')
+          throw new CliError(`cannot listen: ${err.message}`);
         if (err.code === 'ENOENT' || err.code === 'EROFS') throw new CliError(`store: ${err.message}`);
         throw e;
       }

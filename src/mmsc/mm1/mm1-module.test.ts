@@ -20,7 +20,15 @@ let timeline: Timeline;
 async function start(extra: Record<string, unknown> = {}) {
   mmsc = await startReferenceMmsc(
     {
-      notification: { route: 'smpp', host: '127.0.0.1', port: smsc.port, systemId: 'mmsc', password: 'secret', reconnectMs: 50, throttleBackoffMs: 20 },
+      notification: {
+        route: 'smpp',
+        host: '127.0.0.1',
+        port: smsc.port,
+        systemId: 'mmsc',
+        password: 'secret',
+        reconnectMs: 50,
+        throttleBackoffMs: 20,
+      },
       retry: { maxAttempts: 5, baseDelayMs: 50, maxDelayMs: 200 },
       ...extra,
     },
@@ -65,14 +73,24 @@ async function waitUntilStatus(id: string, status: string) {
 }
 
 function notifyResp(tid: string, status: string, version = '1.3', extra: Record<string, string> = {}) {
-  return buildPdu('m-notifyresp-ind', { 'X-Mms-Transaction-Id': tid, 'X-Mms-MMS-Version': version, 'X-Mms-Status': status, ...extra });
+  return buildPdu('m-notifyresp-ind', {
+    'X-Mms-Transaction-Id': tid,
+    'X-Mms-MMS-Version': version,
+    'X-Mms-Status': status,
+    ...extra,
+  });
 }
 
 describe('MM1 flow', () => {
   it('submit -> store -> submit_sm push -> retrieve -> notifyresp -> delivery report', async () => {
     await start();
     const conf = await client.postPdu(
-      sendReq('tx-1', [plmn(B)], { Bcc: plmn(C), Subject: 'hi', 'X-Mms-Delivery-Report': 'Yes' }, 'hello bob'),
+      sendReq(
+        'tx-1',
+        [plmn(B)],
+        { Bcc: plmn(C), Subject: 'hi', 'X-Mms-Delivery-Report': 'Yes' },
+        'hello bob',
+      ),
       A,
     );
     expect(conf.status).toBe(200);
@@ -108,7 +126,14 @@ describe('MM1 flow', () => {
     // every PDU in and out is on the timeline
     const types = timeline.messages({ iface: 'MM1' }).map((o) => `${o.direction} ${o.type}`);
     expect(types).toEqual(
-      expect.arrayContaining(['in m-send-req', 'out m-send-conf', 'out m-notification-ind', 'out m-retrieve-conf', 'in m-notifyresp-ind', 'out m-delivery-ind']),
+      expect.arrayContaining([
+        'in m-send-req',
+        'out m-send-conf',
+        'out m-notification-ind',
+        'out m-retrieve-conf',
+        'in m-notifyresp-ind',
+        'out m-delivery-ind',
+      ]),
     );
     expect(timeline.messages({ iface: 'SMPP', type: 'submit_sm' }).length).toBeGreaterThanOrEqual(3);
   });
@@ -134,7 +159,9 @@ describe('MM1 flow', () => {
     await client.postPdu(notifyResp(tidOf(push), 'Rejected', '1.3', { 'X-Mms-Report-Allowed': 'No' }), B);
     await new Promise((r) => setTimeout(r, 300));
     expect(pushesTo(A)).toEqual([]);
-    expect(mmsc.core.store.byToken(loc(push).split('/').pop()!)!.message.recipients[0].status).toBe('rejected');
+    expect(mmsc.core.store.byToken(loc(push).split('/').pop()!)!.message.recipients[0].status).toBe(
+      'rejected',
+    );
   });
 
   it('read report: m-read-rec-ind from the recipient becomes m-read-orig-ind to the sender', async () => {
@@ -179,7 +206,9 @@ describe('MM1 flow', () => {
     expect(mmsSummary(got.pdu!)['X-Mms-Previously-Sent-By']).toEqual([{ count: 1, address: plmn(A) }]);
     await waitPush((p) => p.to === A && h(p.pdu, 'X-Mms-Status') === 'Forwarded');
     // forwarding a location one was not given is refused; an unknown one is not found
-    expect(h((await client.postPdu(fwd, C)).pdu, 'X-Mms-Response-Status')).toBe('Error-permanent-service-denied');
+    expect(h((await client.postPdu(fwd, C)).pdu, 'X-Mms-Response-Status')).toBe(
+      'Error-permanent-service-denied',
+    );
     const bogus = buildPdu('m-forward-req', {
       'X-Mms-Transaction-Id': 'fw-2',
       'X-Mms-MMS-Version': '1.3',
@@ -187,7 +216,9 @@ describe('MM1 flow', () => {
       To: plmn(C),
       'X-Mms-Content-Location': `${mmsc.endpoints[0].url}/AAAAAAAAAAAAAAAAAAAAAAAA`,
     });
-    expect(h((await client.postPdu(bogus, B)).pdu, 'X-Mms-Response-Status')).toBe('Error-permanent-message-not-found');
+    expect(h((await client.postPdu(bogus, B)).pdu, 'X-Mms-Response-Status')).toBe(
+      'Error-permanent-message-not-found',
+    );
   });
 
   it('cancel: m-cancel-req pushed to the notified client, location 404, m-cancel-conf accepted', async () => {
@@ -226,7 +257,10 @@ describe('MM1 flow', () => {
 
   it('expiry: an unretrieved message expires, the sender gets Expired, the location goes 404', async () => {
     await start();
-    await client.postPdu(sendReq('tx-x', plmn(B), { 'X-Mms-Delivery-Report': 'Yes', 'X-Mms-Expiry': { relative: 1 } }), A);
+    await client.postPdu(
+      sendReq('tx-x', plmn(B), { 'X-Mms-Delivery-Report': 'Yes', 'X-Mms-Expiry': { relative: 1 } }),
+      A,
+    );
     const push = await waitPush((p) => p.to === B);
     const dr = await waitPush((p) => p.to === A && p.pdu.type === 'm-delivery-ind', 5000);
     expect(h(dr.pdu, 'X-Mms-Status')).toBe('Expired');
@@ -257,7 +291,10 @@ describe('version negotiation', () => {
 
   it('m-retrieve-conf uses the lower of the client version and ours, dropping newer headers', async () => {
     await start({ mmsVersion: '1.2' });
-    await client.postPdu(sendReq('tx-v', plmn(B), { 'X-Mms-Read-Report': 'Yes', 'X-Mms-Content-Class': 'text' }), A);
+    await client.postPdu(
+      sendReq('tx-v', plmn(B), { 'X-Mms-Read-Report': 'Yes', 'X-Mms-Content-Class': 'text' }),
+      A,
+    );
     const push = await waitPush((p) => p.to === B);
     expect(h(push.pdu, 'X-Mms-MMS-Version')).toBe('1.2');
     // the recipient's client speaks 1.1 (learned from its m-notifyresp-ind)
@@ -275,10 +312,22 @@ describe('version negotiation', () => {
 describe('every m-send-conf Response-Status', () => {
   it.each([
     ['Ok', async () => (await client.postPdu(sendReq('s1', plmn(B)), A)).pdu],
-    ['Error-permanent-service-denied', async () => (await client.postPdu(sendReq('s2', plmn(B), { From: plmn(C) }), A)).pdu],
-    ['Error-permanent-sending-address-unresolved', async () => (await client.postPdu(sendReq('s3', plmn(B)))).pdu],
-    ['Error-sending-address-unresolved', async () => (await client.postPdu(sendReq('s3b', plmn(B), { 'X-Mms-MMS-Version': '1.0' }))).pdu],
-    ['Error-permanent-message-format-corrupt', async () => (await client.post(new Uint8Array([0x8c, 0x80, 0x98, 0x41, 0x42]), A)).pdu],
+    [
+      'Error-permanent-service-denied',
+      async () => (await client.postPdu(sendReq('s2', plmn(B), { From: plmn(C) }), A)).pdu,
+    ],
+    [
+      'Error-permanent-sending-address-unresolved',
+      async () => (await client.postPdu(sendReq('s3', plmn(B)))).pdu,
+    ],
+    [
+      'Error-sending-address-unresolved',
+      async () => (await client.postPdu(sendReq('s3b', plmn(B), { 'X-Mms-MMS-Version': '1.0' }))).pdu,
+    ],
+    [
+      'Error-permanent-message-format-corrupt',
+      async () => (await client.post(new Uint8Array([0x8c, 0x80, 0x98, 0x41, 0x42]), A)).pdu,
+    ],
     [
       'Error-permanent-message-format-corrupt',
       async () => {
@@ -287,7 +336,10 @@ describe('every m-send-conf Response-Status', () => {
         return (await client.postPdu(p, A)).pdu;
       },
     ],
-    ['Error-permanent-content-not-accepted', async () => (await client.postPdu(sendReq('s5', plmn(B), {}, 'x'.repeat(2000)), A)).pdu],
+    [
+      'Error-permanent-content-not-accepted',
+      async () => (await client.postPdu(sendReq('s5', plmn(B), {}, 'x'.repeat(2000)), A)).pdu,
+    ],
     [
       'Error-permanent-content-not-accepted',
       async () => {
@@ -296,8 +348,14 @@ describe('every m-send-conf Response-Status', () => {
         return (await client.postPdu(p, A)).pdu;
       },
     ],
-    ['Error-permanent-sending-address-unresolved', async () => (await client.postPdu(sendReq('s7', 'not an address'), A)).pdu],
-    ['Error-unsupported-message', async () => (await client.postPdu(sendReq('s8', plmn(B), { 'X-Mms-MMS-Version': '2.0' }), A)).pdu],
+    [
+      'Error-permanent-sending-address-unresolved',
+      async () => (await client.postPdu(sendReq('s7', 'not an address'), A)).pdu,
+    ],
+    [
+      'Error-unsupported-message',
+      async () => (await client.postPdu(sendReq('s8', plmn(B), { 'X-Mms-MMS-Version': '2.0' }), A)).pdu,
+    ],
     [
       'Error-transient-failure',
       async () => {
@@ -314,7 +372,9 @@ describe('every m-send-conf Response-Status', () => {
     expect(h(pdu, 'X-Mms-Response-Status')).toBe(status);
     expect(h(pdu, 'Message-ID') !== undefined).toBe(status === 'Ok');
     // and it keeps serving
-    expect(h((await client.postPdu(sendReq(`after-${status}`, plmn(B)), A)).pdu, 'X-Mms-Response-Status')).toBe('Ok');
+    expect(
+      h((await client.postPdu(sendReq(`after-${status}`, plmn(B)), A)).pdu, 'X-Mms-Response-Status'),
+    ).toBe('Ok');
   });
 
   it('Error-transient-sending-address-unresolved when MM5 cannot answer', async () => {
@@ -334,13 +394,29 @@ describe('every m-send-conf Response-Status', () => {
 
 describe('bad input gets HTTP 4xx and the server keeps serving', () => {
   it.each([
-    ['GET unknown location -> 404', () => client.get(`${mmsc.endpoints[0].url}/AAAAAAAAAAAAAAAAAAAAAAAA`), 404],
+    [
+      'GET unknown location -> 404',
+      () => client.get(`${mmsc.endpoints[0].url}/AAAAAAAAAAAAAAAAAAAAAAAA`),
+      404,
+    ],
     ['GET traversal -> 404', () => client.get(`${mmsc.endpoints[0].url}/..%2F..%2Fetc%2Fpasswd`), 404],
     ['wrong content type -> 415', () => client.post(new Uint8Array([1, 2, 3]), A, 'text/plain'), 415],
     ['not an MMS PDU -> 400', () => client.post(new Uint8Array([0x01, 0x02]), A), 400],
     ['empty body -> 400', () => client.post(new Uint8Array(0), A), 400],
-    ['PDU a client never sends -> 400', () => client.postPdu(buildPdu('m-send-conf', { 'X-Mms-Transaction-Id': 'x', 'X-Mms-Response-Status': 'Ok' }), A), 400],
-    ['notifyresp for an unknown transaction -> 404', () => client.postPdu(notifyResp('nope', 'Retrieved'), B), 404],
+    [
+      'PDU a client never sends -> 400',
+      () =>
+        client.postPdu(
+          buildPdu('m-send-conf', { 'X-Mms-Transaction-Id': 'x', 'X-Mms-Response-Status': 'Ok' }),
+          A,
+        ),
+      400,
+    ],
+    [
+      'notifyresp for an unknown transaction -> 404',
+      () => client.postPdu(notifyResp('nope', 'Retrieved'), B),
+      404,
+    ],
   ] as Array<[string, () => Promise<{ status: number }>, number]>)('%s', async (_name, run, status) => {
     await start();
     expect((await run()).status).toBe(status);

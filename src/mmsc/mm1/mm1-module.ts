@@ -2,18 +2,18 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isCodecError } from '../../codec/codec-error.ts';
 import {
-  type MmsPdu,
-  type MmsValue,
   decodeMms,
   encodeMms,
   getHeader,
+  type MmsPdu,
+  type MmsValue,
   mmsSummary,
   validateMms,
 } from '../../codec/mms/index.ts';
 import { mediaName } from '../../codec/wsp/index.ts';
 import { lookupLocalPort, tapServer } from '../../wire/tap.ts';
 import { parseMmsAddress } from '../mm5/address.ts';
-import { type MmscCore, compareVersions, lowerVersion } from '../mmsc-core.ts';
+import { compareVersions, lowerVersion, type MmscCore } from '../mmsc-core.ts';
 import type { DeliveryOutcome, MmscEndpoint, MmscModule, OriginReport, OutboundDelivery } from '../module.ts';
 import type { PushSender } from '../notify/push-sender.ts';
 import { NoRouteError } from '../notify/push-sender.ts';
@@ -33,7 +33,7 @@ import {
   textOf,
   timeOf,
 } from './pdus.ts';
-import { type SendProblem, responseStatus } from './response-status.ts';
+import { responseStatus, type SendProblem } from './response-status.ts';
 import { decideSender, subscriberFromHeaders } from './sender-identity.ts';
 
 /**
@@ -82,7 +82,8 @@ export class Mm1Module implements MmscModule {
       s.on('close', () => this.sockets.delete(s));
     });
     server.on('clientError', (_e, socket) => {
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      if (socket.writable)
+        socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       else socket.destroy();
     });
     if (core.timeline) {
@@ -96,7 +97,10 @@ export class Mm1Module implements MmscModule {
       });
     });
     this.server = server;
-    this.base = (config.contentLocationBase ?? `http://127.0.0.1:${this.port}${config.mm1Path}`).replace(/\/$/, '');
+    this.base = (config.contentLocationBase ?? `http://127.0.0.1:${this.port}${config.mm1Path}`).replace(
+      /\/$/,
+      '',
+    );
     this.pushSender.start();
     return [{ iface: 'MM1', url: `http://127.0.0.1:${this.port}${config.mm1Path}` }];
   }
@@ -155,7 +159,17 @@ export class Mm1Module implements MmscModule {
       // An undecodable m-send-req (octet 0x8C 0x80) still gets its m-send-conf
       // (ENC §7.3.48: Error-message-format-corrupt); anything else is not an MMS request.
       if (body[0] === 0x8c && body[1] === 0x80) {
-        return this.replyPdu(res, sendConf('', config.mmsVersion, responseStatus('format-corrupt', config.mmsVersion), undefined, e.toLine()), peer);
+        return this.replyPdu(
+          res,
+          sendConf(
+            '',
+            config.mmsVersion,
+            responseStatus('format-corrupt', config.mmsVersion),
+            undefined,
+            e.toLine(),
+          ),
+          peer,
+        );
       }
       return plain(res, 400, `not an MMS PDU: ${e.toLine()}`);
     }
@@ -206,20 +220,35 @@ export class Mm1Module implements MmscModule {
     const clientVersion = textOf(getHeader(pdu, 'X-Mms-MMS-Version')) ?? '1.0';
     // ENC §7.3.34: a PDU of an unsupported major version gets Error-unsupported-message.
     if (!/^1\.\d+$/.test(clientVersion)) {
-      return sendConf(tid, config.mmsVersion, responseStatus('unsupported-message', '1.0'), undefined, `MMS version ${clientVersion} not supported`);
+      return sendConf(
+        tid,
+        config.mmsVersion,
+        responseStatus('unsupported-message', '1.0'),
+        undefined,
+        `MMS version ${clientVersion} not supported`,
+      );
     }
     const v = lowerVersion(clientVersion, config.mmsVersion);
     const fail = (p: SendProblem, text: string) => sendConf(tid, v, responseStatus(p, v), undefined, text);
 
     const problems = validateMms(pdu);
     if (problems.length > 0) return fail('format-corrupt', problems[0].toLine());
-    const sender = decideSender(getHeader(pdu, 'From') as { insertAddress: true } | string | undefined, subscriber, config.requireMsisdnHeader);
+    const sender = decideSender(
+      getHeader(pdu, 'From') as { insertAddress: true } | string | undefined,
+      subscriber,
+      config.requireMsisdnHeader,
+    );
     if (!sender.ok) return fail(sender.problem, sender.text);
-    const recipients = (['To', 'Cc', 'Bcc'] as const).flatMap((field) => addressesOf(pdu, field).map((address) => ({ address, field })));
+    const recipients = (['To', 'Cc', 'Bcc'] as const).flatMap((field) =>
+      addressesOf(pdu, field).map((address) => ({ address, field })),
+    );
     if (recipients.length === 0) return fail('format-corrupt', 'no recipient (To, Cc or Bcc)');
     if (raw.length > config.maxMessageSize) {
       // ENC 1.3 has no "message too large" response status: content not accepted, with the reason.
-      return fail('content-not-accepted', `message too large: ${raw.length} > ${config.maxMessageSize} octets`);
+      return fail(
+        'content-not-accepted',
+        `message too large: ${raw.length} > ${config.maxMessageSize} octets`,
+      );
     }
     const refused = this.refusedContent(pdu);
     if (refused) return fail('content-not-accepted', `content type not accepted: ${refused}`);
@@ -247,9 +276,16 @@ export class Mm1Module implements MmscModule {
       this.core.observer.event('MM1', 'store-failed', { message: (e as Error).message });
       return fail('transient-failure', 'message could not be stored; try again');
     }
-    if (!result.ok) return fail(result.transient ? 'address-unresolved-transient' : 'address-unresolved', result.text);
-    if (result.duplicate) this.core.observer.event('MM1', 'duplicate-transaction', { transactionId: tid, messageId: result.message.id });
-    const text = result.unresolved.length ? `not delivered to: ${result.unresolved.map((u) => u.address).join(', ')}` : undefined;
+    if (!result.ok)
+      return fail(result.transient ? 'address-unresolved-transient' : 'address-unresolved', result.text);
+    if (result.duplicate)
+      this.core.observer.event('MM1', 'duplicate-transaction', {
+        transactionId: tid,
+        messageId: result.message.id,
+      });
+    const text = result.unresolved.length
+      ? `not delivered to: ${result.unresolved.map((u) => u.address).join(', ')}`
+      : undefined;
     return sendConf(tid, v, responseStatus('ok', v), result.message.id, text);
   }
 
@@ -257,7 +293,9 @@ export class Mm1Module implements MmscModule {
   private refusedContent(pdu: MmsPdu): string | undefined {
     const allowed = this.core.config.allowedContentTypes;
     const ok = (t: string) =>
-      allowed.some((a) => a === '*' || a === '*/*' || a === t || (a.endsWith('/*') && t.startsWith(a.slice(0, -1))));
+      allowed.some(
+        (a) => a === '*' || a === '*/*' || a === t || (a.endsWith('/*') && t.startsWith(a.slice(0, -1))),
+      );
     const top = mediaTypeOf(getHeader(pdu, 'Content-Type'), mediaName);
     if (!top) return 'missing';
     const multipart = top.startsWith('application/vnd.wap.multipart.') || top.startsWith('multipart/');
@@ -278,22 +316,45 @@ export class Mm1Module implements MmscModule {
     const fail = (p: SendProblem, text: string) => forwardConf(tid, v, responseStatus(p, v), undefined, text);
     const problems = validateMms(pdu);
     if (problems.length > 0) return fail('format-corrupt', problems[0].toLine());
-    const sender = decideSender(getHeader(pdu, 'From') as { insertAddress: true } | string | undefined, subscriber, config.requireMsisdnHeader);
+    const sender = decideSender(
+      getHeader(pdu, 'From') as { insertAddress: true } | string | undefined,
+      subscriber,
+      config.requireMsisdnHeader,
+    );
     if (!sender.ok) return fail(sender.problem, sender.text);
     const location = textOf(getHeader(pdu, 'X-Mms-Content-Location')) ?? '';
     const token = location.slice(location.lastIndexOf('/') + 1);
     const found = TOKEN.test(token) ? this.core.store.byToken(token) : undefined;
-    if (!found || found.message.state !== 'active') return fail('message-not-found', 'no such message to forward');
+    if (found?.message.state !== 'active') return fail('message-not-found', 'no such message to forward');
     const original = found.message;
     const rcpt = original.recipients[found.index];
     // Only the recipient the location was issued to may forward it (CTR §8.4 forward of a stored MM).
     if (rcpt.msisdn !== sender.msisdn) return fail('service-denied', 'not a recipient of this message');
-    const recipients = (['To', 'Cc', 'Bcc'] as const).flatMap((field) => addressesOf(pdu, field).map((address) => ({ address, field })));
+    const recipients = (['To', 'Cc', 'Bcc'] as const).flatMap((field) =>
+      addressesOf(pdu, field).map((address) => ({ address, field })),
+    );
     if (recipients.length === 0) return fail('format-corrupt', 'no recipient (To, Cc or Bcc)');
 
     const stored = decodeMms(await this.core.store.readPdu(original.id));
     const keep = stored.headers.filter(
-      (h) => !['X-Mms-Message-Type', 'X-Mms-Transaction-Id', 'X-Mms-MMS-Version', 'From', 'To', 'Cc', 'Bcc', 'Content-Type', 'Date', 'X-Mms-Delivery-Report', 'X-Mms-Read-Report', 'X-Mms-Expiry', 'X-Mms-Delivery-Time', 'X-Mms-Previously-Sent-By', 'X-Mms-Previously-Sent-Date'].includes(h.name),
+      (h) =>
+        ![
+          'X-Mms-Message-Type',
+          'X-Mms-Transaction-Id',
+          'X-Mms-MMS-Version',
+          'From',
+          'To',
+          'Cc',
+          'Bcc',
+          'Content-Type',
+          'Date',
+          'X-Mms-Delivery-Report',
+          'X-Mms-Read-Report',
+          'X-Mms-Expiry',
+          'X-Mms-Delivery-Time',
+          'X-Mms-Previously-Sent-By',
+          'X-Mms-Previously-Sent-Date',
+        ].includes(h.name),
     );
     const now = Date.now();
     const fields: Array<[string, MmsValue | undefined]> = [
@@ -309,7 +370,12 @@ export class Mm1Module implements MmscModule {
       ['X-Mms-Previously-Sent-Date', { count: 1, date: Math.floor(original.receivedAt / 1000) }],
       ['Content-Type', getHeader(stored, 'Content-Type')],
     ];
-    const newPdu = makePdu('m-send-req', tid, stored.headers.length ? (textOf(getHeader(stored, 'X-Mms-MMS-Version')) ?? v) : v, fields);
+    const newPdu = makePdu(
+      'm-send-req',
+      tid,
+      stored.headers.length ? (textOf(getHeader(stored, 'X-Mms-MMS-Version')) ?? v) : v,
+      fields,
+    );
     if (stored.parts) newPdu.parts = stored.parts;
     if (stored.body) newPdu.body = stored.body;
     const bytes = encodeMms(newPdu, { validate: false });
@@ -332,9 +398,12 @@ export class Mm1Module implements MmscModule {
     } catch {
       return fail('transient-failure', 'message could not be stored; try again');
     }
-    if (!result.ok) return fail(result.transient ? 'address-unresolved-transient' : 'address-unresolved', result.text);
+    if (!result.ok)
+      return fail(result.transient ? 'address-unresolved-transient' : 'address-unresolved', result.text);
     if (!result.duplicate) {
-      await this.core.setRecipientStatus(original.id, found.index, 'forwarded', { onlyFrom: ['pending', 'notified', 'deferred'] });
+      await this.core.setRecipientStatus(original.id, found.index, 'forwarded', {
+        onlyFrom: ['pending', 'notified', 'deferred'],
+      });
     }
     return forwardConf(tid, v, responseStatus('ok', v), result.message.id);
   }
@@ -347,10 +416,12 @@ export class Mm1Module implements MmscModule {
     if (!found) return plain(res, 404, 'no such message');
     const { message, index } = found;
     const rcpt = message.recipients[index];
-    if (message.state !== 'active' || rcpt.status === 'expired') return plain(res, 404, 'message expired or cancelled');
+    if (message.state !== 'active' || rcpt.status === 'expired')
+      return plain(res, 404, 'message expired or cancelled');
     const subscriber = subscriberFromHeaders(req.headers, this.core.config.msisdnHeaders);
     if (subscriber && rcpt.msisdn && subscriber !== rcpt.msisdn) return plain(res, 403, 'not your message');
-    const known = this.core.clientVersions.get(rcpt.msisdn ?? '') ?? rcpt.clientVersion ?? this.core.config.mmsVersion;
+    const known =
+      this.core.clientVersions.get(rcpt.msisdn ?? '') ?? rcpt.clientVersion ?? this.core.config.mmsVersion;
     // Version negotiation: answer with the lower of the client's version and ours.
     const v = lowerVersion(known, this.core.config.mmsVersion);
     const submitted = decodeMms(await this.core.store.readPdu(message.id));
@@ -373,12 +444,17 @@ export class Mm1Module implements MmscModule {
     const found = this.core.store.byNotifyTransaction(tid);
     if (!found) return { error: 404 as const, text: `unknown transaction ${tid}` };
     const rcpt = found.message.recipients[found.index];
-    if (subscriber && rcpt.msisdn && subscriber !== rcpt.msisdn) return { error: 403 as const, text: 'not your transaction' };
+    if (subscriber && rcpt.msisdn && subscriber !== rcpt.msisdn)
+      return { error: 403 as const, text: 'not your transaction' };
     return { found, rcpt };
   }
 
   /** m-notifyresp-ind (ENC §6.2.2; CTR §8.2): the client's answer to the notification. */
-  private async notifyResp(res: http.ServerResponse, pdu: MmsPdu, subscriber: string | undefined): Promise<void> {
+  private async notifyResp(
+    res: http.ServerResponse,
+    pdu: MmsPdu,
+    subscriber: string | undefined,
+  ): Promise<void> {
     const r = this.recipientFor(pdu, subscriber);
     if ('error' in r) return plain(res, r.error ?? 400, r.text ?? '');
     const status = textOf(getHeader(pdu, 'X-Mms-Status'));
@@ -389,7 +465,8 @@ export class Mm1Module implements MmscModule {
       Unrecognised: 'unrecognised',
     };
     const next = status ? map[status] : undefined;
-    if (!next) return plain(res, 400, `X-Mms-Status ${status ?? '(missing)'} is not valid in m-notifyresp-ind`);
+    if (!next)
+      return plain(res, 400, `X-Mms-Status ${status ?? '(missing)'} is not valid in m-notifyresp-ind`);
     const reportAllowed = getHeader(pdu, 'X-Mms-Report-Allowed') !== 'No';
     const clientVersion = textOf(getHeader(pdu, 'X-Mms-MMS-Version'));
     // A late Deferred after the retrieval must not undo it.
@@ -402,7 +479,11 @@ export class Mm1Module implements MmscModule {
   }
 
   /** m-acknowledge-ind (ENC §6.4): the client confirms a retrieval (deferred retrieval). */
-  private async acknowledge(res: http.ServerResponse, pdu: MmsPdu, subscriber: string | undefined): Promise<void> {
+  private async acknowledge(
+    res: http.ServerResponse,
+    pdu: MmsPdu,
+    subscriber: string | undefined,
+  ): Promise<void> {
     const r = this.recipientFor(pdu, subscriber);
     if ('error' in r) return plain(res, r.error ?? 400, r.text ?? '');
     await this.core.setRecipientStatus(r.found.message.id, r.found.index, 'retrieved', {
@@ -413,14 +494,24 @@ export class Mm1Module implements MmscModule {
   }
 
   /** m-read-rec-ind (ENC §6.7.1): a read report from the recipient, relayed as m-read-orig-ind. */
-  private async readRec(res: http.ServerResponse, pdu: MmsPdu, subscriber: string | undefined): Promise<void> {
+  private async readRec(
+    res: http.ServerResponse,
+    pdu: MmsPdu,
+    subscriber: string | undefined,
+  ): Promise<void> {
     const id = textOf(getHeader(pdu, 'Message-ID')) ?? '';
     const status = textOf(getHeader(pdu, 'X-Mms-Read-Status'));
     if (!status) return plain(res, 400, 'X-Mms-Read-Status missing');
     const message = this.core.store.get(id);
     if (!message) return plain(res, 404, `unknown Message-ID ${id}`);
     const from = textOf(getHeader(pdu, 'From'));
-    const who = subscriber ?? (from ? (parseMmsAddress(from)?.kind === 'plmn' ? (parseMmsAddress(from) as { digits: string }).digits : undefined) : undefined);
+    const who =
+      subscriber ??
+      (from
+        ? parseMmsAddress(from)?.kind === 'plmn'
+          ? (parseMmsAddress(from) as { digits: string }).digits
+          : undefined
+        : undefined);
     const index = message.recipients.findIndex((r) => r.msisdn !== undefined && r.msisdn === who);
     if (index < 0) return plain(res, 403, 'not a recipient of this message');
     await this.core.readReport(message.id, index, status);
@@ -458,7 +549,14 @@ export class Mm1Module implements MmscModule {
     const pdu =
       r.kind === 'delivery'
         ? deliveryInd(v, r.message.id, r.recipient.address, r.date, r.status)
-        : readOrigInd(compareVersions(v, '1.1') < 0 ? '1.1' : v, r.message.id, r.message.sender, r.recipient.address, r.date, r.status);
+        : readOrigInd(
+            compareVersions(v, '1.1') < 0 ? '1.1' : v,
+            r.message.id,
+            r.message.sender,
+            r.recipient.address,
+            r.date,
+            r.status,
+          );
     await this.pushPdu(a.digits, pdu, `${r.kind}.${r.message.id}`);
   }
 
@@ -471,7 +569,11 @@ export class Mm1Module implements MmscModule {
     for (const r of message.recipients) {
       if (r.route !== 'local' || !r.msisdn || (r.status !== 'notified' && r.status !== 'deferred')) continue;
       if (compareVersions(this.core.config.mmsVersion, '1.3') < 0) continue;
-      await this.pushPdu(r.msisdn, cancelReq(`C${r.notifyTransactionId ?? message.id}`, '1.3', message.id), `cancel.${message.id}`);
+      await this.pushPdu(
+        r.msisdn,
+        cancelReq(`C${r.notifyTransactionId ?? message.id}`, '1.3', message.id),
+        `cancel.${message.id}`,
+      );
     }
   }
 
@@ -530,4 +632,3 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Uint8Array 
     req.on('aborted', () => reject(new Error('request aborted')));
   });
 }
-

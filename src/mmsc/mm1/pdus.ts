@@ -1,11 +1,11 @@
 import {
   type ContentType,
+  getHeader,
+  getHeaders,
   type MmsHeader,
   type MmsMessageType,
   type MmsPdu,
   type MmsValue,
-  getHeader,
-  getHeaders,
   mmsHeaderByName,
 } from '../../codec/mms/index.ts';
 import { compareVersions } from '../mmsc-core.ts';
@@ -18,7 +18,12 @@ import { compareVersions } from '../mmsc-core.ts';
 
 type Fields = Array<[string, MmsValue | undefined]>;
 
-export function makePdu(type: MmsMessageType, transactionId: string | undefined, version: string, fields: Fields): MmsPdu {
+export function makePdu(
+  type: MmsMessageType,
+  transactionId: string | undefined,
+  version: string,
+  fields: Fields,
+): MmsPdu {
   const headers: MmsHeader[] = [{ name: 'X-Mms-Message-Type', value: type }];
   if (transactionId !== undefined) headers.push({ name: 'X-Mms-Transaction-Id', value: transactionId });
   headers.push({ name: 'X-Mms-MMS-Version', value: version });
@@ -26,7 +31,13 @@ export function makePdu(type: MmsMessageType, transactionId: string | undefined,
   return { type, headers };
 }
 
-export function sendConf(tid: string, version: string, status: string, messageId?: string, text?: string): MmsPdu {
+export function sendConf(
+  tid: string,
+  version: string,
+  status: string,
+  messageId?: string,
+  text?: string,
+): MmsPdu {
   return makePdu('m-send-conf', tid, version, [
     ['X-Mms-Response-Status', status],
     ['X-Mms-Response-Text', text],
@@ -34,7 +45,13 @@ export function sendConf(tid: string, version: string, status: string, messageId
   ]);
 }
 
-export function forwardConf(tid: string, version: string, status: string, messageId?: string, text?: string): MmsPdu {
+export function forwardConf(
+  tid: string,
+  version: string,
+  status: string,
+  messageId?: string,
+  text?: string,
+): MmsPdu {
   return makePdu('m-forward-conf', tid, version, [
     ['X-Mms-Response-Status', status],
     ['X-Mms-Response-Text', text],
@@ -71,7 +88,13 @@ export function notificationInd(n: NotificationInfo): MmsPdu {
 }
 
 /** m-delivery-ind (ENC §6.9): Message-ID, To, Date, X-Mms-Status. */
-export function deliveryInd(version: string, messageId: string, to: string, date: Date, status: string): MmsPdu {
+export function deliveryInd(
+  version: string,
+  messageId: string,
+  to: string,
+  date: Date,
+  status: string,
+): MmsPdu {
   return makePdu('m-delivery-ind', undefined, version, [
     ['Message-ID', messageId],
     ['To', to],
@@ -81,7 +104,14 @@ export function deliveryInd(version: string, messageId: string, to: string, date
 }
 
 /** m-read-orig-ind (ENC §6.7.2): Message-ID, To (the originator), From (the reader), Date, X-Mms-Read-Status. */
-export function readOrigInd(version: string, messageId: string, to: string, from: string, date: Date, status: string): MmsPdu {
+export function readOrigInd(
+  version: string,
+  messageId: string,
+  to: string,
+  from: string,
+  date: Date,
+  status: string,
+): MmsPdu {
   return makePdu('m-read-orig-ind', undefined, version, [
     ['Message-ID', messageId],
     ['To', to],
@@ -97,7 +127,16 @@ export function cancelReq(tid: string, version: string, cancelId: string): MmsPd
 }
 
 /** Headers of an m-send-req that never travel to the recipient. */
-const NOT_FOR_RECIPIENT = new Set(['Bcc', 'X-Mms-Transaction-Id', 'X-Mms-Message-Type', 'X-Mms-MMS-Version', 'From', 'Content-Type', 'Date', 'Message-ID']);
+const NOT_FOR_RECIPIENT = new Set([
+  'Bcc',
+  'X-Mms-Transaction-Id',
+  'X-Mms-Message-Type',
+  'X-Mms-MMS-Version',
+  'From',
+  'Content-Type',
+  'Date',
+  'Message-ID',
+]);
 
 /**
  * m-retrieve-conf (ENC §6.3) for one recipient, from the submitted PDU: every header the
@@ -148,7 +187,10 @@ export function addressesOf(pdu: MmsPdu, name: 'To' | 'Cc' | 'Bcc'): string[] {
 }
 
 /** Media type of a Content-Type value as text (`application/vnd.wap.multipart.related`). */
-export function mediaTypeOf(ct: MmsValue | undefined, nameOf: (code: number) => string | undefined): string | undefined {
+export function mediaTypeOf(
+  ct: MmsValue | undefined,
+  nameOf: (code: number) => string | undefined,
+): string | undefined {
   if (ct === undefined) return undefined;
   if (typeof ct === 'string') return ct.toLowerCase();
   if (typeof ct === 'object' && ct !== null && 'mediaType' in ct) {

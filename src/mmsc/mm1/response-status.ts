@@ -48,4 +48,6 @@ export function responseStatus(problem: SendProblem, version: string): string {
 }
 
 /** Every Response-Status token the reference MMSC can produce (for docs and tests). */
-export const PRODUCED_RESPONSE_STATUSES: readonly string[] = [...new Set([...Object.values(V10), ...Object.values(V11)])];
+export const PRODUCED_RESPONSE_STATUSES: readonly string[] = [
+  ...new Set([...Object.values(V10), ...Object.values(V11)]),
+];

@@ -7,7 +7,10 @@ import { parseMmsAddress, plmnAddress } from '../mm5/address.ts';
  * header (X-MSISDN, X-WAP-Network-Client-MSISDN, ...); the MMSC trusts only the names it is
  * configured with, in order.
  */
-export function subscriberFromHeaders(headers: IncomingHttpHeaders, names: readonly string[]): string | undefined {
+export function subscriberFromHeaders(
+  headers: IncomingHttpHeaders,
+  names: readonly string[],
+): string | undefined {
   for (const name of names) {
     const v = headers[name.toLowerCase()];
     const s = Array.isArray(v) ? v[0] : v;
@@ -52,8 +55,10 @@ export function decideSender(
   if (insert) {
     return { ok: false, problem: 'address-unresolved', text: 'no subscriber identity to insert as From' };
   }
-  if (requireHeader) return { ok: false, problem: 'service-denied', text: 'request without subscriber identity' };
+  if (requireHeader)
+    return { ok: false, problem: 'service-denied', text: 'request without subscriber identity' };
   const a = parseMmsAddress(from);
-  if (a?.kind === 'plmn') return { ok: true, msisdn: a.digits, address: plmnAddress(a.digits), inserted: false };
+  if (a?.kind === 'plmn')
+    return { ok: true, msisdn: a.digits, address: plmnAddress(a.digits), inserted: false };
   return { ok: false, problem: 'address-unresolved', text: `From ${from} is not a PLMN address` };
 }

@@ -33,7 +33,11 @@ function resolver(extra: Record<string, unknown> = {}) {
   const dns = eps.find((e) => e.protocol.startsWith('dns') || e.protocol === 'udp')!;
   const http = eps.find((e) => e.protocol === 'http')!;
   const config = resolveMmscConfig({
-    mm5: { enumServer: `127.0.0.1:${new URL(dns.url).port}`, hlrUrl: new URL(http.url).origin, timeoutMs: 1000 },
+    mm5: {
+      enumServer: `127.0.0.1:${new URL(dns.url).port}`,
+      hlrUrl: new URL(http.url).origin,
+      timeoutMs: 1000,
+    },
     mm4: { peers: [{ domain: 'mms.mnc002.mcc310.gprs', port: 2525 }] },
     vasps: [{ vaspId: 'VASP1', shortCodes: ['1234'] }],
     ...extra,
@@ -44,7 +48,11 @@ function resolver(extra: Record<string, unknown> = {}) {
 describe('Mm5Resolver', () => {
   it('routes our subscriber locally, a foreign one to MM4, e-mail to MM3, a short code to MM7', async () => {
     const r = resolver();
-    expect(await r.resolve('+15550001/TYPE=PLMN')).toMatchObject({ kind: 'local', msisdn: '15550001', via: 'enum' });
+    expect(await r.resolve('+15550001/TYPE=PLMN')).toMatchObject({
+      kind: 'local',
+      msisdn: '15550001',
+      via: 'enum',
+    });
     expect(await r.resolve('+15550002/TYPE=PLMN')).toMatchObject({
       kind: 'mm4',
       domain: 'mms.mnc002.mcc310.gprs',
@@ -59,7 +67,9 @@ describe('Mm5Resolver', () => {
     const r = resolver();
     expect(await r.resolve('+15559999/TYPE=PLMN')).toMatchObject({ kind: 'unresolved', transient: false });
     const types = timeline.messages({ iface: 'MM5' }).map((o) => `${o.direction} ${o.type}`);
-    expect(types).toEqual(expect.arrayContaining(['out NAPTR', 'in NAPTR', 'out hlr-lookup', 'in hlr-lookup', 'local route']));
+    expect(types).toEqual(
+      expect.arrayContaining(['out NAPTR', 'in NAPTR', 'out hlr-lookup', 'in hlr-lookup', 'local route']),
+    );
   });
 
   it('falls back to the HLR when ENUM does not answer; SERVFAIL everywhere is transient', async () => {
@@ -68,19 +78,31 @@ describe('Mm5Resolver', () => {
     await new Promise<void>((r) => mute.bind(0, '127.0.0.1', () => r()));
     try {
       const http = eps.find((e) => e.protocol === 'http')!;
-      const r = resolver({ mm5: { enumServer: `127.0.0.1:${mute.address().port}`, hlrUrl: new URL(http.url).origin, timeoutMs: 300 } });
+      const r = resolver({
+        mm5: {
+          enumServer: `127.0.0.1:${mute.address().port}`,
+          hlrUrl: new URL(http.url).origin,
+          timeoutMs: 300,
+        },
+      });
       expect(await r.resolve('+15550001/TYPE=PLMN')).toMatchObject({ kind: 'local', via: 'hlr' });
     } finally {
       mute.close();
     }
     hlr.use({ kind: 'servfail' });
-    expect(await resolver().resolve('+15550001/TYPE=PLMN')).toMatchObject({ kind: 'unresolved', transient: true });
+    expect(await resolver().resolve('+15550001/TYPE=PLMN')).toMatchObject({
+      kind: 'unresolved',
+      transient: true,
+    });
   });
 
   it('follows number portability', async () => {
     const r = resolver();
     await hlr.actions.port({ msisdn: '15550001', mnc: '002' });
-    expect(await r.resolve('+15550001/TYPE=PLMN')).toMatchObject({ kind: 'mm4', domain: 'mms.mnc002.mcc310.gprs' });
+    expect(await r.resolve('+15550001/TYPE=PLMN')).toMatchObject({
+      kind: 'mm4',
+      domain: 'mms.mnc002.mcc310.gprs',
+    });
   });
 
   it('malformed addresses are unresolved, permanently', async () => {
@@ -96,13 +118,19 @@ describe('address helpers', () => {
     expect(enumDomain('15550001')).toBe('1.0.0.0.5.5.5.1.e164.arpa');
   });
   it('applies NAPTR substitutions (RFC 3402 §3.2)', () => {
-    expect(applyNaptrRegexp('!^.*$!mailto:+15550001/TYPE=PLMN@mms.example!', '+15550001')).toBe('mailto:+15550001/TYPE=PLMN@mms.example');
+    expect(applyNaptrRegexp('!^.*$!mailto:+15550001/TYPE=PLMN@mms.example!', '+15550001')).toBe(
+      'mailto:+15550001/TYPE=PLMN@mms.example',
+    );
     expect(applyNaptrRegexp('!^\\+(\\d+)$!sip:\\1@x!', '+42')).toBe('sip:42@x');
     expect(applyNaptrRegexp('!^9!x!', '+1')).toBeUndefined();
     expect(applyNaptrRegexp('!(!x!', '+1')).toBeUndefined();
   });
   it('parses MMS address forms', () => {
-    expect(parseMmsAddress('+15550001/TYPE=PLMN')).toMatchObject({ kind: 'plmn', digits: '15550001', international: true });
+    expect(parseMmsAddress('+15550001/TYPE=PLMN')).toMatchObject({
+      kind: 'plmn',
+      digits: '15550001',
+      international: true,
+    });
     expect(parseMmsAddress('alice@Example.ORG')).toMatchObject({ kind: 'email', domain: 'example.org' });
     expect(parseMmsAddress('1.2.3.4/TYPE=IPv4')).toMatchObject({ kind: 'ipv4' });
     expect(parseMmsAddress('nope')).toBeUndefined();

@@ -1,5 +1,5 @@
 import { Resolver } from 'node:dns/promises';
-import type { MmscConfig, Mm4PeerConfig, VaspConfig } from '../config.ts';
+import type { Mm4PeerConfig, MmscConfig, VaspConfig } from '../config.ts';
 import type { MmscObserver } from '../observer.ts';
 import { enumDomain, parseMmsAddress } from './address.ts';
 
@@ -61,15 +61,28 @@ export class Mm5Resolver {
 
   private async decide(address: string): Promise<Mm5Route> {
     const a = parseMmsAddress(address);
-    if (!a) return { kind: 'unresolved', address, reason: 'malformed address', transient: false, via: 'address' };
+    if (!a)
+      return { kind: 'unresolved', address, reason: 'malformed address', transient: false, via: 'address' };
     if (a.kind === 'email') {
       if (this.isOwnDomain(a.domain) && /^\+?\d+$/.test(a.local)) {
-        return { kind: 'local', address, msisdn: a.local.replace(/^\+/, ''), domain: a.domain, via: 'address' };
+        return {
+          kind: 'local',
+          address,
+          msisdn: a.local.replace(/^\+/, ''),
+          domain: a.domain,
+          via: 'address',
+        };
       }
       return { kind: 'mm3', address, email: `${a.local}@${a.domain}`, domain: a.domain, via: 'address' };
     }
     if (a.kind !== 'plmn') {
-      return { kind: 'unresolved', address, reason: `${a.kind} addresses are not routed`, transient: false, via: 'address' };
+      return {
+        kind: 'unresolved',
+        address,
+        reason: `${a.kind} addresses are not routed`,
+        transient: false,
+        via: 'address',
+      };
     }
     if (!a.international) {
       const vasp = this.config.vasps.find((v) => v.shortCodes.includes(a.digits));
@@ -90,13 +103,20 @@ export class Mm5Resolver {
         const domain = await this.hlrLookup(msisdn);
         if (domain) return this.byDomain(address, msisdn, domain, 'hlr');
         if (!transientProblem) {
-          return { kind: 'unresolved', address, reason: 'unknown subscriber (HLR)', transient: false, via: 'hlr' };
+          return {
+            kind: 'unresolved',
+            address,
+            reason: 'unknown subscriber (HLR)',
+            transient: false,
+            via: 'hlr',
+          };
         }
       } catch (e) {
         transientProblem = `${transientProblem ? `${transientProblem}; ` : ''}HLR: ${(e as Error).message}`;
       }
     }
-    if (transientProblem) return { kind: 'unresolved', address, reason: transientProblem, transient: true, via: 'enum' };
+    if (transientProblem)
+      return { kind: 'unresolved', address, reason: transientProblem, transient: true, via: 'enum' };
     if (this.resolver) {
       return { kind: 'unresolved', address, reason: 'no ENUM record', transient: false, via: 'enum' };
     }
@@ -126,7 +146,13 @@ export class Mm5Resolver {
     }
     this.observer.message('MM5', 'in', 'NAPTR', {
       name,
-      answers: answers.map((a) => ({ order: a.order, preference: a.preference, flags: a.flags, service: a.service, regexp: a.regexp })),
+      answers: answers.map((a) => ({
+        order: a.order,
+        preference: a.preference,
+        flags: a.flags,
+        service: a.service,
+        regexp: a.regexp,
+      })),
     });
     // RFC 6116 §3.4 / RFC 3403: lowest order, then lowest preference; terminal "u" rules.
     const mms = answers
@@ -146,7 +172,11 @@ export class Mm5Resolver {
     this.observer.message('MM5', 'out', 'hlr-lookup', { msisdn, url });
     const res = await fetch(url, { signal: AbortSignal.timeout(this.config.mm5.timeoutMs) });
     const body = (await res.json().catch(() => ({}))) as { mmscDomain?: unknown; servingMmsc?: unknown };
-    this.observer.message('MM5', 'in', 'hlr-lookup', { msisdn, status: res.status, mmscDomain: typeof body.mmscDomain === 'string' ? body.mmscDomain : null });
+    this.observer.message('MM5', 'in', 'hlr-lookup', {
+      msisdn,
+      status: res.status,
+      mmscDomain: typeof body.mmscDomain === 'string' ? body.mmscDomain : null,
+    });
     if (res.status === 404) return undefined;
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
     const d = typeof body.servingMmsc === 'string' && body.servingMmsc ? body.servingMmsc : body.mmscDomain;

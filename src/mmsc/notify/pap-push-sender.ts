@@ -1,7 +1,7 @@
-import http from 'node:http';
 import { randomBytes } from 'node:crypto';
-import type { Timeline } from '../../wire/timeline.ts';
+import http from 'node:http';
 import { tapHttpAgent } from '../../wire/tap.ts';
+import type { Timeline } from '../../wire/timeline.ts';
 import type { PapRouteConfig } from '../config.ts';
 import type { MmscObserver } from '../observer.ts';
 import { GiveUp, RetryLater } from '../store/outbox.ts';
@@ -25,7 +25,14 @@ export class PapPushSender implements PushSender {
   ) {
     this.agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
     if (timeline) {
-      tapHttpAgent(this.agent, { timeline, node: observer.node, role: 'mmsc', iface: 'PAP', peerNode: 'ppg', peerRole: 'ppg' });
+      tapHttpAgent(this.agent, {
+        timeline,
+        node: observer.node,
+        role: 'mmsc',
+        iface: 'PAP',
+        peerNode: 'ppg',
+        peerRole: 'ppg',
+      });
     }
   }
 
@@ -50,17 +57,38 @@ export class PapPushSender implements PushSender {
       `--${boundary}\r\nContent-Type: application/xml\r\n\r\n${control}\r\n` +
       `--${boundary}\r\nContent-Type: application/vnd.wap.mms-message\r\n` +
       'X-Wap-Application-Id: x-wap-application:mms.ua\r\n\r\n';
-    const body = Buffer.concat([Buffer.from(head, 'latin1'), Buffer.from(pdu), Buffer.from(`\r\n--${boundary}--\r\n`, 'latin1')]);
-    this.observer.message('PAP', 'out', 'push-message', { pushId, address: `+${msisdn}/TYPE=PLMN`, contentLength: pdu.length }, { peer: 'ppg' });
+    const body = Buffer.concat([
+      Buffer.from(head, 'latin1'),
+      Buffer.from(pdu),
+      Buffer.from(`\r\n--${boundary}--\r\n`, 'latin1'),
+    ]);
+    this.observer.message(
+      'PAP',
+      'out',
+      'push-message',
+      { pushId, address: `+${msisdn}/TYPE=PLMN`, contentLength: pdu.length },
+      { peer: 'ppg' },
+    );
     let status: number;
     let text: string;
     try {
-      ({ status, text } = await post(this.route.url, body, `multipart/related; boundary=${boundary}; type="application/xml"`, this.agent));
+      ({ status, text } = await post(
+        this.route.url,
+        body,
+        `multipart/related; boundary=${boundary}; type="application/xml"`,
+        this.agent,
+      ));
     } catch (e) {
       throw new RetryLater(`PPG unreachable: ${(e as Error).message}`);
     }
     const code = /code="(\d{4})"/.exec(text)?.[1];
-    this.observer.message('PAP', 'in', 'push-response', { pushId, httpStatus: status, code: code ?? null }, { peer: 'ppg' });
+    this.observer.message(
+      'PAP',
+      'in',
+      'push-response',
+      { pushId, httpStatus: status, code: code ?? null },
+      { peer: 'ppg' },
+    );
     if (status >= 500) throw new RetryLater(`PPG HTTP ${status}`);
     if (!code) throw new RetryLater(`PPG answered HTTP ${status} without a PAP result code`);
     if (code.startsWith('1')) return;
@@ -73,11 +101,21 @@ function xmlAttr(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 }
 
-function post(url: string, body: Buffer, contentType: string, agent: http.Agent): Promise<{ status: number; text: string }> {
+function post(
+  url: string,
+  body: Buffer,
+  contentType: string,
+  agent: http.Agent,
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       url,
-      { method: 'POST', agent, headers: { 'content-type': contentType, 'content-length': body.length }, timeout: 10_000 },
+      {
+        method: 'POST',
+        agent,
+        headers: { 'content-type': contentType, 'content-length': body.length },
+        timeout: 10_000,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         let size = 0;
@@ -85,7 +123,9 @@ function post(url: string, body: Buffer, contentType: string, agent: http.Agent)
           size += c.length;
           if (size <= 65_536) chunks.push(c);
         });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
+        );
         res.on('error', reject);
       },
     );

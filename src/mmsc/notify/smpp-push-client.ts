@@ -1,8 +1,8 @@
 import net from 'node:net';
-import smpp from 'smpp';
 import type { PDU, Session } from 'smpp';
-import type { Timeline } from '../../wire/timeline.ts';
+import smpp from 'smpp';
 import { tapSocket } from '../../wire/tap.ts';
+import type { Timeline } from '../../wire/timeline.ts';
 import type { SmppRouteConfig } from '../config.ts';
 import type { MmscObserver } from '../observer.ts';
 
@@ -25,7 +25,12 @@ const ESME_RTHROTTLED = 0x58;
 const ESME_RINVDSTADR = 0x0b;
 const ESME_RINVCMDID = 0x03;
 /** Statuses retrying the same submit cannot fix (SMPP 3.4 §5.1.3). */
-const PERMANENT = new Set([ESME_RINVDSTADR, 0x0a /* RINVSRCADR */, 0x62 /* RINVNUMDESTS */, 0x01 /* RINVMSGLEN */]);
+const PERMANENT = new Set([
+  ESME_RINVDSTADR,
+  0x0a /* RINVSRCADR */,
+  0x62 /* RINVNUMDESTS */,
+  0x01 /* RINVMSGLEN */,
+]);
 const MAX_THROTTLE_PAUSE_MS = 30_000;
 
 export class SmppSubmitError extends Error {
@@ -207,7 +212,10 @@ export class SmppPushClient {
         session.close();
         return;
       default:
-        resp = new smpp.PDU('generic_nack', { sequence_number: pdu.sequence_number, command_status: ESME_RINVCMDID });
+        resp = new smpp.PDU('generic_nack', {
+          sequence_number: pdu.sequence_number,
+          command_status: ESME_RINVCMDID,
+        });
     }
     session.send(resp);
     this.publishPdu('out', resp);
@@ -251,7 +259,8 @@ export class SmppPushClient {
 
   private waitBound(timeoutMs: number): Promise<void> {
     if (this.state === 'bound') return Promise.resolve();
-    if (this.state === 'stopped') return Promise.reject(new SmppSubmitError('SMPP client stopped', -1, false));
+    if (this.state === 'stopped')
+      return Promise.reject(new SmppSubmitError('SMPP client stopped', -1, false));
     if (this.state === 'idle') this.connect();
     return new Promise((resolve, reject) => {
       const w: Waiter = {
@@ -306,7 +315,10 @@ export class SmppPushClient {
       if (status === ESME_RTHROTTLED || status === ESME_RMSGQFUL) {
         this.stats.throttled += 1;
         this.pausedUntil = Math.max(this.pausedUntil, Date.now() + this.throttlePause);
-        this.opts.observer.event('SMPP', 'smpp-throttled', { command_status: status, pauseMs: this.throttlePause });
+        this.opts.observer.event('SMPP', 'smpp-throttled', {
+          command_status: status,
+          pauseMs: this.throttlePause,
+        });
         this.throttlePause = Math.min(this.throttlePause * 2, MAX_THROTTLE_PAUSE_MS);
         continue;
       }

@@ -59,7 +59,14 @@ describe('durability across kill -9', () => {
     dirs.push(storeDir);
     const config = {
       storeDir,
-      notification: { route: 'smpp', host: '127.0.0.1', port: smsc.port, systemId: 'mmsc', password: 'secret', reconnectMs: 50 },
+      notification: {
+        route: 'smpp',
+        host: '127.0.0.1',
+        port: smsc.port,
+        systemId: 'mmsc',
+        password: 'secret',
+        reconnectMs: 50,
+      },
       retry: { maxAttempts: 50, baseDelayMs: 50, maxDelayMs: 200 },
     };
     const first = await startChild(config);
@@ -106,7 +113,10 @@ describe('durability across kill -9', () => {
       for (const { to, messageId } of accepted.values()) {
         const push = smsc.pushes.find((p) => p.to === to);
         expect(push, `notification to ${to}`).toBeDefined();
-        const location = String(getHeaders(push!.pdu, 'X-Mms-Content-Location')[0]).replace(/^http:\/\/127\.0\.0\.1:\d+/, new URL(second.url).origin);
+        const location = String(getHeaders(push!.pdu, 'X-Mms-Content-Location')[0]).replace(
+          /^http:\/\/127\.0\.0\.1:\d+/,
+          new URL(second.url).origin,
+        );
         const got = await client2.get(location, to);
         expect(got.status).toBe(200);
         expect(getHeader(got.pdu!, 'Message-ID')).toBe(messageId);
@@ -114,7 +124,10 @@ describe('durability across kill -9', () => {
       // an accepted transaction submitted again after the restart is the same message
       const [tid, first1] = [...accepted.entries()][0];
       const i = Number(tid.slice(4));
-      const again = await client2.postPdu(sendReq(tid, `+1555100${String(i).padStart(4, '0')}/TYPE=PLMN`), '15550001');
+      const again = await client2.postPdu(
+        sendReq(tid, `+1555100${String(i).padStart(4, '0')}/TYPE=PLMN`),
+        '15550001',
+      );
       expect(getHeader(again.pdu!, 'Message-ID')).toBe(first1.messageId);
     } finally {
       client2.close();

@@ -27,7 +27,16 @@ function meta(id: string, extra: Partial<StoredMessage> = {}): StoredMessage {
     deliveryReport: false,
     readReport: false,
     recipients: [
-      { address: '+15550002/TYPE=PLMN', field: 'To', route: 'local', msisdn: '15550002', token: 'tok_tok_tok_tok_tok_tok1', notifyTransactionId: 'Nabc', status: 'pending', updatedAt: 0 },
+      {
+        address: '+15550002/TYPE=PLMN',
+        field: 'To',
+        route: 'local',
+        msisdn: '15550002',
+        token: 'tok_tok_tok_tok_tok_tok1',
+        notifyTransactionId: 'Nabc',
+        status: 'pending',
+        updatedAt: 0,
+      },
     ],
     conf: { responseStatus: 'Ok' },
     state: 'active',

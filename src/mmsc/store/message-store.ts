@@ -100,6 +100,10 @@ export class MessageStore {
   private readonly chains = new Map<string, Promise<unknown>>();
   private readonly messagesDir: string;
   private readonly tmpDir: string;
+  /** Recently stored/read PDUs (most retrievals follow the notification within seconds). */
+  private readonly pduCache = new Map<string, Uint8Array>();
+  private pduCacheBytes = 0;
+  private static readonly PDU_CACHE_LIMIT = 32 * 1024 * 1024;
 
   private constructor(
     readonly root: string,
@@ -191,12 +195,29 @@ export class MessageStore {
     }
     await this.fs.syncDir(this.messagesDir);
     this.index(meta);
+    this.cachePdu(meta.id, pdu);
+  }
+
+  private cachePdu(id: string, pdu: Uint8Array): void {
+    if (pdu.length > MessageStore.PDU_CACHE_LIMIT / 8) return;
+    this.pduCache.delete(id);
+    this.pduCache.set(id, pdu);
+    this.pduCacheBytes += pdu.length;
+    for (const [k, v] of this.pduCache) {
+      if (this.pduCacheBytes <= MessageStore.PDU_CACHE_LIMIT) break;
+      this.pduCache.delete(k);
+      this.pduCacheBytes -= v.length;
+    }
   }
 
   /** The submitted PDU bytes. */
   async readPdu(id: string): Promise<Uint8Array> {
     if (!isValidId(id) || !this.messages.has(id)) throw new StoreError(`no message ${id}`);
-    return new Uint8Array(await readFile(path.join(this.messagesDir, id, PDU)));
+    const cached = this.pduCache.get(id);
+    if (cached) return cached;
+    const pdu = new Uint8Array(await readFile(path.join(this.messagesDir, id, PDU)));
+    this.cachePdu(id, pdu);
+    return pdu;
   }
 
   /**
@@ -218,9 +239,11 @@ export class MessageStore {
         return copy;
       });
     this.chains.set(id, next);
-    void next.finally(() => {
-      if (this.chains.get(id) === next) this.chains.delete(id);
-    }).catch(() => undefined);
+    void next
+      .finally(() => {
+        if (this.chains.get(id) === next) this.chains.delete(id);
+      })
+      .catch(() => undefined);
     return next;
   }
 
@@ -229,6 +252,11 @@ export class MessageStore {
     const m = this.messages.get(id);
     if (!m || !isValidId(id)) return;
     this.messages.delete(id);
+    const cached = this.pduCache.get(id);
+    if (cached) {
+      this.pduCache.delete(id);
+      this.pduCacheBytes -= cached.length;
+    }
     this.transactions.delete(txKey(m.sender, m.transactionId));
     for (const r of m.recipients) {
       if (r.token) this.tokens.delete(r.token);

@@ -1,7 +1,6 @@
 import { readdir, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import type { JsonObject } from '../../util/json.ts';
-import { isValidId } from '../ids.ts';
 import { DurableFs } from './durable-fs.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import smpp from 'smpp';
 import type { PDU, Session } from 'smpp';
+import smpp from 'smpp';
 import { decodeMms, type MmsPdu } from '../../codec/mms/index.ts';
 import { decodeSmsUserData, decodeWspPush, SmsReassembler } from '../../codec/push/index.ts';
 
@@ -91,8 +91,13 @@ export class FakeSmsc extends EventEmitter {
         case 'bind_transceiver':
         case 'bind_transmitter': {
           this.binds += 1;
-          const ok = this.refuseBinds === undefined && pdu.system_id === this.systemId && pdu.password === this.password;
-          session.send(pdu.response({ command_status: ok ? 0 : (this.refuseBinds ?? 0x0e), system_id: 'fake-smsc' }));
+          const ok =
+            this.refuseBinds === undefined &&
+            pdu.system_id === this.systemId &&
+            pdu.password === this.password;
+          session.send(
+            pdu.response({ command_status: ok ? 0 : (this.refuseBinds ?? 0x0e), system_id: 'fake-smsc' }),
+          );
           return;
         }
         case 'enquire_link':
@@ -106,7 +111,10 @@ export class FakeSmsc extends EventEmitter {
           this.onSubmit(session, pdu);
           return;
         default:
-          if (!pdu.isResponse()) session.send(new smpp.PDU('generic_nack', { sequence_number: pdu.sequence_number, command_status: 0x03 }));
+          if (!pdu.isResponse())
+            session.send(
+              new smpp.PDU('generic_nack', { sequence_number: pdu.sequence_number, command_status: 0x03 }),
+            );
       }
     });
   }
@@ -122,19 +130,30 @@ export class FakeSmsc extends EventEmitter {
     const id = String(this.nextId++);
     session.send(pdu.response({ message_id: id }));
     const sm = pdu.short_message;
-    const bytes = Buffer.isBuffer(sm) ? sm : Buffer.isBuffer((sm as { message?: unknown })?.message) ? ((sm as { message: Buffer }).message) : undefined;
+    const bytes = Buffer.isBuffer(sm)
+      ? sm
+      : Buffer.isBuffer((sm as { message?: unknown })?.message)
+        ? (sm as { message: Buffer }).message
+        : undefined;
     if (!bytes) return;
     const esm = Number(pdu.esm_class ?? 0);
     // smpp@0.5.1 splits the UDH into its elements (without the UDHL octet) when UDHI is set: put it back.
     const udhList = (sm as { udh?: Buffer[] })?.udh ?? [];
     const udhLen = udhList.reduce((n, b) => n + b.length, 0);
-    const full = Buffer.isBuffer(sm) ? sm : Buffer.concat([...(udhList.length ? [Buffer.from([udhLen])] : []), ...udhList, bytes]);
+    const full = Buffer.isBuffer(sm)
+      ? sm
+      : Buffer.concat([...(udhList.length ? [Buffer.from([udhLen])] : []), ...udhList, bytes]);
     const ud = decodeSmsUserData(new Uint8Array(full), (esm & 0x40) !== 0);
     const to = String(pdu.destination_addr);
     const r = this.reassembler.add(`${pdu.source_addr}|${to}`, ud);
     if (r.status !== 'complete') return;
     const push = decodeWspPush(r.message.payload);
-    const received: ReceivedPush = { to, pdu: decodeMms(push.body), raw: push.body, segments: r.message.segments.length };
+    const received: ReceivedPush = {
+      to,
+      pdu: decodeMms(push.body),
+      raw: push.body,
+      segments: r.message.segments.length,
+    };
     this.pushes.push(received);
     this.emit('push', received);
   }

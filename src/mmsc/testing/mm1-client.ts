@@ -13,8 +13,15 @@ export class Mm1Client {
     readonly msisdnHeader = 'X-MSISDN',
   ) {}
 
-  async post(body: Uint8Array, msisdn?: string, contentType = 'application/vnd.wap.mms-message'): Promise<{ status: number; body: Buffer; pdu?: MmsPdu }> {
-    const headers: Record<string, string | number> = { 'content-type': contentType, 'content-length': body.length };
+  async post(
+    body: Uint8Array,
+    msisdn?: string,
+    contentType = 'application/vnd.wap.mms-message',
+  ): Promise<{ status: number; body: Buffer; pdu?: MmsPdu }> {
+    const headers: Record<string, string | number> = {
+      'content-type': contentType,
+      'content-length': body.length,
+    };
     if (msisdn) headers[this.msisdnHeader] = msisdn;
     const r = await request(this.url, 'POST', headers, body, this.agent);
     return { ...r, ...(r.status === 200 && r.body.length ? { pdu: decodeMms(new Uint8Array(r.body)) } : {}) };
@@ -53,7 +60,13 @@ export function sendReq(
       'Content-Type': { mediaType: 'application/vnd.wap.multipart.mixed', params: [] },
       ...extra,
     },
-    [{ contentType: { mediaType: 'text/plain', params: [{ name: 'charset', value: 'utf-8' }] }, headers: [], data: new TextEncoder().encode(text) }],
+    [
+      {
+        contentType: { mediaType: 'text/plain', params: [{ name: 'charset', value: 'utf-8' }] },
+        headers: [],
+        data: new TextEncoder().encode(text),
+      },
+    ],
   );
 }
 
