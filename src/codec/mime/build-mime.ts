@@ -72,12 +72,36 @@ export function makeBoundary(seed = ''): string {
  * fields, any others copied), an empty line and the body. Multipart entities get a
  * boundary (from params or a fresh one); leaves that are not 7bit-safe are base64-encoded.
  * `withHeaders: false` writes only the body (for HTTP where the caller owns the header).
+ * `eightBitText` (8-bit clean transports such as HTTP) writes non-ASCII UTF-8 text parts
+ * as 8bit instead of base64; SMTP without 8BITMIME (RFC 6152) must not use it.
  */
-export function buildMime(entity: MimeEntity, opts: { withHeaders?: boolean } = {}): Uint8Array {
-  return Buffer.concat(render(entity, opts.withHeaders ?? true, 0));
+export function buildMime(
+  entity: MimeEntity,
+  opts: { withHeaders?: boolean; eightBitText?: boolean } = {},
+): Uint8Array {
+  return Buffer.concat(render(entity, opts.withHeaders ?? true, 0, opts.eightBitText ?? false));
 }
 
-function render(e: MimeEntity, withHeaders: boolean, depth: number): Buffer[] {
+const TEXTUAL = /^(text\/|application\/(smil|xml|soap\+xml)$|.*\+xml$)/;
+
+/** 8bit content (RFC 2045 §2.8): no NUL, CR only in CRLF... here: lines of at most 998 octets, no NUL. */
+function is8bitText(b: Uint8Array): boolean {
+  let line = 0;
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i];
+    if (c === 0) return false;
+    if (c === 0x0a) line = 0;
+    else if (++line > 998) return false;
+  }
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(b);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function render(e: MimeEntity, withHeaders: boolean, depth: number, eightBitText: boolean): Buffer[] {
   if (depth > 16) throw new EncodeError(-1, 'multipart', 'nested deeper than 16');
   if (!/^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/i.test(e.contentType)) {
     throw new EncodeError(-1, 'Content-Type', `not a media type: ${JSON.stringify(e.contentType)}`);
@@ -100,11 +124,15 @@ function render(e: MimeEntity, withHeaders: boolean, depth: number): Buffer[] {
     bodyChunks = [];
     for (const p of e.parts) {
       bodyChunks.push(Buffer.from(`--${boundary}${CRLF}`));
-      bodyChunks.push(...render(p, true, depth + 1));
+      bodyChunks.push(...render(p, true, depth + 1, eightBitText));
       bodyChunks.push(Buffer.from(CRLF));
     }
     bodyChunks.push(Buffer.from(`--${boundary}--${CRLF}`));
   } else if (is7bit(e.body)) {
+    bodyChunks = [Buffer.from(e.body.buffer, e.body.byteOffset, e.body.byteLength)];
+  } else if (eightBitText && TEXTUAL.test(e.contentType) && is8bitText(e.body)) {
+    // 8-bit clean transports (HTTP for MM7) carry UTF-8 text as it is.
+    cte = '8bit';
     bodyChunks = [Buffer.from(e.body.buffer, e.body.byteOffset, e.body.byteLength)];
   } else {
     cte = 'base64';

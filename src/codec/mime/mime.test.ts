@@ -194,3 +194,15 @@ describe('buildMime', () => {
     ['boundary too long', { ...tree, params: { boundary: 'x'.repeat(71) } }],
   ])('refuses %s', (_n, e) => expect(() => buildMime(e as MimeEntity)).toThrow(EncodeError));
 });
+
+describe('buildMime transfer encodings', () => {
+  const part = mimePart('text/xml', '<a>Grüße</a>');
+  it('base64 by default (safe for SMTP without 8BITMIME), 8bit on request for UTF-8 text', () => {
+    expect(Buffer.from(buildMime(part)).toString()).toContain('Content-Transfer-Encoding: base64\r\n');
+    const eight = Buffer.from(buildMime(part, { eightBitText: true })).toString();
+    expect(eight).toContain('Content-Transfer-Encoding: 8bit\r\n');
+    expect(eight).toContain('<a>Grüße</a>');
+    const bin = mimePart('image/gif', new Uint8Array([0xc3, 0xbc]));
+    expect(Buffer.from(buildMime(bin, { eightBitText: true })).toString()).toContain('base64');
+  });
+});

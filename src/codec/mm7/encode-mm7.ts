@@ -180,7 +180,7 @@ export function encodeMm7(
       content,
     ],
   };
-  const body = buildMime(root, { withHeaders: false });
+  const body = buildMime(root, { withHeaders: false, eightBitText: true });
   const contentType = `multipart/related; boundary="${boundary}"; type="text/xml"; start="<${startId}>"`;
   return { contentType, body };
 }

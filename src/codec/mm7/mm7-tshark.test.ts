@@ -1,0 +1,89 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { mimePart } from '../mime/build-mime.ts';
+import { encodeMm7 } from './encode-mm7.ts';
+import { mm7Address, mm7Status } from './mm7-builders.ts';
+
+const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
+const tools = path.resolve(repoRoot, '../shared/tools');
+const haveTools = existsSync(path.join(tools, 'mkpcap.py'));
+const haveTshark = spawnSync('tshark', ['-v'], { stdio: 'ignore' }).status === 0;
+if (!haveTools) console.log(`[mm7] ${tools} absent: skipping the tshark HTTP/MIME/XML check`);
+if (!haveTshark) console.log('[mm7] tshark not installed: skipping the tshark HTTP/MIME/XML check');
+
+function http(startLine: string, ct: string, body: Uint8Array): Buffer {
+  const head = `${startLine}\r\nHost: 127.0.0.1\r\nContent-Type: ${ct}\r\nContent-Length: ${body.length}\r\nSOAPAction: ""\r\n\r\n`;
+  return Buffer.concat([Buffer.from(head), body]);
+}
+
+describe.skipIf(!haveTools || !haveTshark)('tshark reads an MM7 exchange we emit', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'mm7-tshark-'));
+  afterAll(() => (process.env.KEEP ? undefined : rmSync(dir, { recursive: true, force: true })));
+
+  it('SubmitReq with attachments over HTTP, SubmitRsp back: HTTP, MIME multipart and XML, nothing malformed', () => {
+    const req = encodeMm7(
+      {
+        type: 'SubmitReq',
+        transactionId: 'tx-9',
+        version: 'REL-6-MM7-1-4',
+        fields: { MM7Version: '6.8.0', Recipients: { To: mm7Address('+15550001') }, Subject: 'Grüße' },
+        content: {
+          headers: [],
+          contentType: 'multipart/related',
+          params: { type: 'application/smil', start: '<smil>' },
+          body: new Uint8Array(0),
+          parts: [
+            mimePart('application/smil', '<smil/>', { contentId: 'smil' }),
+            mimePart('image/gif', new Uint8Array([71, 73, 70, 56, 57, 97, 0, 255])),
+          ],
+        },
+      },
+      { boundary: 'outer_b' },
+    );
+    const rsp = encodeMm7({
+      type: 'SubmitRsp',
+      transactionId: 'tx-9',
+      version: 'REL-6-MM7-1-4',
+      fields: { MM7Version: '6.8.0', Status: mm7Status(1000), MessageID: 'mid-9' },
+    });
+    const c = path.join(dir, 'c');
+    const s = path.join(dir, 's');
+    writeFileSync(c, http('POST /mm7 HTTP/1.1', req.contentType, req.body));
+    writeFileSync(s, http('HTTP/1.1 200 OK', rsp.contentType, rsp.body));
+    const pcap = path.join(dir, 'mm7.pcap');
+    execFileSync('python3', [path.join(tools, 'mkpcap.py'), 'tcp', '--port', '80', '-c', c, '-s', s, pcap], {
+      stdio: 'pipe',
+    });
+    const check = spawnSync(
+      'bash',
+      [path.join(tools, 'pcap-check.sh'), '-p', 'http', '-p', 'xml', '-p', 'mime_multipart', pcap],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(check.stdout).toContain('verdict: PASS');
+    expect(check.status).toBe(0);
+    const tags = execFileSync('tshark', ['-r', pcap, '-Y', 'xml', '-T', 'fields', '-e', 'xml.tag'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    expect(tags).toContain(
+      '<SubmitReq xmlns="http://www.3gpp.org/ftp/Specs/archive/23_series/23.140/schema/REL-6-MM7-1-4">',
+    );
+    expect(tags).toContain('<SubmitRsp xmlns=');
+    const parts = execFileSync(
+      'tshark',
+      ['-r', pcap, '-Y', 'mime_multipart', '-T', 'fields', '-e', 'mime_multipart.header.content-type'],
+      {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      },
+    );
+    expect(parts).toContain('text/xml');
+    expect(parts).toContain('multipart/related');
+  });
+});
