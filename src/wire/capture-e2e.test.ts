@@ -80,6 +80,12 @@ function fields(file: string, filter: string, names: string[], decodeAs: string[
 const addr = (s: net.Server | dgram.Socket) => (s.address() as net.AddressInfo).port;
 const listen = (s: net.Server) => new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
 const closeServer = (s: net.Server) => new Promise<void>((r) => s.close(() => r()));
+const stream = (tl: Timeline, node: string, direction: 'in' | 'out') =>
+  Buffer.concat(
+    tl
+      .query((o): o is BytesObservation => o.kind === 'bytes' && o.node === node && o.direction === direction)
+      .map((o) => o.raw),
+  );
 const allBytes = (tl: Timeline, node: string, direction: 'in' | 'out') =>
   tl
     .query((o): o is BytesObservation => o.kind === 'bytes' && o.node === node && o.direction === direction)
@@ -346,6 +352,8 @@ describe.skipIf(!haveShared || !haveTshark)('PCAPNG of tapped exchanges, checked
         .map((o) => o.raw),
     );
     for (const seg of segments) expect(smscIn.indexOf(seg)).toBeGreaterThan(0);
+    expect(smscIn.equals(stream(tl, 'mmsc', 'out'))).toBe(true);
+    expect(stream(tl, 'smsc', 'out').equals(stream(tl, 'mmsc', 'in'))).toBe(true);
 
     const file = save('smpp.pcapng', buildPcapng(tl.all(), { originEpochMs: tl.originEpochMs }));
     const da = [`tcp.port==${port},smpp`];
@@ -414,6 +422,10 @@ describe.skipIf(!haveShared || !haveTshark)('PCAPNG of tapped exchanges, checked
     transport.close();
     await new Promise<void>((r) => smtp.close(() => r()));
     expect(got).toBe(raw);
+    // both taps saw the same dialogue, byte for byte, in each direction
+    expect(stream(tl, 'mmsc', 'out').equals(stream(tl, 'remote-mmsc', 'in'))).toBe(true);
+    expect(stream(tl, 'remote-mmsc', 'out').equals(stream(tl, 'mmsc', 'in'))).toBe(true);
+    expect(stream(tl, 'mmsc', 'out').includes(Buffer.from(raw.replace(/\r\n\./g, '\r\n..')))).toBe(true);
 
     const file = save(
       'mm4.pcapng',
