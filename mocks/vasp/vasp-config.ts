@@ -18,6 +18,7 @@ export const VASP_CONFIG = z
     vaspId: z.string().min(1),
     vasId: z.string().min(1),
     senderAddress: z.string().min(1),
+    shortCodes: z.array(z.string().min(1)),
     version: z.enum(VERSION_IDS),
     serverUsers: z.record(z.string(), z.string()),
     strict: z.boolean(),

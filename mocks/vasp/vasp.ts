@@ -47,8 +47,10 @@ export interface VaspConfig {
   pass?: string;
   vaspId?: string;
   vasId?: string;
-  /** SenderAddress in SenderIdentification (a short code by default). */
+  /** SenderAddress in SenderIdentification (default: the first of shortCodes). */
   senderAddress?: string;
+  /** Short codes this VASP serves (the MMSC routes MO messages to them over MM7). */
+  shortCodes?: string[];
   /** Schema version of what we send (default REL-6-MM7-1-4). */
   version?: Mm7VersionId;
   /** Require HTTP Basic auth on the server side with these users. */
@@ -355,11 +357,12 @@ export class Vasp implements Peer {
 
   private senderIdentification(p: JsonObject): Mm7Fields {
     const out: Mm7Fields = {};
-    const vaspId = str(p.vaspId) ?? this.config.vaspId ?? 'mmscert-vasp';
+    // VASP1 is also the harness's default when it registers this VASP with the reference MMSC.
+    const vaspId = str(p.vaspId) ?? this.config.vaspId ?? 'VASP1';
     const vasId = str(p.vasId) ?? this.config.vasId ?? 'mmscert-service';
     out.VASPID = vaspId;
     out.VASID = vasId;
-    const sender = str(p.from) ?? this.config.senderAddress;
+    const sender = str(p.from) ?? this.config.senderAddress ?? this.config.shortCodes?.[0];
     if (sender !== undefined) out.SenderAddress = mm7Address(sender);
     return out;
   }
