@@ -73,7 +73,8 @@ export function makeBoundary(seed = ''): string {
  * boundary (from params or a fresh one); leaves that are not 7bit-safe are base64-encoded.
  * `withHeaders: false` writes only the body (for HTTP where the caller owns the header).
  * `eightBitText` (8-bit clean transports such as HTTP) writes non-ASCII UTF-8 text parts
- * as 8bit instead of base64; SMTP without 8BITMIME (RFC 6152) must not use it.
+ * as 8bit (or binary when a line exceeds 998 octets) instead of base64; SMTP without
+ * 8BITMIME (RFC 6152) / BINARYMIME (RFC 3030) must not use it.
  */
 export function buildMime(
   entity: MimeEntity,
@@ -84,20 +85,25 @@ export function buildMime(
 
 const TEXTUAL = /^(text\/|application\/(smil|xml|soap\+xml)$|.*\+xml$)/;
 
-/** 8bit content (RFC 2045 §2.8): no NUL, CR only in CRLF... here: lines of at most 998 octets, no NUL. */
-function is8bitText(b: Uint8Array): boolean {
+/**
+ * How UTF-8 text travels on an 8-bit clean transport: '8bit' when no NUL and lines of at
+ * most 998 octets (RFC 2045 §2.8), 'binary' when only the line length is exceeded (§2.9),
+ * null when it is not NUL-free UTF-8 at all.
+ */
+function textTransfer(b: Uint8Array): '8bit' | 'binary' | null {
   let line = 0;
+  let long = false;
   for (let i = 0; i < b.length; i++) {
     const c = b[i];
-    if (c === 0) return false;
+    if (c === 0) return null;
     if (c === 0x0a) line = 0;
-    else if (++line > 998) return false;
+    else if (++line > 998) long = true;
   }
   try {
     new TextDecoder('utf-8', { fatal: true }).decode(b);
-    return true;
+    return long ? 'binary' : '8bit';
   } catch {
-    return false;
+    return null;
   }
 }
 
@@ -130,9 +136,9 @@ function render(e: MimeEntity, withHeaders: boolean, depth: number, eightBitText
     bodyChunks.push(Buffer.from(`--${boundary}--${CRLF}`));
   } else if (is7bit(e.body)) {
     bodyChunks = [Buffer.from(e.body.buffer, e.body.byteOffset, e.body.byteLength)];
-  } else if (eightBitText && TEXTUAL.test(e.contentType) && is8bitText(e.body)) {
+  } else if (eightBitText && TEXTUAL.test(e.contentType) && textTransfer(e.body)) {
     // 8-bit clean transports (HTTP for MM7) carry UTF-8 text as it is.
-    cte = '8bit';
+    cte = textTransfer(e.body) ?? '8bit';
     bodyChunks = [Buffer.from(e.body.buffer, e.body.byteOffset, e.body.byteLength)];
   } else {
     cte = 'base64';

@@ -206,3 +206,13 @@ describe('buildMime transfer encodings', () => {
     expect(Buffer.from(buildMime(bin, { eightBitText: true })).toString()).toContain('base64');
   });
 });
+
+describe('buildMime on 8-bit clean transports', () => {
+  it('binary when a UTF-8 line exceeds 998 octets', () => {
+    const long = Buffer.from(
+      buildMime(mimePart('text/xml', `<a>${'ü'.repeat(600)}</a>`), { eightBitText: true }),
+    ).toString();
+    expect(long).toContain('Content-Transfer-Encoding: binary\r\n');
+    expect(parseMime(enc(long)).body.length).toBe(1207);
+  });
+});
