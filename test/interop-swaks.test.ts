@@ -174,6 +174,31 @@ describe.skipIf(!haveSwaks)('interop: swaks → remote-mmsc (MM4 over SMTP)', ()
     expect(last?.issues).toEqual([]);
   });
 
+  it('AUTH LOGIN is accepted too, and a wrong password gets 535', async () => {
+    const ok = await swaks([
+      ...base(file('dr-login.eml', DELIVERY_REPORT)),
+      '--auth',
+      'LOGIN',
+      '--auth-user',
+      'mm4peer',
+      '--auth-password',
+      's3cret',
+    ]);
+    expect(ok.out).toMatch(/AUTH LOGIN/);
+    expect(ok.code, ok.out).toBe(0);
+    const bad = await swaks([
+      ...base(file('dr-login2.eml', DELIVERY_REPORT)),
+      '--auth',
+      'LOGIN',
+      '--auth-user',
+      'mm4peer',
+      '--auth-password',
+      'wrong',
+    ]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.out).toMatch(/535 5\.7\.8/);
+  });
+
   it('a mail that is not MM4: 554 5.6.0', async () => {
     const r = await swaks(base(file('plain.eml', mm4(['From: a@b.example', 'To: c@d.example', 'Subject: hi', '', 'hi']))));
     expect(r.code).not.toBe(0);
