@@ -174,7 +174,7 @@ describe('SMSC submits', () => {
   });
 
   it('decodes a WAP push (two 8-bit concatenated segments) to the WSP push and the m-notification-ind', async () => {
-    const { bound, handset, received, waitFor } = await startSmsc();
+    const { bound, handset, received, waitFor, timeline } = await startSmsc();
     handset('15550001');
     const e = await bound();
     const ind = notificationInd('T-abc-123', 'http://127.0.0.1:8002/mms/0001', '+15550002/TYPE=PLMN');
@@ -199,6 +199,11 @@ describe('SMSC submits', () => {
     });
     const mms = await waitFor((o) => o.iface === 'MM1');
     expect(mms.type).toBe('m-notification-ind');
+    // order on the timeline: the submits, then the push, then the notification inside it
+    const submits = timeline.messages({ type: 'submit_sm', direction: 'in' });
+    expect(submits).toHaveLength(segments.length);
+    expect(push.seq).toBeGreaterThan(submits.at(-1)!.seq);
+    expect(mms.seq).toBeGreaterThan(push.seq);
     const f = mms.fields as JsonObject;
     expect(f['X-Mms-Transaction-Id']).toBe('T-abc-123');
     expect([f['X-Mms-Content-Location']].flat()).toEqual(['http://127.0.0.1:8002/mms/0001']);

@@ -248,6 +248,8 @@ export class SmscPeer implements Peer {
   }
 
   private accept(session: smpp.Session): void {
+    // Responses are small and pipelined ESMEs (window > 1) would otherwise meet Nagle + delayed ACK stalls.
+    session.socket.setNoDelay(true);
     const conn = this.timeline
       ? tapSocket(session.socket, {
           timeline: this.timeline,
@@ -378,7 +380,15 @@ export class SmscPeer implements Peer {
       pdu.command === 'submit_multi'
         ? { message_id: message.id, no_unsuccess: 0, unsuccess_sme: [] }
         : { message_id: message.id };
-    return { action: 'respond', status: 0, fields, after: () => void this.route(session, message, raw, ud) };
+    return {
+      action: 'respond',
+      status: 0,
+      fields,
+      after: () =>
+        void this.route(session, message, raw, ud).catch((e: unknown) =>
+          this.event(session, 'smsc-internal-error', { error: e instanceof Error ? e.message : String(e) }),
+        ),
+    };
   }
 
   /** After the response went out: reassemble, decode what the SMS carries, deliver, receipt. */
