@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { charsetMib, charsetName, decodeCharset, decodeUntaggedText, encodeCharset, encodeUntaggedText } from './charsets.ts';
+import {
+  charsetMib,
+  charsetName,
+  decodeCharset,
+  decodeUntaggedText,
+  encodeCharset,
+  encodeUntaggedText,
+} from './charsets.ts';
 
 describe('charsets by MIBenum', () => {
   const cases: Array<[number, string, string, string]> = [

@@ -112,27 +112,30 @@ export function isAscii(bytes: Uint8Array): boolean {
   return true;
 }
 
+// Node's native latin1 slicer works on any Uint8Array and is the cheapest way to make a short string.
+const latin1Slice = (
+  Buffer.prototype as unknown as { latin1Slice(this: Uint8Array, s: number, e: number): string }
+).latin1Slice;
+
 /** Octets 0..255 → the same code points (lossless). */
 export function latin1(bytes: Uint8Array): string {
-  if (bytes.length < 256) {
-    let s = '';
-    for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]);
-    return s;
-  }
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  return latin1Slice.call(bytes, 0, bytes.length);
 }
+
+const NON_ASCII = /[\x80-\xff]/;
 
 /**
  * Bytes of untagged header text → string: UTF-8 when the octets are valid UTF-8 (what handsets
  * send), otherwise ISO-8859-1. Re-encoding the result as UTF-8 decodes to the same string.
  */
 export function decodeUntaggedText(bytes: Uint8Array): string {
-  if (isAscii(bytes)) return latin1(bytes);
+  const s = latin1(bytes);
+  if (!NON_ASCII.test(s)) return s;
   utf8Fatal ??= new TextDecoder('utf-8', { fatal: true });
   try {
     return utf8Fatal.decode(bytes);
   } catch {
-    return latin1(bytes);
+    return s;
   }
 }
 

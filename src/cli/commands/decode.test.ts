@@ -48,9 +48,12 @@ describe('mmscert decode / encode', () => {
   it('malformed input: exit 1 and one line offset N: FIELD: reason', () => {
     const bad = cli(['decode', '--as', 'mms', '-'], bytes.subarray(0, 20));
     expect(bad.code).toBe(1);
-    expect(bad.stderr.trim().split('\n').filter((l) => !l.startsWith('npm warn'))).toEqual([
-      expect.stringMatching(/^offset \d+: [\w-]+: .+$/),
-    ]);
+    expect(
+      bad.stderr
+        .trim()
+        .split('\n')
+        .filter((l) => !l.startsWith('npm warn')),
+    ).toEqual([expect.stringMatching(/^offset \d+: [\w-]+: .+$/)]);
     const unknown = cli(['decode', '--as', 'nope', file]);
     expect(unknown.code).toBe(2);
   }, 120_000);

@@ -39,13 +39,15 @@ export const DECODE_FORMATS: Record<string, DecodeFormat> = {
     decode: decodeMm4,
     toJson: (v) => mm4ToJson(v as Mm4Message),
     // RFC 5322 text carrying X-Mms-Message-Type: MM4_... (3GPP TS 23.140 §8.4)
-    detect: (b) => /^X-Mms-Message-Type:[ \t]*MM4_/im.test(Buffer.from(b.subarray(0, 16384)).toString('latin1')),
+    detect: (b) =>
+      /^X-Mms-Message-Type:[ \t]*MM4_/im.test(Buffer.from(b.subarray(0, 16384)).toString('latin1')),
   },
   mm7: {
     decode: (b) => decodeMm7(b),
     toJson: (v) => mm7ToJson(v as Mm7Message),
     // a SOAP envelope (bare, multipart/related or a whole HTTP message) in an MM7 namespace (TS 23.140 §8.7)
-    detect: (b) => /Envelope[\s\S]*\/schema\/REL-\d+-MM7-/.test(Buffer.from(b.subarray(0, 16384)).toString('latin1')),
+    detect: (b) =>
+      /Envelope[\s\S]*\/schema\/REL-\d+-MM7-/.test(Buffer.from(b.subarray(0, 16384)).toString('latin1')),
   },
   sms: {
     decode: (b) => decodeSmsUserData(b),
@@ -140,7 +142,11 @@ export function decodeAs(buf: Uint8Array, as?: string): { format: string; value:
   for (const [name, f] of Object.entries(DECODE_FORMATS)) {
     if (f.detect?.(buf)) return { format: name, value: f.decode(buf) };
   }
-  throw new DecodeError(0, 'format', `not recognised as ${Object.keys(DECODE_FORMATS).join(', ')} (use --as)`);
+  throw new DecodeError(
+    0,
+    'format',
+    `not recognised as ${Object.keys(DECODE_FORMATS).join(', ')} (use --as)`,
+  );
 }
 
 /** `mmscert decode [FILE|-] [--as FORMAT] [--json]`. */

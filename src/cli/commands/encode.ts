@@ -9,7 +9,8 @@ import { readInput } from './decode.ts';
 function revive(v: Json): unknown {
   if (isBytesJson(v)) return bytesFromJson(v);
   if (Array.isArray(v)) return v.map(revive);
-  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, revive(x)]));
+  if (v !== null && typeof v === 'object')
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, revive(x)]));
   return v;
 }
 

@@ -41,7 +41,10 @@ export function buildPdu(
   }
   if (!hasVersion) known.push({ name: 'X-Mms-MMS-Version', value: '1.3' });
   if (Array.isArray(body) && !hasCt) {
-    known.push({ name: 'Content-Type', value: { mediaType: 'application/vnd.wap.multipart.mixed', params: [] } });
+    known.push({
+      name: 'Content-Type',
+      value: { mediaType: 'application/vnd.wap.multipart.mixed', params: [] },
+    });
   } else if (body instanceof Uint8Array && !hasCt) {
     throw new EncodeError(-1, 'Content-Type', 'a single-part body needs a Content-Type');
   }

@@ -1,5 +1,12 @@
 import { ByteReader } from '../bytes.ts';
-import { type ContentType, isMultipartMedia, readMultipart, readRawValue, readTextString, readTokenText } from '../wsp/index.ts';
+import {
+  type ContentType,
+  isMultipartMedia,
+  readMultipart,
+  readRawValue,
+  readTextString,
+  readTokenText,
+} from '../wsp/index.ts';
 import { INDEXED_RESPONSE_TEXT, MESSAGE_TYPE_CODES, mmsHeaderByCode } from './header-table.ts';
 import type { MmsHeader, MmsMessageType, MmsPdu } from './types.ts';
 
@@ -39,7 +46,8 @@ export function decodeMms(buf: Uint8Array): MmsPdu {
       const value = codec.read(r, def.name);
       headers.push({ name: def.name, value });
       if (code === MESSAGE_TYPE && type === undefined) {
-        if (typeof value === 'number') r.fail(def.name, `unknown message type 0x${value.toString(16)}`, at + 1);
+        if (typeof value === 'number')
+          r.fail(def.name, `unknown message type 0x${value.toString(16)}`, at + 1);
         type = value as MmsMessageType;
       } else if (code === CONTENT_TYPE) {
         contentType = value as ContentType;

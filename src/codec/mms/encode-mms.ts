@@ -45,11 +45,13 @@ export function writeMmsHeader(w: ByteWriter, h: MmsHeader, type: string, index 
     }
     const unknown = UNKNOWN_RE.exec(h.name);
     if (unknown) {
-      if (!(h.value instanceof Uint8Array)) throw new EncodeError(index, h.name, 'unknown header code needs raw octets');
+      if (!(h.value instanceof Uint8Array))
+        throw new EncodeError(index, h.name, 'unknown header code needs raw octets');
       w.u8(0x80 | Number.parseInt(unknown[1], 16)).bytes(h.value);
       return;
     }
-    if (typeof h.value !== 'string') throw new EncodeError(index, h.name, 'application header value must be text');
+    if (typeof h.value !== 'string')
+      throw new EncodeError(index, h.name, 'application header value must be text');
     writeTokenText(w, h.name, 'header');
     writeTextString(w, h.value, h.name);
   } catch (e) {

@@ -7,7 +7,12 @@ export type EnumTable = Readonly<Record<number, string>>;
 export const YES_NO: EnumTable = { 128: 'Yes', 129: 'No' };
 export const PRIORITY: EnumTable = { 128: 'Low', 129: 'Normal', 130: 'High' };
 export const SENDER_VISIBILITY: EnumTable = { 128: 'Hide', 129: 'Show' };
-export const MESSAGE_CLASS: EnumTable = { 128: 'Personal', 129: 'Advertisement', 130: 'Informational', 131: 'Auto' };
+export const MESSAGE_CLASS: EnumTable = {
+  128: 'Personal',
+  129: 'Advertisement',
+  130: 'Informational',
+  131: 'Auto',
+};
 export const RESPONSE_STATUS: EnumTable = {
   128: 'Ok',
   129: 'Error-unspecified',
@@ -63,7 +68,13 @@ export const REPLY_CHARGING: EnumTable = {
   130: 'Accepted',
   131: 'Accepted-text-only',
 };
-export const MM_STATE: EnumTable = { 128: 'Draft', 129: 'Sent', 130: 'New', 131: 'Retrieved', 132: 'Forwarded' };
+export const MM_STATE: EnumTable = {
+  128: 'Draft',
+  129: 'Sent',
+  130: 'New',
+  131: 'Retrieved',
+  132: 'Forwarded',
+};
 export const STORE_STATUS: EnumTable = {
   128: 'Success',
   192: 'Error-transient-failure',

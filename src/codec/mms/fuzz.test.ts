@@ -72,7 +72,9 @@ describe('fuzz: every decoder is total (a value or one DecodeError)', () => {
           decode(b);
         } catch (e) {
           if (!(e instanceof DecodeError) && failures.length < 5) {
-            failures.push(`${name}(${Buffer.from(b.subarray(0, 64)).toString('hex')}): ${(e as Error).stack}`);
+            failures.push(
+              `${name}(${Buffer.from(b.subarray(0, 64)).toString('hex')}): ${(e as Error).stack}`,
+            );
           }
         }
       }
@@ -105,7 +107,9 @@ describe('fuzz: every decoder is total (a value or one DecodeError)', () => {
       try {
         const again = decodeMms(encodeMms(pdu, { validate: false }));
         if (JSON.stringify(mmsToJson(again)) !== JSON.stringify(mmsToJson(pdu))) {
-          bad.push(`${Buffer.from(b).toString('hex')}\n${JSON.stringify(mmsToJson(pdu))}\n${JSON.stringify(mmsToJson(again))}`);
+          bad.push(
+            `${Buffer.from(b).toString('hex')}\n${JSON.stringify(mmsToJson(pdu))}\n${JSON.stringify(mmsToJson(again))}`,
+          );
         }
       } catch (e) {
         bad.push(`${Buffer.from(b).toString('hex')}: ${(e as Error).message}`);

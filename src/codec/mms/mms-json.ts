@@ -1,5 +1,5 @@
-import { DecodeError } from '../codec-error.ts';
 import { bytesFromJson, bytesToJson, isBytesJson, type Json, type JsonObject } from '../../util/json.ts';
+import { DecodeError } from '../codec-error.ts';
 import { MMS_MESSAGE_TYPES, type MmsHeader, type MmsPart, type MmsPdu, type MmsValue } from './types.ts';
 
 /** Any value → JSON, with byte strings as { $base64 }. */
@@ -37,7 +37,8 @@ export function mmsFromJson(json: Json): MmsPdu {
     throw new DecodeError(-1, field, reason);
   };
   if (typeof v !== 'object' || v === null || Array.isArray(v)) fail('json', 'expected an object');
-  if (!MMS_MESSAGE_TYPES.includes(v.type as MmsPdu['type'])) fail('type', `unknown message type ${JSON.stringify(v.type)}`);
+  if (!MMS_MESSAGE_TYPES.includes(v.type as MmsPdu['type']))
+    fail('type', `unknown message type ${JSON.stringify(v.type)}`);
   if (!Array.isArray(v.headers)) fail('headers', 'expected an array');
   const headers = (v.headers as unknown[]).map((h, i) => {
     const o = h as Record<string, unknown>;
@@ -51,10 +52,19 @@ export function mmsFromJson(json: Json): MmsPdu {
     if (!Array.isArray(v.parts)) fail('parts', 'expected an array');
     pdu.parts = (v.parts as unknown[]).map((p, i) => {
       const o = p as Record<string, unknown>;
-      if (typeof o !== 'object' || o === null || !(o.data instanceof Uint8Array) || typeof o.contentType !== 'object') {
+      if (
+        typeof o !== 'object' ||
+        o === null ||
+        !(o.data instanceof Uint8Array) ||
+        typeof o.contentType !== 'object'
+      ) {
         fail(`parts[${i}]`, 'expected { contentType, headers, data: { $base64 } }');
       }
-      return { contentType: o.contentType, headers: (o.headers as MmsPart['headers']) ?? [], data: o.data } as MmsPart;
+      return {
+        contentType: o.contentType,
+        headers: (o.headers as MmsPart['headers']) ?? [],
+        data: o.data,
+      } as MmsPart;
     });
   }
   if (v.body !== undefined) {

@@ -1,5 +1,5 @@
 import type { Json, JsonObject } from '../../util/json.ts';
-import { type ContentType, type WspHeaderValue, mediaTypeText } from '../wsp/index.ts';
+import { type ContentType, mediaTypeText, type WspHeaderValue } from '../wsp/index.ts';
 import { MMS_HEADERS } from './header-table.ts';
 import type { MmsPdu, MmsValue } from './types.ts';
 
@@ -13,7 +13,8 @@ function flat(v: MmsValue): Json {
   if ('text' in v && 'charset' in v) return v.text;
   if ('mediaType' in v) return mediaTypeText(v as ContentType);
   if ('insertAddress' in v) return '#insert-address';
-  if ('address' in v) return { count: v.count, address: typeof v.address === 'string' ? v.address : v.address.text };
+  if ('address' in v)
+    return { count: v.count, address: typeof v.address === 'string' ? v.address : v.address.text };
   if ('flag' in v) return { op: v.op, flag: typeof v.flag === 'string' ? v.flag : v.flag.text };
   if ('index' in v) return { index: v.index, value: flat(v.value as MmsValue) };
   return v as unknown as JsonObject;

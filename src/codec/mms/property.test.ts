@@ -3,7 +3,15 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeMms, encodeMms, MMS_MESSAGE_TYPES, mmsFromJson, mmsSummary, mmsToJson, validateMms } from './index.ts';
+import {
+  decodeMms,
+  encodeMms,
+  MMS_MESSAGE_TYPES,
+  mmsFromJson,
+  mmsSummary,
+  mmsToJson,
+  validateMms,
+} from './index.ts';
 import { randomPdu, rng } from './random-pdu.ts';
 import { compareWithTshark, pdmlToSummaries } from './tshark-oracle.ts';
 
@@ -51,7 +59,10 @@ describe.skipIf(!tshark)('random PDUs agree with Wireshark field by field', () =
       }
       const pcap = path.join(dir, 'all.pcap');
       const names = [...pdus.keys()];
-      execFileSync('python3', [path.join(tools, 'mkpcap.py'), 'mmse', pcap, ...names], { cwd: dir, stdio: 'ignore' });
+      execFileSync('python3', [path.join(tools, 'mkpcap.py'), 'mmse', pcap, ...names], {
+        cwd: dir,
+        stdio: 'ignore',
+      });
       const out = execFileSync('tshark', ['-n', '-C', 'Default', '-r', pcap, '-T', 'pdml'], {
         encoding: 'utf8',
         stdio: ['ignore', 'pipe', 'ignore'],

@@ -74,9 +74,13 @@ function sampleValue(def: MmsHeaderDef, r: Rng, type: MmsMessageType): MmsValue 
     case 'Bcc':
       return int(r, 3) === 0 ? { charset: 'utf-8', text: address(r) } : address(r);
     case 'X-Mms-Content-Location':
-      return indexed ? { index: int(r, 300), value: `http://mmsc/${ascii(r, 1, 10)}` } : `http://mmsc.example/m/${ascii(r, 4, 16).replace(/[^A-Za-z0-9]/g, 'x')}`;
+      return indexed
+        ? { index: int(r, 300), value: `http://mmsc/${ascii(r, 1, 10)}` }
+        : `http://mmsc.example/m/${ascii(r, 4, 16).replace(/[^A-Za-z0-9]/g, 'x')}`;
     case 'X-Mms-Response-Status':
-      return indexed ? { index: int(r, 300), value: 'Ok' } : pick(r, ['Ok', 'Error-permanent-service-denied', 'Error-transient-failure']);
+      return indexed
+        ? { index: int(r, 300), value: 'Ok' }
+        : pick(r, ['Ok', 'Error-permanent-service-denied', 'Error-transient-failure']);
     case 'X-Mms-Response-Text':
       // Wireshark reads these three fields of the delete confirmations only in the indexed form
       return indexed ? { index: int(r, 300), value: ascii(r) } : encodedString(r);
@@ -85,15 +89,21 @@ function sampleValue(def: MmsHeaderDef, r: Rng, type: MmsMessageType): MmsValue 
   }
   if (g.startsWith('Encoded-string')) return encodedString(r);
   if (g === 'Text-string') return ascii(r);
-  if (g === 'Long-integer') return def.name === 'Date' ? 1_000_000_000 + int(r, 800_000_000) : int(r, 2 ** 31);
+  if (g === 'Long-integer')
+    return def.name === 'Date' ? 1_000_000_000 + int(r, 800_000_000) : int(r, 2 ** 31);
   if (g === 'Integer-value') return int(r, 2) ? int(r, 128) : int(r, 2 ** 40);
   if (g.startsWith('Value-length (Absolute')) {
-    return int(r, 2) ? { absolute: 1_000_000_000 + int(r, 800_000_000) } : { relative: int(r, 2) ? int(r, 128) : int(r, 10_000_000) };
+    return int(r, 2)
+      ? { absolute: 1_000_000_000 + int(r, 800_000_000) }
+      : { relative: int(r, 2) ? int(r, 128) : int(r, 10_000_000) };
   }
   if (g.includes('Forwarded-count-value Encoded')) return { count: int(r, 5), address: address(r) };
-  if (g.includes('Forwarded-count-value Date')) return { count: int(r, 5), date: 1_000_000_000 + int(r, 800_000_000) };
-  if (g.includes('Add | Remove')) return { op: pick(r, ['Add', 'Remove', 'Filter'] as const), flag: encodedString(r) as string };
-  if (g.includes('Message-token')) return { unit: pick(r, ['messages', 'bytes'] as const), value: int(r, 100_000) };
+  if (g.includes('Forwarded-count-value Date'))
+    return { count: int(r, 5), date: 1_000_000_000 + int(r, 800_000_000) };
+  if (g.includes('Add | Remove'))
+    return { op: pick(r, ['Add', 'Remove', 'Filter'] as const), flag: encodedString(r) as string };
+  if (g.includes('Message-token'))
+    return { unit: pick(r, ['messages', 'bytes'] as const), value: int(r, 100_000) };
   if (g.includes('Content-Reference')) {
     const params: ContentTypeParam[] = [{ name: 'type', value: 'image/jpeg' }];
     return { reference: `http://mmsc/e/${int(r, 1000)}`, params };
@@ -137,19 +147,32 @@ export function randomPdu(type: MmsMessageType, r: Rng): MmsPdu {
   const fields: Record<string, MmsValue | MmsValue[]> = { 'X-Mms-MMS-Version': '1.3' };
   for (const def of MMS_HEADERS) {
     const p = def.pdus[type];
-    if (!p || def.name === 'X-Mms-Message-Type' || def.name === 'X-Mms-MMS-Version' || def.name === 'Content-Type') continue;
+    if (
+      !p ||
+      def.name === 'X-Mms-Message-Type' ||
+      def.name === 'X-Mms-MMS-Version' ||
+      def.name === 'Content-Type'
+    )
+      continue;
     if (p.startsWith('O') && int(r, 2) === 0) continue;
     const n = p.endsWith('*') ? 1 + int(r, 3) : 1;
     const vs: MmsValue[] = [];
     for (let i = 0; i < n; i++) vs.push(sampleValue(def, r, type));
     fields[def.name] = n === 1 ? vs[0] : vs;
   }
-  if ((type === 'm-send-req' || type === 'm-forward-req') && !fields.To && !fields.Cc && !fields.Bcc) fields.To = address(r);
+  if ((type === 'm-send-req' || type === 'm-forward-req') && !fields.To && !fields.Cc && !fields.Bcc)
+    fields.To = address(r);
   if (int(r, 3) === 0) fields['X-Custom-Header'] = ascii(r);
   const ct = MMS_HEADERS.find((h) => h.name === 'Content-Type')!.pdus[type];
   if (ct === 'M' || (ct && int(r, 2) === 0)) {
     if (type === 'm-mbox-upload-req' || int(r, 4) > 0) {
-      fields['Content-Type'] = { mediaType: 'application/vnd.wap.multipart.related', params: [{ name: 'start', value: '<smil>' }, { name: 'type', value: 'application/smil' }] };
+      fields['Content-Type'] = {
+        mediaType: 'application/vnd.wap.multipart.related',
+        params: [
+          { name: 'start', value: '<smil>' },
+          { name: 'type', value: 'application/smil' },
+        ],
+      };
       return buildPdu(type, fields, parts(r));
     }
     fields['Content-Type'] = { mediaType: 'text/plain', params: [{ name: 'charset', value: 'utf-8' }] };

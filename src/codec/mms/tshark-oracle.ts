@@ -3,10 +3,10 @@
  * dissector) and compares it with a decoded PDU field by field. Used by the vector and property tests.
  */
 import { ByteReader, ByteWriter } from '../bytes.ts';
-import { mmsHeaderByName } from './header-table.ts';
-import { mmsToJson } from './mms-json.ts';
 import { contentTypeToString, encodedStringText, mediaTypeText, writeMultipart } from '../wsp/index.ts';
 import { writeMmsHeader } from './encode-mms.ts';
+import { mmsHeaderByName } from './header-table.ts';
+import { mmsToJson } from './mms-json.ts';
 import type { MmsPart, MmsPdu, MmsValue } from './types.ts';
 
 export interface TsharkSummary {
@@ -89,8 +89,12 @@ function sameValue(name: string, v: MmsValue, rawHex: string, type: string): boo
   const bytes = new Uint8Array(Buffer.from(rawHex, 'hex'));
   const r = new ByteReader(bytes, 1);
   try {
-    return JSON.stringify(mmsToJson({ type: 'm-send-req', headers: [{ name, value: def.codec.read(r, name) }] })) ===
-      JSON.stringify(mmsToJson({ type: 'm-send-req', headers: [{ name, value: v }] })) && type.length > 0;
+    return (
+      JSON.stringify(
+        mmsToJson({ type: 'm-send-req', headers: [{ name, value: def.codec.read(r, name) }] }),
+      ) === JSON.stringify(mmsToJson({ type: 'm-send-req', headers: [{ name, value: v }] })) &&
+      type.length > 0
+    );
   } catch {
     return false;
   }
@@ -116,7 +120,11 @@ export function compareWithTshark(pdu: MmsPdu, s: TsharkSummary, canonical = tru
       continue;
     }
     if (field === 'mmse.ffheader') {
-      if (!pdu.headers.some((h) => typeof h.value === 'string' && !h.name.startsWith('X-Mms') && h.value === shown)) {
+      if (
+        !pdu.headers.some(
+          (h) => typeof h.value === 'string' && !h.name.startsWith('X-Mms') && h.value === shown,
+        )
+      ) {
         problems.push(`application header value ${shown} missing`);
       }
       continue;
@@ -136,18 +144,33 @@ export function compareWithTshark(pdu: MmsPdu, s: TsharkSummary, canonical = tru
     const raw = /\[raw field octets: ([0-9a-f]+)\]$/.exec(shown);
     const code = /\(0x([0-9a-f]{2})\)$/.exec(shown);
     let ok: boolean;
-    if (raw) ok = canonical ? headerOctets(name, v, pdu.type) === raw[1] : sameValue(name, v, raw[1], pdu.type);
-    else if (code && field !== 'mmse.message_type') ok = headerOctets(name, v, pdu.type).slice(2, 4) === code[1];
+    if (raw)
+      ok = canonical ? headerOctets(name, v, pdu.type) === raw[1] : sameValue(name, v, raw[1], pdu.type);
+    else if (code && field !== 'mmse.message_type')
+      ok = headerOctets(name, v, pdu.type).slice(2, 4) === code[1];
     else if (field === 'mmse.date') ok = v === tsharkDate(shown);
-    else if (field === 'mmse.expiry.rel') ok = typeof v === 'object' && 'relative' in v && `${v.relative}.000000000 seconds` === shown;
-    else if (field === 'mmse.expiry.abs') ok = typeof v === 'object' && 'absolute' in v && v.absolute === tsharkDate(shown);
-    else if (field === 'mmse.from' && shown === '<insert address>') ok = typeof v === 'object' && 'insertAddress' in v;
+    else if (field === 'mmse.expiry.rel')
+      ok = typeof v === 'object' && 'relative' in v && `${v.relative}.000000000 seconds` === shown;
+    else if (field === 'mmse.expiry.abs')
+      ok = typeof v === 'object' && 'absolute' in v && v.absolute === tsharkDate(shown);
+    else if (field === 'mmse.from' && shown === '<insert address>')
+      ok = typeof v === 'object' && 'insertAddress' in v;
     else if (field === 'mmse.previously_sent_by') {
       const m = /^(.*) \(Forwarded-count=(\d+)\)$/.exec(shown);
-      ok = !!m && typeof v === 'object' && 'address' in v && encodedStringText(v.address) === m[1] && v.count === Number(m[2]);
+      ok =
+        !!m &&
+        typeof v === 'object' &&
+        'address' in v &&
+        encodedStringText(v.address) === m[1] &&
+        v.count === Number(m[2]);
     } else if (field === 'mmse.previously_sent_date') {
       const m = /^(.*) \(Forwarded-count=(\d+)\)$/.exec(shown);
-      ok = !!m && typeof v === 'object' && 'date' in v && v.date === tsharkDate(m[1]) && v.count === Number(m[2]);
+      ok =
+        !!m &&
+        typeof v === 'object' &&
+        'date' in v &&
+        v.date === tsharkDate(m[1]) &&
+        v.count === Number(m[2]);
     } else if (typeof v === 'number') ok = String(v) === shown;
     else if (typeof v === 'string') ok = v === shown || v.trim() === shown || !/^[\x20-\x7e]*$/.test(shown);
     else if (typeof v === 'object' && 'text' in v) ok = v.text === shown || !/^[\x20-\x7e]*$/.test(shown);
@@ -158,7 +181,9 @@ export function compareWithTshark(pdu: MmsPdu, s: TsharkSummary, canonical = tru
   if (s.contentType !== undefined) {
     const ours = ct && typeof ct === 'object' && 'mediaType' in ct ? mediaTypeText(ct) : undefined;
     if (ours?.toLowerCase() !== s.contentType.split(';')[0].toLowerCase()) {
-      problems.push(`Content-Type: tshark ${s.contentType}, ours ${ct && typeof ct === 'object' && 'mediaType' in ct ? contentTypeToString(ct) : 'none'}`);
+      problems.push(
+        `Content-Type: tshark ${s.contentType}, ours ${ct && typeof ct === 'object' && 'mediaType' in ct ? contentTypeToString(ct) : 'none'}`,
+      );
     }
   }
   if (s.parts.length > 0 || pdu.parts?.length) {
@@ -185,7 +210,8 @@ export function compareWithTshark(pdu: MmsPdu, s: TsharkSummary, canonical = tru
 
 function unescapeXml(s: string): string {
   return s.replace(/&(#x[0-9a-fA-F]+|#\d+|quot|amp|lt|gt|apos);/g, (_, e: string) => {
-    if (e[0] === '#') return String.fromCodePoint(e[1] === 'x' ? Number.parseInt(e.slice(2), 16) : Number(e.slice(1)));
+    if (e[0] === '#')
+      return String.fromCodePoint(e[1] === 'x' ? Number.parseInt(e.slice(2), 16) : Number(e.slice(1)));
     return ({ quot: '"', amp: '&', lt: '<', gt: '>', apos: "'" } as Record<string, string>)[e];
   });
 }

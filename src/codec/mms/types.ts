@@ -1,4 +1,10 @@
-import type { ContentType, ContentTypeParam, EncodedString, MultipartEntry, TaggedString } from '../wsp/index.ts';
+import type {
+  ContentType,
+  ContentTypeParam,
+  EncodedString,
+  MultipartEntry,
+  TaggedString,
+} from '../wsp/index.ts';
 
 /** X-Mms-Message-Type values (OMA-TS-MMS_ENC-V1_3 §7.3, Message-type-value 128..151). */
 export const MMS_MESSAGE_TYPES = [

@@ -1,9 +1,9 @@
 import { ByteWriter } from '../bytes.ts';
 import { CodecError, EncodeError } from '../codec-error.ts';
 import { type ContentType, isMultipartMedia } from '../wsp/index.ts';
-import { mmsHeaderByName, messageTypeSince } from './header-table.ts';
-import { MMS_MESSAGE_TYPES, type MmsPdu } from './types.ts';
 import { writeMmsHeader } from './encode-mms.ts';
+import { messageTypeSince, mmsHeaderByName } from './header-table.ts';
+import { MMS_MESSAGE_TYPES, type MmsPdu } from './types.ts';
 
 const UNKNOWN_RE = /^Unknown-0x([0-9A-Fa-f]{2})$/;
 const TOKEN_RE = /^[\x21-\x7e]+$/;
@@ -16,7 +16,8 @@ const TOKEN_RE = /^[\x21-\x7e]+$/;
  */
 export function validateMms(pdu: MmsPdu): CodecError[] {
   const errors: CodecError[] = [];
-  const err = (offset: number, field: string, reason: string) => errors.push(new EncodeError(offset, field, reason));
+  const err = (offset: number, field: string, reason: string) =>
+    errors.push(new EncodeError(offset, field, reason));
   if (!MMS_MESSAGE_TYPES.includes(pdu.type)) {
     err(-1, 'X-Mms-Message-Type', `unknown message type ${JSON.stringify(pdu.type)}`);
     return errors;
@@ -24,7 +25,8 @@ export function validateMms(pdu: MmsPdu): CodecError[] {
   const hs = pdu.headers ?? [];
   const type = pdu.type;
   if (hs[0]?.name !== 'X-Mms-Message-Type') err(0, 'X-Mms-Message-Type', 'must be the first header (§7.1)');
-  else if (hs[0].value !== type) err(0, 'X-Mms-Message-Type', `value ${String(hs[0].value)} differs from type ${type}`);
+  else if (hs[0].value !== type)
+    err(0, 'X-Mms-Message-Type', `value ${String(hs[0].value)} differs from type ${type}`);
   const tidAt = hs.findIndex((h) => h.name === 'X-Mms-Transaction-Id');
   const verAt = hs.findIndex((h) => h.name === 'X-Mms-MMS-Version');
   if (tidAt >= 0 && tidAt !== 1) err(tidAt, 'X-Mms-Transaction-Id', 'must follow X-Mms-Message-Type (§7.1)');
@@ -71,7 +73,10 @@ export function validateMms(pdu: MmsPdu): CodecError[] {
   for (const hdef of mandatoryFor(type)) {
     if (!counts.has(hdef)) err(-1, hdef, `mandatory in ${type} (OMA-TS-MMS_ENC-V1_3 §6)`);
   }
-  if ((type === 'm-send-req' || type === 'm-forward-req') && !['To', 'Cc', 'Bcc'].some((n) => counts.has(n))) {
+  if (
+    (type === 'm-send-req' || type === 'm-forward-req') &&
+    !['To', 'Cc', 'Bcc'].some((n) => counts.has(n))
+  ) {
     err(-1, 'To', `${type} needs at least one of To, Cc, Bcc (§6)`);
   }
   const ct = ctAt >= 0 ? (hs[ctAt].value as ContentType) : undefined;
@@ -100,4 +105,5 @@ function mandatoryFor(type: MmsPdu['type']): string[] {
 }
 
 import { MMS_HEADERS } from './header-table.ts';
+
 const ALL_NAMES = MMS_HEADERS.map((h) => h.name);

@@ -1,5 +1,6 @@
 import { type ByteReader, ByteWriter } from '../bytes.ts';
 import { EncodeError } from '../codec-error.ts';
+import { readParams, writeParams } from '../wsp/content-type.ts';
 import {
   type ContentType,
   type EncodedString,
@@ -18,7 +19,6 @@ import {
   writeTokenText,
   writeValueLength,
 } from '../wsp/index.ts';
-import { readParams, writeParams } from '../wsp/content-type.ts';
 import { type EnumTable, enumCode } from './enums.ts';
 import type {
   MmsElementDescriptor,
@@ -69,7 +69,6 @@ export function enumCodec(table: EnumTable, name: string, tokenTextAllowed = fal
       return r.fail(field, `expected a ${name} value (Short-integer), got 0x${o.toString(16)}`, at);
     },
     write(w, v, field) {
-    const o = v as unknown as Record<string, unknown>;
       if (typeof v === 'number') {
         if (!Number.isInteger(v) || v < 128 || v > 255) bad(field, v, `a ${name} octet 128..255`);
         w.u8(v);
@@ -88,7 +87,6 @@ export const textCodec: ValueCodec = {
   grammar: 'Text-string',
   read: (r, field) => readTextString(r, field),
   write(w, v, field) {
-    const o = v as unknown as Record<string, unknown>;
     if (typeof v !== 'string') bad(field, v, 'text');
     writeTextString(w, v as string, field);
   },
@@ -98,7 +96,6 @@ export const encodedStringCodec: ValueCodec = {
   grammar: 'Encoded-string-value',
   read: (r, field) => readEncodedString(r, field),
   write(w, v, field) {
-    const o = v as unknown as Record<string, unknown>;
     if (!isEncodedString(v)) bad(field, v, 'a string or { charset, text }');
     writeEncodedString(w, v as EncodedString, field);
   },
@@ -108,7 +105,6 @@ export const longCodec: ValueCodec = {
   grammar: 'Long-integer',
   read: (r, field) => readLongInteger(r, field),
   write(w, v, field) {
-    const o = v as unknown as Record<string, unknown>;
     if (typeof v !== 'number') bad(field, v, 'an integer');
     writeLongInteger(w, v as number, field);
   },
@@ -118,7 +114,6 @@ export const integerCodec: ValueCodec = {
   grammar: 'Integer-value',
   read: (r, field) => readInteger(r, field),
   write(w, v, field) {
-    const o = v as unknown as Record<string, unknown>;
     if (typeof v !== 'number') bad(field, v, 'an integer');
     writeInteger(w, v as number, field);
   },
@@ -134,7 +129,6 @@ export const versionCodec: ValueCodec = {
     return `${(o >> 4) & 0x07}.${o & 0x0f}`;
   },
   write(w, v, field) {
-    const o = v as unknown as Record<string, unknown>;
     const m = typeof v === 'string' ? /^([0-7])\.([0-9]|1[0-5])$/.exec(v) : null;
     if (!m) bad(field, v, "a version such as '1.2'");
     w.u8(0x80 | (Number(m![1]) << 4) | Number(m![2]));
@@ -163,7 +157,8 @@ export const fromCodec: ValueCodec = {
       if (!sub.atEnd()) sub.fail(field, 'octets after Insert-address-token');
       return { insertAddress: true };
     }
-    if (t !== 0x80) sub.fail(field, `expected Address-present-token or Insert-address-token, got 0x${t.toString(16)}`, at);
+    if (t !== 0x80)
+      sub.fail(field, `expected Address-present-token or Insert-address-token, got 0x${t.toString(16)}`, at);
     const v = readEncodedString(sub, field);
     if (!sub.atEnd()) sub.fail(field, 'octets after the address');
     return v;
@@ -202,7 +197,11 @@ export const timeCodec: ValueCodec = {
     if (!sub.atEnd()) sub.fail(field, 'octets after the time value');
     if (t === 0x80) return { absolute: n };
     if (t === 0x81) return { relative: n };
-    return sub.fail(field, `expected Absolute-token (128) or Relative-token (129), got 0x${t.toString(16)}`, at);
+    return sub.fail(
+      field,
+      `expected Absolute-token (128) or Relative-token (129), got 0x${t.toString(16)}`,
+      at,
+    );
   },
   write(w, v, field) {
     const o = v as unknown as Record<string, unknown>;
@@ -230,7 +229,8 @@ export const prevSentByCodec: ValueCodec = {
   },
   write(w, v, field) {
     const o = v as unknown as Record<string, unknown>;
-    if (!isObj(o) || typeof o.count !== 'number' || !isEncodedString(o.address)) bad(field, v, '{ count, address }');
+    if (!isObj(o) || typeof o.count !== 'number' || !isEncodedString(o.address))
+      bad(field, v, '{ count, address }');
     const p = v as unknown as MmsPreviouslySentBy;
     const inner = new ByteWriter(64);
     writeInteger(inner, p.count, field);
@@ -251,7 +251,8 @@ export const prevSentDateCodec: ValueCodec = {
   },
   write(w, v, field) {
     const o = v as unknown as Record<string, unknown>;
-    if (!isObj(o) || typeof o.count !== 'number' || typeof o.date !== 'number') bad(field, v, '{ count, date }');
+    if (!isObj(o) || typeof o.count !== 'number' || typeof o.date !== 'number')
+      bad(field, v, '{ count, date }');
     const p = v as unknown as MmsPreviouslySentDate;
     const inner = new ByteWriter(16);
     writeInteger(inner, p.count, field);
@@ -322,7 +323,8 @@ export const elementDescriptorCodec: ValueCodec = {
   },
   write(w, v, field) {
     const o = v as unknown as Record<string, unknown>;
-    if (!isObj(o) || typeof o.reference !== 'string' || !Array.isArray(o.params)) bad(field, v, '{ reference, params }');
+    if (!isObj(o) || typeof o.reference !== 'string' || !Array.isArray(o.params))
+      bad(field, v, '{ reference, params }');
     const p = v as unknown as MmsElementDescriptor;
     const inner = new ByteWriter(64);
     writeTextString(inner, p.reference, field);
@@ -348,7 +350,7 @@ export function indexedCodec(inner: ValueCodec): ValueCodec {
       return { index, value };
     },
     write(w, v, field) {
-    const o = v as unknown as Record<string, unknown>;
+      const o = v as unknown as Record<string, unknown>;
       if (!isObj(o) || typeof o.index !== 'number' || !('value' in o)) bad(field, v, '{ index, value }');
       const p = v as unknown as MmsIndexed;
       const b = new ByteWriter(32);
@@ -368,7 +370,7 @@ export function maybeIndexedCodec(inner: ValueCodec): ValueCodec {
       return r.peek(field) <= 31 ? indexed.read(r, field) : inner.read(r, field);
     },
     write(w, v, field) {
-    const o = v as unknown as Record<string, unknown>;
+      const o = v as unknown as Record<string, unknown>;
       if (isObj(o) && 'index' in o && 'value' in o) indexed.write(w, v, field);
       else inner.write(w, v, field);
     },
@@ -376,7 +378,10 @@ export function maybeIndexedCodec(inner: ValueCodec): ValueCodec {
 }
 
 /** Attributes-value: the Short-integer code of a header field (§7.3, X-Mms-Attributes). */
-export function attributesCodec(nameOf: (code: number) => string | undefined, codeOf: (name: string) => number | undefined): ValueCodec {
+export function attributesCodec(
+  nameOf: (code: number) => string | undefined,
+  codeOf: (name: string) => number | undefined,
+): ValueCodec {
   return {
     grammar: 'Short-integer (header field code)',
     read(r, field) {
@@ -386,7 +391,6 @@ export function attributesCodec(nameOf: (code: number) => string | undefined, co
       return nameOf(o & 0x7f) ?? o;
     },
     write(w, v, field) {
-    const o = v as unknown as Record<string, unknown>;
       const code = typeof v === 'number' ? v & 0x7f : typeof v === 'string' ? codeOf(v) : undefined;
       if (code === undefined) bad(field, v, 'a header field name');
       w.u8(0x80 | (code as number));

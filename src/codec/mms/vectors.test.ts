@@ -50,7 +50,9 @@ describe.skipIf(!present)('MMS vectors (shared/vectors/mms-pdus) against Wiresha
         try {
           decodeMms(buf);
         } catch (e) {
-          expect((e as DecodeError).toLine()).toBe('offset 116: header: octet 0x00 is neither a field code nor a token');
+          expect((e as DecodeError).toLine()).toBe(
+            'offset 116: header: octet 0x00 is neither a field code nor a token',
+          );
         }
         return;
       }
@@ -64,7 +66,9 @@ describe.skipIf(!present)('MMS vectors (shared/vectors/mms-pdus) against Wiresha
       // decode → encode → decode gives the same JSON, and so does a JSON round trip
       const again = decodeMms(out);
       expect(mmsToJson(again)).toEqual(mmsToJson(pdu));
-      expect(encodeMms(mmsFromJson(JSON.parse(JSON.stringify(mmsToJson(pdu)))), { validate: false })).toEqual(out);
+      expect(encodeMms(mmsFromJson(JSON.parse(JSON.stringify(mmsToJson(pdu)))), { validate: false })).toEqual(
+        out,
+      );
     });
   }
   it('decodes without copying part bodies', () => {

@@ -271,40 +271,61 @@ function writeParam(w: ByteWriter, p: ContentTypeParam, field: string): void {
 }
 
 function writeParamValue(w: ByteWriter, kind: ParamKind, v: string | number | null, f: string): void {
-  const bad = (): never => {
+  const bad: () => never = () => {
     throw new EncodeError(-1, f, `invalid value ${JSON.stringify(v)}`);
   };
   switch (kind) {
     case 'q':
-      return typeof v === 'number' ? writeUintvar(w, v, f) : bad();
+      if (!(typeof v === 'number')) bad();
+      writeUintvar(w, v, f);
+      return;
     case 'charset':
       if (v === '*') {
         w.u8(0x80);
         return;
       }
-      if (typeof v === 'number') return writeInteger(w, v, f);
+      if (typeof v === 'number') {
+        writeInteger(w, v, f);
+        return;
+      }
       if (typeof v === 'string') {
         const mib = charsetMib(v);
-        if (mib !== undefined) return writeInteger(w, mib, f);
-        return writeTextString(w, v, f);
+        if (mib !== undefined) {
+          writeInteger(w, mib, f);
+          return;
+        }
+        writeTextString(w, v, f);
+        return;
       }
-      return bad();
+      bad();
+      return;
     case 'version': {
-      if (typeof v !== 'string') return bad();
+      if (typeof v !== 'string') {
+        bad();
+        return;
+      }
       const m = /^([0-7])\.([0-9]|1[0-4])$/.exec(v);
       if (m) {
         w.u8(0x80 | (Number(m[1]) << 4) | Number(m[2]));
         return;
       }
-      return writeTextString(w, v, f);
+      writeTextString(w, v, f);
+      return;
     }
     case 'int':
     case 'delta':
-      return typeof v === 'number' ? writeInteger(w, v, f) : bad();
+      if (!(typeof v === 'number')) bad();
+      writeInteger(w, v, f);
+      return;
     case 'date':
-      return typeof v === 'number' ? writeLongInteger(w, v, f) : bad();
+      if (!(typeof v === 'number')) bad();
+      writeLongInteger(w, v, f);
+      return;
     case 'short':
-      if (typeof v !== 'number' || v < 0 || v > 127) return bad();
+      if (typeof v !== 'number' || v < 0 || v > 127) {
+        bad();
+        return;
+      }
       w.u8(0x80 | v);
       return;
     case 'field':
@@ -312,13 +333,18 @@ function writeParamValue(w: ByteWriter, kind: ParamKind, v: string | number | nu
         w.u8(0x80 | v);
         return;
       }
-      return typeof v === 'string' ? writeTokenText(w, v, f) : bad();
+      if (!(typeof v === 'string')) bad();
+      writeTokenText(w, v, f);
+      return;
     case 'constrained': {
       if (typeof v === 'number' && v >= 0 && v < 128) {
         w.u8(0x80 | v);
         return;
       }
-      if (typeof v !== 'string') return bad();
+      if (typeof v !== 'string') {
+        bad();
+        return;
+      }
       const c = mediaCode(v);
       if (c !== undefined && c < 128) w.u8(0x80 | c);
       else writeTextString(w, v, f);
@@ -333,12 +359,16 @@ function writeParamValue(w: ByteWriter, kind: ParamKind, v: string | number | nu
         w.u8(0);
         return;
       }
-      if (typeof v !== 'string') return bad();
+      if (typeof v !== 'string') {
+        bad();
+        return;
+      }
       if (v.length > 0 && v.charCodeAt(0) === 0x22) {
         // a value that itself begins with <"> must go as Quoted-string to survive the round trip
         w.u8(0x22);
       }
-      return writeTextString(w, v, f);
+      writeTextString(w, v, f);
+      return;
   }
 }
 

@@ -283,32 +283,57 @@ function checkRaw(v: Uint8Array, name: string): void {
 }
 
 function writeTyped(w: ByteWriter, codec: HeaderCodec, v: WspHeaderValue, name: string): void {
-  const bad = (): never => {
+  const bad: () => never = () => {
     throw new EncodeError(-1, name, `value does not fit the header's type (${codec})`);
   };
   switch (codec) {
     case 'text':
-      return typeof v === 'string' ? writeTextString(w, v, name) : bad();
+      if (!(typeof v === 'string')) bad();
+      writeTextString(w, v, name);
+      return;
     case 'quoted':
-      if (typeof v !== 'string') return bad();
+      if (typeof v !== 'string') {
+        bad();
+        return;
+      }
       w.u8(0x22);
-      return writeTextString(w, v, name);
+      writeTextString(w, v, name);
+      return;
     case 'date':
-      return typeof v === 'number' ? writeLongInteger(w, v, name) : bad();
+      if (!(typeof v === 'number')) bad();
+      writeLongInteger(w, v, name);
+      return;
     case 'int':
-      return typeof v === 'number' ? writeInteger(w, v, name) : bad();
+      if (!(typeof v === 'number')) bad();
+      writeInteger(w, v, name);
+      return;
     case 'short':
-      if (typeof v !== 'number' || v < 0 || v > 127) return bad();
+      if (typeof v !== 'number' || v < 0 || v > 127) {
+        bad();
+        return;
+      }
       w.u8(0x80 | v);
       return;
     case 'appid':
-      if (typeof v === 'number') return writeInteger(w, v, name);
-      return typeof v === 'string' ? writeTextString(w, v, name) : bad();
+      if (typeof v === 'number') {
+        writeInteger(w, v, name);
+        return;
+      }
+      if (!(typeof v === 'string')) bad();
+      writeTextString(w, v, name);
+      return;
     case 'ctype':
-      if (typeof v !== 'object' || v === null || !('mediaType' in v)) return bad();
-      return writeContentType(w, v, name);
+      if (typeof v !== 'object' || v === null || !('mediaType' in v)) {
+        bad();
+        return;
+      }
+      writeContentType(w, v, name);
+      return;
     case 'disposition': {
-      if (typeof v !== 'object' || v === null || !('disposition' in v)) return bad();
+      if (typeof v !== 'object' || v === null || !('disposition' in v)) {
+        bad();
+        return;
+      }
       const inner = new Writer(32);
       const d = v.disposition.toLowerCase();
       if (d === 'form-data') inner.u8(0x80);
@@ -322,7 +347,8 @@ function writeTyped(w: ByteWriter, codec: HeaderCodec, v: WspHeaderValue, name: 
       return;
     }
     case 'raw':
-      return bad();
+      bad();
+      return;
   }
 }
 

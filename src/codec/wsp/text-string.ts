@@ -7,7 +7,8 @@ import { EncodeError } from '../codec-error.ts';
  * The Quote is dropped when it precedes an octet >= 128 (the only case it is required for).
  */
 export function readTextBytes(r: ByteReader, field: string): Uint8Array {
-  const nul = r.indexOf(0);
+  let nul = r.buf.indexOf(0, r.offset);
+  if (nul >= r.end) nul = -1;
   if (nul < 0) r.fail(field, 'Text-string without End-of-string (NUL)');
   let start = r.offset;
   if (r.buf[start] === 0x7f && start + 1 < nul && r.buf[start + 1] >= 0x80) start++;

@@ -48,7 +48,9 @@ describe('uintvar (WAP-230-WSP 8.1.2)', () => {
     expect(() => readUintvar(new ByteReader(hex('808080808000')))).toThrow('uintvar longer than 5 octets');
     expect(() => readUintvar(new ByteReader(hex('9f8080808000')))).toThrow(DecodeError);
     expect(() => readUintvar(new ByteReader(hex('9f80808000')))).toThrow('exceeds 32 bits');
-    expect(() => readUintvar(new ByteReader(hex('80')))).toThrow('offset 1: uintvar: needs 1 octet(s), 0 left');
+    expect(() => readUintvar(new ByteReader(hex('80')))).toThrow(
+      'offset 1: uintvar: needs 1 octet(s), 0 left',
+    );
   });
 });
 
@@ -58,13 +60,17 @@ describe('integers and value-length (8.4.2.1, 8.4.2.2)', () => {
     expect(out((w) => writeInteger(w, 128, 'f'))).toBe('0180');
     expect(out((w) => writeInteger(w, 1307109691, 'f'))).toBe('044de8e93b');
     expect(readInteger(new ByteReader(hex('044de8e93b')), 'f')).toBe(1307109691);
-    expect(() => readInteger(new ByteReader(hex('00')), 'Date')).toThrow('offset 0: Date: Long-integer length 0 not in 1..30');
+    expect(() => readInteger(new ByteReader(hex('00')), 'Date')).toThrow(
+      'offset 0: Date: Long-integer length 0 not in 1..30',
+    );
   });
   it('Value-length uses Length-quote above 30', () => {
     expect(out((w) => writeValueLength(w, 30))).toBe('1e');
     expect(out((w) => writeValueLength(w, 31))).toBe('1f1f');
     expect(readValueLength(new ByteReader(hex('1f 1f'.padEnd(5, ' ') + '00'.repeat(31))), 'f')).toBe(31);
-    expect(() => readValueLength(new ByteReader(hex('05 0102')), 'X')).toThrow('offset 0: X: Value-length 5 exceeds the 2 octet(s) left');
+    expect(() => readValueLength(new ByteReader(hex('05 0102')), 'X')).toThrow(
+      'offset 0: X: Value-length 5 exceeds the 2 octet(s) left',
+    );
   });
 });
 
@@ -73,17 +79,27 @@ describe('text (8.4.2.1) and Encoded-string-value (MMS_ENC 7.2.9)', () => {
     expect(out((w) => writeTextString(w, 'abc', 'f'))).toBe('61626300');
     expect(out((w) => writeTextString(w, 'é', 'f'))).toBe('7fc3a900');
     expect(readTextString(new ByteReader(hex('7fc3a900')), 'f')).toBe('é');
-    expect(() => readTextString(new ByteReader(hex('6162')), 'Subject')).toThrow('Subject: Text-string without End-of-string');
+    expect(() => readTextString(new ByteReader(hex('6162')), 'Subject')).toThrow(
+      'Subject: Text-string without End-of-string',
+    );
   });
   it('charset-tagged text: utf-8 (106), utf-16 (1015) with BOM, us-ascii short form', () => {
     expect(out((w) => writeEncodedString(w, { charset: 'utf-8', text: 'é' }, 'f'))).toBe('05ea7fc3a900');
-    expect(readEncodedString(new ByteReader(hex('05ea7fc3a900')), 'f')).toEqual({ charset: 'utf-8', text: 'é' });
+    expect(readEncodedString(new ByteReader(hex('05ea7fc3a900')), 'f')).toEqual({
+      charset: 'utf-8',
+      text: 'é',
+    });
     const u16 = out((w) => writeEncodedString(w, { charset: 'utf-16', text: 'hi' }, 'f'));
     expect(u16).toBe('0b0203f77ffeff0068006900');
     expect(readEncodedString(new ByteReader(hex(u16)), 'f')).toEqual({ charset: 'utf-16', text: 'hi' });
     expect(readEncodedString(new ByteReader(hex('00')), 'f')).toBe('');
     for (const cs of ['iso-8859-1', 'shift_jis', 'big5', 'gb2312', 'iso-8859-15']) {
-      const text = cs === 'shift_jis' ? 'こんにちは' : cs === 'big5' || cs === 'gb2312' ? '中文' : 'Café €'.replace('€', cs === 'iso-8859-15' ? '€' : 'e');
+      const text =
+        cs === 'shift_jis'
+          ? 'こんにちは'
+          : cs === 'big5' || cs === 'gb2312'
+            ? '中文'
+            : 'Café €'.replace('€', cs === 'iso-8859-15' ? '€' : 'e');
       const b = out((w) => writeEncodedString(w, { charset: cs, text }, 'f'));
       expect(readEncodedString(new ByteReader(hex(b)), 'f')).toEqual({ charset: cs, text });
     }
@@ -130,7 +146,10 @@ describe('headers (8.4.2.6) and multipart (8.5)', () => {
   const headers: WspHeader[] = [
     { name: 'Content-ID', value: '<smil>' },
     { name: 'Content-Location', value: 'smil.xml' },
-    { name: 'Content-Disposition', value: { disposition: 'attachment', params: [{ name: 'filename', value: 'a.txt' }] } },
+    {
+      name: 'Content-Disposition',
+      value: { disposition: 'attachment', params: [{ name: 'filename', value: 'a.txt' }] },
+    },
     { name: 'X-Wap-Application-Id', value: 4 },
     { name: 'Date', value: 1307109691 },
     { name: 'X-Custom', value: 'yes' },
@@ -151,7 +170,11 @@ describe('headers (8.4.2.6) and multipart (8.5)', () => {
   });
   it('multipart entries keep views of the input', () => {
     const parts = [
-      { contentType: { mediaType: 'text/plain', params: [] }, headers: [{ name: 'Content-ID', value: '<t>' }], data: hex('68690a') },
+      {
+        contentType: { mediaType: 'text/plain', params: [] },
+        headers: [{ name: 'Content-ID', value: '<t>' }],
+        data: hex('68690a'),
+      },
       { contentType: { mediaType: 'image/gif', params: [] }, headers: [], data: new Uint8Array(300) },
     ];
     const w = new ByteWriter();
