@@ -136,6 +136,19 @@ describe('MailMta access control', () => {
     }
   });
 
+  it('refuses an oversized message with 552 and keeps nothing', async () => {
+    const timeline = new Timeline();
+    const mta = new MailMta({ domains: ['example.com'], maxSize: 200 });
+    const [{ url }] = await mta.start({ timeline, host: '127.0.0.1' });
+    try {
+      const r = await smtpSend({ url }, { from: 'a@b.example', to: ['alice@example.com'] }, enc(VALID));
+      expect(r.code).toBe(552);
+      expect(mta.mailbox()).toHaveLength(0);
+    } finally {
+      await mta.stop();
+    }
+  });
+
   it('refuses clients outside the allow-list', async () => {
     const timeline = new Timeline();
     const mta = new MailMta({ domains: ['example.com'], allowClients: ['mnc001.mcc310.gprs'] });
