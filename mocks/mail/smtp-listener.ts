@@ -88,8 +88,9 @@ export class SmtpListener {
       cert: opts.tls?.cert,
       authMethods: ['PLAIN', 'LOGIN'],
       authOptional: !opts.requireAuth,
-      // AUTH over cleartext is allowed on loopback so tests can exercise both orders.
-      allowInsecureAuth: true,
+      // AUTH in cleartext is allowed on loopback, unless TLS is required: then credentials wait
+      // for STARTTLS (538 5.7.11, RFC 4954 §4).
+      allowInsecureAuth: !opts.requireTls,
       size: opts.maxSize,
       socketTimeout: 60_000,
       closeTimeout: 1_000,

@@ -287,9 +287,11 @@ describe('RemoteMmsc access control', () => {
     try {
       const env = { from: `system-user@${HOME}`, to: [`+15550002/TYPE=PLMN@${REMOTE}`] };
       const raw = forwardReq({ tid: 'a1', ack: false });
+      // Credentials are refused before STARTTLS (538, RFC 4954 §4), and so is MAIL (530).
       expect(
         (await smtpSend({ url, tls: 'none', user: 'mm4', pass: 'secret', name: HOME }, env, raw)).code,
-      ).toBe(530);
+      ).toBe(538);
+      expect((await smtpSend({ url, tls: 'none', name: HOME }, env, raw)).code).toBe(530);
       expect((await smtpSend({ url, tls: 'required', name: HOME }, env, raw)).code).toBe(530);
       expect(
         (await smtpSend({ url, tls: 'required', user: 'mm4', pass: 'no', name: HOME }, env, raw)).code,
