@@ -209,4 +209,19 @@ describe('tap transparency', () => {
     expect(bytesOf(tl, 'hlr', 'out').toString()).toBe('re:query');
     expect(conns(tl, 'hlr')).toEqual(['open/in', 'close/local']);
   });
+  it('a refused connection still errors for its owner and is recorded as a connect-error event', async () => {
+    const tl = new Timeline();
+    const probe = net.createServer();
+    await listen(probe);
+    const closedPort = port(probe);
+    await close(probe);
+    const code = await new Promise<string>((resolve) => {
+      const c = net.connect({ port: closedPort, host: '127.0.0.1' });
+      tapSocket(c, { timeline: tl, node: 'mmsc', role: 'mmsc', iface: 'MM4', side: 'client' });
+      c.write('lost');
+      c.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'none'));
+    });
+    expect(code).toBe('ECONNREFUSED');
+    expect(tl.all().map((o) => (o.kind === 'event' ? o.name : o.kind))).toEqual(['connect-error']);
+  });
 });

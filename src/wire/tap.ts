@@ -98,6 +98,8 @@ export function tapSocket(socket: net.Socket, opts: TapOptions & { side: TapSide
 
   let opened = false;
   let closed = false;
+  let endIn = false;
+  let endOut = false;
   let localPort = 0;
   let peer: LocalOwner = { node: opts.peerNode ?? 'harness', role: opts.peerRole ?? 'harness' };
   let client: Endpoint4 | undefined;
@@ -182,7 +184,8 @@ export function tapSocket(socket: net.Socket, opts: TapOptions & { side: TapSide
   socket.push = function (this: net.Socket, chunk: unknown, encoding?: BufferEncoding) {
     if (chunk === null) {
       open();
-      publishConn('end', 'in');
+      if (!endIn) publishConn('end', 'in');
+      endIn = true;
     } else {
       open();
       // Node hands push() a buffer of its own per read, never reused: record it without a copy
@@ -209,9 +212,24 @@ export function tapSocket(socket: net.Socket, opts: TapOptions & { side: TapSide
       if (event === 'connect') open();
       else if (event === 'finish') {
         open();
-        publishConn('end', 'out');
+        if (!endOut) publishConn('end', 'out');
+        endOut = true;
       } else if (event === 'error') {
         open();
+        if (!opened) {
+          // never connected (ECONNREFUSED, a timeout...): no flow to frame, but worth seeing
+          timeline.publish({
+            kind: 'event',
+            name: 'connect-error',
+            node,
+            role,
+            iface,
+            direction: 'local',
+            conn,
+            peer: peer.node,
+            detail: { error: errorText(args[0]) },
+          });
+        }
         const code = (args[0] as { code?: unknown } | undefined)?.code;
         publishConn(
           'error',
@@ -327,8 +345,8 @@ export function tapUdp(socket: dgram.Socket, opts: TapOptions): void {
   const { timeline, node, role, iface } = opts;
   const flows = new Map<string, { conn: string; client: Endpoint4; server: Endpoint4; peer: string }>();
 
-  const flow = (remotePort: number, firstDirection: 'in' | 'out') => {
-    const key = String(remotePort);
+  const flow = (remotePort: number, firstDirection: 'in' | 'out', remoteAddress = '') => {
+    const key = `${remoteAddress}:${remotePort}`;
     let f = flows.get(key);
     if (f) return f;
     let localPort = 0;
@@ -372,7 +390,7 @@ export function tapUdp(socket: dgram.Socket, opts: TapOptions): void {
       } else if (event === 'message') {
         const msg = args[0];
         const rinfo = args[1] as dgram.RemoteInfo;
-        const f = flow(rinfo.port, 'in');
+        const f = flow(rinfo.port, 'in', rinfo.address);
         timeline.publish({
           kind: 'bytes',
           conn: f.conn,
@@ -412,7 +430,7 @@ export function tapUdp(socket: dgram.Socket, opts: TapOptions): void {
     try {
       const parsed = parseSendArgs(args, socket);
       if (parsed) {
-        const f = flow(parsed.port, 'out');
+        const f = flow(parsed.port, 'out', parsed.address);
         if (f.client.port === 0 && f.client.node === node) {
           // port becomes known once bound; bind happens inside send, so fill it lazily
           queueMicrotask(() => {
@@ -445,7 +463,7 @@ export function tapUdp(socket: dgram.Socket, opts: TapOptions): void {
 function parseSendArgs(
   args: unknown[],
   socket: dgram.Socket,
-): { bytes: Uint8Array; port: number } | undefined {
+): { bytes: Uint8Array; port: number; address: string } | undefined {
   const msg = args[0];
   let bytes: Uint8Array;
   let rest: unknown[];
@@ -462,12 +480,16 @@ function parseSendArgs(
     rest = args.slice(1);
   }
   let port: number | undefined = typeof rest[0] === 'number' ? rest[0] : undefined;
+  let address = typeof rest[1] === 'string' ? rest[1] : '127.0.0.1'; // dgram's default for udp4
   if (port === undefined) {
     try {
-      port = socket.remoteAddress().port; // connected socket
+      const remote = socket.remoteAddress(); // connected socket
+      port = remote.port;
+      address = remote.address;
     } catch {
       return undefined;
     }
   }
-  return { bytes, port };
+  if (address === 'localhost') address = '127.0.0.1';
+  return { bytes, port, address };
 }
