@@ -30,6 +30,18 @@ function fakeRelay(seen: Mm7Message[]) {
     req.on('end', () => {
       const m = decodeMm7(new Uint8Array(Buffer.concat(chunks)), String(req.headers['content-type']));
       seen.push(m);
+      if (m.fields.Subject === 'refuse-me') {
+        // The relay's own error: RSErrorRsp in a SOAP Fault (TS 23.140 §8.7.8), HTTP 500.
+        const f = encodeMm7({
+          type: 'RSErrorRsp',
+          transactionId: m.transactionId,
+          version: m.version,
+          fields: { MM7Version: String(m.fields.MM7Version), Status: mm7Status(4007) },
+          fault: { faultcode: 'env:Client', faultstring: 'Service denied' },
+        });
+        res.writeHead(500, { 'Content-Type': f.contentType }).end(Buffer.from(f.body));
+        return;
+      }
       const type = m.type.replace('Req', 'Rsp') as Mm7Message['type'];
       const fields: Mm7Fields = { MM7Version: String(m.fields.MM7Version), Status: mm7Status(1000) };
       if (type === 'SubmitRsp') fields.MessageID = `mid-${seen.length}`;
@@ -151,6 +163,17 @@ describe('Vasp (MM7)', () => {
       expect(r.ok).toBe(true);
       expect(seen.at(-1)?.version).toBe(version);
     }
+  });
+
+  it('a relay RSErrorRsp fault is decoded into the result', async () => {
+    const r = (await vasp.actions.submit({ to: '+15550002', text: 'x', subject: 'refuse-me' })) as JsonObject;
+    expect(r).toMatchObject({
+      ok: false,
+      httpStatus: 500,
+      type: 'RSErrorRsp',
+      statusCode: 4007,
+      fault: { faultcode: 'env:Client', faultstring: 'Service denied' },
+    });
   });
 
   it('wrong Basic credentials: HTTP 401 reported, nothing crashes', async () => {
