@@ -262,10 +262,14 @@ describe('SMSC submits', () => {
       dest_address: [
         { dest_addr_ton: 1, dest_addr_npi: 1, destination_addr: '15550001' },
         { destination_addr: '15550002' },
+        { dl_name: 'friends' },
       ],
       short_message: Buffer.from('multi'),
     });
     expect(r.command_status).toBe(0);
+    expect(r.unsuccess_sme).toEqual([
+      { dest_addr_ton: 0, dest_addr_npi: 0, destination_addr: 'friends', error_status_code: 0x34 },
+    ]);
     expect(r.message_id).toMatch(/^\d{10}$/);
     await expect.poll(() => received.length).toBe(2);
     expect(received.map((x) => x.to).sort()).toEqual(['15550001', '15550002']);
@@ -273,6 +277,26 @@ describe('SMSC submits', () => {
     expect(d.command_status).toBe(0);
     expect(d.message_id).toMatch(/^\d{10}$/);
     await expect.poll(() => received.length).toBe(3);
+  });
+});
+
+describe('SMSC reassembly timeout', () => {
+  it('a concatenated message missing a segment expires: EXPIRED receipt, nothing delivered', async () => {
+    const { bound, handset, received, timeline } = await startSmsc({ reassemblyTimeoutMs: 200 });
+    handset('15550001');
+    const e = await bound();
+    const udh = encodeUdh({ elements: [{ kind: 'concat8', ref: 5, total: 2, seq: 1 }] });
+    const r = await e.call('submit_sm', {
+      destination_addr: '15550001',
+      esm_class: 0x40,
+      registered_delivery: 1,
+      short_message: Buffer.concat([udh, Buffer.from('half')]),
+    });
+    const dr = await e.next('deliver_sm');
+    expect(dr.receipted_message_id).toBe(r.message_id);
+    expect(dr.message_state).toBe(3);
+    expect(timeline.query((o) => o.kind === 'event' && o.name === 'sms-reassembly-expired')).toHaveLength(1);
+    expect(received).toHaveLength(0);
   });
 });
 

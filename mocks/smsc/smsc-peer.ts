@@ -144,6 +144,7 @@ export class SmscPeer implements Peer {
   private behaviours: Active[] = [];
   private readonly store = new SmscMessageStore();
   private reassembler: SmsReassembler;
+  private sweeper?: NodeJS.Timeout;
   private readonly held = new Map<string, HeldSegment[]>();
   private readonly pendingReceipts: PendingReceipt[] = [];
   private readonly counts = {
@@ -197,6 +198,9 @@ export class SmscPeer implements Peer {
     });
     server.on('error', (e: Error) => this.event(undefined, 'smsc-server-error', { error: e.message }));
     this.server = server;
+    const timeout = this.config.reassemblyTimeoutMs ?? 60_000;
+    this.sweeper = setInterval(() => this.sweep(), Math.max(50, Math.min(5_000, timeout / 4)));
+    this.sweeper.unref();
     const a = server.address();
     const port = a && typeof a === 'object' ? a.port : 0;
     this.eps = [
@@ -214,6 +218,7 @@ export class SmscPeer implements Peer {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
+    clearInterval(this.sweeper);
     for (const s of this.sessions) s.close();
     this.sessions.clear();
     await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -378,7 +383,7 @@ export class SmscPeer implements Peer {
     this.event(session, 'sms-accepted', { messageId: message.id, ...userDataSummary(ud) });
     const fields: JsonObject =
       pdu.command === 'submit_multi'
-        ? { message_id: message.id, no_unsuccess: 0, unsuccess_sme: [] }
+        ? { message_id: message.id, ...unsuccessOf(pdu) }
         : { message_id: message.id };
     return {
       action: 'respond',
@@ -391,6 +396,15 @@ export class SmscPeer implements Peer {
     };
   }
 
+  /** Partial concatenated messages past the timeout: their segments end EXPIRED (with receipts). */
+  private sweep(): void {
+    for (const e of this.reassembler.sweep()) {
+      this.event(undefined, 'sms-reassembly-expired', { key: e.key, received: e.received, total: e.total });
+      for (const h of this.held.get(e.key) ?? []) this.finish(h.message, messageState('EXPIRED')!, 0);
+      this.held.delete(e.key);
+    }
+  }
+
   /** After the response went out: reassemble, decode what the SMS carries, deliver, receipt. */
   private async route(
     session: SmscSession,
@@ -398,11 +412,7 @@ export class SmscPeer implements Peer {
     raw: Uint8Array,
     ud: SmsUserData,
   ): Promise<void> {
-    for (const e of this.reassembler.sweep()) {
-      this.event(session, 'sms-reassembly-expired', { key: e.key, received: e.received, total: e.total });
-      for (const h of this.held.get(e.key) ?? []) this.finish(h.message, messageState('EXPIRED')!, 0);
-      this.held.delete(e.key);
-    }
+    this.sweep();
     for (const to of message.destinations) {
       const origin = `${message.systemId}|${message.source}|${to}`;
       const r = this.reassembler.add(origin, ud);
@@ -602,6 +612,20 @@ export class SmscPeer implements Peer {
       pendingSegments: this.reassembler.pending,
     };
   }
+}
+
+/** Distribution lists are not provisioned here: each is reported unsuccessful (ESME_RINVDLNAME, SMPP 3.4 §4.5.2). */
+function unsuccessOf(pdu: SmppPdu): JsonObject {
+  const lists = ((pdu.params.dest_address as DestAddress[] | undefined) ?? []).filter(
+    (d) => d.dest_flag === 2,
+  );
+  const unsuccess_sme = lists.map((d) => ({
+    dest_addr_ton: 0,
+    dest_addr_npi: 0,
+    destination_addr: d.dl_name ?? '',
+    error_status_code: 0x34,
+  }));
+  return { no_unsuccess: unsuccess_sme.length, unsuccess_sme };
 }
 
 function destinationsOf(pdu: SmppPdu): string[] {
