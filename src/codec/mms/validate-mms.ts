@@ -62,6 +62,10 @@ export function validateMms(pdu: MmsPdu): CodecError[] {
     const n = (counts.get(def.name) ?? 0) + 1;
     counts.set(def.name, n);
     if (n === 2 && presence && !presence.endsWith('*')) err(i, def.name, `may appear only once in ${type}`);
+    if (ADDRESS_FIELDS.has(def.name)) {
+      const why = addressProblem(h.value);
+      if (why) err(i, def.name, why);
+    }
     try {
       scratch.length = 0;
       writeMmsHeader(scratch, h, type, i);
@@ -88,6 +92,29 @@ export function validateMms(pdu: MmsPdu): CodecError[] {
     if (!multi && pdu.parts) err(ctAt, 'Content-Type', 'parts given but Content-Type is not multipart');
   }
   return errors;
+}
+
+const ADDRESS_FIELDS = new Set(['To', 'Cc', 'Bcc', 'From']);
+const ADDRESS_FORMS: RegExp[] = [
+  /^\+?[0-9*#.-]+\/TYPE=PLMN$/, // global-phone-number "/TYPE=PLMN"
+  /^(?:\d{1,3}\.){3}\d{1,3}\/TYPE=IPv4$/,
+  /^[0-9A-Fa-f:]+\/TYPE=IPv6$/,
+  /^[^/]+\/TYPE=[A-Za-z0-9_-]+$/, // escaped-value "/TYPE=" address-type
+  /@/, // e-mail (RFC 2822 mailbox, display name allowed)
+];
+
+/** Address forms of OMA-TS-MMS_ENC-V1_3 §8 (device address with /TYPE=, or e-mail). */
+function addressProblem(v: unknown): string | undefined {
+  if (typeof v === 'object' && v !== null && 'insertAddress' in v) return undefined;
+  const text =
+    typeof v === 'string'
+      ? v
+      : typeof v === 'object' && v !== null && 'text' in v
+        ? String(v.text)
+        : undefined;
+  if (text === undefined) return undefined; // the codec check reports the type
+  if (ADDRESS_FORMS.some((re) => re.test(text))) return undefined;
+  return `address ${JSON.stringify(text)} is neither NUMBER/TYPE=PLMN, IPv4/IPv6, /TYPE=x nor e-mail (§8)`;
 }
 
 const mandatoryCache = new Map<string, string[]>();

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DecodeError } from '../codec-error.ts';
-import { decodeMms, encodeMms, mmsFromJson, mmsToJson } from './index.ts';
+import { decodeMms, encodeMms, mmsFromJson, mmsToJson, validateMms } from './index.ts';
 import { compareWithTshark, parseTsharkSummaries } from './tshark-oracle.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../../..');
@@ -33,6 +33,23 @@ const NON_CANONICAL = new Set([
   'mmsd/sr-mms-related-multi-to.mms',
   'mms-engine/test_mms_codec/data/m-retrieve_9.conf', // Subject: no Quote before a UTF-8 octet >= 128
 ]);
+/**
+ * Real PDUs that break OMA-TS-MMS_ENC-V1_3 as validateMms reads it (all others validate clean):
+ * alphanumeric or national-format senders without /TYPE= (§8), Sender-Visibility in m-retrieve-conf and
+ * Transaction-Id in m-delivery-ind (§6 tables), 1.1 fields in a 1.0 PDU.
+ */
+const INVALID: Record<string, string[]> = {
+  'python-messaging/gallery2test.mms': ['To'],
+  'mmsd/test-mmsutil-arrays/mms_m_notify_ind_1.bin': ['From'],
+  'mmsd/test-mmsutil-arrays/mms_m_retrieve_conf_2.bin': ['X-Mms-Sender-Visibility'],
+  'mmsd/test-mmsutil-arrays/mms_m_retrieve_conf_3.bin': ['X-Mms-Sender-Visibility'],
+  'mms-engine/test_mms_codec/data/m-retrieve_1.conf': ['X-Mms-Retrieve-Status', 'X-Mms-Retrieve-Text'],
+  'mms-engine/test_mms_codec/data/m-retrieve_4.conf': ['From'],
+  'mms-engine/test_mms_codec/data/m-retrieve_9.conf': ['From'],
+  'mms-engine/test_mms_codec/data/m-delivery_2.ind': ['X-Mms-Transaction-Id'],
+  'mms-engine/test_mms_codec/data/m-notification_4.ind': ['From'],
+  'sample-mms-composer/Sample.mms': ['From', 'X-Mms-Sender-Visibility'],
+};
 const MALFORMED = 'mms-engine/test_retrieve/data/Success2/m-notification.ind';
 
 describe.skipIf(!present)('MMS vectors (shared/vectors/mms-pdus) against Wireshark', () => {
@@ -60,6 +77,7 @@ describe.skipIf(!present)('MMS vectors (shared/vectors/mms-pdus) against Wiresha
       const [summary] = parseTsharkSummaries(readFileSync(`${file}.tshark.txt`, 'latin1'));
       expect(summary.fields.length).toBeGreaterThan(2);
       expect(compareWithTshark(pdu, summary, !NON_CANONICAL.has(rel))).toEqual([]);
+      expect(validateMms(pdu).map((e) => e.field)).toEqual(INVALID[rel] ?? []);
       const out = encodeMms(pdu, { validate: false });
       if (!NON_CANONICAL.has(rel)) expect(Buffer.from(out).equals(Buffer.from(buf))).toBe(true);
       else expect(Buffer.from(out).equals(Buffer.from(buf))).toBe(false);
