@@ -350,7 +350,7 @@ describe('every m-send-conf Response-Status', () => {
     ],
     [
       'Error-permanent-sending-address-unresolved',
-      async () => (await client.postPdu(sendReq('s7', 'not an address'), A)).pdu,
+      async () => (await client.postPdu(sendReq('s7', '10.0.0.1/TYPE=IPv4'), A)).pdu,
     ],
     [
       'Error-unsupported-message',

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { readdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { isValidId } from '../ids.ts';
 import { DurableFs } from './durable-fs.ts';
@@ -183,12 +183,14 @@ export class MessageStore {
     if (!isValidId(meta.id)) throw new StoreError(`invalid message id ${JSON.stringify(meta.id)}`);
     if (this.messages.has(meta.id)) throw new StoreError(`message ${meta.id} exists`);
     const tmp = path.join(this.tmpDir, `${meta.id}.${randomBytes(4).toString('hex')}`);
-    await mkdir(tmp, { mode: 0o700 });
+    this.fs.mkdir(tmp);
     try {
-      await this.fs.writeSynced(path.join(tmp, PDU), pdu);
-      await this.fs.writeSynced(path.join(tmp, META), JSON.stringify(meta));
+      await Promise.all([
+        this.fs.writeSynced(path.join(tmp, PDU), pdu),
+        this.fs.writeSynced(path.join(tmp, META), JSON.stringify(meta)),
+      ]);
       await this.fs.syncDir(tmp);
-      await rename(tmp, path.join(this.messagesDir, meta.id));
+      this.fs.rename(tmp, path.join(this.messagesDir, meta.id));
     } catch (e) {
       await rm(tmp, { recursive: true, force: true });
       throw e;
