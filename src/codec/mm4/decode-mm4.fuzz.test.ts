@@ -67,12 +67,12 @@ describe('decodeMm4 is total (bounded fuzz)', () => {
   it('20,000 random inputs: a value or one DecodeError', () => {
     const r = rng(0x4d4d34);
     for (let i = 0; i < 20_000; i++) only(randomBytes(r, 200));
-  });
+  }, 120_000);
   it('20,000 mutations of a valid MM4_forward.REQ: a value or one DecodeError', () => {
     const r = rng(0x4d4d35);
     const seen = { ok: 0, error: 0 };
     for (let i = 0; i < 20_000; i++) seen[only(mutate(r, seed, TOKENS))]++;
     expect(seen.ok).toBeGreaterThan(1000);
     expect(seen.error).toBeGreaterThan(100);
-  });
+  }, 120_000);
 });

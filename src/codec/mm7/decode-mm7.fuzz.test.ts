@@ -67,7 +67,7 @@ describe('decodeMm7 is total (bounded fuzz)', () => {
   it('20,000 random inputs, with and without a Content-Type', () => {
     const r = rng(0x4d4d37);
     for (let i = 0; i < 20_000; i++) only(randomBytes(r, 200), i % 2 ? submit.contentType : undefined);
-  });
+  }, 120_000);
   it('20,000 mutations of valid HTTP / multipart / bare SOAP messages', () => {
     const r = rng(0x4d4d38);
     const seen = { ok: 0, error: 0 };
@@ -77,5 +77,5 @@ describe('decodeMm7 is total (bounded fuzz)', () => {
     }
     expect(seen.ok).toBeGreaterThan(1000);
     expect(seen.error).toBeGreaterThan(1000);
-  });
+  }, 120_000);
 });
