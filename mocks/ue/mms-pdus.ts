@@ -6,6 +6,7 @@ import {
   type MmsPdu,
   type MmsValue,
 } from '../../src/codec/mms/index.ts';
+import { charsetMib, encodeCharset } from '../../src/codec/charsets.ts';
 import type { Json, JsonObject } from '../../src/util/json.ts';
 import { PeerConfigError } from '../peer.ts';
 import type { MmsVersion } from './device-profile.ts';
@@ -21,7 +22,11 @@ export type NotifyStatus = 'Retrieved' | 'Rejected' | 'Deferred' | 'Unrecognised
 export interface SendPartSpec {
   contentType: string;
   text?: string;
+  /** The charset `text` is encoded in and declared with (IANA name; default utf-8). */
+  charset?: string;
   base64?: string;
+  /** Instead of text/base64: this many octets of filler (size-limit cases without huge suites). */
+  size?: number;
   contentId?: string;
   name?: string;
 }
@@ -73,12 +78,21 @@ function buildParts(
       throw new PeerConfigError(peer, `part ${i}: bad contentType`);
     }
     let data: Uint8Array;
-    if (typeof p.text === 'string') data = new TextEncoder().encode(p.text);
+    let charset = 'utf-8';
+    if (p.charset !== undefined) {
+      if (typeof p.charset !== 'string' || charsetMib(p.charset) === undefined)
+        throw new PeerConfigError(peer, `part ${i}: unknown charset ${String(p.charset)}`);
+      if (typeof p.text !== 'string') throw new PeerConfigError(peer, `part ${i}: charset needs text`);
+      charset = p.charset.toLowerCase();
+    }
+    if (typeof p.text === 'string') data = encodeCharset(p.text, charsetMib(charset) ?? 106);
     else if (typeof p.base64 === 'string') data = new Uint8Array(Buffer.from(p.base64, 'base64'));
-    else throw new PeerConfigError(peer, `part ${i}: needs text or base64`);
+    else if (typeof p.size === 'number' && Number.isInteger(p.size) && p.size >= 0 && p.size <= 1 << 24)
+      data = filler(p.size);
+    else throw new PeerConfigError(peer, `part ${i}: needs text, base64 or size (0..16 MiB)`);
     const params: Array<{ name: string; value: string | number | null }> = [];
     if (typeof p.text === 'string' && p.contentType.startsWith('text/'))
-      params.push({ name: 'charset', value: 'utf-8' });
+      params.push({ name: 'charset', value: charset });
     if (p.name) params.push({ name: 'name', value: p.name });
     const headers: MmsPart['headers'] = [];
     if (p.contentId) headers.push({ name: 'Content-ID', value: `<${p.contentId.replace(/^<|>$/g, '')}>` });
@@ -90,6 +104,13 @@ function buildParts(
   const id = specs[smil].contentId?.replace(/^<|>$/g, '') ?? 'smil';
   if (!specs[smil].contentId) parts[smil].headers.push({ name: 'Content-ID', value: `<${id}>` });
   return { parts, related: { start: `<${id}>`, type: 'application/smil' } };
+}
+
+/** `n` octets cycling through printable ASCII, so a filler part is also valid text/plain. */
+function filler(n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = 0x21 + (i % 94);
+  return out;
 }
 
 export function sendReq(o: SendOptions, peer: string): Uint8Array {
