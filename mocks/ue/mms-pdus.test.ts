@@ -15,7 +15,10 @@ describe('sendReq parts', () => {
     ];
     for (const r of rows) {
       const pdu = decodeMms(
-        sendReq({ ...base, parts: [{ contentType: 'text/plain', text: r.text, charset: r.charset }] }, 'ue.t'),
+        sendReq(
+          { ...base, parts: [{ contentType: 'text/plain', text: r.text, charset: r.charset }] },
+          'ue.t',
+        ),
       );
       const part = pdu.parts?.[0];
       expect(part).toBeDefined();

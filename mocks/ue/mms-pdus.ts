@@ -1,3 +1,4 @@
+import { charsetMib, encodeCharset } from '../../src/codec/charsets.ts';
 import {
   buildPdu,
   encodeMms,
@@ -6,7 +7,6 @@ import {
   type MmsPdu,
   type MmsValue,
 } from '../../src/codec/mms/index.ts';
-import { charsetMib, encodeCharset } from '../../src/codec/charsets.ts';
 import type { Json, JsonObject } from '../../src/util/json.ts';
 import { PeerConfigError } from '../peer.ts';
 import type { MmsVersion } from './device-profile.ts';
