@@ -87,8 +87,9 @@ describe('tap transparency', () => {
     const open = tl.query((o): o is ConnObservation => o.kind === 'conn' && o.node === 'ue.alice')[0];
     expect(open.client).toMatchObject({ node: 'ue.alice', role: 'ue' });
     expect(open.server).toMatchObject({ node: 'mmsc', role: 'mmsc' });
-    // (the accepting side may see the connection before the client's 'connect' fires, so it
-    // can name its peer only best-effort; the PCAPNG builder merges both records by ports)
+    // the client claimed its port at connect(), before the server accepted: named on both sides
+    const accepted = tl.query((o): o is ConnObservation => o.kind === 'conn' && o.node === 'mmsc')[0];
+    expect(accepted.client).toMatchObject({ node: 'ue.alice', role: 'ue' });
   });
 
   async function halfClose(tapped: boolean) {
@@ -129,6 +130,8 @@ describe('tap transparency', () => {
     expect(bytesOf(tl, 'srv', 'out').toString()).toBe('got hello world');
     expect(conns(tl, 'cli')).toEqual(['open/out', 'end/out', 'end/in', 'close/local']);
     expect(conns(tl, 'srv')).toEqual(['open/in', 'end/in', 'end/out', 'close/local']);
+    const accepted = tl.query((o): o is ConnObservation => o.kind === 'conn' && o.node === 'srv')[0];
+    expect(accepted.client).toMatchObject({ node: 'cli', role: 'remote-mmsc' });
   });
 
   async function reset(tapped: boolean) {

@@ -251,6 +251,22 @@ export function tapSocket(socket: net.Socket, opts: TapOptions & { side: TapSide
 
   // Already connected (an accepted socket, or tapped late).
   if (!socket.connecting && socket.remotePort !== undefined) open();
+  else if (opts.side === 'client') {
+    // Claim the local port as soon as the kernel assigned it (the connect() call), before the
+    // accepting side's 'connection' can run, so an in-process server tap names this node.
+    // The handle is asked directly: socket.localPort would cache a premature answer.
+    process.nextTick(() => {
+      if (opened) return;
+      const handle = (
+        socket as net.Socket & { _handle?: { getsockname?: (out: { port?: number }) => number } | null }
+      )._handle;
+      const out: { port?: number } = {};
+      if (handle?.getsockname && handle.getsockname(out) === 0 && out.port) {
+        localPort = out.port;
+        localPorts.set(`tcp:${out.port}`, { node, role });
+      }
+    });
+  }
   return conn;
 }
 
