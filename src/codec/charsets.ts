@@ -119,7 +119,13 @@ const latin1Slice = (
 
 /** Octets 0..255 → the same code points (lossless). */
 export function latin1(bytes: Uint8Array): string {
-  return latin1Slice.call(bytes, 0, bytes.length);
+  const n = bytes.length;
+  if (n <= 16) {
+    let s = '';
+    for (let i = 0; i < n; i++) s += String.fromCharCode(bytes[i]);
+    return s;
+  }
+  return latin1Slice.call(bytes, 0, n);
 }
 
 const NON_ASCII = /[\x80-\xff]/;

@@ -7,8 +7,7 @@ import { EncodeError } from '../codec-error.ts';
  * The Quote is dropped when it precedes an octet >= 128 (the only case it is required for).
  */
 export function readTextBytes(r: ByteReader, field: string): Uint8Array {
-  let nul = r.buf.indexOf(0, r.offset);
-  if (nul >= r.end) nul = -1;
+  const nul = r.indexOf(0);
   if (nul < 0) r.fail(field, 'Text-string without End-of-string (NUL)');
   let start = r.offset;
   if (r.buf[start] === 0x7f && start + 1 < nul && r.buf[start + 1] >= 0x80) start++;
@@ -19,7 +18,21 @@ export function readTextBytes(r: ByteReader, field: string): Uint8Array {
 
 /** Text-string → string (UTF-8 when valid, else ISO-8859-1; see charsets.decodeUntaggedText). */
 export function readTextString(r: ByteReader, field: string): string {
-  return decodeUntaggedText(readTextBytes(r, field));
+  // one pass finds the End-of-string and whether any octet is >= 128 (the common case is pure ASCII)
+  const buf = r.buf;
+  let start = r.offset;
+  let high = 0;
+  let i = start;
+  for (; i < r.end; i++) {
+    const o = buf[i];
+    if (o === 0) break;
+    high |= o;
+  }
+  if (i >= r.end) r.fail(field, 'Text-string without End-of-string (NUL)');
+  r.offset = i + 1;
+  if (high < 0x80) return latin1(buf.subarray(start, i));
+  if (buf[start] === 0x7f && start + 1 < i && buf[start + 1] >= 0x80) start++;
+  return decodeUntaggedText(buf.subarray(start, i));
 }
 
 /** Token-text (8.4.2.1): text octets 32..126 (no Quote); kept verbatim. */
