@@ -8,7 +8,7 @@ import { AirInterface, type MtSms } from '../air-interface.ts';
 import { PeerConfigError } from '../peer.ts';
 import { SMPP_STATUS } from './codec/smpp-table.ts';
 import { parseReceipt } from './delivery-receipt.ts';
-import { SmscPeer } from './smsc-peer.ts';
+import { SmscPeer, smscConfigFromJson } from './smsc-peer.ts';
 import {
   bindBody,
   connectEsme,
@@ -277,6 +277,21 @@ describe('SMSC submits', () => {
     expect(d.command_status).toBe(0);
     expect(d.message_id).toMatch(/^\d{10}$/);
     await expect.poll(() => received.length).toBe(3);
+  });
+});
+
+describe('SMSC absent subscribers', () => {
+  it("absentSubscriber 'delivered' counts a message for an unknown MSISDN as delivered (standalone use)", async () => {
+    const { bound } = await startSmsc({ absentSubscriber: 'delivered' });
+    const e = await bound();
+    await e.call('submit_sm', {
+      destination_addr: '15559999',
+      registered_delivery: 1,
+      short_message: Buffer.from('x'),
+    });
+    expect((await e.next('deliver_sm')).message_state).toBe(2);
+    expect(() => smscConfigFromJson({ absentSubscriber: 'maybe' })).toThrow(PeerConfigError);
+    expect(smscConfigFromJson({ absentSubscriber: 'delivered' }).absentSubscriber).toBe('delivered');
   });
 });
 

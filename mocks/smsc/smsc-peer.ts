@@ -45,6 +45,11 @@ export interface SmscConfig {
   reassemblyTimeoutMs?: number;
   /** How long deliver_sm waits for deliver_sm_resp (default 10 s). */
   responseTimeoutMs?: number;
+  /**
+   * A message for an MSISDN no handset answers to: 'undeliverable' (default; UNDELIV err 001, an
+   * absent subscriber) or 'delivered' (standalone use, where no handsets are simulated).
+   */
+  absentSubscriber?: 'undeliverable' | 'delivered';
 }
 
 export interface SmscDeps {
@@ -112,6 +117,13 @@ export function smscConfigFromJson(config: JsonObject): SmscConfig {
       };
     });
   }
+  if (config.absentSubscriber !== undefined) {
+    const v = config.absentSubscriber;
+    if (v !== 'undeliverable' && v !== 'delivered') {
+      throw new PeerConfigError('smsc', "absentSubscriber must be 'undeliverable' or 'delivered'");
+    }
+    out.absentSubscriber = v;
+  }
   const known = new Set([
     'name',
     'port',
@@ -121,6 +133,7 @@ export function smscConfigFromJson(config: JsonObject): SmscConfig {
     'accounts',
     'reassemblyTimeoutMs',
     'responseTimeoutMs',
+    'absentSubscriber',
   ]);
   for (const k of Object.keys(config))
     if (!known.has(k)) throw new PeerConfigError('smsc', `unknown config key '${k}'`);
@@ -461,7 +474,7 @@ export class SmscPeer implements Peer {
     let ok = true;
     if (this.deps.air) {
       try {
-        ok = await this.deps.air.deliver(mt);
+        ok = (await this.deps.air.deliver(mt)) || this.config.absentSubscriber === 'delivered';
       } catch (e) {
         ok = false;
         this.event(undefined, 'air-delivery-error', {
