@@ -16,4 +16,4 @@ export type { Mm4FromMmsContext } from './mm4-mms-mapping.ts';
 export { mm4FromMms, mmsFromMm4 } from './mm4-mms-mapping.ts';
 export { mm4ToJson } from './mm4-to-json.ts';
 export { formatRfc5322Date, parseRfc5322Date } from './rfc5322-date.ts';
-export { validateMm4 } from './validate-mm4.ts';
+export { checkMm4Value, validateMm4 } from './validate-mm4.ts';
