@@ -77,7 +77,11 @@ describe.skipIf(!hasChromium)('report.html in headless Chromium', () => {
       const failRow = smpp.locator('tbody tr', { hasText: '5.1.3' });
       expect(await failRow.getAttribute('data-verdict')).toBe('fail');
       expect(await failRow.locator('td.c-fail a').innerText()).toBe('e2e.smpp.throttled');
-      expect(await failRow.locator('td.c-fail').evaluate((td) => getComputedStyle(td).backgroundColor)).not.toBe('rgba(0, 0, 0, 0)');
+      expect(await failRow.locator('td.c-fail').evaluate(
+        (td) =>
+          (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(td)
+            .backgroundColor,
+      )).not.toBe('rgba(0, 0, 0, 0)');
 
       // The failing case: open, visible, expected vs observed, its sequence diagram drawn.
       await failRow.locator('td.c-fail a').click();
