@@ -94,7 +94,17 @@ export const MmscConfigSchema = z.strictObject({
     hlrUrl: z.string().url().optional(),
     timeoutMs: z.number().int().min(1).default(2000),
   }),
-  mm4: z.strictObject({ peers: z.array(mm4Peer) }),
+  mm4: z.strictObject({
+    peers: z.array(mm4Peer),
+    /** How long the MM4 module waits for an MM4_forward.RES before retrying the forward. */
+    responseTimeoutMs: z.number().int().min(1).default(30_000),
+  }),
+  /** MM3 (e-mail): the MTA that takes mail for e-mail recipients; without a relay they fail. */
+  mm3: z.strictObject({
+    relay: z.strictObject({ host: z.literal('127.0.0.1').default('127.0.0.1'), port }).optional(),
+    /** Largest e-mail accepted on the MM3 listener (octets, SMTP SIZE / 552). */
+    maxSize: z.number().int().min(1).default(1024 * 1024),
+  }),
   vasps: z.array(vasp),
   /** Base of content locations; default `http://127.0.0.1:<mm1 port><mm1Path>`. */
   contentLocationBase: z.string().url().nullable(),
@@ -113,6 +123,7 @@ export type SmppRouteConfig = z.infer<typeof smppRoute>;
 export type PapRouteConfig = z.infer<typeof papRoute>;
 export type Mm4PeerConfig = z.infer<typeof mm4Peer>;
 export type VaspConfig = z.infer<typeof vasp>;
+export type Mm3Config = MmscConfig['mm3'];
 
 export const DEFAULT_MMSC_CONFIG: MmscConfig = {
   host: '127.0.0.1',
@@ -139,7 +150,8 @@ export const DEFAULT_MMSC_CONFIG: MmscConfig = {
   expiry: { defaultSeconds: 7 * 24 * 3600, maxSeconds: 30 * 24 * 3600 },
   notification: { route: 'none' },
   mm5: { enumSuffix: 'e164.arpa', timeoutMs: 2000 },
-  mm4: { peers: [] },
+  mm4: { peers: [], responseTimeoutMs: 30_000 },
+  mm3: { maxSize: 1024 * 1024 },
   vasps: [],
   contentLocationBase: null,
   retry: { maxAttempts: 8, baseDelayMs: 500, maxDelayMs: 60_000 },
