@@ -224,9 +224,6 @@ export class SmscSession {
     fields: JsonObject = {},
   ): Promise<void> {
     await this.delay();
-    if (this.state === 'closed' && command !== 'generic_nack' && command !== 'unbind_resp') {
-      if (this.session.socket.destroyed) return;
-    }
     this.sendPdu(command, { ...fields, sequence_number: sequence, command_status: status });
   }
 
