@@ -3,7 +3,7 @@ import { EncodeError } from '../codec-error.ts';
 import { isMultipartMedia, writeMultipart, writeTextString, writeTokenText } from '../wsp/index.ts';
 import { INDEXED_RESPONSE_TEXT, mmsHeaderByName } from './header-table.ts';
 import type { EncodeOptions, MmsHeader, MmsPdu } from './types.ts';
-import { validateMms } from './validate-mms.ts';
+import { checkPdu } from './validate-mms.ts';
 
 const UNKNOWN_RE = /^Unknown-0x([0-9A-Fa-f]{2})$/;
 
@@ -13,7 +13,7 @@ const UNKNOWN_RE = /^Unknown-0x([0-9A-Fa-f]{2})$/;
  */
 export function encodeMms(pdu: MmsPdu, options: EncodeOptions = {}): Uint8Array {
   if (options.validate !== false) {
-    const errors = validateMms(pdu);
+    const errors = checkPdu(pdu, false);
     if (errors.length > 0) {
       const e = errors[0];
       throw new EncodeError(e.offset, e.field, e.reason);

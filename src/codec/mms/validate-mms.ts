@@ -15,6 +15,14 @@ const TOKEN_RE = /^[\x21-\x7e]+$/;
  * Returns every problem as a CodecError (offset = header index, -1 for the whole PDU); empty when valid.
  */
 export function validateMms(pdu: MmsPdu): CodecError[] {
+  return checkPdu(pdu, true);
+}
+
+/**
+ * The checks; `values: false` skips encoding each value (encodeMms does that anyway and reports the first
+ * bad value with its header index).
+ */
+export function checkPdu(pdu: MmsPdu, values: boolean): CodecError[] {
   const errors: CodecError[] = [];
   const err = (offset: number, field: string, reason: string) =>
     errors.push(new EncodeError(offset, field, reason));
@@ -66,6 +74,7 @@ export function validateMms(pdu: MmsPdu): CodecError[] {
       const why = addressProblem(h.value);
       if (why) err(i, def.name, why);
     }
+    if (!values) return;
     try {
       scratch.length = 0;
       writeMmsHeader(scratch, h, type, i);
