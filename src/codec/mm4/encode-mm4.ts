@@ -1,12 +1,31 @@
 import { EncodeError } from '../codec-error.ts';
 import { buildMime } from '../mime/build-mime.ts';
 import { encodeEncodedWord, isPlainHeaderText } from '../mime/encoded-word.ts';
+import { splitAddressList } from './mm4-address.ts';
 import { mm4HeaderRow } from './mm4-headers.ts';
 import type { Mm4Message } from './mm4-message.ts';
 import { MM4_MESSAGE_TYPES } from './mm4-message.ts';
 import { validateMm4 } from './validate-mm4.ts';
 
 const CRLF = '\r\n';
+
+/** Folds an address list at its commas so lines stay within 78 characters (RFC 5322 §2.1.1, §2.2.3). */
+function foldAddressList(name: string, value: string): string {
+  const list = splitAddressList(value);
+  let out = '';
+  let line = name.length + 2;
+  list.forEach((a, i) => {
+    const piece = i === 0 ? a : `, ${a}`;
+    if (i > 0 && line + piece.length > 78) {
+      out += `,${CRLF} ${a}`;
+      line = 1 + a.length;
+    } else {
+      out += piece;
+      line += piece.length;
+    }
+  });
+  return out;
+}
 
 /** Encodes a display name before `<addr>` as an encoded word when it is not ASCII. */
 function encodeAddressValue(v: string): string {
@@ -50,7 +69,10 @@ export function encodeMm4(msg: Mm4Message, opts: { validate?: boolean } = {}): U
     const row = mm4HeaderRow(h.name);
     let value = h.value;
     if (row?.codec === 'encoded-text') value = encodeEncodedWord(value);
-    else if (row?.codec === 'address' || row?.codec === 'address-list') value = encodeAddressValue(value);
+    else if (row?.codec === 'address') value = encodeAddressValue(value);
+    else if (row?.codec === 'address-list') {
+      value = foldAddressList(h.name, splitAddressList(value).map(encodeAddressValue).join(', '));
+    }
     if (!/^[\x09\x20-\x7e]*$/.test(value.replace(/\r\n /g, ''))) {
       throw new EncodeError(
         i,

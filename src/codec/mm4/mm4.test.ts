@@ -301,3 +301,19 @@ describe('MM4 addresses and dates', () => {
     expect(parseRfc5322Date('2026-11-22T02:58:52Z')).toBeNull();
   });
 });
+
+describe('long address lists', () => {
+  it('are folded at commas within 78 characters and unfold to the same value', () => {
+    const to = Array.from(
+      { length: 60 },
+      (_, i) => `+4917100000${String(i).padStart(2, '0')}/TYPE=PLMN@mms.mnc002.mcc262.gprs`,
+    ).join(', ');
+    const msg = forward({ To: to });
+    const raw = Buffer.from(encodeMm4(msg)).toString('latin1');
+    const toField = /\r\nTo: [\s\S]*?\r\n(?=\S)/.exec(raw)?.[0] ?? '';
+    const lines = toField.trim().split('\r\n');
+    expect(lines.length).toBeGreaterThan(20);
+    expect(lines.every((l) => l.length <= 78)).toBe(true);
+    expect(getMm4Header(decodeMm4(encodeMm4(msg)), 'To')).toBe(to);
+  });
+});
