@@ -4,7 +4,11 @@ import { DecodeError } from './codec-error.ts';
 
 describe('ByteReader / ByteWriter', () => {
   it('reads what the writer wrote', () => {
-    const w = new ByteWriter(1).u8(0x8c).u16(0x1234).u32(0xdeadbeef).bytes(new Uint8Array([9, 8]));
+    const w = new ByteWriter(1)
+      .u8(0x8c)
+      .u16(0x1234)
+      .u32(0xdeadbeef)
+      .bytes(new Uint8Array([9, 8]));
     const r = new ByteReader(w.finish());
     expect([r.u8('a'), r.u16('b'), r.u32('c')]).toEqual([0x8c, 0x1234, 0xdeadbeef]);
     expect([...r.bytes(2, 'd')]).toEqual([9, 8]);

@@ -11,7 +11,11 @@ export function bytesToJson(bytes: Uint8Array): Json {
 }
 
 export function isBytesJson(value: unknown): value is { $base64: string } {
-  return typeof value === 'object' && value !== null && typeof (value as { $base64?: unknown }).$base64 === 'string';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { $base64?: unknown }).$base64 === 'string'
+  );
 }
 
 export function bytesFromJson(value: { $base64: string }): Uint8Array {

@@ -39,7 +39,9 @@ describe('Timeline', () => {
   it('serialises bytes as base64', () => {
     const tl = new Timeline();
     tl.publish({ ...msg('x'), raw: new Uint8Array([1, 2, 3]) });
-    const json = JSON.parse(JSON.stringify(tl, (_k, v) => (v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v)));
+    const json = JSON.parse(
+      JSON.stringify(tl, (_k, v) => (v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v)),
+    );
     expect(json.observations[0].raw).toBe('AQID');
   });
 });

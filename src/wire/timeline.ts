@@ -167,7 +167,10 @@ export class Timeline {
     return out;
   }
 
-  messages(filter: Partial<Pick<MessageObservation, 'type' | 'iface' | 'node' | 'direction'>> = {}, since = 0) {
+  messages(
+    filter: Partial<Pick<MessageObservation, 'type' | 'iface' | 'node' | 'direction'>> = {},
+    since = 0,
+  ) {
     return this.query(
       (o): o is MessageObservation =>
         o.kind === 'message' &&
