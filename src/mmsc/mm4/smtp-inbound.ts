@@ -1,0 +1,165 @@
+import type { AddressInfo } from 'node:net';
+import type { SMTPServerAddress, SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
+import { SMTPServer } from 'smtp-server';
+import { lookupLocalPort, tapServer } from '../../wire/tap.ts';
+import type { Iface } from '../../wire/nodes.ts';
+import type { MmscCore } from '../mmsc-core.ts';
+
+/**
+ * The SMTP front door of the MM4 and MM3 modules (smtp-server on 127.0.0.1, tapped): the owner
+ * decides who may send (`mailFrom`), which recipients are ours (`rcptTo`; never an open relay,
+ * RFC 5321 §3.6.2 / RFC 3463 X.7.1) and what an accepted DATA becomes (`data`). Every refusal is
+ * an SMTP reply and an event on the timeline; the server keeps serving.
+ */
+
+export interface InboundMail {
+  raw: Uint8Array;
+  mailFrom: string;
+  rcptTo: string[];
+  heloName: string;
+  remotePort: number;
+  /** The in-process node that sent it (a tapped mock), when known. */
+  peerNode?: string;
+}
+
+export type SmtpAnswer = { code: number; message: string };
+
+export interface SmtpInboundOptions {
+  core: MmscCore;
+  iface: Iface;
+  port: number;
+  hostname: string;
+  maxSize: number;
+  /** null = allowed, else the refusal (550 5.7.1 ...). */
+  mailFrom(address: string, heloName: string): SmtpAnswer | null;
+  rcptTo(address: string, mailFrom: string, heloName: string): SmtpAnswer | null;
+  /** The reply to the final dot: 250 accepts. */
+  data(mail: InboundMail): Promise<SmtpAnswer>;
+}
+
+function smtpError(a: SmtpAnswer): Error {
+  const e = new Error(a.message) as Error & { responseCode: number };
+  e.responseCode = a.code;
+  return e;
+}
+
+export class SmtpInbound {
+  readonly server: SMTPServer;
+
+  constructor(private readonly opts: SmtpInboundOptions) {
+    const { core, iface } = opts;
+    this.server = new SMTPServer({
+      name: opts.hostname,
+      banner: `${opts.hostname} mmscert reference MMSC ${iface}`,
+      logger: false,
+      disableReverseLookup: true,
+      hideENHANCEDSTATUSCODES: true,
+      disabledCommands: ['STARTTLS', 'AUTH'],
+      authOptional: true,
+      size: opts.maxSize,
+      socketTimeout: 60_000,
+      closeTimeout: 1_000,
+      onMailFrom: (address: SMTPServerAddress, session: SMTPServerSession, cb: (e?: Error | null) => void) => {
+        const refusal = opts.mailFrom(address.address, session.hostNameAppearsAs);
+        if (refusal) {
+          core.observer.event(iface, 'smtp-refused', {
+            stage: 'MAIL',
+            from: address.address,
+            helo: session.hostNameAppearsAs,
+            reply: `${refusal.code} ${refusal.message}`,
+          });
+          return cb(smtpError(refusal));
+        }
+        cb();
+      },
+      onRcptTo: (address: SMTPServerAddress, session: SMTPServerSession, cb: (e?: Error | null) => void) => {
+        const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+        const refusal = opts.rcptTo(address.address, from, session.hostNameAppearsAs);
+        if (refusal) {
+          core.observer.event(iface, 'smtp-refused', {
+            stage: 'RCPT',
+            to: address.address,
+            reply: `${refusal.code} ${refusal.message}`,
+          });
+          return cb(smtpError(refusal));
+        }
+        cb();
+      },
+      onData: (stream: SMTPServerDataStream, session: SMTPServerSession, cb) =>
+        this.onData(stream, session, cb),
+    });
+    if (core.timeline) {
+      tapServer(this.server.server, { timeline: core.timeline, node: core.config.node, role: 'mmsc', iface });
+    }
+    this.server.on('error', (err: Error) => core.observer.event(iface, 'smtp-error', { error: err.message }));
+  }
+
+  async listen(): Promise<number> {
+    await new Promise<void>((resolve, reject) => {
+      const onError = (e: Error) => reject(e);
+      this.server.server.once('error', onError);
+      this.server.listen(this.opts.port, '127.0.0.1', () => {
+        this.server.server.off('error', onError);
+        resolve();
+      });
+    });
+    return (this.server.server.address() as AddressInfo).port;
+  }
+
+  async close(): Promise<void> {
+    if (!this.server.server.listening) return;
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private onData(
+    stream: SMTPServerDataStream,
+    session: SMTPServerSession,
+    cb: (err?: Error | null, message?: string) => void,
+  ): void {
+    const chunks: Buffer[] = [];
+    stream.on('data', (c: Buffer) => chunks.push(c));
+    stream.on('error', (e: Error) => cb(smtpError({ code: 451, message: `4.3.0 ${e.message}` })));
+    stream.on('end', () => {
+      if (stream.sizeExceeded) {
+        this.opts.core.observer.event(this.opts.iface, 'smtp-refused', {
+          stage: 'DATA',
+          reason: 'message too large',
+          size: stream.byteLength,
+        });
+        return cb(smtpError({ code: 552, message: '5.3.4 Message too big for system' }));
+      }
+      const peerNode = lookupLocalPort('tcp', session.remotePort)?.node;
+      const mail: InboundMail = {
+        raw: new Uint8Array(Buffer.concat(chunks)),
+        mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+        rcptTo: session.envelope.rcptTo.map((r) => r.address),
+        heloName: session.hostNameAppearsAs,
+        remotePort: session.remotePort,
+        ...(peerNode ? { peerNode } : {}),
+      };
+      this.opts.data(mail).then(
+        (a) => (a.code >= 200 && a.code < 300 ? cb(null, a.message) : cb(smtpError(a))),
+        (e: unknown) => {
+          // Nothing was accepted: the sender keeps the message and retries (RFC 5321 §4.2.5).
+          this.opts.core.observer.event(this.opts.iface, 'error', {
+            error: e instanceof Error ? e.message : String(e),
+          });
+          cb(smtpError({ code: 451, message: '4.3.0 Local error in processing; try again later' }));
+        },
+      );
+    });
+  }
+}
+
+/** The domain of an SMTP path (`a@b.example` -> `b.example`), lower case; '' when none. */
+export function domainOf(address: string): string {
+  const at = address.lastIndexOf('@');
+  return at < 0 ? '' : address.slice(at + 1).toLowerCase().replace(/[>\s]+$/, '');
+}
+
+/** True when `name` is `domain` or one of its subdomains. */
+export function inDomain(name: string, domain: string): boolean {
+  const n = name.toLowerCase();
+  const d = domain.toLowerCase();
+  return n === d || n.endsWith(`.${d}`);
+}
