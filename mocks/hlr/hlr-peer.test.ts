@@ -252,6 +252,11 @@ describe('HLR HTTP lookup', () => {
     expect((await fetch(`${http}+15550001`)).status).toBe(200);
   });
 
+  it('a bare HLR generates ten subscribers from the seed', async () => {
+    const { peer } = await startHlr({});
+    expect((await peer.actions.subscribers({})) as JsonObject[]).toHaveLength(10);
+  });
+
   it('serves seeded generated subscribers', async () => {
     const { http, peer } = await startHlr({ generate: 3 });
     const list = (await peer.actions.subscribers({})) as JsonObject[];

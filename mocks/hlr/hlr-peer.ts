@@ -137,7 +137,9 @@ export class HlrPeer implements Peer {
     deps: HlrDeps = {},
   ) {
     this.name = config.name ?? 'hlr';
-    const generated = config.generate ? generateSubscribers(config.generate, deps.seed ?? 1) : [];
+    // No subscribers configured: ten generated from the run's seed, so a bare HLR answers something.
+    const count = config.generate ?? (config.subscribers ? 0 : 10);
+    const generated = count > 0 ? generateSubscribers(count, deps.seed ?? 1) : [];
     this.directory = new HlrDirectory([...generated, ...(config.subscribers ?? [])], config.domains ?? {});
     this.actions = {
       'add-subscriber': async (p) => {
