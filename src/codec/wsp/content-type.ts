@@ -21,6 +21,13 @@ import { readValueLength, writeValueLength } from './value-length.ts';
 export interface ContentType {
   mediaType: string | number;
   params: ContentTypeParam[];
+  /**
+   * Set by the decoder only for non-canonical input, so that it re-encodes byte for byte:
+   * `general` — Content-general-form (Value-length) although there are no parameters;
+   * `textMedia` — a media type that has a well-known code was sent as text.
+   */
+  general?: true;
+  textMedia?: true;
 }
 
 /**
@@ -96,17 +103,26 @@ export function readContentType(r: ByteReader, field = 'Content-Type'): ContentT
     r.offset++;
     return { mediaType: mediaName(o & 0x7f) ?? o & 0x7f, params: [] };
   }
-  if (o >= 0x20) return { mediaType: readTextString(r, field), params: [] };
+  if (o >= 0x20) {
+    const mediaType = readTextString(r, field);
+    return mediaCode(mediaType) === undefined ? { mediaType, params: [] } : { mediaType, params: [], textMedia: true };
+  }
   const len = readValueLength(r, field);
   const sub = r.sub(len, field);
   let mediaType: string | number;
+  let textMedia = false;
   const m = sub.peek(field);
-  if (m >= 0x20 && m < 0x80) mediaType = readTextString(sub, field);
-  else {
+  if (m >= 0x20 && m < 0x80) {
+    mediaType = readTextString(sub, field);
+    textMedia = mediaCode(mediaType) !== undefined;
+  } else {
     const code = readInteger(sub, field);
     mediaType = mediaName(code) ?? code;
   }
-  return { mediaType, params: readParams(sub, field) };
+  const ct: ContentType = { mediaType, params: readParams(sub, field) };
+  if (ct.params.length === 0) ct.general = true;
+  if (textMedia) ct.textMedia = true;
+  return ct;
 }
 
 /** Parameters until the end of the reader. */
@@ -222,8 +238,9 @@ export function writeContentType(w: ByteWriter, ct: ContentType, field = 'Conten
   if (typeof ct !== 'object' || ct === null || !Array.isArray(ct.params)) {
     throw new EncodeError(-1, field, 'expected { mediaType, params }');
   }
-  const code = typeof ct.mediaType === 'number' ? ct.mediaType : mediaCode(ct.mediaType);
-  if (ct.params.length === 0) {
+  const code =
+    typeof ct.mediaType === 'number' ? ct.mediaType : ct.textMedia ? undefined : mediaCode(ct.mediaType);
+  if (ct.params.length === 0 && !ct.general) {
     if (code !== undefined && code < 128) w.u8(code | 0x80);
     else if (typeof ct.mediaType === 'string') writeMediaText(w, ct.mediaType, field);
     else throw new EncodeError(-1, field, `media code ${code} needs the general form`);
