@@ -579,7 +579,9 @@ export class Mm1Module implements MmscModule {
 
   private async pushPdu(msisdn: string, pdu: MmsPdu, label: string): Promise<void> {
     const bytes = encodeLenient(pdu);
-    this.publish('out', pdu, bytes, `ue:${msisdn}`);
+    // the next hop of a push is the SMSC (SMPP route) or the push proxy gateway (PAP route)
+    const hop = this.pushSender.kind === 'pap' ? 'ppg' : this.pushSender.kind === 'smpp' ? 'smsc' : undefined;
+    this.publish('out', pdu, bytes, hop);
     try {
       await this.pushSender.push(msisdn, bytes, label);
     } catch (e) {
