@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import { isCodecError } from '../../codec/codec-error.ts';
-import { buildMime, decodeEncodedWords, encodeEncodedWord, getHeader, parseMime } from '../../codec/mime/index.ts';
 import type { MimeEntity } from '../../codec/mime/index.ts';
+import {
+  buildMime,
+  decodeEncodedWords,
+  encodeEncodedWord,
+  getHeader,
+  parseMime,
+} from '../../codec/mime/index.ts';
 import { formatRfc5322Date, mm4FromMms, mmsFromMm4, parseRfc5322Date } from '../../codec/mm4/index.ts';
 import { decodeMms, encodeMms } from '../../codec/mms/index.ts';
 import type { JsonObject } from '../../util/json.ts';
@@ -97,7 +103,8 @@ export class Mm3Module implements MmscModule {
     const relay = this.core.config.mm3.relay;
     if (!relay) return { status: 'failed', reason: 'no MM3 relay configured (mm3.relay)' };
     const rcpt = recipientMailAddress(recipient, this.ownDomain);
-    if (!rcpt || !MAILBOX.test(rcpt)) return { status: 'failed', reason: `not an e-mail address: ${recipient.address}` };
+    if (!rcpt || !MAILBOX.test(rcpt))
+      return { status: 'failed', reason: `not an e-mail address: ${recipient.address}` };
     let raw: Uint8Array;
     let summary: JsonObject;
     try {
@@ -110,7 +117,11 @@ export class Mm3Module implements MmscModule {
     this.core.observer.message('MM3', 'out', 'email', summary, { raw });
     const smtp = await sendSmtp(this.core, 'MM3', relay, { from, to: [rcpt] }, raw);
     if (smtp.ok) return { status: 'sent' };
-    this.core.observer.event('MM3', 'mm3-send-failed', { to: rcpt, code: smtp.code, response: smtp.response });
+    this.core.observer.event('MM3', 'mm3-send-failed', {
+      to: rcpt,
+      code: smtp.code,
+      response: smtp.response,
+    });
     if (smtp.transient) throw new RetryLater(`MM3 relay: ${smtp.code || 'no connection'} ${smtp.response}`);
     return { status: 'failed', reason: `MM3 relay refused: ${smtp.code} ${smtp.response}` };
   }
@@ -127,14 +138,20 @@ export class Mm3Module implements MmscModule {
       messageId: message.id,
       from: message.sender,
     });
-    const content: MimeEntity = mm.content ?? { headers: [], contentType: 'text/plain', params: {}, body: new Uint8Array(0) };
+    const content: MimeEntity = mm.content ?? {
+      headers: [],
+      contentType: 'text/plain',
+      params: {},
+      body: new Uint8Array(0),
+    };
     const addr = (field: 'To' | 'Cc') =>
       message.recipients
         .filter((r) => r.field === field)
         .map((r) => recipientMailAddress(r, this.ownDomain))
         .filter((a): a is string => a !== undefined && MAILBOX.test(a));
     const from = mm4Form(message.sender, this.ownDomain);
-    const fromHeader = message.hideSender || !from || !MAILBOX.test(from) ? `anonymous@${this.ownDomain}` : from;
+    const fromHeader =
+      message.hideSender || !from || !MAILBOX.test(from) ? `anonymous@${this.ownDomain}` : from;
     const to = addr('To');
     const cc = addr('Cc');
     const subject = message.subject === undefined ? undefined : headerText(message.subject);
@@ -188,7 +205,13 @@ export class Mm3Module implements MmscModule {
       'MM3',
       'in',
       'email',
-      { from: sender, to: mail.rcptTo, subject: subject ?? null, messageId: messageIdHeader ?? null, contentType: entity.contentType },
+      {
+        from: sender,
+        to: mail.rcptTo,
+        subject: subject ?? null,
+        messageId: messageIdHeader ?? null,
+        contentType: entity.contentType,
+      },
       { raw: mail.raw, ...(mail.peerNode ? { peer: mail.peerNode } : {}) },
     );
     if (!sender) return { code: 550, message: '5.1.7 No usable originator address (From)' };

@@ -197,8 +197,13 @@ export class Mm4Module implements MmscModule {
     const smtp = await sendSmtp(this.core, 'MM4', peer, { from, to: [rcpt] }, raw);
     if (!smtp.ok) {
       res.cancel();
-      this.core.observer.event('MM4', 'mm4-send-failed', { transactionId: tid, code: smtp.code, response: smtp.response });
-      if (smtp.transient) throw new RetryLater(`MM4 ${peer.domain}: ${smtp.code || 'no connection'} ${smtp.response}`);
+      this.core.observer.event('MM4', 'mm4-send-failed', {
+        transactionId: tid,
+        code: smtp.code,
+        response: smtp.response,
+      });
+      if (smtp.transient)
+        throw new RetryLater(`MM4 ${peer.domain}: ${smtp.code || 'no connection'} ${smtp.response}`);
       return { status: 'failed', reason: `MM4 ${peer.domain} refused: ${smtp.code} ${smtp.response}` };
     }
     const got = await res.promise;
@@ -312,7 +317,8 @@ export class Mm4Module implements MmscModule {
     const rcpt = info.originatorSystem ?? `system-user@${peer.domain}`;
     const smtp = await sendSmtp(this.core, 'MM4', peer, { from: this.systemAddress, to: [rcpt] }, raw);
     if (smtp.ok) return;
-    if (smtp.transient) throw new RetryLater(`MM4 ${peer.domain}: ${smtp.code || 'no connection'} ${smtp.response}`);
+    if (smtp.transient)
+      throw new RetryLater(`MM4 ${peer.domain}: ${smtp.code || 'no connection'} ${smtp.response}`);
     throw new GiveUp(`MM4 ${peer.domain} refused ${msg.type}: ${smtp.code} ${smtp.response}`);
   }
 
@@ -343,15 +349,14 @@ export class Mm4Module implements MmscModule {
       return { code: 554, message: `5.6.0 Invalid ${msg.type}: ${text.slice(0, 300)}` };
     }
     const outcome =
-      msg.type === 'MM4_forward.REQ'
-        ? await this.onForward(msg, mail, peer)
-        : await this.onReport(msg, peer);
+      msg.type === 'MM4_forward.REQ' ? await this.onForward(msg, mail, peer) : await this.onReport(msg, peer);
     if (ack) {
       await this.answer(msg, peer, outcome.status, outcome.text);
       return { code: 250, message: `2.0.0 ${msg.type} taken; RES ${outcome.status} follows` };
     }
     if (outcome.status === 'Ok') return { code: 250, message: `2.0.0 ${msg.type} accepted` };
-    if (outcome.status === 'Error-network-problem') return { code: 451, message: `4.3.0 ${outcome.text ?? ''}` };
+    if (outcome.status === 'Error-network-problem')
+      return { code: 451, message: `4.3.0 ${outcome.text ?? ''}` };
     return { code: 550, message: `5.1.1 ${outcome.status}: ${outcome.text ?? ''}`.slice(0, 400) };
   }
 
@@ -366,7 +371,12 @@ export class Mm4Module implements MmscModule {
       this.lateRes.set(tid, r);
       if (this.lateRes.size > 10_000) this.lateRes.delete(this.lateRes.keys().next().value as string);
     }
-    this.core.observer.event('MM4', 'mm4-res', { type: msg.type, transactionId: tid, status: r.status, matched: !!waiter });
+    this.core.observer.event('MM4', 'mm4-res', {
+      type: msg.type,
+      transactionId: tid,
+      status: r.status,
+      matched: !!waiter,
+    });
     return { code: 250, message: '2.0.0 MM4 response accepted' };
   }
 
@@ -431,9 +441,16 @@ export class Mm4Module implements MmscModule {
         : { status: 'Error-sending-address-unresolved', text: result.text };
     }
     if (result.duplicate)
-      this.core.observer.event('MM4', 'duplicate-transaction', { peer: peer.domain, transactionId: tid, messageId: result.message.id });
+      this.core.observer.event('MM4', 'duplicate-transaction', {
+        peer: peer.domain,
+        transactionId: tid,
+        messageId: result.message.id,
+      });
     if (result.unresolved.length)
-      return { status: 'Ok', text: `not delivered to: ${result.unresolved.map((u) => u.address).join(', ')}` };
+      return {
+        status: 'Ok',
+        text: `not delivered to: ${result.unresolved.map((u) => u.address).join(', ')}`,
+      };
     return { status: 'Ok' };
   }
 
@@ -444,7 +461,8 @@ export class Mm4Module implements MmscModule {
     const from = getMm4Header(msg, 'From') ?? '';
     const index = message
       ? message.recipients.findIndex(
-          (r) => r.route === 'mm4' && (r.domain ?? '') === peer.domain.toLowerCase() && sameSubscriber(r, from),
+          (r) =>
+            r.route === 'mm4' && (r.domain ?? '') === peer.domain.toLowerCase() && sameSubscriber(r, from),
         )
       : -1;
     if (!message || index < 0) {
@@ -457,13 +475,19 @@ export class Mm4Module implements MmscModule {
       if (status) {
         await this.core.setRecipientStatus(message.id, index, status, {
           onlyFrom:
-            status === 'deferred' ? ['pending', 'forwarded'] : ['pending', 'forwarded', 'deferred', 'notified'],
+            status === 'deferred'
+              ? ['pending', 'forwarded']
+              : ['pending', 'forwarded', 'deferred', 'notified'],
         });
       } else this.core.observer.event('MM4', 'report-indeterminate', { messageId: id, index });
       return { status: 'Ok' };
     }
     const rs = getMm4Header(msg, 'X-Mms-Read-Status') ?? '';
-    await this.core.readReport(message.id, index, /^deleted/i.test(rs) ? 'Deleted-without-being-read' : 'Read');
+    await this.core.readReport(
+      message.id,
+      index,
+      /^deleted/i.test(rs) ? 'Deleted-without-being-read' : 'Read',
+    );
     return { status: 'Ok' };
   }
 
@@ -471,7 +495,10 @@ export class Mm4Module implements MmscModule {
   private async answer(req: Mm4Message, peer: Mm4PeerConfig, status: string, text?: string): Promise<void> {
     const type = req.type.replace('.REQ', '.RES') as Mm4MessageType;
     const to = bareAddress(
-      getMm4Header(req, 'X-Mms-Originator-System') ?? getMm4Header(req, 'Sender') ?? getMm4Header(req, 'From') ?? '',
+      getMm4Header(req, 'X-Mms-Originator-System') ??
+        getMm4Header(req, 'Sender') ??
+        getMm4Header(req, 'From') ??
+        '',
     );
     const tid = getMm4Header(req, 'X-Mms-Transaction-ID') ?? '';
     const res = buildMm4(type, {
@@ -487,7 +514,10 @@ export class Mm4Module implements MmscModule {
     });
     // A RES to a REQ that lacked its X-Mms-Message-ID cannot be valid itself; it still goes out.
     const raw = encodeMm4(res, { validate: getMm4Header(req, 'X-Mms-Message-ID') !== undefined });
-    const key = createHash('sha1').update(`${peer.domain}\0${type}\0${tid}\0${status}`).digest('hex').slice(0, 24);
+    const key = createHash('sha1')
+      .update(`${peer.domain}\0${type}\0${tid}\0${status}`)
+      .digest('hex')
+      .slice(0, 24);
     await this.core.outbox.enqueue(JOB_SEND, `mm4.res.${key}`, {
       type,
       domain: peer.domain,
@@ -508,7 +538,8 @@ export class Mm4Module implements MmscModule {
     const to = Array.isArray(p.to) ? p.to.map(String) : [];
     const smtp = await sendSmtp(this.core, 'MM4', peer, { from: String(p.from), to }, raw);
     if (smtp.ok) return;
-    if (smtp.transient) throw new RetryLater(`MM4 ${peer.domain}: ${smtp.code || 'no connection'} ${smtp.response}`);
+    if (smtp.transient)
+      throw new RetryLater(`MM4 ${peer.domain}: ${smtp.code || 'no connection'} ${smtp.response}`);
     throw new GiveUp(`MM4 ${peer.domain} refused ${msg.type}: ${smtp.code} ${smtp.response}`);
   }
 }

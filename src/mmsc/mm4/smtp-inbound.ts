@@ -1,8 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import type { SMTPServerAddress, SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import { SMTPServer } from 'smtp-server';
-import { lookupLocalPort, tapServer } from '../../wire/tap.ts';
 import type { Iface } from '../../wire/nodes.ts';
+import { lookupLocalPort, tapServer } from '../../wire/tap.ts';
 import type { MmscCore } from '../mmsc-core.ts';
 
 /**
@@ -59,7 +59,11 @@ export class SmtpInbound {
       size: opts.maxSize,
       socketTimeout: 60_000,
       closeTimeout: 1_000,
-      onMailFrom: (address: SMTPServerAddress, session: SMTPServerSession, cb: (e?: Error | null) => void) => {
+      onMailFrom: (
+        address: SMTPServerAddress,
+        session: SMTPServerSession,
+        cb: (e?: Error | null) => void,
+      ) => {
         const refusal = opts.mailFrom(address.address, session.hostNameAppearsAs);
         if (refusal) {
           core.observer.event(iface, 'smtp-refused', {
@@ -154,7 +158,12 @@ export class SmtpInbound {
 /** The domain of an SMTP path (`a@b.example` -> `b.example`), lower case; '' when none. */
 export function domainOf(address: string): string {
   const at = address.lastIndexOf('@');
-  return at < 0 ? '' : address.slice(at + 1).toLowerCase().replace(/[>\s]+$/, '');
+  return at < 0
+    ? ''
+    : address
+        .slice(at + 1)
+        .toLowerCase()
+        .replace(/[>\s]+$/, '');
 }
 
 /** True when `name` is `domain` or one of its subdomains. */

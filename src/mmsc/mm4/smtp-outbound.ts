@@ -53,7 +53,12 @@ export async function sendSmtp(
   });
   try {
     const info = await transport.sendMail({ envelope, raw: Buffer.from(raw) });
-    return { ok: true, code: Number.parseInt(info.response, 10) || 250, response: info.response, transient: false };
+    return {
+      ok: true,
+      code: Number.parseInt(info.response, 10) || 250,
+      response: info.response,
+      transient: false,
+    };
   } catch (e) {
     const err = e as Error & { responseCode?: number; response?: string };
     const code = err.responseCode ?? 0;

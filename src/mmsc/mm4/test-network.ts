@@ -96,7 +96,10 @@ export async function startTestNetwork(
       { name: 'alice', msisdn: `+${ALICE}`, gateway: gwEp.url, mmsc: url('MM1') },
       deps,
     );
-    const bob = PEER_KINDS.ue.create({ name: 'bob', msisdn: `+${BOB}`, gateway: gwEp.url, mmsc: url('MM1') }, deps);
+    const bob = PEER_KINDS.ue.create(
+      { name: 'bob', msisdn: `+${BOB}`, gateway: gwEp.url, mmsc: url('MM1') },
+      deps,
+    );
     await start(alice);
     await start(bob);
     const running = mmsc;
@@ -132,7 +135,8 @@ export async function until<T>(
   for (;;) {
     const v = await probe();
     if (pred(v)) return v;
-    if (Date.now() > deadline) throw new Error(`${what}: not reached; last ${JSON.stringify(v).slice(0, 600)}`);
+    if (Date.now() > deadline)
+      throw new Error(`${what}: not reached; last ${JSON.stringify(v).slice(0, 600)}`);
     await new Promise((r) => setTimeout(r, 40));
   }
 }
