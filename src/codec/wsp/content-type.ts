@@ -105,7 +105,9 @@ export function readContentType(r: ByteReader, field = 'Content-Type'): ContentT
   }
   if (o >= 0x20) {
     const mediaType = readTextString(r, field);
-    return mediaCode(mediaType) === undefined ? { mediaType, params: [] } : { mediaType, params: [], textMedia: true };
+    return mediaCode(mediaType) === undefined
+      ? { mediaType, params: [] }
+      : { mediaType, params: [], textMedia: true };
   }
   const len = readValueLength(r, field);
   const sub = r.sub(len, field);
