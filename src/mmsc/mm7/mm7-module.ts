@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { isCodecError } from '../../codec/codec-error.ts';
 import {
+  checkMm7Fields,
   decodeMm7,
   encodeMm7,
   MM7_VERSIONS,
@@ -9,7 +10,6 @@ import {
   type Mm7Message,
   type Mm7MessageType,
   type Mm7VersionId,
-  checkMm7Fields,
   mm7Status,
   mm7StatusClass,
   mm7ToJson,
@@ -27,8 +27,8 @@ import { GiveUp, RetryLater } from '../store/outbox.ts';
 import { mm7HttpPost } from './mm7-http-post.ts';
 import {
   mimeContentOf,
-  mm7AddressOf,
   mm7Addresses,
+  mm7AddressOf,
   mm7Text,
   mm7Time,
   mmsAddressOf,
@@ -166,7 +166,10 @@ export class Mm7Module implements MmscModule {
       req.resume();
       return plain(res, 415, 'MM7 bodies are text/xml or multipart/related (TS 23.140 §8.7.1)');
     }
-    const limit = Math.max(this.core.config.maxMessageSize * 4, this.core.config.maxMessageSize + 1024 * 1024);
+    const limit = Math.max(
+      this.core.config.maxMessageSize * 4,
+      this.core.config.maxMessageSize + 1024 * 1024,
+    );
     if (Number(req.headers['content-length'] ?? '0') > limit) {
       res.setHeader('connection', 'close');
       plain(res, 413, 'request entity too large');
@@ -189,7 +192,7 @@ export class Mm7Module implements MmscModule {
       return this.send(res, this.rsError(sniffTid(body), sniffVersion(body), 4004, e.toLine()), peer);
     }
     this.publish('in', msg, body, peer);
-    const reply = await this.dispatch(msg, auth, peer);
+    const reply = await this.dispatch(msg, auth);
     if (reply === 'unauthorized') return this.unauthorized(req, res, 'this VASP must authenticate');
     this.send(res, reply, peer);
   }
@@ -204,7 +207,6 @@ export class Mm7Module implements MmscModule {
   private async dispatch(
     msg: Mm7Message,
     auth: Exclude<TransportAuth, { kind: 'refused' }>,
-    peer: string | undefined,
   ): Promise<Reply | 'unauthorized'> {
     const version = mm7Version(msg.version)?.id;
     const tid = msg.transactionId || 'unknown';
@@ -251,7 +253,6 @@ export class Mm7Module implements MmscModule {
         .finally(() => this.running.delete(key));
       this.running.set(key, p);
     }
-    void peer;
     return p;
   }
 
@@ -311,7 +312,9 @@ export class Mm7Module implements MmscModule {
         ...(subject !== undefined ? [{ name: 'Subject', value: mmsSubject(subject) }] : []),
         ...(messageClass !== undefined ? [{ name: 'X-Mms-Message-Class', value: messageClass }] : []),
         ...(priority !== undefined ? [{ name: 'X-Mms-Priority', value: priority }] : []),
-        ...(expiresAt !== undefined ? [{ name: 'X-Mms-Expiry', value: { absolute: Math.floor(expiresAt / 1000) } }] : []),
+        ...(expiresAt !== undefined
+          ? [{ name: 'X-Mms-Expiry', value: { absolute: Math.floor(expiresAt / 1000) } }]
+          : []),
         { name: 'X-Mms-Delivery-Report', value: deliveryReport ? 'Yes' : 'No' },
         { name: 'X-Mms-Read-Report', value: readReport ? 'Yes' : 'No' },
         { name: 'Content-Type', value: body.contentType },
@@ -386,7 +389,8 @@ export class Mm7Module implements MmscModule {
   /** From of the MM: SenderIdentification/SenderAddress, else the VASP's first short code, else its VASPID. */
   private senderAddress(f: Mm7Fields, vasp: VaspConfig): string {
     const si = f.SenderIdentification;
-    const sa = si && typeof si === 'object' && !Array.isArray(si) ? mm7Addresses(si.SenderAddress)[0] : undefined;
+    const sa =
+      si && typeof si === 'object' && !Array.isArray(si) ? mm7Addresses(si.SenderAddress)[0] : undefined;
     const fromRequest = sa ? mmsAddressOf(sa) : undefined;
     if (fromRequest) return fromRequest;
     const code = vasp.shortCodes[0];
@@ -458,7 +462,8 @@ export class Mm7Module implements MmscModule {
     const readReport = readReply === undefined ? m.readReport : isTrue(readReply);
     const deliverAt = mm7Time(mm7Text(f.EarliestDeliveryTime), now);
     const headers = old.headers.filter(
-      (h) => !['Content-Type', 'X-Mms-Read-Report', 'X-Mms-Replace-ID', 'X-Mms-Transaction-Id'].includes(h.name),
+      (h) =>
+        !['Content-Type', 'X-Mms-Read-Report', 'X-Mms-Replace-ID', 'X-Mms-Transaction-Id'].includes(h.name),
     );
     const ti = headers.findIndex((h) => h.name === 'X-Mms-Message-Type');
     headers.splice(ti + 1, 0, { name: 'X-Mms-Transaction-Id', value: tid });
@@ -495,7 +500,11 @@ export class Mm7Module implements MmscModule {
         deliveryReport: m.deliveryReport,
         readReport,
         expiresAt: m.expiresAt,
-        ...(deliverAt !== undefined ? { deliverAt } : m.deliverAt !== undefined ? { deliverAt: m.deliverAt } : {}),
+        ...(deliverAt !== undefined
+          ? { deliverAt }
+          : m.deliverAt !== undefined
+            ? { deliverAt: m.deliverAt }
+            : {}),
       });
     } catch (e) {
       this.core.observer.event('MM7', 'store-failed', { message: (e as Error).message });
@@ -635,7 +644,9 @@ export class Mm7Module implements MmscModule {
     }
     this.publish('in', rsp, answer.body, 'vasp');
     const st = rsp.fields.Status;
-    const code = Number(st && typeof st === 'object' && !Array.isArray(st) ? mm7Text(st.StatusCode) : Number.NaN);
+    const code = Number(
+      st && typeof st === 'object' && !Array.isArray(st) ? mm7Text(st.StatusCode) : Number.NaN,
+    );
     const cls = mm7StatusClass(code);
     const reason = `${req.type} to ${vasp.vaspId}: ${rsp.type} ${Number.isFinite(code) ? code : '(no status)'}`;
     if (cls === 'success' && !rsp.fault) return { kind: 'ok' };

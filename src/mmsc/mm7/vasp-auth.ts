@@ -43,7 +43,10 @@ function hasCredentials(v: VaspConfig): boolean {
 }
 
 /** Step 1, before the body is read: the HTTP Basic credentials against the VASP list. */
-export function authenticateTransport(header: string | undefined, vasps: readonly VaspConfig[]): TransportAuth {
+export function authenticateTransport(
+  header: string | undefined,
+  vasps: readonly VaspConfig[],
+): TransportAuth {
   const creds = parseBasicAuth(header);
   if (header !== undefined && !creds) return { kind: 'refused', reason: 'malformed Authorization header' };
   if (creds) {
