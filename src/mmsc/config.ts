@@ -103,7 +103,11 @@ export const MmscConfigSchema = z.strictObject({
   mm3: z.strictObject({
     relay: z.strictObject({ host: z.literal('127.0.0.1').default('127.0.0.1'), port }).optional(),
     /** Largest e-mail accepted on the MM3 listener (octets, SMTP SIZE / 552). */
-    maxSize: z.number().int().min(1).default(1024 * 1024),
+    maxSize: z
+      .number()
+      .int()
+      .min(1)
+      .default(1024 * 1024),
   }),
   vasps: z.array(vasp),
   /** Base of content locations; default `http://127.0.0.1:<mm1 port><mm1Path>`. */
