@@ -217,10 +217,14 @@ export class Mm3Module implements MmscModule {
     if (!sender) return { code: 550, message: '5.1.7 No usable originator address (From)' };
     const leaves = mmsLeaves(entity);
     if (leaves.length === 0) return { code: 554, message: '5.6.0 No content' };
-    const content: MimeEntity =
-      leaves.length === 1
-        ? leaves[0]
-        : { headers: [], contentType: 'multipart/mixed', params: {}, body: new Uint8Array(0), parts: leaves };
+    // Always a multipart body: MM1 clients expect the MM's parts there (OMA-TS-MMS_ENC 1.3 §6.3).
+    const content: MimeEntity = {
+      headers: [],
+      contentType: 'multipart/mixed',
+      params: {},
+      body: new Uint8Array(0),
+      parts: leaves,
+    };
     const date = h('Date');
     let pdu: Uint8Array;
     try {

@@ -402,7 +402,22 @@ export class Mm4Module implements MmscModule {
     if (!sender) return { status: 'Error-message-format-corrupt', text: 'From is not an MM4 address' };
     let pdu: Uint8Array;
     try {
-      pdu = encodeMms(mmsFromMm4(msg), { validate: false });
+      // A single-part MM becomes a one-part multipart: MM1 clients expect the MM's parts in a
+      // multipart body (OMA-TS-MMS_ENC 1.3 §6.3 / §7.2.11 Content-Type of m-retrieve-conf).
+      const leaf = msg.content && !msg.content.parts ? msg.content : undefined;
+      const wrapped: Mm4Message = leaf
+        ? {
+            ...msg,
+            content: {
+              headers: [],
+              contentType: 'multipart/mixed',
+              params: {},
+              body: new Uint8Array(0),
+              parts: [leaf],
+            },
+          }
+        : msg;
+      pdu = encodeMms(mmsFromMm4(wrapped), { validate: false });
     } catch (e) {
       if (!isCodecError(e)) throw e;
       return { status: 'Error-content-not-accepted', text: e.toLine() };
@@ -413,7 +428,7 @@ export class Mm4Module implements MmscModule {
     let expiresAt: number | undefined;
     if (expiry && /^\d+$/.test(expiry.trim())) expiresAt = Date.now() + Number(expiry) * 1000;
     else if (expiry) expiresAt = parseRfc5322Date(expiry)?.getTime();
-    const ct = msg.content?.contentType ?? 'text/plain';
+    const ct = msg.content?.parts ? msg.content.contentType : 'multipart/mixed';
     const subject = h('Subject');
     const messageClass = h('X-Mms-Message-Class');
     const originatorSystem = bareAddress(h('X-Mms-Originator-System') ?? h('Sender') ?? fromHeader);
