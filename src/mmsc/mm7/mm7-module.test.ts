@@ -203,6 +203,58 @@ describe('MM7 chains through the MMSC', () => {
   }, 20_000);
 });
 
+describe('MM7 outbound failures go through the durable outbox', () => {
+  it('a VASP fault (3000) on DeliverReq is retried until the VASP takes it', async () => {
+    s.vasp.use({ kind: 'soap-fault', statusCode: 3000 });
+    const sent = (await s.alice.actions.send({
+      to: '12345/TYPE=PLMN',
+      parts: [{ contentType: 'text/plain', text: 'retry me' }],
+    })) as JsonObject;
+    const id = String(sent.messageId);
+    const deliveries = () =>
+      s.vasp.inbox().filter((r) => r.type === 'DeliverReq' && r.message.fields.LinkedID === id);
+    await until('a first, faulted DeliverReq', () => (deliveries().length >= 1 ? true : undefined));
+    s.vasp.resetBehaviours();
+    await until('recipient forwarded after a retry', () =>
+      s.mmsc.core.store.get(id)?.recipients[0].status === 'forwarded' ? true : undefined,
+    );
+    expect(deliveries().length).toBeGreaterThanOrEqual(2);
+    expect(s.timeline.query((o) => o.kind === 'event' && o.name === 'retry').length).toBeGreaterThan(0);
+  }, 20_000);
+
+  it('a permanent VASP status (2001) fails the recipient without retrying', async () => {
+    s.vasp.use({ kind: 'error', statusCode: 2001 });
+    try {
+      const sent = (await s.alice.actions.send({
+        to: '12345/TYPE=PLMN',
+        parts: [{ contentType: 'text/plain', text: 'refused' }],
+      })) as JsonObject;
+      const id = String(sent.messageId);
+      await until('recipient failed', () =>
+        s.mmsc.core.store.get(id)?.recipients[0].status === 'failed' ? true : undefined,
+      );
+      expect(s.mmsc.core.store.get(id)?.recipients[0].reason).toMatch(/DeliverRsp 2001/);
+      expect(s.vasp.inbox().filter((r) => r.message.fields.LinkedID === id)).toHaveLength(1);
+    } finally {
+      s.vasp.resetBehaviours();
+    }
+  }, 20_000);
+});
+
+describe('MM7 partial success', () => {
+  it('a recipient no interface serves -> SubmitRsp 1100 with Details, the same again for a duplicate', async () => {
+    // No MM3 module is plugged in here: the e-mail recipient cannot be routed.
+    const p = { to: '+15559700', cc: 'someone@mail.example', text: 'partial', transactionId: 'partial-1' };
+    const a = await submit(p);
+    expect(a).toMatchObject({ ok: true, statusCode: 1100, type: 'SubmitRsp' });
+    const b = await submit(p);
+    expect(b).toMatchObject({ statusCode: 1100, messageId: a.messageId });
+    const rsp = emittedByMmsc(s.timeline).filter((x) => x.msg.transactionId === 'partial-1');
+    expect(rsp).toHaveLength(2);
+    expect(rsp.every((x) => JSON.stringify(x.msg.fields).includes('someone@mail.example'))).toBe(true);
+  });
+});
+
 describe('MM7 authentication and VASP identification', () => {
   it('wrong password -> HTTP 401 with a Basic challenge', async () => {
     const r = await submit({ to: '+15559300', text: 'x', pass: 'wrong' });
