@@ -79,7 +79,7 @@ describe('MM3 out: MM -> e-mail', () => {
     const raw = Buffer.from(String((m.raw as JsonObject).$base64), 'base64').toString('latin1');
     const head = raw.slice(0, raw.indexOf('\r\n\r\n'));
     expect(head).toMatch(/^Subject: =\?UTF-8\?B\?/m);
-    expect(raw).toMatch(/Content-Type: image\/png[^]*?Content-Transfer-Encoding: base64/i);
+    expect(raw).toMatch(/Content-Type: image\/png[\s\S]*?Content-Transfer-Encoding: base64/i);
     await until(
       () => statusOf(id),
       (s) => s === 'forwarded',
