@@ -8,6 +8,8 @@ export interface Mm7HttpAnswer {
   status: number;
   contentType: string;
   body: Uint8Array;
+  /** The WWW-Authenticate challenge of a 401 (RFC 7235 §4.1), when one came. */
+  wwwAuthenticate?: string;
 }
 
 export interface Mm7PostOptions {
@@ -55,13 +57,15 @@ export function mm7Post(o: Mm7PostOptions): Promise<Mm7HttpAnswer> {
           }
           chunks.push(c);
         });
-        res.on('end', () =>
+        res.on('end', () => {
+          const challenge = res.headers['www-authenticate'];
           resolve({
             status: res.statusCode ?? 0,
             contentType: String(res.headers['content-type'] ?? ''),
             body: new Uint8Array(Buffer.concat(chunks)),
-          }),
-        );
+            ...(challenge !== undefined ? { wwwAuthenticate: String(challenge) } : {}),
+          });
+        });
         res.on('error', reject);
       },
     );

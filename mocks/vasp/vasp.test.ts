@@ -181,6 +181,46 @@ describe('Vasp (MM7)', () => {
     expect(r).toMatchObject({ ok: false, httpStatus: 401 });
   });
 
+  it('no credentials (auth: false): 401 with its challenge on the timeline as mm7-answer', async () => {
+    const r = (await vasp.actions.submit({ to: '+15550002', text: 'x', auth: false })) as JsonObject;
+    expect(r).toMatchObject({ ok: false, httpStatus: 401, wwwAuthenticate: 'Basic realm="mm7"' });
+    const ev = timeline
+      .all()
+      .filter((o) => o.kind === 'event' && o.name === 'mm7-answer')
+      .at(-1);
+    expect(ev && ev.kind === 'event' ? ev.detail : undefined).toMatchObject({
+      type: 'SubmitReq',
+      httpStatus: 401,
+      wwwAuthenticate: 'Basic realm="mm7"',
+    });
+  });
+
+  it('post: exactly the given bytes reach the relay, the answer is decoded like any other', async () => {
+    const before = seen.length;
+    const { body } = encodeMm7({
+      type: 'CancelReq',
+      transactionId: 'raw-1',
+      version: 'REL-5-MM7-1-0',
+      fields: { MM7Version: '5.3.0', SenderIdentification: { VASPID: 'vasp1' }, MessageID: 'mid-1' },
+    });
+    const text = Buffer.from(body).toString('utf8');
+    const r = (await vasp.actions.post({ body: text })) as JsonObject;
+    expect(r).toMatchObject({ ok: true, httpStatus: 200, type: 'CancelRsp', transactionIdEcho: 'raw-1' });
+    expect(seen.length).toBe(before + 1);
+    expect(seen.at(-1)?.version).toBe('REL-5-MM7-1-0');
+    const raw = timeline
+      .all()
+      .filter((o) => o.kind === 'event' && o.name === 'mm7-raw-post')
+      .at(-1);
+    expect(raw && raw.kind === 'event' ? (raw.detail as JsonObject).text : undefined).toBe(text);
+    // base64 bodies too; and a missing body is a configuration error, not a request
+    const b64 = (await vasp.actions.post({
+      body: { $base64: Buffer.from(text).toString('base64') },
+    })) as JsonObject;
+    expect(b64).toMatchObject({ ok: true, type: 'CancelRsp' });
+    await expect(vasp.actions.post({})).rejects.toThrow(/body/);
+  });
+
   it.each([
     ['DeliverReq', 'DeliverRsp'],
     ['DeliveryReportReq', 'DeliveryReportRsp'],

@@ -101,6 +101,7 @@ export class Vasp implements Peer {
       submit: (p) => this.submitAction(p),
       cancel: (p) => this.cancelAction(p),
       replace: (p) => this.replaceAction(p),
+      post: (p) => this.postAction(p),
       received: async (p) => this.receivedAction(p),
       configure: async (p) => {
         if (typeof p.target !== 'string')
@@ -446,14 +447,50 @@ export class Vasp implements Peer {
     const msg: Mm7Message = { type, transactionId, version, fields, ...(content ? { content } : {}) };
     const { contentType, body } = encodeMm7(msg, { version });
     this.publish('out', msg, body);
+    return this.exchange(type, transactionId, contentType, body, p);
+  }
+
+  /**
+   * `post {body, contentType?, user?, pass?, auth?}`: exactly these bytes to the target's MM7 URL
+   * (malformed XML, a foreign namespace, a request without TransactionID...), answered like any
+   * request. `body` is text or `{$base64}`; the content type defaults to text/xml.
+   */
+  private async postAction(p: JsonObject): Promise<Json> {
+    if (!this.target) throw new PeerConfigError(this.name, 'post: no target MM7 URL (configure {target})');
+    const b = p.body;
+    const body = isBytesJson(b)
+      ? bytesFromJson(b)
+      : typeof b === 'string'
+        ? new TextEncoder().encode(b)
+        : undefined;
+    if (!body) throw new PeerConfigError(this.name, 'post: body (text or {$base64}) required');
+    const contentType = str(p.contentType) ?? 'text/xml; charset=utf-8';
+    const transactionId = transactionIdOf(body);
+    this.event('mm7-raw-post', {
+      contentType,
+      size: body.byteLength,
+      text: Buffer.from(body.buffer, body.byteOffset, Math.min(body.byteLength, 4096)).toString('utf8'),
+    });
+    return this.exchange('raw', transactionId, contentType, body, p);
+  }
+
+  /** POSTs one body and turns the answer into the action result (and timeline observations). */
+  private async exchange(
+    type: Mm7MessageType | 'raw',
+    transactionId: string,
+    contentType: string,
+    body: Uint8Array,
+    p: JsonObject,
+  ): Promise<Json> {
+    const target = this.target ?? '';
+    const withAuth = p.auth !== false;
     let answer: Mm7HttpAnswer;
     try {
       answer = await mm7Post({
-        url: this.target,
+        url: target,
         contentType,
         body,
-        user: str(p.user) ?? this.config.user,
-        pass: str(p.pass) ?? this.config.pass,
+        ...(withAuth ? { user: str(p.user) ?? this.config.user, pass: str(p.pass) ?? this.config.pass } : {}),
         agent: this.agent,
       });
     } catch (e) {
@@ -461,7 +498,16 @@ export class Vasp implements Peer {
       this.event('mm7-request-failed', { type, transactionId, error });
       return { ok: false, transactionId, httpStatus: 0, error };
     }
+    // Every answer's HTTP status on the timeline: a 401 (RFC 7235) or a bare 5xx has no MM7 body.
+    this.event('mm7-answer', {
+      type,
+      transactionId,
+      httpStatus: answer.status,
+      contentType: answer.contentType,
+      ...(answer.wwwAuthenticate !== undefined ? { wwwAuthenticate: answer.wwwAuthenticate } : {}),
+    });
     const out: JsonObject = { transactionId, httpStatus: answer.status };
+    if (answer.wwwAuthenticate !== undefined) out.wwwAuthenticate = answer.wwwAuthenticate;
     if (answer.body.byteLength === 0) {
       this.event('mm7-empty-answer', { type, transactionId, httpStatus: answer.status });
       return { ...out, ok: false, error: `HTTP ${answer.status} without a body` };
