@@ -1,4 +1,7 @@
-import { startReferenceMmsc } from '../../mmsc/index.ts';
+import { type MmscModule, startReferenceMmsc } from '../../mmsc/index.ts';
+import { createModule as createMm3Module } from '../../mmsc/mm3/index.ts';
+import { createModule as createMm4Module } from '../../mmsc/mm4/index.ts';
+import { createModule as createMm7Module } from '../../mmsc/mm7/index.ts';
 import type { JsonObject } from '../../util/json.ts';
 import type { Timeline } from '../../wire/timeline.ts';
 import {
@@ -19,9 +22,14 @@ export type MmscStarter = (
   deps?: { timeline?: Timeline },
 ) => Promise<RunningMmscLike>;
 
+/** The interface modules the embedded MMSC runs besides MM1 (fresh instances for every start). */
+export function embeddedModules(): MmscModule[] {
+  return [createMm4Module(), createMm3Module(), createMm7Module()];
+}
+
 /** The reference MMSC's starter. */
 export async function loadMmscStarter(): Promise<MmscStarter> {
-  return (config, deps) => startReferenceMmsc(config, deps ?? {});
+  return (config, deps) => startReferenceMmsc(config, { ...(deps ?? {}), modules: embeddedModules() });
 }
 
 export const EMBEDDED_DOMAIN = 'mms.mnc001.mcc310.gprs';
@@ -84,11 +92,15 @@ export function mmscConfigForPeers(
     .filter((p) => p.kind === 'remote-mmsc')
     .map((p) => {
       const u = urlFor(p, 'smtp');
-      const domain = typeof p.config.domain === 'string' ? p.config.domain : undefined;
-      return u && domain ? { domain, host: '127.0.0.1', port: Number(u.port) } : undefined;
+      // The remote MMSC mock's own default domain when the suite gives none (mocks/remote-mmsc).
+      const domain = typeof p.config.domain === 'string' ? p.config.domain : 'mms.mnc002.mcc310.gprs';
+      return u ? { domain, host: '127.0.0.1', port: Number(u.port) } : undefined;
     })
     .filter((x) => x !== undefined);
   if (mm4Peers.length > 0) config.mm4 = { peers: mm4Peers };
+  // MM3: e-mail recipients go to the case's mail MTA.
+  const mailUrl = urlFor(first(peers, 'mail'), 'smtp');
+  if (mailUrl) config.mm3 = { relay: { host: '127.0.0.1', port: Number(mailUrl.port) } };
   const vasps = peers
     .filter((p) => p.kind === 'vasp')
     .map((p) => {
