@@ -1,5 +1,4 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { isCodecError } from '../../src/codec/codec-error.ts';
 import type { MimeEntity } from '../../src/codec/mime/index.ts';
 import { parseMimeBody } from '../../src/codec/mime/index.ts';
@@ -14,6 +13,7 @@ import type { WspHeader } from '../../src/codec/wsp/index.ts';
 import { bytesToJson, type Json, type JsonObject } from '../../src/util/json.ts';
 import { tapHttpAgent, tapServer } from '../../src/wire/tap.ts';
 import type { Timeline } from '../../src/wire/timeline.ts';
+import { answerClientErrors, closeHttpServer, listen } from '../listen.ts';
 import {
   type BehaviourSpec,
   type Peer,
@@ -148,22 +148,10 @@ export class PushProxyGateway implements Peer {
         this.reply(res, 500, badMessageXml({ code: 3000, desc: String(e) }), 'badmessage-response'),
       );
     });
-    server.on('clientError', (err: Error & { code?: string }, socket) => {
-      this.event('http-client-error', { error: err.code ?? err.message });
-      if (socket.writable && err.code !== 'ECONNRESET') {
-        socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
-      } else socket.destroy();
-    });
+    answerClientErrors(server, (err) => this.event('http-client-error', { error: err.code ?? err.message }));
     tapServer(server, { timeline: ctx.timeline, node: this.name, role: this.role, iface: 'PAP' });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.config.port ?? 0, ctx.host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    const port = await listen(server, this.config.port ?? 0, ctx.host);
     this.server = server;
-    const port = (server.address() as AddressInfo).port;
     this.eps = [
       {
         peer: this.name,
@@ -184,9 +172,7 @@ export class PushProxyGateway implements Peer {
     await this.smsc?.close();
     this.smsc = undefined;
     this.agent.destroy();
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    if (server) await closeHttpServer(server);
   }
 
   endpoints(): PeerEndpoint[] {
