@@ -102,20 +102,25 @@ export class SmppPushClient {
     this.session = undefined;
     if (!s || s.closed) return;
     await new Promise<void>((resolve) => {
+      const finish = () => {
+        clearTimeout(done);
+        resolve();
+      };
       const done = setTimeout(() => {
         s.destroy();
         resolve();
       }, 500);
+      // The SMSC may already have closed its end (a harness stops its peers first): then no
+      // unbind_resp comes, the connection closes instead, and smpp@0.5.1's send() returns false
+      // without calling back on a socket that is no longer writable. Either way 'close' ends the wait.
+      s.once('close', finish);
+      let sent = false;
       try {
-        s.send(new smpp.PDU('unbind', {}), () => {
-          clearTimeout(done);
-          s.destroy(() => resolve());
-        });
+        sent = s.send(new smpp.PDU('unbind', {}), () => s.destroy());
       } catch {
-        clearTimeout(done);
-        s.destroy();
-        resolve();
+        sent = false;
       }
+      if (!sent) s.destroy();
     });
   }
 
