@@ -195,6 +195,17 @@ describe('Vasp (MM7)', () => {
     });
   });
 
+  it('a part given by size carries that many filler octets', async () => {
+    const r = (await vasp.actions.submit({
+      to: '+15550002',
+      parts: [{ contentType: 'image/jpeg', size: 5000 }],
+    })) as JsonObject;
+    expect(r.ok).toBe(true);
+    const content = seen.at(-1)?.content;
+    expect(content?.contentType).toBe('image/jpeg');
+    expect(content?.body.byteLength).toBe(5000);
+  });
+
   it('post: exactly the given bytes reach the relay, the answer is decoded like any other', async () => {
     const before = seen.length;
     const { body } = encodeMm7({

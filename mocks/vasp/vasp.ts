@@ -596,12 +596,17 @@ function contentOf(peer: string, p: JsonObject, cidBase: string): MimeEntity | u
         throw new PeerConfigError(peer, `parts[${i}] not an object`);
       const ct = str(x.contentType);
       const c = x.content;
+      const size = typeof x.size === 'number' && Number.isInteger(x.size) && x.size >= 0 ? x.size : undefined;
+      // `size`: that many filler octets (oversize cases without megabytes in the suite file).
       const body = isBytesJson(c)
         ? bytesFromJson(c)
         : typeof c === 'string'
           ? new TextEncoder().encode(c)
-          : undefined;
-      if (!ct || !body) throw new PeerConfigError(peer, `parts[${i}] needs contentType and content`);
+          : size !== undefined && size <= 64 * 1024 * 1024
+            ? new Uint8Array(size).fill(0x41)
+            : undefined;
+      if (!ct || !body)
+        throw new PeerConfigError(peer, `parts[${i}] needs contentType and content (or size)`);
       const [type, ...rest] = ct.split(';');
       const params: Record<string, string> = {};
       for (const kv of rest) {
