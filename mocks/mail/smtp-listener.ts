@@ -1,10 +1,10 @@
-import type { AddressInfo } from 'node:net';
 import type { SMTPServerAddress, SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import { SMTPServer } from 'smtp-server';
 import type { Json } from '../../src/util/json.ts';
 import type { Iface, NodeRole } from '../../src/wire/nodes.ts';
 import { tapServer } from '../../src/wire/tap.ts';
 import type { Timeline } from '../../src/wire/timeline.ts';
+import { listen } from '../listen.ts';
 import type { TlsMaterial } from '../tls/test-tls.ts';
 import { SmtpAllowList } from './smtp-allow-list.ts';
 
@@ -121,15 +121,8 @@ export class SmtpListener {
   }
 
   async listen(): Promise<number> {
-    await new Promise<void>((resolve, reject) => {
-      const onError = (e: Error) => reject(e);
-      this.server.server.once('error', onError);
-      this.server.listen(this.opts.port ?? 0, '127.0.0.1', () => {
-        this.server.server.off('error', onError);
-        resolve();
-      });
-    });
-    this.boundPort = (this.server.server.address() as AddressInfo).port;
+    // SMTPServer.listen is its net.Server's listen; bind errors come from that server.
+    this.boundPort = await listen(this.server.server, this.opts.port ?? 0, '127.0.0.1');
     return this.boundPort;
   }
 
