@@ -159,6 +159,33 @@ describe('MM4 out: MM1 -> MM4_forward.REQ -> RES -> reports back to the handset'
     );
   }, 20_000);
 
+  it('a transient RES status (Error-network-problem) is retried with the same Transaction-ID', async () => {
+    net.remote.use({ kind: 'reject', requestStatusCode: 'Error-network-problem' });
+    const id = await aliceSends();
+    await until(
+      () => forwardsFor(id),
+      (m) => m.length >= 1,
+      'first try',
+    );
+    await net.timeline.waitFor(
+      (o) =>
+        o.kind === 'event' &&
+        o.name === 'mm4-res' &&
+        JSON.stringify(o.detail).includes('Error-network-problem'),
+      { timeoutMs: 8000 },
+    );
+    expect(statusOf(id)).toBe('pending');
+    net.remote.resetBehaviours();
+    await until(
+      () => statusOf(id),
+      (s) => s === 'forwarded' || s === 'retrieved',
+      'forwarded after retry',
+    );
+    const tries = await forwardsFor(id);
+    expect(tries.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(tries.map((t) => hdr(t, 'X-Mms-Transaction-ID'))).size).toBe(1);
+  }, 20_000);
+
   it('a permanent RES error fails the recipient and reports it to the originator', async () => {
     net.remote.use({ kind: 'reject', requestStatusCode: 'Error-service-denied' });
     try {
