@@ -1,5 +1,4 @@
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { DecodeError } from '../../src/codec/codec-error.ts';
 import type { MimeEntity } from '../../src/codec/mime/index.ts';
 import type { Mm7Fields, Mm7Message, Mm7MessageType, Mm7VersionId } from '../../src/codec/mm7/index.ts';
@@ -16,6 +15,7 @@ import type { Json, JsonObject } from '../../src/util/json.ts';
 import { bytesFromJson, isBytesJson } from '../../src/util/json.ts';
 import { tapHttpAgent, tapServer } from '../../src/wire/tap.ts';
 import type { Timeline } from '../../src/wire/timeline.ts';
+import { closeHttpServer, listen } from '../listen.ts';
 import type { BehaviourSpec, Peer, PeerAction, PeerContext, PeerEndpoint } from '../peer.ts';
 import { PeerConfigError } from '../peer.ts';
 import type { Mm7HttpAnswer } from './mm7-post.ts';
@@ -138,15 +138,8 @@ export class Vasp implements Peer {
     });
     server.on('clientError', (_e, socket) => socket.destroy());
     tapServer(server, tap);
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.config.port ?? 0, '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    const port = await listen(server, this.config.port ?? 0, '127.0.0.1');
     this.server = server;
-    const port = (server.address() as AddressInfo).port;
     this.eps = [
       {
         peer: this.name,
@@ -167,9 +160,7 @@ export class Vasp implements Peer {
     this.server = undefined;
     this.eps = [];
     this.agent?.destroy();
-    if (!s) return;
-    s.closeAllConnections();
-    await new Promise<void>((resolve) => s.close(() => resolve()));
+    if (s) await closeHttpServer(s);
   }
 
   endpoints(): PeerEndpoint[] {
