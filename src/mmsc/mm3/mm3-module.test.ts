@@ -179,6 +179,37 @@ describe('MM3 in: e-mail -> MM1 notification', () => {
     );
   }, 20_000);
 
+  it('a mail asking for a read notification (Disposition-Notification-To) gets one when bob reads it', async () => {
+    const mail = new TextEncoder().encode(
+      `From: frank@example.com\r\nTo: +${BOB}/TYPE=PLMN@${OUR_DOMAIN}\r\nSubject: tell me\r\n` +
+        'Date: Sun, 22 Nov 2026 03:00:00 +0000\r\nMessage-ID: <dnt-1@example.com>\r\n' +
+        'Disposition-Notification-To: frank@example.com\r\nMIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\nread me\r\n',
+    );
+    const r = await smtpSend(
+      { url: net.mm3Url, tls: 'none', name: 'example.com' },
+      { from: 'frank@example.com', to: [`+${BOB}/TYPE=PLMN@${OUR_DOMAIN}`] },
+      mail,
+    );
+    expect(r.ok).toBe(true);
+    const entries = await until(
+      () => inbox(net.bob),
+      (es) => es.some((e) => e.subject === 'tell me' && e.notifyStatus === 'Retrieved'),
+      'bob retrieved',
+    );
+    const id = String((entries.find((e) => e.subject === 'tell me')!.retrieved as JsonObject).messageId);
+    await net.bob.actions['read-report']({ messageId: id, to: 'frank@example.com' });
+    const box = await until(
+      mailbox,
+      (ms) => ms.some((m) => (m.rcptTo as string[]).includes('frank@example.com')),
+      'read notice at the MTA',
+    );
+    const notice = box.find((m) => (m.rcptTo as string[]).includes('frank@example.com'))!;
+    expect(notice.valid).toBe(true);
+    expect(notice.mailFrom).toBe('');
+    expect(String(notice.subject)).toBe('Read: tell me');
+    expect(String(notice.text)).toContain('was read');
+  }, 20_000);
+
   it('refuses other domains (550 5.7.1) and non-subscriber mailboxes (550 5.1.1)', async () => {
     const mail = new TextEncoder().encode('From: x@example.com\r\nSubject: s\r\n\r\nbody\r\n');
     const relay = await smtpSend(

@@ -15,8 +15,8 @@ import { bareAddress, mm4Form, recipientMailAddress } from '../mm4/mm4-addresses
 import { domainOf, type InboundMail, type SmtpAnswer, SmtpInbound } from '../mm4/smtp-inbound.ts';
 import { sendSmtp } from '../mm4/smtp-outbound.ts';
 import type { MmscCore } from '../mmsc-core.ts';
-import type { DeliveryOutcome, MmscEndpoint, MmscModule, OutboundDelivery } from '../module.ts';
-import { RetryLater } from '../store/outbox.ts';
+import type { DeliveryOutcome, MmscEndpoint, MmscModule, OriginReport, OutboundDelivery } from '../module.ts';
+import { GiveUp, RetryLater } from '../store/outbox.ts';
 
 /**
  * MM3 (3GPP TS 23.140 §8.3): the reference MMSC and Internet e-mail.
@@ -182,6 +182,54 @@ export class Mm3Module implements MmscModule {
     return { raw: new Uint8Array(Buffer.concat([head, body])), summary };
   }
 
+  /**
+   * A read report for a mail that asked for one (Disposition-Notification-To): a plain-text
+   * notice to that address, In-Reply-To the mail. Reports nobody asked for are dropped.
+   */
+  async report(r: OriginReport): Promise<void> {
+    const info = r.message.originInfo ?? {};
+    const relay = this.core.config.mm3.relay;
+    if (r.kind !== 'read' || !info.notifyTo || !MAILBOX.test(info.notifyTo)) {
+      this.core.observer.event('MM3', 'report-not-requested', { messageId: r.message.id, kind: r.kind });
+      return;
+    }
+    if (!relay) throw new GiveUp('no MM3 relay configured (mm3.relay)');
+    const who = recipientMailAddress(r.recipient, this.ownDomain) ?? `mms@${this.ownDomain}`;
+    const subject = headerText(
+      `${r.status === 'Read' ? 'Read' : 'Deleted without being read'}: ${r.message.subject ?? ''}`,
+    );
+    const inReplyTo = info.messageId && /^<[^<>\s]+>$/.test(info.messageId) ? info.messageId : undefined;
+    const text = headerText(
+      `Your message to ${who} was ${r.status === 'Read' ? 'read' : 'deleted without being read'} on ${formatRfc5322Date(r.date)}.`,
+    );
+    const head = [
+      `From: ${MAILBOX.test(who) ? who : `mms@${this.ownDomain}`}`,
+      `To: ${info.notifyTo}`,
+      `Subject: ${encodeEncodedWord(subject)}`,
+      `Date: ${formatRfc5322Date(new Date())}`,
+      `Message-ID: <${r.message.id}.read.${r.message.recipients.indexOf(r.recipient)}@${this.ownDomain}>`,
+      ...(inReplyTo ? [`In-Reply-To: ${inReplyTo}`, `References: ${inReplyTo}`] : []),
+      'MIME-Version: 1.0',
+      'Content-Type: text/plain; charset=us-ascii',
+      'Content-Transfer-Encoding: 7bit',
+    ];
+    const raw = new TextEncoder().encode(
+      `${head.join('\r\n')}\r\n\r\n${text.replace(/[^\x20-\x7e]/g, '?')}\r\n`,
+    );
+    this.core.observer.message(
+      'MM3',
+      'out',
+      'email',
+      { to: info.notifyTo, subject, kind: 'read-report' },
+      { raw },
+    );
+    // Null reverse-path: a notification must not cause another one (RFC 5321 §4.5.5).
+    const smtp = await sendSmtp(this.core, 'MM3', relay, { from: '', to: [info.notifyTo] }, raw);
+    if (smtp.ok) return;
+    if (smtp.transient) throw new RetryLater(`MM3 relay: ${smtp.code || 'no connection'} ${smtp.response}`);
+    throw new GiveUp(`MM3 relay refused the read report: ${smtp.code} ${smtp.response}`);
+  }
+
   // ---------------------------------------------------------------- in
 
   private async onMail(mail: InboundMail): Promise<SmtpAnswer> {
@@ -251,9 +299,16 @@ export class Mm3Module implements MmscModule {
       return { address: `+${digits}/TYPE=PLMN`, field: 'To' as const };
     });
     const transactionId = `mm3:${messageIdHeader ?? createHash('sha1').update(mail.raw).digest('hex')}`;
+    // RFC 8098 §2.1: Disposition-Notification-To asks for a read notification.
+    const dnt = bareAddress(h('Disposition-Notification-To') ?? '');
+    const notifyTo = MAILBOX.test(dnt) ? dnt : undefined;
     const result = await this.core.accept({
       origin: 'mm3',
-      originInfo: { mailFrom: mail.mailFrom, ...(messageIdHeader ? { messageId: messageIdHeader } : {}) },
+      originInfo: {
+        mailFrom: mail.mailFrom,
+        ...(messageIdHeader ? { messageId: messageIdHeader } : {}),
+        ...(notifyTo ? { notifyTo } : {}),
+      },
       sender,
       transactionId,
       mmsVersion: '1.3',
@@ -263,7 +318,7 @@ export class Mm3Module implements MmscModule {
       ...(subject !== undefined ? { subject } : {}),
       messageClass: 'Personal',
       deliveryReport: false,
-      readReport: false,
+      readReport: notifyTo !== undefined,
     });
     if (!result.ok) {
       return result.transient
