@@ -468,7 +468,7 @@ export class Mm7Module implements MmscModule {
     const ti = headers.findIndex((h) => h.name === 'X-Mms-Message-Type');
     headers.splice(ti + 1, 0, { name: 'X-Mms-Transaction-Id', value: tid });
     headers.push({ name: 'X-Mms-Read-Report', value: readReport ? 'Yes' : 'No' });
-    // ENC 1.3 §7.3.43: X-Mms-Replace-ID names the MM this one replaces (shown in m-retrieve-conf).
+    // OMA-TS-MMS_ENC 1.3 §7.3 X-Mms-Replace-ID names the MM this one replaces (shown in m-retrieve-conf).
     headers.push({ name: 'X-Mms-Replace-ID', value: m.originInfo?.vaspMessageId ?? m.id });
     const pdu: MmsPdu = { type: 'm-send-req', headers };
     if (msg.content) {
@@ -511,6 +511,10 @@ export class Mm7Module implements MmscModule {
       return this.rsp('ReplaceRsp', tid, version, 3000, { details: 'the replacement could not be stored' });
     }
     if (!result.ok) return this.rsp('ReplaceRsp', tid, version, 3001, { details: result.text });
+    // A repeat of a replacement already done (its answer forgotten by a restart): same answer.
+    if (result.message.id === m.id || result.message.originInfo?.replaces !== m.id) {
+      return this.rsp('ReplaceRsp', tid, version, 1000);
+    }
     // The old MM stops (its notified-not-retrieved 1.3 clients get m-cancel-req); the VASP keeps
     // using the MessageID it knows: lookups follow `replacedBy`, reports carry `vaspMessageId`.
     await this.core.store.update(m.id, (x) => {
