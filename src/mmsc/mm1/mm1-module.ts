@@ -139,9 +139,15 @@ export class Mm1Module implements MmscModule {
     const hardLimit = Math.max(config.maxMessageSize * 4, config.maxMessageSize + 1024 * 1024);
     const declared = Number(req.headers['content-length'] ?? '0');
     if (declared > hardLimit) {
-      res.setHeader('connection', 'close');
+      // Answer at once, then discard what the client is still sending for a bounded time
+      // (lingering close, RFC 9112 §9.6): cutting the socket with unread data makes TCP reset it,
+      // and the client (or a proxy relaying the body) loses the 413 it was about to read.
       plain(res, 413, 'request entity too large');
-      req.destroy();
+      const cut = setTimeout(() => req.socket.destroy(), LINGER_MS);
+      cut.unref();
+      req.on('end', () => clearTimeout(cut));
+      req.on('close', () => clearTimeout(cut));
+      req.resume();
       return;
     }
     const body = await readBody(req, hardLimit);
@@ -614,6 +620,9 @@ function empty(res: http.ServerResponse): void {
   res.writeHead(204);
   res.end();
 }
+
+/** How long a refused oversized request's remaining body is read and dropped before the connection is cut. */
+const LINGER_MS = 5000;
 
 function readBody(req: http.IncomingMessage, limit: number): Promise<Uint8Array | 'too-large'> {
   return new Promise((resolve, reject) => {
