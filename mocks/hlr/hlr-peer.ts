@@ -142,6 +142,11 @@ export class HlrPeer implements Peer {
     const generated = count > 0 ? generateSubscribers(count, deps.seed ?? 1) : [];
     this.directory = new HlrDirectory([...generated, ...(config.subscribers ?? [])], config.domains ?? {});
     this.actions = {
+      // Ends every scripted behaviour mid-case (an HLR that recovers), like resetBehaviours().
+      'clear-behaviours': async () => {
+        this.resetBehaviours();
+        return { cleared: true };
+      },
       'add-subscriber': async (p) => {
         const s = subscriberFromJson(p, 'add-subscriber');
         this.directory.put(s);

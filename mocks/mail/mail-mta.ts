@@ -281,6 +281,7 @@ export class MailMta implements Peer {
     const attachments = Array.isArray(p.attachments)
       ? p.attachments.map((a, i) => attachmentSpec(this.name, a, i))
       : [];
+    if (p.raw !== undefined) return this.sendRaw(p, from, to as string[]);
     const composer = new MailComposer({
       from,
       to: to as string[],
@@ -318,6 +319,36 @@ export class MailMta implements Peer {
     return sendResultJson(result);
   }
 
+  /**
+   * `send {from, to, raw}`: exactly these RFC 5322 octets (text, or {$base64}) with that envelope,
+   * for mail no composer would write (bare LF, CR/LF injected into a header, broken MIME).
+   */
+  private async sendRaw(p: JsonObject, from: string, to: string[]): Promise<Json> {
+    const raw =
+      typeof p.raw === 'string'
+        ? new TextEncoder().encode(p.raw)
+        : isBytesJson(p.raw)
+          ? bytesFromJson(p.raw)
+          : undefined;
+    if (!raw) throw new PeerConfigError(this.name, 'send: raw must be text or {$base64}');
+    const tap = this.timeline
+      ? { timeline: this.timeline, node: this.name, role: this.role, iface: 'MM3' as const }
+      : undefined;
+    const result = await smtpSend({ url: this.target ?? '', name: this.domains[0], tap }, { from, to }, raw);
+    this.timeline?.publish({
+      kind: 'message',
+      type: 'email',
+      node: this.name,
+      role: this.role,
+      iface: 'MM3',
+      direction: 'out',
+      peer: 'mmsc',
+      fields: { envelope: { from, to }, subject: '', raw: true, result: sendResultJson(result) },
+      raw,
+    });
+    return sendResultJson(result);
+  }
+
   private event(name: string, detail: Json): void {
     this.timeline?.publish({
       kind: 'event',
@@ -340,12 +371,21 @@ function attachmentSpec(
     throw new PeerConfigError(peer, `send: attachments[${i}] must be an object`);
   }
   const c = a.content;
-  const content = isBytesJson(c)
-    ? Buffer.from(bytesFromJson(c))
-    : typeof c === 'string'
-      ? Buffer.from(c, 'utf8')
-      : undefined;
-  if (!content) throw new PeerConfigError(peer, `send: attachments[${i}].content must be text or {$base64}`);
+  const size = a.size;
+  // `size: N` gives N filler octets (oversize tests without megabytes of YAML).
+  const content =
+    typeof size === 'number' && Number.isInteger(size) && size >= 0 && size <= 16 * 1024 * 1024
+      ? Buffer.alloc(size, 0x41)
+      : isBytesJson(c)
+        ? Buffer.from(bytesFromJson(c))
+        : typeof c === 'string'
+          ? Buffer.from(c, 'utf8')
+          : undefined;
+  if (!content)
+    throw new PeerConfigError(
+      peer,
+      `send: attachments[${i}] needs content (text or {$base64}) or size (0..16777216)`,
+    );
   return {
     filename: typeof a.filename === 'string' ? a.filename : undefined,
     contentType: typeof a.contentType === 'string' ? a.contentType : undefined,

@@ -127,6 +127,11 @@ export class RemoteMmsc implements Peer {
     this.target = config.target;
     this.actions = {
       forward: (p) => this.forwardAction(p),
+      // Ends every scripted behaviour mid-case (a peer that recovers), like resetBehaviours().
+      'clear-behaviours': async () => {
+        this.resetBehaviours();
+        return { cleared: true };
+      },
       deliveryReport: (p) => this.reportAction('MM4_delivery_report.REQ', p),
       readReply: (p) => this.reportAction('MM4_read_reply_report.REQ', p),
       received: async (p) => this.receivedAction(p),

@@ -187,6 +187,11 @@ export class SmscPeer implements Peer {
     this.reassembler = new SmsReassembler(config.reassemblyTimeoutMs ?? 60_000);
     this.actions = {
       'deliver-mo': (p) => this.deliverMo(p),
+      // Ends every scripted behaviour mid-case (a peer that recovers), like resetBehaviours().
+      'clear-behaviours': async () => {
+        this.resetBehaviours();
+        return { cleared: true };
+      },
       status: async () => this.status(),
       messages: async () => this.store.all().map((m) => messageJson(m)),
     };

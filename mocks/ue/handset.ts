@@ -30,6 +30,7 @@ import {
   type DeviceProfile,
   type MmsVersion,
 } from './device-profile.ts';
+import { httpProbe, probeRequest, rawProbe } from './http-probe.ts';
 import {
   acknowledgeInd,
   forwardReq,
@@ -152,6 +153,8 @@ export class Handset implements Peer {
       'read-report': (p) => this.readReport(p),
       forward: (p) => this.forward(p),
       inbox: async () => this.inbox.map((e) => ({ ...e }) as unknown as Json),
+      http: (p) => this.httpAction(p),
+      'http-raw': (p) => this.httpRawAction(p),
     };
   }
 
@@ -576,6 +579,42 @@ export class Handset implements Peer {
     );
     const r = await this.post(bytes);
     return { transactionId, ...this.confResult(r) };
+  }
+
+  /** Robustness probe: any HTTP request to the MMSC (see http-probe.ts); publishes `http-response`. */
+  private async httpAction(p: JsonObject): Promise<Json> {
+    const r = probeRequest(this.name, p, {
+      mm1Url: this.mm1Url(),
+      ...(this.config.gateway ? { gateway: this.config.gateway } : {}),
+      msisdn: this.msisdn,
+    });
+    const res = await httpProbe(r, this.agent);
+    const isMms = mediaType(res.contentType) === MMS_MEDIA_TYPE;
+    if (isMms && res.body.length) this.observe(res.body, 'in', 'mmsc');
+    const detail: JsonObject = {
+      method: r.method,
+      url: r.url,
+      status: res.status,
+      contentType: res.contentType,
+      size: res.body.length,
+      ...(isMms ? {} : { text: Buffer.from(res.body.subarray(0, 512)).toString('utf8') }),
+    };
+    this.event('http-response', detail);
+    return detail;
+  }
+
+  /** Robustness probe: raw octets on a new TCP connection to the MM1 port; publishes `http-raw-response`. */
+  private async httpRawAction(p: JsonObject): Promise<Json> {
+    let bytes: Uint8Array;
+    if (typeof p.text === 'string') bytes = new TextEncoder().encode(p.text);
+    else if (typeof p.base64 === 'string') bytes = bytesFromJson({ $base64: p.base64 });
+    else throw new PeerConfigError(this.name, 'http-raw needs text or base64');
+    const waitMs = typeof p.waitMs === 'number' ? Math.min(Math.max(p.waitMs, 0), 10_000) : 2000;
+    const url = typeof p.url === 'string' ? p.url : (this.config.mmsc ?? this.mm1Url());
+    const r = await rawProbe(url, bytes, waitMs);
+    const detail: JsonObject = { ...r, sent: bytes.length };
+    this.event('http-raw-response', detail);
+    return detail;
   }
 
   // ---- MM1 transport ----------------------------------------------------------------
