@@ -23,7 +23,16 @@ const commands: Array<() => Promise<{ register: (p: Command) => void }>> = [
   () => import('./commands/serve.ts'),
 ];
 
-for (const load of commands) (await load()).register(program);
+/**
+ * Start-up cost is mostly importing: a command module pulls in its codecs, mocks or the harness.
+ * Each module is named after the one command it registers (commands/<name>.ts), so when argv names
+ * a command only that module is imported; help, a bare call or an unknown name import them all.
+ */
+const moduleCommand = (load: () => unknown): string | undefined =>
+  /commands\/([\w-]+)\.ts/.exec(String(load))?.[1];
+const named = process.argv.slice(2).find((a) => !a.startsWith('-'));
+const only = commands.filter((load) => moduleCommand(load) === named);
+for (const load of only.length === 1 ? only : commands) (await load()).register(program);
 
 try {
   await program.parseAsync(process.argv);
