@@ -226,5 +226,13 @@ describe('MM3 in: e-mail -> MM1 notification', () => {
     );
     expect(nobody.code).toBe(550);
     expect(nobody.response).toContain('5.1.1');
+    // A number MM5 places at another MMSC is not ours to deliver (no relaying through MM3).
+    const elsewhere = await smtpSend(
+      { url: net.mm3Url, tls: 'none' },
+      { from: 'x@example.com', to: [`+15559001/TYPE=PLMN@${OUR_DOMAIN}`] },
+      mail,
+    );
+    expect(elsewhere.code).toBe(550);
+    expect(elsewhere.response).toContain('Not a subscriber');
   });
 });

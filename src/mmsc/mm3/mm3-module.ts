@@ -298,6 +298,12 @@ export class Mm3Module implements MmscModule {
       const digits = m ? m[1].replace(/^\+/, '') : local;
       return { address: `+${digits}/TYPE=PLMN`, field: 'To' as const };
     });
+    // Only our own subscribers (MM5 says local): no relaying to other networks through MM3.
+    const routes = await Promise.all(recipients.map((r) => this.core.resolver.resolve(r.address)));
+    if (routes.some((r) => r.kind === 'unresolved' && r.transient))
+      return { code: 451, message: '4.4.3 Recipient lookup failed; try again later' };
+    if (routes.some((r) => r.kind !== 'local'))
+      return { code: 550, message: '5.1.1 Not a subscriber of this MMSC' };
     const transactionId = `mm3:${messageIdHeader ?? createHash('sha1').update(mail.raw).digest('hex')}`;
     // RFC 8098 §2.1: Disposition-Notification-To asks for a read notification.
     const dnt = bareAddress(h('Disposition-Notification-To') ?? '');

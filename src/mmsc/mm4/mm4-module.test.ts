@@ -299,6 +299,19 @@ describe('MM4 in: remote MMSC -> local handset', () => {
     expect(r.requestStatusCode).toBe('Error-sending-address-unresolved');
   }, 20_000);
 
+  it('a forward for a number that lives elsewhere is refused, not relayed on', async () => {
+    const before = (await remoteReceived(net.remote, 'MM4_forward.REQ')).length;
+    const r = (await net.remote.actions.forward({
+      from: ritaAt(),
+      to: [`+${RITA}/TYPE=PLMN@${OUR_DOMAIN}`],
+      text: 'bounce me around',
+      waitMs: 8000,
+    })) as JsonObject;
+    expect(r.requestStatusCode).toBe('Error-sending-address-unresolved');
+    await new Promise((res) => setTimeout(res, 300));
+    expect((await remoteReceived(net.remote, 'MM4_forward.REQ')).length).toBe(before);
+  }, 20_000);
+
   it('a delivery report for an unknown MM gets RES Error-message-not-found', async () => {
     const r = (await net.remote.actions.deliveryReport({
       messageId: 'no-such-message-1',

@@ -397,6 +397,17 @@ export class Mm4Module implements MmscModule {
     }
     if (recipients.length === 0)
       return { status: 'Error-sending-address-unresolved', text: 'no subscriber of ours in the envelope' };
+    // Only our own subscribers (MM5 says local): an MM4 peer cannot relay through us to a third
+    // network or to e-mail (never an open relay).
+    const routes = await Promise.all(recipients.map((r) => this.core.resolver.resolve(r.address)));
+    const ours = recipients.filter((_, i) => routes[i].kind === 'local');
+    if (ours.length === 0) {
+      const transient = routes.some((r) => r.kind === 'unresolved' && r.transient);
+      return transient
+        ? { status: 'Error-network-problem', text: 'recipient lookup (MM5) failed; try again' }
+        : { status: 'Error-sending-address-unresolved', text: 'not a subscriber of this MMSC' };
+    }
+    recipients.splice(0, recipients.length, ...ours);
     const fromHeader = bareAddress(h('From') ?? '');
     const sender = mm1Form(fromHeader);
     if (!sender) return { status: 'Error-message-format-corrupt', text: 'From is not an MM4 address' };
