@@ -1,8 +1,8 @@
 import * as http from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { decodeMm7, encodeMm7, mm7Address } from '../../src/codec/mm7/index.ts';
+import { mm7HttpPost } from '../../src/net/mm7-http-post.ts';
 import { Timeline } from '../../src/wire/timeline.ts';
-import { mm7Post } from './mm7-post.ts';
 import { Vasp } from './vasp.ts';
 
 /**
@@ -81,7 +81,7 @@ describe('Vasp under mutated MM7 input', () => {
     const seen = new Map<number, number>();
     try {
       for (let n = 0; n < 300; n++) {
-        const a = await mm7Post({
+        const a = await mm7HttpPost({
           url,
           contentType: base.contentType,
           body: mutate(Buffer.from(base.body), r),

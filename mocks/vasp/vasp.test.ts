@@ -7,10 +7,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseMime } from '../../src/codec/mime/index.ts';
 import type { Mm7Fields, Mm7Message, Mm7VersionId } from '../../src/codec/mm7/index.ts';
 import { decodeMm7, encodeMm7, mm7Address, mm7Status, validateMm7Xml } from '../../src/codec/mm7/index.ts';
+import { mm7HttpPost } from '../../src/net/mm7-http-post.ts';
 import type { JsonObject } from '../../src/util/json.ts';
 import type { MessageObservation } from '../../src/wire/timeline.ts';
 import { Timeline } from '../../src/wire/timeline.ts';
-import { mm7Post } from './mm7-post.ts';
 import { Vasp } from './vasp.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -255,7 +255,7 @@ describe('Vasp (MM7)', () => {
       version: 'REL-6-MM7-1-4',
       fields,
     });
-    const a = await mm7Post({ url: vaspUrl, contentType, body });
+    const a = await mm7HttpPost({ url: vaspUrl, contentType, body });
     expect(a.status).toBe(200);
     const rsp = decodeMm7(a.body, a.contentType);
     expect(rsp.type).toBe(rspType);
@@ -265,7 +265,7 @@ describe('Vasp (MM7)', () => {
   });
 
   it('answers in the version it was asked in (REL-5-MM7-1-1 DeliverReq)', async () => {
-    const a = await mm7Post({ url: vaspUrl, ...deliverReq('REL-5-MM7-1-1', '5.5.0') });
+    const a = await mm7HttpPost({ url: vaspUrl, ...deliverReq('REL-5-MM7-1-1', '5.5.0') });
     const rsp = decodeMm7(a.body, a.contentType);
     expect(rsp.version).toBe('REL-5-MM7-1-1');
   });
@@ -276,7 +276,7 @@ describe('Vasp (MM7)', () => {
     ['slow', { kind: 'slow', ms: 50 }, 200, 'DeliverRsp', '1000'],
   ] as const)('behaviour %s', async (_n, b, httpStatus, type, code) => {
     vasp.use({ ...b });
-    const a = await mm7Post({ url: vaspUrl, ...deliverReq('REL-6-MM7-1-4', '6.8.0') });
+    const a = await mm7HttpPost({ url: vaspUrl, ...deliverReq('REL-6-MM7-1-4', '6.8.0') });
     expect(a.status).toBe(httpStatus);
     const rsp = decodeMm7(a.body, a.contentType);
     expect(rsp.type).toBe(type);
@@ -286,20 +286,20 @@ describe('Vasp (MM7)', () => {
 
   it('behaviour wrong-version: other schema namespace, or other MM7Version text', async () => {
     vasp.use({ kind: 'wrong-version', version: 'REL-5-MM7-1-0' });
-    let a = await mm7Post({ url: vaspUrl, ...deliverReq('REL-6-MM7-1-4', '6.8.0') });
+    let a = await mm7HttpPost({ url: vaspUrl, ...deliverReq('REL-6-MM7-1-4', '6.8.0') });
     let rsp = decodeMm7(a.body, a.contentType);
     expect(rsp.version).toBe('REL-5-MM7-1-0');
     expect(rsp.fields.MM7Version).toBe('5.3.0');
     vasp.resetBehaviours();
     vasp.use({ kind: 'wrong-version', version: '9.9.9' });
-    a = await mm7Post({ url: vaspUrl, ...deliverReq('REL-6-MM7-1-4', '6.8.0') });
+    a = await mm7HttpPost({ url: vaspUrl, ...deliverReq('REL-6-MM7-1-4', '6.8.0') });
     rsp = decodeMm7(a.body, a.contentType);
     expect(rsp.fields.MM7Version).toBe('9.9.9');
   });
 
   it('behaviour http-status: bare HTTP status, no body', async () => {
     vasp.use({ kind: 'http-status', code: 503 });
-    const a = await mm7Post({ url: vaspUrl, ...deliverReq('REL-6-MM7-1-4', '6.8.0') });
+    const a = await mm7HttpPost({ url: vaspUrl, ...deliverReq('REL-6-MM7-1-4', '6.8.0') });
     expect(a.status).toBe(503);
     expect(a.body.byteLength).toBe(0);
     expect(() => vasp.use({ kind: 'http-status', code: 99 })).toThrow(/200\.\.599/);
@@ -311,7 +311,7 @@ describe('Vasp (MM7)', () => {
     ['not SOAP', 'text/xml', '<a><b/></a>', 500, '2007'],
     ['empty', 'text/xml', '', 500, '2007'],
   ])('bad body (%s): SOAP Fault with VASPErrorRsp', async (_n, contentType, text, status, code) => {
-    const a = await mm7Post({ url: vaspUrl, contentType, body: new TextEncoder().encode(text) });
+    const a = await mm7HttpPost({ url: vaspUrl, contentType, body: new TextEncoder().encode(text) });
     expect(a.status).toBe(status);
     const rsp = decodeMm7(a.body, a.contentType);
     expect(rsp.type).toBe('VASPErrorRsp');
@@ -326,9 +326,9 @@ describe('Vasp (MM7)', () => {
       version: 'REL-6-MM7-1-4',
       fields: { MM7Version: '6.8.0', Recipients: { To: mm7Address('+15550002') } },
     });
-    let rsp = decodeMm7((await mm7Post({ url: vaspUrl, ...sub })).body);
+    let rsp = decodeMm7((await mm7HttpPost({ url: vaspUrl, ...sub })).body);
     expect((rsp.fields.Status as Mm7Fields).StatusCode).toBe('4003');
-    const a = await mm7Post({ url: vaspUrl, ...deliverReq('REL-6-MM7-1-4', '6.8.0', true) });
+    const a = await mm7HttpPost({ url: vaspUrl, ...deliverReq('REL-6-MM7-1-4', '6.8.0', true) });
     rsp = decodeMm7(a.body, a.contentType);
     expect((rsp.fields.Status as Mm7Fields).StatusCode).toBe('4004');
     expect(String((rsp.fields.Status as Mm7Fields).Details)).toMatch(/Sender/);
@@ -351,7 +351,7 @@ describe('Vasp (MM7)', () => {
     expect(await status('GET', '/mm7')).toBe(405);
     expect(await status('POST', '/elsewhere', 'text/xml')).toBe(404);
     expect(await status('POST', '/mm7', 'text/plain')).toBe(415);
-    const a = await mm7Post({ url: vaspUrl, ...deliverReq('REL-6-MM7-1-4', '6.8.0') });
+    const a = await mm7HttpPost({ url: vaspUrl, ...deliverReq('REL-6-MM7-1-4', '6.8.0') });
     expect(a.status).toBe(200);
   });
 
@@ -403,14 +403,14 @@ describe.skipIf(!haveVectors)('Vasp answers real DeliverReq posts (shared/vector
       const boundary = /^\s*--(\S+)/.exec(text)?.[1] ?? '';
       contentType = `multipart/related; boundary="${boundary}"; type="text/xml"`;
     }
-    const a = await mm7Post({ url, contentType, body: bytes });
+    const a = await mm7HttpPost({ url, contentType, body: bytes });
     const rsp = decodeMm7(a.body, a.contentType);
     expect(rsp.type, JSON.stringify(rsp.fields)).toBe('DeliverRsp');
     expect((rsp.fields.Status as Mm7Fields).StatusCode).toBe('1000');
     // Strict mode refuses exactly the vectors that break §8.7.3 / Annex L: deliver-req4 has no
     // Sender, caixin and deliver-req6-hw carry Sender as bare text instead of an address element,
     // deliver-req5 writes `mm7:href` (Annex L attributes are unqualified, so Content has no href).
-    const s = decodeMm7((await mm7Post({ url: strictUrl, contentType, body: bytes })).body);
+    const s = decodeMm7((await mm7HttpPost({ url: strictUrl, contentType, body: bytes })).body);
     const refused: Record<string, RegExp> = {
       'deliver-req4.txt': /Sender/,
       'caixin.txt': /Sender/,

@@ -11,6 +11,7 @@ import {
   mm7Version,
 } from '../../src/codec/mm7/index.ts';
 import { checkMm7Fields } from '../../src/codec/mm7/mm7-value-check.ts';
+import { type Mm7HttpAnswer, mm7HttpPost } from '../../src/net/mm7-http-post.ts';
 import type { Json, JsonObject } from '../../src/util/json.ts';
 import { bytesFromJson, isBytesJson } from '../../src/util/json.ts';
 import { tapHttpAgent, tapServer } from '../../src/wire/tap.ts';
@@ -18,8 +19,6 @@ import type { Timeline } from '../../src/wire/timeline.ts';
 import { closeHttpServer, listen } from '../listen.ts';
 import type { BehaviourSpec, Peer, PeerAction, PeerContext, PeerEndpoint } from '../peer.ts';
 import { PeerConfigError } from '../peer.ts';
-import type { Mm7HttpAnswer } from './mm7-post.ts';
-import { mm7Post } from './mm7-post.ts';
 import type { VaspBehaviour } from './vasp-behaviour.ts';
 import { parseVaspBehaviour } from './vasp-behaviour.ts';
 
@@ -477,7 +476,7 @@ export class Vasp implements Peer {
     const withAuth = p.auth !== false;
     let answer: Mm7HttpAnswer;
     try {
-      answer = await mm7Post({
+      answer = await mm7HttpPost({
         url: target,
         contentType,
         body,
