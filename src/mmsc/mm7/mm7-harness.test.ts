@@ -6,13 +6,11 @@ import { loadPeerKinds } from '../../harness/peer-kinds.ts';
 import { runSuites } from '../../harness/runner.ts';
 import { loadSuites } from '../../harness/suite-loader.ts';
 import { EmbeddedTarget } from '../../harness/targets/embedded.ts';
-import { startReferenceMmsc } from '../index.ts';
-import { createModule } from './index.ts';
 
 /**
  * suites/examples/mm7-smoke.yaml through the harness runner against the embedded target, whose
  * `mmscConfigForPeers` registers the case's VASP (VASPID, credentials, short codes, callback URL)
- * with the reference MMSC. The starter here plugs the MM7 module in explicitly.
+ * with the reference MMSC, and whose starter plugs the MM7 module in.
  */
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const suite = path.join(repoRoot, 'suites/examples/mm7-smoke.yaml');
@@ -21,9 +19,8 @@ describe.skipIf(!existsSync(suite))('suites/examples/mm7-smoke.yaml on the embed
   it('passes: SubmitReq -> notification -> retrieval -> DeliveryReportReq; handset -> short code -> DeliverReq', async () => {
     const loaded = await loadSuites({ root: path.join(repoRoot, 'suites'), files: [suite] });
     expect(loaded.diagnostics).toEqual([]);
-    const target = new EmbeddedTarget({
-      starter: (config, deps) => startReferenceMmsc(config, { ...(deps ?? {}), modules: [createModule()] }),
-    });
+    // The embedded target's own starter: MM1 plus the MM4, MM3 and MM7 modules.
+    const target = new EmbeddedTarget();
     await target.open();
     try {
       const run = await runSuites({
