@@ -255,6 +255,15 @@ describe('MM1 flow', () => {
     expect(h(other.pdu, 'Message-ID')).not.toBe(ids[0]);
   });
 
+  it('a rejected message is no longer served to that recipient (found by mm1.notify.011)', async () => {
+    await start();
+    await client.postPdu(sendReq('tx-rj', plmn(B), { 'X-Mms-Delivery-Report': 'Yes' }), A);
+    const push = await waitPush((p) => p.to === B);
+    expect((await client.postPdu(notifyResp(tidOf(push), 'Rejected'), B)).status).toBe(204);
+    await waitPush((p) => p.to === A && h(p.pdu, 'X-Mms-Status') === 'Rejected');
+    expect((await client.get(loc(push), B)).status).toBe(404);
+  });
+
   it('expiry: an unretrieved message expires, the sender gets Expired, the location goes 404', async () => {
     await start();
     await client.postPdu(

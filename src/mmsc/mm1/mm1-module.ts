@@ -424,6 +424,9 @@ export class Mm1Module implements MmscModule {
     const rcpt = message.recipients[index];
     if (message.state !== 'active' || rcpt.status === 'expired')
       return plain(res, 404, 'message expired or cancelled');
+    // After m-notifyresp-ind Rejected the originator may already hold a Rejected delivery
+    // report (OMA-TS-MMS_CTR, Notification): the copy is withdrawn, not served afterwards.
+    if (rcpt.status === 'rejected') return plain(res, 404, 'message rejected by the recipient');
     const subscriber = subscriberFromHeaders(req.headers, this.core.config.msisdnHeaders);
     if (subscriber && rcpt.msisdn && subscriber !== rcpt.msisdn) return plain(res, 403, 'not your message');
     const known =
