@@ -83,6 +83,11 @@ export class MailMta implements Peer {
     this.target = config.target;
     this.actions = {
       mailbox: (p) => this.mailboxAction(p),
+      // Ends every scripted behaviour mid-case (an MTA that recovers), like resetBehaviours().
+      'clear-behaviours': async () => {
+        this.resetBehaviours();
+        return { cleared: true };
+      },
       send: (p) => this.sendAction(p),
       configure: async (p) => {
         if (typeof p.target !== 'string')
