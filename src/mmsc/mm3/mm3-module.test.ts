@@ -102,6 +102,18 @@ describe('MM3 out: MM -> e-mail', () => {
     expect(String(m.subject)).not.toMatch(/[\r\n]/);
   }, 20_000);
 
+  it('a hidden sender is revealed neither in the header nor in the envelope', async () => {
+    const id = await aliceMails('carol@example.com', 'anonymous', {
+      headers: { 'X-Mms-Sender-Visibility': 'Hide' },
+    });
+    const box = await until(mailbox, (ms) => ms.some((m) => String(m.messageId).includes(id)), 'mail');
+    const m = box.find((x) => String(x.messageId).includes(id))!;
+    const raw = Buffer.from(String((m.raw as JsonObject).$base64), 'base64').toString('latin1');
+    expect(raw).not.toContain(ALICE);
+    expect(m.mailFrom).toBe(`mms@${OUR_DOMAIN}`);
+    expect(m.valid).toBe(true);
+  }, 20_000);
+
   it('retries after a 4xx from the relay; a 5xx fails the recipient', async () => {
     net.mail.use({ kind: 'smtp-error', code: 451 });
     const id = await aliceMails('carol@example.com', 'retry me');

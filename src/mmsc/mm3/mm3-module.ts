@@ -113,7 +113,9 @@ export class Mm3Module implements MmscModule {
       if (!isCodecError(e)) throw e;
       return { status: 'failed', reason: `cannot build the e-mail: ${e.toLine()}` };
     }
-    const from = mm4Form(message.sender, this.ownDomain) ?? `mms@${this.ownDomain}`;
+    // A hidden sender (X-Mms-Sender-Visibility: Hide) is not revealed by the envelope either.
+    const from =
+      (message.hideSender ? undefined : mm4Form(message.sender, this.ownDomain)) ?? `mms@${this.ownDomain}`;
     this.core.observer.message('MM3', 'out', 'email', summary, { raw });
     const smtp = await sendSmtp(this.core, 'MM3', relay, { from, to: [rcpt] }, raw);
     if (smtp.ok) return { status: 'sent' };
