@@ -1,21 +1,67 @@
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 
 /**
- * An ephemeral loopback port, free at the time of asking: bound on 127.0.0.1 port 0, read, and
- * released. Used so an embedded target's endpoints are known before the peers that call it start
- * (the reference MMSC then binds exactly these). A port taken in between makes the MMSC's start
- * fail: an `error` verdict for that case, never a silent wrong wiring.
+ * The kernel's ephemeral port range (Linux: /proc/sys/net/ipv4/ip_local_port_range), from which
+ * listen(port 0) and outgoing connect() take their ports.
  */
-export function reservePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+function ephemeralRange(): { low: number; high: number } {
+  try {
+    const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8')
+      .trim()
+      .split(/\s+/)
+      .map(Number);
+    if (low > 0 && high >= low) return { low, high };
+  } catch {
+    // not Linux: IANA's dynamic range (RFC 6335 §6), the default elsewhere
+  }
+  return { low: 49152, high: 65535 };
+}
+
+/** Lowest port handed out (well clear of registered services people run locally). */
+const RESERVED_LOW = 10_000;
+/** Ports this process handed out lately: not handed out again while the target may still bind them. */
+const recent: number[] = [];
+const RECENT_MAX = 4096;
+
+function tryBind(port: number): Promise<number | undefined> {
+  return new Promise((resolve) => {
     const s = net.createServer();
-    s.once('error', reject);
-    s.listen({ host: '127.0.0.1', port: 0, exclusive: true }, () => {
+    s.once('error', () => resolve(undefined));
+    s.listen({ host: '127.0.0.1', port, exclusive: true }, () => {
       const addr = s.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      s.close(() => resolve(port));
+      const got = typeof addr === 'object' && addr ? addr.port : 0;
+      s.close(() => resolve(got));
     });
   });
+}
+
+/**
+ * A loopback port, free at the time of asking: bound on 127.0.0.1, read, and released. Used so an
+ * embedded target's endpoints are known before the peers that call it start (the reference MMSC then
+ * binds exactly these). The port is drawn below the kernel's ephemeral range, so the peers, clients
+ * and other targets of parallel cases (all on port 0 or connecting out) cannot take it in between;
+ * only a process binding that fixed port could. A port taken in between makes the MMSC's start
+ * fail: an `error` verdict for that case, never a silent wrong wiring.
+ */
+export async function reservePort(): Promise<number> {
+  const { low } = ephemeralRange();
+  const span = low - RESERVED_LOW;
+  if (span >= 1024) {
+    for (let attempt = 0; attempt < 32; attempt++) {
+      const port = RESERVED_LOW + Math.floor(Math.random() * span);
+      if (recent.includes(port)) continue;
+      const got = await tryBind(port);
+      if (got === undefined) continue;
+      recent.push(got);
+      if (recent.length > RECENT_MAX) recent.shift();
+      return got;
+    }
+  }
+  // no room below the ephemeral range (or it is all taken): any free port
+  const got = await tryBind(0);
+  if (got === undefined) throw new Error('no free loopback port');
+  return got;
 }
 
 /** Whether something accepts TCP connections at host:port within `timeoutMs`. */
