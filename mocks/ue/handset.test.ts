@@ -312,6 +312,23 @@ describe('Handset (MMS user agent) over the WAP gateway', () => {
     expect(getHeaders(p[0], 'To')).toEqual(['+15550002/TYPE=PLMN']);
     expect(getHeader(p[1], 'X-Mms-Content-Location')).toBe('http://mmsc/content/abc');
     expect(getHeader(p[3], 'X-Mms-Status')).toBe('Rejected');
+    expect(getHeader(p[3], 'X-Mms-Report-Allowed')).toBeUndefined();
+  });
+
+  it('notifyresp / acknowledge carry X-Mms-Report-Allowed when asked', async () => {
+    alice.use({ kind: 'retrieval', mode: 'deferred' });
+    await pushNotification('http://mmsc.operator.example/content/ra', 10, 'RA-1');
+    await alice.settled();
+    await alice.actions.notifyresp({ status: 'Retrieved', transactionId: 'RA-1', reportAllowed: false });
+    await alice.actions.acknowledge({ transactionId: 'RA-1', reportAllowed: true });
+    const [, resp, ack] = posted();
+    expect(resp.type).toBe('m-notifyresp-ind');
+    expect(getHeader(resp, 'X-Mms-Report-Allowed')).toBe('No');
+    expect(ack.type).toBe('m-acknowledge-ind');
+    expect(getHeader(ack, 'X-Mms-Report-Allowed')).toBe('Yes');
+    await expect(alice.actions.acknowledge({ transactionId: 'RA-1', reportAllowed: 'no' })).rejects.toThrow(
+      PeerConfigError,
+    );
   });
 
   it('refuses bad configuration and parameters', async () => {

@@ -367,13 +367,22 @@ export class Handset implements Peer {
     if (r.status === 200 && entry.state === 'retrieved') await this.sendNotifyResp(entry, 'Retrieved');
   }
 
-  private async sendNotifyResp(entry: InboxEntry, status: NotifyStatus): Promise<Json> {
+  private async sendNotifyResp(
+    entry: InboxEntry,
+    status: NotifyStatus,
+    reportAllowed?: boolean,
+  ): Promise<Json> {
     if (this.has('no-ack')) {
       this.event('no-ack', { suppressed: 'm-notifyresp-ind', status });
       return { status: 0, suppressed: true };
     }
     entry.notifyStatus = status;
-    const bytes = notifyRespInd({ transactionId: entry.transactionId ?? '', status, version: this.version });
+    const bytes = notifyRespInd({
+      transactionId: entry.transactionId ?? '',
+      status,
+      version: this.version,
+      ...(reportAllowed === undefined ? {} : { reportAllowed }),
+    });
     const r = await this.post(bytes);
     return { status: r.status };
   }
@@ -529,12 +538,16 @@ export class Handset implements Peer {
     } as JsonObject;
   }
 
-  private async sendAck(entry: InboxEntry): Promise<Json> {
+  private async sendAck(entry: InboxEntry, reportAllowed?: boolean): Promise<Json> {
     if (this.has('no-ack')) {
       this.event('no-ack', { suppressed: 'm-acknowledge-ind' });
       return { status: 0, suppressed: true };
     }
-    const bytes = acknowledgeInd({ transactionId: entry.transactionId ?? '', version: this.version });
+    const bytes = acknowledgeInd({
+      transactionId: entry.transactionId ?? '',
+      version: this.version,
+      ...(reportAllowed === undefined ? {} : { reportAllowed }),
+    });
     const r = await this.post(bytes);
     return { status: r.status };
   }
@@ -548,11 +561,11 @@ export class Handset implements Peer {
     const entry = this.entryFor(p);
     if (status === 'Deferred') entry.state = 'deferred';
     if (status === 'Rejected') entry.state = 'rejected';
-    return this.sendNotifyResp(entry, status as NotifyStatus);
+    return this.sendNotifyResp(entry, status as NotifyStatus, reportAllowedParam(this.name, p));
   }
 
   private async acknowledgeAction(p: JsonObject): Promise<Json> {
-    return this.sendAck(this.entryFor(p));
+    return this.sendAck(this.entryFor(p), reportAllowedParam(this.name, p));
   }
 
   private async readReport(p: JsonObject): Promise<Json> {
@@ -699,6 +712,14 @@ export class Handset implements Peer {
       req.end(body);
     });
   }
+}
+
+/** `reportAllowed` of notifyresp / acknowledge: X-Mms-Report-Allowed Yes/No, absent when not given. */
+function reportAllowedParam(peer: string, p: JsonObject): boolean | undefined {
+  if (p.reportAllowed === undefined) return undefined;
+  if (typeof p.reportAllowed !== 'boolean')
+    throw new PeerConfigError(peer, 'reportAllowed must be true or false');
+  return p.reportAllowed;
 }
 
 function resolveProfile(peer: string, p: HandsetConfig['profile']): DeviceProfile {
