@@ -353,6 +353,16 @@ describe('MM7 faults and bad input (the server keeps serving)', () => {
     expect(d.m.version).toBe('REL-5-MM7-1-0');
   });
 
+  it('an empty TransactionID -> RSErrorRsp 4004 echoing it as sent', async () => {
+    const xml = Buffer.from(encodeMm7(submitReq('EMPTYTID', 'REL-6-MM7-1-1')).body)
+      .toString()
+      .replace('EMPTYTID', '');
+    const { m } = await fault(xml);
+    expect(statusOf(m)).toBe(4004);
+    expect(m.transactionId).toBe('');
+    expect(m.version).toBe('REL-6-MM7-1-1');
+  });
+
   it('HTTP-level misuse: 404 path, 405 method, 415 content type', async () => {
     expect((await post('x', { path: '/other' })).status).toBe(404);
     expect((await post('', { method: 'GET' })).status).toBe(405);

@@ -209,7 +209,10 @@ export class Mm7Module implements MmscModule {
     auth: Exclude<TransportAuth, { kind: 'refused' }>,
   ): Promise<Reply | 'unauthorized'> {
     const version = mm7Version(msg.version)?.id;
-    const tid = msg.transactionId || 'unknown';
+    const tid = msg.transactionId;
+    // §8.7.1: the TransactionID header is mandatory; an empty one is echoed as sent, with 4004.
+    if (!tid.trim())
+      return this.rsError(tid, version ?? NEWEST, 4004, 'empty TransactionID (TS 23.140 §8.7.1)');
     if (!version) {
       return this.rsError(tid, NEWEST, 4002, `schema ${msg.version || '(no namespace)'} is not supported`);
     }
@@ -692,7 +695,9 @@ export class Mm7Module implements MmscModule {
   }
 
   private send(res: http.ServerResponse, r: Reply, peer?: string): void {
-    const { contentType, body } = encodeMm7(r.msg, { version: r.msg.version as Mm7VersionId });
+    // Validation off only for an RSErrorRsp echoing an empty TransactionID (the encoder refuses it).
+    const validate = r.msg.transactionId.trim() !== '';
+    const { contentType, body } = encodeMm7(r.msg, { version: r.msg.version as Mm7VersionId, validate });
     this.publish('out', r.msg, body, peer);
     res.writeHead(r.httpStatus, { 'content-type': contentType, 'content-length': body.length });
     res.end(body);
