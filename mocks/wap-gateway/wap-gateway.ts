@@ -1,8 +1,8 @@
 import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import type { Json, JsonObject } from '../../src/util/json.ts';
 import { tapHttpAgent, tapServer } from '../../src/wire/tap.ts';
 import type { Timeline } from '../../src/wire/timeline.ts';
+import { answerClientErrors, closeHttpServer, listen } from '../listen.ts';
 import {
   type BehaviourSpec,
   type Peer,
@@ -131,21 +131,9 @@ export class WapGateway implements Peer {
     });
     tapServer(server, { ...tap, peerRole: 'ue' });
     // Malformed HTTP from a handset: 400 and close that connection; the server keeps serving.
-    server.on('clientError', (err: Error & { code?: string }, socket: Socket) => {
-      this.event('http-client-error', { error: err.code ?? err.message });
-      if (socket.writable && err.code !== 'ECONNRESET') {
-        socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
-      } else socket.destroy();
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.config.port ?? 0, ctx.host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    answerClientErrors(server, (err) => this.event('http-client-error', { error: err.code ?? err.message }));
+    const port = await listen(server, this.config.port ?? 0, ctx.host);
     this.server = server;
-    const port = (server.address() as AddressInfo).port;
     this.eps = [
       {
         peer: this.name,
@@ -162,9 +150,7 @@ export class WapGateway implements Peer {
     this.server = undefined;
     this.eps = [];
     this.agent.destroy();
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    if (server) await closeHttpServer(server);
   }
 
   endpoints(): PeerEndpoint[] {
