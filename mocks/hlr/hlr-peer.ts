@@ -6,6 +6,7 @@ import type { Json, JsonObject } from '../../src/util/json.ts';
 import type { Iface } from '../../src/wire/nodes.ts';
 import { tapServer, tapSocket, tapUdp } from '../../src/wire/tap.ts';
 import type { Timeline } from '../../src/wire/timeline.ts';
+import { answerClientErrors, listen } from '../listen.ts';
 import {
   type BehaviourSpec,
   type Peer,
@@ -178,26 +179,14 @@ export class HlrPeer implements Peer {
     this.timeline = ctx.timeline;
     const dnsPort = await this.listenDns(ctx.host, this.config.dnsPort ?? 0);
     const server = http.createServer((req, res) => this.onHttp(req, res));
-    server.on('clientError', (err, socket) => {
-      this.event('hlr-http-client-error', { error: err.message }, 'MM5');
-      if (socket.writable)
-        socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      else socket.destroy();
-    });
+    answerClientErrors(server, (err) => this.event('hlr-http-client-error', { error: err.message }, 'MM5'));
     server.on('connection', (s: net.Socket) => {
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));
     });
     tapServer(server, { timeline: ctx.timeline, node: this.name, role: 'hlr', iface: 'MM5' });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.config.httpPort ?? 0, ctx.host, () => {
-        server.removeListener('error', reject);
-        resolve();
-      });
-    });
+    const httpPort = await listen(server, this.config.httpPort ?? 0, ctx.host);
     this.httpServer = server;
-    const httpPort = (server.address() as net.AddressInfo).port;
     this.eps = [
       {
         peer: this.name,
