@@ -7,6 +7,7 @@ import { bytesToJson, type Json, type JsonObject } from '../../src/util/json.ts'
 import { tapServer, tapSocket } from '../../src/wire/tap.ts';
 import type { Timeline } from '../../src/wire/timeline.ts';
 import type { AirInterface, MtSms } from '../air-interface.ts';
+import { listen } from '../listen.ts';
 import {
   type BehaviourSpec,
   type Peer,
@@ -207,20 +208,12 @@ export class SmscPeer implements Peer {
       role: 'smsc',
       iface: 'SMPP',
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.config.port ?? 0, ctx.host, () => {
-        server.removeListener('error', reject);
-        resolve();
-      });
-    });
+    const port = await listen(server, this.config.port ?? 0, ctx.host);
     server.on('error', (e: Error) => this.event(undefined, 'smsc-server-error', { error: e.message }));
     this.server = server;
     const timeout = this.config.reassemblyTimeoutMs ?? 60_000;
     this.sweeper = setInterval(() => this.sweep(), Math.max(50, Math.min(5_000, timeout / 4)));
     this.sweeper.unref();
-    const a = server.address();
-    const port = a && typeof a === 'object' ? a.port : 0;
     this.eps = [
       {
         peer: this.name,
