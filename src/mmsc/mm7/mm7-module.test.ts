@@ -128,6 +128,31 @@ describe('MM7 operations in every supported schema version', () => {
   }
 });
 
+describe('MM7 requests from the MMSC in every supported schema version', () => {
+  for (const v of MM7_VERSIONS) {
+    it(`${v.id}: DeliveryReportReq in the SubmitReq's version; DeliverReq in the VASP's last version`, async () => {
+      const sub = await submit({ to: '+15550002', text: `dr ${v.id}`, deliveryReport: true, version: v.id });
+      expect(sub).toMatchObject({ ok: true, statusCode: 1000, version: v.id });
+      const dr = await until(`DeliveryReportReq ${v.id}`, () =>
+        s.vasp
+          .inbox()
+          .find((r) => r.type === 'DeliveryReportReq' && r.message.fields.MessageID === sub.messageId),
+      );
+      expect(dr.message.version).toBe(v.id);
+      expect(dr.message.fields.MMStatus).toBe('Retrieved');
+      const sent = (await s.alice.actions.send({
+        to: '12345/TYPE=PLMN',
+        parts: [{ contentType: 'text/plain', text: `mo ${v.id}` }],
+      })) as JsonObject;
+      const dreq = await until(`DeliverReq ${v.id}`, () =>
+        s.vasp.inbox().find((r) => r.type === 'DeliverReq' && r.message.fields.LinkedID === sent.messageId),
+      );
+      expect(dreq.message.version).toBe(v.id);
+      expect(dreq.message.fields.MM7Version).toBe(v.mm7Version);
+    }, 20_000);
+  }
+});
+
 describe('MM7 chains through the MMSC', () => {
   it('VASP SubmitReq -> SMPP push -> MM1 retrieve -> DeliveryReportReq and ReadReplyReq to the VASP', async () => {
     const sub = await submit({
