@@ -15,6 +15,7 @@ import {
   type PeerContext,
   type PeerEndpoint,
 } from '../peer.ts';
+import { clearBehavioursAction } from '../peer-actions.ts';
 import { answerDns, type DnsExchange } from './dns-responder.ts';
 import { isMcc, isMnc, normaliseE164 } from './enum.ts';
 import {
@@ -143,11 +144,7 @@ export class HlrPeer implements Peer {
     const generated = count > 0 ? generateSubscribers(count, deps.seed ?? 1) : [];
     this.directory = new HlrDirectory([...generated, ...(config.subscribers ?? [])], config.domains ?? {});
     this.actions = {
-      // Ends every scripted behaviour mid-case (an HLR that recovers), like resetBehaviours().
-      'clear-behaviours': async () => {
-        this.resetBehaviours();
-        return { cleared: true };
-      },
+      'clear-behaviours': clearBehavioursAction(this),
       'add-subscriber': async (p) => {
         const s = subscriberFromJson(p, 'add-subscriber');
         this.directory.put(s);

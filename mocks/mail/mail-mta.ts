@@ -8,6 +8,7 @@ import { bytesFromJson, bytesToJson, isBytesJson } from '../../src/util/json.ts'
 import type { Timeline } from '../../src/wire/timeline.ts';
 import type { BehaviourSpec, Peer, PeerAction, PeerContext, PeerEndpoint } from '../peer.ts';
 import { PeerConfigError } from '../peer.ts';
+import { clearBehavioursAction, configureTargetAction } from '../peer-actions.ts';
 import { TEST_TLS } from '../tls/test-tls.ts';
 import { checkMail } from './check-mail.ts';
 import type { SmtpReceived, SmtpVerdict } from './smtp-listener.ts';
@@ -83,18 +84,9 @@ export class MailMta implements Peer {
     this.target = config.target;
     this.actions = {
       mailbox: (p) => this.mailboxAction(p),
-      // Ends every scripted behaviour mid-case (an MTA that recovers), like resetBehaviours().
-      'clear-behaviours': async () => {
-        this.resetBehaviours();
-        return { cleared: true };
-      },
+      'clear-behaviours': clearBehavioursAction(this),
       send: (p) => this.sendAction(p),
-      configure: async (p) => {
-        if (typeof p.target !== 'string')
-          throw new PeerConfigError(this.name, 'configure: target (smtp URL) required');
-        this.setTarget(p.target);
-        return { target: p.target };
-      },
+      configure: configureTargetAction(this.name, 'smtp URL', (url) => this.setTarget(url)),
     };
   }
 

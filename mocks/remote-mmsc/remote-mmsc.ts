@@ -18,6 +18,7 @@ import type { SmtpSendResult } from '../mail/smtp-send.ts';
 import { sendResultJson, smtpSend } from '../mail/smtp-send.ts';
 import type { BehaviourSpec, Peer, PeerAction, PeerContext, PeerEndpoint } from '../peer.ts';
 import { PeerConfigError } from '../peer.ts';
+import { clearBehavioursAction, configureTargetAction } from '../peer-actions.ts';
 import { TEST_TLS } from '../tls/test-tls.ts';
 import type { ForwardPart, Mm4Identity } from './mm4-replies.ts';
 import {
@@ -127,20 +128,11 @@ export class RemoteMmsc implements Peer {
     this.target = config.target;
     this.actions = {
       forward: (p) => this.forwardAction(p),
-      // Ends every scripted behaviour mid-case (a peer that recovers), like resetBehaviours().
-      'clear-behaviours': async () => {
-        this.resetBehaviours();
-        return { cleared: true };
-      },
+      'clear-behaviours': clearBehavioursAction(this),
       deliveryReport: (p) => this.reportAction('MM4_delivery_report.REQ', p),
       readReply: (p) => this.reportAction('MM4_read_reply_report.REQ', p),
       received: async (p) => this.receivedAction(p),
-      configure: async (p) => {
-        if (typeof p.target !== 'string')
-          throw new PeerConfigError(this.name, 'configure: target (smtp URL) required');
-        this.setTarget(p.target);
-        return { target: p.target };
-      },
+      configure: configureTargetAction(this.name, 'smtp URL', (url) => this.setTarget(url)),
     };
   }
 

@@ -16,6 +16,7 @@ import {
   type PeerContext,
   type PeerEndpoint,
 } from '../peer.ts';
+import { clearBehavioursAction } from '../peer-actions.ts';
 import { type DestAddress, type SmppPdu, tlv } from './codec/smpp-decode.ts';
 import { type MessageStateRow, messageState, SMPP_STATUS } from './codec/smpp-table.ts';
 import { formatReceipt } from './delivery-receipt.ts';
@@ -188,11 +189,7 @@ export class SmscPeer implements Peer {
     this.reassembler = new SmsReassembler(config.reassemblyTimeoutMs ?? 60_000);
     this.actions = {
       'deliver-mo': (p) => this.deliverMo(p),
-      // Ends every scripted behaviour mid-case (a peer that recovers), like resetBehaviours().
-      'clear-behaviours': async () => {
-        this.resetBehaviours();
-        return { cleared: true };
-      },
+      'clear-behaviours': clearBehavioursAction(this),
       status: async () => this.status(),
       messages: async () => this.store.all().map((m) => messageJson(m)),
     };

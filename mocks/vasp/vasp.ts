@@ -19,6 +19,7 @@ import type { Timeline } from '../../src/wire/timeline.ts';
 import { closeHttpServer, listen } from '../listen.ts';
 import type { BehaviourSpec, Peer, PeerAction, PeerContext, PeerEndpoint } from '../peer.ts';
 import { PeerConfigError } from '../peer.ts';
+import { configureTargetAction } from '../peer-actions.ts';
 import type { VaspBehaviour } from './vasp-behaviour.ts';
 import { parseVaspBehaviour } from './vasp-behaviour.ts';
 
@@ -102,12 +103,7 @@ export class Vasp implements Peer {
       replace: (p) => this.replaceAction(p),
       post: (p) => this.postAction(p),
       received: async (p) => this.receivedAction(p),
-      configure: async (p) => {
-        if (typeof p.target !== 'string')
-          throw new PeerConfigError(this.name, 'configure: target (MM7 URL) required');
-        this.setTarget(p.target);
-        return { target: p.target };
-      },
+      configure: configureTargetAction(this.name, 'MM7 URL', (url) => this.setTarget(url)),
     };
   }
 

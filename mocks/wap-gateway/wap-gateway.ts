@@ -11,6 +11,7 @@ import {
   type PeerContext,
   type PeerEndpoint,
 } from '../peer.ts';
+import { clearBehavioursAction } from '../peer-actions.ts';
 import {
   BodyCollector,
   basicUser,
@@ -90,11 +91,7 @@ export class WapGateway implements Peer {
     }
     if (config.upstream) this.setUpstream(config.upstream);
     this.actions = {
-      // Ends every scripted behaviour mid-case (a gateway that recovers), like resetBehaviours().
-      'clear-behaviours': async () => {
-        this.resetBehaviours();
-        return { cleared: true };
-      },
+      'clear-behaviours': clearBehavioursAction(this),
       'set-upstream': async (p: JsonObject): Promise<Json> => {
         if (typeof p.url !== 'string') throw new PeerConfigError(this.name, 'set-upstream needs {url}');
         this.setUpstream(p.url);
