@@ -327,7 +327,12 @@ export class MmscCore {
       }
     });
     if (!changed) return m;
-    this.observer.event('MM1', 'recipient-status', { messageId, index, status });
+    this.observer.event('MM1', 'recipient-status', {
+      messageId,
+      index,
+      status,
+      ...(opts.reason ? { reason: opts.reason } : {}),
+    });
     if (report) {
       await this.outbox.enqueue('report', `report.${messageId}.${index}.d.${report}`, {
         messageId,

@@ -228,7 +228,9 @@ export class Mm4Module implements MmscModule {
     peer: Mm4PeerConfig,
     tid: string,
   ): Mm4Message {
-    const from = mm4Form(message.sender, this.ownDomain);
+    // From is mandatory in MM4_forward.REQ (§8.4.1.1); an originator without an MM4 address form
+    // (a VASP known by its VASPID) is represented by this MMSC's system address, as in the envelope.
+    const from = mm4Form(message.sender, this.ownDomain) ?? this.systemAddress;
     const msg = mm4FromMms(pdu, {
       recipientDomain: peer.domain,
       originatorDomain: this.ownDomain,
