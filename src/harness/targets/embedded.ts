@@ -97,7 +97,8 @@ export function mmscConfigForPeers(
       return u ? { domain, host: '127.0.0.1', port: Number(u.port) } : undefined;
     })
     .filter((x) => x !== undefined);
-  if (mm4Peers.length > 0) config.mm4 = { peers: mm4Peers };
+  // A RES that has not come within 3 s is waited for no longer: the forward is retried (fast queue).
+  if (mm4Peers.length > 0) config.mm4 = { peers: mm4Peers, responseTimeoutMs: 3000 };
   // MM3: e-mail recipients go to the case's mail MTA.
   const mailUrl = urlFor(first(peers, 'mail'), 'smtp');
   if (mailUrl) config.mm3 = { relay: { host: '127.0.0.1', port: Number(mailUrl.port) } };
