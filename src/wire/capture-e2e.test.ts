@@ -3,41 +3,25 @@
  * both sides, written as PCAPNG and checked by an independent decoder (tshark 4.0 via
  * shared/tools/pcap-check.sh, checksum validation on, warnings counted).
  */
-import { spawnSync } from 'node:child_process';
 import * as dgram from 'node:dgram';
 import * as dns from 'node:dns';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import type * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import nodemailer from 'nodemailer';
 import * as smpp from 'smpp';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, describe, expect, it } from 'vitest';
+import { pcapCheck, tsharkFields, tsharkOracleReady } from '../../test/support/tshark.ts';
 import { buildPcapng } from './build-pcapng.ts';
 import { buildCasePcapngs } from './case-pcapngs.ts';
 import { tapGetSocket, tapHttpAgent, tapServer, tapSocket, tapUdp } from './tap.ts';
 import { type BytesObservation, Timeline } from './timeline.ts';
 import { writePcapngFile } from './write-pcapng-file.ts';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const shared = path.resolve(repoRoot, '../shared');
-const pcapCheckSh = path.join(shared, 'tools/pcap-check.sh');
-const haveShared = existsSync(pcapCheckSh);
-const haveTshark = spawnSync('tshark', ['-v'], { encoding: 'utf8' }).status === 0;
-if (!haveShared) console.warn(`wire-pcapng-tshark: SKIPPED, ${pcapCheckSh} not found (shared/ absent)`);
-if (!haveTshark) console.warn('wire-pcapng-tshark: SKIPPED, tshark is not installed');
-
-const CHECKSUMS = [
-  '-o',
-  'ip.check_checksum:TRUE',
-  '-o',
-  'tcp.check_checksum:TRUE',
-  '-o',
-  'udp.check_checksum:TRUE',
-];
+const ready = tsharkOracleReady('wire-pcapng-tshark', ['pcap-check.sh']);
 const dir = mkdtempSync(path.join(tmpdir(), 'mmscert-wire-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -47,35 +31,9 @@ function save(name: string, bytes: Uint8Array): string {
   return file;
 }
 
-/** pcap-check.sh -w (warnings count) with checksum validation; returns exit code and output. */
-function pcapCheck(file: string, required: string[], decodeAs: string[]): { status: number; out: string } {
-  const args = [
-    '-w',
-    ...required.flatMap((p) => ['-p', p]),
-    file,
-    '--',
-    ...CHECKSUMS,
-    ...decodeAs.flatMap((d) => ['-d', d]),
-  ];
-  const r = spawnSync(pcapCheckSh, args, { encoding: 'utf8' });
-  const err = r.stderr
-    .split('\n')
-    .filter((l) => l && !l.includes('Running as user'))
-    .join('\n');
-  return { status: r.status ?? -1, out: r.stdout + err };
-}
-
 /** tshark -T fields, one array of columns per matching frame (occurrences joined by '|'). */
-function fields(file: string, filter: string, names: string[], decodeAs: string[] = []): string[][] {
-  const args = ['-n', '-2', '-r', file, ...decodeAs.flatMap((d) => ['-d', d]), '-Y', filter, '-T', 'fields'];
-  args.push('-E', 'occurrence=a', '-E', 'aggregator=|', ...names.flatMap((n) => ['-e', n]));
-  const r = spawnSync('tshark', args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (r.status !== 0) throw new Error(`tshark failed: ${r.stderr}`);
-  return r.stdout
-    .split('\n')
-    .filter((l) => l.length > 0)
-    .map((l) => l.split('\t'));
-}
+const fields = (file: string, filter: string, names: string[], decodeAs: string[] = []) =>
+  tsharkFields(file, filter, names, { decodeAs });
 
 const addr = (s: net.Server | dgram.Socket) => (s.address() as net.AddressInfo).port;
 const listen = (s: net.Server) => new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
@@ -198,7 +156,7 @@ function naptrResponse(q: Buffer, truncated: boolean): Buffer {
   return Buffer.concat([header, question, rr, rdata]);
 }
 
-describe.skipIf(!haveShared || !haveTshark)('PCAPNG of tapped exchanges, checked by tshark', () => {
+describe.skipIf(!ready)('PCAPNG of tapped exchanges, checked by tshark', () => {
   it('(1) MM1 HTTP POSTs of m-send-req (small and 300 KB) on one keep-alive connection, tapped on both sides', async () => {
     const tl = new Timeline();
     const received: number[] = [];
@@ -706,15 +664,13 @@ describe.skipIf(!haveShared || !haveTshark)('PCAPNG of tapped exchanges, checked
     const rst = fields(file, 'tcp.flags.reset == 1', ['tcp.stream', 'ip.src']);
     expect(rst).toEqual([['1', '127.0.3.1']]);
     // RST is reported by tshark as a warning ("Connection reset"); nothing is malformed or in error
-    const check = spawnSync(pcapCheckSh, [file, '--', ...CHECKSUMS], { encoding: 'utf8' });
-    expect(check.status, check.stdout).toBe(0);
+    const check = pcapCheck(file, [], [], { warnings: false });
+    expect(check.status, check.out).toBe(0);
     // the oracle can fail: flip one payload byte of the first data frame -> bad TCP checksum
     const corrupt = Buffer.from(bytes);
     const at = corrupt.indexOf(Buffer.from('half'));
     corrupt[at] ^= 0x20;
-    const bad = spawnSync(pcapCheckSh, [save('corrupt.pcapng', corrupt), '--', ...CHECKSUMS], {
-      encoding: 'utf8',
-    });
+    const bad = pcapCheck(save('corrupt.pcapng', corrupt), [], [], { warnings: false });
     expect(bad.status).toBe(1);
   });
 });
