@@ -257,6 +257,33 @@ describe('MM4 in: remote MMSC -> local handset', () => {
     expect(hdr(read, 'X-Mms-Read-Status')).toBe('Read');
   }, 20_000);
 
+  it('no read-reply report goes back when the forward did not ask for one', async () => {
+    const r = (await net.remote.actions.forward({
+      from: ritaAt(),
+      to: [`+${BOB}/TYPE=PLMN@${OUR_DOMAIN}`],
+      subject: 'no read reply wanted',
+      text: 'quiet',
+      readReply: false,
+      waitMs: 8000,
+    })) as JsonObject;
+    expect(r.requestStatusCode).toBe('Ok');
+    const mmId = String(r.messageId);
+    await until(
+      () => inbox(net.bob),
+      (es) =>
+        es.some((e) => e.notifyStatus === 'Retrieved' && (e.retrieved as JsonObject)?.messageId === mmId),
+      'bob retrieved',
+    );
+    await net.bob.actions['read-report']({ messageId: mmId, to: `+${RITA}` });
+    await net.timeline.waitFor(
+      (o) =>
+        o.kind === 'event' && o.name === 'report-not-requested' && JSON.stringify(o.detail).includes(mmId),
+      { timeoutMs: 8000 },
+    );
+    const rr = await remoteReceived(net.remote, 'MM4_read_reply_report.REQ');
+    expect(rr.some((m) => hdr(m, 'X-Mms-Message-ID') === mmId)).toBe(false);
+  }, 20_000);
+
   it('a repeated Transaction-ID from the same peer is stored once and answered Ok again', async () => {
     const before = net.mmsc.core.store.size;
     const send = () =>

@@ -286,6 +286,11 @@ export class Mm4Module implements MmscModule {
 
   async report(r: OriginReport): Promise<void> {
     const info = r.message.originInfo ?? {};
+    // §8.4.3: a read-reply report goes back only when the forward asked (X-Mms-Read-Reply: Yes).
+    if (r.kind === 'read' && !r.message.readReport) {
+      this.core.observer.event('MM4', 'report-not-requested', { messageId: r.message.id, kind: r.kind });
+      return;
+    }
     const peer = this.peerByDomain(info.peer);
     if (!peer) throw new GiveUp(`no MM4 peer ${info.peer ?? '(unknown)'} to report to`);
     const index = r.message.recipients.indexOf(r.recipient);
