@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { Resolver } from 'node:dns/promises';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,19 +6,11 @@ import { describe, expect, it } from 'vitest';
 import type { JsonObject } from '../../src/util/json.ts';
 import { buildPcapng } from '../../src/wire/build-pcapng.ts';
 import { Timeline } from '../../src/wire/timeline.ts';
+import { tsharkFields, tsharkOracleReady } from '../../test/support/tshark.ts';
 import { HlrPeer, hlrConfigFromJson } from './hlr-peer.ts';
 
 /** Independent oracle: Wireshark's DNS dissector reads the answers our DNS codec wrote (UDP and TCP). */
-function hasTshark(): boolean {
-  try {
-    execFileSync('tshark', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-const tshark = hasTshark();
-if (!tshark) console.warn('hlr tshark oracle: SKIPPED — tshark not installed (apt-get install tshark)');
+const tshark = tsharkOracleReady('hlr tshark oracle');
 
 describe.skipIf(!tshark)('HLR DNS against tshark', () => {
   it('tshark decodes our NAPTR, A, MX, NXDOMAIN and truncated answers as published', async () => {
@@ -48,29 +39,10 @@ describe.skipIf(!tshark)('HLR DNS against tshark', () => {
       const file = path.join(dir, 'dns.pcapng');
       writeFileSync(file, buildPcapng(timeline.all()));
       const run = (filter: string, names: string[]) =>
-        execFileSync(
-          'tshark',
-          [
-            '-r',
-            file,
-            '-d',
-            `udp.port==${port},dns`,
-            '-d',
-            `tcp.port==${port},dns`,
-            '-Y',
-            filter,
-            '-T',
-            'fields',
-            '-E',
-            'separator=|',
-            ...names.flatMap((n) => ['-e', n]),
-          ],
-          { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
-        )
-          .trim()
-          .split('\n')
-          .filter(Boolean)
-          .map((l) => l.split('|'));
+        tsharkFields(file, filter, names, {
+          decodeAs: [`udp.port==${port},dns`, `tcp.port==${port},dns`],
+          aggregator: ',',
+        });
       expect(run('_ws.malformed || _ws.expert.severity >= 8388608', ['frame.number'])).toEqual([]);
 
       const ours = timeline.messages({ direction: 'out' }).filter((o) => o.type !== 'hlr-lookup-response');

@@ -1,11 +1,10 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildPcapng } from '../../src/wire/build-pcapng.ts';
 import { Timeline } from '../../src/wire/timeline.ts';
+import { pcapCheck, tsharkFields, tsharkOracleReady } from '../../test/support/tshark.ts';
 import { Vasp } from '../vasp/vasp.ts';
 import { RemoteMmsc } from './remote-mmsc.ts';
 
@@ -16,45 +15,18 @@ import { RemoteMmsc } from './remote-mmsc.ts';
  * (shared/tools/pcap-check.sh -w, checksums validated).
  */
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const pcapCheck = path.resolve(repoRoot, '../shared/tools/pcap-check.sh');
-const haveShared = existsSync(pcapCheck);
-const haveTshark = spawnSync('tshark', ['--version']).status === 0;
-if (!haveShared) console.warn(`[mm4-mm7-pcap] ${pcapCheck} absent: skipping the tshark checks`);
-if (!haveTshark) console.warn('[mm4-mm7-pcap] tshark not installed: skipping the tshark checks');
-
-const CHECKSUMS = ['-o', 'ip.check_checksum:TRUE', '-o', 'tcp.check_checksum:TRUE'];
+const ready = tsharkOracleReady('[mm4-mm7-pcap]', ['pcap-check.sh']);
 const dir = mkdtempSync(path.join(tmpdir(), 'mmscert-mm4mm7-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function check(file: string, required: string[], decodeAs: string[]): { status: number; out: string } {
-  const args = [
-    '-w',
-    ...required.flatMap((p) => ['-p', p]),
-    file,
-    '--',
-    ...CHECKSUMS,
-    ...decodeAs.flatMap((d) => ['-d', d]),
-  ];
-  const r = spawnSync(pcapCheck, args, { encoding: 'utf8' });
-  const err = r.stderr
-    .split('\n')
-    .filter((l) => l && !l.includes('Running as user'))
-    .join('\n');
-  return { status: r.status ?? -1, out: r.stdout + err };
-}
-
-function fields(file: string, filter: string, names: string[], decodeAs: string[]): string[] {
-  const args = ['-n', '-2', '-r', file, ...decodeAs.flatMap((d) => ['-d', d]), '-Y', filter, '-T', 'fields'];
-  args.push('-E', 'occurrence=a', '-E', 'aggregator=|', ...names.flatMap((n) => ['-e', n]));
-  const r = spawnSync('tshark', args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  return r.stdout.split('\n').filter((l) => l.length > 0);
-}
+/** One line per matching frame: the field's occurrences joined by '|'. */
+const fields = (file: string, filter: string, names: string[], decodeAs: string[]) =>
+  tsharkFields(file, filter, names, { decodeAs }).map((cols) => cols.join('\t'));
 
 const HOME = 'mms.mnc001.mcc310.gprs';
 const REMOTE = 'mms.mnc002.mcc310.gprs';
 
-describe.skipIf(!haveShared || !haveTshark)('tshark dissects the MM4 and MM7 mocks’ traffic cleanly', () => {
+describe.skipIf(!ready)('tshark dissects the MM4 and MM7 mocks’ traffic cleanly', () => {
   it('MM4: forward injected by the remote MMSC, RES back (SMTP + IMF)', async () => {
     const timeline = new Timeline();
     const remote = new RemoteMmsc({ domain: REMOTE, starttls: false, targetTls: 'none' });
@@ -88,7 +60,7 @@ describe.skipIf(!haveShared || !haveTshark)('tshark dissects the MM4 and MM7 moc
     const file = path.join(dir, 'mm4.pcapng');
     writeFileSync(file, buildPcapng(timeline.all(), { originEpochMs: timeline.originEpochMs }));
     const ports = [remoteUrl, homeUrl].map((u) => `tcp.port==${new URL(u).port},smtp`);
-    const r = check(file, ['smtp', 'imf'], ports);
+    const r = pcapCheck(file, ['smtp', 'imf'], ports);
     expect(r.status, r.out).toBe(0);
     const subjects = fields(file, 'imf', ['imf.subject'], ports);
     expect(subjects).toContain('pcap check');
@@ -126,7 +98,7 @@ describe.skipIf(!haveShared || !haveTshark)('tshark dissects the MM4 and MM7 moc
       .map((u) => new URL(u).port)
       .filter((p) => p !== '')
       .map((p) => `tcp.port==${p},http`);
-    const res = check(file, ['http', 'xml'], ports);
+    const res = pcapCheck(file, ['http', 'xml'], ports);
     expect(res.status, res.out).toBe(0);
     const tags = fields(file, 'xml', ['xml.tag'], ports).join('\n');
     expect(tags).toMatch(/SubmitReq/);

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,6 +6,7 @@ import { wapPushToSms } from '../../src/codec/push/wap-push-sms.ts';
 import type { JsonObject } from '../../src/util/json.ts';
 import { buildPcapng } from '../../src/wire/build-pcapng.ts';
 import { Timeline } from '../../src/wire/timeline.ts';
+import { tsharkFields, tsharkOracleReady } from '../../test/support/tshark.ts';
 import { AirInterface } from '../air-interface.ts';
 import { SmscPeer } from './smsc-peer.ts';
 import { connectEsme, notificationInd } from './test-helpers.ts';
@@ -16,41 +16,10 @@ import { connectEsme, notificationInd } from './test-helpers.ts';
  * SMSC exchanged (recorded by the wire tap, framed by src/wire) and must agree with what the
  * SMSC decoded and published.
  */
-function hasTshark(): boolean {
-  try {
-    execFileSync('tshark', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-const tshark = hasTshark();
-if (!tshark) console.warn('smsc tshark oracle: SKIPPED — tshark not installed (apt-get install tshark)');
+const tshark = tsharkOracleReady('smsc tshark oracle');
 
-function fields(file: string, port: number, filter: string, names: string[]): string[][] {
-  const out = execFileSync(
-    'tshark',
-    [
-      '-r',
-      file,
-      '-d',
-      `tcp.port==${port},smpp`,
-      '-Y',
-      filter,
-      '-T',
-      'fields',
-      '-E',
-      'separator=|',
-      ...names.flatMap((n) => ['-e', n]),
-    ],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
-  );
-  return out
-    .trim()
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => l.split('|'));
-}
+const fields = (file: string, port: number, filter: string, names: string[]) =>
+  tsharkFields(file, filter, names, { decodeAs: [`tcp.port==${port},smpp`], aggregator: ',' });
 
 describe.skipIf(!tshark)('SMSC against tshark', () => {
   it('tshark decodes the captured SMPP dialogue like the SMSC did (submit_sm, WAP push, m-notification-ind, receipt)', async () => {
