@@ -122,6 +122,31 @@ describe('MM4 out: MM1 -> MM4_forward.REQ -> RES -> reports back to the handset'
     ).toBeGreaterThan(0);
   }, 20_000);
 
+  it('a mixed recipient list: the local one is notified, only the foreign one is in the envelope', async () => {
+    const sent = (await net.alice.actions.send({
+      to: [`+${BOB}`, `+${RITA}`],
+      bcc: 'carol@example.com',
+      subject: 'mixed',
+      parts: [{ contentType: 'text/plain', text: 'to both' }],
+    })) as JsonObject;
+    expect(sent.responseStatus).toBe('Ok');
+    const id = String(sent.messageId);
+    const [fwd] = await until(
+      () => forwardsFor(id),
+      (m) => m.length === 1,
+      'forward',
+    );
+    expect(fwd.rcptTo).toEqual([ritaAt()]);
+    // Every visible recipient at its own MMSC's domain; the Bcc recipient is not named (§8.4.1.1).
+    expect(hdr(fwd, 'To')).toBe(`+${BOB}/TYPE=PLMN@${OUR_DOMAIN}, ${ritaAt()}`);
+    expect(JSON.stringify(fwd.fields)).not.toContain('carol@example.com');
+    await until(
+      () => inbox(net.bob),
+      (es) => es.some((e) => (e.retrieved as JsonObject)?.messageId === id),
+      'bob retrieved his copy',
+    );
+  }, 20_000);
+
   it('retries after an SMTP 4xx from the remote, then forwards', async () => {
     net.remote.use({ kind: 'smtp-error', code: 451 });
     const id = await aliceSends();
