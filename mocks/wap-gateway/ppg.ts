@@ -104,6 +104,11 @@ export class PushProxyGateway implements Peer {
     this.name = config.name ?? 'ppg';
     if (config.smsc) this.smscCfg = config.smsc;
     this.actions = {
+      // Ends every scripted behaviour mid-case (a PPG that recovers), like resetBehaviours().
+      'clear-behaviours': async (): Promise<Json> => {
+        this.resetBehaviours();
+        return { cleared: true };
+      },
       'set-smsc': async (p: JsonObject): Promise<Json> => {
         if (typeof p.port !== 'number')
           throw new PeerConfigError(this.name, 'set-smsc needs {port, systemId?, password?}');
