@@ -1,5 +1,4 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -8,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeMms, getHeader, type MmsPdu } from '../../src/codec/mms/index.ts';
 import { buildPcapng } from '../../src/wire/build-pcapng.ts';
 import { Timeline } from '../../src/wire/timeline.ts';
+import { pcapCheck, tsharkFields, tsharkOracleReady } from '../../test/support/tshark.ts';
 import { AirInterface } from '../air-interface.ts';
 import type { Peer } from '../peer.ts';
 import { PEER_KINDS } from '../registry.ts';
@@ -30,12 +30,7 @@ let alice: Handset;
 let ppg: PushProxyGateway;
 const ports = { mm1: 0, gw: 0, smsc: 0, ppg: 0 };
 
-const repoRoot = path.resolve(import.meta.dirname, '../..');
-const tools = path.resolve(repoRoot, '../shared/tools');
-const hasTshark = spawnSync('tshark', ['-v'], { stdio: 'ignore' }).status === 0;
-const hasTools = existsSync(path.join(tools, 'pcap-check.sh'));
-if (!hasTshark) console.log('push-chain: tshark not installed, skipping the tshark oracle test');
-if (!hasTools) console.log(`push-chain: ${tools} absent, skipping the tshark oracle test`);
+const hasTshark = tsharkOracleReady('push-chain', ['pcap-check.sh']);
 
 beforeAll(async () => {
   mm1 = http.createServer((req, res) => {
@@ -158,7 +153,7 @@ describe('PAP -> PPG -> SMSC -> air -> handset -> WAP gateway -> MM1', () => {
     }
   });
 
-  it.skipIf(!hasTshark || !hasTools)(
+  it.skipIf(!hasTshark)(
     'the recorded capture decodes in tshark: X-MSISDN on MM1, WAP push SMS down to the m-notification-ind',
     () => {
       const dir = mkdtempSync(path.join(tmpdir(), 'mmscert-chain-'));
@@ -166,57 +161,13 @@ describe('PAP -> PPG -> SMSC -> air -> handset -> WAP gateway -> MM1', () => {
         const file = path.join(dir, 'chain.pcapng');
         writeFileSync(file, buildPcapng(timeline.all(), { originEpochMs: timeline.originEpochMs }));
         const decodeAs = [
-          ...['gw', 'mm1', 'ppg'].flatMap((k) => ['-d', `tcp.port==${ports[k as keyof typeof ports]},http`]),
-          '-d',
+          ...['gw', 'mm1', 'ppg'].map((k) => `tcp.port==${ports[k as keyof typeof ports]},http`),
           `tcp.port==${ports.smsc},smpp`,
         ];
-        const check = spawnSync(
-          'bash',
-          [
-            path.join(tools, 'pcap-check.sh'),
-            '-w',
-            '-p',
-            'http',
-            '-p',
-            'smpp',
-            '-p',
-            'wsp',
-            '-p',
-            'mmse',
-            file,
-            '--',
-            ...decodeAs,
-          ],
-          { encoding: 'utf8' },
-        );
-        expect(check.status, check.stdout + check.stderr).toBe(0);
-        const fields = (filter: string, ...names: string[]) => {
-          const r = spawnSync(
-            'tshark',
-            [
-              '-n',
-              '-2',
-              '-r',
-              file,
-              ...decodeAs,
-              '-Y',
-              filter,
-              '-T',
-              'fields',
-              '-E',
-              'occurrence=a',
-              ...names.flatMap((n) => ['-e', n]),
-            ],
-            {
-              encoding: 'utf8',
-            },
-          );
-          return r.stdout
-            .trim()
-            .split('\n')
-            .filter(Boolean)
-            .map((l) => l.split('\t'));
-        };
+        const check = pcapCheck(file, ['http', 'smpp', 'wsp', 'mmse'], decodeAs);
+        expect(check.status, check.out).toBe(0);
+        const fields = (filter: string, ...names: string[]) =>
+          tsharkFields(file, filter, names, { decodeAs, aggregator: ',' });
         // The gateway's leg to the MMSC carries the subscriber header; the handset's leg does not.
         const toMmsc = fields(`http.request && tcp.dstport==${ports.mm1}`, 'http.request.line').map(
           (r) => r[0],
