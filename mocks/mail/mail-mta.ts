@@ -317,8 +317,9 @@ export class MailMta implements Peer {
   }
 
   /**
-   * `send {from, to, raw}`: exactly these RFC 5322 octets (text, or {$base64}) with that envelope,
-   * for mail no composer would write (bare LF, CR/LF injected into a header, broken MIME).
+   * `send {from, to, raw}`: these RFC 5322 octets (text, or {$base64}) with that envelope, nothing
+   * composed around them (SMTP carries lines as CRLF), for mail no composer would write (missing
+   * fields, broken MIME).
    */
   private async sendRaw(p: JsonObject, from: string, to: string[]): Promise<Json> {
     const raw =

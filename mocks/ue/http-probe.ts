@@ -143,8 +143,11 @@ export function rawProbe(url: string, bytes: Uint8Array, waitMs: number): Promis
   return new Promise<RawProbeResult>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let closed = false;
+    let done = false;
     const sock = net.connect({ host: u.hostname, port: Number(u.port || 80) });
     const finish = () => {
+      if (done) return;
+      done = true;
       clearTimeout(timer);
       sock.destroy();
       const text = Buffer.concat(chunks).toString('latin1');

@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JsonObject } from '../../src/util/json.ts';
+import { Timeline } from '../../src/wire/timeline.ts';
+import { MailMta } from './mail-mta.ts';
+
+// The robustness additions of the mail peer: `send {raw}` (exact octets), filler attachments
+// (`size`), and `clear-behaviours` (an MTA that recovers mid-case).
+describe('MailMta send raw / size / clear-behaviours', () => {
+  const timeline = new Timeline();
+  const sender = new MailMta({ name: 'sender', domains: ['example.com'] });
+  const target = new MailMta({ name: 'target', domains: ['mms.example.org'] });
+  beforeAll(async () => {
+    await sender.start({ timeline, host: '127.0.0.1' });
+    const t = (await target.start({ timeline, host: '127.0.0.1' }))[0].url;
+    sender.setTarget(t);
+  });
+  afterAll(async () => {
+    await sender.stop();
+    await target.stop();
+  });
+
+  it('sends the raw octets given (SMTP carries lines as CRLF, RFC 5321 §2.3.8)', async () => {
+    const raw = 'From: a@example.com\nTo: b@mms.example.org\nSubject: no Date\n\nbody line\n';
+    const r = (await sender.actions.send({
+      from: 'a@example.com',
+      to: 'b@mms.example.org',
+      raw,
+    })) as JsonObject;
+    expect(r.code).toBe(250);
+    const box = (await target.actions.mailbox({ raw: true, clear: true })) as JsonObject;
+    const m = (box.messages as JsonObject[])[0];
+    const got = Buffer.from((m.raw as { $base64: string }).$base64, 'base64').toString('latin1');
+    expect(got).toBe(raw.replace(/\n/g, '\r\n'));
+    // Nothing was composed around it: the mail lacks Date and Message-ID, and the MTA says so.
+    expect(m.valid).toBe(false);
+  });
+
+  it('gives an attachment of `size` filler octets', async () => {
+    const r = (await sender.actions.send({
+      from: 'a@example.com',
+      to: 'b@mms.example.org',
+      text: 'x',
+      attachments: [{ filename: 'f.bin', contentType: 'application/octet-stream', size: 3000 }],
+    })) as JsonObject;
+    expect(r.code).toBe(250);
+    const box = (await target.actions.mailbox({ clear: true })) as JsonObject;
+    const att = ((box.messages as JsonObject[])[0].attachments as JsonObject[])[0];
+    expect(att.size).toBe(3000);
+  });
+
+  it('clear-behaviours ends a scripted SMTP error', async () => {
+    target.use({ kind: 'smtp-error', code: 451 });
+    const refused = (await sender.actions.send({
+      from: 'a@example.com',
+      to: 'b@mms.example.org',
+      text: 'x',
+    })) as JsonObject;
+    expect(refused.code).toBe(451);
+    expect(await target.actions['clear-behaviours']({})).toEqual({ cleared: true });
+    const ok = (await sender.actions.send({
+      from: 'a@example.com',
+      to: 'b@mms.example.org',
+      text: 'x',
+    })) as JsonObject;
+    expect(ok.code).toBe(250);
+  });
+
+  it('refuses a raw value that is neither text nor base64', async () => {
+    await expect(
+      sender.actions.send({ from: 'a@example.com', to: 'b@mms.example.org', raw: 42 }),
+    ).rejects.toThrow(/raw/);
+  });
+});
