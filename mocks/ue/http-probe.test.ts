@@ -1,6 +1,6 @@
 import http from 'node:http';
-import net from 'node:net';
 import type { AddressInfo } from 'node:net';
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PeerConfigError } from '../peer.ts';
 import { httpProbe, probeRequest, rawProbe } from './http-probe.ts';
