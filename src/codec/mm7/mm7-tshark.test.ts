@@ -1,26 +1,22 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { pcapCheck, toolsDir, tsharkOracleReady } from '../../../test/support/tshark.ts';
 import { mimePart } from '../mime/build-mime.ts';
 import { encodeMm7 } from './encode-mm7.ts';
 import { mm7Address, mm7Status } from './mm7-builders.ts';
 
-const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
-const tools = path.resolve(repoRoot, '../shared/tools');
-const haveTools = existsSync(path.join(tools, 'mkpcap.py'));
-const haveTshark = spawnSync('tshark', ['-v'], { stdio: 'ignore' }).status === 0;
-if (!haveTools) console.log(`[mm7] ${tools} absent: skipping the tshark HTTP/MIME/XML check`);
-if (!haveTshark) console.log('[mm7] tshark not installed: skipping the tshark HTTP/MIME/XML check');
+const ready = tsharkOracleReady('[mm7] tshark HTTP/MIME/XML check', ['mkpcap.py', 'pcap-check.sh']);
+const tools = toolsDir;
 
 function http(startLine: string, ct: string, body: Uint8Array): Buffer {
   const head = `${startLine}\r\nHost: 127.0.0.1\r\nContent-Type: ${ct}\r\nContent-Length: ${body.length}\r\nSOAPAction: ""\r\n\r\n`;
   return Buffer.concat([Buffer.from(head), body]);
 }
 
-describe.skipIf(!haveTools || !haveTshark)('tshark reads an MM7 exchange we emit', () => {
+describe.skipIf(!ready)('tshark reads an MM7 exchange we emit', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'mm7-tshark-'));
   afterAll(() => (process.env.KEEP ? undefined : rmSync(dir, { recursive: true, force: true })));
 
@@ -58,14 +54,11 @@ describe.skipIf(!haveTools || !haveTshark)('tshark reads an MM7 exchange we emit
     execFileSync('python3', [path.join(tools, 'mkpcap.py'), 'tcp', '--port', '80', '-c', c, '-s', s, pcap], {
       stdio: 'pipe',
     });
-    const check = spawnSync(
-      'bash',
-      [path.join(tools, 'pcap-check.sh'), '-p', 'http', '-p', 'xml', '-p', 'mime_multipart', pcap],
-      {
-        encoding: 'utf8',
-      },
-    );
-    expect(check.stdout).toContain('verdict: PASS');
+    const check = pcapCheck(pcap, ['http', 'xml', 'mime_multipart'], [], {
+      warnings: false,
+      checksums: false,
+    });
+    expect(check.out).toContain('verdict: PASS');
     expect(check.status).toBe(0);
     const tags = execFileSync('tshark', ['-r', pcap, '-Y', 'xml', '-T', 'fields', '-e', 'xml.tag'], {
       encoding: 'utf8',

@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { toolsDir, tsharkOracleReady } from '../../../test/support/tshark.ts';
 import {
   decodeMms,
   encodeMms,
@@ -33,15 +34,8 @@ describe('random valid PDUs of every type round-trip (seeded)', () => {
   }
 });
 
-const tools = path.resolve(import.meta.dirname, '../../../../shared/tools');
-let tshark = false;
-try {
-  execFileSync('tshark', ['--version'], { stdio: 'ignore' });
-  tshark = existsSync(path.join(tools, 'mmse-decode.sh'));
-} catch {
-  tshark = false;
-}
-if (!tshark) console.log('[mms property] tshark or ../shared/tools missing: Wireshark cross-check skipped');
+const tools = toolsDir;
+const tshark = tsharkOracleReady('[mms property] Wireshark cross-check', ['mkpcap.py', 'mmse-decode.sh']);
 
 describe.skipIf(!tshark)('random PDUs agree with Wireshark field by field', () => {
   it('one sample of every type, decoded by tshark', () => {

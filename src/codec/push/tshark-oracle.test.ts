@@ -1,9 +1,10 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import smpp from 'smpp';
 import { afterAll, describe, expect, it } from 'vitest';
+import { toolsDir, tsharkOracleReady } from '../../../test/support/tshark.ts';
 import { wapPushToSms } from './wap-push-sms.ts';
 
 /**
@@ -11,12 +12,8 @@ import { wapPushToSms } from './wap-push-sms.ts';
  * by the smpp package, not by us), framed by the shared mkpcap.py tool and dissected by
  * Wireshark's smpp -> gsm_sms (reassembly) -> wsp -> mmse dissectors.
  */
-const repoRoot = resolve(import.meta.dirname, '../../..');
-const shared = resolve(repoRoot, '../shared');
-const mkpcap = join(shared, 'tools/mkpcap.py');
-const haveTshark = spawnSync('tshark', ['--version'], { stdio: 'ignore' }).status === 0;
-const ready = existsSync(mkpcap) && haveTshark;
-if (!ready) console.warn(`push tshark oracle skipped: needs ${mkpcap} (../shared) and tshark on PATH`);
+const mkpcap = join(toolsDir, 'mkpcap.py');
+const ready = tsharkOracleReady('push tshark oracle', ['mkpcap.py']);
 
 const hex = (s: string) => new Uint8Array(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
 // m-notification-ind, MMS 1.2: Transaction-Id "T1", From +15550001, Class Personal, Size 1000, Expiry +3 days,
