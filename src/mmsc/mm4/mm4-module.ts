@@ -252,7 +252,12 @@ export class Mm4Module implements MmscModule {
         .filter((a): a is string => a !== undefined);
     const to = list('To');
     const cc = list('Cc');
-    msg.headers = msg.headers.filter((h) => !/^(to|cc|from)$/i.test(h.name));
+    // Values from the MM (a Subject with CR LF typed on a handset) must not make or break header
+    // lines (RFC 5322 §2.2: a field body holds no CR or LF but in folding): control characters
+    // become spaces, as on MM3, instead of making the whole forward unencodable.
+    msg.headers = msg.headers
+      .filter((h) => !/^(to|cc|from)$/i.test(h.name))
+      .map((h) => ({ ...h, value: headerSafe(h.value) }));
     const extra: Array<{ name: string; value: string }> = [];
     if (from) extra.push({ name: 'From', value: from });
     if (to.length) extra.push({ name: 'To', value: to.join(', ') });
@@ -575,4 +580,9 @@ export class Mm4Module implements MmscModule {
       throw new RetryLater(`MM4 ${peer.domain}: ${smtp.code || 'no connection'} ${smtp.response}`);
     throw new GiveUp(`MM4 ${peer.domain} refused ${msg.type}: ${smtp.code} ${smtp.response}`);
   }
+}
+
+/** A header value with every run of control characters (CR and LF included) made one space. */
+function headerSafe(value: string): string {
+  return value.replace(/[\u0000-\u001f\u007f]+/g, ' ');
 }
