@@ -1,6 +1,15 @@
 import * as net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { Timeline } from '../../src/wire/timeline.ts';
+import {
+  duplicateLine,
+  flipBits,
+  insertOneOf,
+  insertRandomBytes,
+  mulberry32,
+  mutate,
+  truncate,
+} from '../../test/support/fuzz.ts';
 import { RemoteMmsc } from './remote-mmsc.ts';
 
 /**
@@ -34,49 +43,17 @@ const BASE = [
   '',
 ].join('\r\n');
 
-/** A deterministic PRNG (mulberry32) so a failure is reproducible from the seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function mutate(base: Buffer, r: () => number): Buffer {
-  const b = Buffer.from(base);
-  const op = Math.floor(r() * 5);
-  const at = Math.floor(r() * b.length);
-  if (op === 0) {
-    for (let i = 0; i < 1 + Math.floor(r() * 8); i++)
-      b[Math.floor(r() * b.length)] ^= 1 << Math.floor(r() * 8);
-    return b;
-  }
-  if (op === 1) return b.subarray(0, at);
-  if (op === 2) {
-    const junk = ['\r\n', '\n', '\r', '\u0000', '\u00ff\u00fe', ':', '=?UTF-8?B?', '--zz\r\n', '\r\n\r\n'];
-    return Buffer.concat([
-      b.subarray(0, at),
-      Buffer.from(junk[Math.floor(r() * junk.length)], 'latin1'),
-      b.subarray(at),
-    ]);
-  }
-  if (op === 3) {
-    const lines = base.toString('latin1').split('\r\n');
-    const i = Math.floor(r() * 11);
-    lines.splice(i, 0, lines[i]);
-    return Buffer.from(lines.join('\r\n'), 'latin1');
-  }
-  const len = Math.floor(r() * 64);
-  return Buffer.concat([
-    b.subarray(0, at),
-    Buffer.from(Array.from({ length: len }, () => Math.floor(r() * 256))),
-    b.subarray(at),
-  ]);
-}
+/** What a hostile or broken MTA can do to an MM4 message (RFC 5322 framing, MIME, 8-bit). */
+const MM4_DAMAGE = [
+  flipBits(8),
+  truncate,
+  insertOneOf(
+    ['\r\n', '\n', '\r', '\u0000', '\u00ff\u00fe', ':', '=?UTF-8?B?', '--zz\r\n', '\r\n\r\n'],
+    'latin1',
+  ),
+  duplicateLine(11),
+  insertRandomBytes(0, 63),
+];
 
 /** A minimal line-oriented SMTP client (RFC 5321) over one connection, for volume. */
 class RawSmtp {
@@ -139,13 +116,13 @@ describe('RemoteMmsc under mutated MM4 input', () => {
     try {
       expect(await smtp.reply()).toMatch(/^220 /);
       expect(await smtp.cmd('EHLO fuzz.mnc001.mcc310.gprs')).toMatch(/^250 /);
-      const r = rng(20261122);
+      const r = mulberry32(20261122);
       const base = Buffer.from(BASE, 'latin1');
       let accepted = 0;
       for (let n = 0; n < 400; n++) {
         expect(await smtp.cmd('MAIL FROM:<system-user@mms.mnc001.mcc310.gprs>')).toMatch(/^250 /);
         expect(await smtp.cmd(`RCPT TO:<+15550002/TYPE=PLMN@${REMOTE}>`)).toMatch(/^250 /);
-        const answer = await smtp.data(mutate(base, r));
+        const answer = await smtp.data(mutate(base, r, MM4_DAMAGE));
         const code = answer.slice(0, 3);
         counts.set(code, (counts.get(code) ?? 0) + 1);
         expect(['250', '554'], `message ${n}: ${answer}`).toContain(code);

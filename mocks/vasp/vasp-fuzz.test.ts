@@ -3,6 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { decodeMm7, encodeMm7, mm7Address } from '../../src/codec/mm7/index.ts';
 import { mm7HttpPost } from '../../src/net/mm7-http-post.ts';
 import { Timeline } from '../../src/wire/timeline.ts';
+import {
+  flipBits,
+  insertOneOf,
+  insertRandomBytes,
+  mulberry32,
+  mutate,
+  truncate,
+} from '../../test/support/fuzz.ts';
 import { Vasp } from './vasp.ts';
 
 /**
@@ -11,52 +19,22 @@ import { Vasp } from './vasp.ts';
  * carrying VASPErrorRsp — never a bare 500 from a handler that threw. Bounded: 300 requests.
  */
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function mutate(base: Buffer, r: () => number): Buffer {
-  const b = Buffer.from(base);
-  const at = Math.floor(r() * b.length);
-  switch (Math.floor(r() * 4)) {
-    case 0:
-      for (let i = 0; i < 1 + Math.floor(r() * 6); i++)
-        b[Math.floor(r() * b.length)] ^= 1 << Math.floor(r() * 8);
-      return b;
-    case 1:
-      return b.subarray(0, at);
-    case 2: {
-      const junk = [
-        '<',
-        '>',
-        '</x>',
-        '<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>',
-        '&e;',
-        '\u0000',
-        ']]>',
-        '\r\n--',
-      ];
-      return Buffer.concat([
-        b.subarray(0, at),
-        Buffer.from(junk[Math.floor(r() * junk.length)]),
-        b.subarray(at),
-      ]);
-    }
-    default:
-      return Buffer.concat([
-        b.subarray(0, at),
-        Buffer.from(Array.from({ length: 1 + Math.floor(r() * 32) }, () => Math.floor(r() * 256))),
-        b.subarray(at),
-      ]);
-  }
-}
+/** What a broken relay can do to an MM7 body: bits, truncation, markup (XXE included), raw bytes. */
+const MM7_DAMAGE = [
+  flipBits(6),
+  truncate,
+  insertOneOf([
+    '<',
+    '>',
+    '</x>',
+    '<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>',
+    '&e;',
+    '\u0000',
+    ']]>',
+    '\r\n--',
+  ]),
+  insertRandomBytes(1, 32),
+];
 
 describe('Vasp under mutated MM7 input', () => {
   it('answers 300 mutated DeliverReq posts with an Rsp or a SOAP Fault, never a crash', async () => {
@@ -77,14 +55,14 @@ describe('Vasp under mutated MM7 input', () => {
         body: new TextEncoder().encode('hello'),
       },
     });
-    const r = rng(7);
+    const r = mulberry32(7);
     const seen = new Map<number, number>();
     try {
       for (let n = 0; n < 300; n++) {
         const a = await mm7HttpPost({
           url,
           contentType: base.contentType,
-          body: mutate(Buffer.from(base.body), r),
+          body: mutate(base.body, r, MM7_DAMAGE),
           agent,
         });
         seen.set(a.status, (seen.get(a.status) ?? 0) + 1);
