@@ -119,13 +119,17 @@ const latin1Slice = (
 
 /** Octets 0..255 → the same code points (lossless). */
 export function latin1(bytes: Uint8Array): string {
-  const n = bytes.length;
-  if (n <= 16) {
+  return latin1Range(bytes, 0, bytes.length);
+}
+
+/** latin1() of buf[start..end) without making a view of it first (decoders' hot path). */
+export function latin1Range(buf: Uint8Array, start: number, end: number): string {
+  if (end - start <= 16) {
     let s = '';
-    for (let i = 0; i < n; i++) s += String.fromCharCode(bytes[i]);
+    for (let i = start; i < end; i++) s += String.fromCharCode(buf[i]);
     return s;
   }
-  return latin1Slice.call(bytes, 0, n);
+  return latin1Slice.call(buf, start, end);
 }
 
 const NON_ASCII = /[\x80-\xff]/;

@@ -7,12 +7,23 @@ import {
   readTextString,
   readTokenText,
 } from '../wsp/index.ts';
-import { INDEXED_RESPONSE_TEXT, MESSAGE_TYPE_CODES, mmsHeaderByCode } from './header-table.ts';
-import type { MmsHeader, MmsMessageType, MmsPdu } from './types.ts';
+import { INDEXED_RESPONSE_TEXT, MESSAGE_TYPE_CODES, MMS_HEADERS, mmsHeaderByCode } from './header-table.ts';
+import type { MmsHeader, MmsMessageType, MmsPdu, MmsValue } from './types.ts';
+import type { ValueCodec } from './value-codecs.ts';
 
 const CONTENT_TYPE = 0x04;
 const MESSAGE_TYPE = 0x0c;
 const RESPONSE_TEXT = 0x13;
+
+/**
+ * Each code's value reader, bound once: the table's codecs are objects of several shapes, and reading
+ * `codec.read` at one call site for all of them is a megamorphic property load on every header.
+ */
+type ReadValue = (r: ByteReader, field: string) => MmsValue;
+const bindRead = (c: ValueCodec): ReadValue => c.read.bind(c);
+const READ_BY_CODE: Array<ReadValue | undefined> = [];
+for (const def of MMS_HEADERS) READ_BY_CODE[def.code] = bindRead(def.codec);
+const READ_INDEXED_RESPONSE_TEXT = bindRead(INDEXED_RESPONSE_TEXT);
 
 /**
  * Decodes an MMS PDU (OMA-TS-MMS_ENC-V1_3 §7.1): header fields (binary code | 0x80 followed by the value,
@@ -39,11 +50,11 @@ export function decodeMms(buf: Uint8Array): MmsPdu {
         headers.push({ name, value: readRawValue(r, name) });
         continue;
       }
-      const codec =
+      const read =
         code === RESPONSE_TEXT && (type === 'm-delete-conf' || type === 'm-mbox-delete-conf')
-          ? INDEXED_RESPONSE_TEXT
-          : def.codec;
-      const value = codec.read(r, def.name);
+          ? READ_INDEXED_RESPONSE_TEXT
+          : (READ_BY_CODE[code] as ReadValue);
+      const value = read(r, def.name);
       headers.push({ name: def.name, value });
       if (code === MESSAGE_TYPE && type === undefined) {
         if (typeof value === 'number')

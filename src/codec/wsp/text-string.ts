@@ -1,5 +1,5 @@
 import type { ByteReader, ByteWriter } from '../bytes.ts';
-import { decodeUntaggedText, encodeUntaggedText, latin1 } from '../charsets.ts';
+import { decodeUntaggedText, encodeUntaggedText, latin1, latin1Range } from '../charsets.ts';
 import { EncodeError } from '../codec-error.ts';
 
 /**
@@ -30,7 +30,7 @@ export function readTextString(r: ByteReader, field: string): string {
   }
   if (i >= r.end) r.fail(field, 'Text-string without End-of-string (NUL)');
   r.offset = i + 1;
-  if (high < 0x80) return latin1(buf.subarray(start, i));
+  if (high < 0x80) return latin1Range(buf, start, i);
   if (buf[start] === 0x7f && start + 1 < i && buf[start + 1] >= 0x80) start++;
   return decodeUntaggedText(buf.subarray(start, i));
 }
