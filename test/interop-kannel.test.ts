@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AirInterface, type MtSms } from '../mocks/air-interface.ts';
-import { notificationInd } from '../mocks/smsc/test-helpers.ts';
 import { SmscPeer } from '../mocks/smsc/smsc-peer.ts';
+import { notificationInd } from '../mocks/smsc/test-helpers.ts';
 import type { JsonObject } from '../src/util/json.ts';
 import { type MessageObservation, Timeline } from '../src/wire/timeline.ts';
 
@@ -21,7 +21,8 @@ import { type MessageObservation, Timeline } from '../src/wire/timeline.ts';
 const BEARERBOX = '/usr/sbin/bearerbox';
 const SMSBOX = '/usr/sbin/smsbox';
 const haveKannel = existsSync(BEARERBOX) && existsSync(SMSBOX);
-if (!haveKannel) console.warn(`interop-kannel: SKIPPED — ${BEARERBOX} / ${SMSBOX} not installed (apt-get install kannel)`);
+if (!haveKannel)
+  console.warn(`interop-kannel: SKIPPED — ${BEARERBOX} / ${SMSBOX} not installed (apt-get install kannel)`);
 
 async function freePort(): Promise<number> {
   const s = net.createServer();
@@ -31,7 +32,12 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function waitUntil(what: string, ok: () => boolean | Promise<boolean>, timeoutMs: number, logs: () => string): Promise<void> {
+async function waitUntil(
+  what: string,
+  ok: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  logs: () => string,
+): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
     if (await ok()) return;
@@ -71,7 +77,9 @@ describe.skipIf(!haveKannel)('interop: Kannel bearerbox/smsbox as the ESME', () 
     ['bearerbox.log', 'smsbox.log']
       .map((f) => path.join(dir, f))
       .filter((f) => existsSync(f))
-      .map((f) => `--- ${path.basename(f)} (tail)\n${readFileSync(f, 'utf8').split('\n').slice(-15).join('\n')}`)
+      .map(
+        (f) => `--- ${path.basename(f)} (tail)\n${readFileSync(f, 'utf8').split('\n').slice(-15).join('\n')}`,
+      )
       .join('\n');
 
   beforeAll(async () => {
@@ -130,7 +138,10 @@ text = "ok"
     bearerbox = spawn(BEARERBOX, [conf], { cwd: dir, stdio: 'ignore' });
     await waitUntil(
       'the SMPP bind from bearerbox',
-      () => timeline.messages({ type: 'bind_transceiver_resp', direction: 'out' }).some((o) => (o.fields as JsonObject).command_status === 'ESME_ROK'),
+      () =>
+        timeline
+          .messages({ type: 'bind_transceiver_resp', direction: 'out' })
+          .some((o) => (o.fields as JsonObject).command_status === 'ESME_ROK'),
       20_000,
       logs,
     );
@@ -159,7 +170,7 @@ text = "ok"
     rmSync(dir, { recursive: true, force: true });
   }, 30_000);
 
-  it('decodes Kannel\'s WAP push submit to the m-notification-ind, and Kannel understands the receipt', async () => {
+  it("decodes Kannel's WAP push submit to the m-notification-ind, and Kannel understands the receipt", async () => {
     const ind = notificationInd('K-42', 'http://127.0.0.1:8002/k/42', '+15550009/TYPE=PLMN');
     // WSP connectionless Push (WAP-230 §8.2.4.1), built by hand: TID, PDU type 0x06, HeadersLen,
     // Content-Type application/vnd.wap.mms-message (0x3E | 0x80), X-Wap-Application-Id (0x2F | 0x80) mms.ua (4).
@@ -174,7 +185,9 @@ text = "ok"
     const resp = await fetch(url);
     expect(resp.status, await resp.text()).toBe(202);
 
-    const mms = await timeline.waitFor<MessageObservation>((o) => o.kind === 'message' && o.iface === 'MM1', { timeoutMs: 20_000 });
+    const mms = await timeline.waitFor<MessageObservation>((o) => o.kind === 'message' && o.iface === 'MM1', {
+      timeoutMs: 20_000,
+    });
     expect(mms.type).toBe('m-notification-ind');
     const f = mms.fields as JsonObject;
     expect(f['X-Mms-Transaction-Id']).toBe('K-42');
@@ -185,13 +198,19 @@ text = "ok"
     expect(sf.destination_addr).toBe('15550001');
     expect((sf.esm_class as number) & 0x40).toBe(0x40);
     const wsp = timeline.messages({ iface: 'WAP-PUSH' })[0];
-    expect(wsp.fields).toMatchObject({ contentType: 'application/vnd.wap.mms-message', applicationId: 4, ports: { destination: 2948, source: 9200 } });
+    expect(wsp.fields).toMatchObject({
+      contentType: 'application/vnd.wap.mms-message',
+      applicationId: 4,
+      ports: { destination: 2948, source: 9200 },
+    });
     await expect.poll(() => received.length, { timeout: 5000 }).toBe(1);
     expect(Buffer.from(received[0].payload).equals(push)).toBe(true);
 
     // Receipt: our deliver_sm back to Kannel, which reports "delivered" (type 1) with our message id.
-    const messageId = (timeline.messages({ type: 'submit_sm_resp', direction: 'out' })[0].fields as JsonObject).message_id;
-    await waitUntil('Kannel\'s dlr-url callback', () => dlrs.length > 0, 20_000, logs);
+    const messageId = (
+      timeline.messages({ type: 'submit_sm_resp', direction: 'out' })[0].fields as JsonObject
+    ).message_id;
+    await waitUntil("Kannel's dlr-url callback", () => dlrs.length > 0, 20_000, logs);
     expect(dlrs[0].get('type')).toBe('1');
     expect(dlrs[0].get('smscid')).toBe(messageId);
     const ack = timeline.messages({ type: 'deliver_sm_resp', direction: 'in' });

@@ -17,7 +17,8 @@ import { Timeline } from '../src/wire/timeline.ts';
 
 const SWAKS = '/usr/bin/swaks';
 const haveSwaks = existsSync(SWAKS);
-if (!haveSwaks) console.warn('[interop-swaks] /usr/bin/swaks not installed: skipping the swaks interop tests');
+if (!haveSwaks)
+  console.warn('[interop-swaks] /usr/bin/swaks not installed: skipping the swaks interop tests');
 
 const HOME = 'mms.mnc001.mcc310.gprs';
 const REMOTE = 'mms.mnc002.mcc310.gprs';
@@ -160,7 +161,9 @@ describe.skipIf(!haveSwaks)('interop: swaks → remote-mmsc (MM4 over SMTP)', ()
     );
     expect(((res.fields as JsonObject).headers as JsonObject)['X-Mms-Request-Status-Code']).toBe('Ok');
     // The TLS session was recorded by the tap (ciphertext after STARTTLS, but bytes all the same).
-    expect(timeline.query((o) => o.kind === 'bytes' && o.node === 'remote-mmsc', since).length).toBeGreaterThan(4);
+    expect(
+      timeline.query((o) => o.kind === 'bytes' && o.node === 'remote-mmsc', since).length,
+    ).toBeGreaterThan(4);
   });
 
   it.each([
@@ -200,13 +203,18 @@ describe.skipIf(!haveSwaks)('interop: swaks → remote-mmsc (MM4 over SMTP)', ()
   });
 
   it('a mail that is not MM4: 554 5.6.0', async () => {
-    const r = await swaks(base(file('plain.eml', mm4(['From: a@b.example', 'To: c@d.example', 'Subject: hi', '', 'hi']))));
+    const r = await swaks(
+      base(file('plain.eml', mm4(['From: a@b.example', 'To: c@d.example', 'Subject: hi', '', 'hi']))),
+    );
     expect(r.code).not.toBe(0);
     expect(r.out).toMatch(/554 5\.6\.0/);
   });
 
   it('a forward missing mandatory fields without ack request: 554 5.6.0 naming the field', async () => {
-    const broken = FORWARD.replace('X-Mms-Ack-Request: Yes\r\n', '').replace(/X-Mms-Transaction-ID: .*\r\n/, '');
+    const broken = FORWARD.replace('X-Mms-Ack-Request: Yes\r\n', '').replace(
+      /X-Mms-Transaction-ID: .*\r\n/,
+      '',
+    );
     const r = await swaks(base(file('broken.eml', broken)));
     expect(r.code).not.toBe(0);
     expect(r.out).toMatch(/554 5\.6\.0 Invalid MM4_forward\.REQ: X-Mms-Transaction-ID/);

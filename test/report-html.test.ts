@@ -70,25 +70,34 @@ describe.skipIf(!hasChromium)('report.html in headless Chromium', () => {
       expect(requested).toEqual([pathToFileURL(html).href]);
 
       // The requirement x verdict matrix, per interface.
-      const matrices = await page.locator('table.matrix').evaluateAll((ts) => ts.map((t) => t.getAttribute('data-iface')));
+      const matrices = await page
+        .locator('table.matrix')
+        .evaluateAll((ts) => ts.map((t) => t.getAttribute('data-iface')));
       expect(matrices).toEqual(['MM5', 'SMPP']);
       const smpp = page.locator('table.matrix[data-iface="SMPP"]');
       await expect.poll(() => smpp.locator('tbody tr').count()).toBe(3);
       const failRow = smpp.locator('tbody tr', { hasText: '5.1.3' });
       expect(await failRow.getAttribute('data-verdict')).toBe('fail');
       expect(await failRow.locator('td.c-fail a').innerText()).toBe('e2e.smpp.throttled');
-      expect(await failRow.locator('td.c-fail').evaluate(
-        (td) =>
-          (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(td)
-            .backgroundColor,
-      )).not.toBe('rgba(0, 0, 0, 0)');
+      expect(
+        await failRow
+          .locator('td.c-fail')
+          .evaluate(
+            (td) =>
+              (
+                globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }
+              ).getComputedStyle(td).backgroundColor,
+          ),
+      ).not.toBe('rgba(0, 0, 0, 0)');
 
       // The failing case: open, visible, expected vs observed, its sequence diagram drawn.
       await failRow.locator('td.c-fail a').click();
       const failing = page.locator('details#case-e2e\\.smpp\\.throttled');
       expect(await failing.getAttribute('open')).not.toBeNull();
       expect(await failing.locator('pre.expected').isVisible()).toBe(true);
-      expect(await failing.locator('pre.expected').innerText()).toContain('submit_sm_resp at smsc where command_status = "ESME_ROK"');
+      expect(await failing.locator('pre.expected').innerText()).toContain(
+        'submit_sm_resp at smsc where command_status = "ESME_ROK"',
+      );
       expect(await failing.locator('pre.observed').innerText()).toContain('ESME_RTHROTTLED');
       const svg = failing.locator('svg.seq');
       expect(await svg.isVisible()).toBe(true);
@@ -98,7 +107,9 @@ describe.skipIf(!hasChromium)('report.html in headless Chromium', () => {
       const arrows = await svg.locator('g.msg text').allTextContents();
       expect(arrows.join('|')).toContain('submit_sm_resp');
       expect(await svg.locator('g.note-error').count()).toBe(1);
-      expect(await failing.locator('a[href$=".pcapng"]').getAttribute('href')).toBe('e2e.smpp.throttled.pcapng');
+      expect(await failing.locator('a[href$=".pcapng"]').getAttribute('href')).toBe(
+        'e2e.smpp.throttled.pcapng',
+      );
 
       // A passing case is collapsed; the summary counts are shown.
       expect(await page.locator('details#case-e2e\\.smpp\\.submit').getAttribute('open')).toBeNull();
