@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JsonObject } from '../../src/util/json.ts';
 import { PeerConfigError } from '../peer.ts';
 import { httpProbe, probeRequest, rawProbe } from './http-probe.ts';
 
@@ -20,14 +21,15 @@ describe('probeRequest (the handset `http` action parameters)', () => {
     expect(probeRequest('ue.a', { contentType: 'text/plain' }, d).headers['Content-Type']).toBe('text/plain');
   });
   it('refuses bad parameters with one PeerConfigError each', () => {
-    for (const p of [
+    const bad: JsonObject[] = [
       { method: 'get me' },
       { url: 'not a url' },
       { text: 'a', size: 1 },
       { size: -1 },
       { headers: [] },
       { base64: 7 },
-    ]) {
+    ];
+    for (const p of bad) {
       expect(() => probeRequest('ue.a', p, d), JSON.stringify(p)).toThrow(PeerConfigError);
     }
   });
