@@ -10,6 +10,7 @@ const fields = {
   size: 1200,
   to: ['+15550001', '+15550002'],
   nested: { a: { b: 7 } },
+  one: ['Ok'],
 };
 
 describe('matchFields', () => {
@@ -32,6 +33,8 @@ describe('matchFields', () => {
     [{ 'X-Mms-Response-Status': { oneOf: ['Ok', 'Error-unspecified'] } }, true],
     [{ 'X-Mms-Response-Status': { not: 'Ok' } }, false],
     [{ nested: { equals: { a: { b: 7 } } } }, true],
+    [{ one: 'Ok' }, true],
+    [{ to: '+15550001' }, false],
   ])('%j -> %s', (where, ok) => {
     expect(matchFields(where, fields).length === 0).toBe(ok);
   });

@@ -5,7 +5,8 @@ import type { FieldMatcher } from './suite-schema.ts';
  * Field matchers of `expect.where`. A bare scalar is equality (numbers and their decimal text
  * compare equal: decoders may give `128` where a suite writes `'128'`); objects combine tests:
  * `{ present }`, `{ pattern }`, `{ range: [min, max] }`, `{ equals }`, `{ oneOf }`, `{ contains }`,
- * `{ not }`. Names are looked up verbatim first (`X-Mms-Response-Status`), then as dotted paths.
+ * `{ not }`. A bare scalar also matches a one-element list (a header that may repeat,
+ * occurring once). Names are looked up verbatim first (`X-Mms-Response-Status`), then as dotted paths.
  */
 
 export interface Mismatch {
@@ -78,7 +79,10 @@ export function describeMatcher(m: FieldMatcher | unknown): string {
 export function matchValue(value: Json | typeof MISSING, m: unknown): boolean {
   if (m === null || typeof m !== 'object' || Array.isArray(m)) {
     if (Array.isArray(m)) return value !== MISSING && deepEquals(value, m);
-    return value !== MISSING && scalarEquals(value, m);
+    if (value === MISSING) return false;
+    // A header that may repeat decodes to a list: a bare scalar matches a single occurrence.
+    if (Array.isArray(value) && value.length === 1) return scalarEquals(value[0], m);
+    return scalarEquals(value, m);
   }
   const o = m as Record<string, unknown>;
   if (o.present !== undefined && (value !== MISSING) !== o.present) return false;

@@ -1,5 +1,5 @@
 import { NODE_ROLES, type NodeRole } from '../wire/nodes.ts';
-import type { Observation } from '../wire/timeline.ts';
+import type { MessageObservation, Observation } from '../wire/timeline.ts';
 import { escapeXml } from './escape.ts';
 
 /** One drawn row: an arrow between two lifelines, or a note on one. */
@@ -36,49 +36,83 @@ const DISPLAY_ORDER: Array<NodeRole> = [
   'mta',
 ];
 
+/** Peer events worth a note in the diagram (harness events always are). */
+const NOTABLE_EVENT = /error|fail|expired|dead|retry|refused|drop|timeout/i;
+
 /**
- * The diagram of a case's timeline: one lifeline per node, one arrow per protocol message
- * (a message recorded at both ends — `out` at the sender, `in` at the receiver — is drawn
- * once), notes for harness events (actions, behaviours, expired deadlines).
+ * The diagram of a case's timeline: one lifeline per node, one arrow per protocol message,
+ * notes for harness events (actions, behaviours, expired deadlines) and peer errors.
+ *
+ * A message is often recorded at both ends (`out` at the sender, `in` at the receiver) and
+ * either record may not know the other end (a proxy's client believes it talks to the MMSC).
+ * Each `out` is paired with the first later unpaired `in` of the same type at another node
+ * that does not name a different sender — preferring the node the `out` names — and drawn
+ * once, from sender to receiver. Unpaired records are drawn towards the end they name, or as
+ * a note when they name none.
  */
 export function buildDiagram(observations: readonly Observation[]): Diagram {
   const roles = new Map<string, NodeRole | 'unknown'>();
   const rows: DiagramRow[] = [];
-  const unpaired = new Map<string, { out: number; in: number }>();
   const see = (node: string, role: NodeRole | 'unknown') => {
     if (!roles.has(node) || roles.get(node) === 'unknown') roles.set(node, role);
   };
+  const msgs = observations.filter((o): o is MessageObservation => o.kind === 'message');
+  const partnerOf = new Map<number, MessageObservation>();
+  const paired = new Set<number>();
+  for (let i = 0; i < msgs.length; i++) {
+    const out = msgs[i];
+    if (out.direction !== 'out' || paired.has(out.seq)) continue;
+    let best: MessageObservation | undefined;
+    for (let j = i + 1; j < msgs.length; j++) {
+      const inn = msgs[j];
+      if (inn.direction !== 'in' || paired.has(inn.seq) || inn.type !== out.type || inn.node === out.node)
+        continue;
+      if (inn.peer !== undefined && inn.peer !== out.node) continue;
+      if (out.peer === undefined || inn.node === out.peer) {
+        best = inn;
+        break;
+      }
+      best ??= inn;
+    }
+    if (best) {
+      paired.add(out.seq);
+      paired.add(best.seq);
+      partnerOf.set(out.seq, best);
+      partnerOf.set(best.seq, out);
+    }
+  }
   for (const o of observations) {
     if (o.kind === 'message') {
       see(o.node, o.role);
-      if (o.peer) see(o.peer, 'unknown');
-      const from = o.direction === 'in' ? (o.peer ?? o.node) : o.node;
-      const to = o.direction === 'out' ? (o.peer ?? o.node) : o.node;
-      const key = `${o.type}|${from}|${to}`;
-      const u = unpaired.get(key) ?? { out: 0, in: 0 };
-      const side = o.direction === 'in' ? 'in' : 'out';
-      const other = side === 'in' ? 'out' : 'in';
-      if (o.peer && o.direction !== 'local' && u[other] > 0) {
-        u[other]--;
-        unpaired.set(key, u);
-        continue;
-      }
-      u[side]++;
-      unpaired.set(key, u);
+      const partner = partnerOf.get(o.seq);
+      if (partner && o.direction === 'in') continue; // drawn at its `out`
+      let from = o.node;
+      let to = o.node;
+      if (partner) {
+        see(partner.node, partner.role);
+        to = partner.node;
+      } else if (o.direction === 'out') to = o.peer ?? o.node;
+      else if (o.direction === 'in') from = o.peer ?? o.node;
+      if (from !== o.node) see(from, 'unknown');
+      if (to !== o.node) see(to, 'unknown');
       rows.push({
         kind: from === to ? 'note' : 'arrow',
         from,
         to,
-        label: o.type,
+        label:
+          from === to && o.direction !== 'local'
+            ? `${o.direction === 'in' ? '\u2190' : '\u2192'} ${o.type}`
+            : o.type,
         iface: o.iface,
         seq: o.seq,
         tNs: o.t,
         title: JSON.stringify(o.fields).slice(0, 600),
       });
     } else if (o.kind === 'event') {
+      if (o.role !== 'harness' && !NOTABLE_EVENT.test(o.name)) continue;
       const node = o.node;
       see(node, o.role);
-      const error = o.name === 'deadline-expired' || o.name === 'error';
+      const error = o.name === 'deadline-expired' || NOTABLE_EVENT.test(o.name);
       const detail = o.detail && typeof o.detail === 'object' && !Array.isArray(o.detail) ? o.detail : {};
       let label = o.name;
       if (o.name === 'action' && typeof detail.action === 'string') label = `do ${detail.action}`;
