@@ -16,6 +16,7 @@ import {
   mm7Version,
 } from '../../codec/mm7/index.ts';
 import { decodeMms, encodeMms, getHeader, type MmsPdu, type MmsValue } from '../../codec/mms/index.ts';
+import { mm7HttpPost } from '../../net/mm7-http-post.ts';
 import { lookupLocalPort, tapHttpAgent, tapServer } from '../../wire/tap.ts';
 import type { VaspConfig } from '../config.ts';
 import { newTransactionId } from '../ids.ts';
@@ -24,7 +25,6 @@ import type { AcceptResult, MmscCore } from '../mmsc-core.ts';
 import type { DeliveryOutcome, MmscEndpoint, MmscModule, OriginReport, OutboundDelivery } from '../module.ts';
 import type { StoredMessage } from '../store/message-store.ts';
 import { GiveUp, RetryLater } from '../store/outbox.ts';
-import { mm7HttpPost } from './mm7-http-post.ts';
 import {
   mimeContentOf,
   mm7Addresses,
@@ -631,6 +631,8 @@ export class Mm7Module implements MmscModule {
         body,
         agent: this.agent,
         timeoutMs: this.opts.requestTimeoutMs ?? 10_000,
+        maxAnswer: 4 * 1024 * 1024,
+        peer: 'VASP',
       });
     } catch (e) {
       return { kind: 'retry', reason: `${req.type} to ${vasp.vaspId}: ${(e as Error).message}` };
