@@ -109,8 +109,9 @@ export function mmscConfigForPeers(
       return {
         vaspId: typeof p.config.vaspId === 'string' ? p.config.vaspId : 'VASP1',
         ...(typeof p.config.vasId === 'string' ? { vasId: p.config.vasId } : {}),
-        ...(typeof p.config.username === 'string' ? { username: p.config.username } : {}),
-        ...(typeof p.config.password === 'string' ? { password: p.config.password } : {}),
+        // The VASP peer's config names its Basic-auth credentials `user` / `pass` (mocks/vasp).
+        ...(typeof p.config.user === 'string' ? { username: p.config.user } : {}),
+        ...(typeof p.config.pass === 'string' ? { password: p.config.pass } : {}),
         ...(Array.isArray(p.config.shortCodes) ? { shortCodes: p.config.shortCodes } : {}),
         ...(u ? { callbackUrl: u.href } : {}),
       };
