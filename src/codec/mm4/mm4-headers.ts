@@ -1,3 +1,4 @@
+import { CONTENT_CLASS } from '../mms/enums.ts';
 import type { Mm4MessageType } from './mm4-message.ts';
 
 /** M = mandatory, O = optional, C = conditional (a rule in validate-mm4 decides). */
@@ -48,16 +49,8 @@ export const MM4_VALUE_SETS = {
   mmsStatus: ['Expired', 'Retrieved', 'Rejected', 'Deferred', 'Indeterminate', 'Forwarded', 'Unrecognised'],
   readStatus: ['Read', 'Deleted without being read'],
   replyCharging: ['Requested', 'Requested text only', 'Accepted', 'Accepted text only'],
-  contentClass: [
-    'text',
-    'image-basic',
-    'image-rich',
-    'video-basic',
-    'video-rich',
-    'megapixel',
-    'content-basic',
-    'content-rich',
-  ],
+  // The content classes of OMA-TS-MMS_ENC §7.3.9 by name (TS 23.140 §8.4.1.4 uses the same names).
+  contentClass: Object.values(CONTENT_CLASS),
 } as const;
 
 const REQ_FWD = 'MM4_forward.REQ';

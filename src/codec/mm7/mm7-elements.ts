@@ -1,3 +1,4 @@
+import { CONTENT_CLASS } from '../mms/enums.ts';
 import type { Mm7MessageType } from './mm7-message.ts';
 import type { Mm7VersionId } from './mm7-versions.ts';
 import { mm7Version } from './mm7-versions.ts';
@@ -169,18 +170,8 @@ export const MM7_ENUMS: Record<string, { values: readonly string[]; rel6?: reado
     rel6: ['Deferred', 'Unrecognised'],
   },
   readReplyStatus: { values: ['Indeterminate', 'Read', 'Deleted'] },
-  contentClass: {
-    values: [
-      'text',
-      'image-basic',
-      'image-rich',
-      'video-basic',
-      'video-rich',
-      'megapixel',
-      'content-basic',
-      'content-rich',
-    ],
-  },
+  // Rel-6 contentClassType: the OMA-TS-MMS_ENC §7.3.9 class names.
+  contentClass: { values: Object.values(CONTENT_CLASS) },
 };
 
 /** Child element order of the complex types (xs:sequence), for the encoder and the XSD. */
