@@ -1,4 +1,4 @@
-import type { MimeEntity } from '../../src/codec/mime/index.ts';
+import { type MimeEntity, parseParams } from '../../src/codec/mime/index.ts';
 import type { Mm4Header, Mm4Message, Mm4MessageType } from '../../src/codec/mm4/index.ts';
 import { formatRfc5322Date } from '../../src/codec/mm4/index.ts';
 
@@ -161,16 +161,7 @@ export function buildForwardReq(id: Mm4Identity, f: ForwardSpec): Mm4Message {
 }
 
 function leaf(p: ForwardPart): MimeEntity {
-  const [type, ...rest] = p.contentType.split(';');
-  const params: Record<string, string> = {};
-  for (const kv of rest) {
-    const eq = kv.indexOf('=');
-    if (eq > 0)
-      params[kv.slice(0, eq).trim().toLowerCase()] = kv
-        .slice(eq + 1)
-        .trim()
-        .replace(/^"|"$/g, '');
-  }
+  const { value: type, params } = parseParams(p.contentType);
   if (p.filename !== undefined && params.name === undefined) params.name = p.filename;
   return {
     headers: [],

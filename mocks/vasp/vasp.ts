@@ -1,6 +1,6 @@
 import * as http from 'node:http';
 import { DecodeError } from '../../src/codec/codec-error.ts';
-import type { MimeEntity } from '../../src/codec/mime/index.ts';
+import { type MimeEntity, parseParams } from '../../src/codec/mime/index.ts';
 import type { Mm7Fields, Mm7Message, Mm7MessageType, Mm7VersionId } from '../../src/codec/mm7/index.ts';
 import {
   decodeMm7,
@@ -593,16 +593,7 @@ function contentOf(peer: string, p: JsonObject, cidBase: string): MimeEntity | u
             : undefined;
       if (!ct || !body)
         throw new PeerConfigError(peer, `parts[${i}] needs contentType and content (or size)`);
-      const [type, ...rest] = ct.split(';');
-      const params: Record<string, string> = {};
-      for (const kv of rest) {
-        const eq = kv.indexOf('=');
-        if (eq > 0)
-          params[kv.slice(0, eq).trim().toLowerCase()] = kv
-            .slice(eq + 1)
-            .trim()
-            .replace(/^"|"$/g, '');
-      }
+      const { value: type, params } = parseParams(ct);
       const e = leaf(type.trim().toLowerCase(), params, body, str(x.contentId) ?? `${cidBase}-${i}`);
       const filename = str(x.filename);
       if (filename !== undefined) e.contentLocation = filename;
