@@ -30,7 +30,7 @@ import {
   type DeviceProfile,
   type MmsVersion,
 } from './device-profile.ts';
-import { httpProbe, probeRequest, rawProbe } from './http-probe.ts';
+import { httpExchange, httpProbe, probeRequest, rawProbe } from './http-probe.ts';
 import {
   acknowledgeInd,
   forwardReq,
@@ -122,6 +122,12 @@ export class Handset implements Peer {
   private readonly inbox: InboxEntry[] = [];
   private readonly pending = new Set<Promise<unknown>>();
   private agent = new http.Agent({ keepAlive: true });
+  /**
+   * Robustness probes get their own connections, never reused: a probe the server answers before
+   * reading its whole body (413) would otherwise leave a half-sent request on a pooled socket that
+   * the next MM1 request then queues behind.
+   */
+  private probeAgent = new http.Agent({ keepAlive: false });
   private txn = 0;
   private started = false;
 
@@ -169,6 +175,8 @@ export class Handset implements Peer {
     if (!this.started) {
       this.agent = new http.Agent({ keepAlive: true });
       tapHttpAgent(this.agent, { timeline: ctx.timeline, node: this.name, role: this.role, iface: 'MM1' });
+      this.probeAgent = new http.Agent({ keepAlive: false });
+      tapHttpAgent(this.probeAgent, { timeline: ctx.timeline, node: this.name, role: this.role, iface: 'MM1' });
     }
     this.started = true;
     this.attach();
@@ -180,6 +188,7 @@ export class Handset implements Peer {
     this.started = false;
     await this.settled();
     this.agent.destroy();
+    this.probeAgent.destroy();
   }
 
   endpoints(): PeerEndpoint[] {
@@ -601,7 +610,7 @@ export class Handset implements Peer {
       ...(this.config.gateway ? { gateway: this.config.gateway } : {}),
       msisdn: this.msisdn,
     });
-    const res = await httpProbe(r, this.agent);
+    const res = await httpProbe(r, this.probeAgent);
     const isMms = mediaType(res.contentType) === MMS_MEDIA_TYPE;
     if (isMms && res.body.length) this.observe(res.body, 'in', 'mmsc');
     const detail: JsonObject = {
@@ -694,23 +703,7 @@ export class Handset implements Peer {
         agent: this.agent,
       };
     }
-    return new Promise<HttpResult>((resolve, reject) => {
-      const req = http.request(options, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            contentType: res.headers['content-type'] ?? '',
-            body: Buffer.concat(chunks),
-          }),
-        );
-        res.on('error', reject);
-      });
-      req.setTimeout(30_000, () => req.destroy(new Error(`${method} ${url}: timeout`)));
-      req.on('error', reject);
-      req.end(body);
-    });
+    return httpExchange(options, body, 30_000, `${method} ${url}`);
   }
 }
 

@@ -101,6 +101,16 @@ export function httpProbe(r: HttpProbeRequest, agent?: http.Agent): Promise<Http
     };
   }
   if (agent) options.agent = agent;
+  return httpExchange(options, r.body, 10_000, `${r.method} ${r.url}`);
+}
+
+/** One request with `options`; the whole answer, or a rejection on transport error or `timeoutMs` of silence. */
+export function httpExchange(
+  options: http.RequestOptions,
+  body: Uint8Array | undefined,
+  timeoutMs: number,
+  what: string,
+): Promise<HttpProbeResult> {
   return new Promise<HttpProbeResult>((resolve, reject) => {
     const req = http.request(options, (res) => {
       const chunks: Buffer[] = [];
@@ -114,12 +124,9 @@ export function httpProbe(r: HttpProbeRequest, agent?: http.Agent): Promise<Http
       );
       res.on('error', reject);
     });
-    req.setTimeout(10_000, () => req.destroy(new Error(`${r.method} ${r.url}: timeout`)));
-    req.on('error', (e: NodeJS.ErrnoException) => {
-      // A server may answer (413) and close before reading a huge body: keep the answer if one came.
-      reject(e);
-    });
-    req.end(r.body);
+    req.setTimeout(timeoutMs, () => req.destroy(new Error(`${what}: timeout`)));
+    req.on('error', reject);
+    req.end(body);
   });
 }
 
