@@ -11,11 +11,13 @@ import type { CaseFailure, CaseResult, RunResult, StepResult } from './run-resul
 import { summarise } from './run-result.ts';
 import { caseRandom, caseSeed } from './seeded.ts';
 import type { Expectation, Level } from './suite-schema.ts';
-import type { StartedPeer, Target, TargetSession } from './target.ts';
+import { type StartedPeer, type Target, TargetRetryableError, type TargetSession } from './target.ts';
 import { peerWiring } from './targets/peer-wiring.ts';
 import { renderTemplate, TemplateError, type TemplateScope } from './template.ts';
 
 export const DEFAULT_ACTION_TIMEOUT_MS = 10_000;
+/** Most set-ups of one case when the target fails with TargetRetryableError (port taken). */
+export const MAX_SETUP_ATTEMPTS = 3;
 
 export interface RunOptions {
   cases: readonly LoadedCase[];
@@ -128,7 +130,48 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
     };
   };
 
+  const harnessEvent = (name: string, detail: JsonObject) =>
+    timeline.publish({
+      kind: 'event',
+      name,
+      node: 'harness',
+      role: 'harness',
+      iface: 'HARNESS',
+      direction: 'local',
+      detail,
+    });
+  /** Stops the started peers (last first) and the target session; failures go on the timeline. */
+  const teardown = async () => {
+    for (const p of [...started].reverse()) {
+      await withDeadline(p.peer.stop(), 5000, `stopping ${p.peer.name}`).catch((e) =>
+        harnessEvent('error', { message: errorMessage(e) }),
+      );
+    }
+    const s = session;
+    session = undefined;
+    if (s) {
+      await withDeadline(s.stop(), 5000, 'stopping the target').catch((e) =>
+        harnessEvent('error', { message: errorMessage(e) }),
+      );
+    }
+  };
+
+  /** Set-up, again from scratch (fresh target ports, fresh peers) when the target asks for it. */
   const setup = async () => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await setupOnce();
+        return;
+      } catch (e) {
+        if (!(e instanceof TargetRetryableError) || attempt >= MAX_SETUP_ATTEMPTS) throw e;
+        harnessEvent('retry', { what: 'setup', attempt, reason: e.message });
+        await teardown();
+        started.length = 0;
+      }
+    }
+  };
+
+  const setupOnce = async () => {
     timeline.setContext({ case: c.id, step: 'setup' });
     const kinds = new Map<string, string[]>();
     for (const p of plans) kinds.set(p.kind, [...(kinds.get(p.kind) ?? []), p.name]);
@@ -339,32 +382,7 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
   } finally {
     clearTimeout(caseTimer);
     timeline.setContext({ case: c.id, step: 'teardown' });
-    for (const p of [...started].reverse()) {
-      await withDeadline(p.peer.stop(), 5000, `stopping ${p.peer.name}`).catch((e) =>
-        timeline.publish({
-          kind: 'event',
-          name: 'error',
-          node: 'harness',
-          role: 'harness',
-          iface: 'HARNESS',
-          direction: 'local',
-          detail: { message: errorMessage(e) },
-        }),
-      );
-    }
-    if (session) {
-      await withDeadline(session.stop(), 5000, 'stopping the target').catch((e) =>
-        timeline.publish({
-          kind: 'event',
-          name: 'error',
-          node: 'harness',
-          role: 'harness',
-          iface: 'HARNESS',
-          direction: 'local',
-          detail: { message: errorMessage(e) },
-        }),
-      );
-    }
+    await teardown();
   }
 
   const known = opts.knownFailures?.lookup(c.id);

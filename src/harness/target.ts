@@ -77,3 +77,15 @@ export class TargetError extends Error {
     this.name = 'TargetError';
   }
 }
+
+/**
+ * The target could not start for a passing reason (a reserved port taken by another process
+ * between reservation and bind): the runner starts the case's peers and target afresh, at most
+ * a few times, before calling it an `error`.
+ */
+export class TargetRetryableError extends TargetError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TargetRetryableError';
+  }
+}

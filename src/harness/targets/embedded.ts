@@ -9,6 +9,7 @@ import {
   type Target,
   type TargetCaseContext,
   TargetError,
+  TargetRetryableError,
   type TargetSession,
 } from '../target.ts';
 import { reservePort } from './reserve-port.ts';
@@ -123,7 +124,9 @@ export function mmscConfigForPeers(
 /**
  * The reference MMSC in-process, one instance per case (own store, own ports), wired to that
  * case's peers. Its four ports are reserved before the peers start, so peers that call it get
- * its URLs in their config; it starts once the peers it calls are listening.
+ * its URLs in their config; it starts once the peers it calls are listening. A reserved port
+ * taken in between fails the start with TargetRetryableError, and the runner sets the case up
+ * again (fresh ports, fresh peers pointed at them).
  */
 export class EmbeddedTarget implements Target {
   readonly kind = 'embedded' as const;
@@ -137,6 +140,8 @@ export class EmbeddedTarget implements Target {
       /** Overrides of the MMSC config (from the config file's target.mmsc). */
       mmsc?: Record<string, unknown>;
       peers?: Readonly<Record<string, JsonObject>>;
+      /** Where the MMSC's four ports come from (tests force a collision through it). */
+      reservePort?: () => Promise<number>;
     } = {},
   ) {
     this.starter = opts.starter;
@@ -148,11 +153,12 @@ export class EmbeddedTarget implements Target {
 
   async startCase(ctx: TargetCaseContext): Promise<TargetSession> {
     const starter = this.starter ?? (await loadMmscStarter());
+    const reserve = this.opts.reservePort ?? reservePort;
     const ports = {
-      mm1: await reservePort(),
-      mm3: await reservePort(),
-      mm4: await reservePort(),
-      mm7: await reservePort(),
+      mm1: await reserve(),
+      mm3: await reserve(),
+      mm4: await reserve(),
+      mm7: await reserve(),
     };
     const endpoints = {
       mm1: `http://127.0.0.1:${ports.mm1}/mms`,
@@ -179,7 +185,12 @@ export class EmbeddedTarget implements Target {
             timeline: ctx.timeline,
           });
         } catch (e) {
-          throw new TargetError(`the reference MMSC did not start: ${(e as Error).message.split('\n')[0]}`);
+          const line = (e as Error).message.split('\n')[0];
+          // Another process bound a reserved port between reservation and the MMSC's bind
+          // (reserve-port.ts): the runner starts the case again on fresh ports.
+          if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE')
+            throw new TargetRetryableError(`the reference MMSC could not bind a reserved port: ${line}`);
+          throw new TargetError(`the reference MMSC did not start: ${line}`);
         }
       },
       stop: async () => {

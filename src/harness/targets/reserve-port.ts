@@ -41,8 +41,10 @@ function tryBind(port: number): Promise<number | undefined> {
  * embedded target's endpoints are known before the peers that call it start (the reference MMSC then
  * binds exactly these). The port is drawn below the kernel's ephemeral range, so the peers, clients
  * and other targets of parallel cases (all on port 0 or connecting out) cannot take it in between;
- * only a process binding that fixed port could. A port taken in between makes the MMSC's start
- * fail: an `error` verdict for that case, never a silent wrong wiring.
+ * only a process binding that fixed port could (another mmscert run, another test worker). A port
+ * taken in between makes the MMSC's start fail with EADDRINUSE: the embedded target turns that into
+ * TargetRetryableError and the runner sets the case up again on fresh ports (runner.ts
+ * MAX_SETUP_ATTEMPTS), never a silent wrong wiring.
  */
 export async function reservePort(): Promise<number> {
   const { low } = ephemeralRange();
