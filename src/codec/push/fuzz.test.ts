@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { DecodeError } from '../codec-error.ts';
+// Seeded xorshift32 so a failure reproduces from the printed seed.
+import { rng } from '../mime/fuzz-inputs.ts';
 import { decodeSmsUserData } from './sms-user-data.ts';
 import { wapPushToSms } from './wap-push-sms.ts';
 import { decodeWspPush, encodeWspPush, mmsNotificationPush } from './wsp-push.ts';
-
-/** Seeded xorshift32 so a failure reproduces from the printed seed. */
-function rng(seed: number) {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 0x1_0000_0000;
-  };
-}
 
 const SEED = Number(process.env.MMSCERT_FUZZ_SEED ?? 20261122);
 const N = 60_000;
