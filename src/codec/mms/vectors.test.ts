@@ -42,6 +42,15 @@ const INVALID: Record<string, string[]> = {
 };
 const MALFORMED = 'mms-engine/test_retrieve/data/Success2/m-notification.ind';
 
+/**
+ * expect(a).toEqual(b) for byte arrays, without its element-by-element walk when they are equal
+ * (13 s for the 1 MB Sample.mms): a mismatch still goes through toEqual for its message and diff.
+ */
+function expectSameBytes(a: Uint8Array, b: Uint8Array): void {
+  if (a.constructor === b.constructor && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b)) return;
+  expect(a).toEqual(b);
+}
+
 describe.skipIf(!present)('MMS vectors (shared/vectors/mms-pdus) against Wireshark', () => {
   const files = present ? walk(vectors) : [];
   it('finds the vectors', () => {
@@ -74,7 +83,8 @@ describe.skipIf(!present)('MMS vectors (shared/vectors/mms-pdus) against Wiresha
       // decode → encode → decode gives the same JSON, and so does a JSON round trip
       const again = decodeMms(out);
       expect(mmsToJson(again)).toEqual(mmsToJson(pdu));
-      expect(encodeMms(mmsFromJson(JSON.parse(JSON.stringify(mmsToJson(pdu)))), { validate: false })).toEqual(
+      expectSameBytes(
+        encodeMms(mmsFromJson(JSON.parse(JSON.stringify(mmsToJson(pdu)))), { validate: false }),
         out,
       );
     });
