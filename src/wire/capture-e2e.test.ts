@@ -136,23 +136,52 @@ function smsSegments(payload: Buffer, ref: number): Buffer[] {
   return out;
 }
 
-/** A DNS response (RFC 1035 §4.1) to query `q` with one NAPTR answer (RFC 3403 §4.1), or none and TC set. */
-function naptrResponse(q: Buffer, truncated: boolean): Buffer {
+interface Naptr {
+  order: number;
+  preference: number;
+  service: string;
+  regexp: string;
+}
+const TEL_NAPTR: Naptr = {
+  order: 10,
+  preference: 100,
+  service: 'E2U+mms:tel',
+  regexp: '!^.*$!tel:+15550003!',
+};
+
+/**
+ * A DNS response (RFC 1035 §4.1: the query's id and question copied) to query `q` with one NAPTR
+ * answer (RFC 3403 §4.1, flags "u", replacement the root), or with none and TC set.
+ */
+function naptrResponse(q: Buffer, truncated: boolean, naptr: Naptr = TEL_NAPTR): Buffer {
   let i = 12;
   while (q[i] !== 0) i += q[i] + 1;
   const question = q.subarray(12, i + 5);
   const cs = (s: string) => Buffer.concat([Buffer.from([s.length]), Buffer.from(s, 'latin1')]);
   const rdata = Buffer.concat([
-    Buffer.from([0x00, 0x0a, 0x00, 0x64]), // order 10, preference 100
+    Buffer.from([naptr.order >> 8, naptr.order & 0xff, naptr.preference >> 8, naptr.preference & 0xff]),
     cs('u'),
-    cs('E2U+mms:tel'),
-    cs('!^.*$!tel:+15550003!'),
-    Buffer.from([0x00]),
+    cs(naptr.service),
+    cs(naptr.regexp),
+    Buffer.from([0x00]), // replacement: root
   ]);
   const flags = truncated ? [0x83, 0x80] : [0x81, 0x80]; // QR, (TC), RD | RA
   const header = Buffer.from([q[0], q[1], ...flags, 0, 1, 0, truncated ? 0 : 1, 0, 0, 0, 0]);
   if (truncated) return Buffer.concat([header, question]);
-  const rr = Buffer.from([0xc0, 0x0c, 0x00, 0x23, 0x00, 0x01, 0, 0, 0x0e, 0x10, 0, rdata.length]);
+  const rr = Buffer.from([
+    0xc0,
+    0x0c,
+    0x00,
+    0x23,
+    0x00,
+    0x01,
+    0,
+    0,
+    0x0e,
+    0x10,
+    rdata.length >> 8,
+    rdata.length & 0xff,
+  ]);
   return Buffer.concat([header, question, rr, rdata]);
 }
 
@@ -502,37 +531,13 @@ describe.skipIf(!ready)('PCAPNG of tapped exchanges, checked by tshark', () => {
     const sock = dgram.createSocket('udp4');
     tapUdp(sock, { timeline: tl, node: 'hlr', role: 'hlr', iface: 'DNS' });
     sock.on('message', (q, rinfo) => {
-      // RFC 1035 §4.1: copy the header id and the question; one NAPTR answer (RFC 3403 §4.1)
-      let i = 12;
-      while (q[i] !== 0) i += q[i] + 1;
-      const question = q.subarray(12, i + 5);
-      const cs = (s: string) => Buffer.concat([Buffer.from([s.length]), Buffer.from(s, 'latin1')]);
-      const rdata = Buffer.concat([
-        Buffer.from([0x00, 0x64, 0x00, 0x0a]), // order 100, preference 10
-        cs('u'),
-        cs('E2U+mms:mailto'),
-        cs('!^.*$!mailto:+15550002@mms.example.net!'),
-        Buffer.from([0x00]), // replacement: root
-      ]);
-      const header = Buffer.from([q[0], q[1], 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0]);
-      const rr = Buffer.concat([
-        Buffer.from([
-          0xc0,
-          0x0c,
-          0x00,
-          0x23,
-          0x00,
-          0x01,
-          0,
-          0,
-          0x0e,
-          0x10,
-          rdata.length >> 8,
-          rdata.length & 0xff,
-        ]),
-        rdata,
-      ]);
-      sock.send(Buffer.concat([header, question, rr]), rinfo.port, rinfo.address);
+      const answer = naptrResponse(q, false, {
+        order: 100,
+        preference: 10,
+        service: 'E2U+mms:mailto',
+        regexp: '!^.*$!mailto:+15550002@mms.example.net!',
+      });
+      sock.send(answer, rinfo.port, rinfo.address);
     });
     await new Promise<void>((r) => sock.bind(0, '127.0.0.1', () => r()));
     const port = addr(sock);
