@@ -72,3 +72,11 @@ describe('durationMs and idGlob', () => {
     expect(idGlob('')('anything')).toBe(true);
   });
 });
+
+describe('invalid patterns', () => {
+  it('never match and say why, instead of throwing', () => {
+    const mismatches = matchFields({ To: { pattern: '+15550001' } }, { To: '+15550001/TYPE=PLMN' });
+    expect(mismatches).toHaveLength(1);
+    expect(mismatches[0].expected).toContain('not a valid regular expression');
+  });
+});

@@ -57,6 +57,27 @@ export function deepEquals(a: Json | undefined, b: unknown): boolean {
   return ka.length === Object.keys(bo).length && ka.every((k) => deepEquals(a[k], bo[k]));
 }
 
+const patterns = new Map<string, RegExp | null>();
+
+/**
+ * The compiled `pattern:` of a matcher, or null when it is not a valid regular expression (a
+ * templated value such as `+1555...` can make one): such a matcher never matches, and its
+ * description says why, so the case fails with expected vs observed instead of the run crashing.
+ */
+export function patternOf(source: string): RegExp | null {
+  let re = patterns.get(source);
+  if (re === undefined) {
+    try {
+      re = new RegExp(source);
+    } catch {
+      re = null;
+    }
+    if (patterns.size > 1000) patterns.clear();
+    patterns.set(source, re);
+  }
+  return re;
+}
+
 function asText(v: Json): string {
   return typeof v === 'string' ? v : JSON.stringify(v);
 }
@@ -67,7 +88,12 @@ export function describeMatcher(m: FieldMatcher | unknown): string {
   const parts: string[] = [];
   if ('equals' in o) parts.push(`= ${JSON.stringify(o.equals)}`);
   if (o.present !== undefined) parts.push(o.present ? 'present' : 'absent');
-  if (o.pattern !== undefined) parts.push(`~ /${String(o.pattern)}/`);
+  if (o.pattern !== undefined)
+    parts.push(
+      patternOf(String(o.pattern))
+        ? `~ /${String(o.pattern)}/`
+        : `~ /${String(o.pattern)}/ (not a valid regular expression: never matches)`,
+    );
   if (Array.isArray(o.range)) parts.push(`in [${o.range[0]}, ${o.range[1]}]`);
   if (Array.isArray(o.oneOf)) parts.push(`one of ${JSON.stringify(o.oneOf)}`);
   if ('contains' in o) parts.push(`contains ${JSON.stringify(o.contains)}`);
@@ -91,7 +117,7 @@ export function matchValue(value: Json | typeof MISSING, m: unknown): boolean {
   if (tests.length === 0) return true;
   if (value === MISSING) return false;
   if ('equals' in o && !deepEquals(value, o.equals)) return false;
-  if (o.pattern !== undefined && !new RegExp(String(o.pattern)).test(asText(value))) return false;
+  if (o.pattern !== undefined && !patternOf(String(o.pattern))?.test(asText(value))) return false;
   if (Array.isArray(o.range)) {
     const n = typeof value === 'number' ? value : Number(value);
     if (!Number.isFinite(n) || n < Number(o.range[0]) || n > Number(o.range[1])) return false;
