@@ -526,34 +526,25 @@ describe('SMSC bad input', () => {
     raw.write(rawPdu(0x09, 3, bindBody('mmsc', 'pw')));
     const bindResp = (await raw.next()) as Buffer;
     expect([bindResp.readUInt32BE(4), bindResp.readUInt32BE(8)]).toEqual([0x80000009, 0]);
+    /** submit_sm mandatory body (SMPP 3.4 §4.4.1) from 1 to 2, `sm_length` as given, then `text`. */
+    const submitBody = (smLength: number, text: string) =>
+      Buffer.concat([
+        cstr(''),
+        Buffer.from([1, 1]),
+        cstr('1'),
+        Buffer.from([1, 1]),
+        cstr('2'),
+        Buffer.from([0, 0, 0]),
+        cstr(''),
+        cstr(''),
+        Buffer.from([0, 0, 0, 0, smLength]),
+        Buffer.from(text),
+      ]);
     // submit_sm whose sm_length promises more octets than there are
-    const submit = Buffer.concat([
-      cstr(''),
-      Buffer.from([1, 1]),
-      cstr('1'),
-      Buffer.from([1, 1]),
-      cstr('2'),
-      Buffer.from([0, 0, 0]),
-      cstr(''),
-      cstr(''),
-      Buffer.from([0, 0, 0, 0, 50]),
-      Buffer.from('short'),
-    ]);
-    raw.write(rawPdu(0x04, 4, submit));
+    raw.write(rawPdu(0x04, 4, submitBody(50, 'short')));
     await expectNack(S.ESME_RINVCMDLEN, 4);
     // a 2-octet TLV (destination_port) cut to 1 octet, last in the PDU: smpp@0.5.1 itself throws here
-    const okBody = Buffer.concat([
-      cstr(''),
-      Buffer.from([1, 1]),
-      cstr('1'),
-      Buffer.from([1, 1]),
-      cstr('2'),
-      Buffer.from([0, 0, 0]),
-      cstr(''),
-      cstr(''),
-      Buffer.from([0, 0, 0, 0, 2]),
-      Buffer.from('ok'),
-    ]);
+    const okBody = submitBody(2, 'ok');
     raw.write(rawPdu(0x04, 5, Buffer.concat([okBody, Buffer.from([0x02, 0x0b, 0x00, 0x01, 0x00])])));
     await expectNack(S.ESME_RINVTLVLEN, 5);
     // TLV header promising more than is left
