@@ -176,7 +176,12 @@ export class Handset implements Peer {
       this.agent = new http.Agent({ keepAlive: true });
       tapHttpAgent(this.agent, { timeline: ctx.timeline, node: this.name, role: this.role, iface: 'MM1' });
       this.probeAgent = new http.Agent({ keepAlive: false });
-      tapHttpAgent(this.probeAgent, { timeline: ctx.timeline, node: this.name, role: this.role, iface: 'MM1' });
+      tapHttpAgent(this.probeAgent, {
+        timeline: ctx.timeline,
+        node: this.name,
+        role: this.role,
+        iface: 'MM1',
+      });
     }
     this.started = true;
     this.attach();
