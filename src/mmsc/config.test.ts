@@ -32,7 +32,9 @@ describe('MmscConfig', () => {
   });
 
   it.each([
-    [{ host: '0.0.0.0' }, 'host'],
+    // loopback, or 0.0.0.0 for a container's config (docker/mmsc.yaml); nothing else
+    [{ host: '10.0.0.1' }, 'host'],
+    [{ host: '::' }, 'host'],
     [{ ports: { mm1: 70000 } }, 'ports.mm1'],
     [
       { notification: { route: 'smpp', host: '10.0.0.1', port: 1, systemId: 'a', password: 'b' } },

@@ -61,8 +61,12 @@ const vasp = z.strictObject({
 });
 
 export const MmscConfigSchema = z.strictObject({
-  /** Always loopback. */
-  host: z.literal('127.0.0.1'),
+  /**
+   * Listening address of MM1, MM3, MM4 and MM7: loopback (default). `0.0.0.0` only inside a
+   * container, where published ports reach nothing bound to the container's loopback
+   * (docker/mmsc.yaml); never on a test machine.
+   */
+  host: z.enum(['127.0.0.1', '0.0.0.0']),
   /** 0 = ephemeral. */
   ports: z.strictObject({ mm1: port, mm4: port, mm7: port, mm3: port }),
   /** HTTP path of the MM1 endpoint (POST) and prefix of content locations (GET). */

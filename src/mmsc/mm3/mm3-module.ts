@@ -70,6 +70,7 @@ export class Mm3Module implements MmscModule {
       core,
       iface: 'MM3',
       port: core.config.ports.mm3,
+      host: core.config.host,
       hostname: this.ownDomain,
       maxSize: core.config.mm3.maxSize,
       mailFrom: () => null,

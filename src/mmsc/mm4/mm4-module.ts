@@ -115,6 +115,7 @@ export class Mm4Module implements MmscModule {
       core,
       iface: 'MM4',
       port: core.config.ports.mm4,
+      host: core.config.host,
       hostname: this.ownDomain,
       maxSize: Math.max(core.config.maxMessageSize * 2, 1024 * 1024),
       mailFrom: (from, helo) =>

@@ -28,6 +28,8 @@ export interface SmtpInboundOptions {
   core: MmscCore;
   iface: Iface;
   port: number;
+  /** Listening address (config `host`; default loopback). */
+  host?: string;
   hostname: string;
   maxSize: number;
   /** null = allowed, else the refusal (550 5.7.1 ...). */
@@ -102,7 +104,7 @@ export class SmtpInbound {
     await new Promise<void>((resolve, reject) => {
       const onError = (e: Error) => reject(e);
       this.server.server.once('error', onError);
-      this.server.listen(this.opts.port, '127.0.0.1', () => {
+      this.server.listen(this.opts.port, this.opts.host ?? '127.0.0.1', () => {
         this.server.server.off('error', onError);
         resolve();
       });
