@@ -294,26 +294,7 @@ export class MailMta implements Peer {
     });
     const raw = new Uint8Array(await composer.compile().build());
     const envelope = { from, to: [...(to as string[]), ...(cc as string[])] };
-    const tap = this.timeline
-      ? { timeline: this.timeline, node: this.name, role: this.role, iface: 'MM3' as const }
-      : undefined;
-    const result = await smtpSend({ url: this.target, name: this.domains[0], tap }, envelope, raw);
-    this.timeline?.publish({
-      kind: 'message',
-      type: 'email',
-      node: this.name,
-      role: this.role,
-      iface: 'MM3',
-      direction: 'out',
-      peer: 'mmsc',
-      fields: {
-        envelope: { from, to: envelope.to },
-        subject: String(p.subject ?? ''),
-        result: sendResultJson(result),
-      },
-      raw,
-    });
-    return sendResultJson(result);
+    return this.sendOut(envelope, raw, { subject: String(p.subject ?? '') });
   }
 
   /**
@@ -329,10 +310,19 @@ export class MailMta implements Peer {
           ? bytesFromJson(p.raw)
           : undefined;
     if (!raw) throw new PeerConfigError(this.name, 'send: raw must be text or {$base64}');
+    return this.sendOut({ from, to }, raw, { subject: '', raw: true });
+  }
+
+  /** Sends `raw` to the target over SMTP (tapped) and publishes it as an MM3 'email' out, with the outcome. */
+  private async sendOut(
+    envelope: { from: string; to: string[] },
+    raw: Uint8Array,
+    fields: JsonObject,
+  ): Promise<Json> {
     const tap = this.timeline
       ? { timeline: this.timeline, node: this.name, role: this.role, iface: 'MM3' as const }
       : undefined;
-    const result = await smtpSend({ url: this.target ?? '', name: this.domains[0], tap }, { from, to }, raw);
+    const result = await smtpSend({ url: this.target ?? '', name: this.domains[0], tap }, envelope, raw);
     this.timeline?.publish({
       kind: 'message',
       type: 'email',
@@ -341,7 +331,11 @@ export class MailMta implements Peer {
       iface: 'MM3',
       direction: 'out',
       peer: 'mmsc',
-      fields: { envelope: { from, to }, subject: '', raw: true, result: sendResultJson(result) },
+      fields: {
+        envelope: { from: envelope.from, to: envelope.to },
+        ...fields,
+        result: sendResultJson(result),
+      },
       raw,
     });
     return sendResultJson(result);
