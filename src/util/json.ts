@@ -23,9 +23,14 @@ export function bytesFromJson(value: { $base64: string }): Uint8Array {
 }
 
 /** JSON.stringify replacer: Uint8Array/Buffer → { $base64 }, bigint → string. */
-export function jsonReplacer(_key: string, value: unknown): unknown {
+export function jsonReplacer(this: unknown, key: string, value: unknown): unknown {
   if (value instanceof Uint8Array) return bytesToJson(value);
   if (typeof value === 'bigint') return value.toString();
+  // A Buffer's own toJSON has already turned it into { type: 'Buffer', data: [...] } by now: the
+  // holder (`this` under JSON.stringify) still has the bytes, without copying them from that array.
+  const original =
+    typeof this === 'object' && this !== null ? (this as Record<string, unknown>)[key] : undefined;
+  if (original instanceof Uint8Array) return bytesToJson(original);
   if (
     typeof value === 'object' &&
     value !== null &&
