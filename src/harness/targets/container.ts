@@ -1,3 +1,4 @@
+import type { StartedTestContainer } from 'testcontainers';
 import type { JsonObject } from '../../util/json.ts';
 import { TargetError } from '../target.ts';
 import { ExternalTarget } from './external.ts';
@@ -24,12 +25,45 @@ export async function containerRuntimeAvailable(): Promise<{ ok: true } | { ok: 
   }
 }
 
+/** `dnsPort` of peer `hlr` -> MMSCERT_HLR_DNS_PORT; `port` of `remote-mmsc` -> MMSCERT_REMOTE_MMSC_PORT. */
+export function peerPortEnvName(kind: string, key: string): string {
+  const snake = key.replace(/([a-z0-9])([A-Z])/g, '$1_$2');
+  return `MMSCERT_${kind}_${snake}`.replace(/[^A-Za-z0-9]+/g, '_').toUpperCase();
+}
+
+/**
+ * The environment a target image is started with: MMSCERT_PEER_HOST (where our peers are, seen
+ * from the container) and one MMSCERT_<KIND>_<KEY> per fixed peer port of the config's `peers:`;
+ * and the host ports those are on (to expose to the container).
+ */
+export function containerEnvironment(
+  peers: Readonly<Record<string, JsonObject>>,
+  env: Readonly<Record<string, string>> = {},
+): { env: Record<string, string>; hostPorts: number[] } {
+  const out: Record<string, string> = { ...env, MMSCERT_PEER_HOST: 'host.testcontainers.internal' };
+  const hostPorts: number[] = [];
+  for (const [kind, cfg] of Object.entries(peers)) {
+    for (const [k, v] of Object.entries(cfg)) {
+      if (/port$/i.test(k) && typeof v === 'number' && Number.isInteger(v) && v > 0) {
+        hostPorts.push(v);
+        out[peerPortEnvName(kind, k)] = String(v);
+      }
+    }
+  }
+  return { env: out, hostPorts };
+}
+
 /**
  * A target MMSC image (e.g. the one docker/ builds) started with testcontainers, then driven
- * like an external target: its interface ports mapped to loopback, our peers on the fixed ports
- * of the config's `peers:` made reachable from the container (`exposeHostPorts`, host name
- * host.testcontainers.internal, passed as MMSCERT_PEER_HOST with each port as
- * MMSCERT_<KIND>_PORT).
+ * like an external target:
+ *   - each interface port of the config's `ports:` is published on the SAME port number of the
+ *     host's 127.0.0.1 only (an MMSC writes absolute content locations, `http://127.0.0.1:8002/mms/..`
+ *     in docker/mmsc.yaml, which handsets on the host must be able to fetch; and nothing is
+ *     published on a real interface). Inside the container the MMSC must listen on 0.0.0.0
+ *     (config `host: 0.0.0.0`, docker/mmsc.yaml) for published ports to reach it;
+ *   - our peers on the fixed ports of the config's `peers:` are made reachable from the
+ *     container (`TestContainers.exposeHostPorts`, host name host.testcontainers.internal), and
+ *     passed to it as MMSCERT_PEER_HOST and MMSCERT_<KIND>_<KEY> (containerEnvironment).
  */
 export class ContainerTarget extends ExternalTarget {
   override readonly kind = 'container' as const;
@@ -43,31 +77,31 @@ export class ContainerTarget extends ExternalTarget {
     const rt = await containerRuntimeAvailable();
     if (!rt.ok) throw new TargetError(`container target: no container engine (${rt.reason})`);
     const { GenericContainer, TestContainers } = await import('testcontainers');
-    const env: Record<string, string> = {
-      ...(this.opts.env ?? {}),
-      MMSCERT_PEER_HOST: 'host.testcontainers.internal',
-    };
-    const hostPorts: number[] = [];
-    for (const [kind, cfg] of Object.entries(this.peers)) {
-      for (const [k, v] of Object.entries(cfg)) {
-        if (/port$/i.test(k) && typeof v === 'number' && v > 0) {
-          hostPorts.push(v);
-          env[
-            `MMSCERT_${kind.replace(/-/g, '_').toUpperCase()}_${k.replace(/Port$/i, '').toUpperCase() || 'PORT'}_PORT`
-          ] = String(v);
-        }
+    /** Publishes every port on the host's loopback only (Docker's default is every interface). */
+    class LoopbackContainer extends GenericContainer {
+      protected override async beforeContainerCreated(): Promise<void> {
+        const bindings = this.hostConfig.PortBindings as Record<string, Array<{ HostIp?: string }>>;
+        for (const list of Object.values(bindings ?? {})) for (const b of list) b.HostIp = '127.0.0.1';
       }
     }
+    const { env, hostPorts } = containerEnvironment(this.peers, this.opts.env);
     if (hostPorts.length > 0) await TestContainers.exposeHostPorts(...hostPorts);
     const exposed = Object.values(this.opts.ports).filter((p): p is number => typeof p === 'number');
-    const started = await new GenericContainer(this.opts.image)
-      .withExposedPorts(...exposed)
-      .withEnvironment(env)
-      .start();
+    let started: StartedTestContainer;
+    try {
+      started = await new LoopbackContainer(this.opts.image)
+        .withExposedPorts(...exposed.map((p) => ({ container: p, host: p })))
+        .withEnvironment(env)
+        .start();
+    } catch (e) {
+      throw new TargetError(
+        `container target: ${this.opts.image} did not start: ${(e as Error).message.split('\n')[0]}`,
+      );
+    }
     this.container = started;
     const host = started.getHost() === 'localhost' ? '127.0.0.1' : started.getHost();
     if (!/^127\./.test(host)) {
-      await started.stop();
+      await this.close();
       throw new TargetError(`container target: the engine maps ports on ${host}, not on loopback`);
     }
     const p = this.opts.ports;
@@ -82,11 +116,17 @@ export class ContainerTarget extends ExternalTarget {
       ...(p.mm3 ? { mm3: `smtp://${host}:${started.getMappedPort(p.mm3)}` } : {}),
       ...(this.opts.domain ? { domain: this.opts.domain } : {}),
     };
-    await super.open();
+    try {
+      await super.open();
+    } catch (e) {
+      await this.close();
+      throw e;
+    }
   }
 
   override async close(): Promise<void> {
-    await this.container?.stop();
+    const c = this.container;
     this.container = undefined;
+    await c?.stop();
   }
 }

@@ -1,5 +1,11 @@
 import type { JsonObject } from '../../util/json.ts';
-import { type Target, type TargetEndpoints, TargetError, type TargetSession } from '../target.ts';
+import {
+  type Target,
+  type TargetCaseContext,
+  type TargetEndpoints,
+  TargetError,
+  type TargetSession,
+} from '../target.ts';
 import { canConnect } from './reserve-port.ts';
 
 /**
@@ -33,12 +39,25 @@ export class ExternalTarget implements Target {
       throw new TargetError(`target unreachable: nothing answers at ${problems.join(', ')}`);
   }
 
-  async startCase(): Promise<TargetSession> {
+  async startCase(ctx: TargetCaseContext): Promise<TargetSession> {
     const endpoints = this.endpoints;
     const peers = this.peers;
+    // The target's own PLMN, from its MMS domain (3GPP TS 23.003 §15: mms.mncMNC.mccMCC.gprs).
+    const plmn = /^mms\.mnc(\d{2,3})\.mcc(\d{3})\.gprs$/i.exec(endpoints.domain ?? '');
     return {
       endpoints,
-      peerConfig: (kind) => ({ ...(peers[kind] ?? {}) }),
+      peerConfig: (kind) => {
+        const base: JsonObject = { ...(peers[kind] ?? {}) };
+        // Our HLR answers for the case's handsets as subscribers of the target's network.
+        if (kind === 'hlr' && plmn && ctx.msisdns.size > 0 && base.subscribers === undefined) {
+          base.subscribers = [...ctx.msisdns.values()].map((msisdn) => ({
+            msisdn,
+            mcc: plmn[2],
+            mnc: plmn[1],
+          }));
+        }
+        return base;
+      },
       attach: async () => undefined,
       stop: async () => undefined,
     };
