@@ -49,7 +49,7 @@ export function register(program: Command): void {
     .option('--suite <glob>', 'case-id glob(s), comma separated: mm1.send.*')
     .option('--grep <re>', 'regular expression over "id title"')
     .option('--seed <n>', 'seed for every generated value (default: random, printed)')
-    .option('--jobs <n>', 'cases run at once (at most 1 on external and container targets)', '8')
+    .option('--jobs <n>', 'cases run at once (at most 1 on external and container targets)', '16')
     .option('--report-dir <dir>', 'where to write (default reports/<run-id>)')
     .option('--reporter <list>', `comma-separated: ${REPORTERS.join(',')}`, REPORTERS.join(','))
     .option('--expectations <file>', "the target's known failures (YAML: known-failures: [{id, reason}])")
