@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -15,7 +14,7 @@ import { EmbeddedTarget } from '../../harness/targets/embedded.ts';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const suite = path.join(repoRoot, 'suites/examples/mm4-mm3-smoke.yaml');
 
-describe.skipIf(!existsSync(suite))('suites/examples/mm4-mm3-smoke.yaml on the embedded target', () => {
+describe('suites/examples/mm4-mm3-smoke.yaml on the embedded target', () => {
   it('passes: MM4 out with reports, MM4 in, MM3 out, MM3 in', async () => {
     const loaded = await loadSuites({ root: path.join(repoRoot, 'suites'), files: [suite] });
     expect(loaded.diagnostics).toEqual([]);
