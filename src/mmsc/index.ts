@@ -99,6 +99,8 @@ export async function startReferenceMmsc(
     }
   } catch (e) {
     for (const m of started.reverse()) await m.stop().catch(() => undefined);
+    // A failed start (e.g. a port taken: the harness then retries on fresh ports) leaves nothing behind.
+    if (tempStore) await rm(storeDir, { recursive: true, force: true });
     throw e;
   }
   await core.reconcile();
