@@ -21,6 +21,7 @@ const commands: Array<() => Promise<{ register: (p: Command) => void }>> = [
   () => import('./commands/decode.ts'),
   () => import('./commands/encode.ts'),
   () => import('./commands/serve.ts'),
+  () => import('./commands/audit-pcaps.ts'),
 ];
 
 /**
