@@ -1,4 +1,5 @@
 import { ByteReader } from '../bytes.ts';
+import { latin1Range } from '../charsets.ts';
 import {
   type ContentType,
   isMultipartMedia,
@@ -7,9 +8,18 @@ import {
   readTextString,
   readTokenText,
 } from '../wsp/index.ts';
-import { INDEXED_RESPONSE_TEXT, MESSAGE_TYPE_CODES, MMS_HEADERS, mmsHeaderByCode } from './header-table.ts';
+import { INDEXED_RESPONSE_TEXT, MESSAGE_TYPE_CODES, MMS_HEADERS, type MmsHeaderDef } from './header-table.ts';
 import type { MmsHeader, MmsMessageType, MmsPdu, MmsValue } from './types.ts';
-import type { ValueCodec } from './value-codecs.ts';
+import {
+  encodedStringCodec,
+  fromCodec,
+  integerCodec,
+  longCodec,
+  textCodec,
+  timeCodec,
+  type ValueCodec,
+  versionCodec,
+} from './value-codecs.ts';
 
 const CONTENT_TYPE = 0x04;
 const MESSAGE_TYPE = 0x0c;
@@ -26,6 +36,188 @@ for (const def of MMS_HEADERS) READ_BY_CODE[def.code] = bindRead(def.codec);
 const READ_INDEXED_RESPONSE_TEXT = bindRead(INDEXED_RESPONSE_TEXT);
 
 /**
+ * Inline fast paths for the common value shapes, chosen per code once at load. Each handles only the
+ * regular case (short ASCII text, Short-integer enums, Short-length Long-integers ...) and otherwise rewinds
+ * to the value's first octet and calls the table's reader, which yields the same value or the one
+ * DecodeError: the fast paths never decide an error themselves, so results and errors stay those of the table.
+ */
+const GENERIC = 0;
+const ENUM = 1; // Short-integer → token (or the octet when unknown)
+const TEXT = 2; // Text-string / untagged Encoded-string-value / plain form of a maybe-indexed text
+const LONG = 3; // Long-integer
+const INTEGER = 4; // Integer-value
+const VERSION = 5; // MMS-version-value
+const FROM = 6; // Value-length Address-present-token Text-string
+const TIME = 7; // Value-length (Absolute | Relative) Integer-value
+function fastKind(c: ValueCodec): number {
+  if (c.enumTable) return ENUM;
+  if (c === textCodec || c === encodedStringCodec) return TEXT;
+  if (c === longCodec) return LONG;
+  if (c === integerCodec) return INTEGER;
+  if (c === versionCodec) return VERSION;
+  if (c === fromCodec) return FROM;
+  if (c === timeCodec) return TIME;
+  // the plain form of a maybe-indexed value starts above 31, as the text and enum fast paths require
+  if (c.plain) {
+    const k = fastKind(c.plain);
+    return k === ENUM || k === TEXT ? k : GENERIC;
+  }
+  return GENERIC;
+}
+const KIND_BY_CODE = new Uint8Array(128);
+const DEF_BY_CODE: Array<MmsHeaderDef | undefined> = new Array(128).fill(undefined);
+/** Enumerated codes: octet → token, as arrays (the EnumTables are sparse objects). */
+const ENUM_BY_CODE: Array<Array<string | undefined> | undefined> = [];
+for (const def of MMS_HEADERS) {
+  DEF_BY_CODE[def.code] = def;
+  KIND_BY_CODE[def.code] = fastKind(def.codec);
+  const table = def.codec.enumTable ?? def.codec.plain?.enumTable;
+  if (table) {
+    const a: Array<string | undefined> = new Array(256).fill(undefined);
+    for (const [k, v] of Object.entries(table)) a[Number(k)] = v;
+    ENUM_BY_CODE[def.code] = a;
+  }
+}
+/** MMS-version-value strings by octet & 0x7f (major in bits 6..4, minor in bits 3..0). */
+const VERSION_TEXT: string[] = [];
+for (let o = 0; o < 128; o++) VERSION_TEXT.push(`${(o >> 4) & 0x07}.${o & 0x0f}`);
+
+/**
+ * ASCII header text is cut from one latin1 string of the header area (V8 makes slices of 13+ characters
+ * views of it) rather than one native string per field. The window holds at most WINDOW octets, so a
+ * decoded PDU keeps at most that much text alive besides its own values.
+ */
+const WINDOW = 512;
+let winBuf: Uint8Array | undefined;
+let winText = '';
+let winStart = 0;
+let winEnd = 0;
+
+function asciiText(buf: Uint8Array, start: number, end: number, limit: number): string {
+  if (buf !== winBuf || start < winStart || end > winEnd) {
+    winBuf = buf;
+    winStart = start;
+    winEnd = Math.min(limit, Math.max(end, start + WINDOW));
+    winText = latin1Range(buf, winStart, winEnd);
+  }
+  return winText.slice(start - winStart, end - winStart);
+}
+
+/**
+ * End-of-string index of a Text-string at `start` whose octets are all ASCII (and the first above 31),
+ * or -1 when it is not that simple (the table reader then decides).
+ */
+function asciiTextEnd(buf: Uint8Array, start: number, end: number): number {
+  if (start >= end || buf[start] < 0x20) return -1;
+  for (let i = start; i < end; i++) {
+    const o = buf[i];
+    if (o === 0) return i;
+    if (o >= 0x80) return -1;
+  }
+  return -1;
+}
+
+/** A Long-integer of 1..6 octets (always a safe integer) at p, or -1 (the table reader then decides). */
+function shortLong(buf: Uint8Array, p: number, end: number): number {
+  if (p >= end) return -1;
+  const n = buf[p];
+  if (n < 1 || n > 6 || p + 1 + n > end) return -1;
+  let v = 0;
+  for (let i = p + 1; i <= p + n; i++) v = v * 256 + buf[i];
+  return v;
+}
+
+function readValue(r: ByteReader, code: number, type: MmsMessageType | undefined, name: string): MmsValue {
+  const read =
+    code === RESPONSE_TEXT && (type === 'm-delete-conf' || type === 'm-mbox-delete-conf')
+      ? READ_INDEXED_RESPONSE_TEXT
+      : (READ_BY_CODE[code] as ReadValue);
+  return read(r, name);
+}
+
+/** The value at r.offset by the code's fast path, or undefined (r.offset unchanged) when it does not apply. */
+function readFast(r: ByteReader, code: number, type: MmsMessageType | undefined): MmsValue | undefined {
+  const buf = r.buf;
+  const end = r.end;
+  const p = r.offset;
+  switch (KIND_BY_CODE[code]) {
+    case ENUM: {
+      if (p >= end) return undefined;
+      const o = buf[p];
+      if (o < 0x80) return undefined;
+      r.offset = p + 1;
+      return (ENUM_BY_CODE[code] as Array<string | undefined>)[o] ?? o;
+    }
+    case TEXT: {
+      if (code === RESPONSE_TEXT && (type === 'm-delete-conf' || type === 'm-mbox-delete-conf'))
+        return undefined;
+      const nul = asciiTextEnd(buf, p, end);
+      if (nul < 0) return undefined;
+      r.offset = nul + 1;
+      return asciiText(buf, p, nul, end);
+    }
+    case LONG: {
+      const v = shortLong(buf, p, end);
+      if (v < 0) return undefined;
+      r.offset = p + 1 + buf[p];
+      return v;
+    }
+    case INTEGER: {
+      if (p >= end) return undefined;
+      const o = buf[p];
+      if (o >= 0x80) {
+        r.offset = p + 1;
+        return o & 0x7f;
+      }
+      const v = shortLong(buf, p, end);
+      if (v < 0) return undefined;
+      r.offset = p + 1 + o;
+      return v;
+    }
+    case VERSION: {
+      if (p >= end || buf[p] < 0x80) return undefined;
+      r.offset = p + 1;
+      return VERSION_TEXT[buf[p] & 0x7f];
+    }
+    case FROM: {
+      // Value-length (Short-length) 0x80 Text-string, the text ending exactly at the value's end
+      if (p + 2 >= end) return undefined;
+      const len = buf[p];
+      const stop = p + 1 + len;
+      if (len > 30 || stop > end || buf[p + 1] !== 0x80) return undefined;
+      const nul = asciiTextEnd(buf, p + 2, stop);
+      if (nul !== stop - 1) return undefined;
+      r.offset = stop;
+      return asciiText(buf, p + 2, nul, end);
+    }
+    case TIME: {
+      // Value-length (Short-length) token Integer-value, the integer ending exactly at the value's end
+      if (p + 2 >= end) return undefined;
+      const len = buf[p];
+      const stop = p + 1 + len;
+      const t = buf[p + 1];
+      if (len > 30 || stop > end || (t !== 0x80 && t !== 0x81)) return undefined;
+      const o = buf[p + 2];
+      let n: number;
+      let after: number;
+      if (o >= 0x80) {
+        n = o & 0x7f;
+        after = p + 3;
+      } else {
+        n = shortLong(buf, p + 2, stop);
+        if (n < 0) return undefined;
+        after = p + 3 + o;
+      }
+      if (after !== stop) return undefined;
+      r.offset = stop;
+      return t === 0x80 ? { absolute: n } : { relative: n };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
  * Decodes an MMS PDU (OMA-TS-MMS_ENC-V1_3 §7.1): header fields (binary code | 0x80 followed by the value,
  * or an application header Token-text Text-string), up to and including Content-Type, after which comes
  * the body (§7.1: Content-Type is the last header). Unknown codes keep their raw value octets (delimited
@@ -33,6 +225,17 @@ const READ_INDEXED_RESPONSE_TEXT = bindRead(INDEXED_RESPONSE_TEXT);
  * Decoding does not validate presence or order: that is validateMms.
  */
 export function decodeMms(buf: Uint8Array): MmsPdu {
+  winBuf = undefined; // the buffer may have been rewritten since the last call
+  try {
+    return decodePdu(buf);
+  } finally {
+    // keep neither the caller's buffer nor its text alive after the call
+    winBuf = undefined;
+    winText = '';
+  }
+}
+
+function decodePdu(buf: Uint8Array): MmsPdu {
   const r = new ByteReader(buf);
   if (r.atEnd()) r.fail('X-Mms-Message-Type', 'empty PDU');
   const headers: MmsHeader[] = [];
@@ -44,17 +247,13 @@ export function decodeMms(buf: Uint8Array): MmsPdu {
     if (o >= 0x80) {
       r.offset++;
       const code = o & 0x7f;
-      const def = mmsHeaderByCode(code);
+      const def = DEF_BY_CODE[code];
       if (!def) {
         const name = `Unknown-0x${code.toString(16).toUpperCase().padStart(2, '0')}`;
         headers.push({ name, value: readRawValue(r, name) });
         continue;
       }
-      const read =
-        code === RESPONSE_TEXT && (type === 'm-delete-conf' || type === 'm-mbox-delete-conf')
-          ? READ_INDEXED_RESPONSE_TEXT
-          : (READ_BY_CODE[code] as ReadValue);
-      const value = read(r, def.name);
+      const value = readFast(r, code, type) ?? readValue(r, code, type, def.name);
       headers.push({ name: def.name, value });
       if (code === MESSAGE_TYPE && type === undefined) {
         if (typeof value === 'number')

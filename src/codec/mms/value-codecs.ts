@@ -37,6 +37,10 @@ export interface ValueCodec {
   readonly grammar: string;
   /** For enumerated values: the spec tokens (docs, generators). */
   readonly tokens?: readonly string[];
+  /** Enumerated codecs: the octet → token table (lets decodeMms read a Short-integer inline). */
+  readonly enumTable?: EnumTable;
+  /** maybeIndexedCodec: the plain codec, read when the first octet is above 31 (decodeMms fast path). */
+  readonly plain?: ValueCodec;
   read(r: ByteReader, field: string): MmsValue;
   write(w: ByteWriter, v: MmsValue, field: string): void;
 }
@@ -58,6 +62,7 @@ export function enumCodec(table: EnumTable, name: string, tokenTextAllowed = fal
   return {
     grammar: `${name} (Short-integer${tokenTextAllowed ? ' | Token-text' : ''})`,
     tokens: Object.values(table),
+    enumTable: table,
     read(r, field) {
       const at = r.offset;
       const o = r.u8(field);
@@ -366,6 +371,7 @@ export function maybeIndexedCodec(inner: ValueCodec): ValueCodec {
   const indexed = indexedCodec(inner);
   return {
     grammar: `${inner.grammar} | ${indexed.grammar}`,
+    plain: inner,
     read(r, field) {
       return r.peek(field) <= 31 ? indexed.read(r, field) : inner.read(r, field);
     },
