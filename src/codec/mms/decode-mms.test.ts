@@ -1,0 +1,140 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DecodeError } from '../codec-error.ts';
+import { decodeMms, decodeMmsTableOnly } from './decode-mms.ts';
+import { buildPdu, encodeMms, MMS_MESSAGE_TYPES } from './index.ts';
+import { randomPdu, rng } from './random-pdu.ts';
+
+/** The outcome of a decode: the PDU, or the one DecodeError as its line. */
+function outcome(decode: (b: Uint8Array) => unknown, b: Uint8Array): unknown {
+  try {
+    return { ok: decode(b) };
+  } catch (e) {
+    if (e instanceof DecodeError) return { error: e.toLine() };
+    throw e;
+  }
+}
+
+/** The inline fast paths must give exactly what the table's readers give: same PDU, or the same error. */
+function expectSame(b: Uint8Array, label: string): void {
+  expect(outcome(decodeMms, b), label).toEqual(outcome(decodeMmsTableOnly, b));
+}
+
+function seeds(): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  const r = rng(0xfa57);
+  for (const t of MMS_MESSAGE_TYPES) for (let i = 0; i < 4; i++) out.push(encodeMms(randomPdu(t, r)));
+  const dir = path.resolve(import.meta.dirname, '../../../../shared/vectors/mms-pdus');
+  const walk = (d: string): void => {
+    for (const n of readdirSync(d)) {
+      const p = path.join(d, n);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (!/\.(txt|md)$/.test(n) && statSync(p).size < 4096) out.push(new Uint8Array(readFileSync(p)));
+    }
+  };
+  if (existsSync(dir)) walk(dir);
+  else
+    console.log('[decode-mms] ../shared/vectors/mms-pdus absent: differential test on generated PDUs only');
+  return out;
+}
+
+const notification = () =>
+  encodeMms(
+    buildPdu('m-notification-ind', {
+      'X-Mms-Transaction-Id': 'T0123456789abcdef',
+      'X-Mms-MMS-Version': '1.2',
+      From: '+15550001234/TYPE=PLMN',
+      Subject: 'Holiday photos',
+      'X-Mms-Message-Class': 'Personal',
+      'X-Mms-Message-Size': 302144,
+      'X-Mms-Expiry': { relative: 604800 },
+      'X-Mms-Content-Location': 'http://mmsc.example.net/mms/retrieve?id=0123456789abcdef0123',
+    }),
+  );
+
+describe('decodeMms fast paths agree with the table readers', () => {
+  it('on generated PDUs and the real vectors', () => {
+    const all = seeds();
+    expect(all.length).toBeGreaterThan(90);
+    for (const [i, b] of all.entries()) expectSame(b, `seed ${i}`);
+  });
+
+  it('on every truncation and on octet substitutions of the notification', () => {
+    const b = notification();
+    for (let n = 0; n <= b.length; n++) expectSame(b.subarray(0, n), `first ${n} octets`);
+    // the octets the fast paths test: lengths, tokens, NUL, Quote, high bit, Length-quote
+    const probes = [0x00, 0x01, 0x02, 0x03, 0x06, 0x07, 0x1e, 0x1f, 0x20, 0x7f, 0x80, 0x81, 0x82, 0xc1, 0xff];
+    for (let at = 0; at < b.length; at++) {
+      for (const v of probes) {
+        const m = Uint8Array.from(b);
+        m[at] = v;
+        expectSame(m, `octet ${at} = 0x${v.toString(16)}`);
+      }
+    }
+  });
+
+  it('on random mutations of every seed (seeded, bounded)', () => {
+    const r = rng(0xd1ff);
+    const all = seeds();
+    for (let k = 0; k < 4000; k++) {
+      const src = all[k % all.length];
+      const b = Uint8Array.from(src);
+      const n = 1 + Math.floor(r() * 3);
+      for (let i = 0; i < n; i++) b[Math.floor(r() * b.length)] = Math.floor(r() * 256);
+      expectSame(b.subarray(0, b.length - Math.floor(r() * 3)), `mutation ${k}`);
+    }
+  });
+
+  it('Long-integers and times of every length class', () => {
+    // m-notification-ind, Transaction-Id 'T', then X-Mms-Message-Size (0x8e) or X-Mms-Expiry (0x88) as given
+    const head = [0x8c, 0x82, 0x98, 0x54, 0x00, 0x8d, 0x92];
+    const longs = [
+      [0x00],
+      [0x01, 0x05],
+      [0x06, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff],
+      [0x07, 0x1f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff],
+      [0x07, 0x20, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00],
+      [0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff],
+      [0x1e, ...new Array(30).fill(0)],
+      [0x1f, 0x01, 0x00],
+      [0x03, 0x01, 0x02],
+    ];
+    for (const l of longs) {
+      expectSame(Uint8Array.from([...head, 0x8e, ...l]), `size ${l.slice(0, 2)}`);
+      for (const t of [0x80, 0x81, 0x82]) {
+        expectSame(Uint8Array.from([...head, 0x88, l.length + 1, t, ...l]), `expiry ${t} ${l.slice(0, 2)}`);
+        expectSame(Uint8Array.from([...head, 0x88, l.length + 2, t, ...l, 0x00]), `expiry ${t} + 1`);
+      }
+    }
+  });
+
+  it('headers beyond one text window, and non-ASCII text', () => {
+    const to = Array.from({ length: 40 }, (_, i) => `+1555000${String(i).padStart(4, '0')}/TYPE=PLMN`);
+    const b = encodeMms(
+      buildPdu('m-send-req', {
+        'X-Mms-Transaction-Id': 'x'.repeat(700),
+        'X-Mms-MMS-Version': '1.3',
+        From: { insertAddress: true },
+        To: to,
+        Subject: 'Grüße aus Köln',
+        'Content-Type': { mediaType: 'text/plain', params: [] },
+      }),
+    );
+    expectSame(b, 'long send-req');
+    const pdu = decodeMms(b);
+    expect(pdu.headers.filter((h) => h.name === 'To').map((h) => h.value)).toEqual(to);
+    expect(pdu.headers.find((h) => h.name === 'Subject')?.value).toBe('Grüße aus Köln');
+  });
+
+  it('a buffer rewritten in place between calls decodes to its new text', () => {
+    const b = notification();
+    const first = decodeMms(b);
+    const at = b.indexOf(0x54); // 'T' of the transaction id
+    b[at] = 0x55; // 'U'
+    const second = decodeMms(b);
+    expect(first.headers[1].value).toBe('T0123456789abcdef');
+    expect(second.headers[1].value).toBe('U0123456789abcdef');
+    expectSame(b, 'rewritten');
+  });
+});
