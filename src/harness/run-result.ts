@@ -97,6 +97,8 @@ export interface RunResult {
   failOn: Level;
   cases: CaseResult[];
   summary: RunSummary;
+  /** The requirement catalogue the cases cite (suites/requirements.yaml): reports list what no case covers. */
+  catalogue?: ResolvedRequirement[];
 }
 
 export function summarise(cases: readonly CaseResult[]): RunSummary {

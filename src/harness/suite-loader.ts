@@ -38,6 +38,8 @@ export interface LoadResult {
   cases: LoadedCase[];
   diagnostics: SuiteDiagnostic[];
   files: string[];
+  /** Every entry of suites/requirements.yaml. */
+  catalogue: ResolvedRequirement[];
 }
 
 /** A requirement catalogue: id -> requirement (suites/requirements.yaml, filled by the catalogue task). */
@@ -373,5 +375,5 @@ export async function loadSuites(opts: LoadOptions = {}): Promise<LoadResult> {
   const cases = [...seen.values()].filter(
     (c) => select(c.id) && (!opts.grep || opts.grep.test(`${c.id} ${c.title}`)),
   );
-  return { cases, diagnostics, files: usedFiles };
+  return { cases, diagnostics, files: usedFiles, catalogue: [...catalogue.values()] };
 }

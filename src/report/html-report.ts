@@ -2,7 +2,7 @@ import type { CaseResult, RunResult, Verdict } from '../harness/run-result.ts';
 import { jsonReplacer } from '../util/json.ts';
 import type { MessageObservation } from '../wire/timeline.ts';
 import { escapeXml as esc } from './escape.ts';
-import { requirementCoverage } from './requirement-coverage.ts';
+import { requirementCoverage, uncoveredRequirements } from './requirement-coverage.ts';
 import { sequenceDiagramSvg } from './sequence-diagram.ts';
 
 /**
@@ -143,8 +143,17 @@ ${matrix(run)}
 <table class="coverage"><thead><tr><th>spec</th><th>clause</th><th>level</th><th>verdict</th><th>cases</th></tr></thead><tbody>
 ${coverage.map((r) => `<tr><td>${esc(r.requirement.spec)}</td><td>${esc(r.requirement.clause)}</td><td>${r.requirement.level}</td><td><span class="v v-${r.verdict}">${r.verdict}</span></td><td>${r.cases.length}</td></tr>`).join('\n')}
 </tbody></table>
+${uncoveredSection(run)}
 <h2>Cases</h2>
 ${cases.map(caseSection).join('\n')}
 </body></html>
 `;
+}
+
+/** The catalogue entries no case of this run cites. */
+function uncoveredSection(run: RunResult): string {
+  if (!run.catalogue) return '';
+  const rows = uncoveredRequirements(run);
+  return `<h2>Requirements no case covers (${rows.length} of ${run.catalogue.length})</h2>
+<ul class="uncovered">${rows.map((r) => `<li><b>${esc(r.id ?? '')}</b> ${esc(r.spec)} ${esc(r.clause)} (${r.level})${r.text ? ` — ${esc(r.text)}` : ''}</li>`).join('')}</ul>`;
 }

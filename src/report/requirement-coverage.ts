@@ -41,9 +41,17 @@ export function requirementCoverage(run: Pick<RunResult, 'cases'>): CoverageRow[
   );
 }
 
-/** coverage.md: the list as a Markdown table. */
-export function coverageMarkdown(run: Pick<RunResult, 'cases' | 'runId'>): string {
+/** Catalogue entries (suites/requirements.yaml) that no case of the run cites. */
+export function uncoveredRequirements(run: Pick<RunResult, 'cases' | 'catalogue'>): ResolvedRequirement[] {
+  const cited = new Set<string>();
+  for (const c of run.cases) for (const r of c.requirements) if (r.id) cited.add(r.id);
+  return (run.catalogue ?? []).filter((r) => r.id && !cited.has(r.id));
+}
+
+/** coverage.md: the list as a Markdown table, then the catalogue entries no case covers. */
+export function coverageMarkdown(run: Pick<RunResult, 'cases' | 'runId' | 'catalogue'>): string {
   const rows = requirementCoverage(run);
+  const uncovered = uncoveredRequirements(run);
   const lines = [
     `# Requirement coverage — run ${run.runId}`,
     '',
@@ -55,6 +63,12 @@ export function coverageMarkdown(run: Pick<RunResult, 'cases' | 'runId'>): strin
       (r) =>
         `| ${r.requirement.spec} | ${r.requirement.clause} | ${r.requirement.level} | ${r.verdict} | ${r.cases.map((c) => `${c.id} (${c.verdict}${c.known ? ', known' : ''})`).join(', ')} |`,
     ),
+    '',
+    `## Requirements no case of this run covers (${uncovered.length} of ${run.catalogue?.length ?? 0} in the catalogue)`,
+    '',
+    ...(uncovered.length === 0
+      ? ['None.']
+      : uncovered.map((r) => `- ${r.id}: ${r.spec} ${r.clause} (${r.level})${r.text ? ` — ${r.text}` : ''}`)),
     '',
   ];
   return lines.join('\n');

@@ -144,6 +144,7 @@ export function register(program: Command): void {
         if (e instanceof TargetError) throw new CliError(e.message, 2);
         throw e;
       }
+      run.catalogue = loaded.catalogue;
       const fileReporters = reporters.filter((r): r is ReporterName => r !== 'terminal');
       if (fileReporters.length > 0) await writeReports(run, reportDir, fileReporters);
       if (terminal)
