@@ -109,12 +109,10 @@ function asciiText(buf: Uint8Array, start: number, end: number, limit: number): 
  */
 function asciiTextEnd(buf: Uint8Array, start: number, end: number): number {
   if (start >= end || buf[start] < 0x20) return -1;
-  for (let i = start; i < end; i++) {
-    const o = buf[i];
-    if (o === 0) return i;
-    if (o >= 0x80) return -1;
-  }
-  return -1;
+  let i = start;
+  // one test per octet: (o - 1) & 0xff is at least 127 exactly when o is 0 (End-of-string) or above 127
+  while (i < end && ((buf[i] - 1) & 0xff) < 0x7f) i++;
+  return i < end && buf[i] === 0 ? i : -1;
 }
 
 /** A Long-integer of 1..6 octets (always a safe integer) at p, or -1 (the table reader then decides). */
