@@ -111,6 +111,14 @@ function asciiTextEnd(buf: Uint8Array, start: number, end: number): number {
   if (start >= end || buf[start] < 0x20) return -1;
   let i = start;
   // one test per octet: (o - 1) & 0xff is at least 127 exactly when o is 0 (End-of-string) or above 127
+  while (
+    i + 4 <= end &&
+    ((buf[i] - 1) & 0xff) < 0x7f &&
+    ((buf[i + 1] - 1) & 0xff) < 0x7f &&
+    ((buf[i + 2] - 1) & 0xff) < 0x7f &&
+    ((buf[i + 3] - 1) & 0xff) < 0x7f
+  )
+    i += 4;
   while (i < end && ((buf[i] - 1) & 0xff) < 0x7f) i++;
   return i < end && buf[i] === 0 ? i : -1;
 }
