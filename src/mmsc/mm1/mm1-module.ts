@@ -1,5 +1,4 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
 import { isCodecError } from '../../codec/codec-error.ts';
 import {
   decodeMms,
@@ -11,7 +10,8 @@ import {
   validateMms,
 } from '../../codec/mms/index.ts';
 import { mediaName } from '../../codec/wsp/index.ts';
-import { lookupLocalPort, tapServer } from '../../wire/tap.ts';
+import { lookupLocalPort } from '../../wire/tap.ts';
+import { MmscHttpEndpoint } from '../http-endpoint.ts';
 import { parseMmsAddress } from '../mm5/address.ts';
 import { compareVersions, lowerVersion, type MmscCore } from '../mmsc-core.ts';
 import type { DeliveryOutcome, MmscEndpoint, MmscModule, OriginReport, OutboundDelivery } from '../module.ts';
@@ -55,48 +55,20 @@ export class Mm1Module implements MmscModule {
   readonly name = 'mm1';
   readonly iface = 'MM1' as const;
   readonly routes = ['local'] as const;
-  private server: http.Server | undefined;
   private core!: MmscCore;
   private base = '';
-  private readonly sockets = new Set<import('node:net').Socket>();
+  private readonly http = new MmscHttpEndpoint('MM1');
 
   constructor(readonly pushSender: PushSender) {}
 
   get port(): number {
-    return (this.server?.address() as AddressInfo | null)?.port ?? 0;
+    return this.http.port;
   }
 
   async start(core: MmscCore): Promise<MmscEndpoint[]> {
     this.core = core;
     const { config } = core;
-    const server = http.createServer({ keepAliveTimeout: 5000 }, (req, res) => {
-      this.handle(req, res).catch((e) => {
-        core.observer.event('MM1', 'error', { message: (e as Error).message });
-        if (!res.headersSent) {
-          res.writeHead(500, { 'content-type': 'text/plain' }).end('internal error\n');
-        } else res.destroy();
-      });
-    });
-    server.on('connection', (s) => {
-      this.sockets.add(s);
-      s.on('close', () => this.sockets.delete(s));
-    });
-    server.on('clientError', (_e, socket) => {
-      if (socket.writable)
-        socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      else socket.destroy();
-    });
-    if (core.timeline) {
-      tapServer(server, { timeline: core.timeline, node: config.node, role: 'mmsc', iface: 'MM1' });
-    }
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(config.ports.mm1, config.host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    this.server = server;
+    await this.http.start(core, config.ports.mm1, (req, res) => this.handle(req, res));
     this.base = (config.contentLocationBase ?? `http://127.0.0.1:${this.port}${config.mm1Path}`).replace(
       /\/$/,
       '',
@@ -107,13 +79,7 @@ export class Mm1Module implements MmscModule {
 
   async stop(): Promise<void> {
     await this.pushSender.stop();
-    const s = this.server;
-    this.server = undefined;
-    if (!s) return;
-    await new Promise<void>((resolve) => {
-      s.close(() => resolve());
-      for (const sock of this.sockets) sock.destroy();
-    });
+    await this.http.stop();
   }
 
   contentLocation(token: string): string {

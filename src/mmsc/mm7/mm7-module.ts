@@ -1,5 +1,4 @@
 import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { isCodecError } from '../../codec/codec-error.ts';
 import {
   checkMm7Fields,
@@ -17,8 +16,9 @@ import {
 } from '../../codec/mm7/index.ts';
 import { decodeMms, encodeMms, getHeader, type MmsPdu, type MmsValue } from '../../codec/mms/index.ts';
 import { mm7HttpPost } from '../../net/mm7-http-post.ts';
-import { lookupLocalPort, tapHttpAgent, tapServer } from '../../wire/tap.ts';
+import { lookupLocalPort, tapHttpAgent } from '../../wire/tap.ts';
 import type { VaspConfig } from '../config.ts';
+import { MmscHttpEndpoint } from '../http-endpoint.ts';
 import { newTransactionId } from '../ids.ts';
 import { parseMmsAddress } from '../mm5/address.ts';
 import type { AcceptResult, MmscCore } from '../mmsc-core.ts';
@@ -81,10 +81,9 @@ export class Mm7Module implements MmscModule {
   readonly name = 'mm7';
   readonly iface = 'MM7' as const;
   readonly routes = ['mm7'] as const;
-  private server: http.Server | undefined;
   private core!: MmscCore;
   private agent: http.Agent = new http.Agent({ keepAlive: false });
-  private readonly sockets = new Set<Socket>();
+  private readonly http = new MmscHttpEndpoint('MM7');
   /** Responses to Cancel/Replace by (VASP, TransactionID), and requests still running. */
   private readonly answered = new Map<string, Reply>();
   private readonly running = new Map<string, Promise<Reply>>();
@@ -94,7 +93,7 @@ export class Mm7Module implements MmscModule {
   constructor(private readonly opts: Mm7ModuleOptions = {}) {}
 
   get port(): number {
-    return (this.server?.address() as AddressInfo | null)?.port ?? 0;
+    return this.http.port;
   }
 
   async start(core: MmscCore): Promise<MmscEndpoint[]> {
@@ -109,45 +108,13 @@ export class Mm7Module implements MmscModule {
         peerRole: 'vasp',
       });
     }
-    const server = http.createServer({ keepAliveTimeout: 5000 }, (req, res) => {
-      this.handle(req, res).catch((e) => {
-        core.observer.event('MM7', 'error', { message: (e as Error).message });
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' }).end('internal error\n');
-        else res.destroy();
-      });
-    });
-    server.on('connection', (s) => {
-      this.sockets.add(s);
-      s.on('close', () => this.sockets.delete(s));
-    });
-    server.on('clientError', (_e, socket) => {
-      if (socket.writable)
-        socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      else socket.destroy();
-    });
-    if (core.timeline) {
-      tapServer(server, { timeline: core.timeline, node: config.node, role: 'mmsc', iface: 'MM7' });
-    }
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(config.ports.mm7, config.host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    this.server = server;
+    await this.http.start(core, config.ports.mm7, (req, res) => this.handle(req, res));
     return [{ iface: 'MM7', url: `http://127.0.0.1:${this.port}${PATH}` }];
   }
 
   async stop(): Promise<void> {
     this.agent.destroy();
-    const s = this.server;
-    this.server = undefined;
-    if (!s) return;
-    await new Promise<void>((resolve) => {
-      s.close(() => resolve());
-      for (const sock of this.sockets) sock.destroy();
-    });
+    await this.http.stop();
   }
 
   // ---------------------------------------------------------------- HTTP

@@ -1,0 +1,67 @@
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { tapServer } from '../wire/tap.ts';
+import type { MmscCore } from './mmsc-core.ts';
+
+/**
+ * The HTTP listener the MMSC's HTTP interfaces (MM1, MM7) share: keep-alive, every connection
+ * tapped into the timeline, a handler failure answered 500 and published as an event, malformed
+ * HTTP answered 400 on that connection only (the server keeps serving), and a stop that also ends
+ * open keep-alive connections.
+ */
+export class MmscHttpEndpoint {
+  private server: http.Server | undefined;
+  private readonly sockets = new Set<Socket>();
+
+  constructor(private readonly iface: 'MM1' | 'MM7') {}
+
+  get port(): number {
+    return (this.server?.address() as AddressInfo | null)?.port ?? 0;
+  }
+
+  /** Listens on config.host:port (0 = ephemeral) and resolves once bound; a bind error rejects. */
+  async start(
+    core: MmscCore,
+    port: number,
+    handle: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>,
+  ): Promise<void> {
+    const { config } = core;
+    const server = http.createServer({ keepAliveTimeout: 5000 }, (req, res) => {
+      handle(req, res).catch((e) => {
+        core.observer.event(this.iface, 'error', { message: (e as Error).message });
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' }).end('internal error\n');
+        else res.destroy();
+      });
+    });
+    server.on('connection', (s) => {
+      this.sockets.add(s);
+      s.on('close', () => this.sockets.delete(s));
+    });
+    server.on('clientError', (_e, socket) => {
+      if (socket.writable)
+        socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      else socket.destroy();
+    });
+    if (core.timeline) {
+      tapServer(server, { timeline: core.timeline, node: config.node, role: 'mmsc', iface: this.iface });
+    }
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, config.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    this.server = server;
+  }
+
+  async stop(): Promise<void> {
+    const s = this.server;
+    this.server = undefined;
+    if (!s) return;
+    await new Promise<void>((resolve) => {
+      s.close(() => resolve());
+      for (const sock of this.sockets) sock.destroy();
+    });
+  }
+}
