@@ -12,6 +12,7 @@ import {
 import type { Json, JsonObject } from '../../src/util/json.ts';
 import { bytesFromJson, isBytesJson } from '../../src/util/json.ts';
 import type { Timeline } from '../../src/wire/timeline.ts';
+import { BehaviourStack } from '../behaviour-stack.ts';
 import type { SmtpReceived, SmtpVerdict } from '../mail/smtp-listener.ts';
 import { SmtpListener } from '../mail/smtp-listener.ts';
 import type { SmtpSendResult } from '../mail/smtp-send.ts';
@@ -112,7 +113,7 @@ export class RemoteMmsc implements Peer {
   private listener?: SmtpListener;
   private timeline?: Timeline;
   private eps: PeerEndpoint[] = [];
-  private behaviours: RemoteMmscBehaviour[] = [];
+  private readonly behaviours = new BehaviourStack<RemoteMmscBehaviour>();
   private target?: string;
   private readonly received: Mm4Received[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -191,11 +192,11 @@ export class RemoteMmsc implements Peer {
   }
 
   use(b: BehaviourSpec): void {
-    this.behaviours.unshift(parseRemoteMmscBehaviour(this.name, b));
+    this.behaviours.push(parseRemoteMmscBehaviour(this.name, b));
   }
 
   resetBehaviours(): void {
-    this.behaviours = [];
+    this.behaviours.clear();
   }
 
   /** Every MM4 message received, oldest first. */
@@ -206,9 +207,7 @@ export class RemoteMmsc implements Peer {
   private behaviour<K extends RemoteMmscBehaviour['kind']>(
     kind: K,
   ): Extract<RemoteMmscBehaviour, { kind: K }> | undefined {
-    return this.behaviours.find((b) => b.kind === kind) as
-      | Extract<RemoteMmscBehaviour, { kind: K }>
-      | undefined;
+    return this.behaviours.find(kind);
   }
 
   private async onMessage(m: SmtpReceived): Promise<SmtpVerdict> {

@@ -7,6 +7,7 @@ import { bytesFromJson, type Json, type JsonObject } from '../../src/util/json.t
 import { tapHttpAgent } from '../../src/wire/tap.ts';
 import type { Timeline } from '../../src/wire/timeline.ts';
 import type { AirInterface, MtSms } from '../air-interface.ts';
+import { BehaviourStack } from '../behaviour-stack.ts';
 import {
   type BehaviourSpec,
   type Peer,
@@ -118,7 +119,7 @@ export class Handset implements Peer {
   private readonly deps: HandsetDeps;
   private timeline?: Timeline;
   private unregister?: () => void;
-  private behaviours: BehaviourSpec[] = [];
+  private readonly behaviours = new BehaviourStack<BehaviourSpec>();
   private readonly inbox: InboxEntry[] = [];
   private readonly pending = new Set<Promise<unknown>>();
   private agent = new http.Agent({ keepAlive: true });
@@ -221,12 +222,12 @@ export class Handset implements Peer {
           `unknown behaviour '${b.kind}' (${HANDSET_BEHAVIOURS.join(', ')})`,
         );
     }
-    this.behaviours.unshift({ ...b });
+    this.behaviours.push({ ...b });
     if (b.kind === 'offline') this.detach();
   }
 
   resetBehaviours(): void {
-    this.behaviours = [];
+    this.behaviours.clear();
     if (this.started) this.attach();
   }
 
@@ -240,7 +241,7 @@ export class Handset implements Peer {
   }
 
   private has(kind: string): BehaviourSpec | undefined {
-    return this.behaviours.find((b) => b.kind === kind);
+    return this.behaviours.find(kind);
   }
 
   private get retrievalMode(): RetrievalMode {

@@ -16,6 +16,7 @@ import type { Json, JsonObject } from '../../src/util/json.ts';
 import { bytesFromJson, isBytesJson } from '../../src/util/json.ts';
 import { tapHttpAgent, tapServer } from '../../src/wire/tap.ts';
 import type { Timeline } from '../../src/wire/timeline.ts';
+import { BehaviourStack } from '../behaviour-stack.ts';
 import { closeHttpServer, listen } from '../listen.ts';
 import type { BehaviourSpec, Peer, PeerAction, PeerContext, PeerEndpoint } from '../peer.ts';
 import { PeerConfigError } from '../peer.ts';
@@ -88,7 +89,7 @@ export class Vasp implements Peer {
   private timeline?: Timeline;
   private agent?: http.Agent;
   private eps: PeerEndpoint[] = [];
-  private behaviours: VaspBehaviour[] = [];
+  private readonly behaviours = new BehaviourStack<VaspBehaviour>();
   private target?: string;
   private readonly received: Mm7Received[] = [];
   private counter = 0;
@@ -163,11 +164,11 @@ export class Vasp implements Peer {
   }
 
   use(b: BehaviourSpec): void {
-    this.behaviours.unshift(parseVaspBehaviour(this.name, b));
+    this.behaviours.push(parseVaspBehaviour(this.name, b));
   }
 
   resetBehaviours(): void {
-    this.behaviours = [];
+    this.behaviours.clear();
   }
 
   inbox(): readonly Mm7Received[] {
@@ -177,7 +178,7 @@ export class Vasp implements Peer {
   private behaviour<K extends VaspBehaviour['kind']>(
     kind: K,
   ): Extract<VaspBehaviour, { kind: K }> | undefined {
-    return this.behaviours.find((b) => b.kind === kind) as Extract<VaspBehaviour, { kind: K }> | undefined;
+    return this.behaviours.find(kind);
   }
 
   // ---- server side -------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import type { WspHeader } from '../../src/codec/wsp/index.ts';
 import { bytesToJson, type Json, type JsonObject } from '../../src/util/json.ts';
 import { tapHttpAgent, tapServer } from '../../src/wire/tap.ts';
 import type { Timeline } from '../../src/wire/timeline.ts';
+import { BehaviourStack } from '../behaviour-stack.ts';
 import { answerClientErrors, closeHttpServer, listen } from '../listen.ts';
 import {
   type BehaviourSpec,
@@ -92,7 +93,7 @@ export class PushProxyGateway implements Peer {
   private smsc?: SmppTransmitter;
   private smscCfg?: SmscBinding;
   private eps: PeerEndpoint[] = [];
-  private behaviours: BehaviourSpec[] = [];
+  private readonly behaviours = new BehaviourStack<BehaviourSpec>();
   private readonly pushes = new Map<string, PushRecord>();
   private readonly inflight = new Set<Promise<void>>();
   private tid = 0;
@@ -203,11 +204,11 @@ export class PushProxyGateway implements Peer {
       default:
         throw new PeerConfigError(this.name, `unknown behaviour '${b.kind}' (${PPG_BEHAVIOURS.join(', ')})`);
     }
-    this.behaviours.unshift({ ...b });
+    this.behaviours.push({ ...b });
   }
 
   resetBehaviours(): void {
-    this.behaviours = [];
+    this.behaviours.clear();
   }
 
   /** Resolves when every delivery started so far has finished (tests, orderly stop). */
@@ -216,7 +217,7 @@ export class PushProxyGateway implements Peer {
   }
 
   private behaviour(kind: string): BehaviourSpec | undefined {
-    return this.behaviours.find((b) => b.kind === kind);
+    return this.behaviours.find(kind);
   }
 
   private event(name: string, detail: Json): void {

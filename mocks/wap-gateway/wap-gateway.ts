@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { Json, JsonObject } from '../../src/util/json.ts';
 import { tapHttpAgent, tapServer } from '../../src/wire/tap.ts';
 import type { Timeline } from '../../src/wire/timeline.ts';
+import { BehaviourStack } from '../behaviour-stack.ts';
 import { answerClientErrors, closeHttpServer, listen } from '../listen.ts';
 import {
   type BehaviourSpec,
@@ -79,7 +80,7 @@ export class WapGateway implements Peer {
   private upstream?: URL;
   private server?: http.Server;
   private timeline?: Timeline;
-  private behaviours: BehaviourSpec[] = [];
+  private readonly behaviours = new BehaviourStack<BehaviourSpec>();
   private eps: PeerEndpoint[] = [];
   private readonly agent = new http.Agent({ keepAlive: true });
 
@@ -183,15 +184,15 @@ export class WapGateway implements Peer {
           `unknown behaviour '${b.kind}' (${WAP_GATEWAY_BEHAVIOURS.join(', ')})`,
         );
     }
-    this.behaviours.unshift({ ...b });
+    this.behaviours.push({ ...b });
   }
 
   resetBehaviours(): void {
-    this.behaviours = [];
+    this.behaviours.clear();
   }
 
   private behaviour(kind: string): BehaviourSpec | undefined {
-    return this.behaviours.find((b) => b.kind === kind);
+    return this.behaviours.find(kind);
   }
 
   private event(name: string, detail: Json): void {
