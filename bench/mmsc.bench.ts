@@ -20,12 +20,22 @@ const child = path.join(repoRoot, 'src/mmsc/testing/mmsc-child.ts');
 function startChild(
   config: object,
 ): Promise<{ proc: ChildProcess; url: string; cpuMs: () => Promise<number> }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', child, JSON.stringify(config)], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'pipe', 'inherit'],
-    // fs work (write, fsync, rename) runs on libuv's pool: 4 threads by default
-    env: { ...process.env, UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? '32' },
-  });
+  const proc = spawn(
+    process.execPath,
+    [
+      ...(process.env.MMSC_CHILD_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+      '--import',
+      'tsx',
+      child,
+      JSON.stringify(config),
+    ],
+    {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      // fs work (write, fsync, rename) runs on libuv's pool: 4 threads by default
+      env: { ...process.env, UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? '32' },
+    },
+  );
   return new Promise((resolve, reject) => {
     let out = '';
     let ready = false;
