@@ -73,6 +73,12 @@ export const MmscConfigSchema = z.strictObject({
   mm1Path: z.string().regex(/^\/[A-Za-z0-9._~\-/]*$/),
   /** Directory of the durable store; `null` = a new temporary directory per start. */
   storeDir: z.string().nullable(),
+  /**
+   * How the store keeps its state (src/mmsc/store/store-backend.ts): `journal` (one
+   * append-only journal with group commit) or `directories` (a directory per message and a
+   * file per job, each written under a temporary name, fsynced and renamed).
+   */
+  storeLayout: z.enum(['journal', 'directories']),
   /** fsync files and directories (turn off only to measure what durability costs). */
   fsync: z.boolean(),
   /** Our own MMS domains: recipients resolved to these are local subscribers. */
@@ -138,6 +144,7 @@ export const DEFAULT_MMSC_CONFIG: MmscConfig = {
   ports: { mm1: 0, mm4: 0, mm7: 0, mm3: 0 },
   mm1Path: '/mms',
   storeDir: null,
+  storeLayout: 'journal',
   fsync: true,
   domains: ['mms.mnc001.mcc310.gprs'],
   msisdnHeaders: ['X-MSISDN', 'X-WAP-Network-Client-MSISDN', 'X-Nokia-MSISDN', 'X-Up-Calling-Line-ID'],

@@ -11,9 +11,9 @@ import { PapPushSender } from './notify/pap-push-sender.ts';
 import { NoPushSender, type PushSender } from './notify/push-sender.ts';
 import { SmppPushSender } from './notify/smpp-push-sender.ts';
 import { MmscObserver } from './observer.ts';
-import { DurableFs } from './store/durable-fs.ts';
 import { MessageStore } from './store/message-store.ts';
 import { Outbox } from './store/outbox.ts';
+import { openStoreBackend } from './store/store-backend.ts';
 
 /**
  * The reference MMSC: `startReferenceMmsc(config)` starts MM1 (and every interface module
@@ -56,26 +56,22 @@ export async function startReferenceMmsc(
   const tempStore = config.storeDir === null;
   const storeDir = config.storeDir ?? (await mkdtemp(path.join(os.tmpdir(), 'mmscert-store-')));
   const observer = new MmscObserver(config.node, deps.timeline);
-  const fs = new DurableFs(config.fsync);
-  const store = await MessageStore.open(storeDir, fs);
+  const backend = await openStoreBackend(storeDir, { layout: config.storeLayout, fsync: config.fsync });
+  const store = await MessageStore.open(backend);
   let core: MmscCore | undefined;
-  const outbox = await Outbox.open(
-    storeDir,
-    {
-      ...config.retry,
-      onEvent: (name, job, detail) => {
-        if (name === 'done') return;
-        observer.event('MM1', name === 'queued' ? 'queued' : name === 'retry' ? 'retry' : 'job-dead', {
-          job: job.id,
-          kind: job.kind,
-          attempts: job.attempts,
-          ...(detail ? { error: detail } : {}),
-        });
-      },
-      onDead: (job) => core?.deliveryGivenUp(job),
+  const outbox = await Outbox.open(backend, {
+    ...config.retry,
+    onEvent: (name, job, detail) => {
+      if (name === 'done') return;
+      observer.event('MM1', name === 'queued' ? 'queued' : name === 'retry' ? 'retry' : 'job-dead', {
+        job: job.id,
+        kind: job.kind,
+        attempts: job.attempts,
+        ...(detail ? { error: detail } : {}),
+      });
     },
-    fs,
-  );
+    onDead: (job) => core?.deliveryGivenUp(job),
+  });
   const resolver = new Mm5Resolver(config, observer);
   core = new MmscCore({
     config,
@@ -99,6 +95,7 @@ export async function startReferenceMmsc(
     }
   } catch (e) {
     for (const m of started.reverse()) await m.stop().catch(() => undefined);
+    await backend.close();
     // A failed start (e.g. a port taken: the harness then retries on fresh ports) leaves nothing behind.
     if (tempStore) await rm(storeDir, { recursive: true, force: true });
     throw e;
@@ -124,6 +121,7 @@ export async function startReferenceMmsc(
       core.stop();
       await outbox.stop();
       for (const m of [...started].reverse()) await m.stop().catch(() => undefined);
+      await backend.close();
       if (tempStore) await rm(storeDir, { recursive: true, force: true });
     },
   };

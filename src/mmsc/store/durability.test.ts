@@ -50,7 +50,7 @@ afterAll(async () => {
   for (const d of dirs) await rm(d, { recursive: true, force: true });
 });
 
-describe('durability across kill -9', () => {
+describe.each(['journal', 'directories'])('durability across kill -9 (%s layout)', (storeLayout) => {
   it('loses no accepted message and no pending notification', async () => {
     const smsc = new FakeSmsc();
     await smsc.start();
@@ -59,6 +59,7 @@ describe('durability across kill -9', () => {
     dirs.push(storeDir);
     const config = {
       storeDir,
+      storeLayout,
       notification: {
         route: 'smpp',
         host: '127.0.0.1',

@@ -4,12 +4,15 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MessageStore, type StoredMessage, StoreError } from './message-store.ts';
 import { GiveUp, type Job, Outbox, RetryLater } from './outbox.ts';
+import { openStoreBackend, type StoreBackend, type StoreLayout } from './store-backend.ts';
 
 let dir: string;
+const backends: StoreBackend[] = [];
 beforeEach(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'mmscert-store-test-'));
 });
 afterEach(async () => {
+  for (const b of backends.splice(0)) await b.close();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -44,14 +47,23 @@ function meta(id: string, extra: Partial<StoredMessage> = {}): StoredMessage {
   };
 }
 
-describe('MessageStore', () => {
+const LAYOUTS: StoreLayout[] = ['journal', 'directories'];
+
+describe.each(LAYOUTS)('MessageStore (%s layout)', (layout) => {
+  const backend = async () => {
+    const b = await openStoreBackend(dir, { layout });
+    backends.push(b);
+    return b;
+  };
+  const openStore = async () => MessageStore.open(await backend());
+
   it('commits, indexes and reloads messages', async () => {
-    const s = await MessageStore.open(dir);
+    const s = await openStore();
     await s.create(meta('msg-00001'), new Uint8Array([1, 2, 3]));
     await s.update('msg-00001', (m) => {
       m.recipients[0].status = 'notified';
     });
-    const again = await MessageStore.open(dir);
+    const again = await openStore();
     expect(again.size).toBe(1);
     expect(again.get('msg-00001')!.recipients[0].status).toBe('notified');
     expect(again.byToken('tok_tok_tok_tok_tok_tok1')!.message.id).toBe('msg-00001');
@@ -61,24 +73,15 @@ describe('MessageStore', () => {
   });
 
   it('refuses ids that could escape the store', async () => {
-    const s = await MessageStore.open(dir);
+    const s = await openStore();
     for (const id of ['../../etc', 'a/b/c/d/e', '', '.hidden..x', 'x'.repeat(65)]) {
       await expect(s.create(meta(id), new Uint8Array(1))).rejects.toBeInstanceOf(StoreError);
       await expect(s.readPdu(id)).rejects.toBeInstanceOf(StoreError);
     }
   });
 
-  it('discards half-built messages and ignores foreign directories at open', async () => {
-    await mkdir(path.join(dir, 'tmp', 'msg-half.1234'), { recursive: true });
-    await writeFile(path.join(dir, 'tmp', 'msg-half.1234', 'message.mms'), 'x');
-    await mkdir(path.join(dir, 'messages', 'not-a-message-dir'), { recursive: true });
-    const s = await MessageStore.open(dir);
-    expect(s.size).toBe(0);
-    expect(await readdir(path.join(dir, 'tmp'))).toEqual([]);
-  });
-
   it('serialises concurrent updates of one message', async () => {
-    const s = await MessageStore.open(dir);
+    const s = await openStore();
     await s.create(meta('msg-00002'), new Uint8Array(1));
     await Promise.all(
       Array.from({ length: 20 }, () =>
@@ -87,15 +90,20 @@ describe('MessageStore', () => {
         }),
       ),
     );
-    expect((await MessageStore.open(dir)).get('msg-00002')!.size).toBe(23);
+    expect((await openStore()).get('msg-00002')!.size).toBe(23);
   });
 });
 
-describe('Outbox', () => {
+describe.each(LAYOUTS)('Outbox (%s layout)', (layout) => {
+  const backend = async () => {
+    const b = await openStoreBackend(dir, { layout });
+    backends.push(b);
+    return b;
+  };
   const opts = { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 50 };
 
   it('runs jobs, deletes them when done, and is idempotent per id', async () => {
-    const o = await Outbox.open(dir, opts);
+    const o = await Outbox.open(await backend(), opts);
     const ran: string[] = [];
     o.handle('k', async (j: Job) => {
       ran.push(j.id);
@@ -105,12 +113,12 @@ describe('Outbox', () => {
     o.start();
     await waitUntil(() => o.pending === 0);
     expect(ran).toEqual(['job.1']);
-    expect((await readdir(path.join(dir, 'outbox'))).filter((f) => !f.startsWith('.'))).toEqual([]);
+    expect(await (await backend()).loadJobs()).toEqual([]);
     await o.stop();
   });
 
   it('replays pending jobs after a restart with their attempt counts', async () => {
-    const o1 = await Outbox.open(dir, opts);
+    const o1 = await Outbox.open(await backend(), opts);
     o1.handle('k', async () => {
       throw new RetryLater('not now', 60_000);
     });
@@ -118,13 +126,13 @@ describe('Outbox', () => {
     o1.start();
     await waitUntil(() => o1.list()[0]?.attempts === 1);
     await o1.stop();
-    const o2 = await Outbox.open(dir, opts);
+    const o2 = await Outbox.open(await backend(), opts);
     expect(o2.list().map((j) => [j.id, j.attempts])).toEqual([['job.2', 1]]);
   });
 
   it('retries with back-off and gives up into outbox-dead', async () => {
     const dead: string[] = [];
-    const o = await Outbox.open(dir, { ...opts, onDead: (j) => void dead.push(j.id) });
+    const o = await Outbox.open(await backend(), { ...opts, onDead: (j) => void dead.push(j.id) });
     let calls = 0;
     o.handle('k', async () => {
       calls += 1;
@@ -143,7 +151,7 @@ describe('Outbox', () => {
   });
 
   it('holds a job until its time', async () => {
-    const o = await Outbox.open(dir, opts);
+    const o = await Outbox.open(await backend(), opts);
     let at = 0;
     o.handle('k', async () => {
       at = Date.now();
@@ -164,3 +172,44 @@ async function waitUntil(cond: () => boolean, timeoutMs = 5000): Promise<void> {
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+describe('store layouts', () => {
+  it('directories: discards half-built messages and ignores foreign directories at open', async () => {
+    await mkdir(path.join(dir, 'tmp', 'msg-half.1234'), { recursive: true });
+    await writeFile(path.join(dir, 'tmp', 'msg-half.1234', 'message.mms'), 'x');
+    await mkdir(path.join(dir, 'messages', 'not-a-message-dir'), { recursive: true });
+    const b = await openStoreBackend(dir, { layout: 'directories' });
+    backends.push(b);
+    const s = await MessageStore.open(b);
+    expect(s.size).toBe(0);
+    expect(await readdir(path.join(dir, 'tmp'))).toEqual([]);
+  });
+
+  it('refuses to open a store written in the other layout', async () => {
+    const j = await openStoreBackend(dir, { layout: 'journal' });
+    await j.putJob('job.1', '{}');
+    await j.close();
+    await expect(openStoreBackend(dir, { layout: 'directories' })).rejects.toThrow(/journal layout/);
+    const other = await mkdtemp(path.join(os.tmpdir(), 'mmscert-store-test-'));
+    try {
+      const d = await openStoreBackend(other, { layout: 'directories' });
+      await d.putJob('job.1', '{}');
+      await expect(openStoreBackend(other, { layout: 'journal' })).rejects.toThrow(/directories layout/);
+    } finally {
+      await rm(other, { recursive: true, force: true });
+    }
+  });
+
+  it('journal: a message is one atomic record and survives a reopen without close', async () => {
+    const b = await openStoreBackend(dir, { layout: 'journal' });
+    await b.createMessage('msg-00009', '{"id":"msg-00009"}', new Uint8Array([9, 9]));
+    // no close: as after kill -9, the next open replays what was committed
+    const again = await openStoreBackend(dir, { layout: 'journal' });
+    backends.push(b, again);
+    expect(await again.loadMessages()).toEqual(['{"id":"msg-00009"}']);
+    expect([...(await again.readPdu('msg-00009'))]).toEqual([9, 9]);
+    await again.removeMessage('msg-00009');
+    expect(await again.loadMessages()).toEqual([]);
+    await expect(again.readPdu('msg-00009')).rejects.toThrow(/no message/);
+  });
+});

@@ -1,15 +1,14 @@
-import { randomBytes } from 'node:crypto';
-import { readdir, readFile, rename, rm } from 'node:fs/promises';
-import path from 'node:path';
 import { isValidId } from '../ids.ts';
-import { DurableFs } from './durable-fs.ts';
+import type { StoreBackend } from './store-backend.ts';
+import { StoreError } from './store-error.ts';
+
+export { StoreError } from './store-error.ts';
 
 /**
- * The message store: one directory per message under `<root>/messages/<id>/` holding the
- * submitted PDU (`message.mms`, bytes as received) and its state (`meta.json`). A message
- * is assembled in `<root>/tmp/`, every file fsynced, then the directory is renamed into
- * place and its parent fsynced: after a crash a message is either wholly there or absent.
- * State changes rewrite meta.json atomically (temp + fsync + rename + dir fsync).
+ * The message store: every message's submitted PDU (bytes as received) and its state
+ * (StoredMessage), indexed in memory and kept durably by a StoreBackend (a journal with
+ * group commit by default, or a directory per message). A message is committed whole or
+ * not at all; every state change is durable before it shows in memory.
  */
 
 export type RecipientRoute = 'local' | 'mm4' | 'mm3' | 'mm7' | 'unresolved';
@@ -81,16 +80,6 @@ export interface StoredMessage {
   state: 'active' | 'cancelled' | 'expired';
 }
 
-export class StoreError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'StoreError';
-  }
-}
-
-const META = 'meta.json';
-const PDU = 'message.mms';
-
 export class MessageStore {
   private readonly messages = new Map<string, StoredMessage>();
   private readonly tokens = new Map<string, { id: string; index: number }>();
@@ -98,37 +87,29 @@ export class MessageStore {
   private readonly transactions = new Map<string, string>();
   /** Serialises meta rewrites per message. */
   private readonly chains = new Map<string, Promise<unknown>>();
-  private readonly messagesDir: string;
-  private readonly tmpDir: string;
   /** Recently stored/read PDUs (most retrievals follow the notification within seconds). */
   private readonly pduCache = new Map<string, Uint8Array>();
   private pduCacheBytes = 0;
   private static readonly PDU_CACHE_LIMIT = 32 * 1024 * 1024;
 
-  private constructor(
-    readonly root: string,
-    private readonly fs: DurableFs,
-  ) {
-    this.messagesDir = path.join(root, 'messages');
-    this.tmpDir = path.join(root, 'tmp');
+  private constructor(private readonly backend: StoreBackend) {}
+
+  get root(): string {
+    return this.backend.root;
   }
 
-  /** Opens (creating if needed) the store at `root` and loads every committed message. */
-  static async open(root: string, fs = new DurableFs()): Promise<MessageStore> {
-    const s = new MessageStore(root, fs);
-    await fs.ensureDir(s.messagesDir);
-    // Half-built messages of a crashed run were never acknowledged: discard them.
-    await rm(s.tmpDir, { recursive: true, force: true });
-    await fs.ensureDir(s.tmpDir);
-    for (const name of await readdir(s.messagesDir)) {
-      if (!isValidId(name)) continue;
+  /** Opens the store on `backend` and loads every committed message. */
+  static async open(backend: StoreBackend): Promise<MessageStore> {
+    const s = new MessageStore(backend);
+    for (const text of await backend.loadMessages()) {
       let meta: StoredMessage;
       try {
-        meta = JSON.parse(await readFile(path.join(s.messagesDir, name, META), 'utf8')) as StoredMessage;
+        meta = JSON.parse(text) as StoredMessage;
       } catch {
-        continue; // not a message directory (or unreadable): leave it for an operator
+        continue; // unreadable state: leave it for an operator
       }
-      s.index(meta);
+      if (meta && typeof meta.id === 'string' && isValidId(meta.id) && Array.isArray(meta.recipients))
+        s.index(meta);
     }
     return s;
   }
@@ -182,20 +163,7 @@ export class MessageStore {
   async create(meta: StoredMessage, pdu: Uint8Array): Promise<void> {
     if (!isValidId(meta.id)) throw new StoreError(`invalid message id ${JSON.stringify(meta.id)}`);
     if (this.messages.has(meta.id)) throw new StoreError(`message ${meta.id} exists`);
-    const tmp = path.join(this.tmpDir, `${meta.id}.${randomBytes(4).toString('hex')}`);
-    this.fs.mkdir(tmp);
-    try {
-      await Promise.all([
-        this.fs.writeSynced(path.join(tmp, PDU), pdu),
-        this.fs.writeSynced(path.join(tmp, META), JSON.stringify(meta)),
-      ]);
-      await this.fs.syncDir(tmp);
-      this.fs.rename(tmp, path.join(this.messagesDir, meta.id));
-    } catch (e) {
-      await rm(tmp, { recursive: true, force: true });
-      throw e;
-    }
-    await this.fs.syncDir(this.messagesDir);
+    await this.backend.createMessage(meta.id, JSON.stringify(meta), pdu);
     this.index(meta);
     this.cachePdu(meta.id, pdu);
   }
@@ -217,7 +185,7 @@ export class MessageStore {
     if (!isValidId(id) || !this.messages.has(id)) throw new StoreError(`no message ${id}`);
     const cached = this.pduCache.get(id);
     if (cached) return cached;
-    const pdu = new Uint8Array(await readFile(path.join(this.messagesDir, id, PDU)));
+    const pdu = await this.backend.readPdu(id);
     this.cachePdu(id, pdu);
     return pdu;
   }
@@ -235,7 +203,7 @@ export class MessageStore {
         if (!current) throw new StoreError(`no message ${id}`);
         const copy = structuredClone(current);
         mutate(copy);
-        await this.fs.writeAtomic(path.join(this.messagesDir, id), META, JSON.stringify(copy));
+        await this.backend.writeMeta(id, JSON.stringify(copy));
         this.messages.set(id, copy);
         this.indexRecipients(copy);
         return copy;
@@ -264,10 +232,7 @@ export class MessageStore {
       if (r.token) this.tokens.delete(r.token);
       if (r.notifyTransactionId) this.notifyTids.delete(r.notifyTransactionId);
     }
-    const gone = path.join(this.tmpDir, `${id}.deleted.${randomBytes(4).toString('hex')}`);
-    await rename(path.join(this.messagesDir, id), gone);
-    await this.fs.syncDir(this.messagesDir);
-    await rm(gone, { recursive: true, force: true });
+    await this.backend.removeMessage(id);
   }
 }
 

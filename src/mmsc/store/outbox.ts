@@ -1,13 +1,14 @@
-import { readdir, readFile, rename } from 'node:fs/promises';
-import path from 'node:path';
 import type { JsonObject } from '../../util/json.ts';
-import { DurableFs } from './durable-fs.ts';
+import { isJobId } from './job-id.ts';
+import type { StoreBackend } from './store-backend.ts';
+
+export { isJobId } from './job-id.ts';
 
 /**
- * The durable outbox: every pending notification, report and forward is a job file
- * `<root>/outbox/<job id>.json` (attempt count, next attempt time, payload), written with
- * fsync + rename before the work is acknowledged to anyone, replayed at start, deleted
- * when done. Jobs that exhaust their attempts move to `<root>/outbox-dead/`.
+ * The durable outbox: every pending notification, report and forward is a job (attempt
+ * count, next attempt time, payload) committed to the store backend before the work is
+ * acknowledged to anyone, replayed at start, deleted when done. Jobs that exhaust their
+ * attempts move to `<root>/outbox-dead/<job id>.json`.
  *
  * Job ids are deterministic where the work is (`notify.<msg>.<rcpt>`), so enqueuing the
  * same work twice (a retried submit, a replay after a crash) is a no-op.
@@ -64,8 +65,6 @@ export class Outbox {
   private readonly jobs = new Map<string, Job>();
   private readonly running = new Set<string>();
   private readonly handlers = new Map<string, JobHandler>();
-  private readonly dir: string;
-  private readonly deadDir: string;
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Number.POSITIVE_INFINITY;
   private started = false;
@@ -75,27 +74,22 @@ export class Outbox {
   private readonly concurrency: number;
 
   private constructor(
-    root: string,
-    private readonly fs: DurableFs,
+    private readonly backend: StoreBackend,
     private readonly opts: OutboxOptions,
   ) {
-    this.dir = path.join(root, 'outbox');
-    this.deadDir = path.join(root, 'outbox-dead');
     this.concurrency = opts.concurrency ?? 64;
   }
 
   /** Loads every job left by a previous run (they run once `start()` is called). */
-  static async open(root: string, opts: OutboxOptions, fs = new DurableFs()): Promise<Outbox> {
-    const o = new Outbox(root, fs, opts);
-    await fs.ensureDir(o.dir);
-    await fs.ensureDir(o.deadDir);
-    for (const name of await readdir(o.dir)) {
-      if (!name.endsWith('.json') || name.startsWith('.')) continue;
+  static async open(backend: StoreBackend, opts: OutboxOptions): Promise<Outbox> {
+    const o = new Outbox(backend, opts);
+    for (const text of await backend.loadJobs()) {
       try {
-        const job = JSON.parse(await readFile(path.join(o.dir, name), 'utf8')) as Job;
-        if (job && typeof job.id === 'string' && `${job.id}.json` === name) o.jobs.set(job.id, job);
+        const job = JSON.parse(text) as Job;
+        if (job && typeof job.id === 'string' && isJobId(job.id) && typeof job.kind === 'string')
+          o.jobs.set(job.id, job);
       } catch {
-        // a torn temp file cannot be here (rename is atomic); anything else is not ours
+        // not a job of ours: leave it for an operator
       }
     }
     return o;
@@ -130,7 +124,7 @@ export class Outbox {
     const job: Job = { id, kind, attempts: 0, nextAttemptAt: notBefore, createdAt: Date.now(), payload };
     this.jobs.set(id, job);
     try {
-      await this.fs.writeAtomic(this.dir, `${id}.json`, JSON.stringify(job));
+      await this.backend.putJob(id, JSON.stringify(job));
     } catch (e) {
       this.jobs.delete(id);
       throw e;
@@ -144,7 +138,7 @@ export class Outbox {
   async cancel(id: string): Promise<boolean> {
     if (!this.jobs.has(id) || this.running.has(id)) return false;
     this.jobs.delete(id);
-    await this.fs.remove(this.dir, `${id}.json`);
+    await this.backend.removeJob(id);
     return true;
   }
 
@@ -211,7 +205,7 @@ export class Outbox {
       try {
         await handler(job);
         this.jobs.delete(job.id);
-        await this.fs.remove(this.dir, `${job.id}.json`);
+        await this.backend.removeJob(job.id);
         this.opts.onEvent?.('done', job);
       } catch (e) {
         await this.failed(job, e);
@@ -233,12 +227,9 @@ export class Outbox {
       const dead: Job = { ...job, attempts, lastError: message };
       this.jobs.delete(job.id);
       try {
-        await this.fs.writeAtomic(this.dir, `${job.id}.json`, JSON.stringify(dead));
-        await rename(path.join(this.dir, `${job.id}.json`), path.join(this.deadDir, `${job.id}.json`));
-        await this.fs.syncDir(this.dir);
-        await this.fs.syncDir(this.deadDir);
+        await this.backend.buryJob(job.id, JSON.stringify(dead));
       } catch {
-        // the job file stays in outbox/ and is retried after a restart: nothing is lost
+        // the job stays pending in the store and is retried after a restart: nothing is lost
       }
       this.opts.onEvent?.('dead', dead, message);
       await this.opts.onDead?.(dead);
@@ -249,14 +240,10 @@ export class Outbox {
     const next: Job = { ...job, attempts, nextAttemptAt: Date.now() + delay, lastError: message };
     this.jobs.set(job.id, next);
     try {
-      await this.fs.writeAtomic(this.dir, `${job.id}.json`, JSON.stringify(next));
+      await this.backend.putJob(job.id, JSON.stringify(next));
     } catch {
-      // keep the in-memory schedule; the older file still replays the job after a crash
+      // keep the in-memory schedule; the older record still replays the job after a crash
     }
     this.opts.onEvent?.('retry', next, message);
   }
-}
-
-export function isJobId(id: string): boolean {
-  return /^[A-Za-z0-9_.-]{1,160}$/.test(id) && !id.startsWith('.');
 }

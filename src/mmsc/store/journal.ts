@@ -1,0 +1,540 @@
+import {
+  closeSync,
+  fdatasync as fdatasyncCb,
+  fsync as fsyncCb,
+  fsyncSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readSync,
+  renameSync,
+  rmSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { crc32 } from './crc32.ts';
+import { StoreError } from './store-error.ts';
+
+const fdatasync = promisify(fdatasyncCb);
+const fsyncAsync = promisify(fsyncCb);
+
+/**
+ * An append-only, crash-safe key/value journal with group commit.
+ *
+ * Files in `dir`: segments `<seq>.log` (appended to; the newest is active) and at most one
+ * `<seq>.compact` holding the live records of every segment up to `<seq>` (it supersedes
+ * them all: a crash in the middle of a compaction is finished at the next open).
+ * Each file starts with the 8-byte magic `MMSCJRN1`, then records:
+ *
+ *   u32 LE body length | u32 LE CRC-32 of the body | body
+ *   body = u16 op count, then per op: u8 kind (1 put, 2 delete), u16 key length, key (UTF-8),
+ *          and for a put: u32 value length, value
+ *
+ * A record is atomic (all its ops apply or none). `commit()` resolves once its record is
+ * on disk: records arriving while one write + fdatasync is under way are written together
+ * by the next one (group commit), so the disk sees one sync per batch, not one per caller.
+ * A torn or corrupt record at the end of the newest segment (a crash mid-write, never
+ * acknowledged) is cut off at open; corruption anywhere else refuses the open.
+ */
+
+const MAGIC = Buffer.from('MMSCJRN1', 'latin1');
+const RECORD_HEADER = 8;
+const PUT = 1;
+const DEL = 2;
+const MAX_KEY = 0xffff;
+const MAX_OPS = 0xffff;
+
+export interface JournalOptions {
+  /** fdatasync each batch (default true; off only to measure what durability costs). */
+  fsync?: boolean;
+  /** Start a new segment once the active one holds this many bytes (default 32 MiB). */
+  segmentBytes?: number;
+  /** Compact the sealed segments once they hold this much and at most half of it is live (default 64 MiB). */
+  compactMinBytes?: number;
+  /** Compact anyway once there are this many sealed segments (default 16; each open starts one). */
+  compactMaxSegments?: number;
+}
+
+export type JournalOp = { key: string; value: Uint8Array } | { key: string; value?: undefined };
+
+export interface JournalStats {
+  segments: number;
+  bytes: number;
+  liveBytes: number;
+  keys: number;
+  /** Records committed since open, and the write+sync batches they went out in. */
+  records: number;
+  batches: number;
+  compactions: number;
+  /** What open() cut off the tail of the newest segment (a write interrupted by a crash). */
+  recovered?: { file: string; offset: number; droppedBytes: number };
+}
+
+interface Segment {
+  seq: number;
+  file: string;
+  fd: number;
+  size: number;
+  /** Bytes of values still referenced by the index. */
+  live: number;
+}
+
+interface Location {
+  seg: Segment;
+  off: number;
+  len: number;
+}
+
+interface Pending {
+  rec: Buffer;
+  ops: JournalOp[];
+  /** Offset of each put's value inside `rec` (-1 for deletes). */
+  valueAt: number[];
+  resolve: () => void;
+  reject: (e: Error) => void;
+}
+
+export class Journal {
+  private readonly index = new Map<string, Location>();
+  /** Oldest first; the last one is active (appended to). */
+  private segments: Segment[] = [];
+  private queue: Pending[] = [];
+  private flushing = false;
+  private drained: (() => void) | undefined;
+  private compacting: Promise<void> | undefined;
+  private closed = false;
+  private nextSeq = 1;
+  private readonly fsync: boolean;
+  private readonly segmentBytes: number;
+  private readonly compactMinBytes: number;
+  private readonly compactMaxSegments: number;
+  private counters = { records: 0, batches: 0, compactions: 0 };
+  private recovered: JournalStats['recovered'];
+
+  private constructor(
+    readonly dir: string,
+    opts: JournalOptions,
+  ) {
+    this.fsync = opts.fsync ?? true;
+    this.segmentBytes = opts.segmentBytes ?? 32 * 1024 * 1024;
+    this.compactMinBytes = opts.compactMinBytes ?? 64 * 1024 * 1024;
+    this.compactMaxSegments = opts.compactMaxSegments ?? 16;
+  }
+
+  /** Opens (creating if needed) the journal in `dir`, replaying every committed record. */
+  static open(dir: string, opts: JournalOptions = {}): Journal {
+    const j = new Journal(dir, opts);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    j.replay();
+    j.segments.push(j.createSegment(j.nextSeq++, '.log'));
+    return j;
+  }
+
+  private replay(): void {
+    const names = readdirSync(this.dir);
+    const logs: number[] = [];
+    const compacts: number[] = [];
+    let removed = false;
+    for (const name of names) {
+      const m = /^(\d{12})\.(log|compact)$/.exec(name);
+      if (m) (m[2] === 'log' ? logs : compacts).push(Number(m[1]));
+      else if (name.endsWith('.tmp')) {
+        rmSync(path.join(this.dir, name), { force: true }); // an unfinished compaction
+        removed = true;
+      }
+    }
+    const base = compacts.length > 0 ? Math.max(...compacts) : -1;
+    // Leftovers of a compaction that committed (its .compact was renamed into place) but
+    // was interrupted before deleting what it replaced.
+    for (const seq of compacts.filter((s) => s < base)) {
+      unlinkSync(this.fileOf(seq, '.compact'));
+      removed = true;
+    }
+    for (const seq of logs.filter((s) => s <= base)) {
+      unlinkSync(this.fileOf(seq, '.log'));
+      removed = true;
+    }
+    if (removed) this.syncDir();
+    const files: Array<{ seq: number; suffix: '.log' | '.compact' }> = [];
+    if (base >= 0) files.push({ seq: base, suffix: '.compact' });
+    for (const seq of logs.filter((s) => s > base).sort((a, b) => a - b)) files.push({ seq, suffix: '.log' });
+    files.forEach((f, i) => {
+      this.loadSegment(f.seq, f.suffix, i === files.length - 1 && f.suffix === '.log');
+    });
+    this.nextSeq = Math.max(base, ...logs, 0) + 1;
+  }
+
+  private loadSegment(seq: number, suffix: '.log' | '.compact', newest: boolean): void {
+    const file = this.fileOf(seq, suffix);
+    const fd = openSync(file, 'r+');
+    const buf = readWhole(fd);
+    const seg: Segment = { seq, file, fd, size: buf.length, live: 0 };
+    if (buf.length < MAGIC.length || !buf.subarray(0, MAGIC.length).equals(MAGIC)) {
+      // Only the newest segment can be caught half-created by a crash (it holds nothing yet).
+      if (newest && buf.length <= MAGIC.length && MAGIC.subarray(0, buf.length).equals(buf)) {
+        closeSync(fd);
+        unlinkSync(file);
+        this.syncDir();
+        return;
+      }
+      closeSync(fd);
+      throw new StoreError(`journal ${file}: not a journal segment (bad magic)`);
+    }
+    let off = MAGIC.length;
+    while (off < buf.length) {
+      const bad = this.replayRecord(buf, off, seg);
+      if (typeof bad === 'number') {
+        off = bad;
+        continue;
+      }
+      if (!newest) {
+        closeSync(fd);
+        throw new StoreError(`journal ${file}: ${bad} at offset ${off}`);
+      }
+      // A record the crash interrupted: it was never acknowledged. Cut it off.
+      ftruncateSync(fd, off);
+      fsyncSync(fd);
+      this.recovered = { file, offset: off, droppedBytes: buf.length - off };
+      seg.size = off;
+      break;
+    }
+    this.segments.push(seg);
+  }
+
+  /** Applies the record at `off`; returns the next offset, or why the record is unusable. */
+  private replayRecord(buf: Buffer, off: number, seg: Segment): number | string {
+    if (buf.length - off < RECORD_HEADER) return 'torn record header';
+    const len = buf.readUInt32LE(off);
+    const end = off + RECORD_HEADER + len;
+    if (end > buf.length) return 'torn record';
+    const body = buf.subarray(off + RECORD_HEADER, end);
+    if (crc32(body) !== buf.readUInt32LE(off + 4)) return 'record checksum mismatch';
+    const ops = parseBody(body, off + RECORD_HEADER);
+    if (typeof ops === 'string') return ops;
+    for (const op of ops)
+      this.applyLocation(op.key, op.at < 0 ? undefined : { seg, off: op.at, len: op.len });
+    return end;
+  }
+
+  private applyLocation(key: string, loc: Location | undefined): void {
+    const prev = this.index.get(key);
+    if (prev) prev.seg.live -= prev.len;
+    if (loc) {
+      this.index.set(key, loc);
+      loc.seg.live += loc.len;
+    } else this.index.delete(key);
+  }
+
+  private fileOf(seq: number, suffix: string): string {
+    return path.join(this.dir, `${String(seq).padStart(12, '0')}${suffix}`);
+  }
+
+  private createSegment(seq: number, suffix: string): Segment {
+    const file = this.fileOf(seq, suffix);
+    const fd = openSync(file, 'wx+', 0o600);
+    writeAll(fd, MAGIC, 0);
+    if (this.fsync) fsyncSync(fd);
+    this.syncDir();
+    return { seq, file, fd, size: MAGIC.length, live: 0 };
+  }
+
+  private syncDir(): void {
+    if (!this.fsync) return;
+    const fd = openSync(this.dir, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  private get active(): Segment {
+    return this.segments[this.segments.length - 1];
+  }
+
+  has(key: string): boolean {
+    return this.index.has(key);
+  }
+
+  /** Keys currently present, optionally only those starting with `prefix`. */
+  *keys(prefix = ''): IterableIterator<string> {
+    for (const k of this.index.keys()) if (k.startsWith(prefix)) yield k;
+  }
+
+  /** The committed value of `key` (read from its segment; the page cache usually has it). */
+  get(key: string): Buffer | undefined {
+    const loc = this.index.get(key);
+    if (!loc) return undefined;
+    const out = Buffer.allocUnsafe(loc.len);
+    readAll(loc.seg.fd, out, loc.off);
+    return out;
+  }
+
+  /** Appends one atomic record; resolves once it is durable (rejects with StoreError if not). */
+  commit(ops: JournalOp[]): Promise<void> {
+    if (this.closed) return Promise.reject(new StoreError('journal is closed'));
+    let encoded: { rec: Buffer; valueAt: number[] };
+    try {
+      encoded = encodeRecord(ops);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ ...encoded, ops, resolve, reject });
+      if (!this.flushing) {
+        this.flushing = true;
+        // Let every commit of this event-loop turn join the first batch.
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  private async flush(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue;
+      this.queue = [];
+      let base = 0;
+      let active = this.active;
+      const bytes = batch.length === 1 ? batch[0].rec : Buffer.concat(batch.map((b) => b.rec));
+      try {
+        if (this.active.size >= this.segmentBytes)
+          this.segments.push(this.createSegment(this.nextSeq++, '.log'));
+        active = this.active;
+        base = active.size;
+        writeAll(active.fd, bytes, base);
+        if (this.fsync) await fdatasync(active.fd);
+      } catch (e) {
+        // Nothing of this batch is acknowledged; cut a partial write so later records follow whole ones.
+        try {
+          ftruncateSync(this.active.fd, this.active.size);
+        } catch {
+          // the next open cuts the torn tail instead
+        }
+        const err = new StoreError(`journal write failed: ${e instanceof Error ? e.message : String(e)}`);
+        for (const b of batch) b.reject(err);
+        continue;
+      }
+      active.size = base + bytes.length;
+      this.counters.batches += 1;
+      this.counters.records += batch.length;
+      let off = base;
+      for (const b of batch) {
+        b.ops.forEach((op, i) => {
+          this.applyLocation(
+            op.key,
+            op.value === undefined
+              ? undefined
+              : { seg: active, off: off + b.valueAt[i], len: op.value.length },
+          );
+        });
+        off += b.rec.length;
+        b.resolve();
+      }
+      this.maybeCompact();
+    }
+    this.flushing = false;
+    this.drained?.();
+  }
+
+  private maybeCompact(): void {
+    if (this.compacting || this.closed) return;
+    const sealed = this.segments.slice(0, -1);
+    if (sealed.length === 0) return;
+    let total = 0;
+    let live = 0;
+    for (const s of sealed) {
+      total += s.size;
+      live += s.live;
+    }
+    const wasteful = total >= this.compactMinBytes && live * 2 <= total;
+    if (!wasteful && sealed.length < this.compactMaxSegments) return;
+    this.compacting = this.compact(sealed).finally(() => {
+      this.compacting = undefined;
+    });
+  }
+
+  /**
+   * Copies the live records of `sealed` into `<newest sealed seq>.compact` (written under a
+   * temporary name, synced, renamed), then deletes them. Commits go on meanwhile: a key
+   * changed during the copy keeps its newer location (in a later segment, replayed after).
+   */
+  private async compact(sealed: Segment[]): Promise<void> {
+    const inSealed = new Set(sealed);
+    const seq = sealed[sealed.length - 1].seq;
+    const final = this.fileOf(seq, '.compact');
+    const tmp = `${final}.tmp`;
+    const fd = openSync(tmp, 'w+', 0o600);
+    const out: Segment = { seq, file: final, fd, size: 0, live: 0 };
+    const moved: Array<{ key: string; from: Location; at: number }> = [];
+    try {
+      writeAll(fd, MAGIC, 0);
+      out.size = MAGIC.length;
+      let ops: JournalOp[] = [];
+      let from: Location[] = [];
+      let bytes = 0;
+      const emit = async () => {
+        if (ops.length === 0) return;
+        const { rec, valueAt } = encodeRecord(ops);
+        writeAll(fd, rec, out.size);
+        ops.forEach((op, i) => {
+          moved.push({ key: op.key, from: from[i], at: out.size + valueAt[i] });
+        });
+        out.size += rec.length;
+        ops = [];
+        from = [];
+        bytes = 0;
+        await new Promise((r) => setImmediate(r)); // keep serving between chunks
+      };
+      for (const [key, loc] of [...this.index].filter(([, l]) => inSealed.has(l.seg))) {
+        const value = Buffer.allocUnsafe(loc.len);
+        readAll(loc.seg.fd, value, loc.off);
+        ops.push({ key, value });
+        from.push(loc);
+        bytes += loc.len;
+        if (bytes >= 1024 * 1024 || ops.length >= 4096) await emit();
+      }
+      await emit();
+      if (this.fsync) await fsyncAsync(fd);
+      renameSync(tmp, final);
+      this.syncDir();
+    } catch {
+      closeSync(fd);
+      rmSync(tmp, { force: true });
+      return; // the sealed segments stay; the next batch tries again
+    }
+    for (const m of moved) {
+      if (this.index.get(m.key) !== m.from) continue; // changed meanwhile: the newer record wins
+      this.index.set(m.key, { seg: out, off: m.at, len: m.from.len });
+      out.live += m.from.len;
+    }
+    this.segments = [out, ...this.segments.filter((s) => !inSealed.has(s))];
+    for (const s of sealed) {
+      closeSync(s.fd);
+      unlinkSync(s.file);
+    }
+    this.syncDir();
+    this.counters.compactions += 1;
+  }
+
+  stats(): JournalStats {
+    let bytes = 0;
+    let liveBytes = 0;
+    for (const s of this.segments) {
+      bytes += s.size;
+      liveBytes += s.live;
+    }
+    return {
+      segments: this.segments.length,
+      bytes,
+      liveBytes,
+      keys: this.index.size,
+      ...this.counters,
+      ...(this.recovered ? { recovered: this.recovered } : {}),
+    };
+  }
+
+  /** Waits for pending commits and a running compaction, then closes the files. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true; // new commits are refused; queued ones still go out
+    if (this.flushing) await new Promise<void>((r) => (this.drained = r));
+    await this.compacting;
+    for (const s of this.segments) closeSync(s.fd);
+    this.segments = [];
+    this.index.clear();
+  }
+}
+
+function encodeRecord(ops: JournalOp[]): { rec: Buffer; valueAt: number[] } {
+  if (ops.length === 0 || ops.length > MAX_OPS) throw new StoreError(`a record holds 1..${MAX_OPS} ops`);
+  const keys = ops.map((op) => Buffer.from(op.key, 'utf8'));
+  let len = 2;
+  ops.forEach((op, i) => {
+    if (keys[i].length === 0 || keys[i].length > MAX_KEY)
+      throw new StoreError(`journal key length ${keys[i].length}`);
+    len += 3 + keys[i].length + (op.value === undefined ? 0 : 4 + op.value.length);
+  });
+  const rec = Buffer.allocUnsafe(RECORD_HEADER + len);
+  rec.writeUInt32LE(len, 0);
+  let p = RECORD_HEADER;
+  rec.writeUInt16LE(ops.length, p);
+  p += 2;
+  const valueAt: number[] = [];
+  ops.forEach((op, i) => {
+    rec[p] = op.value === undefined ? DEL : PUT;
+    rec.writeUInt16LE(keys[i].length, p + 1);
+    p += 3;
+    p += keys[i].copy(rec, p);
+    if (op.value === undefined) {
+      valueAt.push(-1);
+      return;
+    }
+    rec.writeUInt32LE(op.value.length, p);
+    p += 4;
+    valueAt.push(p);
+    rec.set(op.value, p);
+    p += op.value.length;
+  });
+  rec.writeUInt32LE(crc32(rec.subarray(RECORD_HEADER)), 4);
+  return { rec, valueAt };
+}
+
+/** The ops of a record body at file offset `at`; a string says why the body is malformed. */
+function parseBody(body: Buffer, at: number): Array<{ key: string; at: number; len: number }> | string {
+  if (body.length < 2) return 'record without op count';
+  const n = body.readUInt16LE(0);
+  const ops: Array<{ key: string; at: number; len: number }> = [];
+  let p = 2;
+  for (let i = 0; i < n; i++) {
+    if (body.length - p < 3) return `op ${i}: truncated`;
+    const kind = body[p];
+    const keyLen = body.readUInt16LE(p + 1);
+    p += 3;
+    if ((kind !== PUT && kind !== DEL) || keyLen === 0 || body.length - p < keyLen)
+      return `op ${i}: bad kind or key`;
+    const key = body.toString('utf8', p, p + keyLen);
+    p += keyLen;
+    if (kind === DEL) {
+      ops.push({ key, at: -1, len: 0 });
+      continue;
+    }
+    if (body.length - p < 4) return `op ${i}: truncated value length`;
+    const len = body.readUInt32LE(p);
+    p += 4;
+    if (body.length - p < len) return `op ${i}: truncated value`;
+    ops.push({ key, at: at + p, len });
+    p += len;
+  }
+  if (p !== body.length) return 'trailing bytes in record';
+  return ops;
+}
+
+function readWhole(fd: number): Buffer {
+  const chunks: Buffer[] = [];
+  let pos = 0;
+  for (;;) {
+    const chunk = Buffer.allocUnsafe(1024 * 1024);
+    const n = readSync(fd, chunk, 0, chunk.length, pos);
+    if (n === 0) break;
+    chunks.push(chunk.subarray(0, n));
+    pos += n;
+  }
+  return Buffer.concat(chunks);
+}
+
+function readAll(fd: number, out: Buffer, position: number): void {
+  let got = 0;
+  while (got < out.length) {
+    const n = readSync(fd, out, got, out.length - got, position + got);
+    if (n === 0) throw new StoreError(`journal read past end of segment at ${position + got}`);
+    got += n;
+  }
+}
+
+function writeAll(fd: number, bytes: Uint8Array, position: number): void {
+  let done = 0;
+  while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done, position + done);
+}
