@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MessageStore, type StoredMessage, StoreError } from './message-store.ts';
+import { cloneMessage, MessageStore, type StoredMessage, StoreError } from './message-store.ts';
 import { GiveUp, type Job, Outbox, RetryLater } from './outbox.ts';
 import { openStoreBackend, type StoreBackend, type StoreLayout } from './store-backend.ts';
 
@@ -211,5 +211,22 @@ describe('store layouts', () => {
     await again.removeMessage('msg-00009');
     expect(await again.loadMessages()).toEqual([]);
     await expect(again.readPdu('msg-00009')).rejects.toThrow(/no message/);
+  });
+});
+
+describe('cloneMessage', () => {
+  it('copies every nested part, so mutating the copy leaves the original as it was', () => {
+    const original = meta('msg-00010', { originInfo: { vasp: 'v1' } });
+    original.recipients[0].reported = ['Retrieved'];
+    const before = JSON.stringify(original);
+    const copy = cloneMessage(original);
+    expect(copy).toEqual(original);
+    copy.recipients[0].status = 'retrieved';
+    copy.recipients[0].reported!.push('Read');
+    copy.recipients.push({ ...copy.recipients[0] });
+    copy.conf.responseStatus = 'Error';
+    copy.originInfo!.vasp = 'v2';
+    copy.state = 'cancelled';
+    expect(JSON.stringify(original)).toBe(before);
   });
 });

@@ -201,7 +201,7 @@ export class MessageStore {
       .then(async () => {
         const current = this.messages.get(id);
         if (!current) throw new StoreError(`no message ${id}`);
-        const copy = structuredClone(current);
+        const copy = cloneMessage(current);
         mutate(copy);
         await this.backend.writeMeta(id, JSON.stringify(copy));
         this.messages.set(id, copy);
@@ -234,6 +234,21 @@ export class MessageStore {
     }
     await this.backend.removeMessage(id);
   }
+}
+
+/**
+ * A deep copy of a message's state, field by field (StoredMessage is plain data: nested
+ * objects are originInfo, conf, the recipients and their `reported` lists). Several times
+ * cheaper than structuredClone, and updates run a few times per message.
+ */
+export function cloneMessage(m: StoredMessage): StoredMessage {
+  const copy: StoredMessage = {
+    ...m,
+    conf: { ...m.conf },
+    recipients: m.recipients.map((r) => (r.reported ? { ...r, reported: [...r.reported] } : { ...r })),
+  };
+  if (m.originInfo) copy.originInfo = { ...m.originInfo };
+  return copy;
 }
 
 function txKey(sender: string, transactionId: string): string {
