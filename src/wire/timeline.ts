@@ -128,21 +128,26 @@ export class Timeline {
   }
 
   publish<T extends ObservationInput>(input: T): Observation {
-    const o = {
-      ...this.context,
-      ...input,
-      seq: this.items.length,
-      t: this.now(),
-    } as Observation;
-    this.items.push(o);
+    // Same object as `{ ...this.context, ...input, seq, t }` (same keys, same key order), built
+    // by assignment: V8 (Node 20) takes tens of microseconds per two-object spread here, which
+    // was the largest single cost of a run (tens of thousands of publishes).
+    const o: Record<string, unknown> = {};
+    const context = this.context as Record<string, unknown>;
+    for (const k of Object.keys(context)) o[k] = context[k];
+    const fields = input as unknown as Record<string, unknown>;
+    for (const k of Object.keys(fields)) o[k] = fields[k];
+    o.seq = this.items.length;
+    o.t = this.now();
+    const obs = o as unknown as Observation;
+    this.items.push(obs);
     for (const l of this.listeners) {
       try {
-        l(o);
+        l(obs);
       } catch {
         // A broken subscriber must not break the publisher (a peer mid-protocol).
       }
     }
-    return o;
+    return obs;
   }
 
   subscribe(listener: Listener): () => void {
