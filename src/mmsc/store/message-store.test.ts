@@ -150,6 +150,28 @@ describe.each(LAYOUTS)('Outbox (%s layout)', (layout) => {
     await o.stop();
   });
 
+  it('runs a due job among hundreds held for later, and jobs of a kind handled only after start', async () => {
+    const o = await Outbox.open(await backend(), opts);
+    const ran: string[] = [];
+    o.handle('k', async (j: Job) => {
+      ran.push(j.id);
+    });
+    const later = Date.now() + 3_600_000;
+    for (let i = 0; i < 500; i++) await o.enqueue('k', `held.${i}`, {}, later - i);
+    await o.enqueue('k', 'now.1', {});
+    await o.enqueue('late', 'late.1', {});
+    o.start();
+    await waitUntil(() => ran.includes('now.1'));
+    await new Promise((r) => setTimeout(r, 30));
+    expect(ran).toEqual(['now.1']); // nobody handles 'late' yet; the held ones wait
+    o.handle('late', async (j: Job) => {
+      ran.push(j.id);
+    });
+    await waitUntil(() => ran.includes('late.1'));
+    expect(o.pending).toBe(500);
+    await o.stop();
+  });
+
   it('holds a job until its time', async () => {
     const o = await Outbox.open(await backend(), opts);
     let at = 0;

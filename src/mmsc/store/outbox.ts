@@ -1,4 +1,5 @@
 import type { JsonObject } from '../../util/json.ts';
+import { DueQueue } from './due-queue.ts';
 import { isJobId } from './job-id.ts';
 import type { StoreBackend } from './store-backend.ts';
 
@@ -65,6 +66,10 @@ export class Outbox {
   private readonly jobs = new Map<string, Job>();
   private readonly running = new Set<string>();
   private readonly handlers = new Map<string, JobHandler>();
+  /** Every pending job by its next attempt time (stale entries skipped when popped). */
+  private readonly due = new DueQueue<Job>();
+  /** Due jobs of kinds nobody handles yet, by kind. */
+  private readonly parked = new Map<string, Job[]>();
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Number.POSITIVE_INFINITY;
   private started = false;
@@ -87,7 +92,7 @@ export class Outbox {
       try {
         const job = JSON.parse(text) as Job;
         if (job && typeof job.id === 'string' && isJobId(job.id) && typeof job.kind === 'string')
-          o.jobs.set(job.id, job);
+          o.setJob(job);
       } catch {
         // not a job of ours: leave it for an operator
       }
@@ -98,6 +103,8 @@ export class Outbox {
   /** Registers the function that performs jobs of one kind. */
   handle(kind: string, handler: JobHandler): void {
     this.handlers.set(kind, handler);
+    for (const job of this.parked.get(kind) ?? []) this.due.push(job.nextAttemptAt, job);
+    this.parked.delete(kind);
     if (this.started) this.schedule();
   }
 
@@ -122,7 +129,7 @@ export class Outbox {
     const existing = this.jobs.get(id);
     if (existing) return existing;
     const job: Job = { id, kind, attempts: 0, nextAttemptAt: notBefore, createdAt: Date.now(), payload };
-    this.jobs.set(id, job);
+    this.setJob(job);
     try {
       await this.backend.putJob(id, JSON.stringify(job));
     } catch (e) {
@@ -173,17 +180,30 @@ export class Outbox {
     });
   }
 
+  private setJob(job: Job): void {
+    this.jobs.set(job.id, job);
+    this.due.push(job.nextAttemptAt, job);
+  }
+
+  /** Starts due jobs (earliest first, up to the concurrency) and arms the timer for the next. */
   private pass(): void {
     if (this.stopped || !this.started) return;
     const t = Date.now();
-    let earliest = Number.POSITIVE_INFINITY;
-    for (const job of this.jobs.values()) {
-      if (this.running.has(job.id) || !this.handlers.has(job.kind)) continue;
-      if (job.nextAttemptAt > t) earliest = Math.min(earliest, job.nextAttemptAt);
-      else if (this.running.size < this.concurrency) this.run(job);
-      // else: a finishing job triggers the next pass
+    while (this.running.size < this.concurrency) {
+      const job = this.due.popDue(t);
+      if (!job) break;
+      if (this.jobs.get(job.id) !== job || this.running.has(job.id)) continue; // done, cancelled or rescheduled
+      if (!this.handlers.has(job.kind)) {
+        const parked = this.parked.get(job.kind) ?? [];
+        parked.push(job);
+        this.parked.set(job.kind, parked);
+        continue;
+      }
+      this.run(job);
     }
-    if (earliest < this.timerAt) {
+    // Due jobs held back by the concurrency limit start when a running one finishes.
+    const earliest = this.due.peekTime();
+    if (earliest > t && earliest < this.timerAt) {
       if (this.timer) clearTimeout(this.timer);
       this.timerAt = earliest;
       this.timer = setTimeout(
@@ -238,7 +258,7 @@ export class Outbox {
     const backoff = Math.min(this.opts.maxDelayMs, this.opts.baseDelayMs * 2 ** (attempts - 1));
     const delay = e instanceof RetryLater && e.delayMs !== undefined ? e.delayMs : backoff;
     const next: Job = { ...job, attempts, nextAttemptAt: Date.now() + delay, lastError: message };
-    this.jobs.set(job.id, next);
+    this.setJob(next);
     try {
       await this.backend.putJob(job.id, JSON.stringify(next));
     } catch {
