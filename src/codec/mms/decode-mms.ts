@@ -64,18 +64,26 @@ function fastKind(c: ValueCodec): number {
   }
   return GENERIC;
 }
-const KIND_BY_CODE = new Uint8Array(128);
+const UNKNOWN = 8; // no table row: raw value octets
+const KIND_BY_CODE = new Uint8Array(128).fill(UNKNOWN);
 const DEF_BY_CODE: Array<MmsHeaderDef | undefined> = new Array(128).fill(undefined);
-/** Enumerated codes: octet → token, as arrays (the EnumTables are sparse objects). */
-const ENUM_BY_CODE: Array<Array<string | undefined> | undefined> = [];
+/** Field names by code; codes without a row are named Unknown-0xNN. */
+const NAME_BY_CODE: string[] = Array.from(
+  { length: 128 },
+  (_, code) => `Unknown-0x${code.toString(16).toUpperCase().padStart(2, '0')}`,
+);
+/** Enumerated codes: token at [code << 7 | octet & 0x7f], for octets 128..255 (the EnumTables are sparse objects). */
+const ENUM_TOKENS: Array<string | undefined> = Array.from({ length: 128 * 128 }, () => undefined);
 for (const def of MMS_HEADERS) {
   DEF_BY_CODE[def.code] = def;
+  NAME_BY_CODE[def.code] = def.name;
   KIND_BY_CODE[def.code] = fastKind(def.codec);
   const table = def.codec.enumTable ?? def.codec.plain?.enumTable;
   if (table) {
-    const a: Array<string | undefined> = new Array(256).fill(undefined);
-    for (const [k, v] of Object.entries(table)) a[Number(k)] = v;
-    ENUM_BY_CODE[def.code] = a;
+    for (const [k, v] of Object.entries(table)) {
+      const o = Number(k);
+      if (o >= 0x80 && o <= 0xff) ENUM_TOKENS[(def.code << 7) | (o & 0x7f)] = v;
+    }
   }
 }
 /** MMS-version-value strings by octet & 0x7f (major in bits 6..4, minor in bits 3..0). */
@@ -84,24 +92,11 @@ for (let o = 0; o < 128; o++) VERSION_TEXT.push(`${(o >> 4) & 0x07}.${o & 0x0f}`
 
 /**
  * ASCII header text is cut from one latin1 string of the header area (V8 makes slices of 13+ characters
- * views of it) rather than one native string per field. The window holds at most WINDOW octets, so a
- * decoded PDU keeps at most that much text alive besides its own values.
+ * views of it) rather than one native string per field: one call into the native slicer per PDU instead of
+ * one per text. The window holds at most WINDOW octets, so a decoded PDU keeps at most that much text alive
+ * besides its own values; it lives in decodeMms's locals, so nothing of the caller's outlives the call.
  */
 const WINDOW = 512;
-let winBuf: Uint8Array | undefined;
-let winText = '';
-let winStart = 0;
-let winEnd = 0;
-
-function asciiText(buf: Uint8Array, start: number, end: number, limit: number): string {
-  if (buf !== winBuf || start < winStart || end > winEnd) {
-    winBuf = buf;
-    winStart = start;
-    winEnd = Math.min(limit, Math.max(end, start + WINDOW));
-    winText = latin1Range(buf, winStart, winEnd);
-  }
-  return winText.slice(start - winStart, end - winStart);
-}
 
 /**
  * End-of-string index of a Text-string at `start` whose octets are all ASCII (and the first above 31),
@@ -133,94 +128,39 @@ function shortLong(buf: Uint8Array, p: number, end: number): number {
   return v;
 }
 
+/** Response-Text of these two PDUs may carry the Status-count prefix (INDEXED_RESPONSE_TEXT). */
+const indexedResponseText = (type: MmsMessageType | undefined): boolean =>
+  type === 'm-delete-conf' || type === 'm-mbox-delete-conf';
+
 function readValue(r: ByteReader, code: number, type: MmsMessageType | undefined, name: string): MmsValue {
   const read =
-    code === RESPONSE_TEXT && (type === 'm-delete-conf' || type === 'm-mbox-delete-conf')
+    code === RESPONSE_TEXT && indexedResponseText(type)
       ? READ_INDEXED_RESPONSE_TEXT
       : (READ_BY_CODE[code] as ReadValue);
   return read(r, name);
 }
 
-/** The value at r.offset by the code's fast path, or undefined (r.offset unchanged) when it does not apply. */
-function readFast(r: ByteReader, code: number, type: MmsMessageType | undefined): MmsValue | undefined {
-  const buf = r.buf;
-  const end = r.end;
-  const p = r.offset;
-  switch (KIND_BY_CODE[code]) {
-    case ENUM: {
-      if (p >= end) return undefined;
-      const o = buf[p];
-      if (o < 0x80) return undefined;
-      r.offset = p + 1;
-      return (ENUM_BY_CODE[code] as Array<string | undefined>)[o] ?? o;
-    }
-    case TEXT: {
-      if (code === RESPONSE_TEXT && (type === 'm-delete-conf' || type === 'm-mbox-delete-conf'))
-        return undefined;
-      const nul = asciiTextEnd(buf, p, end);
-      if (nul < 0) return undefined;
-      r.offset = nul + 1;
-      return asciiText(buf, p, nul, end);
-    }
-    case LONG: {
-      const v = shortLong(buf, p, end);
-      if (v < 0) return undefined;
-      r.offset = p + 1 + buf[p];
-      return v;
-    }
-    case INTEGER: {
-      if (p >= end) return undefined;
-      const o = buf[p];
-      if (o >= 0x80) {
-        r.offset = p + 1;
-        return o & 0x7f;
-      }
-      const v = shortLong(buf, p, end);
-      if (v < 0) return undefined;
-      r.offset = p + 1 + o;
-      return v;
-    }
-    case VERSION: {
-      if (p >= end || buf[p] < 0x80) return undefined;
-      r.offset = p + 1;
-      return VERSION_TEXT[buf[p] & 0x7f];
-    }
-    case FROM: {
-      // Value-length (Short-length) 0x80 Text-string, the text ending exactly at the value's end
-      if (p + 2 >= end) return undefined;
-      const len = buf[p];
-      const stop = p + 1 + len;
-      if (len > 30 || stop > end || buf[p + 1] !== 0x80) return undefined;
-      const nul = asciiTextEnd(buf, p + 2, stop);
-      if (nul !== stop - 1) return undefined;
-      r.offset = stop;
-      return asciiText(buf, p + 2, nul, end);
-    }
-    case TIME: {
-      // Value-length (Short-length) token Integer-value, the integer ending exactly at the value's end
-      if (p + 2 >= end) return undefined;
-      const len = buf[p];
-      const stop = p + 1 + len;
-      const t = buf[p + 1];
-      if (len > 30 || stop > end || (t !== 0x80 && t !== 0x81)) return undefined;
-      const o = buf[p + 2];
-      let n: number;
-      let after: number;
-      if (o >= 0x80) {
-        n = o & 0x7f;
-        after = p + 3;
-      } else {
-        n = shortLong(buf, p + 2, stop);
-        if (n < 0) return undefined;
-        after = p + 3 + o;
-      }
-      if (after !== stop) return undefined;
-      r.offset = stop;
-      return t === 0x80 ? { absolute: n } : { relative: n };
-    }
-    default:
-      return undefined;
+/** Application-header = Token-text Application-specific-value (§7.1, WAP-230-WSP 8.4.2.6), or the error. */
+function readApplicationHeader(r: ByteReader, headers: MmsHeader[]): void {
+  const at = r.offset;
+  const o = r.buf[at];
+  if (o >= 0x20 && o < 0x7f) {
+    const name = readTokenText(r, 'header');
+    headers.push({ name, value: readTextString(r, name) });
+  } else {
+    r.fail('header', `octet 0x${o.toString(16).padStart(2, '0')} is neither a field code nor a token`, at);
   }
+}
+
+function missingType(r: ByteReader): never {
+  const known = Object.keys(MESSAGE_TYPE_CODES).length;
+  return r.fail('X-Mms-Message-Type', `missing (one of ${known} message types is required)`, 0);
+}
+
+function withBody(r: ByteReader, pdu: MmsPdu, contentType: ContentType): MmsPdu {
+  if (isMultipartMedia(contentType.mediaType)) pdu.parts = readMultipart(r, 'body');
+  else pdu.body = r.bytes(r.remaining, 'body');
+  return pdu;
 }
 
 /**
@@ -229,28 +169,150 @@ function readFast(r: ByteReader, code: number, type: MmsMessageType | undefined)
  * the body (§7.1: Content-Type is the last header). Unknown codes keep their raw value octets (delimited
  * by the WSP generic value rule). Part bodies and single bodies are views into `buf` (no copy).
  * Decoding does not validate presence or order: that is validateMms.
+ *
+ * The common value shapes are read inline (see fastKind); anything else goes to the table's reader.
  */
 export function decodeMms(buf: Uint8Array): MmsPdu {
-  return decodeWith(buf, true);
+  const end = buf.length;
+  const r = new ByteReader(buf);
+  if (end === 0) r.fail('X-Mms-Message-Type', 'empty PDU');
+  const headers: MmsHeader[] = [];
+  let type: MmsMessageType | undefined;
+  let contentType: ContentType | undefined;
+  let win = '';
+  let winStart = 0;
+  let winEnd = 0;
+  let p = 0;
+  while (p < end) {
+    const o = buf[p];
+    if (o < 0x80) {
+      r.offset = p;
+      readApplicationHeader(r, headers);
+      p = r.offset;
+      continue;
+    }
+    const at = p;
+    const code = o & 0x7f;
+    const name = NAME_BY_CODE[code];
+    p++;
+    let value: MmsValue | undefined;
+    // ASCII text [ts, te) to cut from the window, when te > 0
+    let ts = 0;
+    let te = 0;
+    switch (KIND_BY_CODE[code]) {
+      case ENUM: {
+        const v = p < end ? buf[p] : 0;
+        if (v >= 0x80) {
+          value = ENUM_TOKENS[(code << 7) | (v & 0x7f)] ?? v;
+          p++;
+        }
+        break;
+      }
+      case TEXT: {
+        if (code === RESPONSE_TEXT && indexedResponseText(type)) break;
+        const nul = asciiTextEnd(buf, p, end);
+        if (nul >= 0) {
+          ts = p;
+          te = nul;
+          p = nul + 1;
+        }
+        break;
+      }
+      case LONG: {
+        const v = shortLong(buf, p, end);
+        if (v >= 0) {
+          value = v;
+          p += 1 + buf[p];
+        }
+        break;
+      }
+      case INTEGER: {
+        const v = p < end ? buf[p] : 0;
+        if (v >= 0x80) {
+          value = v & 0x7f;
+          p++;
+        } else {
+          const n = shortLong(buf, p, end);
+          if (n >= 0) {
+            value = n;
+            p += 1 + v;
+          }
+        }
+        break;
+      }
+      case VERSION: {
+        const v = p < end ? buf[p] : 0;
+        if (v >= 0x80) {
+          value = VERSION_TEXT[v & 0x7f];
+          p++;
+        }
+        break;
+      }
+      case FROM: {
+        // Value-length (Short-length) 0x80 Text-string, the text ending exactly at the value's end
+        if (p + 2 >= end) break;
+        const len = buf[p];
+        const stop = p + 1 + len;
+        if (len > 30 || stop > end || buf[p + 1] !== 0x80) break;
+        const nul = asciiTextEnd(buf, p + 2, stop);
+        if (nul !== stop - 1) break;
+        ts = p + 2;
+        te = nul;
+        p = stop;
+        break;
+      }
+      case TIME: {
+        // Value-length (Short-length) token Integer-value, the integer ending exactly at the value's end
+        if (p + 2 >= end) break;
+        const len = buf[p];
+        const stop = p + 1 + len;
+        const t = buf[p + 1];
+        if (len > 30 || stop > end || (t !== 0x80 && t !== 0x81)) break;
+        const v = buf[p + 2];
+        let n = v & 0x7f;
+        let after = p + 3;
+        if (v < 0x80) {
+          n = shortLong(buf, p + 2, stop);
+          after += v;
+        }
+        if (n < 0 || after !== stop) break;
+        value = t === 0x80 ? { absolute: n } : { relative: n };
+        p = stop;
+        break;
+      }
+    }
+    if (te > 0) {
+      if (ts < winStart || te > winEnd) {
+        winStart = ts;
+        winEnd = Math.min(end, Math.max(te, ts + WINDOW));
+        win = latin1Range(buf, winStart, winEnd);
+      }
+      value = win.slice(ts - winStart, te - winStart);
+    } else if (value === undefined) {
+      r.offset = p;
+      value = KIND_BY_CODE[code] === UNKNOWN ? readRawValue(r, name) : readValue(r, code, type, name);
+      p = r.offset;
+    }
+    headers.push({ name, value });
+    if (code === MESSAGE_TYPE) {
+      if (type === undefined) {
+        if (typeof value === 'number') r.fail(name, `unknown message type 0x${value.toString(16)}`, at + 1);
+        type = value as MmsMessageType;
+      }
+    } else if (code === CONTENT_TYPE) {
+      contentType = value as ContentType;
+      break;
+    }
+  }
+  if (type === undefined) return missingType(r);
+  const pdu: MmsPdu = { type, headers };
+  if (contentType === undefined) return pdu;
+  r.offset = p;
+  return withBody(r, pdu, contentType);
 }
 
 /** decodeMms by the table's readers alone, without the inline fast paths (the reference the tests hold them to). */
 export function decodeMmsTableOnly(buf: Uint8Array): MmsPdu {
-  return decodeWith(buf, false);
-}
-
-function decodeWith(buf: Uint8Array, fast: boolean): MmsPdu {
-  winBuf = undefined; // the buffer may have been rewritten since the last call
-  try {
-    return decodePdu(buf, fast);
-  } finally {
-    // keep neither the caller's buffer nor its text alive after the call
-    winBuf = undefined;
-    winText = '';
-  }
-}
-
-function decodePdu(buf: Uint8Array, fast: boolean): MmsPdu {
   const r = new ByteReader(buf);
   if (r.atEnd()) r.fail('X-Mms-Message-Type', 'empty PDU');
   const headers: MmsHeader[] = [];
@@ -259,41 +321,29 @@ function decodePdu(buf: Uint8Array, fast: boolean): MmsPdu {
   while (!r.atEnd()) {
     const at = r.offset;
     const o = r.buf[at];
-    if (o >= 0x80) {
-      r.offset++;
-      const code = o & 0x7f;
-      const def = DEF_BY_CODE[code];
-      if (!def) {
-        const name = `Unknown-0x${code.toString(16).toUpperCase().padStart(2, '0')}`;
-        headers.push({ name, value: readRawValue(r, name) });
-        continue;
-      }
-      const value = (fast ? readFast(r, code, type) : undefined) ?? readValue(r, code, type, def.name);
-      headers.push({ name: def.name, value });
-      if (code === MESSAGE_TYPE && type === undefined) {
-        if (typeof value === 'number')
-          r.fail(def.name, `unknown message type 0x${value.toString(16)}`, at + 1);
-        type = value as MmsMessageType;
-      } else if (code === CONTENT_TYPE) {
-        contentType = value as ContentType;
-        break;
-      }
-    } else if (o >= 0x20 && o < 0x7f) {
-      // Application-header = Token-text Application-specific-value (§7.1, WAP-230-WSP 8.4.2.6)
-      const name = readTokenText(r, 'header');
-      headers.push({ name, value: readTextString(r, name) });
-    } else {
-      r.fail('header', `octet 0x${o.toString(16).padStart(2, '0')} is neither a field code nor a token`, at);
+    if (o < 0x80) {
+      readApplicationHeader(r, headers);
+      continue;
+    }
+    r.offset++;
+    const code = o & 0x7f;
+    const def = DEF_BY_CODE[code];
+    if (!def) {
+      const name = `Unknown-0x${code.toString(16).toUpperCase().padStart(2, '0')}`;
+      headers.push({ name, value: readRawValue(r, name) });
+      continue;
+    }
+    const value = readValue(r, code, type, def.name);
+    headers.push({ name: def.name, value });
+    if (code === MESSAGE_TYPE && type === undefined) {
+      if (typeof value === 'number') r.fail(def.name, `unknown message type 0x${value.toString(16)}`, at + 1);
+      type = value as MmsMessageType;
+    } else if (code === CONTENT_TYPE) {
+      contentType = value as ContentType;
+      break;
     }
   }
-  if (type === undefined) {
-    const known = Object.keys(MESSAGE_TYPE_CODES).length;
-    return r.fail('X-Mms-Message-Type', `missing (one of ${known} message types is required)`, 0);
-  }
+  if (type === undefined) return missingType(r);
   const pdu: MmsPdu = { type, headers };
-  if (contentType) {
-    if (isMultipartMedia(contentType.mediaType)) pdu.parts = readMultipart(r, 'body');
-    else pdu.body = r.bytes(r.remaining, 'body');
-  }
-  return pdu;
+  return contentType ? withBody(r, pdu, contentType) : pdu;
 }
