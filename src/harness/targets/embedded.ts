@@ -1,3 +1,7 @@
+import { accessSync, constants, statSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { type MmscModule, startReferenceMmsc } from '../../mmsc/index.ts';
 import { createModule as createMm3Module } from '../../mmsc/mm3/index.ts';
 import { createModule as createMm4Module } from '../../mmsc/mm4/index.ts';
@@ -31,6 +35,28 @@ export function embeddedModules(): MmscModule[] {
 /** The reference MMSC's starter. */
 export async function loadMmscStarter(): Promise<MmscStarter> {
   return (config, deps) => startReferenceMmsc(config, { ...(deps ?? {}), modules: embeddedModules() });
+}
+
+/**
+ * Where the embedded MMSC keeps each case's store: a RAM file system (/dev/shm) when there is a
+ * writable one, else the temporary directory. The store code and its fsyncs are the same either
+ * way; on tmpfs its many small writes, renames and unlinks cost a fraction of the CPU they cost
+ * on a disk file system (measured: store work ~7 s -> ~2.5 s of CPU over the full run). A case's
+ * MMSC lives and dies inside this process, so durability across power loss is not what a case
+ * checks. `MMSCERT_STORE_ROOT` names another folder.
+ */
+export function embeddedStoreRoot(): string {
+  const env = process.env.MMSCERT_STORE_ROOT;
+  if (env) return env;
+  try {
+    if (statSync('/dev/shm').isDirectory()) {
+      accessSync('/dev/shm', constants.W_OK);
+      return '/dev/shm';
+    }
+  } catch {
+    // no tmpfs here
+  }
+  return os.tmpdir();
 }
 
 export const EMBEDDED_DOMAIN = 'mms.mnc001.mcc310.gprs';
@@ -133,6 +159,7 @@ export class EmbeddedTarget implements Target {
   readonly description = 'embedded reference MMSC';
   readonly maxJobs = 64;
   private starter?: MmscStarter;
+  private readonly storeRoot = embeddedStoreRoot();
 
   constructor(
     private readonly opts: {
@@ -168,6 +195,9 @@ export class EmbeddedTarget implements Target {
       domain: EMBEDDED_DOMAIN,
     };
     let running: RunningMmscLike | undefined;
+    // The case's own store folder (unless the config names one), removed when the case stops.
+    const ownStore = this.opts.mmsc?.storeDir === undefined;
+    let storeDir: string | undefined;
     const peerDefaults = this.opts.peers ?? {};
     return {
       endpoints,
@@ -181,9 +211,11 @@ export class EmbeddedTarget implements Target {
       },
       attach: async (peers) => {
         try {
-          running = await starter(mmscConfigForPeers(ports, peers, this.opts.mmsc), {
-            timeline: ctx.timeline,
-          });
+          if (ownStore) storeDir ??= await mkdtemp(path.join(this.storeRoot, 'mmscert-store-'));
+          running = await starter(
+            mmscConfigForPeers(ports, peers, { ...(storeDir ? { storeDir } : {}), ...this.opts.mmsc }),
+            { timeline: ctx.timeline },
+          );
         } catch (e) {
           const line = (e as Error).message.split('\n')[0];
           // Another process bound a reserved port between reservation and the MMSC's bind
@@ -194,8 +226,14 @@ export class EmbeddedTarget implements Target {
         }
       },
       stop: async () => {
-        await running?.stop();
-        running = undefined;
+        try {
+          await running?.stop();
+        } finally {
+          running = undefined;
+          const dir = storeDir;
+          storeDir = undefined;
+          if (dir) await rm(dir, { recursive: true, force: true });
+        }
       },
     };
   }
