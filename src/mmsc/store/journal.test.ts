@@ -55,6 +55,17 @@ describe('Journal', () => {
     await k.close();
   });
 
+  it('creates no file until the first commit', async () => {
+    const j = Journal.open(dir);
+    expect(files()).toEqual([]);
+    await j.commit([{ key: 'a', value: b('A') }]);
+    expect(files()).toEqual(['000000000001.log']);
+    await j.close();
+    const k = Journal.open(dir);
+    await k.close();
+    expect(files()).toEqual(['000000000001.log']);
+  });
+
   it('groups concurrent commits into few write+sync batches', async () => {
     const j = Journal.open(dir);
     await Promise.all(Array.from({ length: 200 }, (_, i) => j.commit([{ key: `k${i}`, value: b(`v${i}`) }])));
@@ -118,7 +129,9 @@ describe('Journal', () => {
     await j.commit([{ key: 'a', value: b('A') }]);
     await j.close();
     const first = newestLog();
-    Journal.open(dir).close(); // a second (empty) segment now follows the first
+    const second = Journal.open(dir);
+    await second.commit([{ key: 'b', value: b('B') }]); // a second segment now follows the first
+    await second.close();
     const bytes = readFileSync(first);
     bytes[bytes.length - 1] ^= 0xff;
     writeFileSync(first, bytes);

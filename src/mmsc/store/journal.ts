@@ -13,6 +13,7 @@ import {
   unlinkSync,
   writeSync,
 } from 'node:fs';
+import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { crc32 } from './crc32.ts';
@@ -99,8 +100,10 @@ interface Pending {
 
 export class Journal {
   private readonly index = new Map<string, Location>();
-  /** Oldest first; the last one is active (appended to). */
+  /** Oldest first. */
   private segments: Segment[] = [];
+  /** The segment this run appends to (the last of `segments`), created by the first commit. */
+  private writable: Segment | undefined;
   private queue: Pending[] = [];
   private flushing = false;
   private drained: (() => void) | undefined;
@@ -129,8 +132,7 @@ export class Journal {
     const j = new Journal(dir, opts);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     j.replay();
-    j.segments.push(j.createSegment(j.nextSeq++, '.log'));
-    return j;
+    return j; // the first commit creates this run's segment (opening costs no sync)
   }
 
   private replay(): void {
@@ -232,13 +234,32 @@ export class Journal {
     return path.join(this.dir, `${String(seq).padStart(12, '0')}${suffix}`);
   }
 
-  private createSegment(seq: number, suffix: string): Segment {
-    const file = this.fileOf(seq, suffix);
+  /** A new segment to append to; durable (file and directory entry synced) before use. */
+  private async createSegment(): Promise<Segment> {
+    const seq = this.nextSeq++;
+    const file = this.fileOf(seq, '.log');
     const fd = openSync(file, 'wx+', 0o600);
-    writeAll(fd, MAGIC, 0);
-    if (this.fsync) fsyncSync(fd);
-    this.syncDir();
+    try {
+      writeAll(fd, MAGIC, 0);
+      if (this.fsync) {
+        await fsyncAsync(fd);
+        await this.syncDirAsync();
+      }
+    } catch (e) {
+      closeSync(fd);
+      rmSync(file, { force: true });
+      throw e;
+    }
     return { seq, file, fd, size: MAGIC.length, live: 0 };
+  }
+
+  private async syncDirAsync(): Promise<void> {
+    const fh = await open(this.dir, 'r');
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
   }
 
   private syncDir(): void {
@@ -249,10 +270,6 @@ export class Journal {
     } finally {
       closeSync(fd);
     }
-  }
-
-  private get active(): Segment {
-    return this.segments[this.segments.length - 1];
   }
 
   has(key: string): boolean {
@@ -297,19 +314,21 @@ export class Journal {
       const batch = this.queue;
       this.queue = [];
       let base = 0;
-      let active = this.active;
+      let active: Segment;
       const bytes = batch.length === 1 ? batch[0].rec : Buffer.concat(batch.map((b) => b.rec));
       try {
-        if (this.active.size >= this.segmentBytes)
-          this.segments.push(this.createSegment(this.nextSeq++, '.log'));
-        active = this.active;
+        if (!this.writable || this.writable.size >= this.segmentBytes) {
+          this.writable = await this.createSegment();
+          this.segments.push(this.writable);
+        }
+        active = this.writable;
         base = active.size;
         writeAll(active.fd, bytes, base);
         if (this.fsync) await fdatasync(active.fd);
       } catch (e) {
         // Nothing of this batch is acknowledged; cut a partial write so later records follow whole ones.
         try {
-          ftruncateSync(this.active.fd, this.active.size);
+          if (this.writable) ftruncateSync(this.writable.fd, this.writable.size);
         } catch {
           // the next open cuts the torn tail instead
         }
@@ -341,7 +360,7 @@ export class Journal {
 
   private maybeCompact(): void {
     if (this.compacting || this.closed) return;
-    const sealed = this.segments.slice(0, -1);
+    const sealed = this.segments.filter((seg) => seg !== this.writable);
     if (sealed.length === 0) return;
     let total = 0;
     let live = 0;
@@ -444,6 +463,7 @@ export class Journal {
     await this.compacting;
     for (const s of this.segments) closeSync(s.fd);
     this.segments = [];
+    this.writable = undefined;
     this.index.clear();
   }
 }
