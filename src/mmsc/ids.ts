@@ -1,10 +1,13 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 /**
  * Identifiers the MMSC hands out. Message-IDs and content-location tokens are random
  * base64url strings: the token carries 144 random bits (> the 128 the content location
  * needs to be unguessable), and every id that names a file is validated against
  * ID_PATTERN before it touches the filesystem (no path traversal).
+ *
+ * The random octets come from the CSPRNG (crypto.randomFillSync) in 4 KiB batches, each
+ * octet handed out once: one system call per ~80 messages instead of three per message.
  */
 export const ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
 
@@ -12,17 +15,34 @@ export function isValidId(id: string): boolean {
   return ID_PATTERN.test(id);
 }
 
+const POOL_SIZE = 4096;
+const pool = Buffer.allocUnsafeSlow(POOL_SIZE);
+let used = POOL_SIZE;
+
+/** `n` fresh random octets (n <= POOL_SIZE) as base64url. */
+function randomBase64url(n: number): string {
+  if (used + n > POOL_SIZE) {
+    randomFillSync(pool);
+    used = 0;
+  }
+  const s = pool.toString('base64url', used, used + n);
+  // wipe what was handed out, so nothing in memory can reveal an issued id twice
+  pool.fill(0, used, used + n);
+  used += n;
+  return s;
+}
+
 /** 144 random bits as 24 base64url characters. */
 export function newToken(): string {
-  return randomBytes(18).toString('base64url');
+  return randomBase64url(18);
 }
 
 /** A Message-ID (OMA-TS-MMS_ENC 1.3 §7.3.29: text, unique within the MMSC). */
 export function newMessageId(): string {
-  return `${Date.now().toString(36)}-${randomBytes(9).toString('base64url')}`;
+  return `${Date.now().toString(36)}-${randomBase64url(9)}`;
 }
 
 /** A transaction id for PDUs the MMSC originates (notifications, reports). */
 export function newTransactionId(prefix = 'T'): string {
-  return `${prefix}${randomBytes(9).toString('base64url')}`;
+  return `${prefix}${randomBase64url(9)}`;
 }
