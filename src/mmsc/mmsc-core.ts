@@ -448,6 +448,17 @@ export class MmscCore {
 
 /** Compares `major.minor` MMS versions. */
 export function compareVersions(a: string, b: string): number {
+  if (a === b) return 0;
+  // the usual one-digit `M.N` on both sides (every PDU goes through here): no splitting
+  if (a.length === 3 && b.length === 3 && a.charCodeAt(1) === 0x2e && b.charCodeAt(1) === 0x2e) {
+    const am = a.charCodeAt(0) - 0x30;
+    const an = a.charCodeAt(2) - 0x30;
+    const bm = b.charCodeAt(0) - 0x30;
+    const bn = b.charCodeAt(2) - 0x30;
+    if (am >= 0 && am <= 9 && an >= 0 && an <= 9 && bm >= 0 && bm <= 9 && bn >= 0 && bn <= 9) {
+      return am - bm || an - bn;
+    }
+  }
   const [am, an] = a.split('.').map(Number);
   const [bm, bn] = b.split('.').map(Number);
   return am - bm || (an || 0) - (bn || 0);
