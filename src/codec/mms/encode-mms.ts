@@ -1,11 +1,19 @@
 import { ByteWriter } from '../bytes.ts';
 import { EncodeError } from '../codec-error.ts';
 import { isMultipartMedia, writeMultipart, writeTextString, writeTokenText } from '../wsp/index.ts';
-import { INDEXED_RESPONSE_TEXT, mmsHeaderByName } from './header-table.ts';
+import { INDEXED_RESPONSE_TEXT, MMS_HEADERS, type MmsHeaderDef, mmsHeaderByName } from './header-table.ts';
 import type { EncodeOptions, MmsHeader, MmsPdu } from './types.ts';
 import { checkPdu } from './validate-mms.ts';
 
 const UNKNOWN_RE = /^Unknown-0x([0-9A-Fa-f]{2})$/;
+
+/** Table rows by their spelling in the table (what decodeMms and the builders produce): no lower-casing per header. */
+const BY_EXACT_NAME = new Map<string, MmsHeaderDef>(MMS_HEADERS.map((d) => [d.name, d]));
+
+/** The table row of a header name: exact spelling first, then the case-insensitive lookup. */
+export function headerDefOf(name: string): MmsHeaderDef | undefined {
+  return BY_EXACT_NAME.get(name) ?? mmsHeaderByName(name);
+}
 
 /**
  * Encodes an MMS PDU: headers in the given order, then the body after Content-Type. Refuses a PDU
@@ -33,7 +41,7 @@ export function encodeMms(pdu: MmsPdu, options: EncodeOptions = {}): Uint8Array 
 /** Writes one header (code | 0x80 + value, application header, or raw unknown code). */
 export function writeMmsHeader(w: ByteWriter, h: MmsHeader, type: string, index = -1): void {
   try {
-    const def = mmsHeaderByName(h.name);
+    const def = headerDefOf(h.name);
     if (def) {
       w.u8(0x80 | def.code);
       const codec =
