@@ -90,8 +90,7 @@ export class Mm1Module implements MmscModule {
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const { config } = this.core;
-    const url = new URL(req.url ?? '/', 'http://mmsc.invalid');
-    const path = url.pathname;
+    const path = pathOf(req.url);
     if (req.method === 'GET' && path.startsWith(`${config.mm1Path}/`)) {
       return this.retrieve(req, res, path.slice(config.mm1Path.length + 1));
     }
@@ -121,7 +120,7 @@ export class Mm1Module implements MmscModule {
       res.setHeader('connection', 'close');
       return plain(res, 413, 'request entity too large');
     }
-    const peer = lookupLocalPort('tcp', req.socket.remotePort ?? 0)?.node;
+    const peer = this.peerOf(req);
     let pdu: MmsPdu;
     try {
       pdu = decodeMms(body);
@@ -169,6 +168,12 @@ export class Mm1Module implements MmscModule {
       default:
         return plain(res, 400, `${pdu.type} is not a request an MMS client sends to the Proxy-Relay`);
     }
+  }
+
+  /** The capture node of the client (the WAP gateway mock), for the timeline only. */
+  private peerOf(req: http.IncomingMessage): string | undefined {
+    if (!this.core.observer.enabled) return undefined;
+    return lookupLocalPort('tcp', req.socket.remotePort ?? 0)?.node;
   }
 
   private publish(direction: 'in' | 'out', pdu: MmsPdu, raw: Uint8Array, peer?: string): void {
@@ -264,17 +269,13 @@ export class Mm1Module implements MmscModule {
   /** The first media type (top level or a part) that the config does not allow, if any. */
   private refusedContent(pdu: MmsPdu): string | undefined {
     const allowed = this.core.config.allowedContentTypes;
-    const ok = (t: string) =>
-      allowed.some(
-        (a) => a === '*' || a === '*/*' || a === t || (a.endsWith('/*') && t.startsWith(a.slice(0, -1))),
-      );
     const top = mediaTypeOf(getHeader(pdu, 'Content-Type'), mediaName);
     if (!top) return 'missing';
     const multipart = top.startsWith('application/vnd.wap.multipart.') || top.startsWith('multipart/');
-    if (!multipart && !ok(top)) return top;
+    if (!multipart && !typeAllowed(allowed, top)) return top;
     for (const part of pdu.parts ?? []) {
       const t = mediaTypeOf(part.contentType as MmsValue, mediaName) ?? 'application/octet-stream';
-      if (!ok(t)) return t;
+      if (!typeAllowed(allowed, t)) return t;
     }
     return undefined;
   }
@@ -409,7 +410,7 @@ export class Mm1Module implements MmscModule {
     });
     if (message.hideSender) pdu.headers = pdu.headers.filter((h) => h.name !== 'From');
     const bytes = encodeLenient(pdu);
-    this.publish('out', pdu, bytes, lookupLocalPort('tcp', req.socket.remotePort ?? 0)?.node);
+    this.publish('out', pdu, bytes, this.peerOf(req));
     res.writeHead(200, { 'content-type': MMS_CT, 'content-length': bytes.length });
     res.end(bytes);
   }
@@ -566,14 +567,33 @@ export class Mm1Module implements MmscModule {
   }
 }
 
-/** Encodes; a PDU the validator faults (e.g. a header a 1.0 client does not know) is still sent as built. */
+/**
+ * Encodes without validating: a PDU the validator would fault (e.g. a header a 1.0 client does not
+ * know) is still sent as built. (Validation never changes the octets, so checking first and encoding
+ * again on a fault would give the same result at twice the cost.)
+ */
 function encodeLenient(pdu: MmsPdu): Uint8Array {
-  try {
-    return encodeMms(pdu);
-  } catch (e) {
-    if (!isCodecError(e)) throw e;
-    return encodeMms(pdu, { validate: false });
+  return encodeMms(pdu, { validate: false });
+}
+
+/**
+ * The path of a request target. The usual target (`/mms`, `/mms/<token>`: letters, digits, `/`, `-`,
+ * `_`) is its own path; anything else (query, percent-escapes, dot segments) goes through the WHATWG
+ * URL parser, which normalises it.
+ */
+function pathOf(target: string | undefined): string {
+  if (target !== undefined && PLAIN_PATH.test(target)) return target;
+  return new URL(target ?? '/', 'http://mmsc.invalid').pathname;
+}
+const PLAIN_PATH = /^\/(?:[A-Za-z0-9_-][A-Za-z0-9_/-]*)?$/;
+
+// a media type against the configured list: *, */*, type/* or the exact type
+function typeAllowed(allowed: readonly string[], t: string): boolean {
+  for (const a of allowed) {
+    if (a === '*' || a === '*/*' || a === t || (a.endsWith('/*') && t.startsWith(a.slice(0, -1))))
+      return true;
   }
+  return false;
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
@@ -607,8 +627,19 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Uint8Array 
       }
       if (!over) chunks.push(c);
     });
-    req.on('end', () => resolve(over ? 'too-large' : new Uint8Array(Buffer.concat(chunks))));
+    // one copy into an exact-size array (the store keeps it; never a view of a socket read buffer)
+    req.on('end', () => resolve(over ? 'too-large' : concatExact(chunks, size)));
     req.on('error', reject);
     req.on('aborted', () => reject(new Error('request aborted')));
   });
+}
+
+function concatExact(chunks: Buffer[], size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  let off = 0;
+  for (const c of chunks) {
+    out.set(c, off);
+    off += c.length;
+  }
+  return out;
 }
