@@ -5,6 +5,7 @@ import { tapSocket } from '../../wire/tap.ts';
 import type { Timeline } from '../../wire/timeline.ts';
 import type { SmppRouteConfig } from '../config.ts';
 import type { MmscObserver } from '../observer.ts';
+import { SubmitSm } from './submit-sm.ts';
 
 /**
  * The MMSC's SMPP 3.4 client (ESME) towards the SMSC, used to send WAP push SMS.
@@ -343,7 +344,7 @@ export class SmppPushClient {
       return Promise.reject(new SmppSubmitError('SMPP connection lost', -1, false));
     }
     const alnum = !/^\+?\d+$/.test(route.sourceAddr);
-    const pdu = new smpp.PDU('submit_sm', {
+    const pdu = new SubmitSm({
       service_type: '',
       source_addr_ton: alnum ? 5 : 1,
       source_addr_npi: alnum ? 0 : 1,
@@ -359,7 +360,7 @@ export class SmppPushClient {
       // TS 23.038 §4: 0x04 = 8-bit data, no message class (WAP push is binary).
       data_coding: 0x04,
       short_message: Buffer.from(userData.buffer, userData.byteOffset, userData.byteLength),
-    });
+    }).asPdu();
     this.stats.submits += 1;
     return new Promise<PDU>((resolve, reject) => {
       const timer = setTimeout(() => {
