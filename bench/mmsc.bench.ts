@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildPdu, getHeader, getHeaders } from '../src/codec/mms/index.ts';
 import { FakeSmsc, type ReceivedPush } from '../src/mmsc/testing/fake-smsc.ts';
+import { LeanSmsc } from '../src/mmsc/testing/lean-smsc.ts';
 import { Mm1Client, sendReq } from '../src/mmsc/testing/mm1-client.ts';
 
 /**
@@ -62,7 +63,7 @@ class Flows {
 
   constructor(
     private readonly client: Mm1Client,
-    smsc: FakeSmsc,
+    smsc: FakeSmsc | LeanSmsc,
   ) {
     smsc.on('push', (p: ReceivedPush) => {
       const w = this.waiting.get(p.to);
@@ -148,7 +149,9 @@ export async function run(): Promise<void> {
   const seconds = Number(process.env.MMSC_BENCH_SECONDS ?? 4);
   const rate = Number(process.env.MMSC_BENCH_RATE ?? 1000);
   for (const fsync of [true, false]) {
-    const smsc = new FakeSmsc();
+    // the lean generator (LeanSmsc, LeanHttpClient); MMSC_BENCH_NODE_CLIENT=1: FakeSmsc and node's http client
+    const nodeGenerator = process.env.MMSC_BENCH_NODE_CLIENT === '1';
+    const smsc = nodeGenerator ? new FakeSmsc() : new LeanSmsc();
     await smsc.start();
     // MMSC_BENCH_STORE_ROOT=/dev/shm takes the disk out of the figures (CPU profiling)
     const storeRoot = process.env.MMSC_BENCH_STORE_ROOT || os.tmpdir();
@@ -165,8 +168,7 @@ export async function run(): Promise<void> {
         window: 64,
       },
     });
-    // the lean client: the generator's own CPU per request is a fraction of node's http client
-    const client = new Mm1Client(url, 'X-MSISDN', { lean: process.env.MMSC_BENCH_NODE_CLIENT !== '1' });
+    const client = new Mm1Client(url, 'X-MSISDN', { lean: !nodeGenerator });
     const flows = new Flows(client, smsc);
     let done = 0;
     let genCpu = process.cpuUsage();
