@@ -130,16 +130,30 @@ class Connection {
   }
 
   private readHead(text: string): void {
-    const lines = text.split('\r\n');
-    const m = /^HTTP\/1\.[01] (\d{3})(?: .*)?$/.exec(lines[0]);
-    if (!m) throw new LeanHttpError(`bad status line ${JSON.stringify(lines[0])}`);
-    this.status = Number(m[1]);
-    for (let i = 1; i < lines.length; i++) {
-      const c = lines[i].indexOf(':');
-      if (c <= 0) throw new LeanHttpError(`bad header line ${JSON.stringify(lines[i])}`);
-      const name = lines[i].slice(0, c).trim().toLowerCase();
-      const value = lines[i].slice(c + 1).trim();
-      this.headers[name] = name in this.headers ? `${this.headers[name]}, ${value}` : value;
+    // status-line = HTTP-version SP status-code SP [ reason-phrase ] (RFC 9112 §4)
+    const eol0 = text.indexOf('\r\n');
+    const statusLine = eol0 < 0 ? text : text.slice(0, eol0);
+    const code = statusLine.slice(9, 12);
+    if (
+      !(statusLine.startsWith('HTTP/1.1 ') || statusLine.startsWith('HTTP/1.0 ')) ||
+      !/^\d{3}$/.test(code) ||
+      (statusLine.length > 12 && statusLine.charCodeAt(12) !== 0x20)
+    ) {
+      throw new LeanHttpError(`bad status line ${JSON.stringify(statusLine)}`);
+    }
+    this.status = Number(code);
+    let at = eol0 < 0 ? text.length : eol0 + 2;
+    while (at < text.length) {
+      let eol = text.indexOf('\r\n', at);
+      if (eol < 0) eol = text.length;
+      const c = text.indexOf(':', at);
+      if (c <= at || c > eol)
+        throw new LeanHttpError(`bad header line ${JSON.stringify(text.slice(at, eol))}`);
+      const name = text.slice(at, c).trim().toLowerCase();
+      const value = text.slice(c + 1, eol).trim();
+      const prev = this.headers[name];
+      this.headers[name] = prev === undefined ? value : `${prev}, ${value}`;
+      at = eol + 2;
     }
     const conn = this.headers.connection?.toLowerCase() ?? '';
     if (conn.split(',').some((t) => t.trim() === 'close')) this.lastResponse = true;
