@@ -3,12 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { knownFailures } from './known-failures.ts';
-import type { RunResult } from './run-result.ts';
+import type { CaseResult, RunResult } from './run-result.ts';
 import { runSuites } from './runner.ts';
 import { loadSuites } from './suite-loader.ts';
 import { PeersOnlyTarget } from './targets/peers-only.ts';
 import { E2E_SUITE as SUITE } from './testing/e2e-suite.ts';
 import { TEST_PEER_KINDS } from './testing/loopback-clients.ts';
+import { WorkerPool } from './worker-pool.ts';
 
 /**
  * End to end over loopback: the real HLR (ENUM DNS) and SMSC (SMPP) peers from the registry,
@@ -23,6 +24,9 @@ let dir: string;
 let file: string;
 let run: RunResult;
 let rerun: RunResult;
+/** The same cases on a worker pool: this thread and one worker thread. */
+let pooled: RunResult;
+let pooledCases: CaseResult[];
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'mmscert-e2e-'));
@@ -40,7 +44,26 @@ beforeAll(async () => {
   };
   run = await runSuites(opts);
   rerun = await runSuites({ ...opts, jobs: 1 });
-}, 60_000);
+  const pool = new WorkerPool({
+    workers: 2,
+    peersOnly: true,
+    peerKinds: {
+      module: new URL('./testing/loopback-clients.ts', import.meta.url).href,
+      export: 'TEST_PEER_KINDS',
+    },
+    seed: 1234,
+    knownFailures: [{ id: 'e2e.smpp.known', reason: 'no ESME in this case' }],
+    render: { json: true, html: false },
+  });
+  try {
+    const r = await pool.run(loaded.cases, { jobs: 4 });
+    pooled = r.run;
+    // each case as results.json has it, timeline included (rendered where it ran)
+    pooledCases = r.rendered.map((x) => JSON.parse(x.json ?? 'null') as CaseResult);
+  } finally {
+    await pool.close();
+  }
+}, 90_000);
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -122,6 +145,25 @@ describe('runner over loopback with real HLR and SMSC peers', () => {
     expect(rerun.cases.map((c) => c.seed)).toEqual(run.cases.map((c) => c.seed));
     expect(rerun.cases.map((c) => c.verdict)).toEqual(run.cases.map((c) => c.verdict));
     expect(shortMessage(rerun)).toBe(shortMessage(run));
+  });
+
+  it('gives the same cases, verdicts, seeds and generated values on a worker pool', () => {
+    expect(pooled.cases.map((c) => c.id)).toEqual(run.cases.map((c) => c.id));
+    expect(pooled.cases.map((c) => c.seed)).toEqual(run.cases.map((c) => c.seed));
+    expect(pooled.cases.map((c) => c.verdict)).toEqual(run.cases.map((c) => c.verdict));
+    expect(pooled.cases.map((c) => c.failure?.message)).toEqual(run.cases.map((c) => c.failure?.message));
+    expect(pooled.summary).toEqual(run.summary);
+    const timelines = { ...run, cases: pooledCases };
+    expect(shortMessage(timelines)).toBe(shortMessage(run));
+    // the timelines stayed in the lanes; each lane's connection ids carry its number
+    expect(pooled.cases.every((c) => c.timeline.observations.length === 0)).toBe(true);
+    const lanes = new Set(
+      pooledCases.flatMap((c) =>
+        c.timeline.observations.flatMap((o) => (o.conn ? [o.conn.split('.')[0]] : [])),
+      ),
+    );
+    expect([...lanes].sort()).toEqual(['w1', 'w2']);
+    for (const c of pooledCases) for (const o of c.timeline.observations) expect(o.case).toBe(c.id);
   });
 
   it('isolates cases: each has its own peers on its own ports', () => {

@@ -7,6 +7,7 @@ import { durationMs } from './duration.ts';
 import { awaitExpectation, awaitNone } from './expectation-eval.ts';
 import type { KnownFailures } from './known-failures.ts';
 import type { PeerKinds } from './peer-kinds.ts';
+import { makeRunId } from './run-id.ts';
 import type { CaseFailure, CaseResult, RunResult, StepResult } from './run-result.ts';
 import { summarise } from './run-result.ts';
 import { caseRandom, caseSeed } from './seeded.ts';
@@ -424,11 +425,7 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
   };
 }
 
-/** `20261122-031500-s42` */
-export function makeRunId(seed: number, at = new Date()): string {
-  const iso = at.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  return `${iso}-s${seed}`;
-}
+export { makeRunId };
 
 /**
  * Runs the cases, `jobs` at a time, each isolated. Results keep the load order whatever the

@@ -98,7 +98,8 @@ function steps(c: CaseResult): string {
   return `<table class="steps"><thead><tr><th>step</th><th>status</th><th>source</th><th>message</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
-function caseSection(c: CaseResult): string {
+/** One case's section (summary line, failure, sequence diagram, steps, decoded PDUs). */
+export function caseSection(c: CaseResult): string {
   const f = c.failure;
   const failure = f
     ? `<div class="failure"><p><b>${esc(f.label)}</b> at <span class="mono">${esc(`${f.source.file}:${f.source.line}:${f.source.col}`)}</span>: ${esc(f.message)}</p>${
@@ -124,10 +125,18 @@ ${failure}
 </details>`;
 }
 
-export function htmlReport(run: RunResult, opts: { runPcapng?: string } = {}): string {
+/**
+ * `sections`: each case's section already rendered (render-case.ts), by index in run.cases; the
+ * cases' timelines are then not read.
+ */
+export function htmlReport(
+  run: RunResult,
+  opts: { runPcapng?: string; sections?: readonly string[] } = {},
+): string {
   const s = run.summary;
   const order: Record<string, number> = { error: 0, fail: 1, pass: 2 };
-  const cases = [...run.cases].sort((a, b) => order[a.verdict] - order[b.verdict]);
+  const sections = opts.sections;
+  const cases = run.cases.map((c, i) => ({ c, i })).sort((a, b) => order[a.c.verdict] - order[b.c.verdict]);
   const coverage = requirementCoverage(run);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
@@ -145,7 +154,7 @@ ${coverage.map((r) => `<tr><td>${esc(r.requirement.spec)}</td><td>${esc(r.requir
 </tbody></table>
 ${uncoveredSection(run)}
 <h2>Cases</h2>
-${cases.map(caseSection).join('\n')}
+${cases.map(({ c, i }) => sections?.[i] ?? caseSection(c)).join('\n')}
 </body></html>
 `;
 }

@@ -11,8 +11,10 @@ import { loadSuites } from '../harness/suite-loader.ts';
 import { PeersOnlyTarget } from '../harness/targets/peers-only.ts';
 import { E2E_SUITE } from '../harness/testing/e2e-suite.ts';
 import { TEST_PEER_KINDS } from '../harness/testing/loopback-clients.ts';
+import { readPackets } from '../wire/pcapng-test-reader.ts';
+import { renderCase } from './render-case.ts';
 import { TerminalReporter } from './terminal-reporter.ts';
-import { casePcapName, writeReports } from './write-reports.ts';
+import { casePcapName, REPORTERS, writeReports } from './write-reports.ts';
 
 /** Reports of a real run (the e2e suite over the real SMSC and HLR peers), checked by independent readers. */
 
@@ -101,6 +103,37 @@ describe('reports of a real run', () => {
     expect(byName('e2e.smpp.known').skipped.message).toContain('known failure');
     expect(byName('e2e.smpp.submit').failure).toBeUndefined();
     expect(doc.testsuites.tests).toBe('7');
+  });
+
+  it('gives the same files, octet for octet, from cases rendered apart (as worker threads do)', async () => {
+    const copy = structuredClone(run);
+    const rendered = copy.cases.map((c) => renderCase(c, { json: true, html: true }));
+    // what a worker sends back: the case without its timeline's observations
+    const light = {
+      ...copy,
+      cases: copy.cases.map((c) => ({
+        ...c,
+        timeline: { originEpochMs: c.timeline.originEpochMs, observations: [] },
+      })),
+    };
+    const again = await writeReports(light, path.join(dir, 'out2'), REPORTERS, {
+      cases: rendered,
+      capturesWritten: false,
+    });
+    expect(again.map((f) => path.basename(f)).sort()).toEqual(files.map((f) => path.basename(f)).sort());
+    for (const f of files) {
+      const other = path.join(dir, 'out2', path.basename(f));
+      expect({ file: path.basename(f), same: readFileSync(f).equals(readFileSync(other)) }).toEqual({
+        file: path.basename(f),
+        same: true,
+      });
+    }
+  });
+
+  it('run.pcapng holds every packet of the case captures', () => {
+    const count = (f: string) => readPackets(readFileSync(f)).length;
+    const cases = files.filter((f) => f.endsWith('.pcapng') && !f.endsWith('run.pcapng'));
+    expect(count(out('run.pcapng'))).toBe(cases.reduce((n, f) => n + count(f), 0));
   });
 
   it('coverage.md lists each cited requirement with its verdict', () => {

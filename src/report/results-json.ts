@@ -5,3 +5,20 @@ import { jsonReplacer } from '../util/json.ts';
 export function resultsJson(run: RunResult): string {
   return `${JSON.stringify(run, jsonReplacer, 2)}\n`;
 }
+
+const MARK = '\u0001mmscert-cases\u0001';
+
+/**
+ * The same text as resultsJson(run), with each case's JSON already rendered (render-case.ts,
+ * `json`, by index in run.cases): the run is stringified around a marker in place of its cases.
+ */
+export function resultsJsonFrom(run: RunResult, caseJson: readonly string[]): string {
+  if (run.cases.length === 0) return resultsJson(run);
+  if (caseJson.length !== run.cases.length)
+    throw new Error(`results.json: ${caseJson.length} rendered case(s) for ${run.cases.length}`);
+  const text = JSON.stringify({ ...run, cases: [MARK] }, jsonReplacer, 2);
+  // the marker as the only element of the top-level `cases` (a string value never holds a raw newline)
+  const marker = `"cases": [\n    ${JSON.stringify(MARK)}`;
+  const at = text.indexOf(marker) + marker.length - JSON.stringify(MARK).length;
+  return `${text.slice(0, at)}${caseJson.join(',\n    ')}${text.slice(at + JSON.stringify(MARK).length)}\n`;
+}

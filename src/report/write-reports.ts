@@ -1,44 +1,42 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { RunResult } from '../harness/run-result.ts';
-import { buildPcapng } from '../wire/build-pcapng.ts';
-import type { Observation } from '../wire/timeline.ts';
+import { mergePcapngs } from '../wire/merge-pcapng.ts';
 import { htmlReport } from './html-report.ts';
 import { junitXml } from './junit-xml.ts';
+import { casePcapName, type RenderedCase, renderCase } from './render-case.ts';
 import { coverageMarkdown } from './requirement-coverage.ts';
-import { resultsJson } from './results-json.ts';
+import { resultsJsonFrom } from './results-json.ts';
 
 export const REPORTERS = ['terminal', 'json', 'junit', 'html'] as const;
 export type ReporterName = (typeof REPORTERS)[number];
 
-/** `mm1.send.001` -> `mm1.send.001.pcapng` (anything but [A-Za-z0-9._-] becomes `_`). */
-export function casePcapName(id: string): string {
-  return `${id.replace(/[^A-Za-z0-9._-]/g, '_')}.pcapng`;
+export { casePcapName };
+
+/** The parts of a case each reporter needs rendered. */
+export function caseParts(reporters: readonly ReporterName[]): { json: boolean; html: boolean } {
+  return { json: reporters.includes('json'), html: reporters.includes('html') };
 }
 
-/**
- * Observations of every case on one clock (the run's start): each case has its own timeline,
- * whose t counts from its own origin. Connection ids are process-unique, so flows never merge.
- */
-export function runObservations(run: RunResult): Observation[] {
-  const origin = Date.parse(run.startedAt);
-  const all: Observation[] = [];
-  for (const c of run.cases) {
-    const shift = (c.timeline.originEpochMs - origin) * 1e6;
-    for (const o of c.timeline.observations) all.push({ ...o, t: o.t + shift });
-  }
-  return all.sort((a, b) => a.t - b.t);
+/** What writeReports is given when the cases were rendered where they ran (worker threads). */
+export interface PreRendered {
+  /** By index in run.cases, rendered with caseParts(reporters). */
+  cases: readonly RenderedCase[];
+  /** The case captures are already in the report directory (written by whoever rendered them). */
+  capturesWritten: boolean;
 }
 
 /**
  * Writes reports/<run-id>/: results.json, junit.xml, report.html, coverage.md, one .pcapng per
- * case (those that recorded bytes) and run.pcapng. Sets each case's `pcapng` so reports link it.
- * Returns the files written.
+ * case (those that recorded bytes) and run.pcapng (every case's packets merged on one clock).
+ * Sets each case's `pcapng` so reports link it. Returns the files written. With `pre`, the cases
+ * are not rendered again (their timelines are not read): the text is the same either way.
  */
 export async function writeReports(
   run: RunResult,
   dir: string,
   reporters: readonly ReporterName[] = REPORTERS,
+  pre?: PreRendered,
 ): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   const written: string[] = [];
@@ -47,28 +45,39 @@ export async function writeReports(
     await writeFile(file, data);
     written.push(file);
   };
-  for (const c of run.cases) {
-    const obs = c.timeline.observations;
-    if (!obs.some((o) => o.kind === 'bytes')) continue;
+  const parts = caseParts(reporters);
+  const rendered = pre?.cases ?? run.cases.map((c) => renderCase(c, parts));
+  if (rendered.length !== run.cases.length)
+    throw new Error(`writeReports: ${rendered.length} rendered case(s) for ${run.cases.length}`);
+  const captures: Uint8Array[] = [];
+  for (let i = 0; i < run.cases.length; i++) {
+    const c = run.cases[i];
+    const bytes = rendered[i].pcapng;
+    if (!bytes) continue;
+    captures.push(bytes);
     const name = casePcapName(c.id);
-    await put(
-      name,
-      buildPcapng(obs, { originEpochMs: c.timeline.originEpochMs, title: `mmscert case ${c.id}` }),
-    );
     c.pcapng = name;
+    if (pre?.capturesWritten) written.push(path.join(dir, name));
+    else await put(name, bytes);
   }
   let runPcapng: string | undefined;
-  const all = runObservations(run);
-  if (all.some((o) => o.kind === 'bytes')) {
+  if (captures.length > 0) {
     runPcapng = 'run.pcapng';
-    await put(
-      runPcapng,
-      buildPcapng(all, { originEpochMs: Date.parse(run.startedAt), title: `mmscert run ${run.runId}` }),
-    );
+    await put(runPcapng, mergePcapngs(captures, { title: `mmscert run ${run.runId}` }));
   }
   await put('coverage.md', coverageMarkdown(run));
-  if (reporters.includes('json')) await put('results.json', resultsJson(run));
+  if (parts.json)
+    await put(
+      'results.json',
+      resultsJsonFrom(
+        run,
+        rendered.map((r) => r.json ?? ''),
+      ),
+    );
   if (reporters.includes('junit')) await put('junit.xml', junitXml(run));
-  if (reporters.includes('html')) await put('report.html', htmlReport(run, runPcapng ? { runPcapng } : {}));
+  if (parts.html) {
+    const sections = rendered.map((r) => r.html ?? '');
+    await put('report.html', htmlReport(run, { ...(runPcapng ? { runPcapng } : {}), sections }));
+  }
   return written;
 }

@@ -95,10 +95,16 @@ export class DeadlineExpired extends Error {
 }
 
 let connCounter = 0;
+let connPrefix = '';
 /** A process-unique connection id. */
 export function newConnId(prefix = 'c'): string {
   connCounter += 1;
-  return `${prefix}${connCounter}`;
+  return `${connPrefix}${prefix}${connCounter}`;
+}
+
+/** Prefixes every connection id of this thread (`w2.`): ids stay unique across worker threads. */
+export function setConnIdPrefix(prefix: string): void {
+  connPrefix = prefix;
 }
 
 export class Timeline {

@@ -1,16 +1,19 @@
 import { randomInt } from 'node:crypto';
 import path from 'node:path';
 import type { Command } from 'commander';
+import type { LoadedCase } from '../../harness/case-model.ts';
 import { type KnownFailures, loadKnownFailures } from '../../harness/known-failures.ts';
-import { loadPeerKinds } from '../../harness/peer-kinds.ts';
-import { makeRunId, runSuites } from '../../harness/runner.ts';
+import { makeRunId } from '../../harness/run-id.ts';
+import type { CaseResult, RunResult } from '../../harness/run-result.ts';
 import { formatDiagnostic } from '../../harness/suite-diagnostics.ts';
 import { loadSuites } from '../../harness/suite-loader.ts';
 import { LEVELS, type Level } from '../../harness/suite-schema.ts';
-import { type Target, TargetError } from '../../harness/target.ts';
-import { createTarget, targetFromConfigFile } from '../../harness/targets/create-target.ts';
+import { TargetError } from '../../harness/target.ts';
+import { loadTargetConfig, type TargetConfig } from '../../harness/targets/target-config.ts';
+import { defaultWorkers, WorkerPool, WorkerPoolError } from '../../harness/worker-pool.ts';
 import { TerminalReporter } from '../../report/terminal-reporter.ts';
-import { REPORTERS, type ReporterName, writeReports } from '../../report/write-reports.ts';
+import type { PreRendered } from '../../report/write-reports.ts';
+import { caseParts, REPORTERS, type ReporterName, writeReports } from '../../report/write-reports.ts';
 import { CliError } from '../cli-error.ts';
 
 interface RunCliOptions {
@@ -19,6 +22,7 @@ interface RunCliOptions {
   grep?: string;
   seed?: string;
   jobs: string;
+  workers?: string;
   reportDir?: string;
   reporter: string;
   expectations?: string;
@@ -49,7 +53,11 @@ export function register(program: Command): void {
     .option('--suite <glob>', 'case-id glob(s), comma separated: mm1.send.*')
     .option('--grep <re>', 'regular expression over "id title"')
     .option('--seed <n>', 'seed for every generated value (default: random, printed)')
-    .option('--jobs <n>', 'cases run at once (at most 1 on external and container targets)', '16')
+    .option('--jobs <n>', 'cases run at once (at most 1 on external and container targets)', '32')
+    .option(
+      '--workers <n>',
+      'worker threads sharing the cases, each with its own embedded MMSC and peers (default: one per core; 1: all in this thread)',
+    )
     .option('--report-dir <dir>', 'where to write (default reports/<run-id>)')
     .option('--reporter <list>', `comma-separated: ${REPORTERS.join(',')}`, REPORTERS.join(','))
     .option('--expectations <file>', "the target's known failures (YAML: known-failures: [{id, reason}])")
@@ -80,17 +88,21 @@ export function register(program: Command): void {
         throw new CliError(`--grep: not a regular expression: ${(e as Error).message}`, 2);
       }
 
-      let target: Target;
+      const phase = phaseTimer();
+      const workers =
+        opts.workers !== undefined ? int('--workers', opts.workers, 1, 64) : Math.min(defaultWorkers(), 8);
+
+      let config: TargetConfig | undefined;
       let expectationsFile = opts.expectations;
       if (opts.config) {
         try {
-          const t = targetFromConfigFile(opts.config);
-          target = t.target;
-          expectationsFile ??= t.expectations;
+          config = loadTargetConfig(opts.config);
         } catch (e) {
           throw new CliError((e as Error).message, 2);
         }
-      } else target = createTarget();
+        if (config.expectations)
+          expectationsFile ??= path.resolve(path.dirname(opts.config), config.expectations);
+      }
       let known: KnownFailures | undefined;
       if (expectationsFile) {
         try {
@@ -99,57 +111,161 @@ export function register(program: Command): void {
           throw new CliError((e as Error).message, 2);
         }
       }
-
-      const loaded = await loadSuites({
-        root: opts.suitesDir,
-        files,
-        ...(opts.suite ? { suite: opts.suite } : {}),
-        ...(grep ? { grep } : {}),
-      });
-      for (const d of loaded.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
-      if (loaded.diagnostics.length > 0)
-        throw new CliError(`${loaded.diagnostics.length} problem(s) in suite files: nothing run`, 2);
-      if (loaded.cases.length === 0) throw new CliError('no case matches (mmscert list shows the cases)', 2);
-
-      let peerKinds: Awaited<ReturnType<typeof loadPeerKinds>>;
-      try {
-        peerKinds = await loadPeerKinds();
-      } catch (e) {
-        throw new CliError((e as Error).message, 2);
-      }
-
       const runId = makeRunId(seed);
       const reportDir = opts.reportDir ?? path.join('reports', runId);
-      const terminal = reporters.includes('terminal')
-        ? new TerminalReporter(process.stdout, loaded.cases.length)
-        : undefined;
-      if (terminal)
-        process.stdout.write(
-          `mmscert run ${runId}: ${loaded.cases.length} case(s), ${target.description}, seed ${seed}\n`,
-        );
-      let run: Awaited<ReturnType<typeof runSuites>>;
-      try {
-        run = await runSuites({
-          cases: loaded.cases,
-          target,
-          peerKinds,
-          seed,
-          jobs,
-          failOn: failOn as Level,
-          runId,
-          ...(known ? { knownFailures: known } : {}),
-          ...(terminal ? { onCaseStart: terminal.caseStart, onCaseEnd: terminal.caseEnd } : {}),
-        });
-      } catch (e) {
-        if (e instanceof TargetError) throw new CliError(e.message, 2);
-        throw e;
-      }
-      run.catalogue = loaded.catalogue;
       const fileReporters = reporters.filter((r): r is ReporterName => r !== 'terminal');
-      if (fileReporters.length > 0) await writeReports(run, reportDir, fileReporters);
-      if (terminal)
-        process.stdout.write(terminal.summary(run, fileReporters.length > 0 ? reportDir : undefined));
-      // Peers and targets are stopped; exit now rather than wait on any handle a peer left open.
-      process.exit(run.summary.unexpected > 0 ? 1 : 0);
+      // The embedded MMSC (and a peers-only run) runs cases side by side: on worker threads, each
+      // with its own MMSC and peers, started now so their start-up overlaps the suite loading.
+      const kind = config?.target?.kind ?? 'embedded';
+      const pool =
+        workers > 1 && (kind === 'embedded' || kind === 'none')
+          ? new WorkerPool({
+              workers,
+              ...(opts.config ? { configFile: path.resolve(opts.config) } : {}),
+              seed,
+              failOn: failOn as Level,
+              ...(known ? { knownFailures: [...known.entries] } : {}),
+              render: {
+                ...caseParts(fileReporters),
+                ...(fileReporters.length > 0 ? { dir: path.resolve(reportDir) } : {}),
+              },
+            })
+          : undefined;
+      try {
+        const loaded = await loadSuites({
+          root: opts.suitesDir,
+          files,
+          ...(opts.suite ? { suite: opts.suite } : {}),
+          ...(grep ? { grep } : {}),
+        });
+        phase('suites loaded');
+        for (const d of loaded.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
+        if (loaded.diagnostics.length > 0)
+          throw new CliError(`${loaded.diagnostics.length} problem(s) in suite files: nothing run`, 2);
+        if (loaded.cases.length === 0)
+          throw new CliError('no case matches (mmscert list shows the cases)', 2);
+
+        const terminal = reporters.includes('terminal')
+          ? new TerminalReporter(process.stdout, loaded.cases.length)
+          : undefined;
+        const progress = terminal ? { onCaseStart: terminal.caseStart, onCaseEnd: terminal.caseEnd } : {};
+        let run: RunResult;
+        let pre: PreRendered | undefined;
+        if (pool) {
+          let target: { description: string };
+          try {
+            target = await pool.ready();
+            phase('workers ready');
+          } catch (e) {
+            throw new CliError((e as Error).message, 2);
+          }
+          if (terminal)
+            process.stdout.write(
+              `mmscert run ${runId}: ${loaded.cases.length} case(s), ${target.description}, seed ${seed}, ${pool.size} workers\n`,
+            );
+          try {
+            const r = await pool.run(loaded.cases, { jobs, runId, ...progress });
+            run = r.run;
+            pre = { cases: r.rendered, capturesWritten: true };
+          } catch (e) {
+            if (e instanceof WorkerPoolError) throw new CliError(e.message, 2);
+            throw e;
+          }
+        } else {
+          run = await runInThisThread(loaded.cases, {
+            config,
+            configFile: opts.config,
+            seed,
+            jobs,
+            failOn: failOn as Level,
+            runId,
+            known,
+            progress,
+            announce: terminal
+              ? (description) =>
+                  process.stdout.write(
+                    `mmscert run ${runId}: ${loaded.cases.length} case(s), ${description}, seed ${seed}\n`,
+                  )
+              : undefined,
+          });
+        }
+        phase('cases run');
+        run.catalogue = loaded.catalogue;
+        if (fileReporters.length > 0) await writeReports(run, reportDir, fileReporters, pre);
+        phase('reports written');
+        if (terminal)
+          process.stdout.write(terminal.summary(run, fileReporters.length > 0 ? reportDir : undefined));
+        phase('done');
+        // Every case stopped its peers and its target (and removed its store); exit now rather
+        // than wait on a handle a peer left open, or on the worker threads to wind down.
+        process.exit(run.summary.unexpected > 0 ? 1 : 0);
+      } finally {
+        await pool?.close();
+      }
     });
+}
+
+/**
+ * With MMSCERT_TIMING=1, one stderr line per phase of the run: the time since the process
+ * started (start-up included) and the process's CPU time so far (every thread).
+ */
+function phaseTimer(): (name: string) => void {
+  if (!process.env.MMSCERT_TIMING) return () => undefined;
+  return (name) => {
+    const cpu = process.cpuUsage();
+    process.stderr.write(
+      `[timing] ${name}: ${Math.round(performance.now())} ms wall, ${Math.round((cpu.user + cpu.system) / 1000)} ms cpu\n`,
+    );
+  };
+}
+
+/** The whole run on this thread (external and container targets, `--workers 1`). */
+async function runInThisThread(
+  cases: readonly LoadedCase[],
+  o: {
+    config?: TargetConfig;
+    configFile?: string;
+    seed: number;
+    jobs: number;
+    failOn: Level;
+    runId: string;
+    known?: KnownFailures;
+    progress: { onCaseStart?: (c: LoadedCase) => void; onCaseEnd?: (r: CaseResult) => void };
+    announce?: (description: string) => void;
+  },
+): Promise<RunResult> {
+  const [{ createTarget }, { loadPeerKinds }, { runSuites }] = await Promise.all([
+    import('../../harness/targets/create-target.ts'),
+    import('../../harness/peer-kinds.ts'),
+    import('../../harness/runner.ts'),
+  ]);
+  let target: ReturnType<typeof createTarget>;
+  try {
+    target = createTarget(o.config);
+  } catch (e) {
+    throw new CliError((e as Error).message, 2);
+  }
+  let peerKinds: Awaited<ReturnType<typeof loadPeerKinds>>;
+  try {
+    peerKinds = await loadPeerKinds();
+  } catch (e) {
+    throw new CliError((e as Error).message, 2);
+  }
+  o.announce?.(target.description);
+  try {
+    return await runSuites({
+      cases,
+      target,
+      peerKinds,
+      seed: o.seed,
+      jobs: o.jobs,
+      failOn: o.failOn,
+      runId: o.runId,
+      ...(o.known ? { knownFailures: o.known } : {}),
+      ...o.progress,
+    });
+  } catch (e) {
+    if (e instanceof TargetError) throw new CliError(e.message, 2);
+    throw e;
+  }
 }

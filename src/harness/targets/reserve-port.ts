@@ -24,6 +24,18 @@ const RESERVED_LOW = 10_000;
 const recent: number[] = [];
 const RECENT_MAX = 4096;
 
+let partition = { index: 0, count: 1 };
+
+/**
+ * Draws this thread's reserved ports from slice `index` of `count` equal slices of the range, so
+ * the worker threads of one run (each with its own `recent` list) never hand out the same port.
+ */
+export function partitionReservedPorts(index: number, count: number): void {
+  if (!Number.isInteger(count) || count < 1 || !Number.isInteger(index) || index < 0 || index >= count)
+    throw new RangeError(`port partition ${index} of ${count}`);
+  partition = { index, count };
+}
+
 function tryBind(port: number): Promise<number | undefined> {
   return new Promise((resolve) => {
     const s = net.createServer();
@@ -48,10 +60,13 @@ function tryBind(port: number): Promise<number | undefined> {
  */
 export async function reservePort(): Promise<number> {
   const { low } = ephemeralRange();
-  const span = low - RESERVED_LOW;
+  const whole = low - RESERVED_LOW;
+  // this thread's slice of the range (partitionReservedPorts), or all of it
+  const span = Math.floor(whole / partition.count);
+  const base = RESERVED_LOW + partition.index * span;
   if (span >= 1024) {
     for (let attempt = 0; attempt < 32; attempt++) {
-      const port = RESERVED_LOW + Math.floor(Math.random() * span);
+      const port = base + Math.floor(Math.random() * span);
       if (recent.includes(port)) continue;
       const got = await tryBind(port);
       if (got === undefined) continue;

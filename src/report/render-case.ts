@@ -1,0 +1,45 @@
+import type { CaseResult } from '../harness/run-result.ts';
+import { jsonReplacer } from '../util/json.ts';
+import { buildPcapng } from '../wire/build-pcapng.ts';
+import { caseSection } from './html-report.ts';
+
+/**
+ * A case's share of the reports, rendered where the case ran (a worker thread, or the runner's
+ * own thread): its capture, its entry of results.json and its section of report.html. The run's
+ * reports are then assembled from these pieces (write-reports.ts) with exactly the text a whole-run
+ * rendering gives; the case's timeline need not travel.
+ */
+export interface RenderedCase {
+  /** The case's PCAPNG, or null when it recorded no bytes. */
+  pcapng: Uint8Array | null;
+  /** The case as an element of results.json's `cases` array (indented for that place), if asked. */
+  json?: string;
+  /** The case's `<details>` section of report.html, if asked. */
+  html?: string;
+}
+
+/** `mm1.send.001` -> `mm1.send.001.pcapng` (anything but [A-Za-z0-9._-] becomes `_`). */
+export function casePcapName(id: string): string {
+  return `${id.replace(/[^A-Za-z0-9._-]/g, '_')}.pcapng`;
+}
+
+/** Indentation of a case object inside results.json (`{ "cases": [ <here> ] }`, two spaces a level). */
+const CASE_INDENT = '    ';
+
+/**
+ * Renders one case. Sets `c.pcapng` (the capture's file name) when it recorded bytes, before the
+ * JSON and HTML are made, so both link the capture (as writeReports always did).
+ */
+export function renderCase(c: CaseResult, parts: { json?: boolean; html?: boolean } = {}): RenderedCase {
+  const obs = c.timeline.observations;
+  let pcapng: Uint8Array | null = null;
+  if (obs.some((o) => o.kind === 'bytes')) {
+    pcapng = buildPcapng(obs, { originEpochMs: c.timeline.originEpochMs, title: `mmscert case ${c.id}` });
+    c.pcapng = casePcapName(c.id);
+  }
+  const out: RenderedCase = { pcapng };
+  // JSON strings never hold a raw line break, so indenting every line is exact.
+  if (parts.json) out.json = JSON.stringify(c, jsonReplacer, 2).replace(/\n/g, `\n${CASE_INDENT}`);
+  if (parts.html) out.html = caseSection(c);
+  return out;
+}
