@@ -127,6 +127,46 @@ describe('decodeMms fast paths agree with the table readers', () => {
     expect(pdu.headers.find((h) => h.name === 'Subject')?.value).toBe('Grüße aus Köln');
   });
 
+  it('text of every length and word alignment, with an octet 0x80 or 0xc3 at every place', () => {
+    // m-notification-ind, Transaction-Id of 0..3 octets (shifts the Subject's alignment), Subject of n octets
+    for (let shift = 0; shift < 4; shift++) {
+      for (let n = 1; n <= 24; n++) {
+        const head = [0x8c, 0x82, 0x98, ...new Array(shift).fill(0x41), 0x00, 0x96];
+        const text = new Array(n).fill(0x61);
+        expectSame(Uint8Array.from([...head, ...text, 0x00]), `shift ${shift} n ${n}`);
+        expectSame(Uint8Array.from([...head, ...text]), `shift ${shift} n ${n} without NUL`);
+        for (let at = 0; at < n; at++) {
+          for (const v of [0x80, 0xc3, 0x7f, 0x01]) {
+            const t = text.slice();
+            t[at] = v;
+            expectSame(
+              Uint8Array.from([...head, ...t, 0x00, 0x89, 0x02, 0x80, 0x00]),
+              `shift ${shift} n ${n} [${at}]=${v}`,
+            );
+          }
+        }
+      }
+    }
+  });
+
+  it('a PDU above the scratch size and a shorter one after it (no stale octets read)', () => {
+    const long = encodeMms(
+      buildPdu('m-notification-ind', {
+        'X-Mms-Transaction-Id': 'T'.repeat(1500),
+        'X-Mms-MMS-Version': '1.2',
+        'X-Mms-Message-Class': 'Personal',
+        'X-Mms-Message-Size': 1,
+        'X-Mms-Expiry': { relative: 1 },
+        'X-Mms-Content-Location': `http://x/${'y'.repeat(1200)}`,
+      }),
+    );
+    expectSame(long, 'long');
+    for (const n of [1030, 1024, 1023, 1021, 600, 30, 7]) {
+      outcome(decodeMms, long.subarray(0, 1020)); // fills the scratch with text octets (then fails: no NUL)
+      expectSame(long.subarray(0, n), `first ${n} octets`);
+    }
+  });
+
   it('a buffer rewritten in place between calls decodes to its new text', () => {
     const b = notification();
     const first = decodeMms(b);

@@ -94,31 +94,51 @@ for (let o = 0; o < 128; o++) VERSION_TEXT.push(`${(o >> 4) & 0x07}.${o & 0x0f}`
  * ASCII header text is cut from one latin1 string of the header area (V8 makes slices of 13+ characters
  * views of it) rather than one native string per field: one call into the native slicer per PDU instead of
  * one per text. The window holds at most WINDOW octets, so a decoded PDU keeps at most that much text alive
- * besides its own values; it lives in decodeMms's locals, so nothing of the caller's outlives the call.
+ * besides its own values; it lives in decodeMms's locals.
  */
 const WINDOW = 512;
 
 /**
- * End-of-string index of a Text-string at `start` whose octets are all ASCII (and the first above 31),
- * or -1 when it is not that simple (the table reader then decides).
+ * A PDU of at most SCRATCH_SIZE octets (a notification, a conf, a report) is copied whole into SCRATCH, whose
+ * Int32Array view lets the text scan test four octets per load. One native copy of the whole buffer is cheap;
+ * a view of the caller's buffer, or a copy of part of it, costs an allocation per call, more than the scan
+ * saves. The copy is all that outlives a call: at most SCRATCH_SIZE octets of the last small PDU.
  */
-function asciiTextEnd(buf: Uint8Array, start: number, end: number): number {
-  if (start >= end || buf[start] < 0x20) return -1;
+const SCRATCH_SIZE = 1024;
+const SCRATCH = new Uint8Array(SCRATCH_SIZE);
+const SCRATCH32 = new Int32Array(SCRATCH.buffer);
+
+/**
+ * End-of-string index of a Text-string at `start` (before `limit`) whose octets are all ASCII, or -1 when it
+ * is not that simple (the table reader then decides). The caller has checked that the first octet is above
+ * 31; SCRATCH holds buf[0, copied).
+ */
+function asciiTextEnd(buf: Uint8Array, start: number, limit: number, copied: number): number {
+  // in the copy: octet by octet up to a word boundary, then four at a time while all four are 1..127
+  // ((w - 0x01010101) | w has bit 7 of an octet set when that octet is 0 or above 127, whatever the byte order)
+  const top = Math.min(limit, copied) - 4;
   let i = start;
+  while ((i & 3) !== 0 && i <= top && ((SCRATCH[i] - 1) & 0xff) < 0x7f) i++;
+  if ((i & 3) === 0) {
+    while (i <= top) {
+      const w = SCRATCH32[i >> 2];
+      if ((((w - 0x01010101) | 0 | w) & 0x80808080) !== 0) break;
+      i += 4;
+    }
+  }
+  // the last few octets (or all of them when buf was not copied) from buf itself;
   // one test per octet: (o - 1) & 0xff is at least 127 exactly when o is 0 (End-of-string) or above 127
-  while (
-    i + 4 <= end &&
-    ((buf[i] - 1) & 0xff) < 0x7f &&
-    ((buf[i + 1] - 1) & 0xff) < 0x7f &&
-    ((buf[i + 2] - 1) & 0xff) < 0x7f &&
-    ((buf[i + 3] - 1) & 0xff) < 0x7f
-  )
-    i += 4;
-  while (i < end && ((buf[i] - 1) & 0xff) < 0x7f) i++;
-  return i < end && buf[i] === 0 ? i : -1;
+  while (i < limit && ((buf[i] - 1) & 0xff) < 0x7f) i++;
+  return i < limit && buf[i] === 0 ? i : -1;
 }
 
 /** A Long-integer of 1..6 octets (always a safe integer) at p, or -1 (the table reader then decides). */
+function copy(buf: Uint8Array): number {
+  if (buf.length > SCRATCH_SIZE) return 0;
+  SCRATCH.set(buf);
+  return buf.length;
+}
+
 function shortLong(buf: Uint8Array, p: number, end: number): number {
   if (p >= end) return -1;
   const n = buf[p];
@@ -182,6 +202,7 @@ export function decodeMms(buf: Uint8Array): MmsPdu {
   let win = '';
   let winStart = 0;
   let winEnd = 0;
+  let copied = -1; // octets of buf in SCRATCH, once a text needs them
   let p = 0;
   while (p < end) {
     const o = buf[p];
@@ -210,7 +231,9 @@ export function decodeMms(buf: Uint8Array): MmsPdu {
       }
       case TEXT: {
         if (code === RESPONSE_TEXT && indexedResponseText(type)) break;
-        const nul = asciiTextEnd(buf, p, end);
+        if (p >= end || buf[p] < 0x20) break;
+        if (copied < 0) copied = copy(buf);
+        const nul = asciiTextEnd(buf, p, end, copied);
         if (nul >= 0) {
           ts = p;
           te = nul;
@@ -253,8 +276,9 @@ export function decodeMms(buf: Uint8Array): MmsPdu {
         if (p + 2 >= end) break;
         const len = buf[p];
         const stop = p + 1 + len;
-        if (len > 30 || stop > end || buf[p + 1] !== 0x80) break;
-        const nul = asciiTextEnd(buf, p + 2, stop);
+        if (len > 30 || stop > end || buf[p + 1] !== 0x80 || buf[p + 2] < 0x20) break;
+        if (copied < 0) copied = copy(buf);
+        const nul = asciiTextEnd(buf, p + 2, stop, copied);
         if (nul !== stop - 1) break;
         ts = p + 2;
         te = nul;
