@@ -8,6 +8,7 @@ import type { DefinedCase, LoadedCase, LoadedStep, ResolvedRequirement } from '.
 import { strongestLevel } from './case-model.ts';
 import { durationMs } from './duration.ts';
 import { idGlob } from './id-glob.ts';
+import { cachedLoad } from './suite-cache.ts';
 import { issuesToDiagnostics, type SuiteDiagnostic, stepKindOf } from './suite-diagnostics.ts';
 import {
   CaseSchema,
@@ -79,7 +80,17 @@ export function loadRequirementCatalogue(root: string): { catalogue: Requirement
     .map((n) => path.join(root, n))
     .find((f) => existsSync(f));
   if (!file) return { catalogue };
-  const doc = parseDocument(readFileSync(file, 'utf8'));
+  const text = readFileSync(file, 'utf8');
+  const entries = cachedLoad('catalogue', path.resolve(file), [text], () => [
+    ...parseCatalogue(text).entries(),
+  ]);
+  for (const [id, r] of entries) catalogue.set(id, r);
+  return { catalogue, file };
+}
+
+function parseCatalogue(text: string): RequirementCatalogue {
+  const catalogue: RequirementCatalogue = new Map();
+  const doc = parseDocument(text);
   const data = doc.toJS() as { requirements?: unknown } | null;
   const reqs = data?.requirements ?? data;
   const add = (id: string, r: unknown) => {
@@ -97,7 +108,7 @@ export function loadRequirementCatalogue(root: string): { catalogue: Requirement
   };
   if (Array.isArray(reqs)) for (const r of reqs) add(String((r as { id?: unknown })?.id ?? ''), r);
   else if (reqs && typeof reqs === 'object') for (const [id, r] of Object.entries(reqs)) add(id, r);
-  return { catalogue, file };
+  return catalogue;
 }
 
 /** Replaces `{{each.FIELD}}` in every string; a string that is only the placeholder takes the raw value. */
@@ -344,6 +355,7 @@ export async function loadSuites(opts: LoadOptions = {}): Promise<LoadResult> {
   const explicit = opts.files && opts.files.length > 0;
   const files = explicit ? (opts.files ?? []) : discoverSuiteFiles(root);
   const { catalogue } = loadRequirementCatalogue(root);
+  const catalogueKey = JSON.stringify([...catalogue]);
   const diagnostics: SuiteDiagnostic[] = [];
   const all: LoadedCase[] = [];
   const usedFiles: string[] = [];
@@ -354,7 +366,18 @@ export async function loadSuites(opts: LoadOptions = {}): Promise<LoadResult> {
       diagnostics.push(...r.diagnostics);
       usedFiles.push(file);
     } else {
-      const r = loadYamlSuiteFile(file, catalogue, { suitesRoot: root, requireCases: explicit });
+      const opts = { suitesRoot: root, requireCases: Boolean(explicit) };
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch {
+        text = ''; // loadYamlSuiteFile reports it
+      }
+      const r = text
+        ? cachedLoad('suite', path.resolve(file), [text, JSON.stringify(opts), catalogueKey], () =>
+            loadYamlSuiteFile(file, catalogue, opts),
+          )
+        : loadYamlSuiteFile(file, catalogue, opts);
       if (!r.isSuite) continue;
       all.push(...r.cases);
       diagnostics.push(...r.diagnostics);
