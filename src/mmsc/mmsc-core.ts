@@ -267,7 +267,7 @@ export class MmscCore {
       message,
       recipient,
       index,
-      pdu: () => this.store.readPdu(id),
+      pdu: pduReader(this.store, id),
     });
     const onlyFrom: RecipientStatus[] = ['pending'];
     if (outcome.status === 'failed') {
@@ -444,6 +444,11 @@ export class MmscCore {
     const prev = this.clientVersions.get(msisdn);
     if (!prev || compareVersions(version, prev) > 0) this.clientVersions.set(msisdn, version);
   }
+}
+
+/** Reads a stored PDU on demand (a returned closure: no keep-names helper call per delivery). */
+function pduReader(store: MessageStore, id: string): () => Promise<Uint8Array> {
+  return () => store.readPdu(id);
 }
 
 /** Compares `major.minor` MMS versions. */

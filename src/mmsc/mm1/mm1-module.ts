@@ -206,7 +206,7 @@ export class Mm1Module implements MmscModule {
       );
     }
     const v = lowerVersion(clientVersion, config.mmsVersion);
-    const fail = (p: SendProblem, text: string) => sendConf(tid, v, responseStatus(p, v), undefined, text);
+    const fail = confFailure(sendConf, tid, v);
 
     const problems = validateMms(pdu);
     if (problems.length > 0) return fail('format-corrupt', problems[0].toLine());
@@ -286,7 +286,7 @@ export class Mm1Module implements MmscModule {
     const { config } = this.core;
     const tid = textOf(getHeader(pdu, 'X-Mms-Transaction-Id')) ?? '';
     const v = lowerVersion(textOf(getHeader(pdu, 'X-Mms-MMS-Version')) ?? '1.0', config.mmsVersion);
-    const fail = (p: SendProblem, text: string) => forwardConf(tid, v, responseStatus(p, v), undefined, text);
+    const fail = confFailure(forwardConf, tid, v);
     const problems = validateMms(pdu);
     if (problems.length > 0) return fail('format-corrupt', problems[0].toLine());
     const sender = decideSender(
@@ -594,6 +594,18 @@ function typeAllowed(allowed: readonly string[], t: string): boolean {
       return true;
   }
   return false;
+}
+
+/**
+ * The failed m-send-conf / m-forward-conf of one request. (Returned, not declared as a named arrow
+ * per request: the TypeScript loader's keep-names helper costs a defineProperty per named closure.)
+ */
+function confFailure(
+  conf: typeof sendConf,
+  tid: string,
+  v: string,
+): (p: SendProblem, text: string) => MmsPdu {
+  return (p, text) => conf(tid, v, responseStatus(p, v), undefined, text);
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {

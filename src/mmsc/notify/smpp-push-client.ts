@@ -54,6 +54,13 @@ export interface SmppPushClientOptions {
 
 type State = 'idle' | 'connecting' | 'bound' | 'stopped';
 
+/** A submit_sm sent and not yet answered. */
+interface AwaitingResp {
+  session: Session;
+  reject: (e: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
 interface Waiter {
   resolve: () => void;
   reject: (e: Error) => void;
@@ -74,6 +81,7 @@ export class SmppPushClient {
   private outstanding = 0;
   private readonly slotWaiters: Array<() => void> = [];
   private readonly boundWaiters = new Set<Waiter>();
+  private readonly awaiting = new Set<AwaitingResp>();
   private reconnectTimer: NodeJS.Timeout | undefined;
   private reconnectDelay: number;
   private pausedUntil = 0;
@@ -147,8 +155,6 @@ export class SmppPushClient {
     }
     const SessionCtor = smpp.Session as unknown as new (o: { socket: net.Socket }) => Session;
     const session = new SessionCtor({ socket });
-    // one 'close' listener per submit awaiting its response (up to `window`)
-    session.setMaxListeners(0);
     this.session = session;
     let closed = false;
     const onDown = (why: string) => {
@@ -170,7 +176,15 @@ export class SmppPushClient {
       onDown(e.message);
       session.destroy();
     });
-    session.on('close', () => onDown('connection closed'));
+    session.on('close', () => {
+      for (const w of this.awaiting) {
+        if (w.session !== session) continue;
+        clearTimeout(w.timer);
+        this.awaiting.delete(w);
+        w.reject(new SmppSubmitError('SMPP connection lost before submit_sm_resp', -1, false));
+      }
+      onDown('connection closed');
+    });
     session.on('pdu', (pdu: PDU) => this.onPdu(session, pdu));
     socket.once('connect', () => {
       const bind = new smpp.PDU('bind_transceiver', {
@@ -363,25 +377,27 @@ export class SmppPushClient {
     }).asPdu();
     this.stats.submits += 1;
     return new Promise<PDU>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        reject(new SmppSubmitError('no submit_sm_resp in time', -1, false));
-        // a connection that stops answering is not trusted with more submits
-        session.destroy();
-      }, route.responseTimeoutMs);
-      const onClose = () => {
-        clearTimeout(timer);
-        reject(new SmppSubmitError('SMPP connection lost before submit_sm_resp', -1, false));
+      const w: AwaitingResp = {
+        session,
+        reject,
+        timer: setTimeout(() => {
+          this.awaiting.delete(w);
+          reject(new SmppSubmitError('no submit_sm_resp in time', -1, false));
+          // a connection that stops answering is not trusted with more submits
+          session.destroy();
+        }, route.responseTimeoutMs),
       };
-      session.once('close', onClose);
+      // rejected by the session's close handler (connect()) if the connection drops first
+      this.awaiting.add(w);
       const ok = session.send(pdu, (resp: PDU) => {
-        clearTimeout(timer);
-        session.removeListener('close', onClose);
+        clearTimeout(w.timer);
+        this.awaiting.delete(w);
         this.publishPdu('in', resp);
         resolve(resp);
       });
       if (!ok) {
-        clearTimeout(timer);
-        session.removeListener('close', onClose);
+        clearTimeout(w.timer);
+        this.awaiting.delete(w);
         reject(new SmppSubmitError('SMPP connection not writable', -1, false));
         return;
       }

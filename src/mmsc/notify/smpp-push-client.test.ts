@@ -1,0 +1,97 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildPdu, encodeMms } from '../../codec/mms/index.ts';
+import { wapPushToSms } from '../../codec/push/index.ts';
+import type { SmppRouteConfig } from '../config.ts';
+import { resolveMmscConfig } from '../config.ts';
+import { MmscObserver } from '../observer.ts';
+import { FakeSmsc } from '../testing/fake-smsc.ts';
+import { SmppPushClient } from './smpp-push-client.ts';
+
+/** Submits awaiting their submit_sm_resp when the SMSC goes quiet or away. */
+
+let smsc: FakeSmsc;
+let client: SmppPushClient | undefined;
+
+function route(over: Partial<SmppRouteConfig> = {}): SmppRouteConfig {
+  const c = resolveMmscConfig({
+    notification: { route: 'smpp', host: '127.0.0.1', port: smsc.port, systemId: 'mmsc', password: 'secret' },
+  });
+  return { ...(c.notification as SmppRouteConfig), reconnectMs: 20, ...over };
+}
+
+beforeEach(async () => {
+  smsc = new FakeSmsc();
+  await smsc.start();
+});
+afterEach(async () => {
+  await client?.stop();
+  client = undefined;
+  await smsc.stop();
+});
+
+/** One SMS of a real WAP push (FakeSmsc decodes what it receives). */
+const [ud] = wapPushToSms(
+  encodeMms(
+    buildPdu('m-delivery-ind', {
+      'X-Mms-MMS-Version': '1.3',
+      'Message-ID': 'm1',
+      To: '+15550001/TYPE=PLMN',
+      Date: 1_700_000_000,
+      'X-Mms-Status': 'Retrieved',
+    }),
+  ),
+  { ref: 1 },
+);
+
+describe('SmppPushClient', () => {
+  it('submits and resolves with the message id', async () => {
+    client = new SmppPushClient({ route: route(), observer: new MmscObserver('mmsc') });
+    client.start();
+    expect(await client.submitSegment('15550001', ud, true)).toMatch(/^\d+$/);
+    expect(smsc.submits.length).toBe(1);
+  });
+
+  it('rejects every submit awaiting its response when the connection drops, at once', async () => {
+    client = new SmppPushClient({ route: route({ window: 8 }), observer: new MmscObserver('mmsc') });
+    client.start();
+    await client.submitSegment('15550001', ud, true); // bound
+    smsc.silent = true;
+    const waiting = Array.from({ length: 5 }, (_, i) => client!.submitSegment(`1555000${i}`, ud, true));
+    const settled = Promise.allSettled(waiting);
+    await new Promise((r) => setTimeout(r, 50));
+    smsc.dropAll();
+    const t0 = Date.now();
+    const results = await settled;
+    expect(Date.now() - t0).toBeLessThan(5000); // not the 10 s response timeout
+    for (const r of results) {
+      expect(r.status).toBe('rejected');
+      expect(String((r as PromiseRejectedResult).reason.message)).toMatch(
+        /connection lost before submit_sm_resp/,
+      );
+    }
+    // and the client reconnects and serves again
+    smsc.silent = false;
+    expect(await client.submitSegment('15550009', ud, true)).toMatch(/^\d+$/);
+  });
+
+  it('rejects a submit the SMSC never answers after responseTimeoutMs and drops that connection', async () => {
+    client = new SmppPushClient({
+      route: route({ responseTimeoutMs: 150 }),
+      observer: new MmscObserver('mmsc'),
+    });
+    client.start();
+    await client.submitSegment('15550001', ud, true);
+    const binds = smsc.binds;
+    smsc.silent = true;
+    await expect(client.submitSegment('15550002', ud, true)).rejects.toThrow(/no submit_sm_resp in time/);
+    smsc.silent = false;
+    // the dropped connection closes and the client binds again (a submit before that is refused)
+    let id: string | undefined;
+    for (let i = 0; i < 50 && id === undefined; i++) {
+      id = await client.submitSegment('15550003', ud, true).catch(() => undefined);
+      if (id === undefined) await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(id).toMatch(/^\d+$/);
+    expect(smsc.binds).toBeGreaterThan(binds);
+  });
+});
