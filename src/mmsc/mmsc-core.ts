@@ -215,7 +215,9 @@ export class MmscCore {
     };
     await this.store.create(meta, sub.pdu);
     await this.queueWork(meta);
-    this.observer.event('MM1', 'stored', { messageId: id, recipients: recipients.length, size: meta.size });
+    if (this.observer.enabled) {
+      this.observer.event('MM1', 'stored', { messageId: id, recipients: recipients.length, size: meta.size });
+    }
     return { ok: true, message: meta, duplicate: false, unresolved };
   }
 
@@ -327,12 +329,14 @@ export class MmscCore {
       }
     });
     if (!changed) return m;
-    this.observer.event('MM1', 'recipient-status', {
-      messageId,
-      index,
-      status,
-      ...(opts.reason ? { reason: opts.reason } : {}),
-    });
+    if (this.observer.enabled) {
+      this.observer.event('MM1', 'recipient-status', {
+        messageId,
+        index,
+        status,
+        ...(opts.reason ? { reason: opts.reason } : {}),
+      });
+    }
     if (report) {
       await this.outbox.enqueue('report', `report.${messageId}.${index}.d.${report}`, {
         messageId,

@@ -12,13 +12,27 @@ export function subscriberFromHeaders(
   names: readonly string[],
 ): string | undefined {
   for (const name of names) {
-    const v = headers[name.toLowerCase()];
+    const v = headers[lowerCased(name)];
     const s = Array.isArray(v) ? v[0] : v;
     if (!s) continue;
+    if (DIGITS.test(s)) return s; // the usual plain digits: nothing to strip
     const digits = s.trim().replace(/^\+/, '').replace(/[\s-]/g, '');
-    if (/^\d{3,20}$/.test(digits)) return digits;
+    if (DIGITS.test(digits)) return digits;
   }
   return undefined;
+}
+
+const DIGITS = /^\d{3,20}$/;
+const lowered = new Map<string, string>();
+
+/** Configured header names, lower-cased once (node's IncomingMessage.headers keys are lower case). */
+function lowerCased(name: string): string {
+  let l = lowered.get(name);
+  if (l === undefined) {
+    l = name.toLowerCase();
+    if (lowered.size < 64) lowered.set(name, l);
+  }
+  return l;
 }
 
 export type SenderDecision =
