@@ -115,7 +115,13 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
     if (p.kind === 'ue') msisdns.set(p.name, (p.suiteConfig.msisdn as string | undefined) ?? random.msisdn());
   }
   const values: { [k: string]: Json } = { case: { id: c.id, title: c.title }, seed, saved: {} };
-  const scope: TemplateScope = { values, faker: random.faker, txid: () => random.txid() };
+  const scope: TemplateScope = {
+    values,
+    get faker() {
+      return random.faker;
+    },
+    txid: () => random.txid(),
+  };
   const setFailure = (
     v: 'fail' | 'error',
     step: LoadedStep | undefined,

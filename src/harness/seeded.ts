@@ -41,13 +41,19 @@ const REF_DATE = new Date('2025-01-01T00:00:00Z');
 
 export function caseRandom(seed: number): CaseRandom {
   const rnd = prng(seed);
-  const faker = new Faker({ locale: [en] });
-  faker.seed(seed);
-  faker.setDefaultRefDate(REF_DATE);
+  // Made on first use (most cases draw nothing from it): the same seed gives the same values.
+  let faker: Faker | undefined;
   const used = new Set<string>();
   return {
     seed,
-    faker,
+    get faker() {
+      if (!faker) {
+        faker = new Faker({ locale: [en] });
+        faker.seed(seed);
+        faker.setDefaultRefDate(REF_DATE);
+      }
+      return faker;
+    },
     msisdn() {
       for (;;) {
         const n = `+1555${String(Math.floor(rnd() * 1e7)).padStart(7, '0')}`;

@@ -191,6 +191,8 @@ export class WorkerPool {
     opts: {
       jobs: number;
       runId?: string;
+      /** Start order (indices into `cases`, each once; default: load order). Results keep load order. */
+      order?: readonly number[];
       onCaseStart?: (c: LoadedCase) => void;
       onCaseEnd?: (r: CaseResult) => void;
     },
@@ -199,6 +201,9 @@ export class WorkerPool {
     const t0 = performance.now();
     const target = await this.ready();
     const perLane = Math.max(1, Math.ceil(opts.jobs / this.lanes.length));
+    const order = opts.order ?? cases.map((_, i) => i);
+    if (order.length !== cases.length || new Set(order).size !== cases.length)
+      throw new WorkerPoolError('order: not a permutation of the cases');
     const results: CaseResult[] = new Array(cases.length);
     const rendered: RenderedCase[] = new Array(cases.length);
     let next = 0;
@@ -208,7 +213,7 @@ export class WorkerPool {
       this.failure = reject;
       const feed = (w: Lane) => {
         while (w.inFlight < perLane && next < cases.length) {
-          const index = next++;
+          const index = order[next++];
           w.inFlight++;
           opts.onCaseStart?.(cases[index]);
           w.post({ type: 'case', index, case: cases[index] });

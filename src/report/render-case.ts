@@ -23,8 +23,12 @@ export function casePcapName(id: string): string {
   return `${id.replace(/[^A-Za-z0-9._-]/g, '_')}.pcapng`;
 }
 
-/** Indentation of a case object inside results.json (`{ "cases": [ <here> ] }`, two spaces a level). */
-const CASE_INDENT = '    ';
+/**
+ * A case is stringified as the one element of `{ "cases": [ ... ] }`, which puts it at its
+ * indentation in results.json (two spaces a level); the wrapper's own text is then cut off.
+ */
+const HEAD = '{\n  "cases": [\n    ';
+const TAIL = '\n  ]\n}';
 
 /**
  * Renders one case. Sets `c.pcapng` (the capture's file name) when it recorded bytes, before the
@@ -38,8 +42,10 @@ export function renderCase(c: CaseResult, parts: { json?: boolean; html?: boolea
     c.pcapng = casePcapName(c.id);
   }
   const out: RenderedCase = { pcapng };
-  // JSON strings never hold a raw line break, so indenting every line is exact.
-  if (parts.json) out.json = JSON.stringify(c, jsonReplacer, 2).replace(/\n/g, `\n${CASE_INDENT}`);
+  if (parts.json) {
+    const text = JSON.stringify({ cases: [c] }, jsonReplacer, 2);
+    out.json = text.slice(HEAD.length, text.length - TAIL.length);
+  }
   if (parts.html) out.html = caseSection(c);
   return out;
 }

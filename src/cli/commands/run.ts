@@ -5,6 +5,7 @@ import type { LoadedCase } from '../../harness/case-model.ts';
 import { type KnownFailures, loadKnownFailures } from '../../harness/known-failures.ts';
 import { makeRunId } from '../../harness/run-id.ts';
 import type { CaseResult, RunResult } from '../../harness/run-result.ts';
+import { readDurationHints, scheduleOrder, writeDurationHints } from '../../harness/schedule.ts';
 import { formatDiagnostic } from '../../harness/suite-diagnostics.ts';
 import { loadSuites } from '../../harness/suite-loader.ts';
 import { LEVELS, type Level } from '../../harness/suite-schema.ts';
@@ -164,7 +165,8 @@ export function register(program: Command): void {
               `mmscert run ${runId}: ${loaded.cases.length} case(s), ${target.description}, seed ${seed}, ${pool.size} workers\n`,
             );
           try {
-            const r = await pool.run(loaded.cases, { jobs, runId, ...progress });
+            const order = scheduleOrder(loaded.cases, readDurationHints());
+            const r = await pool.run(loaded.cases, { jobs, runId, order, ...progress });
             run = r.run;
             pre = { cases: r.rendered, capturesWritten: true };
           } catch (e) {
@@ -190,6 +192,7 @@ export function register(program: Command): void {
           });
         }
         phase('cases run');
+        writeDurationHints(run);
         run.catalogue = loaded.catalogue;
         if (fileReporters.length > 0) await writeReports(run, reportDir, fileReporters, pre);
         phase('reports written');

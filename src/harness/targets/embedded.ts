@@ -1,5 +1,4 @@
-import { accessSync, constants, statSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { accessSync, constants, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type MmscModule, startReferenceMmsc } from '../../mmsc/index.ts';
@@ -211,7 +210,7 @@ export class EmbeddedTarget implements Target {
       },
       attach: async (peers) => {
         try {
-          if (ownStore) storeDir ??= await mkdtemp(path.join(this.storeRoot, 'mmscert-store-'));
+          if (ownStore) storeDir ??= mkdtempSync(path.join(this.storeRoot, 'mmscert-store-'));
           running = await starter(
             mmscConfigForPeers(ports, peers, { ...(storeDir ? { storeDir } : {}), ...this.opts.mmsc }),
             { timeline: ctx.timeline },
@@ -232,7 +231,8 @@ export class EmbeddedTarget implements Target {
           running = undefined;
           const dir = storeDir;
           storeDir = undefined;
-          if (dir) await rm(dir, { recursive: true, force: true });
+          // synchronous: a few files on tmpfs, cheaper than a promise per file system call
+          if (dir) rmSync(dir, { recursive: true, force: true });
         }
       },
     };
