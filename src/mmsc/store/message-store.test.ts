@@ -80,6 +80,18 @@ describe.each(LAYOUTS)('MessageStore (%s layout)', (layout) => {
     }
   });
 
+  it('commits nothing when the mutation says it changed nothing', async () => {
+    const s = await openStore();
+    await s.create(meta('msg-00003'), new Uint8Array(1));
+    const before = s.get('msg-00003');
+    const same = await s.update('msg-00003', (m) => {
+      m.size = 99; // a change the callback then disowns
+      return false;
+    });
+    expect(same).toBe(before);
+    expect((await openStore()).get('msg-00003')!.size).toBe(3);
+  });
+
   it('serialises concurrent updates of one message', async () => {
     const s = await openStore();
     await s.create(meta('msg-00002'), new Uint8Array(1));

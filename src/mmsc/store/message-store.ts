@@ -191,10 +191,11 @@ export class MessageStore {
   }
 
   /**
-   * Applies `mutate` to the message's state and rewrites meta.json durably. Updates of one
-   * message run one after another; the in-memory state changes only once the file is written.
+   * Applies `mutate` to a copy of the message's state and commits it durably. Updates of one
+   * message run one after another; the in-memory state changes only once the commit is on
+   * disk. A `mutate` that returns `false` changed nothing: no commit, the current state returns.
    */
-  update(id: string, mutate: (m: StoredMessage) => void): Promise<StoredMessage> {
+  update(id: string, mutate: (m: StoredMessage) => void | false): Promise<StoredMessage> {
     const prev = this.chains.get(id) ?? Promise.resolve();
     const next = prev
       .catch(() => undefined)
@@ -202,7 +203,7 @@ export class MessageStore {
         const current = this.messages.get(id);
         if (!current) throw new StoreError(`no message ${id}`);
         const copy = cloneMessage(current);
-        mutate(copy);
+        if (mutate(copy) === false) return current; // nothing changed: nothing to write
         await this.backend.writeMeta(id, JSON.stringify(copy));
         this.messages.set(id, copy);
         this.indexRecipients(copy);
