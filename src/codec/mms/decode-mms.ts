@@ -136,7 +136,7 @@ function asciiTextEnd(buf: Uint8Array, start: number, limit: number, copied: num
 function copy(buf: Uint8Array): number {
   if (buf.length > SCRATCH_SIZE) return 0;
   SCRATCH.set(buf);
-  return buf.length;
+  return buf.length | 0;
 }
 
 function shortLong(buf: Uint8Array, p: number, end: number): number {
@@ -194,8 +194,9 @@ function withBody(r: ByteReader, pdu: MmsPdu, contentType: ContentType): MmsPdu 
  */
 export function decodeMms(buf: Uint8Array): MmsPdu {
   const end = buf.length;
-  const r = new ByteReader(buf);
-  if (end === 0) r.fail('X-Mms-Message-Type', 'empty PDU');
+  if (end === 0) new ByteReader(buf).fail('X-Mms-Message-Type', 'empty PDU');
+  // the table's readers' cursor, made when one is first needed
+  let r: ByteReader | undefined;
   const headers: MmsHeader[] = [];
   let type: MmsMessageType | undefined;
   let contentType: ContentType | undefined;
@@ -207,6 +208,7 @@ export function decodeMms(buf: Uint8Array): MmsPdu {
   while (p < end) {
     const o = buf[p];
     if (o < 0x80) {
+      r ??= new ByteReader(buf);
       r.offset = p;
       readApplicationHeader(r, headers);
       p = r.offset;
@@ -313,6 +315,7 @@ export function decodeMms(buf: Uint8Array): MmsPdu {
       }
       value = win.slice(ts - winStart, te - winStart);
     } else if (value === undefined) {
+      r ??= new ByteReader(buf);
       r.offset = p;
       value = KIND_BY_CODE[code] === UNKNOWN ? readRawValue(r, name) : readValue(r, code, type, name);
       p = r.offset;
@@ -320,7 +323,8 @@ export function decodeMms(buf: Uint8Array): MmsPdu {
     headers.push({ name, value });
     if (code === MESSAGE_TYPE) {
       if (type === undefined) {
-        if (typeof value === 'number') r.fail(name, `unknown message type 0x${value.toString(16)}`, at + 1);
+        if (typeof value === 'number')
+          new ByteReader(buf).fail(name, `unknown message type 0x${value.toString(16)}`, at + 1);
         type = value as MmsMessageType;
       }
     } else if (code === CONTENT_TYPE) {
@@ -328,9 +332,10 @@ export function decodeMms(buf: Uint8Array): MmsPdu {
       break;
     }
   }
-  if (type === undefined) return missingType(r);
+  if (type === undefined) return missingType(new ByteReader(buf));
   const pdu: MmsPdu = { type, headers };
   if (contentType === undefined) return pdu;
+  r ??= new ByteReader(buf);
   r.offset = p;
   return withBody(r, pdu, contentType);
 }
