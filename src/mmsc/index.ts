@@ -11,6 +11,7 @@ import { PapPushSender } from './notify/pap-push-sender.ts';
 import { NoPushSender, type PushSender } from './notify/push-sender.ts';
 import { SmppPushSender } from './notify/smpp-push-sender.ts';
 import { MmscObserver } from './observer.ts';
+import { JournalBackend } from './store/journal-backend.ts';
 import { MessageStore } from './store/message-store.ts';
 import { Outbox } from './store/outbox.ts';
 import { openStoreBackend } from './store/store-backend.ts';
@@ -105,7 +106,13 @@ export async function startReferenceMmsc(
   observer.event('MM1', 'mmsc-started', {
     endpoints: endpoints.map((e) => `${e.iface} ${e.url}`),
     storeDir,
+    storeLayout: backend.layout,
+    messages: store.size,
     replayed: outbox.pending,
+    // a write a crash interrupted (never acknowledged), cut off the journal at open
+    ...(backend instanceof JournalBackend && backend.stats().recovered
+      ? { journalRecovered: { ...backend.stats().recovered! } }
+      : {}),
   });
 
   let stopped = false;
