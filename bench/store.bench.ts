@@ -44,7 +44,9 @@ function meta(id: string): StoredMessage {
 }
 
 async function flows(layout: StoreLayout, seconds: number): Promise<string> {
-  const root = await mkdtemp(path.join(process.env.MMSC_BENCH_STORE_ROOT ?? os.tmpdir(), 'mmscert-store-bench-'));
+  const root = await mkdtemp(
+    path.join(process.env.MMSC_BENCH_STORE_ROOT ?? os.tmpdir(), 'mmscert-store-bench-'),
+  );
   const backend = await openStoreBackend(root, { layout, fsync: true });
   const store = await MessageStore.open(backend);
   const outbox = await Outbox.open(backend, { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 10 });
