@@ -227,3 +227,16 @@ describe('Journal', () => {
     expect(opened).toBeGreaterThan(50);
   });
 });
+
+describe('Journal compaction of a compaction', () => {
+  it('recompacts its own .compact file (same name) without deleting what it just wrote', async () => {
+    const j = Journal.open(dir, { segmentBytes: 512, compactMaxSegments: 1 });
+    for (let i = 0; i < 50; i++) await j.commit([{ key: `k${i}`, value: b(`${i}`.padEnd(100, '#')) }]);
+    expect(j.stats().compactions).toBeGreaterThan(1);
+    await j.close();
+    const k = Journal.open(dir);
+    expect([...k.keys()].length).toBe(50);
+    for (let i = 0; i < 50; i++) expect(text(k.get(`k${i}`))).toBe(`${i}`.padEnd(100, '#'));
+    await k.close();
+  });
+});

@@ -370,9 +370,11 @@ export class Journal {
     }
     const wasteful = total >= this.compactMinBytes && live * 2 <= total;
     if (!wasteful && sealed.length < this.compactMaxSegments) return;
-    this.compacting = this.compact(sealed).finally(() => {
-      this.compacting = undefined;
-    });
+    this.compacting = this.compact(sealed)
+      .catch(() => undefined) // a failed compaction leaves the sealed segments as they were
+      .finally(() => {
+        this.compacting = undefined;
+      });
   }
 
   /**
@@ -432,9 +434,15 @@ export class Journal {
     this.segments = [out, ...this.segments.filter((s) => !inSealed.has(s))];
     for (const s of sealed) {
       closeSync(s.fd);
-      unlinkSync(s.file);
+      // A recompacted .compact was just replaced by its successor of the same name: keep that one.
+      // Anything left behind is superseded by the new .compact and removed at the next open.
+      if (s.file !== final) rmSync(s.file, { force: true });
     }
-    this.syncDir();
+    try {
+      this.syncDir();
+    } catch {
+      // the unlinks may be undone by a crash: the next open removes the files again
+    }
     this.counters.compactions += 1;
   }
 
