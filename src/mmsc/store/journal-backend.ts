@@ -57,8 +57,10 @@ export class JournalBackend implements StoreBackend {
     return this.journal.commit([{ key: `j:${id}`, value: Buffer.from(job, 'utf8') }]);
   }
 
-  async removeJob(id: string): Promise<void> {
-    if (this.journal.has(`j:${id}`)) await this.journal.commit([{ key: `j:${id}` }]);
+  removeJob(id: string): Promise<void> {
+    // Always a record, even when the key is not (yet) there: a put still in the group-commit
+    // queue lands before this delete, never after it.
+    return this.journal.commit([{ key: `j:${id}` }]);
   }
 
   async buryJob(id: string, job: string): Promise<void> {

@@ -184,6 +184,22 @@ describe.each(LAYOUTS)('Outbox (%s layout)', (layout) => {
     await o.stop();
   });
 
+  it('runs a job only once it is durable, so a quick run-and-delete leaves nothing to replay', async () => {
+    const o = await Outbox.open(await backend(), opts);
+    let ran = 0;
+    o.handle('k', async () => {
+      ran += 1;
+    });
+    o.start();
+    const queued = o.enqueue('k', 'race.1', {});
+    o.kick(); // a pass before the job's record is on disk
+    await queued;
+    await waitUntil(() => o.pending === 0);
+    await o.stop();
+    expect(ran).toBe(1);
+    expect(await (await backend()).loadJobs()).toEqual([]);
+  });
+
   it('holds a job until its time', async () => {
     const o = await Outbox.open(await backend(), opts);
     let at = 0;

@@ -129,13 +129,16 @@ export class Outbox {
     const existing = this.jobs.get(id);
     if (existing) return existing;
     const job: Job = { id, kind, attempts: 0, nextAttemptAt: notBefore, createdAt: Date.now(), payload };
-    this.setJob(job);
+    this.jobs.set(id, job); // a second enqueue of this id meanwhile is the same job
     try {
       await this.backend.putJob(id, JSON.stringify(job));
     } catch (e) {
       this.jobs.delete(id);
       throw e;
     }
+    // Runnable only once durable: a job that ran and was deleted before its own record landed
+    // would come back at the next start.
+    if (this.jobs.get(id) === job) this.due.push(job.nextAttemptAt, job);
     this.opts.onEvent?.('queued', job);
     if (this.started) this.schedule();
     return job;
