@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JsonObject } from '../../src/util/json.ts';
+import { buildMime, mimePart, parseMime } from '../../src/codec/mime/index.ts';
+import { bytesToJson, type JsonObject } from '../../src/util/json.ts';
 import { Timeline } from '../../src/wire/timeline.ts';
 import { MailMta } from './mail-mta.ts';
 
@@ -33,6 +34,27 @@ describe('MailMta send raw / size / clear-behaviours', () => {
     expect(got).toBe(raw.replace(/\n/g, '\r\n'));
     // Nothing was composed around it: the mail lacks Date and Message-ID, and the MTA says so.
     expect(m.valid).toBe(false);
+  });
+
+  it('a single-part body without a final line break keeps its exact octets across SMTP (sent as base64)', async () => {
+    for (const text of ['hello rita', 'two\r\nlines', 'ends in CR\r']) {
+      const entity = mimePart('text/plain', text, {
+        headers: [
+          { name: 'From', value: 'a@example.com' },
+          { name: 'To', value: 'b@mms.example.org' },
+        ],
+      });
+      const r = (await sender.actions.send({
+        from: 'a@example.com',
+        to: 'b@mms.example.org',
+        raw: bytesToJson(buildMime(entity)),
+      })) as JsonObject;
+      expect(r.code).toBe(250);
+      const box = (await target.actions.mailbox({ raw: true, clear: true })) as JsonObject;
+      const m = (box.messages as JsonObject[])[0];
+      const received = parseMime(Buffer.from((m.raw as { $base64: string }).$base64, 'base64'));
+      expect(Buffer.from(received.body).toString('latin1')).toBe(text);
+    }
   });
 
   it('gives an attachment of `size` filler octets', async () => {

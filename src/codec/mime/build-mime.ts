@@ -70,7 +70,8 @@ export function makeBoundary(seed = ''): string {
 /**
  * Serialises a MIME entity: its header fields (the MIME ones generated from the entity's
  * fields, any others copied), an empty line and the body. Multipart entities get a
- * boundary (from params or a fresh one); leaves that are not 7bit-safe are base64-encoded.
+ * boundary (from params or a fresh one); leaves that are not 7bit-safe are base64-encoded, and
+ * so is a top-level 7bit body without a final line break when the transport is SMTP.
  * `withHeaders: false` writes only the body (for HTTP where the caller owns the header).
  * `eightBitText` (8-bit clean transports such as HTTP) writes non-ASCII UTF-8 text parts
  * as 8bit (or binary when a line exceeds 998 octets) instead of base64; SMTP without
@@ -107,6 +108,16 @@ function textTransfer(b: Uint8Array): '8bit' | 'binary' | null {
   }
 }
 
+/**
+ * SMTP ends DATA with CRLF "." CRLF (RFC 5321 §4.1.1.4), so a top-level 7bit body without a
+ * final line break gains one in transit. Such a body goes as base64, which carries its exact
+ * octets. (Inside a multipart the CRLF before a delimiter belongs to the delimiter, RFC 2046
+ * §5.1.1, so parts keep their octets as they are.)
+ */
+function lacksFinalLineBreak(b: Uint8Array): boolean {
+  return b.length > 0 && !(b.length >= 2 && b[b.length - 2] === 0x0d && b[b.length - 1] === 0x0a);
+}
+
 function render(e: MimeEntity, withHeaders: boolean, depth: number, eightBitText: boolean): Buffer[] {
   if (depth > 16) throw new EncodeError(-1, 'multipart', 'nested deeper than 16');
   if (!/^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/i.test(e.contentType)) {
@@ -134,7 +145,7 @@ function render(e: MimeEntity, withHeaders: boolean, depth: number, eightBitText
       bodyChunks.push(Buffer.from(CRLF));
     }
     bodyChunks.push(Buffer.from(`--${boundary}--${CRLF}`));
-  } else if (is7bit(e.body)) {
+  } else if (is7bit(e.body) && !(depth === 0 && !eightBitText && lacksFinalLineBreak(e.body))) {
     bodyChunks = [Buffer.from(e.body.buffer, e.body.byteOffset, e.body.byteLength)];
   } else if (eightBitText && TEXTUAL.test(e.contentType) && textTransfer(e.body)) {
     // 8-bit clean transports (HTTP for MM7) carry UTF-8 text as it is.
