@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type RenderedCase, renderCase } from '../report/render-case.ts';
 import { setConnIdPrefix } from '../wire/timeline.ts';
-import { knownFailures } from './known-failures.ts';
+import { knownFailures, loadKnownFailures } from './known-failures.ts';
 import { loadPeerKinds, type PeerKinds } from './peer-kinds.ts';
 import { runCase } from './runner.ts';
 import type { Target } from './target.ts';
@@ -25,7 +25,11 @@ export async function startCaseLane(
   partitionReservedPorts(setup.index - 1, setup.count);
   const [target, peerKinds] = await Promise.all([makeTarget(setup), makePeerKinds(setup)]);
   await target.open();
-  const known = setup.knownFailures ? knownFailures(setup.knownFailures) : undefined;
+  const known = setup.knownFailuresFile
+    ? loadKnownFailures(setup.knownFailuresFile)
+    : setup.knownFailures
+      ? knownFailures(setup.knownFailures)
+      : undefined;
   const opts = {
     target,
     peerKinds,

@@ -14,8 +14,9 @@ export const DurationSchema = z
   ])
   .describe('A duration: 200ms, 2s, 1m, or a number of milliseconds');
 
-export const LEVELS = ['SHALL', 'SHOULD', 'MAY'] as const;
-export type Level = (typeof LEVELS)[number];
+import { LEVELS, type Level } from './levels.ts';
+
+export { LEVELS, type Level };
 
 export const InlineRequirementSchema = z
   .strictObject({

@@ -20,6 +20,8 @@ export interface WorkerSetup {
   seed: number;
   failOn?: Level;
   knownFailures?: { id: string; reason: string }[];
+  /** An expectations file to read the known failures from (absolute path). */
+  knownFailuresFile?: string;
   /** The report pieces each case is rendered into here; `dir`: its capture is written there too. */
   render: { json: boolean; html: boolean; dir?: string };
 }

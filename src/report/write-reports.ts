@@ -5,18 +5,11 @@ import { mergePcapngs } from '../wire/merge-pcapng.ts';
 import { htmlReport } from './html-report.ts';
 import { junitXml } from './junit-xml.ts';
 import { casePcapName, type RenderedCase, renderCase } from './render-case.ts';
+import { caseParts, REPORTERS, type ReporterName } from './reporters.ts';
 import { coverageMarkdown } from './requirement-coverage.ts';
 import { resultsJsonFrom } from './results-json.ts';
 
-export const REPORTERS = ['terminal', 'json', 'junit', 'html'] as const;
-export type ReporterName = (typeof REPORTERS)[number];
-
-export { casePcapName };
-
-/** The parts of a case each reporter needs rendered. */
-export function caseParts(reporters: readonly ReporterName[]): { json: boolean; html: boolean } {
-  return { json: reporters.includes('json'), html: reporters.includes('html') };
-}
+export { caseParts, casePcapName, REPORTERS, type ReporterName };
 
 /** What writeReports is given when the cases were rendered where they ran (worker threads). */
 export interface PreRendered {

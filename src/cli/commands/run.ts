@@ -2,21 +2,18 @@ import { randomInt } from 'node:crypto';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { LoadedCase } from '../../harness/case-model.ts';
-import { type KnownFailures, loadKnownFailures } from '../../harness/known-failures.ts';
+import type { KnownFailures } from '../../harness/known-failures.ts';
+import { LEVELS, type Level } from '../../harness/levels.ts';
 import { makeRunId } from '../../harness/run-id.ts';
 import type { CaseResult, RunResult } from '../../harness/run-result.ts';
-import { readDurationHints, scheduleOrder, writeDurationHints } from '../../harness/schedule.ts';
-import { formatDiagnostic } from '../../harness/suite-diagnostics.ts';
-import { loadSuites } from '../../harness/suite-loader.ts';
-import { LEVELS, type Level } from '../../harness/suite-schema.ts';
-import { TargetError } from '../../harness/target.ts';
-import { loadTargetConfig, type TargetConfig } from '../../harness/targets/target-config.ts';
+import type { TargetConfig } from '../../harness/targets/target-config.ts';
 import { defaultWorkers, WorkerPool, WorkerPoolError } from '../../harness/worker-pool.ts';
-import { TerminalReporter } from '../../report/terminal-reporter.ts';
+import { caseParts, REPORTERS, type ReporterName } from '../../report/reporters.ts';
 import type { PreRendered } from '../../report/write-reports.ts';
-import { caseParts, REPORTERS, type ReporterName, writeReports } from '../../report/write-reports.ts';
 import { CliError } from '../cli-error.ts';
 
+// Only what `register` and the worker pool need is imported up front: the pool's threads start
+// before this thread loads the suite loader, the reports and (for its own lane) the MMSC.
 interface RunCliOptions {
   config?: string;
   suite?: string;
@@ -96,6 +93,7 @@ export function register(program: Command): void {
       let config: TargetConfig | undefined;
       let expectationsFile = opts.expectations;
       if (opts.config) {
+        const { loadTargetConfig } = await import('../../harness/targets/target-config.ts');
         try {
           config = loadTargetConfig(opts.config);
         } catch (e) {
@@ -104,19 +102,12 @@ export function register(program: Command): void {
         if (config.expectations)
           expectationsFile ??= path.resolve(path.dirname(opts.config), config.expectations);
       }
-      let known: KnownFailures | undefined;
-      if (expectationsFile) {
-        try {
-          known = loadKnownFailures(expectationsFile);
-        } catch (e) {
-          throw new CliError((e as Error).message, 2);
-        }
-      }
       const runId = makeRunId(seed);
       const reportDir = opts.reportDir ?? path.join('reports', runId);
       const fileReporters = reporters.filter((r): r is ReporterName => r !== 'terminal');
-      // The embedded MMSC (and a peers-only run) runs cases side by side: on worker threads, each
-      // with its own MMSC and peers, started now so their start-up overlaps the suite loading.
+      // The embedded MMSC (and a peers-only run) runs cases side by side: on lanes, this thread and
+      // worker threads, each with its own MMSC and peers, started now so their start-up overlaps
+      // everything else.
       const kind = config?.target?.kind ?? 'embedded';
       const pool =
         workers > 1 && (kind === 'embedded' || kind === 'none')
@@ -125,13 +116,37 @@ export function register(program: Command): void {
               ...(opts.config ? { configFile: path.resolve(opts.config) } : {}),
               seed,
               failOn: failOn as Level,
-              ...(known ? { knownFailures: [...known.entries] } : {}),
+              ...(expectationsFile ? { knownFailuresFile: path.resolve(expectationsFile) } : {}),
               render: {
                 ...caseParts(fileReporters),
                 ...(fileReporters.length > 0 ? { dir: path.resolve(reportDir) } : {}),
               },
             })
           : undefined;
+      const [
+        { loadKnownFailures },
+        { loadSuites },
+        { formatDiagnostic },
+        { readDurationHints, scheduleOrder, writeDurationHints },
+        { TerminalReporter },
+        { writeReports },
+      ] = await Promise.all([
+        import('../../harness/known-failures.ts'),
+        import('../../harness/suite-loader.ts'),
+        import('../../harness/suite-diagnostics.ts'),
+        import('../../harness/schedule.ts'),
+        import('../../report/terminal-reporter.ts'),
+        import('../../report/write-reports.ts'),
+      ]);
+      let known: KnownFailures | undefined;
+      if (expectationsFile) {
+        try {
+          known = loadKnownFailures(expectationsFile);
+        } catch (e) {
+          await pool?.close();
+          throw new CliError((e as Error).message, 2);
+        }
+      }
       try {
         const loaded = await loadSuites({
           root: opts.suitesDir,
@@ -237,10 +252,11 @@ async function runInThisThread(
     announce?: (description: string) => void;
   },
 ): Promise<RunResult> {
-  const [{ createTarget }, { loadPeerKinds }, { runSuites }] = await Promise.all([
+  const [{ createTarget }, { loadPeerKinds }, { runSuites }, { TargetError }] = await Promise.all([
     import('../../harness/targets/create-target.ts'),
     import('../../harness/peer-kinds.ts'),
     import('../../harness/runner.ts'),
+    import('../../harness/target.ts'),
   ]);
   let target: ReturnType<typeof createTarget>;
   try {
