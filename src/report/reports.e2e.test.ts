@@ -13,6 +13,7 @@ import { E2E_SUITE } from '../harness/testing/e2e-suite.ts';
 import { TEST_PEER_KINDS } from '../harness/testing/loopback-clients.ts';
 import { readPackets } from '../wire/pcapng-test-reader.ts';
 import { renderCase } from './render-case.ts';
+import { resultsJson } from './results-json.ts';
 import { TerminalReporter } from './terminal-reporter.ts';
 import { casePcapName, REPORTERS, writeReports } from './write-reports.ts';
 
@@ -69,6 +70,8 @@ describe('reports of a real run', () => {
   });
 
   it('results.json is the RunResult, bytes as $base64', () => {
+    // assembled from each case's rendering: the very text of the whole run stringified at once
+    expect(readFileSync(out('results.json'), 'utf8') === resultsJson(run)).toBe(true);
     const r = JSON.parse(readFileSync(out('results.json'), 'utf8'));
     expect(r.summary).toEqual(run.summary);
     expect(r.cases.map((c: { id: string }) => c.id)).toEqual(run.cases.map((c) => c.id));

@@ -27,6 +27,8 @@ export interface PcapngWriterOptions {
 }
 
 const enc = new TextEncoder();
+/** Pages grow from FIRST_PAGE to PAGE octets: a small capture does not zero-fill a whole megabyte. */
+const FIRST_PAGE = 1 << 14;
 const PAGE = 1 << 20;
 const pad4 = (n: number) => (n + 3) & ~3;
 
@@ -72,7 +74,7 @@ export class PcapngWriter {
   readonly tsresol: TsResolution;
   /** Filled pages, then the current one (written in place: no per-packet allocation). */
   private readonly pages: Uint8Array[] = [];
-  private page = new Uint8Array(PAGE);
+  private page = new Uint8Array(FIRST_PAGE);
   private pageView = new DataView(this.page.buffer);
   private used = 0;
   private size = 0;
@@ -106,7 +108,7 @@ export class PcapngWriter {
   private reserve(n: number): number {
     if (this.used + n > this.page.length) {
       if (this.used > 0) this.pages.push(this.page.subarray(0, this.used));
-      this.page = new Uint8Array(Math.max(PAGE, n));
+      this.page = new Uint8Array(Math.max(Math.min(PAGE, this.page.length * 4), n));
       this.pageView = new DataView(this.page.buffer);
       this.used = 0;
     }

@@ -1,11 +1,13 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadPeerKinds } from '../peer-kinds.ts';
 import { runCase } from '../runner.ts';
 import { loadSuites } from '../suite-loader.ts';
-import { EmbeddedTarget } from './embedded.ts';
+import { EmbeddedTarget, onTmpfs } from './embedded.ts';
 import { reservePort } from './reserve-port.ts';
 
 /**
@@ -87,39 +89,43 @@ describe('embedded target: a reserved port taken before the MMSC binds it', () =
 });
 
 describe('embedded target: each case gets its own store folder, removed when the case stops', () => {
-  it('starts the MMSC on a fresh folder under the store root and removes it on stop', async () => {
-    const { existsSync, mkdtempSync, rmSync } = await import('node:fs');
-    const os = await import('node:os');
-    const root = mkdtempSync(path.join(os.tmpdir(), 'mmscert-store-root-'));
-    const before = process.env.MMSCERT_STORE_ROOT;
-    process.env.MMSCERT_STORE_ROOT = root;
-    try {
-      const seen: string[] = [];
-      const target = new EmbeddedTarget({
-        starter: async (config) => {
-          seen.push(String(config.storeDir));
-          expect(existsSync(String(config.storeDir))).toBe(true);
-          return { stop: async () => undefined };
-        },
-      });
-      await target.open();
-      const ctx = { timeline: undefined as never, seed: 1, peers: new Map(), msisdns: new Map() };
-      const a = await target.startCase({ ...ctx, caseId: 'a' });
-      const b = await target.startCase({ ...ctx, caseId: 'b' });
-      await a.attach([]);
-      await b.attach([]);
-      expect(seen).toHaveLength(2);
-      expect(seen[0]).not.toBe(seen[1]);
-      for (const dir of seen) expect(path.dirname(dir)).toBe(root);
-      await a.stop();
-      expect(existsSync(seen[0])).toBe(false);
-      expect(existsSync(seen[1])).toBe(true);
-      await b.stop();
-      expect(existsSync(seen[1])).toBe(false);
-    } finally {
-      if (before === undefined) delete process.env.MMSCERT_STORE_ROOT;
-      else process.env.MMSCERT_STORE_ROOT = before;
-      rmSync(root, { recursive: true, force: true });
-    }
-  });
+  const roots = [os.tmpdir(), ...(existsSync('/dev/shm') ? ['/dev/shm'] : [])];
+  it.each(roots)(
+    'starts the MMSC on a fresh folder under the store root (in %s) and removes it on stop',
+    async (base) => {
+      const root = mkdtempSync(path.join(base, 'mmscert-store-root-'));
+      const before = process.env.MMSCERT_STORE_ROOT;
+      process.env.MMSCERT_STORE_ROOT = root;
+      try {
+        const seen: string[] = [];
+        const target = new EmbeddedTarget({
+          starter: async (config) => {
+            seen.push(String(config.storeDir));
+            // fsyncs are kept on a disk file system, skipped on tmpfs only
+            expect(config.fsync).toBe(onTmpfs(root) ? false : undefined);
+            expect(existsSync(String(config.storeDir))).toBe(true);
+            return { stop: async () => undefined };
+          },
+        });
+        await target.open();
+        const ctx = { timeline: undefined as never, seed: 1, peers: new Map(), msisdns: new Map() };
+        const a = await target.startCase({ ...ctx, caseId: 'a' });
+        const b = await target.startCase({ ...ctx, caseId: 'b' });
+        await a.attach([]);
+        await b.attach([]);
+        expect(seen).toHaveLength(2);
+        expect(seen[0]).not.toBe(seen[1]);
+        for (const dir of seen) expect(path.dirname(dir)).toBe(root);
+        await a.stop();
+        expect(existsSync(seen[0])).toBe(false);
+        expect(existsSync(seen[1])).toBe(true);
+        await b.stop();
+        expect(existsSync(seen[1])).toBe(false);
+      } finally {
+        if (before === undefined) delete process.env.MMSCERT_STORE_ROOT;
+        else process.env.MMSCERT_STORE_ROOT = before;
+        rmSync(root, { recursive: true, force: true });
+      }
+    },
+  );
 });

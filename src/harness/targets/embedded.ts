@@ -1,4 +1,4 @@
-import { accessSync, constants, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, rmSync, statfsSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type MmscModule, startReferenceMmsc } from '../../mmsc/index.ts';
@@ -56,6 +56,18 @@ export function embeddedStoreRoot(): string {
     // no tmpfs here
   }
   return os.tmpdir();
+}
+
+/** statfs f_type of tmpfs (linux/magic.h TMPFS_MAGIC). */
+const TMPFS_MAGIC = 0x01021994;
+
+/** Whether `dir` is on a RAM file system, where an fsync has nothing to wait for. */
+export function onTmpfs(dir: string): boolean {
+  try {
+    return statfsSync(dir).type === TMPFS_MAGIC;
+  } catch {
+    return false;
+  }
 }
 
 export const EMBEDDED_DOMAIN = 'mms.mnc001.mcc310.gprs';
@@ -159,6 +171,7 @@ export class EmbeddedTarget implements Target {
   readonly maxJobs = 64;
   private starter?: MmscStarter;
   private readonly storeRoot = embeddedStoreRoot();
+  private readonly storeOnTmpfs = onTmpfs(this.storeRoot);
 
   constructor(
     private readonly opts: {
@@ -211,10 +224,12 @@ export class EmbeddedTarget implements Target {
       attach: async (peers) => {
         try {
           if (ownStore) storeDir ??= mkdtempSync(path.join(this.storeRoot, 'mmscert-store-'));
-          running = await starter(
-            mmscConfigForPeers(ports, peers, { ...(storeDir ? { storeDir } : {}), ...this.opts.mmsc }),
-            { timeline: ctx.timeline },
-          );
+          // On tmpfs the store's fsyncs cannot make anything more durable (it is RAM): they are
+          // skipped, unless the config says otherwise.
+          const store = storeDir ? { storeDir, ...(this.storeOnTmpfs ? { fsync: false } : {}) } : {};
+          running = await starter(mmscConfigForPeers(ports, peers, { ...store, ...this.opts.mmsc }), {
+            timeline: ctx.timeline,
+          });
         } catch (e) {
           const line = (e as Error).message.split('\n')[0];
           // Another process bound a reserved port between reservation and the MMSC's bind
