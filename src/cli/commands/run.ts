@@ -123,6 +123,7 @@ export function register(program: Command): void {
               },
             })
           : undefined;
+      phase(pool ? 'workers started' : 'options read');
       const [
         { loadKnownFailures },
         { loadSuites },
