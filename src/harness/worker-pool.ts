@@ -180,6 +180,13 @@ export class WorkerPool {
   }
 
   /** Every worker's target is open (its kind and description, from the first worker). */
+  /** The first lane to be ready (its target's kind and description); rejects if every lane fails. */
+  firstReady(): Promise<{ kind: string; description: string }> {
+    return Promise.any(this.lanes.map((w) => w.ready)).catch((e: AggregateError) => {
+      throw e.errors[0];
+    });
+  }
+
   async ready(): Promise<{ kind: string; description: string }> {
     const all = await Promise.all(this.lanes.map((w) => w.ready));
     return all[0];
@@ -199,7 +206,8 @@ export class WorkerPool {
   ): Promise<{ run: RunResult; rendered: RenderedCase[] }> {
     const startedAt = new Date();
     const t0 = performance.now();
-    const target = await this.ready();
+    // the first lane ready says what the target is; each lane gets cases as soon as it is ready
+    const target = await this.firstReady();
     const perLane = Math.max(1, Math.ceil(opts.jobs / this.lanes.length));
     const order = opts.order ?? cases.map((_, i) => i);
     if (order.length !== cases.length || new Set(order).size !== cases.length)
@@ -230,7 +238,7 @@ export class WorkerPool {
         else feed(w);
       };
       if (cases.length === 0) resolve();
-      for (const w of this.lanes) feed(w);
+      for (const w of this.lanes) w.ready.then(() => feed(w), reject);
     });
     const finishedAt = new Date();
     const run: RunResult = {

@@ -171,8 +171,8 @@ export function register(program: Command): void {
         if (pool) {
           let target: { description: string };
           try {
-            target = await pool.ready();
-            phase('workers ready');
+            target = await pool.firstReady();
+            phase('first lane ready');
           } catch (e) {
             throw new CliError((e as Error).message, 2);
           }
