@@ -390,6 +390,8 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
     clearTimeout(caseTimer);
     timeline.setContext({ case: c.id, step: 'teardown' });
     await teardown();
+    // sockets destroyed in the teardown report their close on the next turn
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
 
   const known = opts.knownFailures?.lookup(c.id);
@@ -427,7 +429,8 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
       kind: p.kind,
       endpoints: p.endpoints.map((e) => ({ protocol: e.protocol, url: e.url })),
     })),
-    timeline: timeline.toJSON(),
+    // a snapshot: whatever a stopped peer still publishes later is not part of this case's result
+    timeline: { originEpochMs: timeline.originEpochMs, observations: timeline.all().slice() },
   };
 }
 
