@@ -1,4 +1,4 @@
-import { SimpleFaker } from '@faker-js/faker';
+import { englishFaker } from '../../src/util/english-faker.ts';
 import type { Json, JsonObject } from '../../src/util/json.ts';
 import { PeerConfigError } from '../peer.ts';
 import { isMcc, isMnc, mmscDomain, normaliseE164 } from './enum.ts';
@@ -68,8 +68,7 @@ export function subscriberFromJson(v: Json, where: string): Subscriber {
  * a private instance so the global faker stream is untouched).
  */
 export function generateSubscribers(count: number, seed: number): Subscriber[] {
-  const f = new SimpleFaker();
-  f.seed(seed);
+  const f = englishFaker(seed);
   const out: Subscriber[] = [];
   const used = new Set<string>();
   while (out.length < count) {

@@ -1,4 +1,5 @@
-import { en, Faker } from '@faker-js/faker';
+import type { Faker } from '@faker-js/faker';
+import { englishFaker } from '../util/english-faker.ts';
 
 /** FNV-1a 32-bit: a stable hash for deriving a case's seed from the run seed and its id. */
 export function fnv1a(text: string): number {
@@ -48,8 +49,7 @@ export function caseRandom(seed: number): CaseRandom {
     seed,
     get faker() {
       if (!faker) {
-        faker = new Faker({ locale: [en] });
-        faker.seed(seed);
+        faker = englishFaker(seed);
         faker.setDefaultRefDate(REF_DATE);
       }
       return faker;
