@@ -12,10 +12,10 @@ import { RemoteMmsc } from './remote-mmsc.ts';
  * Independent oracle for what the MM4 and MM7 mocks put on the wire: the tapped bytes of real
  * loopback exchanges become a PCAPNG (src/wire) that tshark must dissect as SMTP + IMF and
  * HTTP + multipart + XML with no malformed frame and no expert warning
- * (shared/tools/pcap-check.sh -w, checksums validated).
+ * (pcapCheck of test/support/tshark.ts, warnings counted, checksums validated).
  */
 
-const ready = tsharkOracleReady('[mm4-mm7-pcap]', ['pcap-check.sh']);
+const ready = tsharkOracleReady('[mm4-mm7-pcap]');
 const dir = mkdtempSync(path.join(tmpdir(), 'mmscert-mm4mm7-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -30,7 +30,7 @@ let alice: Handset;
 let ppg: PushProxyGateway;
 const ports = { mm1: 0, gw: 0, smsc: 0, ppg: 0 };
 
-const hasTshark = tsharkOracleReady('push-chain', ['pcap-check.sh']);
+const hasTshark = tsharkOracleReady('push-chain');
 
 beforeAll(async () => {
   mm1 = http.createServer((req, res) => {

@@ -1,7 +1,7 @@
 /**
  * End-to-end proof of the wire tap + PCAPNG builder: real exchanges over 127.0.0.1, tapped on
  * both sides, written as PCAPNG and checked by an independent decoder (tshark 4.0 via
- * shared/tools/pcap-check.sh, checksum validation on, warnings counted).
+ * pcapCheck of test/support/tshark.ts, checksum validation on, warnings counted).
  */
 import * as dgram from 'node:dgram';
 import * as dns from 'node:dns';
@@ -21,7 +21,7 @@ import { tapGetSocket, tapHttpAgent, tapServer, tapSocket, tapUdp } from './tap.
 import { type BytesObservation, Timeline } from './timeline.ts';
 import { writePcapngFile } from './write-pcapng-file.ts';
 
-const ready = tsharkOracleReady('wire-pcapng-tshark', ['pcap-check.sh']);
+const ready = tsharkOracleReady('wire-pcapng-tshark');
 const dir = mkdtempSync(path.join(tmpdir(), 'mmscert-wire-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

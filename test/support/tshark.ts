@@ -36,10 +36,18 @@ export const CHECKSUMS: readonly string[] = [
   'udp.check_checksum:TRUE',
 ];
 
+/** tshark's `_ws.expert.severity` values: Error 0x800000, Warning 0x600000. */
+const SEVERITY_ERROR = 8388608;
+const SEVERITY_WARNING = 6291456;
+const AGGREGATE = '\u001f';
+
 /**
- * shared/tools/pcap-check.sh: status 0 when every `required` protocol is dissected and there is no
- * malformed frame nor expert error (with `warnings`, the default, warnings count too). `decodeAs`
- * entries are tshark `-d` values ('tcp.port==2775,smpp').
+ * The pcap verdict our oracle tests ask for, from tshark alone (no ../shared needed): status 0 when
+ * every `required` protocol is dissected somewhere and no frame is malformed nor carries an expert
+ * error (nor, with `warnings`, the default, an expert warning); 1 on a malformed frame or expert
+ * complaint; 3 when a required protocol never appears; 2 when tshark cannot read the file. The same
+ * verdict as shared/tools/pcap-check.sh, reimplemented here so CI (tshark, no ../shared) runs it.
+ * `decodeAs` entries are tshark `-d` values ('tcp.port==2775,smpp').
  */
 export function pcapCheck(
   file: string,
@@ -47,20 +55,43 @@ export function pcapCheck(
   decodeAs: readonly string[] = [],
   opts: { warnings?: boolean; checksums?: boolean } = {},
 ): { status: number; out: string } {
-  const args = [
-    ...(opts.warnings === false ? [] : ['-w']),
-    ...required.flatMap((p) => ['-p', p]),
-    file,
-    '--',
-    ...(opts.checksums === false ? [] : CHECKSUMS),
-    ...decodeAs.flatMap((d) => ['-d', d]),
-  ];
-  const r = spawnSync('bash', [path.join(toolsDir, 'pcap-check.sh'), ...args], { encoding: 'utf8' });
-  const err = r.stderr
-    .split('\n')
-    .filter((l) => l && !l.includes('Running as user'))
-    .join('\n');
-  return { status: r.status ?? -1, out: r.stdout + err };
+  const args = ['-n', '-r', file, ...(opts.checksums === false ? [] : CHECKSUMS)];
+  args.push(...decodeAs.flatMap((d) => ['-d', d]), '-T', 'fields', '-E', 'separator=/t');
+  args.push('-E', 'occurrence=a', '-E', `aggregator=${AGGREGATE}`);
+  for (const f of ['frame.number', 'frame.protocols', '_ws.expert.severity', '_ws.expert.message'])
+    args.push('-e', f);
+  const r = spawnSync('tshark', args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  if (r.status !== 0) return { status: 2, out: `tshark failed: ${r.stderr}` };
+  const seen = new Set<string>();
+  const complaints: string[] = [];
+  const floor = opts.warnings === false ? SEVERITY_ERROR : SEVERITY_WARNING;
+  let frames = 0;
+  const malformed = 0;
+  for (const line of r.stdout.split('\n')) {
+    if (!line) continue;
+    frames += 1;
+    const [num = '', protocols = '', sevs = '', msgs = ''] = line.split('\t');
+    const layers = protocols.split(':');
+    for (const p of layers) seen.add(p);
+    const messages = msgs.split(AGGREGATE);
+    const bad = sevs
+      .split(AGGREGATE)
+      .flatMap((v, i) => (v !== '' && Number(v) >= floor ? [messages[i] ?? '?'] : []));
+    if (layers.includes('_ws.malformed') && !bad.some((m) => /Malformed/i.test(m)))
+      bad.push('Malformed Packet');
+    if (bad.length > 0) complaints.push(`frame ${num}: ${bad.join('; ')}`);
+  }
+  const missing = required.filter((p) => !seen.has(p));
+  const summary = [
+    `${frames} frames; malformed frames: ${malformed}; frames with expert complaints: ${complaints.length}`,
+    `protocols: ${[...seen].sort().join(',')}`,
+    ...complaints,
+    ...(missing.length ? [`missing protocol(s): ${missing.join(', ')}`] : []),
+  ].join('\n');
+  if (complaints.length > 0)
+    return { status: 1, out: `${summary}\nverdict: FAIL (malformed or expert complaints)` };
+  if (missing.length > 0) return { status: 3, out: `${summary}\nverdict: FAIL (protocol missing)` };
+  return { status: 0, out: `${summary}\nverdict: PASS` };
 }
 
 /**
