@@ -1,6 +1,6 @@
 /**
  * PCAPNG (draft-ietf-opsawg-pcapng) writer, little-endian: one Section Header Block, one
- * Interface Description Block (LINKTYPE_ETHERNET = 1, with if_tsresol), then one Enhanced
+ * Interface Description Block (LINKTYPE_ETHERNET = 1 unless told otherwise, with if_tsresol), then one Enhanced
  * Packet Block per frame with an optional opt_comment. Every block body and option value is
  * padded to 32 bits and the block total length appears at both ends (§3.1).
  */
@@ -24,6 +24,8 @@ export interface PcapngWriterOptions {
   title?: string;
   /** Interface name (if_name). */
   ifName?: string;
+  /** The interface's link type (a LINKTYPE_* value); Ethernet (1) by default. */
+  linkType?: number;
 }
 
 const enc = new TextEncoder();
@@ -99,7 +101,7 @@ export class PcapngWriter {
       { code: IF_TSRESOL, value: new Uint8Array([this.tsresol === 'ns' ? 9 : 6]) },
     ];
     this.block(IDB, 8, idbOpts, (dv, _buf, at) => {
-      dv.setUint16(at, LINKTYPE_ETHERNET, true);
+      dv.setUint16(at, opts.linkType ?? LINKTYPE_ETHERNET, true);
       dv.setUint16(at + 2, 0, true);
       dv.setUint32(at + 4, 0, true); // snaplen 0: no limit
     });
@@ -136,7 +138,7 @@ export class PcapngWriter {
     dv.setUint32(o + total - 4, total, true);
   }
 
-  /** Appends one Ethernet frame captured at `tsNs` (ns since the epoch). */
+  /** Appends one frame (of the interface's link type) captured at `tsNs` (ns since the epoch). */
   packet(tsNs: bigint, frame: Uint8Array, comment?: string): void {
     this.packetWith(tsNs, frame.length, (buf, _dv, at) => buf.set(frame, at), comment);
   }

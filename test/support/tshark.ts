@@ -4,7 +4,8 @@
  * and `tshark -T fields`. Nothing here judges; the tests compare.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
@@ -13,6 +14,18 @@ export const sharedDir = path.resolve(repoRoot, '../shared');
 export const toolsDir = path.join(sharedDir, 'tools');
 
 export const haveTshark = spawnSync('tshark', ['-v'], { stdio: 'ignore' }).status === 0;
+
+let configDir: string | undefined;
+/**
+ * The environment for a tshark child: its personal configuration directory is an empty one of this
+ * process, so a user's Wireshark preferences cannot change a verdict, and tshark never populates
+ * ~/.config/wireshark (it copies the global files there when `-C Default` meets a missing one, and
+ * parallel test files would race on that copy).
+ */
+export function tsharkEnv(): NodeJS.ProcessEnv {
+  configDir ??= mkdtempSync(path.join(tmpdir(), 'mmscert-wireshark-'));
+  return { ...process.env, WIRESHARK_CONFIG_DIR: configDir };
+}
 
 /**
  * True when tshark and every named tool of shared/tools exist; otherwise prints, once per test file,
@@ -60,7 +73,7 @@ export function pcapCheck(
   args.push('-E', 'occurrence=a', '-E', `aggregator=${AGGREGATE}`);
   for (const f of ['frame.number', 'frame.protocols', '_ws.expert.severity', '_ws.expert.message'])
     args.push('-e', f);
-  const r = spawnSync('tshark', args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const r = spawnSync('tshark', args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: tsharkEnv() });
   if (r.status !== 0) return { status: 2, out: `tshark failed: ${r.stderr}` };
   const seen = new Set<string>();
   const complaints: string[] = [];
@@ -107,7 +120,7 @@ export function tsharkFields(
   const args = ['-n', '-2', '-r', file, ...(opts.decodeAs ?? []).flatMap((d) => ['-d', d])];
   args.push('-Y', filter, '-T', 'fields', '-E', 'separator=/t', '-E', 'occurrence=a');
   args.push('-E', `aggregator=${opts.aggregator ?? '|'}`, ...names.flatMap((n) => ['-e', n]));
-  const r = spawnSync('tshark', args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync('tshark', args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: tsharkEnv() });
   if (r.status !== 0) throw new Error(`tshark ${args.join(' ')} failed: ${r.stderr}`);
   return r.stdout
     .split('\n')

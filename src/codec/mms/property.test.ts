@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { toolsDir, tsharkOracleReady } from '../../../test/support/tshark.ts';
+import { tsharkEnv, tsharkOracleReady } from '../../../test/support/tshark.ts';
+import { MMSE_HEURISTIC, upperPduPcapng } from '../../wire/exported-pdu.ts';
 import {
   decodeMms,
   encodeMms,
@@ -34,30 +35,42 @@ describe('random valid PDUs of every type round-trip (seeded)', () => {
   }
 });
 
-const tools = toolsDir;
-const tshark = tsharkOracleReady('[mms property] Wireshark cross-check', ['mkpcap.py', 'mmse-decode.sh']);
+// Our own exported-PDU capture (src/wire) hands each PDU to Wireshark's MMSE dissector: tshark is the only
+// outside part, so this runs wherever tshark is installed (CI installs it).
+const tshark = tsharkOracleReady('[mms property] Wireshark cross-check');
+const PER_TYPE = 20;
+
+/**
+ * Wireshark 4.0 reads X-Mms-Response-Status only in its plain form: the indexed form of
+ * m-mbox-delete-conf (Value-length Index Response-status-value, ENC 1.3 §7.3.48) makes it read the
+ * length octet as the status and lose its place in the rest of the PDU. Such samples are drawn again.
+ */
+const tsharkCanRead = (pdu: ReturnType<typeof randomPdu>) =>
+  !pdu.headers.some(
+    (h) => h.name === 'X-Mms-Response-Status' && typeof h.value === 'object' && 'index' in h.value,
+  );
 
 describe.skipIf(!tshark)('random PDUs agree with Wireshark field by field', () => {
-  it('one sample of every type, decoded by tshark', () => {
+  it(`${PER_TYPE} samples of every type, decoded by tshark`, () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'mms-prop-'));
     try {
       const r = rng(20261122);
       const pdus = new Map<string, ReturnType<typeof randomPdu>>();
+      const bytes: Uint8Array[] = [];
       for (const type of MMS_MESSAGE_TYPES) {
-        for (let k = 0; k < 2; k++) {
-          const pdu = randomPdu(type, r);
-          const name = `${type}-${k}.mms`;
-          writeFileSync(path.join(dir, name), encodeMms(pdu));
+        for (let k = 0; k < PER_TYPE; k++) {
+          let pdu = randomPdu(type, r);
+          for (let tries = 0; !tsharkCanRead(pdu) && tries < 50; tries++) pdu = randomPdu(type, r);
+          const name = `${type}-${k}`;
+          bytes.push(encodeMms(pdu));
           pdus.set(name, pdu);
         }
       }
-      const pcap = path.join(dir, 'all.pcap');
+      const pcap = path.join(dir, 'all.pcapng');
       const names = [...pdus.keys()];
-      execFileSync('python3', [path.join(tools, 'mkpcap.py'), 'mmse', pcap, ...names], {
-        cwd: dir,
-        stdio: 'ignore',
-      });
-      const out = execFileSync('tshark', ['-n', '-C', 'Default', '-r', pcap, '-T', 'pdml'], {
+      writeFileSync(pcap, upperPduPcapng(bytes, MMSE_HEURISTIC, { comments: names }));
+      const out = execFileSync('tshark', ['-n', '-r', pcap, '-T', 'pdml'], {
+        env: tsharkEnv(),
         encoding: 'utf8',
         stdio: ['ignore', 'pipe', 'ignore'],
         maxBuffer: 256 << 20,
@@ -65,13 +78,17 @@ describe.skipIf(!tshark)('random PDUs agree with Wireshark field by field', () =
       const summaries = pdmlToSummaries(out);
       expect(summaries.length).toBe(pdus.size);
       let compared = 0;
-      for (const s of summaries) {
+      const problems: string[] = [];
+      summaries.forEach((s, i) => {
         const name = names[Number(s.file) - 1];
         const pdu = pdus.get(name)!;
-        expect(s.verdict, name).toBeUndefined();
-        expect(compareWithTshark(pdu, s), name).toEqual([]);
+        // Wireshark 4.0 flags a PDU whose last octet is 0x84 as malformed (a known false positive,
+        // src/codec/mms/README.md): the fields are still compared.
+        if (s.verdict !== undefined && bytes[i].at(-1) !== 0x84) problems.push(`${name}: ${s.verdict}`);
+        problems.push(...compareWithTshark(pdu, s).map((p) => `${name}: ${p}`));
         compared += s.fields.length;
-      }
+      });
+      expect(problems).toEqual([]);
       expect(compared).toBeGreaterThan(pdus.size * 3);
     } finally {
       rmSync(dir, { recursive: true, force: true });
