@@ -16,7 +16,7 @@ import { Mm1Client, sendReq } from '../src/mmsc/testing/mm1-client.ts';
  */
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
-const child = path.join(repoRoot, 'src/mmsc/testing/mmsc-child.ts');
+const child = process.env.MMSC_BENCH_CHILD ?? path.join(repoRoot, 'src/mmsc/testing/mmsc-child.ts');
 
 function startChild(
   config: object,

@@ -1,4 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import net from 'node:net';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildPdu, encodeMms } from '../../codec/mms/index.ts';
 import { wapPushToSms } from '../../codec/push/index.ts';
 import type { SmppRouteConfig } from '../config.ts';
@@ -93,5 +94,29 @@ describe('SmppPushClient', () => {
     }
     expect(id).toMatch(/^\d+$/);
     expect(smsc.binds).toBeGreaterThan(binds);
+  });
+
+  it('sends submits made ready in one tick in one socket write', async () => {
+    client = new SmppPushClient({ route: route({ window: 16 }), observer: new MmscObserver('mmsc') });
+    client.start();
+    await client.submitSegment('15550001', ud, true); // bound
+    const writes: number[] = [];
+    const proto = net.Socket.prototype as unknown as Record<'_write' | '_writev', (...a: unknown[]) => void>;
+    const spies = (['_write', '_writev'] as const).map((m) => {
+      const orig = proto[m];
+      return vi.spyOn(proto, m).mockImplementation(function (this: net.Socket, ...a: unknown[]) {
+        if (this.remotePort === smsc.port) writes.push(m === '_writev' ? (a[0] as unknown[]).length : 1);
+        return orig.apply(this, a);
+      });
+    });
+    try {
+      const ids = await Promise.all(
+        Array.from({ length: 6 }, (_, i) => client!.submitSegment(`1555010${i}`, ud, true)),
+      );
+      expect(ids.every((id) => /^\d+$/.test(id))).toBe(true);
+    } finally {
+      for (const s of spies) s.mockRestore();
+    }
+    expect(writes).toEqual([6]);
   });
 });

@@ -389,6 +389,7 @@ export class SmppPushClient {
       };
       // rejected by the session's close handler (connect()) if the connection drops first
       this.awaiting.add(w);
+      this.corkUntilTickEnd(session);
       const ok = session.send(pdu, (resp: PDU) => {
         clearTimeout(w.timer);
         this.awaiting.delete(w);
@@ -404,7 +405,25 @@ export class SmppPushClient {
       this.publishPdu('out', pdu);
     });
   }
+
+  /**
+   * Pushes made ready together (one journal batch makes many jobs runnable at once) leave in one
+   * write: the socket is corked until the current tick's callbacks and promise reactions have run.
+   */
+  private corkUntilTickEnd(session: Session): void {
+    const socket = (session as unknown as { socket?: net.Socket }).socket;
+    if (!socket || corked.has(socket)) return;
+    corked.add(socket);
+    socket.cork();
+    process.nextTick(() => {
+      corked.delete(socket);
+      socket.uncork();
+    });
+  }
 }
+
+/** Sockets corked for the rest of this tick (see `corkUntilTickEnd`). */
+const corked = new WeakSet<net.Socket>();
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
