@@ -1,25 +1,23 @@
-import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { checkCasePcap, oracleUnavailable, runCases } from '../mm7/pcap-oracle.ts';
+import { tsharkFields, tsharkOracleReady } from '../../test/support/tshark.ts';
+import { checkCasePcap, runCases } from '../mm7/pcap-oracle.ts';
 
 /**
  * Independent oracle for the MM3 suites: Wireshark decodes every recorded byte as clean SMTP +
- * IMF (pcap-check.sh), and its IMF dissector — not postal-mime, which the MTA mock uses — reads
- * the Subject of the MMS-to-mail case as RFC 2047 encoded words and the From as the sender's
- * +E164/TYPE=PLMN address at the MMSC's domain.
+ * IMF (test/support pcapCheck, tshark alone), and its IMF dissector — not postal-mime, which the
+ * MTA mock uses — reads the Subject of the MMS-to-mail case as RFC 2047 encoded words and the From
+ * as the sender's +E164/TYPE=PLMN address at the MMSC's domain.
  */
-const why = oracleUnavailable();
-if (why) console.warn(`[suites/mm3 wire oracle] skipped: ${why}`);
+const ready = tsharkOracleReady('[suites/mm3 wire oracle]');
 
-describe.skipIf(why !== undefined)('MM3 suites: verdicts, and the mail on the wire as tshark reads it', () => {
+describe.skipIf(!ready)('MM3 suites: verdicts, and the mail on the wire as tshark reads it', () => {
   it('MMS->mail and mail->MMS cases pass and their PCAPNGs are clean SMTP + IMF', async () => {
     const ids = ['mm3.out.001', 'mm3.out.002', 'mm3.out.005', 'mm3.in.001', 'mm3.in.003'];
     const { run, dir } = await runCases(['suites/mm3/out.yaml', 'suites/mm3/in.yaml'], ids.join(','));
     expect(run.cases.map((c) => [c.id, c.verdict]).sort()).toEqual(ids.map((id) => [id, 'pass']).sort());
     for (const id of ids) {
-      const v = await checkCasePcap(run, dir, id, ['smtp', 'imf']);
+      const v = checkCasePcap(run, dir, id, ['smtp', 'imf']);
       expect(v, v.output).toMatchObject({ code: 0 });
     }
     // The German subject: encoded words on the wire (no 8-bit header octet), From in PLMN form.
@@ -30,13 +28,15 @@ describe.skipIf(why !== undefined)('MM3 suites: verdicts, and the mail on the wi
         const m = /^smtp:\/\/[^:/]+:(\d+)/.exec(e.url);
         if (m) smtpPorts.add(m[1]);
       }
-    const decodeAs = [...smtpPorts].flatMap((p) => ['-d', `tcp.port==${p},smtp`]);
-    const { stdout } = await promisify(execFile)(
-      'tshark',
-      ['-r', path.join(dir, c?.pcapng ?? ''), ...decodeAs, '-Y', 'imf', '-T', 'fields', '-E', 'separator=|', '-e', 'imf.subject', '-e', 'imf.from'],
-      { timeout: 60_000 },
-    );
-    const [subject, from] = stdout.trim().split('\n')[0].split('|');
+    const decodeAs = [...smtpPorts].map((p) => `tcp.port==${p},smtp`);
+    const [subject, from] = tsharkFields(
+      path.join(dir, c?.pcapng ?? ''),
+      'imf',
+      ['imf.subject', 'imf.from'],
+      {
+        decodeAs,
+      },
+    )[0];
     expect(subject).toMatch(/=\?utf-8\?[bq]\?/i);
     expect(/^[\x20-\x7e]*$/.test(subject)).toBe(true);
     expect(from).toMatch(/\+\d+\/TYPE=PLMN@mms\.mnc001\.mcc310\.gprs/);

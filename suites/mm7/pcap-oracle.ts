@@ -1,35 +1,23 @@
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import type { RunResult } from '../../src/harness/run-result.ts';
 import { loadPeerKinds } from '../../src/harness/peer-kinds.ts';
+import type { RunResult } from '../../src/harness/run-result.ts';
 import { runSuites } from '../../src/harness/runner.ts';
 import { loadSuites } from '../../src/harness/suite-loader.ts';
 import { createTarget } from '../../src/harness/targets/create-target.ts';
 import { writeReports } from '../../src/report/write-reports.ts';
+import { pcapCheck } from '../../test/support/tshark.ts';
 
 /**
- * Independent oracle for the MM7 / MM4 suites: run cases against the embedded reference MMSC,
- * write each case's PCAPNG, and let Wireshark (tshark, through shared/tools/pcap-check.sh) decode
- * every recorded byte — HTTP/SOAP/MIME for MM7, SMTP/IMF for MM4 — requiring the given
- * protocols and no malformed packet or expert error.
+ * Independent oracle for the MM7 / MM4 / MM3 suites: run cases against the embedded reference MMSC,
+ * write each case's PCAPNG, and let Wireshark (tshark, through test/support pcapCheck: the
+ * pcap-check.sh verdict on tshark alone, IP/TCP checksums validated) decode every recorded byte —
+ * HTTP/SOAP/MIME for MM7, SMTP/IMF for MM4 and MM3 — requiring the given protocols and no
+ * malformed packet or expert error. The test files gate on tsharkOracleReady (test/support).
  */
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const pcapCheck = path.resolve(repoRoot, '../shared/tools/pcap-check.sh');
-
-function haveTshark(): boolean {
-  return ['/usr/bin/tshark', '/usr/local/bin/tshark'].some((p) => existsSync(p));
-}
-
-/** Why the oracle cannot run here, or undefined. */
-export function oracleUnavailable(): string | undefined {
-  if (!existsSync(pcapCheck)) return `${pcapCheck} absent (shared/tools not mounted)`;
-  if (!haveTshark()) return 'tshark not installed';
-  return undefined;
-}
 
 /** Runs the cases matching `suite` in `files` (relative to the repo) and writes their reports. */
 export async function runCases(files: string[], suite: string): Promise<{ run: RunResult; dir: string }> {
@@ -51,7 +39,10 @@ export async function runCases(files: string[], suite: string): Promise<{ run: R
   return { run, dir };
 }
 
-/** `-P port:proto` for every HTTP / SMTP endpoint of the case (the MMSC's and the peers'). */
+/**
+ * tshark `-d` entries: tcp/2775 as SMPP (pcap-check.sh's default), and every HTTP / SMTP endpoint
+ * of the case (the MMSC's and the peers') as its protocol — they listen on ephemeral ports.
+ */
 function decodeAs(c: RunResult['cases'][number]): string[] {
   const urls = c.peers.flatMap((p) => p.endpoints.map((e) => e.url));
   for (const o of c.timeline.observations) {
@@ -60,10 +51,10 @@ function decodeAs(c: RunResult['cases'][number]): string[] {
       if (Array.isArray(eps)) for (const e of eps) urls.push(String(e).split(' ')[1] ?? '');
     }
   }
-  const out: string[] = [];
+  const out = ['tcp.port==2775,smpp'];
   for (const u of urls) {
     const m = /^(http|smtp):\/\/[^:/]+:(\d+)/.exec(u);
-    if (m) out.push('-P', `${m[2]}:${m[1]}`);
+    if (m) out.push(`tcp.port==${m[2]},${m[1]}`);
   }
   return out;
 }
@@ -74,21 +65,13 @@ export interface PcapVerdict {
   output: string;
 }
 
-/** pcap-check.sh on the case's PCAPNG, requiring `protocols`; exit code 0 = clean. */
-export async function checkCasePcap(
-  run: RunResult,
-  dir: string,
-  caseId: string,
-  protocols: string[],
-): Promise<PcapVerdict> {
+/**
+ * pcapCheck on the case's PCAPNG, requiring `protocols`; code 0 = clean. Expert errors and
+ * malformed frames fail, warnings do not (these callers used pcap-check.sh without -w).
+ */
+export function checkCasePcap(run: RunResult, dir: string, caseId: string, protocols: string[]): PcapVerdict {
   const c = run.cases.find((x) => x.id === caseId);
   if (!c?.pcapng) return { id: caseId, code: -1, output: 'no pcapng written' };
-  const args = ['-q', ...protocols.flatMap((p) => ['-p', p]), ...decodeAs(c), path.join(dir, c.pcapng)];
-  try {
-    const { stdout } = await promisify(execFile)(pcapCheck, args, { timeout: 60_000 });
-    return { id: caseId, code: 0, output: stdout.trim() };
-  } catch (e) {
-    const err = e as { code?: number; stdout?: string; stderr?: string };
-    return { id: caseId, code: err.code ?? -1, output: `${err.stdout ?? ''}${err.stderr ?? ''}`.trim() };
-  }
+  const v = pcapCheck(path.join(dir, c.pcapng), protocols, decodeAs(c), { warnings: false });
+  return { id: caseId, code: v.status, output: v.out };
 }

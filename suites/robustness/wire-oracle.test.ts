@@ -52,7 +52,9 @@ describe.skipIf(!ready)('robustness.mm1 PDUs as tshark sees them', () => {
 
   it('finds the same m-send-req without the damage clean (control)', () => {
     // 8C 80 98 "rob-15" 00 8D 92 89 01 81 97 "+15550009999/TYPE=PLMN" 00 84 A3 01 04 05 03 83 81 EA "hello"
-    const [v] = mmseVerdicts([bytes('jICYcm9iLTE1AI2SiQGBlysxNTU1MDAwOTk5OS9UWVBFPVBMTU4AhKMBBAUDg4HqaGVsbG8=')]);
+    const [v] = mmseVerdicts([
+      bytes('jICYcm9iLTE1AI2SiQGBlysxNTU1MDAwOTk5OS9UWVBFPVBMTU4AhKMBBAUDg4HqaGVsbG8='),
+    ]);
     expect(v, JSON.stringify(v)).toEqual({
       kind: 'clean',
       wrapper: 'exported-pdu',
