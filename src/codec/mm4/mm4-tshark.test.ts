@@ -1,15 +1,14 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { pcapCheck, toolsDir, tsharkOracleReady } from '../../../test/support/tshark.ts';
+import { pcapCheck, tsharkFields, tsharkOracleReady } from '../../../test/support/tshark.ts';
+import { type DialogueChunk, tcpDialoguePcapng } from '../../wire/tcp-dialogue.ts';
 import { mimePart } from '../mime/build-mime.ts';
 import { buildMm4 } from './build-mm4.ts';
 import { encodeMm4 } from './encode-mm4.ts';
 
-const ready = tsharkOracleReady('[mm4] tshark IMF check', ['mkpcap.py', 'pcap-check.sh']);
-const tools = toolsDir;
+const ready = tsharkOracleReady('[mm4] tshark IMF check');
 
 describe.skipIf(!ready)('tshark (Wireshark IMF + MIME dissectors) reads an MM4 forward we emit', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'mm4-tshark-'));
@@ -40,58 +39,38 @@ describe.skipIf(!ready)('tshark (Wireshark IMF + MIME dissectors) reads an MM4 f
         ],
       },
     );
-    const seq: Array<['-c' | '-s', string]> = [
-      ['-s', '220 b.example ESMTP\r\n'],
-      ['-c', 'EHLO a.example\r\n'],
-      ['-s', '250 b.example\r\n'],
-      ['-c', 'MAIL FROM:<mms@mms.mnc001.mcc262.gprs>\r\n'],
-      ['-s', '250 OK\r\n'],
-      ['-c', 'RCPT TO:<+491711234567/TYPE=PLMN@mms.mnc002.mcc262.gprs>\r\n'],
-      ['-s', '250 OK\r\n'],
-      ['-c', 'DATA\r\n'],
-      ['-s', '354 go ahead\r\n'],
+    const dialogue: DialogueChunk[] = [
+      { from: 'server', data: '220 b.example ESMTP\r\n' },
+      { from: 'client', data: 'EHLO a.example\r\n' },
+      { from: 'server', data: '250 b.example\r\n' },
+      { from: 'client', data: 'MAIL FROM:<mms@mms.mnc001.mcc262.gprs>\r\n' },
+      { from: 'server', data: '250 OK\r\n' },
+      { from: 'client', data: 'RCPT TO:<+491711234567/TYPE=PLMN@mms.mnc002.mcc262.gprs>\r\n' },
+      { from: 'server', data: '250 OK\r\n' },
+      { from: 'client', data: 'DATA\r\n' },
+      { from: 'server', data: '354 go ahead\r\n' },
+      { from: 'client', data: Buffer.concat([encodeMm4(msg), Buffer.from('.\r\n')]) },
+      { from: 'server', data: '250 queued\r\n' },
     ];
-    const args: string[] = [path.join(tools, 'mkpcap.py'), 'tcp', '--port', '25'];
-    seq.forEach(([flag, text], i) => {
-      const f = path.join(dir, `p${i}`);
-      writeFileSync(f, text);
-      args.push(flag, f);
-    });
-    const data = path.join(dir, 'data');
-    writeFileSync(data, Buffer.concat([encodeMm4(msg), Buffer.from('.\r\n')]));
-    const ok = path.join(dir, 'ok');
-    writeFileSync(ok, '250 queued\r\n');
-    const pcap = path.join(dir, 'mm4.pcap');
-    args.push('-c', data, '-s', ok, pcap);
-    execFileSync('python3', args, { stdio: 'pipe' });
+    const pcap = path.join(dir, 'mm4.pcapng');
+    const relay = { node: 'remote-mmsc', role: 'remote-mmsc', port: 40025 } as const;
+    writeFileSync(pcap, tcpDialoguePcapng(dialogue, { port: 25, client: relay, iface: 'MM4' }));
 
-    const check = pcapCheck(pcap, ['imf', 'mime_multipart'], [], { warnings: false, checksums: false });
+    // checksums validated and expert warnings counted: the framing is ours now, it must be clean
+    const check = pcapCheck(pcap, ['smtp', 'imf', 'mime_multipart']);
     expect(check.out).toContain('verdict: PASS');
     expect(check.status).toBe(0);
 
-    const fields = execFileSync(
-      'tshark',
-      [
-        '-r',
-        pcap,
-        '-Y',
-        'imf',
-        '-T',
-        'fields',
-        '-E',
-        'separator=|',
-        '-e',
-        'imf.from',
-        '-e',
-        'imf.to',
-        '-e',
-        'imf.extension.type',
-        '-e',
-        'imf.extension.value',
-      ],
-      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
-    ).trim();
-    const [from, to, types, values] = fields.split('|');
+    const rows = tsharkFields(
+      pcap,
+      'imf',
+      ['imf.from', 'imf.to', 'imf.extension.type', 'imf.extension.value'],
+      {
+        aggregator: ',',
+      },
+    );
+    expect(rows).toHaveLength(1);
+    const [from, to, types, values] = rows[0];
     expect(from).toBe('+15550001111/TYPE=PLMN@mms.mnc001.mcc262.gprs');
     expect(to).toBe('+491711234567/TYPE=PLMN@mms.mnc002.mcc262.gprs');
     const ext = Object.fromEntries(types.split(',').map((t, i) => [t, values.split(',')[i]]));

@@ -1,15 +1,14 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { pcapCheck, toolsDir, tsharkOracleReady } from '../../../test/support/tshark.ts';
+import { pcapCheck, tsharkFields, tsharkOracleReady } from '../../../test/support/tshark.ts';
+import { tcpDialoguePcapng } from '../../wire/tcp-dialogue.ts';
 import { mimePart } from '../mime/build-mime.ts';
 import { encodeMm7 } from './encode-mm7.ts';
 import { mm7Address, mm7Status } from './mm7-builders.ts';
 
-const ready = tsharkOracleReady('[mm7] tshark HTTP/MIME/XML check', ['mkpcap.py', 'pcap-check.sh']);
-const tools = toolsDir;
+const ready = tsharkOracleReady('[mm7] tshark HTTP/MIME/XML check');
 
 function http(startLine: string, ct: string, body: Uint8Array): Buffer {
   const head = `${startLine}\r\nHost: 127.0.0.1\r\nContent-Type: ${ct}\r\nContent-Length: ${body.length}\r\nSOAPAction: ""\r\n\r\n`;
@@ -46,36 +45,28 @@ describe.skipIf(!ready)('tshark reads an MM7 exchange we emit', () => {
       version: 'REL-6-MM7-1-4',
       fields: { MM7Version: '6.8.0', Status: mm7Status(1000), MessageID: 'mid-9' },
     });
-    const c = path.join(dir, 'c');
-    const s = path.join(dir, 's');
-    writeFileSync(c, http('POST /mm7 HTTP/1.1', req.contentType, req.body));
-    writeFileSync(s, http('HTTP/1.1 200 OK', rsp.contentType, rsp.body));
-    const pcap = path.join(dir, 'mm7.pcap');
-    execFileSync('python3', [path.join(tools, 'mkpcap.py'), 'tcp', '--port', '80', '-c', c, '-s', s, pcap], {
-      stdio: 'pipe',
-    });
-    const check = pcapCheck(pcap, ['http', 'xml', 'mime_multipart'], [], {
-      warnings: false,
-      checksums: false,
-    });
+    const pcap = path.join(dir, 'mm7.pcapng');
+    const vasp = { node: 'vasp', role: 'vasp', port: 40080 } as const;
+    const dialogue = tcpDialoguePcapng(
+      [
+        { from: 'client', data: http('POST /mm7 HTTP/1.1', req.contentType, req.body) },
+        { from: 'server', data: http('HTTP/1.1 200 OK', rsp.contentType, rsp.body) },
+      ],
+      { port: 80, client: vasp, iface: 'MM7' },
+    );
+    writeFileSync(pcap, dialogue);
+    // checksums validated and expert warnings counted: the framing is ours now, it must be clean
+    const check = pcapCheck(pcap, ['http', 'xml', 'mime_multipart']);
     expect(check.out).toContain('verdict: PASS');
     expect(check.status).toBe(0);
-    const tags = execFileSync('tshark', ['-r', pcap, '-Y', 'xml', '-T', 'fields', '-e', 'xml.tag'], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
+    const tags = tsharkFields(pcap, 'xml', ['xml.tag']).flat().join('\n');
     expect(tags).toContain(
       '<SubmitReq xmlns="http://www.3gpp.org/ftp/Specs/archive/23_series/23.140/schema/REL-6-MM7-1-4">',
     );
     expect(tags).toContain('<SubmitRsp xmlns=');
-    const parts = execFileSync(
-      'tshark',
-      ['-r', pcap, '-Y', 'mime_multipart', '-T', 'fields', '-e', 'mime_multipart.header.content-type'],
-      {
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'ignore'],
-      },
-    );
+    const parts = tsharkFields(pcap, 'mime_multipart', ['mime_multipart.header.content-type'])
+      .flat()
+      .join('\n');
     expect(parts).toContain('text/xml');
     expect(parts).toContain('multipart/related');
   });
