@@ -120,6 +120,17 @@ export const MmscConfigSchema = z.strictObject({
       .default(1024 * 1024),
   }),
   vasps: z.array(vasp),
+  /**
+   * MMBox, the network-based store of each subscriber's messages (OMA-TS-MMS_CTR 1.3 §8.8,
+   * MMS 1.2+): off, the MMBox requests are answered Error-permanent-service-denied.
+   */
+  mmbox: z.strictObject({
+    enabled: z.boolean(),
+    /** Most messages one subscriber's MMBox holds (then Error-permanent-mmbox-full). */
+    quotaMessages: z.number().int().min(1),
+    /** Most octets of messages one subscriber's MMBox holds. */
+    quotaBytes: z.number().int().min(1),
+  }),
   /** Base of content locations; default `http://127.0.0.1:<mm1 port><mm1Path>`. */
   contentLocationBase: z.string().url().nullable(),
   /** Durable queue retries (notifications, reports, forwards). */
@@ -168,6 +179,7 @@ export const DEFAULT_MMSC_CONFIG: MmscConfig = {
   mm4: { peers: [], responseTimeoutMs: 30_000 },
   mm3: { maxSize: 1024 * 1024 },
   vasps: [],
+  mmbox: { enabled: true, quotaMessages: 500, quotaBytes: 50 * 1024 * 1024 },
   contentLocationBase: null,
   retry: { maxAttempts: 8, baseDelayMs: 500, maxDelayMs: 60_000 },
   node: 'mmsc',

@@ -4,6 +4,8 @@ import {
   decodeMms,
   encodeMms,
   getHeader,
+  getHeaders,
+  type MmsFlag,
   type MmsPdu,
   type MmsValue,
   mmsSummary,
@@ -19,6 +21,7 @@ import type { PushSender } from '../notify/push-sender.ts';
 import { NoRouteError } from '../notify/push-sender.ts';
 import type { StoredMessage } from '../store/message-store.ts';
 import { GiveUp } from '../store/outbox.ts';
+import { Mmbox } from './mmbox.ts';
 import {
   addressesOf,
   cancelReq,
@@ -58,6 +61,7 @@ export class Mm1Module implements MmscModule {
   private core!: MmscCore;
   private base = '';
   private readonly http = new MmscHttpEndpoint('MM1');
+  private mmbox!: Mmbox;
 
   constructor(readonly pushSender: PushSender) {}
 
@@ -67,6 +71,7 @@ export class Mm1Module implements MmscModule {
 
   async start(core: MmscCore): Promise<MmscEndpoint[]> {
     this.core = core;
+    this.mmbox = new Mmbox(core, (token) => this.contentLocation(token));
     const { config } = core;
     await this.http.start(core, config.ports.mm1, (req, res) => this.handle(req, res));
     this.base = (config.contentLocationBase ?? `http://127.0.0.1:${this.port}${config.mm1Path}`).replace(
@@ -159,6 +164,11 @@ export class Mm1Module implements MmscModule {
         return this.acknowledge(res, pdu, subscriber);
       case 'm-read-rec-ind':
         return this.readRec(res, pdu, subscriber);
+      case 'm-mbox-store-req':
+      case 'm-mbox-view-req':
+      case 'm-mbox-upload-req':
+      case 'm-mbox-delete-req':
+        return this.replyPdu(res, await this.mmboxReq(pdu, subscriber, version), peer);
       case 'm-cancel-conf':
         this.core.observer.event('MM1', 'cancel-confirmed', {
           transactionId: textOf(getHeader(pdu, 'X-Mms-Transaction-Id')) ?? '',
@@ -168,6 +178,40 @@ export class Mm1Module implements MmscModule {
       default:
         return plain(res, 400, `${pdu.type} is not a request an MMS client sends to the Proxy-Relay`);
     }
+  }
+
+  /** The MMBox requests (MMS 1.2+; ENC 1.3 §6.8-§6.12), answered in the lower of both versions. */
+  private async mmboxReq(
+    pdu: MmsPdu,
+    subscriber: string | undefined,
+    clientVersion: string,
+  ): Promise<MmsPdu> {
+    const { config } = this.core;
+    const v = lowerVersion(clientVersion, config.mmsVersion);
+    // Before 1.2 there is no MMBox: an MMSC speaking 1.0/1.1 does not offer one.
+    const offered = compareVersions(config.mmsVersion, '1.2') >= 0;
+    const owner = offered ? subscriber : undefined;
+    switch (pdu.type) {
+      case 'm-mbox-store-req':
+        return this.mmbox.storeReq(pdu, owner, v);
+      case 'm-mbox-view-req':
+        return this.mmbox.viewReq(pdu, owner, v);
+      case 'm-mbox-upload-req':
+        return this.mmbox.uploadReq(pdu, owner, v);
+      default:
+        return this.mmbox.deleteReq(pdu, owner, v);
+    }
+  }
+
+  /** X-Mms-Store: Yes on m-send-req / m-forward-req: the sender's copy (ENC §7.3.56), state Sent by default. */
+  private async storeSenderCopy(pdu: MmsPdu, message: StoredMessage, owner: string, version: string) {
+    if (getHeader(pdu, 'X-Mms-Store') !== 'Yes' || compareVersions(version, '1.2') < 0) return undefined;
+    const asked = textOf(getHeader(pdu, 'X-Mms-MM-State'));
+    const state =
+      asked === 'Draft' || asked === 'New' || asked === 'Retrieved' || asked === 'Forwarded' ? asked : 'Sent';
+    return this.mmbox
+      .addCopy(message, owner, state, getHeaders(pdu, 'X-Mms-MM-Flags') as MmsFlag[])
+      .catch(() => ({ status: 'Error-transient-failure', text: 'MMBox copy could not be stored' }));
   }
 
   /** The capture node of the client (the WAP gateway mock), for the timeline only. */
@@ -263,7 +307,8 @@ export class Mm1Module implements MmscModule {
     const text = result.unresolved.length
       ? `not delivered to: ${result.unresolved.map((u) => u.address).join(', ')}`
       : undefined;
-    return sendConf(tid, v, responseStatus('ok', v), result.message.id, text);
+    const stored = await this.storeSenderCopy(pdu, result.message, sender.msisdn, v);
+    return sendConf(tid, v, responseStatus('ok', v), result.message.id, text, stored);
   }
 
   /** The first media type (top level or a part) that the config does not allow, if any. */
@@ -378,7 +423,8 @@ export class Mm1Module implements MmscModule {
         onlyFrom: ['pending', 'notified', 'deferred'],
       });
     }
-    return forwardConf(tid, v, responseStatus('ok', v), result.message.id);
+    const copy = await this.storeSenderCopy(pdu, result.message, sender.msisdn, v);
+    return forwardConf(tid, v, responseStatus('ok', v), result.message.id, undefined, copy);
   }
 
   // ---------------------------------------------------------------- retrieval and its answers
@@ -386,7 +432,7 @@ export class Mm1Module implements MmscModule {
   private async retrieve(req: http.IncomingMessage, res: http.ServerResponse, token: string): Promise<void> {
     if (!TOKEN.test(token)) return plain(res, 404, 'no such message');
     const found = this.core.store.byToken(token);
-    if (!found) return plain(res, 404, 'no such message');
+    if (!found) return this.retrieveStored(req, res, token);
     const { message, index } = found;
     const rcpt = message.recipients[index];
     if (message.state !== 'active' || rcpt.status === 'expired')
@@ -409,6 +455,36 @@ export class Mm1Module implements MmscModule {
       receivedAt: message.receivedAt,
     });
     if (message.hideSender) pdu.headers = pdu.headers.filter((h) => h.name !== 'From');
+    const bytes = encodeLenient(pdu);
+    this.publish('out', pdu, bytes, this.peerOf(req));
+    res.writeHead(200, { 'content-type': MMS_CT, 'content-length': bytes.length });
+    res.end(bytes);
+  }
+
+  /** GET of an MMBox copy's location: m-retrieve-conf with its MM-State and MM-Flags (ENC §6.3). */
+  private async retrieveStored(req: http.IncomingMessage, res: http.ServerResponse, token: string) {
+    const found = this.core.store.byMboxToken(token);
+    if (!found) return plain(res, 404, 'no such message');
+    const { message, entry } = found;
+    const subscriber = subscriberFromHeaders(req.headers, this.core.config.msisdnHeaders);
+    if (subscriber !== entry.owner) return plain(res, 403, 'not your MMBox');
+    const known = this.core.clientVersions.get(entry.owner) ?? this.core.config.mmsVersion;
+    const v = lowerVersion(known, this.core.config.mmsVersion);
+    const own = message.sender.startsWith(`+${entry.owner}/`);
+    const submitted = decodeMms(await this.core.store.readPdu(message.id));
+    const pdu = retrieveConf(submitted, {
+      version: v,
+      messageId: message.id,
+      from: message.hideSender && !own ? '' : message.sender,
+      receivedAt: message.receivedAt,
+    });
+    if (message.hideSender && !own) pdu.headers = pdu.headers.filter((h) => h.name !== 'From');
+    if (compareVersions(v, '1.2') >= 0) {
+      pdu.headers = pdu.headers.filter((h) => h.name !== 'X-Mms-MM-State' && h.name !== 'X-Mms-MM-Flags');
+      const at = pdu.headers.findIndex((h) => h.name === 'Content-Type');
+      const extra = this.mmbox.retrieveFields(entry).map(([name, value]) => ({ name, value }));
+      pdu.headers.splice(at < 0 ? pdu.headers.length : at, 0, ...extra);
+    }
     const bytes = encodeLenient(pdu);
     this.publish('out', pdu, bytes, this.peerOf(req));
     res.writeHead(200, { 'content-type': MMS_CT, 'content-length': bytes.length });

@@ -37,11 +37,13 @@ export function sendConf(
   status: string,
   messageId?: string,
   text?: string,
+  stored?: MboxStored,
 ): MmsPdu {
   return makePdu('m-send-conf', tid, version, [
     ['X-Mms-Response-Status', status],
     ['X-Mms-Response-Text', text],
     ['Message-ID', messageId],
+    ...mboxStoredFields(stored),
   ]);
 }
 
@@ -51,12 +53,30 @@ export function forwardConf(
   status: string,
   messageId?: string,
   text?: string,
+  stored?: MboxStored,
 ): MmsPdu {
   return makePdu('m-forward-conf', tid, version, [
     ['X-Mms-Response-Status', status],
     ['X-Mms-Response-Text', text],
     ['Message-ID', messageId],
+    ...mboxStoredFields(stored),
   ]);
+}
+
+/** The outcome of X-Mms-Store: Yes (ENC 1.3 §6.1.2 / §6.7.2): where the MMBox copy is, or why not. */
+export interface MboxStored {
+  status: string;
+  text?: string;
+  location?: string;
+}
+
+function mboxStoredFields(stored: MboxStored | undefined): Fields {
+  if (!stored) return [];
+  return [
+    ['X-Mms-Content-Location', stored.location],
+    ['X-Mms-Store-Status', stored.status],
+    ['X-Mms-Store-Status-Text', stored.text],
+  ];
 }
 
 export interface NotificationInfo {

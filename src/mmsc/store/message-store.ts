@@ -48,6 +48,21 @@ export interface StoredRecipient {
   updatedAt: number;
 }
 
+/** X-Mms-MM-State values (ENC 1.3 §7.3.33). */
+export type MboxState = 'Draft' | 'Sent' | 'New' | 'Retrieved' | 'Forwarded';
+
+/** One copy of a message in a subscriber's MMBox (CTR 1.3 §8.8). */
+export interface MboxEntry {
+  /** E.164 digits of the subscriber whose MMBox holds it. */
+  owner: string;
+  /** Content-location token of the stored copy (unguessable, like a retrieval token). */
+  token: string;
+  state: MboxState;
+  /** X-Mms-MM-Flags keywords, in the order they were added. */
+  flags: string[];
+  storedAt: number;
+}
+
 export interface StoredMessage {
   /** Message-ID (also the directory name). */
   id: string;
@@ -78,6 +93,8 @@ export interface StoredMessage {
   /** What the m-send-conf said (returned again for a duplicate transaction). */
   conf: { responseStatus: string; responseText?: string };
   state: 'active' | 'cancelled' | 'expired';
+  /** Its copies in MMBoxes (the sender's Sent copy, a recipient's stored copy, an upload). */
+  mbox?: MboxEntry[];
 }
 
 export class MessageStore {
@@ -85,6 +102,9 @@ export class MessageStore {
   private readonly tokens = new Map<string, { id: string; index: number }>();
   private readonly notifyTids = new Map<string, { id: string; index: number }>();
   private readonly transactions = new Map<string, string>();
+  /** MMBox copies by content-location token, and each owner's tokens. */
+  private readonly mboxTokens = new Map<string, string>();
+  private readonly mboxOwners = new Map<string, Set<string>>();
   /** Serialises meta rewrites per message. */
   private readonly chains = new Map<string, Promise<unknown>>();
   /** Recently stored/read PDUs (most retrievals follow the notification within seconds). */
@@ -125,6 +145,44 @@ export class MessageStore {
       if (r.token) this.tokens.set(r.token, { id: meta.id, index });
       if (r.notifyTransactionId) this.notifyTids.set(r.notifyTransactionId, { id: meta.id, index });
     });
+    if (meta.mbox) for (const e of meta.mbox) this.indexMbox(meta.id, e);
+  }
+
+  private indexMbox(id: string, e: MboxEntry): void {
+    this.mboxTokens.set(e.token, id);
+    let mine = this.mboxOwners.get(e.owner);
+    if (!mine) {
+      mine = new Set();
+      this.mboxOwners.set(e.owner, mine);
+    }
+    mine.add(e.token);
+  }
+
+  private unindexMbox(e: MboxEntry): void {
+    this.mboxTokens.delete(e.token);
+    const mine = this.mboxOwners.get(e.owner);
+    mine?.delete(e.token);
+    if (mine?.size === 0) this.mboxOwners.delete(e.owner);
+  }
+
+  /** The MMBox copy behind a content-location token. */
+  byMboxToken(token: string): { message: StoredMessage; entry: MboxEntry } | undefined {
+    const id = this.mboxTokens.get(token);
+    const message = id ? this.messages.get(id) : undefined;
+    const entry = message?.mbox?.find((e) => e.token === token);
+    return message && entry ? { message, entry } : undefined;
+  }
+
+  /** Every copy in one subscriber's MMBox, oldest first. */
+  mboxOf(owner: string): Array<{ message: StoredMessage; entry: MboxEntry }> {
+    const out: Array<{ message: StoredMessage; entry: MboxEntry }> = [];
+    for (const token of this.mboxOwners.get(owner) ?? []) {
+      const found = this.byMboxToken(token);
+      if (found) out.push(found);
+    }
+    return out.sort(
+      (a, b) => a.entry.storedAt - b.entry.storedAt || a.entry.token.localeCompare(b.entry.token),
+    );
   }
 
   get size(): number {
@@ -206,6 +264,8 @@ export class MessageStore {
         if (mutate(copy) === false) return current; // nothing changed: nothing to write
         await this.backend.writeMeta(id, JSON.stringify(copy));
         this.messages.set(id, copy);
+        for (const e of current.mbox ?? [])
+          if (!copy.mbox?.some((n) => n.token === e.token)) this.unindexMbox(e);
         this.indexRecipients(copy);
         return copy;
       });
@@ -233,6 +293,7 @@ export class MessageStore {
       if (r.token) this.tokens.delete(r.token);
       if (r.notifyTransactionId) this.notifyTids.delete(r.notifyTransactionId);
     }
+    for (const e of m.mbox ?? []) this.unindexMbox(e);
     await this.backend.removeMessage(id);
   }
 }
@@ -249,6 +310,7 @@ export function cloneMessage(m: StoredMessage): StoredMessage {
     recipients: m.recipients.map((r) => (r.reported ? { ...r, reported: [...r.reported] } : { ...r })),
   };
   if (m.originInfo) copy.originInfo = { ...m.originInfo };
+  if (m.mbox) copy.mbox = m.mbox.map((e) => ({ ...e, flags: [...e.flags] }));
   return copy;
 }
 

@@ -1,0 +1,393 @@
+import {
+  decodeMms,
+  encodeMms,
+  getHeader,
+  getHeaders,
+  type MmsFlag,
+  type MmsPart,
+  type MmsPdu,
+  type MmsValue,
+  mmsHeaderByName,
+} from '../../codec/mms/index.ts';
+import { mediaName } from '../../codec/wsp/index.ts';
+import { newMessageId, newToken } from '../ids.ts';
+import type { MmscCore } from '../mmsc-core.ts';
+import type { MboxEntry, MboxState, StoredMessage } from '../store/message-store.ts';
+import { makePdu, mediaTypeOf, textOf } from './pdus.ts';
+
+/**
+ * The MMBox (OMA-TS-MMS_CTR 1.3 §8.8; PDUs of OMA-TS-MMS_ENC 1.3 §6.8-§6.12): each subscriber's
+ * network store of messages. A copy is an entry (owner, unguessable content-location token,
+ * X-Mms-MM-State, X-Mms-MM-Flags) on a stored message, so the sender's Sent copy and a recipient's
+ * stored copy share the submitted PDU; an upload becomes a message of its own without recipients.
+ * Every change is committed to the durable store before it is answered.
+ */
+
+const STATES: readonly MboxState[] = ['Draft', 'Sent', 'New', 'Retrieved', 'Forwarded'];
+const MMS_CT = 'application/vnd.wap.mms-message';
+
+/** X-Mms-Store-Status tokens (ENC 1.3 §7.3.58). */
+type StoreStatus =
+  | 'Success'
+  | 'Error-transient-failure'
+  | 'Error-permanent-service-denied'
+  | 'Error-permanent-message-format-corrupt'
+  | 'Error-permanent-message-not-found'
+  | 'Error-permanent-mmbox-full';
+
+export interface StoreOutcome {
+  status: StoreStatus;
+  text?: string;
+  location?: string;
+}
+
+/** Fields that describe a stored copy in m-mbox-descr when the request names no X-Mms-Attributes. */
+const DEFAULT_ATTRIBUTES = [
+  'Date',
+  'From',
+  'To',
+  'Cc',
+  'Subject',
+  'X-Mms-Message-Class',
+  'X-Mms-Priority',
+  'X-Mms-Message-Size',
+  'X-Mms-MM-State',
+  'X-Mms-MM-Flags',
+];
+
+export class Mmbox {
+  constructor(
+    private readonly core: MmscCore,
+    private readonly locationOf: (token: string) => string,
+  ) {}
+
+  get enabled(): boolean {
+    return this.core.config.mmbox.enabled;
+  }
+
+  /** Token of a content location of ours (`…/{token}`), or undefined. */
+  private tokenOf(location: string): string | undefined {
+    const token = location.slice(location.lastIndexOf('/') + 1);
+    return /^[A-Za-z0-9_-]{22,64}$/.test(token) ? token : undefined;
+  }
+
+  private usage(owner: string): { messages: number; bytes: number } {
+    let bytes = 0;
+    const all = this.core.store.mboxOf(owner);
+    for (const { message } of all) bytes += message.size;
+    return { messages: all.length, bytes };
+  }
+
+  private full(owner: string, size: number): string | undefined {
+    const { quotaMessages, quotaBytes } = this.core.config.mmbox;
+    const u = this.usage(owner);
+    if (u.messages + 1 > quotaMessages) return `MMBox holds ${u.messages} messages (quota ${quotaMessages})`;
+    if (u.bytes + size > quotaBytes) return `MMBox would hold ${u.bytes + size} octets (quota ${quotaBytes})`;
+    return undefined;
+  }
+
+  /**
+   * Adds `owner`'s copy of a stored message (X-Mms-Store: Yes on m-send-req / m-forward-req, or
+   * m-mbox-store-req). An owner holds one copy of a message: asking again updates it (idempotent).
+   */
+  async addCopy(
+    message: StoredMessage,
+    owner: string,
+    state: MboxState,
+    flags: readonly MmsFlag[],
+  ): Promise<StoreOutcome> {
+    if (!this.enabled) return { status: 'Error-permanent-service-denied', text: 'MMBox not offered' };
+    const existing = message.mbox?.find((e) => e.owner === owner);
+    if (!existing) {
+      const why = this.full(owner, message.size);
+      if (why) return { status: 'Error-permanent-mmbox-full', text: why };
+    }
+    const token = existing?.token ?? newToken();
+    await this.core.store.update(message.id, (m) => {
+      m.mbox ??= [];
+      const e = m.mbox.find((x) => x.owner === owner);
+      if (e) {
+        e.state = state;
+        e.flags = applyFlags(e.flags, flags);
+      } else m.mbox.push({ owner, token, state, flags: applyFlags([], flags), storedAt: Date.now() });
+    });
+    return { status: 'Success', location: this.locationOf(token) };
+  }
+
+  /** m-mbox-store-req (ENC §6.8): keep a notified message, or change the state/flags of a stored one. */
+  async storeReq(pdu: MmsPdu, owner: string | undefined, version: string): Promise<MmsPdu> {
+    const tid = textOf(getHeader(pdu, 'X-Mms-Transaction-Id')) ?? '';
+    const conf = (o: StoreOutcome) =>
+      makePdu('m-mbox-store-conf', tid, version, [
+        ['X-Mms-Content-Location', o.location],
+        ['X-Mms-Store-Status', o.status],
+        ['X-Mms-Store-Status-Text', o.text],
+      ]);
+    if (!owner) return conf({ status: 'Error-permanent-service-denied', text: 'subscriber not identified' });
+    const token = this.tokenOf(textOf(getHeader(pdu, 'X-Mms-Content-Location')) ?? '');
+    const flags = getHeaders(pdu, 'X-Mms-MM-Flags') as MmsFlag[];
+    const asked = stateOf(getHeader(pdu, 'X-Mms-MM-State'));
+    const stored = token ? this.core.store.byMboxToken(token) : undefined;
+    if (stored && stored.entry.owner === owner)
+      return conf(await this.addCopy(stored.message, owner, asked ?? stored.entry.state, flags));
+    const notified = token ? this.core.store.byToken(token) : undefined;
+    const rcpt = notified?.message.recipients[notified.index];
+    if (!notified || rcpt?.msisdn !== owner || notified.message.state === 'cancelled')
+      return conf({ status: 'Error-permanent-message-not-found', text: 'no such message of yours' });
+    // CTR §8.8: a stored notified message is New until retrieved, then Retrieved.
+    const state = asked ?? (rcpt.status === 'retrieved' ? 'Retrieved' : 'New');
+    return conf(await this.addCopy(notified.message, owner, state, flags));
+  }
+
+  /** m-mbox-upload-req (ENC §6.11): a message the client puts in its MMBox (a draft, say). */
+  async uploadReq(pdu: MmsPdu, owner: string | undefined, version: string): Promise<MmsPdu> {
+    const tid = textOf(getHeader(pdu, 'X-Mms-Transaction-Id')) ?? '';
+    const conf = (o: StoreOutcome) =>
+      makePdu('m-mbox-upload-conf', tid, version, [
+        ['X-Mms-Content-Location', o.location],
+        ['X-Mms-Store-Status', o.status],
+        ['X-Mms-Store-Status-Text', o.text],
+      ]);
+    if (!this.enabled) return conf({ status: 'Error-permanent-service-denied', text: 'MMBox not offered' });
+    if (!owner) return conf({ status: 'Error-permanent-service-denied', text: 'subscriber not identified' });
+    const sender = `+${owner}/TYPE=PLMN`;
+    const again = this.core.store.byTransaction(sender, `upload:${tid}`);
+    const mine = again?.mbox?.find((e) => e.owner === owner);
+    if (again && mine) return conf({ status: 'Success', location: this.locationOf(mine.token) });
+    const message = uploadedMessage(pdu);
+    if ('problem' in message)
+      return conf({ status: 'Error-permanent-message-format-corrupt', text: message.problem });
+    const bytes = encodeMms(message.pdu);
+    if (bytes.length > this.core.config.maxMessageSize)
+      return conf({
+        status: 'Error-permanent-mmbox-full',
+        text: `message too large: ${bytes.length} > ${this.core.config.maxMessageSize} octets`,
+      });
+    const why = this.full(owner, bytes.length);
+    if (why) return conf({ status: 'Error-permanent-mmbox-full', text: why });
+    const now = Date.now();
+    const entry: MboxEntry = {
+      owner,
+      token: newToken(),
+      state: stateOf(getHeader(pdu, 'X-Mms-MM-State')) ?? 'Draft',
+      flags: applyFlags([], getHeaders(pdu, 'X-Mms-MM-Flags') as MmsFlag[]),
+      storedAt: now,
+    };
+    await this.core.store.create(
+      {
+        id: newMessageId(),
+        sender,
+        origin: 'mm1',
+        transactionId: `upload:${tid}`,
+        mmsVersion: textOf(getHeader(pdu, 'X-Mms-MMS-Version')) ?? '1.2',
+        receivedAt: now,
+        expiresAt: now + this.core.config.expiry.maxSeconds * 1000,
+        size: bytes.length,
+        contentType:
+          mediaTypeOf(getHeader(message.pdu, 'Content-Type'), mediaName) ?? 'application/octet-stream',
+        ...(textOf(getHeader(message.pdu, 'Subject')) !== undefined
+          ? { subject: textOf(getHeader(message.pdu, 'Subject')) }
+          : {}),
+        deliveryReport: false,
+        readReport: false,
+        recipients: [],
+        conf: { responseStatus: 'Ok' },
+        state: 'active',
+        mbox: [entry],
+      },
+      bytes,
+    );
+    return conf({ status: 'Success', location: this.locationOf(entry.token) });
+  }
+
+  /**
+   * m-mbox-delete-req (ENC §6.12): removes copies from the owner's MMBox. The conf carries, for
+   * each location that could not be deleted, its index (in request order, from 0) with the
+   * location and the Response-Status (§7.3.10 / §7.3.48, Value-length Index Value form).
+   */
+  async deleteReq(pdu: MmsPdu, owner: string | undefined, version: string): Promise<MmsPdu> {
+    const tid = textOf(getHeader(pdu, 'X-Mms-Transaction-Id')) ?? '';
+    if (!this.enabled || !owner)
+      return makePdu('m-mbox-delete-conf', tid, version, [
+        ['X-Mms-Response-Status', 'Error-permanent-service-denied'],
+        ['X-Mms-Response-Text', !owner ? 'subscriber not identified' : 'MMBox not offered'],
+      ]);
+    const locations = getHeaders(pdu, 'X-Mms-Content-Location').map((v) => textOf(v) ?? '');
+    const failed: Array<[string, MmsValue]> = [];
+    for (const [index, location] of locations.entries()) {
+      const token = this.tokenOf(location);
+      const found = token ? this.core.store.byMboxToken(token) : undefined;
+      if (!found || found.entry.owner !== owner) {
+        failed.push(['X-Mms-Content-Location', { index, value: location }]);
+        failed.push(['X-Mms-Response-Status', { index, value: 'Error-permanent-message-not-found' }]);
+        continue;
+      }
+      await this.core.store.update(found.message.id, (m) => {
+        m.mbox = (m.mbox ?? []).filter((e) => e.token !== token);
+      });
+    }
+    // Ok when every location was deleted; otherwise the per-location statuses say which failed.
+    const fields: Array<[string, MmsValue | undefined]> =
+      failed.length === 0 ? [['X-Mms-Response-Status', 'Ok']] : failed;
+    return makePdu('m-mbox-delete-conf', tid, version, fields);
+  }
+
+  /** m-mbox-view-req (ENC §6.9): a filtered, paged list of the owner's MMBox as m-mbox-descr parts. */
+  async viewReq(pdu: MmsPdu, owner: string | undefined, version: string): Promise<MmsPdu> {
+    const tid = textOf(getHeader(pdu, 'X-Mms-Transaction-Id')) ?? '';
+    if (!this.enabled || !owner)
+      return makePdu('m-mbox-view-conf', tid, version, [
+        ['X-Mms-Response-Status', 'Error-permanent-service-denied'],
+        ['X-Mms-Response-Text', !owner ? 'subscriber not identified' : 'MMBox not offered'],
+      ]);
+    const wantedTokens = getHeaders(pdu, 'X-Mms-Content-Location')
+      .map((v) => this.tokenOf(textOf(v) ?? ''))
+      .filter((t): t is string => t !== undefined);
+    const wantedLocations = getHeaders(pdu, 'X-Mms-Content-Location').length;
+    const states = getHeaders(pdu, 'X-Mms-MM-State')
+      .map((v) => stateOf(v))
+      .filter((s): s is MboxState => s !== undefined);
+    const flagFilters = (getHeaders(pdu, 'X-Mms-MM-Flags') as MmsFlag[])
+      .filter((f) => f.op === 'Filter')
+      .map((f) => flagText(f));
+    const start = numberOf(getHeader(pdu, 'X-Mms-Start')) ?? 0;
+    const limit = numberOf(getHeader(pdu, 'X-Mms-Limit'));
+    const asked = getHeaders(pdu, 'X-Mms-Attributes').filter((a): a is string => typeof a === 'string');
+    const attributes = asked.length > 0 ? asked : DEFAULT_ATTRIBUTES;
+
+    const all = this.core.store.mboxOf(owner);
+    const selected = all.filter(
+      ({ entry }) =>
+        (wantedLocations === 0 || wantedTokens.includes(entry.token)) &&
+        (states.length === 0 || states.includes(entry.state)) &&
+        flagFilters.every((f) => entry.flags.includes(f)),
+    );
+    const page = selected.slice(start, limit === undefined ? undefined : start + limit);
+    const fields: Array<[string, MmsValue | undefined]> = [['X-Mms-Response-Status', 'Ok']];
+    // The conf repeats the selection it applied (ENC §6.9 Table: MM-State, MM-Flags, Start, Limit, Attributes).
+    for (const s of states) fields.push(['X-Mms-MM-State', s]);
+    for (const f of getHeaders(pdu, 'X-Mms-MM-Flags') as MmsFlag[])
+      if (f.op === 'Filter') fields.push(['X-Mms-MM-Flags', f]);
+    if (getHeader(pdu, 'X-Mms-Start') !== undefined) fields.push(['X-Mms-Start', start]);
+    if (limit !== undefined) fields.push(['X-Mms-Limit', limit]);
+    for (const a of asked) fields.push(['X-Mms-Attributes', a]);
+    if (getHeader(pdu, 'X-Mms-Totals') === 'Yes') {
+      const u = this.usage(owner);
+      fields.push(['X-Mms-Mbox-Totals', { unit: 'messages', value: u.messages }]);
+      fields.push(['X-Mms-Mbox-Totals', { unit: 'bytes', value: u.bytes }]);
+    }
+    if (getHeader(pdu, 'X-Mms-Quotas') === 'Yes') {
+      const q = this.core.config.mmbox;
+      fields.push(['X-Mms-Mbox-Quotas', { unit: 'messages', value: q.quotaMessages }]);
+      fields.push(['X-Mms-Mbox-Quotas', { unit: 'bytes', value: q.quotaBytes }]);
+    }
+    fields.push(['X-Mms-Message-Count', page.length]);
+    const parts: MmsPart[] = [];
+    for (const { message, entry } of page) {
+      const descr = await this.describe(message, entry, attributes, version);
+      parts.push({ contentType: { mediaType: MMS_CT, params: [] }, headers: [], data: encodeMms(descr) });
+    }
+    if (parts.length > 0)
+      fields.push(['Content-Type', { mediaType: 'application/vnd.wap.multipart.mixed', params: [] }]);
+    const conf = makePdu('m-mbox-view-conf', tid, version, fields);
+    if (parts.length > 0) conf.parts = parts;
+    return conf;
+  }
+
+  /** m-mbox-descr (ENC §6.10) of one stored copy, limited to the asked attributes. */
+  private async describe(
+    message: StoredMessage,
+    entry: MboxEntry,
+    attributes: readonly string[],
+    version: string,
+  ): Promise<MmsPdu> {
+    const source = decodeMms(await this.core.store.readPdu(message.id));
+    const fields: Array<[string, MmsValue | undefined]> = [
+      ['Message-ID', message.id],
+      ['X-Mms-Content-Location', this.locationOf(entry.token)],
+    ];
+    const want = new Set(attributes);
+    for (const name of attributes) {
+      if (name === 'X-Mms-MM-State' || name === 'X-Mms-MM-Flags' || name === 'X-Mms-Message-Size') continue;
+      if (name === 'Date') {
+        fields.push(['Date', numberOf(getHeader(source, 'Date')) ?? Math.floor(message.receivedAt / 1000)]);
+        continue;
+      }
+      if (name === 'From') {
+        const own = message.sender.startsWith(`+${entry.owner}/`);
+        if (message.hideSender && !own) continue; // X-Mms-Sender-Visibility: Hide (ENC §7.3.51)
+        // the sender as resolved at submission (an Insert-address-token From is not an address)
+        fields.push([
+          'From',
+          message.origin === 'mm1' ? message.sender : (textOf(getHeader(source, 'From')) ?? message.sender),
+        ]);
+        continue;
+      }
+      const def = mmsHeaderByName(name);
+      if (!def?.pdus['m-mbox-descr']) continue;
+      for (const v of getHeaders(source, def.name)) fields.push([def.name, v]);
+    }
+    if (want.has('X-Mms-Message-Size')) fields.push(['X-Mms-Message-Size', message.size]);
+    if (want.has('X-Mms-MM-State')) fields.push(['X-Mms-MM-State', entry.state]);
+    if (want.has('X-Mms-MM-Flags'))
+      for (const f of entry.flags) fields.push(['X-Mms-MM-Flags', { op: 'Add', flag: f }]);
+    return makePdu('m-mbox-descr', undefined, version, fields);
+  }
+
+  /** X-Mms-MM-State and X-Mms-MM-Flags of a copy, for its m-retrieve-conf (ENC §6.3, 1.2+). */
+  retrieveFields(entry: MboxEntry): Array<[string, MmsValue]> {
+    return [
+      ['X-Mms-MM-State', entry.state],
+      ...entry.flags.map((f): [string, MmsValue] => ['X-Mms-MM-Flags', { op: 'Add', flag: f }]),
+    ];
+  }
+}
+
+/**
+ * The message an m-mbox-upload-req carries. ENC §6.11: Content-Type application/vnd.wap.mms-message
+ * with the message as an m-mbox-descr PDU in the body (its header fields and content); a client that
+ * puts the content itself in the request (a media Content-Type and body) is taken as well.
+ */
+function uploadedMessage(pdu: MmsPdu): { pdu: MmsPdu } | { problem: string } {
+  const ct = mediaTypeOf(getHeader(pdu, 'Content-Type'), mediaName);
+  if (!ct) return { problem: 'Content-Type missing' };
+  if (ct === MMS_CT) {
+    if (!pdu.body) return { problem: 'no m-mbox-descr in the body' };
+    let inner: MmsPdu;
+    try {
+      inner = decodeMms(pdu.body);
+    } catch (e) {
+      return { problem: `body is not an MMS PDU: ${(e as Error).message}` };
+    }
+    if (inner.type !== 'm-mbox-descr') return { problem: `body is ${inner.type}, not m-mbox-descr` };
+    return { pdu: inner };
+  }
+  return { pdu };
+}
+
+function stateOf(v: MmsValue | undefined): MboxState | undefined {
+  return typeof v === 'string' && (STATES as readonly string[]).includes(v) ? (v as MboxState) : undefined;
+}
+
+function numberOf(v: MmsValue | undefined): number | undefined {
+  return typeof v === 'number' ? v : undefined;
+}
+
+function flagText(f: MmsFlag): string {
+  return textOf(f.flag as MmsValue) ?? '';
+}
+
+/** Applies Add / Remove keywords (ENC §7.3.32); Filter only selects and changes nothing. */
+function applyFlags(current: readonly string[], flags: readonly MmsFlag[]): string[] {
+  const out = [...current];
+  for (const f of flags) {
+    const k = flagText(f);
+    if (!k) continue;
+    if (f.op === 'Add' && !out.includes(k)) out.push(k);
+    if (f.op === 'Remove') {
+      const i = out.indexOf(k);
+      if (i >= 0) out.splice(i, 1);
+    }
+  }
+  return out;
+}
