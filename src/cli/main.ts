@@ -12,28 +12,27 @@ program
   .version('0.1.0')
   .showHelpAfterError();
 
-const commands: Array<() => Promise<{ register: (p: Command) => void }>> = [
-  // one line per subcommand module
-  () => import('./commands/peers.ts'),
-  () => import('./commands/run.ts'),
-  () => import('./commands/list.ts'),
-  () => import('./commands/validate.ts'),
-  () => import('./commands/decode.ts'),
-  () => import('./commands/encode.ts'),
-  () => import('./commands/serve.ts'),
-  () => import('./commands/audit-pcaps.ts'),
-];
+/** One subcommand module a command name (commands/<name>.ts registers the command <name>). */
+const commands: Record<string, () => Promise<{ register: (p: Command) => void }>> = {
+  peers: () => import('./commands/peers.ts'),
+  run: () => import('./commands/run.ts'),
+  list: () => import('./commands/list.ts'),
+  validate: () => import('./commands/validate.ts'),
+  decode: () => import('./commands/decode.ts'),
+  encode: () => import('./commands/encode.ts'),
+  serve: () => import('./commands/serve.ts'),
+  'audit-pcaps': () => import('./commands/audit-pcaps.ts'),
+};
 
 /**
  * Start-up cost is mostly importing: a command module pulls in its codecs, mocks or the harness.
- * Each module is named after the one command it registers (commands/<name>.ts), so when argv names
- * a command only that module is imported; help, a bare call or an unknown name import them all.
+ * When argv names a command only its module is imported; help, a bare call or an unknown name
+ * import them all. (Keyed by name, not read off the loader's source text, which a bundle changes.)
  */
-const moduleCommand = (load: () => unknown): string | undefined =>
-  /commands\/([\w-]+)\.ts/.exec(String(load))?.[1];
 const named = process.argv.slice(2).find((a) => !a.startsWith('-'));
-const only = commands.filter((load) => moduleCommand(load) === named);
-for (const load of only.length === 1 ? only : commands) (await load()).register(program);
+const only =
+  named !== undefined && Object.hasOwn(commands, named) ? [commands[named]] : Object.values(commands);
+for (const load of only) (await load()).register(program);
 
 try {
   await program.parseAsync(process.argv);

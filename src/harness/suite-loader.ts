@@ -3,6 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Document, LineCounter, parseDocument } from 'yaml';
 import type { Json } from '../util/json.ts';
+import { typescriptImports } from '../util/typescript-imports.ts';
 import type { Iface } from '../wire/nodes.ts';
 import type { DefinedCase, LoadedCase, LoadedStep, ResolvedRequirement } from './case-model.ts';
 import { strongestLevel } from './case-model.ts';
@@ -298,6 +299,7 @@ export async function loadCaseModule(
   const diagnostics: SuiteDiagnostic[] = [];
   let mod: { default?: unknown };
   try {
+    await typescriptImports();
     mod = (await import(pathToFileURL(path.resolve(file)).href)) as { default?: unknown };
   } catch (e) {
     return {

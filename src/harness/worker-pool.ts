@@ -5,6 +5,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { RenderedCase } from '../report/render-case.ts';
+import { cliBundle } from '../util/typescript-imports.ts';
 import type { LoadedCase } from './case-model.ts';
 import { makeRunId } from './run-id.ts';
 import type { CaseResult, RunResult } from './run-result.ts';
@@ -47,7 +48,8 @@ function tsxApiUrl(): string {
 }
 
 const BOOT = `const { workerData } = require('node:worker_threads');
-import(workerData.tsx).then((m) => { m.register(); return import(workerData.entry); }).catch((e) => {
+if (workerData.bundle) globalThis[Symbol.for('mmscert.bundle')] = workerData.bundle;
+(workerData.tsx ? import(workerData.tsx).then((m) => m.register()) : Promise.resolve()).then(() => import(workerData.entry)).catch((e) => {
   require('node:worker_threads').parentPort.postMessage({ type: 'fatal', message: String(e && e.stack || e) });
 });`;
 
@@ -78,13 +80,15 @@ export class WorkerPool {
     const count = Math.max(1, opts.workers);
     const inThread = opts.inThread ?? true;
     const { workers: _w, inThread: _i, ...rest } = opts;
-    const tsx = inThread && count === 1 ? '' : tsxApiUrl();
-    const entry = new URL('./case-worker-entry.ts', import.meta.url).href;
+    // from the CLI's bundle (bin/cli-bundle.mjs) a thread loads the bundled entry, without tsx
+    const bundle = cliBundle();
+    const tsx = (inThread && count === 1) || bundle ? '' : tsxApiUrl();
+    const entry = bundle?.worker ?? new URL('./case-worker-entry.ts', import.meta.url).href;
     // threads first: their start-up then overlaps everything this thread does
     for (let i = inThread ? 2 : 1; i <= count; i++) {
       const setup: WorkerSetup = { ...rest, index: i, count };
       this.lanes.push(
-        this.threadLane(i, new Worker(BOOT, { eval: true, workerData: { tsx, entry, setup } })),
+        this.threadLane(i, new Worker(BOOT, { eval: true, workerData: { tsx, entry, bundle, setup } })),
       );
     }
     if (inThread) this.lanes.unshift(this.localLane({ ...rest, index: 1, count }));
