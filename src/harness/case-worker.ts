@@ -48,7 +48,12 @@ export async function startCaseLane(
       await writeFile(path.join(setup.render.dir, result.pcapng), bytes);
     }
     const light = { ...result, timeline: { originEpochMs: result.timeline.originEpochMs, observations: [] } };
-    send({ type: 'done', index, result: light, rendered }, bytes ? [bytes.buffer as ArrayBuffer] : []);
+    // the capture and the rendered text move to the pool's thread (each on its own ArrayBuffer)
+    const transfer: ArrayBuffer[] = [];
+    for (const b of [bytes, rendered.json, rendered.html])
+      if (b && b.byteOffset === 0 && b.byteLength === b.buffer.byteLength)
+        transfer.push(b.buffer as ArrayBuffer);
+    send({ type: 'done', index, result: light, rendered }, transfer);
   };
   send({ type: 'ready', kind: target.kind, description: target.description });
   return (m) => {

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderedText } from '../report/render-case.ts';
 import { knownFailures } from './known-failures.ts';
 import type { CaseResult, RunResult } from './run-result.ts';
 import { runSuites } from './runner.ts';
@@ -64,7 +65,7 @@ beforeAll(async () => {
     const r = await pool.run(loaded.cases, { jobs: 4 });
     pooled = r.run;
     // each case as results.json has it, timeline included (rendered where it ran)
-    pooledCases = r.rendered.map((x) => JSON.parse(x.json ?? 'null') as CaseResult);
+    pooledCases = r.rendered.map((x) => JSON.parse(renderedText(x.json) ?? 'null') as CaseResult);
     localRun = (await local.run(loaded.cases, { jobs: 4, order: [6, 5, 4, 3, 2, 1, 0] })).run;
   } finally {
     await pool.close();

@@ -133,12 +133,33 @@ export function htmlReport(
   run: RunResult,
   opts: { runPcapng?: string; sections?: readonly string[] } = {},
 ): string {
-  const s = run.summary;
-  const order: Record<string, number> = { error: 0, fail: 1, pass: 2 };
   const sections = opts.sections;
-  const cases = run.cases.map((c, i) => ({ c, i })).sort((a, b) => order[a.c.verdict] - order[b.c.verdict]);
+  const { head, tail } = htmlReportFrame(run, opts);
+  return `${head}${htmlCaseOrder(run)
+    .map((i) => sections?.[i] ?? caseSection(run.cases[i]))
+    .join('\n')}${tail}`;
+}
+
+/** The order of the case sections in report.html (indices into run.cases): errors, failures, passes. */
+export function htmlCaseOrder(run: RunResult): number[] {
+  const order: Record<string, number> = { error: 0, fail: 1, pass: 2 };
+  return run.cases
+    .map((c, i) => ({ c, i }))
+    .sort((a, b) => order[a.c.verdict] - order[b.c.verdict])
+    .map(({ i }) => i);
+}
+
+/**
+ * report.html's text before the first case section and after the last: head + the sections in
+ * htmlCaseOrder joined with '\n' + tail is htmlReport(run).
+ */
+export function htmlReportFrame(
+  run: RunResult,
+  opts: { runPcapng?: string } = {},
+): { head: string; tail: string } {
+  const s = run.summary;
   const coverage = requirementCoverage(run);
-  return `<!doctype html>
+  const head = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>mmscert ${esc(run.runId)}</title><style>${CSS}</style></head>
 <body>
@@ -154,9 +175,8 @@ ${coverage.map((r) => `<tr><td>${esc(r.requirement.spec)}</td><td>${esc(r.requir
 </tbody></table>
 ${uncoveredSection(run)}
 <h2>Cases</h2>
-${cases.map(({ c, i }) => sections?.[i] ?? caseSection(c)).join('\n')}
-</body></html>
 `;
+  return { head, tail: `\n</body></html>\n` };
 }
 
 /** The catalogue entries no case of this run cites. */

@@ -12,6 +12,7 @@ import { PeersOnlyTarget } from '../harness/targets/peers-only.ts';
 import { E2E_SUITE } from '../harness/testing/e2e-suite.ts';
 import { TEST_PEER_KINDS } from '../harness/testing/loopback-clients.ts';
 import { readPackets } from '../wire/pcapng-test-reader.ts';
+import { htmlReport } from './html-report.ts';
 import { renderCase } from './render-case.ts';
 import { resultsJson } from './results-json.ts';
 import { TerminalReporter } from './terminal-reporter.ts';
@@ -72,6 +73,10 @@ describe('reports of a real run', () => {
   it('results.json is the RunResult, bytes as $base64', () => {
     // assembled from each case's rendering: the very text of the whole run stringified at once
     expect(readFileSync(out('results.json'), 'utf8') === resultsJson(run)).toBe(true);
+    // report.html too: the text of the whole report rendered as one string
+    expect(readFileSync(out('report.html'), 'utf8') === htmlReport(run, { runPcapng: 'run.pcapng' })).toBe(
+      true,
+    );
     const r = JSON.parse(readFileSync(out('results.json'), 'utf8'));
     expect(r.summary).toEqual(run.summary);
     expect(r.cases.map((c: { id: string }) => c.id)).toEqual(run.cases.map((c) => c.id));

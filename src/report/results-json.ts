@@ -16,9 +16,21 @@ export function resultsJsonFrom(run: RunResult, caseJson: readonly string[]): st
   if (run.cases.length === 0) return resultsJson(run);
   if (caseJson.length !== run.cases.length)
     throw new Error(`results.json: ${caseJson.length} rendered case(s) for ${run.cases.length}`);
+  const { head, tail } = resultsJsonFrame(run);
+  return `${head}${caseJson.join(CASE_SEPARATOR)}${tail}`;
+}
+
+/** Between two cases' JSON in results.json. */
+export const CASE_SEPARATOR = ',\n    ';
+
+/**
+ * results.json's text before the first case's JSON and after the last one (the run has cases):
+ * head + the cases' JSON joined with CASE_SEPARATOR + tail is resultsJson(run).
+ */
+export function resultsJsonFrame(run: RunResult): { head: string; tail: string } {
   const text = JSON.stringify({ ...run, cases: [MARK] }, jsonReplacer, 2);
   // the marker as the only element of the top-level `cases` (a string value never holds a raw newline)
   const marker = `"cases": [\n    ${JSON.stringify(MARK)}`;
   const at = text.indexOf(marker) + marker.length - JSON.stringify(MARK).length;
-  return `${text.slice(0, at)}${caseJson.join(',\n    ')}${text.slice(at + JSON.stringify(MARK).length)}\n`;
+  return { head: text.slice(0, at), tail: `${text.slice(at + JSON.stringify(MARK).length)}\n` };
 }

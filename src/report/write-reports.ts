@@ -1,13 +1,13 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, open, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { RunResult } from '../harness/run-result.ts';
 import { mergePcapngs } from '../wire/merge-pcapng.ts';
-import { htmlReport } from './html-report.ts';
+import { htmlCaseOrder, htmlReportFrame } from './html-report.ts';
 import { junitXml } from './junit-xml.ts';
 import { casePcapName, type RenderedCase, renderCase } from './render-case.ts';
 import { caseParts, REPORTERS, type ReporterName } from './reporters.ts';
 import { coverageMarkdown } from './requirement-coverage.ts';
-import { resultsJsonFrom } from './results-json.ts';
+import { CASE_SEPARATOR, resultsJson, resultsJsonFrame } from './results-json.ts';
 
 export { caseParts, casePcapName, REPORTERS, type ReporterName };
 
@@ -38,6 +38,35 @@ export async function writeReports(
     await writeFile(file, data);
     written.push(file);
   };
+  /** A file made of pieces (the cases' rendered octets between the run's own text), never joined. */
+  const putParts = async (name: string, parts: readonly (string | Uint8Array)[]) => {
+    const file = path.join(dir, name);
+    const bufs = parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p));
+    const fh = await open(file, 'w');
+    try {
+      for (let i = 0; i < bufs.length; i += 512) {
+        const batch = bufs.slice(i, i + 512);
+        const want = batch.reduce((n, b) => n + b.byteLength, 0);
+        const { bytesWritten } = await fh.writev(batch);
+        // a short write (rare): the rest of the batch piece by piece
+        if (bytesWritten < want) await fh.write(Buffer.concat(batch).subarray(bytesWritten));
+      }
+    } finally {
+      await fh.close();
+    }
+    written.push(file);
+  };
+  /** The pieces `rendered` joined with `sep`, between `head` and `tail`. */
+  const framed = (head: string, pieces: readonly Uint8Array[], sep: string, tail: string) => {
+    const sepBytes = Buffer.from(sep);
+    const out: (string | Uint8Array)[] = [head];
+    pieces.forEach((p, i) => {
+      if (i > 0) out.push(sepBytes);
+      out.push(p);
+    });
+    out.push(tail);
+    return out;
+  };
   const parts = caseParts(reporters);
   const rendered = pre?.cases ?? run.cases.map((c) => renderCase(c, parts));
   if (rendered.length !== run.cases.length)
@@ -59,18 +88,34 @@ export async function writeReports(
     await put(runPcapng, mergePcapngs(captures, { title: `mmscert run ${run.runId}` }));
   }
   await put('coverage.md', coverageMarkdown(run));
-  if (parts.json)
-    await put(
-      'results.json',
-      resultsJsonFrom(
-        run,
-        rendered.map((r) => r.json ?? ''),
-      ),
-    );
+  const empty = new Uint8Array(0);
+  if (parts.json) {
+    if (run.cases.length === 0) await put('results.json', resultsJson(run));
+    else {
+      const { head, tail } = resultsJsonFrame(run);
+      await putParts(
+        'results.json',
+        framed(
+          head,
+          rendered.map((r) => r.json ?? empty),
+          CASE_SEPARATOR,
+          tail,
+        ),
+      );
+    }
+  }
   if (reporters.includes('junit')) await put('junit.xml', junitXml(run));
   if (parts.html) {
-    const sections = rendered.map((r) => r.html ?? '');
-    await put('report.html', htmlReport(run, { ...(runPcapng ? { runPcapng } : {}), sections }));
+    const { head, tail } = htmlReportFrame(run, runPcapng ? { runPcapng } : {});
+    await putParts(
+      'report.html',
+      framed(
+        head,
+        htmlCaseOrder(run).map((i) => rendered[i].html ?? empty),
+        '\n',
+        tail,
+      ),
+    );
   }
   return written;
 }
