@@ -1,3 +1,4 @@
+import type { SecureContext } from 'node:tls';
 import type { SMTPServerAddress, SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import { SMTPServer } from 'smtp-server';
 import type { Json } from '../../src/util/json.ts';
@@ -65,6 +66,44 @@ export function smtpReply(code: number, message: string): Error {
   return e;
 }
 
+/** The TLS context built for a key and certificate (Buffers, by identity), per thread. */
+const contexts = new WeakMap<Buffer, { cert: Buffer; context: SecureContext }>();
+
+/**
+ * smtp-server building its TLS context once per thread for the listeners' one key and certificate
+ * (TEST_TLS), not once per listener: every instance otherwise parses the RSA key and certificate
+ * (~1-2 ms of CPU, every case with a mail or remote-MMSC peer). A listener that cannot speak TLS
+ * builds none. The context holds only what the options give it (key, certificate, smtp-server's
+ * fixed defaults), never per-connection state a case could see; TLS sessions are the clients', and
+ * each case has its own.
+ */
+class ListenerSmtpServer extends SMTPServer {
+  override updateSecureContext(options?: Parameters<SMTPServer['updateSecureContext']>[0]): void {
+    const o = this.options;
+    if (options || o.secure || o.sniOptions || o.SNICallback) {
+      super.updateSecureContext(options);
+      return;
+    }
+    if (o.disabledCommands?.includes('STARTTLS')) {
+      this.secureContext = new Map();
+      return;
+    }
+    const { key, cert } = o;
+    if (!Buffer.isBuffer(key) || !Buffer.isBuffer(cert)) {
+      super.updateSecureContext(options);
+      return;
+    }
+    const known = contexts.get(key);
+    if (known && known.cert === cert) {
+      this.secureContext = new Map([['*', known.context]]);
+      return;
+    }
+    super.updateSecureContext(options);
+    const context = this.secureContext.get('*');
+    if (context) contexts.set(key, { cert, context });
+  }
+}
+
 export class SmtpListener {
   readonly server: SMTPServer;
   private readonly allow: SmtpAllowList;
@@ -75,7 +114,7 @@ export class SmtpListener {
     const disabled: string[] = [];
     if (!opts.tls) disabled.push('STARTTLS');
     if (!opts.users) disabled.push('AUTH');
-    this.server = new SMTPServer({
+    this.server = new ListenerSmtpServer({
       name: opts.hostname,
       banner: `${opts.hostname} mmscert ${opts.iface} mock`,
       logger: false,
