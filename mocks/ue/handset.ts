@@ -36,6 +36,8 @@ import {
   acknowledgeInd,
   forwardReq,
   headerText,
+  type MboxOptions,
+  mboxReq,
   type NotifyStatus,
   notifyRespInd,
   readRecInd,
@@ -159,6 +161,7 @@ export class Handset implements Peer {
       acknowledge: (p) => this.acknowledgeAction(p),
       'read-report': (p) => this.readReport(p),
       forward: (p) => this.forward(p),
+      mbox: (p) => this.mbox(p),
       inbox: async () => this.inbox.map((e) => ({ ...e }) as unknown as Json),
       http: (p) => this.httpAction(p),
       'http-raw': (p) => this.httpRawAction(p),
@@ -607,6 +610,46 @@ export class Handset implements Peer {
     );
     const r = await this.post(bytes);
     return { transactionId, ...this.confResult(r) };
+  }
+
+  /**
+   * MMBox request (store, view, upload, delete). The m-mbox-descr parts of an m-mbox-view-conf are
+   * decoded and published as MM1 messages of this handset, so cases can check each listed copy.
+   */
+  private async mbox(p: JsonObject): Promise<Json> {
+    const transactionId = this.nextTid();
+    const bytes = mboxReq(
+      { ...(p as unknown as MboxOptions), transactionId, version: this.version },
+      this.name,
+    );
+    const r = await this.post(bytes);
+    const out: JsonObject = { transactionId, ...this.confResult(r) };
+    const pdu = r.pdu;
+    if (!pdu) return out;
+    const storeStatus = headerText(pdu, 'X-Mms-Store-Status');
+    if (storeStatus !== undefined) out.storeStatus = storeStatus;
+    const count = headerText(pdu, 'X-Mms-Message-Count');
+    if (count !== undefined) out.messageCount = Number(count);
+    if (pdu.type === 'm-mbox-view-conf') {
+      const entries: JsonObject[] = [];
+      for (const part of pdu.parts ?? []) {
+        const descr = this.observe(part.data, 'in', 'mmsc');
+        if (!descr) continue;
+        const e: JsonObject = {};
+        for (const [key, header] of [
+          ['contentLocation', 'X-Mms-Content-Location'],
+          ['messageId', 'Message-ID'],
+          ['state', 'X-Mms-MM-State'],
+          ['subject', 'Subject'],
+        ] as const) {
+          const v = headerText(descr, header);
+          if (v !== undefined) e[key] = v;
+        }
+        entries.push(e);
+      }
+      out.entries = entries;
+    }
+    return out;
   }
 
   /** Robustness probe: any HTTP request to the MMSC (see http-probe.ts); publishes `http-response`. */

@@ -149,6 +149,87 @@ export function sendReq(o: SendOptions, peer: string): Uint8Array {
   return encodeMms(buildPdu('m-send-req', fields, parts));
 }
 
+/** The MMBox request of the `mbox` action (ENC 1.3 MMBox PDUs; the fields are the action's params). */
+export interface MboxOptions {
+  op: 'store' | 'view' | 'upload' | 'delete';
+  contentLocation?: string | string[];
+  state?: string | string[];
+  addFlags?: string[];
+  removeFlags?: string[];
+  filterFlags?: string[];
+  start?: number;
+  limit?: number;
+  attributes?: string[];
+  totals?: boolean;
+  quotas?: boolean;
+  /** upload: the message put into the MMBox */
+  to?: string | string[];
+  subject?: string;
+  parts?: SendPartSpec[];
+  transactionId: string;
+  version: MmsVersion;
+}
+
+const MBOX_TYPES = {
+  store: 'm-mbox-store-req',
+  view: 'm-mbox-view-req',
+  upload: 'm-mbox-upload-req',
+  delete: 'm-mbox-delete-req',
+} as const;
+
+function flagValues(peer: string, o: MboxOptions): MmsValue[] {
+  const out: MmsValue[] = [];
+  const add = (op: 'Add' | 'Remove' | 'Filter', v: unknown) => {
+    if (v === undefined) return;
+    if (!Array.isArray(v) || !v.every((x) => typeof x === 'string' && x))
+      throw new PeerConfigError(peer, `mbox: ${op.toLowerCase()}Flags must be a list of keywords`);
+    for (const flag of v) out.push({ op, flag });
+  };
+  add('Add', o.addFlags);
+  add('Remove', o.removeFlags);
+  add('Filter', o.filterFlags);
+  return out;
+}
+
+export function mboxReq(o: MboxOptions, peer: string): Uint8Array {
+  const type = MBOX_TYPES[o.op];
+  if (!type) throw new PeerConfigError(peer, 'mbox: op is store, view, upload or delete');
+  const fields: Record<string, MmsValue | MmsValue[]> = {
+    'X-Mms-Transaction-Id': o.transactionId,
+    'X-Mms-MMS-Version': o.version,
+  };
+  const locations = o.contentLocation === undefined ? [] : [o.contentLocation].flat().map(String);
+  if ((o.op === 'store' || o.op === 'delete') && locations.length === 0)
+    throw new PeerConfigError(peer, `mbox ${o.op} needs contentLocation`);
+  if (o.op === 'store' && locations.length !== 1)
+    throw new PeerConfigError(peer, 'mbox store names one contentLocation');
+  if (locations.length && o.op !== 'upload') fields['X-Mms-Content-Location'] = locations;
+  const states = o.state === undefined ? [] : [o.state].flat().map(String);
+  if (states.length && o.op !== 'delete') fields['X-Mms-MM-State'] = o.op === 'view' ? states : states[0];
+  const flags = flagValues(peer, o);
+  if (flags.length && o.op !== 'delete') fields['X-Mms-MM-Flags'] = flags;
+  if (o.op === 'view') {
+    if (o.start !== undefined) fields['X-Mms-Start'] = o.start;
+    if (o.limit !== undefined) fields['X-Mms-Limit'] = o.limit;
+    if (o.attributes?.length) fields['X-Mms-Attributes'] = o.attributes;
+    if (o.totals) fields['X-Mms-Totals'] = 'Yes';
+    if (o.quotas) fields['X-Mms-Quotas'] = 'Yes';
+  }
+  if (o.op !== 'upload') return encodeMms(buildPdu(type, fields));
+  // The uploaded MM travels as an m-mbox-descr PDU in the body (Content-Type application/vnd.wap.mms-message).
+  // A client's draft has no Message-ID or Content-Location yet, so that inner PDU is not validated.
+  const descr: Record<string, MmsValue | MmsValue[]> = { 'X-Mms-MMS-Version': o.version };
+  const to = list(peer, 'to', o.to);
+  if (to.length) descr.To = to;
+  if (o.subject !== undefined) descr.Subject = o.subject;
+  const specs = o.parts?.length ? o.parts : [{ contentType: 'text/plain', text: '' }];
+  const { parts } = buildParts(peer, specs);
+  descr['Content-Type'] = { mediaType: 'application/vnd.wap.multipart.mixed', params: [] };
+  const body = encodeMms(buildPdu('m-mbox-descr', descr, parts), { validate: false });
+  fields['Content-Type'] = 'application/vnd.wap.mms-message';
+  return encodeMms(buildPdu(type, fields, body));
+}
+
 function jsonToValue(peer: string, name: string, v: Json): MmsValue | MmsValue[] {
   if (typeof v === 'string' || typeof v === 'number') return v;
   if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];

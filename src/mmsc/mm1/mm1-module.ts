@@ -191,15 +191,27 @@ export class Mm1Module implements MmscModule {
     // Before 1.2 there is no MMBox: an MMSC speaking 1.0/1.1 does not offer one.
     const offered = compareVersions(config.mmsVersion, '1.2') >= 0;
     const owner = offered ? subscriber : undefined;
-    switch (pdu.type) {
-      case 'm-mbox-store-req':
-        return this.mmbox.storeReq(pdu, owner, v);
-      case 'm-mbox-view-req':
-        return this.mmbox.viewReq(pdu, owner, v);
-      case 'm-mbox-upload-req':
-        return this.mmbox.uploadReq(pdu, owner, v);
-      default:
-        return this.mmbox.deleteReq(pdu, owner, v);
+    try {
+      switch (pdu.type) {
+        case 'm-mbox-store-req':
+          return await this.mmbox.storeReq(pdu, owner, v);
+        case 'm-mbox-view-req':
+          return await this.mmbox.viewReq(pdu, owner, v);
+        case 'm-mbox-upload-req':
+          return await this.mmbox.uploadReq(pdu, owner, v);
+        default:
+          return await this.mmbox.deleteReq(pdu, owner, v);
+      }
+    } catch (e) {
+      // The store could not commit: the client may try again (its conf, never an HTTP 500).
+      this.core.observer.event('MM1', 'store-failed', { message: (e as Error).message });
+      const tid = textOf(getHeader(pdu, 'X-Mms-Transaction-Id')) ?? '';
+      const conf = pdu.type.replace(/-req$/, '-conf') as MmsPdu['type'];
+      const status: [string, MmsValue] =
+        conf === 'm-mbox-store-conf' || conf === 'm-mbox-upload-conf'
+          ? ['X-Mms-Store-Status', 'Error-transient-failure']
+          : ['X-Mms-Response-Status', 'Error-transient-failure'];
+      return makePdu(conf, tid, v, [status]);
     }
   }
 

@@ -157,7 +157,14 @@ export class Mmbox {
     const message = uploadedMessage(pdu);
     if ('problem' in message)
       return conf({ status: 'Error-permanent-message-format-corrupt', text: message.problem });
-    const bytes = encodeMms(message.pdu);
+    // A client's draft has no Message-ID or Content-Location yet: the m-mbox-descr is kept as it
+    // came (re-encoded), not held to the view's presence rules.
+    let bytes: Uint8Array;
+    try {
+      bytes = encodeMms(message.pdu, { validate: false });
+    } catch (e) {
+      return conf({ status: 'Error-permanent-message-format-corrupt', text: (e as Error).message });
+    }
     if (bytes.length > this.core.config.maxMessageSize)
       return conf({
         status: 'Error-permanent-mmbox-full',
