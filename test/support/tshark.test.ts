@@ -53,6 +53,8 @@ const query = Buffer.from(
   'hex',
 );
 const cut = query.subarray(0, 20);
+/** The cut query under another transaction ID (no "retransmission" warning for it). */
+const cut2 = Buffer.concat([Buffer.from('5678', 'hex'), cut.subarray(2)]);
 
 describe.skipIf(!haveTshark)('pcapCheck (tshark alone)', () => {
   let dir: string;
@@ -72,6 +74,7 @@ describe.skipIf(!haveTshark)('pcapCheck (tshark alone)', () => {
     const r = pcapCheck(file('ok.pcap', [query]), ['dns', 'udp']);
     expect(r.out).toContain('verdict: PASS');
     expect(r.status).toBe(0);
+    expect(r.out).toContain('1 frames; malformed frames: 0;');
   });
 
   it('says 3 when a required protocol never appears', () => {
@@ -79,9 +82,12 @@ describe.skipIf(!haveTshark)('pcapCheck (tshark alone)', () => {
   });
 
   it('fails a capture with a malformed frame, naming the frame', () => {
-    const r = pcapCheck(file('bad.pcap', [query, cut]), ['dns']);
+    const r = pcapCheck(file('bad.pcap', [query, cut, cut2]), ['dns']);
     expect(r.status).toBe(1);
     expect(r.out).toMatch(/frame 2: .*Malformed/);
+    expect(r.out).toMatch(/frame 3: .*Malformed/);
+    expect(r.out).not.toMatch(/frame 1:/);
+    expect(r.out).toContain('3 frames; malformed frames: 2; frames with expert complaints: 2');
   });
 
   it('fails a wrong IP checksum only while checksum validation is on', () => {

@@ -71,25 +71,35 @@ export function pcapCheck(
   const args = ['-n', '-r', file, ...(opts.checksums === false ? [] : CHECKSUMS)];
   args.push(...decodeAs.flatMap((d) => ['-d', d]), '-T', 'fields', '-E', 'separator=/t');
   args.push('-E', 'occurrence=a', '-E', `aggregator=${AGGREGATE}`);
-  for (const f of ['frame.number', 'frame.protocols', '_ws.expert.severity', '_ws.expert.message'])
-    args.push('-e', f);
+  const fields = [
+    'frame.number',
+    'frame.protocols',
+    '_ws.expert.severity',
+    '_ws.expert.message',
+    '_ws.malformed',
+  ];
+  for (const f of fields) args.push('-e', f);
   const r = spawnSync('tshark', args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: tsharkEnv() });
   if (r.status !== 0) return { status: 2, out: `tshark failed: ${r.stderr}` };
   const seen = new Set<string>();
   const complaints: string[] = [];
   const floor = opts.warnings === false ? SEVERITY_ERROR : SEVERITY_WARNING;
   let frames = 0;
-  const malformed = 0;
+  let malformed = 0;
   for (const line of r.stdout.split('\n')) {
     if (!line) continue;
     frames += 1;
-    const [num = '', protocols = '', sevs = '', msgs = ''] = line.split('\t');
+    const [num = '', protocols = '', sevs = '', msgs = '', malformedField = ''] = line.split('\t');
     const layers = protocols.split(':');
     for (const p of layers) seen.add(p);
     const messages = msgs.split(AGGREGATE);
     const bad = sevs
       .split(AGGREGATE)
       .flatMap((v, i) => (v !== '' && Number(v) >= floor ? [messages[i] ?? '?'] : []));
+    // tshark 4.0 adds the malformed marker after frame.protocols is filled in (a dissector
+    // exception), so it shows as the `_ws.malformed` field; either one counts the frame. The
+    // verdict does not change with it: such a frame also carries the "Malformed Packet" expert error.
+    if (layers.includes('_ws.malformed') || malformedField !== '') malformed += 1;
     if (layers.includes('_ws.malformed') && !bad.some((m) => /Malformed/i.test(m)))
       bad.push('Malformed Packet');
     if (bad.length > 0) complaints.push(`frame ${num}: ${bad.join('; ')}`);

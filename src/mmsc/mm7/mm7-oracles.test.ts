@@ -1,8 +1,8 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pcapCheck, sharedDir, tsharkFields, tsharkOracleReady } from '../../../test/support/tshark.ts';
 import { decodeMm7, mm7Version } from '../../codec/mm7/index.ts';
 import type { JsonObject } from '../../util/json.ts';
 import { buildPcapng } from '../../wire/build-pcapng.ts';
@@ -14,14 +14,10 @@ import { type Mm7Stack, startMm7Stack, until } from './mm7-test-stack.ts';
  * RSErrorRsp with their TransactionID and version; and tshark must read everything the MM7
  * module put on the wire (HTTP, MIME multipart, XML) without a malformed frame or expert warning.
  */
-const repoRoot = path.resolve(import.meta.dirname, '../../..');
-const shared = path.resolve(repoRoot, '../shared');
-const vectors = path.join(shared, 'vectors/mm7/instantcom-mm7');
-const pcapCheck = path.join(shared, 'tools/pcap-check.sh');
-const tshark = spawnSync('tshark', ['-v'], { encoding: 'utf8' }).status === 0;
+const vectors = path.join(sharedDir, 'vectors/mm7/instantcom-mm7');
 if (!existsSync(vectors)) console.log('skipping MM7 vector oracle: ../shared/vectors/mm7 is absent');
-if (!existsSync(pcapCheck) || !tshark)
-  console.log('skipping MM7 tshark oracle: ../shared/tools or tshark absent');
+/** tshark alone: the capture is the stack's own traffic, the verdict is test/support's pcapCheck. */
+const tshark = tsharkOracleReady('MM7 tshark oracle');
 
 /** One stack per describe: the capture of the tshark case holds only its own traffic. */
 let s: Mm7Stack;
@@ -79,7 +75,7 @@ describe.skipIf(!existsSync(vectors))('real MM7 posts from shared/vectors at the
   });
 });
 
-describe.skipIf(!existsSync(pcapCheck) || !tshark)('MM7 on the wire, read by tshark', () => {
+describe.skipIf(!tshark)('MM7 on the wire, read by tshark', () => {
   withStack();
   it('SubmitReq/Rsp, a fault, DeliverReq with content and a DeliveryReportReq dissect cleanly', async () => {
     const sub = (await s.vasp.actions.submit({
@@ -123,44 +119,15 @@ describe.skipIf(!existsSync(pcapCheck) || !tshark)('MM7 on the wire, read by tsh
     const dir = mkdtempSync(path.join(os.tmpdir(), 'mmscert-mm7-oracle-'));
     const file = path.join(dir, 'mm7.pcapng');
     writeFileSync(file, buildPcapng(s.timeline.all()));
-    const check = spawnSync(
-      'bash',
-      [
-        pcapCheck,
-        '-w',
-        '-p',
-        'xml',
-        '-p',
-        'mime_multipart',
-        '-P',
-        `${mm7Port}:http`,
-        '-P',
-        `${vaspPort}:http`,
-        file,
-      ],
-      { encoding: 'utf8' },
-    );
-    expect(check.status, `${check.stdout}\n${check.stderr}`).toBe(0);
+    // As pcap-check.sh -w (its default tcp/2775 -> SMPP decode kept): expert warnings count, and
+    // checksums are validated, since buildPcapng computes every IPv4/TCP checksum.
+    const decodeAs = ['tcp.port==2775,smpp', `tcp.port==${mm7Port},http`, `tcp.port==${vaspPort},http`];
+    const check = pcapCheck(file, ['xml', 'mime_multipart'], decodeAs);
+    expect(check.status, check.out).toBe(0);
 
     // The SOAP bodies as tshark's XML dissector sees them: operation element names per HTTP message.
-    const tags = execFileSync(
-      'tshark',
-      [
-        '-r',
-        file,
-        '-d',
-        `tcp.port==${mm7Port},http`,
-        '-d',
-        `tcp.port==${vaspPort},http`,
-        '-Y',
-        'xml',
-        '-T',
-        'fields',
-        '-e',
-        'xml.tag',
-      ],
-      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 * 1024 * 1024 },
-    );
+    const tags = tsharkFields(file, 'xml', ['xml.tag'], { decodeAs }).flat().join('\n');
+    rmSync(dir, { recursive: true, force: true });
     for (const op of [
       'SubmitReq',
       'SubmitRsp',
