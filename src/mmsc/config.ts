@@ -121,7 +121,7 @@ export const MmscConfigSchema = z.strictObject({
   }),
   vasps: z.array(vasp),
   /**
-   * MMBox, the network-based store of each subscriber's messages (OMA-TS-MMS_CTR 1.3 §8.8,
+   * MMBox, the network-based store of each subscriber's messages (OMA-TS-MMS_CTR 1.3 "MMBox",
    * MMS 1.2+): off, the MMBox requests are answered Error-permanent-service-denied.
    */
   mmbox: z.strictObject({

@@ -180,7 +180,7 @@ export class Mm1Module implements MmscModule {
     }
   }
 
-  /** The MMBox requests (MMS 1.2+; ENC 1.3 §6.8-§6.12), answered in the lower of both versions. */
+  /** The MMBox requests (MMS 1.2+; ENC 1.3 MMBox PDUs), answered in the lower of both versions. */
   private async mmboxReq(
     pdu: MmsPdu,
     subscriber: string | undefined,
@@ -215,7 +215,7 @@ export class Mm1Module implements MmscModule {
     }
   }
 
-  /** X-Mms-Store: Yes on m-send-req / m-forward-req: the sender's copy (ENC §7.3.56), state Sent by default. */
+  /** X-Mms-Store: Yes on m-send-req / m-forward-req: the sender's copy (ENC 1.3 X-Mms-Store), state Sent by default. */
   private async storeSenderCopy(pdu: MmsPdu, message: StoredMessage, owner: string, version: string) {
     if (getHeader(pdu, 'X-Mms-Store') !== 'Yes' || compareVersions(version, '1.2') < 0) return undefined;
     const asked = textOf(getHeader(pdu, 'X-Mms-MM-State'));
@@ -473,7 +473,7 @@ export class Mm1Module implements MmscModule {
     res.end(bytes);
   }
 
-  /** GET of an MMBox copy's location: m-retrieve-conf with its MM-State and MM-Flags (ENC §6.3). */
+  /** GET of an MMBox copy's location: m-retrieve-conf with its MM-State and MM-Flags (ENC 1.3 M-Retrieve.conf). */
   private async retrieveStored(req: http.IncomingMessage, res: http.ServerResponse, token: string) {
     const found = this.core.store.byMboxToken(token);
     if (!found) return plain(res, 404, 'no such message');

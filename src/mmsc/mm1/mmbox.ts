@@ -16,7 +16,7 @@ import type { MboxEntry, MboxState, StoredMessage } from '../store/message-store
 import { makePdu, mediaTypeOf, textOf } from './pdus.ts';
 
 /**
- * The MMBox (OMA-TS-MMS_CTR 1.3 §8.8; PDUs of OMA-TS-MMS_ENC 1.3 §6.8-§6.12): each subscriber's
+ * The MMBox (OMA-TS-MMS_CTR 1.3 "MMBox"; the MMBox PDUs of OMA-TS-MMS_ENC 1.3): each subscriber's
  * network store of messages. A copy is an entry (owner, unguessable content-location token,
  * X-Mms-MM-State, X-Mms-MM-Flags) on a stored message, so the sender's Sent copy and a recipient's
  * stored copy share the submitted PDU; an upload becomes a message of its own without recipients.
@@ -26,7 +26,7 @@ import { makePdu, mediaTypeOf, textOf } from './pdus.ts';
 const STATES: readonly MboxState[] = ['Draft', 'Sent', 'New', 'Retrieved', 'Forwarded'];
 const MMS_CT = 'application/vnd.wap.mms-message';
 
-/** X-Mms-Store-Status tokens (ENC 1.3 §7.3.58). */
+/** X-Mms-Store-Status tokens (ENC 1.3, X-Mms-Store-Status field). */
 type StoreStatus =
   | 'Success'
   | 'Error-transient-failure'
@@ -114,7 +114,7 @@ export class Mmbox {
     return { status: 'Success', location: this.locationOf(token) };
   }
 
-  /** m-mbox-store-req (ENC §6.8): keep a notified message, or change the state/flags of a stored one. */
+  /** m-mbox-store-req (ENC 1.3, storing and updating in the MMBox): keep a notified message, or change the state/flags of a stored one. */
   async storeReq(pdu: MmsPdu, owner: string | undefined, version: string): Promise<MmsPdu> {
     const tid = textOf(getHeader(pdu, 'X-Mms-Transaction-Id')) ?? '';
     const conf = (o: StoreOutcome) =>
@@ -134,12 +134,12 @@ export class Mmbox {
     const rcpt = notified?.message.recipients[notified.index];
     if (!notified || rcpt?.msisdn !== owner || notified.message.state === 'cancelled')
       return conf({ status: 'Error-permanent-message-not-found', text: 'no such message of yours' });
-    // CTR §8.8: a stored notified message is New until retrieved, then Retrieved.
+    // CTR 1.3 MMBox: a stored notified message is New until retrieved, then Retrieved.
     const state = asked ?? (rcpt.status === 'retrieved' ? 'Retrieved' : 'New');
     return conf(await this.addCopy(notified.message, owner, state, flags));
   }
 
-  /** m-mbox-upload-req (ENC §6.11): a message the client puts in its MMBox (a draft, say). */
+  /** m-mbox-upload-req (ENC 1.3, uploading to the MMBox): a message the client puts in its MMBox (a draft, say). */
   async uploadReq(pdu: MmsPdu, owner: string | undefined, version: string): Promise<MmsPdu> {
     const tid = textOf(getHeader(pdu, 'X-Mms-Transaction-Id')) ?? '';
     const conf = (o: StoreOutcome) =>
@@ -208,9 +208,9 @@ export class Mmbox {
   }
 
   /**
-   * m-mbox-delete-req (ENC §6.12): removes copies from the owner's MMBox. The conf carries, for
+   * m-mbox-delete-req (ENC 1.3, deleting from the MMBox): removes copies from the owner's MMBox. The conf carries, for
    * each location that could not be deleted, its index (in request order, from 0) with the
-   * location and the Response-Status (§7.3.10 / §7.3.48, Value-length Index Value form).
+   * location and the Response-Status (the Value-length Index Value form of those two fields).
    */
   async deleteReq(pdu: MmsPdu, owner: string | undefined, version: string): Promise<MmsPdu> {
     const tid = textOf(getHeader(pdu, 'X-Mms-Transaction-Id')) ?? '';
@@ -239,7 +239,7 @@ export class Mmbox {
     return makePdu('m-mbox-delete-conf', tid, version, fields);
   }
 
-  /** m-mbox-view-req (ENC §6.9): a filtered, paged list of the owner's MMBox as m-mbox-descr parts. */
+  /** m-mbox-view-req (ENC 1.3, viewing the MMBox): a filtered, paged list of the owner's MMBox as m-mbox-descr parts. */
   async viewReq(pdu: MmsPdu, owner: string | undefined, version: string): Promise<MmsPdu> {
     const tid = textOf(getHeader(pdu, 'X-Mms-Transaction-Id')) ?? '';
     if (!this.enabled || !owner)
@@ -271,7 +271,7 @@ export class Mmbox {
     );
     const page = selected.slice(start, limit === undefined ? undefined : start + limit);
     const fields: Array<[string, MmsValue | undefined]> = [['X-Mms-Response-Status', 'Ok']];
-    // The conf repeats the selection it applied (ENC §6.9 Table: MM-State, MM-Flags, Start, Limit, Attributes).
+    // The conf repeats the selection it applied (ENC 1.3 M-Mbox-View.conf fields: MM-State, MM-Flags, Start, Limit, Attributes).
     for (const s of states) fields.push(['X-Mms-MM-State', s]);
     for (const f of getHeaders(pdu, 'X-Mms-MM-Flags') as MmsFlag[])
       if (f.op === 'Filter') fields.push(['X-Mms-MM-Flags', f]);
@@ -301,7 +301,7 @@ export class Mmbox {
     return conf;
   }
 
-  /** m-mbox-descr (ENC §6.10) of one stored copy, limited to the asked attributes. */
+  /** m-mbox-descr (ENC 1.3 M-Mbox-Descr) of one stored copy, limited to the asked attributes. */
   private async describe(
     message: StoredMessage,
     entry: MboxEntry,
@@ -322,7 +322,7 @@ export class Mmbox {
       }
       if (name === 'From') {
         const own = message.sender.startsWith(`+${entry.owner}/`);
-        if (message.hideSender && !own) continue; // X-Mms-Sender-Visibility: Hide (ENC §7.3.51)
+        if (message.hideSender && !own) continue; // X-Mms-Sender-Visibility: Hide (ENC 1.3)
         // the sender as resolved at submission (an Insert-address-token From is not an address)
         fields.push([
           'From',
@@ -341,7 +341,7 @@ export class Mmbox {
     return makePdu('m-mbox-descr', undefined, version, fields);
   }
 
-  /** X-Mms-MM-State and X-Mms-MM-Flags of a copy, for its m-retrieve-conf (ENC §6.3, 1.2+). */
+  /** X-Mms-MM-State and X-Mms-MM-Flags of a copy, for its m-retrieve-conf (ENC 1.3 M-Retrieve.conf, 1.2+). */
   retrieveFields(entry: MboxEntry): Array<[string, MmsValue]> {
     return [
       ['X-Mms-MM-State', entry.state],
@@ -351,7 +351,7 @@ export class Mmbox {
 }
 
 /**
- * The message an m-mbox-upload-req carries. ENC §6.11: Content-Type application/vnd.wap.mms-message
+ * The message an m-mbox-upload-req carries. ENC 1.3 M-Mbox-Upload.req: Content-Type application/vnd.wap.mms-message
  * with the message as an m-mbox-descr PDU in the body (its header fields and content); a client that
  * puts the content itself in the request (a media Content-Type and body) is taken as well.
  */
@@ -384,7 +384,7 @@ function flagText(f: MmsFlag): string {
   return textOf(f.flag as MmsValue) ?? '';
 }
 
-/** Applies Add / Remove keywords (ENC §7.3.32); Filter only selects and changes nothing. */
+/** Applies Add / Remove keywords (ENC 1.3 X-Mms-MM-Flags); Filter only selects and changes nothing. */
 function applyFlags(current: readonly string[], flags: readonly MmsFlag[]): string[] {
   const out = [...current];
   for (const f of flags) {

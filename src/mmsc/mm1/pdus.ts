@@ -63,7 +63,7 @@ export function forwardConf(
   ]);
 }
 
-/** The outcome of X-Mms-Store: Yes (ENC 1.3 §6.1.2 / §6.7.2): where the MMBox copy is, or why not. */
+/** The outcome of X-Mms-Store: Yes (ENC 1.3 M-Send.conf / M-Forward.conf): where the MMBox copy is, or why not. */
 export interface MboxStored {
   status: string;
   text?: string;

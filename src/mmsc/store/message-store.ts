@@ -48,10 +48,10 @@ export interface StoredRecipient {
   updatedAt: number;
 }
 
-/** X-Mms-MM-State values (ENC 1.3 §7.3.33). */
+/** X-Mms-MM-State values (ENC 1.3 X-Mms-MM-State). */
 export type MboxState = 'Draft' | 'Sent' | 'New' | 'Retrieved' | 'Forwarded';
 
-/** One copy of a message in a subscriber's MMBox (CTR 1.3 §8.8). */
+/** One copy of a message in a subscriber's MMBox (CTR 1.3 "MMBox"). */
 export interface MboxEntry {
   /** E.164 digits of the subscriber whose MMBox holds it. */
   owner: string;
