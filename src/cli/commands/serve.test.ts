@@ -48,6 +48,11 @@ describe('mmscert serve', () => {
       body: 'x',
     });
     expect(res.status).toBe(415);
+    // a second MMSC on the same store is refused (two writers would interleave the journal)
+    const second = run(['serve', '--config', cfg]);
+    expect(await second.exited).not.toBe(0);
+    expect(second.out.stderr).toMatch(new RegExp(`in use by process ${out.proc.pid}`));
+    expect(second.out.stderr).not.toMatch(/\n\s+at /);
     out.proc.kill('SIGTERM');
     expect(await exited).toBe(0);
   }, 30_000);

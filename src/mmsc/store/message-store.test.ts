@@ -51,7 +51,8 @@ const LAYOUTS: StoreLayout[] = ['journal', 'directories'];
 
 describe.each(LAYOUTS)('MessageStore (%s layout)', (layout) => {
   const backend = async () => {
-    const b = await openStoreBackend(dir, { layout });
+    // several opens of one store stand for restarts (after a crash: no close)
+    const b = await openStoreBackend(dir, { layout, lock: false });
     backends.push(b);
     return b;
   };
@@ -108,7 +109,8 @@ describe.each(LAYOUTS)('MessageStore (%s layout)', (layout) => {
 
 describe.each(LAYOUTS)('Outbox (%s layout)', (layout) => {
   const backend = async () => {
-    const b = await openStoreBackend(dir, { layout });
+    // several opens of one store stand for restarts (after a crash: no close)
+    const b = await openStoreBackend(dir, { layout, lock: false });
     backends.push(b);
     return b;
   };
@@ -251,10 +253,10 @@ describe('store layouts', () => {
   });
 
   it('journal: a message is one atomic record and survives a reopen without close', async () => {
-    const b = await openStoreBackend(dir, { layout: 'journal' });
+    const b = await openStoreBackend(dir, { layout: 'journal', lock: false });
     await b.createMessage('msg-00009', '{"id":"msg-00009"}', new Uint8Array([9, 9]));
     // no close: as after kill -9, the next open replays what was committed
-    const again = await openStoreBackend(dir, { layout: 'journal' });
+    const again = await openStoreBackend(dir, { layout: 'journal', lock: false });
     backends.push(b, again);
     expect(await again.loadMessages()).toEqual(['{"id":"msg-00009"}']);
     expect([...(await again.readPdu('msg-00009'))]).toEqual([9, 9]);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { DirectoryBackend } from './directory-backend.ts';
 import { JournalBackend } from './journal-backend.ts';
 import { StoreError } from './store-error.ts';
+import { acquireStoreLock } from './store-lock.ts';
 
 /**
  * Where the message store and the outbox keep their state. Both layouts are durable (a
@@ -42,9 +43,17 @@ export interface StoreBackendOptions {
   layout?: StoreLayout;
   /** fsync (turn off only to measure what durability costs). */
   fsync?: boolean;
+  /**
+   * Take `<root>/LOCK` (default true). False only for tests that open one store twice in one
+   * process to stand for a crash and a restart.
+   */
+  lock?: boolean;
 }
 
-/** Opens the store at `root` in the given layout (default journal), refusing a store written in the other one. */
+/**
+ * Opens the store at `root` in the given layout (default journal), refusing a store written in the
+ * other one, and a store another live MMSC has open (`<root>/LOCK`, released by close()).
+ */
 export async function openStoreBackend(root: string, opts: StoreBackendOptions = {}): Promise<StoreBackend> {
   const layout = opts.layout ?? 'journal';
   const fsync = opts.fsync ?? true;
@@ -56,7 +65,25 @@ export async function openStoreBackend(root: string, opts: StoreBackendOptions =
   // Opening it anyway would make its messages and jobs silently disappear.
   if (foreign)
     throw new StoreError(`the store at ${root} uses the ${other} layout (set storeLayout: ${other})`);
-  return layout === 'journal' ? JournalBackend.open(root, fsync) : DirectoryBackend.open(root, fsync);
+  const release = opts.lock === false ? () => undefined : acquireStoreLock(root);
+  let backend: StoreBackend;
+  try {
+    backend = await (layout === 'journal'
+      ? JournalBackend.open(root, fsync)
+      : DirectoryBackend.open(root, fsync));
+  } catch (e) {
+    release();
+    throw e;
+  }
+  const close = backend.close.bind(backend);
+  backend.close = async () => {
+    try {
+      await close();
+    } finally {
+      release();
+    }
+  };
+  return backend;
 }
 
 function hasEntries(dir: string): boolean {

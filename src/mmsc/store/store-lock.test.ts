@@ -1,0 +1,53 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openStoreBackend } from './store-backend.ts';
+import { acquireStoreLock } from './store-lock.ts';
+
+let root: string;
+beforeEach(() => {
+  root = mkdtempSync(path.join(os.tmpdir(), 'store-lock-'));
+});
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+describe('acquireStoreLock', () => {
+  it('writes our pid, refuses a second open, and frees the store on release', () => {
+    const release = acquireStoreLock(root);
+    expect(readFileSync(path.join(root, 'LOCK'), 'utf8').trim()).toBe(String(process.pid));
+    expect(() => acquireStoreLock(root)).toThrow(/already open in this process/);
+    release();
+    release(); // idempotent
+    expect(existsSync(path.join(root, 'LOCK'))).toBe(false);
+    acquireStoreLock(root)();
+  });
+
+  it('takes over the lock of a process that died (kill -9 leaves it behind)', () => {
+    const dead = spawnSync(process.execPath, ['-e', 'process.exit(0)']).pid;
+    writeFileSync(path.join(root, 'LOCK'), `${dead}\n`);
+    const release = acquireStoreLock(root);
+    expect(readFileSync(path.join(root, 'LOCK'), 'utf8').trim()).toBe(String(process.pid));
+    release();
+  });
+
+  it('refuses a store another live process holds, naming it', async () => {
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 20000)'], { stdio: 'ignore' });
+    try {
+      writeFileSync(path.join(root, 'LOCK'), `${other.pid}\n`);
+      expect(() => acquireStoreLock(root)).toThrow(new RegExp(`in use by process ${other.pid}`));
+      await expect(openStoreBackend(root)).rejects.toThrow(/in use by process/);
+      // the owner's lock is left as it was
+      expect(readFileSync(path.join(root, 'LOCK'), 'utf8').trim()).toBe(String(other.pid));
+    } finally {
+      other.kill('SIGKILL');
+    }
+  });
+
+  it('is held by an open store backend until close', async () => {
+    const backend = await openStoreBackend(root);
+    await expect(openStoreBackend(root)).rejects.toThrow(/already open/);
+    await backend.close();
+    await (await openStoreBackend(root)).close();
+  });
+});
