@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { type RenderedCase, renderCase } from '../report/render-case.ts';
 import { setConnIdPrefix } from '../wire/timeline.ts';
@@ -37,15 +37,16 @@ export async function startCaseLane(
     ...(setup.failOn ? { failOn: setup.failOn } : {}),
     ...(known ? { knownFailures: known } : {}),
   };
-  let dirReady: Promise<unknown> | undefined;
+  let dirReady = false;
   const runOne = async (index: number, m: Extract<ToWorker, { type: 'case' }>) => {
     const result = await runCase(m.case, opts);
     const rendered: RenderedCase = renderCase(result, setup.render);
     const bytes = rendered.pcapng;
     if (bytes && setup.render.dir && result.pcapng) {
-      dirReady ??= mkdir(setup.render.dir, { recursive: true });
-      await dirReady;
-      await writeFile(path.join(setup.render.dir, result.pcapng), bytes);
+      // synchronous: one small write into the page cache costs less than a file handle's promises
+      if (!dirReady) mkdirSync(setup.render.dir, { recursive: true });
+      dirReady = true;
+      writeFileSync(path.join(setup.render.dir, result.pcapng), bytes);
     }
     const light = { ...result, timeline: { originEpochMs: result.timeline.originEpochMs, observations: [] } };
     // the capture and the rendered text move to the pool's thread (each on its own ArrayBuffer)

@@ -24,8 +24,18 @@ export interface RenderedCase {
   html?: Uint8Array;
 }
 
-const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder();
+
+/**
+ * `text` as UTF-8 on an ArrayBuffer of its own (never Buffer's shared pool, so it can be
+ * transferred). Not TextEncoder: Node 20's is ~5x slower than a Buffer write (measured on the
+ * full run's case JSON: ~0.2-0.4 s of CPU per lane).
+ */
+function utf8(text: string): Uint8Array {
+  const out = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
+  out.write(text);
+  return out;
+}
 
 /** A rendered piece as text (tests, and callers that want a string). */
 export function renderedText(bytes: Uint8Array | undefined): string | undefined {
@@ -78,9 +88,8 @@ export function renderCase(c: CaseResult, parts: { json?: boolean; html?: boolea
   const out: RenderedCase = { pcapng };
   if (parts.json) {
     const text = JSON.stringify({ cases: [withRawAsJson(c)] }, jsonReplacer, 2);
-    // (TextEncoder: a fresh ArrayBuffer each, never Buffer's shared pool, so it can be transferred)
-    out.json = utf8.encode(text.slice(HEAD.length, text.length - TAIL.length));
+    out.json = utf8(text.slice(HEAD.length, text.length - TAIL.length));
   }
-  if (parts.html) out.html = utf8.encode(caseSection(c));
+  if (parts.html) out.html = utf8(caseSection(c));
   return out;
 }
