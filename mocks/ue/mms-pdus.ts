@@ -151,7 +151,8 @@ export function sendReq(o: SendOptions, peer: string): Uint8Array {
 
 /** The MMBox request of the `mbox` action (ENC 1.3 MMBox PDUs; the fields are the action's params). */
 export interface MboxOptions {
-  op: 'store' | 'view' | 'upload' | 'delete';
+  /** `delete-notified`: m-delete-req (MMS 1.3), discarding notified messages, not MMBox copies. */
+  op: 'store' | 'view' | 'upload' | 'delete' | 'delete-notified';
   contentLocation?: string | string[];
   state?: string | string[];
   addFlags?: string[];
@@ -171,6 +172,7 @@ export interface MboxOptions {
 }
 
 const MBOX_TYPES = {
+  'delete-notified': 'm-delete-req',
   store: 'm-mbox-store-req',
   view: 'm-mbox-view-req',
   upload: 'm-mbox-upload-req',
@@ -193,21 +195,23 @@ function flagValues(peer: string, o: MboxOptions): MmsValue[] {
 
 export function mboxReq(o: MboxOptions, peer: string): Uint8Array {
   const type = MBOX_TYPES[o.op];
-  if (!type) throw new PeerConfigError(peer, 'mbox: op is store, view, upload or delete');
+  if (!type) throw new PeerConfigError(peer, 'mbox: op is store, view, upload, delete or delete-notified');
   const fields: Record<string, MmsValue | MmsValue[]> = {
     'X-Mms-Transaction-Id': o.transactionId,
     'X-Mms-MMS-Version': o.version,
   };
   const locations = o.contentLocation === undefined ? [] : [o.contentLocation].flat().map(String);
-  if ((o.op === 'store' || o.op === 'delete') && locations.length === 0)
+  if ((o.op === 'store' || o.op === 'delete' || o.op === 'delete-notified') && locations.length === 0)
     throw new PeerConfigError(peer, `mbox ${o.op} needs contentLocation`);
   if (o.op === 'store' && locations.length !== 1)
     throw new PeerConfigError(peer, 'mbox store names one contentLocation');
   if (locations.length && o.op !== 'upload') fields['X-Mms-Content-Location'] = locations;
   const states = o.state === undefined ? [] : [o.state].flat().map(String);
-  if (states.length && o.op !== 'delete') fields['X-Mms-MM-State'] = o.op === 'view' ? states : states[0];
+  if (states.length && (o.op === 'store' || o.op === 'view' || o.op === 'upload'))
+    fields['X-Mms-MM-State'] = o.op === 'view' ? states : states[0];
   const flags = flagValues(peer, o);
-  if (flags.length && o.op !== 'delete') fields['X-Mms-MM-Flags'] = flags;
+  if (flags.length && (o.op === 'store' || o.op === 'view' || o.op === 'upload'))
+    fields['X-Mms-MM-Flags'] = flags;
   if (o.op === 'view') {
     if (o.start !== undefined) fields['X-Mms-Start'] = o.start;
     if (o.limit !== undefined) fields['X-Mms-Limit'] = o.limit;

@@ -239,6 +239,46 @@ describe('MM1 flow', () => {
     expect((await client.postPdu(cc, B)).status).toBe(204);
   });
 
+  it('m-delete-req (1.3) discards a notified message: Rejected report, location 404, others by index', async () => {
+    await start();
+    const conf = await client.postPdu(
+      sendReq('tx-del', [plmn(B)], { 'X-Mms-Delivery-Report': 'Yes' }, 'never read'),
+      A,
+    );
+    const push = await waitPush((p) => p.to === B);
+    const stranger = `${loc(push).slice(0, -4)}zzzz`;
+    const del = await client.postPdu(
+      buildPdu('m-delete-req', {
+        'X-Mms-Transaction-Id': 'del-1',
+        'X-Mms-MMS-Version': '1.3',
+        'X-Mms-Content-Location': [loc(push), stranger],
+      }),
+      B,
+    );
+    expect(del.pdu!.type).toBe('m-delete-conf');
+    expect(h(del.pdu, 'X-Mms-Transaction-Id')).toBe('del-1');
+    expect(getHeaders(del.pdu!, 'X-Mms-Content-Location')).toEqual([{ index: 1, value: stranger }]);
+    expect(getHeaders(del.pdu!, 'X-Mms-Response-Status')).toEqual([
+      { index: 1, value: 'Error-permanent-message-not-found' },
+    ]);
+    expect((await client.get(loc(push), B)).status).toBe(404);
+    const dr = await waitPush((p) => p.to === A && p.pdu.type === 'm-delivery-ind');
+    expect(h(dr.pdu, 'Message-ID')).toBe(h(conf.pdu, 'Message-ID'));
+    expect(h(dr.pdu, 'X-Mms-Status')).toBe('Rejected');
+    // a second delete of the same location finds nothing left to delete
+    const again = await client.postPdu(
+      buildPdu('m-delete-req', {
+        'X-Mms-Transaction-Id': 'del-2',
+        'X-Mms-MMS-Version': '1.3',
+        'X-Mms-Content-Location': loc(push),
+      }),
+      B,
+    );
+    expect(getHeaders(again.pdu!, 'X-Mms-Response-Status')).toEqual([
+      { index: 0, value: 'Error-permanent-message-not-found' },
+    ]);
+  });
+
   it('a duplicate transaction id returns the same m-send-conf and stores once', async () => {
     await start();
     const pdu = sendReq('tx-dup', plmn(B));

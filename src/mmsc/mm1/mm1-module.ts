@@ -164,6 +164,10 @@ export class Mm1Module implements MmscModule {
         return this.acknowledge(res, pdu, subscriber);
       case 'm-read-rec-ind':
         return this.readRec(res, pdu, subscriber);
+      case 'm-delete-req':
+        if (compareVersions(config.mmsVersion, '1.3') < 0)
+          return plain(res, 400, 'm-delete-req is an MMS 1.3 PDU; this MMSC speaks an earlier version');
+        return this.replyPdu(res, await this.deleteReq(pdu, subscriber, version), peer);
       case 'm-mbox-store-req':
       case 'm-mbox-view-req':
       case 'm-mbox-upload-req':
@@ -213,6 +217,48 @@ export class Mm1Module implements MmscModule {
           : ['X-Mms-Response-Status', 'Error-transient-failure'];
       return makePdu(conf, tid, v, [status]);
     }
+  }
+
+  /**
+   * m-delete-req (ENC 1.3 M-Delete.req): the client discards messages it was notified of without
+   * retrieving them. Each one of its own becomes `rejected` for that recipient (the location stops
+   * answering; a delivery report, if asked, says Rejected); every other location is reported in
+   * m-delete-conf by its index (from 0, in request order) with Error-permanent-message-not-found.
+   */
+  private async deleteReq(
+    pdu: MmsPdu,
+    subscriber: string | undefined,
+    clientVersion: string,
+  ): Promise<MmsPdu> {
+    const v = lowerVersion(clientVersion, this.core.config.mmsVersion);
+    const tid = textOf(getHeader(pdu, 'X-Mms-Transaction-Id')) ?? '';
+    if (!subscriber)
+      return makePdu('m-delete-conf', tid, v, [
+        ['X-Mms-Response-Status', responseStatus('service-denied', v)],
+        ['X-Mms-Response-Text', 'subscriber not identified'],
+      ]);
+    const failed: Array<[string, MmsValue]> = [];
+    for (const [index, value] of getHeaders(pdu, 'X-Mms-Content-Location').entries()) {
+      const location = textOf(value) ?? '';
+      const token = location.slice(location.lastIndexOf('/') + 1);
+      const found = TOKEN.test(token) ? this.core.store.byToken(token) : undefined;
+      const rcpt = found?.message.recipients[found.index];
+      const open = rcpt?.status === 'pending' || rcpt?.status === 'notified' || rcpt?.status === 'deferred';
+      if (!found || rcpt?.msisdn !== subscriber || found.message.state !== 'active' || !open) {
+        failed.push(['X-Mms-Content-Location', { index, value: location }]);
+        failed.push(['X-Mms-Response-Status', { index, value: responseStatus('message-not-found', v) }]);
+        continue;
+      }
+      await this.core.setRecipientStatus(found.message.id, found.index, 'rejected', {
+        onlyFrom: ['pending', 'notified', 'deferred'],
+      });
+    }
+    return makePdu(
+      'm-delete-conf',
+      tid,
+      v,
+      failed.length === 0 ? [['X-Mms-Response-Status', responseStatus('ok', v)]] : failed,
+    );
   }
 
   /** X-Mms-Store: Yes on m-send-req / m-forward-req: the sender's copy (ENC 1.3 X-Mms-Store), state Sent by default. */
