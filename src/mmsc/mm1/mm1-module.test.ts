@@ -20,15 +20,7 @@ let timeline: Timeline;
 async function start(extra: Record<string, unknown> = {}) {
   mmsc = await startReferenceMmsc(
     {
-      notification: {
-        route: 'smpp',
-        host: '127.0.0.1',
-        port: smsc.port,
-        systemId: 'mmsc',
-        password: 'secret',
-        reconnectMs: 50,
-        throttleBackoffMs: 20,
-      },
+      notification: smsc.route({ throttleBackoffMs: 20 }),
       retry: { maxAttempts: 5, baseDelayMs: 50, maxDelayMs: 200 },
       ...extra,
     },

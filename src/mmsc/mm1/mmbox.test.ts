@@ -30,14 +30,7 @@ let storeDir: string;
 async function start(extra: Record<string, unknown> = {}) {
   mmsc = await startReferenceMmsc({
     storeDir,
-    notification: {
-      route: 'smpp',
-      host: '127.0.0.1',
-      port: smsc.port,
-      systemId: 'mmsc',
-      password: 'secret',
-      reconnectMs: 50,
-    },
+    notification: smsc.route(),
     ...extra,
   });
   client = new Mm1Client(mmsc.endpoints[0].url);

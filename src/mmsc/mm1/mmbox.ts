@@ -116,13 +116,7 @@ export class Mmbox {
 
   /** m-mbox-store-req (ENC 1.3, storing and updating in the MMBox): keep a notified message, or change the state/flags of a stored one. */
   async storeReq(pdu: MmsPdu, owner: string | undefined, version: string): Promise<MmsPdu> {
-    const tid = textOf(getHeader(pdu, 'X-Mms-Transaction-Id')) ?? '';
-    const conf = (o: StoreOutcome) =>
-      makePdu('m-mbox-store-conf', tid, version, [
-        ['X-Mms-Content-Location', o.location],
-        ['X-Mms-Store-Status', o.status],
-        ['X-Mms-Store-Status-Text', o.text],
-      ]);
+    const conf = storeConf('m-mbox-store-conf', pdu, version);
     if (!owner) return conf({ status: 'Error-permanent-service-denied', text: 'subscriber not identified' });
     const token = this.tokenOf(textOf(getHeader(pdu, 'X-Mms-Content-Location')) ?? '');
     const flags = getHeaders(pdu, 'X-Mms-MM-Flags') as MmsFlag[];
@@ -142,12 +136,7 @@ export class Mmbox {
   /** m-mbox-upload-req (ENC 1.3, uploading to the MMBox): a message the client puts in its MMBox (a draft, say). */
   async uploadReq(pdu: MmsPdu, owner: string | undefined, version: string): Promise<MmsPdu> {
     const tid = textOf(getHeader(pdu, 'X-Mms-Transaction-Id')) ?? '';
-    const conf = (o: StoreOutcome) =>
-      makePdu('m-mbox-upload-conf', tid, version, [
-        ['X-Mms-Content-Location', o.location],
-        ['X-Mms-Store-Status', o.status],
-        ['X-Mms-Store-Status-Text', o.text],
-      ]);
+    const conf = storeConf('m-mbox-upload-conf', pdu, version);
     if (!this.enabled) return conf({ status: 'Error-permanent-service-denied', text: 'MMBox not offered' });
     if (!owner) return conf({ status: 'Error-permanent-service-denied', text: 'subscriber not identified' });
     const sender = `+${owner}/TYPE=PLMN`;
@@ -370,6 +359,17 @@ function uploadedMessage(pdu: MmsPdu): { pdu: MmsPdu } | { problem: string } {
     return { pdu: inner };
   }
   return { pdu };
+}
+
+/** The answer to a request that stores: where the copy is, X-Mms-Store-Status and its text. */
+function storeConf(type: 'm-mbox-store-conf' | 'm-mbox-upload-conf', req: MmsPdu, version: string) {
+  const tid = textOf(getHeader(req, 'X-Mms-Transaction-Id')) ?? '';
+  return (o: StoreOutcome): MmsPdu =>
+    makePdu(type, tid, version, [
+      ['X-Mms-Content-Location', o.location],
+      ['X-Mms-Store-Status', o.status],
+      ['X-Mms-Store-Status-Text', o.text],
+    ]);
 }
 
 function stateOf(v: MmsValue | undefined): MboxState | undefined {

@@ -60,14 +60,7 @@ describe.each(['journal', 'directories'])('durability across kill -9 (%s layout)
     const config = {
       storeDir,
       storeLayout,
-      notification: {
-        route: 'smpp',
-        host: '127.0.0.1',
-        port: smsc.port,
-        systemId: 'mmsc',
-        password: 'secret',
-        reconnectMs: 50,
-      },
+      notification: smsc.route(),
       retry: { maxAttempts: 50, baseDelayMs: 50, maxDelayMs: 200 },
     };
     const first = await startChild(config);

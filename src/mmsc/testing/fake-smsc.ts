@@ -40,6 +40,19 @@ export class FakeSmsc extends EventEmitter {
     super();
   }
 
+  /** The MMSC's `notification` config that binds to this SMSC (tests: quick reconnects). */
+  route(extra: Record<string, unknown> = {}): Record<string, unknown> {
+    return {
+      route: 'smpp',
+      host: '127.0.0.1',
+      port: this.port,
+      systemId: this.systemId,
+      password: this.password,
+      reconnectMs: 50,
+      ...extra,
+    };
+  }
+
   get port(): number {
     return (this.server?.address() as AddressInfo | null)?.port ?? 0;
   }
