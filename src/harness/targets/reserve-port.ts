@@ -5,7 +5,14 @@ import net from 'node:net';
  * The kernel's ephemeral port range (Linux: /proc/sys/net/ipv4/ip_local_port_range), from which
  * listen(port 0) and outgoing connect() take their ports.
  */
+let range: { low: number; high: number } | undefined;
 function ephemeralRange(): { low: number; high: number } {
+  range ??= readEphemeralRange();
+  return range;
+}
+
+/** Read once per thread: it is a sysctl, not something a run changes (was read for every port). */
+function readEphemeralRange(): { low: number; high: number } {
   try {
     const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8')
       .trim()
