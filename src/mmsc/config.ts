@@ -131,6 +131,13 @@ export const MmscConfigSchema = z.strictObject({
     /** Most octets of messages one subscriber's MMBox holds. */
     quotaBytes: z.number().int().min(1),
   }),
+  /**
+   * How long a finished message is kept (every recipient retrieved, rejected, expired, forwarded or
+   * failed; or the message cancelled or expired), counted from its last change, before it is purged
+   * from the store. Messages with an MMBox copy or a pending job are kept. Late read reports and
+   * duplicate Transaction-IDs are recognised only within it.
+   */
+  retention: z.strictObject({ finishedSeconds: z.number().positive() }),
   /** Base of content locations; default `http://127.0.0.1:<mm1 port><mm1Path>`. */
   contentLocationBase: z.string().url().nullable(),
   /** Durable queue retries (notifications, reports, forwards). */
@@ -180,6 +187,7 @@ export const DEFAULT_MMSC_CONFIG: MmscConfig = {
   mm3: { maxSize: 1024 * 1024 },
   vasps: [],
   mmbox: { enabled: true, quotaMessages: 500, quotaBytes: 50 * 1024 * 1024 },
+  retention: { finishedSeconds: 7 * 24 * 3600 },
   contentLocationBase: null,
   retry: { maxAttempts: 8, baseDelayMs: 500, maxDelayMs: 60_000 },
   node: 'mmsc',

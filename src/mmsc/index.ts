@@ -103,6 +103,7 @@ export async function startReferenceMmsc(
   }
   await core.reconcile();
   outbox.start();
+  core.startRetention();
   observer.event('MM1', 'mmsc-started', {
     endpoints: endpoints.map((e) => `${e.iface} ${e.url}`),
     storeDir,

@@ -24,6 +24,16 @@ import { GiveUp, type Job, type Outbox } from './store/outbox.ts';
  * deterministic, so this never duplicates work).
  */
 
+/** Recipient states after which nothing more happens to that copy (reports already queued as jobs). */
+const FINAL: ReadonlySet<RecipientStatus> = new Set<RecipientStatus>([
+  'retrieved',
+  'rejected',
+  'unrecognised',
+  'expired',
+  'forwarded',
+  'failed',
+]);
+
 export interface Submission {
   /** Module the message came in through. */
   origin: string;
@@ -86,6 +96,8 @@ export class MmscCore {
   private readonly inflight = new Map<string, Promise<AcceptResult>>();
   private readonly expiryTimers = new Map<string, NodeJS.Timeout>();
   private stopped = false;
+  private retentionTimer?: NodeJS.Timeout;
+  private sweeping?: Promise<number>;
   /** Highest MMS version each subscriber's client has shown (for retrieve-conf negotiation). */
   readonly clientVersions = new Map<string, string>();
 
@@ -401,9 +413,60 @@ export class MmscCore {
     this.expiryTimers.set(m.id, timer);
   }
 
+  /**
+   * Purges finished messages older than `retention.finishedSeconds` (see config), checking a few
+   * times per retention period and at least every minute. Timers are unref'd.
+   */
+  startRetention(): void {
+    if (this.retentionTimer || this.stopped) return;
+    const every = Math.max(50, Math.min(60_000, (this.config.retention.finishedSeconds * 1000) / 4));
+    this.retentionTimer = setInterval(() => {
+      void this.purgeFinished().catch((e: Error) => {
+        this.observer.event('MM1', 'purge-failed', { error: e.message });
+      });
+    }, every);
+    this.retentionTimer.unref();
+  }
+
+  /**
+   * Removes every message that is finished, kept no MMBox copy, has no pending job and has not
+   * changed for the retention period. Returns how many went (one sweep at a time).
+   */
+  purgeFinished(now = Date.now()): Promise<number> {
+    this.sweeping ??= this.sweep(now).finally(() => {
+      this.sweeping = undefined;
+    });
+    return this.sweeping;
+  }
+
+  private async sweep(now: number): Promise<number> {
+    const keepFor = this.config.retention.finishedSeconds * 1000;
+    const busy = new Set<string>();
+    for (const j of this.outbox.list())
+      if (j.payload.messageId !== undefined) busy.add(String(j.payload.messageId));
+    const due: string[] = [];
+    for (const m of this.store.all()) {
+      if (m.mbox?.length || busy.has(m.id)) continue;
+      const finished = m.state !== 'active' || m.recipients.every((r) => FINAL.has(r.status));
+      if (!finished) continue;
+      let last = m.receivedAt;
+      for (const r of m.recipients) if (r.updatedAt > last) last = r.updatedAt;
+      if (now - last >= keepFor) due.push(m.id);
+    }
+    for (const id of due) {
+      if (this.stopped) break;
+      clearTimeout(this.expiryTimers.get(id));
+      this.expiryTimers.delete(id);
+      await this.store.remove(id);
+    }
+    if (due.length > 0) this.observer.event('MM1', 'purged', { messages: due.length });
+    return due.length;
+  }
+
   /** Clears timers (the store and the outbox stay as they are). */
   stop(): void {
     this.stopped = true;
+    if (this.retentionTimer) clearInterval(this.retentionTimer);
     for (const t of this.expiryTimers.values()) clearTimeout(t);
     this.expiryTimers.clear();
   }
