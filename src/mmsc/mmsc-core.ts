@@ -325,9 +325,10 @@ export class MmscCore {
     let changed = false;
     const m = await this.store.update(messageId, (msg) => {
       const r = msg.recipients[index];
-      if (!r) return;
+      // false: nothing changed, so nothing is written (no fsync for a lost race)
+      if (!r) return false;
       // Guards races such as a notifyresp arriving before the SMSC's submit_sm_resp.
-      if (opts.onlyFrom && !opts.onlyFrom.includes(r.status)) return;
+      if (opts.onlyFrom && !opts.onlyFrom.includes(r.status)) return false;
       changed = true;
       r.status = status;
       r.updatedAt = Date.now();
