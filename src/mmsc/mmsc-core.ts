@@ -225,8 +225,10 @@ export class MmscCore {
       conf: { responseStatus: 'Ok' },
       state: 'active',
     };
-    await this.store.create(meta, sub.pdu);
-    await this.queueWork(meta);
+    // The message and its delivery jobs go in the same group commit (one fsync, not two in a
+    // row before the conf). A job whose message did not land (a torn batch) finds no message
+    // and ends; a message whose jobs did not land gets them from reconcile() at the next start.
+    await Promise.all([this.store.create(meta, sub.pdu), this.queueWork(meta)]);
     if (this.observer.enabled) {
       this.observer.event('MM1', 'stored', { messageId: id, recipients: recipients.length, size: meta.size });
     }
