@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { buildPdu, encodeMms } from '../codec/mms/index.ts';
 import { loadPeerKinds } from '../harness/peer-kinds.ts';
 import { runSuites } from '../harness/runner.ts';
 import { loadSuites } from '../harness/suite-loader.ts';
@@ -14,6 +15,7 @@ import {
   failureLine,
   haveTshark,
   httpBody,
+  indexedDeleteConf,
   MALFORMED_STIMULUS_TAG,
   notTheFalsePositive,
   roleOfAddress,
@@ -83,6 +85,24 @@ describe('audit-pcaps rules', () => {
     // ends in 0x84 but undecodable: Transaction-ID never terminated
     expect(notTheFalsePositive(bytes('8C 83 98 7431 84'))).toMatch(/our decoder also rejects it/);
     expect(notTheFalsePositive(undefined)).toMatch(/no HTTP body/);
+  });
+
+  it('excuses a delete conf only when our decoder reads it and it carries an indexed field', () => {
+    const conf = (type: 'm-delete-conf' | 'm-mbox-delete-conf', status: unknown) =>
+      encodeMms(
+        buildPdu(type, {
+          'X-Mms-Transaction-Id': 'd1',
+          'X-Mms-MMS-Version': '1.3',
+          'X-Mms-Response-Status': status as string,
+        }),
+      );
+    const indexed = { index: 1, value: 'Error-permanent-message-not-found' };
+    expect(indexedDeleteConf(conf('m-delete-conf', indexed))).toBe(true);
+    expect(indexedDeleteConf(conf('m-mbox-delete-conf', indexed))).toBe(true);
+    expect(indexedDeleteConf(conf('m-mbox-delete-conf', 'Ok'))).toBe(false); // plain form: tshark reads it
+    expect(indexedDeleteConf(NOTIFYRESP_0X84)).toBe(false);
+    expect(indexedDeleteConf(conf('m-delete-conf', indexed).subarray(0, 9))).toBe(false); // truncated
+    expect(indexedDeleteConf(undefined)).toBe(false);
   });
 });
 

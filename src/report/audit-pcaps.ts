@@ -14,14 +14,18 @@ import { NODE_ROLES, type NodeRole, ROLE_ADDRESS } from '../wire/nodes.ts';
  *    MMSC's own answers must stay clean; or
  *  - it is the documented tshark 4.0 MMSE false positive: an MMS PDU whose last octet is 0x84
  *    is reported Malformed (shared/vectors/mms-pdus/PROVENANCE.md). Proved per frame: the HTTP
- *    body decodes cleanly with our decodeMms, ends in 0x84, and "Malformed" is the only complaint.
+ *    body decodes cleanly with our decodeMms, ends in 0x84, and "Malformed" is the only complaint; or
+ *  - it is an m-delete-conf / m-mbox-delete-conf carrying the indexed (Status-count) form of
+ *    X-Mms-Content-Location / X-Mms-Response-Status / X-Mms-Response-Text, which tshark 4.0's MMSE
+ *    dissector does not implement: it reads the value length as the status and loses its place.
+ *    Proved per frame the same way: our decoder reads the PDU and finds such an indexed field.
  * Anything else fails its file.
  */
 
 /** The case tag that declares a case sends malformed input on purpose. */
 export const MALFORMED_STIMULUS_TAG = 'malformed-stimulus';
 
-export type FrameExcuse = 'stimulus' | 'tshark-0x84';
+export type FrameExcuse = 'stimulus' | 'tshark-0x84' | 'tshark-indexed';
 
 /** One frame tshark flagged (malformed, or an expert error/warning). */
 export interface FlaggedFrame {
@@ -145,6 +149,23 @@ export function notTheFalsePositive(body: Uint8Array | undefined): string | unde
     return `our decoder also rejects it: ${(e as Error).message}`;
   }
   return undefined;
+}
+
+/**
+ * Is `body` an m-delete-conf or m-mbox-delete-conf that our decoder reads and that carries a field in
+ * the indexed form (ENC 1.3: Value-length Index Value), the form tshark 4.0 cannot read?
+ */
+export function indexedDeleteConf(body: Uint8Array | undefined): boolean {
+  if (!body?.length) return false;
+  try {
+    const pdu = decodeMms(body);
+    return (
+      (pdu.type === 'm-delete-conf' || pdu.type === 'm-mbox-delete-conf') &&
+      pdu.headers.some((h) => typeof h.value === 'object' && h.value !== null && 'index' in h.value)
+    );
+  } catch {
+    return false;
+  }
 }
 
 const run = promisify(execFile);
@@ -330,10 +351,15 @@ export async function auditPcapFile(
     }
     for (const f of needBody) {
       const hex = bodies.get(f.number) ?? '';
-      const why = notTheFalsePositive(httpBody(Buffer.from(hex.replace(/:/g, ''), 'hex')));
+      const body = httpBody(Buffer.from(hex.replace(/:/g, ''), 'hex'));
+      const why = notTheFalsePositive(body);
       if (why === undefined) {
         f.verdict = 'tshark-0x84';
         f.reason = 'MMS PDU ending in 0x84 that decodes cleanly (known tshark 4.0 false positive)';
+      } else if (indexedDeleteConf(body)) {
+        f.verdict = 'tshark-indexed';
+        f.reason =
+          'delete conf with indexed (Status-count) fields that decodes cleanly (tshark 4.0 lacks that form)';
       } else f.reason = `Malformed MMSE: ${why}`;
     }
   }
@@ -360,7 +386,7 @@ export async function auditPcaps(dir: string, opts: AuditOptions = {}): Promise<
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, opts.jobs ?? 2) }, worker));
-  const excused: Record<FrameExcuse, number> = { stimulus: 0, 'tshark-0x84': 0 };
+  const excused: Record<FrameExcuse, number> = { stimulus: 0, 'tshark-0x84': 0, 'tshark-indexed': 0 };
   for (const f of files) for (const x of f.flagged) if (x.verdict !== 'fail') excused[x.verdict]++;
   return {
     dir,

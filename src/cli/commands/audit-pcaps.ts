@@ -24,7 +24,7 @@ export function register(program: Command): void {
   program
     .command('audit-pcaps')
     .description(
-      "check every PCAPNG of a run in Wireshark (tshark): no malformed frame, no expert error/warning, except a malformed-stimulus case's own stimulus and tshark's known MMSE 0x84 false positive",
+      "check every PCAPNG of a run in Wireshark (tshark): no malformed frame, no expert error/warning, except a malformed-stimulus case's own stimulus and tshark's known MMSE gaps (the 0x84 false positive, the indexed fields of delete confs)",
     )
     .argument('[report-dir]', 'a run directory (default: the newest under reports/)')
     .option('--jobs <n>', 'tshark processes at once', '2')
@@ -44,7 +44,8 @@ export function register(program: Command): void {
       const flagged = s.files.reduce((n, f) => n + f.flagged.length, 0);
       process.stdout.write(
         `${s.dir}: ${s.files.length} file(s), ${s.frames} frame(s), ${flagged} flagged by tshark ` +
-          `(${s.excused.stimulus} malformed-stimulus, ${s.excused['tshark-0x84']} tshark 0x84 false positive), ` +
+          `(${s.excused.stimulus} malformed-stimulus, ${s.excused['tshark-0x84']} tshark 0x84 false positive, ` +
+          `${s.excused['tshark-indexed']} tshark indexed delete-conf), ` +
           `${s.failedFiles} file(s) failing, ${(s.durationMs / 1000).toFixed(1)} s\n`,
       );
       if (s.failedFiles > 0) throw new CliError(`audit-pcaps: ${s.failedFiles} capture(s) fail`, 1);
