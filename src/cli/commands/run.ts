@@ -51,7 +51,7 @@ export function register(program: Command): void {
     .option('--suite <glob>', 'case-id glob(s), comma separated: mm1.send.*')
     .option('--grep <re>', 'regular expression over "id title"')
     .option('--seed <n>', 'seed for every generated value (default: random, printed)')
-    .option('--jobs <n>', 'cases run at once (at most 1 on external and container targets)', '32')
+    .option('--jobs <n>', 'cases run at once (at most 1 on external and container targets)', '64')
     .option(
       '--workers <n>',
       'worker threads sharing the cases, each with its own embedded MMSC and peers (default: one per core; 1: all in this thread)',
@@ -78,7 +78,7 @@ export function register(program: Command): void {
       if (!(LEVELS as readonly string[]).includes(failOn))
         throw new CliError(`--fail-on: expected SHALL, SHOULD or MAY`, 2);
       const seed = opts.seed !== undefined ? int('--seed', opts.seed, 0, 2 ** 32 - 1) : randomInt(0, 2 ** 31);
-      const jobs = int('--jobs', opts.jobs, 1, 64);
+      const jobs = int('--jobs', opts.jobs, 1, 256);
       let grep: RegExp | undefined;
       try {
         grep = opts.grep !== undefined ? new RegExp(opts.grep) : undefined;
