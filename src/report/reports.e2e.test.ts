@@ -1,9 +1,10 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pcapCheck } from '../../test/support/tshark.ts';
 import { knownFailures } from '../harness/known-failures.ts';
 import type { RunResult } from '../harness/run-result.ts';
 import { runSuites } from '../harness/runner.ts';
@@ -20,12 +21,8 @@ import { casePcapName, REPORTERS, writeReports } from './write-reports.ts';
 
 /** Reports of a real run (the e2e suite over the real SMSC and HLR peers), checked by independent readers. */
 
-const repoRoot = path.resolve(import.meta.dirname, '../..');
-const shared = path.resolve(repoRoot, '../shared');
-const pcapCheck = path.join(shared, 'tools/pcap-check.sh');
 const hasTshark = spawnSync('tshark', ['-v'], { stdio: 'ignore' }).status === 0;
 if (!hasTshark) console.warn('tshark not installed: the PCAPNG checks of reports.e2e.test.ts are skipped');
-if (!existsSync(pcapCheck)) console.warn(`${pcapCheck} absent: the pcap-check.sh verdicts are skipped`);
 
 let dir: string;
 let run: RunResult;
@@ -201,19 +198,22 @@ describe.skipIf(!hasTshark)('PCAPNG captures read by tshark', () => {
     expect(types).toContain('35');
   });
 
-  it.skipIf(!existsSync(pcapCheck))(
-    'captures are clean for pcap-check.sh (no malformed frame, no expert warning)',
+  it.skipIf(!hasTshark)(
+    'captures are clean in Wireshark (no malformed frame, no expert warning, checksums valid)',
     () => {
       // run.pcapng holds every case's flows on one clock; the broken-peer case ends in a reset.
       for (const f of [out('run.pcapng'), out(casePcapName('e2e.smpp.broken-peer'))]) {
         const smsc = run.cases.flatMap((c) =>
           c.peers.filter((p) => p.kind === 'smsc').map((p) => new URL(p.endpoints[0].url).port),
         );
-        const args = ['-w', '-q', ...smsc.flatMap((p) => ['-P', `${p}:smpp`]), f];
-        const r = spawnSync('bash', [pcapCheck, ...args], { encoding: 'utf8' });
-        expect({ file: path.basename(f), status: r.status, out: r.stdout.trim() }).toMatchObject({
-          status: 0,
-        });
+        // as pcap-check.sh -w: expert warnings count too
+        const r = pcapCheck(
+          f,
+          ['smpp'],
+          smsc.map((p) => `tcp.port==${p},smpp`),
+          { warnings: true },
+        );
+        expect({ file: path.basename(f), status: r.status, out: r.out.trim() }).toMatchObject({ status: 0 });
       }
     },
   );
