@@ -78,6 +78,7 @@ describe.skipIf(!hasChromium)('report.html in headless Chromium', () => {
       await expect.poll(() => smpp.locator('tbody tr').count()).toBe(3);
       const failRow = smpp.locator('tbody tr', { hasText: '5.1.3' });
       expect(await failRow.getAttribute('data-verdict')).toBe('fail');
+      // biome-ignore lint/performance/useDomNodeTextContent: the text as rendered (CSS applied) is what a reader sees
       expect(await failRow.locator('td.c-fail a').innerText()).toBe('e2e.smpp.throttled');
       expect(
         await failRow
@@ -95,9 +96,11 @@ describe.skipIf(!hasChromium)('report.html in headless Chromium', () => {
       const failing = page.locator('details#case-e2e\\.smpp\\.throttled');
       expect(await failing.getAttribute('open')).not.toBeNull();
       expect(await failing.locator('pre.expected').isVisible()).toBe(true);
+      // biome-ignore lint/performance/useDomNodeTextContent: the text as rendered (CSS applied) is what a reader sees
       expect(await failing.locator('pre.expected').innerText()).toContain(
         'submit_sm_resp at smsc where command_status = "ESME_ROK"',
       );
+      // biome-ignore lint/performance/useDomNodeTextContent: the text as rendered (CSS applied) is what a reader sees
       expect(await failing.locator('pre.observed').innerText()).toContain('ESME_RTHROTTLED');
       const svg = failing.locator('svg.seq');
       expect(await svg.isVisible()).toBe(true);
@@ -113,6 +116,7 @@ describe.skipIf(!hasChromium)('report.html in headless Chromium', () => {
 
       // A passing case is collapsed; the summary counts are shown.
       expect(await page.locator('details#case-e2e\\.smpp\\.submit').getAttribute('open')).toBeNull();
+      // biome-ignore lint/performance/useDomNodeTextContent: the text as rendered (CSS applied) is what a reader sees
       expect(await page.locator('table.summary').innerText()).toMatch(/7\s+2\s+2\s+1\s+0\s+2\s+1\s+3/);
     } finally {
       await browser.close();

@@ -7,7 +7,12 @@ describe('englishFaker', () => {
     const ref = new Faker({ locale: [en] });
     ref.seed(42);
     const ours = englishFaker(42);
-    const draw = (f: Faker) => [f.person.fullName(), f.internet.email(), f.lorem.sentence(), f.location.city()];
+    const draw = (f: Faker) => [
+      f.person.fullName(),
+      f.internet.email(),
+      f.lorem.sentence(),
+      f.location.city(),
+    ];
     expect(draw(ours)).toEqual(draw(ref));
     const simple = new SimpleFaker();
     simple.seed(7);

@@ -253,6 +253,7 @@ export class MessageStore {
    * message run one after another; the in-memory state changes only once the commit is on
    * disk. A `mutate` that returns `false` changed nothing: no commit, the current state returns.
    */
+  // biome-ignore lint/suspicious/noConfusingVoidType: callbacks that mutate and return nothing are the common case
   update(id: string, mutate: (m: StoredMessage) => void | false): Promise<StoredMessage> {
     const prev = this.chains.get(id) ?? Promise.resolve();
     const next = prev
