@@ -182,6 +182,15 @@ describe('loadSuites', () => {
     expect(d[0].startsWith(expected)).toBe(true);
   });
 
+  it('refuses count and save in expect-none (they would be ignored)', async () => {
+    const d = await diagnosticsOf(
+      'cases:\n  - id: n.1\n    title: A\n    steps:\n      - expect-none: { message: submit_sm, count: 2, within: 1s }\n',
+      'none.yaml',
+    );
+    expect(d.length).toBeGreaterThan(0);
+    expect(d.join('\n')).toMatch(/^none\.yaml:5:\d+: .*count/m);
+  });
+
   it('reports duplicate ids at the second case', async () => {
     const d = await diagnosticsOf(
       'cases:\n  - { id: d.1, title: A, steps: [{ wait: 1ms }] }\n  - { id: d.1, title: B, steps: [{ wait: 1ms }] }\n',

@@ -123,7 +123,11 @@ export const ExpectStepSchema = z
   .describe('An observation that must happen');
 
 export const ExpectNoneStepSchema = z
-  .strictObject({ ...stepCommon, 'expect-none': ExpectationSchema })
+  .strictObject({
+    ...stepCommon,
+    // count and save have no meaning when nothing may match: refused, not silently ignored
+    'expect-none': ExpectationSchema.omit({ count: true, save: true }),
+  })
   .describe('An observation that must NOT happen (within the deadline)');
 
 export const StepSchema = z.union([
