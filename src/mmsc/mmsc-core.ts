@@ -225,10 +225,10 @@ export class MmscCore {
       conf: { responseStatus: 'Ok' },
       state: 'active',
     };
-    // The message and its delivery jobs go in the same group commit (one fsync, not two in a
-    // row before the conf). A job whose message did not land (a torn batch) finds no message
-    // and ends; a message whose jobs did not land gets them from reconcile() at the next start.
-    await Promise.all([this.store.create(meta, sub.pdu), this.queueWork(meta)]);
+    // The message first, then its jobs: a job must never run before its message is in the store
+    // (the directories layout may land the job file first), nor its expiry timer start before.
+    await this.store.create(meta, sub.pdu);
+    await this.queueWork(meta);
     if (this.observer.enabled) {
       this.observer.event('MM1', 'stored', { messageId: id, recipients: recipients.length, size: meta.size });
     }
@@ -447,23 +447,32 @@ export class MmscCore {
     const busy = new Set<string>();
     for (const j of this.outbox.list())
       if (j.payload.messageId !== undefined) busy.add(String(j.payload.messageId));
-    const due: string[] = [];
-    for (const m of this.store.all()) {
-      if (m.mbox?.length || busy.has(m.id)) continue;
-      const finished = m.state !== 'active' || m.recipients.every((r) => FINAL.has(r.status));
-      if (!finished) continue;
-      let last = m.receivedAt;
+    const purgeable = (m: StoredMessage, jobs: ReadonlySet<string>) => {
+      if (m.mbox?.length || jobs.has(m.id)) return false;
+      if (m.state === 'active' && !m.recipients.every((r) => FINAL.has(r.status))) return false;
+      let last = Math.max(m.receivedAt, m.stateChangedAt ?? 0);
       for (const r of m.recipients) if (r.updatedAt > last) last = r.updatedAt;
-      if (now - last >= keepFor) due.push(m.id);
-    }
+      return now - last >= keepFor;
+    };
+    const due: string[] = [];
+    for (const m of this.store.all()) if (purgeable(m, busy)) due.push(m.id);
+    let purged = 0;
     for (const id of due) {
       if (this.stopped) break;
+      // Checked again in the message's update queue: a copy stored or a job queued since the
+      // scan keeps it.
+      const removed = await this.store.removeIf(id, (m) => {
+        const jobs = new Set<string>();
+        for (const j of this.outbox.list()) if (j.payload.messageId === id) jobs.add(id);
+        return purgeable(m, jobs);
+      });
+      if (!removed) continue;
+      purged += 1;
       clearTimeout(this.expiryTimers.get(id));
       this.expiryTimers.delete(id);
-      await this.store.remove(id);
     }
-    if (due.length > 0) this.observer.event('MM1', 'purged', { messages: due.length });
-    return due.length;
+    if (purged > 0) this.observer.event('MM1', 'purged', { messages: purged });
+    return purged;
   }
 
   /** Clears timers (the store and the outbox stay as they are). */
@@ -483,6 +492,7 @@ export class MmscCore {
       .filter(({ r }) => r.status === 'pending' || r.status === 'notified' || r.status === 'deferred');
     await this.store.update(id, (msg) => {
       msg.state = 'expired';
+      msg.stateChangedAt = Date.now();
     });
     for (const { i } of open) {
       await this.outbox.cancel(`deliver.${id}.${i}`);
@@ -497,6 +507,7 @@ export class MmscCore {
     if (m?.state !== 'active') return m;
     const updated = await this.store.update(messageId, (msg) => {
       msg.state = 'cancelled';
+      msg.stateChangedAt = Date.now();
     });
     for (let i = 0; i < m.recipients.length; i++) await this.outbox.cancel(`deliver.${messageId}.${i}`);
     this.observer.event('MM1', 'cancelled', { messageId });

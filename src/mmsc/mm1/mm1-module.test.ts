@@ -271,6 +271,31 @@ describe('MM1 flow', () => {
     ]);
   });
 
+  it('notifies at once with the directories store layout too (a job never runs before its message)', async () => {
+    await start({ storeLayout: 'directories' });
+    for (let i = 0; i < 5; i++) await client.postPdu(sendReq(`dir-${i}`, [plmn(B)], {}, `m${i}`), A);
+    const deadline = Date.now() + 5000;
+    while (pushesTo(B).length < 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(pushesTo(B)).toHaveLength(5);
+  });
+
+  it('a message already expired when accepted expires at once and reports Expired', async () => {
+    await start();
+    const conf = await client.postPdu(
+      sendReq(
+        'tx-exp0',
+        [plmn(B)],
+        { 'X-Mms-Expiry': { relative: 0 }, 'X-Mms-Delivery-Report': 'Yes' },
+        'late',
+      ),
+      A,
+    );
+    const id = String(h(conf.pdu, 'Message-ID'));
+    const dr = await waitPush((p) => p.to === A && p.pdu.type === 'm-delivery-ind');
+    expect(h(dr.pdu, 'X-Mms-Status')).toBe('Expired');
+    expect(mmsc.core.store.get(id)?.state).toBe('expired');
+  });
+
   it('a duplicate transaction id returns the same m-send-conf and stores once', async () => {
     await start();
     const pdu = sendReq('tx-dup', plmn(B));

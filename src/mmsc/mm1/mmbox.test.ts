@@ -275,4 +275,41 @@ describe('MMBox (CTR 1.3 §8.8)', () => {
     const off = await client.postPdu(req('m-mbox-view-req', 'v1', {}), A);
     expect(h(off.pdu, 'X-Mms-Response-Status')).toBe('Error-permanent-service-denied');
   });
+
+  it('hides Bcc from a recipient copy, answers one location to concurrent stores, ignores non-content attributes', async () => {
+    await start();
+    const conf = await client.postPdu(
+      sendReq('tx-bcc', [plmn(B)], { Bcc: plmn('15550009'), Subject: 'bcc', 'X-Mms-Store': 'Yes' }, 'x'),
+      A,
+    );
+    const push = await waitPush((p) => p.to === B);
+    const notified = String(getHeaders(push.pdu, 'X-Mms-Content-Location')[0]);
+    const [s1, s2] = await Promise.all(
+      ['c1', 'c2'].map((tid) =>
+        client.postPdu(req('m-mbox-store-req', tid, { 'X-Mms-Content-Location': notified }), B),
+      ),
+    );
+    expect(h(s1.pdu, 'X-Mms-Store-Status')).toBe('Success');
+    expect(h(s2.pdu, 'X-Mms-Store-Status')).toBe('Success');
+    expect(all(s1.pdu, 'X-Mms-Content-Location')).toEqual(all(s2.pdu, 'X-Mms-Content-Location'));
+    const attrs = {
+      'X-Mms-Attributes': [
+        'To',
+        'Bcc',
+        'X-Mms-Message-Type',
+        'X-Mms-MMS-Version',
+        'Message-ID',
+        'Content-Type',
+      ],
+    };
+    const bob = await view(B, attrs);
+    expect(h(bob.conf, 'X-Mms-Response-Status')).toBe('Ok');
+    expect(bob.descrs).toHaveLength(1);
+    expect(all(bob.descrs[0], 'Bcc')).toEqual([]);
+    expect(all(bob.descrs[0], 'Message-ID')).toHaveLength(1);
+    expect(all(bob.descrs[0], 'X-Mms-Message-Type')).toHaveLength(1);
+    const alice = await view(A, attrs);
+    expect(all(alice.descrs[0], 'Bcc')).toEqual([plmn('15550009')]);
+    expect(h(alice.descrs[0], 'Message-ID')).toBe(h(conf.pdu, 'Message-ID'));
+  });
 });

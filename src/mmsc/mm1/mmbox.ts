@@ -55,6 +55,16 @@ const DEFAULT_ATTRIBUTES = [
   'X-Mms-MM-Flags',
 ];
 
+/** Asked-for attributes that are not content fields of a copy (or are always in m-mbox-descr). */
+const NOT_ATTRIBUTES = new Set([
+  'X-Mms-Message-Type',
+  'X-Mms-Transaction-Id',
+  'X-Mms-MMS-Version',
+  'Message-ID',
+  'X-Mms-Content-Location',
+  'Content-Type',
+]);
+
 export class Mmbox {
   constructor(
     private readonly core: MmscCore,
@@ -102,16 +112,19 @@ export class Mmbox {
       const why = this.full(owner, message.size);
       if (why) return { status: 'Error-permanent-mmbox-full', text: why };
     }
-    const token = existing?.token ?? newToken();
-    await this.core.store.update(message.id, (m) => {
+    const updated = await this.core.store.update(message.id, (m) => {
       m.mbox ??= [];
       const e = m.mbox.find((x) => x.owner === owner);
       if (e) {
         e.state = state;
         e.flags = applyFlags(e.flags, flags);
-      } else m.mbox.push({ owner, token, state, flags: applyFlags([], flags), storedAt: Date.now() });
+      } else
+        m.mbox.push({ owner, token: newToken(), state, flags: applyFlags([], flags), storedAt: Date.now() });
     });
-    return { status: 'Success', location: this.locationOf(token) };
+    // the copy as stored: a concurrent store of the same message by the same owner made one copy
+    const stored = updated.mbox?.find((e) => e.owner === owner);
+    if (!stored) return { status: 'Error-transient-failure', text: 'MMBox copy not stored' };
+    return { status: 'Success', location: this.locationOf(stored.token) };
   }
 
   /** m-mbox-store-req (ENC 1.3, storing and updating in the MMBox): keep a notified message, or change the state/flags of a stored one. */
@@ -140,7 +153,8 @@ export class Mmbox {
     if (!this.enabled) return conf({ status: 'Error-permanent-service-denied', text: 'MMBox not offered' });
     if (!owner) return conf({ status: 'Error-permanent-service-denied', text: 'subscriber not identified' });
     const sender = `+${owner}/TYPE=PLMN`;
-    const again = this.core.store.byTransaction(sender, `upload:${tid}`);
+    // NUL cannot occur in a Transaction-ID (a text-string ends at it): no m-send-req collides
+    const again = this.core.store.byTransaction(sender, `upload\u0000${tid}`);
     const mine = again?.mbox?.find((e) => e.owner === owner);
     if (again && mine) return conf({ status: 'Success', location: this.locationOf(mine.token) });
     const message = uploadedMessage(pdu);
@@ -174,7 +188,7 @@ export class Mmbox {
         id: newMessageId(),
         sender,
         origin: 'mm1',
-        transactionId: `upload:${tid}`,
+        transactionId: `upload\u0000${tid}`,
         mmsVersion: textOf(getHeader(pdu, 'X-Mms-MMS-Version')) ?? '1.2',
         receivedAt: now,
         expiresAt: now + this.core.config.expiry.maxSeconds * 1000,
@@ -303,14 +317,17 @@ export class Mmbox {
       ['X-Mms-Content-Location', this.locationOf(entry.token)],
     ];
     const want = new Set(attributes);
+    const own = message.sender.startsWith(`+${entry.owner}/`);
     for (const name of attributes) {
+      if (NOT_ATTRIBUTES.has(name)) continue; // the PDU's own fields, or ones always given
       if (name === 'X-Mms-MM-State' || name === 'X-Mms-MM-Flags' || name === 'X-Mms-Message-Size') continue;
+      // Bcc is the sender's business: a recipient's copy never shows it (ENC 1.3 Bcc)
+      if (name === 'Bcc' && !own) continue;
       if (name === 'Date') {
         fields.push(['Date', numberOf(getHeader(source, 'Date')) ?? Math.floor(message.receivedAt / 1000)]);
         continue;
       }
       if (name === 'From') {
-        const own = message.sender.startsWith(`+${entry.owner}/`);
         if (message.hideSender && !own) continue; // X-Mms-Sender-Visibility: Hide (ENC 1.3)
         // the sender as resolved at submission (an Insert-address-token From is not an address)
         fields.push([

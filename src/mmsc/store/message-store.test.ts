@@ -73,6 +73,28 @@ describe.each(LAYOUTS)('MessageStore (%s layout)', (layout) => {
     expect([...(await again.readPdu('msg-00001'))]).toEqual([1, 2, 3]);
   });
 
+  it('removeIf decides after the updates already queued (a copy stored meanwhile keeps the message)', async () => {
+    const s = await openStore();
+    await s.create(meta('msg-00002'), new Uint8Array([1]));
+    await s.create(meta('msg-00003'), new Uint8Array([1]));
+    const keepIt = s.update('msg-00002', (m) => {
+      m.mbox = [
+        { owner: '15550001', token: 'tok_mbox_mbox_mbox_mbox1', state: 'Sent', flags: [], storedAt: 1 },
+      ];
+    });
+    const noCopy = (m: StoredMessage) => !m.mbox?.length;
+    const [kept, gone] = await Promise.all([
+      s.removeIf('msg-00002', noCopy),
+      s.removeIf('msg-00003', noCopy),
+    ]);
+    await keepIt;
+    expect([kept, gone]).toEqual([false, true]);
+    expect(s.get('msg-00002')?.mbox).toHaveLength(1);
+    expect(s.byMboxToken('tok_mbox_mbox_mbox_mbox1')?.message.id).toBe('msg-00002');
+    expect(s.get('msg-00003')).toBeUndefined();
+    expect((await openStore()).get('msg-00003')).toBeUndefined();
+  });
+
   it('refuses ids that could escape the store', async () => {
     const s = await openStore();
     for (const id of ['../../etc', 'a/b/c/d/e', '', '.hidden..x', 'x'.repeat(65)]) {

@@ -93,6 +93,8 @@ export interface StoredMessage {
   /** What the m-send-conf said (returned again for a duplicate transaction). */
   conf: { responseStatus: string; responseText?: string };
   state: 'active' | 'cancelled' | 'expired';
+  /** When `state` last changed (cancel, expiry), epoch ms. */
+  stateChangedAt?: number;
   /** Its copies in MMBoxes (the sender's Sent copy, a recipient's stored copy, an upload). */
   mbox?: MboxEntry[];
 }
@@ -279,6 +281,29 @@ export class MessageStore {
     return next;
   }
 
+  /**
+   * Deletes the message if `purge` still says so when its turn in the message's update queue comes
+   * (after every update already asked for). Resolves true when it was deleted.
+   */
+  removeIf(id: string, purge: (m: StoredMessage) => boolean): Promise<boolean> {
+    const prev = this.chains.get(id) ?? Promise.resolve();
+    const next = prev
+      .catch(() => undefined)
+      .then(async () => {
+        const current = this.messages.get(id);
+        if (!current || !purge(current)) return false;
+        await this.remove(id);
+        return true;
+      });
+    this.chains.set(id, next);
+    void next
+      .finally(() => {
+        if (this.chains.get(id) === next) this.chains.delete(id);
+      })
+      .catch(() => undefined);
+    return next;
+  }
+
   /** Deletes a message (its tokens stop resolving at once). */
   async remove(id: string): Promise<void> {
     const m = this.messages.get(id);
@@ -289,7 +314,9 @@ export class MessageStore {
       this.pduCache.delete(id);
       this.pduCacheBytes -= cached.length;
     }
-    this.transactions.delete(txKey(m.sender, m.transactionId));
+    // only if it names this message (a later message may have taken the key over)
+    const key = txKey(m.sender, m.transactionId);
+    if (this.transactions.get(key) === id) this.transactions.delete(key);
     for (const r of m.recipients) {
       if (r.token) this.tokens.delete(r.token);
       if (r.notifyTransactionId) this.notifyTids.delete(r.notifyTransactionId);

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -43,6 +43,51 @@ describe('acquireStoreLock', () => {
       other.kill('SIGKILL');
     }
   });
+
+  it('knows a store reached through a symlink', () => {
+    const release = acquireStoreLock(root);
+    const link = `${root}-link`;
+    symlinkSync(root, link);
+    try {
+      expect(() => acquireStoreLock(link)).toThrow(/already open in this process/);
+    } finally {
+      rmSync(link, { force: true });
+      release();
+    }
+  });
+
+  it('lets exactly one of three processes racing for a store (free or with a stale lock) have it', async () => {
+    const script = path.join(root, 'contender.ts');
+    writeFileSync(
+      script,
+      `import { acquireStoreLock } from ${JSON.stringify(path.join(import.meta.dirname, 'store-lock.ts'))};
+       try { acquireStoreLock(process.argv[2]); console.log('GOT'); setTimeout(() => {}, 1500); }
+       catch { console.log('REFUSED'); }`,
+    );
+    for (let round = 0; round < 4; round++) {
+      const store = path.join(root, `s${round}`);
+      if (round % 2 === 0) {
+        const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+        spawnSync('mkdir', ['-p', store]);
+        writeFileSync(path.join(store, 'LOCK'), `${dead}\n`);
+      }
+      const runs = Array.from({ length: 3 }, () => {
+        const p = spawn(process.execPath, ['--import', 'tsx', script, store], {
+          stdio: ['ignore', 'pipe', 'inherit'],
+        });
+        let out = '';
+        p.stdout.on('data', (c: Buffer) => {
+          out += c.toString();
+        });
+        return new Promise<string>((r) => p.on('exit', () => r(out.trim())));
+      });
+      const results = await Promise.all(runs);
+      expect(
+        results.filter((r) => r === 'GOT'),
+        `round ${round}: ${results.join(',')}`,
+      ).toHaveLength(1);
+    }
+  }, 60_000);
 
   it('is held by an open store backend until close', async () => {
     const backend = await openStoreBackend(root);

@@ -1,16 +1,27 @@
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import {
+  linkSync,
+  mkdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { StoreError } from './store-error.ts';
 
 /**
- * One MMSC per store: `<root>/LOCK` holds the owner's pid, created exclusively (O_EXCL). Two
- * processes appending to one journal would interleave records and lose messages, so a second open
- * is refused while the owner lives. A lock left by a process that died (kill -9, power loss) is
- * stale: its pid no longer runs (or is our own pid, from an earlier life of a container's pid 1,
- * while this process holds no lock on it) and it is taken over.
+ * One MMSC per store: `<root>/LOCK` holds the owner's pid. Two processes appending to one journal
+ * would interleave records and lose messages, so a second open is refused while the owner lives.
+ * The lock appears whole or not at all: the pid is written to a private file first, which is then
+ * hard-linked as LOCK (link fails if LOCK exists, so exactly one contender wins). A lock whose pid
+ * no longer runs (kill -9, power loss) is stale: it is renamed aside (only one contender can move
+ * that very file) and, if what was moved aside is not the stale lock that was judged, put back.
+ * A pid equal to ours but not held by this process is stale too (a container's pid 1 restarting).
  */
 
-/** Roots locked by this process (a second open from the same process is refused too). */
+/** Real paths of the stores this process has locked. */
 const held = new Set<string>();
 
 function alive(pid: number): boolean {
@@ -23,45 +34,66 @@ function alive(pid: number): boolean {
   }
 }
 
+function readPid(file: string): number | undefined {
+  try {
+    const pid = Number.parseInt(readFileSync(file, 'utf8'), 10);
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function tryUnlink(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch {
+    // already gone
+  }
+}
+
 /** Takes the store's lock; the returned function releases it (idempotent). */
 export function acquireStoreLock(root: string): () => void {
-  const key = path.resolve(root);
+  mkdirSync(root, { recursive: true });
+  const key = realpathSync(root); // a symlink to a locked store is the same store
   const file = path.join(key, 'LOCK');
   if (held.has(key)) throw new StoreError(`the store at ${root} is already open in this process`);
-  mkdirSync(key, { recursive: true });
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const fd = openSync(file, 'wx', 0o644);
+  const mine = path.join(key, `LOCK.${process.pid}.${randomBytes(6).toString('hex')}`);
+  writeFileSync(mine, `${process.pid}\n`);
+  try {
+    for (let attempt = 0; ; attempt++) {
       try {
-        writeSync(fd, `${process.pid}\n`);
-      } finally {
-        closeSync(fd);
+        linkSync(mine, file);
+        break;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST')
+          throw new StoreError(`cannot lock the store at ${root}: ${(e as Error).message}`);
       }
-      break;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) {
-        if ((e as NodeJS.ErrnoException).code === 'EEXIST')
-          throw new StoreError(
-            `the store at ${root} is in use (lock ${file} came back while taking it over)`,
-          );
-        throw new StoreError(`cannot lock the store at ${root}: ${(e as Error).message}`);
-      }
-      let owner = Number.NaN;
-      try {
-        owner = Number.parseInt(readFileSync(file, 'utf8'), 10);
-      } catch {
-        // unreadable or vanished: treated as stale
-      }
-      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && alive(owner))
+      const owner = readPid(file);
+      if (owner !== undefined && owner !== process.pid && alive(owner))
         throw new StoreError(
           `the store at ${root} is in use by process ${owner} (if it is not an MMSC, remove ${file})`,
         );
+      if (attempt >= 3)
+        throw new StoreError(`the store at ${root} is in use (its lock keeps changing hands)`);
+      // Stale (or vanished meanwhile): move it aside; check that what moved is what was judged.
+      const aside = `${file}.stale.${randomBytes(6).toString('hex')}`;
       try {
-        unlinkSync(file); // stale: its owner is gone
+        renameSync(file, aside);
       } catch {
-        // someone else removed it first; the exclusive create decides
+        continue; // someone else moved it first: try to link again
       }
+      if (readPid(aside) !== owner) {
+        // a contender's fresh lock was moved: give it back (fails only if LOCK exists again)
+        try {
+          linkSync(aside, file);
+        } catch {
+          // another lock is in place: the next round reads it
+        }
+      }
+      tryUnlink(aside);
     }
+  } finally {
+    tryUnlink(mine);
   }
   held.add(key);
   let released = false;
@@ -69,10 +101,7 @@ export function acquireStoreLock(root: string): () => void {
     if (released) return;
     released = true;
     held.delete(key);
-    try {
-      unlinkSync(file);
-    } catch {
-      // already gone
-    }
+    // only our own lock: never a successor's
+    if (readPid(file) === process.pid) tryUnlink(file);
   };
 }
