@@ -571,34 +571,53 @@ describe.skipIf(!ready)('PCAPNG of tapped exchanges, checked by tshark', () => {
   it('(5b) ENUM over TCP: a truncated UDP answer makes the resolver retry over TCP (both tapped)', async () => {
     const tl = new Timeline();
     tl.setContext({ case: 'mm5.enum.002', step: 'step 1: NAPTR, TC -> TCP' });
-    const udp = dgram.createSocket('udp4');
-    tapUdp(udp, { timeline: tl, node: 'hlr', role: 'hlr', iface: 'DNS' });
-    udp.on('message', (q, r) => udp.send(naptrResponse(q, true), r.port, r.address));
-    await new Promise<void>((r) => udp.bind(0, '127.0.0.1', () => r()));
-    const port = addr(udp);
     const { createServer } = await import('node:net');
-    const tcp = createServer((s) => {
-      // RFC 1035 §4.2.2: each message is prefixed by a two-octet length
-      let buf = Buffer.alloc(0);
-      s.on('data', (d: Buffer) => {
-        buf = Buffer.concat([buf, d]);
-        while (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
-          const q = buf.subarray(2, 2 + buf.readUInt16BE(0));
-          buf = buf.subarray(2 + q.length);
-          const a = naptrResponse(Buffer.from(q), false);
-          s.write(Buffer.concat([Buffer.from([a.length >> 8, a.length & 0xff]), a]));
-        }
+    const tcpServer = () =>
+      createServer((s) => {
+        // RFC 1035 §4.2.2: each message is prefixed by a two-octet length
+        let buf = Buffer.alloc(0);
+        s.on('data', (d: Buffer) => {
+          buf = Buffer.concat([buf, d]);
+          while (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
+            const q = buf.subarray(2, 2 + buf.readUInt16BE(0));
+            buf = buf.subarray(2 + q.length);
+            const a = naptrResponse(Buffer.from(q), false);
+            s.write(Buffer.concat([Buffer.from([a.length >> 8, a.length & 0xff]), a]));
+          }
+        });
+        s.on('error', () => {});
       });
-      s.on('error', () => {});
-    });
+    // UDP on an ephemeral port, then TCP on the same number: another process may hold that TCP
+    // port (parallel test files), so a clash means another UDP port, not a hang.
+    let udp: dgram.Socket | undefined;
+    let tcp: ReturnType<typeof tcpServer> | undefined;
+    let port = 0;
+    for (let attempt = 0; ; attempt++) {
+      const socket = dgram.createSocket('udp4');
+      await new Promise<void>((r) => socket.bind(0, '127.0.0.1', () => r()));
+      udp = socket;
+      port = addr(socket);
+      const candidate = tcpServer();
+      tcp = candidate;
+      const ok = await new Promise<boolean>((r) => {
+        candidate.once('error', () => r(false));
+        candidate.listen(port, '127.0.0.1', () => r(true));
+      });
+      if (ok) break;
+      socket.close();
+      if (attempt >= 20) throw new Error('no port free for both UDP and TCP');
+    }
+    if (!udp || !tcp) throw new Error('unreachable');
+    tapUdp(udp, { timeline: tl, node: 'hlr', role: 'hlr', iface: 'DNS' });
+    const answering = udp;
+    udp.on('message', (q, r) => answering.send(naptrResponse(q, true), r.port, r.address));
     tapServer(tcp, { timeline: tl, node: 'hlr', role: 'hlr', iface: 'DNS' });
-    await new Promise<void>((r) => tcp.listen(port, '127.0.0.1', () => r()));
     const resolver = new dns.promises.Resolver({ timeout: 3000, tries: 1 });
     resolver.setServers([`127.0.0.1:${port}`]);
     const answers = await resolver.resolveNaptr('3.0.0.0.5.5.5.1.e164.arpa');
     expect(answers[0]).toMatchObject({ service: 'E2U+mms:tel', regexp: '!^.*$!tel:+15550003!' });
     resolver.cancel();
-    await new Promise<void>((r) => udp.close(() => r()));
+    await new Promise<void>((r) => answering.close(() => r()));
     await new Promise((r) => setTimeout(r, 50)); // let the resolver's TCP connection go
     tcp.close();
 
