@@ -39,15 +39,7 @@ afterEach(async () => {
   await rm(storeDir, { recursive: true, force: true });
 });
 
-async function waitPush(pred: (p: ReceivedPush) => boolean): Promise<ReceivedPush> {
-  const deadline = Date.now() + 5000;
-  while (Date.now() < deadline) {
-    const p = smsc.pushes.find(pred);
-    if (p) return p;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error('push not seen');
-}
+const waitPush = (pred: (p: ReceivedPush) => boolean, timeoutMs = 5000) => smsc.waitPush(pred, timeoutMs);
 
 async function until(cond: () => boolean, ms = 5000) {
   const deadline = Date.now() + ms;

@@ -46,15 +46,7 @@ const loc = (p: ReceivedPush) => String(getHeaders(p.pdu, 'X-Mms-Content-Locatio
 const tidOf = (p: ReceivedPush) => String(getHeader(p.pdu, 'X-Mms-Transaction-Id'));
 const pushesTo = (m: string) => smsc.pushes.filter((p) => p.to === m);
 
-async function waitPush(pred: (p: ReceivedPush) => boolean, timeoutMs = 5000): Promise<ReceivedPush> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const p = smsc.pushes.find(pred);
-    if (p) return p;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error('push not seen');
-}
+const waitPush = (pred: (p: ReceivedPush) => boolean, timeoutMs = 5000) => smsc.waitPush(pred, timeoutMs);
 
 async function waitUntilStatus(id: string, status: string) {
   const deadline = Date.now() + 3000;

@@ -61,15 +61,7 @@ const h = (pdu: MmsPdu | undefined, name: string) => {
 };
 const all = (pdu: MmsPdu | undefined, name: string) => (pdu ? getHeaders(pdu, name) : []);
 
-async function waitPush(pred: (p: ReceivedPush) => boolean): Promise<ReceivedPush> {
-  const deadline = Date.now() + 5000;
-  while (Date.now() < deadline) {
-    const p = smsc.pushes.find(pred);
-    if (p) return p;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error('push not seen');
-}
+const waitPush = (pred: (p: ReceivedPush) => boolean, timeoutMs = 5000) => smsc.waitPush(pred, timeoutMs);
 
 const req = (
   type: Parameters<typeof buildPdu>[0],

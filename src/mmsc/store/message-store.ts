@@ -257,28 +257,18 @@ export class MessageStore {
    */
   // biome-ignore lint/suspicious/noConfusingVoidType: callbacks that mutate and return nothing are the common case
   update(id: string, mutate: (m: StoredMessage) => void | false): Promise<StoredMessage> {
-    const prev = this.chains.get(id) ?? Promise.resolve();
-    const next = prev
-      .catch(() => undefined)
-      .then(async () => {
-        const current = this.messages.get(id);
-        if (!current) throw new StoreError(`no message ${id}`);
-        const copy = cloneMessage(current);
-        if (mutate(copy) === false) return current; // nothing changed: nothing to write
-        await this.backend.writeMeta(id, JSON.stringify(copy));
-        this.messages.set(id, copy);
-        for (const e of current.mbox ?? [])
-          if (!copy.mbox?.some((n) => n.token === e.token)) this.unindexMbox(e);
-        this.indexRecipients(copy);
-        return copy;
-      });
-    this.chains.set(id, next);
-    void next
-      .finally(() => {
-        if (this.chains.get(id) === next) this.chains.delete(id);
-      })
-      .catch(() => undefined);
-    return next;
+    return this.inTurn(id, async () => {
+      const current = this.messages.get(id);
+      if (!current) throw new StoreError(`no message ${id}`);
+      const copy = cloneMessage(current);
+      if (mutate(copy) === false) return current; // nothing changed: nothing to write
+      await this.backend.writeMeta(id, JSON.stringify(copy));
+      this.messages.set(id, copy);
+      for (const e of current.mbox ?? [])
+        if (!copy.mbox?.some((n) => n.token === e.token)) this.unindexMbox(e);
+      this.indexRecipients(copy);
+      return copy;
+    });
   }
 
   /**
@@ -286,15 +276,18 @@ export class MessageStore {
    * (after every update already asked for). Resolves true when it was deleted.
    */
   removeIf(id: string, purge: (m: StoredMessage) => boolean): Promise<boolean> {
+    return this.inTurn(id, async () => {
+      const current = this.messages.get(id);
+      if (!current || !purge(current)) return false;
+      await this.remove(id);
+      return true;
+    });
+  }
+
+  /** Runs `work` after every change of message `id` already asked for (one at a time per message). */
+  private inTurn<T>(id: string, work: () => Promise<T>): Promise<T> {
     const prev = this.chains.get(id) ?? Promise.resolve();
-    const next = prev
-      .catch(() => undefined)
-      .then(async () => {
-        const current = this.messages.get(id);
-        if (!current || !purge(current)) return false;
-        await this.remove(id);
-        return true;
-      });
+    const next = prev.catch(() => undefined).then(work);
     this.chains.set(id, next);
     void next
       .finally(() => {

@@ -40,6 +40,17 @@ export class FakeSmsc extends EventEmitter {
     super();
   }
 
+  /** The first push (received so far or within `timeoutMs`) that `pred` accepts. */
+  async waitPush(pred: (p: ReceivedPush) => boolean, timeoutMs = 5000): Promise<ReceivedPush> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const p = this.pushes.find(pred);
+      if (p) return p;
+      if (Date.now() > deadline) throw new Error('push not seen');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
   /** The MMSC's `notification` config that binds to this SMSC (tests: quick reconnects). */
   route(extra: Record<string, unknown> = {}): Record<string, unknown> {
     return {
