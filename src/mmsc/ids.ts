@@ -37,6 +37,15 @@ export function newToken(): string {
   return randomBase64url(18);
 }
 
+/** What a content-location token looks like (newToken's 24 characters, with room to grow). */
+export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{22,64}$/;
+
+/** The token of one of our content locations (`{base}/{token}`), or undefined. */
+export function tokenOfLocation(location: string): string | undefined {
+  const token = location.slice(location.lastIndexOf('/') + 1);
+  return TOKEN_PATTERN.test(token) ? token : undefined;
+}
+
 /** A Message-ID (OMA-TS-MMS_ENC 1.3 §7.3.29: text, unique within the MMSC). */
 export function newMessageId(): string {
   return `${Date.now().toString(36)}-${randomBase64url(9)}`;

@@ -5,7 +5,6 @@ import {
   encodeMms,
   getHeader,
   getHeaders,
-  type MmsFlag,
   type MmsPdu,
   type MmsValue,
   mmsSummary,
@@ -14,6 +13,7 @@ import {
 import { mediaName } from '../../codec/wsp/index.ts';
 import { lookupLocalPort } from '../../wire/tap.ts';
 import { MmscHttpEndpoint } from '../http-endpoint.ts';
+import { TOKEN_PATTERN, tokenOfLocation } from '../ids.ts';
 import { parseMmsAddress } from '../mm5/address.ts';
 import { compareVersions, lowerVersion, type MmscCore } from '../mmsc-core.ts';
 import type { DeliveryOutcome, MmscEndpoint, MmscModule, OriginReport, OutboundDelivery } from '../module.ts';
@@ -21,7 +21,7 @@ import type { PushSender } from '../notify/push-sender.ts';
 import { NoRouteError } from '../notify/push-sender.ts';
 import type { StoredMessage } from '../store/message-store.ts';
 import { GiveUp } from '../store/outbox.ts';
-import { Mmbox } from './mmbox.ts';
+import { isSendersCopy, Mmbox } from './mmbox.ts';
 import {
   addressesOf,
   cancelReq,
@@ -52,7 +52,6 @@ import { decideSender, subscriberFromHeaders } from './sender-identity.ts';
  */
 
 const MMS_CT = 'application/vnd.wap.mms-message';
-const TOKEN = /^[A-Za-z0-9_-]{22,64}$/;
 
 export class Mm1Module implements MmscModule {
   readonly name = 'mm1';
@@ -240,8 +239,8 @@ export class Mm1Module implements MmscModule {
     const failed: Array<[string, MmsValue]> = [];
     for (const [index, value] of getHeaders(pdu, 'X-Mms-Content-Location').entries()) {
       const location = textOf(value) ?? '';
-      const token = location.slice(location.lastIndexOf('/') + 1);
-      const found = TOKEN.test(token) ? this.core.store.byToken(token) : undefined;
+      const token = tokenOfLocation(location);
+      const found = token ? this.core.store.byToken(token) : undefined;
       const rcpt = found?.message.recipients[found.index];
       const open = rcpt?.status === 'pending' || rcpt?.status === 'notified' || rcpt?.status === 'deferred';
       if (!found || rcpt?.msisdn !== subscriber || found.message.state !== 'active' || !open) {
@@ -259,17 +258,6 @@ export class Mm1Module implements MmscModule {
       v,
       failed.length === 0 ? [['X-Mms-Response-Status', responseStatus('ok', v)]] : failed,
     );
-  }
-
-  /** X-Mms-Store: Yes on m-send-req / m-forward-req: the sender's copy (ENC 1.3 X-Mms-Store), state Sent by default. */
-  private async storeSenderCopy(pdu: MmsPdu, message: StoredMessage, owner: string, version: string) {
-    if (getHeader(pdu, 'X-Mms-Store') !== 'Yes' || compareVersions(version, '1.2') < 0) return undefined;
-    const asked = textOf(getHeader(pdu, 'X-Mms-MM-State'));
-    const state =
-      asked === 'Draft' || asked === 'New' || asked === 'Retrieved' || asked === 'Forwarded' ? asked : 'Sent';
-    return this.mmbox
-      .addCopy(message, owner, state, getHeaders(pdu, 'X-Mms-MM-Flags') as MmsFlag[])
-      .catch(() => ({ status: 'Error-transient-failure', text: 'MMBox copy could not be stored' }));
   }
 
   /** The capture node of the client (the WAP gateway mock), for the timeline only. */
@@ -365,7 +353,7 @@ export class Mm1Module implements MmscModule {
     const text = result.unresolved.length
       ? `not delivered to: ${result.unresolved.map((u) => u.address).join(', ')}`
       : undefined;
-    const stored = await this.storeSenderCopy(pdu, result.message, sender.msisdn, v);
+    const stored = await this.mmbox.storeOnSubmit(pdu, result.message, sender.msisdn, v);
     return sendConf(tid, v, responseStatus('ok', v), result.message.id, text, stored);
   }
 
@@ -398,9 +386,8 @@ export class Mm1Module implements MmscModule {
       config.requireMsisdnHeader,
     );
     if (!sender.ok) return fail(sender.problem, sender.text);
-    const location = textOf(getHeader(pdu, 'X-Mms-Content-Location')) ?? '';
-    const token = location.slice(location.lastIndexOf('/') + 1);
-    const found = TOKEN.test(token) ? this.core.store.byToken(token) : undefined;
+    const token = tokenOfLocation(textOf(getHeader(pdu, 'X-Mms-Content-Location')) ?? '');
+    const found = token ? this.core.store.byToken(token) : undefined;
     if (found?.message.state !== 'active') return fail('message-not-found', 'no such message to forward');
     const original = found.message;
     const rcpt = original.recipients[found.index];
@@ -481,14 +468,14 @@ export class Mm1Module implements MmscModule {
         onlyFrom: ['pending', 'notified', 'deferred'],
       });
     }
-    const copy = await this.storeSenderCopy(pdu, result.message, sender.msisdn, v);
+    const copy = await this.mmbox.storeOnSubmit(pdu, result.message, sender.msisdn, v);
     return forwardConf(tid, v, responseStatus('ok', v), result.message.id, undefined, copy);
   }
 
   // ---------------------------------------------------------------- retrieval and its answers
 
   private async retrieve(req: http.IncomingMessage, res: http.ServerResponse, token: string): Promise<void> {
-    if (!TOKEN.test(token)) return plain(res, 404, 'no such message');
+    if (!TOKEN_PATTERN.test(token)) return plain(res, 404, 'no such message');
     const found = this.core.store.byToken(token);
     if (!found) return this.retrieveStored(req, res, token);
     const { message, index } = found;
@@ -513,10 +500,7 @@ export class Mm1Module implements MmscModule {
       receivedAt: message.receivedAt,
     });
     if (message.hideSender) pdu.headers = pdu.headers.filter((h) => h.name !== 'From');
-    const bytes = encodeLenient(pdu);
-    this.publish('out', pdu, bytes, this.peerOf(req));
-    res.writeHead(200, { 'content-type': MMS_CT, 'content-length': bytes.length });
-    res.end(bytes);
+    this.replyPdu(res, pdu, this.peerOf(req));
   }
 
   /** GET of an MMBox copy's location: m-retrieve-conf with its MM-State and MM-Flags (ENC 1.3 M-Retrieve.conf). */
@@ -528,7 +512,7 @@ export class Mm1Module implements MmscModule {
     if (subscriber !== entry.owner) return plain(res, 403, 'not your MMBox');
     const known = this.core.clientVersions.get(entry.owner) ?? this.core.config.mmsVersion;
     const v = lowerVersion(known, this.core.config.mmsVersion);
-    const own = message.sender.startsWith(`+${entry.owner}/`);
+    const own = isSendersCopy(message, entry);
     const submitted = decodeMms(await this.core.store.readPdu(message.id));
     const pdu = retrieveConf(submitted, {
       version: v,
@@ -543,10 +527,7 @@ export class Mm1Module implements MmscModule {
       const extra = this.mmbox.retrieveFields(entry).map(([name, value]) => ({ name, value }));
       pdu.headers.splice(at < 0 ? pdu.headers.length : at, 0, ...extra);
     }
-    const bytes = encodeLenient(pdu);
-    this.publish('out', pdu, bytes, this.peerOf(req));
-    res.writeHead(200, { 'content-type': MMS_CT, 'content-length': bytes.length });
-    res.end(bytes);
+    this.replyPdu(res, pdu, this.peerOf(req));
   }
 
   private recipientFor(pdu: MmsPdu, subscriber: string | undefined) {

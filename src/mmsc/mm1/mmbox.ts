@@ -1,3 +1,4 @@
+import { MM_STATE } from '../../codec/mms/enums.ts';
 import {
   decodeMms,
   encodeMms,
@@ -10,8 +11,8 @@ import {
   mmsHeaderByName,
 } from '../../codec/mms/index.ts';
 import { mediaName } from '../../codec/wsp/index.ts';
-import { newMessageId, newToken } from '../ids.ts';
-import type { MmscCore } from '../mmsc-core.ts';
+import { newMessageId, newToken, tokenOfLocation } from '../ids.ts';
+import { compareVersions, type MmscCore } from '../mmsc-core.ts';
 import type { MboxEntry, MboxState, StoredMessage } from '../store/message-store.ts';
 import { makePdu, mediaTypeOf, textOf } from './pdus.ts';
 
@@ -23,7 +24,8 @@ import { makePdu, mediaTypeOf, textOf } from './pdus.ts';
  * Every change is committed to the durable store before it is answered.
  */
 
-const STATES: readonly MboxState[] = ['Draft', 'Sent', 'New', 'Retrieved', 'Forwarded'];
+/** The X-Mms-MM-State tokens, from the codec's table of the field's values. */
+const STATES: ReadonlySet<string> = new Set(Object.values(MM_STATE));
 const MMS_CT = 'application/vnd.wap.mms-message';
 
 /** X-Mms-Store-Status tokens (ENC 1.3, X-Mms-Store-Status field). */
@@ -75,12 +77,6 @@ export class Mmbox {
     return this.core.config.mmbox.enabled;
   }
 
-  /** Token of a content location of ours (`…/{token}`), or undefined. */
-  private tokenOf(location: string): string | undefined {
-    const token = location.slice(location.lastIndexOf('/') + 1);
-    return /^[A-Za-z0-9_-]{22,64}$/.test(token) ? token : undefined;
-  }
-
   private usage(owner: string): { messages: number; bytes: number } {
     let bytes = 0;
     const all = this.core.store.mboxOf(owner);
@@ -127,11 +123,30 @@ export class Mmbox {
     return { status: 'Success', location: this.locationOf(stored.token) };
   }
 
+  /**
+   * X-Mms-Store: Yes on m-send-req / m-forward-req (ENC 1.3 X-Mms-Store, MMS 1.2+): the sender's
+   * copy, state Sent unless X-Mms-MM-State says otherwise. Undefined when none was asked for; a
+   * copy that could not be stored is reported, never fails the submission.
+   */
+  async storeOnSubmit(
+    pdu: MmsPdu,
+    message: StoredMessage,
+    owner: string,
+    version: string,
+  ): Promise<StoreOutcome | undefined> {
+    if (getHeader(pdu, 'X-Mms-Store') !== 'Yes' || compareVersions(version, '1.2') < 0) return undefined;
+    const state = stateOf(getHeader(pdu, 'X-Mms-MM-State')) ?? 'Sent';
+    return this.addCopy(message, owner, state, getHeaders(pdu, 'X-Mms-MM-Flags') as MmsFlag[]).catch(() => ({
+      status: 'Error-transient-failure' as const,
+      text: 'MMBox copy could not be stored',
+    }));
+  }
+
   /** m-mbox-store-req (ENC 1.3, storing and updating in the MMBox): keep a notified message, or change the state/flags of a stored one. */
   async storeReq(pdu: MmsPdu, owner: string | undefined, version: string): Promise<MmsPdu> {
     const conf = storeConf('m-mbox-store-conf', pdu, version);
     if (!owner) return conf({ status: 'Error-permanent-service-denied', text: 'subscriber not identified' });
-    const token = this.tokenOf(textOf(getHeader(pdu, 'X-Mms-Content-Location')) ?? '');
+    const token = tokenOfLocation(textOf(getHeader(pdu, 'X-Mms-Content-Location')) ?? '');
     const flags = getHeaders(pdu, 'X-Mms-MM-Flags') as MmsFlag[];
     const asked = stateOf(getHeader(pdu, 'X-Mms-MM-State'));
     const stored = token ? this.core.store.byMboxToken(token) : undefined;
@@ -153,8 +168,7 @@ export class Mmbox {
     if (!this.enabled) return conf({ status: 'Error-permanent-service-denied', text: 'MMBox not offered' });
     if (!owner) return conf({ status: 'Error-permanent-service-denied', text: 'subscriber not identified' });
     const sender = `+${owner}/TYPE=PLMN`;
-    // NUL cannot occur in a Transaction-ID (a text-string ends at it): no m-send-req collides
-    const again = this.core.store.byTransaction(sender, `upload\u0000${tid}`);
+    const again = this.core.store.byTransaction(sender, uploadKey(tid));
     const mine = again?.mbox?.find((e) => e.owner === owner);
     if (again && mine) return conf({ status: 'Success', location: this.locationOf(mine.token) });
     const message = uploadedMessage(pdu);
@@ -188,7 +202,7 @@ export class Mmbox {
         id: newMessageId(),
         sender,
         origin: 'mm1',
-        transactionId: `upload\u0000${tid}`,
+        transactionId: uploadKey(tid),
         mmsVersion: textOf(getHeader(pdu, 'X-Mms-MMS-Version')) ?? '1.2',
         receivedAt: now,
         expiresAt: now + this.core.config.expiry.maxSeconds * 1000,
@@ -217,15 +231,11 @@ export class Mmbox {
    */
   async deleteReq(pdu: MmsPdu, owner: string | undefined, version: string): Promise<MmsPdu> {
     const tid = textOf(getHeader(pdu, 'X-Mms-Transaction-Id')) ?? '';
-    if (!this.enabled || !owner)
-      return makePdu('m-mbox-delete-conf', tid, version, [
-        ['X-Mms-Response-Status', 'Error-permanent-service-denied'],
-        ['X-Mms-Response-Text', !owner ? 'subscriber not identified' : 'MMBox not offered'],
-      ]);
+    if (!this.enabled || !owner) return denied('m-mbox-delete-conf', tid, version, owner);
     const locations = getHeaders(pdu, 'X-Mms-Content-Location').map((v) => textOf(v) ?? '');
     const failed: Array<[string, MmsValue]> = [];
     for (const [index, location] of locations.entries()) {
-      const token = this.tokenOf(location);
+      const token = tokenOfLocation(location);
       const found = token ? this.core.store.byMboxToken(token) : undefined;
       if (!found || found.entry.owner !== owner) {
         failed.push(['X-Mms-Content-Location', { index, value: location }]);
@@ -245,13 +255,9 @@ export class Mmbox {
   /** m-mbox-view-req (ENC 1.3, viewing the MMBox): a filtered, paged list of the owner's MMBox as m-mbox-descr parts. */
   async viewReq(pdu: MmsPdu, owner: string | undefined, version: string): Promise<MmsPdu> {
     const tid = textOf(getHeader(pdu, 'X-Mms-Transaction-Id')) ?? '';
-    if (!this.enabled || !owner)
-      return makePdu('m-mbox-view-conf', tid, version, [
-        ['X-Mms-Response-Status', 'Error-permanent-service-denied'],
-        ['X-Mms-Response-Text', !owner ? 'subscriber not identified' : 'MMBox not offered'],
-      ]);
+    if (!this.enabled || !owner) return denied('m-mbox-view-conf', tid, version, owner);
     const wantedTokens = getHeaders(pdu, 'X-Mms-Content-Location')
-      .map((v) => this.tokenOf(textOf(v) ?? ''))
+      .map((v) => tokenOfLocation(textOf(v) ?? ''))
       .filter((t): t is string => t !== undefined);
     const wantedLocations = getHeaders(pdu, 'X-Mms-Content-Location').length;
     const states = getHeaders(pdu, 'X-Mms-MM-State')
@@ -317,7 +323,7 @@ export class Mmbox {
       ['X-Mms-Content-Location', this.locationOf(entry.token)],
     ];
     const want = new Set(attributes);
-    const own = message.sender.startsWith(`+${entry.owner}/`);
+    const own = isSendersCopy(message, entry);
     for (const name of attributes) {
       if (NOT_ATTRIBUTES.has(name)) continue; // the PDU's own fields, or ones always given
       if (name === 'X-Mms-MM-State' || name === 'X-Mms-MM-Flags' || name === 'X-Mms-Message-Size') continue;
@@ -356,6 +362,29 @@ export class Mmbox {
   }
 }
 
+/** Whether a copy is the sender's own (the sender sees From and Bcc even when hidden from recipients). */
+export function isSendersCopy(message: StoredMessage, entry: MboxEntry): boolean {
+  return message.sender.startsWith(`+${entry.owner}/`);
+}
+
+/** The idempotency key of an upload (NUL cannot occur in a Transaction-ID: no m-send-req collides). */
+function uploadKey(tid: string): string {
+  return `upload\u0000${tid}`;
+}
+
+/** The conf of a view or delete the MMBox cannot serve (off, or nobody identified). */
+function denied(
+  type: 'm-mbox-view-conf' | 'm-mbox-delete-conf',
+  tid: string,
+  version: string,
+  owner?: string,
+) {
+  return makePdu(type, tid, version, [
+    ['X-Mms-Response-Status', 'Error-permanent-service-denied'],
+    ['X-Mms-Response-Text', owner ? 'MMBox not offered' : 'subscriber not identified'],
+  ]);
+}
+
 /**
  * The message an m-mbox-upload-req carries. ENC 1.3 M-Mbox-Upload.req: Content-Type application/vnd.wap.mms-message
  * with the message as an m-mbox-descr PDU in the body (its header fields and content); a client that
@@ -389,8 +418,9 @@ function storeConf(type: 'm-mbox-store-conf' | 'm-mbox-upload-conf', req: MmsPdu
     ]);
 }
 
-function stateOf(v: MmsValue | undefined): MboxState | undefined {
-  return typeof v === 'string' && (STATES as readonly string[]).includes(v) ? (v as MboxState) : undefined;
+/** An X-Mms-MM-State value, when it is one of the assigned tokens. */
+export function stateOf(v: MmsValue | undefined): MboxState | undefined {
+  return typeof v === 'string' && STATES.has(v) ? (v as MboxState) : undefined;
 }
 
 function numberOf(v: MmsValue | undefined): number | undefined {
