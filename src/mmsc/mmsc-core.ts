@@ -444,28 +444,26 @@ export class MmscCore {
 
   private async sweep(now: number): Promise<number> {
     const keepFor = this.config.retention.finishedSeconds * 1000;
-    const busy = new Set<string>();
+    const queued = new Set<string>();
     for (const j of this.outbox.list())
-      if (j.payload.messageId !== undefined) busy.add(String(j.payload.messageId));
-    const purgeable = (m: StoredMessage, jobs: ReadonlySet<string>) => {
-      if (m.mbox?.length || jobs.has(m.id)) return false;
+      if (j.payload.messageId !== undefined) queued.add(String(j.payload.messageId));
+    const purgeable = (m: StoredMessage, hasJob: (id: string) => boolean) => {
+      if (m.mbox?.length || hasJob(m.id)) return false;
       if (m.state === 'active' && !m.recipients.every((r) => FINAL.has(r.status))) return false;
       let last = Math.max(m.receivedAt, m.stateChangedAt ?? 0);
       for (const r of m.recipients) if (r.updatedAt > last) last = r.updatedAt;
       return now - last >= keepFor;
     };
     const due: string[] = [];
-    for (const m of this.store.all()) if (purgeable(m, busy)) due.push(m.id);
+    for (const m of this.store.all()) if (purgeable(m, (id) => queued.has(id))) due.push(m.id);
     let purged = 0;
     for (const id of due) {
       if (this.stopped) break;
       // Checked again in the message's update queue: a copy stored or a job queued since the
       // scan keeps it.
-      const removed = await this.store.removeIf(id, (m) => {
-        const jobs = new Set<string>();
-        for (const j of this.outbox.list()) if (j.payload.messageId === id) jobs.add(id);
-        return purgeable(m, jobs);
-      });
+      const removed = await this.store.removeIf(id, (m) =>
+        purgeable(m, (mid) => this.outbox.list().some((j) => j.payload.messageId === mid)),
+      );
       if (!removed) continue;
       purged += 1;
       clearTimeout(this.expiryTimers.get(id));
