@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MMSE_HEURISTIC, upperPduPcapng } from '../../src/wire/exported-pdu.ts';
 import { tcpDialoguePcapng } from '../../src/wire/tcp-dialogue.ts';
-import { tsharkEnv } from './tshark.ts';
+import { AGGREGATE, SEVERITY_ERROR, SEVERITY_WARNING, tsharkEnv } from './tshark.ts';
 
 /**
  * - `clean`: decoded as MMSE with no expert error.
@@ -38,9 +38,6 @@ export interface MmseVerdict {
   complaints: string[];
 }
 
-const SEVERITY_ERROR = 8388608;
-const SEVERITY_WARNING = 6291456;
-const AGGREGATE = '\u001f';
 const FIELDS = [
   'frame.protocols',
   'mmse.message_type',

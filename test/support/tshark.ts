@@ -50,9 +50,10 @@ export const CHECKSUMS: readonly string[] = [
 ];
 
 /** tshark's `_ws.expert.severity` values: Error 0x800000, Warning 0x600000. */
-const SEVERITY_ERROR = 8388608;
-const SEVERITY_WARNING = 6291456;
-const AGGREGATE = '\u001f';
+export const SEVERITY_ERROR = 8388608;
+export const SEVERITY_WARNING = 6291456;
+/** The `-E aggregator=` that joins a field's occurrences in one tshark column (never in a value). */
+export const AGGREGATE = '\u001f';
 
 /**
  * The pcap verdict our oracle tests ask for, from tshark alone (no ../shared needed): status 0 when
