@@ -6,6 +6,7 @@ import {
   type MmsPart,
   type MmsPdu,
   type MmsValue,
+  mmsHeaderByName,
 } from '../../src/codec/mms/index.ts';
 import type { Json, JsonObject } from '../../src/util/json.ts';
 import { PeerConfigError } from '../peer.ts';
@@ -200,18 +201,21 @@ export function mboxReq(o: MboxOptions, peer: string): Uint8Array {
     'X-Mms-Transaction-Id': o.transactionId,
     'X-Mms-MMS-Version': o.version,
   };
+  // Which fields this request carries, and how many, is the header table's presence column.
+  const presence = (name: string) => mmsHeaderByName(name)?.pdus[type];
+  const put = (name: string, values: MmsValue[]) => {
+    const p = presence(name);
+    if (p && values.length) fields[name] = p.endsWith('*') ? values : values[0];
+  };
   const locations = o.contentLocation === undefined ? [] : [o.contentLocation].flat().map(String);
-  if ((o.op === 'store' || o.op === 'delete' || o.op === 'delete-notified') && locations.length === 0)
+  const where = presence('X-Mms-Content-Location');
+  if (where?.startsWith('M') && locations.length === 0)
     throw new PeerConfigError(peer, `mbox ${o.op} needs contentLocation`);
-  if (o.op === 'store' && locations.length !== 1)
-    throw new PeerConfigError(peer, 'mbox store names one contentLocation');
-  if (locations.length && o.op !== 'upload') fields['X-Mms-Content-Location'] = locations;
-  const states = o.state === undefined ? [] : [o.state].flat().map(String);
-  if (states.length && (o.op === 'store' || o.op === 'view' || o.op === 'upload'))
-    fields['X-Mms-MM-State'] = o.op === 'view' ? states : states[0];
-  const flags = flagValues(peer, o);
-  if (flags.length && (o.op === 'store' || o.op === 'view' || o.op === 'upload'))
-    fields['X-Mms-MM-Flags'] = flags;
+  if (where === 'M' && locations.length !== 1)
+    throw new PeerConfigError(peer, `mbox ${o.op} names one contentLocation`);
+  put('X-Mms-Content-Location', locations);
+  put('X-Mms-MM-State', o.state === undefined ? [] : [o.state].flat().map(String));
+  put('X-Mms-MM-Flags', flagValues(peer, o));
   if (o.op === 'view') {
     if (o.start !== undefined) fields['X-Mms-Start'] = o.start;
     if (o.limit !== undefined) fields['X-Mms-Limit'] = o.limit;
