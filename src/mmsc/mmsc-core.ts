@@ -4,12 +4,14 @@ import { isValidId, newMessageId, newToken, newTransactionId } from './ids.ts';
 import type { Mm5Resolver, Mm5Route } from './mm5/mm5-resolver.ts';
 import type { MmscModule } from './module.ts';
 import type { MmscObserver } from './observer.ts';
-import type {
-  MessageStore,
-  RecipientRoute,
-  RecipientStatus,
-  StoredMessage,
-  StoredRecipient,
+import {
+  isOpen,
+  type MessageStore,
+  OPEN_STATUSES,
+  type RecipientRoute,
+  type RecipientStatus,
+  type StoredMessage,
+  type StoredRecipient,
 } from './store/message-store.ts';
 import { GiveUp, type Job, type Outbox } from './store/outbox.ts';
 
@@ -23,16 +25,6 @@ import { GiveUp, type Job, type Outbox } from './store/outbox.ts';
  * (`reconcile()`): recipients still `pending` without a job get one (job ids are
  * deterministic, so this never duplicates work).
  */
-
-/** Recipient states after which nothing more happens to that copy (reports already queued as jobs). */
-const FINAL: ReadonlySet<RecipientStatus> = new Set<RecipientStatus>([
-  'retrieved',
-  'rejected',
-  'unrecognised',
-  'expired',
-  'forwarded',
-  'failed',
-]);
 
 export interface Submission {
   /** Module the message came in through. */
@@ -319,7 +311,7 @@ export class MmscCore {
       reportAllowed?: boolean;
       clientVersion?: string;
       reason?: string;
-      onlyFrom?: RecipientStatus[];
+      onlyFrom?: readonly RecipientStatus[];
     } = {},
   ): Promise<StoredMessage | undefined> {
     if (!this.store.get(messageId)) return undefined;
@@ -449,7 +441,7 @@ export class MmscCore {
       if (j.payload.messageId !== undefined) queued.add(String(j.payload.messageId));
     const purgeable = (m: StoredMessage, hasJob: (id: string) => boolean) => {
       if (m.mbox?.length || hasJob(m.id)) return false;
-      if (m.state === 'active' && !m.recipients.every((r) => FINAL.has(r.status))) return false;
+      if (m.state === 'active' && m.recipients.some((r) => isOpen(r.status))) return false;
       let last = Math.max(m.receivedAt, m.stateChangedAt ?? 0);
       for (const r of m.recipients) if (r.updatedAt > last) last = r.updatedAt;
       return now - last >= keepFor;
@@ -485,16 +477,14 @@ export class MmscCore {
     const m = this.store.get(id);
     if (m?.state !== 'active') return;
     if (Date.now() < m.expiresAt) return;
-    const open = m.recipients
-      .map((r, i) => ({ r, i }))
-      .filter(({ r }) => r.status === 'pending' || r.status === 'notified' || r.status === 'deferred');
+    const open = m.recipients.map((r, i) => ({ r, i })).filter(({ r }) => isOpen(r.status));
     await this.store.update(id, (msg) => {
       msg.state = 'expired';
       msg.stateChangedAt = Date.now();
     });
     for (const { i } of open) {
       await this.outbox.cancel(`deliver.${id}.${i}`);
-      await this.setRecipientStatus(id, i, 'expired', { onlyFrom: ['pending', 'notified', 'deferred'] });
+      await this.setRecipientStatus(id, i, 'expired', { onlyFrom: OPEN_STATUSES });
     }
     this.observer.event('MM1', 'expired', { messageId: id, recipients: open.length });
   }

@@ -19,7 +19,7 @@ import { compareVersions, lowerVersion, type MmscCore } from '../mmsc-core.ts';
 import type { DeliveryOutcome, MmscEndpoint, MmscModule, OriginReport, OutboundDelivery } from '../module.ts';
 import type { PushSender } from '../notify/push-sender.ts';
 import { NoRouteError } from '../notify/push-sender.ts';
-import type { StoredMessage } from '../store/message-store.ts';
+import { isOpen, OPEN_STATUSES, type StoredMessage } from '../store/message-store.ts';
 import { GiveUp } from '../store/outbox.ts';
 import { isSendersCopy, Mmbox } from './mmbox.ts';
 import {
@@ -242,14 +242,19 @@ export class Mm1Module implements MmscModule {
       const token = tokenOfLocation(location);
       const found = token ? this.core.store.byToken(token) : undefined;
       const rcpt = found?.message.recipients[found.index];
-      const open = rcpt?.status === 'pending' || rcpt?.status === 'notified' || rcpt?.status === 'deferred';
-      if (!found || rcpt?.msisdn !== subscriber || found.message.state !== 'active' || !open) {
+      if (
+        !found ||
+        !rcpt ||
+        rcpt.msisdn !== subscriber ||
+        found.message.state !== 'active' ||
+        !isOpen(rcpt.status)
+      ) {
         failed.push(['X-Mms-Content-Location', { index, value: location }]);
         failed.push(['X-Mms-Response-Status', { index, value: responseStatus('message-not-found', v) }]);
         continue;
       }
       await this.core.setRecipientStatus(found.message.id, found.index, 'rejected', {
-        onlyFrom: ['pending', 'notified', 'deferred'],
+        onlyFrom: OPEN_STATUSES,
       });
     }
     return makePdu(
@@ -465,7 +470,7 @@ export class Mm1Module implements MmscModule {
       return fail(result.transient ? 'address-unresolved-transient' : 'address-unresolved', result.text);
     if (!result.duplicate) {
       await this.core.setRecipientStatus(original.id, found.index, 'forwarded', {
-        onlyFrom: ['pending', 'notified', 'deferred'],
+        onlyFrom: OPEN_STATUSES,
       });
     }
     const copy = await this.mmbox.storeOnSubmit(pdu, result.message, sender.msisdn, v);
@@ -564,7 +569,7 @@ export class Mm1Module implements MmscModule {
     await this.core.setRecipientStatus(r.found.message.id, r.found.index, next, {
       reportAllowed,
       ...(clientVersion ? { clientVersion } : {}),
-      onlyFrom: next === 'deferred' ? ['pending', 'notified'] : ['pending', 'notified', 'deferred'],
+      onlyFrom: next === 'deferred' ? ['pending', 'notified'] : OPEN_STATUSES,
     });
     return empty(res);
   }
@@ -579,7 +584,7 @@ export class Mm1Module implements MmscModule {
     if ('error' in r) return plain(res, r.error ?? 400, r.text ?? '');
     await this.core.setRecipientStatus(r.found.message.id, r.found.index, 'retrieved', {
       reportAllowed: getHeader(pdu, 'X-Mms-Report-Allowed') !== 'No',
-      onlyFrom: ['pending', 'notified', 'deferred'],
+      onlyFrom: OPEN_STATUSES,
     });
     return empty(res);
   }

@@ -23,7 +23,7 @@ import { newTransactionId } from '../ids.ts';
 import { parseMmsAddress } from '../mm5/address.ts';
 import type { AcceptResult, MmscCore } from '../mmsc-core.ts';
 import type { DeliveryOutcome, MmscEndpoint, MmscModule, OriginReport, OutboundDelivery } from '../module.ts';
-import type { StoredMessage } from '../store/message-store.ts';
+import { isOpen, type StoredMessage } from '../store/message-store.ts';
 import { GiveUp, RetryLater } from '../store/outbox.ts';
 import {
   mimeContentOf,
@@ -63,8 +63,6 @@ const SERVED: Partial<Record<Mm7MessageType, Mm7MessageType>> = {
   ReplaceReq: 'ReplaceRsp',
 };
 const NEWEST: Mm7VersionId = 'REL-6-MM7-1-4';
-/** Recipient states in which a message is still undelivered (cancel / replace possible). */
-const OPEN = new Set(['pending', 'notified', 'deferred']);
 const RESPONSE_CACHE_LIMIT = 10_000;
 
 interface Reply {
@@ -402,7 +400,7 @@ export class Mm7Module implements MmscModule {
     const m = this.vaspMessage(vasp.vaspId, id);
     // 2005 also for another VASP's message: its existence is not disclosed.
     if (!m) return this.rsp('CancelRsp', tid, version, 2005, { details: `no message ${id}` });
-    if (m.state !== 'active' || !m.recipients.some((r) => OPEN.has(r.status))) {
+    if (m.state !== 'active' || !m.recipients.some((r) => isOpen(r.status))) {
       // Status table, 3001 Not Possible: the message is no longer available for cancel.
       return this.rsp('CancelRsp', tid, version, 3001, { details: `message ${id} is ${this.stateOf(m)}` });
     }
@@ -417,7 +415,7 @@ export class Mm7Module implements MmscModule {
     const m = this.vaspMessage(vasp.vaspId, id);
     if (!m) return this.rsp('ReplaceRsp', tid, version, 2005, { details: `no message ${id}` });
     // §8.7.5: only an MM not yet delivered can be replaced; once a recipient has it, 3001 Not Possible.
-    if (m.state !== 'active' || !m.recipients.every((r) => OPEN.has(r.status))) {
+    if (m.state !== 'active' || !m.recipients.every((r) => isOpen(r.status))) {
       return this.rsp('ReplaceRsp', tid, version, 3001, { details: `message ${id} is ${this.stateOf(m)}` });
     }
     if (f.Content !== undefined && !msg.content)

@@ -23,6 +23,15 @@ export type RecipientStatus =
   | 'forwarded' // handed to another interface (MM4, MM3, MM7)
   | 'failed';
 
+/** The states in which a copy is still to be delivered: notified or about to be, not yet answered. */
+export const OPEN_STATUSES: readonly RecipientStatus[] = ['pending', 'notified', 'deferred'];
+const OPEN = new Set<RecipientStatus>(OPEN_STATUSES);
+
+/** Whether nothing is settled yet for this copy (see OPEN_STATUSES). */
+export function isOpen(status: RecipientStatus): boolean {
+  return OPEN.has(status);
+}
+
 export interface StoredRecipient {
   /** Address as written in the PDU (`+15550001/TYPE=PLMN`, `a@b.example`). */
   address: string;
