@@ -1,6 +1,6 @@
 import type { Json } from '../util/json.ts';
 import type { Iface } from '../wire/nodes.ts';
-import type { CaseSpec, Level, PeersSpec, Step, StepKind } from './suite-schema.ts';
+import type { CaseScope, CaseSpec, Level, PeersSpec, Step, StepKind } from './suite-schema.ts';
 import type { SourcePos } from './yaml-positions.ts';
 
 /** A requirement after catalogue references are resolved. */
@@ -39,15 +39,26 @@ export interface LoadedCase {
   /** Suite name (the file's `suite:` or its path under suites/). */
   suite: string;
   source: SourcePos;
+  /** ICS selection terms the case needs (src/harness/ics/ics-select.ts); none: always applicable. */
+  ics: string[];
+  /**
+   * `target`: judges any target from the wire. `reference`: a self-test of the reference MMSC that
+   * may observe its inside (`node: mmsc`); runs only against the embedded target, never counts
+   * towards a target's verdicts.
+   */
+  scope: CaseScope;
   /** Set for cases expanded from an `each:` table. */
   family?: { id: string; row: number; values: { [k: string]: Json } };
 }
 
-export const LEVEL_RANK: Record<Level, number> = { SHALL: 3, SHOULD: 2, MAY: 1 };
+/** Gate order for `--fail-on`: a ROBUSTNESS failure gates a run as a SHALL one does. */
+export const LEVEL_RANK: Record<Level, number> = { SHALL: 3, ROBUSTNESS: 3, SHOULD: 2, MAY: 1 };
 
 export function strongestLevel(reqs: readonly ResolvedRequirement[]): Level {
   let best: Level | undefined;
-  for (const r of reqs) if (!best || LEVEL_RANK[r.level] > LEVEL_RANK[best]) best = r.level;
+  for (const r of reqs)
+    if (!best || LEVEL_RANK[r.level] > LEVEL_RANK[best] || (r.level === 'SHALL' && best === 'ROBUSTNESS'))
+      best = r.level;
   return best ?? 'SHALL';
 }
 

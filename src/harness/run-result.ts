@@ -7,10 +7,17 @@ import type { SourcePos } from './yaml-positions.ts';
 
 /**
  * What a run produces. Reporters (JSON, JUnit, HTML, terminal) are pure functions of it.
- * A verdict is pass, fail (expected vs observed, at a step) or error (the harness, a peer or
- * the target broke); a fail is graded by the strongest requirement level of its case.
+ * Verdicts follow conformance-testing practice (ISO/IEC 9646-1, ETSI ES 201 873-1 TTCN-3 §24):
+ *   pass            every observation of the target was as required;
+ *   fail            the target did something the cited clause forbids (expected vs observed);
+ *                   graded by the strongest requirement level of its case;
+ *   inconclusive    the stimulus or a precondition did not happen as meant (our own peer did not
+ *                   send what the case meant to send): nothing is said about the target;
+ *   not-applicable  outside the target's declared capabilities (its ICS), with the reason;
+ *   error           the harness, a peer or the target's health broke the case.
  */
-export type Verdict = 'pass' | 'fail' | 'error';
+export const VERDICTS = ['pass', 'fail', 'inconclusive', 'not-applicable', 'error'] as const;
+export type Verdict = (typeof VERDICTS)[number];
 export type StepStatus = Verdict | 'skipped';
 
 export interface StepResult {
@@ -57,6 +64,8 @@ export interface CaseResult {
   tags: string[];
   family?: { id: string; row: number };
   verdict: Verdict;
+  /** Why the case is not applicable to this target (ICS items it needs that the target does not claim). */
+  notApplicable?: { reasons: string[] };
   /** Known failure from the target's expectations file (then it does not fail the run). */
   known?: { reason: string };
   /** A known failure that passed: the expectations file is out of date. */
@@ -80,6 +89,8 @@ export interface RunSummary {
   fail: number;
   /** Failed cases by the strongest level of their requirements. */
   failByLevel: Record<Level, number>;
+  inconclusive: number;
+  notApplicable: number;
   error: number;
   known: number;
   fixed: number;
@@ -106,7 +117,9 @@ export function summarise(cases: readonly CaseResult[]): RunSummary {
     total: cases.length,
     pass: 0,
     fail: 0,
-    failByLevel: { SHALL: 0, SHOULD: 0, MAY: 0 },
+    failByLevel: { SHALL: 0, SHOULD: 0, MAY: 0, ROBUSTNESS: 0 },
+    inconclusive: 0,
+    notApplicable: 0,
     error: 0,
     known: 0,
     fixed: 0,
@@ -117,8 +130,10 @@ export function summarise(cases: readonly CaseResult[]): RunSummary {
     else if (c.verdict === 'fail') {
       s.fail++;
       s.failByLevel[c.level]++;
-    } else s.error++;
-    if (c.known && c.verdict !== 'pass') s.known++;
+    } else if (c.verdict === 'inconclusive') s.inconclusive++;
+    else if (c.verdict === 'not-applicable') s.notApplicable++;
+    else s.error++;
+    if (c.known && c.verdict !== 'pass' && c.verdict !== 'not-applicable') s.known++;
     if (c.fixed) s.fixed++;
     if (c.unexpected) s.unexpected++;
   }

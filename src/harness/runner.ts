@@ -13,6 +13,8 @@ import { summarise } from './run-result.ts';
 import { caseRandom, caseSeed } from './seeded.ts';
 import type { Expectation, Level } from './suite-schema.ts';
 import { type StartedPeer, type Target, TargetRetryableError, type TargetSession } from './target.ts';
+import { applicability } from './ics/ics-select.ts';
+import { icsPeerConfig, icsPeerDefaults } from './targets/ics-identities.ts';
 import { peerWiring } from './targets/peer-wiring.ts';
 import { renderTemplate, TemplateError, type TemplateScope } from './template.ts';
 
@@ -45,6 +47,17 @@ function kindRank(kind: string): number {
 
 /** A harness failure inside a case (unknown peer or action, bad template): an `error` verdict. */
 class CaseError extends Error {}
+/** The stimulus could not be applied as meant (our own action failed): an `inconclusive` verdict. */
+class StimulusError extends Error {}
+
+/**
+ * Whether an expectation checks our own stimulus rather than the target: marked `precondition`,
+ * or what one of our nodes sent (`direction: out` on a node that is not the target's).
+ */
+function isPrecondition(spec: Record<string, unknown>, e: Expectation): boolean {
+  if (typeof spec.precondition === 'boolean') return spec.precondition;
+  return e.direction === 'out' && e.node !== undefined && e.node !== 'mmsc' && !e.node.startsWith('mmsc.');
+}
 /** A deadline (step or case) expired. */
 class DeadlineError extends Error {}
 
@@ -112,9 +125,18 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
   const plans = planPeers(c);
   const msisdns = new Map<string, string>();
   for (const p of plans) {
-    if (p.kind === 'ue') msisdns.set(p.name, (p.suiteConfig.msisdn as string | undefined) ?? random.msisdn());
+    if (p.kind === 'ue')
+      msisdns.set(
+        p.name,
+        (p.suiteConfig.msisdn as string | undefined) ?? random.msisdn(opts.target.ics.provisioning.subscribers),
+      );
   }
-  const values: { [k: string]: Json } = { case: { id: c.id, title: c.title }, seed, saved: {} };
+  const values: { [k: string]: Json } = {
+    case: { id: c.id, title: c.title },
+    seed,
+    saved: {},
+    ics: opts.target.ics as unknown as JsonObject,
+  };
   const scope: TemplateScope = {
     values,
     get faker() {
@@ -123,7 +145,7 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
     txid: () => random.txid(),
   };
   const setFailure = (
-    v: 'fail' | 'error',
+    v: 'fail' | 'error' | 'inconclusive',
     step: LoadedStep | undefined,
     f: Omit<CaseFailure, 'step' | 'label' | 'source'>,
   ) => {
@@ -187,7 +209,7 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
     } catch (e) {
       throw new CaseError(`target: ${errorMessage(e)}`);
     }
-    values.target = { ...session.endpoints } as JsonObject;
+    values.target = { ...session.endpoints, domain: opts.target.ics.provisioning.domain } as JsonObject;
     for (const plan of plans) {
       const kind = opts.peerKinds[plan.kind];
       if (!kind)
@@ -202,11 +224,15 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
           : plan.node !== plan.kind
             ? { name: plan.node }
             : {};
+      // The target decides what it is (its ports for our peers, its provisioned identities):
+      // those win over the suite's config, which may only shape our peers' behaviour.
       const config: JsonObject = {
         ...base,
         ...peerWiring(plan.kind, plan.name, { target: session.endpoints, peers: started, msisdns, seed }),
-        ...session.peerConfig(plan.kind, plan.name),
+        ...icsPeerDefaults(opts.target.ics, plan.kind, msisdns),
         ...(renderTemplate(plan.suiteConfig, scope) as JsonObject),
+        ...session.peerConfig(plan.kind, plan.name),
+        ...icsPeerConfig(opts.target.ics, plan.kind),
       };
       let endpoints: PeerEndpoint[];
       const peer = kind.create(config, { timeline, air, seed });
@@ -282,8 +308,8 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
           try {
             result = await withDeadline(fn(params), timeoutMs, target);
           } catch (e) {
-            if (e instanceof DeadlineError) throw e;
-            throw new Error(`${target} failed: ${errorMessage(e)}`);
+            // The stimulus did not happen as meant: nothing is said about the target.
+            throw new StimulusError(`${target} did not complete: ${errorMessage(e)}`);
           }
           r.result = result ?? null;
           if (typeof spec.save === 'string') (values.saved as JsonObject)[spec.save] = result ?? null;
@@ -326,12 +352,13 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
               ? await awaitExpectation(timeline, e, { since, signal: abort.signal })
               : await awaitNone(timeline, e, { since, signal: abort.signal });
           if (!outcome.ok) {
-            r.status = 'fail';
-            r.message = outcome.message;
+            const pre = isPrecondition(spec, e);
+            r.status = pre ? 'inconclusive' : 'fail';
+            r.message = pre ? `precondition: ${outcome.message}` : outcome.message;
             r.expected = outcome.expected;
             r.observed = outcome.observed;
-            setFailure('fail', step, {
-              message: outcome.message,
+            setFailure(pre ? 'inconclusive' : 'fail', step, {
+              message: r.message,
               expected: outcome.expected,
               observed: outcome.observed,
             });
@@ -347,9 +374,10 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
           }
         }
       } catch (e) {
-        r.status = 'error';
+        const stimulus = e instanceof StimulusError;
+        r.status = stimulus ? 'inconclusive' : 'error';
         r.message = e instanceof TemplateError ? `template: ${e.message}` : errorMessage(e);
-        setFailure('error', step, { message: r.message });
+        setFailure(stimulus ? 'inconclusive' : 'error', step, { message: r.message });
         return;
       } finally {
         r.endNs = timeline.now();
@@ -357,9 +385,16 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
     }
   };
 
+  // Applicability before anything starts: the ICS items the case needs (ISO/IEC 9646-7).
+  const naReasons =
+    c.scope === 'reference' && opts.target.kind !== 'embedded'
+      ? ['a reference self-test of the reference MMSC: it runs only against the embedded target']
+      : applicability(opts.target.ics, c.ics).reasons;
+  if (naReasons.length > 0) verdict = 'not-applicable';
   let caseTimer: NodeJS.Timeout | undefined;
   try {
     const body = (async () => {
+      if (naReasons.length > 0) return;
       try {
         await setup();
       } catch (e) {
@@ -398,11 +433,13 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
   const finalVerdict = verdict as CaseResult['verdict'];
   const failOn = opts.failOn ?? 'SHALL';
   const unexpected =
-    finalVerdict === 'pass'
+    finalVerdict === 'pass' || finalVerdict === 'not-applicable'
       ? false
       : known
         ? false
-        : finalVerdict === 'error' || LEVEL_RANK[c.level] >= LEVEL_RANK[failOn];
+        : finalVerdict === 'error' ||
+          finalVerdict === 'inconclusive' ||
+          LEVEL_RANK[c.level] >= LEVEL_RANK[failOn];
   return {
     id: c.id,
     title: c.title,
@@ -416,6 +453,7 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
     tags: c.tags,
     ...(c.family ? { family: { id: c.family.id, row: c.family.row } } : {}),
     verdict: finalVerdict,
+    ...(naReasons.length > 0 ? { notApplicable: { reasons: naReasons } } : {}),
     ...(known && finalVerdict !== 'pass' ? { known: { reason: known.reason } } : {}),
     ...(known && finalVerdict === 'pass' ? { fixed: true } : {}),
     unexpected,

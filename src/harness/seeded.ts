@@ -32,8 +32,11 @@ export function prng(seed: number): () => number {
 export interface CaseRandom {
   seed: number;
   faker: Faker;
-  /** A fresh E.164 MSISDN (+1555 and 7 digits; 555 numbers are reserved for fiction), distinct within the case. */
-  msisdn(): string;
+  /**
+   * A fresh E.164 MSISDN, distinct within the case: `prefix` (the target's subscriber range from
+   * its ICS; default +1555, reserved for fiction) followed by random digits up to 12 digits in all.
+   */
+  msisdn(prefix?: string): string;
   /** A fresh transaction id (X-Mms-Transaction-ID style, 12 base-36 characters). */
   txid(): string;
 }
@@ -54,9 +57,10 @@ export function caseRandom(seed: number): CaseRandom {
       }
       return faker;
     },
-    msisdn() {
+    msisdn(prefix = '+1555') {
+      const digits = Math.max(4, 12 - (prefix.length - 1));
       for (;;) {
-        const n = `+1555${String(Math.floor(rnd() * 1e7)).padStart(7, '0')}`;
+        const n = `${prefix}${String(Math.floor(rnd() * 10 ** digits)).padStart(digits, '0')}`;
         if (!used.has(n)) {
           used.add(n);
           return n;

@@ -8,6 +8,8 @@ import type { Iface } from '../wire/nodes.ts';
 import type { DefinedCase, LoadedCase, LoadedStep, ResolvedRequirement } from './case-model.ts';
 import { strongestLevel } from './case-model.ts';
 import { durationMs } from './duration.ts';
+import { IcsSchema } from './ics/ics-schema.ts';
+import { IcsTermError, icsPathKnown, parseIcsTerm } from './ics/ics-select.ts';
 import { idGlob } from './id-glob.ts';
 import { cachedLoad } from './suite-cache.ts';
 import { issuesToDiagnostics, type SuiteDiagnostic, stepKindOf } from './suite-diagnostics.ts';
@@ -18,6 +20,7 @@ import {
   type Level,
   type PeersSpec,
   type Requirement,
+  type CaseScope,
   type Step,
   SuiteFileSchema,
 } from './suite-schema.ts';
@@ -34,7 +37,15 @@ export interface LoadOptions {
   suite?: string;
   /** Regular expression over `id title`. */
   grep?: RegExp;
+  /**
+   * Also discover the reference self-tests (suites/reference/, scope: reference). Off by default:
+   * they test the reference MMSC itself and never count towards a target's verdicts.
+   */
+  includeReference?: boolean;
 }
+
+/** The folder of the reference MMSC's self-tests under the suites root. */
+export const REFERENCE_SUITES_DIR = 'reference';
 
 export interface LoadResult {
   cases: LoadedCase[];
@@ -50,13 +61,14 @@ export type RequirementCatalogue = Map<string, ResolvedRequirement>;
 const SKIP_DIRS = new Set(['schema', 'node_modules']);
 
 /** Suite files under root, sorted: every *.yaml / *.yml but requirements.yaml, and every *.case.ts. */
-export function discoverSuiteFiles(root: string): string[] {
+export function discoverSuiteFiles(root: string, opts: { includeReference?: boolean } = {}): string[] {
   const out: string[] = [];
   const walk = (dir: string) => {
     for (const name of readdirSync(dir).sort()) {
       const full = path.join(dir, name);
       if (statSync(full).isDirectory()) {
-        if (!SKIP_DIRS.has(name) && !name.startsWith('.')) walk(full);
+        const reference = dir === root && name === REFERENCE_SUITES_DIR;
+        if (!SKIP_DIRS.has(name) && !name.startsWith('.') && (!reference || opts.includeReference)) walk(full);
       } else if (/\.ya?ml$/.test(name) && !/^requirements\.ya?ml$/.test(name)) out.push(full);
       else if (name.endsWith('.case.ts')) out.push(full);
     }
@@ -154,7 +166,13 @@ interface BuildContext {
   file: string;
   suite: string;
   catalogue: RequirementCatalogue;
-  defaults: { interfaces?: Iface[]; peers?: PeersSpec; requirements?: Requirement[] };
+  defaults: {
+    interfaces?: Iface[];
+    peers?: PeersSpec;
+    requirements?: Requirement[];
+    ics?: string[];
+    scope?: CaseScope;
+  };
   /** Position of a path inside this case (YAML) or the case's one position (TypeScript). */
   pos: (p: readonly PropertyKey[]) => SourcePos;
   diagnostics: SuiteDiagnostic[];
@@ -179,6 +197,40 @@ function resolveRequirements(reqs: Requirement[], ctx: BuildContext, at: readonl
   return out;
 }
 
+/** The node name the reference MMSC records its own inside under (src/mmsc config `node`). */
+export const REFERENCE_MMSC_NODE = 'mmsc';
+
+/**
+ * A target case is judged from the wire only: an expectation on the reference MMSC's own node
+ * (what it received, its internal events) can never be seen on another MMSC, so it is refused
+ * unless the case is a reference self-test.
+ */
+function checkWireOnly(steps: readonly Step[], ctx: BuildContext, casePath: readonly PropertyKey[]) {
+  steps.forEach((step, i) => {
+    const k = stepKindOf(step);
+    if (!('kind' in k) || (k.kind !== 'expect' && k.kind !== 'expect-none')) return;
+    const e = (step as Record<string, unknown>)[k.kind] as { node?: string };
+    if (e.node === REFERENCE_MMSC_NODE || e.node?.startsWith(`${REFERENCE_MMSC_NODE}.`))
+      ctx.diagnostics.push({
+        ...ctx.pos([...casePath, 'steps', i, k.kind, 'node']),
+        message: `node: ${e.node} observes the inside of the reference MMSC; a target case is judged only by what crosses the wire (observe what a peer or handset sees, or make the case a reference self-test with scope: reference)`,
+      });
+  });
+}
+
+function checkIcsTerms(terms: readonly string[], ctx: BuildContext, at: readonly PropertyKey[]) {
+  terms.forEach((t, i) => {
+    try {
+      const term = parseIcsTerm(t);
+      if (!icsPathKnown(IcsSchema, term.path))
+        ctx.diagnostics.push({ ...ctx.pos([...at, i]), message: `ICS item "${term.path.join('.')}" does not exist (see mmscert ics init)` });
+    } catch (e) {
+      if (!(e instanceof IcsTermError)) throw e;
+      ctx.diagnostics.push({ ...ctx.pos([...at, i]), message: e.message });
+    }
+  });
+}
+
 /** Builds the runnable cases of one validated case spec (several when it has an `each:` table). */
 function buildCases(spec: CaseSpec, ctx: BuildContext, casePath: readonly PropertyKey[]): LoadedCase[] {
   const rows = spec.each ?? [undefined];
@@ -192,6 +244,15 @@ function buildCases(spec: CaseSpec, ctx: BuildContext, casePath: readonly Proper
       ...casePath,
       'requirements',
     ]);
+    const scope: CaseScope = s.scope ?? ctx.defaults.scope ?? 'target';
+    if (ctx.defaults.scope === 'reference' && s.scope === 'target')
+      ctx.diagnostics.push({
+        ...ctx.pos([...casePath, 'scope']),
+        message: 'a case of a reference self-test suite cannot be a target case',
+      });
+    if (scope === 'target' && r === 0) checkWireOnly(spec.steps, ctx, casePath);
+    const ics = [...(ctx.defaults.ics ?? []), ...(s.ics ?? [])];
+    if (r === 0) checkIcsTerms(spec.ics ?? [], ctx, [...casePath, 'ics']);
     const steps: LoadedStep[] = s.steps.map((step, i) => {
       const k = stepKindOf(step);
       return {
@@ -213,6 +274,8 @@ function buildCases(spec: CaseSpec, ctx: BuildContext, casePath: readonly Proper
       peers: { ...(ctx.defaults.peers ?? {}), ...(s.peers ?? {}) },
       timeoutMs: durationMs(s.timeout, DEFAULT_CASE_TIMEOUT_MS),
       tags: s.tags ?? [],
+      ics,
+      scope,
       steps,
       suite: ctx.suite,
       source: ctx.pos(casePath),
@@ -271,6 +334,8 @@ export function loadYamlSuiteFile(
       .split(path.sep)
       .join('/');
   const cases: LoadedCase[] = [];
+  if (suiteFile.ics)
+    checkIcsTerms(suiteFile.ics, { pos: (p) => positionOf(doc, lines, shown, p), diagnostics } as BuildContext, ['ics']);
   suiteFile.cases.forEach((c, i) => {
     const ctx: BuildContext = {
       file: shown,
@@ -280,6 +345,8 @@ export function loadYamlSuiteFile(
         ...(suiteFile.interfaces ? { interfaces: suiteFile.interfaces } : {}),
         ...(suiteFile.peers ? { peers: suiteFile.peers } : {}),
         ...(suiteFile.requirements ? { requirements: suiteFile.requirements } : {}),
+        ...(suiteFile.ics ? { ics: suiteFile.ics } : {}),
+        ...(suiteFile.scope ? { scope: suiteFile.scope } : {}),
       },
       pos: (p) => positionOf(doc, lines, shown, p),
       diagnostics,
@@ -355,7 +422,9 @@ export async function loadCaseModule(
 export async function loadSuites(opts: LoadOptions = {}): Promise<LoadResult> {
   const root = path.resolve(opts.root ?? 'suites');
   const explicit = opts.files && opts.files.length > 0;
-  const files = explicit ? (opts.files ?? []) : discoverSuiteFiles(root);
+  const files = explicit
+    ? (opts.files ?? [])
+    : discoverSuiteFiles(root, { includeReference: opts.includeReference ?? false });
   const { catalogue } = loadRequirementCatalogue(root);
   const catalogueKey = JSON.stringify([...catalogue]);
   const diagnostics: SuiteDiagnostic[] = [];

@@ -118,13 +118,21 @@ export const BehaviourStepSchema = z
 
 export const WaitStepSchema = z.strictObject({ ...stepCommon, wait: DurationSchema }).describe('Pause');
 
+const precondition = z
+  .boolean()
+  .optional()
+  .describe(
+    'This step checks the stimulus (what our own peers sent), not the target: when it fails the verdict is inconclusive, not fail. Implied for direction: out on our own nodes',
+  );
+
 export const ExpectStepSchema = z
-  .strictObject({ ...stepCommon, expect: ExpectationSchema })
+  .strictObject({ ...stepCommon, precondition, expect: ExpectationSchema })
   .describe('An observation that must happen');
 
 export const ExpectNoneStepSchema = z
   .strictObject({
     ...stepCommon,
+    precondition,
     // count and save have no meaning when nothing may match: refused, not silently ignored
     'expect-none': ExpectationSchema.omit({ count: true, save: true }),
   })
@@ -160,6 +168,20 @@ export const PeersSchema = z
   )
   .describe('Peer kinds this case needs -> true, a list of names (ue: [alice, bob]) or a config object');
 
+export const CASE_SCOPES = ['target', 'reference'] as const;
+export type CaseScope = (typeof CASE_SCOPES)[number];
+
+const IcsTermsSchema = z
+  .array(z.string().min(1))
+  .describe(
+    "ICS items the case needs (all must hold, else not-applicable): 'mm7.supported', '!mm1.mmbox', 'mm1.versions has 1.3', 'notification.via == smpp', 'mm1.maxMessageSize >= 300000'",
+  );
+const ScopeSchema = z
+  .enum(CASE_SCOPES)
+  .describe(
+    'target (default): judged from the wire only. reference: a self-test of the reference MMSC, may observe node mmsc, runs only against the embedded target',
+  );
+
 const caseFields = {
   id: z
     .string()
@@ -173,6 +195,8 @@ const caseFields = {
   peers: PeersSchema.optional(),
   timeout: DurationSchema.optional().describe('Case deadline (default 30s)'),
   tags: z.array(z.string()).optional(),
+  ics: IcsTermsSchema.optional(),
+  scope: ScopeSchema.optional(),
   each: z
     .array(z.record(z.string(), z.unknown()))
     .optional()
@@ -191,6 +215,8 @@ export const SuiteFileSchema = z
     interfaces: z.array(z.enum(INTERFACES)).optional().describe('Default interfaces of every case'),
     peers: PeersSchema.optional().describe('Default peers of every case (merged under each case)'),
     requirements: z.array(RequirementSchema).optional().describe('Requirements every case checks'),
+    ics: IcsTermsSchema.optional().describe('ICS items every case needs (merged with each case\'s)'),
+    scope: ScopeSchema.optional().describe('Scope of every case (a case may not widen a reference suite)'),
     cases: z.array(CaseSchema).min(1),
   })
   .describe('An mmscert suite file');

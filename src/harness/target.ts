@@ -1,6 +1,7 @@
 import type { Peer, PeerEndpoint } from '../../mocks/peer.ts';
 import type { JsonObject } from '../util/json.ts';
 import type { Timeline } from '../wire/timeline.ts';
+import type { Ics } from './ics/ics-schema.ts';
 
 /**
  * A target MMSC: the reference one in-process (`embedded`), one elsewhere on loopback
@@ -61,6 +62,12 @@ export interface Target {
   readonly kind: 'embedded' | 'external' | 'container' | 'none';
   /** One line for reports: `embedded reference MMSC`, `external Acme MMSC (config f.yaml)`. */
   readonly description: string;
+  /**
+   * What the target implements and how it is provisioned: decides which cases apply and every
+   * identity the cases use (embedded: derived from the reference MMSC's config; external and
+   * container: the ICS file the config names).
+   */
+  readonly ics: Ics;
   /** Most cases at once (a target whose peers sit on fixed ports runs one case at a time). */
   readonly maxJobs: number;
   /** Once per run, before any case (check reachability, start a container). */

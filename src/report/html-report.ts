@@ -18,7 +18,7 @@ table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ccc;padding:
 th{background:#f3f3f3}.muted{color:#777}.mono,pre{font-family:ui-monospace,monospace;font-size:12px}
 pre{background:#f7f7f7;padding:6px;overflow:auto;max-height:360px;white-space:pre-wrap}
 .v{display:inline-block;padding:1px 7px;border-radius:9px;font-weight:600;font-size:12px}
-.v-pass{background:#d9f2dd;color:#165c22}.v-fail{background:#fbdada;color:#8a1010}.v-error{background:#fde5c2;color:#7a4300}
+.v-pass{background:#d9f2dd;color:#165c22}.v-fail{background:#fbdada;color:#8a1010}.v-error{background:#fde5c2;color:#7a4300}.v-inconclusive{background:#fff3b0;color:#6b5800}.v-not-applicable{background:#eee;color:#555}
 .v-known{background:#e6e6e6;color:#444}.v-should{background:#fff0c2;color:#6b5200}
 td.c-pass{background:#eefaf0}td.c-fail{background:#fdeeee}td.c-error{background:#fff4e3}
 details.case{border:1px solid #ddd;border-radius:6px;margin:8px 0;padding:6px 10px}
@@ -50,6 +50,8 @@ function matrix(run: RunResult): string {
   const cols: Array<{ v: Verdict | 'known'; label: string }> = [
     { v: 'pass', label: 'pass' },
     { v: 'fail', label: 'fail' },
+    { v: 'inconclusive', label: 'inconclusive' },
+    { v: 'not-applicable', label: 'n/a' },
     { v: 'error', label: 'error' },
     { v: 'known', label: 'known failure' },
   ];
@@ -107,13 +109,16 @@ export function caseSection(c: CaseResult): string {
           ? `<div class="ev"><div><h4>expected</h4><pre class="expected">${esc(f.expected ?? '')}</pre></div><div><h4>observed</h4><pre class="observed">${json(f.observed ?? null)}</pre></div></div>`
           : ''
       }${c.known ? `<p>Known failure: ${esc(c.known.reason)}</p>` : ''}</div>`
-    : c.fixed
+    : c.notApplicable
+      ? `<div class="failure"><p>Not applicable: ${esc(c.notApplicable.reasons.join('; '))}</p></div>`
+      : c.fixed
       ? '<p>Listed as a known failure, but passed: the expectations file is out of date.</p>'
       : '';
   const reqs = c.requirements
     .map((r) => `<li>${r.level} — ${esc(r.spec)} ${esc(r.clause)}${r.text ? `: ${esc(r.text)}` : ''}</li>`)
     .join('');
-  return `<details class="case" id="${caseAnchor(c.id)}" data-verdict="${c.verdict}"${c.verdict !== 'pass' ? ' open' : ''}>
+  const open = c.verdict !== 'pass' && c.verdict !== 'not-applicable';
+  return `<details class="case" id="${caseAnchor(c.id)}" data-verdict="${c.verdict}"${open ? ' open' : ''}>
 <summary>${badge(c)} <b class="mono">${esc(c.id)}</b> ${esc(c.title)} <span class="muted">${c.durationMs} ms</span></summary>
 ${c.description ? `<p>${esc(c.description)}</p>` : ''}${c.expectation ? `<p><i>Expectation:</i> ${esc(c.expectation)}</p>` : ''}
 ${reqs ? `<ul class="reqs">${reqs}</ul>` : ''}
@@ -142,7 +147,7 @@ export function htmlReport(
 
 /** The order of the case sections in report.html (indices into run.cases): errors, failures, passes. */
 export function htmlCaseOrder(run: RunResult): number[] {
-  const order: Record<string, number> = { error: 0, fail: 1, pass: 2 };
+  const order: Record<string, number> = { error: 0, fail: 1, inconclusive: 2, pass: 3, 'not-applicable': 4 };
   return run.cases
     .map((c, i) => ({ c, i }))
     .sort((a, b) => order[a.c.verdict] - order[b.c.verdict])
@@ -165,8 +170,8 @@ export function htmlReportFrame(
 <body>
 <h1>mmscert run ${esc(run.runId)}</h1>
 <p>Target: <b>${esc(run.target.description)}</b> (${esc(run.target.kind)}) · seed ${run.seed} · ${run.jobs} job(s) · ${run.durationMs} ms · ${esc(run.startedAt)}${opts.runPcapng ? ` · <a href="${esc(opts.runPcapng)}">${esc(opts.runPcapng)}</a>` : ''}</p>
-<table class="summary"><tr><th>cases</th><th>pass</th><th>fail SHALL</th><th>fail SHOULD</th><th>fail MAY</th><th>error</th><th>known</th><th>unexpected</th></tr>
-<tr><td>${s.total}</td><td>${s.pass}</td><td>${s.failByLevel.SHALL}</td><td>${s.failByLevel.SHOULD}</td><td>${s.failByLevel.MAY}</td><td>${s.error}</td><td>${s.known}</td><td>${s.unexpected}</td></tr></table>
+<table class="summary"><tr><th>cases</th><th>pass</th><th>fail SHALL</th><th>fail SHOULD</th><th>fail MAY</th><th>fail robustness</th><th>inconclusive</th><th>n/a</th><th>error</th><th>known</th><th>unexpected</th></tr>
+<tr><td>${s.total}</td><td>${s.pass}</td><td>${s.failByLevel.SHALL}</td><td>${s.failByLevel.SHOULD}</td><td>${s.failByLevel.MAY}</td><td>${s.failByLevel.ROBUSTNESS}</td><td>${s.inconclusive}</td><td>${s.notApplicable}</td><td>${s.error}</td><td>${s.known}</td><td>${s.unexpected}</td></tr></table>
 <h2>Requirements × verdict</h2>
 ${matrix(run)}
 <h2>Requirement coverage</h2>

@@ -34,6 +34,12 @@ function testcase(c: CaseResult, classname: string): string {
     parts.push(
       `    <skipped message="known failure: ${xmlSafeText(c.known.reason)} (${c.verdict}: ${message})"/>`,
     );
+  } else if (c.verdict === 'not-applicable') {
+    const why = c.notApplicable?.reasons.join('; ') ?? 'outside the ICS';
+    parts.push(`    <skipped message="not applicable: ${xmlSafeText(why)}"/>`);
+  } else if (c.verdict === 'inconclusive') {
+    // JUnit has no inconclusive: an error, typed, so a CI gate does not take it for a pass
+    parts.push(`    <error message="inconclusive: ${message}" type="inconclusive">${failureBody(c)}</error>`);
   } else if (c.verdict === 'fail') {
     parts.push(`    <failure message="${message}" type="${c.level}">${failureBody(c)}</failure>`);
   } else if (c.verdict === 'error') {
@@ -58,13 +64,17 @@ export function junitXml(run: RunResult): string {
   const suites: string[] = [];
   for (const [name, cases] of groups) {
     const failures = cases.filter((c) => c.verdict === 'fail' && !c.known).length;
-    const errors = cases.filter((c) => c.verdict === 'error' && !c.known).length;
-    const skipped = cases.filter((c) => c.known && c.verdict !== 'pass').length;
+    const errors = cases.filter(
+      (c) => (c.verdict === 'error' || c.verdict === 'inconclusive') && !c.known,
+    ).length;
+    const skipped = cases.filter(
+      (c) => (c.known && c.verdict !== 'pass') || c.verdict === 'not-applicable',
+    ).length;
     const time = cases.reduce((s, c) => s + c.durationMs, 0);
     suites.push(
       `<testsuite name="${escapeXml(name)}" tests="${cases.length}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${seconds(time)}" timestamp="${cases[0]?.startedAt.slice(0, 19) ?? ''}">\n${cases.map((c) => testcase(c, name)).join('\n')}\n</testsuite>`,
     );
   }
   const s = run.summary;
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="mmscert ${escapeXml(run.runId)}" tests="${s.total}" failures="${run.cases.filter((c) => c.verdict === 'fail' && !c.known).length}" errors="${run.cases.filter((c) => c.verdict === 'error' && !c.known).length}" time="${seconds(run.durationMs)}">\n${suites.join('\n')}\n</testsuites>\n`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="mmscert ${escapeXml(run.runId)}" tests="${s.total}" failures="${run.cases.filter((c) => c.verdict === 'fail' && !c.known).length}" errors="${run.cases.filter((c) => (c.verdict === 'error' || c.verdict === 'inconclusive') && !c.known).length}" skipped="${run.cases.filter((c) => c.verdict === 'not-applicable').length}" time="${seconds(run.durationMs)}">\n${suites.join('\n')}\n</testsuites>\n`;
 }

@@ -7,11 +7,11 @@ export interface CoverageRow {
   requirement: ResolvedRequirement;
   interfaces: string[];
   cases: { id: string; verdict: Verdict; known: boolean }[];
-  /** Worst verdict over its cases: error > fail > pass. */
+  /** Worst verdict over its cases: error > fail > inconclusive > pass > not-applicable. */
   verdict: Verdict;
 }
 
-const WORST: Record<Verdict, number> = { pass: 0, fail: 1, error: 2 };
+const WORST: Record<Verdict, number> = { 'not-applicable': -1, pass: 0, inconclusive: 1, fail: 2, error: 3 };
 
 export function requirementKey(r: ResolvedRequirement): string {
   return r.id ?? `${r.spec} ${r.clause} ${r.level}`;
@@ -24,7 +24,7 @@ export function requirementCoverage(run: Pick<RunResult, 'cases'>): CoverageRow[
     const key = requirementKey(r);
     let row = rows.get(key);
     if (!row) {
-      row = { key, requirement: r, interfaces: [], cases: [], verdict: 'pass' };
+      row = { key, requirement: r, interfaces: [], cases: [], verdict: 'not-applicable' };
       rows.set(key, row);
     }
     for (const i of c.interfaces) if (!row.interfaces.includes(i)) row.interfaces.push(i);

@@ -13,6 +13,8 @@ function verdictWord(c: CaseResult, k: Colors): string {
   if (c.known && c.verdict !== 'pass') return k.gray(`${c.verdict.toUpperCase()}*`);
   if (c.verdict === 'pass') return k.green('PASS ');
   if (c.verdict === 'error') return k.yellow('ERROR');
+  if (c.verdict === 'inconclusive') return k.yellow('INCONC');
+  if (c.verdict === 'not-applicable') return k.gray('N/A  ');
   return c.level === 'SHALL' ? k.red('FAIL ') : k.magenta(`FAIL(${c.level})`);
 }
 
@@ -24,7 +26,13 @@ export class TerminalReporter {
   private done = 0;
   private readonly k: Colors;
   private readonly running = new Set<string>();
-  private readonly counts = { pass: 0, fail: 0, error: 0 };
+  private readonly counts: Record<CaseResult['verdict'], number> = {
+    pass: 0,
+    fail: 0,
+    inconclusive: 0,
+    'not-applicable': 0,
+    error: 0,
+  };
 
   constructor(
     private readonly out: TerminalOut,
@@ -52,6 +60,8 @@ export class TerminalReporter {
   };
 
   private line(r: CaseResult): string {
+    if (r.verdict === 'not-applicable')
+      return `${verdictWord(r, this.k)} ${r.id} ${this.k.dim(r.title)}  ${this.k.dim(r.notApplicable?.reasons.join('; ') ?? '')}`;
     const where = r.failure
       ? this.k.dim(
           `  ${r.failure.source.file}:${r.failure.source.line}:${r.failure.source.col} ${r.failure.message}`,
@@ -62,9 +72,11 @@ export class TerminalReporter {
 
   private redraw(): void {
     const { pass, fail, error } = this.counts;
+    const na = this.counts['not-applicable'];
+    const inc = this.counts.inconclusive;
     const current = [...this.running].slice(0, 2).join(', ');
     this.out.write(
-      `\r\x1b[2K[${this.done}/${this.total}] ${this.k.green(`${pass} pass`)} ${this.k.red(`${fail} fail`)} ${this.k.yellow(`${error} error`)} ${this.k.dim(current)}`,
+      `\r\x1b[2K[${this.done}/${this.total}] ${this.k.green(`${pass} pass`)} ${this.k.red(`${fail} fail`)} ${inc ? `${inc} inconc ` : ''}${na ? `${na} n/a ` : ''}${this.k.yellow(`${error} error`)} ${this.k.dim(current)}`,
     );
   }
 
@@ -74,9 +86,11 @@ export class TerminalReporter {
     const s = run.summary;
     const lines: string[] = [];
     if (this.out.isTTY) lines.push('\r\x1b[2K');
-    const bad = run.cases.filter((c) => c.verdict !== 'pass' && !c.known);
-    const shall = bad.filter((c) => c.verdict === 'error' || c.level === 'SHALL');
-    const soft = bad.filter((c) => c.verdict === 'fail' && c.level !== 'SHALL');
+    const bad = run.cases.filter((c) => c.verdict !== 'pass' && c.verdict !== 'not-applicable' && !c.known);
+    const shall = bad.filter((c) => c.verdict === 'error' || (c.verdict === 'fail' && c.level === 'SHALL'));
+    const robust = bad.filter((c) => c.verdict === 'fail' && c.level === 'ROBUSTNESS');
+    const inconclusive = bad.filter((c) => c.verdict === 'inconclusive');
+    const soft = bad.filter((c) => c.verdict === 'fail' && (c.level === 'SHOULD' || c.level === 'MAY'));
     const detail = (c: CaseResult) => {
       const f = c.failure;
       lines.push(`  ${verdictWord(c, k)} ${c.id} ${c.title}`);
@@ -89,9 +103,17 @@ export class TerminalReporter {
       lines.push(k.bold('Failures (SHALL) and errors:'));
       shall.forEach(detail);
     }
+    if (robust.length > 0) {
+      lines.push(k.bold('Failed robustness profile (mmscert, no specification; reported apart):'));
+      robust.forEach(detail);
+    }
     if (soft.length > 0) {
       lines.push(k.bold('Failed SHOULD / MAY (reported apart):'));
       soft.forEach(detail);
+    }
+    if (inconclusive.length > 0) {
+      lines.push(k.bold('Inconclusive (the stimulus did not happen as meant; nothing said about the target):'));
+      inconclusive.forEach(detail);
     }
     const known = run.cases.filter((c) => c.known && c.verdict !== 'pass');
     if (known.length > 0) {
@@ -104,7 +126,7 @@ export class TerminalReporter {
         `Known failures that now pass (update the expectations file): ${fixed.map((c) => c.id).join(', ')}`,
       );
     lines.push(
-      `${s.total} cases: ${k.green(`${s.pass} pass`)}, ${k.red(`${s.fail} fail`)} (SHALL ${s.failByLevel.SHALL}, SHOULD ${s.failByLevel.SHOULD}, MAY ${s.failByLevel.MAY}), ${k.yellow(`${s.error} error`)}, ${s.known} known; ${s.unexpected === 0 ? k.green('no unexpected failure') : k.red(`${s.unexpected} unexpected`)} · seed ${run.seed} · ${run.durationMs} ms`,
+      `${s.total} cases: ${k.green(`${s.pass} pass`)}, ${k.red(`${s.fail} fail`)} (SHALL ${s.failByLevel.SHALL}, SHOULD ${s.failByLevel.SHOULD}, MAY ${s.failByLevel.MAY}, robustness ${s.failByLevel.ROBUSTNESS}), ${s.inconclusive} inconclusive, ${s.notApplicable} not applicable, ${k.yellow(`${s.error} error`)}, ${s.known} known; ${s.unexpected === 0 ? k.green('no unexpected failure') : k.red(`${s.unexpected} unexpected`)} · seed ${run.seed} · ${run.durationMs} ms`,
     );
     if (reportDir) lines.push(`reports: ${reportDir}`);
     return `${lines.join('\n')}\n`;

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadMmscConfigFile } from '../../mmsc/index.ts';
 import { TargetError } from '../target.ts';
+import { embeddedIcs } from './embedded.ts';
 import {
   ContainerTarget,
   containerEnvironment,
@@ -108,7 +109,7 @@ describe.skipIf(runtime.ok)('container target without a container engine', () =>
   );
 
   it('open() fails with a TargetError naming the reason', async () => {
-    const t = new ContainerTarget({ image: 'mmscert:latest', ports: { mm1: 8002 } });
+    const t = new ContainerTarget({ image: 'mmscert:latest', ports: { mm1: 8002 }, ics: embeddedIcs() });
     const e = await t.open().then(
       () => undefined,
       (x: unknown) => x,
@@ -136,7 +137,7 @@ describe.skipIf(!runtime.ok)('container target: the image built from docker/', (
     await GenericContainer.fromDockerfile(repoRoot, 'docker/Dockerfile').build(image, {
       deleteOnExit: false,
     });
-    const target = new ContainerTarget({ image, ports: { mm1: 8002, mm7: 8007, mm4: 2525, mm3: 2526 } });
+    const target = new ContainerTarget({ image, ports: { mm1: 8002, mm7: 8007, mm4: 2525, mm3: 2526 }, ics: embeddedIcs() });
     await target.open();
     try {
       const session = await target.startCase({

@@ -1,5 +1,6 @@
 import type { StartedTestContainer } from 'testcontainers';
 import type { JsonObject } from '../../util/json.ts';
+import type { Ics } from '../ics/ics-schema.ts';
 import { TargetError } from '../target.ts';
 import { ExternalTarget } from './external.ts';
 
@@ -12,6 +13,7 @@ export interface ContainerTargetOptions {
   domain?: string;
   env?: Record<string, string>;
   peers?: Readonly<Record<string, JsonObject>>;
+  ics: Ics;
 }
 
 /** Whether a container engine answers (testcontainers throws within ms when there is none). */
@@ -70,7 +72,7 @@ export class ContainerTarget extends ExternalTarget {
   private container?: { stop(): Promise<unknown> };
 
   constructor(private readonly opts: ContainerTargetOptions) {
-    super({}, opts.peers ?? {}, opts.name ?? `container ${opts.image}`);
+    super({}, opts.ics, opts.peers ?? {}, opts.name ?? `container ${opts.image}`);
   }
 
   override async open(): Promise<void> {

@@ -2,13 +2,21 @@ import path from 'node:path';
 import type { JsonObject } from '../../util/json.ts';
 import type { Target } from '../target.ts';
 import { ContainerTarget } from './container.ts';
-import { EmbeddedTarget, type MmscStarter } from './embedded.ts';
+import { EmbeddedTarget, embeddedIcs, type MmscStarter } from './embedded.ts';
 import { ExternalTarget } from './external.ts';
 import { PeersOnlyTarget } from './peers-only.ts';
+import { loadIcsFile } from '../ics/ics-file.ts';
+import type { Ics } from '../ics/ics-schema.ts';
 import { loadTargetConfig, type TargetConfig } from './target-config.ts';
 
-/** The target a config describes (no config: the embedded reference MMSC). */
-export function createTarget(config?: TargetConfig, opts: { starter?: MmscStarter } = {}): Target {
+/**
+ * The target a config describes (no config: the embedded reference MMSC). An external or container
+ * target's ICS is read from `ics` (resolved against `baseDir`, the config file's folder) unless given.
+ */
+export function createTarget(
+  config?: TargetConfig,
+  opts: { starter?: MmscStarter; ics?: Ics; baseDir?: string } = {},
+): Target {
   const peers = (config?.peers ?? {}) as Record<string, JsonObject>;
   const t = config?.target;
   if (!t || t.kind === 'embedded') {
@@ -19,7 +27,8 @@ export function createTarget(config?: TargetConfig, opts: { starter?: MmscStarte
     });
   }
   if (t.kind === 'none') return new PeersOnlyTarget();
-  if (t.kind === 'external') return new ExternalTarget(t.endpoints, peers, t.name ?? 'external MMSC');
+  const ics = opts.ics ?? loadIcsFile(path.resolve(opts.baseDir ?? '.', t.ics));
+  if (t.kind === 'external') return new ExternalTarget(t.endpoints, ics, peers, t.name ?? 'external MMSC');
   return new ContainerTarget({
     image: t.image,
     ports: t.ports,
@@ -29,7 +38,16 @@ export function createTarget(config?: TargetConfig, opts: { starter?: MmscStarte
     ...(t.domain ? { domain: t.domain } : {}),
     ...(t.env ? { env: t.env } : {}),
     peers,
+    ics,
   });
+}
+
+/** The ICS of the target a config describes (embedded: the reference MMSC's, derived from its config). */
+export function icsOfConfig(config: TargetConfig | undefined, baseDir = '.'): Ics {
+  const t = config?.target;
+  if (!t || t.kind === 'embedded') return embeddedIcs(t?.kind === 'embedded' ? t.mmsc : undefined);
+  if (t.kind === 'none') return embeddedIcs();
+  return loadIcsFile(path.resolve(baseDir, t.ics));
 }
 
 /** Loads `--config F`: the target and, resolved next to the file, its expectations file. */
@@ -40,7 +58,7 @@ export function targetFromConfigFile(file: string): {
 } {
   const config = loadTargetConfig(file);
   return {
-    target: createTarget(config),
+    target: createTarget(config, { baseDir: path.dirname(file) }),
     config,
     ...(config.expectations ? { expectations: path.resolve(path.dirname(file), config.expectations) } : {}),
   };

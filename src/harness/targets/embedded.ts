@@ -15,6 +15,9 @@ import {
   TargetRetryableError,
   type TargetSession,
 } from '../target.ts';
+import { resolveMmscConfig } from '../../mmsc/config.ts';
+import type { Ics } from '../ics/ics-schema.ts';
+import { REFERENCE_PROVISIONING, referenceIcs } from '../ics/reference-ics.ts';
 import { reservePort } from './reserve-port.ts';
 
 /** What the harness needs of the reference MMSC starter (src/mmsc/index.ts `startReferenceMmsc`). */
@@ -70,7 +73,7 @@ export function onTmpfs(dir: string): boolean {
   }
 }
 
-export const EMBEDDED_DOMAIN = 'mms.mnc001.mcc310.gprs';
+export const EMBEDDED_DOMAIN = REFERENCE_PROVISIONING.domain;
 /** Credentials the embedded MMSC binds to the case's SMSC with (unless the suite gives the SMSC its own). */
 export const EMBEDDED_SMPP = { systemId: 'mmsc', password: 'secret' };
 
@@ -93,11 +96,12 @@ export function mmscConfigForPeers(
   ports: { mm1: number; mm3: number; mm4: number; mm7: number },
   peers: readonly StartedPeer[],
   overrides: Record<string, unknown> = {},
+  provisioning: Ics['provisioning'] = REFERENCE_PROVISIONING,
 ): Record<string, unknown> {
   const config: Record<string, unknown> = {
     ports,
     mm1Path: '/mms',
-    domains: [EMBEDDED_DOMAIN],
+    domains: [provisioning.domain],
     // A fast queue for tests: a retry in 200 ms, not 500 ms doubling to a minute.
     retry: { maxAttempts: 4, baseDelayMs: 200, maxDelayMs: 2000 },
   };
@@ -131,7 +135,7 @@ export function mmscConfigForPeers(
     .map((p) => {
       const u = urlFor(p, 'smtp');
       // The remote MMSC mock's own default domain when the suite gives none (mocks/remote-mmsc).
-      const domain = typeof p.config.domain === 'string' ? p.config.domain : 'mms.mnc002.mcc310.gprs';
+      const domain = typeof p.config.domain === 'string' ? p.config.domain : provisioning.foreign.domain;
       return u ? { domain, host: '127.0.0.1', port: Number(u.port) } : undefined;
     })
     .filter((x) => x !== undefined);
@@ -154,8 +158,49 @@ export function mmscConfigForPeers(
         ...(u ? { callbackUrl: u.href } : {}),
       };
     });
-  if (vasps.length > 0) config.vasps = vasps;
+  // Every VASP account of the provisioning is known to the MMSC, its callbacks going to the
+  // case's VASP peer; a VASP peer with an identity of its own (a suite's) comes first.
+  const callback = vasps[0]?.callbackUrl;
+  if (vasps.length > 0) {
+    const known = new Set(vasps.map((v) => v.vaspId));
+    for (const a of Object.values(provisioning.vasps)) {
+      if (known.has(a.vaspId)) continue;
+      vasps.push({
+        vaspId: a.vaspId,
+        ...(a.vasId ? { vasId: a.vasId } : {}),
+        ...(a.username !== undefined ? { username: a.username } : {}),
+        ...(a.password !== undefined ? { password: a.password } : {}),
+        shortCodes: [a.shortCode],
+        ...(callback ? { callbackUrl: callback } : {}),
+      });
+    }
+    config.vasps = vasps;
+  }
   return { ...config, ...overrides };
+}
+
+/**
+ * The ICS of the embedded reference MMSC: derived from the config each case's MMSC gets
+ * (mmscConfigForPeers, with every peer present and the config file's overrides).
+ */
+export function embeddedIcs(overrides: Record<string, unknown> = {}): Ics {
+  const p = REFERENCE_PROVISIONING;
+  const config = resolveMmscConfig({
+    ...mmscConfigForPeers({ mm1: 0, mm3: 0, mm4: 0, mm7: 0 }, [], {}, p),
+    notification: { route: 'smpp', host: '127.0.0.1', port: 0, ...EMBEDDED_SMPP },
+    mm4: { peers: [{ domain: p.foreign.domain, port: 0 }], responseTimeoutMs: 3000 },
+    mm3: { relay: { port: 0 } },
+    mm5: { enumServer: '127.0.0.1:0', hlrUrl: 'http://127.0.0.1:0' },
+    vasps: Object.values(p.vasps).map((a) => ({
+      vaspId: a.vaspId,
+      ...(a.vasId ? { vasId: a.vasId } : {}),
+      ...(a.username !== undefined ? { username: a.username } : {}),
+      ...(a.password !== undefined ? { password: a.password } : {}),
+      shortCodes: [a.shortCode],
+    })),
+    ...overrides,
+  });
+  return referenceIcs(config, p);
 }
 
 /**
@@ -169,6 +214,7 @@ export class EmbeddedTarget implements Target {
   readonly kind = 'embedded' as const;
   readonly description = 'embedded reference MMSC';
   readonly maxJobs = 64;
+  readonly ics: Ics;
   private starter?: MmscStarter;
   private readonly storeRoot = embeddedStoreRoot();
   private readonly storeOnTmpfs = onTmpfs(this.storeRoot);
@@ -184,6 +230,7 @@ export class EmbeddedTarget implements Target {
     } = {},
   ) {
     this.starter = opts.starter;
+    this.ics = embeddedIcs(opts.mmsc);
   }
 
   async open(): Promise<void> {

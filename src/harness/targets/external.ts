@@ -1,4 +1,5 @@
 import type { JsonObject } from '../../util/json.ts';
+import type { Ics } from '../ics/ics-schema.ts';
 import {
   type Target,
   type TargetCaseContext,
@@ -20,10 +21,13 @@ export class ExternalTarget implements Target {
 
   constructor(
     protected endpoints: TargetEndpoints,
+    readonly ics: Ics,
     protected readonly peers: Readonly<Record<string, JsonObject>> = {},
     name = 'external MMSC',
   ) {
     this.description = name;
+    // the target's own domain is its ICS's
+    this.endpoints = { ...endpoints, domain: ics.provisioning.domain };
   }
 
   /** Checks every configured endpoint accepts connections: an unreachable target is a harness error. */
@@ -42,22 +46,11 @@ export class ExternalTarget implements Target {
   async startCase(ctx: TargetCaseContext): Promise<TargetSession> {
     const endpoints = this.endpoints;
     const peers = this.peers;
-    // The target's own PLMN, from its MMS domain (3GPP TS 23.003 §15: mms.mncMNC.mccMCC.gprs).
-    const plmn = /^mms\.mnc(\d{2,3})\.mcc(\d{3})\.gprs$/i.exec(endpoints.domain ?? '');
+    void ctx;
     return {
       endpoints,
-      peerConfig: (kind) => {
-        const base: JsonObject = { ...(peers[kind] ?? {}) };
-        // Our HLR answers for the case's handsets as subscribers of the target's network.
-        if (kind === 'hlr' && plmn && ctx.msisdns.size > 0 && base.subscribers === undefined) {
-          base.subscribers = [...ctx.msisdns.values()].map((msisdn) => ({
-            msisdn,
-            mcc: plmn[2],
-            mnc: plmn[1],
-          }));
-        }
-        return base;
-      },
+      // the fixed ports the target was pointed at
+      peerConfig: (kind) => ({ ...(peers[kind] ?? {}) }),
       attach: async () => undefined,
       stop: async () => undefined,
     };

@@ -1,3 +1,5 @@
+import { REFERENCE_PROVISIONING, referenceIcs } from '../ics/reference-ics.ts';
+import { resolveMmscConfig } from '../../mmsc/config.ts';
 import type { Target, TargetSession } from '../target.ts';
 
 /**
@@ -8,6 +10,8 @@ export class PeersOnlyTarget implements Target {
   readonly kind = 'none' as const;
   readonly description = 'no target (peers only)';
   readonly maxJobs = 64;
+  /** No MMSC: the peers still take the reference identities. */
+  readonly ics = referenceIcs(resolveMmscConfig({}), REFERENCE_PROVISIONING);
   async open(): Promise<void> {}
   async startCase(): Promise<TargetSession> {
     return {

@@ -10,8 +10,9 @@ import { positionOf } from '../yaml-positions.ts';
  *   target:
  *     kind: external
  *     name: Acme MMSC 5.2
+ *     ics: acme.ics.yaml        # what it implements, how it is provisioned (mmscert ics init)
  *     endpoints: { mm1: http://127.0.0.1:8002/mms, mm4: smtp://127.0.0.1:2525, mm7: http://127.0.0.1:8007/mm7,
- *                  mm3: smtp://127.0.0.1:2526, domain: mms.mnc001.mcc310.gprs }
+ *                  mm3: smtp://127.0.0.1:2526 }
  *   peers:
  *     smsc: { port: 2775, systemId: mmsc, password: secret }
  *     hlr: { dnsPort: 5353, httpPort: 8053 }
@@ -43,7 +44,15 @@ export const TargetConfigSchema = z.strictObject({
       /** Overrides of the reference MMSC's config (src/mmsc MmscConfig). */
       mmsc: z.record(z.string(), z.unknown()).optional(),
     }),
-    z.strictObject({ kind: z.literal('external'), name: z.string().optional(), endpoints: EndpointsSchema }),
+    z.strictObject({
+      kind: z.literal('external'),
+      name: z.string().optional(),
+      endpoints: EndpointsSchema,
+      /** The target's ICS file (path relative to the config file): required, see `mmscert ics init`. */
+      ics: z
+        .string({ error: 'an external or container target needs its ICS: `ics: FILE` (mmscert ics init writes one)' })
+        .min(1),
+    }),
     z.strictObject({
       kind: z.literal('container'),
       name: z.string().optional(),
@@ -59,6 +68,9 @@ export const TargetConfigSchema = z.strictObject({
       mm7Path: z.string().default('/mm7'),
       domain: z.string().optional(),
       env: z.record(z.string(), z.string()).optional(),
+      ics: z
+        .string({ error: 'an external or container target needs its ICS: `ics: FILE` (mmscert ics init writes one)' })
+        .min(1),
     }),
   ]),
   /** Per peer kind: config merged into every peer of that kind (fixed ports, credentials). */

@@ -1,0 +1,100 @@
+import type { MmscConfig } from '../../mmsc/config.ts';
+import { MM7_VERSIONS, type Ics } from './ics-schema.ts';
+
+/**
+ * How the harness provisions the reference MMSC when it starts it (embedded target) and what a
+ * `mmscert serve` config for self-certification provisions (certify/): the identities of the
+ * reference ICS. 555 numbers are reserved for fiction.
+ */
+export const REFERENCE_PROVISIONING: Ics['provisioning'] = {
+  domain: 'mms.mnc001.mcc310.gprs',
+  mcc: '310',
+  mnc: '001',
+  subscribers: '+1555000',
+  foreign: { domain: 'mms.mnc002.mcc310.gprs', mcc: '310', mnc: '002', subscribers: '+1555777' },
+  unknownSubscribers: '+1555999',
+  mailDomain: 'example.com',
+  vasps: {
+    main: { vaspId: 'VASP1', vasId: 'weather', username: 'vasp-one', password: 's3cret!', shortCode: '12345' },
+    second: { vaspId: 'VASP2', username: 'vasp-two', password: 'other-pass', shortCode: '7777' },
+  },
+};
+
+function seconds(ms: number): string {
+  return `${Math.max(1, Math.ceil(ms / 1000))}s`;
+}
+
+/**
+ * The ICS of the reference MMSC, derived from its config: what it implements follows from the
+ * code (every MM1 feature of 1.3, every MM7 schema version), what it is set to (versions, limits,
+ * MMBox, timers, domain, VASP accounts) from the config. `provisioning` gives what the config does
+ * not know (number ranges, the mail domain).
+ */
+export function referenceIcs(config: MmscConfig, provisioning: Ics['provisioning'] = REFERENCE_PROVISIONING): Ics {
+  const versions = (['1.0', '1.1', '1.2', '1.3'] as const).filter((v) => v <= config.mmsVersion);
+  const vasps: Ics['provisioning']['vasps'] = {};
+  const roles = ['main', 'second', 'third', 'fourth'];
+  config.vasps.forEach((v, i) => {
+    if (!v.shortCodes[0]) return;
+    vasps[roles[i] ?? `vasp${i + 1}`] = {
+      vaspId: v.vaspId,
+      ...(v.vasId ? { vasId: v.vasId } : {}),
+      ...(v.username ? { username: v.username } : {}),
+      ...(v.password ? { password: v.password } : {}),
+      shortCode: v.shortCodes[0],
+    };
+  });
+  const foreign = config.mm4.peers[0];
+  const hasMm4 = config.mm4.peers.length > 0;
+  const notification: Ics['notification'] =
+    config.notification.route === 'smpp'
+      ? { via: 'smpp', smpp: { systemId: config.notification.systemId, password: config.notification.password } }
+      : { via: config.notification.route === 'pap' ? 'pap' : 'smpp' };
+  return {
+    implementation: { name: 'mmscert reference MMSC', vendor: 'mmscert' },
+    mm1: {
+      supported: true,
+      versions: [...versions],
+      deliveryReports: true,
+      readReports: true,
+      forward: config.mmsVersion >= '1.1',
+      cancel: config.mmsVersion >= '1.2',
+      mmbox: config.mmbox.enabled && config.mmsVersion >= '1.2',
+      deleteReq: config.mmsVersion >= '1.3',
+      deliveryTime: true,
+      senderVisibility: true,
+      maxMessageSize: config.maxMessageSize,
+      maxRecipients: 100,
+      charsets: ['us-ascii', 'utf-8', 'utf-16', 'iso-8859-1', 'iso-8859-5', 'iso-8859-7', 'iso-8859-15', 'shift_jis'],
+      contentTypes: [...config.allowedContentTypes],
+      subscriberHeader: config.msisdnHeaders[0] ?? 'X-MSISDN',
+    },
+    mm3: { supported: true, inbound: true, outbound: config.mm3.relay !== undefined, mtaFronted: false },
+    mm4: { supported: hasMm4, inbound: true, outbound: hasMm4, deliveryReports: true, readReports: true, mtaFronted: false },
+    mm5: { enum: config.mm5.enumServer !== undefined, hlr: config.mm5.hlrUrl !== undefined },
+    mm7: {
+      supported: true,
+      versions: [...MM7_VERSIONS],
+      basicAuth: config.vasps.some((v) => v.username !== undefined),
+      cancel: true,
+      replace: true,
+      deliver: true,
+      deliveryReports: true,
+      readReplies: true,
+    },
+    notification,
+    timers: {
+      // the durable queue's first retry, with room for the host's load
+      notificationRetry: seconds(config.retry.baseDelayMs * 4),
+      minExpiry: '1s',
+      mm4ResponseTimeout: seconds(config.mm4.responseTimeoutMs * 1.5),
+      deliveryReport: '3s',
+    },
+    provisioning: {
+      ...provisioning,
+      domain: config.domains[0] ?? provisioning.domain,
+      ...(foreign ? { foreign: { ...provisioning.foreign, domain: foreign.domain } } : {}),
+      vasps: Object.keys(vasps).length > 0 && 'main' in vasps ? vasps : provisioning.vasps,
+    },
+  };
+}
