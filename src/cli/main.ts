@@ -23,6 +23,7 @@ const commands: Record<string, () => Promise<{ register: (p: Command) => void }>
   serve: () => import('./commands/serve.ts'),
   'audit-pcaps': () => import('./commands/audit-pcaps.ts'),
   ics: () => import('./commands/ics.ts'),
+  'certify-self': () => import('./commands/certify-self.ts'),
 };
 
 /**
