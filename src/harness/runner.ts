@@ -47,8 +47,6 @@ function kindRank(kind: string): number {
 
 /** A harness failure inside a case (unknown peer or action, bad template): an `error` verdict. */
 class CaseError extends Error {}
-/** The stimulus could not be applied as meant (our own action failed): an `inconclusive` verdict. */
-class StimulusError extends Error {}
 
 /**
  * Whether an expectation checks our own stimulus rather than the target: marked `precondition`,
@@ -308,8 +306,10 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
           try {
             result = await withDeadline(fn(params), timeoutMs, target);
           } catch (e) {
-            // The stimulus did not happen as meant: nothing is said about the target.
-            throw new StimulusError(`${target} did not complete: ${errorMessage(e)}`);
+            // our peer could not do what the case asked (a peer or harness fault): error, and
+            // nothing is said about the target
+            if (e instanceof DeadlineError) throw e;
+            throw new Error(`${target} failed: ${errorMessage(e)}`);
           }
           r.result = result ?? null;
           if (typeof spec.save === 'string') (values.saved as JsonObject)[spec.save] = result ?? null;
@@ -374,10 +374,9 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
           }
         }
       } catch (e) {
-        const stimulus = e instanceof StimulusError;
-        r.status = stimulus ? 'inconclusive' : 'error';
+        r.status = 'error';
         r.message = e instanceof TemplateError ? `template: ${e.message}` : errorMessage(e);
-        setFailure(stimulus ? 'inconclusive' : 'error', step, { message: r.message });
+        setFailure('error', step, { message: r.message });
         return;
       } finally {
         r.endNs = timeline.now();
