@@ -130,7 +130,12 @@ export function answerDns(buf: Uint8Array, dir: HlrDirectory, opts: ResponderOpt
   // nothing we could answer about without changing the question (RFC 1035 §3.1, §4.1.1: FORMERR).
   if (!questionRoundTrips(buf, query)) {
     const formerr = { ...reply(query, RCODE.FORMERR), questions: [] };
-    return { query, error: 'QNAME: a label that does not read back as written', response: formerr, bytes: encodeDnsMessage(formerr) };
+    return {
+      query,
+      error: 'QNAME: a label that does not read back as written',
+      response: formerr,
+      bytes: encodeDnsMessage(formerr),
+    };
   }
   if (opts.servfail) return done(reply(query, RCODE.SERVFAIL));
   const q = query.questions[0];

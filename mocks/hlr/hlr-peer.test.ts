@@ -206,7 +206,6 @@ describe('HLR DNS (MM5 / ENUM)', () => {
   });
 });
 
-
 describe('HLR DNS under hostile names (a query the codec cannot write back)', () => {
   /** A query whose QNAME is the given raw labels (RFC 1035 §4.1.2), e.g. a label that holds a dot. */
   const rawQuery = (id: number, labels: string[]) => {
@@ -222,7 +221,14 @@ describe('HLR DNS under hostile names (a query the codec cannot write back)', ()
       ]),
     );
   };
-  const hostile: string[][] = [['.'], ['a..b'], ['a.'], ['.mms'], ['1', '.', 'e164', 'arpa'], ['a.b', 'example']];
+  const hostile: string[][] = [
+    ['.'],
+    ['a..b'],
+    ['a.'],
+    ['.mms'],
+    ['1', '.', 'e164', 'arpa'],
+    ['a.b', 'example'],
+  ];
 
   it.each(hostile)('FORMERR over UDP and TCP for labels %j, and the HLR keeps serving', async (...labels) => {
     const { dnsPort, resolver, timeline } = await startHlr();

@@ -5,6 +5,7 @@ import { Timeline } from '../wire/timeline.ts';
 import { LEVEL_RANK, type LoadedCase, type LoadedStep } from './case-model.ts';
 import { durationMs } from './duration.ts';
 import { awaitExpectation, awaitNone } from './expectation-eval.ts';
+import { applicability } from './ics/ics-select.ts';
 import type { KnownFailures } from './known-failures.ts';
 import type { PeerKinds } from './peer-kinds.ts';
 import { makeRunId } from './run-id.ts';
@@ -13,7 +14,6 @@ import { summarise } from './run-result.ts';
 import { caseRandom, caseSeed } from './seeded.ts';
 import type { Expectation, Level } from './suite-schema.ts';
 import { type StartedPeer, type Target, TargetRetryableError, type TargetSession } from './target.ts';
-import { applicability } from './ics/ics-select.ts';
 import { icsPeerConfig, icsPeerDefaults } from './targets/ics-identities.ts';
 import { peerWiring } from './targets/peer-wiring.ts';
 import { renderTemplate, TemplateError, type TemplateScope } from './template.ts';
@@ -126,7 +126,8 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
     if (p.kind === 'ue')
       msisdns.set(
         p.name,
-        (p.suiteConfig.msisdn as string | undefined) ?? random.msisdn(opts.target.ics.provisioning.subscribers),
+        (p.suiteConfig.msisdn as string | undefined) ??
+          random.msisdn(opts.target.ics.provisioning.subscribers),
       );
   }
   const values: { [k: string]: Json } = {

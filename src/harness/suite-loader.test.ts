@@ -200,13 +200,15 @@ describe('loadSuites', () => {
     expect(d[0]).toMatch(/^dup\.yaml:3:5: duplicate case id "d\.1" \(first at \S*dup\.yaml:2:5\)$/);
   });
 
-  it('refuses an observation of the reference MMSC\'s inside in a target case, at the node', async () => {
+  it("refuses an observation of the reference MMSC's inside in a target case, at the node", async () => {
     const d = await diagnosticsOf(
       'cases:\n  - id: w.1\n    title: A\n    steps:\n      - expect: { message: m-send-req, node: mmsc, within: 1s }\n      - expect-none: { event: retry, node: mmsc }\n',
       'wire.yaml',
     );
     expect(d).toHaveLength(2);
-    expect(d[0]).toMatch(/^wire\.yaml:5:\d+: node: mmsc observes the inside of the reference MMSC; a target case is judged only by what crosses the wire/);
+    expect(d[0]).toMatch(
+      /^wire\.yaml:5:\d+: node: mmsc observes the inside of the reference MMSC; a target case is judged only by what crosses the wire/,
+    );
     expect(d[1]).toMatch(/^wire\.yaml:6:\d+: node: mmsc/);
   });
 

@@ -59,7 +59,13 @@ beforeAll(async () => {
   writeFileSync(file, SUITE);
   const loaded = await loadSuites({ root: dir, files: [file] });
   expect(loaded.diagnostics).toEqual([]);
-  run = await runSuites({ cases: loaded.cases, target: new PeersOnlyTarget(), peerKinds: TEST_PEER_KINDS, seed: 7, jobs: 4 });
+  run = await runSuites({
+    cases: loaded.cases,
+    target: new PeersOnlyTarget(),
+    peerKinds: TEST_PEER_KINDS,
+    seed: 7,
+    jobs: 4,
+  });
 }, 60_000);
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -68,7 +74,9 @@ describe('verdicts of conformance testing', () => {
   it('not-applicable: the ICS items it lacks, nothing started, not unexpected', () => {
     const c = byId('v.na');
     expect(c.verdict).toBe('not-applicable');
-    expect(c.notApplicable?.reasons).toEqual(['ICS notification.via is "smpp" (case needs notification.via == pap)']);
+    expect(c.notApplicable?.reasons).toEqual([
+      'ICS notification.via is "smpp" (case needs notification.via == pap)',
+    ]);
     expect(c.peers).toEqual([]);
     expect(c.steps.every((s) => s.status === 'skipped')).toBe(true);
     expect(c.unexpected).toBe(false);
@@ -84,9 +92,19 @@ describe('verdicts of conformance testing', () => {
   });
 
   it('counts each verdict apart; JUnit shows n/a as skipped with the reason and inconclusive as a typed error', () => {
-    expect(run.summary).toMatchObject({ total: 4, pass: 1, fail: 1, inconclusive: 1, notApplicable: 1, error: 0, unexpected: 2 });
+    expect(run.summary).toMatchObject({
+      total: 4,
+      pass: 1,
+      fail: 1,
+      inconclusive: 1,
+      notApplicable: 1,
+      error: 0,
+      unexpected: 2,
+    });
     const xml = junitXml(run);
-    expect(xml).toContain('<skipped message="not applicable: ICS notification.via is &quot;smpp&quot; (case needs notification.via == pap)"/>');
+    expect(xml).toContain(
+      '<skipped message="not applicable: ICS notification.via is &quot;smpp&quot; (case needs notification.via == pap)"/>',
+    );
     expect(xml).toMatch(/<error message="inconclusive: precondition: [^"]*" type="inconclusive">/);
   });
 });

@@ -4,11 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { icsTemplate } from '../../harness/ics/ics-template.ts';
+import { embeddedIcs } from '../../harness/targets/embedded.ts';
 import { reservePort } from '../../harness/targets/reserve-port.ts';
 import { CliError } from '../cli-error.ts';
 import { register } from './run.ts';
-import { icsTemplate } from '../../harness/ics/ics-template.ts';
-import { embeddedIcs } from '../../harness/targets/embedded.ts';
 
 /**
  * `mmscert run` when the run cannot be done: a malformed or invalid config, an unreachable
@@ -75,9 +75,14 @@ describe('mmscert run: bad config', () => {
   });
 
   it('an external target without an ICS: a usage error naming what is missing', async () => {
-    const f = file('no-ics.yaml', 'target:\n  kind: external\n  endpoints: { mm1: "http://127.0.0.1:9/mms" }\n');
+    const f = file(
+      'no-ics.yaml',
+      'target:\n  kind: external\n  endpoints: { mm1: "http://127.0.0.1:9/mms" }\n',
+    );
     const { error } = await runCli(['--config', f, suite]);
-    expect(error.message).toMatch(/no-ics\.yaml:2:\d+: target\.ics: an external or container target needs its ICS/);
+    expect(error.message).toMatch(
+      /no-ics\.yaml:2:\d+: target\.ics: an external or container target needs its ICS/,
+    );
   });
 
   it('an ICS with an unknown item or a wrong type: file:line:col of the item, exit 2', async () => {
@@ -85,7 +90,10 @@ describe('mmscert run: bad config', () => {
     file('typo.ics.yaml', good.replace('  mmbox: true', '  mmbx: true'));
     file('type.ics.yaml', good.replace('  maxRecipients: 100', '  maxRecipients: lots'));
     const cfg = (ics: string) =>
-      file(`cfg-${ics}.yaml`, `target:\n  kind: external\n  ics: ./${ics}\n  endpoints: { mm1: "http://127.0.0.1:9/mms" }\n`);
+      file(
+        `cfg-${ics}.yaml`,
+        `target:\n  kind: external\n  ics: ./${ics}\n  endpoints: { mm1: "http://127.0.0.1:9/mms" }\n`,
+      );
     const typo = await runCli(['--config', cfg('typo.ics.yaml'), suite]);
     expect(typo.error.message).toMatch(/typo\.ics\.yaml:\d+:3: mm1: unknown ICS item "mmbx"$/);
     const type = await runCli(['--config', cfg('type.ics.yaml'), suite]);

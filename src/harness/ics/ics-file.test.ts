@@ -16,10 +16,30 @@ describe('ICS files', () => {
   });
 
   it.each([
-    ['unknown item', (t: string) => t.replace('  mmbox: true', '  mmbx: true'), /^f\.yaml:(\d+):3: mm1: unknown ICS item "mmbx"$/, '  mmbox: true'],
-    ['wrong type', (t: string) => t.replace('  mmbox: true', '  mmbox: 3'), /^f\.yaml:(\d+):10: mm1\.mmbox: .*expected boolean/, '  mmbox: true'],
-    ['bad value', (t: string) => t.replace('subscribers: "+1555000"', 'subscribers: "1555000"'), /^f\.yaml:(\d+):\d+: provisioning\.subscribers: a \+E\.164 prefix/, 'subscribers: "+1555000"'],
-    ['YAML error', (t: string) => t.replace('  mmbox: true', '  mmbox: [true'), /^f\.yaml:\d+:\d+: YAML: /, ''],
+    [
+      'unknown item',
+      (t: string) => t.replace('  mmbox: true', '  mmbx: true'),
+      /^f\.yaml:(\d+):3: mm1: unknown ICS item "mmbx"$/,
+      '  mmbox: true',
+    ],
+    [
+      'wrong type',
+      (t: string) => t.replace('  mmbox: true', '  mmbox: 3'),
+      /^f\.yaml:(\d+):10: mm1\.mmbox: .*expected boolean/,
+      '  mmbox: true',
+    ],
+    [
+      'bad value',
+      (t: string) => t.replace('subscribers: "+1555000"', 'subscribers: "1555000"'),
+      /^f\.yaml:(\d+):\d+: provisioning\.subscribers: a \+E\.164 prefix/,
+      'subscribers: "+1555000"',
+    ],
+    [
+      'YAML error',
+      (t: string) => t.replace('  mmbox: true', '  mmbox: [true'),
+      /^f\.yaml:\d+:\d+: YAML: /,
+      '',
+    ],
   ])('%s: one file:line:col line', (_name, edit, re, at) => {
     let e: unknown;
     try {
@@ -50,7 +70,9 @@ describe('the reference MMSC ICS, derived from its config', () => {
     expect(ics.mm1.cancel).toBe(false);
     expect(ics.mm1.maxMessageSize).toBe(1000);
     expect(ics.provisioning.domain).toBe('mms.mnc005.mcc999.gprs');
-    expect(ics.provisioning.vasps).toEqual({ main: { vaspId: 'V', username: 'u', password: 'p', shortCode: '4242' } });
+    expect(ics.provisioning.vasps).toEqual({
+      main: { vaspId: 'V', username: 'u', password: 'p', shortCode: '4242' },
+    });
     expect(ics.mm4.outbound).toBe(false);
     expect(ics.provisioning.subscribers).toBe(REFERENCE_PROVISIONING.subscribers);
   });

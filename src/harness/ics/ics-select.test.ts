@@ -30,9 +30,12 @@ describe('ICS selection terms', () => {
     ]);
   });
 
-  it.each(['', 'mm1.', '!mm1.x == 3', 'mm1.maxMessageSize >= big', '1abc'])('refuses the malformed term "%s"', (t) => {
-    expect(() => parseIcsTerm(t)).toThrow(IcsTermError);
-  });
+  it.each(['', 'mm1.', '!mm1.x == 3', 'mm1.maxMessageSize >= big', '1abc'])(
+    'refuses the malformed term "%s"',
+    (t) => {
+      expect(() => parseIcsTerm(t)).toThrow(IcsTermError);
+    },
+  );
 
   it('knows the schema paths, records included', () => {
     expect(icsPathKnown(IcsSchema, ['mm1', 'mmbox'])).toBe(true);

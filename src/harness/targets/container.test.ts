@@ -7,13 +7,13 @@ import { loadMmscConfigFile } from '../../mmsc/index.ts';
 import { loadIcsFile } from '../ics/ics-file.ts';
 import { referenceIcs } from '../ics/reference-ics.ts';
 import { TargetError } from '../target.ts';
-import { embeddedIcs } from './embedded.ts';
 import {
   ContainerTarget,
   containerEnvironment,
   containerRuntimeAvailable,
   peerPortEnvName,
 } from './container.ts';
+import { embeddedIcs } from './embedded.ts';
 import { loadTargetConfig } from './target-config.ts';
 
 /**
@@ -100,7 +100,10 @@ describe('docker/: the configs baked into the image agree with each other', () =
     expect(t.target.endpoints.domain).toBe(mmsc.domains[0]);
     // its ICS is the one derived from the image's MMSC config
     const ics = loadIcsFile(path.join(repoRoot, 'docker', t.target.ics));
-    expect({ ...ics, implementation: undefined }).toEqual({ ...referenceIcs(mmsc), implementation: undefined });
+    expect({ ...ics, implementation: undefined }).toEqual({
+      ...referenceIcs(mmsc),
+      implementation: undefined,
+    });
     expect(dockerfile).toContain('COPY docker/target.ics.yaml /etc/mmscert/target.ics.yaml');
     expect(t.peers?.smsc).toMatchObject({ port: 2775, systemId: 'mmsc', password: 'secret' });
     expect(dockerfile).toContain('COPY docker/target.yaml /etc/mmscert/target.yaml');
@@ -143,7 +146,11 @@ describe.skipIf(!runtime.ok)('container target: the image built from docker/', (
     await GenericContainer.fromDockerfile(repoRoot, 'docker/Dockerfile').build(image, {
       deleteOnExit: false,
     });
-    const target = new ContainerTarget({ image, ports: { mm1: 8002, mm7: 8007, mm4: 2525, mm3: 2526 }, ics: embeddedIcs() });
+    const target = new ContainerTarget({
+      image,
+      ports: { mm1: 8002, mm7: 8007, mm4: 2525, mm3: 2526 },
+      ics: embeddedIcs(),
+    });
     await target.open();
     try {
       const session = await target.startCase({

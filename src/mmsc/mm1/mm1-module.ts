@@ -493,7 +493,8 @@ export class Mm1Module implements MmscModule {
     const subscriber = subscriberFromHeaders(req.headers, this.core.config.msisdnHeaders);
     // Only the identified recipient is served (OMA-TS-MMS_CTR: the MMSC authenticates the
     // retrieving subscriber); with no usable subscriber header there is nobody to serve.
-    if (!subscriber && this.core.config.requireMsisdnHeader) return plain(res, 403, 'subscriber not identified');
+    if (!subscriber && this.core.config.requireMsisdnHeader)
+      return plain(res, 403, 'subscriber not identified');
     if (subscriber && rcpt.msisdn && subscriber !== rcpt.msisdn) return plain(res, 403, 'not your message');
     const known =
       this.core.clientVersions.get(rcpt.msisdn ?? '') ?? rcpt.clientVersion ?? this.core.config.mmsVersion;
