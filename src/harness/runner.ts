@@ -254,6 +254,8 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
       };
       for (const [k, x] of Object.entries(config))
         if (!(k in v) && (x === null || typeof x !== 'object')) v[k] = x;
+      // {{ue.bob.digits}}: the number without '+', as SMPP destination_addr (TON international) carries it
+      if (plan.kind === 'ue' && typeof v.msisdn === 'string') v.digits = v.msisdn.replace(/^\+/, '');
       if (plan.node === plan.kind) values[plan.kind] = v;
       else values[plan.kind] = { ...((values[plan.kind] as JsonObject | undefined) ?? {}), [plan.name]: v };
     }
