@@ -79,7 +79,12 @@ interface PeerPlan {
 }
 
 /** kind: true | [names] | {config} -> one plan per peer; named peers are nodes `kind.name`. */
-function planPeers(c: LoadedCase): PeerPlan[] {
+/**
+ * The case's peers. A target that notifies through a push proxy gateway (ICS notification.via
+ * pap) reaches the handsets of a case that gives an SMSC only through a PPG in front of it: one is
+ * added (the embedded reference MMSC's ICS says smpp, so its cases are unchanged).
+ */
+function planPeers(c: LoadedCase, notifiesVia?: string): PeerPlan[] {
   const plans: PeerPlan[] = [];
   for (const [kind, spec] of Object.entries(c.peers)) {
     if (Array.isArray(spec)) {
@@ -88,6 +93,8 @@ function planPeers(c: LoadedCase): PeerPlan[] {
       plans.push({ kind, name: kind, node: kind, suiteConfig: spec === true ? {} : (spec as JsonObject) });
     }
   }
+  if (notifiesVia === 'pap' && 'smsc' in c.peers && !('ppg' in c.peers))
+    plans.push({ kind: 'ppg', name: 'ppg', node: 'ppg', suiteConfig: {} });
   return plans.sort((a, b) => kindRank(a.kind) - kindRank(b.kind));
 }
 
@@ -120,7 +127,7 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
   let session: TargetSession | undefined;
   const abort = new AbortController();
 
-  const plans = planPeers(c);
+  const plans = planPeers(c, opts.target.ics.notification.via);
   const msisdns = new Map<string, string>();
   for (const p of plans) {
     if (p.kind === 'ue')
