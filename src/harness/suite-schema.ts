@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { INTERFACES } from '../wire/nodes.ts';
+import { IcsSchema } from './ics/ics-schema.ts';
 
 /**
  * The suite file format: one zod schema is the single source for validation (`mmscert validate`,
@@ -18,7 +19,8 @@ export const DurationSchema = z
  * A deadline or pause that may come from the target's ICS timers, rendered when the step runs:
  * `{{ics.timers.minExpiry}}`, or a sum with plain durations (`{{ics.timers.minExpiry}} + 1s`).
  */
-const TIMED_TERM = String.raw`(\{\{\s*ics\.timers\.[A-Za-z]+\s*\}\}|\d+(\.\d+)?(ms|s|m))`;
+const TIMER_NAMES = Object.keys(IcsSchema.shape.timers.shape).join('|');
+const TIMED_TERM = String.raw`(\{\{\s*ics\.timers\.(${TIMER_NAMES})\s*\}\}|\d+(\.\d+)?(ms|s|m))`;
 export const TimedDurationSchema = z
   .union([
     DurationSchema,
