@@ -6,6 +6,7 @@ import { LEVEL_RANK, type LoadedCase, type LoadedStep } from './case-model.ts';
 import { durationMs } from './duration.ts';
 import { awaitExpectation, awaitNone } from './expectation-eval.ts';
 import { applicability } from './ics/ics-select.ts';
+import { icsTemplateValues } from './ics/ics-template-values.ts';
 import type { KnownFailures } from './known-failures.ts';
 import type { PeerKinds } from './peer-kinds.ts';
 import { makeRunId } from './run-id.ts';
@@ -141,7 +142,7 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
     case: { id: c.id, title: c.title },
     seed,
     saved: {},
-    ics: opts.target.ics as unknown as JsonObject,
+    ics: icsTemplateValues(opts.target.ics),
   };
   const scope: TemplateScope = {
     values,
@@ -344,7 +345,7 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
           });
         } else if (step.kind === 'wait') {
           await new Promise<void>((resolve, reject) => {
-            const t = setTimeout(resolve, durationMs(spec.wait as string | number, 0));
+            const t = setTimeout(resolve, durationMs(renderTemplate(spec.wait, scope) as string | number, 0));
             abort.signal.addEventListener(
               'abort',
               () => {
