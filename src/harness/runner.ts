@@ -5,6 +5,7 @@ import { Timeline } from '../wire/timeline.ts';
 import { LEVEL_RANK, type LoadedCase, type LoadedStep } from './case-model.ts';
 import { durationMs } from './duration.ts';
 import { awaitExpectation, awaitNone } from './expectation-eval.ts';
+import { encodingFindings, judgeFindings } from './findings.ts';
 import type { KnownFailures } from './known-failures.ts';
 import type { PeerKinds } from './peer-kinds.ts';
 import { makeRunId } from './run-id.ts';
@@ -429,8 +430,12 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
 
+  // what our peers saw the target break on the wire besides the steps' checks (findings.ts)
+  const findings = encodingFindings(timeline.all());
+  const judged = judgeFindings(c, verdict as CaseResult['verdict'], failure, findings);
+  failure = judged.failure;
   const known = opts.knownFailures?.lookup(c.id);
-  const finalVerdict = verdict as CaseResult['verdict'];
+  const finalVerdict = judged.verdict;
   const failOn = opts.failOn ?? 'SHALL';
   const unexpected =
     finalVerdict === 'pass' || finalVerdict === 'not-applicable'
@@ -439,7 +444,7 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
         ? false
         : finalVerdict === 'error' ||
           finalVerdict === 'inconclusive' ||
-          LEVEL_RANK[c.level] >= LEVEL_RANK[failOn];
+          LEVEL_RANK[judged.level] >= LEVEL_RANK[failOn];
   return {
     id: c.id,
     title: c.title,
@@ -447,7 +452,7 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
     ...(c.expectation !== undefined ? { expectation: c.expectation } : {}),
     suite: c.suite,
     source: c.source,
-    level: c.level,
+    level: judged.level,
     requirements: c.requirements,
     interfaces: c.interfaces,
     tags: c.tags,
@@ -458,6 +463,7 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
     ...(known && finalVerdict === 'pass' ? { fixed: true } : {}),
     unexpected,
     ...(failure ? { failure } : {}),
+    ...(findings.length > 0 ? { findings } : {}),
     steps,
     seed,
     startedAt,
