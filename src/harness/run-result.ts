@@ -124,6 +124,14 @@ export interface RunSummary {
   unexpected: number;
 }
 
+/** Failed and inconclusive cases that share a first cause (src/harness/top-causes.ts). */
+export interface TopCause {
+  cause: string;
+  count: number;
+  /** The first few case ids. */
+  cases: string[];
+}
+
 export interface RunResult {
   runId: string;
   seed: number;
@@ -135,6 +143,8 @@ export interface RunResult {
   failOn: Level;
   cases: CaseResult[];
   summary: RunSummary;
+  /** Failed and inconclusive cases grouped by their first cause, most frequent first. */
+  topCauses?: TopCause[];
   /** The requirement catalogue the cases cite (suites/requirements.yaml): reports list what no case covers. */
   catalogue?: ResolvedRequirement[];
 }

@@ -18,6 +18,7 @@ import { applicability } from './ics/ics-select.ts';
 import { icsPeerConfig, icsPeerDefaults } from './targets/ics-identities.ts';
 import { peerWiring } from './targets/peer-wiring.ts';
 import { renderTemplate, TemplateError, type TemplateScope } from './template.ts';
+import { topCauses } from './top-causes.ts';
 
 export const DEFAULT_ACTION_TIMEOUT_MS = 10_000;
 /** Most set-ups of one case when the target fails with TargetRetryableError (port taken). */
@@ -518,5 +519,6 @@ export async function runSuites(opts: RunOptions): Promise<RunResult> {
     failOn: opts.failOn ?? 'SHALL',
     cases: results,
     summary: summarise(results),
+    topCauses: topCauses(results),
   };
 }

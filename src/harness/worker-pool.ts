@@ -11,6 +11,7 @@ import { makeRunId } from './run-id.ts';
 import type { CaseResult, RunResult } from './run-result.ts';
 import { summarise } from './run-result.ts';
 import type { FromWorker, ToWorker, WorkerSetup } from './worker-protocol.ts';
+import { topCauses } from './top-causes.ts';
 
 /**
  * Runs a run's cases on several worker threads (one per core by default), each with its own
@@ -256,6 +257,7 @@ export class WorkerPool {
       failOn: this.opts.failOn ?? 'SHALL',
       cases: results,
       summary: summarise(results),
+      topCauses: topCauses(results),
     };
     return { run, rendered };
   }
