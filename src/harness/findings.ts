@@ -129,7 +129,7 @@ export function judgeFindings(
       label: step ? step.label : (first.step ?? 'setup'),
       source: step ? step.source : c.source,
       message: `${first.message} (seen ${first.seen}x at ${first.nodes.join(', ')}; ${own}${more})`,
-      expected: `${first.requirement.spec} ${first.requirement.clause} [${first.requirement.id}]: ${first.clause}`,
+      expected: `${first.requirement.id} (${first.requirement.spec} ${first.requirement.clause}, ${first.requirement.level}): ${first.clause}`,
       observed: {
         messageType: first.messageType,
         field: first.field,
