@@ -157,15 +157,15 @@ export function nearestCandidates(e: Expectation, observations: readonly Observa
     out.push(clip(`${o.kind === 'message' ? o.type : `event ${o.kind === 'event' ? o.name : o.kind}`} ${where(o)}${diff ? `: ${diff}` : ''}`));
   }
   const types = e.message === undefined ? [] : Array.isArray(e.message) ? e.message : [e.message];
-  const elsewhere = observations.filter(
-    (o) => o.kind === 'message' && types.includes(o.type) && !selects(e, o),
-  );
+  // what crossed the wire only: the reference MMSC's account of its own inside names nothing a target does
+  const wire = observations.filter((o) => o.node !== 'mmsc' && !o.node.startsWith('mmsc.'));
+  const elsewhere = wire.filter((o) => o.kind === 'message' && types.includes(o.type) && !selects(e, o));
   for (const o of elsewhere.slice(0, 2)) {
     if (out.length >= max) return out;
     out.push(`${o.kind === 'message' ? o.type : ''} ${where(o)} on ${o.iface}`);
   }
   const seen = new Set<string>();
-  for (const o of observations) {
+  for (const o of wire) {
     if (out.length >= max) break;
     const t = trouble(o);
     if (t === undefined) continue;

@@ -11,8 +11,10 @@ export function normaliseCause(text: string): string {
   return text
     .replace(/#\d+/g, '#')
     .replace(/(\w+:\/\/[^/\s'"]+)[^\s'",)]*/g, '$1/…')
-    .replace(/\b[0-9a-f]{8,}\b/gi, 'X')
     .replace(/\+?\d{5,}/g, 'N')
+    .replace(/\b[0-9a-f]{8,}\b/gi, 'X')
+    // quoted generated ids (Message-IDs, transaction ids): letters and digits mixed, 10 or more
+    .replace(/"(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[\w-]{10,}"/g, '"X"')
     .replace(/\s+/g, ' ')
     .trim()
     .slice(0, 240);
