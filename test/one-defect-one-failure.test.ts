@@ -117,10 +117,14 @@ describe('one defect of the target, one failure', () => {
         cases: ['enc.defect.001', 'enc.defect.002', 'enc.defect.003', 'enc.defect.size'],
       },
     ]);
-    const terminal = new TerminalReporter({ write: () => true }, run.cases.length, { color: false }).summary(run);
+    const terminal = new TerminalReporter({ write: () => true }, run.cases.length, { color: false }).summary(
+      run,
+    );
     expect(terminal).toContain('X-Mms-Message-Size: Long-integer length 244 not in 1..30 — 4 cases');
     expect(JSON.parse(resultsJson(run)).topCauses[0].count).toBe(4);
-    expect(htmlReport(run)).toMatch(/<h2>Top causes<\/h2>[\s\S]*<td>4<\/td><td>X-Mms-Message-Size: Long-integer length 244 not in 1\.\.30<\/td>/);
+    expect(htmlReport(run)).toMatch(
+      /<h2>Top causes<\/h2>[\s\S]*<td>4<\/td><td>X-Mms-Message-Size: Long-integer length 244 not in 1\.\.30<\/td>/,
+    );
   });
 
   it('the encoding requirement appears in the requirement matrix as failed', () => {

@@ -14,10 +14,10 @@ import {
   pushApplicationId,
   wspPushDefectClause,
 } from '../../src/codec/push/wsp-push.ts';
-import { publishEncodingDefects } from '../wap-gateway/mm1-observation.ts';
 import { contentTypeToString } from '../../src/codec/wsp/content-type.ts';
 import { bytesToJson, type Json, jsonReplacer } from '../../src/util/json.ts';
 import type { Timeline } from '../../src/wire/timeline.ts';
+import { publishEncodingDefects } from '../wap-gateway/mm1-observation.ts';
 
 /** WDP port of the connection-oriented-less secure push (WAP-259 §6.3.1 port table): 2949. */
 const WAP_PUSH_SECURE_PORT = 2949;

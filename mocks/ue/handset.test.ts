@@ -347,21 +347,43 @@ describe('Handset (MMS user agent) over the WAP gateway', () => {
 
   it('acts on a push from the target that breaks the encoding, publishing each defect', async () => {
     // X-Mms-Message-Size as a Short-integer (as Mbuni sent it), in a push whose Content-Type is broken
-    const good = handNotificationInd('N-7', '+15550002/TYPE=PLMN', 2000, `http://127.0.0.1:${mmscPort}/content/abc`);
+    const good = handNotificationInd(
+      'N-7',
+      '+15550002/TYPE=PLMN',
+      2000,
+      `http://127.0.0.1:${mmscPort}/content/abc`,
+    );
     const at = good.findIndex((o, i) => o === 0x8e && good[i + 1] === 0x03);
     const note = Uint8Array.from([...good.subarray(0, at), 0x8e, 0xf4, ...good.subarray(at + 5)]);
     const payload = Uint8Array.from([0x09, 0x06, 0x05, 0x02, 0x1f, 0x01, 0xaf, 0x84, ...note]);
-    await air.deliver({ from: '9200', to: '15550001', dataCoding: 4, segments: [], ports: { source: 9200, destination: 2948 }, payload });
+    await air.deliver({
+      from: '9200',
+      to: '15550001',
+      dataCoding: 4,
+      segments: [],
+      ports: { source: 9200, destination: 2948 },
+      payload,
+    });
     await alice.settled();
     const defects = timeline
       .query((o) => o.kind === 'event' && o.name === 'encoding-defect')
       .map((o) => (o.kind === 'event' ? `${o.iface} ${JSON.stringify(o.detail)}` : ''));
     expect(defects).toEqual([
-      expect.stringMatching(/^WAP-PUSH .*"field":"Content-Type","offset":4,"reason":"Long-integer length 31 not in 1\.\.30","clause":"WAP-230-WSP §8\.4\.2\.24/),
-      expect.stringMatching(/^MM1 .*"messageType":"m-notification-ind","field":"X-Mms-Message-Size","offset":\d+,"reason":"Long-integer length 244 not in 1\.\.30"/),
+      expect.stringMatching(
+        /^WAP-PUSH .*"field":"Content-Type","offset":4,"reason":"Long-integer length 31 not in 1\.\.30","clause":"WAP-230-WSP §8\.4\.2\.24/,
+      ),
+      expect.stringMatching(
+        /^MM1 .*"messageType":"m-notification-ind","field":"X-Mms-Message-Size","offset":\d+,"reason":"Long-integer length 244 not in 1\.\.30"/,
+      ),
     ]);
-    expect(alice.entries[0]).toMatchObject({ type: 'm-notification-ind', state: 'retrieved', transactionId: 'N-7' });
-    expect(posted().map((p) => `${p.type} ${getHeader(p, 'X-Mms-Status')}`)).toEqual(['m-notifyresp-ind Retrieved']);
+    expect(alice.entries[0]).toMatchObject({
+      type: 'm-notification-ind',
+      state: 'retrieved',
+      transactionId: 'N-7',
+    });
+    expect(posted().map((p) => `${p.type} ${getHeader(p, 'X-Mms-Status')}`)).toEqual([
+      'm-notifyresp-ind Retrieved',
+    ]);
   });
 
   it('ignores an undecodable push with one event', async () => {

@@ -1,7 +1,13 @@
 import type { DecodeError } from '../../src/codec/codec-error.ts';
 import { isCodecError } from '../../src/codec/codec-error.ts';
 import type { MmsPdu } from '../../src/codec/mms/index.ts';
-import { decodeMms, decodeMmsLenient, lenientPdu, mmsDefectClause, mmsSummary } from '../../src/codec/mms/index.ts';
+import {
+  decodeMms,
+  decodeMmsLenient,
+  lenientPdu,
+  mmsDefectClause,
+  mmsSummary,
+} from '../../src/codec/mms/index.ts';
 import type { JsonObject } from '../../src/util/json.ts';
 import type { Iface, NodeRole } from '../../src/wire/nodes.ts';
 import type { Direction, Timeline } from '../../src/wire/timeline.ts';

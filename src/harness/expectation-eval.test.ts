@@ -4,7 +4,13 @@ import { Timeline } from '../wire/timeline.ts';
 import { awaitExpectation, nearestCandidates } from './expectation-eval.ts';
 import type { Expectation } from './suite-schema.ts';
 
-function msg(t: Timeline, node: string, type: string, fields: JsonObject, direction: 'in' | 'out' = 'in'): void {
+function msg(
+  t: Timeline,
+  node: string,
+  type: string,
+  fields: JsonObject,
+  direction: 'in' | 'out' = 'in',
+): void {
   t.publish({ kind: 'message', node, role: 'ue', iface: 'MM1', direction, type, fields });
 }
 function ev(t: Timeline, node: string, name: string, detail: JsonObject): void {
@@ -22,8 +28,14 @@ describe('nearestCandidates: an unmet expect names what it saw instead', () => {
     const t = new Timeline();
     msg(t, 'smsc', 'm-notification-ind', {});
     msg(t, 'ue.bob', 'm-notification-ind', { 'X-Mms-Message-Class': 'Personal' });
-    ev(t, 'smsc', 'encoding-defect', { messageType: 'm-notification-ind', line: 'offset 34: X-Mms-Message-Size: Long-integer length 244 not in 1..30' });
-    ev(t, 'ue.bob', 'encoding-defect', { messageType: 'm-notification-ind', line: 'offset 34: X-Mms-Message-Size: Long-integer length 244 not in 1..30' });
+    ev(t, 'smsc', 'encoding-defect', {
+      messageType: 'm-notification-ind',
+      line: 'offset 34: X-Mms-Message-Size: Long-integer length 244 not in 1..30',
+    });
+    ev(t, 'ue.bob', 'encoding-defect', {
+      messageType: 'm-notification-ind',
+      line: 'offset 34: X-Mms-Message-Size: Long-integer length 244 not in 1..30',
+    });
     ev(t, 'ue.bob', 'retrieval-failed', { status: 404, contentLocation: 'http://x/1' });
     msg(t, 'ue.alice', 'm-send-conf', { 'X-Mms-Response-Status': 'Error-service-denied' });
     ev(t, 'ue.alice', 'http-response', { status: 500 });

@@ -126,17 +126,17 @@ function trouble(o: Observation): string | undefined {
     return undefined;
   }
   if (o.kind !== 'message') return undefined;
-  const f = (o.fields !== null && typeof o.fields === 'object' && !Array.isArray(o.fields) ? o.fields : {}) as Record<
-    string,
-    Json
-  >;
+  const f = (
+    o.fields !== null && typeof o.fields === 'object' && !Array.isArray(o.fields) ? o.fields : {}
+  ) as Record<string, Json>;
   if (/error|fault/i.test(o.type)) return `${o.type} ${where(o)}: ${clip(JSON.stringify(f), 120)}`;
   for (const [k, ok] of Object.entries(STATUS_FIELDS)) {
     const v = f[k];
     if (v !== undefined && v !== null && typeof v !== 'object' && !ok.test(String(v)))
       return `${o.type} ${where(o)} with ${k} ${String(v)}`;
   }
-  if (typeof f.status === 'number' && f.status >= 400) return `${o.type} ${where(o)} with HTTP status ${f.status}`;
+  if (typeof f.status === 'number' && f.status >= 400)
+    return `${o.type} ${where(o)} with HTTP status ${f.status}`;
   return undefined;
 }
 
@@ -152,9 +152,16 @@ export function nearestCandidates(e: Expectation, observations: readonly Observa
     if (out.length >= max) return out;
     if (!selects(e, o)) continue;
     const diff = mismatches(e, o)
-      .map((m) => `${m.field} ${m.observed === undefined ? 'absent' : JSON.stringify(m.observed)} (expected ${m.expected})`)
+      .map(
+        (m) =>
+          `${m.field} ${m.observed === undefined ? 'absent' : JSON.stringify(m.observed)} (expected ${m.expected})`,
+      )
       .join(', ');
-    out.push(clip(`${o.kind === 'message' ? o.type : `event ${o.kind === 'event' ? o.name : o.kind}`} ${where(o)}${diff ? `: ${diff}` : ''}`));
+    out.push(
+      clip(
+        `${o.kind === 'message' ? o.type : `event ${o.kind === 'event' ? o.name : o.kind}`} ${where(o)}${diff ? `: ${diff}` : ''}`,
+      ),
+    );
   }
   const types = e.message === undefined ? [] : Array.isArray(e.message) ? e.message : [e.message];
   // what crossed the wire only: the reference MMSC's account of its own inside names nothing a target does

@@ -70,13 +70,20 @@ describe('findings: one defect, one failure', () => {
     expect(passed.verdict).toBe('fail');
     expect(passed.level).toBe('SHALL');
     expect(passed.failure).toMatchObject({ step: 1, label: 'step 2: x', source: { line: 11 } });
-    expect(passed.failure?.message).toContain('offset 23: X-Mms-Message-Size: Long-integer length 244 not in 1..30');
+    expect(passed.failure?.message).toContain(
+      'offset 23: X-Mms-Message-Size: Long-integer length 244 not in 1..30',
+    );
     expect(passed.failure?.message).toContain("the case's own steps passed");
     const stepFailure = { step: 2, label: 'step 3: x', source: SOURCE, message: 'no matching observation' };
     const failed = judgeFindings(c, 'inconclusive', stepFailure, findings);
     expect(failed.verdict).toBe('fail');
-    expect(failed.failure?.message).toContain("own steps: inconclusive at step 3: x: no matching observation");
-    expect(judgeFindings(c, 'error', stepFailure, findings)).toMatchObject({ verdict: 'error', failure: stepFailure });
+    expect(failed.failure?.message).toContain(
+      'own steps: inconclusive at step 3: x: no matching observation',
+    );
+    expect(judgeFindings(c, 'error', stepFailure, findings)).toMatchObject({
+      verdict: 'error',
+      failure: stepFailure,
+    });
     expect(judgeFindings(c, 'pass', undefined, [])).toEqual({ verdict: 'pass', level: 'SHOULD' });
   });
 

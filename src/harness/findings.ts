@@ -45,7 +45,8 @@ export function encodingRequirementId(field: string, iface: Iface): EncodingRequ
   if (g.startsWith('Content-type')) return 'ENC-encoding-content-type';
   if (g.startsWith('Long-integer') || g.startsWith('Integer-value')) return 'ENC-encoding-integer';
   if (g.startsWith('Text-string') || g.startsWith('Encoded-string')) return 'ENC-encoding-text';
-  if (def.codec.enumTable || def.codec.plain?.enumTable || g.includes('(Short-integer')) return 'ENC-encoding-token';
+  if (def.codec.enumTable || def.codec.plain?.enumTable || g.includes('(Short-integer'))
+    return 'ENC-encoding-token';
   return 'ENC-encoding-value-length';
 }
 

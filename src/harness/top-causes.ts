@@ -8,16 +8,18 @@ const MAX_IDS = 20;
  * times, ids, URLs' paths) is blanked, so one defect of the target reads the same in every case.
  */
 export function normaliseCause(text: string): string {
-  return text
-    .replace(/#\d+/g, '#')
-    .replace(/(\w+:\/\/[^/\s'"]+)[^\s'",)]*/g, '$1/…')
-    .replace(/\+?\d{5,}/g, 'N')
-    .replace(/\b[0-9a-f]{8,}\b/gi, 'X')
-    // quoted generated ids (Message-IDs, transaction ids): letters and digits mixed, 10 or more
-    .replace(/"(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[\w-]{10,}"/g, '"X"')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .slice(0, 240);
+  return (
+    text
+      .replace(/#\d+/g, '#')
+      .replace(/(\w+:\/\/[^/\s'"]+)[^\s'",)]*/g, '$1/…')
+      .replace(/\+?\d{5,}/g, 'N')
+      .replace(/\b[0-9a-f]{8,}\b/gi, 'X')
+      // quoted generated ids (Message-IDs, transaction ids): letters and digits mixed, 10 or more
+      .replace(/"(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[\w-]{10,}"/g, '"X"')
+      .replace(/\s+/g, ' ')
+      .trim()
+      .slice(0, 240)
+  );
 }
 
 /** The first cause of a failed or inconclusive case: its first finding, else its failure. */

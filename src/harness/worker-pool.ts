@@ -10,8 +10,8 @@ import type { LoadedCase } from './case-model.ts';
 import { makeRunId } from './run-id.ts';
 import type { CaseResult, RunResult } from './run-result.ts';
 import { summarise } from './run-result.ts';
-import type { FromWorker, ToWorker, WorkerSetup } from './worker-protocol.ts';
 import { topCauses } from './top-causes.ts';
+import type { FromWorker, ToWorker, WorkerSetup } from './worker-protocol.ts';
 
 /**
  * Runs a run's cases on several worker threads (one per core by default), each with its own

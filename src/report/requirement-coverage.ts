@@ -35,7 +35,8 @@ export function requirementCoverage(run: Pick<RunResult, 'cases'>): CoverageRow[
     for (const r of c.requirements) add(r, c);
     // the encoding requirements a case failed on without citing them (findings.ts)
     for (const f of c.findings ?? [])
-      if (!c.requirements.some((r) => requirementKey(r) === requirementKey(f.requirement))) add(f.requirement, c);
+      if (!c.requirements.some((r) => requirementKey(r) === requirementKey(f.requirement)))
+        add(f.requirement, c);
   }
   const clauseKey = (s: string) => s.replace(/\d+/g, (d) => d.padStart(6, '0'));
   return [...rows.values()].sort(

@@ -18,14 +18,32 @@ const ascii = (s: string) => [...s].map((c) => c.charCodeAt(0));
 export function misEncodedNotification(tid: string, from: string, location: string): Uint8Array {
   const fromText = ascii(from);
   return Uint8Array.from([
-    0x8c, 0x82, // X-Mms-Message-Type: m-notification-ind
-    0x98, ...ascii(tid), 0, // X-Mms-Transaction-Id
-    0x8d, 0x92, // X-Mms-MMS-Version: 1.2
-    0x89, fromText.length + 2, 0x80, ...fromText, 0, // From: Address-present-token
-    0x8a, 0x80, // X-Mms-Message-Class: Personal
-    0x8e, 0xf4, // X-Mms-Message-Size: 116 as a Short-integer: the defect
-    0x88, 0x05, 0x81, 0x03, 0x01, 0x51, 0x80, // X-Mms-Expiry: relative 86400 s
-    0x83, ...ascii(location), 0, // X-Mms-Content-Location
+    0x8c,
+    0x82, // X-Mms-Message-Type: m-notification-ind
+    0x98,
+    ...ascii(tid),
+    0, // X-Mms-Transaction-Id
+    0x8d,
+    0x92, // X-Mms-MMS-Version: 1.2
+    0x89,
+    fromText.length + 2,
+    0x80,
+    ...fromText,
+    0, // From: Address-present-token
+    0x8a,
+    0x80, // X-Mms-Message-Class: Personal
+    0x8e,
+    0xf4, // X-Mms-Message-Size: 116 as a Short-integer: the defect
+    0x88,
+    0x05,
+    0x81,
+    0x03,
+    0x01,
+    0x51,
+    0x80, // X-Mms-Expiry: relative 86400 s
+    0x83,
+    ...ascii(location),
+    0, // X-Mms-Content-Location
   ]);
 }
 
@@ -86,7 +104,10 @@ export class MisEncodingTarget implements Target {
           n += 1;
           const path = `/m/${n}`;
           const subject = getHeader(pdu, 'Subject');
-          stored.set(path, { from: `${from}/TYPE=PLMN`, ...(typeof subject === 'string' ? { subject } : {}) });
+          stored.set(path, {
+            from: `${from}/TYPE=PLMN`,
+            ...(typeof subject === 'string' ? { subject } : {}),
+          });
           const note = misEncodedNotification(`n${n}`, `${from}/TYPE=PLMN`, `${base}${path.slice(1)}`);
           ref = (ref + 1) & 0xff;
           for (const ud of wapPushToSms(note, { ref }))

@@ -62,9 +62,7 @@ describe('decodeMmsLenient: one line per malformed input (what is recovered, whi
       b(...TYPE, ...TID, ...VER, ...CLASS, ...SIZE, 0x88, 0x05, 0x82, 0x03, 0x01, 0x51, 0x80, ...LOC),
       {
         headers: without('X-Mms-Expiry'),
-        defects: [
-          'offset 16: X-Mms-Expiry: expected Absolute-token (128) or Relative-token (129), got 0x82',
-        ],
+        defects: ['offset 16: X-Mms-Expiry: expected Absolute-token (128) or Relative-token (129), got 0x82'],
       },
     ],
     [
@@ -170,15 +168,27 @@ describe('decodeMmsLenient: one line per malformed input (what is recovered, whi
     expect(getHeader(pdu!, 'X-Mms-Message-Size')).toBeUndefined();
     expect(l.defects[0]).toBeInstanceOf(DecodeError);
     expect(l.defects[0]).toMatchObject({ offset: 11, field: 'X-Mms-Message-Size' });
-    expect(mmsDefectClause('X-Mms-Message-Size')).toBe('OMA-TS-MMS_ENC-V1_3 §7.3 (X-Mms-Message-Size: Long-integer)');
+    expect(mmsDefectClause('X-Mms-Message-Size')).toBe(
+      'OMA-TS-MMS_ENC-V1_3 §7.3 (X-Mms-Message-Size: Long-integer)',
+    );
   });
 
   it('a multipart body keeps the entries that decode', () => {
     // m-retrieve-conf, Content-Type application/vnd.wap.multipart.mixed (0xA3), 3 entries, the 2nd with a bad content type
     const entry = (ct: number[], data: string) => [ct.length, data.length, ...ct, data];
     const bytes = b(
-      0x8c, 0x84, ...VER, 0x85, 0x01, 0x01, 0x84, 0xa3,
-      0x03, ...entry([0x83], 'hi'), ...entry([0x1e], 'xx'), ...entry([0x83], 'yo'),
+      0x8c,
+      0x84,
+      ...VER,
+      0x85,
+      0x01,
+      0x01,
+      0x84,
+      0xa3,
+      0x03,
+      ...entry([0x83], 'hi'),
+      ...entry([0x1e], 'xx'),
+      ...entry([0x83], 'yo'),
     );
     const l = decodeMmsLenient(bytes);
     expect(l.parts?.map((p) => new TextDecoder().decode(p.data))).toEqual(['hi', 'yo']);
@@ -205,7 +215,8 @@ describe('decodeMmsLenient is total and agrees with decodeMms (seeded, bounded)'
       let bytes: Uint8Array = m;
       if (k === 0) bytes = m.subarray(0, Math.floor(r() * m.length));
       else if (k === 1) for (let j = 0; j < 3; j++) m[Math.floor(r() * m.length)] = Math.floor(r() * 256);
-      else if (k === 2) m[Math.floor(r() * m.length)] = [0x00, 0x1f, 0x7f, 0x80, 0xff, 0x1e, 0xf4][Math.floor(r() * 7)];
+      else if (k === 2)
+        m[Math.floor(r() * m.length)] = [0x00, 0x1f, 0x7f, 0x80, 0xff, 0x1e, 0xf4][Math.floor(r() * 7)];
       else {
         bytes = new Uint8Array(Math.floor(r() * 64));
         for (let j = 0; j < bytes.length; j++) bytes[j] = Math.floor(r() * 256);

@@ -3,7 +3,13 @@ import { DecodeError } from '../codec-error.ts';
 import { type ContentType, isMultipartMedia, readMultipartLenient, readRawValue } from '../wsp/index.ts';
 import { readApplicationHeader, readValue } from './decode-mms.ts';
 import { mmsHeaderByCode, mmsHeaderByName } from './header-table.ts';
-import { MMS_MESSAGE_TYPES, type MmsHeader, type MmsMessageType, type MmsPart, type MmsPdu } from './types.ts';
+import {
+  MMS_MESSAGE_TYPES,
+  type MmsHeader,
+  type MmsMessageType,
+  type MmsPart,
+  type MmsPdu,
+} from './types.ts';
 
 const CONTENT_TYPE = 0x04;
 const MESSAGE_TYPE = 0x0c;
@@ -96,7 +102,11 @@ export function decodeMmsLenient(buf: Uint8Array): LenientMmsPdu {
   }
   if (!typeSeen) {
     out.defects.push(
-      new DecodeError(0, 'X-Mms-Message-Type', `missing (one of ${MMS_MESSAGE_TYPES.length} message types is required)`),
+      new DecodeError(
+        0,
+        'X-Mms-Message-Type',
+        `missing (one of ${MMS_MESSAGE_TYPES.length} message types is required)`,
+      ),
     );
   }
   if (body) readBody(r, out, contentType);
@@ -153,6 +163,7 @@ export function lenientPdu(l: LenientMmsPdu): MmsPdu | undefined {
 export function mmsDefectClause(field: string): string {
   const def = mmsHeaderByName(field);
   if (def) return `OMA-TS-MMS_ENC-V1_3 §7.3 (${def.name}: ${def.codec.grammar})`;
-  if (field.startsWith('body')) return 'OMA-TS-MMS_ENC-V1_3 §7.1 (message body); WAP-230-WSP §8.5 (multipart)';
+  if (field.startsWith('body'))
+    return 'OMA-TS-MMS_ENC-V1_3 §7.1 (message body); WAP-230-WSP §8.5 (multipart)';
   return 'OMA-TS-MMS_ENC-V1_3 §7.1 (header fields); WAP-230-WSP §8.4.1.2 (field values)';
 }

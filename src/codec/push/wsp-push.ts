@@ -92,7 +92,10 @@ const asDecodeError = (e: unknown, at: number, field: string): DecodeError =>
  * taken for an MMS notification when X-Wap-Application-Id names the MMS user agent (push dispatching
  * is by application id, WAP-235 §7), else for application/octet-stream. Never throws.
  */
-export function decodeWspPushLenient(buf: Uint8Array, opts: { connectionless?: boolean } = {}): LenientWspPush {
+export function decodeWspPushLenient(
+  buf: Uint8Array,
+  opts: { connectionless?: boolean } = {},
+): LenientWspPush {
   try {
     return { push: decodeWspPush(buf, opts), defects: [] };
   } catch {
@@ -139,7 +142,13 @@ export function decodeWspPushLenient(buf: Uint8Array, opts: { connectionless?: b
     }
   }
   const body = buf.subarray(r.offset);
-  const push: WspPush = { tid, pduType: pduType as WspPushType, contentType: { mediaType: 'application/octet-stream', params: [] }, headers, body };
+  const push: WspPush = {
+    tid,
+    pduType: pduType as WspPushType,
+    contentType: { mediaType: 'application/octet-stream', params: [] },
+    headers,
+    body,
+  };
   if (contentType) push.contentType = contentType;
   else {
     const app = pushApplicationId(push);
@@ -152,7 +161,8 @@ export function decodeWspPushLenient(buf: Uint8Array, opts: { connectionless?: b
 /** The clause a defect in a push's `field` breaks (WAP-230-WSP). */
 export function wspPushDefectClause(field: string): string {
   if (field === 'Content-Type') return 'WAP-230-WSP §8.4.2.24 (Content-type-value)';
-  if (field === 'TID' || field === 'PDU-Type' || field === 'HeadersLen') return 'WAP-230-WSP §8.2.4.1 (Push PDU)';
+  if (field === 'TID' || field === 'PDU-Type' || field === 'HeadersLen')
+    return 'WAP-230-WSP §8.2.4.1 (Push PDU)';
   return 'WAP-230-WSP §8.4 (header encoding)';
 }
 

@@ -45,7 +45,9 @@ export function readMultipart(r: ByteReader, field = 'multipart'): MultipartEntr
 export function readMultipartLenient(r: ByteReader, field: string, defects: DecodeError[]): MultipartEntry[] {
   const parts: MultipartEntry[] = [];
   const fail = (e: unknown, at: number, f: string) =>
-    defects.push(e instanceof DecodeError ? e : new DecodeError(at, f, e instanceof Error ? e.message : String(e)));
+    defects.push(
+      e instanceof DecodeError ? e : new DecodeError(at, f, e instanceof Error ? e.message : String(e)),
+    );
   let n: number;
   const at = r.offset;
   try {
