@@ -54,12 +54,14 @@ describe('nearestCandidates: an unmet expect names what it saw instead', () => {
     msg(t, 'vasp', 'RSErrorRsp', { StatusCode: '3001' });
     ev(t, 'mail', 'smtp-refused', { code: 550, text: 'no such user' });
     msg(t, 'smsc', 'submit_sm_resp', { command_status: 'ESME_RTHROTTLED' });
+    msg(t, 'mail', 'email', { result: { ok: false, code: 550, response: '550 5.1.1 unknown user' } }, 'out');
     msg(t, 'smsc', 'submit_sm_resp', { command_status: 'ESME_ROK' });
     msg(t, 'ue.alice', 'm-send-conf', { 'X-Mms-Response-Status': 'Ok' });
     expect(nearestCandidates({ message: 'DeliverReq' }, t.all(), 10)).toEqual([
       'RSErrorRsp at vasp (in): {"StatusCode":"3001"}',
       'smtp-refused at mail (local): {"code":550,"text":"no such user"}',
       'submit_sm_resp at smsc (in) with command_status ESME_RTHROTTLED',
+      'email at mail (out) answered SMTP 550 550 5.1.1 unknown user',
     ]);
   });
 

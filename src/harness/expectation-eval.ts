@@ -135,6 +135,16 @@ function trouble(o: Observation): string | undefined {
     if (v !== undefined && v !== null && typeof v !== 'object' && !ok.test(String(v)))
       return `${o.type} ${where(o)} with ${k} ${String(v)}`;
   }
+  // an SMTP reply our MTA got from the target (mocks/mail: fields.result { ok, code, response })
+  const smtp = f.result;
+  if (
+    smtp !== null &&
+    typeof smtp === 'object' &&
+    !Array.isArray(smtp) &&
+    typeof smtp.code === 'number' &&
+    smtp.code >= 400
+  )
+    return `${o.type} ${where(o)} answered SMTP ${smtp.code} ${clip(String(smtp.response ?? ''), 80)}`;
   if (typeof f.status === 'number' && f.status >= 400)
     return `${o.type} ${where(o)} with HTTP status ${f.status}`;
   return undefined;
