@@ -94,7 +94,8 @@ describe('one defect of the target, one failure', () => {
         /encoding defect \[ENC-encoding-integer, OMA-TS-MMS_ENC-V1_3 §7\.3 \(X-Mms-Message-Size: Long-integer\)\]: m-notification-ind from the target at .*: offset \d+: X-Mms-Message-Size: Long-integer length 244 not in 1\.\.30/,
       );
       expect(c.failure?.message).toContain("the case's own steps passed");
-      expect(c.failure?.label).toBe('step 2: expect m-notification-ind');
+      // cited at the step during which the push arrived (the send's, or the next one)
+      expect(c.failure?.label).toMatch(/^step [12]: /);
     }
   });
 
