@@ -45,8 +45,7 @@ export interface CaseFailure {
   observed?: Json;
 }
 
-/** One defect as the case's findings keep it: seen once or more (by several nodes, in several PDUs). */
-/** See src/harness/findings.ts. */
+/** One defect as the case's findings keep it (src/harness/findings.ts): seen once or more, by several nodes, in several PDUs. */
 export interface CaseFinding {
   kind: 'encoding-defect';
   requirement: ResolvedRequirement;
