@@ -88,7 +88,10 @@ export function publishMm1(
     let error = isCodecError(e) ? e.toLine() : String(e);
     if (fromTarget) {
       const l = decodeMmsLenient(bytes);
-      publishEncodingDefects(timeline, where, l.type, l.defects, mmsDefectClause, { size: bytes.length });
+      // an MMS PDU's defects are MM1 encoding defects, whatever carried it (a PAP push at the PPG)
+      publishEncodingDefects(timeline, { ...where, iface: 'MM1' }, l.type, l.defects, mmsDefectClause, {
+        size: bytes.length,
+      });
       pdu = lenientPdu(l);
       if (l.defects[0]) error = l.defects[0].toLine();
     }
