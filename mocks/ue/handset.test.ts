@@ -30,6 +30,12 @@ let mmsc: http.Server;
 let mmscPort: number;
 const seen: Seen[] = [];
 const bigRetrieve = handRetrieveConf('msg-9', '+15550002/TYPE=PLMN', 'y'.repeat(5000));
+/** Date as a Short-integer (0xE5) where the grammar wants a Long-integer. */
+const badDateRetrieve = (() => {
+  const good = handRetrieveConf('msg-8', '+15550002/TYPE=PLMN', 'hello');
+  const at = good.findIndex((o, i) => o === 0x85 && good[i + 1] === 0x04);
+  return Uint8Array.from([...good.subarray(0, at), 0x85, 0xe5, ...good.subarray(at + 6)]);
+})();
 const videoRetrieve = encodeMms(
   buildPdu(
     'm-retrieve-conf',
@@ -76,6 +82,7 @@ beforeAll(async () => {
       if (req.method === 'GET' && req.url === '/content/abc')
         return mms(handRetrieveConf('msg-7', '+15550002/TYPE=PLMN', 'hello'));
       if (req.method === 'GET' && req.url === '/content/big') return mms(bigRetrieve);
+      if (req.method === 'GET' && req.url === '/content/bad-date') return mms(badDateRetrieve);
       if (req.method === 'GET' && req.url === '/content/video') return mms(videoRetrieve);
       if (req.method === 'GET') {
         res.writeHead(404).end();
@@ -380,6 +387,26 @@ describe('Handset (MMS user agent) over the WAP gateway', () => {
       type: 'm-notification-ind',
       state: 'retrieved',
       transactionId: 'N-7',
+    });
+    expect(posted().map((p) => `${p.type} ${getHeader(p, 'X-Mms-Status')}`)).toEqual([
+      'm-notifyresp-ind Retrieved',
+    ]);
+  });
+
+  it('retrieves an m-retrieve-conf that breaks the encoding, publishing the defect', async () => {
+    await pushNotification('http://mmsc.operator.example/content/bad-date');
+    await alice.settled();
+    expect(alice.entries[0]).toMatchObject({
+      state: 'retrieved',
+      retrieved: { messageId: 'msg-8', parts: 1 },
+    });
+    const defects = timeline.query((o) => o.kind === 'event' && o.name === 'encoding-defect');
+    // the gateway relayed it and the handset received it: both say so
+    expect(defects.map((o) => o.node).sort()).toEqual(['ue.alice', 'wap-gateway']);
+    expect(defects[0].kind === 'event' && defects[0].detail).toMatchObject({
+      messageType: 'm-retrieve-conf',
+      field: 'Date',
+      reason: 'Long-integer length 229 not in 1..30',
     });
     expect(posted().map((p) => `${p.type} ${getHeader(p, 'X-Mms-Status')}`)).toEqual([
       'm-notifyresp-ind Retrieved',
