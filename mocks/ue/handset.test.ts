@@ -30,6 +30,12 @@ let mmsc: http.Server;
 let mmscPort: number;
 const seen: Seen[] = [];
 const bigRetrieve = handRetrieveConf('msg-9', '+15550002/TYPE=PLMN', 'y'.repeat(5000));
+/** Date as a Short-integer (0xE5) where the grammar wants a Long-integer. */
+const badDateRetrieve = (() => {
+  const good = handRetrieveConf('msg-8', '+15550002/TYPE=PLMN', 'hello');
+  const at = good.findIndex((o, i) => o === 0x85 && good[i + 1] === 0x04);
+  return Uint8Array.from([...good.subarray(0, at), 0x85, 0xe5, ...good.subarray(at + 6)]);
+})();
 const videoRetrieve = encodeMms(
   buildPdu(
     'm-retrieve-conf',
@@ -86,6 +92,7 @@ beforeAll(async () => {
       if (req.method === 'GET' && req.url === '/content/abc')
         return mms(handRetrieveConf('msg-7', '+15550002/TYPE=PLMN', 'hello'));
       if (req.method === 'GET' && req.url === '/content/big') return mms(bigRetrieve);
+      if (req.method === 'GET' && req.url === '/content/bad-date') return mms(badDateRetrieve);
       if (req.method === 'GET' && req.url === '/content/video') return mms(videoRetrieve);
       if (req.method === 'GET' && req.url === '/content/gone') return mms(goneRetrieve);
       if (req.method === 'GET') {
@@ -389,6 +396,67 @@ describe('Handset (MMS user agent) over the WAP gateway', () => {
     ).rejects.toThrow(PeerConfigError);
     await expect(alice.actions.notifyresp({ status: 'Maybe' })).rejects.toThrow(PeerConfigError);
     await expect(alice.actions.retrieve({ index: 5 })).rejects.toThrow(PeerConfigError);
+  });
+
+  it('acts on a push from the target that breaks the encoding, publishing each defect', async () => {
+    // X-Mms-Message-Size as a Short-integer (as Mbuni sent it), in a push whose Content-Type is broken
+    const good = handNotificationInd(
+      'N-7',
+      '+15550002/TYPE=PLMN',
+      2000,
+      `http://127.0.0.1:${mmscPort}/content/abc`,
+    );
+    const at = good.findIndex((o, i) => o === 0x8e && good[i + 1] === 0x03);
+    const note = Uint8Array.from([...good.subarray(0, at), 0x8e, 0xf4, ...good.subarray(at + 5)]);
+    const payload = Uint8Array.from([0x09, 0x06, 0x05, 0x02, 0x1f, 0x01, 0xaf, 0x84, ...note]);
+    await air.deliver({
+      from: '9200',
+      to: '15550001',
+      dataCoding: 4,
+      segments: [],
+      ports: { source: 9200, destination: 2948 },
+      payload,
+    });
+    await alice.settled();
+    const defects = timeline
+      .query((o) => o.kind === 'event' && o.name === 'encoding-defect')
+      .map((o) => (o.kind === 'event' ? `${o.iface} ${JSON.stringify(o.detail)}` : ''));
+    expect(defects).toEqual([
+      expect.stringMatching(
+        /^WAP-PUSH .*"field":"Content-Type","offset":4,"reason":"Long-integer length 31 not in 1\.\.30","clause":"WAP-230-WSP §8\.4\.2\.24/,
+      ),
+      expect.stringMatching(
+        /^MM1 .*"messageType":"m-notification-ind","field":"X-Mms-Message-Size","offset":\d+,"reason":"Long-integer length 244 not in 1\.\.30"/,
+      ),
+    ]);
+    expect(alice.entries[0]).toMatchObject({
+      type: 'm-notification-ind',
+      state: 'retrieved',
+      transactionId: 'N-7',
+    });
+    expect(posted().map((p) => `${p.type} ${getHeader(p, 'X-Mms-Status')}`)).toEqual([
+      'm-notifyresp-ind Retrieved',
+    ]);
+  });
+
+  it('retrieves an m-retrieve-conf that breaks the encoding, publishing the defect', async () => {
+    await pushNotification('http://mmsc.operator.example/content/bad-date');
+    await alice.settled();
+    expect(alice.entries[0]).toMatchObject({
+      state: 'retrieved',
+      retrieved: { messageId: 'msg-8', parts: 1 },
+    });
+    const defects = timeline.query((o) => o.kind === 'event' && o.name === 'encoding-defect');
+    // the gateway relayed it and the handset received it: both say so
+    expect(defects.map((o) => o.node).sort()).toEqual(['ue.alice', 'wap-gateway']);
+    expect(defects[0].kind === 'event' && defects[0].detail).toMatchObject({
+      messageType: 'm-retrieve-conf',
+      field: 'Date',
+      reason: 'Long-integer length 229 not in 1..30',
+    });
+    expect(posted().map((p) => `${p.type} ${getHeader(p, 'X-Mms-Status')}`)).toEqual([
+      'm-notifyresp-ind Retrieved',
+    ]);
   });
 
   it('ignores an undecodable push with one event', async () => {

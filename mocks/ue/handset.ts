@@ -1,7 +1,11 @@
 import http from 'node:http';
-import { isCodecError } from '../../src/codec/codec-error.ts';
 import { type MmsPdu, mmsSummary } from '../../src/codec/mms/index.ts';
-import { decodeWspPush, isMmsPush, pushApplicationId } from '../../src/codec/push/index.ts';
+import {
+  decodeWspPushLenient,
+  isMmsPush,
+  pushApplicationId,
+  wspPushDefectClause,
+} from '../../src/codec/push/index.ts';
 import { mediaTypeText } from '../../src/codec/wsp/index.ts';
 import { parseDurationText } from '../../src/util/duration-text.ts';
 import { bytesFromJson, type Json, type JsonObject } from '../../src/util/json.ts';
@@ -24,7 +28,7 @@ import {
   mediaType,
   proxyCredential,
 } from '../wap-gateway/http-util.ts';
-import { publishMm1 } from '../wap-gateway/mm1-observation.ts';
+import { publishEncodingDefects, publishMm1 } from '../wap-gateway/mm1-observation.ts';
 import {
   accepts,
   DEFAULT_PROFILE,
@@ -295,11 +299,20 @@ export class Handset implements Peer {
       );
       return;
     }
-    let push: ReturnType<typeof decodeWspPush>;
-    try {
-      push = decodeWspPush(sms.payload);
-    } catch (e) {
-      this.event('push-undecodable', { error: isCodecError(e) ? e.toLine() : String(e) }, 'WAP-PUSH');
+    // A tolerant handset (WAP-230-WSP): a push that breaks the encoding is read as far as it goes, each
+    // defect published as an `encoding-defect`, and acted on when its content can still be found.
+    const { push, defects } = decodeWspPushLenient(sms.payload);
+    if (this.timeline && defects.length > 0) {
+      publishEncodingDefects(
+        this.timeline,
+        { node: this.name, role: this.role, iface: 'WAP-PUSH', peer: 'smsc' },
+        push ? 'wsp-push' : undefined,
+        defects,
+        wspPushDefectClause,
+      );
+    }
+    if (!push) {
+      this.event('push-undecodable', { error: defects[0]?.toLine() ?? 'undecodable' }, 'WAP-PUSH');
       return;
     }
     this.timeline?.publish({
@@ -708,7 +721,12 @@ export class Handset implements Peer {
 
   private observe(bytes: Uint8Array, direction: 'in' | 'out', peer: string): MmsPdu | undefined {
     if (!this.timeline) return undefined;
-    return publishMm1(this.timeline, { node: this.name, role: this.role, direction, peer }, bytes);
+    // what comes in is the target's: read leniently, each encoding defect published (see publishMm1)
+    return publishMm1(
+      this.timeline,
+      { node: this.name, role: this.role, direction, peer, fromTarget: direction === 'in' },
+      bytes,
+    );
   }
 
   private mm1Url(): string {

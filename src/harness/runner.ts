@@ -5,6 +5,7 @@ import { Timeline } from '../wire/timeline.ts';
 import { LEVEL_RANK, type LoadedCase, type LoadedStep } from './case-model.ts';
 import { durationMs } from './duration.ts';
 import { awaitExpectation, awaitNone } from './expectation-eval.ts';
+import { encodingFindings, judgeFindings } from './findings.ts';
 import { applicability } from './ics/ics-select.ts';
 import { icsTemplateValues } from './ics/ics-template-values.ts';
 import type { KnownFailures } from './known-failures.ts';
@@ -18,6 +19,7 @@ import { type StartedPeer, type Target, TargetRetryableError, type TargetSession
 import { icsPeerConfig, icsPeerDefaults } from './targets/ics-identities.ts';
 import { peerWiring } from './targets/peer-wiring.ts';
 import { renderTemplate, TemplateError, type TemplateScope } from './template.ts';
+import { topCauses } from './top-causes.ts';
 
 export const DEFAULT_ACTION_TIMEOUT_MS = 10_000;
 /** Most set-ups of one case when the target fails with TargetRetryableError (port taken). */
@@ -439,8 +441,12 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
 
+  // what our peers saw the target break on the wire besides the steps' checks (findings.ts)
+  const findings = encodingFindings(timeline.all());
+  const judged = judgeFindings(c, verdict as CaseResult['verdict'], failure, findings);
+  failure = judged.failure;
   const known = opts.knownFailures?.lookup(c.id);
-  const finalVerdict = verdict as CaseResult['verdict'];
+  const finalVerdict = judged.verdict;
   const failOn = opts.failOn ?? 'SHALL';
   const unexpected =
     finalVerdict === 'pass' || finalVerdict === 'not-applicable'
@@ -449,7 +455,7 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
         ? false
         : finalVerdict === 'error' ||
           finalVerdict === 'inconclusive' ||
-          LEVEL_RANK[c.level] >= LEVEL_RANK[failOn];
+          LEVEL_RANK[judged.level] >= LEVEL_RANK[failOn];
   return {
     id: c.id,
     title: c.title,
@@ -457,7 +463,7 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
     ...(c.expectation !== undefined ? { expectation: c.expectation } : {}),
     suite: c.suite,
     source: c.source,
-    level: c.level,
+    level: judged.level,
     requirements: c.requirements,
     interfaces: c.interfaces,
     tags: c.tags,
@@ -468,6 +474,7 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
     ...(known && finalVerdict === 'pass' ? { fixed: true } : {}),
     unexpected,
     ...(failure ? { failure } : {}),
+    ...(findings.length > 0 ? { findings } : {}),
     steps,
     seed,
     startedAt,
@@ -522,5 +529,6 @@ export async function runSuites(opts: RunOptions): Promise<RunResult> {
     failOn: opts.failOn ?? 'SHALL',
     cases: results,
     summary: summarise(results),
+    topCauses: topCauses(results),
   };
 }
