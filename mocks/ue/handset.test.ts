@@ -220,7 +220,11 @@ describe('Handset (MMS user agent) over the WAP gateway', () => {
 
   it('sends raw chunks (base64 and text) as one body', async () => {
     const r = (await alice.actions.send({
-      raw: [Buffer.from([0x8c, 0x80, 0x98]).toString('base64'), { text: 'A' }, Buffer.from([0x00, 0x8d, 0x90]).toString('base64')],
+      raw: [
+        Buffer.from([0x8c, 0x80, 0x98]).toString('base64'),
+        { text: 'A' },
+        Buffer.from([0x00, 0x8d, 0x90]).toString('base64'),
+      ],
     })) as Record<string, unknown>;
     expect(r.status).toBeGreaterThanOrEqual(200);
     expect([...seen[0].body]).toEqual([0x8c, 0x80, 0x98, 0x41, 0x00, 0x8d, 0x90]);

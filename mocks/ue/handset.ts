@@ -450,7 +450,11 @@ export class Handset implements Peer {
     const retrieveStatus = headerText(pdu, 'X-Mms-Retrieve-Status');
     if (retrieveStatus?.startsWith('Error')) {
       entry.state = 'retrieval-failed';
-      this.event('retrieval-failed', { status: r.status, retrieveStatus, contentLocation: entry.contentLocation });
+      this.event('retrieval-failed', {
+        status: r.status,
+        retrieveStatus,
+        contentLocation: entry.contentLocation,
+      });
       return r;
     }
     entry.state = 'retrieved';
@@ -842,6 +846,7 @@ function expirySeconds(peer: string, v: Json | undefined): number | undefined {
   if (v === undefined || v === null) return undefined;
   if (typeof v === 'number') return v;
   const ms = typeof v === 'string' ? parseDurationText(v) : undefined;
-  if (ms === undefined) throw new PeerConfigError(peer, 'send: expiry must be seconds or a duration (2s, 1500ms)');
+  if (ms === undefined)
+    throw new PeerConfigError(peer, 'send: expiry must be seconds or a duration (2s, 1500ms)');
   return Math.ceil(ms / 1000);
 }

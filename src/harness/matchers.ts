@@ -124,7 +124,8 @@ export function matchValue(value: Json | typeof MISSING, m: unknown): boolean {
     const n = typeof value === 'number' ? value : Number(value);
     if (!Number.isFinite(n) || n < Number(o.range[0]) || n > Number(o.range[1])) return false;
   }
-  if (Array.isArray(o.oneOf) && !o.oneOf.some((x) => deepEquals(value, x) || deepEquals(one, x))) return false;
+  if (Array.isArray(o.oneOf) && !o.oneOf.some((x) => deepEquals(value, x) || deepEquals(one, x)))
+    return false;
   if ('contains' in o) {
     if (Array.isArray(value)) {
       if (!value.some((x) => deepEquals(x, o.contains))) return false;

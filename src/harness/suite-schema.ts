@@ -31,7 +31,9 @@ export const TimedDurationSchema = z
         'a duration like 200ms, 2s, 1m, {{ics.timers.NAME}} or a sum: {{ics.timers.minExpiry}} + 1s',
       ),
   ])
-  .describe('A duration (200ms, 2s, 1m, ms), an ICS timer ({{ics.timers.notificationRetry}}) or a sum of these');
+  .describe(
+    'A duration (200ms, 2s, 1m, ms), an ICS timer ({{ics.timers.notificationRetry}}) or a sum of these',
+  );
 
 import { LEVELS, type Level } from './levels.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { Ics } from './ics-schema.ts';
 import { icsTemplateValues } from './ics-template-values.ts';
 import { REFERENCE_PROVISIONING } from './reference-ics.ts';
-import type { Ics } from './ics-schema.ts';
 
 describe('icsTemplateValues', () => {
   it('renders every timer as a duration text, numbers as milliseconds', () => {
