@@ -391,10 +391,19 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
       ? ['a reference self-test of the reference MMSC: it runs only against the embedded target']
       : applicability(opts.target.ics, c.ics).reasons;
   if (naReasons.length > 0) verdict = 'not-applicable';
+  // The target's own gate (reset hook, health; targets/target-ops.ts), outside the case deadline:
+  // a target that is down makes this case `error`; a TargetError (reset failed, down for good)
+  // ends the run.
+  const gate = naReasons.length === 0 ? await opts.target.beforeCase?.({ id: c.id, suite: c.suite }) : undefined;
+  if (gate) {
+    timeline.setContext({ case: c.id, step: 'before-case' });
+    for (const e of gate.events) harnessEvent(e.name, e.detail);
+    if (gate.error) setFailure('error', undefined, { message: gate.error });
+  }
   let caseTimer: NodeJS.Timeout | undefined;
   try {
     const body = (async () => {
-      if (naReasons.length > 0) return;
+      if (naReasons.length > 0 || gate?.error) return;
       try {
         await setup();
       } catch (e) {
