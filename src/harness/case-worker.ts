@@ -35,6 +35,7 @@ export async function startCaseLane(
     peerKinds,
     seed: setup.seed,
     ...(setup.failOn ? { failOn: setup.failOn } : {}),
+    ...(setup.timeScale !== undefined ? { timeScale: setup.timeScale } : {}),
     ...(known ? { knownFailures: known } : {}),
   };
   let dirReady = false;

@@ -106,6 +106,8 @@ export interface RunResult {
   target: { kind: string; description: string };
   jobs: number;
   failOn: Level;
+  /** `--time-scale`: every deadline of the cases was multiplied by it (absent in older results: 1). */
+  timeScale?: number;
   cases: CaseResult[];
   summary: RunSummary;
   /** The requirement catalogue the cases cite (suites/requirements.yaml): reports list what no case covers. */

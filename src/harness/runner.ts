@@ -4,7 +4,7 @@ import type { Json, JsonObject } from '../util/json.ts';
 import { Timeline } from '../wire/timeline.ts';
 import { LEVEL_RANK, type LoadedCase, type LoadedStep } from './case-model.ts';
 import { durationMs } from './duration.ts';
-import { awaitExpectation, awaitNone } from './expectation-eval.ts';
+import { awaitExpectation, awaitNone, DEFAULT_EXPECT_WITHIN_MS } from './expectation-eval.ts';
 import type { KnownFailures } from './known-failures.ts';
 import type { PeerKinds } from './peer-kinds.ts';
 import { makeRunId } from './run-id.ts';
@@ -32,6 +32,12 @@ export interface RunOptions {
   failOn?: Level;
   knownFailures?: KnownFailures;
   runId?: string;
+  /**
+   * Multiplies every deadline of the cases (expectation `within`, step timeouts, the case
+   * timeout, `wait` steps): a slow target or a loaded host gets more time, suites unchanged.
+   * Default 1.
+   */
+  timeScale?: number;
   /** Progress subscribers (terminal reporter). */
   onCaseStart?: (c: LoadedCase) => void;
   onCaseEnd?: (r: CaseResult) => void;
@@ -102,6 +108,8 @@ function endpointValues(endpoints: readonly PeerEndpoint[]): JsonObject {
 /** Runs one case in isolation: its own timeline, air interface, peers and target session. */
 export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): Promise<CaseResult> {
   const seed = caseSeed(opts.seed, c.id);
+  const scale = opts.timeScale ?? 1;
+  const caseTimeoutMs = Math.round(c.timeoutMs * scale);
   const random = caseRandom(seed);
   const timeline = new Timeline();
   const air = new AirInterface();
@@ -128,7 +136,8 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
     if (p.kind === 'ue')
       msisdns.set(
         p.name,
-        (p.suiteConfig.msisdn as string | undefined) ?? random.msisdn(opts.target.ics.provisioning.subscribers),
+        (p.suiteConfig.msisdn as string | undefined) ??
+          random.msisdn(opts.target.ics.provisioning.subscribers),
       );
   }
   const values: { [k: string]: Json } = {
@@ -275,7 +284,9 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
       r.startNs = timeline.now();
       r.status = 'pass';
       const spec = step.spec as Record<string, unknown>;
-      const timeoutMs = durationMs(spec.timeout as string | number | undefined, DEFAULT_ACTION_TIMEOUT_MS);
+      const timeoutMs = Math.round(
+        durationMs(spec.timeout as string | number | undefined, DEFAULT_ACTION_TIMEOUT_MS) * scale,
+      );
       try {
         if (step.kind === 'do') {
           const target = String(spec.do);
@@ -334,7 +345,7 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
           });
         } else if (step.kind === 'wait') {
           await new Promise<void>((resolve, reject) => {
-            const t = setTimeout(resolve, durationMs(spec.wait as string | number, 0));
+            const t = setTimeout(resolve, Math.round(durationMs(spec.wait as string | number, 0) * scale));
             abort.signal.addEventListener(
               'abort',
               () => {
@@ -345,7 +356,14 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
             );
           });
         } else {
-          const e = renderTemplate(spec[step.kind], scope) as unknown as Expectation;
+          const rendered = renderTemplate(spec[step.kind], scope) as unknown as Expectation;
+          const e: Expectation =
+            scale === 1
+              ? rendered
+              : {
+                  ...rendered,
+                  within: Math.round(durationMs(rendered.within, DEFAULT_EXPECT_WITHIN_MS) * scale),
+                };
           const since = e.from === 'last-action' ? lastAction : e.from === 'last-match' ? lastMatch : 0;
           const outcome =
             step.kind === 'expect'
@@ -394,7 +412,8 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
   // The target's own gate (reset hook, health; targets/target-ops.ts), outside the case deadline:
   // a target that is down makes this case `error`; a TargetError (reset failed, down for good)
   // ends the run.
-  const gate = naReasons.length === 0 ? await opts.target.beforeCase?.({ id: c.id, suite: c.suite }) : undefined;
+  const gate =
+    naReasons.length === 0 ? await opts.target.beforeCase?.({ id: c.id, suite: c.suite }) : undefined;
   if (gate) {
     timeline.setContext({ case: c.id, step: 'before-case' });
     for (const e of gate.events) harnessEvent(e.name, e.detail);
@@ -418,13 +437,13 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
         const step = running ? c.steps[running.index] : undefined;
         if (running) {
           running.status = 'error';
-          running.message = `case deadline ${c.timeoutMs} ms exceeded`;
+          running.message = `case deadline ${caseTimeoutMs} ms exceeded`;
           running.endNs = timeline.now();
         }
-        setFailure('error', step, { message: `case deadline ${c.timeoutMs} ms exceeded` });
+        setFailure('error', step, { message: `case deadline ${caseTimeoutMs} ms exceeded` });
         abort.abort(new DeadlineError('case deadline'));
         resolve();
-      }, c.timeoutMs);
+      }, caseTimeoutMs);
     });
     await Promise.race([
       body.catch((e) => setFailure('error', undefined, { message: errorMessage(e) })),
@@ -519,6 +538,7 @@ export async function runSuites(opts: RunOptions): Promise<RunResult> {
     target: { kind: opts.target.kind, description: opts.target.description },
     jobs,
     failOn: opts.failOn ?? 'SHALL',
+    timeScale: opts.timeScale ?? 1,
     cases: results,
     summary: summarise(results),
   };

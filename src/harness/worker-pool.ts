@@ -254,6 +254,7 @@ export class WorkerPool {
       target,
       jobs: opts.jobs,
       failOn: this.opts.failOn ?? 'SHALL',
+      timeScale: this.opts.timeScale ?? 1,
       cases: results,
       summary: summarise(results),
     };

@@ -33,7 +33,8 @@ export function createTarget(
     ...(t.reset ? { reset: resetSpec(t.reset) } : {}),
     ...(t.health ? { health: healthOptions(t.health) } : {}),
   };
-  if (t.kind === 'external') return new ExternalTarget(t.endpoints, ics, peers, t.name ?? 'external MMSC', ops);
+  if (t.kind === 'external')
+    return new ExternalTarget(t.endpoints, ics, peers, t.name ?? 'external MMSC', ops);
   return new ContainerTarget({
     image: t.image,
     ports: t.ports,
