@@ -6,6 +6,7 @@ import { LEVEL_RANK, type LoadedCase, type LoadedStep } from './case-model.ts';
 import { durationMs } from './duration.ts';
 import { awaitExpectation, awaitNone, DEFAULT_EXPECT_WITHIN_MS } from './expectation-eval.ts';
 import type { KnownFailures } from './known-failures.ts';
+import { IdentityRegistry, watchLateArrivals } from './late-arrivals.ts';
 import type { PeerKinds } from './peer-kinds.ts';
 import { makeRunId } from './run-id.ts';
 import type { CaseFailure, CaseResult, RunResult, StepResult } from './run-result.ts';
@@ -38,6 +39,12 @@ export interface RunOptions {
    * Default 1.
    */
   timeScale?: number;
+  /**
+   * The run's identities (handset MSISDNs, transaction and message ids per case): fresh per case
+   * across the run, and what reveals a late arrival of an ended case (late-arrivals.ts). Made by
+   * runSuites when not given.
+   */
+  identities?: IdentityRegistry;
   /** Progress subscribers (terminal reporter). */
   onCaseStart?: (c: LoadedCase) => void;
   onCaseEnd?: (r: CaseResult) => void;
@@ -112,6 +119,26 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
   const caseTimeoutMs = Math.round(c.timeoutMs * scale);
   const random = caseRandom(seed);
   const timeline = new Timeline();
+  const identities = opts.identities ?? new IdentityRegistry();
+  identities.begin(c.id);
+  // first subscriber: a late arrival is tagged before any expectation sees it
+  const stopWatching = watchLateArrivals(timeline, identities, c.id, (o, l) =>
+    timeline.publish({
+      kind: 'event',
+      name: 'late-arrival',
+      node: 'harness',
+      role: 'harness',
+      iface: 'HARNESS',
+      direction: 'local',
+      detail: {
+        seq: o.seq,
+        type: o.kind === 'message' ? o.type : o.kind,
+        node: o.node,
+        ofCase: l.ofCase,
+        identity: l.identity,
+      },
+    }),
+  );
   const air = new AirInterface();
   const startedAt = new Date().toISOString();
   const t0 = performance.now();
@@ -132,13 +159,18 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
 
   const plans = planPeers(c);
   const msisdns = new Map<string, string>();
+  /** A number of the target's range no other case of the run has (late arrivals tell them apart). */
+  const freshMsisdn = () => {
+    for (;;) {
+      const n = random.msisdn(opts.target.ics.provisioning.subscribers);
+      if (identities.claimMsisdn(c.id, n)) return n;
+    }
+  };
   for (const p of plans) {
-    if (p.kind === 'ue')
-      msisdns.set(
-        p.name,
-        (p.suiteConfig.msisdn as string | undefined) ??
-          random.msisdn(opts.target.ics.provisioning.subscribers),
-      );
+    if (p.kind !== 'ue') continue;
+    const fixed = p.suiteConfig.msisdn as string | undefined;
+    if (fixed !== undefined) identities.assignMsisdn(c.id, fixed);
+    msisdns.set(p.name, fixed ?? freshMsisdn());
   }
   const values: { [k: string]: Json } = {
     case: { id: c.id, title: c.title },
@@ -151,7 +183,12 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
     get faker() {
       return random.faker;
     },
-    txid: () => random.txid(),
+    txid: () => {
+      for (;;) {
+        const t = random.txid();
+        if (identities.claimId(c.id, t)) return t;
+      }
+    },
   };
   const setFailure = (
     v: 'fail' | 'error' | 'inconclusive',
@@ -455,6 +492,8 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
     await teardown();
     // sockets destroyed in the teardown report their close on the next turn
     await new Promise<void>((resolve) => setImmediate(resolve));
+    stopWatching();
+    identities.end(c.id);
   }
 
   const known = opts.knownFailures?.lookup(c.id);
@@ -511,6 +550,7 @@ export async function runSuites(opts: RunOptions): Promise<RunResult> {
   const t0 = performance.now();
   const jobs = Math.max(1, Math.min(opts.jobs ?? 1, opts.target.maxJobs));
   const results: CaseResult[] = new Array(opts.cases.length);
+  const run = { ...opts, identities: opts.identities ?? new IdentityRegistry() };
   await opts.target.open();
   try {
     let next = 0;
@@ -520,7 +560,7 @@ export async function runSuites(opts: RunOptions): Promise<RunResult> {
         if (i >= opts.cases.length) return;
         const c = opts.cases[i];
         opts.onCaseStart?.(c);
-        results[i] = await runCase(c, opts);
+        results[i] = await runCase(c, run);
         opts.onCaseEnd?.(results[i]);
       }
     };

@@ -21,7 +21,7 @@ describe('runReset: command', () => {
       { command: 'echo "reset $MMSCERT_CASE_ID of $MMSCERT_SUITE"', timeoutMs: 5000, every: 'case' },
       { caseId: 'mm1.send.001', suite: 'mm1.send' },
     );
-    expect(r.output).toBe('reset mm1.send.001 of mm1.send\n');
+    expect(r.output).toBe('reset mm1.send.001 of mm1.send');
   });
 
   it('a failing command is a ResetError with its exit code and the tail of stdout and stderr', async () => {

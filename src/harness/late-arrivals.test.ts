@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { Timeline } from '../wire/timeline.ts';
+import { IdentityRegistry, isLateArrival, watchLateArrivals } from './late-arrivals.ts';
+
+const msg = (t: Timeline, direction: 'in' | 'out', fields: Record<string, unknown>) =>
+  t.publish({
+    kind: 'message',
+    type: 'submit_sm',
+    node: 'smsc',
+    role: 'smsc',
+    iface: 'SMPP',
+    direction,
+    fields: fields as never,
+  });
+
+describe('IdentityRegistry', () => {
+  it('never gives two cases of a run the same MSISDN or transaction id', () => {
+    const r = new IdentityRegistry();
+    expect(r.claimMsisdn('a.1', '+15550001234')).toBe(true);
+    expect(r.claimMsisdn('a.1', '+15550001234')).toBe(true);
+    expect(r.claimMsisdn('a.2', '15550001234')).toBe(false);
+    expect(r.claimId('a.1', 'tx0000000001')).toBe(true);
+    expect(r.claimId('a.2', 'tx0000000001')).toBe(false);
+    // a number the suite fixes is the case's from then on
+    r.assignMsisdn('a.2', '+15550001234');
+    expect(r.ownerOf('+15550001234')).toBe('a.2');
+  });
+
+  it('tags what our peers receive for an ended case only, and records the event', () => {
+    const r = new IdentityRegistry();
+    r.begin('a.1');
+    r.claimMsisdn('a.1', '+15550001111');
+    r.end('a.1');
+    r.begin('a.2');
+    r.claimMsisdn('a.2', '+15550002222');
+    const t = new Timeline();
+    const seen: string[] = [];
+    watchLateArrivals(t, r, 'a.2', (o, l) => seen.push(`${o.seq} ${l.ofCase} ${l.identity}`));
+    const stale = msg(t, 'in', { destination_addr: '15550001111', short_message: 'x' });
+    const own = msg(t, 'in', { destination_addr: '15550002222' });
+    // carries both: this case's identity wins
+    const both = msg(t, 'in', { to: '+15550001111/TYPE=PLMN', cc: '+15550002222/TYPE=PLMN' });
+    // what our own peer sends is never late
+    const out = msg(t, 'out', { destination_addr: '15550001111' });
+    expect([stale, own, both, out].map(isLateArrival)).toEqual([true, false, false, false]);
+    expect(seen).toEqual(['0 a.1 15550001111']);
+  });
+
+  it('learns message ids: a report for an ended case is late even without a number', () => {
+    const r = new IdentityRegistry();
+    r.begin('a.1');
+    const t1 = new Timeline();
+    watchLateArrivals(t1, r, 'a.1', () => undefined);
+    msg(t1, 'in', { 'Message-ID': '<mmsc-20261206-0001@mms.example>' });
+    r.end('a.1');
+    r.begin('a.2');
+    const t2 = new Timeline();
+    watchLateArrivals(t2, r, 'a.2', () => undefined);
+    const report = msg(t2, 'in', { headers: { 'X-Mms-Message-ID': 'mmsc-20261206-0001@mms.example' } });
+    // short ids (SMPP message_id 1, 2 ...) are shared by every case: not identities
+    r.begin('a.3');
+    const t3 = new Timeline();
+    watchLateArrivals(t3, r, 'a.3', () => undefined);
+    msg(t3, 'in', { message_id: '1' });
+    r.end('a.3');
+    const short = msg(t2, 'in', { message_id: '1' });
+    expect(isLateArrival(report)).toBe(true);
+    expect(isLateArrival(short)).toBe(false);
+  });
+
+  it('an identity of a case still running is not late (cases side by side)', () => {
+    const r = new IdentityRegistry();
+    r.begin('a.1');
+    r.claimMsisdn('a.1', '+15550001111');
+    r.begin('a.2');
+    const t = new Timeline();
+    watchLateArrivals(t, r, 'a.2', () => undefined);
+    expect(isLateArrival(msg(t, 'in', { destination_addr: '15550001111' }))).toBe(false);
+  });
+});
