@@ -202,7 +202,7 @@ describe('late arrivals', () => {
     expect(pushes).toHaveLength(2);
     const msisdnOf = (r: RunResult['cases'][number]) =>
       String(
-        (r.timeline.observations.find((o) => o.kind === 'message') as { fields: { to: string } }).fields.to,
+        (r.timeline.observations.find((o) => o.kind === 'message') as unknown as { fields: { to: string } }).fields.to,
       );
     const got = b.steps[1].result as { to: string };
     expect(got.to).not.toBe(msisdnOf(a));

@@ -5,6 +5,7 @@ import { Timeline } from '../wire/timeline.ts';
 import { LEVEL_RANK, type LoadedCase, type LoadedStep } from './case-model.ts';
 import { durationMs } from './duration.ts';
 import { awaitExpectation, awaitNone, DEFAULT_EXPECT_WITHIN_MS } from './expectation-eval.ts';
+import { applicability } from './ics/ics-select.ts';
 import type { KnownFailures } from './known-failures.ts';
 import { IdentityRegistry, watchLateArrivals } from './late-arrivals.ts';
 import type { PeerKinds } from './peer-kinds.ts';
@@ -14,7 +15,6 @@ import { summarise } from './run-result.ts';
 import { caseRandom, caseSeed } from './seeded.ts';
 import type { Expectation, Level } from './suite-schema.ts';
 import { type StartedPeer, type Target, TargetRetryableError, type TargetSession } from './target.ts';
-import { applicability } from './ics/ics-select.ts';
 import { icsPeerConfig, icsPeerDefaults } from './targets/ics-identities.ts';
 import { peerWiring } from './targets/peer-wiring.ts';
 import { renderTemplate, TemplateError, type TemplateScope } from './template.ts';
@@ -60,8 +60,6 @@ function kindRank(kind: string): number {
 
 /** A harness failure inside a case (unknown peer or action, bad template): an `error` verdict. */
 class CaseError extends Error {}
-/** The stimulus could not be applied as meant (our own action failed): an `inconclusive` verdict. */
-class StimulusError extends Error {}
 
 /**
  * Whether an expectation checks our own stimulus rather than the target: marked `precondition`,
@@ -356,8 +354,10 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
           try {
             result = await withDeadline(fn(params), timeoutMs, target);
           } catch (e) {
-            // The stimulus did not happen as meant: nothing is said about the target.
-            throw new StimulusError(`${target} did not complete: ${errorMessage(e)}`);
+            // our peer could not do what the case asked (a peer or harness fault): error, and
+            // nothing is said about the target
+            if (e instanceof DeadlineError) throw e;
+            throw new Error(`${target} failed: ${errorMessage(e)}`);
           }
           r.result = result ?? null;
           if (typeof spec.save === 'string') (values.saved as JsonObject)[spec.save] = result ?? null;
@@ -429,10 +429,9 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
           }
         }
       } catch (e) {
-        const stimulus = e instanceof StimulusError;
-        r.status = stimulus ? 'inconclusive' : 'error';
+        r.status = 'error';
         r.message = e instanceof TemplateError ? `template: ${e.message}` : errorMessage(e);
-        setFailure(stimulus ? 'inconclusive' : 'error', step, { message: r.message });
+        setFailure('error', step, { message: r.message });
         return;
       } finally {
         r.endNs = timeline.now();
