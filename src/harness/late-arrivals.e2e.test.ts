@@ -184,7 +184,7 @@ describe('late arrivals', () => {
     expect(run.cases.map((c) => c.verdict)).toEqual(['pass', 'pass']);
     const numbers = run.cases.map((c) => {
       const a = c.timeline.observations.find((o) => o.kind === 'event' && o.name === 'action');
-      return String((a as { detail: { params: { to: string } } }).detail.params.to);
+      return String((a as unknown as { detail: { params: { to: string } } }).detail.params.to);
     });
     const prefix = embeddedIcs().provisioning.subscribers;
     for (const n of numbers) expect(n.startsWith(prefix)).toBe(true);
