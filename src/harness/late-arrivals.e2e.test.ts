@@ -50,7 +50,7 @@ class Sink implements Peer {
     });
     this.server = server;
     await new Promise<void>((r) => server.listen(Number(this.config.port ?? 0), '127.0.0.1', () => r()));
-    return [{ protocol: 'tcp', url: `tcp://127.0.0.1:${(server.address() as net.AddressInfo).port}` }];
+    return [{ peer: 'sink', protocol: 'tcp', url: `tcp://127.0.0.1:${(server.address() as net.AddressInfo).port}` }];
   }
   async stop(): Promise<void> {
     const s = this.server;
@@ -72,7 +72,7 @@ class Sink implements Peer {
 
 /** Asks the fake target to send `{to}` to the sink after `delayMs`. */
 class Trigger implements Peer {
-  readonly name = 'trigger';
+  readonly name: string = 'trigger';
   readonly role = 'harness' as const;
   readonly actions: Peer['actions'];
   constructor(config: JsonObject) {
