@@ -50,7 +50,9 @@ class Sink implements Peer {
     });
     this.server = server;
     await new Promise<void>((r) => server.listen(Number(this.config.port ?? 0), '127.0.0.1', () => r()));
-    return [{ peer: 'sink', protocol: 'tcp', url: `tcp://127.0.0.1:${(server.address() as net.AddressInfo).port}` }];
+    return [
+      { peer: 'sink', protocol: 'tcp', url: `tcp://127.0.0.1:${(server.address() as net.AddressInfo).port}` },
+    ];
   }
   async stop(): Promise<void> {
     const s = this.server;
@@ -202,7 +204,8 @@ describe('late arrivals', () => {
     expect(pushes).toHaveLength(2);
     const msisdnOf = (r: RunResult['cases'][number]) =>
       String(
-        (r.timeline.observations.find((o) => o.kind === 'message') as unknown as { fields: { to: string } }).fields.to,
+        (r.timeline.observations.find((o) => o.kind === 'message') as unknown as { fields: { to: string } })
+          .fields.to,
       );
     const got = b.steps[1].result as { to: string };
     expect(got.to).not.toBe(msisdnOf(a));

@@ -30,7 +30,7 @@ export function createTarget(
   if (t.kind === 'none') return new PeersOnlyTarget();
   const ics = opts.ics ?? loadIcsFile(path.resolve(opts.baseDir ?? '.', t.ics));
   const ops = {
-    ...(t.reset ? { reset: resetSpec(t.reset) } : {}),
+    ...(t.reset ? { reset: resetSpec(t.reset, path.resolve(opts.baseDir ?? '.')) } : {}),
     ...(t.health ? { health: healthOptions(t.health) } : {}),
   };
   if (t.kind === 'external')

@@ -8,7 +8,7 @@ import {
   TargetError,
   type TargetSession,
 } from '../target.ts';
-import { checkEndpoints, DEFAULT_HEALTH } from './target-health.ts';
+import { awaitTargetBind, checkEndpoints, DEFAULT_HEALTH } from './target-health.ts';
 import { TargetOps, type TargetOpsOptions } from './target-ops.ts';
 
 /**
@@ -62,12 +62,30 @@ export class ExternalTarget implements Target {
   async startCase(ctx: TargetCaseContext): Promise<TargetSession> {
     const endpoints = this.endpoints;
     const peers = this.peers;
-    void ctx;
+    const bindWaitMs = this.ops.opts.health?.waitMs ?? DEFAULT_HEALTH.waitMs;
+    const smpp = this.ics.notification.via === 'smpp';
     return {
       endpoints,
       // the fixed ports the target was pointed at
       peerConfig: (kind) => ({ ...(peers[kind] ?? {}) }),
-      attach: async () => undefined,
+      // our SMSC has just started: give the target's bind (its reconnect back-off) time to come
+      attach: async (started) => {
+        const smsc = smpp ? started.find((p) => p.kind === 'smsc') : undefined;
+        if (!smsc) return;
+        const ms = await awaitTargetBind(ctx.timeline, smsc.peer.name, bindWaitMs);
+        ctx.timeline.publish({
+          kind: 'event',
+          name: ms === undefined ? 'target-not-bound' : 'target-bound',
+          node: 'harness',
+          role: 'harness',
+          iface: 'HARNESS',
+          direction: 'local',
+          detail:
+            ms === undefined
+              ? { smsc: smsc.endpoints[0]?.url ?? null, waitedMs: bindWaitMs }
+              : { smsc: smsc.endpoints[0]?.url ?? null, afterMs: ms },
+        });
+      },
       stop: async () => undefined,
     };
   }

@@ -47,7 +47,7 @@ const duration = z.union([
 /** How the target is brought back to a known state (target-reset.ts). */
 const ResetSchema = z
   .strictObject({
-    /** Run under /bin/sh -c, MMSCERT_CASE_ID and MMSCERT_SUITE in its environment; exit 0 = done. */
+    /** Run under /bin/sh -c in the config file's folder, MMSCERT_CASE_ID and MMSCERT_SUITE in its environment; exit 0 = done. */
     command: z.string().min(1).optional(),
     /** POSTed to (JSON {case, suite}); 2xx = done. */
     url: z.string().url().optional(),

@@ -1,7 +1,14 @@
 import http from 'node:http';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkEndpoints, HealthGate, probeEndpoint, TargetDownError } from './target-health.ts';
+import { Timeline } from '../../wire/timeline.ts';
+import {
+  awaitTargetBind,
+  checkEndpoints,
+  HealthGate,
+  probeEndpoint,
+  TargetDownError,
+} from './target-health.ts';
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -119,5 +126,32 @@ describe('HealthGate', () => {
     up = false;
     expect((await gate.beforeCase('a.3')).ok).toBe(false);
     expect(gate.consecutiveDown).toBe(1);
+  });
+});
+
+describe('awaitTargetBind', () => {
+  const bind = (t: Timeline, node = 'smsc') =>
+    t.publish({
+      kind: 'message',
+      type: 'bind_transceiver',
+      node,
+      role: 'smsc',
+      iface: 'SMPP',
+      direction: 'in',
+      fields: {},
+    });
+
+  it("resolves on the target's first bind attempt on this case's SMSC", async () => {
+    const t = new Timeline();
+    setTimeout(() => bind(t), 50);
+    const ms = await awaitTargetBind(t, 'smsc', 2000);
+    expect(ms).toBeGreaterThanOrEqual(40);
+    expect(await awaitTargetBind(t, 'smsc', 10)).toBe(0);
+  });
+
+  it('resolves undefined when none comes in time (another node does not count)', async () => {
+    const t = new Timeline();
+    bind(t, 'smsc.other');
+    expect(await awaitTargetBind(t, 'smsc', 100)).toBeUndefined();
   });
 });

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { JsonObject } from '../../util/json.ts';
+import type { Observation, Timeline } from '../../wire/timeline.ts';
 import { TargetError, type TargetEndpoints } from '../target.ts';
 import { canConnect } from './reserve-port.ts';
 
@@ -159,4 +160,33 @@ export class HealthGate {
       );
     return { ok: false, reason, events };
   }
+}
+
+/**
+ * A real MMSC keeps one SMPP bind to its SMSC and reconnects with its own back-off, while our
+ * SMSC peer listens only during a case: before the steps, wait (bounded) for the target's first
+ * bind attempt on this case's SMSC (`bind_*` received, whatever the answer: a case may refuse
+ * binds on purpose). Resolves how long it took, or undefined when none came within `waitMs`.
+ */
+export function awaitTargetBind(
+  timeline: Timeline,
+  smscNode: string,
+  waitMs: number,
+): Promise<number | undefined> {
+  const isBind = (o: Observation) =>
+    o.kind === 'message' && o.node === smscNode && o.direction === 'in' && o.type.startsWith('bind_');
+  const t0 = Date.now();
+  if (timeline.all().some(isBind)) return Promise.resolve(0);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      unsubscribe();
+      resolve(undefined);
+    }, waitMs);
+    const unsubscribe = timeline.subscribe((o) => {
+      if (!isBind(o)) return;
+      clearTimeout(timer);
+      unsubscribe();
+      resolve(Date.now() - t0);
+    });
+  });
 }

@@ -16,8 +16,10 @@ export interface TargetOpsOptions {
   health?: HealthOptions;
 }
 
-export function resetSpec(c: ResetConfig): ResetSpec {
+/** The config's reset; its command runs in `cwd` (the config file's folder). */
+export function resetSpec(c: ResetConfig, cwd?: string): ResetSpec {
   return {
+    ...(cwd !== undefined ? { cwd } : {}),
     ...(c.command !== undefined ? { command: c.command } : {}),
     ...(c.url !== undefined ? { url: c.url } : {}),
     timeoutMs: durationMs(c.timeout, 30_000),

@@ -24,6 +24,11 @@ describe('runReset: command', () => {
     expect(r.output).toBe('reset mm1.send.001 of mm1.send');
   });
 
+  it("runs in the given folder (the config file's)", async () => {
+    const r = await runReset({ command: 'pwd', cwd: '/tmp', timeoutMs: 5000, every: 'run' });
+    expect(r.output).toBe('/tmp');
+  });
+
   it('a failing command is a ResetError with its exit code and the tail of stdout and stderr', async () => {
     const e = await runReset(
       { command: 'echo flushing queues; echo "store locked" >&2; exit 3', timeoutMs: 5000, every: 'case' },

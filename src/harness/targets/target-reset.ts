@@ -10,6 +10,8 @@ import { TargetError } from '../target.ts';
  */
 export interface ResetSpec {
   command?: string;
+  /** Where the command runs (the target config's folder, so `./reset.sh` is found next to it). */
+  cwd?: string;
   url?: string;
   timeoutMs: number;
   every: 'case' | 'suite' | 'run';
@@ -41,8 +43,14 @@ export interface ResetContext {
   suite?: string;
 }
 
-async function runCommand(command: string, timeoutMs: number, ctx: ResetContext): Promise<string> {
+async function runCommand(
+  command: string,
+  timeoutMs: number,
+  ctx: ResetContext,
+  cwd: string | undefined,
+): Promise<string> {
   const child = spawn('/bin/sh', ['-c', command], {
+    ...(cwd ? { cwd } : {}),
     env: { ...process.env, MMSCERT_CASE_ID: ctx.caseId ?? '', MMSCERT_SUITE: ctx.suite ?? '' },
     stdio: ['ignore', 'pipe', 'pipe'],
     // its own process group: a timeout kills the command and whatever it started
@@ -126,7 +134,7 @@ export async function runReset(
 ): Promise<{ ms: number; output: string }> {
   const t0 = Date.now();
   let output = '';
-  if (spec.command) output += await runCommand(spec.command, spec.timeoutMs, ctx);
+  if (spec.command) output += await runCommand(spec.command, spec.timeoutMs, ctx, spec.cwd);
   if (spec.url) output += await postUrl(spec.url, spec.timeoutMs, ctx);
   return { ms: Date.now() - t0, output: tail(output, 500) };
 }
