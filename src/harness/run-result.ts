@@ -108,6 +108,11 @@ export interface RunResult {
   failOn: Level;
   /** `--time-scale`: every deadline of the cases was multiplied by it (absent in older results: 1). */
   timeScale?: number;
+  /**
+   * The run stopped early (the target's reset failed, or it stayed down for several cases in a
+   * row): the reason, and how many cases never ran. `cases` holds those that did; exit 2.
+   */
+  aborted?: { reason: string; notRun: number };
   cases: CaseResult[];
   summary: RunSummary;
   /** The requirement catalogue the cases cite (suites/requirements.yaml): reports list what no case covers. */

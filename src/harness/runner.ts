@@ -14,7 +14,13 @@ import type { CaseFailure, CaseResult, RunResult, StepResult } from './run-resul
 import { summarise } from './run-result.ts';
 import { caseRandom, caseSeed } from './seeded.ts';
 import type { Expectation, Level } from './suite-schema.ts';
-import { type StartedPeer, type Target, TargetRetryableError, type TargetSession } from './target.ts';
+import {
+  type StartedPeer,
+  type Target,
+  TargetError,
+  TargetRetryableError,
+  type TargetSession,
+} from './target.ts';
 import { icsPeerConfig, icsPeerDefaults } from './targets/ics-identities.ts';
 import { peerWiring } from './targets/peer-wiring.ts';
 import { renderTemplate, TemplateError, type TemplateScope } from './template.ts';
@@ -551,15 +557,24 @@ export async function runSuites(opts: RunOptions): Promise<RunResult> {
   const results: CaseResult[] = new Array(opts.cases.length);
   const run = { ...opts, identities: opts.identities ?? new IdentityRegistry() };
   await opts.target.open();
+  /** A TargetError from a case's gate (reset failed, target down for good): no further case starts. */
+  let aborted: string | undefined;
   try {
     let next = 0;
     const worker = async () => {
       for (;;) {
+        if (aborted !== undefined) return;
         const i = next++;
         if (i >= opts.cases.length) return;
         const c = opts.cases[i];
         opts.onCaseStart?.(c);
-        results[i] = await runCase(c, run);
+        try {
+          results[i] = await runCase(c, run);
+        } catch (e) {
+          if (!(e instanceof TargetError)) throw e;
+          aborted ??= e.message;
+          return;
+        }
         opts.onCaseEnd?.(results[i]);
       }
     };
@@ -568,6 +583,7 @@ export async function runSuites(opts: RunOptions): Promise<RunResult> {
     await opts.target.close();
   }
   const finishedAt = new Date();
+  const done = aborted === undefined ? results : results.filter((r) => r !== undefined);
   return {
     runId: opts.runId ?? makeRunId(opts.seed, startedAt),
     seed: opts.seed,
@@ -578,7 +594,10 @@ export async function runSuites(opts: RunOptions): Promise<RunResult> {
     jobs,
     failOn: opts.failOn ?? 'SHALL',
     timeScale: opts.timeScale ?? 1,
-    cases: results,
-    summary: summarise(results),
+    cases: done,
+    summary: summarise(done),
+    ...(aborted !== undefined
+      ? { aborted: { reason: aborted, notRun: opts.cases.length - done.length } }
+      : {}),
   };
 }

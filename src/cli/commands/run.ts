@@ -278,6 +278,12 @@ export function register(program: Command): void {
         if (terminal)
           process.stdout.write(terminal.summary(run, fileReporters.length > 0 ? reportDir : undefined));
         phase('done');
+        if (run.aborted) {
+          process.stderr.write(
+            `mmscert: run stopped, ${run.aborted.notRun} case(s) not run: ${run.aborted.reason}\n`,
+          );
+          process.exit(2);
+        }
         // Every case stopped its peers and its target (and removed its store); exit now rather
         // than wait on a handle a peer left open, or on the worker threads to wind down.
         process.exit(run.summary.unexpected > 0 ? 1 : 0);

@@ -7,7 +7,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { LoadedCase } from '../case-model.ts';
 import { runSuites } from '../runner.ts';
 import { loadSuites } from '../suite-loader.ts';
-import { TargetError } from '../target.ts';
 import { TEST_PEER_KINDS } from '../testing/loopback-clients.ts';
 import { embeddedIcs } from './embedded.ts';
 import { ExternalTarget } from './external.ts';
@@ -110,12 +109,15 @@ describe('external target operations', () => {
         if (verdicts.length === 1) void server.stop();
       },
     });
-    const e = await p.catch((x: unknown) => x);
-    expect(e).toBeInstanceOf(TargetError);
-    expect((e as Error).message).toMatch(
+    const r = await p;
+    expect(r.aborted?.reason).toMatch(
       /^the target stayed down for 3 consecutive cases \(last: ops\.enum\.004\); run aborted: MM1 http:\/\/127\.0\.0\.1:\d+\/mms: no TCP connection/,
     );
+    // the cases that ran are kept (reports are written), the 4th never ran
+    expect(r.aborted?.notRun).toBe(1);
     expect(verdicts).toEqual(['pass', 'error', 'error']);
+    expect(r.cases.map((c) => c.verdict)).toEqual(['pass', 'error', 'error']);
+    expect(r.summary.fail).toBe(0);
   });
 
   it('a down case says why, and a target back within the wait runs the case', async () => {
@@ -200,7 +202,7 @@ describe('external target operations', () => {
   it('a failing reset stops the run with its output', async () => {
     const { port } = await mm1();
     const ended: string[] = [];
-    const e = await runSuites({
+    const r = await runSuites({
       cases,
       target: await target(port, {
         reset: {
@@ -212,11 +214,12 @@ describe('external target operations', () => {
       peerKinds: TEST_PEER_KINDS,
       seed: 7,
       onCaseEnd: (c) => ended.push(c.id),
-    }).catch((x: unknown) => x);
+    });
     expect(ended).toEqual([]);
-    expect(e).toBeInstanceOf(TargetError);
-    expect((e as Error).message).toContain('reset command failed (exit 4) before ops.enum.001');
-    expect((e as Error).message).toContain('acme: permission denied');
+    expect(r.cases).toEqual([]);
+    expect(r.aborted?.notRun).toBe(4);
+    expect(r.aborted?.reason).toContain('reset command failed (exit 4) before ops.enum.001');
+    expect(r.aborted?.reason).toContain('acme: permission denied');
   });
 
   it('--time-scale multiplies waits and deadlines and is recorded', async () => {
