@@ -44,6 +44,19 @@ describe('rerun-failed', () => {
     expect(findPreviousRun(root, path.join(root, 'old')).cases).toEqual([{ id: 'a.1', verdict: 'fail' }]);
   });
 
+  it('adds the cases a stopped run never reached', () => {
+    root = mkdtempSync(path.join(os.tmpdir(), 'mmscert-rerun-'));
+    const dir = path.join(root, 'stopped');
+    mkdirSync(dir);
+    writeFileSync(
+      path.join(dir, 'results.json'),
+      JSON.stringify({ runId: 'stopped', cases: [{ id: 'a.1', verdict: 'error' }], aborted: { reason: 'down', notRun: ['a.2', 'a.3'] } }),
+    );
+    const prev = findPreviousRun(root);
+    expect(prev.total).toBe(3);
+    expect(prev.cases.map((c) => `${c.id} ${c.verdict}`)).toEqual(['a.1 error', 'a.2 not-run', 'a.3 not-run']);
+  });
+
   it('says when there is no previous run', () => {
     root = mkdtempSync(path.join(os.tmpdir(), 'mmscert-rerun-'));
     expect(() => findPreviousRun(root)).toThrow(RerunError);

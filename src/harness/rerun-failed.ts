@@ -3,7 +3,8 @@ import path from 'node:path';
 
 /**
  * `mmscert run --rerun-failed [--from DIR]`: the cases of the last run whose verdict was not
- * pass or not-applicable (fail, inconclusive, error), read from its results.json.
+ * pass or not-applicable (fail, inconclusive, error), and those a stopped run never reached, read
+ * from its results.json.
  */
 export class RerunError extends Error {}
 
@@ -43,7 +44,7 @@ const RERUN = new Set(['fail', 'inconclusive', 'error']);
 export function previousRun(dir: string): PreviousRun {
   const file = path.join(dir, 'results.json');
   if (!existsSync(file)) throw new RerunError(`--rerun-failed: no results.json in ${dir}`);
-  let run: { runId?: unknown; cases?: unknown };
+  let run: { runId?: unknown; cases?: unknown; aborted?: { notRun?: unknown } };
   try {
     run = JSON.parse(readFileSync(file, 'utf8')) as typeof run;
   } catch (e) {
@@ -55,11 +56,14 @@ export function previousRun(dir: string): PreviousRun {
     if (typeof c?.id === 'string' && typeof c.verdict === 'string' && RERUN.has(c.verdict))
       cases.push({ id: c.id, verdict: c.verdict });
   }
+  // a run the target stopped (RunResult.aborted): the cases it never reached
+  const notRun = run.aborted?.notRun;
+  if (Array.isArray(notRun)) for (const id of notRun) if (typeof id === 'string') cases.push({ id, verdict: 'not-run' });
   return {
     dir,
     runId: typeof run.runId === 'string' ? run.runId : path.basename(dir),
     cases,
-    total: run.cases.length,
+    total: run.cases.length + (Array.isArray(notRun) ? notRun.length : 0),
   };
 }
 

@@ -110,9 +110,10 @@ export interface RunResult {
   timeScale?: number;
   /**
    * The run stopped early (the target's reset failed, or it stayed down for several cases in a
-   * row): the reason, and how many cases never ran. `cases` holds those that did; exit 2.
+   * row): the reason, and the ids of the cases that never ran (`--rerun-failed` runs them too).
+   * `cases` holds those that did; exit 2.
    */
-  aborted?: { reason: string; notRun: number };
+  aborted?: { reason: string; notRun: string[] };
   cases: CaseResult[];
   summary: RunSummary;
   /** The requirement catalogue the cases cite (suites/requirements.yaml): reports list what no case covers. */

@@ -597,7 +597,7 @@ export async function runSuites(opts: RunOptions): Promise<RunResult> {
     cases: done,
     summary: summarise(done),
     ...(aborted !== undefined
-      ? { aborted: { reason: aborted, notRun: opts.cases.length - done.length } }
+      ? { aborted: { reason: aborted, notRun: opts.cases.filter((_, i) => !results[i]).map((c) => c.id) } }
       : {}),
   };
 }

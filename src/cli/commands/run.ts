@@ -280,7 +280,7 @@ export function register(program: Command): void {
         phase('done');
         if (run.aborted) {
           process.stderr.write(
-            `mmscert: run stopped, ${run.aborted.notRun} case(s) not run: ${run.aborted.reason}\n`,
+            `mmscert: run stopped, ${run.aborted.notRun.length} case(s) not run: ${run.aborted.reason}\n`,
           );
           process.exit(2);
         }

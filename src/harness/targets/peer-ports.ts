@@ -104,6 +104,7 @@ export function processHolding(inodes: ReadonlySet<string>, procRoot = '/proc'):
       } catch {
         // gone meanwhile
       }
+      cmd = cmd.replace(/\s+/g, ' ').trim();
       return `pid ${pid}${cmd ? ` (${cmd.length > 120 ? `${cmd.slice(0, 117)}...` : cmd})` : ''}`;
     }
   }
