@@ -68,6 +68,62 @@ describe('IdentityRegistry', () => {
     expect(isLateArrival(short)).toBe(false);
   });
 
+  it('what a peer derives from a late message on its connection is late too, until own traffic', () => {
+    const r = new IdentityRegistry();
+    r.claimMsisdn('a.1', '+15550001111');
+    r.begin('a.2');
+    r.claimMsisdn('a.2', '+15550002222');
+    const t = new Timeline();
+    const events: number[] = [];
+    watchLateArrivals(t, r, 'a.2', (o) => events.push(o.seq));
+    const on = (direction: 'in' | 'out', type: string, fields: Record<string, unknown>) =>
+      t.publish({
+        kind: 'message',
+        type,
+        node: 'smsc',
+        role: 'smsc',
+        iface: 'SMPP',
+        direction,
+        conn: 'c1',
+        fields: fields as never,
+      });
+    const submit = on('in', 'submit_sm', { destination_addr: '15550001111' });
+    const accepted = t.publish({
+      kind: 'event',
+      name: 'sms-accepted',
+      node: 'smsc',
+      role: 'smsc',
+      iface: 'SMPP',
+      direction: 'local',
+      conn: 'c1',
+      detail: { messageId: '1' },
+    });
+    const resp = on('out', 'submit_sm_resp', { message_id: '1' });
+    const push = on('in', 'wsp-push', { contentType: 'application/vnd.wap.mms-message' });
+    const undeliverable = t.publish({
+      kind: 'event',
+      name: 'sms-undeliverable',
+      node: 'smsc',
+      role: 'smsc',
+      iface: 'SMPP',
+      direction: 'local',
+      detail: { to: '15550001111' },
+    });
+    const own = on('in', 'submit_sm', { destination_addr: '15550002222' });
+    const ownPush = on('in', 'wsp-push', { contentType: 'application/vnd.wap.mms-message' });
+    expect([submit, accepted, resp, push, undeliverable, own, ownPush].map(isLateArrival)).toEqual([
+      true,
+      true,
+      false,
+      true,
+      true,
+      false,
+      false,
+    ]);
+    // one late-arrival event per identity-bearing observation, not per derived one
+    expect(events).toEqual([submit.seq, undeliverable.seq]);
+  });
+
   it('an identity of a case still running is not late (cases side by side)', () => {
     const r = new IdentityRegistry();
     r.begin('a.1');

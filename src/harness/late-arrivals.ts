@@ -123,6 +123,8 @@ export class IdentityRegistry {
    * else its ids become the case's (when no other case has them).
    */
   observe(caseId: string, o: Observation): LateArrival | undefined {
+    // what a peer reports about what it received (`sms-undeliverable {to}`) is judged like it
+    if (o.kind === 'event' && o.node !== 'harness') return this.endedOwner(caseId, o.detail ?? null);
     if (o.kind !== 'message') return undefined;
     if (o.direction !== 'in') {
       const own = new Set<string>();
@@ -131,24 +133,38 @@ export class IdentityRegistry {
       for (const k of own) this.owner.set(k, caseId);
       return undefined;
     }
-    const seen = new Set<string>();
-    tokens(o.fields, seen);
-    let endedOwner: LateArrival | undefined;
-    for (const k of seen) {
-      const c = this.owner.get(k);
-      if (c === undefined) continue;
-      // an identity of this case (or of one still running) wins over any of an ended case
-      if (c === caseId || this.running.has(c)) {
-        endedOwner = undefined;
-        break;
-      }
-      endedOwner ??= { ofCase: c, identity: k.slice(2) };
-    }
+    const endedOwner = this.endedOwner(caseId, o.fields);
     if (endedOwner) return endedOwner;
     const found = new Set<string>();
     ids(o.fields, found);
     for (const k of found) if (!this.owner.has(k)) this.owner.set(k, caseId);
     return undefined;
+  }
+
+  /** Whether these fields carry an identity of `caseId` or of another case still running. */
+  carriesLive(caseId: string, fields: Json): boolean {
+    const seen = new Set<string>();
+    tokens(fields, seen);
+    for (const k of seen) {
+      const c = this.owner.get(k);
+      if (c === caseId || (c !== undefined && this.running.has(c))) return true;
+    }
+    return false;
+  }
+
+  /** The ended case these fields belong to: identities of ended cases only. */
+  private endedOwner(caseId: string, fields: Json): LateArrival | undefined {
+    const seen = new Set<string>();
+    tokens(fields, seen);
+    let endedOwner: LateArrival | undefined;
+    for (const k of seen) {
+      const c = this.owner.get(k);
+      if (c === undefined) continue;
+      // an identity of this case (or of one still running) wins over any of an ended case
+      if (c === caseId || this.running.has(c)) return undefined;
+      endedOwner ??= { ofCase: c, identity: k.slice(2) };
+    }
+    return endedOwner;
   }
 }
 
@@ -162,10 +178,24 @@ export function watchLateArrivals(
   caseId: string,
   onLate: (o: Observation, l: LateArrival) => void,
 ): () => void {
+  /** Connections that carried a late arrival, until they carry this case's own traffic again. */
+  const lateOn = new Set<string>();
   return timeline.subscribe((o) => {
     const l = registry.observe(caseId, o);
-    if (!l) return;
-    late.add(o);
-    onLate(o, l);
+    if (l) {
+      late.add(o);
+      if (o.conn) lateOn.add(o.conn);
+      onLate(o, l);
+      return;
+    }
+    if (!o.conn || !lateOn.has(o.conn)) return;
+    if (o.kind === 'message' && o.direction === 'in' && registry.carriesLive(caseId, o.fields)) {
+      lateOn.delete(o.conn);
+      return;
+    }
+    // what our peer derives from a late message on the same connection (the WAP push inside a
+    // late submit_sm, the peer's events about it) is late too, though it names no identity
+    if ((o.kind === 'message' && o.direction === 'in') || (o.kind === 'event' && o.node !== 'harness'))
+      late.add(o);
   });
 }

@@ -50,11 +50,19 @@ describe('rerun-failed', () => {
     mkdirSync(dir);
     writeFileSync(
       path.join(dir, 'results.json'),
-      JSON.stringify({ runId: 'stopped', cases: [{ id: 'a.1', verdict: 'error' }], aborted: { reason: 'down', notRun: ['a.2', 'a.3'] } }),
+      JSON.stringify({
+        runId: 'stopped',
+        cases: [{ id: 'a.1', verdict: 'error' }],
+        aborted: { reason: 'down', notRun: ['a.2', 'a.3'] },
+      }),
     );
     const prev = findPreviousRun(root);
     expect(prev.total).toBe(3);
-    expect(prev.cases.map((c) => `${c.id} ${c.verdict}`)).toEqual(['a.1 error', 'a.2 not-run', 'a.3 not-run']);
+    expect(prev.cases.map((c) => `${c.id} ${c.verdict}`)).toEqual([
+      'a.1 error',
+      'a.2 not-run',
+      'a.3 not-run',
+    ]);
   });
 
   it('says when there is no previous run', () => {

@@ -58,7 +58,8 @@ export function previousRun(dir: string): PreviousRun {
   }
   // a run the target stopped (RunResult.aborted): the cases it never reached
   const notRun = run.aborted?.notRun;
-  if (Array.isArray(notRun)) for (const id of notRun) if (typeof id === 'string') cases.push({ id, verdict: 'not-run' });
+  if (Array.isArray(notRun))
+    for (const id of notRun) if (typeof id === 'string') cases.push({ id, verdict: 'not-run' });
   return {
     dir,
     runId: typeof run.runId === 'string' ? run.runId : path.basename(dir),
