@@ -64,6 +64,18 @@ describe('IdentityRegistry', () => {
     msg(t3, 'in', { message_id: '1' });
     r.end('a.3');
     const short = msg(t2, 'in', { message_id: '1' });
+    // nor are counters, however long: every SMSC peer starts at 0000000001
+    msg(t3, 'out', { message_id: '0000000001' });
+    const counter = t2.publish({
+      kind: 'event',
+      name: 'sms-accepted',
+      node: 'smsc',
+      role: 'smsc',
+      iface: 'SMPP',
+      direction: 'local',
+      detail: { messageId: '0000000001' },
+    });
+    expect(isLateArrival(counter)).toBe(false);
     expect(isLateArrival(report)).toBe(true);
     expect(isLateArrival(short)).toBe(false);
   });

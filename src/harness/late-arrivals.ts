@@ -22,6 +22,13 @@ export interface LateArrival {
 
 /** Values shorter than this are not taken as message or transaction ids (`1`, `0x01`, `OK`). */
 const MIN_ID_LENGTH = 8;
+/**
+ * Whether a value can identify one case's message: long enough, and not all digits (an SMSC's or
+ * store's counter, `0000000001`, starts again with every peer; numbers are MSISDNs, claimed apart).
+ */
+function idLike(s: string): boolean {
+  return s.length >= MIN_ID_LENGTH && !/^\d+$/.test(s);
+}
 /** Field names that carry message or transaction ids (MMS, MM4, MM7, SMPP headers). */
 const ID_FIELD = /(message|transaction)[-_ ]?id$|^x-mms-(message|transaction)-id$/i;
 /** MSISDN digits in a string (`+15550001234/TYPE=PLMN`, `tel:+1555...`, SMPP `15550001234`). */
@@ -43,7 +50,7 @@ export function isLateArrival(o: Observation): boolean {
 function tokens(fields: Json, out: Set<string>): void {
   if (typeof fields === 'string') {
     const s = fields.trim().replace(/^<|>$/g, '');
-    if (s.length >= MIN_ID_LENGTH) out.add(`x:${s}`);
+    if (idLike(s)) out.add(`x:${s}`);
     for (const m of fields.matchAll(DIGITS)) out.add(`m:${m[0]}`);
     return;
   }
@@ -67,7 +74,7 @@ function ids(fields: Json, out: Set<string>): void {
   for (const [k, v] of Object.entries(fields)) {
     if (typeof v === 'string' && ID_FIELD.test(k)) {
       const s = v.trim().replace(/^<|>$/g, '');
-      if (s.length >= MIN_ID_LENGTH) out.add(`x:${s}`);
+      if (idLike(s)) out.add(`x:${s}`);
     } else ids(v, out);
   }
 }
