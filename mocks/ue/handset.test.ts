@@ -50,6 +50,16 @@ const videoRetrieve = encodeMms(
   ),
 );
 
+/** MMS 1.1+: a failed retrieval answered in an m-retrieve-conf (X-Mms-Retrieve-Status, no body). */
+const goneRetrieve = encodeMms(
+  buildPdu('m-retrieve-conf', {
+    'X-Mms-MMS-Version': '1.3',
+    Date: 1_700_000_000,
+    'X-Mms-Retrieve-Status': 'Error-permanent-message-not-found',
+    'Content-Type': { mediaType: 'text/plain', params: [] },
+  }),
+);
+
 beforeAll(async () => {
   mmsc = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -77,6 +87,7 @@ beforeAll(async () => {
         return mms(handRetrieveConf('msg-7', '+15550002/TYPE=PLMN', 'hello'));
       if (req.method === 'GET' && req.url === '/content/big') return mms(bigRetrieve);
       if (req.method === 'GET' && req.url === '/content/video') return mms(videoRetrieve);
+      if (req.method === 'GET' && req.url === '/content/gone') return mms(goneRetrieve);
       if (req.method === 'GET') {
         res.writeHead(404).end();
         return;
@@ -200,6 +211,15 @@ describe('Handset (MMS user agent) over the WAP gateway', () => {
     expect(Buffer.compare(seen[0].body, raw)).toBe(0);
   });
 
+  it('sends raw chunks (base64 and text) as one body', async () => {
+    const r = (await alice.actions.send({
+      raw: [Buffer.from([0x8c, 0x80, 0x98]).toString('base64'), { text: 'A' }, Buffer.from([0x00, 0x8d, 0x90]).toString('base64')],
+    })) as Record<string, unknown>;
+    expect(r.status).toBeGreaterThanOrEqual(200);
+    expect([...seen[0].body]).toEqual([0x8c, 0x80, 0x98, 0x41, 0x00, 0x8d, 0x90]);
+    await expect(alice.actions.send({ raw: [42] })).rejects.toThrow(/chunk/);
+  });
+
   it('retrieves at once on a WAP push and answers m-notifyresp-ind Retrieved', async () => {
     expect(await pushNotification('http://mmsc.operator.example/content/abc')).toBe(true);
     await alice.settled();
@@ -248,6 +268,32 @@ describe('Handset (MMS user agent) over the WAP gateway', () => {
     const ack = posted()[1];
     expect(ack.type).toBe('m-acknowledge-ind');
     expect(getHeader(ack, 'X-Mms-Transaction-Id')).toBe('N-1');
+  });
+
+  it('a retrieval answered with an error X-Mms-Retrieve-Status or an HTTP error is a failed retrieval, not acknowledged', async () => {
+    alice.use({ kind: 'retrieval', mode: 'deferred' });
+    await pushNotification('http://mmsc.operator.example/content/gone');
+    await alice.settled();
+    const r = (await alice.actions.retrieve({ index: 0 })) as Record<string, unknown>;
+    expect(r).toMatchObject({ state: 'retrieval-failed', status: 200, ack: null });
+    await alice.actions.retrieve({ contentLocation: 'http://mmsc.operator.example/content/nothing' });
+    const failed = timeline.all().filter((o) => o.kind === 'event' && o.name === 'retrieval-failed');
+    expect(failed.map((o) => (o.kind === 'event' ? o.detail : null))).toEqual([
+      {
+        status: 200,
+        retrieveStatus: 'Error-permanent-message-not-found',
+        contentLocation: 'http://mmsc.operator.example/content/gone',
+      },
+      { status: 404, contentLocation: 'http://mmsc.operator.example/content/nothing' },
+    ]);
+    expect(posted().map((p) => p.type)).toEqual(['m-notifyresp-ind']);
+  });
+
+  it('send takes the relative expiry in seconds or as a duration text, rounded up to seconds', async () => {
+    await alice.actions.send({ to: '+15550002', expiry: 7 });
+    await alice.actions.send({ to: '+15550002', expiry: '1s + 1500ms' });
+    expect(posted().map((p) => getHeader(p, 'X-Mms-Expiry'))).toEqual([{ relative: 7 }, { relative: 3 }]);
+    await expect(alice.actions.send({ to: '+15550002', expiry: 'soon' })).rejects.toThrow(PeerConfigError);
   });
 
   it('rejects when told to, and when the message is larger than the profile accepts', async () => {

@@ -3,6 +3,7 @@ import { isCodecError } from '../../src/codec/codec-error.ts';
 import { type MmsPdu, mmsSummary } from '../../src/codec/mms/index.ts';
 import { decodeWspPush, isMmsPush, pushApplicationId } from '../../src/codec/push/index.ts';
 import { mediaTypeText } from '../../src/codec/wsp/index.ts';
+import { parseDurationText } from '../../src/util/duration-text.ts';
 import { bytesFromJson, type Json, type JsonObject } from '../../src/util/json.ts';
 import { tapHttpAgent } from '../../src/wire/tap.ts';
 import type { Timeline } from '../../src/wire/timeline.ts';
@@ -431,6 +432,14 @@ export class Handset implements Peer {
       });
       return r;
     }
+    // MMS 1.1+ may answer a failed retrieval with an m-retrieve-conf whose X-Mms-Retrieve-Status is
+    // an error (OMA-TS-MMS_ENC-V1_3 X-Mms-Retrieve-Status) instead of an HTTP error: a failure too.
+    const retrieveStatus = headerText(pdu, 'X-Mms-Retrieve-Status');
+    if (retrieveStatus?.startsWith('Error')) {
+      entry.state = 'retrieval-failed';
+      this.event('retrieval-failed', { status: r.status, retrieveStatus, contentLocation: entry.contentLocation });
+      return r;
+    }
     entry.state = 'retrieved';
     entry.retrieved = {
       status: r.status,
@@ -461,14 +470,12 @@ export class Handset implements Peer {
     let bytes: Uint8Array;
     let transactionId: string | undefined;
     if (p.raw !== undefined) {
-      if (typeof p.raw !== 'string') throw new PeerConfigError(this.name, 'send raw must be base64 text');
-      bytes = bytesFromJson({ $base64: p.raw });
+      bytes = rawBytes(this.name, p.raw);
     } else {
       const types: Record<string, string> = {
         subject: 'string',
         messageClass: 'string',
         priority: 'string',
-        expiry: 'number',
         deliveryReport: 'boolean',
         readReport: 'boolean',
         transactionId: 'string',
@@ -486,7 +493,16 @@ export class Handset implements Peer {
         throw new PeerConfigError(this.name, 'send: headers must be an object');
       }
       transactionId = typeof p.transactionId === 'string' ? p.transactionId : this.nextTid();
-      bytes = sendReq({ ...(p as unknown as SendOptions), transactionId, version: this.version }, this.name);
+      const expiry = expirySeconds(this.name, p.expiry);
+      bytes = sendReq(
+        {
+          ...(p as unknown as SendOptions),
+          ...(expiry === undefined ? {} : { expiry }),
+          transactionId,
+          version: this.version,
+        },
+        this.name,
+      );
     }
     const r = await this.post(bytes);
     const out = this.confResult(r);
@@ -756,6 +772,23 @@ export class Handset implements Peer {
   }
 }
 
+/**
+ * The octets of `send raw`: base64 text, or a list of chunks (base64 text, or `{text}` written as
+ * UTF-8) so a hand-made PDU can carry templated values such as the recipient's number.
+ */
+export function rawBytes(peer: string, raw: Json): Uint8Array {
+  if (typeof raw === 'string') return bytesFromJson({ $base64: raw });
+  if (!Array.isArray(raw) || raw.length === 0)
+    throw new PeerConfigError(peer, 'send raw must be base64 text or a list of chunks');
+  const chunks = raw.map((c) => {
+    if (typeof c === 'string') return bytesFromJson({ $base64: c });
+    if (c && typeof c === 'object' && !Array.isArray(c) && typeof c.text === 'string')
+      return new TextEncoder().encode(c.text);
+    throw new PeerConfigError(peer, 'a send raw chunk is base64 text or {text}');
+  });
+  return new Uint8Array(Buffer.concat(chunks));
+}
+
 /** `reportAllowed` of notifyresp / acknowledge: X-Mms-Report-Allowed Yes/No, absent when not given. */
 function reportAllowedParam(peer: string, p: JsonObject): boolean | undefined {
   if (p.reportAllowed === undefined) return undefined;
@@ -780,4 +813,17 @@ function resolveProfile(peer: string, p: HandsetConfig['profile']): DeviceProfil
     throw new PeerConfigError(peer, 'mmsVersion is 1.0..1.3');
   if (!(merged.maxMessageSize > 0)) throw new PeerConfigError(peer, 'maxMessageSize must be > 0');
   return merged;
+}
+
+/**
+ * `send`'s relative expiry: seconds, or a duration text such as an ICS timer renders to (`1s`,
+ * `1500ms`, `1s + 2s`), rounded up to whole seconds (X-Mms-Expiry carries Delta-seconds-value,
+ * OMA-TS-MMS_ENC-V1_3 X-Mms-Expiry).
+ */
+function expirySeconds(peer: string, v: Json | undefined): number | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'number') return v;
+  const ms = typeof v === 'string' ? parseDurationText(v) : undefined;
+  if (ms === undefined) throw new PeerConfigError(peer, 'send: expiry must be seconds or a duration (2s, 1500ms)');
+  return Math.ceil(ms / 1000);
 }

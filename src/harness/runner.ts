@@ -6,6 +6,7 @@ import { LEVEL_RANK, type LoadedCase, type LoadedStep } from './case-model.ts';
 import { durationMs } from './duration.ts';
 import { awaitExpectation, awaitNone, DEFAULT_EXPECT_WITHIN_MS } from './expectation-eval.ts';
 import { applicability } from './ics/ics-select.ts';
+import { icsTemplateValues } from './ics/ics-template-values.ts';
 import type { KnownFailures } from './known-failures.ts';
 import { IdentityRegistry, watchLateArrivals } from './late-arrivals.ts';
 import type { PeerKinds } from './peer-kinds.ts';
@@ -98,7 +99,12 @@ interface PeerPlan {
 }
 
 /** kind: true | [names] | {config} -> one plan per peer; named peers are nodes `kind.name`. */
-function planPeers(c: LoadedCase): PeerPlan[] {
+/**
+ * The case's peers. A target that notifies through a push proxy gateway (ICS notification.via
+ * pap) reaches the handsets of a case that gives an SMSC only through a PPG in front of it: one is
+ * added (the embedded reference MMSC's ICS says smpp, so its cases are unchanged).
+ */
+function planPeers(c: LoadedCase, notifiesVia?: string): PeerPlan[] {
   const plans: PeerPlan[] = [];
   for (const [kind, spec] of Object.entries(c.peers)) {
     if (Array.isArray(spec)) {
@@ -107,6 +113,8 @@ function planPeers(c: LoadedCase): PeerPlan[] {
       plans.push({ kind, name: kind, node: kind, suiteConfig: spec === true ? {} : (spec as JsonObject) });
     }
   }
+  if (notifiesVia === 'pap' && 'smsc' in c.peers && !('ppg' in c.peers))
+    plans.push({ kind: 'ppg', name: 'ppg', node: 'ppg', suiteConfig: {} });
   return plans.sort((a, b) => kindRank(a.kind) - kindRank(b.kind));
 }
 
@@ -161,7 +169,7 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
   let session: TargetSession | undefined;
   const abort = new AbortController();
 
-  const plans = planPeers(c);
+  const plans = planPeers(c, opts.target.ics.notification.via);
   const msisdns = new Map<string, string>();
   /** A number of the target's range no other case of the run has (late arrivals tell them apart). */
   const freshMsisdn = () => {
@@ -180,7 +188,7 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
     case: { id: c.id, title: c.title },
     seed,
     saved: {},
-    ics: opts.target.ics as unknown as JsonObject,
+    ics: icsTemplateValues(opts.target.ics),
   };
   const scope: TemplateScope = {
     values,
@@ -305,6 +313,8 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
       };
       for (const [k, x] of Object.entries(config))
         if (!(k in v) && (x === null || typeof x !== 'object')) v[k] = x;
+      // {{ue.bob.digits}}: the number without '+', as SMPP destination_addr (TON international) carries it
+      if (plan.kind === 'ue' && typeof v.msisdn === 'string') v.digits = v.msisdn.replace(/^\+/, '');
       if (plan.node === plan.kind) values[plan.kind] = v;
       else values[plan.kind] = { ...((values[plan.kind] as JsonObject | undefined) ?? {}), [plan.name]: v };
     }
@@ -388,7 +398,10 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
           });
         } else if (step.kind === 'wait') {
           await new Promise<void>((resolve, reject) => {
-            const t = setTimeout(resolve, Math.round(durationMs(spec.wait as string | number, 0) * scale));
+            const t = setTimeout(
+              resolve,
+              Math.round(durationMs(renderTemplate(spec.wait, scope) as string | number, 0) * scale),
+            );
             abort.signal.addEventListener(
               'abort',
               () => {
