@@ -24,6 +24,7 @@ const commands: Record<string, () => Promise<{ register: (p: Command) => void }>
   'audit-pcaps': () => import('./commands/audit-pcaps.ts'),
   ics: () => import('./commands/ics.ts'),
   'certify-self': () => import('./commands/certify-self.ts'),
+  provisioning: () => import('./commands/provisioning.ts'),
 };
 
 /**

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { type RenderedCase, renderCase } from '../report/render-case.ts';
 import { setConnIdPrefix } from '../wire/timeline.ts';
 import { knownFailures, loadKnownFailures } from './known-failures.ts';
+import { IdentityRegistry } from './late-arrivals.ts';
 import { loadPeerKinds, type PeerKinds } from './peer-kinds.ts';
 import { runCase } from './runner.ts';
 import type { Target } from './target.ts';
@@ -35,6 +36,9 @@ export async function startCaseLane(
     peerKinds,
     seed: setup.seed,
     ...(setup.failOn ? { failOn: setup.failOn } : {}),
+    ...(setup.timeScale !== undefined ? { timeScale: setup.timeScale } : {}),
+    // one lane's cases: MSISDNs and transaction ids fresh across them
+    identities: new IdentityRegistry(),
     ...(known ? { knownFailures: known } : {}),
   };
   let dirReady = false;

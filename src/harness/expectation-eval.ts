@@ -1,6 +1,7 @@
 import type { Json } from '../util/json.ts';
 import type { MessageObservation, Observation, Timeline } from '../wire/timeline.ts';
 import { durationMs } from './duration.ts';
+import { isLateArrival } from './late-arrivals.ts';
 import { type Mismatch, matchFields } from './matchers.ts';
 import type { Expectation } from './suite-schema.ts';
 
@@ -40,6 +41,8 @@ export function describeExpectation(e: Expectation): string {
 
 /** The filter part (kind, type, iface, node, peer, direction) of an expectation; `where` apart. */
 export function selects(e: Expectation, o: Observation): boolean {
+  // a message of an ended case seen by this case's peers (late-arrivals.ts) is no answer to it
+  if (isLateArrival(o)) return false;
   if (e.message !== undefined) {
     if (o.kind !== 'message') return false;
     const types = Array.isArray(e.message) ? e.message : [e.message];

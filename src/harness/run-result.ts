@@ -140,6 +140,14 @@ export interface RunResult {
   target: { kind: string; description: string };
   jobs: number;
   failOn: Level;
+  /** `--time-scale`: every deadline of the cases was multiplied by it (absent in older results: 1). */
+  timeScale?: number;
+  /**
+   * The run stopped early (the target's reset failed, or it stayed down for several cases in a
+   * row): the reason, and the ids of the cases that never ran (`--rerun-failed` runs them too).
+   * `cases` holds those that did; exit 2.
+   */
+  aborted?: { reason: string; notRun: string[] };
   cases: CaseResult[];
   summary: RunSummary;
   /** Failed and inconclusive cases grouped by their first cause, most frequent first. */

@@ -4,18 +4,25 @@ import type { Json, JsonObject } from '../util/json.ts';
 import { Timeline } from '../wire/timeline.ts';
 import { LEVEL_RANK, type LoadedCase, type LoadedStep } from './case-model.ts';
 import { durationMs } from './duration.ts';
-import { awaitExpectation, awaitNone } from './expectation-eval.ts';
+import { awaitExpectation, awaitNone, DEFAULT_EXPECT_WITHIN_MS } from './expectation-eval.ts';
 import { encodingFindings, judgeFindings } from './findings.ts';
 import { applicability } from './ics/ics-select.ts';
 import { icsTemplateValues } from './ics/ics-template-values.ts';
 import type { KnownFailures } from './known-failures.ts';
+import { IdentityRegistry, watchLateArrivals } from './late-arrivals.ts';
 import type { PeerKinds } from './peer-kinds.ts';
 import { makeRunId } from './run-id.ts';
 import type { CaseFailure, CaseResult, RunResult, StepResult } from './run-result.ts';
 import { summarise } from './run-result.ts';
 import { caseRandom, caseSeed } from './seeded.ts';
 import type { Expectation, Level } from './suite-schema.ts';
-import { type StartedPeer, type Target, TargetRetryableError, type TargetSession } from './target.ts';
+import {
+  type StartedPeer,
+  type Target,
+  TargetError,
+  TargetRetryableError,
+  type TargetSession,
+} from './target.ts';
 import { icsPeerConfig, icsPeerDefaults } from './targets/ics-identities.ts';
 import { peerWiring } from './targets/peer-wiring.ts';
 import { renderTemplate, TemplateError, type TemplateScope } from './template.ts';
@@ -35,6 +42,18 @@ export interface RunOptions {
   failOn?: Level;
   knownFailures?: KnownFailures;
   runId?: string;
+  /**
+   * Multiplies every deadline of the cases (expectation `within`, step timeouts, the case
+   * timeout, `wait` steps): a slow target or a loaded host gets more time, suites unchanged.
+   * Default 1.
+   */
+  timeScale?: number;
+  /**
+   * The run's identities (handset MSISDNs, transaction and message ids per case): fresh per case
+   * across the run, and what reveals a late arrival of an ended case (late-arrivals.ts). Made by
+   * runSuites when not given.
+   */
+  identities?: IdentityRegistry;
   /** Progress subscribers (terminal reporter). */
   onCaseStart?: (c: LoadedCase) => void;
   onCaseEnd?: (r: CaseResult) => void;
@@ -110,8 +129,30 @@ function endpointValues(endpoints: readonly PeerEndpoint[]): JsonObject {
 /** Runs one case in isolation: its own timeline, air interface, peers and target session. */
 export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): Promise<CaseResult> {
   const seed = caseSeed(opts.seed, c.id);
+  const scale = opts.timeScale ?? 1;
+  const caseTimeoutMs = Math.round(c.timeoutMs * scale);
   const random = caseRandom(seed);
   const timeline = new Timeline();
+  const identities = opts.identities ?? new IdentityRegistry();
+  identities.begin(c.id);
+  // first subscriber: a late arrival is tagged before any expectation sees it
+  const stopWatching = watchLateArrivals(timeline, identities, c.id, (o, l) =>
+    timeline.publish({
+      kind: 'event',
+      name: 'late-arrival',
+      node: 'harness',
+      role: 'harness',
+      iface: 'HARNESS',
+      direction: 'local',
+      detail: {
+        seq: o.seq,
+        type: o.kind === 'message' ? o.type : o.kind,
+        node: o.node,
+        ofCase: l.ofCase,
+        identity: l.identity,
+      },
+    }),
+  );
   const air = new AirInterface();
   const startedAt = new Date().toISOString();
   const t0 = performance.now();
@@ -132,13 +173,18 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
 
   const plans = planPeers(c, opts.target.ics.notification.via);
   const msisdns = new Map<string, string>();
+  /** A number of the target's range no other case of the run has (late arrivals tell them apart). */
+  const freshMsisdn = () => {
+    for (;;) {
+      const n = random.msisdn(opts.target.ics.provisioning.subscribers);
+      if (identities.claimMsisdn(c.id, n)) return n;
+    }
+  };
   for (const p of plans) {
-    if (p.kind === 'ue')
-      msisdns.set(
-        p.name,
-        (p.suiteConfig.msisdn as string | undefined) ??
-          random.msisdn(opts.target.ics.provisioning.subscribers),
-      );
+    if (p.kind !== 'ue') continue;
+    const fixed = p.suiteConfig.msisdn as string | undefined;
+    if (fixed !== undefined) identities.assignMsisdn(c.id, fixed);
+    msisdns.set(p.name, fixed ?? freshMsisdn());
   }
   const values: { [k: string]: Json } = {
     case: { id: c.id, title: c.title },
@@ -151,7 +197,12 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
     get faker() {
       return random.faker;
     },
-    txid: () => random.txid(),
+    txid: () => {
+      for (;;) {
+        const t = random.txid();
+        if (identities.claimId(c.id, t)) return t;
+      }
+    },
   };
   const setFailure = (
     v: 'fail' | 'error' | 'inconclusive',
@@ -286,7 +337,9 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
       r.startNs = timeline.now();
       r.status = 'pass';
       const spec = step.spec as Record<string, unknown>;
-      const timeoutMs = durationMs(spec.timeout as string | number | undefined, DEFAULT_ACTION_TIMEOUT_MS);
+      const timeoutMs = Math.round(
+        durationMs(spec.timeout as string | number | undefined, DEFAULT_ACTION_TIMEOUT_MS) * scale,
+      );
       try {
         if (step.kind === 'do') {
           const target = String(spec.do);
@@ -347,7 +400,10 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
           });
         } else if (step.kind === 'wait') {
           await new Promise<void>((resolve, reject) => {
-            const t = setTimeout(resolve, durationMs(renderTemplate(spec.wait, scope) as string | number, 0));
+            const t = setTimeout(
+              resolve,
+              Math.round(durationMs(renderTemplate(spec.wait, scope) as string | number, 0) * scale),
+            );
             abort.signal.addEventListener(
               'abort',
               () => {
@@ -358,7 +414,14 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
             );
           });
         } else {
-          const e = renderTemplate(spec[step.kind], scope) as unknown as Expectation;
+          const rendered = renderTemplate(spec[step.kind], scope) as unknown as Expectation;
+          const e: Expectation =
+            scale === 1
+              ? rendered
+              : {
+                  ...rendered,
+                  within: Math.round(durationMs(rendered.within, DEFAULT_EXPECT_WITHIN_MS) * scale),
+                };
           const since = e.from === 'last-action' ? lastAction : e.from === 'last-match' ? lastMatch : 0;
           const outcome =
             step.kind === 'expect'
@@ -403,10 +466,20 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
       ? ['a reference self-test of the reference MMSC: it runs only against the embedded target']
       : applicability(opts.target.ics, c.ics).reasons;
   if (naReasons.length > 0) verdict = 'not-applicable';
+  // The target's own gate (reset hook, health; targets/target-ops.ts), outside the case deadline:
+  // a target that is down makes this case `error`; a TargetError (reset failed, down for good)
+  // ends the run.
+  const gate =
+    naReasons.length === 0 ? await opts.target.beforeCase?.({ id: c.id, suite: c.suite }) : undefined;
+  if (gate) {
+    timeline.setContext({ case: c.id, step: 'before-case' });
+    for (const e of gate.events) harnessEvent(e.name, e.detail);
+    if (gate.error) setFailure('error', undefined, { message: gate.error });
+  }
   let caseTimer: NodeJS.Timeout | undefined;
   try {
     const body = (async () => {
-      if (naReasons.length > 0) return;
+      if (naReasons.length > 0 || gate?.error) return;
       try {
         await setup();
       } catch (e) {
@@ -421,13 +494,13 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
         const step = running ? c.steps[running.index] : undefined;
         if (running) {
           running.status = 'error';
-          running.message = `case deadline ${c.timeoutMs} ms exceeded`;
+          running.message = `case deadline ${caseTimeoutMs} ms exceeded`;
           running.endNs = timeline.now();
         }
-        setFailure('error', step, { message: `case deadline ${c.timeoutMs} ms exceeded` });
+        setFailure('error', step, { message: `case deadline ${caseTimeoutMs} ms exceeded` });
         abort.abort(new DeadlineError('case deadline'));
         resolve();
-      }, c.timeoutMs);
+      }, caseTimeoutMs);
     });
     await Promise.race([
       body.catch((e) => setFailure('error', undefined, { message: errorMessage(e) })),
@@ -439,6 +512,8 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
     await teardown();
     // sockets destroyed in the teardown report their close on the next turn
     await new Promise<void>((resolve) => setImmediate(resolve));
+    stopWatching();
+    identities.end(c.id);
   }
 
   // what our peers saw the target break on the wire besides the steps' checks (findings.ts)
@@ -500,16 +575,26 @@ export async function runSuites(opts: RunOptions): Promise<RunResult> {
   const t0 = performance.now();
   const jobs = Math.max(1, Math.min(opts.jobs ?? 1, opts.target.maxJobs));
   const results: CaseResult[] = new Array(opts.cases.length);
+  const run = { ...opts, identities: opts.identities ?? new IdentityRegistry() };
   await opts.target.open();
+  /** A TargetError from a case's gate (reset failed, target down for good): no further case starts. */
+  let aborted: string | undefined;
   try {
     let next = 0;
     const worker = async () => {
       for (;;) {
+        if (aborted !== undefined) return;
         const i = next++;
         if (i >= opts.cases.length) return;
         const c = opts.cases[i];
         opts.onCaseStart?.(c);
-        results[i] = await runCase(c, opts);
+        try {
+          results[i] = await runCase(c, run);
+        } catch (e) {
+          if (!(e instanceof TargetError)) throw e;
+          aborted ??= e.message;
+          return;
+        }
         opts.onCaseEnd?.(results[i]);
       }
     };
@@ -518,6 +603,7 @@ export async function runSuites(opts: RunOptions): Promise<RunResult> {
     await opts.target.close();
   }
   const finishedAt = new Date();
+  const done = aborted === undefined ? results : results.filter((r) => r !== undefined);
   return {
     runId: opts.runId ?? makeRunId(opts.seed, startedAt),
     seed: opts.seed,
@@ -527,8 +613,12 @@ export async function runSuites(opts: RunOptions): Promise<RunResult> {
     target: { kind: opts.target.kind, description: opts.target.description },
     jobs,
     failOn: opts.failOn ?? 'SHALL',
-    cases: results,
-    summary: summarise(results),
-    topCauses: topCauses(results),
+    timeScale: opts.timeScale ?? 1,
+    cases: done,
+    summary: summarise(done),
+    topCauses: topCauses(done),
+    ...(aborted !== undefined
+      ? { aborted: { reason: aborted, notRun: opts.cases.filter((_, i) => !results[i]).map((c) => c.id) } }
+      : {}),
   };
 }

@@ -73,8 +73,20 @@ export interface Target {
   /** Once per run, before any case (check reachability, start a container). */
   open(): Promise<void>;
   startCase(ctx: TargetCaseContext): Promise<TargetSession>;
+  /**
+   * Before each case, outside its deadline (external and container targets: the reset hook,
+   * then the health check, see targets/target-ops.ts). `error`: the case is not run, its verdict
+   * is `error` with this reason. Throws TargetError to stop the run (exit 2).
+   */
+  beforeCase?(c: { id: string; suite: string }): Promise<CaseGate>;
   /** Once per run, after every case. */
   close(): Promise<void>;
+}
+
+/** What the target says before a case: why it cannot run (`error`), and events for its timeline. */
+export interface CaseGate {
+  error?: string;
+  events: { name: string; detail: JsonObject }[];
 }
 
 /** The target cannot be used at all (unreachable, bad config, no container engine): a harness error. */

@@ -255,6 +255,7 @@ export class WorkerPool {
       target,
       jobs: opts.jobs,
       failOn: this.opts.failOn ?? 'SHALL',
+      timeScale: this.opts.timeScale ?? 1,
       cases: results,
       summary: summarise(results),
       topCauses: topCauses(results),

@@ -19,6 +19,8 @@ export interface WorkerSetup {
   peerKinds?: { module: string; export: string };
   seed: number;
   failOn?: Level;
+  /** Multiplies every deadline of the cases (RunOptions.timeScale). */
+  timeScale?: number;
   knownFailures?: { id: string; reason: string }[];
   /** An expectations file to read the known failures from (absolute path). */
   knownFailuresFile?: string;

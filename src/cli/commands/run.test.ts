@@ -119,12 +119,15 @@ describe('mmscert run: unreachable targets', () => {
     const mm7 = await reservePort();
     const f = file(
       'unreachable.yaml',
-      `target:\n  kind: external\n  ics: ./good.ics.yaml\n  endpoints:\n    mm1: http://127.0.0.1:${mm1}/mms\n    mm7: http://127.0.0.1:${mm7}/mm7\n`,
+      `target:\n  kind: external\n  ics: ./good.ics.yaml\n  endpoints:\n    mm1: http://127.0.0.1:${mm1}/mms\n    mm7: http://127.0.0.1:${mm7}/mm7\n  health: { wait: 200ms }\n`,
     );
     file('good.ics.yaml', icsTemplate(embeddedIcs()));
     const { error } = await runCli(['--config', f, suite]);
-    expect(error.message).toBe(
-      `target unreachable: nothing answers at MM1 http://127.0.0.1:${mm1}/mms, MM7 http://127.0.0.1:${mm7}/mm7`,
+    // waited for as long as the health check waits (health.wait), then one line
+    expect(error.message).toMatch(
+      new RegExp(
+        `^target unreachable \\(waited \\d+ ms\\): MM1 http://127\\.0\\.0\\.1:${mm1}/mms: no TCP connection to 127\\.0\\.0\\.1:${mm1}; MM7 http://127\\.0\\.0\\.1:${mm7}/mm7: no TCP connection to 127\\.0\\.0\\.1:${mm7}$`,
+      ),
     );
   });
 });

@@ -26,6 +26,17 @@ interface RunCliOptions {
   expectations?: string;
   failOn: string;
   suitesDir: string;
+  timeScale: string;
+  rerunFailed?: boolean;
+  from?: string;
+}
+
+/** `--time-scale F`: a positive factor (0.1..100). */
+function timeScale(v: string): number {
+  const n = Number(v);
+  if (!/^\d+(\.\d+)?$/.test(v) || !(n >= 0.1 && n <= 100))
+    throw new CliError(`--time-scale: expected a factor 0.1..100, got "${v}"`, 2);
+  return n;
 }
 
 function int(name: string, v: string, min: number, max: number): number {
@@ -65,6 +76,16 @@ export function register(program: Command): void {
       'SHALL',
     )
     .option('--suites-dir <dir>', 'the suites folder', 'suites')
+    .option(
+      '--time-scale <factor>',
+      'multiply every deadline (expectation within, step and case timeouts, waits): a slow target or a loaded host',
+      '1',
+    )
+    .option(
+      '--rerun-failed',
+      'run only the cases whose verdict was fail, inconclusive or error in the last run (newest reports/*/results.json)',
+    )
+    .option('--from <dir>', 'with --rerun-failed: the report directory of the run to take them from')
     .action(async (files: string[], opts: RunCliOptions) => {
       const reporters = opts.reporter
         .split(',')
@@ -79,6 +100,8 @@ export function register(program: Command): void {
         throw new CliError(`--fail-on: expected SHALL, SHOULD or MAY`, 2);
       const seed = opts.seed !== undefined ? int('--seed', opts.seed, 0, 2 ** 32 - 1) : randomInt(0, 2 ** 31);
       const jobs = int('--jobs', opts.jobs, 1, 256);
+      const scale = timeScale(opts.timeScale);
+      if (opts.from && !opts.rerunFailed) throw new CliError('--from: only with --rerun-failed', 2);
       let grep: RegExp | undefined;
       try {
         grep = opts.grep !== undefined ? new RegExp(opts.grep) : undefined;
@@ -116,6 +139,7 @@ export function register(program: Command): void {
               ...(opts.config ? { configFile: path.resolve(opts.config) } : {}),
               seed,
               failOn: failOn as Level,
+              ...(scale !== 1 ? { timeScale: scale } : {}),
               ...(expectationsFile ? { knownFailuresFile: path.resolve(expectationsFile) } : {}),
               render: {
                 ...caseParts(fileReporters),
@@ -170,6 +194,31 @@ export function register(program: Command): void {
         for (const d of loaded.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
         if (loaded.diagnostics.length > 0)
           throw new CliError(`${loaded.diagnostics.length} problem(s) in suite files: nothing run`, 2);
+        if (opts.rerunFailed) {
+          const { findPreviousRun } = await import('../../harness/rerun-failed.ts');
+          let prev: import('../../harness/rerun-failed.ts').PreviousRun;
+          try {
+            prev = findPreviousRun('reports', opts.from);
+          } catch (e) {
+            throw new CliError((e as Error).message, 2);
+          }
+          const want = new Set(prev.cases.map((c) => c.id));
+          const kept = loaded.cases.filter((c) => want.has(c.id));
+          const missing = prev.cases.filter((c) => !kept.some((k) => k.id === c.id));
+          process.stdout.write(
+            `--rerun-failed: ${prev.cases.length} of ${prev.total} case(s) of run ${prev.runId} (${prev.dir}) were not pass/not-applicable:\n` +
+              prev.cases.map((c) => `  ${c.verdict.toUpperCase().padEnd(12)} ${c.id}\n`).join('') +
+              (missing.length > 0
+                ? `  not among the suites loaded now (not run): ${missing.map((c) => c.id).join(', ')}\n`
+                : ''),
+          );
+          if (prev.cases.length === 0) {
+            process.stdout.write('--rerun-failed: nothing to run again\n');
+            await pool?.close();
+            process.exit(0);
+          }
+          loaded.cases = kept;
+        }
         if (loaded.cases.length === 0)
           throw new CliError('no case matches (mmscert list shows the cases)', 2);
         if (reporters.includes('terminal'))
@@ -191,7 +240,7 @@ export function register(program: Command): void {
           }
           if (terminal)
             process.stdout.write(
-              `mmscert run ${runId}: ${loaded.cases.length} case(s), ${target.description}, seed ${seed}, ${pool.size} workers\n`,
+              `mmscert run ${runId}: ${loaded.cases.length} case(s), ${target.description}, seed ${seed}, ${pool.size} workers${scale !== 1 ? `, time scale ${scale}` : ''}\n`,
             );
           try {
             const order = scheduleOrder(loaded.cases, readDurationHints());
@@ -209,13 +258,14 @@ export function register(program: Command): void {
             seed,
             jobs,
             failOn: failOn as Level,
+            timeScale: scale,
             runId,
             known,
             progress,
             announce: terminal
               ? (description) =>
                   process.stdout.write(
-                    `mmscert run ${runId}: ${loaded.cases.length} case(s), ${description}, seed ${seed}\n`,
+                    `mmscert run ${runId}: ${loaded.cases.length} case(s), ${description}, seed ${seed}${scale !== 1 ? `, time scale ${scale}` : ''}\n`,
                   )
               : undefined,
           });
@@ -228,6 +278,12 @@ export function register(program: Command): void {
         if (terminal)
           process.stdout.write(terminal.summary(run, fileReporters.length > 0 ? reportDir : undefined));
         phase('done');
+        if (run.aborted) {
+          process.stderr.write(
+            `mmscert: run stopped, ${run.aborted.notRun.length} case(s) not run: ${run.aborted.reason}\n`,
+          );
+          process.exit(2);
+        }
         // Every case stopped its peers and its target (and removed its store); exit now rather
         // than wait on a handle a peer left open, or on the worker threads to wind down.
         process.exit(run.summary.unexpected > 0 ? 1 : 0);
@@ -260,6 +316,7 @@ async function runInThisThread(
     seed: number;
     jobs: number;
     failOn: Level;
+    timeScale: number;
     runId: string;
     known?: KnownFailures;
     progress: { onCaseStart?: (c: LoadedCase) => void; onCaseEnd?: (r: CaseResult) => void };
@@ -293,6 +350,7 @@ async function runInThisThread(
       seed: o.seed,
       jobs: o.jobs,
       failOn: o.failOn,
+      ...(o.timeScale !== 1 ? { timeScale: o.timeScale } : {}),
       runId: o.runId,
       ...(o.known ? { knownFailures: o.known } : {}),
       ...o.progress,

@@ -3,6 +3,8 @@ import type { JsonObject } from '../../util/json.ts';
 import type { Ics } from '../ics/ics-schema.ts';
 import { TargetError } from '../target.ts';
 import { ExternalTarget } from './external.ts';
+import { assertPeerPortsFree } from './peer-ports.ts';
+import type { TargetOpsOptions } from './target-ops.ts';
 
 export interface ContainerTargetOptions {
   image: string;
@@ -14,6 +16,8 @@ export interface ContainerTargetOptions {
   env?: Record<string, string>;
   peers?: Readonly<Record<string, JsonObject>>;
   ics: Ics;
+  /** Reset hook and health check (target-ops.ts). */
+  ops?: TargetOpsOptions;
 }
 
 /** Whether a container engine answers (testcontainers throws within ms when there is none). */
@@ -72,12 +76,14 @@ export class ContainerTarget extends ExternalTarget {
   private container?: { stop(): Promise<unknown> };
 
   constructor(private readonly opts: ContainerTargetOptions) {
-    super({}, opts.ics, opts.peers ?? {}, opts.name ?? `container ${opts.image}`);
+    super({}, opts.ics, opts.peers ?? {}, opts.name ?? `container ${opts.image}`, opts.ops ?? {});
   }
 
   override async open(): Promise<void> {
     const rt = await containerRuntimeAvailable();
     if (!rt.ok) throw new TargetError(`container target: no container engine (${rt.reason})`);
+    // before the container is started (the peer ports are checked again by super.open())
+    await assertPeerPortsFree(this.peers);
     const { GenericContainer, TestContainers } = await import('testcontainers');
     /** Publishes every port on the host's loopback only (Docker's default is every interface). */
     class LoopbackContainer extends GenericContainer {

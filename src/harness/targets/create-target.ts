@@ -8,6 +8,7 @@ import { EmbeddedTarget, embeddedIcs, type MmscStarter } from './embedded.ts';
 import { ExternalTarget } from './external.ts';
 import { PeersOnlyTarget } from './peers-only.ts';
 import { loadTargetConfig, type TargetConfig } from './target-config.ts';
+import { healthOptions, resetSpec } from './target-ops.ts';
 
 /**
  * The target a config describes (no config: the embedded reference MMSC). An external or container
@@ -28,7 +29,12 @@ export function createTarget(
   }
   if (t.kind === 'none') return new PeersOnlyTarget();
   const ics = opts.ics ?? loadIcsFile(path.resolve(opts.baseDir ?? '.', t.ics));
-  if (t.kind === 'external') return new ExternalTarget(t.endpoints, ics, peers, t.name ?? 'external MMSC');
+  const ops = {
+    ...(t.reset ? { reset: resetSpec(t.reset, path.resolve(opts.baseDir ?? '.')) } : {}),
+    ...(t.health ? { health: healthOptions(t.health) } : {}),
+  };
+  if (t.kind === 'external')
+    return new ExternalTarget(t.endpoints, ics, peers, t.name ?? 'external MMSC', ops);
   return new ContainerTarget({
     image: t.image,
     ports: t.ports,
@@ -39,6 +45,7 @@ export function createTarget(
     ...(t.env ? { env: t.env } : {}),
     peers,
     ics,
+    ops,
   });
 }
 

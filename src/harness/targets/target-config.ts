@@ -17,6 +17,10 @@ import { positionOf } from '../yaml-positions.ts';
  *     smsc: { port: 2775, systemId: mmsc, password: secret }
  *     hlr: { dnsPort: 5353, httpPort: 8053 }
  *   expectations: acme-known-failures.yaml
+ *
+ * External and container targets may also have (target-reset.ts, target-health.ts):
+ *     reset: { command: ./reset-acme.sh, timeout: 30s, every: case }   # or url: http://127.0.0.1:9000/reset
+ *     health: { wait: 10s, poll: 250ms, maxDownCases: 3 }
  */
 const loopbackUrl = z
   .string()
@@ -32,6 +36,33 @@ const EndpointsSchema = z.strictObject({
   mm4: loopbackUrl.optional(),
   mm7: loopbackUrl.optional(),
   domain: z.string().min(1).optional(),
+});
+
+/** `30s`, `500ms`, `2m` or milliseconds. */
+const duration = z.union([
+  z.number().nonnegative(),
+  z.string().regex(/^\d+(\.\d+)?(ms|s|m)$/, 'a duration: 500ms, 30s, 2m'),
+]);
+
+/** How the target is brought back to a known state (target-reset.ts). */
+const ResetSchema = z
+  .strictObject({
+    /** Run under /bin/sh -c in the config file's folder, MMSCERT_CASE_ID and MMSCERT_SUITE in its environment; exit 0 = done. */
+    command: z.string().min(1).optional(),
+    /** POSTed to (JSON {case, suite}); 2xx = done. */
+    url: z.string().url().optional(),
+    timeout: duration.default('30s'),
+    every: z.enum(['case', 'suite', 'run']).default('case'),
+  })
+  .refine((r) => r.command !== undefined || r.url !== undefined, 'a reset needs `command` or `url`');
+
+/** Health before each case (target-health.ts). */
+const HealthSchema = z.strictObject({
+  /** How long a down target is waited for before the case is given up (verdict error). */
+  wait: duration.default('10s'),
+  poll: duration.default('250ms'),
+  /** Cases in a row the target may be down before the run is aborted (exit 2). */
+  maxDownCases: z.number().int().positive().default(3),
 });
 
 export const TargetConfigSchema = z.strictObject({
@@ -54,6 +85,8 @@ export const TargetConfigSchema = z.strictObject({
           error: 'an external or container target needs its ICS: `ics: FILE` (mmscert ics init writes one)',
         })
         .min(1),
+      reset: ResetSchema.optional(),
+      health: HealthSchema.optional(),
     }),
     z.strictObject({
       kind: z.literal('container'),
@@ -75,6 +108,8 @@ export const TargetConfigSchema = z.strictObject({
           error: 'an external or container target needs its ICS: `ics: FILE` (mmscert ics init writes one)',
         })
         .min(1),
+      reset: ResetSchema.optional(),
+      health: HealthSchema.optional(),
     }),
   ]),
   /** Per peer kind: config merged into every peer of that kind (fixed ports, credentials). */
@@ -84,6 +119,8 @@ export const TargetConfigSchema = z.strictObject({
 });
 
 export type TargetConfig = z.infer<typeof TargetConfigSchema>;
+export type ResetConfig = z.infer<typeof ResetSchema>;
+export type HealthConfig = z.infer<typeof HealthSchema>;
 
 export class TargetConfigError extends Error {}
 
