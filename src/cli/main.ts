@@ -22,6 +22,7 @@ const commands: Record<string, () => Promise<{ register: (p: Command) => void }>
   encode: () => import('./commands/encode.ts'),
   serve: () => import('./commands/serve.ts'),
   'audit-pcaps': () => import('./commands/audit-pcaps.ts'),
+  mutation: () => import('./commands/mutation.ts'),
 };
 
 /**

@@ -350,13 +350,15 @@ export const DEVIATIONS = [
   {
     name: 'mm7-1000-for-bad-request',
     interface: 'MM7',
-    description: 'a SubmitReq that breaks the §8.7 tables (missing element, bad value) is answered 1000 Success',
+    description:
+      'a SubmitReq that breaks the §8.7 tables (missing element, bad value) is answered 1000 Success',
     clause: '3GPP TS 23.140 §8.7.8 / status codes (4004 Validation error, 2007 Message format corrupt)',
   },
   {
     name: 'mm7-4008-for-2007',
     interface: 'MM7',
-    description: 'a bad element value is answered 4008 (Application denied) instead of 2007 Message format corrupt',
+    description:
+      'a bad element value is answered 4008 (Application denied) instead of 2007 Message format corrupt',
     clause: '3GPP TS 23.140 Annex L status codes (2007 Message format corrupt)',
   },
   {

@@ -505,7 +505,12 @@ export class Mm1Module implements MmscModule {
     if (rcpt.status === 'rejected' && !deviates(config, 'serve-rejected'))
       return plain(res, 404, 'message rejected by the recipient');
     const subscriber = subscriberFromHeaders(req.headers, config.msisdnHeaders);
-    if (subscriber && rcpt.msisdn && subscriber !== rcpt.msisdn && !deviates(config, 'serve-foreign-location'))
+    if (
+      subscriber &&
+      rcpt.msisdn &&
+      subscriber !== rcpt.msisdn &&
+      !deviates(config, 'serve-foreign-location')
+    )
       return plain(res, 403, 'not your message');
     const known = this.core.clientVersions.get(rcpt.msisdn ?? '') ?? rcpt.clientVersion ?? config.mmsVersion;
     // Version negotiation: answer with the lower of the client's version and ours.
@@ -538,8 +543,7 @@ export class Mm1Module implements MmscModule {
       const at = pdu.headers.findIndex((h) => h.name === 'Content-Type');
       pdu.headers.splice(at < 0 ? pdu.headers.length : at, 0, { name, value });
     };
-    if (deviates(config, 'disclose-bcc'))
-      for (const bcc of getHeaders(submitted, 'Bcc')) insert('Bcc', bcc);
+    if (deviates(config, 'disclose-bcc')) for (const bcc of getHeaders(submitted, 'Bcc')) insert('Bcc', bcc);
     if (deviates(config, 'ignore-sender-visibility') && message.hideSender) insert('From', message.sender);
   }
 

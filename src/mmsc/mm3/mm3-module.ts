@@ -11,8 +11,8 @@ import {
 import { formatRfc5322Date, mm4FromMms, mmsFromMm4, parseRfc5322Date } from '../../codec/mm4/index.ts';
 import { decodeMms, encodeMms } from '../../codec/mms/index.ts';
 import type { JsonObject } from '../../util/json.ts';
-import { bareAddress, mm4Form, recipientMailAddress } from '../mm4/mm4-addresses.ts';
 import { deviates } from '../deviations.ts';
+import { bareAddress, mm4Form, recipientMailAddress } from '../mm4/mm4-addresses.ts';
 import { domainOf, type InboundMail, type SmtpAnswer, SmtpInbound } from '../mm4/smtp-inbound.ts';
 import { sendSmtp } from '../mm4/smtp-outbound.ts';
 import type { MmscCore } from '../mmsc-core.ts';
@@ -171,7 +171,9 @@ export class Mm3Module implements MmscModule {
       ...(subject !== undefined && subject !== ''
         ? [`Subject: ${rawSubject ? subject : encodeEncodedWord(subject)}`]
         : []),
-      ...(deviates(config, 'mm3-no-date') ? [] : [`Date: ${formatRfc5322Date(new Date(message.receivedAt))}`]),
+      ...(deviates(config, 'mm3-no-date')
+        ? []
+        : [`Date: ${formatRfc5322Date(new Date(message.receivedAt))}`]),
       ...(deviates(config, 'mm3-no-message-id') ? [] : [`Message-ID: ${messageId}`]),
       `X-Mms-Message-ID: ${message.id}`,
       ...(message.messageClass ? [`X-Mms-Message-Class: ${headerText(message.messageClass, 40)}`] : []),

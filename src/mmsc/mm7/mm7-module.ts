@@ -194,7 +194,8 @@ export class Mm7Module implements MmscModule {
     if (issues.length > 0) {
       const text = issues.map((i) => `${i.field}: ${i.reason}`).join('; ');
       const missing = issues.some((i) => /^mandatory/.test(i.reason));
-      if (deviates(this.core.config, 'mm7-1000-for-bad-request')) return this.rsp(rspType, tid, version, 1000);
+      if (deviates(this.core.config, 'mm7-1000-for-bad-request'))
+        return this.rsp(rspType, tid, version, 1000);
       // 4004 Validation error: a mandatory element missing; 2007 Message format corrupt: a bad value.
       return this.rsError(tid, version, missing ? 4004 : this.formatCorrupt(), text.slice(0, 500));
     }
