@@ -111,7 +111,10 @@ export function casesFor(d: Deviation, usable: readonly string[]): string[] {
 export interface Outcome {
   name: string;
   ran: number;
+  /** Cases that failed, and failed again when run on their own against a fresh MMSC (with --confirm). */
   failed: string[];
+  /** Cases that failed in the full run but passed on their own (another case's leftovers, timing). */
+  unconfirmed?: string[];
   /** Cases that ended in error (a peer or the harness broke): not counted as caught. */
   errored: string[];
   /** The run itself could not be done (the MMSC did not start, `mmscert run` exited 2). */
@@ -119,12 +122,19 @@ export interface Outcome {
 }
 
 export function outcomeLine(o: Outcome): string {
-  if (o.failed.length > 0) return `CAUGHT ${o.name} by ${o.failed.join(', ')}`;
+  if (o.failed.length > 0)
+    return `CAUGHT ${o.name} by ${o.failed.join(', ')}${
+      o.unconfirmed?.length ? `  (not reproduced alone: ${o.unconfirmed.join(', ')})` : ''
+    }`;
   const why = o.problem
     ? `run failed: ${o.problem}`
     : o.ran === 0
       ? 'no probe case passes the baseline'
-      : `${o.ran} case(s) ran, none failed${o.errored.length ? `; error in ${o.errored.join(', ')}` : ''}`;
+      : `${o.ran} case(s) ran, none failed${
+          o.unconfirmed?.length
+            ? ` reproducibly (failed once, passed alone: ${o.unconfirmed.join(', ')})`
+            : ''
+        }${o.errored.length ? `; error in ${o.errored.join(', ')}` : ''}`;
   return `MISSED ${o.name}  (${why})`;
 }
 
@@ -268,16 +278,16 @@ function stop(child: ChildProcess): Promise<void> {
   });
 }
 
-/** Runs every unit on the free slots; `done` is called as each finishes. */
+/** Runs every unit on the free slots; `done` is called as each finishes (on the slot, which it may use). */
 async function runOnSlots(
   slots: Slot[],
   units: Unit[],
-  done: (u: Unit, r: UnitResult) => void,
+  done: (u: Unit, r: UnitResult, slot: Slot) => void | Promise<void>,
 ): Promise<void> {
   const queue = [...units];
   await Promise.all(
     slots.map(async (slot) => {
-      for (let u = queue.shift(); u; u = queue.shift()) done(u, await slot.run(u));
+      for (let u = queue.shift(); u; u = queue.shift()) await done(u, await slot.run(u), slot);
     }),
   );
 }
@@ -299,6 +309,7 @@ interface MutationOptions {
   suitesDir: string;
   keep?: boolean;
   verbose?: boolean;
+  confirm: boolean;
 }
 
 export function register(program: Command): void {
@@ -313,6 +324,10 @@ export function register(program: Command): void {
     .option('--seed <n>', 'seed of every run', '1')
     .option('--suites-dir <dir>', 'the suites folder', 'suites')
     .option('--keep', 'keep the configs and reports (printed) instead of removing them')
+    .option(
+      '--no-confirm',
+      'count a failure at once, without running the failed cases again on their own against a fresh MMSC',
+    )
     .option('--verbose', "pass the runs' output through")
     .action(async (opts: MutationOptions) => {
       const started = performance.now();
@@ -394,12 +409,23 @@ export function register(program: Command): void {
             process.stdout.write(`${outcomeLine(o)}\n`);
           } else units.push({ label: d.name, deviate: d.name, cases });
         }
-        await runOnSlots(slots, units, (u, r) => {
+        await runOnSlots(slots, units, async (u, r, slot) => {
           const verdict = (id: string) => r.verdicts.get(id);
+          let failed = u.cases.filter((id) => verdict(id) === 'fail');
+          let unconfirmed: string[] = [];
+          // The external MMSC is one process for the whole run: a case can fail on what an earlier
+          // one left behind (a late push, a retried forward). A failure counts when it comes back
+          // with the failed cases alone against a fresh MMSC with the same deviation.
+          if (opts.confirm && failed.length > 0) {
+            const again = await slot.run({ label: `${u.label}-confirm`, deviate: u.label, cases: failed });
+            unconfirmed = failed.filter((id) => again.verdicts.get(id) !== 'fail');
+            failed = failed.filter((id) => again.verdicts.get(id) === 'fail');
+          }
           const o: Outcome = {
             name: u.label,
             ran: u.cases.length,
-            failed: u.cases.filter((id) => verdict(id) === 'fail'),
+            failed,
+            ...(unconfirmed.length ? { unconfirmed } : {}),
             errored: u.cases.filter((id) => verdict(id) === 'error'),
             ...(r.problem ? { problem: r.problem } : {}),
           };
