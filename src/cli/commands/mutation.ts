@@ -113,7 +113,10 @@ export interface Outcome {
   ran: number;
   /** Cases that failed, and failed again when run on their own against a fresh MMSC (with --confirm). */
   failed: string[];
-  /** Cases that failed in the full run but passed on their own (another case's leftovers, timing). */
+  /**
+   * Cases that failed in the full run but passed on their own (another case's leftovers), or
+   * failed on their own against the undeviated MMSC too (flaky): not counted.
+   */
   unconfirmed?: string[];
   /** Cases that ended in error (a peer or the harness broke): not counted as caught. */
   errored: string[];
@@ -124,16 +127,14 @@ export interface Outcome {
 export function outcomeLine(o: Outcome): string {
   if (o.failed.length > 0)
     return `CAUGHT ${o.name} by ${o.failed.join(', ')}${
-      o.unconfirmed?.length ? `  (not reproduced alone: ${o.unconfirmed.join(', ')})` : ''
+      o.unconfirmed?.length ? `  (not confirmed alone: ${o.unconfirmed.join(', ')})` : ''
     }`;
   const why = o.problem
     ? `run failed: ${o.problem}`
     : o.ran === 0
       ? 'no probe case passes the baseline'
       : `${o.ran} case(s) ran, none failed${
-          o.unconfirmed?.length
-            ? ` reproducibly (failed once, passed alone: ${o.unconfirmed.join(', ')})`
-            : ''
+          o.unconfirmed?.length ? ` reproducibly (not confirmed alone: ${o.unconfirmed.join(', ')})` : ''
         }${o.errored.length ? `; error in ${o.errored.join(', ')}` : ''}`;
   return `MISSED ${o.name}  (${why})`;
 }
@@ -326,7 +327,7 @@ export function register(program: Command): void {
     .option('--keep', 'keep the configs and reports (printed) instead of removing them')
     .option(
       '--no-confirm',
-      'count a failure at once, without running the failed cases again on their own against a fresh MMSC',
+      'count a failure at once, without running the failed cases again alone, with and without the deviation',
     )
     .option('--verbose', "pass the runs' output through")
     .action(async (opts: MutationOptions) => {
@@ -414,12 +415,16 @@ export function register(program: Command): void {
           let failed = u.cases.filter((id) => verdict(id) === 'fail');
           let unconfirmed: string[] = [];
           // The external MMSC is one process for the whole run: a case can fail on what an earlier
-          // one left behind (a late push, a retried forward). A failure counts when it comes back
-          // with the failed cases alone against a fresh MMSC with the same deviation.
+          // one left behind (a late push, a retried forward), or fail now and then on its own
+          // (timing). A failure counts when it comes back with the failed cases alone against a
+          // fresh MMSC with the same deviation, and they pass alone against a fresh undeviated one.
           if (opts.confirm && failed.length > 0) {
             const again = await slot.run({ label: `${u.label}-confirm`, deviate: u.label, cases: failed });
-            unconfirmed = failed.filter((id) => again.verdicts.get(id) !== 'fail');
-            failed = failed.filter((id) => again.verdicts.get(id) === 'fail');
+            const still = failed.filter((id) => again.verdicts.get(id) === 'fail');
+            const control =
+              still.length > 0 ? await slot.run({ label: `${u.label}-control`, cases: still }) : undefined;
+            unconfirmed = failed.filter((id) => !still.includes(id) || control?.verdicts.get(id) !== 'pass');
+            failed = still.filter((id) => control?.verdicts.get(id) === 'pass');
           }
           const o: Outcome = {
             name: u.label,

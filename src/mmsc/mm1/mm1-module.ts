@@ -292,7 +292,8 @@ export class Mm1Module implements MmscModule {
     const tid = textOf(getHeader(pdu, 'X-Mms-Transaction-Id')) ?? '';
     const clientVersion = textOf(getHeader(pdu, 'X-Mms-MMS-Version')) ?? '1.0';
     // ENC §7.3.34: a PDU of an unsupported major version gets Error-unsupported-message.
-    if (!/^1\.\d+$/.test(clientVersion) && !deviates(config, 'accept-unknown-major-version')) {
+    const unknownMajor = !/^1\.\d+$/.test(clientVersion);
+    if (unknownMajor && !deviates(config, 'accept-unknown-major-version')) {
       return sendConf(
         tid,
         config.mmsVersion,
@@ -307,8 +308,8 @@ export class Mm1Module implements MmscModule {
     const fail = confFailure(sendConf, tid, v);
 
     const problems = validateMms(pdu);
-    if (problems.length > 0 && !deviates(config, 'accept-unknown-major-version'))
-      return fail('format-corrupt', problems[0].toLine());
+    // (a PDU of an unknown major version reaches here only when deviating: it is not judged by 1.x rules)
+    if (problems.length > 0 && !unknownMajor) return fail('format-corrupt', problems[0].toLine());
     const from = getHeader(pdu, 'From') as { insertAddress: true } | string | undefined;
     const sender: SenderDecision =
       deviates(config, 'trust-from') && typeof from === 'string' && parseMmsAddress(from)?.kind === 'plmn'
