@@ -34,5 +34,8 @@ describe('mmscert mutation', () => {
       'CAUGHT omit-date by mm1.send.003',
     );
     expect(outcomeLine({ name: 'x', ran: 0, failed: [], errored: [] })).toMatch(/^MISSED x\b/);
+    expect(outcomeLine({ name: 'y', ran: 4, failed: [], unconfirmed: ['mm4.in.006'], errored: [] })).toBe(
+      'MISSED y  (4 case(s) ran, none failed reproducibly (not confirmed alone: mm4.in.006))',
+    );
   });
 });

@@ -320,7 +320,11 @@ export function register(program: Command): void {
       'mutation score: run the suites against the reference MMSC once per named deviation (separate processes)',
     )
     .option('--only <names>', 'only these deviations, comma separated (mmscert serve --deviate list)')
-    .option('--jobs <n>', 'runs side by side (each on its own 20 ports of --ports)', '2')
+    .option(
+      '--jobs <n>',
+      'runs side by side, each on its own 20 ports of --ports (default: as many as the block holds; the runs mostly wait)',
+      '5',
+    )
     .option('--ports <first-last>', 'the fixed-port block the MMSCs and peers use', '21000-21099')
     .option('--seed <n>', 'seed of every run', '1')
     .option('--suites-dir <dir>', 'the suites folder', 'suites')
