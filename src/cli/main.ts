@@ -25,6 +25,7 @@ const commands: Record<string, () => Promise<{ register: (p: Command) => void }>
   ics: () => import('./commands/ics.ts'),
   'certify-self': () => import('./commands/certify-self.ts'),
   provisioning: () => import('./commands/provisioning.ts'),
+  mutation: () => import('./commands/mutation.ts'),
 };
 
 /**

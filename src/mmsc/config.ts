@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { DEVIATION_NAMES } from './deviations.ts';
 
 /**
  * Configuration of the reference MMSC. Every field has a default, so `startReferenceMmsc({})`
@@ -148,6 +149,11 @@ export const MmscConfigSchema = z.strictObject({
   }),
   /** Node name on the timeline. */
   node: z.string().min(1),
+  /**
+   * Named non-conformances to commit on purpose (src/mmsc/deviations.ts), to measure whether
+   * the suites catch them (`npm run mutation`). Empty: the MMSC conforms as ever.
+   */
+  deviate: z.array(z.string()),
 });
 
 export type MmscConfig = z.infer<typeof MmscConfigSchema>;
@@ -191,6 +197,7 @@ export const DEFAULT_MMSC_CONFIG: MmscConfig = {
   contentLocationBase: null,
   retry: { maxAttempts: 8, baseDelayMs: 500, maxDelayMs: 60_000 },
   node: 'mmsc',
+  deviate: [],
 };
 
 export class MmscConfigError extends Error {
@@ -228,6 +235,11 @@ export function resolveMmscConfig(partial: MmscConfigInput | Partial<MmscConfig>
     const lines = r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
     throw new MmscConfigError(`invalid MMSC config: ${lines.join('; ')}`);
   }
+  const unknown = r.data.deviate.filter((d) => !(DEVIATION_NAMES as readonly string[]).includes(d));
+  if (unknown.length > 0)
+    throw new MmscConfigError(
+      `invalid MMSC config: deviate: unknown deviation(s) ${unknown.join(', ')} (valid: ${DEVIATION_NAMES.join(', ')})`,
+    );
   return r.data;
 }
 

@@ -137,7 +137,7 @@ export async function startReferenceMmsc(
 
 function pushSenderFor(config: MmscConfig, observer: MmscObserver, timeline?: Timeline): PushSender {
   const n = config.notification;
-  if (n.route === 'smpp') return new SmppPushSender(n, observer, timeline);
+  if (n.route === 'smpp') return new SmppPushSender(n, observer, timeline, config.deviate);
   if (n.route === 'pap') return new PapPushSender(n, observer, timeline);
   return new NoPushSender();
 }

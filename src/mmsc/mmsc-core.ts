@@ -1,5 +1,6 @@
 import type { Timeline } from '../wire/timeline.ts';
 import type { MmscConfig } from './config.ts';
+import { deviates } from './deviations.ts';
 import { isValidId, newMessageId, newToken, newTransactionId } from './ids.ts';
 import type { Mm5Resolver, Mm5Route } from './mm5/mm5-resolver.ts';
 import type { MmscModule } from './module.ts';
@@ -267,7 +268,8 @@ export class MmscCore {
     const message = this.store.get(id);
     const recipient = message?.recipients[index];
     if (!message || !recipient || message.state !== 'active' || recipient.status !== 'pending') return;
-    if (Date.now() >= message.expiresAt) return; // the expire job reports it
+    // the expire job reports it
+    if (Date.now() >= message.expiresAt && !deviates(this.config, 'ignore-expiry')) return;
     const module = this.byRoute.get(recipient.route);
     if (!module?.deliver) throw new GiveUp(`no module delivers route ${recipient.route}`);
     if (job.attempts > 0) this.observer.event('MM1', 'retry', { job: job.id, attempt: job.attempts + 1 });
@@ -330,7 +332,8 @@ export class MmscCore {
       if (opts.clientVersion) r.clientVersion = opts.clientVersion;
       if (opts.reason) r.reason = opts.reason;
       const s = REPORTED_STATUS[status];
-      if (s && msg.deliveryReport && r.reportAllowed !== false && !(r.reported ?? []).includes(s)) {
+      const allowed = r.reportAllowed !== false || deviates(this.config, 'ignore-report-allowed');
+      if (s && msg.deliveryReport && allowed && !(r.reported ?? []).includes(s)) {
         r.reported = [...(r.reported ?? []), s];
         report = s;
       }
@@ -393,7 +396,7 @@ export class MmscCore {
   }
 
   private scheduleExpiry(m: StoredMessage): void {
-    if (this.stopped || this.expiryTimers.has(m.id)) return;
+    if (this.stopped || this.expiryTimers.has(m.id) || deviates(this.config, 'ignore-expiry')) return;
     const delay = Math.max(0, Math.min(m.expiresAt - Date.now(), 2 ** 31 - 1));
     const timer = setTimeout(() => {
       this.expiryTimers.delete(m.id);
@@ -474,6 +477,7 @@ export class MmscCore {
   }
 
   private async expireNow(id: string): Promise<void> {
+    if (deviates(this.config, 'ignore-expiry')) return;
     const m = this.store.get(id);
     if (m?.state !== 'active') return;
     if (Date.now() < m.expiresAt) return;

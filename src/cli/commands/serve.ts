@@ -2,8 +2,9 @@ import type { Command } from 'commander';
 import { CliError } from '../cli-error.ts';
 
 /**
- * `mmscert serve [--config F]`: runs the reference MMSC until SIGINT/SIGTERM, printing one
- * line per endpoint (`MM1 http://127.0.0.1:8002/mms`).
+ * `mmscert serve [--config F] [--deviate a,b]`: runs the reference MMSC until SIGINT/SIGTERM,
+ * printing one line per endpoint (`MM1 http://127.0.0.1:8002/mms`). `--deviate` makes it commit
+ * named non-conformances (src/mmsc/deviations.ts; `--deviate list` prints them).
  */
 export function register(program: Command): void {
   program
@@ -11,7 +12,16 @@ export function register(program: Command): void {
     .description('run the reference MMSC (MM1 and every interface module) until SIGINT/SIGTERM')
     .option('-c, --config <file>', 'MMSC config (YAML or JSON; see src/mmsc/README.md)')
     .option('--store <dir>', 'store directory (overrides the config; default: a temporary one)')
-    .action(async (opts: { config?: string; store?: string }) => {
+    .option(
+      '--deviate <names>',
+      'commit these named non-conformances, comma separated (overrides the config; `list` prints them)',
+    )
+    .action(async (opts: { config?: string; store?: string; deviate?: string }) => {
+      if (opts.deviate === 'list') {
+        const { formatDeviations } = await import('../../mmsc/deviations.ts');
+        process.stdout.write(`${formatDeviations()}\n`);
+        return;
+      }
       const { loadMmscConfigFile, resolveMmscConfig, MmscConfigError, startReferenceMmsc } = await import(
         '../../mmsc/index.ts'
       );
@@ -19,6 +29,13 @@ export function register(program: Command): void {
       try {
         config = opts.config ? await loadMmscConfigFile(opts.config) : resolveMmscConfig({});
         if (opts.store) config = { ...config, storeDir: opts.store };
+        if (opts.deviate !== undefined) {
+          const deviate = opts.deviate
+            .split(',')
+            .map((d) => d.trim())
+            .filter(Boolean);
+          config = resolveMmscConfig({ ...config, deviate });
+        }
       } catch (e) {
         if (e instanceof MmscConfigError) throw new CliError(e.message);
         throw e;
@@ -36,6 +53,7 @@ export function register(program: Command): void {
       }
       for (const e of running.endpoints) process.stdout.write(`${e.iface} ${e.url}\n`);
       process.stdout.write(`store ${running.storeDir}\n`);
+      if (config.deviate.length > 0) process.stdout.write(`deviate ${config.deviate.join(',')}\n`);
       await new Promise<void>((resolve) => {
         const done = () => resolve();
         process.once('SIGINT', done);

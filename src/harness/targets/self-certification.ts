@@ -19,6 +19,9 @@ export interface SelfCertificationFiles {
   ports: Record<string, number>;
 }
 
+/** How many ports from the base one self-certification uses. */
+export const SELF_CERTIFICATION_PORT_SPAN = 20;
+
 export function selfCertificationPorts(base: number): Record<string, number> {
   return {
     mm1: base,
@@ -36,7 +39,7 @@ export function selfCertificationPorts(base: number): Record<string, number> {
 
 export function writeSelfCertificationFiles(
   dir: string,
-  opts: { portBase: number; storeDir?: string; deviate?: readonly string[] },
+  opts: { portBase: number; storeDir?: string; deviate?: readonly string[]; fsync?: boolean },
 ): SelfCertificationFiles {
   mkdirSync(dir, { recursive: true });
   const p = selfCertificationPorts(opts.portBase);
@@ -48,6 +51,7 @@ export function writeSelfCertificationFiles(
     ports: { mm1: p.mm1, mm7: p.mm7, mm4: p.mm4, mm3: p.mm3 },
     mm1Path: '/mms',
     storeDir: opts.storeDir ?? path.join(dir, 'store'),
+    ...(opts.fsync === false ? { fsync: false } : {}),
     domains: [prov.domain],
     notification: { route: 'smpp', host: '127.0.0.1', port: p.smsc, ...smpp, reconnectMs: 200 },
     mm5: { enumServer: `127.0.0.1:${p.hlrDns}`, hlrUrl: `http://127.0.0.1:${p.hlrHttp}` },

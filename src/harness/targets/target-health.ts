@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { JsonObject } from '../../util/json.ts';
 import type { Observation, Timeline } from '../../wire/timeline.ts';
-import { TargetError, type TargetEndpoints } from '../target.ts';
+import { type TargetEndpoints, TargetError } from '../target.ts';
 import { canConnect } from './reserve-port.ts';
 
 /**

@@ -1,9 +1,9 @@
 import type { JsonObject } from '../../util/json.ts';
 import { durationMs } from '../duration.ts';
 import type { CaseGate, TargetEndpoints } from '../target.ts';
+import { assertPeerPortsFree } from './peer-ports.ts';
 import type { HealthConfig, ResetConfig } from './target-config.ts';
 import { HealthGate, type HealthOptions } from './target-health.ts';
-import { assertPeerPortsFree } from './peer-ports.ts';
 import { ResetSchedule, type ResetSpec, runReset } from './target-reset.ts';
 
 /**

@@ -48,7 +48,7 @@ describe('runReset: command', () => {
     );
     expect(Date.now() - t0).toBeLessThan(3000);
     expect((e as Error).message).toMatch(
-      /^reset command timed out after 300 ms: echo starting; sleep 30\n  stdout:\n    starting$/,
+      /^reset command timed out after 300 ms: echo starting; sleep 30\n {2}stdout:\n {4}starting$/,
     );
   });
 });
@@ -76,7 +76,7 @@ describe('runReset: url', () => {
       res.end('database busy');
     });
     await expect(runReset({ url, timeoutMs: 2000, every: 'case' })).rejects.toThrow(
-      /^reset POST http:\/\/127\.0\.0\.1:\d+\/reset: HTTP 503 Service Unavailable\n  body:\n    database busy$/,
+      /^reset POST http:\/\/127\.0\.0\.1:\d+\/reset: HTTP 503 Service Unavailable\n {2}body:\n {4}database busy$/,
     );
   });
 

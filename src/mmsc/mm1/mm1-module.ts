@@ -12,8 +12,9 @@ import {
 } from '../../codec/mms/index.ts';
 import { mediaName } from '../../codec/wsp/index.ts';
 import { lookupLocalPort } from '../../wire/tap.ts';
+import { deviates } from '../deviations.ts';
 import { MmscHttpEndpoint } from '../http-endpoint.ts';
-import { TOKEN_PATTERN, tokenOfLocation } from '../ids.ts';
+import { newTransactionId, TOKEN_PATTERN, tokenOfLocation } from '../ids.ts';
 import { parseMmsAddress } from '../mm5/address.ts';
 import { compareVersions, lowerVersion, type MmscCore } from '../mmsc-core.ts';
 import type { DeliveryOutcome, MmscEndpoint, MmscModule, OriginReport, OutboundDelivery } from '../module.ts';
@@ -37,7 +38,7 @@ import {
   timeOf,
 } from './pdus.ts';
 import { responseStatus, type SendProblem } from './response-status.ts';
-import { decideSender, subscriberFromHeaders } from './sender-identity.ts';
+import { decideSender, type SenderDecision, subscriberFromHeaders } from './sender-identity.ts';
 
 /**
  * MM1 (OMA-TS-MMS_CTR 1.3 §6-§8 over HTTP, PDUs per OMA-TS-MMS_ENC 1.3): the terminal side
@@ -291,7 +292,8 @@ export class Mm1Module implements MmscModule {
     const tid = textOf(getHeader(pdu, 'X-Mms-Transaction-Id')) ?? '';
     const clientVersion = textOf(getHeader(pdu, 'X-Mms-MMS-Version')) ?? '1.0';
     // ENC §7.3.34: a PDU of an unsupported major version gets Error-unsupported-message.
-    if (!/^1\.\d+$/.test(clientVersion)) {
+    const unknownMajor = !/^1\.\d+$/.test(clientVersion);
+    if (unknownMajor && !deviates(config, 'accept-unknown-major-version')) {
       return sendConf(
         tid,
         config.mmsVersion,
@@ -300,22 +302,25 @@ export class Mm1Module implements MmscModule {
         `MMS version ${clientVersion} not supported`,
       );
     }
-    const v = lowerVersion(clientVersion, config.mmsVersion);
+    const v = deviates(config, 'send-conf-version-not-negotiated')
+      ? config.mmsVersion
+      : lowerVersion(clientVersion, config.mmsVersion);
     const fail = confFailure(sendConf, tid, v);
 
     const problems = validateMms(pdu);
-    if (problems.length > 0) return fail('format-corrupt', problems[0].toLine());
-    const sender = decideSender(
-      getHeader(pdu, 'From') as { insertAddress: true } | string | undefined,
-      subscriber,
-      config.requireMsisdnHeader,
-    );
+    // (a PDU of an unknown major version reaches here only when deviating: it is not judged by 1.x rules)
+    if (problems.length > 0 && !unknownMajor) return fail('format-corrupt', problems[0].toLine());
+    const from = getHeader(pdu, 'From') as { insertAddress: true } | string | undefined;
+    const sender: SenderDecision =
+      deviates(config, 'trust-from') && typeof from === 'string' && parseMmsAddress(from)?.kind === 'plmn'
+        ? { ok: true, msisdn: subscriber ?? '', address: from, inserted: false }
+        : decideSender(from, subscriber, config.requireMsisdnHeader);
     if (!sender.ok) return fail(sender.problem, sender.text);
     const recipients = (['To', 'Cc', 'Bcc'] as const).flatMap((field) =>
       addressesOf(pdu, field).map((address) => ({ address, field })),
     );
     if (recipients.length === 0) return fail('format-corrupt', 'no recipient (To, Cc or Bcc)');
-    if (raw.length > config.maxMessageSize) {
+    if (raw.length > config.maxMessageSize && !deviates(config, 'accept-oversize')) {
       // ENC 1.3 has no "message too large" response status: content not accepted, with the reason.
       return fail(
         'content-not-accepted',
@@ -323,7 +328,8 @@ export class Mm1Module implements MmscModule {
       );
     }
     const refused = this.refusedContent(pdu);
-    if (refused) return fail('content-not-accepted', `content type not accepted: ${refused}`);
+    if (refused && !deviates(config, 'accept-any-media-type'))
+      return fail('content-not-accepted', `content type not accepted: ${refused}`);
 
     const now = Date.now();
     let result: Awaited<ReturnType<MmscCore['accept']>>;
@@ -359,7 +365,14 @@ export class Mm1Module implements MmscModule {
       ? `not delivered to: ${result.unresolved.map((u) => u.address).join(', ')}`
       : undefined;
     const stored = await this.mmbox.storeOnSubmit(pdu, result.message, sender.msisdn, v);
-    return sendConf(tid, v, responseStatus('ok', v), result.message.id, text, stored);
+    return sendConf(
+      deviates(config, 'wrong-tid-echo') ? newTransactionId('S') : tid,
+      v,
+      responseStatus('ok', v),
+      deviates(config, 'no-message-id') ? undefined : result.message.id,
+      text,
+      stored,
+    );
   }
 
   /** The first media type (top level or a part) that the config does not allow, if any. */
@@ -489,17 +502,26 @@ export class Mm1Module implements MmscModule {
       return plain(res, 404, 'message expired or cancelled');
     // After m-notifyresp-ind Rejected the originator may already hold a Rejected delivery
     // report (OMA-TS-MMS_CTR, Notification): the copy is withdrawn, not served afterwards.
-    if (rcpt.status === 'rejected') return plain(res, 404, 'message rejected by the recipient');
-    const subscriber = subscriberFromHeaders(req.headers, this.core.config.msisdnHeaders);
+    const { config } = this.core;
+    if (rcpt.status === 'rejected' && !deviates(config, 'serve-rejected'))
+      return plain(res, 404, 'message rejected by the recipient');
+    const subscriber = subscriberFromHeaders(req.headers, config.msisdnHeaders);
     // Only the identified recipient is served (OMA-TS-MMS_CTR: the MMSC authenticates the
     // retrieving subscriber); with no usable subscriber header there is nobody to serve.
-    if (!subscriber && this.core.config.requireMsisdnHeader)
+    if (!subscriber && config.requireMsisdnHeader && !deviates(config, 'serve-foreign-location'))
       return plain(res, 403, 'subscriber not identified');
-    if (subscriber && rcpt.msisdn && subscriber !== rcpt.msisdn) return plain(res, 403, 'not your message');
-    const known =
-      this.core.clientVersions.get(rcpt.msisdn ?? '') ?? rcpt.clientVersion ?? this.core.config.mmsVersion;
+    if (
+      subscriber &&
+      rcpt.msisdn &&
+      subscriber !== rcpt.msisdn &&
+      !deviates(config, 'serve-foreign-location')
+    )
+      return plain(res, 403, 'not your message');
+    const known = this.core.clientVersions.get(rcpt.msisdn ?? '') ?? rcpt.clientVersion ?? config.mmsVersion;
     // Version negotiation: answer with the lower of the client's version and ours.
-    const v = lowerVersion(known, this.core.config.mmsVersion);
+    const v = deviates(config, 'retrieve-version-not-negotiated')
+      ? config.mmsVersion
+      : lowerVersion(known, config.mmsVersion);
     const submitted = decodeMms(await this.core.store.readPdu(message.id));
     const pdu = retrieveConf(submitted, {
       transactionId: rcpt.notifyTransactionId,
@@ -509,7 +531,25 @@ export class Mm1Module implements MmscModule {
       receivedAt: message.receivedAt,
     });
     if (message.hideSender) pdu.headers = pdu.headers.filter((h) => h.name !== 'From');
+    this.deviateRetrieveConf(pdu, submitted, message);
     this.replyPdu(res, pdu, this.peerOf(req));
+  }
+
+  /** The deviations of m-retrieve-conf (src/mmsc/deviations.ts), applied to the conforming PDU. */
+  private deviateRetrieveConf(pdu: MmsPdu, submitted: MmsPdu, message: StoredMessage): void {
+    const { config } = this.core;
+    const drop = (name: string) => {
+      pdu.headers = pdu.headers.filter((h) => h.name !== name);
+    };
+    if (deviates(config, 'omit-date')) drop('Date');
+    if (deviates(config, 'retrieve-no-message-id')) drop('Message-ID');
+    if (deviates(config, 'retrieve-no-content-type')) drop('Content-Type');
+    const insert = (name: string, value: MmsValue) => {
+      const at = pdu.headers.findIndex((h) => h.name === 'Content-Type');
+      pdu.headers.splice(at < 0 ? pdu.headers.length : at, 0, { name, value });
+    };
+    if (deviates(config, 'disclose-bcc')) for (const bcc of getHeaders(submitted, 'Bcc')) insert('Bcc', bcc);
+    if (deviates(config, 'ignore-sender-visibility') && message.hideSender) insert('From', message.sender);
   }
 
   /** GET of an MMBox copy's location: m-retrieve-conf with its MM-State and MM-Flags (ENC 1.3 M-Retrieve.conf). */
@@ -614,8 +654,10 @@ export class Mm1Module implements MmscModule {
           ? (parseMmsAddress(from) as { digits: string }).digits
           : undefined
         : undefined);
-    const index = message.recipients.findIndex((r) => r.msisdn !== undefined && r.msisdn === who);
+    let index = message.recipients.findIndex((r) => r.msisdn !== undefined && r.msisdn === who);
+    if (index < 0 && deviates(this.core.config, 'read-report-from-anyone')) index = 0;
     if (index < 0) return plain(res, 403, 'not a recipient of this message');
+    if (deviates(this.core.config, 'no-read-report')) return empty(res);
     await this.core.readReport(message.id, index, status);
     return empty(res);
   }
@@ -627,11 +669,13 @@ export class Mm1Module implements MmscModule {
     if (!recipient.msisdn || !recipient.token || !recipient.notifyTransactionId) {
       return { status: 'failed', reason: 'local recipient without MSISDN' };
     }
-    const v = this.core.config.mmsVersion;
+    const { config } = this.core;
+    const v = config.mmsVersion;
+    const hide = message.hideSender && !deviates(config, 'ignore-sender-visibility');
     const pdu = notificationInd({
       transactionId: recipient.notifyTransactionId,
       version: v,
-      ...optional('from', message.hideSender ? undefined : message.sender),
+      ...optional('from', hide ? undefined : message.sender),
       ...optional('subject', message.subject),
       messageClass: message.messageClass ?? 'Personal',
       size: message.size,
@@ -639,6 +683,13 @@ export class Mm1Module implements MmscModule {
       contentLocation: this.contentLocation(recipient.token),
       ...(message.deliveryReport ? { deliveryReport: true } : {}),
     });
+    const omitted = [
+      deviates(config, 'notification-no-size') && 'X-Mms-Message-Size',
+      deviates(config, 'notification-no-expiry') && 'X-Mms-Expiry',
+      deviates(config, 'notification-no-content-location') && 'X-Mms-Content-Location',
+      deviates(config, 'notification-no-message-class') && 'X-Mms-Message-Class',
+    ];
+    pdu.headers = pdu.headers.filter((h) => !omitted.includes(h.name));
     await this.pushPdu(recipient.msisdn, pdu, `notify.${message.id}`);
     return { status: 'sent' };
   }
@@ -646,11 +697,15 @@ export class Mm1Module implements MmscModule {
   async report(r: OriginReport): Promise<void> {
     const a = parseMmsAddress(r.message.sender);
     if (a?.kind !== 'plmn') throw new GiveUp(`sender ${r.message.sender} cannot take a WAP push`);
+    const { config } = this.core;
+    if (r.kind === 'delivery' && deviates(config, 'no-delivery-report')) return;
     const known = this.core.clientVersions.get(a.digits) ?? r.message.mmsVersion;
-    const v = lowerVersion(known, this.core.config.mmsVersion);
+    const v = lowerVersion(known, config.mmsVersion);
+    const status =
+      r.kind === 'delivery' && deviates(config, 'delivery-report-wrong-status') ? 'Indeterminate' : r.status;
     const pdu =
       r.kind === 'delivery'
-        ? deliveryInd(v, r.message.id, r.recipient.address, r.date, r.status)
+        ? deliveryInd(v, r.message.id, r.recipient.address, r.date, status)
         : readOrigInd(
             compareVersions(v, '1.1') < 0 ? '1.1' : v,
             r.message.id,

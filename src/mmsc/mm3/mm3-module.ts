@@ -11,6 +11,7 @@ import {
 import { formatRfc5322Date, mm4FromMms, mmsFromMm4, parseRfc5322Date } from '../../codec/mm4/index.ts';
 import { decodeMms, encodeMms } from '../../codec/mms/index.ts';
 import type { JsonObject } from '../../util/json.ts';
+import { deviates } from '../deviations.ts';
 import { bareAddress, mm4Form, recipientMailAddress } from '../mm4/mm4-addresses.ts';
 import { domainOf, type InboundMail, type SmtpAnswer, SmtpInbound } from '../mm4/smtp-inbound.ts';
 import { sendSmtp } from '../mm4/smtp-outbound.ts';
@@ -91,7 +92,8 @@ export class Mm3Module implements MmscModule {
   }
 
   private checkRecipient(to: string): SmtpAnswer | null {
-    if (!this.isOwn(domainOf(to))) return { code: 550, message: '5.7.1 Relaying denied' };
+    if (!this.isOwn(domainOf(to)) && !deviates(this.core.config, 'mm3-open-relay'))
+      return { code: 550, message: '5.7.1 Relaying denied' };
     const local = to.slice(0, to.lastIndexOf('@'));
     if (!PLMN_LOCAL.test(local)) return { code: 550, message: '5.1.1 No such subscriber' };
     return null;
@@ -152,9 +154,11 @@ export class Mm3Module implements MmscModule {
         .filter((r) => r.field === field)
         .map((r) => recipientMailAddress(r, this.ownDomain))
         .filter((a): a is string => a !== undefined && MAILBOX.test(a));
+    const { config } = this.core;
     const from = mm4Form(message.sender, this.ownDomain);
-    const fromHeader =
-      message.hideSender || !from || !MAILBOX.test(from) ? `anonymous@${this.ownDomain}` : from;
+    const hide = message.hideSender && !deviates(config, 'mm3-reveal-hidden-sender');
+    const fromHeader = hide || !from || !MAILBOX.test(from) ? `anonymous@${this.ownDomain}` : from;
+    const rawSubject = deviates(config, 'mm3-raw-subject');
     const to = addr('To');
     const cc = addr('Cc');
     const subject = message.subject === undefined ? undefined : headerText(message.subject);
@@ -164,14 +168,18 @@ export class Mm3Module implements MmscModule {
       ...(to.length ? [`To: ${to.join(',\r\n ')}`] : []),
       ...(cc.length ? [`Cc: ${cc.join(',\r\n ')}`] : []),
       ...(to.length + cc.length === 0 ? ['To: undisclosed-recipients:;'] : []),
-      ...(subject !== undefined && subject !== '' ? [`Subject: ${encodeEncodedWord(subject)}`] : []),
-      `Date: ${formatRfc5322Date(new Date(message.receivedAt))}`,
-      `Message-ID: ${messageId}`,
+      ...(subject !== undefined && subject !== ''
+        ? [`Subject: ${rawSubject ? subject : encodeEncodedWord(subject)}`]
+        : []),
+      ...(deviates(config, 'mm3-no-date')
+        ? []
+        : [`Date: ${formatRfc5322Date(new Date(message.receivedAt))}`]),
+      ...(deviates(config, 'mm3-no-message-id') ? [] : [`Message-ID: ${messageId}`]),
       `X-Mms-Message-ID: ${message.id}`,
       ...(message.messageClass ? [`X-Mms-Message-Class: ${headerText(message.messageClass, 40)}`] : []),
       'MIME-Version: 1.0',
     ];
-    const head = Buffer.from(`${lines.join('\r\n')}\r\n`, 'latin1');
+    const head = Buffer.from(`${lines.join('\r\n')}\r\n`, rawSubject ? 'utf8' : 'latin1');
     const body = buildMime({ ...content, headers: [] });
     const summary: JsonObject = {
       from: fromHeader,

@@ -19,6 +19,7 @@ import {
 import { decodeMms, encodeMms } from '../../codec/mms/index.ts';
 import { bytesFromJson, bytesToJson, isBytesJson } from '../../util/json.ts';
 import type { Mm4PeerConfig } from '../config.ts';
+import { deviates } from '../deviations.ts';
 import type { MmscCore } from '../mmsc-core.ts';
 import type { DeliveryOutcome, MmscEndpoint, MmscModule, OriginReport, OutboundDelivery } from '../module.ts';
 import type { RecipientStatus, StoredMessage } from '../store/message-store.ts';
@@ -75,6 +76,14 @@ const STATUS_OUT: Record<string, string> = {
   Indeterminate: 'Indeterminate',
 };
 
+/** The deviations (src/mmsc/deviations.ts) that make our MM4_forward.REQ break the §8.4 tables. */
+const FORWARD_DEVIATIONS = [
+  'mm4-forward-no-message-id',
+  'mm4-wrong-message-type',
+  'mm4-from-not-e164',
+  'mm4-no-date',
+] as const;
+
 /** Request-Status-Codes worth another attempt (§8.4.1.2 table; the others are final). */
 const TRANSIENT_RES = new Set(['Error-network-problem']);
 
@@ -122,7 +131,10 @@ export class Mm4Module implements MmscModule {
         this.peerOf(from, helo)
           ? null
           : { code: 550, message: '5.7.1 Not an MM4 peer of this MMSC (GSMA IR.52 interworking agreement)' },
-      rcptTo: (to) => (this.isOwn(domainOf(to)) ? null : { code: 550, message: '5.7.1 Relaying denied' }),
+      rcptTo: (to) =>
+        this.isOwn(domainOf(to)) || deviates(core.config, 'mm4-open-relay')
+          ? null
+          : { code: 550, message: '5.7.1 Relaying denied' },
       data: (mail) => this.onMail(mail),
     });
     this.boundPort = await this.inbound.listen();
@@ -186,7 +198,8 @@ export class Mm4Module implements MmscModule {
     let raw: Uint8Array;
     try {
       msg = this.forwardReq(message, decodeMms(await d.pdu()), peer, tid);
-      raw = encodeMm4(msg);
+      // a deviating forward is sent as built (the encoder would refuse it)
+      raw = encodeMm4(msg, { validate: !FORWARD_DEVIATIONS.some((n) => deviates(this.core.config, n)) });
     } catch (e) {
       if (!isCodecError(e)) throw e;
       return { status: 'failed', reason: `cannot build MM4_forward.REQ: ${e.toLine()}` };
@@ -270,7 +283,17 @@ export class Mm4Module implements MmscModule {
       extra.push({ name: 'X-Mms-Read-Reply', value: 'Yes' });
     const fields: Record<string, string> = {};
     for (const h of [...msg.headers, ...extra]) fields[h.name] = h.value;
-    return buildMm4('MM4_forward.REQ', fields, msg.content);
+    const { config } = this.core;
+    if (deviates(config, 'mm4-forward-no-message-id')) delete fields['X-Mms-Message-ID'];
+    if (deviates(config, 'mm4-no-date')) delete fields.Date;
+    if (deviates(config, 'mm4-from-not-e164') && fields.From)
+      fields.From = fields.From.replace(/^\+(\d+)\/TYPE=PLMN@/i, '$1@');
+    const req = buildMm4('MM4_forward.REQ', fields, msg.content);
+    if (deviates(config, 'mm4-wrong-message-type'))
+      req.headers = req.headers.map((h) =>
+        /^x-mms-message-type$/i.test(h.name) ? { ...h, value: 'm-send-req' } : h,
+      );
+    return req;
   }
 
   private waitRes(tid: string, ms: number): { promise: Promise<ResResult | undefined>; cancel(): void } {
@@ -293,6 +316,7 @@ export class Mm4Module implements MmscModule {
   async report(r: OriginReport): Promise<void> {
     const info = r.message.originInfo ?? {};
     // §8.4.3: a read-reply report goes back only when the forward asked (X-Mms-Read-Reply: Yes).
+    if (r.kind === 'delivery' && deviates(this.core.config, 'mm4-no-delivery-report-out')) return;
     if (r.kind === 'read' && !r.message.readReport) {
       this.core.observer.event('MM4', 'report-not-requested', { messageId: r.message.id, kind: r.kind });
       return;
@@ -470,7 +494,9 @@ export class Mm4Module implements MmscModule {
       ...(messageClass !== undefined ? { messageClass } : {}),
       deliveryReport: /^yes$/i.test(h('X-Mms-Delivery-Report') ?? ''),
       readReport: /^yes$/i.test(h('X-Mms-Read-Reply') ?? ''),
-      hideSender: /^hide$/i.test(h('X-Mms-Sender-Visibility') ?? ''),
+      hideSender:
+        /^hide$/i.test(h('X-Mms-Sender-Visibility') ?? '') &&
+        !deviates(this.core.config, 'mm4-ignore-sender-visibility'),
       ...(expiresAt !== undefined && Number.isFinite(expiresAt) ? { expiresAt } : {}),
       messageId: mm4MessageId,
     });
@@ -511,6 +537,7 @@ export class Mm4Module implements MmscModule {
     if (msg.type === 'MM4_delivery_report.REQ') {
       const s = (getMm4Header(msg, 'X-Mms-MMS-Status') ?? '').toLowerCase();
       const status = STATUS_IN[s];
+      if (deviates(this.core.config, 'mm4-delivery-report-dropped')) return { status: 'Ok' };
       if (status) {
         await this.core.setRecipientStatus(message.id, index, status, {
           onlyFrom:
@@ -522,6 +549,7 @@ export class Mm4Module implements MmscModule {
       return { status: 'Ok' };
     }
     const rs = getMm4Header(msg, 'X-Mms-Read-Status') ?? '';
+    if (deviates(this.core.config, 'mm4-read-reply-not-mapped')) return { status: 'Ok' };
     await this.core.readReport(
       message.id,
       index,
@@ -531,7 +559,10 @@ export class Mm4Module implements MmscModule {
   }
 
   /** Queues the .RES of a REQ (§8.4.1.2, §8.4.2.2, §8.4.3.2) as its own SMTP transaction. */
-  private async answer(req: Mm4Message, peer: Mm4PeerConfig, status: string, text?: string): Promise<void> {
+  private async answer(req: Mm4Message, peer: Mm4PeerConfig, result: string, text?: string): Promise<void> {
+    const { config } = this.core;
+    if (req.type === 'MM4_forward.REQ' && deviates(config, 'no-mm4-forward-res')) return;
+    const status = deviates(config, 'mm4-res-always-ok') ? 'Ok' : result;
     const type = req.type.replace('.REQ', '.RES') as Mm4MessageType;
     const to = bareAddress(
       getMm4Header(req, 'X-Mms-Originator-System') ??
@@ -542,7 +573,7 @@ export class Mm4Module implements MmscModule {
     const tid = getMm4Header(req, 'X-Mms-Transaction-ID') ?? '';
     const res = buildMm4(type, {
       'X-Mms-3GPP-MMS-Version': VERSION,
-      'X-Mms-Transaction-ID': tid,
+      'X-Mms-Transaction-ID': deviates(config, 'mm4-res-wrong-tid') ? this.uniqueId('tid') : tid,
       'X-Mms-Message-ID': getMm4Header(req, 'X-Mms-Message-ID'),
       'X-Mms-Request-Status-Code': status,
       'X-Mms-Status-Text': text?.replace(/[\r\n]+/g, ' '),

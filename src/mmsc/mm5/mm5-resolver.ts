@@ -1,5 +1,6 @@
 import { Resolver } from 'node:dns/promises';
 import type { Mm4PeerConfig, MmscConfig, VaspConfig } from '../config.ts';
+import { deviates } from '../deviations.ts';
 import type { MmscObserver } from '../observer.ts';
 import { enumDomain, parseMmsAddress } from './address.ts';
 
@@ -90,7 +91,7 @@ export class Mm5Resolver {
     }
     const msisdn = a.digits;
     let transientProblem: string | undefined;
-    if (this.resolver) {
+    if (this.resolver && !deviates(this.config, 'skip-enum')) {
       try {
         const domain = await this.enumLookup(msisdn);
         if (domain) return this.byDomain(address, msisdn, domain, 'enum');
@@ -115,8 +116,10 @@ export class Mm5Resolver {
         transientProblem = `${transientProblem ? `${transientProblem}; ` : ''}HLR: ${(e as Error).message}`;
       }
     }
-    if (transientProblem)
-      return { kind: 'unresolved', address, reason: transientProblem, transient: true, via: 'enum' };
+    if (transientProblem) {
+      const transient = !deviates(this.config, 'mm5-failure-permanent');
+      return { kind: 'unresolved', address, reason: transientProblem, transient, via: 'enum' };
+    }
     if (this.resolver) {
       return { kind: 'unresolved', address, reason: 'no ENUM record', transient: false, via: 'enum' };
     }
@@ -158,6 +161,7 @@ export class Mm5Resolver {
     const mms = answers
       .filter((a) => /^E2U\+mms(:|$)/i.test(a.service) && a.flags.toLowerCase() === 'u')
       .sort((x, y) => x.order - y.order || x.preference - y.preference);
+    if (deviates(this.config, 'naptr-order-ignored')) mms.reverse();
     for (const n of mms) {
       const uri = applyNaptrRegexp(n.regexp, `+${msisdn}`);
       if (!uri) continue;

@@ -18,6 +18,7 @@ import { decodeMms, encodeMms, getHeader, type MmsPdu, type MmsValue } from '../
 import { mm7HttpPost } from '../../net/mm7-http-post.ts';
 import { lookupLocalPort, tapHttpAgent } from '../../wire/tap.ts';
 import type { VaspConfig } from '../config.ts';
+import { deviates } from '../deviations.ts';
 import { MmscHttpEndpoint } from '../http-endpoint.ts';
 import { newTransactionId } from '../ids.ts';
 import { parseMmsAddress } from '../mm5/address.ts';
@@ -124,7 +125,10 @@ export class Mm7Module implements MmscModule {
       res.setHeader('allow', 'POST');
       return plain(res, 405, 'MM7 requests are POSTed (TS 23.140 §8.7.1)');
     }
-    const auth = authenticateTransport(req.headers.authorization, this.core.config.vasps);
+    const { vasps } = this.core.config;
+    const auth: TransportAuth = deviates(this.core.config, 'mm7-no-auth')
+      ? { kind: 'authenticated', vasps: [...vasps] }
+      : authenticateTransport(req.headers.authorization, vasps);
     if (auth.kind === 'refused') return this.unauthorized(req, res, auth.reason);
     const contentType = String(req.headers['content-type'] ?? '');
     if (!/^\s*(text\/xml|application\/soap\+xml|multipart\/related)\b/i.test(contentType)) {
@@ -190,8 +194,10 @@ export class Mm7Module implements MmscModule {
     if (issues.length > 0) {
       const text = issues.map((i) => `${i.field}: ${i.reason}`).join('; ');
       const missing = issues.some((i) => /^mandatory/.test(i.reason));
+      if (deviates(this.core.config, 'mm7-1000-for-bad-request'))
+        return this.rsp(rspType, tid, version, 1000);
       // 4004 Validation error: a mandatory element missing; 2007 Message format corrupt: a bad value.
-      return this.rsError(tid, version, missing ? 4004 : 2007, text.slice(0, 500));
+      return this.rsError(tid, version, missing ? 4004 : this.formatCorrupt(), text.slice(0, 500));
     }
     const si = msg.fields.SenderIdentification;
     const sio = si && typeof si === 'object' && !Array.isArray(si) ? si : {};
@@ -254,7 +260,7 @@ export class Mm7Module implements MmscModule {
       return fail(2002, bad.length ? `not an address: ${bad.join(', ')}` : 'no deliverable recipient');
     }
     if (f.Content !== undefined && !msg.content)
-      return fail(2007, 'Content@href names no attachment of the request');
+      return fail(this.formatCorrupt(), 'Content@href names no attachment of the request');
     const refused = this.refusedContent(msg);
     if (refused) return fail(2004, refused);
     const now = Date.now();
@@ -351,7 +357,14 @@ export class Mm7Module implements MmscModule {
       });
       return this.rsp('SubmitRsp', tid, version, 1100, { messageId: m.id, details });
     }
-    return this.rsp('SubmitRsp', tid, version, 1000, { messageId: m.id });
+    // §8.7.2: the MessageID of the accepted MM
+    const messageId = deviates(this.core.config, 'mm7-no-message-id') ? undefined : m.id;
+    return this.rsp('SubmitRsp', tid, version, 1000, messageId ? { messageId } : {});
+  }
+
+  /** 2007 Message format corrupt (status codes of Annex L), or the deviation's 4008. */
+  private formatCorrupt(): number {
+    return deviates(this.core.config, 'mm7-4008-for-2007') ? 4008 : 2007;
   }
 
   /** From of the MM: SenderIdentification/SenderAddress, else the VASP's first short code, else its VASPID. */
@@ -398,6 +411,10 @@ export class Mm7Module implements MmscModule {
     const tid = msg.transactionId;
     const id = mm7Text(msg.fields.MessageID) ?? '';
     const m = this.vaspMessage(vasp.vaspId, id);
+    if (deviates(this.core.config, 'mm7-cancel-always-ok')) {
+      if (m) await this.core.cancel(m.id);
+      return this.rsp('CancelRsp', tid, version, 1000);
+    }
     // 2005 also for another VASP's message: its existence is not disclosed.
     if (!m) return this.rsp('CancelRsp', tid, version, 2005, { details: `no message ${id}` });
     if (m.state !== 'active' || !m.recipients.some((r) => isOpen(r.status))) {
@@ -519,7 +536,8 @@ export class Mm7Module implements MmscModule {
     }
     // LinkedID: the VASP may answer this MM by a SubmitReq carrying it (§8.7.3).
     fields.LinkedID = m.id;
-    fields.Sender = m.hideSender ? { ShortCode: ['anonymous'] } : mm7AddressOf(m.sender);
+    if (!deviates(this.core.config, 'mm7-deliver-no-sender'))
+      fields.Sender = m.hideSender ? { ShortCode: ['anonymous'] } : mm7AddressOf(m.sender);
     fields.Recipients = { [d.recipient.field]: { ShortCode: [shortCode] } };
     fields.TimeStamp = xsDateTime(m.receivedAt);
     const priority = mmsText(getHeader(pdu, 'X-Mms-Priority'));
@@ -546,6 +564,8 @@ export class Mm7Module implements MmscModule {
     const m = r.message;
     if (r.kind === 'read' && !m.readReport) return; // the VASP did not ask (ReadReply false)
     if (r.kind === 'delivery' && !m.deliveryReport) return;
+    if (r.kind === 'delivery' && deviates(this.core.config, 'mm7-no-delivery-report')) return;
+    if (r.kind === 'read' && deviates(this.core.config, 'mm7-read-reply-not-mapped')) return;
     const vaspId = m.originInfo?.vaspId;
     const vasp = this.core.config.vasps.find((v) => v.vaspId === vaspId);
     if (!vasp?.callbackUrl) throw new GiveUp(`VASP ${vaspId ?? '?'} has no callbackUrl for reports`);
@@ -661,13 +681,28 @@ export class Mm7Module implements MmscModule {
     };
   }
 
-  private send(res: http.ServerResponse, r: Reply, peer?: string): void {
+  private send(res: http.ServerResponse, reply: Reply, peer?: string): void {
+    const r = this.deviateReply(reply);
     // Validation off only for an RSErrorRsp echoing an empty TransactionID (the encoder refuses it).
     const validate = r.msg.transactionId.trim() !== '';
     const { contentType, body } = encodeMm7(r.msg, { version: r.msg.version as Mm7VersionId, validate });
     this.publish('out', r.msg, body, peer);
     res.writeHead(r.httpStatus, { 'content-type': contentType, 'content-length': body.length });
     res.end(body);
+  }
+
+  /** An answer with the answer deviations (src/mmsc/deviations.ts) committed; a copy, never the cached one. */
+  private deviateReply(r: Reply): Reply {
+    const { config } = this.core;
+    let out = r;
+    if (deviates(config, 'mm7-tid-not-echoed'))
+      out = { ...out, msg: { ...out.msg, transactionId: newTransactionId('T') } };
+    if (deviates(config, 'mm7-answer-newest-schema')) {
+      const MM7Version = mm7Version(NEWEST)?.mm7Version ?? '6.8.0';
+      out = { ...out, msg: { ...out.msg, version: NEWEST, fields: { ...out.msg.fields, MM7Version } } };
+    }
+    if (deviates(config, 'mm7-fault-as-200') && out.msg.fault) out = { ...out, httpStatus: 200 };
+    return out;
   }
 
   private publish(direction: 'in' | 'out', msg: Mm7Message, raw: Uint8Array, peer?: string): void {

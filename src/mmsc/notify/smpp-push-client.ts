@@ -4,6 +4,7 @@ import smpp from 'smpp';
 import { tapSocket } from '../../wire/tap.ts';
 import type { Timeline } from '../../wire/timeline.ts';
 import type { SmppRouteConfig } from '../config.ts';
+import { deviates } from '../deviations.ts';
 import type { MmscObserver } from '../observer.ts';
 import { SubmitSm } from './submit-sm.ts';
 
@@ -48,6 +49,8 @@ export class SmppSubmitError extends Error {
 
 export interface SmppPushClientOptions {
   route: SmppRouteConfig;
+  /** Deviations to commit (src/mmsc/deviations.ts; config `deviate`). */
+  deviate?: readonly string[];
   observer: MmscObserver;
   timeline?: Timeline;
 }
@@ -372,7 +375,7 @@ export class SmppPushClient {
       priority_flag: 0,
       registered_delivery: route.registeredDelivery,
       // TS 23.038 §4: 0x04 = 8-bit data, no message class (WAP push is binary).
-      data_coding: 0x04,
+      data_coding: deviates(this.opts, 'data-coding-text') ? 0x00 : 0x04,
       short_message: Buffer.from(userData.buffer, userData.byteOffset, userData.byteLength),
     }).asPdu();
     this.stats.submits += 1;
