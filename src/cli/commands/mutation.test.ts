@@ -1,6 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { TargetConfigSchema } from '../../harness/targets/target-config.ts';
-import { resolveMmscConfig } from '../../mmsc/config.ts';
 import { DEVIATIONS } from '../../mmsc/deviations.ts';
 import { casesFor, outcomeLine } from './mutation.ts';
 

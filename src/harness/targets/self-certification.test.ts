@@ -26,10 +26,14 @@ describe('self-certification files (certify-self, mutation)', () => {
     ]);
     if (mmsc.notification.route !== 'smpp') throw new Error('expected SMPP notification');
     expect(target.peers?.smsc).toEqual({ port: mmsc.notification.port });
-    expect(mmsc.mm5.enumServer).toBe(`127.0.0.1:${(target.peers?.hlr as { dnsPort: number }).dnsPort}`);
+    expect(mmsc.mm5.enumServer).toBe(
+      `127.0.0.1:${(target.peers?.hlr as { dnsPort: number } | undefined)?.dnsPort}`,
+    );
     expect(
       mmsc.vasps.every(
-        (v) => v.callbackUrl === `http://127.0.0.1:${(target.peers?.vasp as { port: number }).port}/mm7`,
+        (v) =>
+          v.callbackUrl ===
+          `http://127.0.0.1:${(target.peers?.vasp as { port: number } | undefined)?.port}/mm7`,
       ),
     ).toBe(true);
     expect(mmsc.deviate).toEqual(['omit-date']);

@@ -52,7 +52,7 @@ export function processStartTime(pid: number): string | undefined {
 
 function runsNode(pid: number): boolean {
   try {
-    return /(^|\/)node(js)?(\0|$)/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] + '\0');
+    return /(^|\/)node(js)?(\0|$)/.test(`${readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0]}\0`);
   } catch {
     return true; // no /proc: cannot tell, trust the pid
   }
