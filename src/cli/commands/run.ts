@@ -78,8 +78,8 @@ export function register(program: Command): void {
     .option('--suites-dir <dir>', 'the suites folder', 'suites')
     .option(
       '--time-scale <factor>',
-      'multiply every deadline (expectation within, step and case timeouts, waits): a slow target or a loaded host',
-      '1',
+      'multiply every deadline (expectation within, step and case timeouts, waits): a slow target or a loaded host; auto: by the CPU share this process gets at start (1 on an idle host)',
+      'auto',
     )
     .option(
       '--rerun-failed',
@@ -100,7 +100,15 @@ export function register(program: Command): void {
         throw new CliError(`--fail-on: expected SHALL, SHOULD or MAY`, 2);
       const seed = opts.seed !== undefined ? int('--seed', opts.seed, 0, 2 ** 32 - 1) : randomInt(0, 2 ** 31);
       const jobs = int('--jobs', opts.jobs, 1, 256);
-      const scale = timeScale(opts.timeScale);
+      let scaleNote = '';
+      let scale: number;
+      if (opts.timeScale === 'auto') {
+        const { cpuShare, timeScaleForShare } = await import('../../harness/cpu-share.ts');
+        const share = cpuShare();
+        scale = timeScaleForShare(share);
+        if (scale !== 1)
+          scaleNote = ` (auto: this process got ${Math.round(share * 100)}% of a CPU at start; --time-scale 1 turns it off)`;
+      } else scale = timeScale(opts.timeScale);
       if (opts.from && !opts.rerunFailed) throw new CliError('--from: only with --rerun-failed', 2);
       let grep: RegExp | undefined;
       try {
@@ -240,7 +248,7 @@ export function register(program: Command): void {
           }
           if (terminal)
             process.stdout.write(
-              `mmscert run ${runId}: ${loaded.cases.length} case(s), ${target.description}, seed ${seed}, ${pool.size} workers${scale !== 1 ? `, time scale ${scale}` : ''}\n`,
+              `mmscert run ${runId}: ${loaded.cases.length} case(s), ${target.description}, seed ${seed}, ${pool.size} workers${scale !== 1 ? `, time scale ${scale}${scaleNote}` : ''}\n`,
             );
           try {
             const order = scheduleOrder(loaded.cases, readDurationHints());
@@ -265,7 +273,7 @@ export function register(program: Command): void {
             announce: terminal
               ? (description) =>
                   process.stdout.write(
-                    `mmscert run ${runId}: ${loaded.cases.length} case(s), ${description}, seed ${seed}${scale !== 1 ? `, time scale ${scale}` : ''}\n`,
+                    `mmscert run ${runId}: ${loaded.cases.length} case(s), ${description}, seed ${seed}${scale !== 1 ? `, time scale ${scale}${scaleNote}` : ''}\n`,
                   )
               : undefined,
           });

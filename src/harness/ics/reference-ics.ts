@@ -114,7 +114,8 @@ export function referenceIcs(
     timers: {
       // the durable queue's first retry, with room for the host's load
       notificationRetry: seconds(config.retry.baseDelayMs * 4),
-      minExpiry: '1s',
+      // it honours any relative expiry; declared with room for a loaded host to notify first
+      minExpiry: '3s',
       mm4ResponseTimeout: seconds(config.mm4.responseTimeoutMs * 1.5),
       deliveryReport: '3s',
     },

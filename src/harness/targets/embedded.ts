@@ -74,6 +74,14 @@ export function onTmpfs(dir: string): boolean {
 }
 
 export const EMBEDDED_DOMAIN = REFERENCE_PROVISIONING.domain;
+
+/**
+ * How long the reference MMSC on a test bed waits for an MM4_forward.RES before it sends the
+ * forward again. Not 30 s (the production default: cases would wait that long for a retry), not
+ * so short that a RES from a peer starved by a loaded host (two CPU hogs per core) comes after
+ * it: then the forward is rightly sent again and a case that expects one forward fails.
+ */
+export const TEST_BED_MM4_RESPONSE_TIMEOUT_MS = 8000;
 /** Credentials the embedded MMSC binds to the case's SMSC with (unless the suite gives the SMSC its own). */
 export const EMBEDDED_SMPP = { systemId: 'mmsc', password: 'secret' };
 
@@ -139,8 +147,8 @@ export function mmscConfigForPeers(
       return u ? { domain, host: '127.0.0.1', port: Number(u.port) } : undefined;
     })
     .filter((x) => x !== undefined);
-  // A RES that has not come within 3 s is waited for no longer: the forward is retried (fast queue).
-  if (mm4Peers.length > 0) config.mm4 = { peers: mm4Peers, responseTimeoutMs: 3000 };
+  if (mm4Peers.length > 0)
+    config.mm4 = { peers: mm4Peers, responseTimeoutMs: TEST_BED_MM4_RESPONSE_TIMEOUT_MS };
   // MM3: e-mail recipients go to the case's mail MTA.
   const mailUrl = urlFor(first(peers, 'mail'), 'smtp');
   if (mailUrl) config.mm3 = { relay: { host: '127.0.0.1', port: Number(mailUrl.port) } };
@@ -188,7 +196,10 @@ export function embeddedIcs(overrides: Record<string, unknown> = {}): Ics {
   const config = resolveMmscConfig({
     ...mmscConfigForPeers({ mm1: 0, mm3: 0, mm4: 0, mm7: 0 }, [], {}, p),
     notification: { route: 'smpp', host: '127.0.0.1', port: 0, ...EMBEDDED_SMPP },
-    mm4: { peers: [{ domain: p.foreign.domain, port: 0 }], responseTimeoutMs: 3000 },
+    mm4: {
+      peers: [{ domain: p.foreign.domain, port: 0 }],
+      responseTimeoutMs: TEST_BED_MM4_RESPONSE_TIMEOUT_MS,
+    },
     mm3: { relay: { port: 0 } },
     mm5: { enumServer: '127.0.0.1:0', hlrUrl: 'http://127.0.0.1:0' },
     vasps: Object.values(p.vasps).map((a) => ({

@@ -4,6 +4,7 @@ import { stringify } from 'yaml';
 import { resolveMmscConfig } from '../../mmsc/config.ts';
 import { icsTemplate } from '../ics/ics-template.ts';
 import { REFERENCE_PROVISIONING, referenceIcs } from '../ics/reference-ics.ts';
+import { TEST_BED_MM4_RESPONSE_TIMEOUT_MS } from './embedded.ts';
 
 /**
  * The reference MMSC certified as any vendor's MMSC would be: started as a separate process
@@ -57,7 +58,7 @@ export function writeSelfCertificationFiles(
     mm5: { enumServer: `127.0.0.1:${p.hlrDns}`, hlrUrl: `http://127.0.0.1:${p.hlrHttp}` },
     mm4: {
       peers: [{ domain: prov.foreign.domain, host: '127.0.0.1', port: p.remoteMmsc }],
-      responseTimeoutMs: 3000,
+      responseTimeoutMs: TEST_BED_MM4_RESPONSE_TIMEOUT_MS,
     },
     mm3: { relay: { host: '127.0.0.1', port: p.mail } },
     vasps: Object.values(prov.vasps).map((a) => ({
