@@ -19,6 +19,12 @@ export interface ResponderOptions {
   truncateUdp?: boolean;
   transport: 'udp' | 'tcp';
   ttl?: number;
+  /**
+   * Put a second E2U+mms record before the real one, of a worse order (100 against 10), naming
+   * this domain (behaviour `decoy-naptr`): a resolver must take the lowest order first
+   * (RFC 3403 §4.1, RFC 6116 §3.4), whatever the records' order in the answer.
+   */
+  decoyDomain?: string;
 }
 
 export interface DnsExchange {
@@ -159,6 +165,21 @@ export function answerDns(buf: Uint8Array, dir: HlrDirectory, opts: ResponderOpt
       return done(response);
     }
     if (q.type === T.NAPTR || q.type === T.ANY) {
+      if (opts.decoyDomain)
+        response.answers.push({
+          name: q.name,
+          type: T.NAPTR,
+          class: CLASS_IN,
+          ttl,
+          data: {
+            order: 100,
+            preference: 10,
+            flags: 'u',
+            services: 'E2U+mms:mailto',
+            regexp: mmsNaptrRegexp(sub.msisdn, opts.decoyDomain),
+            replacement: '',
+          },
+        });
       response.answers.push({
         name: q.name,
         type: T.NAPTR,

@@ -48,9 +48,10 @@ type HlrBehaviour =
   | { kind: 'servfail' }
   | { kind: 'slow'; ms: number }
   | { kind: 'nxdomain-all' }
-  | { kind: 'truncate' };
+  | { kind: 'truncate' }
+  | { kind: 'decoy-naptr'; domain: string };
 
-export const HLR_BEHAVIOUR_KINDS = ['servfail', 'slow', 'nxdomain-all', 'truncate'] as const;
+export const HLR_BEHAVIOUR_KINDS = ['servfail', 'slow', 'nxdomain-all', 'truncate', 'decoy-naptr'] as const;
 
 /** Reads and validates an HLR config (YAML / JSON). */
 export function hlrConfigFromJson(config: JsonObject): HlrConfig {
@@ -106,12 +107,23 @@ function parseBehaviour(spec: BehaviourSpec): HlrBehaviour {
       }
       return { kind: 'slow', ms };
     }
+    case 'decoy-naptr': {
+      const domain = spec.domain;
+      if (typeof domain !== 'string' || !/^[A-Za-z0-9.-]+$/.test(domain))
+        throw new PeerConfigError('hlr', 'decoy-naptr: domain must be a domain name');
+      return { kind: 'decoy-naptr', domain };
+    }
     default:
       throw new PeerConfigError(
         'hlr',
         `unknown behaviour '${spec.kind}' (known: ${HLR_BEHAVIOUR_KINDS.join(', ')})`,
       );
   }
+}
+
+function decoyOf(bs: readonly HlrBehaviour[]): { decoyDomain?: string } {
+  const d = bs.find((b) => b.kind === 'decoy-naptr');
+  return d && d.kind === 'decoy-naptr' ? { decoyDomain: d.domain } : {};
 }
 
 const HLR_PATH = /^\/hlr\/v1\/subscribers\/([^/?#]*)$/;
@@ -291,6 +303,7 @@ export class HlrPeer implements Peer {
         nxdomainAll: this.has('nxdomain-all'),
         truncateUdp: this.has('truncate'),
         ttl: this.config.ttl,
+        ...decoyOf(this.behaviours),
       });
     } catch (e) {
       // One guard per socket handler: whatever a query does to the responder, the peer records
