@@ -17,10 +17,15 @@ import { applicability } from './ics/ics-select.ts';
 import { icsPeerConfig, icsPeerDefaults } from './targets/ics-identities.ts';
 import { peerWiring } from './targets/peer-wiring.ts';
 import { renderTemplate, TemplateError, type TemplateScope } from './template.ts';
+import { exclusiveReason } from './shared/exclusive.ts';
+import { numberKey } from './shared/identity-keys.ts';
+import { SharedPeers } from './shared/shared-peers.ts';
 
 export const DEFAULT_ACTION_TIMEOUT_MS = 10_000;
 /** Most set-ups of one case when the target fails with TargetRetryableError (port taken). */
 export const MAX_SETUP_ATTEMPTS = 3;
+/** How long a case that needs notifications waits for the target's bind to the shared SMSC. */
+export const SHARED_SMSC_BIND_WAIT_MS = 10_000;
 
 export interface RunOptions {
   cases: readonly LoadedCase[];
@@ -93,18 +98,34 @@ function planPeers(c: LoadedCase): PeerPlan[] {
   return plans.sort((a, b) => kindRank(a.kind) - kindRank(b.kind));
 }
 
+/** The scalar keys of a peer's config (templates: `{{vasp.vaspId}}`). */
+function scalars(config: JsonObject): JsonObject {
+  const out: JsonObject = {};
+  for (const [k, x] of Object.entries(config)) if (x === null || typeof x !== 'object') out[k] = x;
+  return out;
+}
+
 function endpointValues(endpoints: readonly PeerEndpoint[]): JsonObject {
   const out: JsonObject = {};
   for (const e of endpoints) if (!(e.protocol in out)) out[e.protocol] = e.url;
   return out;
 }
 
-/** Runs one case in isolation: its own timeline, air interface, peers and target session. */
-export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): Promise<CaseResult> {
+/**
+ * Runs one case in isolation: its own timeline, air interface, peers and target session. With
+ * `shared` (an external target's peers shared by concurrent cases), the case uses those for the
+ * kinds they cover, its handsets join the run-wide air interface under MSISDNs no running case
+ * holds, and the router hands it what the shared peers see for its identities.
+ */
+export async function runCase(
+  c: LoadedCase,
+  opts: Omit<RunOptions, 'cases'>,
+  shared?: SharedPeers,
+): Promise<CaseResult> {
   const seed = caseSeed(opts.seed, c.id);
   const random = caseRandom(seed);
   const timeline = new Timeline();
-  const air = new AirInterface();
+  const air = shared?.air ?? new AirInterface();
   const startedAt = new Date().toISOString();
   const t0 = performance.now();
   const steps: StepResult[] = c.steps.map((s) => ({
@@ -124,13 +145,27 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
 
   const plans = planPeers(c);
   const msisdns = new Map<string, string>();
+  /** Numbers this case holds in the run (shared peers): released when it ends. */
+  const claimed: string[] = [];
   for (const p of plans) {
-    if (p.kind === 'ue')
-      msisdns.set(
-        p.name,
-        (p.suiteConfig.msisdn as string | undefined) ?? random.msisdn(opts.target.ics.provisioning.subscribers),
-      );
+    if (p.kind === 'ue') {
+      const fixed = p.suiteConfig.msisdn as string | undefined;
+      let n = fixed ?? random.msisdn(opts.target.ics.provisioning.subscribers);
+      if (shared) {
+        // numbers distinct across the cases running at once (a suite's fixed number is kept)
+        let free = shared.claim(n);
+        for (let i = 0; !free && fixed === undefined && i < 1000; i++) {
+          n = random.msisdn(opts.target.ics.provisioning.subscribers);
+          free = shared.claim(n);
+        }
+        if (free) claimed.push(n);
+      }
+      msisdns.set(p.name, n);
+    }
   }
+  const sharedKinds = new Set(plans.filter((p) => shared?.kinds.has(p.kind)).map((p) => p.kind));
+  /** Subscribers this case added to the shared HLR (removed when it ends). */
+  const hlrAdded: string[] = [];
   const values: { [k: string]: Json } = {
     case: { id: c.id, title: c.title },
     seed,
@@ -172,6 +207,7 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
   /** Stops the started peers (last first) and the target session; failures go on the timeline. */
   const teardown = async () => {
     for (const p of [...started].reverse()) {
+      if (shared && sharedKinds.has(p.kind)) continue;
       await withDeadline(p.peer.stop(), 5000, `stopping ${p.peer.name}`).catch((e) =>
         harnessEvent('error', { message: errorMessage(e) }),
       );
@@ -210,8 +246,33 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
       throw new CaseError(`target: ${errorMessage(e)}`);
     }
     values.target = { ...session.endpoints, domain: opts.target.ics.provisioning.domain } as JsonObject;
+    if (shared) {
+      shared.router.register(c.id, timeline, { kinds: sharedKinds, keys: [...msisdns.values()].map(numberKey) });
+      const hlr = sharedKinds.has('hlr') ? shared.peer('hlr') : undefined;
+      const add = hlr?.peer.actions['add-subscriber'];
+      if (add) {
+        const p = opts.target.ics.provisioning;
+        for (const msisdn of msisdns.values()) {
+          await add({ msisdn, mcc: p.mcc, mnc: p.mnc });
+          hlrAdded.push(msisdn);
+        }
+      }
+    }
     for (const plan of plans) {
       const kind = opts.peerKinds[plan.kind];
+      const common = shared && sharedKinds.has(plan.kind) ? shared.peer(plan.kind) : undefined;
+      if (common) {
+        // the run's peer of that kind (exclusiveReason: the case has no config of its own for it)
+        started.push(common);
+        values[plan.kind] = {
+          ...scalars(common.config),
+          node: common.peer.name,
+          kind: plan.kind,
+          url: common.endpoints[0]?.url ?? null,
+          endpoints: endpointValues(common.endpoints),
+        };
+        continue;
+      }
       if (!kind)
         throw new CaseError(
           `unknown peer kind "${plan.kind}" (known: ${Object.keys(opts.peerKinds).join(', ')})`,
@@ -259,6 +320,10 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
       else values[plan.kind] = { ...((values[plan.kind] as JsonObject | undefined) ?? {}), [plan.name]: v };
     }
     await session.attach(started);
+    if (shared && sharedKinds.has('smsc')) {
+      const problem = await shared.smscBound(SHARED_SMSC_BIND_WAIT_MS, abort.signal);
+      if (problem) throw new CaseError(problem);
+    }
   };
 
   const findPeer = (node: string) =>
@@ -392,6 +457,7 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
       : applicability(opts.target.ics, c.ics).reasons;
   if (naReasons.length > 0) verdict = 'not-applicable';
   let caseTimer: NodeJS.Timeout | undefined;
+  let sharedStreams: string[] = [];
   try {
     const body = (async () => {
       if (naReasons.length > 0) return;
@@ -427,6 +493,13 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
     await teardown();
     // sockets destroyed in the teardown report their close on the next turn
     await new Promise<void>((resolve) => setImmediate(resolve));
+    if (shared) {
+      const remove = shared.peer('hlr')?.peer.actions['remove-subscriber'];
+      for (const msisdn of hlrAdded) await remove?.({ msisdn }).catch(() => undefined);
+      sharedStreams = shared.router.sharedNodesOf(c.id);
+      shared.router.unregister(c.id);
+      for (const n of claimed) shared.release(n);
+    }
   }
 
   const known = opts.knownFailures?.lookup(c.id);
@@ -458,6 +531,7 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
     ...(known && finalVerdict === 'pass' ? { fixed: true } : {}),
     unexpected,
     ...(failure ? { failure } : {}),
+    ...(sharedStreams.length > 0 ? { sharedStreams } : {}),
     steps,
     seed,
     startedAt,
@@ -475,29 +549,114 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
 export { makeRunId };
 
 /**
+ * Cases share the run's peers (shared: any number at once) or run alone (exclusive: no other
+ * case runs meanwhile). An exclusive case waiting keeps new shared ones from starting.
+ */
+class ShareLock {
+  private sharers = 0;
+  private exclusive = false;
+  private waitingExclusive = 0;
+  private readonly wakers: Array<() => void> = [];
+
+  private wake(): void {
+    for (const w of this.wakers.splice(0)) w();
+  }
+
+  private async until(ok: () => boolean): Promise<void> {
+    while (!ok()) await new Promise<void>((r) => this.wakers.push(r));
+  }
+
+  async share(): Promise<() => void> {
+    await this.until(() => !this.exclusive && this.waitingExclusive === 0);
+    this.sharers++;
+    return () => {
+      this.sharers--;
+      this.wake();
+    };
+  }
+
+  async alone(): Promise<() => void> {
+    this.waitingExclusive++;
+    await this.until(() => !this.exclusive && this.sharers === 0);
+    this.waitingExclusive--;
+    this.exclusive = true;
+    return () => {
+      this.exclusive = false;
+      this.wake();
+    };
+  }
+}
+
+/**
  * Runs the cases, `jobs` at a time, each isolated. Results keep the load order whatever the
  * completion order, so the same seed gives the same report.
+ *
+ * A target that names shared peer kinds (external, container) with more than one job: those
+ * peers start once for the run (shared-peers.ts) and the cases run at once beside each other;
+ * a case that would change a shared peer (exclusiveReason) runs alone, after the others, with
+ * its own peers on the fixed ports while the shared ones are stopped (so they come back with
+ * their default behaviours). `--jobs 1` runs every case as before: alone, with its own peers.
  */
 export async function runSuites(opts: RunOptions): Promise<RunResult> {
   const startedAt = new Date();
   const t0 = performance.now();
   const jobs = Math.max(1, Math.min(opts.jobs ?? 1, opts.target.maxJobs));
   const results: CaseResult[] = new Array(opts.cases.length);
+  const sharedKinds = opts.target.sharedPeerKinds ?? [];
+  const shared =
+    jobs > 1 && sharedKinds.length > 0 && opts.cases.length > 1
+      ? new SharedPeers(opts.target, opts.peerKinds, opts.seed, sharedKinds)
+      : undefined;
+  const exclusive = new Map<number, string>();
+  if (shared)
+    opts.cases.forEach((c, i) => {
+      const why = exclusiveReason(c, shared.kinds, opts.target.ics);
+      if (why) exclusive.set(i, why);
+    });
+  // shared cases first, the exclusive ones after them: one drain of the shared ones, not many
+  const order = opts.cases.map((_, i) => i);
+  if (shared) order.sort((a, b) => Number(exclusive.has(a)) - Number(exclusive.has(b)) || a - b);
+  const lock = new ShareLock();
+  let sharedLeft = order.length - exclusive.size;
   await opts.target.open();
   try {
+    await shared?.start();
     let next = 0;
     const worker = async () => {
       for (;;) {
-        const i = next++;
-        if (i >= opts.cases.length) return;
+        const n = next++;
+        if (n >= order.length) return;
+        const i = order[n];
         const c = opts.cases[i];
-        opts.onCaseStart?.(c);
-        results[i] = await runCase(c, opts);
+        if (!shared) {
+          opts.onCaseStart?.(c);
+          results[i] = await runCase(c, opts);
+        } else if (exclusive.has(i)) {
+          const release = await lock.alone();
+          try {
+            await shared.stop();
+            opts.onCaseStart?.(c);
+            results[i] = await runCase(c, opts);
+          } finally {
+            // back with default behaviours for the shared cases still to run (none: they go first)
+            await (sharedLeft > 0 ? shared.start() : Promise.resolve()).finally(release);
+          }
+        } else {
+          sharedLeft--;
+          const release = await lock.share();
+          try {
+            opts.onCaseStart?.(c);
+            results[i] = await shared.router.run(c.id, () => runCase(c, opts, shared));
+          } finally {
+            release();
+          }
+        }
         opts.onCaseEnd?.(results[i]);
       }
     };
     await Promise.all(Array.from({ length: Math.min(jobs, opts.cases.length) }, worker));
   } finally {
+    await shared?.close();
     await opts.target.close();
   }
   const finishedAt = new Date();
@@ -512,5 +671,15 @@ export async function runSuites(opts: RunOptions): Promise<RunResult> {
     failOn: opts.failOn ?? 'SHALL',
     cases: results,
     summary: summarise(results),
+    ...(shared
+      ? {
+          shared: {
+            peers: [...shared.kinds],
+            exclusive: [...exclusive].map(([i, reason]) => ({ case: opts.cases[i].id, reason })),
+            lateArrivals: shared.router.lateArrivals,
+            timeline: { originEpochMs: shared.timeline.originEpochMs, observations: shared.timeline.all().slice() },
+          },
+        }
+      : {}),
   };
 }

@@ -9,15 +9,20 @@ import {
 } from '../target.ts';
 import { canConnect } from './reserve-port.ts';
 
+/** The peers an MMSC calls (SMPP, MM5, MM4, MM3, MM7 towards the VASP): where it was told to find them. */
+const CALLED_PEERS = ['smsc', 'hlr', 'remote-mmsc', 'mail', 'vasp'];
+
 /**
  * A target MMSC already running (on loopback). Its endpoints come from the config file; our
  * peers listen where the target was told to find them (fixed ports and credentials from the
- * config's `peers:`), so cases run one at a time.
+ * config's `peers:`). Those peers are shared by the cases running at once (`sharedPeerKinds`);
+ * with one job each case starts them afresh.
  */
 export class ExternalTarget implements Target {
   readonly kind: 'external' | 'container' = 'external';
-  readonly maxJobs = 1;
+  readonly maxJobs = 256;
   readonly description: string;
+  readonly sharedPeerKinds: readonly string[];
 
   constructor(
     protected endpoints: TargetEndpoints,
@@ -26,6 +31,7 @@ export class ExternalTarget implements Target {
     name = 'external MMSC',
   ) {
     this.description = name;
+    this.sharedPeerKinds = CALLED_PEERS.filter((k) => peers[k] !== undefined);
     // the target's own domain is its ICS's
     this.endpoints = { ...endpoints, domain: ics.provisioning.domain };
   }
