@@ -26,6 +26,12 @@ export const DEFAULT_ACTION_TIMEOUT_MS = 10_000;
 export const MAX_SETUP_ATTEMPTS = 3;
 /** How long a case that needs notifications waits for the target's bind to the shared SMSC. */
 export const SHARED_SMSC_BIND_WAIT_MS = 10_000;
+/**
+ * How long the run waits, once, for the target's first bind to the shared SMSC before the cases
+ * start: longer than an ESME's reconnect back-off while nothing listened (the reference MMSC
+ * doubles its delay up to 30 s). Cases needing notifications then wait SHARED_SMSC_BIND_WAIT_MS.
+ */
+export const SHARED_SMSC_FIRST_BIND_WAIT_MS = 35_000;
 
 export interface RunOptions {
   cases: readonly LoadedCase[];
@@ -562,12 +568,13 @@ class ShareLock {
     for (const w of this.wakers.splice(0)) w();
   }
 
-  private async until(ok: () => boolean): Promise<void> {
-    while (!ok()) await new Promise<void>((r) => this.wakers.push(r));
+  private next(): Promise<void> {
+    return new Promise<void>((r) => this.wakers.push(r));
   }
 
+  // each condition is checked and acted on in one synchronous stretch (no await in between)
   async share(): Promise<() => void> {
-    await this.until(() => !this.exclusive && this.waitingExclusive === 0);
+    while (this.exclusive || this.waitingExclusive > 0) await this.next();
     this.sharers++;
     return () => {
       this.sharers--;
@@ -577,7 +584,7 @@ class ShareLock {
 
   async alone(): Promise<() => void> {
     this.waitingExclusive++;
-    await this.until(() => !this.exclusive && this.sharers === 0);
+    while (this.exclusive || this.sharers > 0) await this.next();
     this.waitingExclusive--;
     this.exclusive = true;
     return () => {
@@ -621,6 +628,9 @@ export async function runSuites(opts: RunOptions): Promise<RunResult> {
   await opts.target.open();
   try {
     await shared?.start();
+    // no verdict here: a case that needs the bind says so if it is still missing
+    if (shared && order.some((i) => !exclusive.has(i) && 'smsc' in opts.cases[i].peers))
+      await shared.smscBound(SHARED_SMSC_FIRST_BIND_WAIT_MS);
     let next = 0;
     const worker = async () => {
       for (;;) {
