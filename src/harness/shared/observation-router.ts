@@ -227,6 +227,8 @@ export class ObservationRouter {
       return;
     }
     const running = ids.filter((id) => this.cases.has(id));
+    // nothing of its own, after a late arrival or an ended case on its connection: run-wide
+    if (running.length === 0 && keys.size === 0) return;
     if (running.length === 0) {
       const gone = ids.find((id) => this.ended.has(id));
       this.late(o, keys, gone ? `routed by ${how} to a case that has ended` : `it follows a late arrival on its connection`, gone);
