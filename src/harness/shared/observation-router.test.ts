@@ -71,6 +71,19 @@ describe('observation router', () => {
     ]);
   });
 
+  it('prefers an identity one case owns to one several cases share', () => {
+    const { router, a, b, smsc, types } = setup();
+    // both cases' handsets used the same transaction id (their own first send: `alice-1`)
+    router.register('a', a, { kinds: ['smsc'], keys: ['n:15550000001', 'id:alice-1'] });
+    router.register('b', b, { kinds: ['smsc'], keys: ['n:15550000002', 'id:alice-1'] });
+    smsc('deliver_sm', 'out', { sequence_number: 5, source_addr: '15550000002', transaction_id: 'alice-1' });
+    expect(types(a)).toEqual([]);
+    expect(types(b)).toEqual(['deliver_sm']);
+    smsc('deliver_sm', 'out', { sequence_number: 6, transaction_id: 'alice-1' });
+    expect(types(a)).toEqual(['deliver_sm']);
+    expect(types(b)).toEqual(['deliver_sm', 'deliver_sm']);
+  });
+
   it('shows a case only the shared kinds it declares', () => {
     const { shared, b } = setup();
     shared.publish({

@@ -145,6 +145,23 @@ export class ObservationRouter {
     }
   }
 
+  /**
+   * The cases owning the keys: those owning a key no other case owns when there are such keys
+   * (a handset's MSISDN beside a transaction id every case's handset uses), else every owner.
+   */
+  private owners(keys: ReadonlySet<IdentityKey>, owners: Owners): string[] | undefined {
+    const sole = new Set<string>();
+    const all = new Set<string>();
+    for (const k of keys) {
+      const o = owners.get(k);
+      if (!o) continue;
+      for (const id of o) all.add(id);
+      if (o.size === 1) for (const id of o) sole.add(id);
+    }
+    if (sole.size > 0) return [...sole];
+    return all.size > 0 ? [...all] : undefined;
+  }
+
   private late(o: Observation, keys: Set<IdentityKey>, reason: string, caseId?: string): void {
     if (o.kind !== 'message' && o.kind !== 'event') return;
     this.lateArrivals.push({
@@ -198,14 +215,7 @@ export class ObservationRouter {
       }
     }
     if (ids === undefined) {
-      const strong = new Set<string>();
-      const weak = new Set<string>();
-      for (const k of keys) {
-        for (const id of this.strongOwners.get(k) ?? []) strong.add(id);
-        for (const id of this.weakOwners.get(k) ?? []) weak.add(id);
-      }
-      if (strong.size > 0) ids = [...strong];
-      else if (weak.size > 0) ids = [...weak];
+      ids = this.owners(keys, this.strongOwners) ?? this.owners(keys, this.weakOwners);
       how = 'its identities';
     }
     // no identity, or only message ids nobody knows yet (the SMSC's own message_id for a submit):
