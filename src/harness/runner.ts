@@ -687,7 +687,13 @@ export async function runSuites(opts: RunOptions): Promise<RunResult> {
             peers: [...shared.kinds],
             exclusive: [...exclusive].map(([i, reason]) => ({ case: opts.cases[i].id, reason })),
             lateArrivals: shared.router.lateArrivals,
-            timeline: { originEpochMs: shared.timeline.originEpochMs, observations: shared.timeline.all().slice() },
+            // without the connections a case's action opened: those are in that case's capture
+            timeline: {
+              originEpochMs: shared.timeline.originEpochMs,
+              observations: shared.timeline
+                .all()
+                .filter((o) => !((o.kind === 'conn' || o.kind === 'bytes') && shared.router.ownedByCase(o.conn))),
+            },
           },
         }
       : {}),

@@ -128,6 +128,11 @@ export class ObservationRouter {
     this.ended.add(caseId);
   }
 
+  /** Whether a connection was opened by a case's action (then its packets are that case's). */
+  ownedByCase(conn: string): boolean {
+    return this.connOwner.has(conn);
+  }
+
   /** Shared nodes whose connections carried observations routed to the case (their bytes are run-wide). */
   sharedNodesOf(caseId: string): string[] {
     return [...(this.cases.get(caseId)?.sharedNodes ?? [])].sort();

@@ -126,7 +126,16 @@ export class SharedPeers {
     for (;;) {
       const s = (await status({})) as JsonObject;
       const bound = Array.isArray(s.bound) ? (s.bound as JsonObject[]) : [];
-      if (bound.some((b) => b.state === 'bound_tx' || b.state === 'bound_trx')) return undefined;
+      // the target's own account (its ICS), not a bind of one of our peers (a case's PPG)
+      const systemId = this.target.ics.notification.smpp?.systemId;
+      if (
+        bound.some(
+          (b) =>
+            (b.state === 'bound_tx' || b.state === 'bound_trx') &&
+            (systemId === undefined || b.systemId === systemId),
+        )
+      )
+        return undefined;
       if (performance.now() >= until || signal?.aborted)
         return `the target holds no SMPP transmitter or transceiver bind to our SMSC (${smsc.endpoints[0]?.url ?? 'smsc'}) after ${timeoutMs} ms`;
       await new Promise((r) => setTimeout(r, 50));
