@@ -74,6 +74,19 @@ function reply(query: DnsMessage | { id: number; opcode: number; rd: boolean }, 
   };
 }
 
+function questionRoundTrips(buf: Uint8Array, query: DnsMessage): boolean {
+  let again: Uint8Array;
+  try {
+    again = encodeDnsMessage({ ...query, answers: [], authorities: [], additionals: [] });
+  } catch (e) {
+    if (!isCodecError(e)) throw e;
+    return false;
+  }
+  if (buf.length < again.length) return false;
+  for (let i = 12; i < again.length; i++) if (buf[i] !== again[i]) return false;
+  return true;
+}
+
 /**
  * The MM5 DNS server's logic, without sockets: one query in, one response out.
  * ENUM (RFC 6116) NAPTR for subscribers, A / MX for MMSC domains (GSMA IR.52), NXDOMAIN for
@@ -94,16 +107,35 @@ export function answerDns(buf: Uint8Array, dir: HlrDirectory, opts: ResponderOpt
     const response = reply({ id, opcode, rd }, RCODE.FORMERR);
     return { error: e.toLine(), response, bytes: encodeDnsMessage(response) };
   }
-  const done = (response: DnsMessage): DnsExchange => ({
-    query,
-    response,
-    bytes: encodeDnsMessage(response),
-  });
+  const done = (response: DnsMessage): DnsExchange => {
+    try {
+      return { query, response, bytes: encodeDnsMessage(response) };
+    } catch (e) {
+      if (!isCodecError(e)) throw e;
+      // A name the decoder read but that cannot be written back (a label holding a dot, an empty
+      // label: RFC 1035 §3.1 labels are 1..63 octets) is a query we cannot answer about: FORMERR
+      // (RFC 1035 §4.1.1) with no question section, which always encodes.
+      const refused = { ...reply(query, RCODE.FORMERR), questions: [] };
+      return { query, error: e.toLine(), response: refused, bytes: encodeDnsMessage(refused) };
+    }
+  };
   if (query.flags.qr) return done(reply(query, RCODE.FORMERR));
   if (query.flags.opcode !== OPCODE_QUERY) return done(reply(query, RCODE.NOTIMP));
   // RFC 1035 allows QDCOUNT > 1 but no server answers it; RFC 9619 makes 1 the rule.
   if (query.questions.length !== 1 || query.answers.length > 0 || query.authorities.length > 0) {
     return done(reply(query, RCODE.FORMERR));
+  }
+  // The one question's name cannot be compressed (nothing precedes it), so it must read back to
+  // the same octets: a label holding a dot or one that re-encodes otherwise ("." "a..b") names
+  // nothing we could answer about without changing the question (RFC 1035 §3.1, §4.1.1: FORMERR).
+  if (!questionRoundTrips(buf, query)) {
+    const formerr = { ...reply(query, RCODE.FORMERR), questions: [] };
+    return {
+      query,
+      error: 'QNAME: a label that does not read back as written',
+      response: formerr,
+      bytes: encodeDnsMessage(formerr),
+    };
   }
   if (opts.servfail) return done(reply(query, RCODE.SERVFAIL));
   const q = query.questions[0];

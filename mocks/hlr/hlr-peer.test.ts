@@ -206,6 +206,53 @@ describe('HLR DNS (MM5 / ENUM)', () => {
   });
 });
 
+describe('HLR DNS under hostile names (a query the codec cannot write back)', () => {
+  /** A query whose QNAME is the given raw labels (RFC 1035 §4.1.2), e.g. a label that holds a dot. */
+  const rawQuery = (id: number, labels: string[]) => {
+    const name = Buffer.concat([
+      ...labels.map((l) => Buffer.concat([Buffer.from([l.length]), Buffer.from(l, 'latin1')])),
+      Buffer.from([0]),
+    ]);
+    return new Uint8Array(
+      Buffer.concat([
+        Buffer.from([id >> 8, id & 0xff, 0x01, 0x00, 0x00, 0x01, 0, 0, 0, 0, 0, 0]),
+        name,
+        Buffer.from([0x00, 0x23, 0x00, 0x01]), // NAPTR IN
+      ]),
+    );
+  };
+  const hostile: string[][] = [
+    ['.'],
+    ['a..b'],
+    ['a.'],
+    ['.mms'],
+    ['1', '.', 'e164', 'arpa'],
+    ['a.b', 'example'],
+  ];
+
+  it.each(hostile)('FORMERR over UDP and TCP for labels %j, and the HLR keeps serving', async (...labels) => {
+    const { dnsPort, resolver, timeline } = await startHlr();
+    const udp = await udpAsk(dnsPort, rawQuery(0x5151, labels));
+    expect(udp).toBeDefined();
+    const u = decodeDnsMessage(new Uint8Array(udp!));
+    expect([u.id, u.flags.qr, u.flags.rcode, u.questions.length]).toEqual([0x5151, true, 1, 0]);
+    const sock = net.connect({ port: dnsPort, host: '127.0.0.1' });
+    cleanup.push(() => void sock.destroy());
+    let buf = Buffer.alloc(0);
+    sock.on('data', (d) => {
+      buf = Buffer.concat([buf, d]);
+    });
+    const q = rawQuery(0x6262, labels);
+    sock.write(Buffer.concat([Buffer.from([q.length >> 8, q.length & 0xff]), q]));
+    await expect.poll(() => buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)).toBe(true);
+    const t = decodeDnsMessage(new Uint8Array(buf.subarray(2, 2 + buf.readUInt16BE(0))));
+    expect([t.id, t.flags.rcode]).toEqual([0x6262, 1]);
+    // still serving others, on both transports
+    expect(await resolver.resolve4('mms.mnc001.mcc310.gprs')).toEqual(['127.0.0.1']);
+    expect(timeline.query((o) => o.kind === 'event' && o.name === 'hlr-dns-internal-error')).toEqual([]);
+  });
+});
+
 describe('HLR HTTP lookup', () => {
   it('200 with the subscriber, 404 unknown, 400 malformed, 405 other methods', async () => {
     const { http, timeline } = await startHlr();

@@ -283,13 +283,21 @@ export class HlrPeer implements Peer {
   }
 
   private exchange(buf: Uint8Array, transport: 'udp' | 'tcp', conn?: string): DnsExchange {
-    const x = answerDns(buf, this.directory, {
-      transport,
-      servfail: this.has('servfail'),
-      nxdomainAll: this.has('nxdomain-all'),
-      truncateUdp: this.has('truncate'),
-      ttl: this.config.ttl,
-    });
+    let x: DnsExchange;
+    try {
+      x = answerDns(buf, this.directory, {
+        transport,
+        servfail: this.has('servfail'),
+        nxdomainAll: this.has('nxdomain-all'),
+        truncateUdp: this.has('truncate'),
+        ttl: this.config.ttl,
+      });
+    } catch (e) {
+      // One guard per socket handler: whatever a query does to the responder, the peer records
+      // it and keeps serving (no answer to this one: the header may be unreadable).
+      this.event('hlr-dns-internal-error', { transport, error: String(e), length: buf.length }, 'DNS', conn);
+      return {};
+    }
     const q = x.query?.questions[0];
     const type = q ? rrTypeName(q.type) : 'DNS';
     // ENUM is the MM5 lookup proper; A / MX of MMSC domains is plain DNS.

@@ -200,6 +200,15 @@ describe('Handset (MMS user agent) over the WAP gateway', () => {
     expect(Buffer.compare(seen[0].body, raw)).toBe(0);
   });
 
+  it('sends raw chunks (base64 and text) as one body', async () => {
+    const r = (await alice.actions.send({
+      raw: [Buffer.from([0x8c, 0x80, 0x98]).toString('base64'), { text: 'A' }, Buffer.from([0x00, 0x8d, 0x90]).toString('base64')],
+    })) as Record<string, unknown>;
+    expect(r.status).toBeGreaterThanOrEqual(200);
+    expect([...seen[0].body]).toEqual([0x8c, 0x80, 0x98, 0x41, 0x00, 0x8d, 0x90]);
+    await expect(alice.actions.send({ raw: [42] })).rejects.toThrow(/chunk/);
+  });
+
   it('retrieves at once on a WAP push and answers m-notifyresp-ind Retrieved', async () => {
     expect(await pushNotification('http://mmsc.operator.example/content/abc')).toBe(true);
     await alice.settled();

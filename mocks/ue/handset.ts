@@ -461,8 +461,7 @@ export class Handset implements Peer {
     let bytes: Uint8Array;
     let transactionId: string | undefined;
     if (p.raw !== undefined) {
-      if (typeof p.raw !== 'string') throw new PeerConfigError(this.name, 'send raw must be base64 text');
-      bytes = bytesFromJson({ $base64: p.raw });
+      bytes = rawBytes(this.name, p.raw);
     } else {
       const types: Record<string, string> = {
         subject: 'string',
@@ -754,6 +753,23 @@ export class Handset implements Peer {
     }
     return httpExchange(options, body, 30_000, `${method} ${url}`);
   }
+}
+
+/**
+ * The octets of `send raw`: base64 text, or a list of chunks (base64 text, or `{text}` written as
+ * UTF-8) so a hand-made PDU can carry templated values such as the recipient's number.
+ */
+export function rawBytes(peer: string, raw: Json): Uint8Array {
+  if (typeof raw === 'string') return bytesFromJson({ $base64: raw });
+  if (!Array.isArray(raw) || raw.length === 0)
+    throw new PeerConfigError(peer, 'send raw must be base64 text or a list of chunks');
+  const chunks = raw.map((c) => {
+    if (typeof c === 'string') return bytesFromJson({ $base64: c });
+    if (c && typeof c === 'object' && !Array.isArray(c) && typeof c.text === 'string')
+      return new TextEncoder().encode(c.text);
+    throw new PeerConfigError(peer, 'a send raw chunk is base64 text or {text}');
+  });
+  return new Uint8Array(Buffer.concat(chunks));
 }
 
 /** `reportAllowed` of notifyresp / acknowledge: X-Mms-Report-Allowed Yes/No, absent when not given. */

@@ -127,7 +127,7 @@ describe('runner over loopback with real HLR and SMSC peers', () => {
     expect(c.level).toBe('SHOULD');
     expect(c.unexpected).toBe(false);
     // SHALL: the throttled case and the known failure (counted, but not unexpected).
-    expect(run.summary.failByLevel).toEqual({ SHALL: 2, SHOULD: 1, MAY: 0 });
+    expect(run.summary.failByLevel).toEqual({ SHALL: 2, SHOULD: 1, MAY: 0, ROBUSTNESS: 0 });
   });
 
   it('keeps known failures from failing the run', () => {

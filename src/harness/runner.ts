@@ -5,6 +5,7 @@ import { Timeline } from '../wire/timeline.ts';
 import { LEVEL_RANK, type LoadedCase, type LoadedStep } from './case-model.ts';
 import { durationMs } from './duration.ts';
 import { awaitExpectation, awaitNone } from './expectation-eval.ts';
+import { applicability } from './ics/ics-select.ts';
 import type { KnownFailures } from './known-failures.ts';
 import type { PeerKinds } from './peer-kinds.ts';
 import { makeRunId } from './run-id.ts';
@@ -13,7 +14,6 @@ import { summarise } from './run-result.ts';
 import { caseRandom, caseSeed } from './seeded.ts';
 import type { Expectation, Level } from './suite-schema.ts';
 import { type StartedPeer, type Target, TargetRetryableError, type TargetSession } from './target.ts';
-import { applicability } from './ics/ics-select.ts';
 import { icsPeerConfig, icsPeerDefaults } from './targets/ics-identities.ts';
 import { peerWiring } from './targets/peer-wiring.ts';
 import { renderTemplate, TemplateError, type TemplateScope } from './template.ts';
@@ -58,8 +58,6 @@ function kindRank(kind: string): number {
 
 /** A harness failure inside a case (unknown peer or action, bad template): an `error` verdict. */
 class CaseError extends Error {}
-/** The stimulus could not be applied as meant (our own action failed): an `inconclusive` verdict. */
-class StimulusError extends Error {}
 
 /**
  * Whether an expectation checks our own stimulus rather than the target: marked `precondition`,
@@ -322,6 +320,8 @@ export async function runCase(
       };
       for (const [k, x] of Object.entries(config))
         if (!(k in v) && (x === null || typeof x !== 'object')) v[k] = x;
+      // {{ue.bob.digits}}: the number without '+', as SMPP destination_addr (TON international) carries it
+      if (plan.kind === 'ue' && typeof v.msisdn === 'string') v.digits = v.msisdn.replace(/^\+/, '');
       if (plan.node === plan.kind) values[plan.kind] = v;
       else values[plan.kind] = { ...((values[plan.kind] as JsonObject | undefined) ?? {}), [plan.name]: v };
     }
@@ -379,8 +379,10 @@ export async function runCase(
           try {
             result = await withDeadline(fn(params), timeoutMs, target);
           } catch (e) {
-            // The stimulus did not happen as meant: nothing is said about the target.
-            throw new StimulusError(`${target} did not complete: ${errorMessage(e)}`);
+            // our peer could not do what the case asked (a peer or harness fault): error, and
+            // nothing is said about the target
+            if (e instanceof DeadlineError) throw e;
+            throw new Error(`${target} failed: ${errorMessage(e)}`);
           }
           r.result = result ?? null;
           if (typeof spec.save === 'string') (values.saved as JsonObject)[spec.save] = result ?? null;
@@ -445,10 +447,9 @@ export async function runCase(
           }
         }
       } catch (e) {
-        const stimulus = e instanceof StimulusError;
-        r.status = stimulus ? 'inconclusive' : 'error';
+        r.status = 'error';
         r.message = e instanceof TemplateError ? `template: ${e.message}` : errorMessage(e);
-        setFailure(stimulus ? 'inconclusive' : 'error', step, { message: r.message });
+        setFailure('error', step, { message: r.message });
         return;
       } finally {
         r.endNs = timeline.now();

@@ -57,8 +57,10 @@ export function caseRandom(seed: number): CaseRandom {
       }
       return faker;
     },
-    msisdn(prefix = '+1555') {
-      const digits = Math.max(4, 12 - (prefix.length - 1));
+    msisdn(range?: string) {
+      // 5 or more random digits under a range prefix (12 digits in all, E.164 allows 15)
+      const prefix = range ?? '+1555';
+      const digits = range === undefined ? 7 : Math.max(5, 12 - (prefix.length - 1));
       for (;;) {
         const n = `${prefix}${String(Math.floor(rnd() * 10 ** digits)).padStart(digits, '0')}`;
         if (!used.has(n)) {

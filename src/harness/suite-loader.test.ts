@@ -199,4 +199,46 @@ describe('loadSuites', () => {
     expect(d).toHaveLength(1);
     expect(d[0]).toMatch(/^dup\.yaml:3:5: duplicate case id "d\.1" \(first at \S*dup\.yaml:2:5\)$/);
   });
+
+  it("refuses an observation of the reference MMSC's inside in a target case, at the node", async () => {
+    const d = await diagnosticsOf(
+      'cases:\n  - id: w.1\n    title: A\n    steps:\n      - expect: { message: m-send-req, node: mmsc, within: 1s }\n      - expect-none: { event: retry, node: mmsc }\n',
+      'wire.yaml',
+    );
+    expect(d).toHaveLength(2);
+    expect(d[0]).toMatch(
+      /^wire\.yaml:5:\d+: node: mmsc observes the inside of the reference MMSC; a target case is judged only by what crosses the wire/,
+    );
+    expect(d[1]).toMatch(/^wire\.yaml:6:\d+: node: mmsc/);
+  });
+
+  it('accepts it in a reference self-test, which is not discovered by default', async () => {
+    const text =
+      'scope: reference\ncases:\n  - id: ref.1\n    title: A\n    steps:\n      - expect: { event: retry, node: mmsc, within: 1s }\n';
+    const f = write('reference/self.yaml', text);
+    const explicit = await loadSuites({ root: dir, files: [f] });
+    expect(explicit.diagnostics).toEqual([]);
+    expect(explicit.cases.map((c) => [c.id, c.scope])).toEqual([['ref.1', 'reference']]);
+    const discovered = await loadSuites({ root: dir, suite: 'ref.*' });
+    expect(discovered.cases).toEqual([]);
+    const withRef = await loadSuites({ root: dir, suite: 'ref.*', includeReference: true });
+    expect(withRef.cases.map((c) => c.id)).toEqual(['ref.1']);
+  });
+
+  it('merges suite and case ICS terms, and refuses unknown ICS items and malformed terms', async () => {
+    const f = write(
+      'ics.yaml',
+      "ics: [mm7.supported]\ncases:\n  - id: i.1\n    title: A\n    ics: ['mm7.versions has REL-6-MM7-1-4']\n    steps: [{ wait: 1ms }]\n",
+    );
+    const ok = await loadSuites({ root: dir, files: [f] });
+    expect(ok.cases[0].ics).toEqual(['mm7.supported', 'mm7.versions has REL-6-MM7-1-4']);
+    const d = await diagnosticsOf(
+      "ics: [mm7.suported]\ncases:\n  - id: i.2\n    title: A\n    ics: ['mm1.maxMessageSize >= lots']\n    steps: [{ wait: 1ms }]\n",
+      'badics.yaml',
+    );
+    expect(d).toEqual([
+      expect.stringMatching(/^badics\.yaml:1:7: ICS item "mm7\.suported" does not exist/),
+      expect.stringMatching(/^badics\.yaml:5:11: .*>= needs a number/),
+    ]);
+  });
 });

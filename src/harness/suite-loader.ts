@@ -15,12 +15,12 @@ import { cachedLoad } from './suite-cache.ts';
 import { issuesToDiagnostics, type SuiteDiagnostic, stepKindOf } from './suite-diagnostics.ts';
 import {
   CaseSchema,
+  type CaseScope,
   type CaseSpec,
   LEVELS,
   type Level,
   type PeersSpec,
   type Requirement,
-  type CaseScope,
   type Step,
   SuiteFileSchema,
 } from './suite-schema.ts';
@@ -68,7 +68,8 @@ export function discoverSuiteFiles(root: string, opts: { includeReference?: bool
       const full = path.join(dir, name);
       if (statSync(full).isDirectory()) {
         const reference = dir === root && name === REFERENCE_SUITES_DIR;
-        if (!SKIP_DIRS.has(name) && !name.startsWith('.') && (!reference || opts.includeReference)) walk(full);
+        if (!SKIP_DIRS.has(name) && !name.startsWith('.') && (!reference || opts.includeReference))
+          walk(full);
       } else if (/\.ya?ml$/.test(name) && !/^requirements\.ya?ml$/.test(name)) out.push(full);
       else if (name.endsWith('.case.ts')) out.push(full);
     }
@@ -223,7 +224,10 @@ function checkIcsTerms(terms: readonly string[], ctx: BuildContext, at: readonly
     try {
       const term = parseIcsTerm(t);
       if (!icsPathKnown(IcsSchema, term.path))
-        ctx.diagnostics.push({ ...ctx.pos([...at, i]), message: `ICS item "${term.path.join('.')}" does not exist (see mmscert ics init)` });
+        ctx.diagnostics.push({
+          ...ctx.pos([...at, i]),
+          message: `ICS item "${term.path.join('.')}" does not exist (see mmscert ics init)`,
+        });
     } catch (e) {
       if (!(e instanceof IcsTermError)) throw e;
       ctx.diagnostics.push({ ...ctx.pos([...at, i]), message: e.message });
@@ -335,7 +339,11 @@ export function loadYamlSuiteFile(
       .join('/');
   const cases: LoadedCase[] = [];
   if (suiteFile.ics)
-    checkIcsTerms(suiteFile.ics, { pos: (p) => positionOf(doc, lines, shown, p), diagnostics } as BuildContext, ['ics']);
+    checkIcsTerms(
+      suiteFile.ics,
+      { pos: (p) => positionOf(doc, lines, shown, p), diagnostics } as BuildContext,
+      ['ics'],
+    );
   suiteFile.cases.forEach((c, i) => {
     const ctx: BuildContext = {
       file: shown,

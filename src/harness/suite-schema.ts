@@ -215,7 +215,7 @@ export const SuiteFileSchema = z
     interfaces: z.array(z.enum(INTERFACES)).optional().describe('Default interfaces of every case'),
     peers: PeersSchema.optional().describe('Default peers of every case (merged under each case)'),
     requirements: z.array(RequirementSchema).optional().describe('Requirements every case checks'),
-    ics: IcsTermsSchema.optional().describe('ICS items every case needs (merged with each case\'s)'),
+    ics: IcsTermsSchema.optional().describe("ICS items every case needs (merged with each case's)"),
     scope: ScopeSchema.optional().describe('Scope of every case (a case may not widen a reference suite)'),
     cases: z.array(CaseSchema).min(1),
   })

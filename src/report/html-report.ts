@@ -112,8 +112,8 @@ export function caseSection(c: CaseResult): string {
     : c.notApplicable
       ? `<div class="failure"><p>Not applicable: ${esc(c.notApplicable.reasons.join('; '))}</p></div>`
       : c.fixed
-      ? '<p>Listed as a known failure, but passed: the expectations file is out of date.</p>'
-      : '';
+        ? '<p>Listed as a known failure, but passed: the expectations file is out of date.</p>'
+        : '';
   const reqs = c.requirements
     .map((r) => `<li>${r.level} — ${esc(r.spec)} ${esc(r.clause)}${r.text ? `: ${esc(r.text)}` : ''}</li>`)
     .join('');

@@ -157,7 +157,7 @@ describe('reports of a real run', () => {
     expect(text.slice(should)).toContain('e2e.smpp.should');
     expect(text).toContain('expected: submit_sm_resp at smsc where command_status = "ESME_ROK"');
     expect(text).toMatch(
-      /7 cases: 2 pass, 3 fail \(SHALL 2, SHOULD 1, MAY 0\), 2 error, 1 known; 3 unexpected/,
+      /7 cases: 2 pass, 3 fail \(SHALL 2, SHOULD 1, MAY 0, robustness 0\), 0 inconclusive, 0 not applicable, 2 error, 1 known; 3 unexpected/,
     );
   });
 });

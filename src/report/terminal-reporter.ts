@@ -112,7 +112,9 @@ export class TerminalReporter {
       soft.forEach(detail);
     }
     if (inconclusive.length > 0) {
-      lines.push(k.bold('Inconclusive (the stimulus did not happen as meant; nothing said about the target):'));
+      lines.push(
+        k.bold('Inconclusive (the stimulus did not happen as meant; nothing said about the target):'),
+      );
       inconclusive.forEach(detail);
     }
     const known = run.cases.filter((c) => c.known && c.verdict !== 'pass');

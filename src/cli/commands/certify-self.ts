@@ -21,7 +21,10 @@ function serverReady(child: ChildProcess, timeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';
-    const timer = setTimeout(() => reject(new Error(`mmscert serve not ready within ${timeoutMs} ms:\n${out}${err}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`mmscert serve not ready within ${timeoutMs} ms:\n${out}${err}`)),
+      timeoutMs,
+    );
     child.stdout?.on('data', (d: Buffer) => {
       out += d.toString();
       if (/^store /m.test(out)) {
@@ -56,14 +59,24 @@ export function register(program: Command): void {
     .argument('[run-args...]', 'passed to mmscert run (--suite, --jobs, --report-dir ...)')
     .action(async (runArgs: string[], o: Options) => {
       const base = Number(o.portBase);
-      if (!Number.isInteger(base) || base < 1024 || base > 65_000) throw new CliError('--port-base: 1024..65000', 2);
+      if (!Number.isInteger(base) || base < 1024 || base > 65_000)
+        throw new CliError('--port-base: 1024..65000', 2);
       const { writeSelfCertificationFiles } = await import('../../harness/targets/self-certification.ts');
       const dir = mkdtempSync(path.join(os.tmpdir(), 'mmscert-self-'));
       const files = writeSelfCertificationFiles(dir, {
         portBase: base,
-        ...(o.deviate ? { deviate: o.deviate.split(',').map((s) => s.trim()).filter(Boolean) } : {}),
+        ...(o.deviate
+          ? {
+              deviate: o.deviate
+                .split(',')
+                .map((s) => s.trim())
+                .filter(Boolean),
+            }
+          : {}),
       });
-      process.stdout.write(`certify-self: mmscert serve --config ${files.mmscConfig}; target ${files.targetConfig}\n`);
+      process.stdout.write(
+        `certify-self: mmscert serve --config ${files.mmscConfig}; target ${files.targetConfig}\n`,
+      );
       const s = self(['serve', '--config', files.mmscConfig]);
       const server = spawn(s.cmd, s.args, { stdio: ['ignore', 'pipe', 'pipe'] });
       let code = 2;

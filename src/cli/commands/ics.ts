@@ -25,7 +25,9 @@ export function register(program: Command): void {
       }
       if (existsSync(file)) throw new CliError(`${file} exists: not overwritten`, 2);
       writeFileSync(file, text);
-      process.stdout.write(`wrote ${file}: edit it to describe your MMSC, then name it in the target config (ics: ${file})\n`);
+      process.stdout.write(
+        `wrote ${file}: edit it to describe your MMSC, then name it in the target config (ics: ${file})\n`,
+      );
     });
   ics
     .command('check')

@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { icsTemplate } from '../../harness/ics/ics-template.ts';
+import { embeddedIcs } from '../../harness/targets/embedded.ts';
 import { reservePort } from '../../harness/targets/reserve-port.ts';
 import { CliError } from '../cli-error.ts';
 import { register } from './run.ts';
@@ -72,6 +74,32 @@ describe('mmscert run: bad config', () => {
     expect(error.message).toMatch(re);
   });
 
+  it('an external target without an ICS: a usage error naming what is missing', async () => {
+    const f = file(
+      'no-ics.yaml',
+      'target:\n  kind: external\n  endpoints: { mm1: "http://127.0.0.1:9/mms" }\n',
+    );
+    const { error } = await runCli(['--config', f, suite]);
+    expect(error.message).toMatch(
+      /no-ics\.yaml:2:\d+: target\.ics: an external or container target needs its ICS/,
+    );
+  });
+
+  it('an ICS with an unknown item or a wrong type: file:line:col of the item, exit 2', async () => {
+    const good = icsTemplate(embeddedIcs());
+    file('typo.ics.yaml', good.replace('  mmbox: true', '  mmbx: true'));
+    file('type.ics.yaml', good.replace('  maxRecipients: 100', '  maxRecipients: lots'));
+    const cfg = (ics: string) =>
+      file(
+        `cfg-${ics}.yaml`,
+        `target:\n  kind: external\n  ics: ./${ics}\n  endpoints: { mm1: "http://127.0.0.1:9/mms" }\n`,
+      );
+    const typo = await runCli(['--config', cfg('typo.ics.yaml'), suite]);
+    expect(typo.error.message).toMatch(/typo\.ics\.yaml:\d+:3: mm1: unknown ICS item "mmbx"$/);
+    const type = await runCli(['--config', cfg('type.ics.yaml'), suite]);
+    expect(type.error.message).toMatch(/type\.ics\.yaml:\d+:\d+: mm1\.maxRecipients: .*number/);
+  });
+
   it('a missing config file', async () => {
     const { error } = await runCli(['--config', path.join(dir, 'nope.yaml'), suite]);
     expect(error.message).toMatch(/^cannot read config .*nope\.yaml: ENOENT$/);
@@ -91,8 +119,9 @@ describe('mmscert run: unreachable targets', () => {
     const mm7 = await reservePort();
     const f = file(
       'unreachable.yaml',
-      `target:\n  kind: external\n  endpoints:\n    mm1: http://127.0.0.1:${mm1}/mms\n    mm7: http://127.0.0.1:${mm7}/mm7\n`,
+      `target:\n  kind: external\n  ics: ./good.ics.yaml\n  endpoints:\n    mm1: http://127.0.0.1:${mm1}/mms\n    mm7: http://127.0.0.1:${mm7}/mm7\n`,
     );
+    file('good.ics.yaml', icsTemplate(embeddedIcs()));
     const { error } = await runCli(['--config', f, suite]);
     expect(error.message).toBe(
       `target unreachable: nothing answers at MM1 http://127.0.0.1:${mm1}/mms, MM7 http://127.0.0.1:${mm7}/mm7`,

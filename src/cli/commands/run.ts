@@ -148,6 +148,17 @@ export function register(program: Command): void {
           throw new CliError((e as Error).message, 2);
         }
       }
+      const [{ icsOfConfig }, { applicabilitySummary }] = await Promise.all([
+        import('../../harness/targets/create-target.ts'),
+        import('../../harness/ics/applicability-summary.ts'),
+      ]);
+      let ics: import('../../harness/ics/ics-schema.ts').Ics;
+      try {
+        ics = icsOfConfig(config, opts.config ? path.dirname(opts.config) : '.');
+      } catch (e) {
+        await pool?.close();
+        throw new CliError((e as Error).message, 2);
+      }
       try {
         const loaded = await loadSuites({
           root: opts.suitesDir,
@@ -161,17 +172,6 @@ export function register(program: Command): void {
           throw new CliError(`${loaded.diagnostics.length} problem(s) in suite files: nothing run`, 2);
         if (loaded.cases.length === 0)
           throw new CliError('no case matches (mmscert list shows the cases)', 2);
-        const [{ icsOfConfig }, { applicabilitySummary }] = await Promise.all([
-          import('../../harness/targets/create-target.ts'),
-          import('../../harness/ics/applicability-summary.ts'),
-        ]);
-        let ics: import('../../harness/ics/ics-schema.ts').Ics;
-        try {
-          ics = icsOfConfig(config, opts.config ? path.dirname(opts.config) : '.');
-        } catch (e) {
-          await pool?.close();
-          throw new CliError((e as Error).message, 2);
-        }
         if (reporters.includes('terminal'))
           process.stdout.write(applicabilitySummary(loaded.cases, ics, config?.target?.kind ?? 'embedded'));
 

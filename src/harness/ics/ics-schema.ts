@@ -36,7 +36,10 @@ const vaspAccount = z.strictObject({
   vasId: z.string().optional().describe('VASID of the service, when the target checks it'),
   username: z.string().optional().describe('HTTP Basic user of the MM7 endpoint'),
   password: z.string().optional().describe('HTTP Basic password of the MM7 endpoint'),
-  shortCode: z.string().regex(/^\d{3,8}$/).describe('Short code routed to this VASP (DeliverReq)'),
+  shortCode: z
+    .string()
+    .regex(/^\d{3,8}$/)
+    .describe('Short code routed to this VASP (DeliverReq)'),
 });
 
 export const IcsSchema = z.strictObject({
@@ -72,7 +75,10 @@ export const IcsSchema = z.strictObject({
       supported: z.boolean(),
       inbound: z.boolean().describe('accepts e-mail to subscribers (SMTP)'),
       outbound: z.boolean().describe('sends MMs to e-mail recipients (SMTP to our MTA)'),
-      mtaFronted: z.boolean().default(false).describe('an MTA answers SMTP in front of the MMSC (refusals may come as DSNs)'),
+      mtaFronted: z
+        .boolean()
+        .default(false)
+        .describe('an MTA answers SMTP in front of the MMSC (refusals may come as DSNs)'),
     })
     .describe('MM3 (e-mail)'),
   mm4: z
@@ -128,7 +134,9 @@ export const IcsSchema = z.strictObject({
       domain: z.string().min(1).describe("the target's own MMS domain (mms.mncXXX.mccYYY.gprs)"),
       mcc: z.string().regex(/^\d{3}$/),
       mnc: z.string().regex(/^\d{2,3}$/),
-      subscribers: msisdnPrefix.describe("the target's own subscribers' numbers (our handsets get numbers here)"),
+      subscribers: msisdnPrefix.describe(
+        "the target's own subscribers' numbers (our handsets get numbers here)",
+      ),
       foreign: z
         .strictObject({
           domain: z.string().min(1).describe('the network our remote MMSC peer plays (MM4 routes to it)'),

@@ -15,13 +15,15 @@ export interface IcsTerm {
   value?: string;
 }
 
-const TERM = /^\s*(!?)\s*([A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z0-9_-]+)*)\s*(?:(has|==|!=|>=|<=|>|<)\s*(\S.*?))?\s*$/;
+const TERM =
+  /^\s*(!?)\s*([A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z0-9_-]+)*)\s*(?:(has|==|!=|>=|<=|>|<)\s*(\S.*?))?\s*$/;
 
 export class IcsTermError extends Error {}
 
 export function parseIcsTerm(text: string): IcsTerm {
   const m = TERM.exec(text);
-  if (!m) throw new IcsTermError(`"${text}" is not an ICS term (PATH, !PATH, PATH has V, PATH == V, PATH >= N)`);
+  if (!m)
+    throw new IcsTermError(`"${text}" is not an ICS term (PATH, !PATH, PATH has V, PATH == V, PATH >= N)`);
   const [, not, p, op, value] = m;
   if (not && op) throw new IcsTermError(`"${text}": ! takes a bare path`);
   const path = p.split('.');
@@ -78,7 +80,10 @@ export function evalIcsTerm(ics: unknown, t: IcsTerm): { ok: boolean; why: strin
 }
 
 /** Applicability of a case's terms: every reason a term fails. */
-export function applicability(ics: unknown, terms: readonly string[]): { applicable: boolean; reasons: string[] } {
+export function applicability(
+  ics: unknown,
+  terms: readonly string[],
+): { applicable: boolean; reasons: string[] } {
   const reasons: string[] = [];
   for (const text of terms) {
     const r = evalIcsTerm(ics, parseIcsTerm(text));
@@ -88,7 +93,9 @@ export function applicability(ics: unknown, terms: readonly string[]): { applica
 }
 
 interface SchemaNode {
-  _zod: { def: { type: string; innerType?: SchemaNode; shape?: Record<string, SchemaNode>; valueType?: SchemaNode } };
+  _zod: {
+    def: { type: string; innerType?: SchemaNode; shape?: Record<string, SchemaNode>; valueType?: SchemaNode };
+  };
 }
 
 /** Whether `path` names an item of the ICS schema (a term naming anything else is a suite error). */

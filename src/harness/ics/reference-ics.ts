@@ -1,5 +1,5 @@
 import type { MmscConfig } from '../../mmsc/config.ts';
-import { MM7_VERSIONS, type Ics } from './ics-schema.ts';
+import { type Ics, MM7_VERSIONS } from './ics-schema.ts';
 
 /**
  * How the harness provisions the reference MMSC when it starts it (embedded target) and what a
@@ -15,7 +15,13 @@ export const REFERENCE_PROVISIONING: Ics['provisioning'] = {
   unknownSubscribers: '+1555999',
   mailDomain: 'example.com',
   vasps: {
-    main: { vaspId: 'VASP1', vasId: 'weather', username: 'vasp-one', password: 's3cret!', shortCode: '12345' },
+    main: {
+      vaspId: 'VASP1',
+      vasId: 'weather',
+      username: 'vasp-one',
+      password: 's3cret!',
+      shortCode: '12345',
+    },
     second: { vaspId: 'VASP2', username: 'vasp-two', password: 'other-pass', shortCode: '7777' },
   },
 };
@@ -30,7 +36,10 @@ function seconds(ms: number): string {
  * MMBox, timers, domain, VASP accounts) from the config. `provisioning` gives what the config does
  * not know (number ranges, the mail domain).
  */
-export function referenceIcs(config: MmscConfig, provisioning: Ics['provisioning'] = REFERENCE_PROVISIONING): Ics {
+export function referenceIcs(
+  config: MmscConfig,
+  provisioning: Ics['provisioning'] = REFERENCE_PROVISIONING,
+): Ics {
   const versions = (['1.0', '1.1', '1.2', '1.3'] as const).filter((v) => v <= config.mmsVersion);
   const vasps: Ics['provisioning']['vasps'] = {};
   const roles = ['main', 'second', 'third', 'fourth'];
@@ -48,7 +57,10 @@ export function referenceIcs(config: MmscConfig, provisioning: Ics['provisioning
   const hasMm4 = config.mm4.peers.length > 0;
   const notification: Ics['notification'] =
     config.notification.route === 'smpp'
-      ? { via: 'smpp', smpp: { systemId: config.notification.systemId, password: config.notification.password } }
+      ? {
+          via: 'smpp',
+          smpp: { systemId: config.notification.systemId, password: config.notification.password },
+        }
       : { via: config.notification.route === 'pap' ? 'pap' : 'smpp' };
   return {
     implementation: { name: 'mmscert reference MMSC', vendor: 'mmscert' },
@@ -65,12 +77,28 @@ export function referenceIcs(config: MmscConfig, provisioning: Ics['provisioning
       senderVisibility: true,
       maxMessageSize: config.maxMessageSize,
       maxRecipients: 100,
-      charsets: ['us-ascii', 'utf-8', 'utf-16', 'iso-8859-1', 'iso-8859-5', 'iso-8859-7', 'iso-8859-15', 'shift_jis'],
+      charsets: [
+        'us-ascii',
+        'utf-8',
+        'utf-16',
+        'iso-8859-1',
+        'iso-8859-5',
+        'iso-8859-7',
+        'iso-8859-15',
+        'shift_jis',
+      ],
       contentTypes: [...config.allowedContentTypes],
       subscriberHeader: config.msisdnHeaders[0] ?? 'X-MSISDN',
     },
     mm3: { supported: true, inbound: true, outbound: config.mm3.relay !== undefined, mtaFronted: false },
-    mm4: { supported: hasMm4, inbound: true, outbound: hasMm4, deliveryReports: true, readReports: true, mtaFronted: false },
+    mm4: {
+      supported: hasMm4,
+      inbound: true,
+      outbound: hasMm4,
+      deliveryReports: true,
+      readReports: true,
+      mtaFronted: false,
+    },
     mm5: { enum: config.mm5.enumServer !== undefined, hlr: config.mm5.hlrUrl !== undefined },
     mm7: {
       supported: true,

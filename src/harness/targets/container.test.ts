@@ -4,14 +4,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadMmscConfigFile } from '../../mmsc/index.ts';
+import { loadIcsFile } from '../ics/ics-file.ts';
+import { referenceIcs } from '../ics/reference-ics.ts';
 import { TargetError } from '../target.ts';
-import { embeddedIcs } from './embedded.ts';
 import {
   ContainerTarget,
   containerEnvironment,
   containerRuntimeAvailable,
   peerPortEnvName,
 } from './container.ts';
+import { embeddedIcs } from './embedded.ts';
 import { loadTargetConfig } from './target-config.ts';
 
 /**
@@ -96,6 +98,13 @@ describe('docker/: the configs baked into the image agree with each other', () =
     expect(port(t.target.endpoints.mm4)).toBe(mmsc.ports.mm4);
     expect(port(t.target.endpoints.mm7)).toBe(mmsc.ports.mm7);
     expect(t.target.endpoints.domain).toBe(mmsc.domains[0]);
+    // its ICS is the one derived from the image's MMSC config
+    const ics = loadIcsFile(path.join(repoRoot, 'docker', t.target.ics));
+    expect({ ...ics, implementation: undefined }).toEqual({
+      ...referenceIcs(mmsc),
+      implementation: undefined,
+    });
+    expect(dockerfile).toContain('COPY docker/target.ics.yaml /etc/mmscert/target.ics.yaml');
     expect(t.peers?.smsc).toMatchObject({ port: 2775, systemId: 'mmsc', password: 'secret' });
     expect(dockerfile).toContain('COPY docker/target.yaml /etc/mmscert/target.yaml');
   });
@@ -105,7 +114,7 @@ describe.skipIf(runtime.ok)('container target without a container engine', () =>
   const config = path.join(dir, 'container.yaml');
   writeFileSync(
     config,
-    'target:\n  kind: container\n  image: mmscert:latest\n  ports: { mm1: 8002, mm7: 8007, mm4: 2525, mm3: 2526 }\n',
+    `target:\n  kind: container\n  image: mmscert:latest\n  ics: ${path.join(repoRoot, 'docker/target.ics.yaml')}\n  ports: { mm1: 8002, mm7: 8007, mm4: 2525, mm3: 2526 }\n`,
   );
 
   it('open() fails with a TargetError naming the reason', async () => {
@@ -137,7 +146,11 @@ describe.skipIf(!runtime.ok)('container target: the image built from docker/', (
     await GenericContainer.fromDockerfile(repoRoot, 'docker/Dockerfile').build(image, {
       deleteOnExit: false,
     });
-    const target = new ContainerTarget({ image, ports: { mm1: 8002, mm7: 8007, mm4: 2525, mm3: 2526 }, ics: embeddedIcs() });
+    const target = new ContainerTarget({
+      image,
+      ports: { mm1: 8002, mm7: 8007, mm4: 2525, mm3: 2526 },
+      ics: embeddedIcs(),
+    });
     await target.open();
     try {
       const session = await target.startCase({

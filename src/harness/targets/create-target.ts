@@ -1,12 +1,12 @@
 import path from 'node:path';
 import type { JsonObject } from '../../util/json.ts';
+import { loadIcsFile } from '../ics/ics-file.ts';
+import type { Ics } from '../ics/ics-schema.ts';
 import type { Target } from '../target.ts';
 import { ContainerTarget } from './container.ts';
 import { EmbeddedTarget, embeddedIcs, type MmscStarter } from './embedded.ts';
 import { ExternalTarget } from './external.ts';
 import { PeersOnlyTarget } from './peers-only.ts';
-import { loadIcsFile } from '../ics/ics-file.ts';
-import type { Ics } from '../ics/ics-schema.ts';
 import { loadTargetConfig, type TargetConfig } from './target-config.ts';
 
 /**

@@ -1,12 +1,15 @@
 import { accessSync, constants, mkdtempSync, rmSync, statfsSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { resolveMmscConfig } from '../../mmsc/config.ts';
 import { type MmscModule, startReferenceMmsc } from '../../mmsc/index.ts';
 import { createModule as createMm3Module } from '../../mmsc/mm3/index.ts';
 import { createModule as createMm4Module } from '../../mmsc/mm4/index.ts';
 import { createModule as createMm7Module } from '../../mmsc/mm7/index.ts';
 import type { JsonObject } from '../../util/json.ts';
 import type { Timeline } from '../../wire/timeline.ts';
+import type { Ics } from '../ics/ics-schema.ts';
+import { REFERENCE_PROVISIONING, referenceIcs } from '../ics/reference-ics.ts';
 import {
   type StartedPeer,
   type Target,
@@ -15,9 +18,6 @@ import {
   TargetRetryableError,
   type TargetSession,
 } from '../target.ts';
-import { resolveMmscConfig } from '../../mmsc/config.ts';
-import type { Ics } from '../ics/ics-schema.ts';
-import { REFERENCE_PROVISIONING, referenceIcs } from '../ics/reference-ics.ts';
 import { reservePort } from './reserve-port.ts';
 
 /** What the harness needs of the reference MMSC starter (src/mmsc/index.ts `startReferenceMmsc`). */

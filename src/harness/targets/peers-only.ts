@@ -1,5 +1,5 @@
-import { REFERENCE_PROVISIONING, referenceIcs } from '../ics/reference-ics.ts';
 import { resolveMmscConfig } from '../../mmsc/config.ts';
+import { REFERENCE_PROVISIONING, referenceIcs } from '../ics/reference-ics.ts';
 import type { Target, TargetSession } from '../target.ts';
 
 /**

@@ -51,7 +51,10 @@ export function writeSelfCertificationFiles(
     domains: [prov.domain],
     notification: { route: 'smpp', host: '127.0.0.1', port: p.smsc, ...smpp, reconnectMs: 200 },
     mm5: { enumServer: `127.0.0.1:${p.hlrDns}`, hlrUrl: `http://127.0.0.1:${p.hlrHttp}` },
-    mm4: { peers: [{ domain: prov.foreign.domain, host: '127.0.0.1', port: p.remoteMmsc }], responseTimeoutMs: 3000 },
+    mm4: {
+      peers: [{ domain: prov.foreign.domain, host: '127.0.0.1', port: p.remoteMmsc }],
+      responseTimeoutMs: 3000,
+    },
     mm3: { relay: { host: '127.0.0.1', port: p.mail } },
     vasps: Object.values(prov.vasps).map((a) => ({
       vaspId: a.vaspId,

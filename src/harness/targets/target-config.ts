@@ -50,7 +50,9 @@ export const TargetConfigSchema = z.strictObject({
       endpoints: EndpointsSchema,
       /** The target's ICS file (path relative to the config file): required, see `mmscert ics init`. */
       ics: z
-        .string({ error: 'an external or container target needs its ICS: `ics: FILE` (mmscert ics init writes one)' })
+        .string({
+          error: 'an external or container target needs its ICS: `ics: FILE` (mmscert ics init writes one)',
+        })
         .min(1),
     }),
     z.strictObject({
@@ -69,7 +71,9 @@ export const TargetConfigSchema = z.strictObject({
       domain: z.string().optional(),
       env: z.record(z.string(), z.string()).optional(),
       ics: z
-        .string({ error: 'an external or container target needs its ICS: `ics: FILE` (mmscert ics init writes one)' })
+        .string({
+          error: 'an external or container target needs its ICS: `ics: FILE` (mmscert ics init writes one)',
+        })
         .min(1),
     }),
   ]),

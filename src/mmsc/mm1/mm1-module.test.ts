@@ -489,6 +489,25 @@ describe('bad input gets HTTP 4xx and the server keeps serving', () => {
     expect((await client.postPdu(notifyResp(tidOf(push), 'Retrieved'), C)).status).toBe(403);
     expect((await client.get(loc(push), B)).status).toBe(200);
   });
+
+  it.each([
+    ['no subscriber header', undefined],
+    ['a blank one', '   '],
+    ['a non-numeric one', 'anonymous'],
+  ])(
+    'a caller with %s is served neither the message nor its transaction (403), the recipient still is',
+    async (_n, who) => {
+      await start();
+      await client.postPdu(sendReq('o2', plmn(B)), A);
+      const push = await waitPush((p) => p.to === B);
+      expect((await client.get(loc(push), who)).status).toBe(403);
+      expect((await client.postPdu(notifyResp(tidOf(push), 'Retrieved'), who)).status).toBe(403);
+      expect(mmsc.core.store.byToken(loc(push).split('/').pop()!)!.message.recipients[0].status).toBe(
+        'notified',
+      );
+      expect((await client.get(loc(push), B)).status).toBe(200);
+    },
+  );
 });
 
 describe('SMPP notification route', () => {

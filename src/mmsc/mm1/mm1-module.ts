@@ -491,6 +491,10 @@ export class Mm1Module implements MmscModule {
     // report (OMA-TS-MMS_CTR, Notification): the copy is withdrawn, not served afterwards.
     if (rcpt.status === 'rejected') return plain(res, 404, 'message rejected by the recipient');
     const subscriber = subscriberFromHeaders(req.headers, this.core.config.msisdnHeaders);
+    // Only the identified recipient is served (OMA-TS-MMS_CTR: the MMSC authenticates the
+    // retrieving subscriber); with no usable subscriber header there is nobody to serve.
+    if (!subscriber && this.core.config.requireMsisdnHeader)
+      return plain(res, 403, 'subscriber not identified');
     if (subscriber && rcpt.msisdn && subscriber !== rcpt.msisdn) return plain(res, 403, 'not your message');
     const known =
       this.core.clientVersions.get(rcpt.msisdn ?? '') ?? rcpt.clientVersion ?? this.core.config.mmsVersion;
@@ -540,6 +544,8 @@ export class Mm1Module implements MmscModule {
     const found = this.core.store.byNotifyTransaction(tid);
     if (!found) return { error: 404 as const, text: `unknown transaction ${tid}` };
     const rcpt = found.message.recipients[found.index];
+    if (!subscriber && this.core.config.requireMsisdnHeader)
+      return { error: 403 as const, text: 'subscriber not identified' };
     if (subscriber && rcpt.msisdn && subscriber !== rcpt.msisdn)
       return { error: 403 as const, text: 'not your transaction' };
     return { found, rcpt };

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStoreBackend } from './store-backend.ts';
-import { acquireStoreLock } from './store-lock.ts';
+import { acquireStoreLock, processStartTime } from './store-lock.ts';
 
 let root: string;
 beforeEach(() => {
@@ -15,7 +15,9 @@ afterEach(() => rmSync(root, { recursive: true, force: true }));
 describe('acquireStoreLock', () => {
   it('writes our pid, refuses a second open, and frees the store on release', () => {
     const release = acquireStoreLock(root);
-    expect(readFileSync(path.join(root, 'LOCK'), 'utf8').trim()).toBe(String(process.pid));
+    expect(readFileSync(path.join(root, 'LOCK'), 'utf8').trim()).toBe(
+      `${process.pid} ${processStartTime(process.pid)}`,
+    );
     expect(() => acquireStoreLock(root)).toThrow(/already open in this process/);
     release();
     release(); // idempotent
@@ -27,18 +29,37 @@ describe('acquireStoreLock', () => {
     const dead = spawnSync(process.execPath, ['-e', 'process.exit(0)']).pid;
     writeFileSync(path.join(root, 'LOCK'), `${dead}\n`);
     const release = acquireStoreLock(root);
-    expect(readFileSync(path.join(root, 'LOCK'), 'utf8').trim()).toBe(String(process.pid));
+    expect(readFileSync(path.join(root, 'LOCK'), 'utf8').trim()).toMatch(new RegExp(`^${process.pid} `));
     release();
+  });
+
+  it('takes over a lock naming a live process that is not its writer (a reused pid: pid 1, a sleep)', () => {
+    const sleeper = spawn('sleep', ['20'], { stdio: 'ignore' });
+    try {
+      for (const text of ['1\n', `${sleeper.pid}\n`, `${sleeper.pid} 12345\n`, `${process.ppid} 1\n`]) {
+        writeFileSync(path.join(root, 'LOCK'), text);
+        const release = acquireStoreLock(root);
+        expect(readFileSync(path.join(root, 'LOCK'), 'utf8')).toMatch(new RegExp(`^${process.pid} `));
+        release();
+      }
+    } finally {
+      sleeper.kill('SIGKILL');
+    }
   });
 
   it('refuses a store another live process holds, naming it', async () => {
     const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 20000)'], { stdio: 'ignore' });
     try {
-      writeFileSync(path.join(root, 'LOCK'), `${other.pid}\n`);
-      expect(() => acquireStoreLock(root)).toThrow(new RegExp(`in use by process ${other.pid}`));
-      await expect(openStoreBackend(root)).rejects.toThrow(/in use by process/);
-      // the owner's lock is left as it was
-      expect(readFileSync(path.join(root, 'LOCK'), 'utf8').trim()).toBe(String(other.pid));
+      await new Promise((r) => setTimeout(r, 100)); // its /proc entry is there
+      const lock = `${other.pid} ${processStartTime(other.pid ?? 0)}`;
+      for (const text of [`${lock}\n`, `${other.pid}\n`]) {
+        // with its start time, or a bare pid of a node process (an older lock)
+        writeFileSync(path.join(root, 'LOCK'), text);
+        expect(() => acquireStoreLock(root)).toThrow(new RegExp(`in use by process ${other.pid}`));
+        await expect(openStoreBackend(root)).rejects.toThrow(/in use by process/);
+        // the owner's lock is left as it was
+        expect(readFileSync(path.join(root, 'LOCK'), 'utf8')).toBe(text);
+      }
     } finally {
       other.kill('SIGKILL');
     }
