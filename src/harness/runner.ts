@@ -12,14 +12,14 @@ import { makeRunId } from './run-id.ts';
 import type { CaseFailure, CaseResult, RunResult, StepResult } from './run-result.ts';
 import { summarise } from './run-result.ts';
 import { caseRandom, caseSeed } from './seeded.ts';
+import { exclusiveReason } from './shared/exclusive.ts';
+import { numberKey } from './shared/identity-keys.ts';
+import { SharedPeers } from './shared/shared-peers.ts';
 import type { Expectation, Level } from './suite-schema.ts';
 import { type StartedPeer, type Target, TargetRetryableError, type TargetSession } from './target.ts';
 import { icsPeerConfig, icsPeerDefaults } from './targets/ics-identities.ts';
 import { peerWiring } from './targets/peer-wiring.ts';
 import { renderTemplate, TemplateError, type TemplateScope } from './template.ts';
-import { exclusiveReason } from './shared/exclusive.ts';
-import { numberKey } from './shared/identity-keys.ts';
-import { SharedPeers } from './shared/shared-peers.ts';
 
 export const DEFAULT_ACTION_TIMEOUT_MS = 10_000;
 /** Most set-ups of one case when the target fails with TargetRetryableError (port taken). */
@@ -251,7 +251,10 @@ export async function runCase(
     }
     values.target = { ...session.endpoints, domain: opts.target.ics.provisioning.domain } as JsonObject;
     if (shared) {
-      shared.router.register(c.id, timeline, { kinds: sharedKinds, keys: [...msisdns.values()].map(numberKey) });
+      shared.router.register(c.id, timeline, {
+        kinds: sharedKinds,
+        keys: [...msisdns.values()].map(numberKey),
+      });
       const hlr = sharedKinds.has('hlr') ? shared.peer('hlr') : undefined;
       const add = hlr?.peer.actions['add-subscriber'];
       if (add) {
@@ -693,7 +696,9 @@ export async function runSuites(opts: RunOptions): Promise<RunResult> {
               originEpochMs: shared.timeline.originEpochMs,
               observations: shared.timeline
                 .all()
-                .filter((o) => !((o.kind === 'conn' || o.kind === 'bytes') && shared.router.ownedByCase(o.conn))),
+                .filter(
+                  (o) => !((o.kind === 'conn' || o.kind === 'bytes') && shared.router.ownedByCase(o.conn)),
+                ),
             },
           },
         }

@@ -85,7 +85,10 @@ export function renderCase(c: CaseResult, parts: { json?: boolean; html?: boolea
     const shared = c.sharedStreams?.length
       ? `; the connections of the shared peers ${c.sharedStreams.join(', ')} (one for the whole run, other cases' traffic between this case's) are in run.pcapng only: their messages routed to this case are in results.json`
       : '';
-    pcapng = buildPcapng(obs, { originEpochMs: c.timeline.originEpochMs, title: `mmscert case ${c.id}${shared}` });
+    pcapng = buildPcapng(obs, {
+      originEpochMs: c.timeline.originEpochMs,
+      title: `mmscert case ${c.id}${shared}`,
+    });
     c.pcapng = casePcapName(c.id);
   }
   const out: RenderedCase = { pcapng };

@@ -93,10 +93,14 @@ async function freePortBase(): Promise<number> {
 }
 
 function serve(configFile: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin/mmscert.js'), 'serve', '--config', configFile], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [path.join(ROOT, 'bin/mmscert.js'), 'serve', '--config', configFile],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout?.on('data', (d: Buffer) => {
@@ -124,7 +128,8 @@ function byId(id: string): CaseResult {
 /** The digits of bob's number in a case: the `to` of its send action. */
 function bobOf(c: CaseResult): string {
   const action = c.timeline.observations.find((o) => o.kind === 'event' && o.name === 'action');
-  const params = ((action?.kind === 'event' ? action.detail : null) as JsonObject | null)?.params as JsonObject;
+  const params = ((action?.kind === 'event' ? action.detail : null) as JsonObject | null)
+    ?.params as JsonObject;
   return String(params.to).replace(/^\+/, '');
 }
 
@@ -175,7 +180,12 @@ describe('concurrent cases against an external MMSC process, on shared peers', (
     const conns = new Set(sends.flatMap((id) => submits(byId(id).timeline.observations).map((o) => o.conn)));
     expect(conns.size).toBe(1);
     const binds = run.shared?.timeline.observations.filter(
-      (o) => o.kind === 'message' && o.node === 'smsc' && o.type.startsWith('bind_') && o.direction === 'in' && o.conn === [...conns][0],
+      (o) =>
+        o.kind === 'message' &&
+        o.node === 'smsc' &&
+        o.type.startsWith('bind_') &&
+        o.direction === 'in' &&
+        o.conn === [...conns][0],
     );
     expect(binds).toHaveLength(1);
   });
@@ -212,7 +222,9 @@ describe('concurrent cases against an external MMSC process, on shared peers', (
       { case: 'conc.alone.001', reason: 'behaviour delay on the shared smsc' },
     ]);
     const start = events.indexOf('start conc.alone.001');
-    const others = run.cases.filter((c) => c.id !== 'conc.alone.001').map((c) => events.indexOf(`end ${c.id}`));
+    const others = run.cases
+      .filter((c) => c.id !== 'conc.alone.001')
+      .map((c) => events.indexOf(`end ${c.id}`));
     for (const e of others) expect(e).toBeLessThan(start);
     expect(events.indexOf('end conc.alone.001')).toBe(events.length - 1);
     // alone, with its own SMSC on the fixed port: its bytes are in its own capture

@@ -18,7 +18,15 @@ function kase(peers: LoadedCase['peers'], steps: Step[] = []): LoadedCase {
     peers,
     timeoutMs: 1000,
     tags: [],
-    steps: steps.map((spec, index): LoadedStep => ({ index, kind: Object.keys(spec)[0] as LoadedStep['kind'], label: `step ${index}`, spec, source })),
+    steps: steps.map(
+      (spec, index): LoadedStep => ({
+        index,
+        kind: Object.keys(spec)[0] as LoadedStep['kind'],
+        label: `step ${index}`,
+        spec,
+        source,
+      }),
+    ),
     suite: 'x',
     source,
     ics: [],
@@ -30,9 +38,13 @@ describe('exclusiveReason', () => {
   it('lets a case share the peers when it only uses them', () => {
     expect(exclusiveReason(kase({ smsc: true, hlr: true, ue: ['alice'] }), SHARED, ICS)).toBeUndefined();
     // identities the target's ICS imposes anyway are no config of the case's own
-    expect(exclusiveReason(kase({ vasp: { shortCodes: ['12345'], user: 'u', pass: 'p' } }), SHARED, ICS)).toBeUndefined();
+    expect(
+      exclusiveReason(kase({ vasp: { shortCodes: ['12345'], user: 'u', pass: 'p' } }), SHARED, ICS),
+    ).toBeUndefined();
     // behaviours on its own handsets concern nobody else
-    const own = kase({ smsc: true, ue: ['bob'] }, [{ behaviour: { peer: 'ue.bob', kind: 'retrieval', mode: 'deferred' } } as Step]);
+    const own = kase({ smsc: true, ue: ['bob'] }, [
+      { behaviour: { peer: 'ue.bob', kind: 'retrieval', mode: 'deferred' } } as Step,
+    ]);
     expect(exclusiveReason(own, SHARED, ICS)).toBeUndefined();
   });
 
@@ -42,6 +54,8 @@ describe('exclusiveReason', () => {
     expect(exclusiveReason(kase({ 'remote-mmsc': { deliveryStatus: 'Rejected' } }), SHARED, ICS)).toBe(
       'its own remote-mmsc config (deliveryStatus)',
     );
-    expect(exclusiveReason(kase({ 'remote-mmsc': ['a', 'b'] }), SHARED, ICS)).toBe('named remote-mmsc peers (a, b)');
+    expect(exclusiveReason(kase({ 'remote-mmsc': ['a', 'b'] }), SHARED, ICS)).toBe(
+      'named remote-mmsc peers (a, b)',
+    );
   });
 });

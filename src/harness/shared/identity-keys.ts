@@ -46,7 +46,11 @@ export function keysOfString(value: string, field?: string): IdentityKey[] {
 }
 
 /** Every key in a JSON value (walked whole; field names carried to array items). */
-export function keysOfJson(value: Json | undefined, out = new Set<IdentityKey>(), field?: string): Set<IdentityKey> {
+export function keysOfJson(
+  value: Json | undefined,
+  out = new Set<IdentityKey>(),
+  field?: string,
+): Set<IdentityKey> {
   if (typeof value === 'string') {
     for (const k of keysOfString(value, field)) out.add(k);
   } else if (Array.isArray(value)) {

@@ -13,7 +13,16 @@ function setup() {
   router.register('a', a, { kinds: ['smsc', 'vasp'], keys: ['n:15550000001'] });
   router.register('b', b, { kinds: ['smsc'], keys: ['n:15550000002'] });
   const smsc = (type: string, direction: 'in' | 'out', fields: JsonObject, conn = 'bind') =>
-    shared.publish({ kind: 'message', node: 'smsc', role: 'smsc', iface: 'SMPP', direction, conn, type, fields });
+    shared.publish({
+      kind: 'message',
+      node: 'smsc',
+      role: 'smsc',
+      iface: 'SMPP',
+      direction,
+      conn,
+      type,
+      fields,
+    });
   const types = (t: Timeline) => t.messages().map((o: MessageObservation) => o.type);
   return { shared, router, a, b, smsc, types };
 }
@@ -48,10 +57,26 @@ describe('observation router', () => {
         iface: 'MM7',
         direction: 'out',
       });
-      shared.publish({ kind: 'bytes', conn: 'c1', raw: new Uint8Array([1]), node: 'vasp', role: 'vasp', iface: 'MM7', direction: 'out' });
+      shared.publish({
+        kind: 'bytes',
+        conn: 'c1',
+        raw: new Uint8Array([1]),
+        node: 'vasp',
+        role: 'vasp',
+        iface: 'MM7',
+        direction: 'out',
+      });
     });
     // the answer comes later, outside the action, on the same connection
-    shared.publish({ kind: 'bytes', conn: 'c1', raw: new Uint8Array([2]), node: 'vasp', role: 'vasp', iface: 'MM7', direction: 'in' });
+    shared.publish({
+      kind: 'bytes',
+      conn: 'c1',
+      raw: new Uint8Array([2]),
+      node: 'vasp',
+      role: 'vasp',
+      iface: 'MM7',
+      direction: 'in',
+    });
     expect(a.all().map((o) => o.kind)).toEqual(['conn', 'bytes', 'bytes']);
     expect(b.length).toBe(0);
     expect(router.sharedNodesOf('a')).toEqual([]);

@@ -17,9 +17,9 @@ interface RoutedCase {
 type Owners = Map<IdentityKey, Set<string>>;
 
 function addOwner(owners: Owners, key: IdentityKey, id: string): void {
-  let s = owners.get(key);
-  if (!s) owners.set(key, (s = new Set()));
-  s.add(id);
+  const s = owners.get(key);
+  if (s) s.add(id);
+  else owners.set(key, new Set([id]));
 }
 
 function removeOwner(owners: Owners, key: IdentityKey, id: string): void {
@@ -93,7 +93,11 @@ export class ObservationRouter {
   }
 
   /** A case starts: its timeline, the shared kinds it declares, its own identities (handset MSISDNs). */
-  register(caseId: string, timeline: Timeline, opts: { kinds: Iterable<string>; keys: Iterable<IdentityKey> }): void {
+  register(
+    caseId: string,
+    timeline: Timeline,
+    opts: { kinds: Iterable<string>; keys: Iterable<IdentityKey> },
+  ): void {
     this.unregister(caseId);
     this.ended.delete(caseId);
     const c: RoutedCase = {
@@ -210,7 +214,12 @@ export class ObservationRouter {
     if (ctx !== undefined) {
       ids = [ctx];
       how = 'its action';
-    } else if (seq !== undefined && o.kind === 'message' && o.type.endsWith('_resp') && o.conn !== undefined) {
+    } else if (
+      seq !== undefined &&
+      o.kind === 'message' &&
+      o.type.endsWith('_resp') &&
+      o.conn !== undefined
+    ) {
       const key = `${o.conn}|${o.direction === 'in' ? 'out' : 'in'}|${seq}`;
       const req = this.requests.get(key);
       if (req) {
@@ -246,7 +255,12 @@ export class ObservationRouter {
     if (running.length === 0 && keys.size === 0) return;
     if (running.length === 0) {
       const gone = ids.find((id) => this.ended.has(id));
-      this.late(o, keys, gone ? `routed by ${how} to a case that has ended` : `it follows a late arrival on its connection`, gone);
+      this.late(
+        o,
+        keys,
+        gone ? `routed by ${how} to a case that has ended` : `it follows a late arrival on its connection`,
+        gone,
+      );
       if (o.conn !== undefined) this.connLast.set(o.conn, []);
       return;
     }

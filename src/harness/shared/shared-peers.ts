@@ -64,13 +64,22 @@ export class SharedPeers {
     try {
       for (const kind of kinds) {
         const config: JsonObject = {
-          ...peerWiring(kind, kind, { target: session.endpoints, peers: this.started, msisdns: new Map(), seed: this.seed }),
+          ...peerWiring(kind, kind, {
+            target: session.endpoints,
+            peers: this.started,
+            msisdns: new Map(),
+            seed: this.seed,
+          }),
           // the cases' handsets are added as they start (no generated subscribers)
           ...(kind === 'hlr' ? { generate: 0 } : {}),
           ...session.peerConfig(kind, kind),
           ...icsPeerConfig(this.target.ics, kind),
         };
-        const peer = this.peerKinds[kind].create(config, { timeline: this.timeline, air: this.air, seed: this.seed });
+        const peer = this.peerKinds[kind].create(config, {
+          timeline: this.timeline,
+          air: this.air,
+          seed: this.seed,
+        });
         let endpoints: PeerEndpoint[];
         try {
           endpoints = await peer.start({ timeline: this.timeline, host: '127.0.0.1' });
