@@ -91,7 +91,7 @@ describe('observation router', () => {
     smsc('enquire_link', 'in', { sequence_number: 4 });
     expect(a.length + b.length).toBe(0);
     expect(router.lateArrivals.map((l) => [l.what, l.reason])).toEqual([
-      ['submit_sm', 'its identities belong to no running case'],
+      ['submit_sm', 'it carries the identities of a case that has ended'],
       ['submit_sm_resp', 'it follows a late arrival on its connection'],
     ]);
   });
@@ -107,6 +107,40 @@ describe('observation router', () => {
     smsc('deliver_sm', 'out', { sequence_number: 6, transaction_id: 'alice-1' });
     expect(types(a)).toEqual(['deliver_sm']);
     expect(types(b)).toEqual(['deliver_sm', 'deliver_sm']);
+  });
+
+  it("does not hand an ended case's traffic to a running case that merely named the same number", () => {
+    const { router, a, b, smsc, types } = setup();
+    // both sent to the same foreign number (a literal of their suite): a weak key of each
+    a.publish({
+      kind: 'event',
+      name: 'action',
+      node: 'harness',
+      role: 'harness',
+      iface: 'HARNESS',
+      direction: 'local',
+      detail: { params: { to: '+15557770001' } },
+    });
+    b.publish({
+      kind: 'event',
+      name: 'action',
+      node: 'harness',
+      role: 'harness',
+      iface: 'HARNESS',
+      direction: 'local',
+      detail: { params: { to: '+15557770001' } },
+    });
+    router.unregister('a');
+    smsc('submit_sm', 'in', {
+      sequence_number: 7,
+      source_addr: '15550000001',
+      destination_addr: '15557770001',
+    });
+    expect(types(b)).toEqual([]);
+    expect(router.lateArrivals.map((l) => [l.what, l.case])).toEqual([['submit_sm', 'a']]);
+    // what only the number both named carries goes to the running one
+    smsc('submit_sm', 'in', { sequence_number: 8, destination_addr: '15557770001' });
+    expect(types(b)).toEqual(['submit_sm']);
   });
 
   it('shows a case only the shared kinds it declares', () => {

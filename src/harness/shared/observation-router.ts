@@ -69,6 +69,8 @@ export class ObservationRouter {
   /** `conn|direction|sequence_number` of requests -> the cases they went to. */
   private readonly requests = new Map<string, string[]>();
   private readonly ended = new Set<string>();
+  /** Strong keys of ended cases (their handsets' numbers, their message ids) -> the case. */
+  private readonly endedKeys = new Map<IdentityKey, string>();
   readonly lateArrivals: LateArrival[] = [];
   private unsubscribe?: () => void;
 
@@ -126,7 +128,10 @@ export class ObservationRouter {
     const c = this.cases.get(caseId);
     if (!c) return;
     c.unsubscribe();
-    for (const k of c.strong) removeOwner(this.strongOwners, k, caseId);
+    for (const k of c.strong) {
+      removeOwner(this.strongOwners, k, caseId);
+      this.endedKeys.set(k, caseId);
+    }
     for (const k of c.weak) removeOwner(this.weakOwners, k, caseId);
     this.cases.delete(caseId);
     this.ended.add(caseId);
@@ -229,8 +234,18 @@ export class ObservationRouter {
       }
     }
     if (ids === undefined) {
-      ids = this.owners(keys, this.strongOwners) ?? this.owners(keys, this.weakOwners);
+      ids = this.owners(keys, this.strongOwners);
       how = 'its identities';
+      if (ids === undefined) {
+        // an ended case's own identity outweighs a number or address running cases merely named
+        const gone = [...keys].map((k) => this.endedKeys.get(k)).find((id) => id !== undefined);
+        if (gone !== undefined) {
+          this.late(o, keys, 'it carries the identities of a case that has ended', gone);
+          if (o.conn !== undefined) this.connLast.set(o.conn, []);
+          return;
+        }
+        ids = this.owners(keys, this.weakOwners);
+      }
     }
     // no identity, or only message ids nobody knows yet (the SMSC's own message_id for a submit):
     // it follows what went before it on its connection
