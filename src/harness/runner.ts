@@ -12,7 +12,7 @@ import { makeRunId } from './run-id.ts';
 import type { CaseFailure, CaseResult, RunResult, StepResult } from './run-result.ts';
 import { summarise } from './run-result.ts';
 import { caseRandom, caseSeed } from './seeded.ts';
-import { exclusiveReason } from './shared/exclusive.ts';
+import { sharingOf } from './shared/exclusive.ts';
 import { numberKey } from './shared/identity-keys.ts';
 import { SharedPeers } from './shared/shared-peers.ts';
 import type { Expectation, Level } from './suite-schema.ts';
@@ -269,7 +269,7 @@ export async function runCase(
       const kind = opts.peerKinds[plan.kind];
       const common = shared && sharedKinds.has(plan.kind) ? shared.peer(plan.kind) : undefined;
       if (common) {
-        // the run's peer of that kind (exclusiveReason: the case has no config of its own for it)
+        // the run's peer of that kind (sharingOf: started with this case's own config, if any)
         started.push(common);
         values[plan.kind] = {
           ...scalars(common.config),
@@ -559,54 +559,16 @@ export async function runCase(
 export { makeRunId };
 
 /**
- * Cases share the run's peers (shared: any number at once) or run alone (exclusive: no other
- * case runs meanwhile). An exclusive case waiting keeps new shared ones from starting.
- */
-class ShareLock {
-  private sharers = 0;
-  private exclusive = false;
-  private waitingExclusive = 0;
-  private readonly wakers: Array<() => void> = [];
-
-  private wake(): void {
-    for (const w of this.wakers.splice(0)) w();
-  }
-
-  private next(): Promise<void> {
-    return new Promise<void>((r) => this.wakers.push(r));
-  }
-
-  // each condition is checked and acted on in one synchronous stretch (no await in between)
-  async share(): Promise<() => void> {
-    while (this.exclusive || this.waitingExclusive > 0) await this.next();
-    this.sharers++;
-    return () => {
-      this.sharers--;
-      this.wake();
-    };
-  }
-
-  async alone(): Promise<() => void> {
-    this.waitingExclusive++;
-    while (this.exclusive || this.sharers > 0) await this.next();
-    this.waitingExclusive--;
-    this.exclusive = true;
-    return () => {
-      this.exclusive = false;
-      this.wake();
-    };
-  }
-}
-
-/**
  * Runs the cases, `jobs` at a time, each isolated. Results keep the load order whatever the
  * completion order, so the same seed gives the same report.
  *
  * A target that names shared peer kinds (external, container) with more than one job: those
- * peers start once for the run (shared-peers.ts) and the cases run at once beside each other;
- * a case that would change a shared peer (exclusiveReason) runs alone, after the others, with
- * its own peers on the fixed ports while the shared ones are stopped (so they come back with
- * their default behaviours). `--jobs 1` runs every case as before: alone, with its own peers.
+ * peers start once for the run (shared-peers.ts) and the cases run at once beside each other, in
+ * phases (sharingOf): first every case that uses the shared peers as they are; then, group by
+ * group, the cases with the same own config for a shared peer, the shared peers started again
+ * with it; last, one by one, the cases that would change a shared peer, with peers of their own
+ * on the fixed ports while the shared ones are stopped. `--jobs 1` runs every case as before:
+ * alone, with its own peers.
  */
 export async function runSuites(opts: RunOptions): Promise<RunResult> {
   const startedAt = new Date();
@@ -618,57 +580,69 @@ export async function runSuites(opts: RunOptions): Promise<RunResult> {
     jobs > 1 && sharedKinds.length > 0 && opts.cases.length > 1
       ? new SharedPeers(opts.target, opts.peerKinds, opts.seed, sharedKinds)
       : undefined;
-  const exclusive = new Map<number, string>();
-  if (shared)
-    opts.cases.forEach((c, i) => {
-      const why = exclusiveReason(c, shared.kinds, opts.target.ics);
-      if (why) exclusive.set(i, why);
-    });
-  // shared cases first, the exclusive ones after them: one drain of the shared ones, not many
-  const order = opts.cases.map((_, i) => i);
-  if (shared) order.sort((a, b) => Number(exclusive.has(a)) - Number(exclusive.has(b)) || a - b);
-  const lock = new ShareLock();
-  let sharedLeft = order.length - exclusive.size;
-  await opts.target.open();
-  try {
-    await shared?.start();
-    // no verdict here: a case that needs the bind says so if it is still missing
-    if (shared && order.some((i) => !exclusive.has(i) && 'smsc' in opts.cases[i].peers))
-      await shared.smscBound(SHARED_SMSC_FIRST_BIND_WAIT_MS);
+  const sharing = shared ? opts.cases.map((c) => sharingOf(c, shared.kinds, opts.target.ics)) : [];
+  /** Indices run at once: first on the default peers, then per own config (the overlay). */
+  const phases: { cases: number[]; overlay: Record<string, JsonObject> }[] = [{ cases: [], overlay: {} }];
+  const alone: number[] = [];
+  const byKey = new Map<string, number>();
+  sharing.forEach((s, i) => {
+    if (s.mode === 'shared') phases[0].cases.push(i);
+    else if (s.mode === 'alone') alone.push(i);
+    else {
+      let p = byKey.get(s.key);
+      if (p === undefined) {
+        p = phases.length;
+        byKey.set(s.key, p);
+        phases.push({ cases: [], overlay: s.overlay });
+      }
+      phases[p].cases.push(i);
+    }
+  });
+
+  /** `indices`, `jobs` at a time; `withShared`: on the shared peers, routed. */
+  const runAll = async (indices: readonly number[], withShared: boolean, width: number) => {
     let next = 0;
     const worker = async () => {
       for (;;) {
         const n = next++;
-        if (n >= order.length) return;
-        const i = order[n];
+        if (n >= indices.length) return;
+        const i = indices[n];
         const c = opts.cases[i];
-        if (!shared) {
-          opts.onCaseStart?.(c);
-          results[i] = await runCase(c, opts);
-        } else if (exclusive.has(i)) {
-          const release = await lock.alone();
-          try {
-            await shared.stop();
-            opts.onCaseStart?.(c);
-            results[i] = await runCase(c, opts);
-          } finally {
-            // back with default behaviours for the shared cases still to run (none: they go first)
-            await (sharedLeft > 0 ? shared.start() : Promise.resolve()).finally(release);
-          }
-        } else {
-          sharedLeft--;
-          const release = await lock.share();
-          try {
-            opts.onCaseStart?.(c);
-            results[i] = await shared.router.run(c.id, () => runCase(c, opts, shared));
-          } finally {
-            release();
-          }
-        }
+        opts.onCaseStart?.(c);
+        results[i] =
+          withShared && shared
+            ? await shared.router.run(c.id, () => runCase(c, opts, shared))
+            : await runCase(c, opts);
         opts.onCaseEnd?.(results[i]);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(jobs, opts.cases.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(width, indices.length) }, worker));
+  };
+
+  await opts.target.open();
+  try {
+    if (!shared)
+      await runAll(
+        opts.cases.map((_, i) => i),
+        false,
+        jobs,
+      );
+    else {
+      let first = true;
+      for (const phase of phases) {
+        if (phase.cases.length === 0) continue;
+        // a fresh start: default behaviours, and this phase's own config
+        if (!first) await shared.stop();
+        first = false;
+        await shared.start(phase.overlay);
+        // no verdict here: a case that needs the bind says so if it is still missing
+        if (phase.cases.some((i) => 'smsc' in opts.cases[i].peers))
+          await shared.smscBound(SHARED_SMSC_FIRST_BIND_WAIT_MS);
+        await runAll(phase.cases, true, jobs);
+      }
+      await shared.stop();
+      await runAll(alone, false, 1);
+    }
   } finally {
     await shared?.close();
     await opts.target.close();
@@ -689,7 +663,19 @@ export async function runSuites(opts: RunOptions): Promise<RunResult> {
       ? {
           shared: {
             peers: [...shared.kinds],
-            exclusive: [...exclusive].map(([i, reason]) => ({ case: opts.cases[i].id, reason })),
+            exclusive: sharing.flatMap((x, i) =>
+              x.mode === 'shared'
+                ? []
+                : [
+                    {
+                      case: opts.cases[i].id,
+                      reason:
+                        x.mode === 'config'
+                          ? `${x.reason}: beside the cases of that same config only`
+                          : x.reason,
+                    },
+                  ],
+            ),
             lateArrivals: shared.router.lateArrivals,
             // without the connections a case's action opened: those are in that case's capture
             timeline: {

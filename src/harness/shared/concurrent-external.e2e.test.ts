@@ -62,6 +62,19 @@ ${[1, 2, 3]
     steps:
       - wait: 5s
       - expect-none: { message: submit_sm, node: smsc, within: 10ms }
+${[1, 2]
+  .map(
+    (n) => `
+  - id: conc.cfg.00${n}
+    title: its own remote MMSC config, shared with the cases of the same config (${n})
+    peers: { hlr: true, smsc: true, wap-gateway: true, ue: [alice, bob], remote-mmsc: { autoReports: false } }
+    steps:
+      - do: ue.alice.send
+        with: { to: '{{ue.bob.msisdn}}', parts: [{ contentType: text/plain, text: 'config ${n}' }] }
+      - expect: { message: m-notification-ind, node: ue.bob, within: 10s }
+`,
+  )
+  .join('')}
   - id: conc.alone.001
     title: a behaviour on the shared SMSC makes the case run alone
     steps:
@@ -217,8 +230,28 @@ describe('concurrent cases against an external MMSC process, on shared peers', (
         expect((o.fields as JsonObject).destination_addr).not.toBe(bob);
   });
 
+  it('runs the cases of one own config for a shared peer beside each other, apart from the rest', () => {
+    const cfg = ['conc.cfg.001', 'conc.cfg.002'];
+    const sends = ['conc.send.001', 'conc.send.002', 'conc.send.003', 'conc.late.001', 'conc.wait.001'];
+    const firstCfgStart = Math.min(...cfg.map((id) => events.indexOf(`start ${id}`)));
+    for (const id of sends) expect(events.indexOf(`end ${id}`)).toBeLessThan(firstCfgStart);
+    const firstCfgEnd = Math.min(...cfg.map((id) => events.indexOf(`end ${id}`)));
+    for (const id of cfg) expect(events.indexOf(`start ${id}`)).toBeLessThan(firstCfgEnd);
+    // on the shared SMSC again (restarted with that config): one bind for both
+    const conns = new Set(cfg.flatMap((id) => submits(byId(id).timeline.observations).map((o) => o.conn)));
+    expect(conns.size).toBe(1);
+  });
+
   it('runs a case with a behaviour on a shared peer alone, after the others', () => {
     expect(run.shared?.exclusive).toEqual([
+      {
+        case: 'conc.cfg.001',
+        reason: 'its own remote-mmsc config (autoReports): beside the cases of that same config only',
+      },
+      {
+        case: 'conc.cfg.002',
+        reason: 'its own remote-mmsc config (autoReports): beside the cases of that same config only',
+      },
       { case: 'conc.alone.001', reason: 'behaviour delay on the shared smsc' },
     ]);
     const start = events.indexOf('start conc.alone.001');

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { LoadedCase, LoadedStep } from '../case-model.ts';
 import type { Step } from '../suite-schema.ts';
 import { embeddedIcs } from '../targets/embedded.ts';
-import { exclusiveReason } from './exclusive.ts';
+import { sharingOf } from './exclusive.ts';
 
 const SHARED = new Set(['smsc', 'hlr', 'remote-mmsc', 'mail', 'vasp']);
 const ICS = embeddedIcs();
@@ -34,28 +34,47 @@ function kase(peers: LoadedCase['peers'], steps: Step[] = []): LoadedCase {
   };
 }
 
-describe('exclusiveReason', () => {
+describe('sharingOf', () => {
   it('lets a case share the peers when it only uses them', () => {
-    expect(exclusiveReason(kase({ smsc: true, hlr: true, ue: ['alice'] }), SHARED, ICS)).toBeUndefined();
+    expect(sharingOf(kase({ smsc: true, hlr: true, ue: ['alice'] }), SHARED, ICS)).toEqual({
+      mode: 'shared',
+    });
     // identities the target's ICS imposes anyway are no config of the case's own
-    expect(
-      exclusiveReason(kase({ vasp: { shortCodes: ['12345'], user: 'u', pass: 'p' } }), SHARED, ICS),
-    ).toBeUndefined();
+    expect(sharingOf(kase({ vasp: { shortCodes: ['12345'], user: 'u', pass: 'p' } }), SHARED, ICS)).toEqual({
+      mode: 'shared',
+    });
     // behaviours on its own handsets concern nobody else
     const own = kase({ smsc: true, ue: ['bob'] }, [
       { behaviour: { peer: 'ue.bob', kind: 'retrieval', mode: 'deferred' } } as Step,
     ]);
-    expect(exclusiveReason(own, SHARED, ICS)).toBeUndefined();
+    expect(sharingOf(own, SHARED, ICS)).toEqual({ mode: 'shared' });
+  });
+
+  it('groups the cases of one own literal config for a shared peer', () => {
+    const a = sharingOf(kase({ 'remote-mmsc': { autoReports: false }, smsc: true }), SHARED, ICS);
+    const b = sharingOf(kase({ 'remote-mmsc': { autoReports: false } }), SHARED, ICS);
+    expect(a).toEqual({
+      mode: 'config',
+      reason: 'its own remote-mmsc config (autoReports)',
+      overlay: { 'remote-mmsc': { autoReports: false } },
+      key: '[["remote-mmsc",{"autoReports":false}]]',
+    });
+    expect(b.mode === 'config' && a.mode === 'config' && b.key === a.key).toBe(true);
   });
 
   it('runs alone a case that changes a shared peer', () => {
     const b = kase({ hlr: true }, [{ behaviour: { peer: 'hlr', kind: 'servfail' } } as Step]);
-    expect(exclusiveReason(b, SHARED, ICS)).toBe('behaviour servfail on the shared hlr');
-    expect(exclusiveReason(kase({ 'remote-mmsc': { deliveryStatus: 'Rejected' } }), SHARED, ICS)).toBe(
-      'its own remote-mmsc config (deliveryStatus)',
-    );
-    expect(exclusiveReason(kase({ 'remote-mmsc': ['a', 'b'] }), SHARED, ICS)).toBe(
-      'named remote-mmsc peers (a, b)',
-    );
+    expect(sharingOf(b, SHARED, ICS)).toEqual({
+      mode: 'alone',
+      reason: 'behaviour servfail on the shared hlr',
+    });
+    expect(sharingOf(kase({ 'remote-mmsc': { deliveryStatus: '{{each.status}}' } }), SHARED, ICS)).toEqual({
+      mode: 'alone',
+      reason: 'its own templated remote-mmsc config (deliveryStatus)',
+    });
+    expect(sharingOf(kase({ 'remote-mmsc': ['a', 'b'] }), SHARED, ICS)).toEqual({
+      mode: 'alone',
+      reason: 'named remote-mmsc peers (a, b)',
+    });
   });
 });

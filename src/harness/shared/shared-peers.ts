@@ -48,8 +48,11 @@ export class SharedPeers {
     return this.started.find((p) => p.kind === kind);
   }
 
-  /** Starts every shared peer on its configured port (again after `stop`, with default behaviours). */
-  async start(): Promise<void> {
+  /**
+   * Starts every shared peer on its configured port (again after `stop`, with default
+   * behaviours), with `overlay` (kind -> config) in place of the suites' defaults.
+   */
+  async start(overlay: Readonly<Record<string, JsonObject>> = {}): Promise<void> {
     if (this.session) return;
     const kinds = [...this.kinds].sort((a, b) => ORDER.indexOf(a) - ORDER.indexOf(b));
     this.timeline.setContext({ case: '(shared peers)', step: 'run' });
@@ -72,6 +75,7 @@ export class SharedPeers {
           }),
           // the cases' handsets are added as they start (no generated subscribers)
           ...(kind === 'hlr' ? { generate: 0 } : {}),
+          ...(overlay[kind] ?? {}),
           ...session.peerConfig(kind, kind),
           ...icsPeerConfig(this.target.ics, kind),
         };
