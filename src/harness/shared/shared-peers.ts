@@ -3,7 +3,7 @@ import type { PeerEndpoint } from '../../../mocks/peer.ts';
 import type { JsonObject } from '../../util/json.ts';
 import { Timeline } from '../../wire/timeline.ts';
 import type { PeerKinds } from '../peer-kinds.ts';
-import type { StartedPeer, Target, TargetSession } from '../target.ts';
+import { type StartedPeer, type Target, TargetError, type TargetSession } from '../target.ts';
 import { icsPeerConfig } from '../targets/ics-identities.ts';
 import { peerWiring } from '../targets/peer-wiring.ts';
 import { ObservationRouter } from './observation-router.ts';
@@ -89,7 +89,10 @@ export class SharedPeers {
           endpoints = await peer.start({ timeline: this.timeline, host: '127.0.0.1' });
         } catch (e) {
           await peer.stop().catch(() => undefined);
-          throw new Error(`shared peer ${kind} did not start: ${e instanceof Error ? e.message : String(e)}`);
+          // the run cannot go on without it (a fixed port taken): a harness error, exit 2
+          throw new TargetError(
+            `shared peer ${kind} did not start: ${e instanceof Error ? e.message : String(e)}`,
+          );
         }
         this.started.push({ kind, name: kind, peer, endpoints, config });
       }
