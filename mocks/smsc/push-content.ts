@@ -1,10 +1,23 @@
 import { isCodecError } from '../../src/codec/codec-error.ts';
-import { decodeMms, type MmsPdu, mmsSummary } from '../../src/codec/mms/index.ts';
+import {
+  decodeMms,
+  decodeMmsLenient,
+  lenientPdu,
+  type MmsPdu,
+  mmsDefectClause,
+  mmsSummary,
+} from '../../src/codec/mms/index.ts';
 import { WAP_PUSH_PORT } from '../../src/codec/push/segment.ts';
-import { decodeWspPush, isMmsPush, pushApplicationId } from '../../src/codec/push/wsp-push.ts';
+import {
+  decodeWspPushLenient,
+  isMmsPush,
+  pushApplicationId,
+  wspPushDefectClause,
+} from '../../src/codec/push/wsp-push.ts';
 import { contentTypeToString } from '../../src/codec/wsp/content-type.ts';
 import { bytesToJson, type Json, jsonReplacer } from '../../src/util/json.ts';
 import type { Timeline } from '../../src/wire/timeline.ts';
+import { publishEncodingDefects } from '../wap-gateway/mm1-observation.ts';
 
 /** WDP port of the connection-oriented-less secure push (WAP-259 §6.3.1 port table): 2949. */
 const WAP_PUSH_SECURE_PORT = 2949;
@@ -49,12 +62,18 @@ export function publishPushContent(
       name,
       detail: { error },
     });
-  let push: ReturnType<typeof decodeWspPush>;
-  try {
-    push = decodeWspPush(payload);
-  } catch (e) {
-    if (!isCodecError(e)) throw e;
-    fail('wap-push-decode-error', e.toLine());
+  // what the target pushed: read as a tolerant handset would, each defect an `encoding-defect`
+  const { push, defects } = decodeWspPushLenient(payload);
+  const where = { node, role: 'smsc' as const, ...(conn ? { conn } : {}) };
+  publishEncodingDefects(
+    timeline,
+    { ...where, iface: 'WAP-PUSH' },
+    push ? 'wsp-push' : undefined,
+    defects,
+    wspPushDefectClause,
+  );
+  if (!push) {
+    fail('wap-push-decode-error', defects[0]?.toLine() ?? 'undecodable');
     return;
   }
   const appId = pushApplicationId(push);
@@ -76,13 +95,20 @@ export function publishPushContent(
     raw: payload,
   });
   if (!isMmsPush(push)) return;
-  let pdu: MmsPdu;
+  let pdu: MmsPdu | undefined;
   try {
     pdu = decodeMms(push.body);
   } catch (e) {
     if (!isCodecError(e)) throw e;
-    fail('mms-decode-error', e.toLine());
-    return;
+    const l = decodeMmsLenient(push.body);
+    publishEncodingDefects(timeline, { ...where, iface: 'MM1' }, l.type, l.defects, mmsDefectClause, {
+      size: push.body.length,
+    });
+    pdu = lenientPdu(l);
+    if (!pdu) {
+      fail('mms-decode-error', e.toLine());
+      return;
+    }
   }
   timeline.publish({
     kind: 'message',

@@ -30,6 +30,12 @@ let mmsc: http.Server;
 let mmscPort: number;
 const seen: Seen[] = [];
 const bigRetrieve = handRetrieveConf('msg-9', '+15550002/TYPE=PLMN', 'y'.repeat(5000));
+/** Date as a Short-integer (0xE5) where the grammar wants a Long-integer. */
+const badDateRetrieve = (() => {
+  const good = handRetrieveConf('msg-8', '+15550002/TYPE=PLMN', 'hello');
+  const at = good.findIndex((o, i) => o === 0x85 && good[i + 1] === 0x04);
+  return Uint8Array.from([...good.subarray(0, at), 0x85, 0xe5, ...good.subarray(at + 6)]);
+})();
 const videoRetrieve = encodeMms(
   buildPdu(
     'm-retrieve-conf',
@@ -48,6 +54,16 @@ const videoRetrieve = encodeMms(
       { contentType: { mediaType: 'video/mp4', params: [] }, headers: [], data: new Uint8Array(64) },
     ],
   ),
+);
+
+/** MMS 1.1+: a failed retrieval answered in an m-retrieve-conf (X-Mms-Retrieve-Status, no body). */
+const goneRetrieve = encodeMms(
+  buildPdu('m-retrieve-conf', {
+    'X-Mms-MMS-Version': '1.3',
+    Date: 1_700_000_000,
+    'X-Mms-Retrieve-Status': 'Error-permanent-message-not-found',
+    'Content-Type': { mediaType: 'text/plain', params: [] },
+  }),
 );
 
 beforeAll(async () => {
@@ -76,7 +92,9 @@ beforeAll(async () => {
       if (req.method === 'GET' && req.url === '/content/abc')
         return mms(handRetrieveConf('msg-7', '+15550002/TYPE=PLMN', 'hello'));
       if (req.method === 'GET' && req.url === '/content/big') return mms(bigRetrieve);
+      if (req.method === 'GET' && req.url === '/content/bad-date') return mms(badDateRetrieve);
       if (req.method === 'GET' && req.url === '/content/video') return mms(videoRetrieve);
+      if (req.method === 'GET' && req.url === '/content/gone') return mms(goneRetrieve);
       if (req.method === 'GET') {
         res.writeHead(404).end();
         return;
@@ -202,7 +220,11 @@ describe('Handset (MMS user agent) over the WAP gateway', () => {
 
   it('sends raw chunks (base64 and text) as one body', async () => {
     const r = (await alice.actions.send({
-      raw: [Buffer.from([0x8c, 0x80, 0x98]).toString('base64'), { text: 'A' }, Buffer.from([0x00, 0x8d, 0x90]).toString('base64')],
+      raw: [
+        Buffer.from([0x8c, 0x80, 0x98]).toString('base64'),
+        { text: 'A' },
+        Buffer.from([0x00, 0x8d, 0x90]).toString('base64'),
+      ],
     })) as Record<string, unknown>;
     expect(r.status).toBeGreaterThanOrEqual(200);
     expect([...seen[0].body]).toEqual([0x8c, 0x80, 0x98, 0x41, 0x00, 0x8d, 0x90]);
@@ -257,6 +279,32 @@ describe('Handset (MMS user agent) over the WAP gateway', () => {
     const ack = posted()[1];
     expect(ack.type).toBe('m-acknowledge-ind');
     expect(getHeader(ack, 'X-Mms-Transaction-Id')).toBe('N-1');
+  });
+
+  it('a retrieval answered with an error X-Mms-Retrieve-Status or an HTTP error is a failed retrieval, not acknowledged', async () => {
+    alice.use({ kind: 'retrieval', mode: 'deferred' });
+    await pushNotification('http://mmsc.operator.example/content/gone');
+    await alice.settled();
+    const r = (await alice.actions.retrieve({ index: 0 })) as Record<string, unknown>;
+    expect(r).toMatchObject({ state: 'retrieval-failed', status: 200, ack: null });
+    await alice.actions.retrieve({ contentLocation: 'http://mmsc.operator.example/content/nothing' });
+    const failed = timeline.all().filter((o) => o.kind === 'event' && o.name === 'retrieval-failed');
+    expect(failed.map((o) => (o.kind === 'event' ? o.detail : null))).toEqual([
+      {
+        status: 200,
+        retrieveStatus: 'Error-permanent-message-not-found',
+        contentLocation: 'http://mmsc.operator.example/content/gone',
+      },
+      { status: 404, contentLocation: 'http://mmsc.operator.example/content/nothing' },
+    ]);
+    expect(posted().map((p) => p.type)).toEqual(['m-notifyresp-ind']);
+  });
+
+  it('send takes the relative expiry in seconds or as a duration text, rounded up to seconds', async () => {
+    await alice.actions.send({ to: '+15550002', expiry: 7 });
+    await alice.actions.send({ to: '+15550002', expiry: '1s + 1500ms' });
+    expect(posted().map((p) => getHeader(p, 'X-Mms-Expiry'))).toEqual([{ relative: 7 }, { relative: 3 }]);
+    await expect(alice.actions.send({ to: '+15550002', expiry: 'soon' })).rejects.toThrow(PeerConfigError);
   });
 
   it('rejects when told to, and when the message is larger than the profile accepts', async () => {
@@ -352,6 +400,67 @@ describe('Handset (MMS user agent) over the WAP gateway', () => {
     ).rejects.toThrow(PeerConfigError);
     await expect(alice.actions.notifyresp({ status: 'Maybe' })).rejects.toThrow(PeerConfigError);
     await expect(alice.actions.retrieve({ index: 5 })).rejects.toThrow(PeerConfigError);
+  });
+
+  it('acts on a push from the target that breaks the encoding, publishing each defect', async () => {
+    // X-Mms-Message-Size as a Short-integer (as Mbuni sent it), in a push whose Content-Type is broken
+    const good = handNotificationInd(
+      'N-7',
+      '+15550002/TYPE=PLMN',
+      2000,
+      `http://127.0.0.1:${mmscPort}/content/abc`,
+    );
+    const at = good.findIndex((o, i) => o === 0x8e && good[i + 1] === 0x03);
+    const note = Uint8Array.from([...good.subarray(0, at), 0x8e, 0xf4, ...good.subarray(at + 5)]);
+    const payload = Uint8Array.from([0x09, 0x06, 0x05, 0x02, 0x1f, 0x01, 0xaf, 0x84, ...note]);
+    await air.deliver({
+      from: '9200',
+      to: '15550001',
+      dataCoding: 4,
+      segments: [],
+      ports: { source: 9200, destination: 2948 },
+      payload,
+    });
+    await alice.settled();
+    const defects = timeline
+      .query((o) => o.kind === 'event' && o.name === 'encoding-defect')
+      .map((o) => (o.kind === 'event' ? `${o.iface} ${JSON.stringify(o.detail)}` : ''));
+    expect(defects).toEqual([
+      expect.stringMatching(
+        /^WAP-PUSH .*"field":"Content-Type","offset":4,"reason":"Long-integer length 31 not in 1\.\.30","clause":"WAP-230-WSP §8\.4\.2\.24/,
+      ),
+      expect.stringMatching(
+        /^MM1 .*"messageType":"m-notification-ind","field":"X-Mms-Message-Size","offset":\d+,"reason":"Long-integer length 244 not in 1\.\.30"/,
+      ),
+    ]);
+    expect(alice.entries[0]).toMatchObject({
+      type: 'm-notification-ind',
+      state: 'retrieved',
+      transactionId: 'N-7',
+    });
+    expect(posted().map((p) => `${p.type} ${getHeader(p, 'X-Mms-Status')}`)).toEqual([
+      'm-notifyresp-ind Retrieved',
+    ]);
+  });
+
+  it('retrieves an m-retrieve-conf that breaks the encoding, publishing the defect', async () => {
+    await pushNotification('http://mmsc.operator.example/content/bad-date');
+    await alice.settled();
+    expect(alice.entries[0]).toMatchObject({
+      state: 'retrieved',
+      retrieved: { messageId: 'msg-8', parts: 1 },
+    });
+    const defects = timeline.query((o) => o.kind === 'event' && o.name === 'encoding-defect');
+    // the gateway relayed it and the handset received it: both say so
+    expect(defects.map((o) => o.node).sort()).toEqual(['ue.alice', 'wap-gateway']);
+    expect(defects[0].kind === 'event' && defects[0].detail).toMatchObject({
+      messageType: 'm-retrieve-conf',
+      field: 'Date',
+      reason: 'Long-integer length 229 not in 1..30',
+    });
+    expect(posted().map((p) => `${p.type} ${getHeader(p, 'X-Mms-Status')}`)).toEqual([
+      'm-notifyresp-ind Retrieved',
+    ]);
   });
 
   it('ignores an undecodable push with one event', async () => {

@@ -1,8 +1,13 @@
 import http from 'node:http';
-import { isCodecError } from '../../src/codec/codec-error.ts';
 import { type MmsPdu, mmsSummary } from '../../src/codec/mms/index.ts';
-import { decodeWspPush, isMmsPush, pushApplicationId } from '../../src/codec/push/index.ts';
+import {
+  decodeWspPushLenient,
+  isMmsPush,
+  pushApplicationId,
+  wspPushDefectClause,
+} from '../../src/codec/push/index.ts';
 import { mediaTypeText } from '../../src/codec/wsp/index.ts';
+import { parseDurationText } from '../../src/util/duration-text.ts';
 import { bytesFromJson, type Json, type JsonObject } from '../../src/util/json.ts';
 import { tapHttpAgent } from '../../src/wire/tap.ts';
 import type { Timeline } from '../../src/wire/timeline.ts';
@@ -23,7 +28,7 @@ import {
   mediaType,
   proxyCredential,
 } from '../wap-gateway/http-util.ts';
-import { publishMm1 } from '../wap-gateway/mm1-observation.ts';
+import { publishEncodingDefects, publishMm1 } from '../wap-gateway/mm1-observation.ts';
 import {
   accepts,
   DEFAULT_PROFILE,
@@ -294,11 +299,20 @@ export class Handset implements Peer {
       );
       return;
     }
-    let push: ReturnType<typeof decodeWspPush>;
-    try {
-      push = decodeWspPush(sms.payload);
-    } catch (e) {
-      this.event('push-undecodable', { error: isCodecError(e) ? e.toLine() : String(e) }, 'WAP-PUSH');
+    // A tolerant handset (WAP-230-WSP): a push that breaks the encoding is read as far as it goes, each
+    // defect published as an `encoding-defect`, and acted on when its content can still be found.
+    const { push, defects } = decodeWspPushLenient(sms.payload);
+    if (this.timeline && defects.length > 0) {
+      publishEncodingDefects(
+        this.timeline,
+        { node: this.name, role: this.role, iface: 'WAP-PUSH', peer: 'smsc' },
+        push ? 'wsp-push' : undefined,
+        defects,
+        wspPushDefectClause,
+      );
+    }
+    if (!push) {
+      this.event('push-undecodable', { error: defects[0]?.toLine() ?? 'undecodable' }, 'WAP-PUSH');
       return;
     }
     this.timeline?.publish({
@@ -431,6 +445,18 @@ export class Handset implements Peer {
       });
       return r;
     }
+    // MMS 1.1+ may answer a failed retrieval with an m-retrieve-conf whose X-Mms-Retrieve-Status is
+    // an error (OMA-TS-MMS_ENC-V1_3 X-Mms-Retrieve-Status) instead of an HTTP error: a failure too.
+    const retrieveStatus = headerText(pdu, 'X-Mms-Retrieve-Status');
+    if (retrieveStatus?.startsWith('Error')) {
+      entry.state = 'retrieval-failed';
+      this.event('retrieval-failed', {
+        status: r.status,
+        retrieveStatus,
+        contentLocation: entry.contentLocation,
+      });
+      return r;
+    }
     entry.state = 'retrieved';
     entry.retrieved = {
       status: r.status,
@@ -467,7 +493,6 @@ export class Handset implements Peer {
         subject: 'string',
         messageClass: 'string',
         priority: 'string',
-        expiry: 'number',
         deliveryReport: 'boolean',
         readReport: 'boolean',
         transactionId: 'string',
@@ -485,7 +510,16 @@ export class Handset implements Peer {
         throw new PeerConfigError(this.name, 'send: headers must be an object');
       }
       transactionId = typeof p.transactionId === 'string' ? p.transactionId : this.nextTid();
-      bytes = sendReq({ ...(p as unknown as SendOptions), transactionId, version: this.version }, this.name);
+      const expiry = expirySeconds(this.name, p.expiry);
+      bytes = sendReq(
+        {
+          ...(p as unknown as SendOptions),
+          ...(expiry === undefined ? {} : { expiry }),
+          transactionId,
+          version: this.version,
+        },
+        this.name,
+      );
     }
     const r = await this.post(bytes);
     const out = this.confResult(r);
@@ -691,7 +725,12 @@ export class Handset implements Peer {
 
   private observe(bytes: Uint8Array, direction: 'in' | 'out', peer: string): MmsPdu | undefined {
     if (!this.timeline) return undefined;
-    return publishMm1(this.timeline, { node: this.name, role: this.role, direction, peer }, bytes);
+    // what comes in is the target's: read leniently, each encoding defect published (see publishMm1)
+    return publishMm1(
+      this.timeline,
+      { node: this.name, role: this.role, direction, peer, fromTarget: direction === 'in' },
+      bytes,
+    );
   }
 
   private mm1Url(): string {
@@ -796,4 +835,18 @@ function resolveProfile(peer: string, p: HandsetConfig['profile']): DeviceProfil
     throw new PeerConfigError(peer, 'mmsVersion is 1.0..1.3');
   if (!(merged.maxMessageSize > 0)) throw new PeerConfigError(peer, 'maxMessageSize must be > 0');
   return merged;
+}
+
+/**
+ * `send`'s relative expiry: seconds, or a duration text such as an ICS timer renders to (`1s`,
+ * `1500ms`, `1s + 2s`), rounded up to whole seconds (X-Mms-Expiry carries Delta-seconds-value,
+ * OMA-TS-MMS_ENC-V1_3 X-Mms-Expiry).
+ */
+function expirySeconds(peer: string, v: Json | undefined): number | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'number') return v;
+  const ms = typeof v === 'string' ? parseDurationText(v) : undefined;
+  if (ms === undefined)
+    throw new PeerConfigError(peer, 'send: expiry must be seconds or a duration (2s, 1500ms)');
+  return Math.ceil(ms / 1000);
 }

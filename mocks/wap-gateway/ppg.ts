@@ -574,7 +574,8 @@ export class PushProxyGateway implements Peer {
     if (content.contentType === MMS_MEDIA_TYPE && this.timeline) {
       publishMm1(
         this.timeline,
-        { node: this.name, role: this.role, direction: 'out', iface: 'WAP-PUSH' },
+        // the content the target handed over in its PAP push-message
+        { node: this.name, role: this.role, direction: 'out', iface: 'WAP-PUSH', fromTarget: true },
         content.body,
       );
     }

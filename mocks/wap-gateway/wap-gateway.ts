@@ -352,7 +352,7 @@ export class WapGateway implements Peer {
         if (!resIsMms) return;
         if (resBody.overflow)
           this.event('mm1-not-decoded', { size: resBody.size, reason: 'larger than maxObservedBody' });
-        else publishMm1(this.timeline!, { ...base, direction: 'out' }, resBody.bytes());
+        else publishMm1(this.timeline!, { ...base, direction: 'out', fromTarget: true }, resBody.bytes());
       });
       up.on('error', () => res.destroy());
       up.pipe(res);

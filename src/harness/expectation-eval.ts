@@ -95,6 +95,106 @@ export function observedInstead(e: Expectation, observations: readonly Observati
   return { 'no such message; messages seen': seen.slice(-12).map(brief) };
 }
 
+/** Events that say something went wrong on the way (a defect, a refusal, a failed transaction...). */
+const TROUBLE_EVENT = /defect|refused|error|fail|undecodable|invalid|not-sent|fault|rejected|too-large/i;
+/** Status fields whose value, other than these, tells of a refusal. */
+const STATUS_FIELDS: Record<string, RegExp> = {
+  'X-Mms-Response-Status': /^Ok$/,
+  'X-Mms-Retrieve-Status': /^Ok$/,
+  'X-Mms-Request-Status-Code': /^Ok$/,
+  command_status: /^(0|ESME_ROK)$/,
+  StatusCode: /^1\d\d\d$/,
+};
+
+function clip(s: string, n = 160): string {
+  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
+}
+
+function where(o: Observation): string {
+  return `at ${o.node}${o.peer ? ` -> ${o.peer}` : ''} (${o.direction})`;
+}
+
+/** A short account of an observation that tells of trouble, or undefined for an ordinary one. */
+function trouble(o: Observation): string | undefined {
+  if (o.kind === 'event') {
+    const d = (o.detail ?? {}) as Record<string, Json>;
+    if (o.name === 'encoding-defect')
+      return `encoding-defect ${where(o)}: ${d.messageType ?? 'PDU'} ${String(d.line ?? `${d.field}: ${d.reason}`)}`;
+    const status = typeof d.status === 'number' ? d.status : undefined;
+    if (TROUBLE_EVENT.test(o.name) || (status !== undefined && status >= 400))
+      return `${o.name} ${where(o)}: ${clip(JSON.stringify(d), 120)}`;
+    return undefined;
+  }
+  if (o.kind !== 'message') return undefined;
+  const f = (
+    o.fields !== null && typeof o.fields === 'object' && !Array.isArray(o.fields) ? o.fields : {}
+  ) as Record<string, Json>;
+  if (/error|fault/i.test(o.type)) return `${o.type} ${where(o)}: ${clip(JSON.stringify(f), 120)}`;
+  for (const [k, ok] of Object.entries(STATUS_FIELDS)) {
+    const v = f[k];
+    if (v !== undefined && v !== null && typeof v !== 'object' && !ok.test(String(v)))
+      return `${o.type} ${where(o)} with ${k} ${String(v)}`;
+  }
+  // an SMTP reply our MTA got from the target (mocks/mail: fields.result { ok, code, response })
+  const smtp = f.result;
+  if (
+    smtp !== null &&
+    typeof smtp === 'object' &&
+    !Array.isArray(smtp) &&
+    typeof smtp.code === 'number' &&
+    smtp.code >= 400
+  )
+    return `${o.type} ${where(o)} answered SMTP ${smtp.code} ${clip(String(smtp.response ?? ''), 80)}`;
+  if (typeof f.status === 'number' && f.status >= 400)
+    return `${o.type} ${where(o)} with HTTP status ${f.status}`;
+  return undefined;
+}
+
+/**
+ * The nearest candidates an unmet `expect` saw in its window, most telling first: the expected
+ * message with the fields that differed; the same message type elsewhere (another node, direction
+ * or interface); then what tells of trouble (an encoding-defect, a failed retrieval, an HTTP error
+ * status, an SMTP refusal, a SOAP fault, a refusing status field). At most `max`, each one line.
+ */
+export function nearestCandidates(e: Expectation, observations: readonly Observation[], max = 4): string[] {
+  const out: string[] = [];
+  for (const o of observations) {
+    if (out.length >= max) return out;
+    if (!selects(e, o)) continue;
+    const diff = mismatches(e, o)
+      .map(
+        (m) =>
+          `${m.field} ${m.observed === undefined ? 'absent' : JSON.stringify(m.observed)} (expected ${m.expected})`,
+      )
+      .join(', ');
+    out.push(
+      clip(
+        `${o.kind === 'message' ? o.type : `event ${o.kind === 'event' ? o.name : o.kind}`} ${where(o)}${diff ? `: ${diff}` : ''}`,
+      ),
+    );
+  }
+  const types = e.message === undefined ? [] : Array.isArray(e.message) ? e.message : [e.message];
+  // what crossed the wire only: the reference MMSC's account of its own inside names nothing a target does
+  const wire = observations.filter((o) => o.node !== 'mmsc' && !o.node.startsWith('mmsc.'));
+  const elsewhere = wire.filter((o) => o.kind === 'message' && types.includes(o.type) && !selects(e, o));
+  for (const o of elsewhere.slice(0, 2)) {
+    if (out.length >= max) return out;
+    out.push(`${o.kind === 'message' ? o.type : ''} ${where(o)} on ${o.iface}`);
+  }
+  const seen = new Set<string>();
+  for (const o of wire) {
+    if (out.length >= max) break;
+    const t = trouble(o);
+    if (t === undefined) continue;
+    // the same trouble seen at several nodes: once
+    const key = t.replace(/ at \S+( -> \S+)? \((in|out|local)\)/, '');
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(t);
+  }
+  return out;
+}
+
 /**
  * `expect`: resolves when `count` (default 1) observations from `since` match, or fails at the
  * deadline with what was observed instead. Already-published observations count.
@@ -140,7 +240,9 @@ export function awaitExpectation(
         direction: 'local',
         detail: { expected, withinMs: within },
       });
-      const observed = observedInstead(e, timeline.all().slice(opts.since));
+      const window = timeline.all().slice(opts.since);
+      const observed = observedInstead(e, window);
+      const nearest = need > 1 && matched.length > 0 ? [] : nearestCandidates(e, window);
       resolve({
         ok: false,
         expected,
@@ -148,7 +250,7 @@ export function awaitExpectation(
         message:
           need > 1 && matched.length > 0
             ? `only ${matched.length} of ${need} matching observations within ${within} ms`
-            : `no matching observation within ${within} ms`,
+            : `no matching observation within ${within} ms${nearest.length > 0 ? `; nearest: ${nearest.join('; ')}` : ''}`,
       });
     }, within);
     opts.signal?.addEventListener('abort', onAbort, { once: true });

@@ -34,6 +34,11 @@ describe('matchFields', () => {
     [{ 'X-Mms-Response-Status': { not: 'Ok' } }, false],
     [{ nested: { equals: { a: { b: 7 } } } }, true],
     [{ one: 'Ok' }, true],
+    // a header seen once decodes to a one-element list: oneOf and pattern match its value
+    [{ one: { oneOf: ['Ok', 'Error-unspecified'] } }, true],
+    [{ one: { oneOf: ['Error-unspecified'] } }, false],
+    [{ one: { pattern: '^(Ok|Error-unspecified)$' } }, true],
+    [{ to: { pattern: '^\\+15550001$' } }, false],
     [{ to: '+15550001' }, false],
   ])('%j -> %s', (where, ok) => {
     expect(matchFields(where, fields).length === 0).toBe(ok);

@@ -117,12 +117,15 @@ export function matchValue(value: Json | typeof MISSING, m: unknown): boolean {
   if (tests.length === 0) return true;
   if (value === MISSING) return false;
   if ('equals' in o && !deepEquals(value, o.equals)) return false;
-  if (o.pattern !== undefined && !patternOf(String(o.pattern))?.test(asText(value))) return false;
+  // As for a bare scalar: a header that may repeat, seen once, is matched as its one value.
+  const one = Array.isArray(value) && value.length === 1 ? value[0] : value;
+  if (o.pattern !== undefined && !patternOf(String(o.pattern))?.test(asText(one))) return false;
   if (Array.isArray(o.range)) {
     const n = typeof value === 'number' ? value : Number(value);
     if (!Number.isFinite(n) || n < Number(o.range[0]) || n > Number(o.range[1])) return false;
   }
-  if (Array.isArray(o.oneOf) && !o.oneOf.some((x) => deepEquals(value, x))) return false;
+  if (Array.isArray(o.oneOf) && !o.oneOf.some((x) => deepEquals(value, x) || deepEquals(one, x)))
+    return false;
   if ('contains' in o) {
     if (Array.isArray(value)) {
       if (!value.some((x) => deepEquals(x, o.contains))) return false;

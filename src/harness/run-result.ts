@@ -45,6 +45,30 @@ export interface CaseFailure {
   observed?: Json;
 }
 
+/** One defect as the case's findings keep it (src/harness/findings.ts): seen once or more, by several nodes, in several PDUs. */
+export interface CaseFinding {
+  kind: 'encoding-defect';
+  requirement: ResolvedRequirement;
+  /** The field's own clause, as the peer named it (e.g. `OMA-TS-MMS_ENC-V1_3 §7.3 (X-Mms-Message-Size: Long-integer)`). */
+  clause: string;
+  messageType: string | null;
+  field: string;
+  reason: string;
+  /** Octet offset in the PDU, at its first sighting. */
+  offset: number;
+  iface: Iface;
+  /** Nodes that saw it, in order of first sighting. */
+  nodes: string[];
+  /** How many `encoding-defect` events report it. */
+  seen: number;
+  /** Timeline seq of the first sighting, and the step it happened in. */
+  seq: number;
+  step?: string;
+  /** `X-Mms-Message-Size: Long-integer length 244 not in 1..30` — what the top causes group by. */
+  cause: string;
+  message: string;
+}
+
 export interface CasePeer {
   name: string;
   kind: string;
@@ -78,6 +102,8 @@ export interface CaseResult {
    * routed to this case: those connections' bytes are in run.pcapng, not in the case's capture.
    */
   sharedStreams?: string[];
+  /** What peers saw the target break besides the steps' own checks (encoding defects), one per defect. */
+  findings?: CaseFinding[];
   steps: StepResult[];
   seed: number;
   startedAt: string;
@@ -102,6 +128,14 @@ export interface RunSummary {
   unexpected: number;
 }
 
+/** Failed and inconclusive cases that share a first cause (src/harness/top-causes.ts). */
+export interface TopCause {
+  cause: string;
+  count: number;
+  /** The first few case ids. */
+  cases: string[];
+}
+
 export interface RunResult {
   runId: string;
   seed: number;
@@ -113,6 +147,8 @@ export interface RunResult {
   failOn: Level;
   cases: CaseResult[];
   summary: RunSummary;
+  /** Failed and inconclusive cases grouped by their first cause, most frequent first. */
+  topCauses?: TopCause[];
   /** The requirement catalogue the cases cite (suites/requirements.yaml): reports list what no case covers. */
   catalogue?: ResolvedRequirement[];
   /** Peers shared by concurrent cases (external targets, more than one job): src/harness/shared. */

@@ -5,7 +5,9 @@ import { Timeline } from '../wire/timeline.ts';
 import { LEVEL_RANK, type LoadedCase, type LoadedStep } from './case-model.ts';
 import { durationMs } from './duration.ts';
 import { awaitExpectation, awaitNone } from './expectation-eval.ts';
+import { encodingFindings, judgeFindings } from './findings.ts';
 import { applicability } from './ics/ics-select.ts';
+import { icsTemplateValues } from './ics/ics-template-values.ts';
 import type { KnownFailures } from './known-failures.ts';
 import type { PeerKinds } from './peer-kinds.ts';
 import { makeRunId } from './run-id.ts';
@@ -20,6 +22,7 @@ import { type StartedPeer, type Target, TargetRetryableError, type TargetSession
 import { icsPeerConfig, icsPeerDefaults } from './targets/ics-identities.ts';
 import { peerWiring } from './targets/peer-wiring.ts';
 import { renderTemplate, TemplateError, type TemplateScope } from './template.ts';
+import { topCauses } from './top-causes.ts';
 
 export const DEFAULT_ACTION_TIMEOUT_MS = 10_000;
 /** Most set-ups of one case when the target fails with TargetRetryableError (port taken). */
@@ -90,7 +93,12 @@ interface PeerPlan {
 }
 
 /** kind: true | [names] | {config} -> one plan per peer; named peers are nodes `kind.name`. */
-function planPeers(c: LoadedCase): PeerPlan[] {
+/**
+ * The case's peers. A target that notifies through a push proxy gateway (ICS notification.via
+ * pap) reaches the handsets of a case that gives an SMSC only through a PPG in front of it: one is
+ * added (the embedded reference MMSC's ICS says smpp, so its cases are unchanged).
+ */
+function planPeers(c: LoadedCase, notifiesVia?: string): PeerPlan[] {
   const plans: PeerPlan[] = [];
   for (const [kind, spec] of Object.entries(c.peers)) {
     if (Array.isArray(spec)) {
@@ -99,6 +107,8 @@ function planPeers(c: LoadedCase): PeerPlan[] {
       plans.push({ kind, name: kind, node: kind, suiteConfig: spec === true ? {} : (spec as JsonObject) });
     }
   }
+  if (notifiesVia === 'pap' && 'smsc' in c.peers && !('ppg' in c.peers))
+    plans.push({ kind: 'ppg', name: 'ppg', node: 'ppg', suiteConfig: {} });
   return plans.sort((a, b) => kindRank(a.kind) - kindRank(b.kind));
 }
 
@@ -147,7 +157,7 @@ export async function runCase(
   let session: TargetSession | undefined;
   const abort = new AbortController();
 
-  const plans = planPeers(c);
+  const plans = planPeers(c, opts.target.ics.notification.via);
   const msisdns = new Map<string, string>();
   /** Numbers this case holds in the run (shared peers): released when it ends. */
   const claimed: string[] = [];
@@ -174,7 +184,7 @@ export async function runCase(
     case: { id: c.id, title: c.title },
     seed,
     saved: {},
-    ics: opts.target.ics as unknown as JsonObject,
+    ics: icsTemplateValues(opts.target.ics),
   };
   const scope: TemplateScope = {
     values,
@@ -410,7 +420,7 @@ export async function runCase(
           });
         } else if (step.kind === 'wait') {
           await new Promise<void>((resolve, reject) => {
-            const t = setTimeout(resolve, durationMs(spec.wait as string | number, 0));
+            const t = setTimeout(resolve, durationMs(renderTemplate(spec.wait, scope) as string | number, 0));
             abort.signal.addEventListener(
               'abort',
               () => {
@@ -512,8 +522,12 @@ export async function runCase(
     }
   }
 
+  // what our peers saw the target break on the wire besides the steps' checks (findings.ts)
+  const findings = encodingFindings(timeline.all());
+  const judged = judgeFindings(c, verdict as CaseResult['verdict'], failure, findings);
+  failure = judged.failure;
   const known = opts.knownFailures?.lookup(c.id);
-  const finalVerdict = verdict as CaseResult['verdict'];
+  const finalVerdict = judged.verdict;
   const failOn = opts.failOn ?? 'SHALL';
   const unexpected =
     finalVerdict === 'pass' || finalVerdict === 'not-applicable'
@@ -522,7 +536,7 @@ export async function runCase(
         ? false
         : finalVerdict === 'error' ||
           finalVerdict === 'inconclusive' ||
-          LEVEL_RANK[c.level] >= LEVEL_RANK[failOn];
+          LEVEL_RANK[judged.level] >= LEVEL_RANK[failOn];
   return {
     id: c.id,
     title: c.title,
@@ -530,7 +544,7 @@ export async function runCase(
     ...(c.expectation !== undefined ? { expectation: c.expectation } : {}),
     suite: c.suite,
     source: c.source,
-    level: c.level,
+    level: judged.level,
     requirements: c.requirements,
     interfaces: c.interfaces,
     tags: c.tags,
@@ -542,6 +556,7 @@ export async function runCase(
     unexpected,
     ...(failure ? { failure } : {}),
     ...(sharedStreams.length > 0 ? { sharedStreams } : {}),
+    ...(findings.length > 0 ? { findings } : {}),
     steps,
     seed,
     startedAt,
@@ -689,5 +704,6 @@ export async function runSuites(opts: RunOptions): Promise<RunResult> {
           },
         }
       : {}),
+    topCauses: topCauses(results),
   };
 }

@@ -60,7 +60,11 @@ const UNION_HINTS: Array<[RegExp, string]> = [
     /where\.[^.]+$/,
     'a matcher is a scalar or { equals, present, pattern, range: [min, max], oneOf, contains, not }',
   ],
-  [/(within|wait|timeout)$/, 'a duration like 200ms, 2s or 1m (or a number of milliseconds)'],
+  [
+    /(within|wait)$/,
+    'a duration like 200ms, 2s or 1m (or a number of milliseconds), an ICS timer {{ics.timers.NAME}} or a sum such as {{ics.timers.minExpiry}} + 1s',
+  ],
+  [/timeout$/, 'a duration like 200ms, 2s or 1m (or a number of milliseconds)'],
 ];
 
 /**

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { INTERFACES } from '../wire/nodes.ts';
+import { IcsSchema } from './ics/ics-schema.ts';
 
 /**
  * The suite file format: one zod schema is the single source for validation (`mmscert validate`,
@@ -13,6 +14,26 @@ export const DurationSchema = z
     z.string().regex(/^\d+(\.\d+)?(ms|s|m)$/, 'a duration like 200ms, 2s or 1m'),
   ])
   .describe('A duration: 200ms, 2s, 1m, or a number of milliseconds');
+
+/**
+ * A deadline or pause that may come from the target's ICS timers, rendered when the step runs:
+ * `{{ics.timers.minExpiry}}`, or a sum with plain durations (`{{ics.timers.minExpiry}} + 1s`).
+ */
+const TIMER_NAMES = Object.keys(IcsSchema.shape.timers.shape).join('|');
+const TIMED_TERM = String.raw`(\{\{\s*ics\.timers\.(${TIMER_NAMES})\s*\}\}|\d+(\.\d+)?(ms|s|m))`;
+export const TimedDurationSchema = z
+  .union([
+    DurationSchema,
+    z
+      .string()
+      .regex(
+        new RegExp(`^${TIMED_TERM}(\\s*\\+\\s*${TIMED_TERM})*$`),
+        'a duration like 200ms, 2s, 1m, {{ics.timers.NAME}} or a sum: {{ics.timers.minExpiry}} + 1s',
+      ),
+  ])
+  .describe(
+    'A duration (200ms, 2s, 1m, ms), an ICS timer ({{ics.timers.notificationRetry}}) or a sum of these',
+  );
 
 import { LEVELS, type Level } from './levels.ts';
 
@@ -74,7 +95,7 @@ export const ExpectationSchema = z
       .record(z.string(), FieldMatcherSchema)
       .optional()
       .describe('Field name (or dotted path) -> matcher'),
-    within: DurationSchema.optional().describe('Deadline (default 2s)'),
+    within: TimedDurationSchema.optional().describe('Deadline (default 2s)'),
     from: z
       .enum(['start', 'last-action', 'last-match'])
       .optional()
@@ -116,7 +137,7 @@ export const BehaviourStepSchema = z
   })
   .describe('Set a peer behaviour');
 
-export const WaitStepSchema = z.strictObject({ ...stepCommon, wait: DurationSchema }).describe('Pause');
+export const WaitStepSchema = z.strictObject({ ...stepCommon, wait: TimedDurationSchema }).describe('Pause');
 
 const precondition = z
   .boolean()

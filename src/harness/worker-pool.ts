@@ -10,6 +10,7 @@ import type { LoadedCase } from './case-model.ts';
 import { makeRunId } from './run-id.ts';
 import type { CaseResult, RunResult } from './run-result.ts';
 import { summarise } from './run-result.ts';
+import { topCauses } from './top-causes.ts';
 import type { FromWorker, ToWorker, WorkerSetup } from './worker-protocol.ts';
 
 /**
@@ -256,6 +257,7 @@ export class WorkerPool {
       failOn: this.opts.failOn ?? 'SHALL',
       cases: results,
       summary: summarise(results),
+      topCauses: topCauses(results),
     };
     return { run, rendered };
   }

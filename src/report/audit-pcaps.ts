@@ -3,6 +3,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { decodeMms } from '../codec/mms/decode-mms.ts';
+import { decodeSmsUserData } from '../codec/push/sms-user-data.ts';
+import { decodeWspPush } from '../codec/push/wsp-push.ts';
 import { NODE_ROLES, type NodeRole, ROLE_ADDRESS } from '../wire/nodes.ts';
 
 /**
@@ -133,6 +135,43 @@ export function httpBody(msg: Uint8Array): Uint8Array | undefined {
     body = body.subarray(0, n);
   }
   return body;
+}
+
+/**
+ * The MMS PDU a single-segment WAP push in an SMPP submit_sm / deliver_sm carries (SMPP 3.4
+ * §4.4.1: the mandatory fields up to short_message; UDHI in esm_class; WAP-259 WDP over SMS;
+ * connectionless WSP push, WAP-230 §8.2.4): where tshark reads an MMS PDU out of an SMS rather
+ * than an HTTP body. Undefined for anything else (a concatenated push is not rebuilt here).
+ */
+export function smppPushBody(msg: Uint8Array): Uint8Array | undefined {
+  try {
+    if (msg.length < 17) return undefined;
+    const id = Buffer.from(msg).readUInt32BE(4);
+    if (id !== 0x00000004 && id !== 0x00000005) return undefined;
+    let at = 16;
+    const cstring = () => {
+      const end = msg.indexOf(0, at);
+      if (end < 0) throw new Error('no NUL');
+      at = end + 1;
+    };
+    cstring(); // service_type
+    at += 2; // source_addr_ton, npi
+    cstring(); // source_addr
+    at += 2; // dest_addr_ton, npi
+    cstring(); // destination_addr
+    const esmClass = msg[at];
+    at += 3; // esm_class, protocol_id, priority_flag
+    cstring(); // schedule_delivery_time
+    cstring(); // validity_period
+    at += 4; // registered_delivery, replace_if_present_flag, data_coding, sm_default_msg_id
+    const len = msg[at++];
+    if (len === undefined || at + len > msg.length) return undefined;
+    const ud = decodeSmsUserData(msg.subarray(at, at + len), (esmClass & 0x40) !== 0);
+    if (ud.concat && ud.concat.total > 1) return undefined;
+    return decodeWspPush(ud.payload, { connectionless: true }).body;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -351,7 +390,8 @@ export async function auditPcapFile(
     }
     for (const f of needBody) {
       const hex = bodies.get(f.number) ?? '';
-      const body = httpBody(Buffer.from(hex.replace(/:/g, ''), 'hex'));
+      const bytes = Buffer.from(hex.replace(/:/g, ''), 'hex');
+      const body = httpBody(bytes) ?? smppPushBody(bytes);
       const why = notTheFalsePositive(body);
       if (why === undefined) {
         f.verdict = 'tshark-0x84';

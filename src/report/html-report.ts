@@ -100,6 +100,13 @@ function steps(c: CaseResult): string {
   return `<table class="steps"><thead><tr><th>step</th><th>status</th><th>source</th><th>message</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
+/** The case's encoding defects (findings.ts), when there is more than the failure names. */
+function findingsList(c: CaseResult): string {
+  const list = c.findings ?? [];
+  if (list.length < 2) return '';
+  return `<ul class="findings">${list.map((f) => `<li>${esc(f.message)}</li>`).join('')}</ul>`;
+}
+
 /** One case's section (summary line, failure, sequence diagram, steps, decoded PDUs). */
 export function caseSection(c: CaseResult): string {
   const f = c.failure;
@@ -108,7 +115,7 @@ export function caseSection(c: CaseResult): string {
         f.expected !== undefined || f.observed !== undefined
           ? `<div class="ev"><div><h4>expected</h4><pre class="expected">${esc(f.expected ?? '')}</pre></div><div><h4>observed</h4><pre class="observed">${json(f.observed ?? null)}</pre></div></div>`
           : ''
-      }${c.known ? `<p>Known failure: ${esc(c.known.reason)}</p>` : ''}</div>`
+      }${findingsList(c)}${c.known ? `<p>Known failure: ${esc(c.known.reason)}</p>` : ''}</div>`
     : c.notApplicable
       ? `<div class="failure"><p>Not applicable: ${esc(c.notApplicable.reasons.join('; '))}</p></div>`
       : c.fixed
@@ -172,7 +179,7 @@ export function htmlReportFrame(
 <p>Target: <b>${esc(run.target.description)}</b> (${esc(run.target.kind)}) · seed ${run.seed} · ${run.jobs} job(s) · ${run.durationMs} ms · ${esc(run.startedAt)}${opts.runPcapng ? ` · <a href="${esc(opts.runPcapng)}">${esc(opts.runPcapng)}</a>` : ''}</p>
 <table class="summary"><tr><th>cases</th><th>pass</th><th>fail SHALL</th><th>fail SHOULD</th><th>fail MAY</th><th>fail robustness</th><th>inconclusive</th><th>n/a</th><th>error</th><th>known</th><th>unexpected</th></tr>
 <tr><td>${s.total}</td><td>${s.pass}</td><td>${s.failByLevel.SHALL}</td><td>${s.failByLevel.SHOULD}</td><td>${s.failByLevel.MAY}</td><td>${s.failByLevel.ROBUSTNESS}</td><td>${s.inconclusive}</td><td>${s.notApplicable}</td><td>${s.error}</td><td>${s.known}</td><td>${s.unexpected}</td></tr></table>
-<h2>Requirements × verdict</h2>
+${topCausesTable(run)}<h2>Requirements × verdict</h2>
 ${matrix(run)}
 <h2>Requirement coverage</h2>
 <table class="coverage"><thead><tr><th>spec</th><th>clause</th><th>level</th><th>verdict</th><th>cases</th></tr></thead><tbody>
@@ -182,6 +189,24 @@ ${uncoveredSection(run)}
 <h2>Cases</h2>
 `;
   return { head, tail: `\n</body></html>\n` };
+}
+
+/** Failed and inconclusive cases grouped by first cause (the first ten), most frequent first. */
+function topCausesTable(run: RunResult): string {
+  const top = run.topCauses ?? [];
+  if (top.length === 0) return '';
+  const rows = top
+    .slice(0, 10)
+    .map(
+      (t) =>
+        `<tr><td>${t.count}</td><td>${esc(t.cause)}</td><td>${t.cases.map((id) => `<a href="#${caseAnchor(id)}">${esc(id)}</a>`).join(', ')}${t.count > t.cases.length ? ' …' : ''}</td></tr>`,
+    )
+    .join('\n');
+  return `<h2>Top causes</h2>
+<table class="top-causes"><thead><tr><th>cases</th><th>first cause</th><th>which</th></tr></thead><tbody>
+${rows}
+</tbody></table>${top.length > 10 ? `<p class="muted">${top.length - 10} more causes in results.json</p>` : ''}
+`;
 }
 
 /** The catalogue entries no case of this run cites. */

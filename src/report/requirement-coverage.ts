@@ -31,7 +31,13 @@ export function requirementCoverage(run: Pick<RunResult, 'cases'>): CoverageRow[
     row.cases.push({ id: c.id, verdict: c.verdict, known: Boolean(c.known) });
     if (WORST[c.verdict] > WORST[row.verdict]) row.verdict = c.verdict;
   };
-  for (const c of run.cases) for (const r of c.requirements) add(r, c);
+  for (const c of run.cases) {
+    for (const r of c.requirements) add(r, c);
+    // the encoding requirements a case failed on without citing them (findings.ts)
+    for (const f of c.findings ?? [])
+      if (!c.requirements.some((r) => requirementKey(r) === requirementKey(f.requirement)))
+        add(f.requirement, c);
+  }
   const clauseKey = (s: string) => s.replace(/\d+/g, (d) => d.padStart(6, '0'));
   return [...rows.values()].sort(
     (a, b) =>
@@ -44,7 +50,10 @@ export function requirementCoverage(run: Pick<RunResult, 'cases'>): CoverageRow[
 /** Catalogue entries (suites/requirements.yaml) that no case of the run cites. */
 export function uncoveredRequirements(run: Pick<RunResult, 'cases' | 'catalogue'>): ResolvedRequirement[] {
   const cited = new Set<string>();
-  for (const c of run.cases) for (const r of c.requirements) if (r.id) cited.add(r.id);
+  for (const c of run.cases) {
+    for (const r of c.requirements) if (r.id) cited.add(r.id);
+    for (const f of c.findings ?? []) if (f.requirement.id) cited.add(f.requirement.id);
+  }
   return (run.catalogue ?? []).filter((r) => r.id && !cited.has(r.id));
 }
 

@@ -127,6 +127,13 @@ export class TerminalReporter {
       lines.push(
         `Known failures that now pass (update the expectations file): ${fixed.map((c) => c.id).join(', ')}`,
       );
+    const top = run.topCauses ?? [];
+    if (top.length > 0) {
+      lines.push(k.bold('Top causes (failed and inconclusive cases by first cause):'));
+      for (const t of top.slice(0, 10))
+        lines.push(`  ${t.cause} — ${t.count} case${t.count === 1 ? '' : 's'}`);
+      if (top.length > 10) lines.push(k.dim(`  ${top.length - 10} more in results.json`));
+    }
     lines.push(
       `${s.total} cases: ${k.green(`${s.pass} pass`)}, ${k.red(`${s.fail} fail`)} (SHALL ${s.failByLevel.SHALL}, SHOULD ${s.failByLevel.SHOULD}, MAY ${s.failByLevel.MAY}, robustness ${s.failByLevel.ROBUSTNESS}), ${s.inconclusive} inconclusive, ${s.notApplicable} not applicable, ${k.yellow(`${s.error} error`)}, ${s.known} known; ${s.unexpected === 0 ? k.green('no unexpected failure') : k.red(`${s.unexpected} unexpected`)} · seed ${run.seed} · ${run.durationMs} ms`,
     );

@@ -152,7 +152,13 @@ function shortLong(buf: Uint8Array, p: number, end: number): number {
 const indexedResponseText = (type: MmsMessageType | undefined): boolean =>
   type === 'm-delete-conf' || type === 'm-mbox-delete-conf';
 
-function readValue(r: ByteReader, code: number, type: MmsMessageType | undefined, name: string): MmsValue {
+/** The table's reader for header `code` (with the indexed Response-Text of the two delete confs). */
+export function readValue(
+  r: ByteReader,
+  code: number,
+  type: MmsMessageType | undefined,
+  name: string,
+): MmsValue {
   const read =
     code === RESPONSE_TEXT && indexedResponseText(type)
       ? READ_INDEXED_RESPONSE_TEXT
@@ -161,7 +167,7 @@ function readValue(r: ByteReader, code: number, type: MmsMessageType | undefined
 }
 
 /** Application-header = Token-text Application-specific-value (§7.1, WAP-230-WSP 8.4.2.6), or the error. */
-function readApplicationHeader(r: ByteReader, headers: MmsHeader[]): void {
+export function readApplicationHeader(r: ByteReader, headers: MmsHeader[]): void {
   const at = r.offset;
   const o = r.buf[at];
   if (o >= 0x20 && o < 0x7f) {
@@ -177,7 +183,7 @@ function missingType(r: ByteReader): never {
   return r.fail('X-Mms-Message-Type', `missing (one of ${known} message types is required)`, 0);
 }
 
-function withBody(r: ByteReader, pdu: MmsPdu, contentType: ContentType): MmsPdu {
+export function withBody(r: ByteReader, pdu: MmsPdu, contentType: ContentType): MmsPdu {
   if (isMultipartMedia(contentType.mediaType)) pdu.parts = readMultipart(r, 'body');
   else pdu.body = r.bytes(r.remaining, 'body');
   return pdu;

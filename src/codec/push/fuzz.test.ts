@@ -4,7 +4,7 @@ import { DecodeError } from '../codec-error.ts';
 import { rng } from '../mime/fuzz-inputs.ts';
 import { decodeSmsUserData } from './sms-user-data.ts';
 import { wapPushToSms } from './wap-push-sms.ts';
-import { decodeWspPush, encodeWspPush, mmsNotificationPush } from './wsp-push.ts';
+import { decodeWspPush, decodeWspPushLenient, encodeWspPush, mmsNotificationPush } from './wsp-push.ts';
 
 const SEED = Number(process.env.MMSCERT_FUZZ_SEED ?? 20261122);
 const N = 60_000;
@@ -42,5 +42,22 @@ describe(`push decoders are total (fuzz, seed ${SEED}, ${N} inputs per decoder)`
     }
     expect(errors).toBeGreaterThan(0);
     expect(errors).toBeLessThan(N);
+  });
+
+  it('decodeWspPushLenient never throws, and has defects exactly when decodeWspPush throws', () => {
+    let defective = 0;
+    for (let i = 0; i < N / 4; i++) {
+      const b = input();
+      let strict = true;
+      try {
+        decodeWspPush(b);
+      } catch {
+        strict = false;
+      }
+      const l = decodeWspPushLenient(b);
+      expect(l.defects.length === 0, Buffer.from(b).toString('hex')).toBe(strict);
+      if (!strict) defective++;
+    }
+    expect(defective).toBeGreaterThan(0);
   });
 });

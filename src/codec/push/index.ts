@@ -22,8 +22,10 @@ export {
 export { wapPushToSms } from './wap-push-sms.ts';
 export {
   decodeWspPush,
+  decodeWspPushLenient,
   encodeWspPush,
   isMmsPush,
+  type LenientWspPush,
   MMS_MESSAGE_MEDIA,
   MMS_UA_APP_ID,
   mmsNotificationPush,
@@ -32,4 +34,5 @@ export {
   WSP_PDU_TYPES,
   type WspPush,
   type WspPushType,
+  wspPushDefectClause,
 } from './wsp-push.ts';

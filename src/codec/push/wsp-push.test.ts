@@ -6,6 +6,7 @@ import { decodeSmsUserData } from './sms-user-data.ts';
 import { wapPushToSms } from './wap-push-sms.ts';
 import {
   decodeWspPush,
+  decodeWspPushLenient,
   encodeWspPush,
   isMmsPush,
   mmsNotificationPush,
@@ -70,5 +71,64 @@ describe('WSP connectionless push (WAP-230 §8.2.4.1)', () => {
     expect(result.message.ports).toEqual({ source: 9200, destination: 2948 });
     const push = decodeWspPush(result.message.payload);
     expect(Buffer.from(push.body).equals(Buffer.from(long))).toBe(true);
+  });
+});
+
+describe('decodeWspPushLenient: one line per malformed push (what is recovered, which defects)', () => {
+  const cases: Array<[string, string, { ct?: string; appId?: number; body?: string; defects: string[] }]> = [
+    [
+      'well-formed',
+      '2a 06 03 be af84 8c82',
+      { ct: 'application/vnd.wap.mms-message', appId: 4, body: '8c82', defects: [] },
+    ],
+    [
+      'Content-Type with a bad Long-integer in its Value-length: stepped over, the MMS UA application id decides',
+      '2a 06 05 02 1f 01 af84 8c82',
+      {
+        ct: 'application/vnd.wap.mms-message',
+        appId: 4,
+        body: '8c82',
+        defects: ['offset 4: Content-Type: Long-integer length 31 not in 1..30'],
+      },
+    ],
+    [
+      'Content-Type text without NUL: nothing after it can be read, the data still can',
+      '2a 06 04 4142 af84 8c82',
+      {
+        ct: 'application/octet-stream',
+        body: '8c82',
+        defects: ['offset 3: Content-Type: Text-string without End-of-string (NUL)'],
+      },
+    ],
+    [
+      'a header that breaks the header grammar ends the headers',
+      '2a 06 05 be 00 41 af84 8c82',
+      {
+        ct: 'application/vnd.wap.mms-message',
+        body: '8c82',
+        defects: ['offset 4: Headers: octet 0x00 is neither a header code nor a header name'],
+      },
+    ],
+    [
+      'not a push PDU type: nothing',
+      '2a 08 03 beaf84 8c82',
+      { defects: ['offset 1: PDU-Type: 0x8 is not Push (0x06) or ConfirmedPush (0x07)'] },
+    ],
+    [
+      'HeadersLen beyond the PDU: nothing',
+      '2a 06 09 be af84 8c82',
+      { defects: ['offset 3: Headers: needs 9 octet(s), 5 left'] },
+    ],
+  ];
+  it.each(cases)('%s', (_label, bytes, want) => {
+    const l = decodeWspPushLenient(hex(bytes));
+    const appId = l.push ? pushApplicationId(l.push) : undefined;
+    expect({
+      ...(l.push
+        ? { ct: mediaTypeText(l.push.contentType), body: Buffer.from(l.push.body).toString('hex') }
+        : {}),
+      ...(typeof appId === 'number' ? { appId } : {}),
+      defects: l.defects.map((d) => d.toLine()),
+    }).toEqual(want);
   });
 });

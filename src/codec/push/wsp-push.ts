@@ -4,7 +4,9 @@ import {
   type ContentType,
   mediaTypeText,
   readContentType,
+  readHeader,
   readHeaders,
+  readRawValue,
   readUintvar,
   type WspHeader,
   writeContentType,
@@ -69,6 +71,99 @@ export function decodeWspPush(buf: Uint8Array, opts: { connectionless?: boolean 
   const headers = readHeaders(h, 'Headers');
   const body = r.bytes(r.remaining, 'Data');
   return { tid, pduType, contentType, headers, body };
+}
+
+/** What decodeWspPushLenient could read of a push, and what it could not. */
+export interface LenientWspPush {
+  /** Absent when not even the fixed part (TID, PDU type, HeadersLen) could be read. */
+  push?: WspPush;
+  /** Each place the bytes broke WAP-230-WSP; empty exactly when decodeWspPush accepts them. */
+  defects: DecodeError[];
+}
+
+const asDecodeError = (e: unknown, at: number, field: string): DecodeError =>
+  e instanceof DecodeError ? e : new DecodeError(at, field, e instanceof Error ? e.message : String(e));
+
+/**
+ * decodeWspPush as a tolerant handset reads it. The headers block is delimited by HeadersLen
+ * (§8.2.4.1), so the pushed data is found whatever is wrong inside it: a Content-Type that does not
+ * decode is stepped over by the generic field-value rule (§8.4.1.2) and the headers after it are still
+ * read; a header that breaks the header grammar ends the headers. Without a Content-Type the push is
+ * taken for an MMS notification when X-Wap-Application-Id names the MMS user agent (push dispatching
+ * is by application id, WAP-235 §7), else for application/octet-stream. Never throws.
+ */
+export function decodeWspPushLenient(
+  buf: Uint8Array,
+  opts: { connectionless?: boolean } = {},
+): LenientWspPush {
+  try {
+    return { push: decodeWspPush(buf, opts), defects: [] };
+  } catch {
+    // read again below, part by part
+  }
+  const defects: DecodeError[] = [];
+  const r = new ByteReader(buf);
+  let tid: number | undefined;
+  let pduType: WspPushType | undefined;
+  let h: ByteReader;
+  try {
+    tid = opts.connectionless === false ? undefined : r.u8('TID');
+    const typeAt = r.offset;
+    const code = r.u8('PDU-Type');
+    pduType = TYPE_BY_CODE.get(code as 0x06 | 0x07);
+    if (!pduType)
+      r.fail('PDU-Type', `0x${code.toString(16)} is not Push (0x06) or ConfirmedPush (0x07)`, typeAt);
+    h = r.sub(readUintvar(r, 'HeadersLen'), 'Headers');
+  } catch (e) {
+    defects.push(asDecodeError(e, r.offset, 'PDU-Type'));
+    return { defects };
+  }
+  let contentType: ContentType | undefined;
+  const ctAt = h.offset;
+  try {
+    contentType = readContentType(h, 'Content-Type');
+  } catch (e) {
+    defects.push(asDecodeError(e, ctAt, 'Content-Type'));
+    h.offset = ctAt;
+    try {
+      readRawValue(h, 'Content-Type');
+    } catch {
+      h.offset = h.end;
+    }
+  }
+  const headers: WspHeader[] = [];
+  while (!h.atEnd()) {
+    const at = h.offset;
+    try {
+      headers.push(readHeader(h, 'Headers'));
+    } catch (e) {
+      defects.push(asDecodeError(e, at, 'Headers'));
+      break;
+    }
+  }
+  const body = buf.subarray(r.offset);
+  const push: WspPush = {
+    tid,
+    pduType: pduType as WspPushType,
+    contentType: { mediaType: 'application/octet-stream', params: [] },
+    headers,
+    body,
+  };
+  if (contentType) push.contentType = contentType;
+  else {
+    const app = pushApplicationId(push);
+    if (app === MMS_UA_APP_ID || app === 'x-wap-application:mms.ua')
+      push.contentType = { mediaType: MMS_MESSAGE_MEDIA, params: [] };
+  }
+  return { push, defects };
+}
+
+/** The clause a defect in a push's `field` breaks (WAP-230-WSP). */
+export function wspPushDefectClause(field: string): string {
+  if (field === 'Content-Type') return 'WAP-230-WSP §8.4.2.24 (Content-type-value)';
+  if (field === 'TID' || field === 'PDU-Type' || field === 'HeadersLen')
+    return 'WAP-230-WSP §8.2.4.1 (Push PDU)';
+  return 'WAP-230-WSP §8.4 (header encoding)';
 }
 
 export function encodeWspPush(push: WspPush): Uint8Array {

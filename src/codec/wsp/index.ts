@@ -37,7 +37,13 @@ export {
   writeLongInteger,
   writeShortInteger,
 } from './integers.ts';
-export { decodeMultipart, type MultipartEntry, readMultipart, writeMultipart } from './multipart.ts';
+export {
+  decodeMultipart,
+  type MultipartEntry,
+  readMultipart,
+  readMultipartLenient,
+  writeMultipart,
+} from './multipart.ts';
 export {
   readQuotedString,
   readTextBytes,

@@ -1,6 +1,6 @@
 import type { ByteReader, ByteWriter } from '../bytes.ts';
 import { ByteReader as Reader, ByteWriter as Writer } from '../bytes.ts';
-import { EncodeError } from '../codec-error.ts';
+import { DecodeError, EncodeError } from '../codec-error.ts';
 import { type ContentType, readContentType, writeContentType } from './content-type.ts';
 import { readHeaders, type WspHeader, writeHeaders } from './headers.ts';
 import { readUintvar, writeUintvar } from './uintvar.ts';
@@ -34,6 +34,55 @@ export function readMultipart(r: ByteReader, field = 'multipart'): MultipartEntr
     parts.push({ contentType, headers, data });
   }
   if (!r.atEnd()) r.fail(field, `${r.remaining} octet(s) after the last of ${n} entries`);
+  return parts;
+}
+
+/**
+ * readMultipart as a tolerant reader: each entry is delimited by its own HeadersLen and DataLen (8.5.3),
+ * so an entry whose Content-Type or headers do not decode is left out (a defect) and the next one is
+ * still found; reading stops where a length runs past the body. Never throws; defects go to `defects`.
+ */
+export function readMultipartLenient(r: ByteReader, field: string, defects: DecodeError[]): MultipartEntry[] {
+  const parts: MultipartEntry[] = [];
+  const fail = (e: unknown, at: number, f: string) =>
+    defects.push(
+      e instanceof DecodeError ? e : new DecodeError(at, f, e instanceof Error ? e.message : String(e)),
+    );
+  let n: number;
+  const at = r.offset;
+  try {
+    n = readUintvar(r, `${field}.nEntries`);
+  } catch (e) {
+    fail(e, at, `${field}.nEntries`);
+    return parts;
+  }
+  for (let i = 0; i < n; i++) {
+    const f = `${field}[${i}]`;
+    const start = r.offset;
+    let hr: ByteReader;
+    let data: Uint8Array;
+    try {
+      if (r.atEnd()) r.fail(`${field}.nEntries`, `${n} entries announced, the body ends after ${i}`);
+      const headersLen = readUintvar(r, `${f}.HeadersLen`);
+      const dataLen = readUintvar(r, `${f}.DataLen`);
+      hr = r.sub(headersLen, `${f}.Headers`);
+      data = r.bytes(dataLen, `${f}.Data`);
+    } catch (e) {
+      fail(e, start, f);
+      return parts;
+    }
+    try {
+      const contentType = readContentType(hr, `${f}.Content-Type`);
+      const headers = readHeaders(hr, `${f}.Headers`);
+      parts.push({ contentType, headers, data });
+    } catch (e) {
+      fail(e, hr.offset, f);
+    }
+  }
+  if (!r.atEnd()) {
+    defects.push(new DecodeError(r.offset, field, `${r.remaining} octet(s) after the last of ${n} entries`));
+    r.offset = r.end;
+  }
   return parts;
 }
 

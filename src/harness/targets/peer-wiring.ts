@@ -35,11 +35,16 @@ export const PEER_WIRING: Readonly<Record<string, Wiring>> = {
   mail: (_name, ctx) => defined({ target: ctx.target.mm3 }),
   'remote-mmsc': (_name, ctx) => defined({ target: ctx.target.mm4 }),
   vasp: (_name, ctx) => defined({ target: ctx.target.mm7 }),
+  // The PPG submits its pushes to the case's SMSC with the credentials that SMSC accepts (the
+  // target's, from its ICS, when it has any: the SMSC refuses every other bind).
   ppg: (_name, ctx): JsonObject => {
     const smsc = urlOf(ctx.peers, 'smsc', 'smpp');
     if (!smsc) return {};
     const u = new URL(smsc);
-    return { smsc: { host: u.hostname, port: Number(u.port) } };
+    const cfg = ctx.peers.find((x) => x.kind === 'smsc')?.config ?? {};
+    const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+    const credentials = defined({ systemId: text(cfg.systemId), password: text(cfg.password) });
+    return { smsc: { host: u.hostname, port: Number(u.port), ...credentials } };
   },
 };
 
