@@ -143,6 +143,33 @@ describe('observation router', () => {
     expect(types(b)).toEqual(['submit_sm']);
   });
 
+  it("shows every sharing case the target's bind, also a case that starts after it", () => {
+    const { shared, router, a, b, smsc, types } = setup();
+    smsc('bind_transceiver', 'in', { sequence_number: 1, system_id: 'mmsc' });
+    smsc('bind_transceiver_resp', 'out', { sequence_number: 1, system_id: 'mmscert' });
+    expect(types(a)).toEqual(['bind_transceiver', 'bind_transceiver_resp']);
+    expect(types(b)).toEqual(['bind_transceiver', 'bind_transceiver_resp']);
+    const c = new Timeline();
+    router.register('c', c, { kinds: ['smsc'], keys: [] });
+    expect(types(c)).toEqual(['bind_transceiver', 'bind_transceiver_resp']);
+    // that session closes: a case starting later sees no bind
+    shared.publish({
+      kind: 'conn',
+      conn: 'bind',
+      transport: 'tcp',
+      event: 'close',
+      client: { node: 'mmsc', role: 'mmsc', port: 1 },
+      server: { node: 'smsc', role: 'smsc', port: 2 },
+      node: 'smsc',
+      role: 'smsc',
+      iface: 'SMPP',
+      direction: 'local',
+    });
+    const d = new Timeline();
+    router.register('d', d, { kinds: ['smsc'], keys: [] });
+    expect(d.length).toBe(0);
+  });
+
   it('shows a case only the shared kinds it declares', () => {
     const { shared, b } = setup();
     shared.publish({

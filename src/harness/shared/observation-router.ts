@@ -29,6 +29,9 @@ function removeOwner(owners: Owners, key: IdentityKey, id: string): void {
   if (s.size === 0) owners.delete(key);
 }
 
+/** Session-level PDUs of a shared bind (SMPP 3.4 §4.1, §4.2): no case's own, every sharing case's context. */
+const SESSION = /^(bind_(transmitter|receiver|transceiver)|unbind|outbind)(_resp)?$/;
+
 function seqOf(o: Observation): number | undefined {
   if (o.kind !== 'message' || o.fields === null || typeof o.fields !== 'object' || Array.isArray(o.fields))
     return undefined;
@@ -50,7 +53,9 @@ function seqOf(o: Observation): number | undefined {
  *      handset MSISDNs, drawn distinct per run; message and transaction ids seen in the case's
  *      own traffic), then the weak ones (numbers and addresses the case's actions named);
  *   4. it has no identity but follows one that was routed on the same connection.
- * Only cases that declare the peer's kind see it. What carries identities of no running case
+ * Binding and unbinding (SMPP bind_*, unbind) go to every case sharing the peer, and the bind of
+ * a session already up is shown to each case as it starts. Only cases that declare the peer's
+ * kind see anything of it. What carries identities of no running case
  * is a late arrival: recorded run-wide, never matched. What carries none (a bind, an
  * enquire_link) stays run-wide.
  *
@@ -69,6 +74,8 @@ export class ObservationRouter {
   /** `conn|direction|sequence_number` of requests -> the cases they went to. */
   private readonly requests = new Map<string, string[]>();
   private readonly ended = new Set<string>();
+  /** The bind exchange of each open session of a shared peer (SMPP 3.4 §4.1): every case's context. */
+  private readonly sessions = new Map<string, { kind: string; messages: Observation[] }>();
   /** Strong keys of ended cases (their handsets' numbers, their message ids) -> the case. */
   private readonly endedKeys = new Map<IdentityKey, string>();
   readonly lateArrivals: LateArrival[] = [];
@@ -113,6 +120,9 @@ export class ObservationRouter {
     };
     this.cases.set(caseId, c);
     for (const k of opts.keys) this.learn(c, k, true);
+    // the sessions already up (the target bound to our SMSC before this case started)
+    for (const session of this.sessions.values())
+      if (c.kinds.has(session.kind)) for (const o of session.messages) this.deliver(o, [caseId], false);
     // the case's own traffic teaches it its message and transaction ids; its actions name numbers
     c.unsubscribe = timeline.subscribe((o) => {
       if (o.kind === 'message') for (const k of idKeys(keysOfObservation(o))) this.learn(c, k, true);
@@ -205,6 +215,22 @@ export class ObservationRouter {
     const kind = this.kindOf(o.node);
     if (kind === undefined) return;
     const ctx = this.als.getStore();
+    if (o.kind === 'conn' && (o.event === 'close' || o.event === 'error')) this.sessions.delete(o.conn);
+    if (o.kind === 'message' && SESSION.test(o.type)) {
+      // binding and unbinding concern every case that shares the session's peer
+      if (o.conn !== undefined) {
+        const session = this.sessions.get(o.conn);
+        if (!session || /^bind_\w+(?<!_resp)$/.test(o.type))
+          this.sessions.set(o.conn, { kind, messages: [o] });
+        else session.messages.push(o);
+      }
+      this.deliver(
+        o,
+        [...this.cases.values()].filter((c) => c.kinds.has(kind)).map((c) => c.id),
+        false,
+      );
+      return;
+    }
     if (o.kind === 'conn' || o.kind === 'bytes') {
       if (o.kind === 'conn' && o.event === 'open' && ctx !== undefined && this.cases.has(ctx))
         this.connOwner.set(o.conn, ctx);
