@@ -416,6 +416,8 @@ export class RemoteMmsc implements Peer {
       );
       this.event(result.ok ? 'mm4-sent' : 'mm4-send-failed', {
         type: msg.type,
+        // which message it was (3GPP TS 23.140 §8.4.1: X-Mms-Transaction-ID, X-Mms-Message-ID)
+        ...headerIds(msg),
         copy: i + 1,
         ...sendResultJson(result),
       });
@@ -571,6 +573,17 @@ export class RemoteMmsc implements Peer {
       detail,
     });
   }
+}
+
+/** The transaction and message ids a sent MM4 message carried, for the event that reports the send. */
+function headerIds(msg: Mm4Message): JsonObject {
+  const out: JsonObject = {};
+  for (const h of msg.headers) {
+    const n = h.name.toLowerCase();
+    if (n === 'x-mms-transaction-id') out.transactionId = h.value;
+    else if (n === 'x-mms-message-id') out.messageId = h.value;
+  }
+  return out;
 }
 
 function forwardParts(peer: string, p: JsonObject): ForwardPart[] {

@@ -38,6 +38,7 @@ export function publishPushContent(
   conn: string | undefined,
   payload: Uint8Array,
   ports: { source: number; destination: number } | undefined,
+  about?: readonly string[],
 ): void {
   if (
     !timeline ||
@@ -45,7 +46,13 @@ export function publishPushContent(
     (ports.destination !== WAP_PUSH_PORT && ports.destination !== WAP_PUSH_SECURE_PORT)
   )
     return;
-  const base = { node, role: 'smsc' as const, direction: 'in' as const, ...(conn ? { conn } : {}) };
+  const base = {
+    node,
+    role: 'smsc' as const,
+    direction: 'in' as const,
+    ...(conn ? { conn } : {}),
+    ...(about && about.length > 0 ? { about: [...about] } : {}),
+  };
   const fail = (name: string, error: string) =>
     timeline.publish({
       kind: 'event',

@@ -439,7 +439,8 @@ export class SmscPeer implements Peer {
       this.held.delete(key);
       const complete = r.message;
       held.sort((a, b) => (a.ud.concat?.seq ?? 0) - (b.ud.concat?.seq ?? 0));
-      publishPushContent(this.timeline, this.name, session.conn, complete.payload, complete.ports);
+      // `about`: the destination, which the push content itself does not name
+      publishPushContent(this.timeline, this.name, session.conn, complete.payload, complete.ports, [to]);
       const mt: MtSms = {
         from: message.source,
         to,

@@ -97,6 +97,11 @@ export interface CaseResult {
   /** Whether this result makes the run fail (see gradeCase). */
   unexpected: boolean;
   failure?: CaseFailure;
+  /**
+   * Shared peers (external target, concurrent cases) whose connections carried observations
+   * routed to this case: those connections' bytes are in run.pcapng, not in the case's capture.
+   */
+  sharedStreams?: string[];
   /** What peers saw the target break besides the steps' own checks (encoding defects), one per defect. */
   findings?: CaseFinding[];
   steps: StepResult[];
@@ -154,6 +159,35 @@ export interface RunResult {
   topCauses?: TopCause[];
   /** The requirement catalogue the cases cite (suites/requirements.yaml): reports list what no case covers. */
   catalogue?: ResolvedRequirement[];
+  /** Peers shared by concurrent cases (external targets, more than one job): src/harness/shared. */
+  shared?: SharedRunRecord;
+}
+
+/** An observation of a shared peer that belongs to no running case (src/harness/shared/observation-router.ts). */
+export interface LateArrival {
+  /** ns since the shared timeline's origin */
+  t: number;
+  node: string;
+  kind: 'message' | 'event';
+  /** message type or event name */
+  what: string;
+  direction: string;
+  keys: string[];
+  reason: string;
+  /** the ended case it would have belonged to, when known */
+  case?: string;
+}
+
+/** What the run's shared peers saw besides what was routed to the cases. */
+export interface SharedRunRecord {
+  /** Shared peer kinds (each one node of that name). */
+  peers: string[];
+  /** Cases that ran alone, with their own peers, and why (exclusive.ts). */
+  exclusive: { case: string; reason: string }[];
+  /** Observations carrying identities of no running case: recorded, never matched. */
+  lateArrivals: LateArrival[];
+  /** Everything the shared peers published (their connections' bytes: run.pcapng). */
+  timeline: { originEpochMs: number; observations: Observation[] };
 }
 
 export function summarise(cases: readonly CaseResult[]): RunSummary {

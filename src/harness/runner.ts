@@ -15,6 +15,9 @@ import { makeRunId } from './run-id.ts';
 import type { CaseFailure, CaseResult, RunResult, StepResult } from './run-result.ts';
 import { summarise } from './run-result.ts';
 import { caseRandom, caseSeed } from './seeded.ts';
+import { sharingOf } from './shared/exclusive.ts';
+import { numberKey } from './shared/identity-keys.ts';
+import { SharedPeers } from './shared/shared-peers.ts';
 import type { Expectation, Level } from './suite-schema.ts';
 import {
   type StartedPeer,
@@ -31,6 +34,14 @@ import { topCauses } from './top-causes.ts';
 export const DEFAULT_ACTION_TIMEOUT_MS = 10_000;
 /** Most set-ups of one case when the target fails with TargetRetryableError (port taken). */
 export const MAX_SETUP_ATTEMPTS = 3;
+/** How long a case that needs notifications waits for the target's bind to the shared SMSC. */
+export const SHARED_SMSC_BIND_WAIT_MS = 10_000;
+/**
+ * How long the run waits, once, for the target's first bind to the shared SMSC before the cases
+ * start: longer than an ESME's reconnect back-off while nothing listened (the reference MMSC
+ * doubles its delay up to 30 s). Cases needing notifications then wait SHARED_SMSC_BIND_WAIT_MS.
+ */
+export const SHARED_SMSC_FIRST_BIND_WAIT_MS = 35_000;
 
 export interface RunOptions {
   cases: readonly LoadedCase[];
@@ -120,14 +131,30 @@ function planPeers(c: LoadedCase, notifiesVia?: string): PeerPlan[] {
   return plans.sort((a, b) => kindRank(a.kind) - kindRank(b.kind));
 }
 
+/** The scalar keys of a peer's config (templates: `{{vasp.vaspId}}`). */
+function scalars(config: JsonObject): JsonObject {
+  const out: JsonObject = {};
+  for (const [k, x] of Object.entries(config)) if (x === null || typeof x !== 'object') out[k] = x;
+  return out;
+}
+
 function endpointValues(endpoints: readonly PeerEndpoint[]): JsonObject {
   const out: JsonObject = {};
   for (const e of endpoints) if (!(e.protocol in out)) out[e.protocol] = e.url;
   return out;
 }
 
-/** Runs one case in isolation: its own timeline, air interface, peers and target session. */
-export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): Promise<CaseResult> {
+/**
+ * Runs one case in isolation: its own timeline, air interface, peers and target session. With
+ * `shared` (an external target's peers shared by concurrent cases), the case uses those for the
+ * kinds they cover, its handsets join the run-wide air interface under MSISDNs no running case
+ * holds, and the router hands it what the shared peers see for its identities.
+ */
+export async function runCase(
+  c: LoadedCase,
+  opts: Omit<RunOptions, 'cases'>,
+  shared?: SharedPeers,
+): Promise<CaseResult> {
   const seed = caseSeed(opts.seed, c.id);
   const scale = opts.timeScale ?? 1;
   const caseTimeoutMs = Math.round(c.timeoutMs * scale);
@@ -153,7 +180,7 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
       },
     }),
   );
-  const air = new AirInterface();
+  const air = shared?.air ?? new AirInterface();
   const startedAt = new Date().toISOString();
   const t0 = performance.now();
   const steps: StepResult[] = c.steps.map((s) => ({
@@ -180,12 +207,27 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
       if (identities.claimMsisdn(c.id, n)) return n;
     }
   };
+  /** Numbers this case holds on the shared peers: released when it ends. */
+  const claimed: string[] = [];
   for (const p of plans) {
     if (p.kind !== 'ue') continue;
     const fixed = p.suiteConfig.msisdn as string | undefined;
     if (fixed !== undefined) identities.assignMsisdn(c.id, fixed);
-    msisdns.set(p.name, fixed ?? freshMsisdn());
+    let n = fixed ?? freshMsisdn();
+    if (shared) {
+      // distinct across the cases running at once (a suite's fixed number is kept)
+      let free = shared.claim(n);
+      for (let i = 0; !free && fixed === undefined && i < 1000; i++) {
+        n = freshMsisdn();
+        free = shared.claim(n);
+      }
+      if (free) claimed.push(n);
+    }
+    msisdns.set(p.name, n);
   }
+  const sharedKinds = new Set(plans.filter((p) => shared?.kinds.has(p.kind)).map((p) => p.kind));
+  /** Subscribers this case added to the shared HLR (removed when it ends). */
+  const hlrAdded: string[] = [];
   const values: { [k: string]: Json } = {
     case: { id: c.id, title: c.title },
     seed,
@@ -232,6 +274,7 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
   /** Stops the started peers (last first) and the target session; failures go on the timeline. */
   const teardown = async () => {
     for (const p of [...started].reverse()) {
+      if (shared && sharedKinds.has(p.kind)) continue;
       await withDeadline(p.peer.stop(), 5000, `stopping ${p.peer.name}`).catch((e) =>
         harnessEvent('error', { message: errorMessage(e) }),
       );
@@ -270,8 +313,36 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
       throw new CaseError(`target: ${errorMessage(e)}`);
     }
     values.target = { ...session.endpoints, domain: opts.target.ics.provisioning.domain } as JsonObject;
+    if (shared) {
+      shared.router.register(c.id, timeline, {
+        kinds: sharedKinds,
+        keys: [...msisdns.values()].map(numberKey),
+      });
+      const hlr = sharedKinds.has('hlr') ? shared.peer('hlr') : undefined;
+      const add = hlr?.peer.actions['add-subscriber'];
+      if (add) {
+        const p = opts.target.ics.provisioning;
+        for (const msisdn of msisdns.values()) {
+          await add({ msisdn, mcc: p.mcc, mnc: p.mnc });
+          hlrAdded.push(msisdn);
+        }
+      }
+    }
     for (const plan of plans) {
       const kind = opts.peerKinds[plan.kind];
+      const common = shared && sharedKinds.has(plan.kind) ? shared.peer(plan.kind) : undefined;
+      if (common) {
+        // the run's peer of that kind (sharingOf: started with this case's own config, if any)
+        started.push(common);
+        values[plan.kind] = {
+          ...scalars(common.config),
+          node: common.peer.name,
+          kind: plan.kind,
+          url: common.endpoints[0]?.url ?? null,
+          endpoints: endpointValues(common.endpoints),
+        };
+        continue;
+      }
       if (!kind)
         throw new CaseError(
           `unknown peer kind "${plan.kind}" (known: ${Object.keys(opts.peerKinds).join(', ')})`,
@@ -321,6 +392,10 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
       else values[plan.kind] = { ...((values[plan.kind] as JsonObject | undefined) ?? {}), [plan.name]: v };
     }
     await session.attach(started);
+    if (shared && sharedKinds.has('smsc')) {
+      const problem = await shared.smscBound(SHARED_SMSC_BIND_WAIT_MS, abort.signal);
+      if (problem) throw new CaseError(problem);
+    }
   };
 
   const findPeer = (node: string) =>
@@ -480,6 +555,7 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
     if (gate.error) setFailure('error', undefined, { message: gate.error });
   }
   let caseTimer: NodeJS.Timeout | undefined;
+  let sharedStreams: string[] = [];
   try {
     const body = (async () => {
       if (naReasons.length > 0 || gate?.error) return;
@@ -517,6 +593,13 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
     await new Promise<void>((resolve) => setImmediate(resolve));
     stopWatching();
     identities.end(c.id);
+    if (shared) {
+      const remove = shared.peer('hlr')?.peer.actions['remove-subscriber'];
+      for (const msisdn of hlrAdded) await remove?.({ msisdn }).catch(() => undefined);
+      sharedStreams = shared.router.sharedNodesOf(c.id);
+      shared.router.unregister(c.id);
+      for (const n of claimed) shared.release(n);
+    }
   }
 
   // what our peers saw the target break on the wire besides the steps' checks (findings.ts)
@@ -552,6 +635,7 @@ export async function runCase(c: LoadedCase, opts: Omit<RunOptions, 'cases'>): P
     ...(known && finalVerdict === 'pass' ? { fixed: true } : {}),
     unexpected,
     ...(failure ? { failure } : {}),
+    ...(sharedStreams.length > 0 ? { sharedStreams } : {}),
     ...(findings.length > 0 ? { findings } : {}),
     steps,
     seed,
@@ -572,27 +656,64 @@ export { makeRunId };
 /**
  * Runs the cases, `jobs` at a time, each isolated. Results keep the load order whatever the
  * completion order, so the same seed gives the same report.
+ *
+ * A target that names shared peer kinds (external, container) with more than one job: those
+ * peers start once for the run (shared-peers.ts) and the cases run at once beside each other, in
+ * phases (sharingOf): first every case that uses the shared peers as they are; then, group by
+ * group, the cases with the same own config for a shared peer, the shared peers started again
+ * with it; last, one by one, the cases that would change a shared peer, with peers of their own
+ * on the fixed ports while the shared ones are stopped. `--jobs 1` runs every case as before:
+ * alone, with its own peers.
  */
 export async function runSuites(opts: RunOptions): Promise<RunResult> {
   const startedAt = new Date();
   const t0 = performance.now();
   const jobs = Math.max(1, Math.min(opts.jobs ?? 1, opts.target.maxJobs));
   const results: CaseResult[] = new Array(opts.cases.length);
+  const sharedKinds = opts.target.sharedPeerKinds ?? [];
+  const shared =
+    jobs > 1 && sharedKinds.length > 0 && opts.cases.length > 1
+      ? new SharedPeers(opts.target, opts.peerKinds, opts.seed, sharedKinds)
+      : undefined;
+  const sharing = shared ? opts.cases.map((c) => sharingOf(c, shared.kinds, opts.target.ics)) : [];
+  /** Indices run at once: first on the default peers, then per own config (the overlay). */
+  const phases: { cases: number[]; overlay: Record<string, JsonObject> }[] = [{ cases: [], overlay: {} }];
+  const alone: number[] = [];
+  const byKey = new Map<string, number>();
+  sharing.forEach((s, i) => {
+    if (s.mode === 'shared') phases[0].cases.push(i);
+    else if (s.mode === 'alone') alone.push(i);
+    else {
+      let p = byKey.get(s.key);
+      if (p === undefined) {
+        p = phases.length;
+        byKey.set(s.key, p);
+        phases.push({ cases: [], overlay: s.overlay });
+      }
+      phases[p].cases.push(i);
+    }
+  });
+
   const run = { ...opts, identities: opts.identities ?? new IdentityRegistry() };
-  await opts.target.open();
   /** A TargetError from a case's gate (reset failed, target down for good): no further case starts. */
   let aborted: string | undefined;
-  try {
+
+  /** `indices`, `jobs` at a time; `withShared`: on the shared peers, routed. */
+  const runAll = async (indices: readonly number[], withShared: boolean, width: number) => {
     let next = 0;
     const worker = async () => {
       for (;;) {
         if (aborted !== undefined) return;
-        const i = next++;
-        if (i >= opts.cases.length) return;
+        const n = next++;
+        if (n >= indices.length) return;
+        const i = indices[n];
         const c = opts.cases[i];
         opts.onCaseStart?.(c);
         try {
-          results[i] = await runCase(c, run);
+          results[i] =
+            withShared && shared
+              ? await shared.router.run(c.id, () => runCase(c, run, shared))
+              : await runCase(c, run);
         } catch (e) {
           if (!(e instanceof TargetError)) throw e;
           aborted ??= e.message;
@@ -601,8 +722,35 @@ export async function runSuites(opts: RunOptions): Promise<RunResult> {
         opts.onCaseEnd?.(results[i]);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(jobs, opts.cases.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(width, indices.length) }, worker));
+  };
+
+  await opts.target.open();
+  try {
+    if (!shared)
+      await runAll(
+        opts.cases.map((_, i) => i),
+        false,
+        jobs,
+      );
+    else {
+      let first = true;
+      for (const phase of phases) {
+        if (phase.cases.length === 0) continue;
+        // a fresh start: default behaviours, and this phase's own config
+        if (!first) await shared.stop();
+        first = false;
+        await shared.start(phase.overlay);
+        // no verdict here: a case that needs the bind says so if it is still missing
+        if (phase.cases.some((i) => 'smsc' in opts.cases[i].peers))
+          await shared.smscBound(SHARED_SMSC_FIRST_BIND_WAIT_MS);
+        await runAll(phase.cases, true, jobs);
+      }
+      await shared.stop();
+      await runAll(alone, false, 1);
+    }
   } finally {
+    await shared?.close();
     await opts.target.close();
   }
   const finishedAt = new Date();
@@ -619,9 +767,39 @@ export async function runSuites(opts: RunOptions): Promise<RunResult> {
     timeScale: opts.timeScale ?? 1,
     cases: done,
     summary: summarise(done),
-    topCauses: topCauses(done),
     ...(aborted !== undefined
       ? { aborted: { reason: aborted, notRun: opts.cases.filter((_, i) => !results[i]).map((c) => c.id) } }
       : {}),
+    ...(shared
+      ? {
+          shared: {
+            peers: [...shared.kinds],
+            exclusive: sharing.flatMap((x, i) =>
+              x.mode === 'shared'
+                ? []
+                : [
+                    {
+                      case: opts.cases[i].id,
+                      reason:
+                        x.mode === 'config'
+                          ? `${x.reason}: beside the cases of that same config only`
+                          : x.reason,
+                    },
+                  ],
+            ),
+            lateArrivals: shared.router.lateArrivals,
+            // without the connections a case's action opened: those are in that case's capture
+            timeline: {
+              originEpochMs: shared.timeline.originEpochMs,
+              observations: shared.timeline
+                .all()
+                .filter(
+                  (o) => !((o.kind === 'conn' || o.kind === 'bytes') && shared.router.ownedByCase(o.conn)),
+                ),
+            },
+          },
+        }
+      : {}),
+    topCauses: topCauses(done),
   };
 }

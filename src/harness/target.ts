@@ -68,8 +68,13 @@ export interface Target {
    * container: the ICS file the config names).
    */
   readonly ics: Ics;
-  /** Most cases at once (a target whose peers sit on fixed ports runs one case at a time). */
+  /** Most cases at once. */
   readonly maxJobs: number;
+  /**
+   * Peer kinds the target itself calls on fixed ports (external, container: smsc, hlr ...): with
+   * more than one job they run once for the run, shared by the cases (src/harness/shared).
+   */
+  readonly sharedPeerKinds?: readonly string[];
   /** Once per run, before any case (check reachability, start a container). */
   open(): Promise<void>;
   startCase(ctx: TargetCaseContext): Promise<TargetSession>;

@@ -19,6 +19,7 @@ import {
   MALFORMED_STIMULUS_TAG,
   notTheFalsePositive,
   roleOfAddress,
+  smppPdus,
   towardsMmsc,
 } from './audit-pcaps.ts';
 import { writeReports } from './write-reports.ts';
@@ -43,6 +44,20 @@ const bytes = (hex: string) => Uint8Array.from(Buffer.from(hex.replace(/\s/g, ''
 const NOTIFYRESP_0X84 = bytes('8C 83 98 7431 00 8D 92 95 84');
 /** 8C 80 98 "rob-1" with no terminating NUL: undecodable (robustness.mm1.001's stimulus). */
 const TRUNCATED = bytes('8C 80 98 726F622D31');
+
+describe('smppPdus', () => {
+  it('splits a TCP payload holding several SMPP PDUs by command_length, and stops at a partial one', () => {
+    const pdu = (id: number, body: number[]) => {
+      const b = Buffer.alloc(16 + body.length);
+      b.writeUInt32BE(16 + body.length, 0);
+      b.writeUInt32BE(id, 4);
+      Buffer.from(body).copy(b, 16);
+      return b;
+    };
+    const two = Buffer.concat([pdu(4, [1, 2]), pdu(0x80000004, [0]), pdu(4, [9]).subarray(0, 10)]);
+    expect(smppPdus(two).map((p) => p.length)).toEqual([18, 17]);
+  });
+});
 
 describe('audit-pcaps rules', () => {
   it('maps capture addresses to roles, node addresses by their /24', () => {

@@ -174,6 +174,28 @@ export function smppPushBody(msg: Uint8Array): Uint8Array | undefined {
   }
 }
 
+/** The SMPP PDUs one after the other in a TCP payload, by command_length (SMPP 3.4 §3.2). */
+export function smppPdus(bytes: Uint8Array): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  let at = 0;
+  while (at + 16 <= bytes.length) {
+    const len = Buffer.from(bytes.buffer, bytes.byteOffset + at, 4).readUInt32BE(0);
+    if (len < 16 || at + len > bytes.length) break;
+    out.push(bytes.subarray(at, at + len));
+    at += len;
+  }
+  return out;
+}
+
+function decodes(body: Uint8Array): boolean {
+  try {
+    decodeMms(body);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Is `body` the tshark 0x84 false positive: an MMS PDU that decodes cleanly with our decoder and
  * whose last octet is 0x84? Returns the reason it is not, or undefined when it is.
@@ -391,8 +413,17 @@ export async function auditPcapFile(
     for (const f of needBody) {
       const hex = bodies.get(f.number) ?? '';
       const bytes = Buffer.from(hex.replace(/:/g, ''), 'hex');
-      const body = httpBody(bytes) ?? smppPushBody(bytes);
-      const why = notTheFalsePositive(body);
+      // a segment of a shared SMPP session may carry several submit_sm (pipelined, SMPP 3.4 §2.8):
+      // tshark flags the frame for the one that ends in 0x84
+      const pushes = smppPdus(bytes).map(smppPushBody);
+      const body =
+        httpBody(bytes) ??
+        (pushes.length > 1 ? pushes.find((x) => notTheFalsePositive(x) === undefined) : undefined) ??
+        smppPushBody(bytes);
+      const othersClean = pushes.every(
+        (x) => x === undefined || notTheFalsePositive(x) === undefined || decodes(x),
+      );
+      const why = othersClean ? notTheFalsePositive(body) : 'another MMS PDU of the frame does not decode';
       if (why === undefined) {
         f.verdict = 'tshark-0x84';
         f.reason = 'MMS PDU ending in 0x84 that decodes cleanly (known tshark 4.0 false positive)';

@@ -82,7 +82,13 @@ export function renderCase(c: CaseResult, parts: { json?: boolean; html?: boolea
   const obs = c.timeline.observations;
   let pcapng: Uint8Array | null = null;
   if (obs.some((o) => o.kind === 'bytes')) {
-    pcapng = buildPcapng(obs, { originEpochMs: c.timeline.originEpochMs, title: `mmscert case ${c.id}` });
+    const shared = c.sharedStreams?.length
+      ? `; the connections of the shared peers ${c.sharedStreams.join(', ')} (one for the whole run, other cases' traffic between this case's) are in run.pcapng only: their messages routed to this case are in results.json`
+      : '';
+    pcapng = buildPcapng(obs, {
+      originEpochMs: c.timeline.originEpochMs,
+      title: `mmscert case ${c.id}${shared}`,
+    });
     c.pcapng = casePcapName(c.id);
   }
   const out: RenderedCase = { pcapng };

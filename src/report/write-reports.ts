@@ -1,6 +1,7 @@
 import { mkdir, open, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { RunResult } from '../harness/run-result.ts';
+import { buildPcapng } from '../wire/build-pcapng.ts';
 import { mergePcapngs } from '../wire/merge-pcapng.ts';
 import { htmlCaseOrder, htmlReportFrame } from './html-report.ts';
 import { junitXml } from './junit-xml.ts';
@@ -82,6 +83,15 @@ export async function writeReports(
     if (pre?.capturesWritten) written.push(path.join(dir, name));
     else await put(name, bytes);
   }
+  // the shared peers' connections (external target, concurrent cases) go into run.pcapng whole
+  const sharedObs = run.shared?.timeline.observations ?? [];
+  if (sharedObs.some((o) => o.kind === 'bytes'))
+    captures.push(
+      buildPcapng(sharedObs, {
+        originEpochMs: run.shared?.timeline.originEpochMs ?? 0,
+        title: `mmscert run ${run.runId}: shared peers ${run.shared?.peers.join(', ')}`,
+      }),
+    );
   let runPcapng: string | undefined;
   if (captures.length > 0) {
     runPcapng = 'run.pcapng';

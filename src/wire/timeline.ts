@@ -28,6 +28,12 @@ interface ObservationBase extends CaseContext {
   peer?: string;
   /** Connection id (see ConnObservation) for byte- and message-level observations on a stream. */
   conn?: string;
+  /**
+   * Identities the observation concerns that its fields do not show (an SMSC's WAP push content:
+   * the destination MSISDN of the submit that carried it). A routing hint for peers shared by
+   * concurrent cases (src/harness/shared).
+   */
+  about?: string[];
 }
 
 /** A decoded protocol message: an MMS PDU, an SMPP PDU, an MM4 message, an MM7 SOAP body... */

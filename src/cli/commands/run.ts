@@ -62,7 +62,11 @@ export function register(program: Command): void {
     .option('--suite <glob>', 'case-id glob(s), comma separated: mm1.send.*')
     .option('--grep <re>', 'regular expression over "id title"')
     .option('--seed <n>', 'seed for every generated value (default: random, printed)')
-    .option('--jobs <n>', 'cases run at once (at most 1 on external and container targets)', '64')
+    .option(
+      '--jobs <n>',
+      'cases run at once (external and container targets: the peers the target calls are shared by the cases; 1: each case alone with its own)',
+      '64',
+    )
     .option(
       '--workers <n>',
       'worker threads sharing the cases, each with its own embedded MMSC and peers (default: one per core; 1: all in this thread)',

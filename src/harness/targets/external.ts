@@ -11,18 +11,23 @@ import {
 import { awaitTargetBind, checkEndpoints, DEFAULT_HEALTH } from './target-health.ts';
 import { TargetOps, type TargetOpsOptions } from './target-ops.ts';
 
+/** The peers an MMSC calls (SMPP, MM5, MM4, MM3, MM7 towards the VASP): where it was told to find them. */
+const CALLED_PEERS = ['smsc', 'hlr', 'remote-mmsc', 'mail', 'vasp'];
+
 /**
  * A target MMSC already running (on loopback). Its endpoints come from the config file; our
  * peers listen where the target was told to find them (fixed ports and credentials from the
- * config's `peers:`), so cases run one at a time. Before any case the fixed peer ports are
- * checked free and the target reachable; before each case the reset hook runs when due and the
- * target's health is checked (target-ops.ts).
+ * config's `peers:`). Those peers are shared by the cases running at once (`sharedPeerKinds`);
+ * with one job each case starts them afresh.
+ * Before any case the fixed peer ports are checked free and the target reachable; before each
+ * case the reset hook runs when due and the target's health is checked (target-ops.ts).
  */
 export class ExternalTarget implements Target {
   readonly kind: 'external' | 'container' = 'external';
-  readonly maxJobs = 1;
+  readonly maxJobs = 256;
   readonly description: string;
   protected readonly ops: TargetOps;
+  readonly sharedPeerKinds: readonly string[];
 
   constructor(
     protected endpoints: TargetEndpoints,
@@ -32,6 +37,7 @@ export class ExternalTarget implements Target {
     ops: TargetOpsOptions = {},
   ) {
     this.description = name;
+    this.sharedPeerKinds = CALLED_PEERS.filter((k) => peers[k] !== undefined);
     // the target's own domain is its ICS's
     this.endpoints = { ...endpoints, domain: ics.provisioning.domain };
     this.ops = new TargetOps(() => this.endpoints, peers, ops);
