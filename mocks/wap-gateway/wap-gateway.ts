@@ -82,7 +82,13 @@ export class WapGateway implements Peer {
   private timeline?: Timeline;
   private readonly behaviours = new BehaviourStack<BehaviourSpec>();
   private eps: PeerEndpoint[] = [];
-  private readonly agent = new http.Agent({ keepAlive: true });
+  /**
+   * A new connection per request: a kept-alive one that the MMSC closes after its idle timeout
+   * while our next request is on its way gives ECONNRESET (RFC 9112 §9.6: either side may close
+   * an idle connection); a wait longer than that timeout (a scaled wait on a loaded host) made it
+   * a 502 the target never caused.
+   */
+  private readonly agent = new http.Agent({ keepAlive: false });
 
   constructor(config: WapGatewayConfig = {}) {
     this.config = config;
