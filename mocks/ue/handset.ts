@@ -182,8 +182,7 @@ export class Handset implements Peer {
   async start(ctx: PeerContext): Promise<PeerEndpoint[]> {
     this.timeline = ctx.timeline;
     if (!this.started) {
-      // a new connection per request, like the gateway's (wap-gateway.ts: no idle-close race)
-      this.agent = new http.Agent({ keepAlive: false });
+      this.agent = new http.Agent({ keepAlive: true });
       tapHttpAgent(this.agent, { timeline: ctx.timeline, node: this.name, role: this.role, iface: 'MM1' });
       this.probeAgent = new http.Agent({ keepAlive: false });
       tapHttpAgent(this.probeAgent, {

@@ -82,13 +82,7 @@ export class WapGateway implements Peer {
   private timeline?: Timeline;
   private readonly behaviours = new BehaviourStack<BehaviourSpec>();
   private eps: PeerEndpoint[] = [];
-  /**
-   * A new connection per request: a kept-alive one that the MMSC closes after its idle timeout
-   * while our next request is on its way gives ECONNRESET (RFC 9112 §9.6: either side may close
-   * an idle connection); a wait longer than that timeout (a scaled wait on a loaded host) made it
-   * a 502 the target never caused.
-   */
-  private readonly agent = new http.Agent({ keepAlive: false });
+  private readonly agent = new http.Agent({ keepAlive: true });
 
   constructor(config: WapGatewayConfig = {}) {
     this.config = config;
@@ -133,6 +127,9 @@ export class WapGateway implements Peer {
     const server = http.createServer((req, res) => {
       this.handle(req, res).catch((e) => this.fail(res, 502, `gateway error: ${String(e)}`));
     });
+    // Handsets keep their connections to us: we close an idle one only after a minute, so a
+    // handset's request after a (scaled) wait never races our close (RFC 9112 §9.6).
+    server.keepAliveTimeout = 60_000;
     tapServer(server, { ...tap, peerRole: 'ue' });
     // Malformed HTTP from a handset: 400 and close that connection; the server keeps serving.
     answerClientErrors(server, (err) => this.event('http-client-error', { error: err.code ?? err.message }));
@@ -335,13 +332,30 @@ export class WapGateway implements Peer {
       subscriberHeaders: Object.keys(this.subscriberHeaders(msisdn)),
     });
 
-    const upstreamReq = http.request(target, { method: req.method, headers, agent: this.agent });
-    upstreamReq.on('error', (e) => this.fail(res, 502, `upstream ${target.origin}: ${e.message}`));
-    req.on('aborted', () => upstreamReq.destroy());
-    res.on('close', () => {
-      if (!res.writableFinished) upstreamReq.destroy();
-    });
-    upstreamReq.on('response', (up) => {
+    // A kept-alive connection the MMSC closed after its idle timeout while this request was on its
+    // way fails before any answer (RFC 9112 §9.6: either side may close an idle connection;
+    // §9.3.1: a client may retry an idempotent request then). A bodiless request is sent once
+    // more on a new connection, instead of a 502 the target never caused.
+    const bodiless = req.method === 'GET' || req.method === 'HEAD';
+    const send = (retry: boolean): http.ClientRequest => {
+      const r = http.request(target, { method: req.method, headers, agent: this.agent });
+      r.on('error', (e) => {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (retry && bodiless && r.reusedSocket && (code === 'ECONNRESET' || code === 'EPIPE')) {
+          this.event('upstream-retry', { reason: e.message });
+          send(false).end();
+          return;
+        }
+        this.fail(res, 502, `upstream ${target.origin}: ${e.message}`);
+      });
+      r.on('response', (up) => answer(up));
+      req.on('aborted', () => r.destroy());
+      res.on('close', () => {
+        if (!res.writableFinished) r.destroy();
+      });
+      return r;
+    };
+    const answer = (up: http.IncomingMessage) => {
       const resHeaders: Record<string, string | string[]> = {};
       for (let i = 0; i < up.rawHeaders.length; i += 2) {
         const name = up.rawHeaders[i];
@@ -362,7 +376,7 @@ export class WapGateway implements Peer {
       });
       up.on('error', () => res.destroy());
       up.pipe(res);
-    });
-    req.pipe(upstreamReq);
+    };
+    req.pipe(send(true));
   }
 }
