@@ -156,12 +156,6 @@ export const DEVIATIONS = [
     clause: 'OMA-TS-MMS_CTR-V1_3 §7.1.3 / OMA-TS-MMS_ENC-V1_3 §7.3.48 (Error-permanent-content-not-accepted)',
   },
   {
-    name: 'accept-any-media-type',
-    interface: 'MM1',
-    description: 'a part of a media type the MMSC does not carry is accepted with Ok',
-    clause: 'OMA-TS-MMS_ENC-V1_3 §7.3.48 (Error-permanent-content-not-accepted)',
-  },
-  {
     name: 'accept-unknown-major-version',
     interface: 'MM1',
     description: 'an m-send-req of MMS major version 2 is accepted instead of Error-unsupported-message',

@@ -328,7 +328,7 @@ export class Mm1Module implements MmscModule {
       );
     }
     const refused = this.refusedContent(pdu);
-    if (refused && !deviates(config, 'accept-any-media-type'))
+    if (refused)
       return fail('content-not-accepted', `content type not accepted: ${refused}`);
 
     const now = Date.now();
