@@ -328,8 +328,7 @@ export class Mm1Module implements MmscModule {
       );
     }
     const refused = this.refusedContent(pdu);
-    if (refused)
-      return fail('content-not-accepted', `content type not accepted: ${refused}`);
+    if (refused) return fail('content-not-accepted', `content type not accepted: ${refused}`);
 
     const now = Date.now();
     let result: Awaited<ReturnType<MmscCore['accept']>>;
