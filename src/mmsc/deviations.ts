@@ -42,12 +42,6 @@ export const DEVIATIONS = [
     clause: 'OMA-TS-MMS_ENC-V1_3 §7.3.34 / OMA-TS-MMS_CTR-V1_3 §9 (version of the answer)',
   },
   {
-    name: 'retrieve-version-not-negotiated',
-    interface: 'MM1',
-    description: 'm-retrieve-conf is sent in the MMSC version with its newer fields to an older client',
-    clause: 'OMA-TS-MMS_ENC-V1_3 §7.3.34 / OMA-TS-MMS_CTR-V1_3 §9 (version negotiation)',
-  },
-  {
     name: 'omit-date',
     interface: 'MM1',
     description: 'm-retrieve-conf carries no Date (the MMSC does not insert the submission time)',

@@ -518,9 +518,7 @@ export class Mm1Module implements MmscModule {
       return plain(res, 403, 'not your message');
     const known = this.core.clientVersions.get(rcpt.msisdn ?? '') ?? rcpt.clientVersion ?? config.mmsVersion;
     // Version negotiation: answer with the lower of the client's version and ours.
-    const v = deviates(config, 'retrieve-version-not-negotiated')
-      ? config.mmsVersion
-      : lowerVersion(known, config.mmsVersion);
+    const v = lowerVersion(known, config.mmsVersion);
     const submitted = decodeMms(await this.core.store.readPdu(message.id));
     const pdu = retrieveConf(submitted, {
       transactionId: rcpt.notifyTransactionId,
