@@ -82,12 +82,12 @@ function kindRank(kind: string): number {
 class CaseError extends Error {}
 
 /**
- * Whether an expectation checks our own stimulus rather than the target: marked `precondition`,
- * or what one of our nodes sent (`direction: out` on a node that is not the target's).
+ * Whether an expectation checks our own stimulus rather than the target: only when the case says
+ * so (`precondition: true`). Not inferred from `direction: out` on our nodes: such an observation
+ * often carries the target's answer (our MTA's sent mail with the target's SMTP reply).
  */
-function isPrecondition(spec: Record<string, unknown>, e: Expectation): boolean {
-  if (typeof spec.precondition === 'boolean') return spec.precondition;
-  return e.direction === 'out' && e.node !== undefined && e.node !== 'mmsc' && !e.node.startsWith('mmsc.');
+function isPrecondition(spec: Record<string, unknown>, _e: Expectation): boolean {
+  return spec.precondition === true;
 }
 /** A deadline (step or case) expired. */
 class DeadlineError extends Error {}

@@ -143,7 +143,7 @@ const precondition = z
   .boolean()
   .optional()
   .describe(
-    'This step checks the stimulus (what our own peers sent), not the target: when it fails the verdict is inconclusive, not fail. Implied for direction: out on our own nodes',
+    "This step checks the stimulus (what our own peers sent), not the target: when it fails the verdict is inconclusive, not fail. Never implied: an observation of our own node may carry the target's answer",
   );
 
 export const ExpectStepSchema = z

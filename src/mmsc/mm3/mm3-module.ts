@@ -92,8 +92,11 @@ export class Mm3Module implements MmscModule {
   }
 
   private checkRecipient(to: string): SmtpAnswer | null {
-    if (!this.isOwn(domainOf(to)) && !deviates(this.core.config, 'mm3-open-relay'))
-      return { code: 550, message: '5.7.1 Relaying denied' };
+    if (!this.isOwn(domainOf(to)))
+      // the deviation takes mail for anyone and passes it on (onMail), as an open relay does
+      return deviates(this.core.config, 'mm3-open-relay')
+        ? null
+        : { code: 550, message: '5.7.1 Relaying denied' };
     const local = to.slice(0, to.lastIndexOf('@'));
     if (!PLMN_LOCAL.test(local)) return { code: 550, message: '5.1.1 No such subscriber' };
     return null;
@@ -244,6 +247,13 @@ export class Mm3Module implements MmscModule {
   // ---------------------------------------------------------------- in
 
   private async onMail(mail: InboundMail): Promise<SmtpAnswer> {
+    const foreign = mail.rcptTo.filter((r) => !this.isOwn(domainOf(r)));
+    const relay = this.core.config.mm3.relay;
+    if (foreign.length > 0 && relay && deviates(this.core.config, 'mm3-open-relay')) {
+      await sendSmtp(this.core, 'MM3', relay, { from: mail.mailFrom, to: foreign }, mail.raw);
+      if (foreign.length === mail.rcptTo.length) return { code: 250, message: '2.0.0 relayed' };
+      mail = { ...mail, rcptTo: mail.rcptTo.filter((r) => this.isOwn(domainOf(r))) };
+    }
     let entity: MimeEntity;
     try {
       entity = parseMime(mail.raw);
