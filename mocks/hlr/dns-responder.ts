@@ -165,36 +165,24 @@ export function answerDns(buf: Uint8Array, dir: HlrDirectory, opts: ResponderOpt
       return done(response);
     }
     if (q.type === T.NAPTR || q.type === T.ANY) {
-      if (opts.decoyDomain)
-        response.answers.push({
-          name: q.name,
-          type: T.NAPTR,
-          class: CLASS_IN,
-          ttl,
-          data: {
-            order: 100,
-            preference: 10,
-            flags: 'u',
-            services: 'E2U+mms:mailto',
-            regexp: mmsNaptrRegexp(sub.msisdn, opts.decoyDomain),
-            replacement: '',
-          },
-        });
-      response.answers.push({
+      // RFC 6116 §3.4 / RFC 4355 'E2U+mms:mailto': terminal rule ("u"), MMS address of the subscriber;
+      // the decoy (worse order) first in the answer, the real record after it
+      const naptr = (order: number, domain: string): DnsRecord => ({
         name: q.name,
         type: T.NAPTR,
         class: CLASS_IN,
         ttl,
-        // RFC 6116 §3.4 / RFC 4355 'E2U+mms:mailto': terminal rule ("u"), MMS address of the subscriber.
         data: {
-          order: 10,
+          order,
           preference: 10,
           flags: 'u',
           services: 'E2U+mms:mailto',
-          regexp: mmsNaptrRegexp(sub.msisdn, mmscDomain(sub.mcc, sub.mnc)),
+          regexp: mmsNaptrRegexp(sub.msisdn, domain),
           replacement: '',
         },
       });
+      if (opts.decoyDomain) response.answers.push(naptr(100, opts.decoyDomain));
+      response.answers.push(naptr(10, mmscDomain(sub.mcc, sub.mnc)));
     } else {
       response.authorities.push(soa('e164.arpa', ttl));
     }

@@ -65,6 +65,18 @@ const HealthSchema = z.strictObject({
   maxDownCases: z.number().int().positive().default(3),
 });
 
+/** What every MMSC not started by us (external, container) declares: its ICS, its reset hook, its health checks. */
+const OperatedTarget = {
+  /** The target's ICS file (path relative to the config file): required, see `mmscert ics init`. */
+  ics: z
+    .string({
+      error: 'an external or container target needs its ICS: `ics: FILE` (mmscert ics init writes one)',
+    })
+    .min(1),
+  reset: ResetSchema.optional(),
+  health: HealthSchema.optional(),
+};
+
 export const TargetConfigSchema = z.strictObject({
   $schema: z.string().optional(),
   target: z.discriminatedUnion('kind', [
@@ -79,14 +91,7 @@ export const TargetConfigSchema = z.strictObject({
       kind: z.literal('external'),
       name: z.string().optional(),
       endpoints: EndpointsSchema,
-      /** The target's ICS file (path relative to the config file): required, see `mmscert ics init`. */
-      ics: z
-        .string({
-          error: 'an external or container target needs its ICS: `ics: FILE` (mmscert ics init writes one)',
-        })
-        .min(1),
-      reset: ResetSchema.optional(),
-      health: HealthSchema.optional(),
+      ...OperatedTarget,
     }),
     z.strictObject({
       kind: z.literal('container'),
@@ -103,13 +108,7 @@ export const TargetConfigSchema = z.strictObject({
       mm7Path: z.string().default('/mm7'),
       domain: z.string().optional(),
       env: z.record(z.string(), z.string()).optional(),
-      ics: z
-        .string({
-          error: 'an external or container target needs its ICS: `ics: FILE` (mmscert ics init writes one)',
-        })
-        .min(1),
-      reset: ResetSchema.optional(),
-      health: HealthSchema.optional(),
+      ...OperatedTarget,
     }),
   ]),
   /** Per peer kind: config merged into every peer of that kind (fixed ports, credentials). */
