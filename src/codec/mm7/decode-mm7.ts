@@ -35,6 +35,35 @@ export function decodeMm7(input: Uint8Array, contentType?: string): Mm7Message {
   }
 }
 
+/** A SOAP Fault as any SOAP node sends it (1.1: faultcode/faultstring; 1.2: Code/Value, Reason/Text). */
+export interface SoapFaultPeek {
+  /** Namespace of the Envelope (SOAP 1.1's, SOAP 1.2's, or another). */
+  envelopeNs: string;
+  faultcode: string;
+  faultstring: string;
+}
+
+/**
+ * The SOAP Fault of an answer, also one without an MM7 error response in its detail (a
+ * VersionMismatch fault, SOAP 1.1 §4.4.1), or undefined when the body holds no Fault.
+ * Never throws.
+ */
+export function peekSoapFault(input: Uint8Array, contentType?: string): SoapFaultPeek | undefined {
+  try {
+    const { xml, xmlOffset } = locateSoap(input, contentType, 0);
+    const env = parseXml(xml.replace(/^\uFEFF/, ''), xmlOffset);
+    if (env.name !== 'Envelope') return undefined;
+    const fault = env.children.find((c) => c.name === 'Body')?.children.find((c) => c.name === 'Fault');
+    if (!fault) return undefined;
+    const child = (el: XmlElement | undefined, name: string) => el?.children.find((c) => c.name === name);
+    const code = child(fault, 'faultcode')?.text ?? child(child(fault, 'Code'), 'Value')?.text ?? '';
+    const text = child(fault, 'faultstring')?.text ?? child(child(fault, 'Reason'), 'Text')?.text ?? '';
+    return { envelopeNs: env.ns, faultcode: code.trim(), faultstring: text.trim() };
+  } catch {
+    return undefined;
+  }
+}
+
 function decode(input: Uint8Array, contentType?: string): Mm7Message {
   let body = input;
   let base = 0;

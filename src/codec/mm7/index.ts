@@ -6,7 +6,8 @@
 
 export type { Mm7WireIssue, Mm7WireIssueKind } from './check-mm7-wire.ts';
 export { checkMm7Wire } from './check-mm7-wire.ts';
-export { decodeMm7, SOAP11_NS, SOAP12_NS } from './decode-mm7.ts';
+export type { SoapFaultPeek } from './decode-mm7.ts';
+export { decodeMm7, peekSoapFault, SOAP11_NS, SOAP12_NS } from './decode-mm7.ts';
 export type { Mm7EncodeOptions } from './encode-mm7.ts';
 export { encodeMm7, encodeMm7Xml } from './encode-mm7.ts';
 export { mm7Address, mm7Status } from './mm7-builders.ts';
