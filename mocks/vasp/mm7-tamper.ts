@@ -71,7 +71,8 @@ export function tamperMm7(
   if (t.unclosed) {
     const boundary = parseContentType(contentType)?.params.boundary;
     const close = boundary ? s.lastIndexOf(`\r\n--${boundary}--`) : -1;
-    if (close < 0) throw new PeerConfigError(peer, 'tamper.unclosed: the request is no multipart (give text or parts)');
+    if (close < 0)
+      throw new PeerConfigError(peer, 'tamper.unclosed: the request is no multipart (give text or parts)');
     s = s.slice(0, close);
   }
   return new Uint8Array(Buffer.from(s, 'latin1'));

@@ -402,7 +402,8 @@ export const DEVIATIONS = [
     interface: 'MM7',
     description:
       'an MM7 request is served whatever scheme, host, case or trailing slash/space its namespace has, if it ends in a known schema id',
-    clause: '3GPP TS 23.140 Annex L / Namespaces in XML 1.0 §2.3 (the schema namespace, compared as a string)',
+    clause:
+      '3GPP TS 23.140 Annex L / Namespaces in XML 1.0 §2.3 (the schema namespace, compared as a string)',
   },
   {
     name: 'mm7-soap12-accepted',
@@ -419,7 +420,8 @@ export const DEVIATIONS = [
   {
     name: 'mm7-unclosed-multipart',
     interface: 'MM7',
-    description: 'a multipart/related request without its close-delimiter is served (its last part runs to the end)',
+    description:
+      'a multipart/related request without its close-delimiter is served (its last part runs to the end)',
     clause: 'RFC 2046 §5.1.1 (close-delimiter) / 3GPP TS 23.140 status codes (2007 Message format corrupt)',
   },
 ] as const satisfies readonly Deviation[];

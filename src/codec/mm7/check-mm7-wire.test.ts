@@ -28,7 +28,10 @@ const kinds = (t: string) => checkMm7Wire(decode(t)).map((i) => `${i.kind} ${i.f
 describe('checkMm7Wire: what decoding tolerates and a strict receiver refuses', () => {
   it('a request as encoded has no issue, and the facts say so', () => {
     const m = decode(text);
-    expect(m.wire).toMatchObject({ envelopeNs: 'http://schemas.xmlsoap.org/soap/envelope/', operationNs: NS });
+    expect(m.wire).toMatchObject({
+      envelopeNs: 'http://schemas.xmlsoap.org/soap/envelope/',
+      operationNs: NS,
+    });
     expect(m.wire).toMatchObject({ transactionIdNs: NS, href: 'cid:c1', hrefResolved: true });
     expect(m.wire?.unclosedMultipartAt).toBeUndefined();
     expect(checkMm7Wire(m)).toEqual([]);

@@ -53,7 +53,8 @@ export function mm7Version(id: string): Mm7VersionRow | undefined {
   return BY_ID.get(id);
 }
 
-const MM7_NAMESPACE = /^http:\/\/www\.3gpp\.org\/ftp\/Specs\/archive\/23_series\/23\.140\/schema\/(REL-\d+-MM7-\d+-\d+)$/;
+const MM7_NAMESPACE =
+  /^http:\/\/www\.3gpp\.org\/ftp\/Specs\/archive\/23_series\/23\.140\/schema\/(REL-\d+-MM7-\d+-\d+)$/;
 
 /**
  * `REL-x-MM7-y-z` of a 3GPP MM7 namespace, also of a version we have no schema for

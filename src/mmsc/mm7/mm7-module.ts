@@ -10,11 +10,11 @@ import {
   type Mm7Message,
   type Mm7MessageType,
   type Mm7VersionId,
+  type Mm7WireIssue,
   mm7Status,
   mm7StatusClass,
   mm7ToJson,
   mm7Version,
-  type Mm7WireIssue,
 } from '../../codec/mm7/index.ts';
 import { decodeMms, encodeMms, getHeader, type MmsPdu, type MmsValue } from '../../codec/mms/index.ts';
 import { mm7HttpPost } from '../../net/mm7-http-post.ts';

@@ -91,7 +91,10 @@ describe('tampered MM7 requests are refused, and the MMSC keeps serving', () => 
     expect(answer?.kind === 'event' ? answer.detail : undefined).toMatchObject({
       httpStatus: 500,
       ok: false,
-      soapFault: { envelopeNs: 'http://schemas.xmlsoap.org/soap/envelope/', faultcode: 'env:VersionMismatch' },
+      soapFault: {
+        envelopeNs: 'http://schemas.xmlsoap.org/soap/envelope/',
+        faultcode: 'env:VersionMismatch',
+      },
     });
     await stillServes(s);
   });
@@ -126,13 +129,23 @@ describe('tampered MM7 requests are refused, and the MMSC keeps serving', () => 
       faultcode: 'env:VersionMismatch',
     });
     // The detail's RSErrorRsp echoes the TransactionID, in the request's schema version.
-    expect(decodeMm7(raw, ct)).toMatchObject({ type: 'RSErrorRsp', transactionId: 'raw-12', version: 'REL-5-MM7-1-2' });
+    expect(decodeMm7(raw, ct)).toMatchObject({
+      type: 'RSErrorRsp',
+      transactionId: 'raw-12',
+      version: 'REL-5-MM7-1-2',
+    });
     await stillServes(s);
   });
 
   it('a Content@href naming no part (another part attached): SubmitRsp 2007 Message format corrupt', async () => {
     const r = await tampered({ href: 'cid:no-such-part@vasp' });
-    expect(r).toMatchObject({ ok: false, httpStatus: 200, type: 'SubmitRsp', statusCode: 2007, messageId: null });
+    expect(r).toMatchObject({
+      ok: false,
+      httpStatus: 200,
+      type: 'SubmitRsp',
+      statusCode: 2007,
+      messageId: null,
+    });
     await stillServes(s);
   });
 
@@ -188,13 +201,17 @@ describe('each deviation restores one lax answer (1000 Success)', () => {
     ['mm7-dangling-href', { href: 'cid:nothing' }],
     ['mm7-unclosed-multipart', { unclosed: true }],
   ];
-  it.each(cases)('%s: %j is accepted', async (name, tamper) => {
-    const s = await startMm7Stack({ deviate: [name] });
-    try {
-      const r = (await s.vasp.actions.submit({ to: BOB, text: 'lax', tamper })) as Result;
-      expect(r.statusCode).toBe(1000);
-    } finally {
-      await s.stop();
-    }
-  }, 30_000);
+  it.each(cases)(
+    '%s: %j is accepted',
+    async (name, tamper) => {
+      const s = await startMm7Stack({ deviate: [name] });
+      try {
+        const r = (await s.vasp.actions.submit({ to: BOB, text: 'lax', tamper })) as Result;
+        expect(r.statusCode).toBe(1000);
+      } finally {
+        await s.stop();
+      }
+    },
+    30_000,
+  );
 });
