@@ -404,18 +404,21 @@ export const DEVIATIONS = [
       'an MM7 request is served whatever scheme, host, case or trailing slash/space its namespace has, if it ends in a known schema id',
     clause:
       '3GPP TS 23.140 Annex L / Namespaces in XML 1.0 §2.3 (the schema namespace, compared as a string)',
+    probe: 'robustness.mm7.*,mm7.error.*',
   },
   {
     name: 'mm7-soap12-accepted',
     interface: 'MM7',
     description: 'a request in a SOAP 1.2 envelope is served as if it were SOAP 1.1',
     clause: 'SOAP 1.1 §4.1.2 / §4.4.1 (another envelope namespace: VersionMismatch fault, message discarded)',
+    probe: 'robustness.mm7.*,mm7.error.*',
   },
   {
     name: 'mm7-dangling-href',
     interface: 'MM7',
     description: 'a Content@href naming no MIME part is served with the other attachment(s) as the content',
     clause: '3GPP TS 23.140 §8.7 / status codes (2007 Message format corrupt), RFC 2392 (cid: names a part)',
+    probe: 'robustness.mm7.*,mm7.error.*',
   },
   {
     name: 'mm7-unclosed-multipart',
@@ -423,6 +426,7 @@ export const DEVIATIONS = [
     description:
       'a multipart/related request without its close-delimiter is served (its last part runs to the end)',
     clause: 'RFC 2046 §5.1.1 (close-delimiter) / 3GPP TS 23.140 status codes (2007 Message format corrupt)',
+    probe: 'robustness.mm7.*,mm7.error.*',
   },
 ] as const satisfies readonly Deviation[];
 
