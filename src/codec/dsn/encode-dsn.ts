@@ -50,9 +50,11 @@ export function encodeXtext(v: string): string {
   return out;
 }
 
-/** One line of field text: no CR, LF or other controls (they would end or fold the field). */
+/** One line of field text: no CR, LF or other controls (they would end or fold the field), ASCII only. */
 function line(v: string, field: string): string {
   if (/[\u0000-\u001f\u007f]/.test(v)) throw new EncodeError(-1, field, 'control character in a DSN field');
+  // RFC 3464 §2.1: DSN fields are US-ASCII text (RFC 822 syntax)
+  if (/[^\x20-\x7e]/.test(v)) throw new EncodeError(-1, field, 'non-ASCII character in a DSN field');
   return v;
 }
 
