@@ -19,7 +19,9 @@ function bounce(to: string, rcpts: string[]): Uint8Array {
     reportingMta: 'mms.mnc001.mcc310.gprs',
     originalEnvelopeId: 'env-7',
     recipients: rcpts.map((r) => ({ finalRecipient: r, action: 'failed' as const, status: '5.1.1' })),
-    originalHeaders: enc('From: carol@example.com\nMessage-ID: <orig-1@example.com>\nX-Mms-Transaction-ID: tid-9\n'),
+    originalHeaders: enc(
+      'From: carol@example.com\nMessage-ID: <orig-1@example.com>\nX-Mms-Transaction-ID: tid-9\n',
+    ),
   });
 }
 
@@ -82,7 +84,10 @@ describe('DSN at our SMTP peers', () => {
     const seen = dsns('remote-mmsc', since);
     expect(seen).toHaveLength(1);
     expect(seen[0].iface).toBe('MM4');
-    expect(seen[0].fields).toMatchObject({ action: 'failed', finalRecipient: '+15551112222/TYPE=PLMN@mms.mnc009.mcc999.gprs' });
+    expect(seen[0].fields).toMatchObject({
+      action: 'failed',
+      finalRecipient: '+15551112222/TYPE=PLMN@mms.mnc009.mcc999.gprs',
+    });
     expect(remote.inbox()).toHaveLength(0);
     const undecodable = timeline
       .all()

@@ -1,5 +1,5 @@
-import { decodeDsn, dsnObservations, isDsnMail } from '../../src/codec/dsn/index.ts';
 import { DecodeError } from '../../src/codec/codec-error.ts';
+import { decodeDsn, dsnObservations, isDsnMail } from '../../src/codec/dsn/index.ts';
 import type { Iface, NodeRole } from '../../src/wire/nodes.ts';
 import type { Timeline } from '../../src/wire/timeline.ts';
 
@@ -35,14 +35,14 @@ export function publishDsn(
     });
     return true;
   }
-  records.forEach((fields, i) =>
+  records.forEach((fields, i) => {
     who.timeline?.publish({
       kind: 'message',
       type: 'dsn',
       ...base,
       fields: { ...fields, envelope },
       ...(i === 0 ? { raw: m.raw } : {}),
-    }),
-  );
+    });
+  });
   return true;
 }

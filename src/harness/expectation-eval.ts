@@ -320,7 +320,9 @@ export async function awaitAnyOf(
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     return await new Promise((resolve, reject) => {
-      const failures: Array<Extract<ExpectOutcome, { ok: false }> | undefined> = alternatives.map(() => undefined);
+      const failures: Array<Extract<ExpectOutcome, { ok: false }> | undefined> = alternatives.map(
+        () => undefined,
+      );
       let pending = alternatives.length;
       let settled = false;
       alternatives.forEach(({ e, since }, i) => {

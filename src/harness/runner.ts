@@ -504,7 +504,10 @@ export async function runCase(
           if ('anyOf' in rendered) {
             // the alternatives this target's ICS admits (an alternative's own `ics:` terms)
             const alts = rendered.anyOf
-              .filter((a: ExpectationAlternative) => applicability(opts.target.ics, a.ics ?? []).reasons.length === 0)
+              .filter(
+                (a: ExpectationAlternative) =>
+                  applicability(opts.target.ics, a.ics ?? []).reasons.length === 0,
+              )
               .map(({ ics: _ics, ...a }: ExpectationAlternative) => scaled(a));
             if (alts.length === 0)
               throw new CaseError('anyOf: no alternative applies to this target (their ics: terms)');

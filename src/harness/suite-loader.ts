@@ -161,9 +161,7 @@ function stepLabel(index: number, step: Step): string {
         return Array.isArray(x) ? x.join('|') : x;
       };
       const e = s[k.kind] as { message?: string | string[]; event?: string; anyOf?: Expectation[] };
-      what = e.anyOf
-        ? `${k.kind} any of ${e.anyOf.map(subjectOf).join(' / ')}`
-        : `${k.kind} ${subjectOf(e)}`;
+      what = e.anyOf ? `${k.kind} any of ${e.anyOf.map(subjectOf).join(' / ')}` : `${k.kind} ${subjectOf(e)}`;
     }
   }
   return `step ${index + 1}: ${named ?? what}`;
@@ -216,7 +214,10 @@ function checkWireOnly(steps: readonly Step[], ctx: BuildContext, casePath: read
   steps.forEach((step, i) => {
     const k = stepKindOf(step);
     if (!('kind' in k) || (k.kind !== 'expect' && k.kind !== 'expect-none')) return;
-    const e = (step as Record<string, unknown>)[k.kind] as { node?: string; anyOf?: Array<{ node?: string }> };
+    const e = (step as Record<string, unknown>)[k.kind] as {
+      node?: string;
+      anyOf?: Array<{ node?: string }>;
+    };
     const each = e.anyOf ? e.anyOf.map((a, j) => ({ a, at: ['anyOf', j] })) : [{ a: e, at: [] }];
     for (const { a, at } of each)
       if (a.node === REFERENCE_MMSC_NODE || a.node?.startsWith(`${REFERENCE_MMSC_NODE}.`))

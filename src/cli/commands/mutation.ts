@@ -129,12 +129,7 @@ class Slot {
     rmSync(this.storeDir, { recursive: true, force: true });
     const reportDir = path.join(this.dir, `run${this.runs}-${unit.label}`);
     const files = this.filesFor(unit.setup);
-    const serveArgs = [
-      'serve',
-      '--config',
-      files.mmsc,
-      ...(unit.deviate ? ['--deviate', unit.deviate] : []),
-    ];
+    const serveArgs = ['serve', '--config', files.mmsc, ...(unit.deviate ? ['--deviate', unit.deviate] : [])];
     const serve = spawn(process.execPath, [BIN, ...serveArgs], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -363,7 +358,8 @@ export function register(program: Command): void {
             const o = { name: d.name, ran: 0, failed: [], errored: [] };
             outcomes.set(d.name, o);
             process.stdout.write(`${outcomeLine(o)}\n`);
-          } else units.push({ label: d.name, deviate: d.name, ...(d.setup ? { setup: d.setup } : {}), cases });
+          } else
+            units.push({ label: d.name, deviate: d.name, ...(d.setup ? { setup: d.setup } : {}), cases });
         }
         await runOnSlots(slots, units, async (u, r, slot) => {
           const verdict = (id: string) => r.verdicts.get(id);
@@ -374,7 +370,12 @@ export function register(program: Command): void {
           // (timing). A failure counts when it comes back with the failed cases alone against a
           // fresh MMSC with the same deviation, and they pass alone against a fresh undeviated one.
           if (opts.confirm && failed.length > 0) {
-            const again = await slot.run({ label: `${u.label}-confirm`, deviate: u.label, setup: u.setup, cases: failed });
+            const again = await slot.run({
+              label: `${u.label}-confirm`,
+              deviate: u.label,
+              setup: u.setup,
+              cases: failed,
+            });
             const still = failed.filter((id) => again.verdicts.get(id) === 'fail');
             const control =
               still.length > 0

@@ -4,8 +4,8 @@ import { getHeader } from '../mime/get-header.ts';
 import type { MimeEntity, MimeHeader } from '../mime/mime-entity.ts';
 import { parseHeaderBlock, parseMime } from '../mime/parse-mime.ts';
 import {
-  DSN_ACTIONS,
   type DeliveryStatus,
+  DSN_ACTIONS,
   type Dsn,
   type DsnAction,
   type DsnRecipient,
@@ -23,7 +23,9 @@ export function isDsnMail(raw: Uint8Array): boolean {
   try {
     const { headers } = parseHeaderBlock(raw);
     const ct = parseContentType(getHeader(headers, 'Content-Type') ?? '');
-    return ct?.type === 'multipart/report' && (ct.params['report-type'] ?? '').toLowerCase() === 'delivery-status';
+    return (
+      ct?.type === 'multipart/report' && (ct.params['report-type'] ?? '').toLowerCase() === 'delivery-status'
+    );
   } catch {
     return false;
   }
@@ -106,7 +108,11 @@ export function decodeDeliveryStatus(body: Uint8Array, base = 0): DeliveryStatus
   };
   const reporting = get(msg, 'Reporting-MTA');
   if (!reporting)
-    throw new DecodeError(msg.at, 'Reporting-MTA', 'missing from the per-message fields (RFC 3464 §2.2.2: MUST)');
+    throw new DecodeError(
+      msg.at,
+      'Reporting-MTA',
+      'missing from the per-message fields (RFC 3464 §2.2.2: MUST)',
+    );
   if (rcpts.length === 0)
     throw new DecodeError(
       base + body.length,
@@ -131,9 +137,14 @@ export function decodeDeliveryStatus(body: Uint8Array, base = 0): DeliveryStatus
   for (const g of rcpts) {
     const final = get(g, 'Final-Recipient');
     if (!final)
-      throw new DecodeError(g.at, 'Final-Recipient', 'missing from a per-recipient group (RFC 3464 §2.3.2: MUST)');
+      throw new DecodeError(
+        g.at,
+        'Final-Recipient',
+        'missing from a per-recipient group (RFC 3464 §2.3.2: MUST)',
+      );
     const action = get(g, 'Action');
-    if (!action) throw new DecodeError(g.at, 'Action', 'missing from a per-recipient group (RFC 3464 §2.3.3: MUST)');
+    if (!action)
+      throw new DecodeError(g.at, 'Action', 'missing from a per-recipient group (RFC 3464 §2.3.3: MUST)');
     const a = stripComment(action.value).toLowerCase();
     if (!(DSN_ACTIONS as readonly string[]).includes(a))
       throw new DecodeError(
@@ -142,7 +153,8 @@ export function decodeDeliveryStatus(body: Uint8Array, base = 0): DeliveryStatus
         `${JSON.stringify(action.value)} is none of ${DSN_ACTIONS.join(', ')} (RFC 3464 §2.3.3)`,
       );
     const status = get(g, 'Status');
-    if (!status) throw new DecodeError(g.at, 'Status', 'missing from a per-recipient group (RFC 3464 §2.3.4: MUST)');
+    if (!status)
+      throw new DecodeError(g.at, 'Status', 'missing from a per-recipient group (RFC 3464 §2.3.4: MUST)');
     // §2.3.4: status-code = DIGIT "." 1*3DIGIT "." 1*3DIGIT, no leading zeros, a comment may follow;
     // the class is 2, 4 or 5 (RFC 3463 §3.1).
     const code = stripComment(status.value);
@@ -159,7 +171,9 @@ export function decodeDeliveryStatus(body: Uint8Array, base = 0): DeliveryStatus
     const logId = get(g, 'Final-Log-ID');
     const retry = get(g, 'Will-Retry-Until');
     const r: DsnRecipient = {
-      ...(orig ? { originalRecipient: typed(orig.value, orig.at, 'Original-Recipient', '§2.3.1', false) } : {}),
+      ...(orig
+        ? { originalRecipient: typed(orig.value, orig.at, 'Original-Recipient', '§2.3.1', false) }
+        : {}),
       finalRecipient: typed(final.value, final.at, 'Final-Recipient', '§2.3.2', false),
       action: a as DsnAction,
       status: code,
@@ -183,7 +197,11 @@ function typed(value: string, at: number, field: string, clause: string, dropCom
   const semi = value.indexOf(';');
   const type = semi < 0 ? '' : value.slice(0, semi).trim();
   if (!/^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~.]+$/.test(type))
-    throw new DecodeError(at, field, `${JSON.stringify(value.slice(0, 60))} is not TYPE; VALUE (RFC 3464 ${clause})`);
+    throw new DecodeError(
+      at,
+      field,
+      `${JSON.stringify(value.slice(0, 60))} is not TYPE; VALUE (RFC 3464 ${clause})`,
+    );
   const rest = value.slice(semi + 1).trim();
   return { type: type.toLowerCase(), value: dropComment ? stripComment(rest) : rest };
 }

@@ -1,5 +1,5 @@
-import { getHeader } from '../mime/get-header.ts';
 import type { JsonObject } from '../../util/json.ts';
+import { getHeader } from '../mime/get-header.ts';
 import type { Dsn, DsnTyped } from './dsn.ts';
 
 /** Header fields of the returned original that say which message the DSN is about. */

@@ -92,7 +92,10 @@ describe('decodeDsn (RFC 3464)', () => {
     expect(d.fields.map((f) => f.name)).toContain('X-Postfix-Queue-ID');
     expect(d.recipients).toHaveLength(2);
     const [a, b] = d.recipients;
-    expect(a.finalRecipient).toEqual({ type: 'rfc822', value: '+15559990000/TYPE=PLMN@mms.mnc001.mcc310.gprs' });
+    expect(a.finalRecipient).toEqual({
+      type: 'rfc822',
+      value: '+15559990000/TYPE=PLMN@mms.mnc001.mcc310.gprs',
+    });
     expect(a.originalRecipient?.value).toBe('+15559990000/TYPE=PLMN@mms.mnc001.mcc310.gprs');
     expect(a.action).toBe('failed');
     expect(a.status).toBe('5.1.1');
@@ -111,7 +114,11 @@ describe('decodeDsn (RFC 3464)', () => {
       reportingMta: 'dns; mx.mms.example',
       recipient: 1,
       recipients: 2,
-      original: { 'Message-ID': '<mail-42@example.com>', 'X-Mms-Transaction-ID': 'tid-77', Subject: 'anyone?' },
+      original: {
+        'Message-ID': '<mail-42@example.com>',
+        'X-Mms-Transaction-ID': 'tid-77',
+        Subject: 'anyone?',
+      },
       subject: 'Undelivered Mail Returned to Sender',
     });
     expect(obs[1]).toMatchObject({ action: 'delayed', status: '4.4.1', recipient: 2 });
@@ -120,7 +127,10 @@ describe('decodeDsn (RFC 3464)', () => {
   it('takes a returned message/rfc822 too, and one without a third component', () => {
     const rfc822 = POSTFIX_DSN.replace('Content-Type: text/rfc822-headers', 'Content-Type: message/rfc822');
     expect(decodeDsn(enc(rfc822)).original?.find((h) => h.name === 'Subject')?.value).toBe('anyone?');
-    const cut = POSTFIX_DSN.slice(0, POSTFIX_DSN.indexOf('--4XyZ1b2C3d.1765068062/mx.mms.example\nContent-Description: Undelivered'));
+    const cut = POSTFIX_DSN.slice(
+      0,
+      POSTFIX_DSN.indexOf('--4XyZ1b2C3d.1765068062/mx.mms.example\nContent-Description: Undelivered'),
+    );
     const d = decodeDsn(enc(`${cut}--4XyZ1b2C3d.1765068062/mx.mms.example--\n`));
     expect(d.original).toBeUndefined();
     expect(dsnObservations(d)[0].original).toBeUndefined();
@@ -138,7 +148,12 @@ describe('decodeDsn (RFC 3464)', () => {
       arrivalDate: new Date(Date.UTC(2026, 11, 7, 0, 41, 1)),
       receivedFromMta: 'client.example.com',
       recipients: [
-        { finalRecipient: 'dave@example.org', action: 'failed', status: '5.7.1', diagnosticCode: 'smtp; 550 5.7.1 Relaying denied' },
+        {
+          finalRecipient: 'dave@example.org',
+          action: 'failed',
+          status: '5.7.1',
+          diagnosticCode: 'smtp; 550 5.7.1 Relaying denied',
+        },
       ],
       originalHeaders: enc('From: carol@example.com\nMessage-ID: <m1@example.com>\n'),
     });
@@ -171,24 +186,38 @@ describe('decodeDsn (RFC 3464)', () => {
       reportingMta: 'x.example',
     };
     expect(() => encodeDsn({ ...base, recipients: [] })).toThrow(EncodeError);
-    expect(() => encodeDsn({ ...base, recipients: [{ finalRecipient: 'a@b.example', action: 'failed', status: '550' }] })).toThrow(
-      EncodeError,
-    );
     expect(() =>
-      encodeDsn({ ...base, recipients: [{ finalRecipient: 'a@b.example\r\nBcc: x', action: 'failed', status: '5.1.1' }] }),
+      encodeDsn({
+        ...base,
+        recipients: [{ finalRecipient: 'a@b.example', action: 'failed', status: '550' }],
+      }),
+    ).toThrow(EncodeError);
+    expect(() =>
+      encodeDsn({
+        ...base,
+        recipients: [{ finalRecipient: 'a@b.example\r\nBcc: x', action: 'failed', status: '5.1.1' }],
+      }),
     ).toThrow(EncodeError);
   });
 
   const status = (fields: string) => enc(`Reporting-MTA: dns; mx.example\n\n${fields}\n`);
   it.each([
     ['not multipart/report', 'Content-Type: text/plain\n\nhello\n', 'Content-Type'],
-    ['another report type', 'Content-Type: multipart/report; report-type=disposition-notification; boundary=b\n\n--b\n\nx\n--b--\n', 'Content-Type'],
+    [
+      'another report type',
+      'Content-Type: multipart/report; report-type=disposition-notification; boundary=b\n\n--b\n\nx\n--b--\n',
+      'Content-Type',
+    ],
     [
       'no delivery-status part',
       'Content-Type: multipart/report; report-type=delivery-status; boundary=b\n\n--b\n\nx\n--b\nContent-Type: text/plain\n\ny\n--b--\n',
       'Content-Type',
     ],
-    ['one component only', 'Content-Type: multipart/report; report-type=delivery-status; boundary=b\n\n--b\n\nx\n--b--\n', 'multipart/report'],
+    [
+      'one component only',
+      'Content-Type: multipart/report; report-type=delivery-status; boundary=b\n\n--b\n\nx\n--b--\n',
+      'multipart/report',
+    ],
     ['no boundary', 'Content-Type: multipart/report; report-type=delivery-status\n\nx\n', 'Content-Type'],
   ])('decodeDsn refuses %s', (_, text, field) => {
     const raw = enc(text);
@@ -203,17 +232,43 @@ describe('decodeDsn (RFC 3464)', () => {
   });
 
   it.each([
-    ['no Reporting-MTA', enc('Arrival-Date: Mon, 7 Dec 2026 00:00:00 +0000\n\nFinal-Recipient: rfc822; a@b.example\nAction: failed\nStatus: 5.0.0\n'), 'Reporting-MTA'],
+    [
+      'no Reporting-MTA',
+      enc(
+        'Arrival-Date: Mon, 7 Dec 2026 00:00:00 +0000\n\nFinal-Recipient: rfc822; a@b.example\nAction: failed\nStatus: 5.0.0\n',
+      ),
+      'Reporting-MTA',
+    ],
     ['no recipient group', enc('Reporting-MTA: dns; mx.example\n'), 'message/delivery-status'],
     ['empty', enc(''), 'message/delivery-status'],
     ['no Final-Recipient', status('Action: failed\nStatus: 5.0.0'), 'Final-Recipient'],
     ['no Action', status('Final-Recipient: rfc822; a@b.example\nStatus: 5.0.0'), 'Action'],
-    ['an unknown Action', status('Final-Recipient: rfc822; a@b.example\nAction: bounced\nStatus: 5.0.0'), 'Action'],
+    [
+      'an unknown Action',
+      status('Final-Recipient: rfc822; a@b.example\nAction: bounced\nStatus: 5.0.0'),
+      'Action',
+    ],
     ['no Status', status('Final-Recipient: rfc822; a@b.example\nAction: failed'), 'Status'],
-    ['an SMTP reply code as Status', status('Final-Recipient: rfc822; a@b.example\nAction: failed\nStatus: 550'), 'Status'],
-    ['a status class 3', status('Final-Recipient: rfc822; a@b.example\nAction: failed\nStatus: 3.1.1'), 'Status'],
-    ['leading zeros', status('Final-Recipient: rfc822; a@b.example\nAction: failed\nStatus: 5.01.1'), 'Status'],
-    ['an untyped Final-Recipient', status('Final-Recipient: a@b.example\nAction: failed\nStatus: 5.1.1'), 'Final-Recipient'],
+    [
+      'an SMTP reply code as Status',
+      status('Final-Recipient: rfc822; a@b.example\nAction: failed\nStatus: 550'),
+      'Status',
+    ],
+    [
+      'a status class 3',
+      status('Final-Recipient: rfc822; a@b.example\nAction: failed\nStatus: 3.1.1'),
+      'Status',
+    ],
+    [
+      'leading zeros',
+      status('Final-Recipient: rfc822; a@b.example\nAction: failed\nStatus: 5.01.1'),
+      'Status',
+    ],
+    [
+      'an untyped Final-Recipient',
+      status('Final-Recipient: a@b.example\nAction: failed\nStatus: 5.1.1'),
+      'Final-Recipient',
+    ],
     ['a continuation first', enc(' folded\n'), 'header'],
   ])('decodeDeliveryStatus refuses %s', (_, body, field) => {
     let err: unknown;
@@ -229,7 +284,9 @@ describe('decodeDsn (RFC 3464)', () => {
 
   it('case-insensitive names and actions, comments, folding (RFC 3464 §2.1.1)', () => {
     const d = decodeDeliveryStatus(
-      status('final-recipient: RFC822;\n  a@b.example\nACTION: Failed (gave up)\nstatus: 5.2.2 (mailbox full)'),
+      status(
+        'final-recipient: RFC822;\n  a@b.example\nACTION: Failed (gave up)\nstatus: 5.2.2 (mailbox full)',
+      ),
     );
     expect(d.recipients[0]).toMatchObject({
       finalRecipient: { type: 'rfc822', value: 'a@b.example' },

@@ -65,19 +65,31 @@ function line(v: string, field: string): string {
  * text/rfc822-headers. Refuses (EncodeError) a recipient without a valid status-code (§2.3.4).
  */
 export function encodeDsn(spec: DsnSpec): Uint8Array {
-  if (spec.recipients.length === 0) throw new EncodeError(-1, 'recipients', 'a DSN names at least one recipient (RFC 3464 §2.1)');
-  const boundary = spec.boundary ?? `dsn-${spec.date.getTime().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+  if (spec.recipients.length === 0)
+    throw new EncodeError(-1, 'recipients', 'a DSN names at least one recipient (RFC 3464 §2.1)');
+  const boundary =
+    spec.boundary ?? `dsn-${spec.date.getTime().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
   const perMessage = [
-    ...(spec.originalEnvelopeId !== undefined ? [`Original-Envelope-Id: ${encodeXtext(spec.originalEnvelopeId)}`] : []),
+    ...(spec.originalEnvelopeId !== undefined
+      ? [`Original-Envelope-Id: ${encodeXtext(spec.originalEnvelopeId)}`]
+      : []),
     `Reporting-MTA: dns; ${line(spec.reportingMta, 'Reporting-MTA')}`,
-    ...(spec.receivedFromMta ? [`Received-From-MTA: dns; ${line(spec.receivedFromMta, 'Received-From-MTA')}`] : []),
+    ...(spec.receivedFromMta
+      ? [`Received-From-MTA: dns; ${line(spec.receivedFromMta, 'Received-From-MTA')}`]
+      : []),
     ...(spec.arrivalDate ? [`Arrival-Date: ${formatRfc5322Date(spec.arrivalDate)}`] : []),
   ];
   const groups = spec.recipients.map((r, i) => {
     if (!/^[245]\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})$/.test(r.status))
-      throw new EncodeError(i, 'Status', `${JSON.stringify(r.status)} is not a status-code (RFC 3464 §2.3.4)`);
+      throw new EncodeError(
+        i,
+        'Status',
+        `${JSON.stringify(r.status)} is not a status-code (RFC 3464 §2.3.4)`,
+      );
     return [
-      ...(r.originalRecipient ? [`Original-Recipient: ${line(r.originalRecipient, 'Original-Recipient')}`] : []),
+      ...(r.originalRecipient
+        ? [`Original-Recipient: ${line(r.originalRecipient, 'Original-Recipient')}`]
+        : []),
       `Final-Recipient: rfc822; ${line(r.finalRecipient, 'Final-Recipient')}`,
       `Action: ${r.action}`,
       `Status: ${r.status}`,

@@ -105,7 +105,8 @@ export class MtaFront {
     }
     if (ok.length > 0) {
       if (raw.byteLength > this.checks.maxSize) {
-        for (const r of ok) failures.push({ rcpt: r, answer: { code: 552, message: '5.3.4 Message too big for system' } });
+        for (const r of ok)
+          failures.push({ rcpt: r, answer: { code: 552, message: '5.3.4 Message too big for system' } });
       } else {
         const a = await this.checks.data({
           raw,
@@ -138,7 +139,15 @@ export class MtaFront {
       return;
     }
     if (deviates(this.core.config, 'mta-front-silent-drop')) return;
-    const dsn = this.buildDsn(raw, mailFrom, heloName, Number(p.arrival) || Date.now(), p.envid, bounced, rcptDsn);
+    const dsn = this.buildDsn(
+      raw,
+      mailFrom,
+      heloName,
+      Number(p.arrival) || Date.now(),
+      p.envid,
+      bounced,
+      rcptDsn,
+    );
     await this.core.outbox.enqueue(this.dsnKind, `${this.dsnKind}.${String(p.id ?? job.id)}`, {
       to: mailFrom,
       raw: bytesToJson(dsn),
@@ -217,7 +226,8 @@ export class MtaFront {
     // RFC 5321 §6.1 / §4.5.5: the notification is sent with a null reverse-path
     const smtp = await sendSmtp(this.core, via.iface, via.dest, { from: '', to: [to] }, raw);
     if (smtp.ok) return;
-    if (smtp.transient) throw new RetryLater(`DSN to ${to}: ${smtp.code || 'no connection'} ${smtp.response}`);
+    if (smtp.transient)
+      throw new RetryLater(`DSN to ${to}: ${smtp.code || 'no connection'} ${smtp.response}`);
     // a notification that cannot be delivered is not notified again (RFC 5321 §6.1)
     throw new GiveUp(`DSN to ${to} refused: ${smtp.code} ${smtp.response}`);
   }
