@@ -8,7 +8,8 @@
  * the clause it breaks. Each name is checked in exactly the place its behaviour happens, through
  * `deviates(config, name)`; with an empty list the MMSC behaves as ever.
  * `probe` (optional): the case-id globs the mutation run limits itself to for this row (default:
- * the cases of its interface, see DEFAULT_PROBES).
+ * the cases of its interface, see DEFAULT_PROBES). `setup` (optional): the MMSC config the row
+ * needs (its mutation run uses it, and the ICS derived from it).
  */
 
 export type DeviationInterface = 'MM1' | 'MM3' | 'MM4' | 'MM5' | 'MM7' | 'SMPP-push';
@@ -19,6 +20,11 @@ export interface Deviation {
   readonly description: string;
   readonly clause: string;
   readonly probe?: string;
+  /**
+   * The reference MMSC set-up the deviation needs to show at all (the mutation run starts that
+   * MMSC with it and an ICS derived from it): `mta-fronted` = MM3 and MM4 behind an MTA front end.
+   */
+  readonly setup?: 'mta-fronted';
 }
 
 export const DEVIATIONS = [
@@ -308,6 +314,25 @@ export const DEVIATIONS = [
     interface: 'MM3',
     description: 'mail for domains that are not ours is accepted on MM3 (open relay)',
     clause: 'RFC 5321 §3.6.2 / 3GPP TS 23.140 §8.3 (no relaying for others)',
+  },
+  // ------------------------------------------------------------------ MTA front end (MM3 / MM4)
+  {
+    name: 'mta-front-silent-drop',
+    interface: 'MM3',
+    description:
+      'MTA-fronted: a mail the MMSC behind refuses was accepted with 250 and is dropped: no DSN to the sender',
+    clause: 'RFC 5321 §6.1 (after 250, a failure MUST be notified to the reverse-path) / RFC 3464',
+    probe: 'mm3.in.*,mm4.relay.*',
+    setup: 'mta-fronted',
+  },
+  {
+    name: 'mta-front-dsn-success',
+    interface: 'MM3',
+    description:
+      'MTA-fronted: the DSN for a refused recipient says Action delivered, Status 2.0.0 instead of failed / 5.x.x',
+    clause: 'RFC 3464 §2.3.3, §2.3.4 (Action failed, the status of the failure, RFC 3463)',
+    probe: 'mm3.in.*,mm4.relay.*',
+    setup: 'mta-fronted',
   },
   // ------------------------------------------------------------------ MM5
   {

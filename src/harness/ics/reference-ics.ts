@@ -90,14 +90,19 @@ export function referenceIcs(
       contentTypes: [...config.allowedContentTypes],
       subscriberHeader: config.msisdnHeaders[0] ?? 'X-MSISDN',
     },
-    mm3: { supported: true, inbound: true, outbound: config.mm3.relay !== undefined, mtaFronted: false },
+    mm3: {
+      supported: true,
+      inbound: true,
+      outbound: config.mm3.relay !== undefined,
+      mtaFronted: config.mtaFront.mm3,
+    },
     mm4: {
       supported: hasMm4,
       inbound: true,
       outbound: hasMm4,
       deliveryReports: true,
       readReports: true,
-      mtaFronted: false,
+      mtaFronted: config.mtaFront.mm4,
     },
     mm5: { enum: config.mm5.enumServer !== undefined, hlr: config.mm5.hlrUrl !== undefined },
     mm7: {
@@ -118,6 +123,8 @@ export function referenceIcs(
       minExpiry: '3s',
       mm4ResponseTimeout: seconds(config.mm4.responseTimeoutMs * 1.5),
       deliveryReport: '3s',
+      // the front end's queue hands a mail on at once; room for a loaded host
+      dsn: '5s',
     },
     provisioning: {
       ...provisioning,
