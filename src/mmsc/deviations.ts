@@ -273,6 +273,14 @@ export const DEVIATIONS = [
     clause: 'GSMA IR.52 §2 / RFC 5321 §3.6.2 (relaying only by agreement)',
   },
   {
+    name: 'unbounded-recipients',
+    interface: 'MM4',
+    description:
+      'no recipients-per-message limit: RCPTs past the stated limit are taken (MM3, MM4), as are m-send-req and SubmitReq naming more',
+    clause: 'RFC 5321 §4.5.3.1.10 (a recipient limit is answered 452); the ICS maxRecipients items',
+    probe: 'robustness.fanout.*',
+  },
+  {
     name: 'mm4-ignore-sender-visibility',
     interface: 'MM4',
     description: 'X-Mms-Sender-Visibility: Hide of an inbound forward is ignored: bob sees From',

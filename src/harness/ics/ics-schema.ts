@@ -79,6 +79,12 @@ export const IcsSchema = z.strictObject({
         .boolean()
         .default(false)
         .describe('an MTA answers SMTP in front of the MMSC (refusals may come as DSNs)'),
+      maxRecipients: z
+        .number()
+        .int()
+        .min(100)
+        .optional()
+        .describe('most RCPTs taken in one SMTP transaction (then 452, RFC 5321 §4.5.3.1.10); absent: no limit stated'),
     })
     .describe('MM3 (e-mail)'),
   mm4: z
@@ -89,6 +95,12 @@ export const IcsSchema = z.strictObject({
       deliveryReports: z.boolean().describe('MM4_delivery_report.REQ both ways'),
       readReports: z.boolean().describe('MM4_read_reply_report.REQ both ways'),
       mtaFronted: z.boolean().default(false),
+      maxRecipients: z
+        .number()
+        .int()
+        .min(100)
+        .optional()
+        .describe('most RCPTs taken in one SMTP transaction (then 452, RFC 5321 §4.5.3.1.10); absent: no limit stated'),
     })
     .describe('MM4 (MMSC <-> MMSC over SMTP, 3GPP TS 23.140 §8.4, GSMA IR.52)'),
   mm5: z
@@ -107,6 +119,7 @@ export const IcsSchema = z.strictObject({
       deliver: z.boolean().describe('DeliverReq to the VASP for messages to its short code'),
       deliveryReports: z.boolean().describe('DeliveryReportReq to the VASP'),
       readReplies: z.boolean().describe('ReadReplyReq to the VASP'),
+      maxRecipients: z.number().int().positive().optional().describe('most recipients in one SubmitReq'),
     })
     .describe('MM7 (VASP <-> MMSC over SOAP)'),
   notification: z

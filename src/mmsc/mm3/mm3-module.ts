@@ -1,3 +1,4 @@
+import { smtpMaxRecipients } from '../config.ts';
 import { createHash } from 'node:crypto';
 import { isCodecError } from '../../codec/codec-error.ts';
 import type { MimeEntity } from '../../codec/mime/index.ts';
@@ -74,6 +75,7 @@ export class Mm3Module implements MmscModule {
       host: core.config.host,
       hostname: this.ownDomain,
       maxSize: core.config.mm3.maxSize,
+      maxRecipients: smtpMaxRecipients(core.config),
       mailFrom: () => null,
       rcptTo: (to) => this.checkRecipient(to),
       data: (mail) => this.onMail(mail),

@@ -18,7 +18,7 @@ import {
 } from '../../codec/mm4/index.ts';
 import { decodeMms, encodeMms } from '../../codec/mms/index.ts';
 import { bytesFromJson, bytesToJson, isBytesJson } from '../../util/json.ts';
-import type { Mm4PeerConfig } from '../config.ts';
+import { type Mm4PeerConfig, smtpMaxRecipients } from '../config.ts';
 import { deviates } from '../deviations.ts';
 import type { MmscCore } from '../mmsc-core.ts';
 import type { DeliveryOutcome, MmscEndpoint, MmscModule, OriginReport, OutboundDelivery } from '../module.ts';
@@ -127,6 +127,7 @@ export class Mm4Module implements MmscModule {
       host: core.config.host,
       hostname: this.ownDomain,
       maxSize: Math.max(core.config.maxMessageSize * 2, 1024 * 1024),
+      maxRecipients: smtpMaxRecipients(core.config),
       mailFrom: (from, helo) =>
         this.peerOf(from, helo)
           ? null
