@@ -118,6 +118,9 @@ export class MessageStore {
   private readonly mboxOwners = new Map<string, Set<string>>();
   /** Serialises meta rewrites per message. */
   private readonly chains = new Map<string, Promise<unknown>>();
+  /** Serialises the changes of one recipient (`id\0index`), and each message's changes in flight. */
+  private readonly recipientChains = new Map<string, Promise<unknown>>();
+  private readonly recipientPending = new Map<string, Set<Promise<unknown>>>();
   /** Recently stored/read PDUs (most retrievals follow the notification within seconds). */
   private readonly pduCache = new Map<string, Uint8Array>();
   private pduCacheBytes = 0;
@@ -132,6 +135,7 @@ export class MessageStore {
   /** Opens the store on `backend` and loads every committed message. */
   static async open(backend: StoreBackend): Promise<MessageStore> {
     const s = new MessageStore(backend);
+    const later = await recipientRecordsOf(backend);
     for (const text of await backend.loadMessages()) {
       let meta: StoredMessage;
       try {
@@ -140,7 +144,7 @@ export class MessageStore {
         continue; // unreadable state: leave it for an operator
       }
       if (meta && typeof meta.id === 'string' && isValidId(meta.id) && Array.isArray(meta.recipients))
-        s.index(meta);
+        s.index(applyRecipientRecords(meta, later.get(meta.id)));
     }
     return s;
   }
@@ -281,6 +285,61 @@ export class MessageStore {
   }
 
   /**
+   * Applies `mutate` to a copy of ONE recipient's state and commits just that recipient (a small
+   * record, StoreBackend.writeRecipient), not the whole message: no clone, serialisation or
+   * re-index of the other recipients, so a message to many recipients costs O(1) per status
+   * change. Changes of one recipient run one after another, changes of different recipients of one
+   * message concurrently (their records share the journal's group commits); whole-message updates
+   * asked before run first, those asked after wait for it. The in-memory state changes once the
+   * record is on disk; the message object is the same (its recipients[index] replaced). A `mutate`
+   * that returns `false` changed nothing (no write).
+   */
+  updateRecipient(
+    id: string,
+    index: number,
+    // biome-ignore lint/suspicious/noConfusingVoidType: as update()
+    mutate: (r: StoredRecipient, m: StoredMessage) => void | false,
+  ): Promise<StoredMessage> {
+    // Without recipient records the whole message is rewritten: then one change at a time.
+    if (!this.backend.writeRecipient) return this.update(id, (m) => (m.recipients[index] ? mutate(m.recipients[index], m) : false));
+    const key = `${id}\u0000${index}`;
+    const before = [this.chains.get(id), this.recipientChains.get(key)];
+    const next = Promise.all(before.map((p) => p?.catch(() => undefined))).then(async () => {
+      const current = this.messages.get(id);
+      if (!current) throw new StoreError(`no message ${id}`);
+      const old = current.recipients[index];
+      if (!old) return current;
+      const copy: StoredRecipient = old.reported ? { ...old, reported: [...old.reported] } : { ...old };
+      if (mutate(copy, current) === false) return current;
+      await this.backend.writeRecipient!(id, index, JSON.stringify(copy));
+      current.recipients[index] = copy;
+      if (old.token !== copy.token) {
+        if (old.token) this.tokens.delete(old.token);
+        if (copy.token) this.tokens.set(copy.token, { id, index });
+      }
+      if (old.notifyTransactionId !== copy.notifyTransactionId) {
+        if (old.notifyTransactionId) this.notifyTids.delete(old.notifyTransactionId);
+        if (copy.notifyTransactionId) this.notifyTids.set(copy.notifyTransactionId, { id, index });
+      }
+      return current;
+    });
+    this.recipientChains.set(key, next);
+    let pending = this.recipientPending.get(id);
+    if (!pending) {
+      pending = new Set();
+      this.recipientPending.set(id, pending);
+    }
+    pending.add(next);
+    const done = () => {
+      if (this.recipientChains.get(key) === next) this.recipientChains.delete(key);
+      pending.delete(next);
+      if (pending.size === 0 && this.recipientPending.get(id) === pending) this.recipientPending.delete(id);
+    };
+    void next.then(done, done);
+    return next;
+  }
+
+  /**
    * Deletes the message if `purge` still says so when its turn in the message's update queue comes
    * (after every update already asked for). Resolves true when it was deleted.
    */
@@ -296,7 +355,10 @@ export class MessageStore {
   /** Runs `work` after every change of message `id` already asked for (one at a time per message). */
   private inTurn<T>(id: string, work: () => Promise<T>): Promise<T> {
     const prev = this.chains.get(id) ?? Promise.resolve();
-    const next = prev.catch(() => undefined).then(work);
+    const rcpts = this.recipientPending.get(id);
+    const next = (
+      rcpts ? Promise.all([prev, ...rcpts].map((p) => p.catch(() => undefined))) : prev.catch(() => undefined)
+    ).then(work);
     this.chains.set(id, next);
     void next
       .finally(() => {
@@ -342,6 +404,34 @@ export function cloneMessage(m: StoredMessage): StoredMessage {
   if (m.originInfo) copy.originInfo = { ...m.originInfo };
   if (m.mbox) copy.mbox = m.mbox.map((e) => ({ ...e, flags: [...e.flags] }));
   return copy;
+}
+
+/** The recipient records of the backend (at open), by message id. */
+async function recipientRecordsOf(backend: StoreBackend): Promise<Map<string, Array<[number, string]>>> {
+  const out = new Map<string, Array<[number, string]>>();
+  for (const r of (await backend.recipientRecords?.()) ?? []) {
+    let mine = out.get(r.id);
+    if (!mine) {
+      mine = [];
+      out.set(r.id, mine);
+    }
+    mine.push([r.index, r.recipient]);
+  }
+  return out;
+}
+
+/** A message's metadata with its later recipient records applied. */
+function applyRecipientRecords(meta: StoredMessage, records: Array<[number, string]> | undefined): StoredMessage {
+  for (const [index, text] of records ?? []) {
+    if (index >= meta.recipients.length) continue;
+    try {
+      const r = JSON.parse(text) as StoredRecipient;
+      if (r && typeof r === 'object' && typeof r.status === 'string') meta.recipients[index] = r;
+    } catch {
+      // unreadable record: the metadata's older state stands
+    }
+  }
+  return meta;
 }
 
 function txKey(sender: string, transactionId: string): string {
