@@ -281,6 +281,14 @@ export const DEVIATIONS = [
     probe: 'robustness.fanout.*',
   },
   {
+    name: 'unfair-dispatch',
+    interface: 'SMPP-push',
+    description:
+      'notifications are dispatched first come first served across messages: a large fan-out holds every slot and an ordinary message waits behind all of it',
+    clause: 'mmscert robustness profile §R13 (ROB-fair-service: fair service under load)',
+    probe: 'robustness.fanout.*',
+  },
+  {
     name: 'mm4-ignore-sender-visibility',
     interface: 'MM4',
     description: 'X-Mms-Sender-Visibility: Hide of an inbound forward is ignored: bob sees From',
