@@ -13,7 +13,7 @@ import { TEST_TLS } from '../tls/test-tls.ts';
 import { checkMail } from './check-mail.ts';
 import type { SmtpReceived, SmtpVerdict } from './smtp-listener.ts';
 import { SmtpListener } from './smtp-listener.ts';
-import { sendResultJson, smtpSend } from './smtp-send.ts';
+import { rangeRecipients, sendResultJson, smtpSend } from './smtp-send.ts';
 
 /**
  * The MM3 side (TS 23.140 §8.3): an e-mail MTA that captures what the MMSC sends to e-mail
@@ -293,7 +293,8 @@ export class MailMta implements Peer {
       disableUrlAccess: true,
     });
     const raw = new Uint8Array(await composer.compile().build());
-    const envelope = { from, to: [...(to as string[]), ...(cc as string[])] };
+    // `rcptRange` (fan-out cases): more envelope recipients, before those of To/Cc
+    const envelope = { from, to: [...rangeRecipients(p.rcptRange), ...(to as string[]), ...(cc as string[])] };
     return this.sendOut(envelope, raw, { subject: String(p.subject ?? '') });
   }
 

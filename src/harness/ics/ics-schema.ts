@@ -140,6 +140,9 @@ export const IcsSchema = z.strictObject({
       minExpiry: duration.describe('shortest relative X-Mms-Expiry the target honours as asked'),
       mm4ResponseTimeout: duration.describe('within this an unanswered MM4_forward.REQ is sent again'),
       deliveryReport: duration.default('3s').describe('within this a due report is sent'),
+      notification: duration
+        .default('4s')
+        .describe('within this an accepted message is notified, also while a large fan-out is being notified'),
     })
     .describe('Timers: deadlines of the cases that wait on the target'),
   provisioning: z

@@ -126,6 +126,7 @@ export function referenceIcs(
       minExpiry: '3s',
       mm4ResponseTimeout: seconds(config.mm4.responseTimeoutMs * 1.5),
       deliveryReport: '3s',
+      notification: '4s',
     },
     provisioning: {
       ...provisioning,
