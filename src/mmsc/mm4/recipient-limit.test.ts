@@ -1,7 +1,9 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getHeader } from '../../codec/mms/index.ts';
 import { type RunningMmsc, startReferenceMmsc } from '../index.ts';
 import { Mm3Module } from '../mm3/mm3-module.ts';
+import { Mm1Client, sendReq } from '../testing/mm1-client.ts';
 
 /**
  * The recipients-per-message limit on the SMTP interfaces (MM3 here: any sender may try), over a
@@ -106,5 +108,26 @@ describe('recipients-per-message limit on SMTP (MM3)', () => {
     expect(await b.cmd(`RCPT TO:<${rcpt(1)}>`)).toBe(250);
     b.sock.destroy();
     expect(mmsc.core.store.size).toBe(before);
+  });
+});
+
+describe('recipients-per-message limit on MM1 (m-send-req)', () => {
+  it('refuses more than maxRecipients with Error-permanent-failure (1.0: Error-unspecified), takes the limit', async () => {
+    const small = await startReferenceMmsc({ fsync: false, maxRecipients: 4 });
+    const client = new Mm1Client(small.endpoints[0].url);
+    try {
+      const to = (n: number) => Array.from({ length: n }, (_, i) => `+1555000${String(i + 1).padStart(4, '0')}/TYPE=PLMN`);
+      const over = await client.postPdu(sendReq('lim-1', to(5)), '15550001');
+      expect(getHeader(over.pdu!, 'X-Mms-Response-Status')).toBe('Error-permanent-failure');
+      expect(getHeader(over.pdu!, 'Message-ID')).toBeUndefined();
+      const old = await client.postPdu(sendReq('lim-2', to(5), { 'X-Mms-MMS-Version': '1.0' }), '15550001');
+      expect(getHeader(old.pdu!, 'X-Mms-Response-Status')).toBe('Error-unspecified');
+      expect(small.core.store.size).toBe(0);
+      const ok = await client.postPdu(sendReq('lim-3', to(4)), '15550001');
+      expect(getHeader(ok.pdu!, 'X-Mms-Response-Status')).toBe('Ok');
+    } finally {
+      client.close();
+      await small.stop();
+    }
   });
 });
