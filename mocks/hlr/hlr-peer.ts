@@ -173,7 +173,9 @@ export class HlrPeer implements Peer {
           throw new PeerConfigError(this.name, 'add-subscribers: first + count must stay within 4 digits');
         for (let i = 0; i < count; i++) {
           const msisdn = `${p.prefix}${String(first + i).padStart(4, '0')}`;
-          this.directory.put(subscriberFromJson({ msisdn, mcc: p.mcc ?? null, mnc: p.mnc ?? null }, 'add-subscribers'));
+          this.directory.put(
+            subscriberFromJson({ msisdn, mcc: p.mcc ?? null, mnc: p.mnc ?? null }, 'add-subscribers'),
+          );
         }
         return { added: count };
       },

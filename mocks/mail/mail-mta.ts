@@ -294,7 +294,10 @@ export class MailMta implements Peer {
     });
     const raw = new Uint8Array(await composer.compile().build());
     // `rcptRange` (fan-out cases): more envelope recipients, before those of To/Cc
-    const envelope = { from, to: [...rangeRecipients(p.rcptRange), ...(to as string[]), ...(cc as string[])] };
+    const envelope = {
+      from,
+      to: [...rangeRecipients(p.rcptRange), ...(to as string[]), ...(cc as string[])],
+    };
     return this.sendOut(envelope, raw, { subject: String(p.subject ?? '') });
   }
 

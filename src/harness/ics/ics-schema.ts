@@ -84,7 +84,9 @@ export const IcsSchema = z.strictObject({
         .int()
         .min(100)
         .optional()
-        .describe('most RCPTs taken in one SMTP transaction (then 452, RFC 5321 §4.5.3.1.10); absent: no limit stated'),
+        .describe(
+          'most RCPTs taken in one SMTP transaction (then 452, RFC 5321 §4.5.3.1.10); absent: no limit stated',
+        ),
     })
     .describe('MM3 (e-mail)'),
   mm4: z
@@ -100,7 +102,9 @@ export const IcsSchema = z.strictObject({
         .int()
         .min(100)
         .optional()
-        .describe('most RCPTs taken in one SMTP transaction (then 452, RFC 5321 §4.5.3.1.10); absent: no limit stated'),
+        .describe(
+          'most RCPTs taken in one SMTP transaction (then 452, RFC 5321 §4.5.3.1.10); absent: no limit stated',
+        ),
     })
     .describe('MM4 (MMSC <-> MMSC over SMTP, 3GPP TS 23.140 §8.4, GSMA IR.52)'),
   mm5: z
@@ -142,7 +146,9 @@ export const IcsSchema = z.strictObject({
       deliveryReport: duration.default('3s').describe('within this a due report is sent'),
       notification: duration
         .default('4s')
-        .describe('within this an accepted message is notified, also while a large fan-out is being notified'),
+        .describe(
+          'within this an accepted message is notified, also while a large fan-out is being notified',
+        ),
     })
     .describe('Timers: deadlines of the cases that wait on the target'),
   provisioning: z

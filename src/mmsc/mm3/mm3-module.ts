@@ -1,4 +1,3 @@
-import { smtpMaxRecipients } from '../config.ts';
 import { createHash } from 'node:crypto';
 import { isCodecError } from '../../codec/codec-error.ts';
 import type { MimeEntity } from '../../codec/mime/index.ts';
@@ -12,6 +11,7 @@ import {
 import { formatRfc5322Date, mm4FromMms, mmsFromMm4, parseRfc5322Date } from '../../codec/mm4/index.ts';
 import { decodeMms, encodeMms } from '../../codec/mms/index.ts';
 import type { JsonObject } from '../../util/json.ts';
+import { smtpMaxRecipients } from '../config.ts';
 import { deviates } from '../deviations.ts';
 import { bareAddress, mm4Form, recipientMailAddress } from '../mm4/mm4-addresses.ts';
 import { domainOf, type InboundMail, type SmtpAnswer, SmtpInbound } from '../mm4/smtp-inbound.ts';

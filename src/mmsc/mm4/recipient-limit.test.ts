@@ -116,7 +116,8 @@ describe('recipients-per-message limit on MM1 (m-send-req)', () => {
     const small = await startReferenceMmsc({ fsync: false, maxRecipients: 4 });
     const client = new Mm1Client(small.endpoints[0].url);
     try {
-      const to = (n: number) => Array.from({ length: n }, (_, i) => `+1555000${String(i + 1).padStart(4, '0')}/TYPE=PLMN`);
+      const to = (n: number) =>
+        Array.from({ length: n }, (_, i) => `+1555000${String(i + 1).padStart(4, '0')}/TYPE=PLMN`);
       const over = await client.postPdu(sendReq('lim-1', to(5)), '15550001');
       expect(getHeader(over.pdu!, 'X-Mms-Response-Status')).toBe('Error-permanent-failure');
       expect(getHeader(over.pdu!, 'Message-ID')).toBeUndefined();

@@ -189,12 +189,20 @@ function tooManyRecipients(
   max: number,
   core: MmscCore,
 ): SmtpAnswer | null {
-  const rcpts = session.envelope.rcptTo;
-  if (rcpts.length < max || deviates(core.config, 'unbounded-recipients')) return null;
-  const key = address.toLowerCase();
-  if (rcpts.some((r) => r.address.toLowerCase() === key)) return null;
+  const env = session.envelope;
+  if (env.rcptTo.length < max || deviates(core.config, 'unbounded-recipients')) return null;
+  // Once full, the envelope takes no new address: its set is built once, so a flood of RCPTs
+  // past a large limit costs O(1) each. (smtp-server makes a new envelope per transaction.)
+  let taken = fullEnvelopes.get(env);
+  if (!taken) {
+    taken = new Set(env.rcptTo.map((r) => r.address.toLowerCase()));
+    fullEnvelopes.set(env, taken);
+  }
+  if (taken.has(address.toLowerCase())) return null;
   return { code: 452, message: '4.5.3 Too many recipients' };
 }
+
+const fullEnvelopes = new WeakMap<object, Set<string>>();
 
 /** The domain of an SMTP path (`a@b.example` -> `b.example`), lower case; '' when none. */
 export function domainOf(address: string): string {

@@ -53,7 +53,10 @@ export class JournalBackend implements StoreBackend {
 
   writeMeta(id: string, meta: string): Promise<void> {
     // the metadata holds every recipient's state: their records go in the same atomic record
-    return this.journal.commit([{ key: `m:${id}`, value: Buffer.from(meta, 'utf8') }, ...this.dropRecipients(id)]);
+    return this.journal.commit([
+      { key: `m:${id}`, value: Buffer.from(meta, 'utf8') },
+      ...this.dropRecipients(id),
+    ]);
   }
 
   writeRecipient(id: string, index: number, recipient: string): Promise<void> {

@@ -301,7 +301,8 @@ export class MessageStore {
     mutate: (r: StoredRecipient, m: StoredMessage) => void | false,
   ): Promise<StoredMessage> {
     // Without recipient records the whole message is rewritten: then one change at a time.
-    if (!this.backend.writeRecipient) return this.update(id, (m) => (m.recipients[index] ? mutate(m.recipients[index], m) : false));
+    if (!this.backend.writeRecipient)
+      return this.update(id, (m) => (m.recipients[index] ? mutate(m.recipients[index], m) : false));
     const key = `${id}\u0000${index}`;
     const before = [this.chains.get(id), this.recipientChains.get(key)];
     const next = Promise.all(before.map((p) => p?.catch(() => undefined))).then(async () => {
@@ -421,7 +422,10 @@ async function recipientRecordsOf(backend: StoreBackend): Promise<Map<string, Ar
 }
 
 /** A message's metadata with its later recipient records applied. */
-function applyRecipientRecords(meta: StoredMessage, records: Array<[number, string]> | undefined): StoredMessage {
+function applyRecipientRecords(
+  meta: StoredMessage,
+  records: Array<[number, string]> | undefined,
+): StoredMessage {
   for (const [index, text] of records ?? []) {
     if (index >= meta.recipients.length) continue;
     try {
