@@ -41,7 +41,34 @@ export class JournalBackend implements StoreBackend {
   }
 
   async loadMessages(): Promise<string[]> {
-    return this.values('m:');
+    const out: string[] = [];
+    for (const key of this.journal.keys('m:'))
+      out.push(this.withRecipients(key.slice(2), this.journal.get(key)!));
+    return out;
+  }
+
+  /** A message's metadata with its recipient records (`r:<id>:<index>`) applied over it. */
+  private withRecipients(id: string, meta: Buffer): string {
+    const text = meta.toString('utf8');
+    const mine = this.recipientKeys.get(id);
+    if (!mine) return text;
+    let m: { recipients?: unknown[] };
+    try {
+      m = JSON.parse(text) as { recipients?: unknown[] };
+    } catch {
+      return text; // unreadable: the store leaves it for an operator
+    }
+    if (!Array.isArray(m.recipients)) return text;
+    for (const index of mine) {
+      const value = this.journal.get(recipientKey(id, index));
+      if (!value || index >= m.recipients.length) continue;
+      try {
+        m.recipients[index] = JSON.parse(value.toString('utf8'));
+      } catch {
+        // an unreadable record: the older state in the metadata stands
+      }
+    }
+    return JSON.stringify(m);
   }
 
   createMessage(id: string, meta: string, pdu: Uint8Array): Promise<void> {
@@ -69,6 +96,7 @@ export class JournalBackend implements StoreBackend {
     return this.journal.commit([{ key: recipientKey(id, index), value: Buffer.from(recipient, 'utf8') }]);
   }
 
+  /** Every recipient record present (tests and operators). */
   async recipientRecords(): Promise<Array<{ id: string; index: number; recipient: string }>> {
     const out: Array<{ id: string; index: number; recipient: string }> = [];
     for (const key of this.journal.keys('r:')) {

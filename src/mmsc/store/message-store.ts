@@ -135,7 +135,6 @@ export class MessageStore {
   /** Opens the store on `backend` and loads every committed message. */
   static async open(backend: StoreBackend): Promise<MessageStore> {
     const s = new MessageStore(backend);
-    const later = await recipientRecordsOf(backend);
     for (const text of await backend.loadMessages()) {
       let meta: StoredMessage;
       try {
@@ -144,7 +143,7 @@ export class MessageStore {
         continue; // unreadable state: leave it for an operator
       }
       if (meta && typeof meta.id === 'string' && isValidId(meta.id) && Array.isArray(meta.recipients))
-        s.index(applyRecipientRecords(meta, later.get(meta.id)));
+        s.index(meta);
     }
     return s;
   }
@@ -405,37 +404,6 @@ export function cloneMessage(m: StoredMessage): StoredMessage {
   if (m.originInfo) copy.originInfo = { ...m.originInfo };
   if (m.mbox) copy.mbox = m.mbox.map((e) => ({ ...e, flags: [...e.flags] }));
   return copy;
-}
-
-/** The recipient records of the backend (at open), by message id. */
-async function recipientRecordsOf(backend: StoreBackend): Promise<Map<string, Array<[number, string]>>> {
-  const out = new Map<string, Array<[number, string]>>();
-  for (const r of (await backend.recipientRecords?.()) ?? []) {
-    let mine = out.get(r.id);
-    if (!mine) {
-      mine = [];
-      out.set(r.id, mine);
-    }
-    mine.push([r.index, r.recipient]);
-  }
-  return out;
-}
-
-/** A message's metadata with its later recipient records applied. */
-function applyRecipientRecords(
-  meta: StoredMessage,
-  records: Array<[number, string]> | undefined,
-): StoredMessage {
-  for (const [index, text] of records ?? []) {
-    if (index >= meta.recipients.length) continue;
-    try {
-      const r = JSON.parse(text) as StoredRecipient;
-      if (r && typeof r === 'object' && typeof r.status === 'string') meta.recipients[index] = r;
-    } catch {
-      // unreadable record: the metadata's older state stands
-    }
-  }
-  return meta;
 }
 
 function txKey(sender: string, transactionId: string): string {

@@ -27,13 +27,11 @@ export interface StoreBackend {
   writeMeta(id: string, meta: string): Promise<void>;
   /**
    * Records one recipient's new state (`recipients[index]` of the message) as a small record of its
-   * own, applied over the metadata at open (recipientRecords): a recipient's status change costs
-   * that record, not a rewrite of the whole message. Optional: without it the store rewrites the
-   * metadata.
+   * own: a recipient's status change costs that record, not a rewrite of the whole message. The
+   * metadata the backend hands back (loadMessages) has these records applied. Optional: without
+   * it the store rewrites the metadata.
    */
   writeRecipient?(id: string, index: number, recipient: string): Promise<void>;
-  /** Every recipient record written since its message's metadata was last written (at open). */
-  recipientRecords?(): Promise<Array<{ id: string; index: number; recipient: string }>>;
   readPdu(id: string): Promise<Uint8Array>;
   removeMessage(id: string): Promise<void>;
   /** Every pending job (at open). */
