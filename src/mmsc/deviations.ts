@@ -279,6 +279,22 @@ export const DEVIATIONS = [
     clause: 'GSMA IR.52 §2 / RFC 5321 §3.6.2 (relaying only by agreement)',
   },
   {
+    name: 'unbounded-recipients',
+    interface: 'MM4',
+    description:
+      'no recipients-per-message limit: RCPTs past the stated limit are taken (MM3, MM4), as are m-send-req and SubmitReq naming more',
+    clause: 'RFC 5321 §4.5.3.1.10 (a recipient limit is answered 452); the ICS maxRecipients items',
+    probe: 'robustness.fanout.*',
+  },
+  {
+    name: 'unfair-dispatch',
+    interface: 'SMPP-push',
+    description:
+      'notifications are dispatched first come first served across messages: a large fan-out holds every slot and an ordinary message waits behind all of it',
+    clause: 'mmscert robustness profile §R13 (ROB-fair-service: fair service under load)',
+    probe: 'robustness.fanout.*',
+  },
+  {
     name: 'mm4-ignore-sender-visibility',
     interface: 'MM4',
     description: 'X-Mms-Sender-Visibility: Hide of an inbound forward is ignored: bob sees From',

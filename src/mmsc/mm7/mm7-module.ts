@@ -311,6 +311,12 @@ export class Mm7Module implements MmscModule {
     if (recipients.length === 0) {
       return fail(2002, bad.length ? `not an address: ${bad.join(', ')}` : 'no deliverable recipient');
     }
+    const max = this.core.config.maxRecipients;
+    if (recipients.length > max && !deviates(this.core.config, 'unbounded-recipients')) {
+      // Status table, 3003 Multiple addresses not supported: the operation on this many recipients
+      // is not taken; the VASP MAY resubmit it split into operations on fewer recipients.
+      return fail(3003, `too many recipients: ${recipients.length} > ${max}`);
+    }
     if (f.Content !== undefined && !msg.content)
       return fail(this.formatCorrupt(), 'Content@href names no attachment of the request');
     const refused = this.refusedContent(msg);
