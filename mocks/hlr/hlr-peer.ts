@@ -7,14 +7,12 @@ import type { Iface } from '../../src/wire/nodes.ts';
 import { tapServer, tapSocket, tapUdp } from '../../src/wire/tap.ts';
 import type { Timeline } from '../../src/wire/timeline.ts';
 import { answerClientErrors, listen } from '../listen.ts';
-import {
-  type BehaviourSpec,
+import { bindActions, type BehaviourSpec,
   type Peer,
   type PeerAction,
   PeerConfigError,
   type PeerContext,
-  type PeerEndpoint,
-} from '../peer.ts';
+  type PeerEndpoint, } from '../peer.ts';
 import { clearBehavioursAction } from '../peer-actions.ts';
 import { answerDns, type DnsExchange } from './dns-responder.ts';
 import { isMcc, isMnc, normaliseE164 } from './enum.ts';
@@ -25,6 +23,7 @@ import {
   subscriberFromJson,
   subscriberJson,
 } from './hlr-directory.ts';
+import { HLR_ACTIONS } from './hlr-actions.ts';
 
 export interface HlrConfig {
   name?: string;
@@ -155,7 +154,7 @@ export class HlrPeer implements Peer {
     const count = config.generate ?? (config.subscribers ? 0 : 10);
     const generated = count > 0 ? generateSubscribers(count, deps.seed ?? 1) : [];
     this.directory = new HlrDirectory([...generated, ...(config.subscribers ?? [])], config.domains ?? {});
-    this.actions = {
+    this.actions = bindActions(this.name, HLR_ACTIONS, {
       'clear-behaviours': clearBehavioursAction(this),
       'add-subscriber': async (p) => {
         const s = subscriberFromJson(p, 'add-subscriber');
@@ -167,7 +166,7 @@ export class HlrPeer implements Peer {
       }),
       port: async (p) => this.port(p),
       subscribers: async () => this.directory.list().map(subscriberJson),
-    };
+    });
   }
 
   /** Number portability (action `port`): the number moves to another PLMN, its ENUM answer follows. */

@@ -6,7 +6,7 @@ type MimeAddress = { name: string; address?: string; group?: { name: string; add
 import type { Json, JsonObject } from '../../src/util/json.ts';
 import { bytesFromJson, bytesToJson, isBytesJson } from '../../src/util/json.ts';
 import type { Timeline } from '../../src/wire/timeline.ts';
-import type { BehaviourSpec, Peer, PeerAction, PeerContext, PeerEndpoint } from '../peer.ts';
+import { bindActions, type BehaviourSpec, type Peer, type PeerAction, type PeerContext, type PeerEndpoint } from '../peer.ts';
 import { PeerConfigError } from '../peer.ts';
 import { clearBehavioursAction, configureTargetAction } from '../peer-actions.ts';
 import { TEST_TLS } from '../tls/test-tls.ts';
@@ -14,6 +14,7 @@ import { checkMail } from './check-mail.ts';
 import type { SmtpReceived, SmtpVerdict } from './smtp-listener.ts';
 import { SmtpListener } from './smtp-listener.ts';
 import { sendResultJson, smtpSend } from './smtp-send.ts';
+import { MAIL_ACTIONS } from './mail-actions.ts';
 
 /**
  * The MM3 side (TS 23.140 §8.3): an e-mail MTA that captures what the MMSC sends to e-mail
@@ -82,12 +83,12 @@ export class MailMta implements Peer {
   constructor(private readonly config: MailMtaConfig = {}) {
     this.name = config.name ?? 'mail';
     this.target = config.target;
-    this.actions = {
+    this.actions = bindActions(this.name, MAIL_ACTIONS, {
       mailbox: (p) => this.mailboxAction(p),
       'clear-behaviours': clearBehavioursAction(this),
       send: (p) => this.sendAction(p),
       configure: configureTargetAction(this.name, 'smtp URL', (url) => this.setTarget(url)),
-    };
+    });
   }
 
   setTarget(url: string): void {

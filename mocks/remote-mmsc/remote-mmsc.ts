@@ -17,7 +17,7 @@ import type { SmtpReceived, SmtpVerdict } from '../mail/smtp-listener.ts';
 import { SmtpListener } from '../mail/smtp-listener.ts';
 import type { SmtpSendResult } from '../mail/smtp-send.ts';
 import { sendResultJson, smtpSend } from '../mail/smtp-send.ts';
-import type { BehaviourSpec, Peer, PeerAction, PeerContext, PeerEndpoint } from '../peer.ts';
+import { bindActions, type BehaviourSpec, type Peer, type PeerAction, type PeerContext, type PeerEndpoint } from '../peer.ts';
 import { PeerConfigError } from '../peer.ts';
 import { clearBehavioursAction, configureTargetAction } from '../peer-actions.ts';
 import { TEST_TLS } from '../tls/test-tls.ts';
@@ -33,6 +33,7 @@ import {
 } from './mm4-replies.ts';
 import type { RemoteMmscBehaviour } from './remote-mmsc-behaviour.ts';
 import { parseRemoteMmscBehaviour } from './remote-mmsc-behaviour.ts';
+import { REMOTE_MMSC_ACTIONS } from './remote-mmsc-actions.ts';
 
 /**
  * A foreign MMSC on MM4 (3GPP TS 23.140 §8.4, GSMA IR.52): an SMTP server for its domain that
@@ -127,14 +128,14 @@ export class RemoteMmsc implements Peer {
     this.domain = (config.domain ?? 'mms.mnc002.mcc310.gprs').toLowerCase();
     this.id = { domain: this.domain, version: config.version ?? MM4_VERSION_DEFAULT };
     this.target = config.target;
-    this.actions = {
+    this.actions = bindActions(this.name, REMOTE_MMSC_ACTIONS, {
       forward: (p) => this.forwardAction(p),
       'clear-behaviours': clearBehavioursAction(this),
       deliveryReport: (p) => this.reportAction('MM4_delivery_report.REQ', p),
       readReply: (p) => this.reportAction('MM4_read_reply_report.REQ', p),
       received: async (p) => this.receivedAction(p),
       configure: configureTargetAction(this.name, 'smtp URL', (url) => this.setTarget(url)),
-    };
+    });
   }
 
   /** Where RES and reports go, and where `forward` injects: the target MMSC's MM4 SMTP address. */

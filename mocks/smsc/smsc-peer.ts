@@ -8,14 +8,12 @@ import { tapServer, tapSocket } from '../../src/wire/tap.ts';
 import type { Timeline } from '../../src/wire/timeline.ts';
 import type { AirInterface, MtSms } from '../air-interface.ts';
 import { listen } from '../listen.ts';
-import {
-  type BehaviourSpec,
+import { bindActions, type BehaviourSpec,
   type Peer,
   type PeerAction,
   PeerConfigError,
   type PeerContext,
-  type PeerEndpoint,
-} from '../peer.ts';
+  type PeerEndpoint, } from '../peer.ts';
 import { clearBehavioursAction } from '../peer-actions.ts';
 import { type DestAddress, type SmppPdu, tlv } from './codec/smpp-decode.ts';
 import { type MessageStateRow, messageState, SMPP_STATUS } from './codec/smpp-table.ts';
@@ -26,6 +24,7 @@ import { parseBehaviour, type SmscBehaviour } from './smsc-behaviours.ts';
 import { type SmscMessage, SmscMessageStore, smppTime } from './smsc-message-store.ts';
 import { type SmscCore, SmscSession, type SubmitOutcome } from './smsc-session.ts';
 import { submitUserData, userDataSummary } from './submit-content.ts';
+import { SMSC_ACTIONS } from './smsc-actions.ts';
 
 export interface SmscAccount {
   systemId: string;
@@ -187,12 +186,12 @@ export class SmscPeer implements Peer {
       });
     }
     this.reassembler = new SmsReassembler(config.reassemblyTimeoutMs ?? 60_000);
-    this.actions = {
+    this.actions = bindActions(this.name, SMSC_ACTIONS, {
       'deliver-mo': (p) => this.deliverMo(p),
       'clear-behaviours': clearBehavioursAction(this),
       status: async () => this.status(),
       messages: async () => this.store.all().map((m) => messageJson(m)),
-    };
+    });
   }
 
   async start(ctx: PeerContext): Promise<PeerEndpoint[]> {

@@ -13,14 +13,12 @@ import { tapHttpAgent } from '../../src/wire/tap.ts';
 import type { Timeline } from '../../src/wire/timeline.ts';
 import type { AirInterface, MtSms } from '../air-interface.ts';
 import { BehaviourStack } from '../behaviour-stack.ts';
-import {
-  type BehaviourSpec,
+import { bindActions, type BehaviourSpec,
   type Peer,
   type PeerAction,
   PeerConfigError,
   type PeerContext,
-  type PeerEndpoint,
-} from '../peer.ts';
+  type PeerEndpoint, } from '../peer.ts';
 import {
   isLoopbackHost,
   isMsisdn,
@@ -49,6 +47,7 @@ import {
   type SendOptions,
   sendReq,
 } from './mms-pdus.ts';
+import { HANDSET_ACTIONS } from './handset-actions.ts';
 
 /**
  * A simulated handset (the MMS User Agent of OMA-TS-MMS_CTR). It submits over MM1 through the
@@ -159,7 +158,7 @@ export class Handset implements Peer {
     if (config.gateway && !isLoopbackHost(new URL(config.gateway).hostname)) {
       throw new PeerConfigError(this.name, 'the gateway must be on loopback');
     }
-    this.actions = {
+    this.actions = bindActions(this.name, HANDSET_ACTIONS, {
       send: (p) => this.send(p),
       retrieve: (p) => this.retrieveAction(p),
       notifyresp: (p) => this.notifyRespAction(p),
@@ -170,7 +169,7 @@ export class Handset implements Peer {
       inbox: async () => this.inbox.map((e) => ({ ...e }) as unknown as Json),
       http: (p) => this.httpAction(p),
       'http-raw': (p) => this.httpRawAction(p),
-    };
+    });
   }
 
   /** Points the handset at the gateway and the MMSC once their ports are known. */

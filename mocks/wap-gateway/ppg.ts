@@ -15,14 +15,12 @@ import { tapHttpAgent, tapServer } from '../../src/wire/tap.ts';
 import type { Timeline } from '../../src/wire/timeline.ts';
 import { BehaviourStack } from '../behaviour-stack.ts';
 import { answerClientErrors, closeHttpServer, listen } from '../listen.ts';
-import {
-  type BehaviourSpec,
+import { bindActions, type BehaviourSpec,
   type Peer,
   type PeerAction,
   PeerConfigError,
   type PeerContext,
-  type PeerEndpoint,
-} from '../peer.ts';
+  type PeerEndpoint, } from '../peer.ts';
 import { BodyCollector, delay, isLoopbackHost, isMsisdn, MMS_MEDIA_TYPE, mediaType } from './http-util.ts';
 import { publishMm1 } from './mm1-observation.ts';
 import {
@@ -39,6 +37,7 @@ import {
   statusQueryResponseXml,
 } from './pap.ts';
 import { SmppTransmitter, type SmscBinding } from './smpp-transmitter.ts';
+import { PPG_ACTIONS } from './gateway-actions.ts';
 
 /**
  * Push Proxy Gateway mock: PAP 2.0 over HTTP POST (WAP-247-PAP, WAP-249-PPGService) in,
@@ -104,7 +103,7 @@ export class PushProxyGateway implements Peer {
     this.config = config;
     this.name = config.name ?? 'ppg';
     if (config.smsc) this.smscCfg = config.smsc;
-    this.actions = {
+    this.actions = bindActions(this.name, PPG_ACTIONS, {
       // Ends every scripted behaviour mid-case (a PPG that recovers), like resetBehaviours().
       'clear-behaviours': async (): Promise<Json> => {
         this.resetBehaviours();
@@ -130,7 +129,7 @@ export class PushProxyGateway implements Peer {
           state: r.state,
           code: r.code,
         })),
-    };
+    });
   }
 
   setSmsc(binding: SmscBinding): void {

@@ -4,14 +4,12 @@ import { tapHttpAgent, tapServer } from '../../src/wire/tap.ts';
 import type { Timeline } from '../../src/wire/timeline.ts';
 import { BehaviourStack } from '../behaviour-stack.ts';
 import { answerClientErrors, closeHttpServer, listen } from '../listen.ts';
-import {
-  type BehaviourSpec,
+import { bindActions, type BehaviourSpec,
   type Peer,
   type PeerAction,
   PeerConfigError,
   type PeerContext,
-  type PeerEndpoint,
-} from '../peer.ts';
+  type PeerEndpoint, } from '../peer.ts';
 import { clearBehavioursAction } from '../peer-actions.ts';
 import {
   BodyCollector,
@@ -25,6 +23,7 @@ import {
   mediaType,
 } from './http-util.ts';
 import { publishMm1 } from './mm1-observation.ts';
+import { WAP_GATEWAY_ACTIONS } from './gateway-actions.ts';
 
 /**
  * A WAP 2.0 HTTP proxy in front of an MM1 endpoint (WAP-229 HTTP proxy behaviour).
@@ -91,14 +90,14 @@ export class WapGateway implements Peer {
       if (!/^[A-Za-z0-9-]+$/.test(h)) throw new PeerConfigError(this.name, `bad header name '${h}'`);
     }
     if (config.upstream) this.setUpstream(config.upstream);
-    this.actions = {
+    this.actions = bindActions(this.name, WAP_GATEWAY_ACTIONS, {
       'clear-behaviours': clearBehavioursAction(this),
       'set-upstream': async (p: JsonObject): Promise<Json> => {
         if (typeof p.url !== 'string') throw new PeerConfigError(this.name, 'set-upstream needs {url}');
         this.setUpstream(p.url);
         return { upstream: p.url };
       },
-    };
+    });
   }
 
   /** Points the gateway at the MM1 endpoint (its port is often known only after the MMSC starts). */
