@@ -1,6 +1,6 @@
 import type { JsonObject } from '../src/util/json.ts';
-import { PEER_ACTION_TABLES } from './action-tables.ts';
 import type { Timeline } from '../src/wire/timeline.ts';
+import { PEER_ACTION_TABLES } from './action-tables.ts';
 import type { AirInterface } from './air-interface.ts';
 import { HlrPeer, hlrConfigFromJson } from './hlr/hlr-peer.ts';
 import { mailConfigFromJson } from './mail/mail-config.ts';
@@ -46,12 +46,12 @@ export interface PeerKind {
 
 export const PEER_KINDS: Readonly<Record<string, PeerKind>> = {
   smsc: {
-    actions: PEER_ACTION_TABLES['smsc'],
+    actions: PEER_ACTION_TABLES.smsc,
     description: 'SMSC over SMPP 3.4: binds, submits, WAP push decoding, MT delivery to handsets, receipts',
     create: (config, deps) => new SmscPeer(smscConfigFromJson(config), { air: deps.air }),
   },
   hlr: {
-    actions: PEER_ACTION_TABLES['hlr'],
+    actions: PEER_ACTION_TABLES.hlr,
     description: 'MM5: ENUM / DNS server (NAPTR, A, MX over UDP and TCP) and HTTP subscriber lookup',
     create: (config, deps) => new HlrPeer(hlrConfigFromJson(config), { seed: deps.seed }),
   },
@@ -62,13 +62,13 @@ export const PEER_KINDS: Readonly<Record<string, PeerKind>> = {
     create: (config) => new RemoteMmsc(remoteMmscConfigFromJson(config)),
   },
   vasp: {
-    actions: PEER_ACTION_TABLES['vasp'],
+    actions: PEER_ACTION_TABLES.vasp,
     description:
       'MM7 VASP: SOAP client (Submit/Cancel/Replace, Basic auth) and server (Deliver, DeliveryReport, ReadReply)',
     create: (config) => new Vasp(vaspConfigFromJson(config)),
   },
   mail: {
-    actions: PEER_ACTION_TABLES['mail'],
+    actions: PEER_ACTION_TABLES.mail,
     description:
       'MM3 e-mail MTA: captures and checks mail from the MMSC (RFC 5322/MIME), injects mail towards MMS users',
     create: (config) => new MailMta(mailConfigFromJson(config)),
@@ -79,12 +79,12 @@ export const PEER_KINDS: Readonly<Record<string, PeerKind>> = {
     create: (config) => new WapGateway(wapGatewayConfigFromJson(config)),
   },
   ppg: {
-    actions: PEER_ACTION_TABLES['ppg'],
+    actions: PEER_ACTION_TABLES.ppg,
     description: 'Push proxy gateway: PAP 2.0 push-message in, WAP push SMS out through an SMSC over SMPP',
     create: (config) => new PushProxyGateway(ppgConfigFromJson(config)),
   },
   ue: {
-    actions: PEER_ACTION_TABLES['ue'],
+    actions: PEER_ACTION_TABLES.ue,
     description: 'Handset (MMS user agent): MM1 through the WAP gateway, WAP push from the air interface',
     create: (config, deps) => new Handset(handsetConfigFromJson(config), { air: deps.air }),
   },

@@ -1,5 +1,5 @@
-import { CLEAR_BEHAVIOURS_DEF } from '../peer-actions.ts';
 import type { ActionDefs } from '../peer.ts';
+import { CLEAR_BEHAVIOURS_DEF } from '../peer-actions.ts';
 
 /** The HLR's actions (mocks/hlr/hlr-peer.ts binds one method to each). */
 export const HLR_ACTIONS = {

@@ -7,15 +7,19 @@ import type { Iface } from '../../src/wire/nodes.ts';
 import { tapServer, tapSocket, tapUdp } from '../../src/wire/tap.ts';
 import type { Timeline } from '../../src/wire/timeline.ts';
 import { answerClientErrors, listen } from '../listen.ts';
-import { bindActions, type BehaviourSpec,
+import {
+  type BehaviourSpec,
+  bindActions,
   type Peer,
   type PeerAction,
   PeerConfigError,
   type PeerContext,
-  type PeerEndpoint, } from '../peer.ts';
+  type PeerEndpoint,
+} from '../peer.ts';
 import { clearBehavioursAction } from '../peer-actions.ts';
 import { answerDns, type DnsExchange } from './dns-responder.ts';
 import { isMcc, isMnc, normaliseE164 } from './enum.ts';
+import { HLR_ACTIONS } from './hlr-actions.ts';
 import {
   generateSubscribers,
   HlrDirectory,
@@ -23,7 +27,6 @@ import {
   subscriberFromJson,
   subscriberJson,
 } from './hlr-directory.ts';
-import { HLR_ACTIONS } from './hlr-actions.ts';
 
 export interface HlrConfig {
   name?: string;

@@ -1,5 +1,5 @@
-import { CLEAR_BEHAVIOURS_DEF, configureTargetDef } from '../peer-actions.ts';
 import type { ActionDefs } from '../peer.ts';
+import { CLEAR_BEHAVIOURS_DEF, configureTargetDef } from '../peer-actions.ts';
 
 /** The MTA's actions (mocks/mail/mail-mta.ts binds one method to each). */
 export const MAIL_ACTIONS = {

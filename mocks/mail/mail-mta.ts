@@ -6,15 +6,22 @@ type MimeAddress = { name: string; address?: string; group?: { name: string; add
 import type { Json, JsonObject } from '../../src/util/json.ts';
 import { bytesFromJson, bytesToJson, isBytesJson } from '../../src/util/json.ts';
 import type { Timeline } from '../../src/wire/timeline.ts';
-import { bindActions, type BehaviourSpec, type Peer, type PeerAction, type PeerContext, type PeerEndpoint } from '../peer.ts';
-import { PeerConfigError } from '../peer.ts';
+import {
+  type BehaviourSpec,
+  bindActions,
+  type Peer,
+  type PeerAction,
+  PeerConfigError,
+  type PeerContext,
+  type PeerEndpoint,
+} from '../peer.ts';
 import { clearBehavioursAction, configureTargetAction } from '../peer-actions.ts';
 import { TEST_TLS } from '../tls/test-tls.ts';
 import { checkMail } from './check-mail.ts';
+import { MAIL_ACTIONS } from './mail-actions.ts';
 import type { SmtpReceived, SmtpVerdict } from './smtp-listener.ts';
 import { SmtpListener } from './smtp-listener.ts';
 import { sendResultJson, smtpSend } from './smtp-send.ts';
-import { MAIL_ACTIONS } from './mail-actions.ts';
 
 /**
  * The MM3 side (TS 23.140 §8.3): an e-mail MTA that captures what the MMSC sends to e-mail

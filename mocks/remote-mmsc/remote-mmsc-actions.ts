@@ -1,5 +1,5 @@
-import { CLEAR_BEHAVIOURS_DEF, CONTENT_PARAMS, configureTargetDef } from '../peer-actions.ts';
 import type { ActionDefs } from '../peer.ts';
+import { CLEAR_BEHAVIOURS_DEF, CONTENT_PARAMS, configureTargetDef } from '../peer-actions.ts';
 
 /** An MM4 report towards the target (3GPP TS 23.140 §8.4.2, §8.4.3). */
 const REPORT = {

@@ -17,8 +17,15 @@ import type { SmtpReceived, SmtpVerdict } from '../mail/smtp-listener.ts';
 import { SmtpListener } from '../mail/smtp-listener.ts';
 import type { SmtpSendResult } from '../mail/smtp-send.ts';
 import { sendResultJson, smtpSend } from '../mail/smtp-send.ts';
-import { bindActions, type BehaviourSpec, type Peer, type PeerAction, type PeerContext, type PeerEndpoint } from '../peer.ts';
-import { PeerConfigError } from '../peer.ts';
+import {
+  type BehaviourSpec,
+  bindActions,
+  type Peer,
+  type PeerAction,
+  PeerConfigError,
+  type PeerContext,
+  type PeerEndpoint,
+} from '../peer.ts';
 import { clearBehavioursAction, configureTargetAction } from '../peer-actions.ts';
 import { TEST_TLS } from '../tls/test-tls.ts';
 import type { ForwardPart, Mm4Identity } from './mm4-replies.ts';
@@ -31,9 +38,9 @@ import {
   MM4_VERSION_DEFAULT,
   systemAddress,
 } from './mm4-replies.ts';
+import { REMOTE_MMSC_ACTIONS } from './remote-mmsc-actions.ts';
 import type { RemoteMmscBehaviour } from './remote-mmsc-behaviour.ts';
 import { parseRemoteMmscBehaviour } from './remote-mmsc-behaviour.ts';
-import { REMOTE_MMSC_ACTIONS } from './remote-mmsc-actions.ts';
 
 /**
  * A foreign MMSC on MM4 (3GPP TS 23.140 §8.4, GSMA IR.52): an SMTP server for its domain that

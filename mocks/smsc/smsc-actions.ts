@@ -1,5 +1,5 @@
-import { CLEAR_BEHAVIOURS_DEF } from '../peer-actions.ts';
 import type { ActionDefs } from '../peer.ts';
+import { CLEAR_BEHAVIOURS_DEF } from '../peer-actions.ts';
 
 /** The SMSC's actions (mocks/smsc/smsc-peer.ts binds one method to each). */
 export const SMSC_ACTIONS = {

@@ -8,23 +8,26 @@ import { tapServer, tapSocket } from '../../src/wire/tap.ts';
 import type { Timeline } from '../../src/wire/timeline.ts';
 import type { AirInterface, MtSms } from '../air-interface.ts';
 import { listen } from '../listen.ts';
-import { bindActions, type BehaviourSpec,
+import {
+  type BehaviourSpec,
+  bindActions,
   type Peer,
   type PeerAction,
   PeerConfigError,
   type PeerContext,
-  type PeerEndpoint, } from '../peer.ts';
+  type PeerEndpoint,
+} from '../peer.ts';
 import { clearBehavioursAction } from '../peer-actions.ts';
 import { type DestAddress, type SmppPdu, tlv } from './codec/smpp-decode.ts';
 import { type MessageStateRow, messageState, SMPP_STATUS } from './codec/smpp-table.ts';
 import { formatReceipt } from './delivery-receipt.ts';
 import { publishPushContent } from './push-content.ts';
 import { canReceive } from './smpp-session-state.ts';
+import { SMSC_ACTIONS } from './smsc-actions.ts';
 import { parseBehaviour, type SmscBehaviour } from './smsc-behaviours.ts';
 import { type SmscMessage, SmscMessageStore, smppTime } from './smsc-message-store.ts';
 import { type SmscCore, SmscSession, type SubmitOutcome } from './smsc-session.ts';
 import { submitUserData, userDataSummary } from './submit-content.ts';
-import { SMSC_ACTIONS } from './smsc-actions.ts';
 
 export interface SmscAccount {
   systemId: string;

@@ -13,12 +13,15 @@ import { tapHttpAgent } from '../../src/wire/tap.ts';
 import type { Timeline } from '../../src/wire/timeline.ts';
 import type { AirInterface, MtSms } from '../air-interface.ts';
 import { BehaviourStack } from '../behaviour-stack.ts';
-import { bindActions, type BehaviourSpec,
+import {
+  type BehaviourSpec,
+  bindActions,
   type Peer,
   type PeerAction,
   PeerConfigError,
   type PeerContext,
-  type PeerEndpoint, } from '../peer.ts';
+  type PeerEndpoint,
+} from '../peer.ts';
 import {
   isLoopbackHost,
   isMsisdn,
@@ -34,6 +37,7 @@ import {
   type DeviceProfile,
   type MmsVersion,
 } from './device-profile.ts';
+import { HANDSET_ACTIONS } from './handset-actions.ts';
 import { httpExchange, httpProbe, probeRequest, rawProbe } from './http-probe.ts';
 import {
   acknowledgeInd,
@@ -47,7 +51,6 @@ import {
   type SendOptions,
   sendReq,
 } from './mms-pdus.ts';
-import { HANDSET_ACTIONS } from './handset-actions.ts';
 
 /**
  * A simulated handset (the MMS User Agent of OMA-TS-MMS_CTR). It submits over MM1 through the

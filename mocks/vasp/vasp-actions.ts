@@ -1,5 +1,5 @@
-import { CONTENT_PARAMS, configureTargetDef } from '../peer-actions.ts';
 import type { ActionDefs } from '../peer.ts';
+import { CONTENT_PARAMS, configureTargetDef } from '../peer-actions.ts';
 
 /** How a VASP request is sent: credentials and schema version. */
 const REQUEST = {

@@ -18,12 +18,19 @@ import { tapHttpAgent, tapServer } from '../../src/wire/tap.ts';
 import type { Timeline } from '../../src/wire/timeline.ts';
 import { BehaviourStack } from '../behaviour-stack.ts';
 import { closeHttpServer, listen } from '../listen.ts';
-import { bindActions, type BehaviourSpec, type Peer, type PeerAction, type PeerContext, type PeerEndpoint } from '../peer.ts';
-import { PeerConfigError } from '../peer.ts';
+import {
+  type BehaviourSpec,
+  bindActions,
+  type Peer,
+  type PeerAction,
+  PeerConfigError,
+  type PeerContext,
+  type PeerEndpoint,
+} from '../peer.ts';
 import { configureTargetAction } from '../peer-actions.ts';
+import { VASP_ACTIONS } from './vasp-actions.ts';
 import type { VaspBehaviour } from './vasp-behaviour.ts';
 import { parseVaspBehaviour } from './vasp-behaviour.ts';
-import { VASP_ACTIONS } from './vasp-actions.ts';
 
 /**
  * A VASP on MM7 (3GPP TS 23.140 §8.7): a SOAP client for SubmitReq / CancelReq / ReplaceReq

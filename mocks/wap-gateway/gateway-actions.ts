@@ -1,5 +1,5 @@
-import { CLEAR_BEHAVIOURS_DEF } from '../peer-actions.ts';
 import type { ActionDefs } from '../peer.ts';
+import { CLEAR_BEHAVIOURS_DEF } from '../peer-actions.ts';
 
 /** The WAP gateway's actions (mocks/wap-gateway/wap-gateway.ts). */
 export const WAP_GATEWAY_ACTIONS = {

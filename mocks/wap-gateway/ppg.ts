@@ -15,12 +15,16 @@ import { tapHttpAgent, tapServer } from '../../src/wire/tap.ts';
 import type { Timeline } from '../../src/wire/timeline.ts';
 import { BehaviourStack } from '../behaviour-stack.ts';
 import { answerClientErrors, closeHttpServer, listen } from '../listen.ts';
-import { bindActions, type BehaviourSpec,
+import {
+  type BehaviourSpec,
+  bindActions,
   type Peer,
   type PeerAction,
   PeerConfigError,
   type PeerContext,
-  type PeerEndpoint, } from '../peer.ts';
+  type PeerEndpoint,
+} from '../peer.ts';
+import { PPG_ACTIONS } from './gateway-actions.ts';
 import { BodyCollector, delay, isLoopbackHost, isMsisdn, MMS_MEDIA_TYPE, mediaType } from './http-util.ts';
 import { publishMm1 } from './mm1-observation.ts';
 import {
@@ -37,7 +41,6 @@ import {
   statusQueryResponseXml,
 } from './pap.ts';
 import { SmppTransmitter, type SmscBinding } from './smpp-transmitter.ts';
-import { PPG_ACTIONS } from './gateway-actions.ts';
 
 /**
  * Push Proxy Gateway mock: PAP 2.0 over HTTP POST (WAP-247-PAP, WAP-249-PPGService) in,

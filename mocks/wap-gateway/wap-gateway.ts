@@ -4,13 +4,17 @@ import { tapHttpAgent, tapServer } from '../../src/wire/tap.ts';
 import type { Timeline } from '../../src/wire/timeline.ts';
 import { BehaviourStack } from '../behaviour-stack.ts';
 import { answerClientErrors, closeHttpServer, listen } from '../listen.ts';
-import { bindActions, type BehaviourSpec,
+import {
+  type BehaviourSpec,
+  bindActions,
   type Peer,
   type PeerAction,
   PeerConfigError,
   type PeerContext,
-  type PeerEndpoint, } from '../peer.ts';
+  type PeerEndpoint,
+} from '../peer.ts';
 import { clearBehavioursAction } from '../peer-actions.ts';
+import { WAP_GATEWAY_ACTIONS } from './gateway-actions.ts';
 import {
   BodyCollector,
   basicUser,
@@ -23,7 +27,6 @@ import {
   mediaType,
 } from './http-util.ts';
 import { publishMm1 } from './mm1-observation.ts';
-import { WAP_GATEWAY_ACTIONS } from './gateway-actions.ts';
 
 /**
  * A WAP 2.0 HTTP proxy in front of an MM1 endpoint (WAP-229 HTTP proxy behaviour).

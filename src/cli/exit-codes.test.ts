@@ -16,11 +16,15 @@ const suites = path.join(dir, 'suites');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function cli(args: string[], env: NodeJS.ProcessEnv = process.env) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'src/cli/main.ts'), ...args], {
-    cwd: repoRoot,
-    env: { ...env, MMSCERT_CACHE: '0' },
-    timeout: 120_000,
-  });
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', path.join(repoRoot, 'src/cli/main.ts'), ...args],
+    {
+      cwd: repoRoot,
+      env: { ...env, MMSCERT_CACHE: '0' },
+      timeout: 120_000,
+    },
+  );
   return { code: r.status, stdout: r.stdout.toString(), stderr: r.stderr.toString() };
 }
 
@@ -48,7 +52,18 @@ beforeAll(() => {
 });
 
 const run = (...extra: string[]) =>
-  cli(['run', '--suites-dir', suites, '--config', path.join(dir, 'none.yaml'), '--workers', '1', '--time-scale', '1', ...extra]);
+  cli([
+    'run',
+    '--suites-dir',
+    suites,
+    '--config',
+    path.join(dir, 'none.yaml'),
+    '--workers',
+    '1',
+    '--time-scale',
+    '1',
+    ...extra,
+  ]);
 
 describe('exit codes', () => {
   it('list: 0 with matches, 1 and a message with none; --tag selects', () => {
@@ -81,8 +96,19 @@ describe('exit codes', () => {
     await new Promise<void>((r) => holder.listen(0, '127.0.0.1', () => r()));
     const port = (holder.address() as net.AddressInfo).port;
     try {
-      writeFileSync(path.join(dir, 'taken.yaml'), `target: { kind: none }\npeers:\n  smsc: { port: ${port} }\n`);
-      const r = cli(['run', '--suites-dir', suites, '--config', path.join(dir, 'taken.yaml'), '--workers', '1']);
+      writeFileSync(
+        path.join(dir, 'taken.yaml'),
+        `target: { kind: none }\npeers:\n  smsc: { port: ${port} }\n`,
+      );
+      const r = cli([
+        'run',
+        '--suites-dir',
+        suites,
+        '--config',
+        path.join(dir, 'taken.yaml'),
+        '--workers',
+        '1',
+      ]);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(new RegExp(`port ${port}/tcp of peer smsc`));
       expect(r.stdout).not.toMatch(/ERROR|PASS/);

@@ -48,13 +48,17 @@ describe('serve and peers stop with their parent', () => {
   it.each([
     ['serve', () => `serve --config ${path.join(dir, 'mmsc.yaml')}`, /^MM1 http:\/\/127\.0\.0\.1:(\d+)\//m],
     ['peers', () => 'peers --only smsc', /^smsc smpp:\/\/127\.0\.0\.1:(\d+)/m],
-  ])('%s: killing the npx leaves no server running', async (_name, args, line) => {
-    writeFileSync(path.join(dir, 'mmsc.yaml'), `storeDir: ${path.join(dir, 'store')}\nports: { mm1: 0 }\n`);
-    const { p, out } = underFakeNpx(args());
-    await expect.poll(() => line.test(out.text), { timeout: 40_000, interval: 100 }).toBe(true);
-    const port = Number(line.exec(out.text)?.[1]);
-    expect(await listening(port)).toBe(true);
-    p.kill('SIGKILL');
-    await expect.poll(() => listening(port), { timeout: 15_000, interval: 200 }).toBe(false);
-  }, 70_000);
+  ])(
+    '%s: killing the npx leaves no server running',
+    async (_name, args, line) => {
+      writeFileSync(path.join(dir, 'mmsc.yaml'), `storeDir: ${path.join(dir, 'store')}\nports: { mm1: 0 }\n`);
+      const { p, out } = underFakeNpx(args());
+      await expect.poll(() => line.test(out.text), { timeout: 40_000, interval: 100 }).toBe(true);
+      const port = Number(line.exec(out.text)?.[1]);
+      expect(await listening(port)).toBe(true);
+      p.kill('SIGKILL');
+      await expect.poll(() => listening(port), { timeout: 15_000, interval: 200 }).toBe(false);
+    },
+    70_000,
+  );
 });

@@ -170,7 +170,10 @@ function schemasAt(path: readonly PropertyKey[], data: unknown): z.ZodType[] {
       else if (d.type === 'array' && d.element && typeof seg === 'number') next.push(...unwrap(d.element));
       else if (d.type === 'record' && d.valueType) next.push(...unwrap(d.valueType));
     }
-    value = value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[seg as string] : undefined;
+    value =
+      value !== null && typeof value === 'object'
+        ? (value as Record<PropertyKey, unknown>)[seg as string]
+        : undefined;
     current = next;
     // a step: the schema its kind key selects
     if (current.some((s) => s === STEP_KINDS.do)) {

@@ -84,7 +84,9 @@ describe('loadSuites', () => {
     expect(c2.title).toBe('Status Ok');
     expect(c2.family).toMatchObject({ id: 'mm1.status.{{each.status}}', row: 0 });
     expect(
-      (c3.steps[1].spec as { expect: { where: Record<string, unknown> } }).expect.where['X-Mms-Response-Status'],
+      (c3.steps[1].spec as { expect: { where: Record<string, unknown> } }).expect.where[
+        'X-Mms-Response-Status'
+      ],
     ).toBe(129);
     expect(c3.steps[1].source.line).toBe(c2.steps[1].source.line);
   });

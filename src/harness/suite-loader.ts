@@ -275,7 +275,13 @@ function buildCases(spec: CaseSpec, ctx: BuildContext, casePath: readonly Proper
     if (r === 0) checkPeerKinds(spec.peers, ctx, [...casePath, 'peers']);
     // strict names, per row (an `each:` value may name the node or the field); each problem once
     const strict: SuiteDiagnostic[] = [];
-    checkCaseSteps(s.steps, { ...(ctx.defaults.peers ?? {}), ...(s.peers ?? {}) }, scope, { ...ctx, diagnostics: strict }, casePath);
+    checkCaseSteps(
+      s.steps,
+      { ...(ctx.defaults.peers ?? {}), ...(s.peers ?? {}) },
+      scope,
+      { ...ctx, diagnostics: strict },
+      casePath,
+    );
     for (const d of strict)
       if (!ctx.diagnostics.some((x) => x.line === d.line && x.col === d.col && x.message === d.message))
         ctx.diagnostics.push(d);
@@ -484,8 +490,11 @@ export async function loadSuites(opts: LoadOptions = {}): Promise<LoadResult> {
         text = ''; // loadYamlSuiteFile reports it
       }
       const r = text
-        ? cachedLoad('suite', path.resolve(file), [text, JSON.stringify(fileOpts), catalogueKey, vocabKey], () =>
-            loadYamlSuiteFile(file, catalogue, { ...fileOpts, vocabulary }),
+        ? cachedLoad(
+            'suite',
+            path.resolve(file),
+            [text, JSON.stringify(fileOpts), catalogueKey, vocabKey],
+            () => loadYamlSuiteFile(file, catalogue, { ...fileOpts, vocabulary }),
           )
         : loadYamlSuiteFile(file, catalogue, { ...fileOpts, vocabulary });
       if (!r.isSuite) continue;

@@ -294,9 +294,15 @@ function addActionSchemas(root: Record<string, unknown>): void {
           properties: { do: { pattern: `^${reEscape(kind)}(\\.[A-Za-z0-9_-]+)?\\.${reEscape(action)}$` } },
           required: ['do'],
         },
+        // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then, not a thenable
         then: {
           properties: {
-            with: { type: 'object', description: def.description, properties: params, additionalProperties: false },
+            with: {
+              type: 'object',
+              description: def.description,
+              properties: params,
+              additionalProperties: false,
+            },
           },
         },
       });
@@ -304,7 +310,10 @@ function addActionSchemas(root: Record<string, unknown>): void {
   }
   const kinds = Object.keys(PEER_ACTION_TABLES);
   const visit = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(visit);
+    if (Array.isArray(node)) {
+      for (const n of node) visit(n);
+      return;
+    }
     if (node === null || typeof node !== 'object') return;
     const o = node as Record<string, unknown>;
     const props = o.properties as Record<string, Record<string, unknown>> | undefined;

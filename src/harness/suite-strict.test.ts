@@ -42,25 +42,100 @@ cases:
 const TYPOS: Array<[string, string, string, RegExp]> = [
   ['suite key', 'suite: strict', 'suit: strict', /unknown key "suit" \(did you mean "suite"\?\)/],
   ['case key', '    title: a typo', '    titel: a typo', /unknown key "titel" \(did you mean "title"\?\)/],
-  ['step kind', '      - expect-none:', '      - expect-nnoe:', /a step needs one of.*\(did you mean "expect-none"\?\)/],
-  ['expectation key', '          within: 2s', '          withn: 2s', /unknown key "withn" \(did you mean "within"\?\)/],
-  ["matcher key", "{ pattern: '", "{ patern: '", /unknown key "patern" \(did you mean "pattern"\?\)/],
+  [
+    'step kind',
+    '      - expect-none:',
+    '      - expect-nnoe:',
+    /a step needs one of.*\(did you mean "expect-none"\?\)/,
+  ],
+  [
+    'expectation key',
+    '          within: 2s',
+    '          withn: 2s',
+    /unknown key "withn" \(did you mean "within"\?\)/,
+  ],
+  ['matcher key', "{ pattern: '", "{ patern: '", /unknown key "patern" \(did you mean "pattern"\?\)/],
   ['requirement key', "clause: '6.1'", "clasue: '6.1'", /unknown key "clasue" \(did you mean "clause"\?\)/],
   ['action', 'do: ue.alice.send', 'do: ue.alice.sned', /ue has no action "sned" \(did you mean "send"\?\)/],
-  ['action parameter', ', parts: [{', ', partz: [{', /action "send" has no parameter "partz" \(did you mean "parts"\?\)/],
-  ['action parameter (vasp)', "msisdn}}', text: hi }", "msisdn}}', txet: hi }", /action "submit" has no parameter "txet" \(did you mean "text"\?\)/],
+  [
+    'action parameter',
+    ', parts: [{',
+    ', partz: [{',
+    /action "send" has no parameter "partz" \(did you mean "parts"\?\)/,
+  ],
+  [
+    'action parameter (vasp)',
+    "msisdn}}', text: hi }",
+    "msisdn}}', txet: hi }",
+    /action "submit" has no parameter "txet" \(did you mean "text"\?\)/,
+  ],
   ['peer kind', 'smsc: {}, hlr', 'smcs: {}, hlr', /unknown peer kind "smcs" \(did you mean "smsc"\?\)/],
-  ['peer kind (case)', 'peers: { remote-mmsc: {}', 'peers: { remote-mmcs: {}', /unknown peer kind "remote-mmcs" \(did you mean "remote-mmsc"\?\)/],
-  ['node in do', 'do: ue.alice.send', 'do: ue.alise.send', /no node "ue.alise" in this case \(did you mean "ue.alice"\?\)/],
-  ['node in expect', 'node: ue.alice', 'node: ue.alcie', /node: no node "ue.alcie" in this case \(did you mean "ue.alice"\?\)/],
-  ['peer in expect', 'peer: mmsc', 'peer: msmc', /peer: no node "msmc" in this case \(did you mean "mmsc"\?\)/],
-  ['behaviour peer', 'peer: ue.bob, kind', 'peer: ue.bbo, kind', /behaviour: no node "ue.bbo" in this case \(did you mean "ue.bob"\?\)/],
-  ['message type', 'message: m-send-conf', 'message: m-send-cnof', /unknown message type "m-send-cnof" \(did you mean "m-send-conf"\?\)/],
-  ['message type (SMPP)', 'message: submit_sm,', 'message: submit_sn,', /unknown message type "submit_sn" \(did you mean "submit_sm"\?\)/],
-  ['MMS header', 'X-Mms-Response-Status: Ok', 'X-Mms-Respone-Status: Ok', /unknown MMS header "X-Mms-Respone-Status" \(did you mean "X-Mms-Response-Status"\?\) in m-send-conf/],
-  ['SMPP field', 'destination_addr: {', 'destinaton_addr: {', /unknown SMPP field "destinaton_addr" \(did you mean "destination_addr"\?\)/],
-  ['MM7 element', 'fields.Status.StatusCode', 'fields.Staus.StatusCode', /unknown MM7 element "Staus" \(did you mean "Status"\?\)/],
-  ['MM4 header', 'headers.X-Mms-Message-ID', 'headers.X-Mms-Mesage-ID', /unknown MM4 header "X-Mms-Mesage-ID" \(did you mean "X-Mms-Message-ID"\?\)/],
+  [
+    'peer kind (case)',
+    'peers: { remote-mmsc: {}',
+    'peers: { remote-mmcs: {}',
+    /unknown peer kind "remote-mmcs" \(did you mean "remote-mmsc"\?\)/,
+  ],
+  [
+    'node in do',
+    'do: ue.alice.send',
+    'do: ue.alise.send',
+    /no node "ue.alise" in this case \(did you mean "ue.alice"\?\)/,
+  ],
+  [
+    'node in expect',
+    'node: ue.alice',
+    'node: ue.alcie',
+    /node: no node "ue.alcie" in this case \(did you mean "ue.alice"\?\)/,
+  ],
+  [
+    'peer in expect',
+    'peer: mmsc',
+    'peer: msmc',
+    /peer: no node "msmc" in this case \(did you mean "mmsc"\?\)/,
+  ],
+  [
+    'behaviour peer',
+    'peer: ue.bob, kind',
+    'peer: ue.bbo, kind',
+    /behaviour: no node "ue.bbo" in this case \(did you mean "ue.bob"\?\)/,
+  ],
+  [
+    'message type',
+    'message: m-send-conf',
+    'message: m-send-cnof',
+    /unknown message type "m-send-cnof" \(did you mean "m-send-conf"\?\)/,
+  ],
+  [
+    'message type (SMPP)',
+    'message: submit_sm,',
+    'message: submit_sn,',
+    /unknown message type "submit_sn" \(did you mean "submit_sm"\?\)/,
+  ],
+  [
+    'MMS header',
+    'X-Mms-Response-Status: Ok',
+    'X-Mms-Respone-Status: Ok',
+    /unknown MMS header "X-Mms-Respone-Status" \(did you mean "X-Mms-Response-Status"\?\) in m-send-conf/,
+  ],
+  [
+    'SMPP field',
+    'destination_addr: {',
+    'destinaton_addr: {',
+    /unknown SMPP field "destinaton_addr" \(did you mean "destination_addr"\?\)/,
+  ],
+  [
+    'MM7 element',
+    'fields.Status.StatusCode',
+    'fields.Staus.StatusCode',
+    /unknown MM7 element "Staus" \(did you mean "Status"\?\)/,
+  ],
+  [
+    'MM4 header',
+    'headers.X-Mms-Message-ID',
+    'headers.X-Mms-Mesage-ID',
+    /unknown MM4 header "X-Mms-Mesage-ID" \(did you mean "X-Mms-Message-ID"\?\)/,
+  ],
 ];
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'mmscert-strict-'));
@@ -87,7 +162,10 @@ describe('strict suites', () => {
     const line = text.split('\n').findIndex((l) => l.includes(bad.split('\n')[0].trim())) + 1;
     const r = await load(text, name);
     const lines = r.diagnostics.map(formatDiagnostic);
-    expect(lines.some((l) => message.test(l)), lines.join('\n')).toBe(true);
+    expect(
+      lines.some((l) => message.test(l)),
+      lines.join('\n'),
+    ).toBe(true);
     const d = r.diagnostics.find((x) => message.test(formatDiagnostic(x)));
     expect(d?.line).toBe(line);
     expect(d?.col).toBeGreaterThan(0);

@@ -74,7 +74,11 @@ function nodeProblem(node: string, nodes: Map<string, string>, also: readonly st
 }
 
 /** Field-name check of one `where:` key against the rules of the expected message types. */
-function fieldProblem(key: string, rules: readonly FieldRule[], types: readonly string[]): string | undefined {
+function fieldProblem(
+  key: string,
+  rules: readonly FieldRule[],
+  types: readonly string[],
+): string | undefined {
   if (templated(key) || rules.length === 0) return undefined;
   const segs = key.split('.');
   const first = segs[0];
@@ -110,11 +114,12 @@ export function checkCaseSteps(
 ): void {
   const nodes = caseNodes(peers);
   const extraTypes = new Set(Object.values(ctx.vocabulary).flatMap((k) => k.messages ?? []));
-  const push = (p: readonly PropertyKey[], message: string, key = false) =>
+  const push = (p: readonly PropertyKey[], message: string, key = false): void => {
     ctx.diagnostics.push({ ...ctx.pos(p, { key }), message });
-  steps.forEach((step, i) => {
+  };
+  for (const [i, step] of steps.entries()) {
     const k = stepKindOf(step);
-    if (!('kind' in k)) return;
+    if (!('kind' in k)) continue;
     const at = [...casePath, 'steps', i];
     const s = step as Record<string, unknown>;
     if (k.kind === 'do') {
@@ -123,16 +128,21 @@ export function checkCaseSteps(
       const node = target.slice(0, dot);
       const action = target.slice(dot + 1);
       const problem = nodeProblem(node, nodes, []);
-      if (problem) return push([...at, 'do'], `do: ${target}: ${problem}`);
+      if (problem) {
+        push([...at, 'do'], `do: ${target}: ${problem}`);
+        continue;
+      }
       const kind = nodes.get(node);
       const table = kind === undefined ? undefined : ctx.vocabulary[kind]?.actions;
-      if (!table || templated(action)) return;
+      if (!table || templated(action)) continue;
       const def = table[action];
-      if (!def)
-        return push(
+      if (!def) {
+        push(
           [...at, 'do'],
           `do: ${target}: ${kind} has no action "${action}"${didYouMean(action, Object.keys(table))} (actions: ${Object.keys(table).join(', ')})`,
         );
+        continue;
+      }
       const params = s.with;
       if (params && typeof params === 'object' && !Array.isArray(params)) {
         for (const key of Object.keys(params)) {
@@ -145,15 +155,15 @@ export function checkCaseSteps(
           );
         }
       }
-      return;
+      continue;
     }
     if (k.kind === 'behaviour') {
       const b = s.behaviour as { peer?: unknown };
       const problem = typeof b.peer === 'string' ? nodeProblem(b.peer, nodes, []) : undefined;
       if (problem) push([...at, 'behaviour', 'peer'], `behaviour: ${problem}`);
-      return;
+      continue;
     }
-    if (k.kind !== 'expect' && k.kind !== 'expect-none') return;
+    if (k.kind !== 'expect' && k.kind !== 'expect-none') continue;
     const e = s[k.kind] as { node?: unknown; peer?: unknown; message?: unknown; where?: unknown };
     const eAt = [...at, k.kind];
     // node: mmsc in a target case is refused by the wire-only rule (suite-loader checkWireOnly)
@@ -166,7 +176,8 @@ export function checkCaseSteps(
       const problem = nodeProblem(e.peer, nodes, [TARGET_NODE, HARNESS_NODE]);
       if (problem) push([...eAt, 'peer'], `peer: ${problem}`);
     }
-    const types = e.message === undefined ? [] : Array.isArray(e.message) ? e.message.map(String) : [String(e.message)];
+    const types =
+      e.message === undefined ? [] : Array.isArray(e.message) ? e.message.map(String) : [String(e.message)];
     const rules: FieldRule[] = [];
     let unchecked = types.length === 0;
     types.forEach((t, j) => {
@@ -191,19 +202,26 @@ export function checkCaseSteps(
         `message: unknown message type "${t}"${hint && hint !== t ? ` (did you mean "${hint}"?)` : ''}`,
       );
     });
-    if (unchecked || !e.where || typeof e.where !== 'object') return;
+    if (unchecked || !e.where || typeof e.where !== 'object') continue;
     for (const key of Object.keys(e.where)) {
       const problem = fieldProblem(key, rules, types);
       if (problem) push([...eAt, 'where', key], problem, true);
     }
-  });
+  }
 }
 
 /** What the strict checks depend on besides the suite file, for the suite cache's key. */
 export function vocabularyKey(v: PeerVocabulary): string {
   const rules = [...MESSAGE_TYPES].map(([t, r]) => [
     t,
-    r ? [r.what, [...r.top], r.extension?.source, Object.entries(r.nested ?? {}).map(([k, n]) => [k, [...n.names]])] : null,
+    r
+      ? [
+          r.what,
+          [...r.top],
+          r.extension?.source,
+          Object.entries(r.nested ?? {}).map(([k, n]) => [k, [...n.names]]),
+        ]
+      : null,
   ]);
   return JSON.stringify([
     Object.entries(v).map(([k, x]) => [k, x.actions ?? null, x.messages ?? null]),

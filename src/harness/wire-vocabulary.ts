@@ -84,7 +84,10 @@ const MM7_RULE: FieldRule = {
   what: 'MM7 field',
   top: set(['type', 'transactionId', 'version', 'fields', 'content', 'statusMeaning', 'fault']),
   nested: {
-    fields: { what: 'MM7 element', names: set(Object.values(MM7_ELEMENTS).flatMap((rows) => rows.map((r) => r.name))) },
+    fields: {
+      what: 'MM7 element',
+      names: set(Object.values(MM7_ELEMENTS).flatMap((rows) => rows.map((r) => r.name))),
+    },
   },
 };
 
@@ -176,7 +179,10 @@ const PAP_TYPES = [
 ];
 
 /** Every message type, with the rule for its fields (undefined: field names unchecked). */
-export const MESSAGE_TYPES: ReadonlyMap<string, FieldRule | undefined> = new Map<string, FieldRule | undefined>([
+export const MESSAGE_TYPES: ReadonlyMap<string, FieldRule | undefined> = new Map<
+  string,
+  FieldRule | undefined
+>([
   ...MMS_MESSAGE_TYPES.map((t) => [t, MMS_RULE] as const),
   ...SMPP_COMMANDS.map((c) => [c.name, SMPP_RULE] as const),
   ...MM4_MESSAGE_TYPES.map((t) => [t, MM4_RULE] as const),

@@ -36,7 +36,10 @@ export function register(program: Command): void {
         throw new CliError(`${target}: not a directory`, 2);
       // no audit is no pass: a CI gate must not go green because the tool is missing
       if (!haveTshark())
-        throw new CliError('audit-pcaps: tshark is not installed (apt-get install tshark): nothing audited', 2);
+        throw new CliError(
+          'audit-pcaps: tshark is not installed (apt-get install tshark): nothing audited',
+          2,
+        );
       const s = await auditPcaps(target, { jobs: Number(opts.jobs) });
       if (s.files.length === 0) throw new CliError(`${target}: no .pcapng file`, 2);
       for (const f of s.files) if (!f.ok) process.stdout.write(`FAIL ${failureLine(f)}\n`);

@@ -35,23 +35,25 @@ export function register(program: Command): void {
     .option('--grep <re>', 'regular expression over "id title"')
     .option('--tag <tags>', 'only cases carrying one of these tags (comma separated)')
     .option('--suites-dir <dir>', 'the suites folder', 'suites')
-    .action(async (files: string[], opts: { suite?: string; grep?: string; tag?: string; suitesDir: string }) => {
-      const grep = regex(opts.grep);
-      const tags = tagList(opts.tag);
-      const r = await loadSuites({
-        root: opts.suitesDir,
-        files,
-        ...(opts.suite ? { suite: opts.suite } : {}),
-        ...(grep ? { grep } : {}),
-        ...(tags ? { tags } : {}),
-      });
-      for (const c of r.cases) {
-        const reqs = c.requirements.map((q) => `${q.level} ${q.spec} ${q.clause}`).join('; ');
-        process.stdout.write(`${c.id}\t${c.title}${reqs ? `\t[${reqs}]` : ''}\n`);
-      }
-      for (const d of r.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
-      if (r.diagnostics.length > 0)
-        throw new CliError(`${r.diagnostics.length} problem(s) in suite files (mmscert validate)`, 2);
-      if (r.cases.length === 0) throw new CliError('no case matches the selection', 1);
-    });
+    .action(
+      async (files: string[], opts: { suite?: string; grep?: string; tag?: string; suitesDir: string }) => {
+        const grep = regex(opts.grep);
+        const tags = tagList(opts.tag);
+        const r = await loadSuites({
+          root: opts.suitesDir,
+          files,
+          ...(opts.suite ? { suite: opts.suite } : {}),
+          ...(grep ? { grep } : {}),
+          ...(tags ? { tags } : {}),
+        });
+        for (const c of r.cases) {
+          const reqs = c.requirements.map((q) => `${q.level} ${q.spec} ${q.clause}`).join('; ');
+          process.stdout.write(`${c.id}\t${c.title}${reqs ? `\t[${reqs}]` : ''}\n`);
+        }
+        for (const d of r.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
+        if (r.diagnostics.length > 0)
+          throw new CliError(`${r.diagnostics.length} problem(s) in suite files (mmscert validate)`, 2);
+        if (r.cases.length === 0) throw new CliError('no case matches the selection', 1);
+      },
+    );
 }

@@ -147,7 +147,9 @@ export function register(program: Command): void {
         if (config.peers) {
           const { assertPeerPortsFree } = await import('../../harness/targets/peer-ports.ts');
           try {
-            await assertPeerPortsFree(config.peers as Record<string, import('../../util/json.ts').JsonObject>);
+            await assertPeerPortsFree(
+              config.peers as Record<string, import('../../util/json.ts').JsonObject>,
+            );
           } catch (e) {
             throw new CliError((e as Error).message, 2);
           }

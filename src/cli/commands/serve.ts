@@ -10,7 +10,9 @@ import { untilStopped } from '../until-stopped.ts';
 export function register(program: Command): void {
   program
     .command('serve')
-    .description('run the reference MMSC (MM1 and every interface module) until SIGINT/SIGTERM/SIGHUP or its parent process (npx) exits')
+    .description(
+      'run the reference MMSC (MM1 and every interface module) until SIGINT/SIGTERM/SIGHUP or its parent process (npx) exits',
+    )
     .option('-c, --config <file>', 'MMSC config (YAML or JSON; see src/mmsc/README.md)')
     .option('--store <dir>', 'store directory (overrides the config; default: a temporary one)')
     .option(
