@@ -29,6 +29,8 @@ export interface StepResult {
   /** Nanoseconds on the case timeline. */
   startNs: number;
   endNs: number;
+  /** expect / expect-none: when its window closes (ns on the case timeline; startNs + within). */
+  deadlineNs?: number;
   message?: string;
   expected?: string;
   observed?: Json;
@@ -112,6 +114,11 @@ export interface CaseResult {
   timeline: { originEpochMs: number; observations: Observation[] };
   /** File name of the case's PCAPNG in the report directory, once written. */
   pcapng?: string;
+  /**
+   * The case's observations were left out of results.json and its capture was not written
+   * (`--evidence failing`, the default, and the case passed or was not applicable).
+   */
+  evidenceOmitted?: true;
 }
 
 export interface RunSummary {
@@ -161,6 +168,8 @@ export interface RunResult {
   catalogue?: ResolvedRequirement[];
   /** Peers shared by concurrent cases (external targets, more than one job): src/harness/shared. */
   shared?: SharedRunRecord;
+  /** `--evidence`: whose timelines and captures the reports keep (absent in older results: all). */
+  evidence?: 'failing' | 'all';
 }
 
 /** An observation of a shared peer that belongs to no running case (src/harness/shared/observation-router.ts). */

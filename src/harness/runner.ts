@@ -501,6 +501,7 @@ export async function runCase(
                   within: Math.round(durationMs(rendered.within, DEFAULT_EXPECT_WITHIN_MS) * scale),
                 };
           const since = e.from === 'last-action' ? lastAction : e.from === 'last-match' ? lastMatch : 0;
+          r.deadlineNs = r.startNs + durationMs(e.within, DEFAULT_EXPECT_WITHIN_MS) * 1e6;
           const outcome =
             step.kind === 'expect'
               ? await awaitExpectation(timeline, e, { since, signal: abort.signal })
