@@ -39,9 +39,12 @@ function caseLink(id: string, text = id): string {
   return `<a class="case-link" href="${esc(casePageName(id))}">${esc(text)}</a>`;
 }
 
-/** Attributes the filter script reads: interfaces, levels, verdicts (space separated) and lower-case text. */
-function filterAttrs(o: { ifaces: readonly string[]; levels: readonly string[]; verdicts: readonly string[]; text: string }): string {
-  return ` data-iface="${esc(o.ifaces.join(' '))}" data-level="${esc(o.levels.join(' '))}" data-verdict="${esc(o.verdicts.join(' '))}" data-q="${esc(o.text.toLowerCase())}"`;
+/**
+ * Attributes the filter script reads: interfaces, levels, verdicts (space separated). The search
+ * runs over the row's text and its links' titles (read once by the script, not repeated here).
+ */
+function filterAttrs(o: { ifaces: readonly string[]; levels: readonly string[]; verdicts: readonly string[] }): string {
+  return ` data-f data-iface="${esc(o.ifaces.join(' '))}" data-level="${esc(o.levels.join(' '))}" data-verdict="${esc(o.verdicts.join(' '))}"`;
 }
 
 function counts(run: RunResult): string {
@@ -81,7 +84,7 @@ function failures(run: RunResult): string {
     const req = c.requirements[0];
     const more = c.requirements.length > 1 ? ` <span class="muted">+${c.requirements.length - 1} more</span>` : '';
     const why = c.failure ? `${c.failure.label}: ${c.failure.message}` : '';
-    return `<li class="attention"${filterAttrs({ ifaces: c.interfaces, levels: [c.level], verdicts: [shownVerdict(c)], text: `${c.id} ${c.title} ${c.requirements.map((r) => `${r.id ?? ''} ${r.spec} ${r.clause} ${r.text ?? ''}`).join(' ')} ${why}` })}>${verdictBadge(c)} ${caseLink(c.id)} ${esc(c.title)}
+    return `<li class="attention"${filterAttrs({ ifaces: c.interfaces, levels: [c.level], verdicts: [shownVerdict(c)] })}>${verdictBadge(c)} ${caseLink(c.id)} ${esc(c.title)}
 ${req ? `<div class="clause">${requirementLine(req)}${more}</div>` : ''}${why ? `<div class="why" title="${esc(clip(why, 2000))}">${esc(clip(why, 260))}</div>` : ''}</li>`;
   });
   return `<h2 id="failures">Failures, errors and inconclusives (${list.length})</h2><ol class="failures">${items.join('\n')}</ol>`;
@@ -108,7 +111,6 @@ ${rows}
 function matrix(run: RunResult): string {
   const rows = requirementCoverage(run);
   if (rows.length === 0) return '<p class="muted">No case cites a requirement.</p>';
-  const byId = new Map(run.cases.map((c) => [c.id, c]));
   const body = rows.map((r) => {
     const req = r.requirement;
     const cells = COLS.map((col) => {
@@ -123,9 +125,8 @@ function matrix(run: RunResult): string {
       })
       .join('');
     const verdicts = [...new Set(r.cases.map((c) => shownVerdict(c)))];
-    const caseText = r.cases.map((c) => `${c.id} ${byId.get(c.id)?.title ?? ''}`).join(' ');
     const worst = r.verdict;
-    return `<tr${filterAttrs({ ifaces: r.interfaces, levels: [req.level], verdicts, text: `${req.id ?? ''} ${req.spec} ${req.clause} ${req.text ?? ''} ${caseText}` })}><td class="c c-${worst}">${worst}</td><td>${req.id ? `<b class="mono">${esc(req.id)}</b> ` : ''}${esc(req.spec)} ${esc(req.clause)}${req.text ? ` <span class="muted" title="${esc(req.text)}">${esc(clip(req.text, 110))}</span>` : ''}</td><td>${req.level}</td><td>${esc(r.interfaces.join(' '))}</td>${cells.join('')}<td class="n ${known > 0 ? 'c-known' : 'z'}">${known}</td><td class="chips">${chips}</td></tr>`;
+    return `<tr${filterAttrs({ ifaces: r.interfaces, levels: [req.level], verdicts })}><td class="c c-${worst}">${worst}</td><td>${req.id ? `<b class="mono">${esc(req.id)}</b> ` : ''}${esc(req.spec)} ${esc(req.clause)}${req.text ? ` <span class="muted" title="${esc(req.text)}">${esc(clip(req.text, 110))}</span>` : ''}</td><td>${req.level}</td><td>${esc(r.interfaces.join(' '))}</td>${cells.join('')}<td class="n ${known > 0 ? 'c-known' : 'z'}">${known}</td><td class="chips">${chips}</td></tr>`;
   });
   return `<table class="grid matrix"><thead><tr><th>verdict</th><th>requirement</th><th>level</th><th>iface</th>${COLS.map((c) => `<th title="${c.label}">${c.label}</th>`).join('')}<th>known</th><th>cases</th></tr></thead><tbody>
 ${body.join('\n')}
@@ -135,7 +136,7 @@ ${body.join('\n')}
 function caseRows(run: RunResult): string {
   const rows = run.cases.map((c) => {
     const v = shownVerdict(c);
-    return `<tr${filterAttrs({ ifaces: c.interfaces, levels: [c.level], verdicts: [v], text: `${c.id} ${c.title} ${c.tags.join(' ')} ${c.requirements.map((r) => `${r.id ?? ''} ${r.spec} ${r.clause}`).join(' ')} ${c.failure?.message ?? ''}` })}><td class="c c-${v}">${v === 'fail' ? `fail ${c.level}` : v}</td><td class="mono">${caseLink(c.id)}</td><td>${esc(c.title)}</td><td>${c.level}</td><td>${esc(c.interfaces.join(' '))}</td><td class="n">${c.durationMs}</td></tr>`;
+    return `<tr${filterAttrs({ ifaces: c.interfaces, levels: [c.level], verdicts: [v] })}><td class="c c-${v}">${v === 'fail' ? `fail ${c.level}` : v}</td><td class="mono">${caseLink(c.id)}</td><td title="${esc([...c.requirements.map((r) => r.id ?? `${r.spec} ${r.clause}`), ...c.tags].join(' '))}">${esc(c.title)}</td><td>${c.level}</td><td>${esc(c.interfaces.join(' '))}</td><td class="n">${c.durationMs}</td></tr>`;
   });
   return `<table class="grid cases"><thead><tr><th>verdict</th><th>case</th><th>title</th><th>level</th><th>iface</th><th>ms</th></tr></thead><tbody>
 ${rows.join('\n')}
@@ -154,14 +155,16 @@ function options(values: readonly string[]): string {
   return values.map((v) => `<option value="${esc(v)}">${esc(v)}</option>`).join('');
 }
 
-/** Filters every element with data-q; the state lives in location.hash (kept across back/forward). */
+/** Filters every element with data-f; the state lives in location.hash (kept across back/forward). */
 const SCRIPT = `(function(){
 var $=function(id){return document.getElementById(id)},f={iface:$('f-iface'),level:$('f-level'),verdict:$('f-verdict'),q:$('f-q')};
-var items=[].slice.call(document.querySelectorAll('[data-q]'));
+var items=[].slice.call(document.querySelectorAll('[data-f]')),text;
+function index(){text=items.map(function(e){var t=e.textContent;[].forEach.call(e.querySelectorAll('[title]'),function(a){t+=' '+a.title});return t.toLowerCase()})}
 function has(list,v){return !v||(' '+list+' ').indexOf(' '+v+' ')>=0}
 function apply(){
  var i=f.iface.value,l=f.level.value,v=f.verdict.value,q=f.q.value.toLowerCase().split(/\\s+/).filter(Boolean),n={};
- items.forEach(function(e){var d=e.dataset,ok=has(d.iface,i)&&has(d.level,l)&&has(d.verdict,v)&&q.every(function(w){return d.q.indexOf(w)>=0});
+ if(q.length&&!text)index();
+ items.forEach(function(e,k){var d=e.dataset,ok=has(d.iface,i)&&has(d.level,l)&&has(d.verdict,v)&&q.every(function(w){return text[k].indexOf(w)>=0});
   e.hidden=!ok;var s=e.closest('[data-section]').getAttribute('data-section');n[s]=(n[s]||0)+(ok?1:0)});
  [].forEach.call(document.querySelectorAll('[data-shown]'),function(e){e.textContent=n[e.getAttribute('data-shown')]||0});
  var h=['iface','level','verdict','q'].filter(function(k){return f[k].value}).map(function(k){return k+'='+encodeURIComponent(f[k].value)}).join('&');
@@ -169,7 +172,7 @@ function apply(){
 }
 location.hash.slice(1).split('&').forEach(function(p){var kv=p.split('='),e=f[kv[0]];if(e&&kv[1]!==undefined)e.value=decodeURIComponent(kv[1])});
 for(var k in f)f[k].addEventListener('input',apply);
-apply();
+if(location.hash.length>1)apply();
 })();`;
 
 /** report.html (a whole document). `runPcapng`: the run's merged capture, when written. */
@@ -198,9 +201,9 @@ ${counts(run)}
 </div>
 <section data-section="failures">${failures(run)}</section>
 ${topCausesTable(run)}
-<section data-section="matrix"><h2 id="matrix">Requirements × verdict (${coverage.length})</h2>
+<section class="lazy" data-section="matrix"><h2 id="matrix">Requirements × verdict (${coverage.length})</h2>
 ${matrix(run)}</section>
-<section data-section="cases"><h2 id="cases">Cases (${run.cases.length})</h2>
+<section class="lazy" data-section="cases"><h2 id="cases">Cases (${run.cases.length})</h2>
 ${caseRows(run)}</section>
 ${uncoveredSection(run)}
 <script>${SCRIPT}</script>
