@@ -43,7 +43,11 @@ function caseLink(id: string, text = id): string {
  * Attributes the filter script reads: interfaces, levels, verdicts (space separated). The search
  * runs over the row's text and its links' titles (read once by the script, not repeated here).
  */
-function filterAttrs(o: { ifaces: readonly string[]; levels: readonly string[]; verdicts: readonly string[] }): string {
+function filterAttrs(o: {
+  ifaces: readonly string[];
+  levels: readonly string[];
+  verdicts: readonly string[];
+}): string {
   return ` data-f data-iface="${esc(o.ifaces.join(' '))}" data-level="${esc(o.levels.join(' '))}" data-verdict="${esc(o.verdicts.join(' '))}"`;
 }
 
@@ -82,7 +86,8 @@ function failures(run: RunResult): string {
     return '<h2 id="failures">Failures and inconclusives (0)</h2><p>No case failed, erred or was inconclusive.</p>';
   const items = list.map((c) => {
     const req = c.requirements[0];
-    const more = c.requirements.length > 1 ? ` <span class="muted">+${c.requirements.length - 1} more</span>` : '';
+    const more =
+      c.requirements.length > 1 ? ` <span class="muted">+${c.requirements.length - 1} more</span>` : '';
     const why = c.failure ? `${c.failure.label}: ${c.failure.message}` : '';
     return `<li class="attention"${filterAttrs({ ifaces: c.interfaces, levels: [c.level], verdicts: [shownVerdict(c)] })}>${verdictBadge(c)} ${caseLink(c.id)} ${esc(c.title)}
 ${req ? `<div class="clause">${requirementLine(req)}${more}</div>` : ''}${why ? `<div class="why" title="${esc(clip(why, 2000))}">${esc(clip(why, 260))}</div>` : ''}</li>`;
