@@ -2,6 +2,7 @@ import type { Json } from '../util/json.ts';
 import type { Iface } from '../wire/nodes.ts';
 import type { Observation } from '../wire/timeline.ts';
 import type { ResolvedRequirement } from './case-model.ts';
+import type { Ics } from './ics/ics-schema.ts';
 import type { Level, StepKind } from './suite-schema.ts';
 import type { SourcePos } from './yaml-positions.ts';
 
@@ -170,6 +171,12 @@ export interface RunResult {
   shared?: SharedRunRecord;
   /** `--evidence`: whose timelines and captures the reports keep (absent in older results: all). */
   evidence?: 'failing' | 'all';
+  /** The mmscert that ran (version; git commit of its checkout when it is one). Absent in older results. */
+  tool?: { name: string; version: string; commit?: string };
+  /** The target's ICS as the run read it (the cases' applicability came from it). */
+  ics?: Ics;
+  /** Where it ran (what may explain timing differences between two runs). */
+  machine?: { node: string; platform: string; arch: string; cpus: number; cpuModel: string; memoryMb: number };
 }
 
 /** An observation of a shared peer that belongs to no running case (src/harness/shared/observation-router.ts). */

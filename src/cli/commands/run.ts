@@ -311,6 +311,10 @@ export function register(program: Command): void {
         phase('cases run');
         writeDurationHints(run);
         run.catalogue = loaded.catalogue;
+        const { toolFacts, machineFacts } = await import('../run-facts.ts');
+        run.tool = toolFacts();
+        run.ics = ics;
+        run.machine = machineFacts();
         if (writer) await writer.finish(run);
         else if (fileReporters.length > 0)
           await writeReports(run, reportDir, fileReporters, undefined, { evidence });
