@@ -169,7 +169,10 @@ export interface RunResult {
   catalogue?: ResolvedRequirement[];
   /** Peers shared by concurrent cases (external targets, more than one job): src/harness/shared. */
   shared?: SharedRunRecord;
-  /** `--evidence`: whose timelines and captures the reports keep (absent in older results: all). */
+  /**
+   * `--evidence`: whose timelines and captures the reports keep (absent in older results: all).
+   * Under `failing`, `shared.timeline.observations` is left empty too (its bytes: run.pcapng.gz).
+   */
   evidence?: 'failing' | 'all';
   /** The mmscert that ran (version; git commit of its checkout when it is one). Absent in older results. */
   tool?: { name: string; version: string; commit?: string };

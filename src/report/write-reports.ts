@@ -124,6 +124,10 @@ export class ReportWriter {
           title: `mmscert run ${run.runId}: shared peers ${run.shared?.peers.join(', ')}`,
         }),
       );
+    // the shared peers' whole timeline is their connections' bytes (in run.pcapng.gz) and what
+    // was routed to the cases (in the cases' timelines): under `failing` results.json leaves it out
+    if (this.evidence === 'failing' && run.shared)
+      run.shared.timeline = { originEpochMs: run.shared.timeline.originEpochMs, observations: [] };
     let runPcapng: string | undefined;
     if (captures.length > 0) {
       const merged = mergePcapngs(captures, { title: `mmscert run ${run.runId}` });
