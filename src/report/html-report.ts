@@ -11,7 +11,9 @@ import { requirementCoverage, uncoveredRequirements } from './requirement-covera
  * link to the case's page); the top causes; the requirement × verdict grid (one row per
  * requirement, Autobahn-style coloured cells, a chip per case); every case as one row. A few
  * lines of inline script filter the rows by interface, level and verdict and search their text
- * (the filter is kept in the URL's #fragment). Each case's details (sequence diagram, steps,
+ * (the filter is kept in the URL's #fragment). The grid and the case list are parsed inside
+ * <template>s and put in the page by the script once its top is painted, so the first paint does
+ * not wait for thousands of table cells. Each case's details (sequence diagram, steps,
  * decoded PDUs, capture link) are on its own page, cases/<id>.html (case-page.ts), loaded only
  * when followed: fetch() of a file next to a page opened from file:// is refused by Chromium,
  * a link is not. Built from the cases without their timelines.
@@ -160,10 +162,19 @@ function options(values: readonly string[]): string {
   return values.map((v) => `<option value="${esc(v)}">${esc(v)}</option>`).join('');
 }
 
-/** Filters every element with data-f; the state lives in location.hash (kept across back/forward). */
+/**
+ * Puts the grid and the case list (parsed inside <template>s, so never styled or laid out before)
+ * into the page once it painted its top; filters every element with data-f; the filter's state
+ * lives in location.hash (kept across back/forward).
+ */
 const SCRIPT = `(function(){
 var $=function(id){return document.getElementById(id)},f={iface:$('f-iface'),level:$('f-level'),verdict:$('f-verdict'),q:$('f-q')};
-var items=[].slice.call(document.querySelectorAll('[data-f]')),text;
+var items,text;
+function collect(){items=[].slice.call(document.querySelectorAll('[data-f]'));text=null}
+function filtered(){return ['iface','level','verdict','q'].some(function(k){return f[k].value})}
+function mount(){[].forEach.call(document.querySelectorAll('template[data-mount]'),function(t){t.replaceWith(t.content)});
+ collect();if(filtered())apply();document.body.setAttribute('data-mounted','');if(performance.mark)performance.mark('mmscert-mounted')}
+collect();
 function index(){text=items.map(function(e){var t=e.textContent;[].forEach.call(e.querySelectorAll('[title]'),function(a){t+=' '+a.title});return t.toLowerCase()})}
 function has(list,v){return !v||(' '+list+' ').indexOf(' '+v+' ')>=0}
 function apply(){
@@ -177,7 +188,8 @@ function apply(){
 }
 location.hash.slice(1).split('&').forEach(function(p){var kv=p.split('='),e=f[kv[0]];if(e&&kv[1]!==undefined)e.value=decodeURIComponent(kv[1])});
 for(var k in f)f[k].addEventListener('input',apply);
-if(location.hash.length>1)apply();
+if(filtered())apply();
+requestAnimationFrame(function(){setTimeout(mount,0)});
 })();`;
 
 /** report.html (a whole document). `runPcapng`: the run's merged capture, when written. */
@@ -206,10 +218,11 @@ ${counts(run)}
 </div>
 <section data-section="failures">${failures(run)}</section>
 ${topCausesTable(run)}
+<noscript><p>The requirement grid and the case list are shown by the page's script (coverage.md and results.json hold them too).</p></noscript>
 <section class="lazy" data-section="matrix"><h2 id="matrix">Requirements × verdict (${coverage.length})</h2>
-${matrix(run)}</section>
+<template data-mount>${matrix(run)}</template></section>
 <section class="lazy" data-section="cases"><h2 id="cases">Cases (${run.cases.length})</h2>
-${caseRows(run)}</section>
+<template data-mount>${caseRows(run)}</template></section>
 ${uncoveredSection(run)}
 <script>${SCRIPT}</script>
 </body></html>
