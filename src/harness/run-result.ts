@@ -179,7 +179,14 @@ export interface RunResult {
   /** The target's ICS as the run read it (the cases' applicability came from it). */
   ics?: Ics;
   /** Where it ran (what may explain timing differences between two runs). */
-  machine?: { node: string; platform: string; arch: string; cpus: number; cpuModel: string; memoryMb: number };
+  machine?: {
+    node: string;
+    platform: string;
+    arch: string;
+    cpus: number;
+    cpuModel: string;
+    memoryMb: number;
+  };
 }
 
 /** An observation of a shared peer that belongs to no running case (src/harness/shared/observation-router.ts). */

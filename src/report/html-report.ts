@@ -1,5 +1,5 @@
-import type { CaseResult, RunResult, Verdict } from '../harness/run-result.ts';
 import { LEVELS } from '../harness/levels.ts';
+import type { CaseResult, RunResult, Verdict } from '../harness/run-result.ts';
 import { casePageName, requirementLine, verdictBadge } from './case-page.ts';
 import { escapeXml as esc } from './escape.ts';
 import { REPORT_CSS } from './report-style.ts';

@@ -8,8 +8,8 @@ import { makeRunId } from '../../harness/run-id.ts';
 import type { CaseResult, RunResult } from '../../harness/run-result.ts';
 import type { TargetConfig } from '../../harness/targets/target-config.ts';
 import { defaultWorkers, WorkerPool, WorkerPoolError } from '../../harness/worker-pool.ts';
-import { caseParts, REPORTERS, type ReporterName } from '../../report/reporters.ts';
 import type { Evidence } from '../../report/evidence.ts';
+import { caseParts, REPORTERS, type ReporterName } from '../../report/reporters.ts';
 import { CliError } from '../cli-error.ts';
 
 // Only what `register` and the worker pool need is imported up front: the pool's threads start
