@@ -17,5 +17,6 @@ table.grid td,table.grid th{padding:1px 5px;font-size:13px}table.grid td.c{font-
 .filters label{margin-right:10px}.filters input[type=search]{width:260px}
 ol.failures{padding-left:24px}ol.failures li{margin:4px 0 8px}.why{font-family:ui-monospace,monospace;font-size:12px;color:#5a1010;word-break:break-word}
 .clause{font-size:13px;color:#444}
+table.steps td.mono{white-space:nowrap}
 section.lazy{content-visibility:auto;contain-intrinsic-size:auto 8000px}
 `;
