@@ -124,7 +124,7 @@ describe('one defect of the target, one failure', () => {
     expect(terminal).toContain('X-Mms-Message-Size: Long-integer length 244 not in 1..30 — 4 cases');
     expect(JSON.parse(resultsJson(run)).topCauses[0].count).toBe(4);
     expect(htmlReport(run)).toMatch(
-      /<h2>Top causes<\/h2>[\s\S]*<td>4<\/td><td>X-Mms-Message-Size: Long-integer length 244 not in 1\.\.30<\/td>/,
+      /<h2>Top causes<\/h2>[\s\S]*<td class="n">4<\/td><td>X-Mms-Message-Size: Long-integer length 244 not in 1\.\.30<\/td>/,
     );
   });
 

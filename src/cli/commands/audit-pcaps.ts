@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { auditPcaps, failureLine, haveTshark } from '../../report/audit-pcaps.ts';
@@ -14,6 +14,16 @@ function latestRun(root: string): string {
   const last = dirs.at(-1);
   if (last === undefined) throw new CliError(`no run found under ${root} (give REPORT_DIR)`, 2);
   return path.join(root, last);
+}
+
+/** `evidence` of a run's results.json (a top-level key: two spaces in). */
+function evidenceOf(dir: string): string | undefined {
+  try {
+    const text = readFileSync(path.join(dir, 'results.json'), 'utf8');
+    return /^ {2}"evidence": "(\w+)"/m.exec(text)?.[1];
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -41,7 +51,15 @@ export function register(program: Command): void {
           2,
         );
       const s = await auditPcaps(target, { jobs: Number(opts.jobs) });
-      if (s.files.length === 0) throw new CliError(`${target}: no .pcapng file`, 2);
+      if (s.files.length === 0)
+        throw new CliError(
+          `${target}: no .pcapng file${evidenceOf(target) === 'failing' ? ' (that run kept the captures of failing cases only: run with --evidence all to audit every capture)' : ''}`,
+          2,
+        );
+      if (evidenceOf(target) === 'failing')
+        process.stdout.write(
+          `${target}: the run kept the captures of failing, erring and inconclusive cases only (--evidence failing); --evidence all keeps every case's\n`,
+        );
       for (const f of s.files) if (!f.ok) process.stdout.write(`FAIL ${failureLine(f)}\n`);
       const flagged = s.files.reduce((n, f) => n + f.flagged.length, 0);
       process.stdout.write(

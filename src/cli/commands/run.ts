@@ -8,8 +8,8 @@ import { makeRunId } from '../../harness/run-id.ts';
 import type { CaseResult, RunResult } from '../../harness/run-result.ts';
 import type { TargetConfig } from '../../harness/targets/target-config.ts';
 import { defaultWorkers, WorkerPool, WorkerPoolError } from '../../harness/worker-pool.ts';
+import type { Evidence } from '../../report/evidence.ts';
 import { caseParts, REPORTERS, type ReporterName } from '../../report/reporters.ts';
-import type { PreRendered } from '../../report/write-reports.ts';
 import { CliError } from '../cli-error.ts';
 
 // Only what `register` and the worker pool need is imported up front: the pool's threads start
@@ -30,6 +30,8 @@ interface RunCliOptions {
   timeScale: string;
   rerunFailed?: boolean;
   from?: string;
+  evidence: string;
+  keep: string;
 }
 
 /** `--time-scale F`: a positive factor (0.1..100). */
@@ -94,6 +96,16 @@ export function register(program: Command): void {
       'run only the cases whose verdict was fail, inconclusive or error in the last run (newest reports/*/results.json)',
     )
     .option('--from <dir>', 'with --rerun-failed: the report directory of the run to take them from')
+    .option(
+      '--evidence <which>',
+      'whose captures, timelines and sequence diagrams the reports keep: failing (failed, error and inconclusive cases; a full run writes a few MB) or all',
+      'failing',
+    )
+    .option(
+      '--keep <n>',
+      'runs kept under reports/: older run directories are removed after this one is written (0: none removed; not with --report-dir)',
+      '10',
+    )
     .action(async (files: string[], opts: RunCliOptions) => {
       const reporters = opts.reporter
         .split(',')
@@ -120,6 +132,10 @@ export function register(program: Command): void {
           scaleNote = ` (auto: this process got ${Math.round(share * 100)}% of a CPU at start; --time-scale 1 turns it off)`;
       } else scale = timeScale(opts.timeScale);
       if (opts.from && !opts.rerunFailed) throw new CliError('--from: only with --rerun-failed', 2);
+      if (opts.evidence !== 'failing' && opts.evidence !== 'all')
+        throw new CliError(`--evidence: expected failing or all, got "${opts.evidence}"`, 2);
+      const evidence: Evidence = opts.evidence;
+      const keep = int('--keep', opts.keep, 0, 100000);
       let grep: RegExp | undefined;
       try {
         grep = opts.grep !== undefined ? new RegExp(opts.grep) : undefined;
@@ -174,6 +190,7 @@ export function register(program: Command): void {
               render: {
                 ...caseParts(fileReporters),
                 ...(fileReporters.length > 0 ? { dir: path.resolve(reportDir) } : {}),
+                evidence,
               },
             })
           : undefined;
@@ -184,7 +201,7 @@ export function register(program: Command): void {
         { formatDiagnostic },
         { readDurationHints, scheduleOrder, writeDurationHints },
         { TerminalReporter },
-        { writeReports },
+        { ReportWriter, writeReports },
       ] = await Promise.all([
         import('../../harness/known-failures.ts'),
         import('../../harness/suite-loader.ts'),
@@ -260,7 +277,11 @@ export function register(program: Command): void {
           : undefined;
         const progress = terminal ? { onCaseStart: terminal.caseStart, onCaseEnd: terminal.caseEnd } : {};
         let run: RunResult;
-        let pre: PreRendered | undefined;
+        // the pool's cases are written as they finish (their renderings are not kept)
+        const writer =
+          pool && fileReporters.length > 0
+            ? new ReportWriter(reportDir, fileReporters, { evidence, capturesWritten: true })
+            : undefined;
         if (pool) {
           let target: { description: string };
           try {
@@ -275,9 +296,14 @@ export function register(program: Command): void {
             );
           try {
             const order = scheduleOrder(loaded.cases, readDurationHints());
-            const r = await pool.run(loaded.cases, { jobs, runId, order, ...progress });
+            const r = await pool.run(loaded.cases, {
+              jobs,
+              runId,
+              order,
+              ...progress,
+              ...(writer ? { onRendered: (i, c, rendered) => void writer.add(i, c, rendered) } : {}),
+            });
             run = r.run;
-            pre = { cases: r.rendered, capturesWritten: true };
           } catch (e) {
             if (e instanceof WorkerPoolError) throw new CliError(e.message, 2);
             throw e;
@@ -304,8 +330,22 @@ export function register(program: Command): void {
         phase('cases run');
         writeDurationHints(run);
         run.catalogue = loaded.catalogue;
-        if (fileReporters.length > 0) await writeReports(run, reportDir, fileReporters, pre);
+        const { toolFacts, machineFacts } = await import('../run-facts.ts');
+        run.tool = toolFacts();
+        run.ics = ics;
+        run.machine = machineFacts();
+        if (writer) await writer.finish(run);
+        else if (fileReporters.length > 0)
+          await writeReports(run, reportDir, fileReporters, undefined, { evidence });
         phase('reports written');
+        if (fileReporters.length > 0 && opts.reportDir === undefined && keep > 0) {
+          const { pruneRuns } = await import('../../report/retention.ts');
+          const removed = pruneRuns('reports', keep, [reportDir]);
+          if (removed.length > 0)
+            (terminal ? process.stdout : process.stderr).write(
+              `reports: removed ${removed.length} older run(s) under reports/ (--keep ${keep}): ${removed.map((d) => path.basename(d)).join(', ')}\n`,
+            );
+        }
         if (terminal)
           process.stdout.write(terminal.summary(run, fileReporters.length > 0 ? reportDir : undefined));
         if (fileReporters.includes('html'))
