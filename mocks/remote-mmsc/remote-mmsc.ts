@@ -13,6 +13,7 @@ import type { Json, JsonObject } from '../../src/util/json.ts';
 import { bytesFromJson, isBytesJson } from '../../src/util/json.ts';
 import type { Timeline } from '../../src/wire/timeline.ts';
 import { BehaviourStack } from '../behaviour-stack.ts';
+import { publishDsn } from '../mail/dsn-observation.ts';
 import type { SmtpReceived, SmtpVerdict } from '../mail/smtp-listener.ts';
 import { SmtpListener } from '../mail/smtp-listener.ts';
 import type { SmtpSendResult } from '../mail/smtp-send.ts';
@@ -216,6 +217,10 @@ export class RemoteMmsc implements Peer {
       this.event('behaviour-applied', { behaviour: 'slow', ms: slow.ms });
       await delay(slow.ms);
     }
+    // A bounce of an MTA in front of the target (RFC 3464 DSN to our envelope sender) is no MM4
+    // request: a `dsn` observation, accepted (a notification is never refused back, RFC 5321 §6.1).
+    if (publishDsn({ timeline: this.timeline, node: this.name, role: this.role, iface: 'MM4' }, m))
+      return { accept: true, message: '2.0.0 DSN received' };
     let msg: Mm4Message;
     try {
       msg = decodeMm4(m.raw);

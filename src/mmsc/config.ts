@@ -126,6 +126,14 @@ export const MmscConfigSchema = z.strictObject({
       .min(1)
       .default(1024 * 1024),
   }),
+  /**
+   * MM3 / MM4 behind an MTA front end, as most deployed MMSCs run (src/mmsc/mm4/mta-front.ts): the
+   * SMTP listener takes every recipient and any message up to `maxSize` (an MTA's own limit, e.g.
+   * Postfix's 10 MB) and answers 250 once it is queued; the MMSC's own checks run afterwards and a
+   * refused recipient is reported to the envelope sender as an RFC 3464 DSN (RFC 5321 §6.1).
+   * The reference ICS says `mm3.mtaFronted` / `mm4.mtaFronted` accordingly.
+   */
+  mtaFront: z.strictObject({ mm3: z.boolean(), mm4: z.boolean(), maxSize: z.number().int().min(1) }),
   vasps: z.array(vasp),
   /**
    * MMBox, the network-based store of each subscriber's messages (OMA-TS-MMS_CTR 1.3 "MMBox",
@@ -198,6 +206,7 @@ export const DEFAULT_MMSC_CONFIG: MmscConfig = {
   mm5: { enumSuffix: 'e164.arpa', timeoutMs: 2000 },
   mm4: { peers: [], responseTimeoutMs: 30_000 },
   mm3: { maxSize: 1024 * 1024 },
+  mtaFront: { mm3: false, mm4: false, maxSize: 10 * 1024 * 1024 },
   vasps: [],
   mmbox: { enabled: true, quotaMessages: 500, quotaBytes: 50 * 1024 * 1024 },
   retention: { finishedSeconds: 7 * 24 * 3600 },

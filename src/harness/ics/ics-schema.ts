@@ -96,7 +96,10 @@ export const IcsSchema = z.strictObject({
       outbound: z.boolean(),
       deliveryReports: z.boolean().describe('MM4_delivery_report.REQ both ways'),
       readReports: z.boolean().describe('MM4_read_reply_report.REQ both ways'),
-      mtaFronted: z.boolean().default(false),
+      mtaFronted: z
+        .boolean()
+        .default(false)
+        .describe('an MTA answers SMTP in front of the MMSC (refusals may come as DSNs)'),
       maxRecipients: z
         .number()
         .int()
@@ -144,6 +147,11 @@ export const IcsSchema = z.strictObject({
       minExpiry: duration.describe('shortest relative X-Mms-Expiry the target honours as asked'),
       mm4ResponseTimeout: duration.describe('within this an unanswered MM4_forward.REQ is sent again'),
       deliveryReport: duration.default('3s').describe('within this a due report is sent'),
+      dsn: duration
+        .default('30s')
+        .describe(
+          'MTA-fronted MM3/MM4: within this a mail accepted at SMTP and then refused comes back to the sender as a DSN (RFC 3464)',
+        ),
       notification: duration
         .default('4s')
         .describe(

@@ -94,7 +94,7 @@ export function referenceIcs(
       supported: true,
       inbound: true,
       outbound: config.mm3.relay !== undefined,
-      mtaFronted: false,
+      mtaFronted: config.mtaFront.mm3,
       maxRecipients: smtpMaxRecipients(config),
     },
     mm4: {
@@ -103,7 +103,7 @@ export function referenceIcs(
       outbound: hasMm4,
       deliveryReports: true,
       readReports: true,
-      mtaFronted: false,
+      mtaFronted: config.mtaFront.mm4,
       maxRecipients: smtpMaxRecipients(config),
     },
     mm5: { enum: config.mm5.enumServer !== undefined, hlr: config.mm5.hlrUrl !== undefined },
@@ -126,6 +126,8 @@ export function referenceIcs(
       minExpiry: '3s',
       mm4ResponseTimeout: seconds(config.mm4.responseTimeoutMs * 1.5),
       deliveryReport: '3s',
+      // the front end's queue hands a mail on at once; room for a loaded host
+      dsn: '5s',
       notification: '4s',
     },
     provisioning: {

@@ -21,6 +21,16 @@ export interface InboundMail {
   remotePort: number;
   /** The in-process node that sent it (a tapped mock), when known. */
   peerNode?: string;
+  /** ENVID of MAIL FROM (RFC 3461 §4.4), xtext as given; only with an MTA front end. */
+  envid?: string;
+  /** NOTIFY / ORCPT of each RCPT, by lower-case address (RFC 3461 §4.1, §4.2); front end only. */
+  rcptDsn?: Record<string, { notify?: string[]; orcpt?: string }>;
+}
+
+/** An MTA front end (mta-front.ts): takes every transaction at SMTP, queues it and answers 250. */
+export interface SmtpFront {
+  maxSize: number;
+  accept(mail: InboundMail): Promise<SmtpAnswer>;
 }
 
 export type SmtpAnswer = { code: number; message: string };
@@ -40,6 +50,11 @@ export interface SmtpInboundOptions {
   rcptTo(address: string, mailFrom: string, heloName: string): SmtpAnswer | null;
   /** The reply to the final dot: 250 accepts. */
   data(mail: InboundMail): Promise<SmtpAnswer>;
+  /**
+   * An MTA in front (config `mtaFront`): MAIL and RCPT are accepted, DATA up to the front end's
+   * size, and the transaction goes to `front.accept`; the checks above run afterwards there.
+   */
+  front?: SmtpFront;
 }
 
 function smtpError(a: SmtpAnswer): Error {
@@ -75,9 +90,11 @@ export class SmtpInbound {
       logger: false,
       disableReverseLookup: true,
       hideENHANCEDSTATUSCODES: true,
+      // an MTA front end speaks the DSN extension (RFC 3461): ENVID, ORCPT, NOTIFY come back in its DSNs
+      hideDSN: !opts.front,
       disabledCommands: ['STARTTLS', 'AUTH'],
       authOptional: true,
-      size: opts.maxSize,
+      size: opts.front ? opts.front.maxSize : opts.maxSize,
       socketTimeout: 60_000,
       closeTimeout: 1_000,
       onMailFrom: (
@@ -85,6 +102,7 @@ export class SmtpInbound {
         session: SMTPServerSession,
         cb: (e?: Error | null) => void,
       ) => {
+        if (opts.front) return cb();
         const refusal = opts.mailFrom(address.address, session.hostNameAppearsAs);
         if (refusal) {
           core.observer.event(iface, 'smtp-refused', {
@@ -98,6 +116,7 @@ export class SmtpInbound {
         cb();
       },
       onRcptTo: (address: SMTPServerAddress, session: SMTPServerSession, cb: (e?: Error | null) => void) => {
+        if (opts.front) return cb();
         const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
         const refusal =
           tooManyRecipients(session, address.address, opts.maxRecipients, core) ??
@@ -164,7 +183,18 @@ export class SmtpInbound {
         remotePort: session.remotePort,
         ...(peerNode ? { peerNode } : {}),
       };
-      this.opts.data(mail).then(
+      const front = this.opts.front;
+      if (front) {
+        const env = session.envelope as typeof session.envelope & {
+          dsn?: { envid?: string };
+          rcptTo: Array<SMTPServerAddress & { dsn?: { notify?: string[]; orcpt?: string } }>;
+        };
+        if (env.dsn?.envid) mail.envid = env.dsn.envid;
+        const rcptDsn: NonNullable<InboundMail['rcptDsn']> = {};
+        for (const r of env.rcptTo) if (r.dsn) rcptDsn[r.address.toLowerCase()] = { ...r.dsn };
+        if (Object.keys(rcptDsn).length > 0) mail.rcptDsn = rcptDsn;
+      }
+      (front ? front.accept(mail) : this.opts.data(mail)).then(
         (a) => (a.code >= 200 && a.code < 300 ? cb(null, a.message) : cb(smtpError(a))),
         (e: unknown) => {
           // Nothing was accepted: the sender keeps the message and retries (RFC 5321 §4.2.5).
