@@ -1,3 +1,4 @@
+import { httpServerOptions } from '../../src/wire/http-guard.ts';
 import * as dgram from 'node:dgram';
 import * as http from 'node:http';
 import * as net from 'node:net';
@@ -187,7 +188,7 @@ export class HlrPeer implements Peer {
     if (this.udp) return this.eps;
     this.timeline = ctx.timeline;
     const dnsPort = await this.listenDns(ctx.host, this.config.dnsPort ?? 0);
-    const server = http.createServer((req, res) => this.onHttp(req, res));
+    const server = http.createServer(httpServerOptions(), (req, res) => this.onHttp(req, res));
     answerClientErrors(server, (err) => this.event('hlr-http-client-error', { error: err.message }, 'MM5'));
     server.on('connection', (s: net.Socket) => {
       this.sockets.add(s);

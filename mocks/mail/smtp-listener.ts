@@ -2,6 +2,7 @@ import type { SecureContext } from 'node:tls';
 import type { SMTPServerAddress, SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import { SMTPServer } from 'smtp-server';
 import type { Json } from '../../src/util/json.ts';
+import { DEFAULT_HTTP_GUARD, listenerConnectionCap } from '../../src/wire/http-guard.ts';
 import type { Iface, NodeRole } from '../../src/wire/nodes.ts';
 import { tapServer } from '../../src/wire/tap.ts';
 import type { Timeline } from '../../src/wire/timeline.ts';
@@ -131,7 +132,10 @@ export class SmtpListener {
       // for STARTTLS (538 5.7.11, RFC 4954 §4).
       allowInsecureAuth: !opts.requireTls,
       size: opts.maxSize,
+      // Explicit transport limits: an idle client gets 421 and is closed, a connection beyond the
+      // cap 421 at once (smtp-server destroys what the client then leaves half-closed).
       socketTimeout: 60_000,
+      maxClients: listenerConnectionCap(DEFAULT_HTTP_GUARD.maxConnections),
       closeTimeout: 1_000,
       onConnect: (session, cb) => this.onConnect(session, cb),
       onAuth: (auth, session, cb) => {

@@ -1,3 +1,4 @@
+import { httpServerOptions } from '../../src/wire/http-guard.ts';
 import http from 'node:http';
 import { isCodecError } from '../../src/codec/codec-error.ts';
 import type { MimeEntity } from '../../src/codec/mime/index.ts';
@@ -149,7 +150,7 @@ export class PushProxyGateway implements Peer {
     if (this.server) return this.eps;
     this.timeline = ctx.timeline;
     tapHttpAgent(this.agent, { timeline: ctx.timeline, node: this.name, role: this.role, iface: 'PAP' });
-    const server = http.createServer((req, res) => {
+    const server = http.createServer(httpServerOptions(), (req, res) => {
       this.handle(req, res).catch((e) =>
         this.reply(res, 500, badMessageXml({ code: 3000, desc: String(e) }), 'badmessage-response'),
       );

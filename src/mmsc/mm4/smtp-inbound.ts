@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { SMTPServerAddress, SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import { SMTPServer } from 'smtp-server';
+import { listenerConnectionCap } from '../../wire/http-guard.ts';
 import type { Iface } from '../../wire/nodes.ts';
 import { lookupLocalPort, tapServer } from '../../wire/tap.ts';
 import type { MmscCore } from '../mmsc-core.ts';
@@ -61,6 +62,25 @@ class PlaintextSmtpServer extends SMTPServer {
   }
 }
 
+/**
+ * One guard per SMTP hook: an exception in the owner's decision becomes 451 (RFC 5321 §4.2.5:
+ * transient, the client may retry) and an event, never an uncaught exception in smtp-server.
+ */
+function guarded<A, S>(
+  core: MmscCore,
+  iface: Iface,
+  hook: (a: A, session: S, cb: (e?: Error | null, message?: string) => void) => void,
+): (a: A, session: S, cb: (e?: Error | null, message?: string) => void) => void {
+  return (a, session, cb) => {
+    try {
+      hook(a, session, cb);
+    } catch (e) {
+      core.observer.event(iface, 'error', { error: e instanceof Error ? e.message : String(e) });
+      cb(smtpError({ code: 451, message: '4.3.0 Local error in processing; try again later' }));
+    }
+  };
+}
+
 export class SmtpInbound {
   readonly server: SMTPServer;
 
@@ -75,13 +95,13 @@ export class SmtpInbound {
       disabledCommands: ['STARTTLS', 'AUTH'],
       authOptional: true,
       size: opts.maxSize,
-      socketTimeout: 60_000,
+      // Explicit transport limits (config `connections`): an idle client gets 421 and is closed
+      // (RFC 5321 §4.5.3.2.7), a connection beyond the cap 421 at once; smtp-server itself destroys
+      // a socket the client leaves half-closed after our 421.
+      socketTimeout: core.config.connections.smtpIdleTimeoutMs,
+      maxClients: listenerConnectionCap(core.config.connections.maxPerListener),
       closeTimeout: 1_000,
-      onMailFrom: (
-        address: SMTPServerAddress,
-        session: SMTPServerSession,
-        cb: (e?: Error | null) => void,
-      ) => {
+      onMailFrom: guarded(core, iface, (address: SMTPServerAddress, session: SMTPServerSession, cb) => {
         const refusal = opts.mailFrom(address.address, session.hostNameAppearsAs);
         if (refusal) {
           core.observer.event(iface, 'smtp-refused', {
@@ -93,8 +113,8 @@ export class SmtpInbound {
           return cb(smtpError(refusal));
         }
         cb();
-      },
-      onRcptTo: (address: SMTPServerAddress, session: SMTPServerSession, cb: (e?: Error | null) => void) => {
+      }),
+      onRcptTo: guarded(core, iface, (address: SMTPServerAddress, session: SMTPServerSession, cb) => {
         const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
         const refusal = opts.rcptTo(address.address, from, session.hostNameAppearsAs);
         if (refusal) {
@@ -106,9 +126,10 @@ export class SmtpInbound {
           return cb(smtpError(refusal));
         }
         cb();
-      },
-      onData: (stream: SMTPServerDataStream, session: SMTPServerSession, cb) =>
+      }),
+      onData: guarded(core, iface, (stream: SMTPServerDataStream, session: SMTPServerSession, cb) =>
         this.onData(stream, session, cb),
+      ),
     });
     if (core.timeline) {
       tapServer(this.server.server, { timeline: core.timeline, node: core.config.node, role: 'mmsc', iface });
