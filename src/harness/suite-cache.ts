@@ -26,6 +26,7 @@ const LOADER_FILES = [
   'case-model.ts',
   'duration.ts',
   'suite-cache.ts',
+  'suite-bounds.ts',
 ];
 
 let version: string | undefined;
