@@ -152,6 +152,8 @@ export class SmtpListener {
       onRcptTo: (address, session, cb) => this.onRcptTo(address, session, cb),
       onData: (stream, session, cb) => this.onData(stream, session, cb),
     });
+    // Past twice the cap a connection is not even accepted (smtp-server holds a refused one ~5 s).
+    this.server.server.maxConnections = 2 * listenerConnectionCap(DEFAULT_HTTP_GUARD.maxConnections);
     // Every accepted connection is recorded byte for byte (src/wire/tap.ts).
     tapServer(this.server.server, {
       timeline: opts.timeline,

@@ -131,6 +131,9 @@ export class SmtpInbound {
         this.onData(stream, session, cb),
       ),
     });
+    // smtp-server answers connections beyond maxClients 421 but keeps each for up to 5 s while a
+    // client that never closes its side holds it: past twice the cap the socket is not even accepted.
+    this.server.server.maxConnections = 2 * listenerConnectionCap(core.config.connections.maxPerListener);
     if (core.timeline) {
       tapServer(this.server.server, { timeline: core.timeline, node: core.config.node, role: 'mmsc', iface });
     }
