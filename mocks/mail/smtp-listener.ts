@@ -1,6 +1,7 @@
 import type { SecureContext } from 'node:tls';
 import type { SMTPServerAddress, SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import { SMTPServer } from 'smtp-server';
+import { smtpPathProblem } from '../../src/codec/mm4/smtp-path.ts';
 import type { Json } from '../../src/util/json.ts';
 import { DEFAULT_HTTP_GUARD, listenerConnectionCap } from '../../src/wire/http-guard.ts';
 import type { Iface, NodeRole } from '../../src/wire/nodes.ts';
@@ -194,6 +195,8 @@ export class SmtpListener {
     session: SMTPServerSession,
     cb: (err?: Error | null) => void,
   ) {
+    const bad = smtpPathProblem(address.address);
+    if (bad) return cb(smtpReply(553, `5.1.7 Bad sender address syntax (${bad})`));
     if (this.opts.requireTls && this.opts.tls && !session.secure) {
       return cb(smtpReply(530, '5.7.0 Must issue a STARTTLS command first'));
     }
@@ -205,6 +208,8 @@ export class SmtpListener {
   }
 
   private onRcptTo(address: SMTPServerAddress, session: SMTPServerSession, cb: (err?: Error | null) => void) {
+    const bad = smtpPathProblem(address.address);
+    if (bad) return cb(smtpReply(553, `5.1.3 Bad recipient address syntax (${bad})`));
     if (!this.allow.recipientLocal(address.address)) {
       // Never an open relay (RFC 5321 §3.6.2, RFC 3463 X.7.1).
       this.event('smtp-refused', { reason: 'relaying denied', to: address.address }, session);

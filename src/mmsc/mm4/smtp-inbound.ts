@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { SMTPServerAddress, SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import { SMTPServer } from 'smtp-server';
 import { listenerConnectionCap } from '../../wire/http-guard.ts';
+import { smtpPathProblem } from '../../codec/mm4/smtp-path.ts';
 import type { Iface } from '../../wire/nodes.ts';
 import { lookupLocalPort, tapServer } from '../../wire/tap.ts';
 import type { MmscCore } from '../mmsc-core.ts';
@@ -102,6 +103,8 @@ export class SmtpInbound {
       maxClients: listenerConnectionCap(core.config.connections.maxPerListener),
       closeTimeout: 1_000,
       onMailFrom: guarded(core, iface, (address: SMTPServerAddress, session: SMTPServerSession, cb) => {
+        const bad = smtpPathProblem(address.address);
+        if (bad) return cb(smtpError({ code: 553, message: `5.1.7 Bad sender address syntax (${bad})` }));
         const refusal = opts.mailFrom(address.address, session.hostNameAppearsAs);
         if (refusal) {
           core.observer.event(iface, 'smtp-refused', {
@@ -115,6 +118,8 @@ export class SmtpInbound {
         cb();
       }),
       onRcptTo: guarded(core, iface, (address: SMTPServerAddress, session: SMTPServerSession, cb) => {
+        const bad = smtpPathProblem(address.address);
+        if (bad) return cb(smtpError({ code: 553, message: `5.1.3 Bad recipient address syntax (${bad})` }));
         const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
         const refusal = opts.rcptTo(address.address, from, session.hostNameAppearsAs);
         if (refusal) {
