@@ -49,12 +49,20 @@ beforeAll(async () => {
   const vasp = await start('vasp', {});
   const mail = await start('mail', {});
   const remote = await start('remote-mmsc', {});
-  const ppg = await start('ppg', { smsc: { port: portOf(smsc[0]!.url), systemId: 'ppg', sourceAddr: '9200' } });
+  const ppg = await start('ppg', {
+    smsc: { port: portOf(smsc[0]!.url), systemId: 'ppg', sourceAddr: '9200' },
+  });
   mmsc = await startReferenceMmsc(
     {
       fsync: false,
       vasps: [{ vaspId: 'v1', shortCodes: ['1234'] }],
-      notification: { route: 'smpp', host: '127.0.0.1', port: portOf(smsc[0]!.url), systemId: 'mmsc', password: 'pw' },
+      notification: {
+        route: 'smpp',
+        host: '127.0.0.1',
+        port: portOf(smsc[0]!.url),
+        systemId: 'mmsc',
+        password: 'pw',
+      },
     },
     { timeline, modules: [mm4Module(), mm3Module(), mm7Module()] },
   );
@@ -146,7 +154,10 @@ function udp(port: number, msg: Buffer, waitMs = 800): Promise<Buffer | undefine
 /** A DNS query (RFC 1035 §4.1): id, RD, one question of type `qtype` for `labels`. */
 function dnsQuery(id: number, labels: Buffer[], qtype = 1): Buffer {
   const head = Buffer.from([id >> 8, id & 255, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0]);
-  const name = Buffer.concat([...labels.map((l) => Buffer.concat([Buffer.from([l.length]), l])), Buffer.from([0])]);
+  const name = Buffer.concat([
+    ...labels.map((l) => Buffer.concat([Buffer.from([l.length]), l])),
+    Buffer.from([0]),
+  ]);
   return Buffer.concat([head, name, Buffer.from([0, qtype, 0, 1])]);
 }
 const rcode = (m: Buffer | undefined) => (m && m.length >= 4 ? m[3]! & 0x0f : -1);
@@ -201,7 +212,9 @@ const ATTACKS: Record<Transport, Attack[]> = {
     {
       name: 'a Content-Length of 10^20: 4xx',
       async run(port) {
-        const r = await tcp(port, ['POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100000000000000000000\r\n\r\nab']);
+        const r = await tcp(port, [
+          'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100000000000000000000\r\n\r\nab',
+        ]);
         expect(r.text).toMatch(/^HTTP\/1\.1 4\d\d /);
       },
     },
@@ -215,7 +228,9 @@ const ATTACKS: Record<Transport, Attack[]> = {
     {
       name: 'a truncated request then FIN: closed',
       async run(port) {
-        const r = await tcp(port, ['POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 500\r\n\r\nabc'], { end: true });
+        const r = await tcp(port, ['POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 500\r\n\r\nabc'], {
+          end: true,
+        });
         expect(r.closed).toBe(true);
       },
     },
@@ -292,7 +307,9 @@ const ATTACKS: Record<Transport, Attack[]> = {
     {
       name: 'a bind_transmitter with invalid UTF-8 and no terminating NULs: an error response',
       async run(port) {
-        const r = await tcp(port, [smpp(0x00000002, 9, Buffer.concat([INVALID_UTF8, INVALID_UTF8]))], { waitMs: 600 });
+        const r = await tcp(port, [smpp(0x00000002, 9, Buffer.concat([INVALID_UTF8, INVALID_UTF8]))], {
+          waitMs: 600,
+        });
         const ids = commandIds(r.bytes);
         expect(ids.length).toBeGreaterThan(0);
         expect(r.bytes.readUInt32BE(8)).not.toBe(0); // command_status: an error
@@ -301,7 +318,9 @@ const ATTACKS: Record<Transport, Attack[]> = {
     {
       name: 'a truncated PDU then FIN: closed',
       async run(port) {
-        const r = await tcp(port, [smpp(0x00000015, 10, Buffer.alloc(0), 100).subarray(0, 20)], { end: true });
+        const r = await tcp(port, [smpp(0x00000015, 10, Buffer.alloc(0), 100).subarray(0, 20)], {
+          end: true,
+        });
         expect(r.closed).toBe(true);
       },
     },
@@ -338,7 +357,10 @@ const ATTACKS: Record<Transport, Attack[]> = {
     {
       name: 'a compression pointer loop: FORMERR',
       async run(port) {
-        const q = Buffer.concat([Buffer.from([0x12, 0x36, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0]), Buffer.from([0xc0, 12, 0, 1, 0, 1])]);
+        const q = Buffer.concat([
+          Buffer.from([0x12, 0x36, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0]),
+          Buffer.from([0xc0, 12, 0, 1, 0, 1]),
+        ]);
         expect(rcode(await udp(port, q))).toBe(1);
       },
     },
@@ -362,7 +384,9 @@ const ATTACKS: Record<Transport, Attack[]> = {
       name: 'a query with an empty label: FORMERR',
       async run(port) {
         const q = dnsQuery(0x2222, [Buffer.from('a'), Buffer.alloc(0), Buffer.from('b')]);
-        const r = await tcp(port, [Buffer.concat([Buffer.from([q.length >> 8, q.length & 255]), q])], { waitMs: 600 });
+        const r = await tcp(port, [Buffer.concat([Buffer.from([q.length >> 8, q.length & 255]), q])], {
+          waitMs: 600,
+        });
         expect(r.bytes.length).toBeGreaterThan(5);
         expect(r.bytes[5]! & 0x0f).toBe(1);
       },
@@ -396,7 +420,9 @@ const ORDINARY: Record<Transport, (port: number) => Promise<void>> = {
   },
   async 'dns-tcp'(port) {
     const q = dnsQuery(0x4343, [Buffer.from('mms'), Buffer.from('example')]);
-    const r = await tcp(port, [Buffer.concat([Buffer.from([q.length >> 8, q.length & 255]), q])], { waitMs: 600 });
+    const r = await tcp(port, [Buffer.concat([Buffer.from([q.length >> 8, q.length & 255]), q])], {
+      waitMs: 600,
+    });
     expect(r.bytes.readUInt16BE(2)).toBe(0x4343);
   },
 };

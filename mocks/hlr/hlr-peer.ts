@@ -1,9 +1,9 @@
-import { httpServerOptions } from '../../src/wire/http-guard.ts';
 import * as dgram from 'node:dgram';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import { dnsToJson, encodeDnsMessage, rrTypeName } from '../../src/codec/dns/dns-message.ts';
 import type { Json, JsonObject } from '../../src/util/json.ts';
+import { httpServerOptions } from '../../src/wire/http-guard.ts';
 import type { Iface } from '../../src/wire/nodes.ts';
 import { tapServer, tapSocket, tapUdp } from '../../src/wire/tap.ts';
 import type { Timeline } from '../../src/wire/timeline.ts';

@@ -272,7 +272,14 @@ export function holdConnections(
       over = true;
       for (const t of timers) clearTimeout(t);
       for (const s of sockets) s.destroy();
-      resolve({ mode: spec.mode, opened, closedByServer: closed, statuses, firstCloseMs, heldMs: Date.now() - t0 });
+      resolve({
+        mode: spec.mode,
+        opened,
+        closedByServer: closed,
+        statuses,
+        firstCloseMs,
+        heldMs: Date.now() - t0,
+      });
     };
     const prelude = holdPrelude(spec.mode, u.host, u.pathname || '/');
     for (let i = 0; i < spec.connections; i++) {

@@ -1,4 +1,3 @@
-import { httpServerOptions } from '../../src/wire/http-guard.ts';
 import * as http from 'node:http';
 import { DecodeError } from '../../src/codec/codec-error.ts';
 import { type MimeEntity, parseParams } from '../../src/codec/mime/index.ts';
@@ -15,6 +14,7 @@ import { checkMm7Fields } from '../../src/codec/mm7/mm7-value-check.ts';
 import { type Mm7HttpAnswer, mm7HttpPost } from '../../src/net/mm7-http-post.ts';
 import type { Json, JsonObject } from '../../src/util/json.ts';
 import { bytesFromJson, isBytesJson } from '../../src/util/json.ts';
+import { httpServerOptions } from '../../src/wire/http-guard.ts';
 import { tapHttpAgent, tapServer } from '../../src/wire/tap.ts';
 import type { Timeline } from '../../src/wire/timeline.ts';
 import { BehaviourStack } from '../behaviour-stack.ts';

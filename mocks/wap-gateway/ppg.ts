@@ -1,4 +1,3 @@
-import { httpServerOptions } from '../../src/wire/http-guard.ts';
 import http from 'node:http';
 import { isCodecError } from '../../src/codec/codec-error.ts';
 import type { MimeEntity } from '../../src/codec/mime/index.ts';
@@ -12,6 +11,7 @@ import {
 } from '../../src/codec/push/index.ts';
 import type { WspHeader } from '../../src/codec/wsp/index.ts';
 import { bytesToJson, type Json, type JsonObject } from '../../src/util/json.ts';
+import { httpServerOptions } from '../../src/wire/http-guard.ts';
 import { tapHttpAgent, tapServer } from '../../src/wire/tap.ts';
 import type { Timeline } from '../../src/wire/timeline.ts';
 import { BehaviourStack } from '../behaviour-stack.ts';

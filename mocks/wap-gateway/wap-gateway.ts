@@ -1,6 +1,6 @@
-import { httpServerOptions } from '../../src/wire/http-guard.ts';
 import http from 'node:http';
 import type { Json, JsonObject } from '../../src/util/json.ts';
+import { httpServerOptions } from '../../src/wire/http-guard.ts';
 import { tapHttpAgent, tapServer } from '../../src/wire/tap.ts';
 import type { Timeline } from '../../src/wire/timeline.ts';
 import { BehaviourStack } from '../behaviour-stack.ts';

@@ -30,9 +30,9 @@ describe('suite file bounds', () => {
   });
 
   it('refuses flow nesting a million deep where it passes 64 levels (before: 37 s and a stack overflow)', async () => {
-    expect(await diagnose('flow.yaml', `${HEAD}  - id: h.x.001\n    title: ${'['.repeat(1_000_000)}\n`)).toEqual([
-      'flow.yaml:5:73: YAML: collections nested deeper than 64 levels',
-    ]);
+    expect(
+      await diagnose('flow.yaml', `${HEAD}  - id: h.x.001\n    title: ${'['.repeat(1_000_000)}\n`),
+    ).toEqual(['flow.yaml:5:73: YAML: collections nested deeper than 64 levels']);
   });
 
   it('refuses compact block nesting (- - - ...) and deep indentation', async () => {
@@ -59,7 +59,9 @@ describe('suite file bounds', () => {
   });
 
   it('refuses case ids that are not safe as file names, at the id', async () => {
-    expect(await diagnose('dots.yaml', `${HEAD}  - id: '..'\n    title: t\n    steps: [{ wait: 1ms }]\n`)).toEqual([
+    expect(
+      await diagnose('dots.yaml', `${HEAD}  - id: '..'\n    title: t\n    steps: [{ wait: 1ms }]\n`),
+    ).toEqual([
       `dots.yaml:4:9: case id ".." is not safe as a file name: use letters, digits, '.', '_' and '-' (starting with a letter or digit, no '..')`,
     ]);
     expect(caseIdProblem('mm1.send.001')).toBeUndefined();

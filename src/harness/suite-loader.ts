@@ -2,7 +2,6 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Document, LineCounter, parseDocument, visit } from 'yaml';
-import { caseIdProblem, findExcessiveNesting, MAX_SUITE_ALIASES, MAX_SUITE_NESTING, maxSuiteBytes } from './suite-bounds.ts';
 import type { Json } from '../util/json.ts';
 import { typescriptImports } from '../util/typescript-imports.ts';
 import type { Iface } from '../wire/nodes.ts';
@@ -12,6 +11,13 @@ import { durationMs } from './duration.ts';
 import { IcsSchema } from './ics/ics-schema.ts';
 import { IcsTermError, icsPathKnown, parseIcsTerm } from './ics/ics-select.ts';
 import { idGlob } from './id-glob.ts';
+import {
+  caseIdProblem,
+  findExcessiveNesting,
+  MAX_SUITE_ALIASES,
+  MAX_SUITE_NESTING,
+  maxSuiteBytes,
+} from './suite-bounds.ts';
 import { cachedLoad } from './suite-cache.ts';
 import { issuesToDiagnostics, type SuiteDiagnostic, stepKindOf } from './suite-diagnostics.ts';
 import {

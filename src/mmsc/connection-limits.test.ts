@@ -12,7 +12,8 @@ import { createModule as mm7Module } from './mm7/index.ts';
  * client of each interface is served.
  */
 let mmsc: RunningMmsc;
-const port = (iface: string) => Number(new URL(mmsc.endpoints.find((e) => e.iface === iface)!.url.replace('smtp:', 'http:')).port);
+const port = (iface: string) =>
+  Number(new URL(mmsc.endpoints.find((e) => e.iface === iface)!.url.replace('smtp:', 'http:')).port);
 
 beforeAll(async () => {
   mmsc = await startReferenceMmsc(
@@ -80,18 +81,28 @@ function ordinary(p: number, text: string, waitFor: RegExp, greeted = false): Pr
 }
 
 describe('reference MMSC connection limits', () => {
-  it.each(['MM1', 'MM7'])('%s: slowloris headers get 408 and are closed; others are served meanwhile', async (iface) => {
-    const p = port(iface);
-    const slow = hostile(p, 'POST /x HTTP/1.1\r\nHost: x\r\n', true);
-    const ok = await ordinary(p, 'GET /nothing HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', /^HTTP\/1\.1 \d{3} /);
-    expect(ok).toMatch(/^HTTP\/1\.1 4\d\d /);
-    const r = await slow;
-    expect(r.text).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
-    expect(r.ms).toBeLessThan(4000);
-  });
+  it.each(['MM1', 'MM7'])(
+    '%s: slowloris headers get 408 and are closed; others are served meanwhile',
+    async (iface) => {
+      const p = port(iface);
+      const slow = hostile(p, 'POST /x HTTP/1.1\r\nHost: x\r\n', true);
+      const ok = await ordinary(
+        p,
+        'GET /nothing HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+        /^HTTP\/1\.1 \d{3} /,
+      );
+      expect(ok).toMatch(/^HTTP\/1\.1 4\d\d /);
+      const r = await slow;
+      expect(r.text).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
+      expect(r.ms).toBeLessThan(4000);
+    },
+  );
 
   it('MM1: a stalled body gets 408 after the request timeout', async () => {
-    const r = await hostile(port('MM1'), 'POST /mms HTTP/1.1\r\nHost: x\r\nContent-Type: application/vnd.wap.mms-message\r\nContent-Length: 5000\r\n\r\nab');
+    const r = await hostile(
+      port('MM1'),
+      'POST /mms HTTP/1.1\r\nHost: x\r\nContent-Type: application/vnd.wap.mms-message\r\nContent-Length: 5000\r\n\r\nab',
+    );
     expect(r.text).toMatch(/^HTTP\/1\.1 408 /);
     expect(r.ms).toBeGreaterThanOrEqual(800);
   });
@@ -116,7 +127,11 @@ describe('reference MMSC connection limits', () => {
     }
     await new Promise((r) => setTimeout(r, 200));
     expect(statuses.filter((x) => x === '503').length).toBeGreaterThanOrEqual(10);
-    const ok = await ordinary(port('MM7'), 'GET /x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', /^HTTP\/1\.1 \d{3} /);
+    const ok = await ordinary(
+      port('MM7'),
+      'GET /x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+      /^HTTP\/1\.1 \d{3} /,
+    );
     expect(ok).toMatch(/^HTTP\/1\.1 4\d\d /);
     for (const s of sockets) s.destroy();
   });

@@ -1,5 +1,5 @@
-import type http from 'node:http';
 import { readFileSync } from 'node:fs';
+import type http from 'node:http';
 import type { Socket } from 'node:net';
 
 /**
@@ -84,9 +84,7 @@ export function answerAndClose(socket: Socket, status: number, extra = ''): void
   const busy = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent;
   try {
     if (status > 0 && socket.writable && !busy) {
-      socket.end(
-        `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n${extra}\r\n`,
-      );
+      socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n${extra}\r\n`);
     } else if (socket.writable) socket.end();
     socket.resume();
   } catch {

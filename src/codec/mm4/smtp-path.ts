@@ -6,7 +6,6 @@
  */
 export function smtpPathProblem(address: string): string | undefined {
   if (address.includes('\uFFFD')) return 'not well-formed UTF-8';
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to find them
   if (/[\u0000-\u001F\u007F]/.test(address)) return 'control characters';
   return undefined;
 }

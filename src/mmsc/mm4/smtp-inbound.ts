@@ -1,8 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import type { SMTPServerAddress, SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import { SMTPServer } from 'smtp-server';
-import { listenerConnectionCap } from '../../wire/http-guard.ts';
 import { smtpPathProblem } from '../../codec/mm4/smtp-path.ts';
+import { listenerConnectionCap } from '../../wire/http-guard.ts';
 import type { Iface } from '../../wire/nodes.ts';
 import { lookupLocalPort, tapServer } from '../../wire/tap.ts';
 import type { MmscCore } from '../mmsc-core.ts';
