@@ -3,6 +3,7 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import { dnsToJson, encodeDnsMessage, rrTypeName } from '../../src/codec/dns/dns-message.ts';
 import type { Json, JsonObject } from '../../src/util/json.ts';
+import { httpServerOptions } from '../../src/wire/http-guard.ts';
 import type { Iface } from '../../src/wire/nodes.ts';
 import { tapServer, tapSocket, tapUdp } from '../../src/wire/tap.ts';
 import type { Timeline } from '../../src/wire/timeline.ts';
@@ -206,7 +207,7 @@ export class HlrPeer implements Peer {
     if (this.udp) return this.eps;
     this.timeline = ctx.timeline;
     const dnsPort = await this.listenDns(ctx.host, this.config.dnsPort ?? 0);
-    const server = http.createServer((req, res) => this.onHttp(req, res));
+    const server = http.createServer(httpServerOptions(), (req, res) => this.onHttp(req, res));
     answerClientErrors(server, (err) => this.event('hlr-http-client-error', { error: err.message }, 'MM5'));
     server.on('connection', (s: net.Socket) => {
       this.sockets.add(s);

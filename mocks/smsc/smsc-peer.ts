@@ -149,6 +149,11 @@ export function smscConfigFromJson(config: JsonObject): SmscConfig {
  * notification inside WAP pushes, routes mobile-terminated SMS to handset mocks over the
  * AirInterface, sends delivery receipts, and follows scripted behaviours (README.md).
  */
+/** An accepted connection must bind within this (ms). */
+const SESSION_INIT_MS = 30_000;
+/** A session silent both ways this long (ms) is closed. */
+const INACTIVITY_MS = 300_000;
+
 export class SmscPeer implements Peer {
   readonly name: string;
   readonly role = 'smsc' as const;
@@ -276,6 +281,20 @@ export class SmscPeer implements Peer {
       : undefined;
     const s = new SmscSession(this.core, session, conn);
     this.sessions.add(s);
+    // Explicit transport limits: a connection that has not bound within SESSION_INIT_MS is closed
+    // (SMPP v5.0 §2.7 session_init_timer), and any session silent both ways for INACTIVITY_MS
+    // (SMPP v5.0 inactivity_timer; ESMEs keep links alive with enquire_link, SMPP 3.4 §4.11).
+    const init = setTimeout(() => {
+      if (s.state !== 'open') return;
+      this.event(s, 'smpp-session-init-timeout', { ms: SESSION_INIT_MS });
+      session.socket.destroy();
+    }, SESSION_INIT_MS);
+    init.unref();
+    session.socket.setTimeout(INACTIVITY_MS, () => {
+      this.event(s, 'smpp-inactivity-timeout', { ms: INACTIVITY_MS });
+      session.socket.destroy();
+    });
+    session.socket.once('close', () => clearTimeout(init));
   }
 
   // ---- SmscCore, as seen by sessions ----

@@ -101,4 +101,14 @@ export const HANDSET_ACTIONS = {
       url: 'where to connect (default the MM1 URL)',
     },
   },
+  'http-hold': {
+    description:
+      'robustness load: hostile connections to MM1 held in the background (mocks/ue/http-probe.ts); publishes http-hold-ended',
+    params: {
+      mode: 'idle | slow-headers | stalled-body | half-closed | junk-then-hold (default slow-headers)',
+      connections: 'how many (1..500, default 1)',
+      holdMs: 'how long they are held (100..60000, default 5000)',
+      intervalMs: 'between dribbled octets (10..10000, default 500)',
+    },
+  },
 } as const satisfies ActionDefs;

@@ -38,7 +38,7 @@ import {
   type MmsVersion,
 } from './device-profile.ts';
 import { HANDSET_ACTIONS } from './handset-actions.ts';
-import { httpExchange, httpProbe, probeRequest, rawProbe } from './http-probe.ts';
+import { holdConnections, holdSpec, httpExchange, httpProbe, probeRequest, rawProbe } from './http-probe.ts';
 import {
   acknowledgeInd,
   forwardReq,
@@ -140,6 +140,8 @@ export class Handset implements Peer {
   private probeAgent = new http.Agent({ keepAlive: false });
   private txn = 0;
   private started = false;
+  /** Misbehaving connections held open in the background (`http-hold`), cancelled by stop(). */
+  private readonly holds = new Set<() => void>();
 
   constructor(config: HandsetConfig, deps: HandsetDeps = {}) {
     if (!/^[A-Za-z0-9_.-]+$/.test(config.name))
@@ -172,6 +174,7 @@ export class Handset implements Peer {
       inbox: async () => this.inbox.map((e) => ({ ...e }) as unknown as Json),
       http: (p) => this.httpAction(p),
       'http-raw': (p) => this.httpRawAction(p),
+      'http-hold': async (p) => this.httpHoldAction(p),
     });
   }
 
@@ -200,6 +203,7 @@ export class Handset implements Peer {
   }
 
   async stop(): Promise<void> {
+    for (const cancel of [...this.holds]) cancel();
     this.detach();
     this.started = false;
     await this.settled();
@@ -721,6 +725,29 @@ export class Handset implements Peer {
     const detail: JsonObject = { ...r, sent: bytes.length };
     this.event('http-raw-response', detail);
     return detail;
+  }
+
+  /**
+   * Robustness probe: misbehaving connections to the MM1 port held in the background (see
+   * holdConnections: idle, slow-headers, stalled-body, half-close, junk-half-open) while the case
+   * goes on; publishes `http-hold-ended` with what the server did to them.
+   */
+  private httpHoldAction(p: JsonObject): Json {
+    const spec = holdSpec(this.name, p);
+    const url = typeof p.url === 'string' ? p.url : (this.config.mmsc ?? this.mm1Url());
+    const h = holdConnections(url, spec);
+    this.holds.add(h.cancel);
+    h.done.then(
+      (r) => {
+        this.holds.delete(h.cancel);
+        this.event('http-hold-ended', { ...r } as unknown as JsonObject);
+      },
+      (e: unknown) => {
+        this.holds.delete(h.cancel);
+        this.event('http-hold-ended', { mode: spec.mode, opened: 0, error: String(e) });
+      },
+    );
+    return { mode: spec.mode, connections: spec.connections, holdMs: spec.holdMs };
   }
 
   // ---- MM1 transport ----------------------------------------------------------------

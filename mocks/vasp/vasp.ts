@@ -15,10 +15,11 @@ import { checkMm7Fields } from '../../src/codec/mm7/mm7-value-check.ts';
 import { type Mm7HttpAnswer, mm7HttpPost } from '../../src/net/mm7-http-post.ts';
 import type { Json, JsonObject } from '../../src/util/json.ts';
 import { bytesFromJson, isBytesJson } from '../../src/util/json.ts';
+import { httpServerOptions } from '../../src/wire/http-guard.ts';
 import { tapHttpAgent, tapServer } from '../../src/wire/tap.ts';
 import type { Timeline } from '../../src/wire/timeline.ts';
 import { BehaviourStack } from '../behaviour-stack.ts';
-import { closeHttpServer, listen } from '../listen.ts';
+import { answerClientErrors, closeHttpServer, listen } from '../listen.ts';
 import {
   type BehaviourSpec,
   bindActions,
@@ -135,14 +136,14 @@ export class Vasp implements Peer {
       peerNode: 'mmsc',
       peerRole: 'mmsc',
     });
-    const server = http.createServer((req, res) => {
+    const server = http.createServer(httpServerOptions(), (req, res) => {
       this.handle(req, res).catch((e: unknown) => {
         this.event('peer-error', { error: e instanceof Error ? e.message : String(e) });
         if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
         res.end('internal error');
       });
     });
-    server.on('clientError', (_e, socket) => socket.destroy());
+    answerClientErrors(server, (err) => this.event('http-client-error', { error: err.code ?? err.message }));
     tapServer(server, tap);
     const port = await listen(server, this.config.port ?? 0, '127.0.0.1');
     this.server = server;

@@ -11,6 +11,7 @@ import {
 } from '../../src/codec/push/index.ts';
 import type { WspHeader } from '../../src/codec/wsp/index.ts';
 import { bytesToJson, type Json, type JsonObject } from '../../src/util/json.ts';
+import { httpServerOptions } from '../../src/wire/http-guard.ts';
 import { tapHttpAgent, tapServer } from '../../src/wire/tap.ts';
 import type { Timeline } from '../../src/wire/timeline.ts';
 import { BehaviourStack } from '../behaviour-stack.ts';
@@ -151,7 +152,7 @@ export class PushProxyGateway implements Peer {
     if (this.server) return this.eps;
     this.timeline = ctx.timeline;
     tapHttpAgent(this.agent, { timeline: ctx.timeline, node: this.name, role: this.role, iface: 'PAP' });
-    const server = http.createServer((req, res) => {
+    const server = http.createServer(httpServerOptions(), (req, res) => {
       this.handle(req, res).catch((e) =>
         this.reply(res, 500, badMessageXml({ code: 3000, desc: String(e) }), 'badmessage-response'),
       );

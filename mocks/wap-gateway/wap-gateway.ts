@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { Json, JsonObject } from '../../src/util/json.ts';
+import { httpServerOptions } from '../../src/wire/http-guard.ts';
 import { tapHttpAgent, tapServer } from '../../src/wire/tap.ts';
 import type { Timeline } from '../../src/wire/timeline.ts';
 import { BehaviourStack } from '../behaviour-stack.ts';
@@ -126,7 +127,7 @@ export class WapGateway implements Peer {
     this.timeline = ctx.timeline;
     const tap = { timeline: ctx.timeline, node: this.name, role: this.role, iface: 'MM1' as const };
     tapHttpAgent(this.agent, { ...tap, peerNode: 'mmsc', peerRole: 'mmsc' });
-    const server = http.createServer((req, res) => {
+    const server = http.createServer(httpServerOptions(), (req, res) => {
       this.handle(req, res).catch((e) => this.fail(res, 502, `gateway error: ${String(e)}`));
     });
     // Handsets keep their connections to us: we close an idle one only after a minute, so a

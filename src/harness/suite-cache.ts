@@ -28,6 +28,7 @@ const LOADER_FILES = [
   'suite-cache.ts',
   'suite-strict.ts',
   'wire-vocabulary.ts',
+  'suite-bounds.ts',
 ];
 
 let version: string | undefined;

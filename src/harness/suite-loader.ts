@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Document, LineCounter, parseDocument } from 'yaml';
+import { type Document, LineCounter, parseDocument, visit } from 'yaml';
 import type { Json } from '../util/json.ts';
 import { typescriptImports } from '../util/typescript-imports.ts';
 import type { Iface } from '../wire/nodes.ts';
@@ -11,6 +11,13 @@ import { durationMs } from './duration.ts';
 import { IcsSchema } from './ics/ics-schema.ts';
 import { IcsTermError, icsPathKnown, parseIcsTerm } from './ics/ics-select.ts';
 import { idGlob } from './id-glob.ts';
+import {
+  caseIdProblem,
+  findExcessiveNesting,
+  MAX_SUITE_ALIASES,
+  MAX_SUITE_NESTING,
+  maxSuiteBytes,
+} from './suite-bounds.ts';
 import { cachedLoad } from './suite-cache.ts';
 import { issuesToDiagnostics, type SuiteDiagnostic, stepKindOf } from './suite-diagnostics.ts';
 import {
@@ -278,6 +285,11 @@ function buildCases(spec: CaseSpec, ctx: BuildContext, casePath: readonly Proper
     let id = s.id;
     if (row && id === spec.id) id = `${spec.id}.${String(r + 1).padStart(3, '0')}`;
     id = id.replace(/\s+/g, '-');
+    const badId = caseIdProblem(id);
+    if (badId) {
+      ctx.diagnostics.push({ ...ctx.pos([...casePath, 'id']), message: badId });
+      return;
+    }
     const reqs = resolveRequirements([...(ctx.defaults.requirements ?? []), ...(s.requirements ?? [])], ctx, [
       ...casePath,
       'requirements',
@@ -353,16 +365,31 @@ export function loadYamlSuiteFile(
   const shown = displayPath(file);
   const lines = new LineCounter();
   let text: string;
+  const refuse = (message: string, line = 1, col = 1) => ({
+    cases: [],
+    diagnostics: [{ file: shown, line, col, message }],
+    isSuite: true,
+  });
   try {
+    const size = statSync(file).size;
+    const max = maxSuiteBytes();
+    if (size > max)
+      return refuse(
+        `suite file is ${size} octets, more than the ${max} allowed (MMSCERT_MAX_SUITE_BYTES raises the bound)`,
+      );
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    return {
-      cases: [],
-      diagnostics: [{ file: shown, line: 1, col: 1, message: `cannot read: ${(e as Error).message}` }],
-      isSuite: true,
-    };
+    return refuse(`cannot read: ${(e as Error).message}`);
   }
-  const doc: Document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const deep = findExcessiveNesting(text);
+  if (deep)
+    return refuse(`YAML: collections nested deeper than ${MAX_SUITE_NESTING} levels`, deep.line, deep.col);
+  let doc: Document;
+  try {
+    doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  } catch (e) {
+    return refuse(`YAML: cannot parse: ${(e as Error).message.split('\n')[0]}`);
+  }
   const diagnostics: SuiteDiagnostic[] = [];
   if (doc.errors.length > 0) {
     for (const e of doc.errors) {
@@ -371,7 +398,26 @@ export function loadYamlSuiteFile(
     }
     return { cases: [], diagnostics, isSuite: true };
   }
-  const data = doc.toJS() as unknown;
+  let data: unknown;
+  try {
+    // An alias bomb (aliases of aliases of ...) expands exponentially: bounded here.
+    data = doc.toJS({ maxAliasCount: MAX_SUITE_ALIASES }) as unknown;
+  } catch (e) {
+    let at: { line: number; col: number } = { line: 1, col: 1 };
+    visit(doc, {
+      Alias(_k, node) {
+        if (node.range) at = lines.linePos(node.range[0]);
+        return visit.BREAK;
+      },
+    });
+    return refuse(
+      e instanceof ReferenceError
+        ? `YAML: aliases expand to more than ${MAX_SUITE_ALIASES} copies (an alias bomb?)`
+        : `YAML: cannot read the document: ${(e as Error).message.split('\n')[0]}`,
+      at.line,
+      at.col,
+    );
+  }
   const looksLikeSuite = typeof data === 'object' && data !== null && 'cases' in data;
   if (!looksLikeSuite && !opts.requireCases) return { cases: [], diagnostics: [], isSuite: false };
   const parsed = SuiteFileSchema.safeParse(data);
@@ -507,7 +553,8 @@ export async function loadSuites(opts: LoadOptions = {}): Promise<LoadResult> {
       const fileOpts = { suitesRoot: root, requireCases: Boolean(explicit) };
       let text: string;
       try {
-        text = readFileSync(file, 'utf8');
+        // an oversized file is not read here: loadYamlSuiteFile reports it
+        text = statSync(file).size > maxSuiteBytes() ? '' : readFileSync(file, 'utf8');
       } catch {
         text = ''; // loadYamlSuiteFile reports it
       }
