@@ -28,6 +28,17 @@ export class JournalBackend implements StoreBackend {
     return this.values('m:');
   }
 
+  async forEachMessage(each: (meta: string) => void): Promise<void> {
+    for (const key of this.journal.keys('m:')) {
+      const value = this.journal.get(key);
+      if (value) each(value.toString('utf8'));
+    }
+  }
+
+  readMeta(id: string): string | undefined {
+    return this.journal.get(`m:${id}`)?.toString('utf8');
+  }
+
   createMessage(id: string, meta: string, pdu: Uint8Array): Promise<void> {
     return this.journal.commit([
       { key: `p:${id}`, value: pdu },
