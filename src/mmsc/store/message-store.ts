@@ -204,7 +204,7 @@ class HashIndex {
 }
 
 /** FNV-1a over the UTF-16 code units, cut to 30 bits (a small integer key, no allocation). */
-function hashKey(key: string): number {
+export function hashKey(key: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
   return h >>> 2;
