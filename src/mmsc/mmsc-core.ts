@@ -493,15 +493,20 @@ export class MmscCore {
     // decided on the in-memory index: no message is read for the scan
     for (const m of this.store.summaries()) if (purgeable(m, (id) => queued.has(id))) due.push(m.id);
     let purged = 0;
-    for (const id of due) {
-      if (this.stopped) break;
-      // Checked again in the message's update queue: a copy stored or a job queued since the
-      // scan keeps it.
-      const removed = await this.store.removeIf(id, (m) =>
-        purgeable(summarize(m), (mid) => this.outbox.list().some((j) => j.payload.messageId === mid)),
+    // PURGE_CHUNK removals at a time: the journal commits them together (one sync per batch), so
+    // purging keeps up with any acceptance rate
+    for (let at = 0; at < due.length && !this.stopped; at += PURGE_CHUNK) {
+      const jobs = new Set<string>();
+      for (const j of this.outbox.list())
+        if (j.payload.messageId !== undefined) jobs.add(String(j.payload.messageId));
+      const removed = await Promise.all(
+        due.slice(at, at + PURGE_CHUNK).map((id) =>
+          // Checked again in the message's update queue: a copy stored or a job queued since the
+          // scan keeps it.
+          this.store.removeIf(id, (m) => purgeable(summarize(m), (mid) => jobs.has(mid))),
+        ),
       );
-      if (!removed) continue;
-      purged += 1; // its expiry entry, if any, is skipped when it comes due
+      for (const r of removed) if (r) purged += 1; // its expiry entry is skipped when it comes due
     }
     if (purged > 0) this.observer.event('MM1', 'purged', { messages: purged });
     return purged;
@@ -562,6 +567,9 @@ export class MmscCore {
       this.clientVersions.delete(this.clientVersions.keys().next().value!);
   }
 }
+
+/** Finished messages removed at once by a retention sweep. */
+const PURGE_CHUNK = 128;
 
 /** Subscribers whose client version is remembered (about 80 bytes each). */
 const CLIENT_VERSIONS_KEPT = 100_000;
