@@ -48,7 +48,7 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'mmscert-enc-'));
   const file = path.join(dir, 'enc.yaml');
   writeFileSync(file, SUITE);
-  const loaded = await loadSuites({ root: dir, files: [file] });
+  const loaded = await loadSuites({ root: dir, files: [file], peerKinds: TEST_PEER_KINDS });
   expect(loaded.diagnostics).toEqual([]);
   run = await runSuites({
     cases: loaded.cases,

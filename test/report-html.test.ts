@@ -29,7 +29,7 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'mmscert-html-'));
   const suite = path.join(dir, 'e2e.yaml');
   writeFileSync(suite, E2E_SUITE);
-  const loaded = await loadSuites({ root: dir, files: [suite] });
+  const loaded = await loadSuites({ root: dir, files: [suite], peerKinds: TEST_PEER_KINDS });
   const run = await runSuites({
     cases: loaded.cases,
     target: new PeersOnlyTarget(),

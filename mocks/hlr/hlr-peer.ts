@@ -9,6 +9,7 @@ import type { Timeline } from '../../src/wire/timeline.ts';
 import { answerClientErrors, listen } from '../listen.ts';
 import {
   type BehaviourSpec,
+  bindActions,
   type Peer,
   type PeerAction,
   PeerConfigError,
@@ -18,6 +19,7 @@ import {
 import { clearBehavioursAction } from '../peer-actions.ts';
 import { answerDns, type DnsExchange } from './dns-responder.ts';
 import { isMcc, isMnc, normaliseE164 } from './enum.ts';
+import { HLR_ACTIONS } from './hlr-actions.ts';
 import {
   generateSubscribers,
   HlrDirectory,
@@ -155,7 +157,7 @@ export class HlrPeer implements Peer {
     const count = config.generate ?? (config.subscribers ? 0 : 10);
     const generated = count > 0 ? generateSubscribers(count, deps.seed ?? 1) : [];
     this.directory = new HlrDirectory([...generated, ...(config.subscribers ?? [])], config.domains ?? {});
-    this.actions = {
+    this.actions = bindActions(this.name, HLR_ACTIONS, {
       'clear-behaviours': clearBehavioursAction(this),
       'add-subscriber': async (p) => {
         const s = subscriberFromJson(p, 'add-subscriber');
@@ -184,7 +186,7 @@ export class HlrPeer implements Peer {
       }),
       port: async (p) => this.port(p),
       subscribers: async () => this.directory.list().map(subscriberJson),
-    };
+    });
   }
 
   /** Number portability (action `port`): the number moves to another PLMN, its ENUM answer follows. */

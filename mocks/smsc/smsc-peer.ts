@@ -10,6 +10,7 @@ import type { AirInterface, MtSms } from '../air-interface.ts';
 import { listen } from '../listen.ts';
 import {
   type BehaviourSpec,
+  bindActions,
   type Peer,
   type PeerAction,
   PeerConfigError,
@@ -22,6 +23,7 @@ import { type MessageStateRow, messageState, SMPP_STATUS } from './codec/smpp-ta
 import { formatReceipt } from './delivery-receipt.ts';
 import { publishPushContent } from './push-content.ts';
 import { canReceive } from './smpp-session-state.ts';
+import { SMSC_ACTIONS } from './smsc-actions.ts';
 import { parseBehaviour, type SmscBehaviour } from './smsc-behaviours.ts';
 import { type SmscMessage, SmscMessageStore, smppTime } from './smsc-message-store.ts';
 import { type SmscCore, SmscSession, type SubmitOutcome } from './smsc-session.ts';
@@ -187,12 +189,12 @@ export class SmscPeer implements Peer {
       });
     }
     this.reassembler = new SmsReassembler(config.reassemblyTimeoutMs ?? 60_000);
-    this.actions = {
+    this.actions = bindActions(this.name, SMSC_ACTIONS, {
       'deliver-mo': (p) => this.deliverMo(p),
       'clear-behaviours': clearBehavioursAction(this),
       status: async () => this.status(),
       messages: async () => this.store.all().map((m) => messageJson(m)),
-    };
+    });
   }
 
   async start(ctx: PeerContext): Promise<PeerEndpoint[]> {

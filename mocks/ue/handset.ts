@@ -15,6 +15,7 @@ import type { AirInterface, MtSms } from '../air-interface.ts';
 import { BehaviourStack } from '../behaviour-stack.ts';
 import {
   type BehaviourSpec,
+  bindActions,
   type Peer,
   type PeerAction,
   PeerConfigError,
@@ -36,6 +37,7 @@ import {
   type DeviceProfile,
   type MmsVersion,
 } from './device-profile.ts';
+import { HANDSET_ACTIONS } from './handset-actions.ts';
 import { httpExchange, httpProbe, probeRequest, rawProbe } from './http-probe.ts';
 import {
   acknowledgeInd,
@@ -159,7 +161,7 @@ export class Handset implements Peer {
     if (config.gateway && !isLoopbackHost(new URL(config.gateway).hostname)) {
       throw new PeerConfigError(this.name, 'the gateway must be on loopback');
     }
-    this.actions = {
+    this.actions = bindActions(this.name, HANDSET_ACTIONS, {
       send: (p) => this.send(p),
       retrieve: (p) => this.retrieveAction(p),
       notifyresp: (p) => this.notifyRespAction(p),
@@ -170,7 +172,7 @@ export class Handset implements Peer {
       inbox: async () => this.inbox.map((e) => ({ ...e }) as unknown as Json),
       http: (p) => this.httpAction(p),
       'http-raw': (p) => this.httpRawAction(p),
-    };
+    });
   }
 
   /** Points the handset at the gateway and the MMSC once their ports are known. */

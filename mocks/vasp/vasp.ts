@@ -19,10 +19,18 @@ import { tapHttpAgent, tapServer } from '../../src/wire/tap.ts';
 import type { Timeline } from '../../src/wire/timeline.ts';
 import { BehaviourStack } from '../behaviour-stack.ts';
 import { closeHttpServer, listen } from '../listen.ts';
-import type { BehaviourSpec, Peer, PeerAction, PeerContext, PeerEndpoint } from '../peer.ts';
-import { PeerConfigError } from '../peer.ts';
+import {
+  type BehaviourSpec,
+  bindActions,
+  type Peer,
+  type PeerAction,
+  PeerConfigError,
+  type PeerContext,
+  type PeerEndpoint,
+} from '../peer.ts';
 import { configureTargetAction } from '../peer-actions.ts';
 import { parseTamper, tamperMm7 } from './mm7-tamper.ts';
+import { VASP_ACTIONS } from './vasp-actions.ts';
 import type { VaspBehaviour } from './vasp-behaviour.ts';
 import { parseVaspBehaviour } from './vasp-behaviour.ts';
 
@@ -100,14 +108,14 @@ export class Vasp implements Peer {
   constructor(private readonly config: VaspConfig = {}) {
     this.name = config.name ?? 'vasp';
     this.target = config.target;
-    this.actions = {
+    this.actions = bindActions(this.name, VASP_ACTIONS, {
       submit: (p) => this.submitAction(p),
       cancel: (p) => this.cancelAction(p),
       replace: (p) => this.replaceAction(p),
       post: (p) => this.postAction(p),
       received: async (p) => this.receivedAction(p),
       configure: configureTargetAction(this.name, 'MM7 URL', (url) => this.setTarget(url)),
-    };
+    });
   }
 
   setTarget(url: string): void {

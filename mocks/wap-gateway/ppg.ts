@@ -17,12 +17,14 @@ import { BehaviourStack } from '../behaviour-stack.ts';
 import { answerClientErrors, closeHttpServer, listen } from '../listen.ts';
 import {
   type BehaviourSpec,
+  bindActions,
   type Peer,
   type PeerAction,
   PeerConfigError,
   type PeerContext,
   type PeerEndpoint,
 } from '../peer.ts';
+import { PPG_ACTIONS } from './gateway-actions.ts';
 import { BodyCollector, delay, isLoopbackHost, isMsisdn, MMS_MEDIA_TYPE, mediaType } from './http-util.ts';
 import { publishMm1 } from './mm1-observation.ts';
 import {
@@ -104,7 +106,7 @@ export class PushProxyGateway implements Peer {
     this.config = config;
     this.name = config.name ?? 'ppg';
     if (config.smsc) this.smscCfg = config.smsc;
-    this.actions = {
+    this.actions = bindActions(this.name, PPG_ACTIONS, {
       // Ends every scripted behaviour mid-case (a PPG that recovers), like resetBehaviours().
       'clear-behaviours': async (): Promise<Json> => {
         this.resetBehaviours();
@@ -130,7 +132,7 @@ export class PushProxyGateway implements Peer {
           state: r.state,
           code: r.code,
         })),
-    };
+    });
   }
 
   setSmsc(binding: SmscBinding): void {

@@ -6,6 +6,7 @@ import { BehaviourStack } from '../behaviour-stack.ts';
 import { answerClientErrors, closeHttpServer, listen } from '../listen.ts';
 import {
   type BehaviourSpec,
+  bindActions,
   type Peer,
   type PeerAction,
   PeerConfigError,
@@ -13,6 +14,7 @@ import {
   type PeerEndpoint,
 } from '../peer.ts';
 import { clearBehavioursAction } from '../peer-actions.ts';
+import { WAP_GATEWAY_ACTIONS } from './gateway-actions.ts';
 import {
   BodyCollector,
   basicUser,
@@ -91,14 +93,14 @@ export class WapGateway implements Peer {
       if (!/^[A-Za-z0-9-]+$/.test(h)) throw new PeerConfigError(this.name, `bad header name '${h}'`);
     }
     if (config.upstream) this.setUpstream(config.upstream);
-    this.actions = {
+    this.actions = bindActions(this.name, WAP_GATEWAY_ACTIONS, {
       'clear-behaviours': clearBehavioursAction(this),
       'set-upstream': async (p: JsonObject): Promise<Json> => {
         if (typeof p.url !== 'string') throw new PeerConfigError(this.name, 'set-upstream needs {url}');
         this.setUpstream(p.url);
         return { upstream: p.url };
       },
-    };
+    });
   }
 
   /** Points the gateway at the MM1 endpoint (its port is often known only after the MMSC starts). */

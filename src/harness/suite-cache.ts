@@ -26,6 +26,8 @@ const LOADER_FILES = [
   'case-model.ts',
   'duration.ts',
   'suite-cache.ts',
+  'suite-strict.ts',
+  'wire-vocabulary.ts',
 ];
 
 let version: string | undefined;

@@ -25,6 +25,13 @@ import {
   type Step,
   SuiteFileSchema,
 } from './suite-schema.ts';
+import {
+  checkCaseSteps,
+  checkPeerKinds,
+  DEFAULT_PEER_VOCABULARY,
+  type PeerVocabulary,
+  vocabularyKey,
+} from './suite-strict.ts';
 import { positionOf, type SourcePos } from './yaml-positions.ts';
 
 export const DEFAULT_CASE_TIMEOUT_MS = 30_000;
@@ -43,6 +50,13 @@ export interface LoadOptions {
    * they test the reference MMSC itself and never count towards a target's verdicts.
    */
   includeReference?: boolean;
+  /**
+   * The peer kinds suites may name, with their action tables (default: the registry's). Tests
+   * with peers of their own pass theirs (PeerKinds fit).
+   */
+  peerKinds?: PeerVocabulary;
+  /** Only cases carrying one of these tags. */
+  tags?: readonly string[];
 }
 
 /** The folder of the reference MMSC's self-tests under the suites root. */
@@ -179,8 +193,9 @@ interface BuildContext {
     scope?: CaseScope;
   };
   /** Position of a path inside this case (YAML) or the case's one position (TypeScript). */
-  pos: (p: readonly PropertyKey[]) => SourcePos;
+  pos: (p: readonly PropertyKey[], opts?: { key?: boolean }) => SourcePos;
   diagnostics: SuiteDiagnostic[];
+  vocabulary: PeerVocabulary;
 }
 
 function resolveRequirements(reqs: Requirement[], ctx: BuildContext, at: readonly PropertyKey[]) {
@@ -279,6 +294,19 @@ function buildCases(spec: CaseSpec, ctx: BuildContext, casePath: readonly Proper
       checkIcsTerms(spec.ics ?? [], ctx, [...casePath, 'ics']);
       checkAlternativeTerms(spec.steps, ctx, casePath);
     }
+    if (r === 0) checkPeerKinds(spec.peers, ctx, [...casePath, 'peers']);
+    // strict names, per row (an `each:` value may name the node or the field); each problem once
+    const strict: SuiteDiagnostic[] = [];
+    checkCaseSteps(
+      s.steps,
+      { ...(ctx.defaults.peers ?? {}), ...(s.peers ?? {}) },
+      scope,
+      { ...ctx, diagnostics: strict },
+      casePath,
+    );
+    for (const d of strict)
+      if (!ctx.diagnostics.some((x) => x.line === d.line && x.col === d.col && x.message === d.message))
+        ctx.diagnostics.push(d);
     const steps: LoadedStep[] = s.steps.map((step, i) => {
       const k = stepKindOf(step);
       return {
@@ -320,7 +348,7 @@ function displayPath(file: string): string {
 export function loadYamlSuiteFile(
   file: string,
   catalogue: RequirementCatalogue,
-  opts: { suitesRoot?: string; requireCases?: boolean } = {},
+  opts: { suitesRoot?: string; requireCases?: boolean; vocabulary?: PeerVocabulary } = {},
 ): { cases: LoadedCase[]; diagnostics: SuiteDiagnostic[]; isSuite: boolean } {
   const shown = displayPath(file);
   const lines = new LineCounter();
@@ -360,12 +388,10 @@ export function loadYamlSuiteFile(
       .split(path.sep)
       .join('/');
   const cases: LoadedCase[] = [];
-  if (suiteFile.ics)
-    checkIcsTerms(
-      suiteFile.ics,
-      { pos: (p) => positionOf(doc, lines, shown, p), diagnostics } as BuildContext,
-      ['ics'],
-    );
+  const vocabulary = opts.vocabulary ?? DEFAULT_PEER_VOCABULARY;
+  const pos = (p: readonly PropertyKey[], o?: { key?: boolean }) => positionOf(doc, lines, shown, p, o);
+  if (suiteFile.ics) checkIcsTerms(suiteFile.ics, { pos, diagnostics } as BuildContext, ['ics']);
+  checkPeerKinds(suiteFile.peers, { pos, diagnostics, vocabulary }, ['peers']);
   suiteFile.cases.forEach((c, i) => {
     const ctx: BuildContext = {
       file: shown,
@@ -378,8 +404,9 @@ export function loadYamlSuiteFile(
         ...(suiteFile.ics ? { ics: suiteFile.ics } : {}),
         ...(suiteFile.scope ? { scope: suiteFile.scope } : {}),
       },
-      pos: (p) => positionOf(doc, lines, shown, p),
+      pos,
       diagnostics,
+      vocabulary,
     };
     cases.push(...buildCases(c, ctx, ['cases', i]));
   });
@@ -390,7 +417,7 @@ export function loadYamlSuiteFile(
 export async function loadCaseModule(
   file: string,
   catalogue: RequirementCatalogue,
-  opts: { suitesRoot?: string } = {},
+  opts: { suitesRoot?: string; vocabulary?: PeerVocabulary } = {},
 ): Promise<{ cases: LoadedCase[]; diagnostics: SuiteDiagnostic[] }> {
   const shown = displayPath(file);
   const diagnostics: SuiteDiagnostic[] = [];
@@ -436,7 +463,15 @@ export async function loadCaseModule(
     cases.push(
       ...buildCases(
         parsed.data,
-        { file: shown, suite, catalogue, defaults: {}, pos: () => at, diagnostics },
+        {
+          file: shown,
+          suite,
+          catalogue,
+          defaults: {},
+          pos: () => at,
+          diagnostics,
+          vocabulary: opts.vocabulary ?? DEFAULT_PEER_VOCABULARY,
+        },
         [],
       ),
     );
@@ -457,17 +492,19 @@ export async function loadSuites(opts: LoadOptions = {}): Promise<LoadResult> {
     : discoverSuiteFiles(root, { includeReference: opts.includeReference ?? false });
   const { catalogue } = loadRequirementCatalogue(root);
   const catalogueKey = JSON.stringify([...catalogue]);
+  const vocabulary = opts.peerKinds ?? DEFAULT_PEER_VOCABULARY;
+  const vocabKey = vocabularyKey(vocabulary);
   const diagnostics: SuiteDiagnostic[] = [];
   const all: LoadedCase[] = [];
   const usedFiles: string[] = [];
   for (const file of files) {
     if (file.endsWith('.case.ts')) {
-      const r = await loadCaseModule(file, catalogue, { suitesRoot: root });
+      const r = await loadCaseModule(file, catalogue, { suitesRoot: root, vocabulary });
       all.push(...r.cases);
       diagnostics.push(...r.diagnostics);
       usedFiles.push(file);
     } else {
-      const opts = { suitesRoot: root, requireCases: Boolean(explicit) };
+      const fileOpts = { suitesRoot: root, requireCases: Boolean(explicit) };
       let text: string;
       try {
         text = readFileSync(file, 'utf8');
@@ -475,10 +512,13 @@ export async function loadSuites(opts: LoadOptions = {}): Promise<LoadResult> {
         text = ''; // loadYamlSuiteFile reports it
       }
       const r = text
-        ? cachedLoad('suite', path.resolve(file), [text, JSON.stringify(opts), catalogueKey], () =>
-            loadYamlSuiteFile(file, catalogue, opts),
+        ? cachedLoad(
+            'suite',
+            path.resolve(file),
+            [text, JSON.stringify(fileOpts), catalogueKey, vocabKey],
+            () => loadYamlSuiteFile(file, catalogue, { ...fileOpts, vocabulary }),
           )
-        : loadYamlSuiteFile(file, catalogue, opts);
+        : loadYamlSuiteFile(file, catalogue, { ...fileOpts, vocabulary });
       if (!r.isSuite) continue;
       all.push(...r.cases);
       diagnostics.push(...r.diagnostics);
@@ -496,8 +536,12 @@ export async function loadSuites(opts: LoadOptions = {}): Promise<LoadResult> {
     } else seen.set(c.id, c);
   }
   const select = idGlob(opts.suite ?? '');
+  const tags = opts.tags && opts.tags.length > 0 ? new Set(opts.tags) : undefined;
   const cases = [...seen.values()].filter(
-    (c) => select(c.id) && (!opts.grep || opts.grep.test(`${c.id} ${c.title}`)),
+    (c) =>
+      select(c.id) &&
+      (!opts.grep || opts.grep.test(`${c.id} ${c.title}`)) &&
+      (!tags || c.tags.some((t) => tags.has(t))),
   );
   return { cases, diagnostics, files: usedFiles, catalogue: [...catalogue.values()] };
 }

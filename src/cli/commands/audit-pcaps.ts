@@ -18,7 +18,7 @@ function latestRun(root: string): string {
 
 /**
  * `mmscert audit-pcaps [REPORT_DIR]`: tshark over every .pcapng of a run; one line per file that
- * fails, a summary, exit 1 on any failure (0 clean, 2 the audit cannot be done).
+ * fails, a summary, exit 1 on any failure (0 clean, 2 the audit cannot be done: no tshark, no run).
  */
 export function register(program: Command): void {
   program
@@ -34,10 +34,12 @@ export function register(program: Command): void {
       const target = dir ?? latestRun('reports');
       if (!existsSync(target) || !statSync(target).isDirectory())
         throw new CliError(`${target}: not a directory`, 2);
-      if (!haveTshark()) {
-        process.stderr.write('audit-pcaps: SKIPPED, tshark is not installed (apt-get install tshark)\n');
-        return;
-      }
+      // no audit is no pass: a CI gate must not go green because the tool is missing
+      if (!haveTshark())
+        throw new CliError(
+          'audit-pcaps: tshark is not installed (apt-get install tshark): nothing audited',
+          2,
+        );
       const s = await auditPcaps(target, { jobs: Number(opts.jobs) });
       if (s.files.length === 0) throw new CliError(`${target}: no .pcapng file`, 2);
       for (const f of s.files) if (!f.ok) process.stdout.write(`FAIL ${failureLine(f)}\n`);

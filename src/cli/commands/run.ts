@@ -18,6 +18,7 @@ interface RunCliOptions {
   config?: string;
   suite?: string;
   grep?: string;
+  tag?: string;
   seed?: string;
   jobs: string;
   workers?: string;
@@ -47,8 +48,10 @@ function int(name: string, v: string, min: number, max: number): number {
 
 /**
  * `mmscert run`: loads the suites, runs them against the target (embedded by default) and
- * writes reports/<run-id>/. Exit 0 when every case passes (or fails as a known failure),
- * 1 on any unexpected failure or case error, 2 when the run itself cannot be done.
+ * writes reports/<run-id>/. Exit 0 when every case passes, is not applicable or fails as a known
+ * failure; 1 on any unexpected fail (at or above --fail-on, default any level), inconclusive or
+ * error verdict; 2 when the run itself cannot be done (bad suites, options, config or ICS, a
+ * target that does not answer, a port our peers need taken).
  */
 export function register(program: Command): void {
   program
@@ -61,6 +64,7 @@ export function register(program: Command): void {
     )
     .option('--suite <glob>', 'case-id glob(s), comma separated: mm1.send.*')
     .option('--grep <re>', 'regular expression over "id title"')
+    .option('--tag <tags>', 'only cases carrying one of these tags (comma separated)')
     .option('--seed <n>', 'seed for every generated value (default: random, printed)')
     .option(
       '--jobs <n>',
@@ -76,8 +80,8 @@ export function register(program: Command): void {
     .option('--expectations <file>', "the target's known failures (YAML: known-failures: [{id, reason}])")
     .option(
       '--fail-on <level>',
-      'lowest requirement level whose failure fails the run: SHALL, SHOULD or MAY',
-      'SHALL',
+      'lowest requirement level whose unexpected failure makes the exit code 1: SHALL (SHALL and ROBUSTNESS), SHOULD, or MAY (the default: a failure at any level)',
+      'MAY',
     )
     .option('--suites-dir <dir>', 'the suites folder', 'suites')
     .option(
@@ -102,6 +106,8 @@ export function register(program: Command): void {
       const failOn = opts.failOn.toUpperCase();
       if (!(LEVELS as readonly string[]).includes(failOn))
         throw new CliError(`--fail-on: expected SHALL, SHOULD or MAY`, 2);
+      const { tagList } = await import('./list.ts');
+      const tags = tagList(opts.tag);
       const seed = opts.seed !== undefined ? int('--seed', opts.seed, 0, 2 ** 32 - 1) : randomInt(0, 2 ** 31);
       const jobs = int('--jobs', opts.jobs, 1, 256);
       let scaleNote = '';
@@ -136,6 +142,18 @@ export function register(program: Command): void {
         }
         if (config.expectations)
           expectationsFile ??= path.resolve(path.dirname(opts.config), config.expectations);
+        // fixed ports our peers need (any target kind): one harness error before any case, not
+        // one error per case (external targets check again when they open)
+        if (config.peers) {
+          const { assertPeerPortsFree } = await import('../../harness/targets/peer-ports.ts');
+          try {
+            await assertPeerPortsFree(
+              config.peers as Record<string, import('../../util/json.ts').JsonObject>,
+            );
+          } catch (e) {
+            throw new CliError((e as Error).message, 2);
+          }
+        }
       }
       const runId = makeRunId(seed);
       const reportDir = opts.reportDir ?? path.join('reports', runId);
@@ -201,6 +219,7 @@ export function register(program: Command): void {
           files,
           ...(opts.suite ? { suite: opts.suite } : {}),
           ...(grep ? { grep } : {}),
+          ...(tags ? { tags } : {}),
         });
         phase('suites loaded');
         for (const d of loaded.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
@@ -289,6 +308,8 @@ export function register(program: Command): void {
         phase('reports written');
         if (terminal)
           process.stdout.write(terminal.summary(run, fileReporters.length > 0 ? reportDir : undefined));
+        if (fileReporters.includes('html'))
+          process.stdout.write(`report: ${path.join(reportDir, 'report.html')}\n`);
         phase('done');
         if (run.aborted) {
           process.stderr.write(
