@@ -57,6 +57,9 @@ export function register(program: Command): void {
       }
       for (const e of running.endpoints) process.stdout.write(`${e.iface} ${e.url}\n`);
       process.stdout.write(`store ${running.storeDir}\n`);
+      process.stdout.write(
+        `index ${running.core.store.size} messages, store opened in ${Math.round(running.storeOpenMs)} ms\n`,
+      );
       if (config.deviate.length > 0) process.stdout.write(`deviate ${config.deviate.join(',')}\n`);
       const why = await untilStopped({ watchParent: opts.parentWatch !== false });
       if (!why.startsWith('SIG')) process.stderr.write(`mmscert serve: stopping, ${why}\n`);
