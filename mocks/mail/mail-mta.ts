@@ -14,7 +14,7 @@ import { checkMail } from './check-mail.ts';
 import { publishDsn } from './dsn-observation.ts';
 import type { SmtpReceived, SmtpVerdict } from './smtp-listener.ts';
 import { SmtpListener } from './smtp-listener.ts';
-import { sendResultJson, smtpSend } from './smtp-send.ts';
+import { rangeRecipients, sendResultJson, smtpSend } from './smtp-send.ts';
 
 /**
  * The MM3 side (TS 23.140 §8.3): an e-mail MTA that captures what the MMSC sends to e-mail
@@ -298,7 +298,11 @@ export class MailMta implements Peer {
       disableUrlAccess: true,
     });
     const raw = new Uint8Array(await composer.compile().build());
-    const envelope = { from, to: [...(to as string[]), ...(cc as string[])] };
+    // `rcptRange` (fan-out cases): more envelope recipients, before those of To/Cc
+    const envelope = {
+      from,
+      to: [...rangeRecipients(p.rcptRange), ...(to as string[]), ...(cc as string[])],
+    };
     return this.sendOut(envelope, raw, { subject: String(p.subject ?? '') });
   }
 

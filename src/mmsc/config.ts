@@ -90,6 +90,12 @@ export const MmscConfigSchema = z.strictObject({
   requireMsisdnHeader: z.boolean(),
   /** Largest m-send-req accepted, bytes (OMA-TS-MMS_CTR 1.3 §7.1.3: Error-permanent-content-not-accepted). */
   maxMessageSize: z.number().int().min(1),
+  /**
+   * Most recipients of one message, on every interface: RCPTs past it are answered 452 4.5.3
+   * (MM3, MM4: RFC 5321 §4.5.3.1.10; at least 100, §4.5.3.1.8), an m-send-req / m-forward-req
+   * naming more gets Error-permanent-failure, a SubmitReq 3003. Bounds the work one message makes.
+   */
+  maxRecipients: z.number().int().min(1),
   /** Allowed part content types (`image/*` wildcards; `*` or `* / *` accepts all). */
   allowedContentTypes: z.array(z.string().min(1)).min(1),
   /** Highest MMS version spoken (1.0..1.3). */
@@ -182,6 +188,7 @@ export const DEFAULT_MMSC_CONFIG: MmscConfig = {
   msisdnHeaders: ['X-MSISDN', 'X-WAP-Network-Client-MSISDN', 'X-Nokia-MSISDN', 'X-Up-Calling-Line-ID'],
   requireMsisdnHeader: true,
   maxMessageSize: 300 * 1024,
+  maxRecipients: 100,
   allowedContentTypes: [
     'text/plain',
     'application/smil',
@@ -208,6 +215,14 @@ export const DEFAULT_MMSC_CONFIG: MmscConfig = {
   node: 'mmsc',
   deviate: [],
 };
+
+/**
+ * The RCPT limit of one SMTP transaction (MM3, MM4): `maxRecipients`, but never below the 100
+ * recipients a server MUST buffer (RFC 5321 §4.5.3.1.8).
+ */
+export function smtpMaxRecipients(config: Pick<MmscConfig, 'maxRecipients'>): number {
+  return Math.max(100, config.maxRecipients);
+}
 
 export class MmscConfigError extends Error {
   constructor(message: string) {

@@ -279,6 +279,22 @@ export const DEVIATIONS = [
     clause: 'GSMA IR.52 §2 / RFC 5321 §3.6.2 (relaying only by agreement)',
   },
   {
+    name: 'unbounded-recipients',
+    interface: 'MM4',
+    description:
+      'no recipients-per-message limit: RCPTs past the stated limit are taken (MM3, MM4), as are m-send-req and SubmitReq naming more',
+    clause: 'RFC 5321 §4.5.3.1.10 (a recipient limit is answered 452); the ICS maxRecipients items',
+    probe: 'robustness.fanout.*',
+  },
+  {
+    name: 'unfair-dispatch',
+    interface: 'SMPP-push',
+    description:
+      'notifications are dispatched first come first served across messages: a large fan-out holds every slot and an ordinary message waits behind all of it',
+    clause: 'mmscert robustness profile §R13 (ROB-fair-service: fair service under load)',
+    probe: 'robustness.fanout.*',
+  },
+  {
     name: 'mm4-ignore-sender-visibility',
     interface: 'MM4',
     description: 'X-Mms-Sender-Visibility: Hide of an inbound forward is ignored: bob sees From',
@@ -421,6 +437,37 @@ export const DEVIATIONS = [
     interface: 'MM7',
     description: 'DeliverReq to the VASP without Sender',
     clause: '3GPP TS 23.140 §8.7.3 (Sender mandatory in DeliverReq)',
+  },
+  {
+    name: 'mm7-any-namespace',
+    interface: 'MM7',
+    description:
+      'an MM7 request is served whatever scheme, host, case or trailing slash/space its namespace has, if it ends in a known schema id',
+    clause:
+      '3GPP TS 23.140 Annex L / Namespaces in XML 1.0 §2.3 (the schema namespace, compared as a string)',
+    probe: 'robustness.mm7.*,mm7.error.*',
+  },
+  {
+    name: 'mm7-soap12-accepted',
+    interface: 'MM7',
+    description: 'a request in a SOAP 1.2 envelope is served as if it were SOAP 1.1',
+    clause: 'SOAP 1.1 §4.1.2 / §4.4.1 (another envelope namespace: VersionMismatch fault, message discarded)',
+    probe: 'robustness.mm7.*,mm7.error.*',
+  },
+  {
+    name: 'mm7-dangling-href',
+    interface: 'MM7',
+    description: 'a Content@href naming no MIME part is served with the other attachment(s) as the content',
+    clause: '3GPP TS 23.140 §8.7 / status codes (2007 Message format corrupt), RFC 2392 (cid: names a part)',
+    probe: 'robustness.mm7.*,mm7.error.*',
+  },
+  {
+    name: 'mm7-unclosed-multipart',
+    interface: 'MM7',
+    description:
+      'a multipart/related request without its close-delimiter is served (its last part runs to the end)',
+    clause: 'RFC 2046 §5.1.1 (close-delimiter) / 3GPP TS 23.140 status codes (2007 Message format corrupt)',
+    probe: 'robustness.mm7.*,mm7.error.*',
   },
 ] as const satisfies readonly Deviation[];
 

@@ -79,6 +79,14 @@ export const IcsSchema = z.strictObject({
         .boolean()
         .default(false)
         .describe('an MTA answers SMTP in front of the MMSC (refusals may come as DSNs)'),
+      maxRecipients: z
+        .number()
+        .int()
+        .min(100)
+        .optional()
+        .describe(
+          'most RCPTs taken in one SMTP transaction (then 452, RFC 5321 §4.5.3.1.10); absent: no limit stated',
+        ),
     })
     .describe('MM3 (e-mail)'),
   mm4: z
@@ -92,6 +100,14 @@ export const IcsSchema = z.strictObject({
         .boolean()
         .default(false)
         .describe('an MTA answers SMTP in front of the MMSC (refusals may come as DSNs)'),
+      maxRecipients: z
+        .number()
+        .int()
+        .min(100)
+        .optional()
+        .describe(
+          'most RCPTs taken in one SMTP transaction (then 452, RFC 5321 §4.5.3.1.10); absent: no limit stated',
+        ),
     })
     .describe('MM4 (MMSC <-> MMSC over SMTP, 3GPP TS 23.140 §8.4, GSMA IR.52)'),
   mm5: z
@@ -110,6 +126,7 @@ export const IcsSchema = z.strictObject({
       deliver: z.boolean().describe('DeliverReq to the VASP for messages to its short code'),
       deliveryReports: z.boolean().describe('DeliveryReportReq to the VASP'),
       readReplies: z.boolean().describe('ReadReplyReq to the VASP'),
+      maxRecipients: z.number().int().positive().optional().describe('most recipients in one SubmitReq'),
     })
     .describe('MM7 (VASP <-> MMSC over SOAP)'),
   notification: z
@@ -134,6 +151,11 @@ export const IcsSchema = z.strictObject({
         .default('30s')
         .describe(
           'MTA-fronted MM3/MM4: within this a mail accepted at SMTP and then refused comes back to the sender as a DSN (RFC 3464)',
+        ),
+      notification: duration
+        .default('4s')
+        .describe(
+          'within this an accepted message is notified, also while a large fan-out is being notified',
         ),
     })
     .describe('Timers: deadlines of the cases that wait on the target'),

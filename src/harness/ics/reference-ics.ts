@@ -1,4 +1,4 @@
-import type { MmscConfig } from '../../mmsc/config.ts';
+import { type MmscConfig, smtpMaxRecipients } from '../../mmsc/config.ts';
 import { type Ics, MM7_VERSIONS } from './ics-schema.ts';
 
 /**
@@ -76,7 +76,7 @@ export function referenceIcs(
       deliveryTime: true,
       senderVisibility: true,
       maxMessageSize: config.maxMessageSize,
-      maxRecipients: 100,
+      maxRecipients: config.maxRecipients,
       charsets: [
         'us-ascii',
         'utf-8',
@@ -95,6 +95,7 @@ export function referenceIcs(
       inbound: true,
       outbound: config.mm3.relay !== undefined,
       mtaFronted: config.mtaFront.mm3,
+      maxRecipients: smtpMaxRecipients(config),
     },
     mm4: {
       supported: hasMm4,
@@ -103,6 +104,7 @@ export function referenceIcs(
       deliveryReports: true,
       readReports: true,
       mtaFronted: config.mtaFront.mm4,
+      maxRecipients: smtpMaxRecipients(config),
     },
     mm5: { enum: config.mm5.enumServer !== undefined, hlr: config.mm5.hlrUrl !== undefined },
     mm7: {
@@ -114,6 +116,7 @@ export function referenceIcs(
       deliver: true,
       deliveryReports: true,
       readReplies: true,
+      maxRecipients: config.maxRecipients,
     },
     notification,
     timers: {
@@ -125,6 +128,7 @@ export function referenceIcs(
       deliveryReport: '3s',
       // the front end's queue hands a mail on at once; room for a loaded host
       dsn: '5s',
+      notification: '4s',
     },
     provisioning: {
       ...provisioning,

@@ -11,6 +11,7 @@ import {
 import { formatRfc5322Date, mm4FromMms, mmsFromMm4, parseRfc5322Date } from '../../codec/mm4/index.ts';
 import { decodeMms, encodeMms } from '../../codec/mms/index.ts';
 import type { JsonObject } from '../../util/json.ts';
+import { smtpMaxRecipients } from '../config.ts';
 import { deviates } from '../deviations.ts';
 import { bareAddress, mm4Form, recipientMailAddress } from '../mm4/mm4-addresses.ts';
 import { MtaFront } from '../mm4/mta-front.ts';
@@ -81,6 +82,7 @@ export class Mm3Module implements MmscModule {
       host: core.config.host,
       hostname: this.ownDomain,
       ...checks,
+      maxRecipients: smtpMaxRecipients(core.config),
       ...(core.config.mtaFront.mm3 ? { front: new MtaFront(core, 'MM3', checks) } : {}),
     });
     this.boundPort = await this.inbound.listen();

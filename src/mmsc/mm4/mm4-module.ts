@@ -18,7 +18,7 @@ import {
 } from '../../codec/mm4/index.ts';
 import { decodeMms, encodeMms } from '../../codec/mms/index.ts';
 import { bytesFromJson, bytesToJson, isBytesJson } from '../../util/json.ts';
-import type { Mm4PeerConfig } from '../config.ts';
+import { type Mm4PeerConfig, smtpMaxRecipients } from '../config.ts';
 import { deviates } from '../deviations.ts';
 import type { MmscCore } from '../mmsc-core.ts';
 import type { DeliveryOutcome, MmscEndpoint, MmscModule, OriginReport, OutboundDelivery } from '../module.ts';
@@ -140,6 +140,7 @@ export class Mm4Module implements MmscModule {
       host: core.config.host,
       hostname: this.ownDomain,
       ...checks,
+      maxRecipients: smtpMaxRecipients(core.config),
       ...(core.config.mtaFront.mm4 ? { front: new MtaFront(core, 'MM4', checks) } : {}),
     });
     this.boundPort = await this.inbound.listen();

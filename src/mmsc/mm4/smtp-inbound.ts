@@ -3,6 +3,7 @@ import type { SMTPServerAddress, SMTPServerDataStream, SMTPServerSession } from 
 import { SMTPServer } from 'smtp-server';
 import type { Iface } from '../../wire/nodes.ts';
 import { lookupLocalPort, tapServer } from '../../wire/tap.ts';
+import { deviates } from '../deviations.ts';
 import type { MmscCore } from '../mmsc-core.ts';
 
 /**
@@ -42,6 +43,8 @@ export interface SmtpInboundOptions {
   host?: string;
   hostname: string;
   maxSize: number;
+  /** Most distinct RCPTs of one transaction; the next ones get 452 (RFC 5321 §4.5.3.1.10). */
+  maxRecipients: number;
   /** null = allowed, else the refusal (550 5.7.1 ...). */
   mailFrom(address: string, heloName: string): SmtpAnswer | null;
   rcptTo(address: string, mailFrom: string, heloName: string): SmtpAnswer | null;
@@ -115,7 +118,9 @@ export class SmtpInbound {
       onRcptTo: (address: SMTPServerAddress, session: SMTPServerSession, cb: (e?: Error | null) => void) => {
         if (opts.front) return cb();
         const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
-        const refusal = opts.rcptTo(address.address, from, session.hostNameAppearsAs);
+        const refusal =
+          tooManyRecipients(session, address.address, opts.maxRecipients, core) ??
+          opts.rcptTo(address.address, from, session.hostNameAppearsAs);
         if (refusal) {
           core.observer.event(iface, 'smtp-refused', {
             stage: 'RCPT',
@@ -202,6 +207,32 @@ export class SmtpInbound {
     });
   }
 }
+
+/**
+ * 452 4.5.3 for an RCPT past the limit (RFC 5321 §4.5.3.1.10: a server that runs out of its
+ * recipient limit MUST answer 452; RFC 3463 X.5.3 too many recipients). A repeated address
+ * replaces its earlier entry (smtp-server), so it never counts twice.
+ */
+function tooManyRecipients(
+  session: SMTPServerSession,
+  address: string,
+  max: number,
+  core: MmscCore,
+): SmtpAnswer | null {
+  const env = session.envelope;
+  if (env.rcptTo.length < max || deviates(core.config, 'unbounded-recipients')) return null;
+  // Once full, the envelope takes no new address: its set is built once, so a flood of RCPTs
+  // past a large limit costs O(1) each. (smtp-server makes a new envelope per transaction.)
+  let taken = fullEnvelopes.get(env);
+  if (!taken) {
+    taken = new Set(env.rcptTo.map((r) => r.address.toLowerCase()));
+    fullEnvelopes.set(env, taken);
+  }
+  if (taken.has(address.toLowerCase())) return null;
+  return { code: 452, message: '4.5.3 Too many recipients' };
+}
+
+const fullEnvelopes = new WeakMap<object, Set<string>>();
 
 /** The domain of an SMTP path (`a@b.example` -> `b.example`), lower case; '' when none. */
 export function domainOf(address: string): string {
