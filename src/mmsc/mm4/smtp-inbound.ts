@@ -116,11 +116,12 @@ export class SmtpInbound {
         cb();
       },
       onRcptTo: (address: SMTPServerAddress, session: SMTPServerSession, cb: (e?: Error | null) => void) => {
-        if (opts.front) return cb();
         const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+        // an MTA front end still bounds the recipients of one transaction (452, RFC 5321
+        // §4.5.3.1.10); the owner's recipient check runs after acceptance (mta-front.ts)
         const refusal =
           tooManyRecipients(session, address.address, opts.maxRecipients, core) ??
-          opts.rcptTo(address.address, from, session.hostNameAppearsAs);
+          (opts.front ? null : opts.rcptTo(address.address, from, session.hostNameAppearsAs));
         if (refusal) {
           core.observer.event(iface, 'smtp-refused', {
             stage: 'RCPT',
