@@ -141,11 +141,12 @@ export class SmtpInbound {
       onRcptTo: guarded(core, iface, (address: SMTPServerAddress, session: SMTPServerSession, cb) => {
         const bad = smtpPathProblem(address.address);
         if (bad) return cb(smtpError({ code: 553, message: `5.1.3 Bad recipient address syntax (${bad})` }));
-        if (opts.front) return cb();
         const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+        // an MTA front end still bounds the recipients of one transaction (452, RFC 5321
+        // §4.5.3.1.10); the owner's recipient check runs after acceptance (mta-front.ts)
         const refusal =
           tooManyRecipients(session, address.address, opts.maxRecipients, core) ??
-          opts.rcptTo(address.address, from, session.hostNameAppearsAs);
+          (opts.front ? null : opts.rcptTo(address.address, from, session.hostNameAppearsAs));
         if (refusal) {
           core.observer.event(iface, 'smtp-refused', {
             stage: 'RCPT',
