@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Document, LineCounter, parseDocument } from 'yaml';
+import { type Document, LineCounter, parseDocument, visit } from 'yaml';
 import type { Json } from '../util/json.ts';
 import { typescriptImports } from '../util/typescript-imports.ts';
 import type { Iface } from '../wire/nodes.ts';
@@ -294,6 +294,24 @@ function displayPath(file: string): string {
   return rel.startsWith('..') ? file : rel;
 }
 
+/** Offset of the first alias naming no anchor, else of the first alias (an alias bomb), else 0. */
+function firstBadAlias(doc: Document): number {
+  let first: number | undefined;
+  let unresolved: number | undefined;
+  visit(doc, {
+    Alias(_k, node) {
+      const at = node.range?.[0] ?? 0;
+      first ??= at;
+      if (node.resolve(doc) === undefined) {
+        unresolved = at;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return unresolved ?? first ?? 0;
+}
+
 /** Parses and validates one YAML suite file. */
 export function loadYamlSuiteFile(
   file: string,
@@ -321,7 +339,16 @@ export function loadYamlSuiteFile(
     }
     return { cases: [], diagnostics, isSuite: true };
   }
-  const data = doc.toJS() as unknown;
+  let data: unknown;
+  try {
+    data = doc.toJS();
+  } catch (e) {
+    // yaml throws (a ReferenceError) for an alias to no anchor and for an alias bomb; say where
+    // the first such alias is (found by `npm run fuzz`: test/fuzz-regressions/suite-yaml/)
+    const { line, col } = lines.linePos(firstBadAlias(doc));
+    diagnostics.push({ file: shown, line, col, message: `YAML: ${(e as Error).message.split('\n')[0]}` });
+    return { cases: [], diagnostics, isSuite: true };
+  }
   const looksLikeSuite = typeof data === 'object' && data !== null && 'cases' in data;
   if (!looksLikeSuite && !opts.requireCases) return { cases: [], diagnostics: [], isSuite: false };
   const parsed = SuiteFileSchema.safeParse(data);
