@@ -141,6 +141,8 @@ export interface FuzzOptions {
   onProgress?: (s: FuzzStats) => void;
   /** Stop after this many distinct crashes. */
   maxCrashes?: number;
+  /** Stop after this long (ms), whatever `runs` says. */
+  maxMs?: number;
 }
 
 export interface FuzzStats {
@@ -327,6 +329,7 @@ export function fuzzTarget(target: FuzzTarget, opts: FuzzOptions): FuzzStats {
       else typed++;
       if (opts.maxCrashes !== undefined && crashes >= opts.maxCrashes) break;
       const now = performance.now();
+      if (opts.maxMs !== undefined && now - t0 > opts.maxMs) break;
       if (opts.onProgress && now - lastProgress > 2000) {
         lastProgress = now;
         opts.onProgress(stats(i + 1));

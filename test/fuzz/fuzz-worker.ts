@@ -13,6 +13,7 @@ export interface FuzzWorkerData {
   seed: number;
   coverage: boolean;
   slowMs: number;
+  maxMs?: number;
   /** [0] = inputs started, [1] = length of the current input; then the input octets. */
   shared: SharedArrayBuffer;
 }
@@ -27,6 +28,7 @@ const stats = fuzzTarget(target, {
   seed: data.seed,
   coverage: data.coverage,
   slowMs: data.slowMs,
+  maxMs: data.maxMs,
   onInput: (input) => {
     const n = Math.min(input.length, body.length);
     body.set(input.subarray(0, n));

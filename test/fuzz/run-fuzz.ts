@@ -26,6 +26,8 @@ interface Options {
   hangMs: number;
   memMb: number;
   slowMs: number;
+  /** Per-decoder time bound (s); 0 = none. */
+  seconds: number;
   save: boolean;
 }
 
@@ -40,6 +42,7 @@ function parseArgs(argv: string[]): Options {
     hangMs: 30_000,
     memMb: 1024,
     slowMs: 2000,
+    seconds: 0,
     save: true,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -65,10 +68,11 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--mem-mb') o.memMb = num();
     else if (a === '--slow-ms') o.slowMs = num();
     else if (a === '--no-save') o.save = false;
+    else if (a === '--seconds') o.seconds = num();
     else if (a === '--help' || a === '-h') {
       process.stdout.write(
         'npm run fuzz -- [--runs N (1e6)] [--seed N] [--only mms,dns,servers,...] [--jobs N] [--no-coverage]\n' +
-          '                [--no-servers] [--server-inputs N (2000)] [--hang-ms N] [--mem-mb N] [--slow-ms N] [--no-save]\n',
+          '                [--no-servers] [--server-inputs N (2000)] [--hang-ms N] [--mem-mb N] [--slow-ms N] [--seconds N per decoder] [--no-save]\n',
       );
       process.exit(0);
     } else throw new Error(`unknown option ${a} (--help lists them)`);
@@ -107,7 +111,15 @@ async function runTarget(name: string, o: Options, log: (s: string) => void): Pr
   while (remaining > 0) {
     const shared = new SharedArrayBuffer(8 + SHARED_INPUT_BYTES);
     const head = new Int32Array(shared, 0, 2);
-    const setup: FuzzWorkerData = { target: name, runs: remaining, seed, coverage: o.coverage, slowMs: o.slowMs, shared };
+    const setup: FuzzWorkerData = {
+      target: name,
+      runs: remaining,
+      seed,
+      coverage: o.coverage,
+      slowMs: o.slowMs,
+      ...(o.seconds > 0 ? { maxMs: o.seconds * 1000 } : {}),
+      shared,
+    };
     const w = new Worker(BOOT, {
       eval: true,
       workerData: { tsx: tsxApiUrl(), entry: pathToFileURL(path.join(import.meta.dirname, 'fuzz-worker.ts')).href, setup },

@@ -648,6 +648,7 @@ export const TARGETS: FuzzTarget[] = [
     dictionary: MM7_TOKENS,
     maxLen: 16 * 1024,
     coverage: SRC,
+    sliceShare: 0.5,
     roundTrip: fc.property(
       fc.string({ maxLength: 40 }),
       fc.stringMatching(/^\+?[0-9]{1,15}$/),
@@ -699,7 +700,7 @@ export const TARGETS: FuzzTarget[] = [
         .map((f) => new Uint8Array(readFileSync(f))),
     dictionary: YAML_TOKENS,
     maxLen: 6 * 1024,
-    sliceShare: 0.25,
+    sliceShare: 0.1,
     coverage: /\/(src\/harness|node_modules\/yaml)\//,
   },
 ];
