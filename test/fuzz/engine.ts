@@ -181,6 +181,8 @@ export function startingCorpus(target: FuzzTarget): { corpus: Uint8Array[]; seed
 class Coverage {
   private session = new Session();
   private seen = new Set<string>();
+  /** Every block range V8 has listed, per function (`scriptId:start`). */
+  private blocks = new Map<string, Map<string, [number, number]>>();
 
   constructor(private readonly filter: RegExp) {
     this.session.connect();
@@ -207,20 +209,43 @@ class Coverage {
    */
   take(record = true): number {
     const r = this.post('Profiler.takePreciseCoverage') as {
-      result: Array<{ scriptId: string; url: string; functions: Array<{ ranges: Array<{ startOffset: number; endOffset: number; count: number }> }> }>;
+      result: Array<{
+        scriptId: string;
+        url: string;
+        functions: Array<{ ranges: Array<{ startOffset: number; endOffset: number; count: number }> }>;
+      }>;
     };
     let fresh = 0;
     for (const s of r.result) {
       if (!this.filter.test(s.url)) continue;
-      for (const f of s.functions)
-        for (const g of f.ranges) {
-          if (g.count === 0) continue;
-          const k = `${s.scriptId}:${g.startOffset}:${g.endOffset}`;
-          if (!this.seen.has(k)) {
-            if (record) this.seen.add(k);
+      for (const f of s.functions) {
+        const ranges = f.ranges;
+        if (ranges.length === 0) continue;
+        // V8 lists a block only where its count differs from the range around it: a block once
+        // listed (count 0) and now run as often as its function is left out. So every block ever
+        // listed is remembered per function, and counts as run when the innermost range listed
+        // now that holds it ran.
+        const fnKey = `${s.scriptId}:${ranges[0].startOffset}`;
+        let known = this.blocks.get(fnKey);
+        if (!known) this.blocks.set(fnKey, (known = new Map()));
+        for (const g of ranges) known.set(`${g.startOffset}:${g.endOffset}`, [g.startOffset, g.endOffset]);
+        if (ranges[0].count === 0) continue;
+        for (const [k, [a, b]] of known) {
+          let count = ranges[0].count;
+          let width = Number.POSITIVE_INFINITY;
+          for (const g of ranges)
+            if (g.startOffset <= a && g.endOffset >= b && g.endOffset - g.startOffset < width) {
+              width = g.endOffset - g.startOffset;
+              count = g.count;
+            }
+          if (count === 0) continue;
+          const key = `${fnKey}:${k}`;
+          if (!this.seen.has(key)) {
+            if (record) this.seen.add(key);
             fresh++;
           }
         }
+      }
     }
     return fresh;
   }
