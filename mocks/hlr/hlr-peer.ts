@@ -162,6 +162,23 @@ export class HlrPeer implements Peer {
         this.directory.put(s);
         return subscriberJson(s);
       },
+      // A number range at once, for fan-out cases: {prefix, count, first?, mcc, mnc} adds
+      // <prefix><first..first+count-1, 4 digits> (as the remote MMSC's and MTA's rcptRange).
+      'add-subscribers': async (p) => {
+        const count = Number(p.count);
+        const first = p.first === undefined ? 1 : Number(p.first);
+        if (typeof p.prefix !== 'string' || !Number.isInteger(count) || count < 1 || count > 10_000)
+          throw new PeerConfigError(this.name, 'add-subscribers: prefix and count (1..10000) required');
+        if (!Number.isInteger(first) || first < 0 || first + count > 10_000)
+          throw new PeerConfigError(this.name, 'add-subscribers: first + count must stay within 4 digits');
+        for (let i = 0; i < count; i++) {
+          const msisdn = `${p.prefix}${String(first + i).padStart(4, '0')}`;
+          this.directory.put(
+            subscriberFromJson({ msisdn, mcc: p.mcc ?? null, mnc: p.mnc ?? null }, 'add-subscribers'),
+          );
+        }
+        return { added: count };
+      },
       'remove-subscriber': async (p) => ({
         removed: typeof p.msisdn === 'string' && this.directory.remove(p.msisdn),
       }),

@@ -11,16 +11,18 @@ import { PeerConfigError } from '../peer.ts';
 import { clearBehavioursAction, configureTargetAction } from '../peer-actions.ts';
 import { TEST_TLS } from '../tls/test-tls.ts';
 import { checkMail } from './check-mail.ts';
+import { publishDsn } from './dsn-observation.ts';
 import type { SmtpReceived, SmtpVerdict } from './smtp-listener.ts';
 import { SmtpListener } from './smtp-listener.ts';
-import { sendResultJson, smtpSend } from './smtp-send.ts';
+import { rangeRecipients, sendResultJson, smtpSend } from './smtp-send.ts';
 
 /**
  * The MM3 side (TS 23.140 §8.3): an e-mail MTA that captures what the MMSC sends to e-mail
  * recipients (checked as RFC 5322 + MIME and parsed with postal-mime), and an SMTP client that
  * injects e-mail bound for MMS subscribers into the target's MM3 SMTP address.
  *
- * Observations: `message` type `email`, iface MM3, direction in (captured) / out (sent).
+ * Observations: `message` type `email`, iface MM3, direction in (captured) / out (sent); a
+ * delivery status notification (RFC 3464) received is `message` type `dsn` instead (dsn-observation.ts).
  * Behaviours: `smtp-error {code}` (answer DATA with it), `slow {ms}` (delay the DATA answer).
  * Actions: `mailbox {to?, clear?}`, `send {from, to, cc?, subject?, text?, html?, attachments?}`,
  * `configure {target}`.
@@ -177,6 +179,9 @@ export class MailMta implements Peer {
         message: `${err.code < 500 ? '4' : '5'}.0.0 Behaviour smtp-error`,
       };
     }
+    // a bounce from the target's MTA front end: a `dsn` observation, not a mailbox entry
+    if (publishDsn({ timeline: this.timeline, node: this.name, role: this.role, iface: 'MM3' }, m))
+      return { accept: true, message: '2.0.0 Ok: DSN received' };
     const entry = await this.capture(m);
     this.box.push(entry);
     this.timeline?.publish({
@@ -293,7 +298,11 @@ export class MailMta implements Peer {
       disableUrlAccess: true,
     });
     const raw = new Uint8Array(await composer.compile().build());
-    const envelope = { from, to: [...(to as string[]), ...(cc as string[])] };
+    // `rcptRange` (fan-out cases): more envelope recipients, before those of To/Cc
+    const envelope = {
+      from,
+      to: [...rangeRecipients(p.rcptRange), ...(to as string[]), ...(cc as string[])],
+    };
     return this.sendOut(envelope, raw, { subject: String(p.subject ?? '') });
   }
 

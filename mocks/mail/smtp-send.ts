@@ -29,6 +29,8 @@ export interface SmtpSendResult {
   response: string;
   accepted: string[];
   rejected: string[];
+  /** The reply code of each refused RCPT, in order (e.g. 452 past a recipient limit, RFC 5321 §4.5.3.1.10). */
+  rejectedCodes: number[];
 }
 
 export function parseSmtpUrl(url: string): { host: string; port: number } {
@@ -76,21 +78,61 @@ export async function smtpSend(
       response: info.response,
       accepted: info.accepted.map(String),
       rejected: info.rejected.map(String),
+      rejectedCodes: codesOf((info as { rejectedErrors?: unknown }).rejectedErrors),
     };
   } catch (e) {
-    const err = e as Error & { responseCode?: number; response?: string; rejected?: string[] };
+    const err = e as Error & {
+      responseCode?: number;
+      response?: string;
+      rejected?: string[];
+      rejectedErrors?: unknown;
+    };
     return {
       ok: false,
       code: err.responseCode ?? 0,
       response: err.response ?? err.message,
       accepted: [],
       rejected: err.rejected?.map(String) ?? envelope.to,
+      rejectedCodes: codesOf(err.rejectedErrors),
     };
   } finally {
     transport.close();
   }
 }
 
+function codesOf(errors: unknown): number[] {
+  return Array.isArray(errors)
+    ? errors.map((e) => Number((e as { responseCode?: number }).responseCode ?? 0))
+    : [];
+}
+
 export function sendResultJson(r: SmtpSendResult): JsonObject {
-  return { ok: r.ok, code: r.code, response: r.response, accepted: r.accepted, rejected: r.rejected };
+  return {
+    ok: r.ok,
+    code: r.code,
+    response: r.response,
+    accepted: r.accepted,
+    acceptedCount: r.accepted.length,
+    rejected: r.rejected,
+    rejectedCodes: r.rejectedCodes,
+  };
+}
+
+/**
+ * Envelope recipients generated from a number range, for fan-out cases: `{prefix, count, suffix?,
+ * first?}` gives `<prefix><first..first+count-1, 4 digits><suffix>` (e.g. prefix `+1555000`,
+ * suffix `/TYPE=PLMN@mms.example`). Undefined or malformed: none. At most 10,000.
+ */
+export function rangeRecipients(spec: unknown): string[] {
+  if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) return [];
+  const o = spec as Record<string, unknown>;
+  const count = Number(o.count);
+  const first = o.first === undefined ? 1 : Number(o.first);
+  if (typeof o.prefix !== 'string' || !Number.isInteger(count) || count < 0 || !Number.isInteger(first))
+    return [];
+  const suffix = typeof o.suffix === 'string' ? o.suffix : '';
+  return Array.from(
+    { length: Math.min(count, 10_000) },
+    (_, i) => `${o.prefix}${String(first + i).padStart(4, '0')}${suffix}`,
+  );
 }

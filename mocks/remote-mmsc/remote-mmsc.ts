@@ -13,10 +13,11 @@ import type { Json, JsonObject } from '../../src/util/json.ts';
 import { bytesFromJson, isBytesJson } from '../../src/util/json.ts';
 import type { Timeline } from '../../src/wire/timeline.ts';
 import { BehaviourStack } from '../behaviour-stack.ts';
+import { publishDsn } from '../mail/dsn-observation.ts';
 import type { SmtpReceived, SmtpVerdict } from '../mail/smtp-listener.ts';
 import { SmtpListener } from '../mail/smtp-listener.ts';
 import type { SmtpSendResult } from '../mail/smtp-send.ts';
-import { sendResultJson, smtpSend } from '../mail/smtp-send.ts';
+import { rangeRecipients, sendResultJson, smtpSend } from '../mail/smtp-send.ts';
 import type { BehaviourSpec, Peer, PeerAction, PeerContext, PeerEndpoint } from '../peer.ts';
 import { PeerConfigError } from '../peer.ts';
 import { clearBehavioursAction, configureTargetAction } from '../peer-actions.ts';
@@ -216,6 +217,10 @@ export class RemoteMmsc implements Peer {
       this.event('behaviour-applied', { behaviour: 'slow', ms: slow.ms });
       await delay(slow.ms);
     }
+    // A bounce of an MTA in front of the target (RFC 3464 DSN to our envelope sender) is no MM4
+    // request: a `dsn` observation, accepted (a notification is never refused back, RFC 5321 §6.1).
+    if (publishDsn({ timeline: this.timeline, node: this.name, role: this.role, iface: 'MM4' }, m))
+      return { accept: true, message: '2.0.0 DSN received' };
     let msg: Mm4Message;
     try {
       msg = decodeMm4(m.raw);
@@ -376,11 +381,25 @@ export class RemoteMmsc implements Peer {
   private async send(msg: Mm4Message, rcptTo: string[], validate = true): Promise<SmtpSendResult> {
     if (!this.target) {
       this.event('mm4-not-sent', { type: msg.type, reason: 'no target MM4 address configured' });
-      return { ok: false, code: 0, response: 'no target configured', accepted: [], rejected: rcptTo };
+      return {
+        ok: false,
+        code: 0,
+        response: 'no target configured',
+        accepted: [],
+        rejected: rcptTo,
+        rejectedCodes: [],
+      };
     }
     const raw = encodeMm4(msg, { validate });
     const copies = this.behaviour('duplicate') ? 2 : 1;
-    let result: SmtpSendResult = { ok: false, code: 0, response: '', accepted: [], rejected: [] };
+    let result: SmtpSendResult = {
+      ok: false,
+      code: 0,
+      response: '',
+      accepted: [],
+      rejected: [],
+      rejectedCodes: [],
+    };
     for (let i = 0; i < copies; i++) {
       this.timeline?.publish({
         kind: 'message',
@@ -470,7 +489,9 @@ export class RemoteMmsc implements Peer {
     });
     const waitMs = typeof p.waitMs === 'number' ? Math.min(Math.max(p.waitMs, 0), 120_000) : 0;
     const res = waitMs > 0 && ackRequest ? this.waitRes(transactionId, waitMs) : undefined;
-    const smtp = await this.send(msg, [...to, ...cc].map(bareAddress), p.validate !== false);
+    // `rcptRange` (fan-out cases): more envelope recipients, before those of To/Cc (Bcc-like: §8.4.1.1)
+    const rcpts = [...rangeRecipients(p.rcptRange), ...[...to, ...cc].map(bareAddress)];
+    const smtp = await this.send(msg, rcpts, p.validate !== false);
     const out: JsonObject = { transactionId, messageId, smtp: sendResultJson(smtp) };
     if (res) {
       if (!smtp.ok) res.cancel();

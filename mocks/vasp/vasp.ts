@@ -9,6 +9,7 @@ import {
   mm7Status,
   mm7ToJson,
   mm7Version,
+  peekSoapFault,
 } from '../../src/codec/mm7/index.ts';
 import { checkMm7Fields } from '../../src/codec/mm7/mm7-value-check.ts';
 import { type Mm7HttpAnswer, mm7HttpPost } from '../../src/net/mm7-http-post.ts';
@@ -21,6 +22,7 @@ import { closeHttpServer, listen } from '../listen.ts';
 import type { BehaviourSpec, Peer, PeerAction, PeerContext, PeerEndpoint } from '../peer.ts';
 import { PeerConfigError } from '../peer.ts';
 import { configureTargetAction } from '../peer-actions.ts';
+import { parseTamper, tamperMm7 } from './mm7-tamper.ts';
 import type { VaspBehaviour } from './vasp-behaviour.ts';
 import { parseVaspBehaviour } from './vasp-behaviour.ts';
 
@@ -433,8 +435,23 @@ export class Vasp implements Peer {
     const transactionId = str(p.transactionId) ?? this.nextId('tx');
     const msg: Mm7Message = { type, transactionId, version, fields, ...(content ? { content } : {}) };
     const { contentType, body } = encodeMm7(msg, { version });
-    this.publish('out', msg, body);
-    return this.exchange(type, transactionId, contentType, body, p);
+    const tamper = parseTamper(this.name, p.tamper);
+    if (!tamper) {
+      this.publish('out', msg, body);
+      return this.exchange(type, transactionId, contentType, body, p);
+    }
+    const ns = mm7Version(version)?.namespace ?? '';
+    const bent = tamperMm7(this.name, body, contentType, ns, tamper);
+    this.event('mm7-tampered', { type, transactionId, tamper: { ...tamper } });
+    // What actually went out, as a tolerant decoder reads it (the untampered view if it cannot).
+    let sent = msg;
+    try {
+      sent = decodeMm7(bent, contentType);
+    } catch {
+      // undecodable even tolerantly: the observation shows the request before the bend
+    }
+    this.publish('out', sent, bent);
+    return this.exchange(type, transactionId, contentType, bent, p);
   }
 
   /**
@@ -485,17 +502,29 @@ export class Vasp implements Peer {
       this.event('mm7-request-failed', { type, transactionId, error });
       return { ok: false, transactionId, httpStatus: 0, error };
     }
-    // Every answer's HTTP status on the timeline: a 401 (RFC 7235) or a bare 5xx has no MM7 body.
-    this.event('mm7-answer', {
-      type,
-      transactionId,
-      httpStatus: answer.status,
-      contentType: answer.contentType,
-      ...(answer.wwwAuthenticate !== undefined ? { wwwAuthenticate: answer.wwwAuthenticate } : {}),
-    });
+    // Every answer on the timeline (mm7-answer): its HTTP status (a 401, RFC 7235, or a bare 5xx
+    // has no MM7 body), the SOAP Fault it carries also without an MM7 error response in it (a
+    // VersionMismatch fault, SOAP 1.1 §4.4.1), the MM7 StatusCode, and `answer`, all in one line:
+    // `HTTP 500 RSErrorRsp 4004 fault env:Client`.
     const out: JsonObject = { transactionId, httpStatus: answer.status };
     if (answer.wwwAuthenticate !== undefined) out.wwwAuthenticate = answer.wwwAuthenticate;
+    const soapFault = answer.body.byteLength > 0 ? peekSoapFault(answer.body, answer.contentType) : undefined;
+    const answered = (extra: JsonObject) =>
+      this.event('mm7-answer', {
+        type,
+        transactionId,
+        httpStatus: answer.status,
+        contentType: answer.contentType,
+        ...(answer.wwwAuthenticate !== undefined ? { wwwAuthenticate: answer.wwwAuthenticate } : {}),
+        ...(soapFault ? { soapFault: { ...soapFault } } : {}),
+        ...extra,
+      });
+    const line = (rspPart: string) =>
+      [`HTTP ${answer.status}`, rspPart, soapFault ? `fault ${soapFault.faultcode}` : '']
+        .filter(Boolean)
+        .join(' ');
     if (answer.body.byteLength === 0) {
+      answered({ ok: false, answer: line('') });
       this.event('mm7-empty-answer', { type, transactionId, httpStatus: answer.status });
       return { ...out, ok: false, error: `HTTP ${answer.status} without a body` };
     }
@@ -504,14 +533,21 @@ export class Vasp implements Peer {
       rsp = decodeMm7(answer.body, answer.contentType);
     } catch (e) {
       const error = e instanceof DecodeError ? e.toLine() : String(e);
+      answered({ ok: false, answer: line('') });
       this.event('mm7-undecodable', { error, httpStatus: answer.status, size: answer.body.byteLength });
-      return { ...out, ok: false, error };
+      return { ...out, ok: false, error, ...(soapFault ? { fault: { ...soapFault } } : {}) };
     }
-    this.publish('in', rsp, answer.body);
     const status = rsp.fields.Status as Mm7Fields | undefined;
     const code = Number(status?.StatusCode ?? Number.NaN);
+    const ok = code >= 1000 && code < 2000 && !rsp.fault;
+    answered({
+      ok,
+      ...(Number.isFinite(code) ? { statusCode: code } : {}),
+      answer: line(`${rsp.type} ${Number.isFinite(code) ? code : '(no status)'}`),
+    });
+    this.publish('in', rsp, answer.body);
     Object.assign(out, {
-      ok: code >= 1000 && code < 2000 && !rsp.fault,
+      ok,
       type: rsp.type,
       statusCode: Number.isFinite(code) ? code : null,
       statusText: typeof status?.StatusText === 'string' ? status.StatusText : null,

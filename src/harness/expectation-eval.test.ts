@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { JsonObject } from '../util/json.ts';
 import { Timeline } from '../wire/timeline.ts';
-import { awaitExpectation, nearestCandidates } from './expectation-eval.ts';
+import { awaitAnyOf, awaitExpectation, nearestCandidates } from './expectation-eval.ts';
 import type { Expectation } from './suite-schema.ts';
 
 function msg(
@@ -74,5 +74,86 @@ describe('nearestCandidates: an unmet expect names what it saw instead', () => {
       expect(out.message).toBe(
         'no matching observation within 20 ms; nearest: m-notification-ind at ue.bob (in): X-Mms-Message-Size absent (expected present)',
       );
+  });
+});
+
+describe('awaitAnyOf: the first alternative met satisfies the step', () => {
+  const refused: Expectation = {
+    message: 'email',
+    node: 'mail',
+    where: { 'result.code': { range: [500, 599] } },
+    within: 50,
+  };
+  const dsn: Expectation = { message: 'dsn', node: 'mail', where: { action: 'failed' }, within: 300 };
+
+  it('passes on the later alternative while the earlier one has failed its deadline', async () => {
+    const t = new Timeline();
+    msg(t, 'mail', 'email', { 'result.code': 250 }, 'out');
+    setTimeout(() => msg(t, 'mail', 'dsn', { action: 'failed', status: '5.1.1' }), 120);
+    const r = await awaitAnyOf(
+      t,
+      [
+        { e: refused, since: 0 },
+        { e: dsn, since: 0 },
+      ],
+      {},
+    );
+    expect(r.ok).toBe(true);
+    expect(r.alternative).toBe(1);
+  });
+
+  it('passes at once on an alternative already seen, and stops waiting for the others', async () => {
+    const t = new Timeline();
+    t.publish({
+      kind: 'message',
+      node: 'mail',
+      role: 'mta',
+      iface: 'MM3',
+      direction: 'out',
+      type: 'email',
+      fields: { result: { code: 550 } },
+    });
+    const started = Date.now();
+    const r = await awaitAnyOf(
+      t,
+      [
+        { e: { ...refused, where: { 'result.code': 550 } }, since: 0 },
+        { e: dsn, since: 0 },
+      ],
+      {},
+    );
+    expect(r).toMatchObject({ ok: true, alternative: 0 });
+    expect(Date.now() - started).toBeLessThan(250);
+  });
+
+  it('fails only when every alternative failed, saying what each expected', async () => {
+    const t = new Timeline();
+    const r = await awaitAnyOf(
+      t,
+      [
+        { e: refused, since: 0 },
+        { e: { ...dsn, within: 60 }, since: 0 },
+      ],
+      {},
+    );
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.expected).toMatch(/^any of: email .* \| dsn /);
+    expect(r.message).toMatch(/^no alternative met: \(1\) .*; \(2\) /);
+  });
+
+  it('ends with the case (abort)', async () => {
+    const t = new Timeline();
+    const ac = new AbortController();
+    const p = awaitAnyOf(
+      t,
+      [
+        { e: refused, since: 0 },
+        { e: dsn, since: 0 },
+      ],
+      { signal: ac.signal },
+    );
+    ac.abort(new Error('case over'));
+    await expect(p).rejects.toThrow('case over');
   });
 });

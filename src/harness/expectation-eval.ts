@@ -302,3 +302,65 @@ export function awaitNone(
     opts.signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+/**
+ * `expect: { anyOf }`: every applicable alternative is awaited at once, each from its own `since`
+ * with its own deadline. The first one met satisfies the step (the others stop listening); the
+ * step fails only when every alternative failed, with what each expected.
+ */
+export async function awaitAnyOf(
+  timeline: Timeline,
+  alternatives: ReadonlyArray<{ e: Expectation; since: number }>,
+  opts: { signal?: AbortSignal },
+): Promise<ExpectOutcome & { alternative?: number }> {
+  const controllers = alternatives.map(() => new AbortController());
+  const onAbort = () => {
+    for (const c of controllers) c.abort(opts.signal?.reason);
+  };
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await new Promise((resolve, reject) => {
+      const failures: Array<Extract<ExpectOutcome, { ok: false }> | undefined> = alternatives.map(
+        () => undefined,
+      );
+      let pending = alternatives.length;
+      let settled = false;
+      alternatives.forEach(({ e, since }, i) => {
+        awaitExpectation(timeline, e, { since, signal: controllers[i].signal }).then(
+          (outcome) => {
+            if (settled) return;
+            if (outcome.ok) {
+              settled = true;
+              controllers.forEach((c, j) => {
+                if (j !== i) c.abort(new Error('another alternative was met'));
+              });
+              resolve({ ...outcome, alternative: i });
+              return;
+            }
+            failures[i] = outcome;
+            if (--pending === 0) {
+              settled = true;
+              const f = failures.filter((x) => x !== undefined);
+              resolve({
+                ok: false,
+                expected: `any of: ${f.map((x) => x.expected).join(' | ')}`,
+                observed: f.map((x) => x.observed),
+                message: `no alternative met: ${f.map((x, k) => `(${k + 1}) ${x.message}`).join('; ')}`,
+              });
+            }
+          },
+          (err: unknown) => {
+            if (settled) return;
+            // aborted from outside (the case ended): the step ends with it
+            if (opts.signal?.aborted) {
+              settled = true;
+              reject(err);
+            }
+          },
+        );
+      });
+    });
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
+  }
+}

@@ -4,7 +4,7 @@ import type { Json, JsonObject } from '../util/json.ts';
 import { Timeline } from '../wire/timeline.ts';
 import { LEVEL_RANK, type LoadedCase, type LoadedStep } from './case-model.ts';
 import { durationMs } from './duration.ts';
-import { awaitExpectation, awaitNone, DEFAULT_EXPECT_WITHIN_MS } from './expectation-eval.ts';
+import { awaitAnyOf, awaitExpectation, awaitNone, DEFAULT_EXPECT_WITHIN_MS } from './expectation-eval.ts';
 import { encodingFindings, judgeFindings } from './findings.ts';
 import { applicability } from './ics/ics-select.ts';
 import { icsTemplateValues } from './ics/ics-template-values.ts';
@@ -18,7 +18,7 @@ import { caseRandom, caseSeed } from './seeded.ts';
 import { sharingOf } from './shared/exclusive.ts';
 import { numberKey } from './shared/identity-keys.ts';
 import { SharedPeers } from './shared/shared-peers.ts';
-import type { Expectation, Level } from './suite-schema.ts';
+import type { AnyOf, Expectation, ExpectationAlternative, Level } from './suite-schema.ts';
 import {
   type StartedPeer,
   type Target,
@@ -489,22 +489,43 @@ export async function runCase(
             );
           });
         } else {
-          const rendered = renderTemplate(spec[step.kind], scope) as unknown as Expectation;
+          const rendered = renderTemplate(spec[step.kind], scope) as unknown as Expectation | AnyOf;
           // An expect-none window is not scaled: it often bounds a time the target keeps by its own
           // clock (nothing before the Delivery-Time); a slow host only makes a forbidden event
           // later, so the unscaled window can miss one, never invent one.
-          const e: Expectation =
+          const scaled = (x: Expectation): Expectation =>
             scale === 1 || step.kind === 'expect-none'
-              ? rendered
-              : {
-                  ...rendered,
-                  within: Math.round(durationMs(rendered.within, DEFAULT_EXPECT_WITHIN_MS) * scale),
-                };
-          const since = e.from === 'last-action' ? lastAction : e.from === 'last-match' ? lastMatch : 0;
-          const outcome =
-            step.kind === 'expect'
-              ? await awaitExpectation(timeline, e, { since, signal: abort.signal })
-              : await awaitNone(timeline, e, { since, signal: abort.signal });
+              ? x
+              : { ...x, within: Math.round(durationMs(x.within, DEFAULT_EXPECT_WITHIN_MS) * scale) };
+          const sinceOf = (x: Expectation) =>
+            x.from === 'last-action' ? lastAction : x.from === 'last-match' ? lastMatch : 0;
+          let e: Expectation;
+          let outcome: Awaited<ReturnType<typeof awaitExpectation>>;
+          if ('anyOf' in rendered) {
+            // the alternatives this target's ICS admits (an alternative's own `ics:` terms)
+            const alts = rendered.anyOf
+              .filter(
+                (a: ExpectationAlternative) =>
+                  applicability(opts.target.ics, a.ics ?? []).reasons.length === 0,
+              )
+              .map(({ ics: _ics, ...a }: ExpectationAlternative) => scaled(a));
+            if (alts.length === 0)
+              throw new CaseError('anyOf: no alternative applies to this target (their ics: terms)');
+            const any = await awaitAnyOf(
+              timeline,
+              alts.map((a) => ({ e: a, since: sinceOf(a) })),
+              { signal: abort.signal },
+            );
+            e = alts[any.alternative ?? 0];
+            outcome = any;
+          } else {
+            e = scaled(rendered);
+            const since = sinceOf(e);
+            outcome =
+              step.kind === 'expect'
+                ? await awaitExpectation(timeline, e, { since, signal: abort.signal })
+                : await awaitNone(timeline, e, { since, signal: abort.signal });
+          }
           if (!outcome.ok) {
             const pre = isPrecondition(spec, e);
             r.status = pre ? 'inconclusive' : 'fail';

@@ -1,6 +1,6 @@
 import type { Document, LineCounter } from 'yaml';
 import type { z } from 'zod';
-import { STEP_KINDS, type StepKind } from './suite-schema.ts';
+import { AnyOfSchema, ExpectationSchema, STEP_KINDS, type StepKind } from './suite-schema.ts';
 import { positionOf, type SourcePos } from './yaml-positions.ts';
 
 /** One problem in a suite file, reported as `file:line:col: message`. */
@@ -95,6 +95,18 @@ export function issuesToDiagnostics(
       if (!r.success) {
         out.push(...issuesToDiagnostics(r.error.issues as IssueLike[], data, doc, lines, file, path));
         continue;
+      }
+    }
+    // an expectation or { anyOf }: the errors of the form its keys name
+    if (issue.code === 'invalid_union' && /\.expect$/.test(p)) {
+      const e = valueAt(data, path);
+      if (e !== null && typeof e === 'object' && !Array.isArray(e)) {
+        const schema = 'anyOf' in e ? AnyOfSchema : ExpectationSchema;
+        const r = (schema as z.ZodType).safeParse(e);
+        if (!r.success) {
+          out.push(...issuesToDiagnostics(r.error.issues as IssueLike[], data, doc, lines, file, path));
+          continue;
+        }
       }
     }
     if (issue.code === 'unrecognized_keys' && issue.keys && issue.keys.length > 0) {

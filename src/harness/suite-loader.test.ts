@@ -241,4 +241,30 @@ describe('loadSuites', () => {
       expect.stringMatching(/^badics\.yaml:5:11: .*>= needs a number/),
     ]);
   });
+
+  it('takes expect anyOf: alternatives with ICS terms, checks their terms and nodes, refuses one alone', async () => {
+    const f = write(
+      'anyof.yaml',
+      "cases:\n  - id: a.1\n    title: A\n    steps:\n      - expect:\n          anyOf:\n            - { message: email, node: mail, within: 1s }\n            - { ics: [mm3.mtaFronted], message: dsn, node: mail, within: '{{ics.timers.dsn}}' }\n",
+    );
+    const ok = await loadSuites({ root: dir, files: [f] });
+    expect(ok.diagnostics).toEqual([]);
+    expect(ok.cases[0].steps[0].label).toBe('step 1: expect any of email / dsn');
+    const d = await diagnosticsOf(
+      'cases:\n  - id: a.2\n    title: A\n    steps:\n      - expect:\n          anyOf:\n            - { message: email, node: mmsc }\n            - { ics: [mm3.mtaFrontd], message: dsn, wher: {} }\n      - expect: { anyOf: [{ message: email }] }\n',
+      'badanyof.yaml',
+    );
+    expect(d).toEqual([
+      expect.stringMatching(/^badanyof\.yaml:8:\d+: .*unknown key "wher"/),
+      expect.stringMatching(/^badanyof\.yaml:9:\d+: .*anyOf/),
+    ]);
+    const d2 = await diagnosticsOf(
+      'cases:\n  - id: a.3\n    title: A\n    steps:\n      - expect:\n          anyOf:\n            - { message: email, node: mmsc }\n            - { ics: [mm3.mtaFrontd], message: dsn }\n',
+      'badanyof2.yaml',
+    );
+    expect(d2).toEqual([
+      expect.stringMatching(/^badanyof2\.yaml:7:\d+: node: mmsc observes the inside/),
+      expect.stringMatching(/^badanyof2\.yaml:8:\d+: ICS item "mm3\.mtaFrontd" does not exist/),
+    ]);
+  });
 });

@@ -17,6 +17,7 @@ import {
   CaseSchema,
   type CaseScope,
   type CaseSpec,
+  type Expectation,
   LEVELS,
   type Level,
   type PeersSpec,
@@ -155,9 +156,12 @@ function stepLabel(index: number, step: Step): string {
       what = `behaviour ${b.peer} ${b.kind}`;
     } else if (k.kind === 'wait') what = `wait ${String(s.wait)}`;
     else {
-      const e = s[k.kind] as { message?: string | string[]; event?: string };
-      const subject = e.message ?? e.event ?? 'observation';
-      what = `${k.kind} ${Array.isArray(subject) ? subject.join('|') : subject}`;
+      const subjectOf = (e: { message?: string | string[]; event?: string }) => {
+        const x = e.message ?? e.event ?? 'observation';
+        return Array.isArray(x) ? x.join('|') : x;
+      };
+      const e = s[k.kind] as { message?: string | string[]; event?: string; anyOf?: Expectation[] };
+      what = e.anyOf ? `${k.kind} any of ${e.anyOf.map(subjectOf).join(' / ')}` : `${k.kind} ${subjectOf(e)}`;
     }
   }
   return `step ${index + 1}: ${named ?? what}`;
@@ -210,12 +214,27 @@ function checkWireOnly(steps: readonly Step[], ctx: BuildContext, casePath: read
   steps.forEach((step, i) => {
     const k = stepKindOf(step);
     if (!('kind' in k) || (k.kind !== 'expect' && k.kind !== 'expect-none')) return;
-    const e = (step as Record<string, unknown>)[k.kind] as { node?: string };
-    if (e.node === REFERENCE_MMSC_NODE || e.node?.startsWith(`${REFERENCE_MMSC_NODE}.`))
-      ctx.diagnostics.push({
-        ...ctx.pos([...casePath, 'steps', i, k.kind, 'node']),
-        message: `node: ${e.node} observes the inside of the reference MMSC; a target case is judged only by what crosses the wire (observe what a peer or handset sees, or make the case a reference self-test with scope: reference)`,
-      });
+    const e = (step as Record<string, unknown>)[k.kind] as {
+      node?: string;
+      anyOf?: Array<{ node?: string }>;
+    };
+    const each = e.anyOf ? e.anyOf.map((a, j) => ({ a, at: ['anyOf', j] })) : [{ a: e, at: [] }];
+    for (const { a, at } of each)
+      if (a.node === REFERENCE_MMSC_NODE || a.node?.startsWith(`${REFERENCE_MMSC_NODE}.`))
+        ctx.diagnostics.push({
+          ...ctx.pos([...casePath, 'steps', i, k.kind, ...at, 'node']),
+          message: `node: ${a.node} observes the inside of the reference MMSC; a target case is judged only by what crosses the wire (observe what a peer or handset sees, or make the case a reference self-test with scope: reference)`,
+        });
+  });
+}
+
+/** The ICS terms of `anyOf` alternatives name ICS items that exist. */
+function checkAlternativeTerms(steps: readonly Step[], ctx: BuildContext, casePath: readonly PropertyKey[]) {
+  steps.forEach((step, i) => {
+    const e = (step as Record<string, unknown>).expect as { anyOf?: Array<{ ics?: string[] }> } | undefined;
+    e?.anyOf?.forEach((a, j) => {
+      if (a.ics) checkIcsTerms(a.ics, ctx, [...casePath, 'steps', i, 'expect', 'anyOf', j, 'ics']);
+    });
   });
 }
 
@@ -256,7 +275,10 @@ function buildCases(spec: CaseSpec, ctx: BuildContext, casePath: readonly Proper
       });
     if (scope === 'target' && r === 0) checkWireOnly(spec.steps, ctx, casePath);
     const ics = [...(ctx.defaults.ics ?? []), ...(s.ics ?? [])];
-    if (r === 0) checkIcsTerms(spec.ics ?? [], ctx, [...casePath, 'ics']);
+    if (r === 0) {
+      checkIcsTerms(spec.ics ?? [], ctx, [...casePath, 'ics']);
+      checkAlternativeTerms(spec.steps, ctx, casePath);
+    }
     const steps: LoadedStep[] = s.steps.map((step, i) => {
       const k = stepKindOf(step);
       return {

@@ -105,6 +105,30 @@ export const ExpectationSchema = z
   })
   .describe('A query over the case timeline');
 
+/**
+ * One alternative of `anyOf`: an expectation, applicable only when its ICS terms hold (e.g. the
+ * DSN a target behind an MTA sends instead of an SMTP refusal: `ics: [mm3.mtaFronted]`).
+ */
+export const ExpectationAlternativeSchema = ExpectationSchema.extend({
+  ics: z
+    .array(z.string().min(1))
+    .optional()
+    .describe("ICS terms this alternative needs (else it is not awaited): 'mm3.mtaFronted'"),
+}).describe('An alternative of anyOf');
+
+/**
+ * Standard alternatives as one expectation: met when any applicable alternative is met (each
+ * awaited at once, each with its own deadline), failed when every one of them failed.
+ */
+export const AnyOfSchema = z
+  .strictObject({
+    anyOf: z
+      .array(ExpectationAlternativeSchema)
+      .min(2)
+      .describe('Alternatives: the first one met satisfies the step'),
+  })
+  .describe('Any one of several observations (alternatives the standard allows)');
+
 const stepCommon = {
   name: z.string().optional().describe('Step name, shown in reports and PCAPNG comments'),
   timeout: DurationSchema.optional().describe('Step deadline (actions; default 10s)'),
@@ -147,7 +171,7 @@ const precondition = z
   );
 
 export const ExpectStepSchema = z
-  .strictObject({ ...stepCommon, precondition, expect: ExpectationSchema })
+  .strictObject({ ...stepCommon, precondition, expect: z.union([ExpectationSchema, AnyOfSchema]) })
   .describe('An observation that must happen');
 
 export const ExpectNoneStepSchema = z
@@ -247,6 +271,8 @@ export type Requirement = z.infer<typeof RequirementSchema>;
 export type InlineRequirement = z.infer<typeof InlineRequirementSchema>;
 export type FieldMatcher = z.infer<typeof FieldMatcherSchema>;
 export type Expectation = z.infer<typeof ExpectationSchema>;
+export type ExpectationAlternative = z.infer<typeof ExpectationAlternativeSchema>;
+export type AnyOf = z.infer<typeof AnyOfSchema>;
 export type Step = z.infer<typeof StepSchema>;
 export type PeersSpec = z.infer<typeof PeersSchema>;
 export type CaseSpec = z.infer<typeof CaseSchema>;

@@ -90,6 +90,12 @@ export const MmscConfigSchema = z.strictObject({
   requireMsisdnHeader: z.boolean(),
   /** Largest m-send-req accepted, bytes (OMA-TS-MMS_CTR 1.3 §7.1.3: Error-permanent-content-not-accepted). */
   maxMessageSize: z.number().int().min(1),
+  /**
+   * Most recipients of one message, on every interface: RCPTs past it are answered 452 4.5.3
+   * (MM3, MM4: RFC 5321 §4.5.3.1.10; at least 100, §4.5.3.1.8), an m-send-req / m-forward-req
+   * naming more gets Error-permanent-failure, a SubmitReq 3003. Bounds the work one message makes.
+   */
+  maxRecipients: z.number().int().min(1),
   /** Allowed part content types (`image/*` wildcards; `*` or `* / *` accepts all). */
   allowedContentTypes: z.array(z.string().min(1)).min(1),
   /** Highest MMS version spoken (1.0..1.3). */
@@ -120,6 +126,14 @@ export const MmscConfigSchema = z.strictObject({
       .min(1)
       .default(1024 * 1024),
   }),
+  /**
+   * MM3 / MM4 behind an MTA front end, as most deployed MMSCs run (src/mmsc/mm4/mta-front.ts): the
+   * SMTP listener takes every recipient and any message up to `maxSize` (an MTA's own limit, e.g.
+   * Postfix's 10 MB) and answers 250 once it is queued; the MMSC's own checks run afterwards and a
+   * refused recipient is reported to the envelope sender as an RFC 3464 DSN (RFC 5321 §6.1).
+   * The reference ICS says `mm3.mtaFronted` / `mm4.mtaFronted` accordingly.
+   */
+  mtaFront: z.strictObject({ mm3: z.boolean(), mm4: z.boolean(), maxSize: z.number().int().min(1) }),
   vasps: z.array(vasp),
   /**
    * MMBox, the network-based store of each subscriber's messages (OMA-TS-MMS_CTR 1.3 "MMBox",
@@ -174,6 +188,7 @@ export const DEFAULT_MMSC_CONFIG: MmscConfig = {
   msisdnHeaders: ['X-MSISDN', 'X-WAP-Network-Client-MSISDN', 'X-Nokia-MSISDN', 'X-Up-Calling-Line-ID'],
   requireMsisdnHeader: true,
   maxMessageSize: 300 * 1024,
+  maxRecipients: 100,
   allowedContentTypes: [
     'text/plain',
     'application/smil',
@@ -191,6 +206,7 @@ export const DEFAULT_MMSC_CONFIG: MmscConfig = {
   mm5: { enumSuffix: 'e164.arpa', timeoutMs: 2000 },
   mm4: { peers: [], responseTimeoutMs: 30_000 },
   mm3: { maxSize: 1024 * 1024 },
+  mtaFront: { mm3: false, mm4: false, maxSize: 10 * 1024 * 1024 },
   vasps: [],
   mmbox: { enabled: true, quotaMessages: 500, quotaBytes: 50 * 1024 * 1024 },
   retention: { finishedSeconds: 7 * 24 * 3600 },
@@ -199,6 +215,14 @@ export const DEFAULT_MMSC_CONFIG: MmscConfig = {
   node: 'mmsc',
   deviate: [],
 };
+
+/**
+ * The RCPT limit of one SMTP transaction (MM3, MM4): `maxRecipients`, but never below the 100
+ * recipients a server MUST buffer (RFC 5321 §4.5.3.1.8).
+ */
+export function smtpMaxRecipients(config: Pick<MmscConfig, 'maxRecipients'>): number {
+  return Math.max(100, config.maxRecipients);
+}
 
 export class MmscConfigError extends Error {
   constructor(message: string) {

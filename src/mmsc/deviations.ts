@@ -8,7 +8,8 @@
  * the clause it breaks. Each name is checked in exactly the place its behaviour happens, through
  * `deviates(config, name)`; with an empty list the MMSC behaves as ever.
  * `probe` (optional): the case-id globs the mutation run limits itself to for this row (default:
- * the cases of its interface, see DEFAULT_PROBES).
+ * the cases of its interface, see DEFAULT_PROBES). `setup` (optional): the MMSC config the row
+ * needs (its mutation run uses it, and the ICS derived from it).
  */
 
 export type DeviationInterface = 'MM1' | 'MM3' | 'MM4' | 'MM5' | 'MM7' | 'SMPP-push';
@@ -19,6 +20,11 @@ export interface Deviation {
   readonly description: string;
   readonly clause: string;
   readonly probe?: string;
+  /**
+   * The reference MMSC set-up the deviation needs to show at all (the mutation run starts that
+   * MMSC with it and an ICS derived from it): `mta-fronted` = MM3 and MM4 behind an MTA front end.
+   */
+  readonly setup?: 'mta-fronted';
 }
 
 export const DEVIATIONS = [
@@ -273,6 +279,22 @@ export const DEVIATIONS = [
     clause: 'GSMA IR.52 §2 / RFC 5321 §3.6.2 (relaying only by agreement)',
   },
   {
+    name: 'unbounded-recipients',
+    interface: 'MM4',
+    description:
+      'no recipients-per-message limit: RCPTs past the stated limit are taken (MM3, MM4), as are m-send-req and SubmitReq naming more',
+    clause: 'RFC 5321 §4.5.3.1.10 (a recipient limit is answered 452); the ICS maxRecipients items',
+    probe: 'robustness.fanout.*',
+  },
+  {
+    name: 'unfair-dispatch',
+    interface: 'SMPP-push',
+    description:
+      'notifications are dispatched first come first served across messages: a large fan-out holds every slot and an ordinary message waits behind all of it',
+    clause: 'mmscert robustness profile §R13 (ROB-fair-service: fair service under load)',
+    probe: 'robustness.fanout.*',
+  },
+  {
     name: 'mm4-ignore-sender-visibility',
     interface: 'MM4',
     description: 'X-Mms-Sender-Visibility: Hide of an inbound forward is ignored: bob sees From',
@@ -308,6 +330,25 @@ export const DEVIATIONS = [
     interface: 'MM3',
     description: 'mail for domains that are not ours is accepted on MM3 (open relay)',
     clause: 'RFC 5321 §3.6.2 / 3GPP TS 23.140 §8.3 (no relaying for others)',
+  },
+  // ------------------------------------------------------------------ MTA front end (MM3 / MM4)
+  {
+    name: 'mta-front-silent-drop',
+    interface: 'MM3',
+    description:
+      'MTA-fronted: a mail the MMSC behind refuses was accepted with 250 and is dropped: no DSN to the sender',
+    clause: 'RFC 5321 §6.1 (after 250, a failure MUST be notified to the reverse-path) / RFC 3464',
+    probe: 'mm3.in.*,mm4.relay.*',
+    setup: 'mta-fronted',
+  },
+  {
+    name: 'mta-front-dsn-success',
+    interface: 'MM3',
+    description:
+      'MTA-fronted: the DSN for a refused recipient says Action delivered, Status 2.0.0 instead of failed / 5.x.x',
+    clause: 'RFC 3464 §2.3.3, §2.3.4 (Action failed, the status of the failure, RFC 3463)',
+    probe: 'mm3.in.*,mm4.relay.*',
+    setup: 'mta-fronted',
   },
   // ------------------------------------------------------------------ MM5
   {
@@ -396,6 +437,37 @@ export const DEVIATIONS = [
     interface: 'MM7',
     description: 'DeliverReq to the VASP without Sender',
     clause: '3GPP TS 23.140 §8.7.3 (Sender mandatory in DeliverReq)',
+  },
+  {
+    name: 'mm7-any-namespace',
+    interface: 'MM7',
+    description:
+      'an MM7 request is served whatever scheme, host, case or trailing slash/space its namespace has, if it ends in a known schema id',
+    clause:
+      '3GPP TS 23.140 Annex L / Namespaces in XML 1.0 §2.3 (the schema namespace, compared as a string)',
+    probe: 'robustness.mm7.*,mm7.error.*',
+  },
+  {
+    name: 'mm7-soap12-accepted',
+    interface: 'MM7',
+    description: 'a request in a SOAP 1.2 envelope is served as if it were SOAP 1.1',
+    clause: 'SOAP 1.1 §4.1.2 / §4.4.1 (another envelope namespace: VersionMismatch fault, message discarded)',
+    probe: 'robustness.mm7.*,mm7.error.*',
+  },
+  {
+    name: 'mm7-dangling-href',
+    interface: 'MM7',
+    description: 'a Content@href naming no MIME part is served with the other attachment(s) as the content',
+    clause: '3GPP TS 23.140 §8.7 / status codes (2007 Message format corrupt), RFC 2392 (cid: names a part)',
+    probe: 'robustness.mm7.*,mm7.error.*',
+  },
+  {
+    name: 'mm7-unclosed-multipart',
+    interface: 'MM7',
+    description:
+      'a multipart/related request without its close-delimiter is served (its last part runs to the end)',
+    clause: 'RFC 2046 §5.1.1 (close-delimiter) / 3GPP TS 23.140 status codes (2007 Message format corrupt)',
+    probe: 'robustness.mm7.*,mm7.error.*',
   },
 ] as const satisfies readonly Deviation[];
 

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Timeline } from '../wire/timeline.ts';
 import { type MmscConfig, type MmscConfigInput, resolveMmscConfig } from './config.ts';
+import { deviates } from './deviations.ts';
 import { Mm1Module } from './mm1/mm1-module.ts';
 import { Mm5Resolver } from './mm5/mm5-resolver.ts';
 import { MmscCore } from './mmsc-core.ts';
@@ -62,6 +63,8 @@ export async function startReferenceMmsc(
   let core: MmscCore | undefined;
   const outbox = await Outbox.open(backend, {
     ...config.retry,
+    // round-robin across messages: one large fan-out cannot starve an ordinary message
+    fair: !deviates(config, 'unfair-dispatch'),
     onEvent: (name, job, detail) => {
       if (name === 'done') return;
       observer.event('MM1', name === 'queued' ? 'queued' : name === 'retry' ? 'retry' : 'job-dead', {

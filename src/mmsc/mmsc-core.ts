@@ -319,10 +319,9 @@ export class MmscCore {
     if (!this.store.get(messageId)) return undefined;
     let report: string | undefined;
     let changed = false;
-    const m = await this.store.update(messageId, (msg) => {
-      const r = msg.recipients[index];
+    // One recipient's record, not the whole message (store.updateRecipient).
+    const m = await this.store.updateRecipient(messageId, index, (r, msg) => {
       // false: nothing changed, so nothing is written (no fsync for a lost race)
-      if (!r) return false;
       // Guards races such as a notifyresp arriving before the SMSC's submit_sm_resp.
       if (opts.onlyFrom && !opts.onlyFrom.includes(r.status)) return false;
       changed = true;

@@ -9,6 +9,7 @@ interface Options {
   portBase: string;
   keep?: boolean;
   deviate?: string;
+  mtaFronted?: boolean;
 }
 
 /** The command line that runs this CLI again (the same bin, the same node). */
@@ -55,6 +56,10 @@ export function register(program: Command): void {
     .option('--port-base <n>', 'first of the ports used (MMSC base..base+3, peers base+10..base+15)', '18400')
     .option('--deviate <list>', 'start the MMSC with these named deviations (mmscert serve --deviate)')
     .option('--keep', 'keep the generated config, ICS and store folder')
+    .option(
+      '--mta-fronted',
+      'MM3 and MM4 behind the MTA front end (mmsc config mtaFront; ICS mtaFronted: true)',
+    )
     .allowUnknownOption(true)
     .argument('[run-args...]', 'passed to mmscert run (--suite, --jobs, --report-dir ...)')
     .action(async (runArgs: string[], o: Options) => {
@@ -65,6 +70,7 @@ export function register(program: Command): void {
       const dir = mkdtempSync(path.join(os.tmpdir(), 'mmscert-self-'));
       const files = writeSelfCertificationFiles(dir, {
         portBase: base,
+        ...(o.mtaFronted ? { mtaFronted: true } : {}),
         ...(o.deviate
           ? {
               deviate: o.deviate

@@ -69,6 +69,8 @@ export function outcomeLine(o: Outcome): string {
 interface Unit {
   label: string;
   deviate?: string;
+  /** The MMSC set-up of the deviation (deviations.ts `setup`); confirm and control runs keep it. */
+  setup?: Deviation['setup'];
   cases: string[];
 }
 
@@ -83,6 +85,7 @@ class Slot {
   private readonly mmscFile: string;
   private readonly targetFile: string;
   private readonly storeDir: string;
+  private readonly setups = new Map<NonNullable<Unit['setup']>, { mmsc: string; target: string }>();
   private runs = 0;
 
   constructor(
@@ -105,16 +108,28 @@ class Slot {
     this.targetFile = files.targetConfig;
   }
 
+  /** The config and target files of a set-up (written once, beside the default ones). */
+  private filesFor(setup: Unit['setup']): { mmsc: string; target: string } {
+    if (!setup) return { mmsc: this.mmscFile, target: this.targetFile };
+    const known = this.setups.get(setup);
+    if (known) return known;
+    const f = writeSelfCertificationFiles(path.join(this.dir, setup), {
+      portBase: this.base,
+      storeDir: this.storeDir,
+      fsync: false,
+      mtaFronted: setup === 'mta-fronted',
+    });
+    const files = { mmsc: f.mmscConfig, target: f.targetConfig };
+    this.setups.set(setup, files);
+    return files;
+  }
+
   async run(unit: Unit): Promise<UnitResult> {
     this.runs += 1;
     rmSync(this.storeDir, { recursive: true, force: true });
     const reportDir = path.join(this.dir, `run${this.runs}-${unit.label}`);
-    const serveArgs = [
-      'serve',
-      '--config',
-      this.mmscFile,
-      ...(unit.deviate ? ['--deviate', unit.deviate] : []),
-    ];
+    const files = this.filesFor(unit.setup);
+    const serveArgs = ['serve', '--config', files.mmsc, ...(unit.deviate ? ['--deviate', unit.deviate] : [])];
     const serve = spawn(process.execPath, [BIN, ...serveArgs], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -126,7 +141,7 @@ class Slot {
         BIN,
         'run',
         '--config',
-        this.targetFile,
+        files.target,
         '--suites-dir',
         this.opts.suitesDir,
         '--suite',
@@ -343,7 +358,8 @@ export function register(program: Command): void {
             const o = { name: d.name, ran: 0, failed: [], errored: [] };
             outcomes.set(d.name, o);
             process.stdout.write(`${outcomeLine(o)}\n`);
-          } else units.push({ label: d.name, deviate: d.name, cases });
+          } else
+            units.push({ label: d.name, deviate: d.name, ...(d.setup ? { setup: d.setup } : {}), cases });
         }
         await runOnSlots(slots, units, async (u, r, slot) => {
           const verdict = (id: string) => r.verdicts.get(id);
@@ -354,10 +370,17 @@ export function register(program: Command): void {
           // (timing). A failure counts when it comes back with the failed cases alone against a
           // fresh MMSC with the same deviation, and they pass alone against a fresh undeviated one.
           if (opts.confirm && failed.length > 0) {
-            const again = await slot.run({ label: `${u.label}-confirm`, deviate: u.label, cases: failed });
+            const again = await slot.run({
+              label: `${u.label}-confirm`,
+              deviate: u.label,
+              setup: u.setup,
+              cases: failed,
+            });
             const still = failed.filter((id) => again.verdicts.get(id) === 'fail');
             const control =
-              still.length > 0 ? await slot.run({ label: `${u.label}-control`, cases: still }) : undefined;
+              still.length > 0
+                ? await slot.run({ label: `${u.label}-control`, setup: u.setup, cases: still })
+                : undefined;
             unconfirmed = failed.filter((id) => !still.includes(id) || control?.verdicts.get(id) !== 'pass');
             failed = still.filter((id) => control?.verdicts.get(id) === 'pass');
           }

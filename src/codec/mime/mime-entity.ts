@@ -27,4 +27,9 @@ export interface MimeEntity {
   offset?: number;
   /** Offset of the first body octet in the parsed input (parse only). */
   bodyOffset?: number;
+  /**
+   * Parse only: a multipart body that ended without its close-delimiter (RFC 2046 §5.1.1
+   * `close-delimiter` is part of the multipart-body grammar); its last part runs to the end.
+   */
+  unclosed?: true;
 }

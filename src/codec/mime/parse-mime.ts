@@ -98,7 +98,7 @@ export function parseMimeBody(body: Uint8Array, contentType: string, base = 0): 
     offset: base,
     bodyOffset: base,
   };
-  if (ct.type.startsWith('multipart/')) entity.parts = parseMultipart(body, ct.params.boundary, base, 1);
+  if (ct.type.startsWith('multipart/')) setParts(entity, parseMultipart(body, ct.params.boundary, base, 1));
   return entity;
 }
 
@@ -133,7 +133,7 @@ function parseEntity(raw: Uint8Array, base: number, depth: number): MimeEntity {
   const loc = getHeader(headers, 'Content-Location');
   if (loc !== undefined) entity.contentLocation = loc;
   if (contentType.startsWith('multipart/')) {
-    entity.parts = parseMultipart(rawBody, params.boundary, base + bodyStart, depth + 1);
+    setParts(entity, parseMultipart(rawBody, params.boundary, base + bodyStart, depth + 1));
   } else {
     const cte = (getHeader(headers, 'Content-Transfer-Encoding') ?? '').trim().toLowerCase();
     entity.body = decodeTransfer(rawBody, cte, base + bodyStart);
@@ -146,13 +146,21 @@ export function stripBrackets(v: string): string {
   return t.startsWith('<') && t.endsWith('>') ? t.slice(1, -1).trim() : t;
 }
 
-/** Splits a multipart body at its boundary delimiters (RFC 2046 §5.1.1). */
+function setParts(entity: MimeEntity, m: { parts: MimeEntity[]; closed: boolean }): void {
+  entity.parts = m.parts;
+  if (!m.closed) entity.unclosed = true;
+}
+
+/**
+ * Splits a multipart body at its boundary delimiters (RFC 2046 §5.1.1). Tolerant: a body without
+ * its close-delimiter still gives its parts (the last one runs to the end), `closed` says so.
+ */
 function parseMultipart(
   body: Uint8Array,
   boundary: string | undefined,
   base: number,
   depth: number,
-): MimeEntity[] {
+): { parts: MimeEntity[]; closed: boolean } {
   if (depth > MAX_DEPTH) throw new DecodeError(base, 'multipart', `nested deeper than ${MAX_DEPTH}`);
   if (!boundary) throw new DecodeError(base, 'Content-Type', 'multipart without a boundary parameter');
   if (boundary.length > 200)
@@ -190,7 +198,7 @@ function parseMultipart(
     const partBuf = body.subarray(m.after, Math.max(m.after, end));
     parts.push(parseEntity(partBuf, base + m.after, depth));
   }
-  return parts;
+  return { parts, closed: marks[marks.length - 1].close };
 }
 
 const B64 = new Int16Array(256).fill(-1);

@@ -170,7 +170,7 @@ describe('decodeMm7 tolerance and refusals', () => {
     ['billion laughs', '<!DOCTYPE l [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;">]><l>&b;</l>', 'XML'],
     ['unclosed tag', '<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Body>', 'XML'],
     ['not an Envelope', '<Foo/>', 'Envelope'],
-    ['SOAP namespace wrong', '<Envelope xmlns="urn:x"><Body/></Envelope>', 'Envelope'],
+    ['SOAP namespace wrong', '<Envelope xmlns="urn:x"><Body/></Envelope>', 'Envelope@xmlns'],
     ['no TransactionID', envelope('<SubmitReq/>', ''), 'TransactionID'],
     ['no operation', envelope('<Foo/>'), 'Body'],
     ['undeclared prefix', envelope('<x:SubmitReq/>'), 'XML'],

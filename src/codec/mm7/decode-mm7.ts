@@ -5,12 +5,12 @@ import type { MimeEntity } from '../mime/mime-entity.ts';
 import { parseHeaderBlock, parseMime, parseMimeBody, stripBrackets } from '../mime/parse-mime.ts';
 import type { XmlElement } from '../xml/parse-xml.ts';
 import { parseXml } from '../xml/parse-xml.ts';
-import type { Mm7Field, Mm7Fields, Mm7Message, Mm7MessageType } from './mm7-message.ts';
+import type { Mm7Field, Mm7Fields, Mm7Message, Mm7MessageType, Mm7Wire } from './mm7-message.ts';
 import { MM7_MESSAGE_TYPES } from './mm7-message.ts';
 import { mm7VersionOfNamespace } from './mm7-versions.ts';
 
 export const SOAP11_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
-const SOAP12_NS = 'http://www.w3.org/2003/05/soap-envelope';
+export const SOAP12_NS = 'http://www.w3.org/2003/05/soap-envelope';
 /** Address elements repeat (AddressType: choice maxOccurs unbounded, Annex L). */
 const ALWAYS_ARRAY = new Set(['Number', 'RFC2822Address', 'ShortCode']);
 const utf8 = new TextDecoder('utf-8', { fatal: false });
@@ -21,7 +21,9 @@ const utf8 = new TextDecoder('utf-8', { fatal: false });
  * boundary line), a MIME entity with its own Content-Type header, or a whole HTTP request
  * or response (start line, headers, body; chunked transfer coding is undone).
  * Tolerant on input: any namespace prefixes, SOAP-ENV/env/soap…, elements in any order,
- * Content-ID references with or without `cid:` and brackets, unknown schema versions.
+ * Content-ID references with or without `cid:` and brackets, unknown schema versions, a SOAP 1.2
+ * envelope, an operation in a namespace that is not MM7's, a Content@href naming no part, a
+ * multipart without its close-delimiter. What it read past is in `wire` (checkMm7Wire judges it).
  * Total: a value or one DecodeError(offset, field, reason).
  */
 export function decodeMm7(input: Uint8Array, contentType?: string): Mm7Message {
@@ -30,6 +32,35 @@ export function decodeMm7(input: Uint8Array, contentType?: string): Mm7Message {
   } catch (e) {
     if (e instanceof DecodeError) throw e;
     throw new DecodeError(0, 'MM7', `unexpected: ${(e as Error).message}`);
+  }
+}
+
+/** A SOAP Fault as any SOAP node sends it (1.1: faultcode/faultstring; 1.2: Code/Value, Reason/Text). */
+export interface SoapFaultPeek {
+  /** Namespace of the Envelope (SOAP 1.1's, SOAP 1.2's, or another). */
+  envelopeNs: string;
+  faultcode: string;
+  faultstring: string;
+}
+
+/**
+ * The SOAP Fault of an answer, also one without an MM7 error response in its detail (a
+ * VersionMismatch fault, SOAP 1.1 §4.4.1), or undefined when the body holds no Fault.
+ * Never throws.
+ */
+export function peekSoapFault(input: Uint8Array, contentType?: string): SoapFaultPeek | undefined {
+  try {
+    const { xml, xmlOffset } = locateSoap(input, contentType, 0);
+    const env = parseXml(xml.replace(/^\uFEFF/, ''), xmlOffset);
+    if (env.name !== 'Envelope') return undefined;
+    const fault = env.children.find((c) => c.name === 'Body')?.children.find((c) => c.name === 'Fault');
+    if (!fault) return undefined;
+    const child = (el: XmlElement | undefined, name: string) => el?.children.find((c) => c.name === name);
+    const code = child(fault, 'faultcode')?.text ?? child(child(fault, 'Code'), 'Value')?.text ?? '';
+    const text = child(fault, 'faultstring')?.text ?? child(child(fault, 'Reason'), 'Text')?.text ?? '';
+    return { envelopeNs: env.ns, faultcode: code.trim(), faultstring: text.trim() };
+  } catch {
+    return undefined;
   }
 }
 
@@ -46,15 +77,16 @@ function decode(input: Uint8Array, contentType?: string): Mm7Message {
     body = input.subarray(bodyStart);
     if (/chunked/i.test(getHeader(headers, 'Transfer-Encoding') ?? '')) body = dechunk(body, base);
   }
-  const soapAndParts = locateSoap(body, ct, base);
-  return fromEnvelope(soapAndParts.xml, soapAndParts.xmlOffset, soapAndParts.others, soapAndParts.root);
+  const located = locateSoap(body, ct, base);
+  return fromEnvelope(located);
 }
 
 interface Located {
   xml: string;
   xmlOffset: number;
-  root?: MimeEntity;
   others: MimeEntity[];
+  /** End of the first multipart body found without its close-delimiter. */
+  unclosedAt?: number;
 }
 
 function locateSoap(body: Uint8Array, ct: string | undefined, base: number): Located {
@@ -91,6 +123,7 @@ function locateSoap(body: Uint8Array, ct: string | undefined, base: number): Loc
     const xmlBytes = entity ? entity.body : body;
     return { xml: utf8.decode(xmlBytes), xmlOffset: entity?.bodyOffset ?? base, others: [] };
   }
+  const unclosedAt = unclosedEnd(entity, 0);
   const parts = entity.parts;
   if (parts.length === 0) throw new DecodeError(base, 'multipart', 'no body parts');
   // RFC 2387 §3.2: the root is the part named by `start`, else the first part.
@@ -98,7 +131,23 @@ function locateSoap(body: Uint8Array, ct: string | undefined, base: number): Loc
   let root = start ? parts.find((p) => p.contentId === start) : undefined;
   root ??= parts[0];
   const others = parts.filter((p) => p !== root);
-  return { xml: utf8.decode(root.body), xmlOffset: bodyOffsetOf(root), root, others };
+  return {
+    xml: utf8.decode(root.body),
+    xmlOffset: bodyOffsetOf(root),
+    others,
+    ...(unclosedAt !== undefined ? { unclosedAt } : {}),
+  };
+}
+
+/** The end offset of the first multipart body (this entity or one inside) without its close-delimiter. */
+function unclosedEnd(e: MimeEntity, depth: number): number | undefined {
+  if (e.unclosed) return bodyOffsetOf(e) + e.body.length;
+  if (!e.parts || depth > 32) return undefined;
+  for (const p of e.parts) {
+    const at = unclosedEnd(p, depth + 1);
+    if (at !== undefined) return at;
+  }
+  return undefined;
 }
 
 function bodyOffsetOf(e: MimeEntity): number {
@@ -126,16 +175,17 @@ function dechunk(body: Uint8Array, base: number): Uint8Array {
   throw new DecodeError(base + pos, 'chunk-size', 'too many chunks');
 }
 
-function fromEnvelope(xml: string, xmlOffset: number, others: MimeEntity[], _root?: MimeEntity): Mm7Message {
+function fromEnvelope({ xml, xmlOffset, others, unclosedAt }: Located): Mm7Message {
   // Offsets inside the XML are character positions; for the ASCII SOAP we see they are octets.
   const env = parseXml(xml.replace(/^\uFEFF/, ''), xmlOffset);
   if (env.name !== 'Envelope')
     throw new DecodeError(xmlOffset, 'Envelope', `root element is ${env.qname}, not a SOAP Envelope`);
+  // The one field a SOAP 1.1 receiver answers with a VersionMismatch fault (SOAP 1.1 §4.1.2).
   if (env.ns !== SOAP11_NS && env.ns !== SOAP12_NS) {
     throw new DecodeError(
       xmlOffset,
-      'Envelope',
-      `namespace ${JSON.stringify(env.ns)} is not SOAP 1.1 (SOAP 1.1 §4.1.2)`,
+      'Envelope@xmlns',
+      `namespace ${JSON.stringify(env.ns.slice(0, 100))} is not SOAP 1.1 (SOAP 1.1 §4.1.2)`,
     );
   }
   const header = env.children.find((c) => c.name === 'Header');
@@ -167,15 +217,22 @@ function fromEnvelope(xml: string, xmlOffset: number, others: MimeEntity[], _roo
   }
   const version = mm7VersionOfNamespace(opEl.ns) ?? mm7VersionOfNamespace(tx.ns) ?? '';
   const fields = childrenToFields(opEl);
+  const wire: Mm7Wire = { envelopeNs: env.ns, operationNs: opEl.ns, transactionIdNs: tx.ns, xmlOffset };
+  if (unclosedAt !== undefined) wire.unclosedMultipartAt = unclosedAt;
   const msg: Mm7Message = {
     type: opEl.name as Mm7MessageType,
     transactionId: tx.text.trim(),
     version,
     fields,
+    wire,
   };
   if (fault) msg.fault = fault;
-  const content = findContent(fields, others);
-  if (content) msg.content = content;
+  const c = fields.Content;
+  const href = c && typeof c === 'object' && !Array.isArray(c) ? c['@href'] : undefined;
+  if (typeof href === 'string') wire.href = href;
+  const found = findContent(href, others);
+  if (typeof href === 'string') wire.hrefResolved = found.resolved;
+  if (found.content) msg.content = found.content;
   return msg;
 }
 
@@ -209,11 +266,15 @@ function childrenToFields(el: XmlElement): Mm7Fields {
   return out;
 }
 
-/** The part `Content@href` names (cid: URL, RFC 2392), tolerating the usual deviations. */
-function findContent(fields: Mm7Fields, others: MimeEntity[]): MimeEntity | undefined {
-  if (others.length === 0) return undefined;
-  const c = fields.Content;
-  const href = c && typeof c === 'object' && !Array.isArray(c) ? c['@href'] : undefined;
+/**
+ * The part `Content@href` names (cid: URL, RFC 2392; or a Content-Location), tolerating the usual
+ * deviations (brackets, case, no `cid:`). An href naming no part still gets a guess (the only
+ * other part, or all of them: the spec's own DeliverReq example mistypes its cid), `resolved` false.
+ */
+function findContent(
+  href: Mm7Field | undefined,
+  others: MimeEntity[],
+): { content?: MimeEntity; resolved: boolean } {
   if (typeof href === 'string') {
     let id = href.trim();
     if (/^cid:/i.test(id)) id = id.slice(4);
@@ -222,16 +283,18 @@ function findContent(fields: Mm7Fields, others: MimeEntity[]): MimeEntity | unde
       others.find((p) => p.contentId === id) ??
       others.find((p) => p.contentId?.toLowerCase() === id.toLowerCase()) ??
       others.find((p) => p.contentLocation === id);
-    if (hit) return hit;
+    if (hit) return { content: hit, resolved: true };
   }
-  if (others.length === 1) return others[0];
-  return {
+  if (others.length === 0) return { resolved: false };
+  if (others.length === 1) return { content: others[0], resolved: false };
+  const all: MimeEntity = {
     headers: [],
     contentType: 'multipart/related',
     params: {},
     body: new Uint8Array(0),
     parts: others,
   };
+  return { content: all, resolved: false };
 }
 
 function decodeURIComponentSafe(s: string): string {

@@ -4,13 +4,16 @@
  * schema version drives encode order, decode, validation and the XSD files in schema/.
  */
 
-export { decodeMm7 } from './decode-mm7.ts';
+export type { Mm7WireIssue, Mm7WireIssueKind } from './check-mm7-wire.ts';
+export { checkMm7Wire } from './check-mm7-wire.ts';
+export type { SoapFaultPeek } from './decode-mm7.ts';
+export { decodeMm7, peekSoapFault, SOAP11_NS, SOAP12_NS } from './decode-mm7.ts';
 export type { Mm7EncodeOptions } from './encode-mm7.ts';
 export { encodeMm7, encodeMm7Xml } from './encode-mm7.ts';
 export { mm7Address, mm7Status } from './mm7-builders.ts';
 export type { Mm7ElementRow, Mm7ValueType } from './mm7-elements.ts';
 export { MM7_CHILD_ORDER, MM7_ELEMENTS, MM7_ENUMS, mm7ElementsFor } from './mm7-elements.ts';
-export type { Mm7Field, Mm7Fields, Mm7Message, Mm7MessageType } from './mm7-message.ts';
+export type { Mm7Field, Mm7Fields, Mm7Message, Mm7MessageType, Mm7Wire } from './mm7-message.ts';
 export { MM7_MESSAGE_TYPES } from './mm7-message.ts';
 export type { Mm7StatusRow } from './mm7-status.ts';
 export { MM7_STATUS, mm7StatusClass, mm7StatusText } from './mm7-status.ts';

@@ -45,4 +45,30 @@ export interface Mm7Message {
   content?: MimeEntity;
   /** Set when the message came wrapped in a SOAP Fault (RSErrorRsp / VASPErrorRsp in detail). */
   fault?: { faultcode: string; faultstring: string };
+  /** Decode only: the message as it stood on the wire, for receivers that refuse what decoding tolerates. */
+  wire?: Mm7Wire;
+}
+
+/**
+ * What the tolerant decoder read past, kept so a strict receiver can refuse it (checkMm7Wire).
+ * Offsets are octets into the decoded input.
+ */
+export interface Mm7Wire {
+  /** Namespace of the Envelope element, as sent (SOAP 1.1 or SOAP 1.2's). */
+  envelopeNs: string;
+  /** Namespace of the operation element (SubmitReq …), as sent. */
+  operationNs: string;
+  /** Namespace of the TransactionID header element, as sent. */
+  transactionIdNs: string;
+  /** Where the SOAP envelope starts. */
+  xmlOffset: number;
+  /** Content@href as sent, when there is one. */
+  href?: string;
+  /**
+   * Whether `href` names a MIME part of the request (RFC 2392 cid: URL or Content-Location);
+   * when false, `content` is the decoder's guess (the only other part, or all of them).
+   */
+  hrefResolved?: boolean;
+  /** Offset of the end of a multipart body (the request's or its content's) that has no close-delimiter. */
+  unclosedMultipartAt?: number;
 }

@@ -53,8 +53,15 @@ export function mm7Version(id: string): Mm7VersionRow | undefined {
   return BY_ID.get(id);
 }
 
-/** `REL-x-MM7-y-z` of any 3GPP MM7 namespace (also unknown ids), or undefined. */
+const MM7_NAMESPACE =
+  /^http:\/\/www\.3gpp\.org\/ftp\/Specs\/archive\/23_series\/23\.140\/schema\/(REL-\d+-MM7-\d+-\d+)$/;
+
+/**
+ * `REL-x-MM7-y-z` of a 3GPP MM7 namespace, also of a version we have no schema for
+ * (REL-7-MM7-1-0, or the REL-6-MM7-6-7 some relays send), or undefined. Exact: namespace names
+ * compare character by character (Namespaces in XML 1.0 §2.3), so a trailing slash or space,
+ * https, another host or another case is another namespace, not MM7's (TS 23.140 Annex L).
+ */
 export function mm7VersionOfNamespace(ns: string): string | undefined {
-  const m = /\/(REL-\d+-MM7-\d+-\d+)\/?$/i.exec(ns.trim());
-  return m ? m[1].toUpperCase() : undefined;
+  return MM7_NAMESPACE.exec(ns)?.[1];
 }

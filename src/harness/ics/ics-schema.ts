@@ -79,6 +79,14 @@ export const IcsSchema = z.strictObject({
         .boolean()
         .default(false)
         .describe('an MTA answers SMTP in front of the MMSC (refusals may come as DSNs)'),
+      maxRecipients: z
+        .number()
+        .int()
+        .min(100)
+        .optional()
+        .describe(
+          'most RCPTs taken in one SMTP transaction (then 452, RFC 5321 §4.5.3.1.10); absent: no limit stated',
+        ),
     })
     .describe('MM3 (e-mail)'),
   mm4: z
@@ -88,7 +96,18 @@ export const IcsSchema = z.strictObject({
       outbound: z.boolean(),
       deliveryReports: z.boolean().describe('MM4_delivery_report.REQ both ways'),
       readReports: z.boolean().describe('MM4_read_reply_report.REQ both ways'),
-      mtaFronted: z.boolean().default(false),
+      mtaFronted: z
+        .boolean()
+        .default(false)
+        .describe('an MTA answers SMTP in front of the MMSC (refusals may come as DSNs)'),
+      maxRecipients: z
+        .number()
+        .int()
+        .min(100)
+        .optional()
+        .describe(
+          'most RCPTs taken in one SMTP transaction (then 452, RFC 5321 §4.5.3.1.10); absent: no limit stated',
+        ),
     })
     .describe('MM4 (MMSC <-> MMSC over SMTP, 3GPP TS 23.140 §8.4, GSMA IR.52)'),
   mm5: z
@@ -107,6 +126,7 @@ export const IcsSchema = z.strictObject({
       deliver: z.boolean().describe('DeliverReq to the VASP for messages to its short code'),
       deliveryReports: z.boolean().describe('DeliveryReportReq to the VASP'),
       readReplies: z.boolean().describe('ReadReplyReq to the VASP'),
+      maxRecipients: z.number().int().positive().optional().describe('most recipients in one SubmitReq'),
     })
     .describe('MM7 (VASP <-> MMSC over SOAP)'),
   notification: z
@@ -127,6 +147,16 @@ export const IcsSchema = z.strictObject({
       minExpiry: duration.describe('shortest relative X-Mms-Expiry the target honours as asked'),
       mm4ResponseTimeout: duration.describe('within this an unanswered MM4_forward.REQ is sent again'),
       deliveryReport: duration.default('3s').describe('within this a due report is sent'),
+      dsn: duration
+        .default('30s')
+        .describe(
+          'MTA-fronted MM3/MM4: within this a mail accepted at SMTP and then refused comes back to the sender as a DSN (RFC 3464)',
+        ),
+      notification: duration
+        .default('4s')
+        .describe(
+          'within this an accepted message is notified, also while a large fan-out is being notified',
+        ),
     })
     .describe('Timers: deadlines of the cases that wait on the target'),
   provisioning: z

@@ -1,4 +1,4 @@
-import type { MmscConfig } from '../../mmsc/config.ts';
+import { type MmscConfig, smtpMaxRecipients } from '../../mmsc/config.ts';
 import { type Ics, MM7_VERSIONS } from './ics-schema.ts';
 
 /**
@@ -76,7 +76,7 @@ export function referenceIcs(
       deliveryTime: true,
       senderVisibility: true,
       maxMessageSize: config.maxMessageSize,
-      maxRecipients: 100,
+      maxRecipients: config.maxRecipients,
       charsets: [
         'us-ascii',
         'utf-8',
@@ -90,14 +90,21 @@ export function referenceIcs(
       contentTypes: [...config.allowedContentTypes],
       subscriberHeader: config.msisdnHeaders[0] ?? 'X-MSISDN',
     },
-    mm3: { supported: true, inbound: true, outbound: config.mm3.relay !== undefined, mtaFronted: false },
+    mm3: {
+      supported: true,
+      inbound: true,
+      outbound: config.mm3.relay !== undefined,
+      mtaFronted: config.mtaFront.mm3,
+      maxRecipients: smtpMaxRecipients(config),
+    },
     mm4: {
       supported: hasMm4,
       inbound: true,
       outbound: hasMm4,
       deliveryReports: true,
       readReports: true,
-      mtaFronted: false,
+      mtaFronted: config.mtaFront.mm4,
+      maxRecipients: smtpMaxRecipients(config),
     },
     mm5: { enum: config.mm5.enumServer !== undefined, hlr: config.mm5.hlrUrl !== undefined },
     mm7: {
@@ -109,6 +116,7 @@ export function referenceIcs(
       deliver: true,
       deliveryReports: true,
       readReplies: true,
+      maxRecipients: config.maxRecipients,
     },
     notification,
     timers: {
@@ -118,6 +126,9 @@ export function referenceIcs(
       minExpiry: '3s',
       mm4ResponseTimeout: seconds(config.mm4.responseTimeoutMs * 1.5),
       deliveryReport: '3s',
+      // the front end's queue hands a mail on at once; room for a loaded host
+      dsn: '5s',
+      notification: '4s',
     },
     provisioning: {
       ...provisioning,

@@ -40,7 +40,14 @@ export function selfCertificationPorts(base: number): Record<string, number> {
 
 export function writeSelfCertificationFiles(
   dir: string,
-  opts: { portBase: number; storeDir?: string; deviate?: readonly string[]; fsync?: boolean },
+  opts: {
+    portBase: number;
+    storeDir?: string;
+    deviate?: readonly string[];
+    fsync?: boolean;
+    /** MM3 and MM4 behind the MTA front end (MMSC config `mtaFront`; the ICS says mtaFronted). */
+    mtaFronted?: boolean;
+  },
 ): SelfCertificationFiles {
   mkdirSync(dir, { recursive: true });
   const p = selfCertificationPorts(opts.portBase);
@@ -61,6 +68,7 @@ export function writeSelfCertificationFiles(
       responseTimeoutMs: TEST_BED_MM4_RESPONSE_TIMEOUT_MS,
     },
     mm3: { relay: { host: '127.0.0.1', port: p.mail } },
+    ...(opts.mtaFronted ? { mtaFront: { mm3: true, mm4: true, maxSize: 10 * 1024 * 1024 } } : {}),
     vasps: Object.values(prov.vasps).map((a) => ({
       vaspId: a.vaspId,
       ...(a.vasId ? { vasId: a.vasId } : {}),

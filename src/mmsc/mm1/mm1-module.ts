@@ -12,6 +12,7 @@ import {
 } from '../../codec/mms/index.ts';
 import { mediaName } from '../../codec/wsp/index.ts';
 import { lookupLocalPort } from '../../wire/tap.ts';
+import type { MmscConfig } from '../config.ts';
 import { deviates } from '../deviations.ts';
 import { MmscHttpEndpoint } from '../http-endpoint.ts';
 import { newTransactionId, TOKEN_PATTERN, tokenOfLocation } from '../ids.ts';
@@ -320,6 +321,8 @@ export class Mm1Module implements MmscModule {
       addressesOf(pdu, field).map((address) => ({ address, field })),
     );
     if (recipients.length === 0) return fail('format-corrupt', 'no recipient (To, Cc or Bcc)');
+    const tooMany = tooManyRecipients(recipients.length, config);
+    if (tooMany) return fail('permanent-failure', tooMany);
     if (raw.length > config.maxMessageSize && !deviates(config, 'accept-oversize')) {
       // ENC 1.3 has no "message too large" response status: content not accepted, with the reason.
       return fail(
@@ -414,6 +417,8 @@ export class Mm1Module implements MmscModule {
       addressesOf(pdu, field).map((address) => ({ address, field })),
     );
     if (recipients.length === 0) return fail('format-corrupt', 'no recipient (To, Cc or Bcc)');
+    const tooMany = tooManyRecipients(recipients.length, config);
+    if (tooMany) return fail('permanent-failure', tooMany);
 
     const stored = decodeMms(await this.core.store.readPdu(original.id));
     const keep = stored.headers.filter(
@@ -772,6 +777,12 @@ function typeAllowed(allowed: readonly string[], t: string): boolean {
       return true;
   }
   return false;
+}
+
+/** Why a request naming `n` recipients is refused (more than `maxRecipients`), or undefined. */
+function tooManyRecipients(n: number, config: MmscConfig): string | undefined {
+  if (n <= config.maxRecipients || deviates(config, 'unbounded-recipients')) return undefined;
+  return `too many recipients: ${n} > ${config.maxRecipients}`;
 }
 
 /**

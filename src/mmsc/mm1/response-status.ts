@@ -9,6 +9,7 @@ import { compareVersions } from '../mmsc-core.ts';
 export type SendProblem =
   | 'ok'
   | 'transient-failure'
+  | 'permanent-failure'
   | 'service-denied'
   | 'format-corrupt'
   | 'address-unresolved'
@@ -21,6 +22,7 @@ const V10: Record<SendProblem, string> = {
   ok: 'Ok',
   // 1.0 has no transient family: Error-unspecified is its catch-all.
   'transient-failure': 'Error-unspecified',
+  'permanent-failure': 'Error-unspecified',
   'service-denied': 'Error-service-denied',
   'format-corrupt': 'Error-message-format-corrupt',
   'address-unresolved': 'Error-sending-address-unresolved',
@@ -33,6 +35,9 @@ const V10: Record<SendProblem, string> = {
 const V11: Record<SendProblem, string> = {
   ok: 'Ok',
   'transient-failure': 'Error-transient-failure',
+  // §7.3.48: "an unspecified permanent error" — e.g. more recipients than the MMSC takes in one MM
+  // (no status names that limit; resending the same request cannot succeed).
+  'permanent-failure': 'Error-permanent-failure',
   'service-denied': 'Error-permanent-service-denied',
   'format-corrupt': 'Error-permanent-message-format-corrupt',
   'address-unresolved': 'Error-permanent-sending-address-unresolved',

@@ -11,8 +11,10 @@ import {
 import { formatRfc5322Date, mm4FromMms, mmsFromMm4, parseRfc5322Date } from '../../codec/mm4/index.ts';
 import { decodeMms, encodeMms } from '../../codec/mms/index.ts';
 import type { JsonObject } from '../../util/json.ts';
+import { smtpMaxRecipients } from '../config.ts';
 import { deviates } from '../deviations.ts';
 import { bareAddress, mm4Form, recipientMailAddress } from '../mm4/mm4-addresses.ts';
+import { MtaFront } from '../mm4/mta-front.ts';
 import { domainOf, type InboundMail, type SmtpAnswer, SmtpInbound } from '../mm4/smtp-inbound.ts';
 import { sendSmtp } from '../mm4/smtp-outbound.ts';
 import type { MmscCore } from '../mmsc-core.ts';
@@ -67,16 +69,21 @@ export class Mm3Module implements MmscModule {
 
   async start(core: MmscCore): Promise<MmscEndpoint[]> {
     this.core = core;
+    const checks = {
+      maxSize: core.config.mm3.maxSize,
+      mailFrom: () => null,
+      rcptTo: (to: string) => this.checkRecipient(to),
+      data: (mail: InboundMail) => this.onMail(mail),
+    };
     this.inbound = new SmtpInbound({
       core,
       iface: 'MM3',
       port: core.config.ports.mm3,
       host: core.config.host,
       hostname: this.ownDomain,
-      maxSize: core.config.mm3.maxSize,
-      mailFrom: () => null,
-      rcptTo: (to) => this.checkRecipient(to),
-      data: (mail) => this.onMail(mail),
+      ...checks,
+      maxRecipients: smtpMaxRecipients(core.config),
+      ...(core.config.mtaFront.mm3 ? { front: new MtaFront(core, 'MM3', checks) } : {}),
     });
     this.boundPort = await this.inbound.listen();
     return [{ iface: 'MM3', url: `smtp://127.0.0.1:${this.boundPort}` }];

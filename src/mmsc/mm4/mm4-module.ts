@@ -18,13 +18,14 @@ import {
 } from '../../codec/mm4/index.ts';
 import { decodeMms, encodeMms } from '../../codec/mms/index.ts';
 import { bytesFromJson, bytesToJson, isBytesJson } from '../../util/json.ts';
-import type { Mm4PeerConfig } from '../config.ts';
+import { type Mm4PeerConfig, smtpMaxRecipients } from '../config.ts';
 import { deviates } from '../deviations.ts';
 import type { MmscCore } from '../mmsc-core.ts';
 import type { DeliveryOutcome, MmscEndpoint, MmscModule, OriginReport, OutboundDelivery } from '../module.ts';
 import type { RecipientStatus, StoredMessage } from '../store/message-store.ts';
 import { GiveUp, type Job, RetryLater } from '../store/outbox.ts';
 import { bareAddress, mm1Form, mm4Form, recipientMailAddress, sameSubscriber } from './mm4-addresses.ts';
+import { MtaFront } from './mta-front.ts';
 import { domainOf, type InboundMail, inDomain, type SmtpAnswer, SmtpInbound } from './smtp-inbound.ts';
 import { sendSmtp } from './smtp-outbound.ts';
 
@@ -120,22 +121,27 @@ export class Mm4Module implements MmscModule {
   async start(core: MmscCore): Promise<MmscEndpoint[]> {
     this.core = core;
     core.outbox.handle(JOB_SEND, (job) => this.runSendJob(job));
+    const checks = {
+      maxSize: Math.max(core.config.maxMessageSize * 2, 1024 * 1024),
+      mailFrom: (from: string, helo: string): SmtpAnswer | null =>
+        this.peerOf(from, helo)
+          ? null
+          : { code: 550, message: '5.7.1 Not an MM4 peer of this MMSC (GSMA IR.52 interworking agreement)' },
+      rcptTo: (to: string): SmtpAnswer | null =>
+        this.isOwn(domainOf(to)) || deviates(core.config, 'mm4-open-relay')
+          ? null
+          : { code: 550, message: '5.7.1 Relaying denied' },
+      data: (mail: InboundMail) => this.onMail(mail),
+    };
     this.inbound = new SmtpInbound({
       core,
       iface: 'MM4',
       port: core.config.ports.mm4,
       host: core.config.host,
       hostname: this.ownDomain,
-      maxSize: Math.max(core.config.maxMessageSize * 2, 1024 * 1024),
-      mailFrom: (from, helo) =>
-        this.peerOf(from, helo)
-          ? null
-          : { code: 550, message: '5.7.1 Not an MM4 peer of this MMSC (GSMA IR.52 interworking agreement)' },
-      rcptTo: (to) =>
-        this.isOwn(domainOf(to)) || deviates(core.config, 'mm4-open-relay')
-          ? null
-          : { code: 550, message: '5.7.1 Relaying denied' },
-      data: (mail) => this.onMail(mail),
+      ...checks,
+      maxRecipients: smtpMaxRecipients(core.config),
+      ...(core.config.mtaFront.mm4 ? { front: new MtaFront(core, 'MM4', checks) } : {}),
     });
     this.boundPort = await this.inbound.listen();
     return [{ iface: 'MM4', url: `smtp://127.0.0.1:${this.boundPort}` }];

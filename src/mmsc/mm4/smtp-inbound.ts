@@ -3,6 +3,7 @@ import type { SMTPServerAddress, SMTPServerDataStream, SMTPServerSession } from 
 import { SMTPServer } from 'smtp-server';
 import type { Iface } from '../../wire/nodes.ts';
 import { lookupLocalPort, tapServer } from '../../wire/tap.ts';
+import { deviates } from '../deviations.ts';
 import type { MmscCore } from '../mmsc-core.ts';
 
 /**
@@ -20,6 +21,16 @@ export interface InboundMail {
   remotePort: number;
   /** The in-process node that sent it (a tapped mock), when known. */
   peerNode?: string;
+  /** ENVID of MAIL FROM (RFC 3461 §4.4), xtext as given; only with an MTA front end. */
+  envid?: string;
+  /** NOTIFY / ORCPT of each RCPT, by lower-case address (RFC 3461 §4.1, §4.2); front end only. */
+  rcptDsn?: Record<string, { notify?: string[]; orcpt?: string }>;
+}
+
+/** An MTA front end (mta-front.ts): takes every transaction at SMTP, queues it and answers 250. */
+export interface SmtpFront {
+  maxSize: number;
+  accept(mail: InboundMail): Promise<SmtpAnswer>;
 }
 
 export type SmtpAnswer = { code: number; message: string };
@@ -32,11 +43,18 @@ export interface SmtpInboundOptions {
   host?: string;
   hostname: string;
   maxSize: number;
+  /** Most distinct RCPTs of one transaction; the next ones get 452 (RFC 5321 §4.5.3.1.10). */
+  maxRecipients: number;
   /** null = allowed, else the refusal (550 5.7.1 ...). */
   mailFrom(address: string, heloName: string): SmtpAnswer | null;
   rcptTo(address: string, mailFrom: string, heloName: string): SmtpAnswer | null;
   /** The reply to the final dot: 250 accepts. */
   data(mail: InboundMail): Promise<SmtpAnswer>;
+  /**
+   * An MTA in front (config `mtaFront`): MAIL and RCPT are accepted, DATA up to the front end's
+   * size, and the transaction goes to `front.accept`; the checks above run afterwards there.
+   */
+  front?: SmtpFront;
 }
 
 function smtpError(a: SmtpAnswer): Error {
@@ -72,9 +90,11 @@ export class SmtpInbound {
       logger: false,
       disableReverseLookup: true,
       hideENHANCEDSTATUSCODES: true,
+      // an MTA front end speaks the DSN extension (RFC 3461): ENVID, ORCPT, NOTIFY come back in its DSNs
+      hideDSN: !opts.front,
       disabledCommands: ['STARTTLS', 'AUTH'],
       authOptional: true,
-      size: opts.maxSize,
+      size: opts.front ? opts.front.maxSize : opts.maxSize,
       socketTimeout: 60_000,
       closeTimeout: 1_000,
       onMailFrom: (
@@ -82,6 +102,7 @@ export class SmtpInbound {
         session: SMTPServerSession,
         cb: (e?: Error | null) => void,
       ) => {
+        if (opts.front) return cb();
         const refusal = opts.mailFrom(address.address, session.hostNameAppearsAs);
         if (refusal) {
           core.observer.event(iface, 'smtp-refused', {
@@ -95,8 +116,11 @@ export class SmtpInbound {
         cb();
       },
       onRcptTo: (address: SMTPServerAddress, session: SMTPServerSession, cb: (e?: Error | null) => void) => {
+        if (opts.front) return cb();
         const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
-        const refusal = opts.rcptTo(address.address, from, session.hostNameAppearsAs);
+        const refusal =
+          tooManyRecipients(session, address.address, opts.maxRecipients, core) ??
+          opts.rcptTo(address.address, from, session.hostNameAppearsAs);
         if (refusal) {
           core.observer.event(iface, 'smtp-refused', {
             stage: 'RCPT',
@@ -159,7 +183,18 @@ export class SmtpInbound {
         remotePort: session.remotePort,
         ...(peerNode ? { peerNode } : {}),
       };
-      this.opts.data(mail).then(
+      const front = this.opts.front;
+      if (front) {
+        const env = session.envelope as typeof session.envelope & {
+          dsn?: { envid?: string };
+          rcptTo: Array<SMTPServerAddress & { dsn?: { notify?: string[]; orcpt?: string } }>;
+        };
+        if (env.dsn?.envid) mail.envid = env.dsn.envid;
+        const rcptDsn: NonNullable<InboundMail['rcptDsn']> = {};
+        for (const r of env.rcptTo) if (r.dsn) rcptDsn[r.address.toLowerCase()] = { ...r.dsn };
+        if (Object.keys(rcptDsn).length > 0) mail.rcptDsn = rcptDsn;
+      }
+      (front ? front.accept(mail) : this.opts.data(mail)).then(
         (a) => (a.code >= 200 && a.code < 300 ? cb(null, a.message) : cb(smtpError(a))),
         (e: unknown) => {
           // Nothing was accepted: the sender keeps the message and retries (RFC 5321 §4.2.5).
@@ -172,6 +207,32 @@ export class SmtpInbound {
     });
   }
 }
+
+/**
+ * 452 4.5.3 for an RCPT past the limit (RFC 5321 §4.5.3.1.10: a server that runs out of its
+ * recipient limit MUST answer 452; RFC 3463 X.5.3 too many recipients). A repeated address
+ * replaces its earlier entry (smtp-server), so it never counts twice.
+ */
+function tooManyRecipients(
+  session: SMTPServerSession,
+  address: string,
+  max: number,
+  core: MmscCore,
+): SmtpAnswer | null {
+  const env = session.envelope;
+  if (env.rcptTo.length < max || deviates(core.config, 'unbounded-recipients')) return null;
+  // Once full, the envelope takes no new address: its set is built once, so a flood of RCPTs
+  // past a large limit costs O(1) each. (smtp-server makes a new envelope per transaction.)
+  let taken = fullEnvelopes.get(env);
+  if (!taken) {
+    taken = new Set(env.rcptTo.map((r) => r.address.toLowerCase()));
+    fullEnvelopes.set(env, taken);
+  }
+  if (taken.has(address.toLowerCase())) return null;
+  return { code: 452, message: '4.5.3 Too many recipients' };
+}
+
+const fullEnvelopes = new WeakMap<object, Set<string>>();
 
 /** The domain of an SMTP path (`a@b.example` -> `b.example`), lower case; '' when none. */
 export function domainOf(address: string): string {

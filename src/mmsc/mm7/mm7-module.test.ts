@@ -404,6 +404,17 @@ describe('MM7 faults and bad input (the server keeps serving)', () => {
     expect(bad).toMatchObject({ type: 'SubmitRsp', statusCode: 2002 });
   });
 
+  it('more recipients than maxRecipients (100) -> SubmitRsp 3003, nothing stored; 100 are taken', async () => {
+    const to = (n: number) => Array.from({ length: n }, (_, i) => `+1555950${String(i).padStart(4, '0')}`);
+    const before = s.mmsc.core.store.size;
+    expect(await submit({ to: to(101), text: 'too many' })).toMatchObject({
+      type: 'SubmitRsp',
+      statusCode: 3003,
+    });
+    expect(s.mmsc.core.store.size).toBe(before);
+    expect(await submit({ to: to(100), text: 'a hundred' })).toMatchObject({ statusCode: 1000 });
+  });
+
   it('after all of that a SubmitReq still succeeds', async () => {
     expect(await submit({ to: '+15559401', text: 'still here' })).toMatchObject({
       ok: true,

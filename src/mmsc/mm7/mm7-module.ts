@@ -2,6 +2,7 @@ import http from 'node:http';
 import { isCodecError } from '../../codec/codec-error.ts';
 import {
   checkMm7Fields,
+  checkMm7Wire,
   decodeMm7,
   encodeMm7,
   MM7_VERSIONS,
@@ -9,6 +10,7 @@ import {
   type Mm7Message,
   type Mm7MessageType,
   type Mm7VersionId,
+  type Mm7WireIssue,
   mm7Status,
   mm7StatusClass,
   mm7ToJson,
@@ -157,13 +159,54 @@ export class Mm7Module implements MmscModule {
     } catch (e) {
       if (!isCodecError(e)) throw e;
       this.core.observer.event('MM7', 'mm7-undecodable', { error: e.toLine(), size: body.length });
+      if (e.field === 'Envelope@xmlns')
+        return this.send(res, this.versionMismatch(sniffTid(body), sniffVersion(body), e.toLine()), peer);
       // §8.7.8 / status table: 4004 Validation error — the SOAP or XML structure could not be parsed.
       return this.send(res, this.rsError(sniffTid(body), sniffVersion(body), 4004, e.toLine()), peer);
     }
     this.publish('in', msg, body, peer);
+    const refused = this.refuseWire(msg, body);
+    if (refused) return this.send(res, refused, peer);
     const reply = await this.dispatch(msg, auth);
     if (reply === 'unauthorized') return this.unauthorized(req, res, 'this VASP must authenticate');
     this.send(res, reply, peer);
+  }
+
+  /**
+   * What the decoder read past and MM7 refuses (checkMm7Wire), before anything is acted upon:
+   * - a SOAP 1.2 envelope: MM7 binds to SOAP 1.1 (TS 23.140 §8.7.1), and a SOAP 1.1 node answers
+   *   another envelope namespace with a VersionMismatch fault and discards the message (SOAP 1.1
+   *   §4.1.2, faultcode §4.4.1);
+   * - a multipart without its close-delimiter (RFC 2046 §5.1.1; the request may be cut short):
+   *   RSErrorRsp 2007 Message format corrupt (status table: the message's format is incorrect; it
+   *   is not the SOAP/XML that failed, which 4004 names);
+   * - the operation or TransactionID in a namespace that is no MM7 schema's (a trailing slash or
+   *   space, https, another host or case: namespaces compare as strings, Namespaces in XML §2.3):
+   *   RSErrorRsp 4004 Validation error ("the message format is not compatible to the format
+   *   specified"); a well-formed MM7 namespace of a version we lack: 4002 Unsupported version.
+   * A Content@href naming no part is refused later, in the operation's own response (2007).
+   */
+  private refuseWire(msg: Mm7Message, body: Uint8Array): Reply | undefined {
+    const cfg = this.core.config;
+    const issue = checkMm7Wire(msg).find(
+      (i) =>
+        i.kind !== 'dangling-href' &&
+        !(i.kind === 'soap-version' && deviates(cfg, 'mm7-soap12-accepted')) &&
+        !(i.kind === 'unclosed-multipart' && deviates(cfg, 'mm7-unclosed-multipart')) &&
+        !(
+          (i.kind === 'not-mm7-namespace' || i.kind === 'unsupported-version') &&
+          deviates(cfg, 'mm7-any-namespace') &&
+          looseVersionOf(msg) !== undefined
+        ),
+    );
+    if (!issue) return undefined;
+    this.core.observer.event('MM7', 'mm7-refused', { kind: issue.kind, error: issueLine(issue) });
+    const tid = msg.transactionId || sniffTid(body);
+    const version = mm7Version(msg.version)?.id ?? sniffVersion(body);
+    if (issue.kind === 'soap-version') return this.versionMismatch(tid, version, issueLine(issue));
+    if (issue.kind === 'unclosed-multipart') return this.rsError(tid, version, 2007, issueLine(issue));
+    if (issue.kind === 'unsupported-version') return this.rsError(tid, NEWEST, 4002, issue.reason);
+    return this.rsError(tid, version, 4004, issueLine(issue));
   }
 
   private unauthorized(req: http.IncomingMessage, res: http.ServerResponse, reason: string): void {
@@ -177,7 +220,9 @@ export class Mm7Module implements MmscModule {
     msg: Mm7Message,
     auth: Exclude<TransportAuth, { kind: 'refused' }>,
   ): Promise<Reply | 'unauthorized'> {
-    const version = mm7Version(msg.version)?.id;
+    const version =
+      mm7Version(msg.version)?.id ??
+      (deviates(this.core.config, 'mm7-any-namespace') ? looseVersionOf(msg) : undefined);
     const tid = msg.transactionId;
     // §8.7.1: the TransactionID header is mandatory; an empty one is echoed as sent, with 4004.
     if (!tid.trim())
@@ -208,6 +253,13 @@ export class Mm7Module implements MmscModule {
       return this.rsp(rspType, tid, version, 4001, { details: who.reason });
     }
     const vasp = who.vasp;
+    // Status table, 2007 Message format corrupt: Content@href (an element value) names no MIME part.
+    if (msg.wire?.hrefResolved === false && !deviates(this.core.config, 'mm7-dangling-href')) {
+      const issue = checkMm7Wire(msg).find((i) => i.kind === 'dangling-href');
+      return this.rsp(rspType, tid, version, this.formatCorrupt(), {
+        details: issue ? issueLine(issue) : 'Content@href names no attachment of the request',
+      });
+    }
     this.vaspVersion.set(vasp.vaspId, version);
     if (msg.type === 'SubmitReq') return this.submit(msg, vasp, version);
     // Cancel/Replace: a repeated TransactionID from the same VASP gets the same answer.
@@ -258,6 +310,12 @@ export class Mm7Module implements MmscModule {
     }
     if (recipients.length === 0) {
       return fail(2002, bad.length ? `not an address: ${bad.join(', ')}` : 'no deliverable recipient');
+    }
+    const max = this.core.config.maxRecipients;
+    if (recipients.length > max && !deviates(this.core.config, 'unbounded-recipients')) {
+      // Status table, 3003 Multiple addresses not supported: the operation on this many recipients
+      // is not taken; the VASP MAY resubmit it split into operations on fewer recipients.
+      return fail(3003, `too many recipients: ${recipients.length} > ${max}`);
     }
     if (f.Content !== undefined && !msg.content)
       return fail(this.formatCorrupt(), 'Content@href names no attachment of the request');
@@ -681,6 +739,16 @@ export class Mm7Module implements MmscModule {
     };
   }
 
+  /**
+   * A SOAP 1.1 VersionMismatch fault (SOAP 1.1 §4.1.2, §4.4.1; HTTP 500, §6.2) in the SOAP 1.1
+   * namespace; its detail carries an RSErrorRsp 4004 for MM7 clients that read only that.
+   */
+  private versionMismatch(tid: string, version: Mm7VersionId, details: string): Reply {
+    const r = this.rsError(tid, version, 4004, details);
+    const fault = { faultcode: 'env:VersionMismatch', faultstring: 'SOAP 1.1 envelope expected' };
+    return { ...r, msg: { ...r.msg, fault } };
+  }
+
   private send(res: http.ServerResponse, reply: Reply, peer?: string): void {
     const r = this.deviateReply(reply);
     // Validation off only for an RSErrorRsp echoing an empty TransactionID (the encoder refuses it).
@@ -733,6 +801,24 @@ function isTrue(v: string | undefined): boolean {
 /** Text XML 1.0 can carry (details quote decoder errors of arbitrary input). */
 function cleanText(s: string): string {
   return s.replace(/[^\t\n\r\x20-\ud7ff\ue000-\ufffd]/gu, '?').slice(0, 1000);
+}
+
+/** `offset N: FIELD: reason` of a wire issue (as CodecError.toLine). */
+function issueLine(i: Mm7WireIssue): string {
+  return `offset ${i.offset}: ${i.field}: ${i.reason}`;
+}
+
+/**
+ * The mm7-any-namespace deviation's version: any namespace that ends in a schema id we know,
+ * whatever its scheme, host, case or trailing slash and space (the lax match real MMSCs make).
+ */
+function looseVersionOf(msg: Mm7Message): Mm7VersionId | undefined {
+  for (const ns of [msg.wire?.operationNs, msg.wire?.transactionIdNs]) {
+    const m = /\/(REL-\d+-MM7-\d+-\d+)\/?$/i.exec((ns ?? '').trim());
+    const row = m ? mm7Version(m[1].toUpperCase()) : undefined;
+    if (row) return row.id;
+  }
+  return undefined;
 }
 
 /** Best effort TransactionID of an undecodable body (echoed in the RSErrorRsp). */

@@ -6,6 +6,7 @@ import { decodeMm7, type Mm7Message } from '../../codec/mm7/index.ts';
 import type { JsonObject } from '../../util/json.ts';
 import type { MessageObservation } from '../../wire/timeline.ts';
 import { Timeline } from '../../wire/timeline.ts';
+import type { DeviationName } from '../deviations.ts';
 import { type RunningMmsc, startReferenceMmsc } from '../index.ts';
 import { createModule } from './index.ts';
 
@@ -28,7 +29,8 @@ export interface Mm7Stack {
 export const VASP_USER = 'vasp';
 export const VASP_PASS = 'secret';
 
-export async function startMm7Stack(): Promise<Mm7Stack> {
+/** `deviate`: the deviations (src/mmsc/deviations.ts) the MMSC commits. */
+export async function startMm7Stack(opts: { deviate?: DeviationName[] } = {}): Promise<Mm7Stack> {
   const timeline = new Timeline();
   const air = new AirInterface();
   const deps = { timeline, air };
@@ -49,6 +51,7 @@ export async function startMm7Stack(): Promise<Mm7Stack> {
   const mmsc = await startReferenceMmsc(
     {
       fsync: false,
+      ...(opts.deviate ? { deviate: opts.deviate } : {}),
       notification: {
         route: 'smpp',
         host: '127.0.0.1',

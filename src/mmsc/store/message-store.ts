@@ -118,6 +118,9 @@ export class MessageStore {
   private readonly mboxOwners = new Map<string, Set<string>>();
   /** Serialises meta rewrites per message. */
   private readonly chains = new Map<string, Promise<unknown>>();
+  /** Serialises the changes of one recipient (`id\0index`), and each message's changes in flight. */
+  private readonly recipientChains = new Map<string, Promise<unknown>>();
+  private readonly recipientPending = new Map<string, Set<Promise<unknown>>>();
   /** Recently stored/read PDUs (most retrievals follow the notification within seconds). */
   private readonly pduCache = new Map<string, Uint8Array>();
   private pduCacheBytes = 0;
@@ -281,6 +284,62 @@ export class MessageStore {
   }
 
   /**
+   * Applies `mutate` to a copy of ONE recipient's state and commits just that recipient (a small
+   * record, StoreBackend.writeRecipient), not the whole message: no clone, serialisation or
+   * re-index of the other recipients, so a message to many recipients costs O(1) per status
+   * change. Changes of one recipient run one after another, changes of different recipients of one
+   * message concurrently (their records share the journal's group commits); whole-message updates
+   * asked before run first, those asked after wait for it. The in-memory state changes once the
+   * record is on disk; the message object is the same (its recipients[index] replaced). A `mutate`
+   * that returns `false` changed nothing (no write).
+   */
+  updateRecipient(
+    id: string,
+    index: number,
+    // biome-ignore lint/suspicious/noConfusingVoidType: as update()
+    mutate: (r: StoredRecipient, m: StoredMessage) => void | false,
+  ): Promise<StoredMessage> {
+    // Without recipient records the whole message is rewritten: then one change at a time.
+    if (!this.backend.writeRecipient)
+      return this.update(id, (m) => (m.recipients[index] ? mutate(m.recipients[index], m) : false));
+    const key = `${id}\u0000${index}`;
+    const before = [this.chains.get(id), this.recipientChains.get(key)];
+    const next = Promise.all(before.map((p) => p?.catch(() => undefined))).then(async () => {
+      const current = this.messages.get(id);
+      if (!current) throw new StoreError(`no message ${id}`);
+      const old = current.recipients[index];
+      if (!old) return current;
+      const copy: StoredRecipient = old.reported ? { ...old, reported: [...old.reported] } : { ...old };
+      if (mutate(copy, current) === false) return current;
+      await this.backend.writeRecipient!(id, index, JSON.stringify(copy));
+      current.recipients[index] = copy;
+      if (old.token !== copy.token) {
+        if (old.token) this.tokens.delete(old.token);
+        if (copy.token) this.tokens.set(copy.token, { id, index });
+      }
+      if (old.notifyTransactionId !== copy.notifyTransactionId) {
+        if (old.notifyTransactionId) this.notifyTids.delete(old.notifyTransactionId);
+        if (copy.notifyTransactionId) this.notifyTids.set(copy.notifyTransactionId, { id, index });
+      }
+      return current;
+    });
+    this.recipientChains.set(key, next);
+    let pending = this.recipientPending.get(id);
+    if (!pending) {
+      pending = new Set();
+      this.recipientPending.set(id, pending);
+    }
+    pending.add(next);
+    const done = () => {
+      if (this.recipientChains.get(key) === next) this.recipientChains.delete(key);
+      pending.delete(next);
+      if (pending.size === 0 && this.recipientPending.get(id) === pending) this.recipientPending.delete(id);
+    };
+    void next.then(done, done);
+    return next;
+  }
+
+  /**
    * Deletes the message if `purge` still says so when its turn in the message's update queue comes
    * (after every update already asked for). Resolves true when it was deleted.
    */
@@ -296,7 +355,10 @@ export class MessageStore {
   /** Runs `work` after every change of message `id` already asked for (one at a time per message). */
   private inTurn<T>(id: string, work: () => Promise<T>): Promise<T> {
     const prev = this.chains.get(id) ?? Promise.resolve();
-    const next = prev.catch(() => undefined).then(work);
+    const rcpts = this.recipientPending.get(id);
+    const next = (
+      rcpts ? Promise.all([prev, ...rcpts].map((p) => p.catch(() => undefined))) : prev.catch(() => undefined)
+    ).then(work);
     this.chains.set(id, next);
     void next
       .finally(() => {

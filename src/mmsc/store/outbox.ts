@@ -58,6 +58,15 @@ export interface OutboxOptions extends OutboxEvents {
   maxDelayMs: number;
   /** Jobs run at once (all kinds together). */
   concurrency?: number;
+  /**
+   * Fair service across messages (default true): due jobs wait in one lane per message
+   * (`payload.messageId`, else the job itself) and start round-robin over the lanes, at most
+   * `perMessage` of one lane at once, so a message to thousands of recipients cannot hold every
+   * slot while an ordinary message waits behind it. False: earliest due first, no quota.
+   */
+  fair?: boolean;
+  /** Most jobs of one message running at once (default a quarter of the concurrency). */
+  perMessage?: number;
   /** Called when a job is given up (after its file moved to outbox-dead). */
   onDead?: (job: Job) => void | Promise<void>;
 }
@@ -77,12 +86,21 @@ export class Outbox {
   private stopped = false;
   private readonly inflight = new Set<Promise<void>>();
   private readonly concurrency: number;
+  /** Due jobs waiting for a slot, by message; the Map's order is the round-robin ring. */
+  private readonly lanes = new Map<string, { jobs: Job[]; head: number }>();
+  private readonly runningOf = new Map<string, number>();
+  private readonly perMessage: number;
+  private readonly fair: boolean;
 
   private constructor(
     private readonly backend: StoreBackend,
     private readonly opts: OutboxOptions,
   ) {
     this.concurrency = opts.concurrency ?? 64;
+    this.fair = opts.fair ?? true;
+    this.perMessage = this.fair
+      ? Math.max(1, opts.perMessage ?? Math.floor(this.concurrency / 4))
+      : Number.POSITIVE_INFINITY;
   }
 
   /** Loads every job left by a previous run (they run once `start()` is called). */
@@ -188,11 +206,14 @@ export class Outbox {
     this.due.push(job.nextAttemptAt, job);
   }
 
-  /** Starts due jobs (earliest first, up to the concurrency) and arms the timer for the next. */
+  /**
+   * Moves due jobs into their message's lane, starts jobs round-robin over the lanes (up to the
+   * concurrency, `perMessage` a lane) and arms the timer for the next due job.
+   */
   private pass(): void {
     if (this.stopped || !this.started) return;
     const t = Date.now();
-    while (this.running.size < this.concurrency) {
+    for (;;) {
       const job = this.due.popDue(t);
       if (!job) break;
       if (this.jobs.get(job.id) !== job || this.running.has(job.id)) continue; // done, cancelled or rescheduled
@@ -202,8 +223,12 @@ export class Outbox {
         this.parked.set(job.kind, parked);
         continue;
       }
-      this.run(job);
+      const key = this.laneOf(job);
+      const lane = this.lanes.get(key);
+      if (lane) lane.jobs.push(job);
+      else this.lanes.set(key, { jobs: [job], head: 0 });
     }
+    this.startFromLanes();
     // Due jobs held back by the concurrency limit start when a running one finishes.
     const earliest = this.due.peekTime();
     if (earliest > t && earliest < this.timerAt) {
@@ -220,10 +245,49 @@ export class Outbox {
     }
   }
 
-  private run(job: Job): void {
+  /** The lane (fairness key) of a job: its message, else itself; one lane for all when unfair. */
+  private laneOf(job: Job): string {
+    if (!this.fair) return '';
+    const m = job.payload.messageId;
+    return typeof m === 'string' ? `m:${m}` : `j:${job.id}`;
+  }
+
+  /** One job from each lane in ring order (a lane served goes to the back), until slots run out. */
+  private startFromLanes(): void {
+    let started = true;
+    while (started && this.running.size < this.concurrency && this.lanes.size > 0) {
+      started = false;
+      for (const [key, lane] of [...this.lanes]) {
+        if (this.running.size >= this.concurrency) break;
+        if ((this.runningOf.get(key) ?? 0) >= this.perMessage) continue;
+        let job: Job | undefined;
+        while (lane.head < lane.jobs.length) {
+          const j = lane.jobs[lane.head++];
+          if (this.jobs.get(j.id) === j && !this.running.has(j.id)) {
+            job = j;
+            break;
+          }
+        }
+        this.lanes.delete(key);
+        if (lane.head < lane.jobs.length) {
+          if (lane.head > 1024 && lane.head * 2 > lane.jobs.length) {
+            lane.jobs = lane.jobs.slice(lane.head);
+            lane.head = 0;
+          }
+          this.lanes.set(key, lane);
+        }
+        if (!job) continue;
+        this.run(job, key);
+        started = true;
+      }
+    }
+  }
+
+  private run(job: Job, lane: string): void {
     const handler = this.handlers.get(job.kind);
     if (!handler) return;
     this.running.add(job.id);
+    this.runningOf.set(lane, (this.runningOf.get(lane) ?? 0) + 1);
     const p = (async () => {
       try {
         await handler(job);
@@ -234,6 +298,9 @@ export class Outbox {
         await this.failed(job, e);
       } finally {
         this.running.delete(job.id);
+        const n = (this.runningOf.get(lane) ?? 1) - 1;
+        if (n > 0) this.runningOf.set(lane, n);
+        else this.runningOf.delete(lane);
       }
     })().catch(() => undefined);
     this.inflight.add(p);

@@ -23,8 +23,15 @@ export interface StoreBackend {
   loadMessages(): Promise<string[]>;
   /** Commits a new message atomically: afterwards both parts survive a crash, before neither. */
   createMessage(id: string, meta: string, pdu: Uint8Array): Promise<void>;
-  /** Replaces a message's metadata atomically. */
+  /** Replaces a message's metadata atomically (superseding its recipient records). */
   writeMeta(id: string, meta: string): Promise<void>;
+  /**
+   * Records one recipient's new state (`recipients[index]` of the message) as a small record of its
+   * own: a recipient's status change costs that record, not a rewrite of the whole message. The
+   * metadata the backend hands back (loadMessages) has these records applied. Optional: without
+   * it the store rewrites the metadata.
+   */
+  writeRecipient?(id: string, index: number, recipient: string): Promise<void>;
   readPdu(id: string): Promise<Uint8Array>;
   removeMessage(id: string): Promise<void>;
   /** Every pending job (at open). */
