@@ -25,7 +25,11 @@ export interface Crash {
 }
 
 /** The verdict on one input: undefined when the property holds. */
-export function judge(target: FuzzTarget, input: Uint8Array, slowMs = Number.POSITIVE_INFINITY): Crash | undefined {
+export function judge(
+  target: FuzzTarget,
+  input: Uint8Array,
+  slowMs = Number.POSITIVE_INFINITY,
+): Crash | undefined {
   const t0 = performance.now();
   let thrown: unknown;
   let threw = false;
@@ -40,7 +44,13 @@ export function judge(target: FuzzTarget, input: Uint8Array, slowMs = Number.POS
     if (thrown instanceof DecodeError && !(thrown instanceof PropertyViolation)) {
       const okOffset = Number.isInteger(thrown.offset) && thrown.offset >= 0 && thrown.offset <= input.length;
       if (!okOffset || typeof thrown.field !== 'string' || thrown.field.length === 0) {
-        return crash(target, 'bad-offset', thrown, input, `offset ${thrown.offset} of ${input.length}, field '${thrown.field}'`);
+        return crash(
+          target,
+          'bad-offset',
+          thrown,
+          input,
+          `offset ${thrown.offset} of ${input.length}, field '${thrown.field}'`,
+        );
       }
     } else {
       return crash(target, thrown instanceof PropertyViolation ? 'property' : 'untyped', thrown, input);
@@ -164,7 +174,12 @@ export interface FuzzStats {
 }
 
 /** The starting corpus: shared vectors (when present) + our encoders' outputs. */
-export function startingCorpus(target: FuzzTarget): { corpus: Uint8Array[]; seeds: number; vectors: number; note: string } {
+export function startingCorpus(target: FuzzTarget): {
+  corpus: Uint8Array[];
+  seeds: number;
+  vectors: number;
+  note: string;
+} {
   target.setup?.();
   const seeds = target.seeds();
   let vectors: Uint8Array[] = [];
@@ -172,7 +187,8 @@ export function startingCorpus(target: FuzzTarget): { corpus: Uint8Array[]; seed
   if (target.vectors) {
     const root = vectorsRoot();
     if (root) vectors = target.vectors(root);
-    else note = 'shared vectors absent (set MMSCERT_VECTORS to a shared/vectors folder): encoder outputs only';
+    else
+      note = 'shared vectors absent (set MMSCERT_VECTORS to a shared/vectors folder): encoder outputs only';
   }
   return { corpus: [...vectors, ...seeds], seeds: seeds.length, vectors: vectors.length, note };
 }
@@ -227,7 +243,10 @@ class Coverage {
         // now that holds it ran.
         const fnKey = `${s.scriptId}:${ranges[0].startOffset}`;
         let known = this.blocks.get(fnKey);
-        if (!known) this.blocks.set(fnKey, (known = new Map()));
+        if (!known) {
+          known = new Map();
+          this.blocks.set(fnKey, known);
+        }
         for (const g of ranges) known.set(`${g.startOffset}:${g.endOffset}`, [g.startOffset, g.endOffset]);
         if (ranges[0].count === 0) continue;
         for (const [k, [a, b]] of known) {
@@ -310,7 +329,10 @@ export function fuzzTarget(target: FuzzTarget, opts: FuzzOptions): FuzzStats {
   const fromFastCheck = (): Uint8Array => {
     if (randomBatch.length === 0) {
       randomBatch.push(
-        ...fc.sample(fc.uint8Array({ maxLength: Math.min(256, target.maxLen) }), { seed: randomSeed++, numRuns: 512 }),
+        ...fc.sample(fc.uint8Array({ maxLength: Math.min(256, target.maxLen) }), {
+          seed: randomSeed++,
+          numRuns: 512,
+        }),
       );
     }
     return randomBatch.pop()!;

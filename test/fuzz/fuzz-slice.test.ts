@@ -30,19 +30,26 @@ describe('fuzz regressions (test/fuzz-regressions/<target>/*.bin) stay fixed', (
 });
 
 describe(`fuzz slice: ${SLICE} inputs per decoder, seed ${SEED}`, () => {
-  it.each(targets.map((t) => [t.name, t] as const))('%s is total', (_name, target) => {
-    const crashes: Crash[] = [];
-    const runs = Math.ceil(SLICE * (target.sliceShare ?? 1));
-    const stats = fuzzTarget(target, {
-      runs,
-      seed: SEED,
-      coverage: false,
-      slowMs: 5000,
-      onCrash: (c) => crashes.push(c),
-    });
-    expect(
-      crashes.map((c) => `${c.kind}: ${c.message.split('\n')[0]} input ${Buffer.from(c.input).toString('hex').slice(0, 400)}`),
-    ).toEqual([]);
-    expect(stats.runs).toBe(runs);
-  }, 120_000);
+  it.each(targets.map((t) => [t.name, t] as const))(
+    '%s is total',
+    (_name, target) => {
+      const crashes: Crash[] = [];
+      const runs = Math.ceil(SLICE * (target.sliceShare ?? 1));
+      const stats = fuzzTarget(target, {
+        runs,
+        seed: SEED,
+        coverage: false,
+        slowMs: 5000,
+        onCrash: (c) => crashes.push(c),
+      });
+      expect(
+        crashes.map(
+          (c) =>
+            `${c.kind}: ${c.message.split('\n')[0]} input ${Buffer.from(c.input).toString('hex').slice(0, 400)}`,
+        ),
+      ).toEqual([]);
+      expect(stats.runs).toBe(runs);
+    },
+    120_000,
+  );
 });

@@ -4,9 +4,10 @@
  * out-of-memory watched from here, crashes saved under test/fuzz-regressions/, then the servers'
  * input paths (server-fuzz.ts). Exit code 1 when anything crashed.
  */
-import { cpus, loadavg } from 'node:os';
-import { createRequire } from 'node:module';
+
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -59,7 +60,11 @@ function parseArgs(argv: string[]): Options {
     };
     if (a === '--runs') o.runs = num();
     else if (a === '--seed') o.seed = num();
-    else if (a === '--only') o.only = val().split(',').map((s) => s.trim()).filter(Boolean);
+    else if (a === '--only')
+      o.only = val()
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
     else if (a === '--jobs') o.jobs = Math.max(1, num());
     else if (a === '--no-coverage') o.coverage = false;
     else if (a === '--no-servers') o.servers = false;
@@ -84,8 +89,9 @@ function parseArgs(argv: string[]): Options {
 function tsxApiUrl(): string {
   const req = createRequire(import.meta.url);
   const pkg = req.resolve('tsx/package.json');
-  const exp = (JSON.parse(readFileSync(pkg, 'utf8')) as { exports: Record<string, { import: { default: string } }> })
-    .exports['./esm/api'].import.default;
+  const exp = (
+    JSON.parse(readFileSync(pkg, 'utf8')) as { exports: Record<string, { import: { default: string } }> }
+  ).exports['./esm/api'].import.default;
   return pathToFileURL(path.join(path.dirname(pkg), exp)).href;
 }
 const BOOT = `const { workerData, parentPort } = require('node:worker_threads');
@@ -122,50 +128,59 @@ async function runTarget(name: string, o: Options, log: (s: string) => void): Pr
     };
     const w = new Worker(BOOT, {
       eval: true,
-      workerData: { tsx: tsxApiUrl(), entry: pathToFileURL(path.join(import.meta.dirname, 'fuzz-worker.ts')).href, setup },
+      workerData: {
+        tsx: tsxApiUrl(),
+        entry: pathToFileURL(path.join(import.meta.dirname, 'fuzz-worker.ts')).href,
+        setup,
+      },
       resourceLimits: { maxOldGenerationSizeMb: o.memMb },
     });
-    const outcome = await new Promise<{ kind: 'done'; stats: FuzzStats } | { kind: 'hang' | 'oom' | 'fatal'; message: string }>(
-      (resolve) => {
-        let last = -1;
-        let since = Date.now();
-        const watch = setInterval(() => {
-          const n = Atomics.load(head, 0);
-          if (n !== last) {
-            last = n;
-            since = Date.now();
-          } else if (Date.now() - since > o.hangMs) {
-            clearInterval(watch);
-            void w.terminate();
-            resolve({ kind: 'hang', message: `no progress for ${o.hangMs} ms on input ${n}` });
-          }
-        }, 250);
-        w.on('message', (m: { type: string; crash?: Crash; stats?: FuzzStats; message?: string }) => {
-          if (m.type === 'crash' && m.crash) {
-            const c = { ...m.crash, input: new Uint8Array(m.crash.input) };
-            res.crashes.push(c);
-            const where = o.save ? ` -> ${saveRegression(c)}` : '';
-            log(`  CRASH ${name} ${c.kind}: ${c.message.split('\n')[0].slice(0, 200)}${where}`);
-          } else if (m.type === 'progress' && m.stats) {
-            log(`  ${name}: ${m.stats.runs} inputs, ${m.stats.perSecond}/s, corpus ${m.stats.corpus}, blocks ${m.stats.features}`);
-          } else if (m.type === 'done' && m.stats) {
-            clearInterval(watch);
-            resolve({ kind: 'done', stats: m.stats });
-          } else if (m.type === 'fatal') {
-            clearInterval(watch);
-            resolve({ kind: 'fatal', message: m.message ?? '' });
-          }
-        });
-        w.on('error', (e: Error & { code?: string }) => {
+    const outcome = await new Promise<
+      { kind: 'done'; stats: FuzzStats } | { kind: 'hang' | 'oom' | 'fatal'; message: string }
+    >((resolve) => {
+      let last = -1;
+      let since = Date.now();
+      const watch = setInterval(() => {
+        const n = Atomics.load(head, 0);
+        if (n !== last) {
+          last = n;
+          since = Date.now();
+        } else if (Date.now() - since > o.hangMs) {
           clearInterval(watch);
-          resolve({ kind: e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'oom' : 'fatal', message: `${e.name}: ${e.message}\n${e.stack ?? ''}` });
-        });
-        w.on('exit', (code) => {
+          void w.terminate();
+          resolve({ kind: 'hang', message: `no progress for ${o.hangMs} ms on input ${n}` });
+        }
+      }, 250);
+      w.on('message', (m: { type: string; crash?: Crash; stats?: FuzzStats; message?: string }) => {
+        if (m.type === 'crash' && m.crash) {
+          const c = { ...m.crash, input: new Uint8Array(m.crash.input) };
+          res.crashes.push(c);
+          const where = o.save ? ` -> ${saveRegression(c)}` : '';
+          log(`  CRASH ${name} ${c.kind}: ${c.message.split('\n')[0].slice(0, 200)}${where}`);
+        } else if (m.type === 'progress' && m.stats) {
+          log(
+            `  ${name}: ${m.stats.runs} inputs, ${m.stats.perSecond}/s, corpus ${m.stats.corpus}, blocks ${m.stats.features}`,
+          );
+        } else if (m.type === 'done' && m.stats) {
           clearInterval(watch);
-          resolve({ kind: 'fatal', message: `worker exited with code ${code}` });
+          resolve({ kind: 'done', stats: m.stats });
+        } else if (m.type === 'fatal') {
+          clearInterval(watch);
+          resolve({ kind: 'fatal', message: m.message ?? '' });
+        }
+      });
+      w.on('error', (e: Error & { code?: string }) => {
+        clearInterval(watch);
+        resolve({
+          kind: e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'oom' : 'fatal',
+          message: `${e.name}: ${e.message}\n${e.stack ?? ''}`,
         });
-      },
-    );
+      });
+      w.on('exit', (code) => {
+        clearInterval(watch);
+        resolve({ kind: 'fatal', message: `worker exited with code ${code}` });
+      });
+    });
     await w.terminate();
     if (outcome.kind === 'done') {
       total = merge(total, outcome.stats);
@@ -213,11 +228,14 @@ async function main(): Promise<void> {
   const log = (s: string) => process.stdout.write(`${s}\n`);
   const targets = (await allTargets()).map((t) => t.name);
   const known = [...targets, 'servers'];
-  for (const n of o.only ?? []) if (!known.includes(n)) throw new Error(`--only: unknown '${n}' (known: ${known.join(', ')})`);
+  for (const n of o.only ?? [])
+    if (!known.includes(n)) throw new Error(`--only: unknown '${n}' (known: ${known.join(', ')})`);
   const chosen = targets.filter((t) => !o.only || o.only.includes(t));
   log(
     `fuzz: ${chosen.length} decoders x ${o.runs} inputs, seed ${o.seed}, coverage ${o.coverage ? 'V8 block coverage' : 'off'}, ` +
-      `${o.jobs} job(s); load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} on ${cpus().length} CPUs`,
+      `${o.jobs} job(s); load average ${loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')} on ${cpus().length} CPUs`,
   );
   const results = new Map<string, TargetResult>();
   const queue = [...chosen];
@@ -254,7 +272,11 @@ async function main(): Promise<void> {
     const s = await fuzzServers({ inputs: o.serverInputs, seed: o.seed, log });
     crashes += s.failures.length;
   }
-  log(`\nload average now ${loadavg().map((x) => x.toFixed(2)).join(' ')}; ${crashes} crash(es)`);
+  log(
+    `\nload average now ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}; ${crashes} crash(es)`,
+  );
   process.exit(crashes > 0 || failed ? 1 : 0);
 }
 

@@ -40,7 +40,14 @@ export interface ServerFuzzOptions {
 }
 
 export interface ServerFuzzResult {
-  servers: Array<{ name: string; inputs: number; perSecond: number; answered: number; ok: boolean; note?: string }>;
+  servers: Array<{
+    name: string;
+    inputs: number;
+    perSecond: number;
+    answered: number;
+    ok: boolean;
+    note?: string;
+  }>;
   failures: string[];
   /** Health checks that failed once and then succeeded on a retry. */
   misses: string[];
@@ -61,7 +68,10 @@ function startCli(args: string[], readyLines: number): Promise<Proc> {
     });
     const p: Proc = { child, lines: [], stderr: [] };
     let buf = '';
-    const timer = setTimeout(() => reject(new Error(`${args[0]}: not ready in 60 s: ${p.stderr.join('')}`)), 60_000);
+    const timer = setTimeout(
+      () => reject(new Error(`${args[0]}: not ready in 60 s: ${p.stderr.join('')}`)),
+      60_000,
+    );
     child.stdout!.on('data', (d: Buffer) => {
       buf += d.toString();
       const parts = buf.split('\n');
@@ -173,7 +183,10 @@ function http(pathName: string, headers: Record<string, string>, body: Uint8Arra
 
 function smtpDialogue(rcpt: string, message: Uint8Array): Uint8Array {
   return Buffer.concat([
-    Buffer.from(`EHLO fuzz.example\r\nMAIL FROM:<fuzz@other.example>\r\nRCPT TO:<${rcpt}>\r\nDATA\r\n`, 'latin1'),
+    Buffer.from(
+      `EHLO fuzz.example\r\nMAIL FROM:<fuzz@other.example>\r\nRCPT TO:<${rcpt}>\r\nDATA\r\n`,
+      'latin1',
+    ),
     message,
     Buffer.from('\r\n.\r\nQUIT\r\n', 'latin1'),
   ]);
@@ -233,7 +246,11 @@ function cases(mmsc: Proc, peers: Proc): ServerCase[] {
     ),
   );
   const mm1Seeds = [
-    http(mm1.pathname, { 'Content-Type': 'application/vnd.wap.mms-message', 'X-MSISDN': '+15550001' }, sendReq),
+    http(
+      mm1.pathname,
+      { 'Content-Type': 'application/vnd.wap.mms-message', 'X-MSISDN': '+15550001' },
+      sendReq,
+    ),
     Buffer.from(`GET ${mm1.pathname}/abc HTTP/1.1\r\nHost: x\r\nX-MSISDN: +15550001\r\n\r\n`, 'latin1'),
   ];
   const submit = encodeMm7(
@@ -246,7 +263,9 @@ function cases(mmsc: Proc, peers: Proc): ServerCase[] {
     },
     { boundary: 'bb' },
   );
-  const mm7Seeds = [http(mm7.pathname, { 'Content-Type': submit.contentType, SOAPAction: '""' }, submit.body)];
+  const mm7Seeds = [
+    http(mm7.pathname, { 'Content-Type': submit.contentType, SOAPAction: '""' }, submit.body),
+  ];
   const mm4Mail = encodeMm4(
     buildMm4(
       'MM4_forward.REQ',
@@ -263,18 +282,30 @@ function cases(mmsc: Proc, peers: Proc): ServerCase[] {
       mimePart('text/plain', 'hello'),
     ),
   );
-  const plainMail = te.encode('From: a@other.example\r\nTo: +15550002@mms.example\r\nSubject: hi\r\n\r\nhello\r\n');
+  const plainMail = te.encode(
+    'From: a@other.example\r\nTo: +15550002@mms.example\r\nSubject: hi\r\n\r\nhello\r\n',
+  );
   const smtpCase = (name: string, port: number, seeds: Uint8Array[]): ServerCase => ({
     name,
     proc: mmsc,
     seeds,
     send: async (input) => (await tcpExchange(port, input, 600, true)).length > 0,
     healthy: async () => {
-      const b = await tcpUntil(port, te.encode('EHLO x\r\n'), (x) => /\r\n250 /.test(x.toString('latin1')), 5000, true);
+      const b = await tcpUntil(
+        port,
+        te.encode('EHLO x\r\n'),
+        (x) => /\r\n250 /.test(x.toString('latin1')),
+        5000,
+        true,
+      );
       return /^220[\s\S]*\r\n250 /.test(b.toString('latin1'));
     },
   });
-  const bind = new smpp.PDU('bind_transceiver', { system_id: 'fuzz', password: 'x', sequence_number: 1 }).toBuffer();
+  const bind = new smpp.PDU('bind_transceiver', {
+    system_id: 'fuzz',
+    password: 'x',
+    sequence_number: 1,
+  }).toBuffer();
   const submitSm = new smpp.PDU('submit_sm', {
     sequence_number: 2,
     source_addr: '1234',
@@ -306,7 +337,11 @@ function cases(mmsc: Proc, peers: Proc): ServerCase[] {
       seeds: [Buffer.concat([bind, submitSm]), bind],
       send: async (input) => (await tcpExchange(Number(smsc.port), input)).length > 0,
       healthy: async () => {
-        const b = await tcpUntil(Number(smsc.port), bind, (x) => x.length >= 16 && x.length >= x.readUInt32BE(0));
+        const b = await tcpUntil(
+          Number(smsc.port),
+          bind,
+          (x) => x.length >= 16 && x.length >= x.readUInt32BE(0),
+        );
         lastSmpp = b.toString('hex').slice(0, 80);
         return b.length >= 16 && b.readUInt32BE(4) === 0x80000009;
       },
@@ -329,21 +364,44 @@ function cases(mmsc: Proc, peers: Proc): ServerCase[] {
       seeds: [enumQuery(9, '+15550001', true)],
       send: async (input) => (await tcpExchange(Number(dns.port), input, 300)).length > 0,
       healthy: async () => {
-        const b = await tcpUntil(Number(dns.port), enumQuery(10, '+15550001', true), (x) => x.length >= 2 && x.length >= 2 + x.readUInt16BE(0));
+        const b = await tcpUntil(
+          Number(dns.port),
+          enumQuery(10, '+15550001', true),
+          (x) => x.length >= 2 && x.length >= 2 + x.readUInt16BE(0),
+        );
         return b.length >= 14 && b.readUInt16BE(2) === 10 && (b[4] & 0x80) !== 0;
       },
     },
   ];
 }
 
-const DICT = ['\r\n', '\r\n\r\n', ': ', 'Content-Length: 999999\r\n', 'Transfer-Encoding: chunked\r\n', '\x00', '\xff', '%', '../', '\r\n.\r\n', 'RCPT TO:<a@b>\r\n', 'BDAT 10\r\n', '\xc0\x0c', '.', '..'];
+const DICT = [
+  '\r\n',
+  '\r\n\r\n',
+  ': ',
+  'Content-Length: 999999\r\n',
+  'Transfer-Encoding: chunked\r\n',
+  '\x00',
+  '\xff',
+  '%',
+  '../',
+  '\r\n.\r\n',
+  'RCPT TO:<a@b>\r\n',
+  'BDAT 10\r\n',
+  '\xc0\x0c',
+  '.',
+  '..',
+];
 
 /** Saves the inputs sent since the last healthy check, for the record (a server crash is fixed where it is). */
 function saveServerInputs(name: string, inputs: Uint8Array[], why: string): string {
   const dir = path.join(REGRESSIONS_DIR, 'servers', name);
   mkdirSync(dir, { recursive: true });
   for (const b of inputs) writeFileSync(path.join(dir, `${inputId(b)}.bin`), b);
-  writeFileSync(path.join(dir, `last-failure.txt`), `${why}\n${inputs.length} input(s) since the last healthy check\n`);
+  writeFileSync(
+    path.join(dir, `last-failure.txt`),
+    `${why}\n${inputs.length} input(s) since the last healthy check\n`,
+  );
   return path.relative(process.cwd(), dir);
 }
 
@@ -354,7 +412,10 @@ export async function fuzzServers(o: ServerFuzzOptions): Promise<ServerFuzzResul
   const result: ServerFuzzResult = { servers: [], failures: [], misses: [] };
   const misses = result.misses;
   log(`servers: starting the reference MMSC and the peers (SMSC, HLR) on ephemeral loopback ports`);
-  const peers = await startCli(['peers', '--only', 'smsc,hlr', ...(o.peerEvents ? ['--events', o.peerEvents] : [])], 3);
+  const peers = await startCli(
+    ['peers', '--only', 'smsc,hlr', ...(o.peerEvents ? ['--events', o.peerEvents] : [])],
+    3,
+  );
   const mmsc = await startCli(['serve'], 5).catch(async (e) => {
     peers.child.kill('SIGTERM');
     throw e;
@@ -367,11 +428,22 @@ export async function fuzzServers(o: ServerFuzzOptions): Promise<ServerFuzzResul
         continue;
       }
       const r = seededRng(o.seed ^ c.name.length);
-      const ctx = { corpus: c.seeds, dictionary: DICT.map((t) => new Uint8Array(Buffer.from(t, 'latin1'))), maxLen: 64 * 1024 };
+      const ctx = {
+        corpus: c.seeds,
+        dictionary: DICT.map((t) => new Uint8Array(Buffer.from(t, 'latin1'))),
+        maxLen: 64 * 1024,
+      };
       const t0 = performance.now();
       if (!(await c.healthy())) {
         result.failures.push(`${c.name}: did not answer an ordinary request before fuzzing`);
-        result.servers.push({ name: c.name, inputs: 0, perSecond: 0, answered: 0, ok: false, note: 'not healthy at start' });
+        result.servers.push({
+          name: c.name,
+          inputs: 0,
+          perSecond: 0,
+          answered: 0,
+          ok: false,
+          note: 'not healthy at start',
+        });
         continue;
       }
       let sent = 0;
@@ -383,7 +455,9 @@ export async function fuzzServers(o: ServerFuzzOptions): Promise<ServerFuzzResul
       while (sent < o.inputs && performance.now() - t0 < maxMs) {
         // a few connections in flight at once
         const batch = Array.from({ length: Math.min(8, o.inputs - sent) }, () =>
-          r() < 0.1 ? c.seeds[Math.floor(r() * c.seeds.length)] : mutateBytes(c.seeds[Math.floor(r() * c.seeds.length)], r, ctx),
+          r() < 0.1
+            ? c.seeds[Math.floor(r() * c.seeds.length)]
+            : mutateBytes(c.seeds[Math.floor(r() * c.seeds.length)], r, ctx),
         );
         since.push(...batch);
         const answers = await Promise.all(batch.map((b) => c.send(b)));
@@ -416,7 +490,9 @@ export async function fuzzServers(o: ServerFuzzOptions): Promise<ServerFuzzResul
       }
       const perSecond = Math.round((sent / (performance.now() - t0)) * 1000);
       result.servers.push({ name: c.name, inputs: sent, perSecond, answered, ok, note });
-      log(`servers: ${c.name}: ${sent} inputs, ${perSecond}/s, ${answered} answered, ${ok ? 'still serving' : `FAILED: ${note}`}`);
+      log(
+        `servers: ${c.name}: ${sent} inputs, ${perSecond}/s, ${answered} answered, ${ok ? 'still serving' : `FAILED: ${note}`}`,
+      );
       if (!ok && c.proc.child.exitCode !== null) break; // the rest of that process's servers are gone
     }
   } finally {

@@ -51,15 +51,15 @@ import {
   encodeWspPush,
   mmsNotificationPush,
 } from '../../src/codec/push/wsp-push.ts';
-import { parseXml } from '../../src/codec/xml/parse-xml.ts';
 import { readContentType, readHeaders, readMultipart } from '../../src/codec/wsp/index.ts';
+import { parseXml } from '../../src/codec/xml/parse-xml.ts';
 import {
   discoverSuiteFiles,
   loadRequirementCatalogue,
   loadYamlSuiteFile,
   type RequirementCatalogue,
 } from '../../src/harness/suite-loader.ts';
-import { readVectorFiles, vectorsRoot } from './vectors.ts';
+import { readVectorFiles } from './vectors.ts';
 
 /** A broken promise other than a DecodeError: always a finding. */
 export class PropertyViolation extends Error {
@@ -114,18 +114,25 @@ const mmsVectors = (root: string) =>
   readVectorFiles(root, 'mms-pdus', (n) => !/\.(txt|md)$/i.test(n)).map((v) => v.bytes);
 
 /** The MMS round trip: a random valid PDU of a type fast-check picks, from a seed it picks (shrinkable). */
-const mmsRoundTrip = fc.property(
-  fc.constantFrom(...MMS_MESSAGE_TYPES),
-  fc.integer(),
-  (type, seed) => {
-    const pdu = randomPdu(type, rng(seed));
-    const back = decodeMms(encodeMms(pdu));
-    if (JSON.stringify(mmsToJson(back)) !== JSON.stringify(mmsToJson(pdu)))
-      throw new PropertyViolation(`m-* round trip differs for ${type} seed ${seed}`);
-  },
-);
+const mmsRoundTrip = fc.property(fc.constantFrom(...MMS_MESSAGE_TYPES), fc.integer(), (type, seed) => {
+  const pdu = randomPdu(type, rng(seed));
+  const back = decodeMms(encodeMms(pdu));
+  if (JSON.stringify(mmsToJson(back)) !== JSON.stringify(mmsToJson(pdu)))
+    throw new PropertyViolation(`m-* round trip differs for ${type} seed ${seed}`);
+});
 
-const MMS_TOKENS = ['\x8c\x80', '\x8c\x84', '\x98', '\x8d\x92', '\x84', '\x1f', '\x00', '\xff', '\x7f', '\x22'];
+const MMS_TOKENS = [
+  '\x8c\x80',
+  '\x8c\x84',
+  '\x98',
+  '\x8d\x92',
+  '\x84',
+  '\x1f',
+  '\x00',
+  '\xff',
+  '\x7f',
+  '\x22',
+];
 
 // ---------------------------------------------------------------- DNS
 
@@ -380,7 +387,9 @@ export const TARGETS: FuzzTarget[] = [
       const pdu = decodeMms(b);
       JSON.stringify(mmsToJson(pdu));
       // whatever decodes re-encodes (robustness suites replay decoded PDUs) to the same JSON
-      const again = mustNotThrow('encodeMms(decodeMms(x))', () => decodeMms(encodeMms(pdu, { validate: false })));
+      const again = mustNotThrow('encodeMms(decodeMms(x))', () =>
+        decodeMms(encodeMms(pdu, { validate: false })),
+      );
       if (!jsonEq(mmsToJson(again), mmsToJson(pdu)))
         throw new PropertyViolation('decodeMms(encodeMms(decodeMms(x))) differs from decodeMms(x)');
       return pdu;
@@ -432,7 +441,9 @@ export const TARGETS: FuzzTarget[] = [
       }
       const l = mustNotThrow('decodeWspPushLenient', () => decodeWspPushLenient(b));
       if ((l.defects.length === 0) !== strict)
-        throw new PropertyViolation(`decodeWspPushLenient defects=${l.defects.length} but strict ok=${strict}`);
+        throw new PropertyViolation(
+          `decodeWspPushLenient defects=${l.defects.length} but strict ok=${strict}`,
+        );
       if (!strict) decodeWspPush(b); // rethrow the typed error for the statistics
     },
     seeds: () => [
@@ -450,7 +461,8 @@ export const TARGETS: FuzzTarget[] = [
         const back = decodeWspPush(encodeWspPush(push));
         if (back.tid !== tid || Buffer.compare(Buffer.from(back.body), Buffer.from(body)) !== 0)
           throw new PropertyViolation('WSP push round trip differs');
-        if (!jsonEq(back.contentType, push.contentType)) throw new PropertyViolation('push Content-Type differs');
+        if (!jsonEq(back.contentType, push.contentType))
+          throw new PropertyViolation('push Content-Type differs');
       },
     ),
   },
@@ -474,23 +486,27 @@ export const TARGETS: FuzzTarget[] = [
     dictionary: ['\x00\x03', '\x08\x04', '\x05\x04\x0b\x84\x23\xf0', '\x04\x02', '\x00', '\xff'],
     maxLen: 512,
     coverage: SRC,
-    roundTrip: fc.property(fc.array(udhElement, { maxLength: 4 }), fc.uint8Array({ maxLength: 120 }), (els, ud) => {
-      const udh = encodeUdh({ elements: els });
-      const back = readUdh(new ByteReader(udh));
-      if (!jsonEq(back.elements, els)) throw new PropertyViolation('UDH round trip differs');
-      const all = Buffer.concat([udh, ud]);
-      const sms = (() => {
-        try {
-          return decodeSmsUserData(all);
-        } catch (e) {
-          // concat totals/sequences out of range are refused by design
-          if (e instanceof DecodeError && e.field.startsWith('UDH.concat')) return undefined;
-          throw e;
-        }
-      })();
-      if (sms && Buffer.compare(Buffer.from(sms.payload), Buffer.from(ud)) !== 0)
-        throw new PropertyViolation('TP-UD payload differs');
-    }),
+    roundTrip: fc.property(
+      fc.array(udhElement, { maxLength: 4 }),
+      fc.uint8Array({ maxLength: 120 }),
+      (els, ud) => {
+        const udh = encodeUdh({ elements: els });
+        const back = readUdh(new ByteReader(udh));
+        if (!jsonEq(back.elements, els)) throw new PropertyViolation('UDH round trip differs');
+        const all = Buffer.concat([udh, ud]);
+        const sms = (() => {
+          try {
+            return decodeSmsUserData(all);
+          } catch (e) {
+            // concat totals/sequences out of range are refused by design
+            if (e instanceof DecodeError && e.field.startsWith('UDH.concat')) return undefined;
+            throw e;
+          }
+        })();
+        if (sms && Buffer.compare(Buffer.from(sms.payload), Buffer.from(ud)) !== 0)
+          throw new PropertyViolation('TP-UD payload differs');
+      },
+    ),
   },
   {
     name: 'smpp',
@@ -546,7 +562,9 @@ export const TARGETS: FuzzTarget[] = [
         if (e instanceof EncodeError) return m;
         throw e;
       }
-      const back = mustNotThrow('decodeDnsMessage(encodeDnsMessage(decodeDnsMessage(x)))', () => decodeDnsMessage(enc));
+      const back = mustNotThrow('decodeDnsMessage(encodeDnsMessage(decodeDnsMessage(x)))', () =>
+        decodeDnsMessage(enc),
+      );
       if (!jsonEq(back, m) && !hasDottedLabel(b))
         throw new PropertyViolation('decode(encode(decode(x))) differs from decode(x)');
       return m;
@@ -556,7 +574,8 @@ export const TARGETS: FuzzTarget[] = [
     maxLen: 1024,
     coverage: SRC,
     roundTrip: fc.property(dnsArb, (m) => {
-      if (!jsonEq(decodeDnsMessage(encodeDnsMessage(m)), m)) throw new PropertyViolation('DNS round trip differs');
+      if (!jsonEq(decodeDnsMessage(encodeDnsMessage(m)), m))
+        throw new PropertyViolation('DNS round trip differs');
     }),
   },
   {
@@ -665,7 +684,8 @@ export const TARGETS: FuzzTarget[] = [
           { boundary: 'bb' },
         );
         const back = decodeMm7(enc.body, enc.contentType);
-        if (back.transactionId !== tx || back.type !== 'SubmitReq') throw new PropertyViolation('MM7 header differs');
+        if (back.transactionId !== tx || back.type !== 'SubmitReq')
+          throw new PropertyViolation('MM7 header differs');
         if (!jsonEq(mm7ToJson(back), mm7ToJson(decodeMm7(enc.body, enc.contentType))))
           throw new PropertyViolation('MM7 decode not deterministic');
       },
@@ -690,7 +710,9 @@ export const TARGETS: FuzzTarget[] = [
       const file = path.join(suiteDir, 'fuzz.yaml');
       writeFileSync(file, b);
       // the loader answers with diagnostics (file:line:col); it throws nothing at all
-      return mustNotThrow('loadYamlSuiteFile', () => loadYamlSuiteFile(file, catalogue, { suitesRoot: suiteDir }));
+      return mustNotThrow('loadYamlSuiteFile', () =>
+        loadYamlSuiteFile(file, catalogue, { suitesRoot: suiteDir }),
+      );
     },
     // the small suite files (the yaml package parses ~10 KB/ms here: big seeds only slow the loop)
     seeds: () =>

@@ -27,7 +27,8 @@ export function readVectorFiles(
       const p = path.join(d, n);
       const st = statSync(p);
       if (st.isDirectory()) walk(p);
-      else if (keep(n) && st.size <= maxBytes) out.push({ file: path.relative(root, p), bytes: readFileSync(p) });
+      else if (keep(n) && st.size <= maxBytes)
+        out.push({ file: path.relative(root, p), bytes: readFileSync(p) });
     }
   };
   const dir = path.join(root, sub);

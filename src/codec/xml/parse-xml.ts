@@ -68,7 +68,11 @@ export function parseXml(text: string, base = 0): XmlElement {
     // fast-xml-parser's validator passes some documents its parser then refuses with a plain
     // Error (an unclosed PI, CDATA section or comment, a tag name it cannot read: found by
     // `npm run fuzz`, inputs in test/fuzz-regressions/xml/); the decoder stays total.
-    throw new DecodeError(base, 'XML', `not well-formed: ${(e as Error).message.split('\n')[0].slice(0, 120)}`);
+    throw new DecodeError(
+      base,
+      'XML',
+      `not well-formed: ${(e as Error).message.split('\n')[0].slice(0, 120)}`,
+    );
   }
   const roots = nodes.filter((n) => Object.keys(n).some((k) => k !== ':@' && k !== '#text'));
   if (roots.length !== 1)
