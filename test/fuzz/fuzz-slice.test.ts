@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { type Crash, fuzzTarget, judge } from './engine.ts';
 import { loadRegressions } from './regressions.ts';
-import { allTargets } from './targets.ts';
+import { allTargets, cleanupTargets } from './targets.ts';
 
 /**
  * The CI slice of `npm run fuzz`: every saved crash replayed through its target, then a short
@@ -12,6 +12,7 @@ const targets = await allTargets();
 const byName = new Map(targets.map((t) => [t.name, t]));
 const SLICE = Number(process.env.MMSCERT_FUZZ_SLICE ?? 2000);
 const SEED = Number(process.env.MMSCERT_FUZZ_SEED ?? 20261207);
+afterAll(cleanupTargets);
 
 describe('fuzz regressions (test/fuzz-regressions/<target>/*.bin) stay fixed', () => {
   const regressions = loadRegressions().filter((r) => byName.has(r.target));

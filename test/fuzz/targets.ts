@@ -8,7 +8,7 @@
  * value or ONE DecodeError with a sane offset and a field, never another exception, a hang or an
  * unbounded allocation. `mustNotThrow` wraps decoders that promise to throw nothing at all.
  */
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
@@ -703,7 +703,9 @@ export const TARGETS: FuzzTarget[] = [
   {
     name: 'suite-yaml',
     setup: () => {
+      if (suiteDir) return;
       suiteDir = mkdtempSync(path.join(existsTmpfs() ? '/dev/shm' : os.tmpdir(), 'mmscert-fuzz-suite-'));
+      process.once('exit', cleanupTargets);
       catalogue = loadRequirementCatalogue(SUITES_ROOT).catalogue;
     },
     run: (b) => {
@@ -726,6 +728,12 @@ export const TARGETS: FuzzTarget[] = [
     coverage: /\/(src\/harness|node_modules\/yaml)\//,
   },
 ];
+
+/** Removes the targets' temporary files (also done at process exit). */
+export function cleanupTargets(): void {
+  if (suiteDir) rmSync(suiteDir, { recursive: true, force: true });
+  suiteDir = '';
+}
 
 function existsTmpfs(): boolean {
   try {
