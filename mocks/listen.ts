@@ -1,5 +1,6 @@
 import type * as http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { DEFAULT_HTTP_GUARD, guardHttpServer, listenerConnectionCap } from '../src/wire/http-guard.ts';
 
 /** What the mocks' servers have in common: node:net/http servers and smpp's Server. */
 export interface Listenable {
@@ -32,17 +33,16 @@ export async function closeHttpServer(server: http.Server): Promise<void> {
 }
 
 /**
- * Malformed HTTP from a client (RFC 9112 §2.2 framing errors, oversized headers): report it, answer
- * 400 and close that connection; the server keeps serving. A reset connection is just dropped.
+ * Malformed HTTP from a client (RFC 9112 §2.2 framing errors, oversized headers) or a time-out:
+ * report it, answer 400 / 431 / 408 and destroy that connection even if the client never closes
+ * its side; the server keeps serving (src/wire/http-guard.ts, which also caps connections). Create
+ * the server with `httpServerOptions()` for explicit header, request and keep-alive timeouts.
  */
 export function answerClientErrors(
   server: http.Server,
   report: (err: Error & { code?: string }) => void,
 ): void {
-  server.on('clientError', (err: Error & { code?: string }, socket: Socket) => {
-    report(err);
-    if (socket.writable && err.code !== 'ECONNRESET') {
-      socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
-    } else socket.destroy();
+  guardHttpServer(server, (err) => report(err), {
+    maxConnections: listenerConnectionCap(DEFAULT_HTTP_GUARD.maxConnections),
   });
 }

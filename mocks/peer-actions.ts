@@ -1,4 +1,4 @@
-import { type Peer, type PeerAction, PeerConfigError } from './peer.ts';
+import { type ActionDef, type Peer, type PeerAction, PeerConfigError } from './peer.ts';
 
 /**
  * Actions several peers offer under the same name, built once so their parameters, errors and
@@ -28,3 +28,23 @@ export function configureTargetAction(
     return { target: p.target };
   };
 }
+
+/** The table entry of `clear-behaviours` (no parameters). */
+export const CLEAR_BEHAVIOURS_DEF: ActionDef = {
+  description: 'ends every scripted behaviour of this peer (it recovers mid-case)',
+  params: {},
+};
+
+/** The table entry of `configure {target}`. */
+export function configureTargetDef(what: string): ActionDef {
+  return {
+    description: `points the peer at the MMSC interface it sends to (${what})`,
+    params: { target: `the ${what} of the MMSC` },
+  };
+}
+
+/** Parameters of a request a VASP or remote MMSC sends with a text body or parts. */
+export const CONTENT_PARAMS = {
+  text: 'a text/plain part',
+  parts: 'a list of parts { contentType, content (text or {$base64}) | size, contentId?, filename? }',
+} as const;

@@ -59,3 +59,41 @@ export class PeerConfigError extends Error {
     this.name = 'PeerConfigError';
   }
 }
+
+/**
+ * What an action takes: its parameters by name (each with a one-line description). The single
+ * source for the action's parameter names: the suite loader refuses any other `with:` key, the
+ * suite JSON schema completes them, and the bound action refuses them at run time too.
+ */
+export interface ActionDef {
+  description: string;
+  params: Readonly<Record<string, string>>;
+}
+export type ActionDefs = Readonly<Record<string, ActionDef>>;
+
+/**
+ * A peer's `actions` from its action table and one implementation per entry (the types make the
+ * two name the same actions). Each call first refuses a parameter its table does not name.
+ */
+export function bindActions<D extends ActionDefs>(
+  peer: string,
+  defs: D,
+  impl: { readonly [K in keyof D]: PeerAction },
+): Readonly<Record<string, PeerAction>> {
+  const out: Record<string, PeerAction> = {};
+  for (const [name, fn] of Object.entries(impl) as [string, PeerAction][]) {
+    const known = defs[name].params;
+    out[name] = (params) => {
+      const unknown = Object.keys(params ?? {}).filter((k) => !Object.hasOwn(known, k));
+      if (unknown.length > 0)
+        return Promise.reject(
+          new PeerConfigError(
+            peer,
+            `${name}: unknown parameter${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (known: ${Object.keys(known).join(', ') || 'none'})`,
+          ),
+        );
+      return fn(params ?? {});
+    };
+  }
+  return out;
+}

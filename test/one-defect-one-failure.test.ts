@@ -48,7 +48,7 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'mmscert-enc-'));
   const file = path.join(dir, 'enc.yaml');
   writeFileSync(file, SUITE);
-  const loaded = await loadSuites({ root: dir, files: [file] });
+  const loaded = await loadSuites({ root: dir, files: [file], peerKinds: TEST_PEER_KINDS });
   expect(loaded.diagnostics).toEqual([]);
   run = await runSuites({
     cases: loaded.cases,
@@ -124,7 +124,7 @@ describe('one defect of the target, one failure', () => {
     expect(terminal).toContain('X-Mms-Message-Size: Long-integer length 244 not in 1..30 — 4 cases');
     expect(JSON.parse(resultsJson(run)).topCauses[0].count).toBe(4);
     expect(htmlReport(run)).toMatch(
-      /<h2>Top causes<\/h2>[\s\S]*<td>4<\/td><td>X-Mms-Message-Size: Long-integer length 244 not in 1\.\.30<\/td>/,
+      /<h2>Top causes<\/h2>[\s\S]*<td class="n">4<\/td><td>X-Mms-Message-Size: Long-integer length 244 not in 1\.\.30<\/td>/,
     );
   });
 

@@ -3,12 +3,14 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import { dnsToJson, encodeDnsMessage, rrTypeName } from '../../src/codec/dns/dns-message.ts';
 import type { Json, JsonObject } from '../../src/util/json.ts';
+import { httpServerOptions } from '../../src/wire/http-guard.ts';
 import type { Iface } from '../../src/wire/nodes.ts';
 import { tapServer, tapSocket, tapUdp } from '../../src/wire/tap.ts';
 import type { Timeline } from '../../src/wire/timeline.ts';
 import { answerClientErrors, listen } from '../listen.ts';
 import {
   type BehaviourSpec,
+  bindActions,
   type Peer,
   type PeerAction,
   PeerConfigError,
@@ -18,6 +20,7 @@ import {
 import { clearBehavioursAction } from '../peer-actions.ts';
 import { answerDns, type DnsExchange } from './dns-responder.ts';
 import { isMcc, isMnc, normaliseE164 } from './enum.ts';
+import { HLR_ACTIONS } from './hlr-actions.ts';
 import {
   generateSubscribers,
   HlrDirectory,
@@ -155,7 +158,7 @@ export class HlrPeer implements Peer {
     const count = config.generate ?? (config.subscribers ? 0 : 10);
     const generated = count > 0 ? generateSubscribers(count, deps.seed ?? 1) : [];
     this.directory = new HlrDirectory([...generated, ...(config.subscribers ?? [])], config.domains ?? {});
-    this.actions = {
+    this.actions = bindActions(this.name, HLR_ACTIONS, {
       'clear-behaviours': clearBehavioursAction(this),
       'add-subscriber': async (p) => {
         const s = subscriberFromJson(p, 'add-subscriber');
@@ -184,7 +187,7 @@ export class HlrPeer implements Peer {
       }),
       port: async (p) => this.port(p),
       subscribers: async () => this.directory.list().map(subscriberJson),
-    };
+    });
   }
 
   /** Number portability (action `port`): the number moves to another PLMN, its ENUM answer follows. */
@@ -204,7 +207,7 @@ export class HlrPeer implements Peer {
     if (this.udp) return this.eps;
     this.timeline = ctx.timeline;
     const dnsPort = await this.listenDns(ctx.host, this.config.dnsPort ?? 0);
-    const server = http.createServer((req, res) => this.onHttp(req, res));
+    const server = http.createServer(httpServerOptions(), (req, res) => this.onHttp(req, res));
     answerClientErrors(server, (err) => this.event('hlr-http-client-error', { error: err.message }, 'MM5'));
     server.on('connection', (s: net.Socket) => {
       this.sockets.add(s);

@@ -6,12 +6,20 @@ type MimeAddress = { name: string; address?: string; group?: { name: string; add
 import type { Json, JsonObject } from '../../src/util/json.ts';
 import { bytesFromJson, bytesToJson, isBytesJson } from '../../src/util/json.ts';
 import type { Timeline } from '../../src/wire/timeline.ts';
-import type { BehaviourSpec, Peer, PeerAction, PeerContext, PeerEndpoint } from '../peer.ts';
-import { PeerConfigError } from '../peer.ts';
+import {
+  type BehaviourSpec,
+  bindActions,
+  type Peer,
+  type PeerAction,
+  PeerConfigError,
+  type PeerContext,
+  type PeerEndpoint,
+} from '../peer.ts';
 import { clearBehavioursAction, configureTargetAction } from '../peer-actions.ts';
 import { TEST_TLS } from '../tls/test-tls.ts';
 import { checkMail } from './check-mail.ts';
 import { publishDsn } from './dsn-observation.ts';
+import { MAIL_ACTIONS } from './mail-actions.ts';
 import type { SmtpReceived, SmtpVerdict } from './smtp-listener.ts';
 import { SmtpListener } from './smtp-listener.ts';
 import { rangeRecipients, sendResultJson, smtpSend } from './smtp-send.ts';
@@ -84,12 +92,12 @@ export class MailMta implements Peer {
   constructor(private readonly config: MailMtaConfig = {}) {
     this.name = config.name ?? 'mail';
     this.target = config.target;
-    this.actions = {
+    this.actions = bindActions(this.name, MAIL_ACTIONS, {
       mailbox: (p) => this.mailboxAction(p),
       'clear-behaviours': clearBehavioursAction(this),
       send: (p) => this.sendAction(p),
       configure: configureTargetAction(this.name, 'smtp URL', (url) => this.setTarget(url)),
-    };
+    });
   }
 
   setTarget(url: string): void {

@@ -1,7 +1,9 @@
 import type { SecureContext } from 'node:tls';
 import type { SMTPServerAddress, SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import { SMTPServer } from 'smtp-server';
+import { smtpPathProblem } from '../../src/codec/mm4/smtp-path.ts';
 import type { Json } from '../../src/util/json.ts';
+import { DEFAULT_HTTP_GUARD, listenerConnectionCap } from '../../src/wire/http-guard.ts';
 import type { Iface, NodeRole } from '../../src/wire/nodes.ts';
 import { tapServer } from '../../src/wire/tap.ts';
 import type { Timeline } from '../../src/wire/timeline.ts';
@@ -131,7 +133,10 @@ export class SmtpListener {
       // for STARTTLS (538 5.7.11, RFC 4954 §4).
       allowInsecureAuth: !opts.requireTls,
       size: opts.maxSize,
+      // Explicit transport limits: an idle client gets 421 and is closed, a connection beyond the
+      // cap 421 at once (smtp-server destroys what the client then leaves half-closed).
       socketTimeout: 60_000,
+      maxClients: listenerConnectionCap(DEFAULT_HTTP_GUARD.maxConnections),
       closeTimeout: 1_000,
       onConnect: (session, cb) => this.onConnect(session, cb),
       onAuth: (auth, session, cb) => {
@@ -148,6 +153,8 @@ export class SmtpListener {
       onRcptTo: (address, session, cb) => this.onRcptTo(address, session, cb),
       onData: (stream, session, cb) => this.onData(stream, session, cb),
     });
+    // Past twice the cap a connection is not even accepted (smtp-server holds a refused one ~5 s).
+    this.server.server.maxConnections = 2 * listenerConnectionCap(DEFAULT_HTTP_GUARD.maxConnections);
     // Every accepted connection is recorded byte for byte (src/wire/tap.ts).
     tapServer(this.server.server, {
       timeline: opts.timeline,
@@ -188,6 +195,8 @@ export class SmtpListener {
     session: SMTPServerSession,
     cb: (err?: Error | null) => void,
   ) {
+    const bad = smtpPathProblem(address.address);
+    if (bad) return cb(smtpReply(553, `5.1.7 Bad sender address syntax (${bad})`));
     if (this.opts.requireTls && this.opts.tls && !session.secure) {
       return cb(smtpReply(530, '5.7.0 Must issue a STARTTLS command first'));
     }
@@ -199,6 +208,8 @@ export class SmtpListener {
   }
 
   private onRcptTo(address: SMTPServerAddress, session: SMTPServerSession, cb: (err?: Error | null) => void) {
+    const bad = smtpPathProblem(address.address);
+    if (bad) return cb(smtpReply(553, `5.1.3 Bad recipient address syntax (${bad})`));
     if (!this.allow.recipientLocal(address.address)) {
       // Never an open relay (RFC 5321 §3.6.2, RFC 3463 X.7.1).
       this.event('smtp-refused', { reason: 'relaying denied', to: address.address }, session);

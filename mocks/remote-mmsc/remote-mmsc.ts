@@ -18,8 +18,15 @@ import type { SmtpReceived, SmtpVerdict } from '../mail/smtp-listener.ts';
 import { SmtpListener } from '../mail/smtp-listener.ts';
 import type { SmtpSendResult } from '../mail/smtp-send.ts';
 import { rangeRecipients, sendResultJson, smtpSend } from '../mail/smtp-send.ts';
-import type { BehaviourSpec, Peer, PeerAction, PeerContext, PeerEndpoint } from '../peer.ts';
-import { PeerConfigError } from '../peer.ts';
+import {
+  type BehaviourSpec,
+  bindActions,
+  type Peer,
+  type PeerAction,
+  PeerConfigError,
+  type PeerContext,
+  type PeerEndpoint,
+} from '../peer.ts';
 import { clearBehavioursAction, configureTargetAction } from '../peer-actions.ts';
 import { TEST_TLS } from '../tls/test-tls.ts';
 import type { ForwardPart, Mm4Identity } from './mm4-replies.ts';
@@ -32,6 +39,7 @@ import {
   MM4_VERSION_DEFAULT,
   systemAddress,
 } from './mm4-replies.ts';
+import { REMOTE_MMSC_ACTIONS } from './remote-mmsc-actions.ts';
 import type { RemoteMmscBehaviour } from './remote-mmsc-behaviour.ts';
 import { parseRemoteMmscBehaviour } from './remote-mmsc-behaviour.ts';
 
@@ -128,14 +136,14 @@ export class RemoteMmsc implements Peer {
     this.domain = (config.domain ?? 'mms.mnc002.mcc310.gprs').toLowerCase();
     this.id = { domain: this.domain, version: config.version ?? MM4_VERSION_DEFAULT };
     this.target = config.target;
-    this.actions = {
+    this.actions = bindActions(this.name, REMOTE_MMSC_ACTIONS, {
       forward: (p) => this.forwardAction(p),
       'clear-behaviours': clearBehavioursAction(this),
       deliveryReport: (p) => this.reportAction('MM4_delivery_report.REQ', p),
       readReply: (p) => this.reportAction('MM4_read_reply_report.REQ', p),
       received: async (p) => this.receivedAction(p),
       configure: configureTargetAction(this.name, 'smtp URL', (url) => this.setTarget(url)),
-    };
+    });
   }
 
   /** Where RES and reports go, and where `forward` injects: the target MMSC's MM4 SMTP address. */

@@ -10,6 +10,7 @@ import type { AirInterface, MtSms } from '../air-interface.ts';
 import { listen } from '../listen.ts';
 import {
   type BehaviourSpec,
+  bindActions,
   type Peer,
   type PeerAction,
   PeerConfigError,
@@ -22,6 +23,7 @@ import { type MessageStateRow, messageState, SMPP_STATUS } from './codec/smpp-ta
 import { formatReceipt } from './delivery-receipt.ts';
 import { publishPushContent } from './push-content.ts';
 import { canReceive } from './smpp-session-state.ts';
+import { SMSC_ACTIONS } from './smsc-actions.ts';
 import { parseBehaviour, type SmscBehaviour } from './smsc-behaviours.ts';
 import { type SmscMessage, SmscMessageStore, smppTime } from './smsc-message-store.ts';
 import { type SmscCore, SmscSession, type SubmitOutcome } from './smsc-session.ts';
@@ -147,6 +149,11 @@ export function smscConfigFromJson(config: JsonObject): SmscConfig {
  * notification inside WAP pushes, routes mobile-terminated SMS to handset mocks over the
  * AirInterface, sends delivery receipts, and follows scripted behaviours (README.md).
  */
+/** An accepted connection must bind within this (ms). */
+const SESSION_INIT_MS = 30_000;
+/** A session silent both ways this long (ms) is closed. */
+const INACTIVITY_MS = 300_000;
+
 export class SmscPeer implements Peer {
   readonly name: string;
   readonly role = 'smsc' as const;
@@ -187,12 +194,12 @@ export class SmscPeer implements Peer {
       });
     }
     this.reassembler = new SmsReassembler(config.reassemblyTimeoutMs ?? 60_000);
-    this.actions = {
+    this.actions = bindActions(this.name, SMSC_ACTIONS, {
       'deliver-mo': (p) => this.deliverMo(p),
       'clear-behaviours': clearBehavioursAction(this),
       status: async () => this.status(),
       messages: async () => this.store.all().map((m) => messageJson(m)),
-    };
+    });
   }
 
   async start(ctx: PeerContext): Promise<PeerEndpoint[]> {
@@ -274,6 +281,20 @@ export class SmscPeer implements Peer {
       : undefined;
     const s = new SmscSession(this.core, session, conn);
     this.sessions.add(s);
+    // Explicit transport limits: a connection that has not bound within SESSION_INIT_MS is closed
+    // (SMPP v5.0 §2.7 session_init_timer), and any session silent both ways for INACTIVITY_MS
+    // (SMPP v5.0 inactivity_timer; ESMEs keep links alive with enquire_link, SMPP 3.4 §4.11).
+    const init = setTimeout(() => {
+      if (s.state !== 'open') return;
+      this.event(s, 'smpp-session-init-timeout', { ms: SESSION_INIT_MS });
+      session.socket.destroy();
+    }, SESSION_INIT_MS);
+    init.unref();
+    session.socket.setTimeout(INACTIVITY_MS, () => {
+      this.event(s, 'smpp-inactivity-timeout', { ms: INACTIVITY_MS });
+      session.socket.destroy();
+    });
+    session.socket.once('close', () => clearTimeout(init));
   }
 
   // ---- SmscCore, as seen by sessions ----

@@ -15,6 +15,7 @@ import type { AirInterface, MtSms } from '../air-interface.ts';
 import { BehaviourStack } from '../behaviour-stack.ts';
 import {
   type BehaviourSpec,
+  bindActions,
   type Peer,
   type PeerAction,
   PeerConfigError,
@@ -36,7 +37,8 @@ import {
   type DeviceProfile,
   type MmsVersion,
 } from './device-profile.ts';
-import { httpExchange, httpProbe, probeRequest, rawProbe } from './http-probe.ts';
+import { HANDSET_ACTIONS } from './handset-actions.ts';
+import { holdConnections, holdSpec, httpExchange, httpProbe, probeRequest, rawProbe } from './http-probe.ts';
 import {
   acknowledgeInd,
   forwardReq,
@@ -138,6 +140,8 @@ export class Handset implements Peer {
   private probeAgent = new http.Agent({ keepAlive: false });
   private txn = 0;
   private started = false;
+  /** Misbehaving connections held open in the background (`http-hold`), cancelled by stop(). */
+  private readonly holds = new Set<() => void>();
 
   constructor(config: HandsetConfig, deps: HandsetDeps = {}) {
     if (!/^[A-Za-z0-9_.-]+$/.test(config.name))
@@ -159,7 +163,7 @@ export class Handset implements Peer {
     if (config.gateway && !isLoopbackHost(new URL(config.gateway).hostname)) {
       throw new PeerConfigError(this.name, 'the gateway must be on loopback');
     }
-    this.actions = {
+    this.actions = bindActions(this.name, HANDSET_ACTIONS, {
       send: (p) => this.send(p),
       retrieve: (p) => this.retrieveAction(p),
       notifyresp: (p) => this.notifyRespAction(p),
@@ -170,7 +174,8 @@ export class Handset implements Peer {
       inbox: async () => this.inbox.map((e) => ({ ...e }) as unknown as Json),
       http: (p) => this.httpAction(p),
       'http-raw': (p) => this.httpRawAction(p),
-    };
+      'http-hold': async (p) => this.httpHoldAction(p),
+    });
   }
 
   /** Points the handset at the gateway and the MMSC once their ports are known. */
@@ -198,6 +203,7 @@ export class Handset implements Peer {
   }
 
   async stop(): Promise<void> {
+    for (const cancel of [...this.holds]) cancel();
     this.detach();
     this.started = false;
     await this.settled();
@@ -719,6 +725,29 @@ export class Handset implements Peer {
     const detail: JsonObject = { ...r, sent: bytes.length };
     this.event('http-raw-response', detail);
     return detail;
+  }
+
+  /**
+   * Robustness probe: misbehaving connections to the MM1 port held in the background (see
+   * holdConnections: idle, slow-headers, stalled-body, half-close, junk-half-open) while the case
+   * goes on; publishes `http-hold-ended` with what the server did to them.
+   */
+  private httpHoldAction(p: JsonObject): Json {
+    const spec = holdSpec(this.name, p);
+    const url = typeof p.url === 'string' ? p.url : (this.config.mmsc ?? this.mm1Url());
+    const h = holdConnections(url, spec);
+    this.holds.add(h.cancel);
+    h.done.then(
+      (r) => {
+        this.holds.delete(h.cancel);
+        this.event('http-hold-ended', { ...r } as unknown as JsonObject);
+      },
+      (e: unknown) => {
+        this.holds.delete(h.cancel);
+        this.event('http-hold-ended', { mode: spec.mode, opened: 0, error: String(e) });
+      },
+    );
+    return { mode: spec.mode, connections: spec.connections, holdMs: spec.holdMs };
   }
 
   // ---- MM1 transport ----------------------------------------------------------------

@@ -179,3 +179,152 @@ export function rawProbe(url: string, bytes: Uint8Array, waitMs: number): Promis
     sock.write(bytes);
   });
 }
+
+/** How a held connection misbehaves (`http-hold`). */
+export const HOLD_MODES = ['idle', 'slow-headers', 'stalled-body', 'half-close', 'junk-half-open'] as const;
+export type HoldMode = (typeof HOLD_MODES)[number];
+
+export interface HoldSpec {
+  mode: HoldMode;
+  /** Connections opened at once (1..500). */
+  connections: number;
+  /** How long each is held before we give up on it ourselves (ms, ..60000). */
+  holdMs: number;
+  /** slow-headers: one header line every intervalMs. */
+  intervalMs: number;
+}
+
+export interface HoldResult {
+  mode: HoldMode;
+  /** Connections that were established. */
+  opened: number;
+  /** Connections the server closed (FIN or reset) before holdMs. */
+  closedByServer: number;
+  /** First status code each answered connection got, counted ("408": 3). */
+  statuses: Record<string, number>;
+  /** The earliest server close, ms after the connections were opened (-1: none). */
+  firstCloseMs: number;
+  heldMs: number;
+}
+
+/** Reads the `http-hold` action's parameters. */
+export function holdSpec(peer: string, p: JsonObject): HoldSpec {
+  const mode = p.mode ?? 'slow-headers';
+  if (typeof mode !== 'string' || !(HOLD_MODES as readonly string[]).includes(mode))
+    throw new PeerConfigError(peer, `http-hold: mode is one of ${HOLD_MODES.join(', ')}`);
+  const int = (k: string, dflt: number, min: number, max: number): number => {
+    const v = p[k] ?? dflt;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
+      throw new PeerConfigError(peer, `http-hold: ${k} must be an integer ${min}..${max}`);
+    return v;
+  };
+  return {
+    mode: mode as HoldMode,
+    connections: int('connections', 1, 1, 500),
+    holdMs: int('holdMs', 5000, 100, 60_000),
+    intervalMs: int('intervalMs', 500, 10, 10_000),
+  };
+}
+
+/** What a held connection of `mode` writes first (`path`: the MM1 URL's path). */
+function holdPrelude(mode: HoldMode, host: string, path: string): string {
+  switch (mode) {
+    case 'idle':
+      return '';
+    case 'slow-headers':
+      return `POST ${path} HTTP/1.1\r\nHost: ${host}\r\n`;
+    case 'stalled-body':
+    case 'half-close':
+      return `POST ${path} HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/vnd.wap.mms-message\r\nContent-Length: 100000\r\n\r\n\x8c\x80\x98stalled-`;
+    case 'junk-half-open':
+      return '\x8c\x80\x98 not an HTTP request \x00\xff\r\n\r\n';
+  }
+}
+
+/**
+ * Opens `spec.connections` TCP connections to `url`'s host:port (loopback only) that misbehave as
+ * `spec.mode` says: nothing sent (idle), a header line dribbled every intervalMs and never the
+ * end of the headers (slowloris), headers announcing 100000 octets of body and then silence, the
+ * same then our FIN without ever reading (half-close), or junk with our side never closed. Each
+ * socket keeps its side open (allowHalfOpen) so only the server can free it. `done` resolves
+ * after holdMs (or once the server closed them all) with what the server did; `cancel` ends it.
+ */
+export function holdConnections(
+  url: string,
+  spec: HoldSpec,
+): { done: Promise<HoldResult>; cancel: () => void } {
+  const u = new URL(url);
+  if (!isLoopbackHost(u.hostname)) {
+    return { done: Promise.reject(new Error(`${u.host} is not on loopback`)), cancel: () => undefined };
+  }
+  const sockets: net.Socket[] = [];
+  const timers: NodeJS.Timeout[] = [];
+  let finish: () => void = () => undefined;
+  const done = new Promise<HoldResult>((resolve) => {
+    const t0 = Date.now();
+    let opened = 0;
+    let closed = 0;
+    let firstCloseMs = -1;
+    const statuses: Record<string, number> = {};
+    let over = false;
+    finish = () => {
+      if (over) return;
+      over = true;
+      for (const t of timers) clearTimeout(t);
+      for (const s of sockets) s.destroy();
+      resolve({
+        mode: spec.mode,
+        opened,
+        closedByServer: closed,
+        statuses,
+        firstCloseMs,
+        heldMs: Date.now() - t0,
+      });
+    };
+    const prelude = holdPrelude(spec.mode, u.host, u.pathname || '/');
+    for (let i = 0; i < spec.connections; i++) {
+      const s = net.connect({ host: u.hostname, port: Number(u.port || 80), allowHalfOpen: true });
+      sockets.push(s);
+      let got = '';
+      let counted = false;
+      let seenClose = false;
+      s.on('connect', () => {
+        opened++;
+        if (prelude) s.write(Buffer.from(prelude, 'latin1'));
+        if (spec.mode === 'half-close') {
+          s.end();
+          s.pause(); // never reads: the answer stays in the kernel's buffers
+        }
+        if (spec.mode === 'slow-headers') {
+          let n = 0;
+          const tick = () => {
+            if (s.destroyed || !s.writable) return;
+            s.write(`X-Slow-${n++}: ${'a'.repeat(8)}\r\n`);
+            timers.push(setTimeout(tick, spec.intervalMs));
+          };
+          timers.push(setTimeout(tick, spec.intervalMs));
+        }
+      });
+      s.on('data', (c: Buffer) => {
+        if (got.length < 64) got += c.toString('latin1');
+        const m = /^HTTP\/\d\.\d (\d{3})/.exec(got);
+        if (m && !counted) {
+          counted = true;
+          statuses[m[1] as string] = (statuses[m[1] as string] ?? 0) + 1;
+        }
+      });
+      const serverClosed = () => {
+        if (over || seenClose) return;
+        seenClose = true;
+        closed++;
+        if (firstCloseMs < 0) firstCloseMs = Date.now() - t0;
+        if (closed >= spec.connections) finish();
+      };
+      s.on('end', serverClosed);
+      s.on('close', serverClosed);
+      s.on('error', () => undefined);
+    }
+    timers.push(setTimeout(finish, spec.holdMs));
+  });
+  return { done, cancel: () => finish() };
+}

@@ -15,14 +15,23 @@ import { checkMm7Fields } from '../../src/codec/mm7/mm7-value-check.ts';
 import { type Mm7HttpAnswer, mm7HttpPost } from '../../src/net/mm7-http-post.ts';
 import type { Json, JsonObject } from '../../src/util/json.ts';
 import { bytesFromJson, isBytesJson } from '../../src/util/json.ts';
+import { httpServerOptions } from '../../src/wire/http-guard.ts';
 import { tapHttpAgent, tapServer } from '../../src/wire/tap.ts';
 import type { Timeline } from '../../src/wire/timeline.ts';
 import { BehaviourStack } from '../behaviour-stack.ts';
-import { closeHttpServer, listen } from '../listen.ts';
-import type { BehaviourSpec, Peer, PeerAction, PeerContext, PeerEndpoint } from '../peer.ts';
-import { PeerConfigError } from '../peer.ts';
+import { answerClientErrors, closeHttpServer, listen } from '../listen.ts';
+import {
+  type BehaviourSpec,
+  bindActions,
+  type Peer,
+  type PeerAction,
+  PeerConfigError,
+  type PeerContext,
+  type PeerEndpoint,
+} from '../peer.ts';
 import { configureTargetAction } from '../peer-actions.ts';
 import { parseTamper, tamperMm7 } from './mm7-tamper.ts';
+import { VASP_ACTIONS } from './vasp-actions.ts';
 import type { VaspBehaviour } from './vasp-behaviour.ts';
 import { parseVaspBehaviour } from './vasp-behaviour.ts';
 
@@ -100,14 +109,14 @@ export class Vasp implements Peer {
   constructor(private readonly config: VaspConfig = {}) {
     this.name = config.name ?? 'vasp';
     this.target = config.target;
-    this.actions = {
+    this.actions = bindActions(this.name, VASP_ACTIONS, {
       submit: (p) => this.submitAction(p),
       cancel: (p) => this.cancelAction(p),
       replace: (p) => this.replaceAction(p),
       post: (p) => this.postAction(p),
       received: async (p) => this.receivedAction(p),
       configure: configureTargetAction(this.name, 'MM7 URL', (url) => this.setTarget(url)),
-    };
+    });
   }
 
   setTarget(url: string): void {
@@ -127,14 +136,14 @@ export class Vasp implements Peer {
       peerNode: 'mmsc',
       peerRole: 'mmsc',
     });
-    const server = http.createServer((req, res) => {
+    const server = http.createServer(httpServerOptions(), (req, res) => {
       this.handle(req, res).catch((e: unknown) => {
         this.event('peer-error', { error: e instanceof Error ? e.message : String(e) });
         if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
         res.end('internal error');
       });
     });
-    server.on('clientError', (_e, socket) => socket.destroy());
+    answerClientErrors(server, (err) => this.event('http-client-error', { error: err.code ?? err.message }));
     tapServer(server, tap);
     const port = await listen(server, this.config.port ?? 0, '127.0.0.1');
     this.server = server;

@@ -11,18 +11,21 @@ import {
 } from '../../src/codec/push/index.ts';
 import type { WspHeader } from '../../src/codec/wsp/index.ts';
 import { bytesToJson, type Json, type JsonObject } from '../../src/util/json.ts';
+import { httpServerOptions } from '../../src/wire/http-guard.ts';
 import { tapHttpAgent, tapServer } from '../../src/wire/tap.ts';
 import type { Timeline } from '../../src/wire/timeline.ts';
 import { BehaviourStack } from '../behaviour-stack.ts';
 import { answerClientErrors, closeHttpServer, listen } from '../listen.ts';
 import {
   type BehaviourSpec,
+  bindActions,
   type Peer,
   type PeerAction,
   PeerConfigError,
   type PeerContext,
   type PeerEndpoint,
 } from '../peer.ts';
+import { PPG_ACTIONS } from './gateway-actions.ts';
 import { BodyCollector, delay, isLoopbackHost, isMsisdn, MMS_MEDIA_TYPE, mediaType } from './http-util.ts';
 import { publishMm1 } from './mm1-observation.ts';
 import {
@@ -104,7 +107,7 @@ export class PushProxyGateway implements Peer {
     this.config = config;
     this.name = config.name ?? 'ppg';
     if (config.smsc) this.smscCfg = config.smsc;
-    this.actions = {
+    this.actions = bindActions(this.name, PPG_ACTIONS, {
       // Ends every scripted behaviour mid-case (a PPG that recovers), like resetBehaviours().
       'clear-behaviours': async (): Promise<Json> => {
         this.resetBehaviours();
@@ -130,7 +133,7 @@ export class PushProxyGateway implements Peer {
           state: r.state,
           code: r.code,
         })),
-    };
+    });
   }
 
   setSmsc(binding: SmscBinding): void {
@@ -149,7 +152,7 @@ export class PushProxyGateway implements Peer {
     if (this.server) return this.eps;
     this.timeline = ctx.timeline;
     tapHttpAgent(this.agent, { timeline: ctx.timeline, node: this.name, role: this.role, iface: 'PAP' });
-    const server = http.createServer((req, res) => {
+    const server = http.createServer(httpServerOptions(), (req, res) => {
       this.handle(req, res).catch((e) =>
         this.reply(res, 500, badMessageXml({ code: 3000, desc: String(e) }), 'badmessage-response'),
       );

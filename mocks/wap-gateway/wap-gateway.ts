@@ -1,11 +1,13 @@
 import http from 'node:http';
 import type { Json, JsonObject } from '../../src/util/json.ts';
+import { httpServerOptions } from '../../src/wire/http-guard.ts';
 import { tapHttpAgent, tapServer } from '../../src/wire/tap.ts';
 import type { Timeline } from '../../src/wire/timeline.ts';
 import { BehaviourStack } from '../behaviour-stack.ts';
 import { answerClientErrors, closeHttpServer, listen } from '../listen.ts';
 import {
   type BehaviourSpec,
+  bindActions,
   type Peer,
   type PeerAction,
   PeerConfigError,
@@ -13,6 +15,7 @@ import {
   type PeerEndpoint,
 } from '../peer.ts';
 import { clearBehavioursAction } from '../peer-actions.ts';
+import { WAP_GATEWAY_ACTIONS } from './gateway-actions.ts';
 import {
   BodyCollector,
   basicUser,
@@ -91,14 +94,14 @@ export class WapGateway implements Peer {
       if (!/^[A-Za-z0-9-]+$/.test(h)) throw new PeerConfigError(this.name, `bad header name '${h}'`);
     }
     if (config.upstream) this.setUpstream(config.upstream);
-    this.actions = {
+    this.actions = bindActions(this.name, WAP_GATEWAY_ACTIONS, {
       'clear-behaviours': clearBehavioursAction(this),
       'set-upstream': async (p: JsonObject): Promise<Json> => {
         if (typeof p.url !== 'string') throw new PeerConfigError(this.name, 'set-upstream needs {url}');
         this.setUpstream(p.url);
         return { upstream: p.url };
       },
-    };
+    });
   }
 
   /** Points the gateway at the MM1 endpoint (its port is often known only after the MMSC starts). */
@@ -124,7 +127,7 @@ export class WapGateway implements Peer {
     this.timeline = ctx.timeline;
     const tap = { timeline: ctx.timeline, node: this.name, role: this.role, iface: 'MM1' as const };
     tapHttpAgent(this.agent, { ...tap, peerNode: 'mmsc', peerRole: 'mmsc' });
-    const server = http.createServer((req, res) => {
+    const server = http.createServer(httpServerOptions(), (req, res) => {
       this.handle(req, res).catch((e) => this.fail(res, 502, `gateway error: ${String(e)}`));
     });
     // Handsets keep their connections to us: we close an idle one only after a minute, so a

@@ -26,6 +26,7 @@ const commands: Record<string, () => Promise<{ register: (p: Command) => void }>
   'certify-self': () => import('./commands/certify-self.ts'),
   provisioning: () => import('./commands/provisioning.ts'),
   mutation: () => import('./commands/mutation.ts'),
+  diff: () => import('./commands/diff.ts'),
 };
 
 /**

@@ -13,7 +13,7 @@ import type { FromWorker, ToWorker, WorkerSetup } from './worker-protocol.ts';
 /**
  * One lane of a worker pool (worker-pool.ts): its own target (the embedded reference MMSC by
  * default) and peers, running the cases it is sent, as many at once as the pool sends. Each
- * finished case is rendered here (capture, results.json entry, report.html section, as `render`
+ * finished case is rendered here (capture, results.json entry, case page, as `render`
  * asks; the capture is written to `render.dir`) and reported without its timeline, which stays
  * here. A lane runs on a worker thread (case-worker-entry.ts) or on the pool's own thread.
  * Connection ids and reserved ports are kept apart per lane (one lane per thread).
@@ -55,7 +55,7 @@ export async function startCaseLane(
     const light = { ...result, timeline: { originEpochMs: result.timeline.originEpochMs, observations: [] } };
     // the capture and the rendered text move to the pool's thread (each on its own ArrayBuffer)
     const transfer: ArrayBuffer[] = [];
-    for (const b of [bytes, rendered.json, rendered.html])
+    for (const b of [bytes, rendered.json, rendered.page])
       if (b && b.byteOffset === 0 && b.byteLength === b.buffer.byteLength)
         transfer.push(b.buffer as ArrayBuffer);
     send({ type: 'done', index, result: light, rendered }, transfer);

@@ -137,7 +137,11 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'mmscert-late-'));
   const file = path.join(dir, 'late.yaml');
   writeFileSync(file, SUITE);
-  const loaded = await loadSuites({ root: dir, files: [file] });
+  const loaded = await loadSuites({
+    root: dir,
+    files: [file],
+    peerKinds: { ue: {}, sink: { messages: ['push'] }, trigger: {} },
+  });
   expect(loaded.diagnostics).toEqual([]);
   const probe = net.createServer();
   await new Promise<void>((r) => probe.listen(0, '127.0.0.1', () => r()));

@@ -2,6 +2,7 @@ import type { Json } from '../util/json.ts';
 import type { Iface } from '../wire/nodes.ts';
 import type { Observation } from '../wire/timeline.ts';
 import type { ResolvedRequirement } from './case-model.ts';
+import type { Ics } from './ics/ics-schema.ts';
 import type { Level, StepKind } from './suite-schema.ts';
 import type { SourcePos } from './yaml-positions.ts';
 
@@ -29,6 +30,8 @@ export interface StepResult {
   /** Nanoseconds on the case timeline. */
   startNs: number;
   endNs: number;
+  /** expect / expect-none: when its window closes (ns on the case timeline; startNs + within). */
+  deadlineNs?: number;
   message?: string;
   expected?: string;
   observed?: Json;
@@ -112,6 +115,11 @@ export interface CaseResult {
   timeline: { originEpochMs: number; observations: Observation[] };
   /** File name of the case's PCAPNG in the report directory, once written. */
   pcapng?: string;
+  /**
+   * The case's observations were left out of results.json and its capture was not written
+   * (`--evidence failing`, the default, and the case passed or was not applicable).
+   */
+  evidenceOmitted?: true;
 }
 
 export interface RunSummary {
@@ -161,6 +169,24 @@ export interface RunResult {
   catalogue?: ResolvedRequirement[];
   /** Peers shared by concurrent cases (external targets, more than one job): src/harness/shared. */
   shared?: SharedRunRecord;
+  /**
+   * `--evidence`: whose timelines and captures the reports keep (absent in older results: all).
+   * Under `failing`, `shared.timeline.observations` is left empty too (its bytes: run.pcapng.gz).
+   */
+  evidence?: 'failing' | 'all';
+  /** The mmscert that ran (version; git commit of its checkout when it is one). Absent in older results. */
+  tool?: { name: string; version: string; commit?: string };
+  /** The target's ICS as the run read it (the cases' applicability came from it). */
+  ics?: Ics;
+  /** Where it ran (what may explain timing differences between two runs). */
+  machine?: {
+    node: string;
+    platform: string;
+    arch: string;
+    cpus: number;
+    cpuModel: string;
+    memoryMb: number;
+  };
 }
 
 /** An observation of a shared peer that belongs to no running case (src/harness/shared/observation-router.ts). */

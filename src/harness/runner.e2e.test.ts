@@ -35,7 +35,7 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'mmscert-e2e-'));
   file = path.join(dir, 'e2e.yaml');
   writeFileSync(file, SUITE);
-  const loaded = await loadSuites({ root: dir, files: [file] });
+  const loaded = await loadSuites({ root: dir, files: [file], peerKinds: KINDS });
   expect(loaded.diagnostics).toEqual([]);
   const opts = {
     cases: loaded.cases,

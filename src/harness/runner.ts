@@ -511,6 +511,8 @@ export async function runCase(
               .map(({ ics: _ics, ...a }: ExpectationAlternative) => scaled(a));
             if (alts.length === 0)
               throw new CaseError('anyOf: no alternative applies to this target (their ics: terms)');
+            r.deadlineNs =
+              r.startNs + Math.max(...alts.map((a) => durationMs(a.within, DEFAULT_EXPECT_WITHIN_MS))) * 1e6;
             const any = await awaitAnyOf(
               timeline,
               alts.map((a) => ({ e: a, since: sinceOf(a) })),
@@ -521,6 +523,7 @@ export async function runCase(
           } else {
             e = scaled(rendered);
             const since = sinceOf(e);
+            r.deadlineNs = r.startNs + durationMs(e.within, DEFAULT_EXPECT_WITHIN_MS) * 1e6;
             outcome =
               step.kind === 'expect'
                 ? await awaitExpectation(timeline, e, { since, signal: abort.signal })

@@ -26,6 +26,9 @@ const LOADER_FILES = [
   'case-model.ts',
   'duration.ts',
   'suite-cache.ts',
+  'suite-strict.ts',
+  'wire-vocabulary.ts',
+  'suite-bounds.ts',
 ];
 
 let version: string | undefined;

@@ -1,6 +1,14 @@
 import type { Document, LineCounter } from 'yaml';
 import type { z } from 'zod';
-import { AnyOfSchema, ExpectationSchema, STEP_KINDS, type StepKind } from './suite-schema.ts';
+import { didYouMean } from '../util/did-you-mean.ts';
+import {
+  AnyOfSchema,
+  ExpectationSchema,
+  InlineRequirementSchema,
+  STEP_KINDS,
+  type StepKind,
+  SuiteFileSchema,
+} from './suite-schema.ts';
 import { positionOf, type SourcePos } from './yaml-positions.ts';
 
 /** One problem in a suite file, reported as `file:line:col: message`. */
@@ -28,7 +36,12 @@ export function stepKindOf(step: unknown): { kind: StepKind } | { error: string 
     return { error: 'a step is a mapping with one of: do, behaviour, wait, expect, expect-none' };
   }
   const kinds = Object.keys(step).filter((k): k is StepKind => k in STEP_KINDS);
-  if (kinds.length === 0) return { error: 'a step needs one of: do, behaviour, wait, expect, expect-none' };
+  if (kinds.length === 0) {
+    const near = Object.keys(step)
+      .map((k) => didYouMean(k, Object.keys(STEP_KINDS)))
+      .find((s) => s !== '');
+    return { error: `a step needs one of: do, behaviour, wait, expect, expect-none${near ?? ''}` };
+  }
   if (kinds.length > 1) return { error: `a step has one kind only; found ${kinds.join(' and ')}` };
   return { kind: kinds[0] };
 }
@@ -109,11 +122,23 @@ export function issuesToDiagnostics(
         }
       }
     }
+    // a requirement mapping without `ref` is meant inline: say what is wrong with it as such
+    if (issue.code === 'invalid_union' && /requirements\[\d+\]$/.test(p)) {
+      const value = valueAt(data, path);
+      if (value !== null && typeof value === 'object' && !Array.isArray(value) && !('ref' in value)) {
+        const r = InlineRequirementSchema.safeParse(value);
+        if (!r.success) {
+          out.push(...issuesToDiagnostics(r.error.issues as IssueLike[], data, doc, lines, file, path));
+          continue;
+        }
+      }
+    }
     if (issue.code === 'unrecognized_keys' && issue.keys && issue.keys.length > 0) {
+      const known = knownKeysAt(path, data);
       for (const key of issue.keys) {
         out.push({
           ...positionOf(doc, lines, file, [...path, key], { key: true }),
-          message: `${pathString([...path, key])}: unknown key "${key}"`,
+          message: `${pathString([...path, key])}: unknown key "${key}"${didYouMean(key, known)}`,
         });
       }
       continue;
@@ -129,4 +154,61 @@ export function issuesToDiagnostics(
     out.push({ ...positionOf(doc, lines, file, path), message: `${p}: ${message}` });
   }
   return out;
+}
+
+/** The zod definition behind a schema (zod 4 keeps it on `_zod.def`). */
+interface ZodDefLike {
+  type: string;
+  shape?: Record<string, z.ZodType>;
+  element?: z.ZodType;
+  options?: readonly z.ZodType[];
+  innerType?: z.ZodType;
+  valueType?: z.ZodType;
+  in?: z.ZodType;
+}
+const defOf = (s: z.ZodType): ZodDefLike => (s as unknown as { _zod: { def: ZodDefLike } })._zod.def;
+
+/** The schemas a value at `path` is checked against (several where a union leaves it open). */
+function schemasAt(path: readonly PropertyKey[], data: unknown): z.ZodType[] {
+  const unwrap = (s: z.ZodType): z.ZodType[] => {
+    const d = defOf(s);
+    if ((d.type === 'optional' || d.type === 'nullable' || d.type === 'default') && d.innerType)
+      return unwrap(d.innerType);
+    if (d.type === 'pipe' && d.in) return unwrap(d.in);
+    if (d.type === 'union' && d.options) return d.options.flatMap(unwrap);
+    return [s];
+  };
+  let current = unwrap(SuiteFileSchema as z.ZodType);
+  let value: unknown = data;
+  for (const seg of path) {
+    const next: z.ZodType[] = [];
+    for (const s of current) {
+      const d = defOf(s);
+      if (d.type === 'object' && d.shape && typeof seg === 'string' && seg in d.shape)
+        next.push(...unwrap(d.shape[seg]));
+      else if (d.type === 'array' && d.element && typeof seg === 'number') next.push(...unwrap(d.element));
+      else if (d.type === 'record' && d.valueType) next.push(...unwrap(d.valueType));
+    }
+    value =
+      value !== null && typeof value === 'object'
+        ? (value as Record<PropertyKey, unknown>)[seg as string]
+        : undefined;
+    current = next;
+    // a step: the schema its kind key selects
+    if (current.some((s) => s === STEP_KINDS.do)) {
+      const k = stepKindOf(value);
+      if ('kind' in k) current = [STEP_KINDS[k.kind] as z.ZodType];
+    }
+  }
+  return current;
+}
+
+/** The keys a mapping at `path` may have (for "did you mean"). */
+export function knownKeysAt(path: readonly PropertyKey[], data: unknown): string[] {
+  const keys = new Set<string>();
+  for (const s of schemasAt(path, data)) {
+    const d = defOf(s);
+    if (d.type === 'object' && d.shape) for (const k of Object.keys(d.shape)) keys.add(k);
+  }
+  return [...keys];
 }

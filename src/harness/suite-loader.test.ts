@@ -46,7 +46,7 @@ cases:
       - { status: Error-unspecified, code: 129 }
     steps:
       - wait: 10ms
-      - expect: { message: m-send-conf, where: { code: '{{each.code}}' } }
+      - expect: { message: m-send-conf, where: { X-Mms-Response-Status: '{{each.code}}' } }
 `;
 
 describe('loadSuites', () => {
@@ -83,7 +83,11 @@ describe('loadSuites', () => {
     // Family rows: {{each.x}} replaced, a whole-placeholder keeps the row's type.
     expect(c2.title).toBe('Status Ok');
     expect(c2.family).toMatchObject({ id: 'mm1.status.{{each.status}}', row: 0 });
-    expect((c3.steps[1].spec as { expect: { where: { code: unknown } } }).expect.where.code).toBe(129);
+    expect(
+      (c3.steps[1].spec as { expect: { where: Record<string, unknown> } }).expect.where[
+        'X-Mms-Response-Status'
+      ],
+    ).toBe(129);
     expect(c3.steps[1].source.line).toBe(c2.steps[1].source.line);
   });
 
@@ -162,7 +166,7 @@ describe('loadSuites', () => {
     [
       'bad level',
       'cases:\n  - id: x.1\n    title: T\n    requirements: [{ spec: S, clause: "1", level: MUST-ISH }]\n    steps: [{ wait: 1ms }]\n',
-      'bad.yaml:4:20: cases[0].requirements[0]: a requirement is',
+      'bad.yaml:4:51: cases[0].requirements[0].level: Invalid option: expected one of "SHALL"',
     ],
     [
       'bad action name',

@@ -11,6 +11,13 @@ import { durationMs } from './duration.ts';
 import { IcsSchema } from './ics/ics-schema.ts';
 import { IcsTermError, icsPathKnown, parseIcsTerm } from './ics/ics-select.ts';
 import { idGlob } from './id-glob.ts';
+import {
+  caseIdProblem,
+  findExcessiveNesting,
+  MAX_SUITE_ALIASES,
+  MAX_SUITE_NESTING,
+  maxSuiteBytes,
+} from './suite-bounds.ts';
 import { cachedLoad } from './suite-cache.ts';
 import { issuesToDiagnostics, type SuiteDiagnostic, stepKindOf } from './suite-diagnostics.ts';
 import {
@@ -25,6 +32,13 @@ import {
   type Step,
   SuiteFileSchema,
 } from './suite-schema.ts';
+import {
+  checkCaseSteps,
+  checkPeerKinds,
+  DEFAULT_PEER_VOCABULARY,
+  type PeerVocabulary,
+  vocabularyKey,
+} from './suite-strict.ts';
 import { positionOf, type SourcePos } from './yaml-positions.ts';
 
 export const DEFAULT_CASE_TIMEOUT_MS = 30_000;
@@ -43,6 +57,13 @@ export interface LoadOptions {
    * they test the reference MMSC itself and never count towards a target's verdicts.
    */
   includeReference?: boolean;
+  /**
+   * The peer kinds suites may name, with their action tables (default: the registry's). Tests
+   * with peers of their own pass theirs (PeerKinds fit).
+   */
+  peerKinds?: PeerVocabulary;
+  /** Only cases carrying one of these tags. */
+  tags?: readonly string[];
 }
 
 /** The folder of the reference MMSC's self-tests under the suites root. */
@@ -179,8 +200,9 @@ interface BuildContext {
     scope?: CaseScope;
   };
   /** Position of a path inside this case (YAML) or the case's one position (TypeScript). */
-  pos: (p: readonly PropertyKey[]) => SourcePos;
+  pos: (p: readonly PropertyKey[], opts?: { key?: boolean }) => SourcePos;
   diagnostics: SuiteDiagnostic[];
+  vocabulary: PeerVocabulary;
 }
 
 function resolveRequirements(reqs: Requirement[], ctx: BuildContext, at: readonly PropertyKey[]) {
@@ -263,6 +285,11 @@ function buildCases(spec: CaseSpec, ctx: BuildContext, casePath: readonly Proper
     let id = s.id;
     if (row && id === spec.id) id = `${spec.id}.${String(r + 1).padStart(3, '0')}`;
     id = id.replace(/\s+/g, '-');
+    const badId = caseIdProblem(id);
+    if (badId) {
+      ctx.diagnostics.push({ ...ctx.pos([...casePath, 'id']), message: badId });
+      return;
+    }
     const reqs = resolveRequirements([...(ctx.defaults.requirements ?? []), ...(s.requirements ?? [])], ctx, [
       ...casePath,
       'requirements',
@@ -279,6 +306,19 @@ function buildCases(spec: CaseSpec, ctx: BuildContext, casePath: readonly Proper
       checkIcsTerms(spec.ics ?? [], ctx, [...casePath, 'ics']);
       checkAlternativeTerms(spec.steps, ctx, casePath);
     }
+    if (r === 0) checkPeerKinds(spec.peers, ctx, [...casePath, 'peers']);
+    // strict names, per row (an `each:` value may name the node or the field); each problem once
+    const strict: SuiteDiagnostic[] = [];
+    checkCaseSteps(
+      s.steps,
+      { ...(ctx.defaults.peers ?? {}), ...(s.peers ?? {}) },
+      scope,
+      { ...ctx, diagnostics: strict },
+      casePath,
+    );
+    for (const d of strict)
+      if (!ctx.diagnostics.some((x) => x.line === d.line && x.col === d.col && x.message === d.message))
+        ctx.diagnostics.push(d);
     const steps: LoadedStep[] = s.steps.map((step, i) => {
       const k = stepKindOf(step);
       return {
@@ -338,21 +378,36 @@ function firstBadAlias(doc: Document): number {
 export function loadYamlSuiteFile(
   file: string,
   catalogue: RequirementCatalogue,
-  opts: { suitesRoot?: string; requireCases?: boolean } = {},
+  opts: { suitesRoot?: string; requireCases?: boolean; vocabulary?: PeerVocabulary } = {},
 ): { cases: LoadedCase[]; diagnostics: SuiteDiagnostic[]; isSuite: boolean } {
   const shown = displayPath(file);
   const lines = new LineCounter();
   let text: string;
+  const refuse = (message: string, line = 1, col = 1) => ({
+    cases: [],
+    diagnostics: [{ file: shown, line, col, message }],
+    isSuite: true,
+  });
   try {
+    const size = statSync(file).size;
+    const max = maxSuiteBytes();
+    if (size > max)
+      return refuse(
+        `suite file is ${size} octets, more than the ${max} allowed (MMSCERT_MAX_SUITE_BYTES raises the bound)`,
+      );
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    return {
-      cases: [],
-      diagnostics: [{ file: shown, line: 1, col: 1, message: `cannot read: ${(e as Error).message}` }],
-      isSuite: true,
-    };
+    return refuse(`cannot read: ${(e as Error).message}`);
   }
-  const doc: Document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const deep = findExcessiveNesting(text);
+  if (deep)
+    return refuse(`YAML: collections nested deeper than ${MAX_SUITE_NESTING} levels`, deep.line, deep.col);
+  let doc: Document;
+  try {
+    doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  } catch (e) {
+    return refuse(`YAML: cannot parse: ${(e as Error).message.split('\n')[0]}`);
+  }
   const diagnostics: SuiteDiagnostic[] = [];
   if (doc.errors.length > 0) {
     for (const e of doc.errors) {
@@ -363,13 +418,22 @@ export function loadYamlSuiteFile(
   }
   let data: unknown;
   try {
-    data = doc.toJS();
+    // An alias bomb (aliases of aliases of ...) expands exponentially: bounded here.
+    data = doc.toJS({ maxAliasCount: MAX_SUITE_ALIASES }) as unknown;
   } catch (e) {
-    // yaml throws (a ReferenceError) for an alias to no anchor and for an alias bomb; say where
-    // the first such alias is (found by `npm run fuzz`: test/fuzz-regressions/suite-yaml/)
-    const { line, col } = lines.linePos(firstBadAlias(doc));
-    diagnostics.push({ file: shown, line, col, message: `YAML: ${(e as Error).message.split('\n')[0]}` });
-    return { cases: [], diagnostics, isSuite: true };
+    // yaml throws a ReferenceError for an alias bomb and for an alias naming no anchor (`*x`:
+    // found by `npm run fuzz`, test/fuzz-regressions/suite-yaml/); the position is that alias's
+    const message = (e as Error).message.split('\n')[0];
+    const at = lines.linePos(firstBadAlias(doc));
+    return refuse(
+      /^Unresolved alias/.test(message)
+        ? `YAML: ${message}`
+        : e instanceof ReferenceError
+          ? `YAML: aliases expand to more than ${MAX_SUITE_ALIASES} copies (an alias bomb?)`
+          : `YAML: cannot read the document: ${message}`,
+      at.line,
+      at.col,
+    );
   }
   const looksLikeSuite = typeof data === 'object' && data !== null && 'cases' in data;
   if (!looksLikeSuite && !opts.requireCases) return { cases: [], diagnostics: [], isSuite: false };
@@ -387,12 +451,10 @@ export function loadYamlSuiteFile(
       .split(path.sep)
       .join('/');
   const cases: LoadedCase[] = [];
-  if (suiteFile.ics)
-    checkIcsTerms(
-      suiteFile.ics,
-      { pos: (p) => positionOf(doc, lines, shown, p), diagnostics } as BuildContext,
-      ['ics'],
-    );
+  const vocabulary = opts.vocabulary ?? DEFAULT_PEER_VOCABULARY;
+  const pos = (p: readonly PropertyKey[], o?: { key?: boolean }) => positionOf(doc, lines, shown, p, o);
+  if (suiteFile.ics) checkIcsTerms(suiteFile.ics, { pos, diagnostics } as BuildContext, ['ics']);
+  checkPeerKinds(suiteFile.peers, { pos, diagnostics, vocabulary }, ['peers']);
   suiteFile.cases.forEach((c, i) => {
     const ctx: BuildContext = {
       file: shown,
@@ -405,8 +467,9 @@ export function loadYamlSuiteFile(
         ...(suiteFile.ics ? { ics: suiteFile.ics } : {}),
         ...(suiteFile.scope ? { scope: suiteFile.scope } : {}),
       },
-      pos: (p) => positionOf(doc, lines, shown, p),
+      pos,
       diagnostics,
+      vocabulary,
     };
     cases.push(...buildCases(c, ctx, ['cases', i]));
   });
@@ -417,7 +480,7 @@ export function loadYamlSuiteFile(
 export async function loadCaseModule(
   file: string,
   catalogue: RequirementCatalogue,
-  opts: { suitesRoot?: string } = {},
+  opts: { suitesRoot?: string; vocabulary?: PeerVocabulary } = {},
 ): Promise<{ cases: LoadedCase[]; diagnostics: SuiteDiagnostic[] }> {
   const shown = displayPath(file);
   const diagnostics: SuiteDiagnostic[] = [];
@@ -463,7 +526,15 @@ export async function loadCaseModule(
     cases.push(
       ...buildCases(
         parsed.data,
-        { file: shown, suite, catalogue, defaults: {}, pos: () => at, diagnostics },
+        {
+          file: shown,
+          suite,
+          catalogue,
+          defaults: {},
+          pos: () => at,
+          diagnostics,
+          vocabulary: opts.vocabulary ?? DEFAULT_PEER_VOCABULARY,
+        },
         [],
       ),
     );
@@ -484,28 +555,34 @@ export async function loadSuites(opts: LoadOptions = {}): Promise<LoadResult> {
     : discoverSuiteFiles(root, { includeReference: opts.includeReference ?? false });
   const { catalogue } = loadRequirementCatalogue(root);
   const catalogueKey = JSON.stringify([...catalogue]);
+  const vocabulary = opts.peerKinds ?? DEFAULT_PEER_VOCABULARY;
+  const vocabKey = vocabularyKey(vocabulary);
   const diagnostics: SuiteDiagnostic[] = [];
   const all: LoadedCase[] = [];
   const usedFiles: string[] = [];
   for (const file of files) {
     if (file.endsWith('.case.ts')) {
-      const r = await loadCaseModule(file, catalogue, { suitesRoot: root });
+      const r = await loadCaseModule(file, catalogue, { suitesRoot: root, vocabulary });
       all.push(...r.cases);
       diagnostics.push(...r.diagnostics);
       usedFiles.push(file);
     } else {
-      const opts = { suitesRoot: root, requireCases: Boolean(explicit) };
+      const fileOpts = { suitesRoot: root, requireCases: Boolean(explicit) };
       let text: string;
       try {
-        text = readFileSync(file, 'utf8');
+        // an oversized file is not read here: loadYamlSuiteFile reports it
+        text = statSync(file).size > maxSuiteBytes() ? '' : readFileSync(file, 'utf8');
       } catch {
         text = ''; // loadYamlSuiteFile reports it
       }
       const r = text
-        ? cachedLoad('suite', path.resolve(file), [text, JSON.stringify(opts), catalogueKey], () =>
-            loadYamlSuiteFile(file, catalogue, opts),
+        ? cachedLoad(
+            'suite',
+            path.resolve(file),
+            [text, JSON.stringify(fileOpts), catalogueKey, vocabKey],
+            () => loadYamlSuiteFile(file, catalogue, { ...fileOpts, vocabulary }),
           )
-        : loadYamlSuiteFile(file, catalogue, opts);
+        : loadYamlSuiteFile(file, catalogue, { ...fileOpts, vocabulary });
       if (!r.isSuite) continue;
       all.push(...r.cases);
       diagnostics.push(...r.diagnostics);
@@ -523,8 +600,12 @@ export async function loadSuites(opts: LoadOptions = {}): Promise<LoadResult> {
     } else seen.set(c.id, c);
   }
   const select = idGlob(opts.suite ?? '');
+  const tags = opts.tags && opts.tags.length > 0 ? new Set(opts.tags) : undefined;
   const cases = [...seen.values()].filter(
-    (c) => select(c.id) && (!opts.grep || opts.grep.test(`${c.id} ${c.title}`)),
+    (c) =>
+      select(c.id) &&
+      (!opts.grep || opts.grep.test(`${c.id} ${c.title}`)) &&
+      (!tags || c.tags.some((t) => tags.has(t))),
   );
   return { cases, diagnostics, files: usedFiles, catalogue: [...catalogue.values()] };
 }

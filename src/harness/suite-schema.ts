@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PEER_ACTION_TABLES } from '../../mocks/action-tables.ts';
 import { INTERFACES } from '../wire/nodes.ts';
 import { IcsSchema } from './ics/ics-schema.ts';
 
@@ -290,9 +291,69 @@ export function suiteJsonSchema(): Record<string, unknown> {
     string,
     unknown
   >;
+  addActionSchemas(schema);
   return {
     ...schema,
     $id: 'https://mmscert.dev/schema/suite.schema.json',
     title: 'mmscert suite',
   };
+}
+
+const reEscape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Editors complete what the loader checks: the action step gets one `if do: KIND[.NAME].ACTION
+ * then with: {its parameters only}` per action of the peers' action tables (the same tables the
+ * loader reads), `do:` lists every action as examples, `peers:` the peer kinds.
+ */
+function addActionSchemas(root: Record<string, unknown>): void {
+  const branches: unknown[] = [];
+  const examples: string[] = [];
+  for (const [kind, table] of Object.entries(PEER_ACTION_TABLES)) {
+    for (const [action, def] of Object.entries(table)) {
+      examples.push(`${kind === 'ue' ? 'ue.alice' : kind}.${action}`);
+      const params = Object.fromEntries(
+        Object.entries(def.params as Record<string, string>).map(([k, d]) => [k, { description: d }]),
+      );
+      branches.push({
+        if: {
+          properties: { do: { pattern: `^${reEscape(kind)}(\\.[A-Za-z0-9_-]+)?\\.${reEscape(action)}$` } },
+          required: ['do'],
+        },
+        // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then, not a thenable
+        then: {
+          properties: {
+            with: {
+              type: 'object',
+              description: def.description,
+              properties: params,
+              additionalProperties: false,
+            },
+          },
+        },
+      });
+    }
+  }
+  const kinds = Object.keys(PEER_ACTION_TABLES);
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const n of node) visit(n);
+      return;
+    }
+    if (node === null || typeof node !== 'object') return;
+    const o = node as Record<string, unknown>;
+    const props = o.properties as Record<string, Record<string, unknown>> | undefined;
+    if (props?.do && Array.isArray(o.required) && o.required.includes('do')) steps.push(o);
+    if (props?.peers && typeof props.peers === 'object') {
+      const names = props.peers.propertyNames as Record<string, unknown> | undefined;
+      if (names) props.peers.propertyNames = { ...names, enum: kinds };
+    }
+    for (const v of Object.values(o)) visit(v);
+  };
+  const steps: Record<string, unknown>[] = [];
+  visit(root);
+  for (const o of steps) {
+    o.allOf = branches;
+    (o.properties as Record<string, Record<string, unknown>>).do.examples = examples;
+  }
 }

@@ -57,7 +57,7 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'mmscert-verdicts-'));
   const file = path.join(dir, 'verdicts.yaml');
   writeFileSync(file, SUITE);
-  const loaded = await loadSuites({ root: dir, files: [file] });
+  const loaded = await loadSuites({ root: dir, files: [file], peerKinds: TEST_PEER_KINDS });
   expect(loaded.diagnostics).toEqual([]);
   run = await runSuites({
     cases: loaded.cases,

@@ -207,6 +207,11 @@ export class WorkerPool {
       order?: readonly number[];
       onCaseStart?: (c: LoadedCase) => void;
       onCaseEnd?: (r: CaseResult) => void;
+      /**
+       * Each case's rendering as it arrives (any order): then it is not kept, and `rendered` of
+       * the result is empty (the reports are written as the cases finish).
+       */
+      onRendered?: (index: number, result: CaseResult, rendered: RenderedCase) => void;
     },
   ): Promise<{ run: RunResult; rendered: RenderedCase[] }> {
     const startedAt = new Date();
@@ -236,7 +241,8 @@ export class WorkerPool {
         if (m.type !== 'done') return;
         w.inFlight--;
         results[m.index] = m.result;
-        rendered[m.index] = m.rendered;
+        if (opts.onRendered) opts.onRendered(m.index, m.result, m.rendered);
+        else rendered[m.index] = m.rendered;
         done++;
         opts.onCaseEnd?.(m.result);
         if (done === cases.length) resolve();
@@ -260,7 +266,7 @@ export class WorkerPool {
       summary: summarise(results),
       topCauses: topCauses(results),
     };
-    return { run, rendered };
+    return { run, rendered: opts.onRendered ? [] : rendered };
   }
 
   /** Closes every lane's target and ends the worker threads. */

@@ -24,8 +24,11 @@ export interface WorkerSetup {
   knownFailures?: { id: string; reason: string }[];
   /** An expectations file to read the known failures from (absolute path). */
   knownFailuresFile?: string;
-  /** The report pieces each case is rendered into here; `dir`: its capture is written there too. */
-  render: { json: boolean; html: boolean; dir?: string };
+  /**
+   * The report pieces each case is rendered into here; `dir`: its capture is written there too;
+   * `evidence`: whose capture and timeline are kept (report/evidence.ts; default all).
+   */
+  render: { json: boolean; html: boolean; dir?: string; evidence?: 'failing' | 'all' };
 }
 
 export type ToWorker = { type: 'case'; index: number; case: LoadedCase } | { type: 'close' };

@@ -161,6 +161,20 @@ export const MmscConfigSchema = z.strictObject({
     baseDelayMs: z.number().int().min(1),
     maxDelayMs: z.number().int().min(1),
   }),
+  /**
+   * Transport limits of every listener (src/wire/http-guard.ts): HTTP header, whole-request and
+   * keep-alive idle timeouts (a time-out is answered 408, RFC 9110 §15.5.9, and the connection
+   * closed), the SMTP idle timeout (421 and close, RFC 5321 §4.5.3.2.7 asks for at least 5 minutes
+   * while a command is awaited) and the most simultaneous connections per listener (HTTP 503,
+   * SMTP 421), so that one client's idle sockets cannot lock out the others.
+   */
+  connections: z.strictObject({
+    httpHeadersTimeoutMs: z.number().int().min(1),
+    httpRequestTimeoutMs: z.number().int().min(1),
+    httpKeepAliveTimeoutMs: z.number().int().min(1),
+    smtpIdleTimeoutMs: z.number().int().min(1),
+    maxPerListener: z.number().int().min(1),
+  }),
   /** Node name on the timeline. */
   node: z.string().min(1),
   /**
@@ -212,6 +226,13 @@ export const DEFAULT_MMSC_CONFIG: MmscConfig = {
   retention: { finishedSeconds: 7 * 24 * 3600 },
   contentLocationBase: null,
   retry: { maxAttempts: 8, baseDelayMs: 500, maxDelayMs: 60_000 },
+  connections: {
+    httpHeadersTimeoutMs: 10_000,
+    httpRequestTimeoutMs: 30_000,
+    httpKeepAliveTimeoutMs: 5_000,
+    smtpIdleTimeoutMs: 300_000,
+    maxPerListener: 1_000,
+  },
   node: 'mmsc',
   deviate: [],
 };

@@ -1,13 +1,15 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { guardHttpServer, httpServerOptions, listenerConnectionCap } from '../wire/http-guard.ts';
 import { tapServer } from '../wire/tap.ts';
 import type { MmscCore } from './mmsc-core.ts';
 
 /**
  * The HTTP listener the MMSC's HTTP interfaces (MM1, MM7) share: keep-alive, every connection
  * tapped into the timeline, a handler failure answered 500 and published as an event, malformed
- * HTTP answered 400 on that connection only (the server keeps serving), and a stop that also ends
- * open keep-alive connections.
+ * HTTP answered 400 and a time-out 408 on that connection only, which is then destroyed (the
+ * server keeps serving; src/wire/http-guard.ts), the timeouts and connection cap of the config's
+ * `connections`, and a stop that also ends open keep-alive connections.
  */
 export class MmscHttpEndpoint {
   private server: http.Server | undefined;
@@ -26,7 +28,13 @@ export class MmscHttpEndpoint {
     handle: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>,
   ): Promise<void> {
     const { config } = core;
-    const server = http.createServer({ keepAliveTimeout: 5000 }, (req, res) => {
+    const c = config.connections;
+    const timeouts = {
+      headersMs: c.httpHeadersTimeoutMs,
+      requestMs: c.httpRequestTimeoutMs,
+      keepAliveMs: c.httpKeepAliveTimeoutMs,
+    };
+    const server = http.createServer(httpServerOptions(timeouts), (req, res) => {
       handle(req, res).catch((e) => {
         core.observer.event(this.iface, 'error', { message: (e as Error).message });
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' }).end('internal error\n');
@@ -37,11 +45,12 @@ export class MmscHttpEndpoint {
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));
     });
-    server.on('clientError', (_e, socket) => {
-      if (socket.writable)
-        socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      else socket.destroy();
-    });
+    guardHttpServer(
+      server,
+      (e, status) =>
+        core.observer.event(this.iface, 'http-client-error', { error: e.code ?? e.message, status }),
+      { maxConnections: listenerConnectionCap(c.maxPerListener) },
+    );
     if (core.timeline) {
       tapServer(server, { timeline: core.timeline, node: config.node, role: 'mmsc', iface: this.iface });
     }

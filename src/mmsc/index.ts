@@ -47,6 +47,8 @@ export interface RunningMmsc {
   mm1: Mm1Module;
   /** The store directory in use (a temporary one when config.storeDir is null). */
   storeDir: string;
+  /** How long opening the store took (journal replay and index rebuild), ms. */
+  storeOpenMs: number;
   stop(): Promise<void>;
 }
 
@@ -58,8 +60,10 @@ export async function startReferenceMmsc(
   const tempStore = config.storeDir === null;
   const storeDir = config.storeDir ?? (await mkdtemp(path.join(os.tmpdir(), 'mmscert-store-')));
   const observer = new MmscObserver(config.node, deps.timeline);
+  const opening = performance.now();
   const backend = await openStoreBackend(storeDir, { layout: config.storeLayout, fsync: config.fsync });
   const store = await MessageStore.open(backend);
+  const storeOpenMs = performance.now() - opening;
   let core: MmscCore | undefined;
   const outbox = await Outbox.open(backend, {
     ...config.retry,
@@ -126,6 +130,7 @@ export async function startReferenceMmsc(
     core,
     mm1,
     storeDir,
+    storeOpenMs,
     async stop() {
       if (stopped) return;
       stopped = true;

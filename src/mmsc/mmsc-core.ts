@@ -5,14 +5,17 @@ import { isValidId, newMessageId, newToken, newTransactionId } from './ids.ts';
 import type { Mm5Resolver, Mm5Route } from './mm5/mm5-resolver.ts';
 import type { MmscModule } from './module.ts';
 import type { MmscObserver } from './observer.ts';
+import { DueQueue } from './store/due-queue.ts';
 import {
   isOpen,
   type MessageStore,
+  type MessageSummary,
   OPEN_STATUSES,
   type RecipientRoute,
   type RecipientStatus,
   type StoredMessage,
   type StoredRecipient,
+  summarize,
 } from './store/message-store.ts';
 import { GiveUp, type Job, type Outbox } from './store/outbox.ts';
 
@@ -87,11 +90,17 @@ export class MmscCore {
   private readonly modules = new Map<string, MmscModule>();
   private readonly byRoute = new Map<RecipientRoute, MmscModule>();
   private readonly inflight = new Map<string, Promise<AcceptResult>>();
-  private readonly expiryTimers = new Map<string, NodeJS.Timeout>();
+  /** Active messages by expiry time (one timer for all; stale entries skipped when popped). */
+  private readonly expiries = new DueQueue<string>();
+  private expiryTimer?: NodeJS.Timeout;
+  private expiryTimerAt = Number.POSITIVE_INFINITY;
   private stopped = false;
   private retentionTimer?: NodeJS.Timeout;
   private sweeping?: Promise<number>;
-  /** Highest MMS version each subscriber's client has shown (for retrieve-conf negotiation). */
+  /**
+   * Highest MMS version each subscriber's client has shown (for retrieve-conf negotiation), for
+   * the CLIENT_VERSIONS_KEPT subscribers seen last (the others fall back to what their messages say).
+   */
   readonly clientVersions = new Map<string, string>();
 
   constructor(deps: MmscCoreDeps) {
@@ -244,16 +253,25 @@ export class MmscCore {
           );
         }
       });
-      this.scheduleExpiry(m);
+      this.scheduleExpiry(m.id, m.expiresAt);
     }
     await Promise.all(jobs);
   }
 
-  /** Repairs the queue after a crash: every pending recipient has its delivery job. */
+  /**
+   * Repairs the queue after a crash: every pending recipient has its delivery job. Only messages
+   * the index says have a pending recipient are read from the store.
+   */
   async reconcile(): Promise<number> {
     let repaired = 0;
-    for (const m of this.store.all()) {
-      if (m.state !== 'active') continue;
+    for (const s of [...this.store.summaries()]) {
+      if (s.state !== 'active') continue;
+      if (!s.pending) {
+        this.scheduleExpiry(s.id, s.expiresAt);
+        continue;
+      }
+      const m = this.store.get(s.id);
+      if (!m) continue;
       const before = this.outbox.pending;
       await this.queueWork(m);
       repaired += this.outbox.pending - before;
@@ -394,20 +412,44 @@ export class MmscCore {
     });
   }
 
-  private scheduleExpiry(m: StoredMessage): void {
-    if (this.stopped || this.expiryTimers.has(m.id) || deviates(this.config, 'ignore-expiry')) return;
-    const delay = Math.max(0, Math.min(m.expiresAt - Date.now(), 2 ** 31 - 1));
-    const timer = setTimeout(() => {
-      this.expiryTimers.delete(m.id);
-      const current = this.store.get(m.id);
-      if (current?.state !== 'active') return;
-      if (Date.now() < current.expiresAt) return this.scheduleExpiry(current); // beyond one timer's reach
-      this.expireNow(m.id).catch((e: Error) => {
-        this.observer.event('MM1', 'expire-failed', { messageId: m.id, error: e.message });
+  /** Expires message `id` at `expiresAt` (one queue and one timer for all messages). */
+  private scheduleExpiry(id: string, expiresAt: number): void {
+    if (this.stopped || deviates(this.config, 'ignore-expiry')) return;
+    this.expiries.push(expiresAt, id);
+    this.armExpiryTimer();
+  }
+
+  private armExpiryTimer(): void {
+    const next = this.expiries.peekTime();
+    if (this.stopped || next >= this.expiryTimerAt) return;
+    if (this.expiryTimer) clearTimeout(this.expiryTimer);
+    this.expiryTimerAt = next;
+    this.expiryTimer = setTimeout(
+      () => {
+        this.expiryTimer = undefined;
+        this.expiryTimerAt = Number.POSITIVE_INFINITY;
+        this.expireDue();
+      },
+      Math.max(0, Math.min(next - Date.now(), 2 ** 31 - 1)), // beyond one timer's reach: re-armed
+    );
+  }
+
+  private expireDue(): void {
+    const now = Date.now();
+    for (let id = this.expiries.popDue(now); id !== undefined; id = this.expiries.popDue(now)) {
+      const current = this.store.summary(id);
+      if (current?.state !== 'active') continue; // gone, cancelled or expired meanwhile
+      if (now < current.expiresAt) {
+        this.expiries.push(current.expiresAt, id);
+        continue;
+      }
+      const messageId = id;
+      this.expireNow(messageId).catch((e: Error) => {
+        this.observer.event('MM1', 'expire-failed', { messageId, error: e.message });
         // retried by the next start's reconcile at the latest
       });
-    }, delay);
-    this.expiryTimers.set(m.id, timer);
+    }
+    this.armExpiryTimer();
   }
 
   /**
@@ -441,27 +483,29 @@ export class MmscCore {
     const queued = new Set<string>();
     for (const j of this.outbox.list())
       if (j.payload.messageId !== undefined) queued.add(String(j.payload.messageId));
-    const purgeable = (m: StoredMessage, hasJob: (id: string) => boolean) => {
-      if (m.mbox?.length || hasJob(m.id)) return false;
-      if (m.state === 'active' && m.recipients.some((r) => isOpen(r.status))) return false;
-      let last = Math.max(m.receivedAt, m.stateChangedAt ?? 0);
-      for (const r of m.recipients) if (r.updatedAt > last) last = r.updatedAt;
-      return now - last >= keepFor;
+    const purgeable = (m: MessageSummary, hasJob: (id: string) => boolean) => {
+      if (m.mbox > 0 || hasJob(m.id)) return false;
+      if (m.state === 'active' && m.open) return false;
+      return now - m.lastChange >= keepFor;
     };
     const due: string[] = [];
-    for (const m of this.store.all()) if (purgeable(m, (id) => queued.has(id))) due.push(m.id);
+    // decided on the in-memory index: no message is read for the scan
+    for (const m of this.store.summaries()) if (purgeable(m, (id) => queued.has(id))) due.push(m.id);
     let purged = 0;
-    for (const id of due) {
-      if (this.stopped) break;
-      // Checked again in the message's update queue: a copy stored or a job queued since the
-      // scan keeps it.
-      const removed = await this.store.removeIf(id, (m) =>
-        purgeable(m, (mid) => this.outbox.list().some((j) => j.payload.messageId === mid)),
+    // PURGE_CHUNK removals at a time: the journal commits them together (one sync per batch), so
+    // purging keeps up with any acceptance rate
+    for (let at = 0; at < due.length && !this.stopped; at += PURGE_CHUNK) {
+      const jobs = new Set<string>();
+      for (const j of this.outbox.list())
+        if (j.payload.messageId !== undefined) jobs.add(String(j.payload.messageId));
+      const removed = await Promise.all(
+        due.slice(at, at + PURGE_CHUNK).map((id) =>
+          // Checked again in the message's update queue: a copy stored or a job queued since the
+          // scan keeps it.
+          this.store.removeIf(id, (m) => purgeable(summarize(m), (mid) => jobs.has(mid))),
+        ),
       );
-      if (!removed) continue;
-      purged += 1;
-      clearTimeout(this.expiryTimers.get(id));
-      this.expiryTimers.delete(id);
+      for (const r of removed) if (r) purged += 1; // its expiry entry is skipped when it comes due
     }
     if (purged > 0) this.observer.event('MM1', 'purged', { messages: purged });
     return purged;
@@ -471,8 +515,9 @@ export class MmscCore {
   stop(): void {
     this.stopped = true;
     if (this.retentionTimer) clearInterval(this.retentionTimer);
-    for (const t of this.expiryTimers.values()) clearTimeout(t);
-    this.expiryTimers.clear();
+    if (this.expiryTimer) clearTimeout(this.expiryTimer);
+    this.expiryTimer = undefined;
+    this.expiryTimerAt = Number.POSITIVE_INFINITY;
   }
 
   private async expireNow(id: string): Promise<void> {
@@ -514,9 +559,19 @@ export class MmscCore {
   noteClientVersion(msisdn: string | undefined, version: string | undefined): void {
     if (!msisdn || !version) return;
     const prev = this.clientVersions.get(msisdn);
-    if (!prev || compareVersions(version, prev) > 0) this.clientVersions.set(msisdn, version);
+    if (prev && compareVersions(version, prev) <= 0) return;
+    this.clientVersions.delete(msisdn); // the most recently raised goes last
+    this.clientVersions.set(msisdn, version);
+    if (this.clientVersions.size > CLIENT_VERSIONS_KEPT)
+      this.clientVersions.delete(this.clientVersions.keys().next().value!);
   }
 }
+
+/** Finished messages removed at once by a retention sweep. */
+const PURGE_CHUNK = 128;
+
+/** Subscribers whose client version is remembered (about 80 bytes each). */
+const CLIENT_VERSIONS_KEPT = 100_000;
 
 /** Reads a stored PDU on demand (a returned closure: no keep-names helper call per delivery). */
 function pduReader(store: MessageStore, id: string): () => Promise<Uint8Array> {

@@ -438,13 +438,14 @@ export async function auditPcapFile(
   return audit;
 }
 
-/** Audit every .pcapng of a report directory, `jobs` tshark processes at once. */
+/** Audit every .pcapng (and .pcapng.gz) of a report directory, `jobs` tshark processes at once. */
 export async function auditPcaps(dir: string, opts: AuditOptions = {}): Promise<AuditSummary> {
   const started = Date.now();
   const cases = await readCases(dir);
   const caseOfFile = new Map<string, string>();
   for (const [id, c] of cases) if (c.pcapng) caseOfFile.set(path.basename(c.pcapng), id);
-  const names = (await readdir(dir)).filter((n) => n.endsWith('.pcapng')).sort();
+  // run.pcapng.gz: the merged capture of a run that kept failing cases' evidence only (tshark reads gzip)
+  const names = (await readdir(dir)).filter((n) => n.endsWith('.pcapng') || n.endsWith('.pcapng.gz')).sort();
   const files: FileAudit[] = new Array(names.length);
   let next = 0;
   const worker = async () => {

@@ -1,194 +1,100 @@
+import { LEVELS } from '../harness/levels.ts';
 import type { CaseResult, RunResult, Verdict } from '../harness/run-result.ts';
-import { jsonReplacer } from '../util/json.ts';
-import type { MessageObservation } from '../wire/timeline.ts';
+import { casePageName, requirementLine, verdictBadge } from './case-page.ts';
 import { escapeXml as esc } from './escape.ts';
+import { REPORT_CSS } from './report-style.ts';
 import { requirementCoverage, uncoveredRequirements } from './requirement-coverage.ts';
-import { sequenceDiagramSvg } from './sequence-diagram.ts';
 
 /**
- * report.html: ONE self-contained file (inline CSS and SVG, no scripts, no external assets):
- * the summary, a requirement x verdict matrix per interface, the requirement coverage list, and
- * each case with its sequence diagram, decoded PDUs, expected vs observed and its .pcapng link.
+ * report.html, failures first, small enough to open at once (a few hundred kB for a full run):
+ * the verdict counts per level; the failures, errors and inconclusives (clause, one-line why,
+ * link to the case's page); the top causes; the requirement × verdict grid (one row per
+ * requirement, Autobahn-style coloured cells, a chip per case); every case as one row. A few
+ * lines of inline script filter the rows by interface, level and verdict and search their text
+ * (the filter is kept in the URL's #fragment). The grid and the case list are parsed inside
+ * <template>s and put in the page by the script once its top is painted, so the first paint does
+ * not wait for thousands of table cells. Each case's details (sequence diagram, steps,
+ * decoded PDUs, capture link) are on its own page, cases/<id>.html (case-page.ts), loaded only
+ * when followed: fetch() of a file next to a page opened from file:// is refused by Chromium,
+ * a link is not. Built from the cases without their timelines.
  */
 
-const CSS = `
-body{font:14px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1200px;padding:16px;color:#222}
-h1{font-size:22px}h2{font-size:18px;margin-top:28px;border-bottom:1px solid #ddd}h3{font-size:15px}
-table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ccc;padding:3px 7px;text-align:left;vertical-align:top}
-th{background:#f3f3f3}.muted{color:#777}.mono,pre{font-family:ui-monospace,monospace;font-size:12px}
-pre{background:#f7f7f7;padding:6px;overflow:auto;max-height:360px;white-space:pre-wrap}
-.v{display:inline-block;padding:1px 7px;border-radius:9px;font-weight:600;font-size:12px}
-.v-pass{background:#d9f2dd;color:#165c22}.v-fail{background:#fbdada;color:#8a1010}.v-error{background:#fde5c2;color:#7a4300}.v-inconclusive{background:#fff3b0;color:#6b5800}.v-not-applicable{background:#eee;color:#555}
-.v-known{background:#e6e6e6;color:#444}.v-should{background:#fff0c2;color:#6b5200}
-td.c-pass{background:#eefaf0}td.c-fail{background:#fdeeee}td.c-error{background:#fff4e3}
-details.case{border:1px solid #ddd;border-radius:6px;margin:8px 0;padding:6px 10px}
-details.case>summary{cursor:pointer}.seqwrap{overflow:auto;border:1px solid #eee;margin:8px 0}
-.ev{display:grid;grid-template-columns:1fr 1fr;gap:10px}.ev>div{min-width:0}
-`;
+const COLS: Array<{ v: Verdict; label: string }> = [
+  { v: 'pass', label: 'pass' },
+  { v: 'fail', label: 'fail' },
+  { v: 'inconclusive', label: 'inconclusive' },
+  { v: 'not-applicable', label: 'n/a' },
+  { v: 'error', label: 'error' },
+];
 
-function badge(c: CaseResult): string {
-  if (c.known && c.verdict !== 'pass') return `<span class="v v-known">${c.verdict} (known)</span>`;
-  if (c.verdict === 'fail' && c.level !== 'SHALL') return `<span class="v v-should">fail (${c.level})</span>`;
-  return `<span class="v v-${c.verdict}">${c.verdict}${c.verdict === 'fail' ? ` (${c.level})` : ''}</span>`;
+/** The verdict a row is filtered and coloured by: `known` for a known failure that did not pass. */
+function shownVerdict(c: { verdict: Verdict; known?: unknown }): Verdict | 'known' {
+  return c.known && c.verdict !== 'pass' ? 'known' : c.verdict;
 }
 
-function caseAnchor(id: string): string {
-  return `case-${id.replace(/[^A-Za-z0-9_.-]/g, '_')}`;
+function clip(s: string, n: number): string {
+  const one = s.replace(/\s+/g, ' ').trim();
+  return one.length > n ? `${one.slice(0, n - 1)}…` : one;
 }
 
-function json(v: unknown): string {
-  return esc(JSON.stringify(v, jsonReplacer, 2) ?? 'null');
+function caseLink(id: string, text = id): string {
+  return `<a class="case-link" href="${esc(casePageName(id))}">${esc(text)}</a>`;
 }
 
-function matrix(run: RunResult): string {
-  const rows = requirementCoverage(run);
-  if (rows.length === 0) return '<p class="muted">No case cites a requirement.</p>';
-  const byIface = new Map<string, typeof rows>();
-  for (const r of rows)
-    for (const i of r.interfaces.length > 0 ? r.interfaces : ['other'])
-      byIface.set(i, [...(byIface.get(i) ?? []), r]);
-  const cols: Array<{ v: Verdict | 'known'; label: string }> = [
-    { v: 'pass', label: 'pass' },
-    { v: 'fail', label: 'fail' },
-    { v: 'inconclusive', label: 'inconclusive' },
-    { v: 'not-applicable', label: 'n/a' },
-    { v: 'error', label: 'error' },
-    { v: 'known', label: 'known failure' },
-  ];
-  const out: string[] = [];
-  for (const [iface, list] of [...byIface.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-    out.push(
-      `<h3>${esc(iface)}</h3><table class="matrix" data-iface="${esc(iface)}"><thead><tr><th>requirement</th><th>level</th>${cols.map((c) => `<th>${c.label}</th>`).join('')}</tr></thead><tbody>`,
-    );
-    for (const r of list) {
-      const cells = cols.map((col) => {
-        const hits = r.cases.filter((c) =>
-          col.v === 'known'
-            ? c.known && c.verdict !== 'pass'
-            : !(c.known && c.verdict !== 'pass') && c.verdict === col.v,
-        );
-        const links = hits.map((c) => `<a href="#${caseAnchor(c.id)}">${esc(c.id)}</a>`).join('<br>');
-        const cls = hits.length > 0 && col.v !== 'known' ? ` class="c-${col.v}"` : '';
-        return `<td${cls}>${hits.length > 0 ? `${hits.length}<br>${links}` : ''}</td>`;
-      });
-      const req = r.requirement;
-      out.push(
-        `<tr data-verdict="${r.verdict}"><td>${esc(req.spec)} ${esc(req.clause)}${req.id ? ` <span class="muted">${esc(req.id)}</span>` : ''}${req.text ? `<br><span class="muted">${esc(req.text)}</span>` : ''}</td><td>${req.level}</td>${cells.join('')}</tr>`,
-      );
-    }
-    out.push('</tbody></table>');
-  }
-  return out.join('\n');
+/**
+ * Attributes the filter script reads: interfaces, levels, verdicts (space separated). The search
+ * runs over the row's text and its links' titles (read once by the script, not repeated here).
+ */
+function filterAttrs(o: {
+  ifaces: readonly string[];
+  levels: readonly string[];
+  verdicts: readonly string[];
+}): string {
+  return ` data-f data-iface="${esc(o.ifaces.join(' '))}" data-level="${esc(o.levels.join(' '))}" data-verdict="${esc(o.verdicts.join(' '))}"`;
 }
 
-function pdus(c: CaseResult): string {
-  const msgs = c.timeline.observations.filter((o): o is MessageObservation => o.kind === 'message');
-  if (msgs.length === 0) return '<p class="muted">No decoded PDU.</p>';
-  const shown = msgs.slice(0, 200);
-  const rows = shown.map(
-    (o) =>
-      `<tr><td>${o.seq}</td><td>${(o.t / 1e6).toFixed(1)}</td><td>${esc(o.iface)}</td><td>${esc(o.node)} ${o.direction === 'in' ? '&larr;' : o.direction === 'out' ? '&rarr;' : '&middot;'} ${esc(o.peer ?? '')}</td><td><details><summary>${esc(o.type)}</summary><pre>${json(o.fields)}</pre></details></td></tr>`,
-  );
-  return `<table class="pdus"><thead><tr><th>#</th><th>ms</th><th>iface</th><th>node</th><th>message</th></tr></thead><tbody>${rows.join('')}</tbody></table>${msgs.length > shown.length ? `<p class="muted">${msgs.length - shown.length} more in results.json</p>` : ''}`;
-}
-
-function steps(c: CaseResult): string {
-  const rows = c.steps.map(
-    (s) =>
-      `<tr><td>${esc(s.label)}</td><td><span class="v v-${s.status === 'skipped' ? 'known' : s.status}">${s.status}</span></td><td class="mono">${esc(`${s.source.file}:${s.source.line}:${s.source.col}`)}</td><td>${s.message ? esc(s.message) : ''}</td></tr>`,
-  );
-  return `<table class="steps"><thead><tr><th>step</th><th>status</th><th>source</th><th>message</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
-}
-
-/** The case's encoding defects (findings.ts), when there is more than the failure names. */
-function findingsList(c: CaseResult): string {
-  const list = c.findings ?? [];
-  if (list.length < 2) return '';
-  return `<ul class="findings">${list.map((f) => `<li>${esc(f.message)}</li>`).join('')}</ul>`;
-}
-
-/** One case's section (summary line, failure, sequence diagram, steps, decoded PDUs). */
-export function caseSection(c: CaseResult): string {
-  const f = c.failure;
-  const failure = f
-    ? `<div class="failure"><p><b>${esc(f.label)}</b> at <span class="mono">${esc(`${f.source.file}:${f.source.line}:${f.source.col}`)}</span>: ${esc(f.message)}</p>${
-        f.expected !== undefined || f.observed !== undefined
-          ? `<div class="ev"><div><h4>expected</h4><pre class="expected">${esc(f.expected ?? '')}</pre></div><div><h4>observed</h4><pre class="observed">${json(f.observed ?? null)}</pre></div></div>`
-          : ''
-      }${findingsList(c)}${c.known ? `<p>Known failure: ${esc(c.known.reason)}</p>` : ''}</div>`
-    : c.notApplicable
-      ? `<div class="failure"><p>Not applicable: ${esc(c.notApplicable.reasons.join('; '))}</p></div>`
-      : c.fixed
-        ? '<p>Listed as a known failure, but passed: the expectations file is out of date.</p>'
-        : '';
-  const reqs = c.requirements
-    .map((r) => `<li>${r.level} — ${esc(r.spec)} ${esc(r.clause)}${r.text ? `: ${esc(r.text)}` : ''}</li>`)
+function counts(run: RunResult): string {
+  const head = `<tr><th>level</th><th>cases</th>${COLS.map((c) => `<th>${c.label}</th>`).join('')}<th>known</th></tr>`;
+  const row = (label: string, cases: readonly CaseResult[]) => {
+    const n = (v: Verdict) => cases.filter((c) => c.verdict === v && !(c.known && v !== 'pass')).length;
+    const known = cases.filter((c) => c.known && c.verdict !== 'pass').length;
+    const cells = COLS.map((c) => {
+      const k = n(c.v);
+      return `<td class="n ${k > 0 ? `c-${c.v}` : 'z'}" data-col="${c.v}">${k}</td>`;
+    });
+    return `<tr data-level="${esc(label)}"><th>${esc(label)}</th><td class="n">${cases.length}</td>${cells.join('')}<td class="n ${known > 0 ? 'c-known' : 'z'}">${known}</td></tr>`;
+  };
+  const rows = LEVELS.map((l) => run.cases.filter((c) => c.level === l))
+    .map((cases, i) => (cases.length > 0 ? row(LEVELS[i], cases) : ''))
     .join('');
-  const open = c.verdict !== 'pass' && c.verdict !== 'not-applicable';
-  return `<details class="case" id="${caseAnchor(c.id)}" data-verdict="${c.verdict}"${open ? ' open' : ''}>
-<summary>${badge(c)} <b class="mono">${esc(c.id)}</b> ${esc(c.title)} <span class="muted">${c.durationMs} ms</span></summary>
-${c.description ? `<p>${esc(c.description)}</p>` : ''}${c.expectation ? `<p><i>Expectation:</i> ${esc(c.expectation)}</p>` : ''}
-${reqs ? `<ul class="reqs">${reqs}</ul>` : ''}
-<p class="muted">${esc(c.source.file)}:${c.source.line}:${c.source.col} · interfaces ${esc(c.interfaces.join(', ') || '-')} · seed ${c.seed}${c.pcapng ? ` · <a href="${esc(c.pcapng)}">${esc(c.pcapng)}</a>` : ''}</p>
-${failure}
-<h4>Sequence</h4><div class="seqwrap">${sequenceDiagramSvg(c.timeline.observations)}</div>
-<h4>Steps</h4>${steps(c)}
-<h4>Decoded PDUs</h4>${pdus(c)}
-</details>`;
+  return `<table class="counts">${head}${rows}${row('all', run.cases)}</table>`;
 }
 
-/**
- * `sections`: each case's section already rendered (render-case.ts), by index in run.cases; the
- * cases' timelines are then not read.
- */
-export function htmlReport(
-  run: RunResult,
-  opts: { runPcapng?: string; sections?: readonly string[] } = {},
-): string {
-  const sections = opts.sections;
-  const { head, tail } = htmlReportFrame(run, opts);
-  return `${head}${htmlCaseOrder(run)
-    .map((i) => sections?.[i] ?? caseSection(run.cases[i]))
-    .join('\n')}${tail}`;
-}
+const ATTENTION: Record<string, number> = { fail: 0, error: 1, inconclusive: 2 };
+const LEVEL_RANK: Record<string, number> = { SHALL: 0, ROBUSTNESS: 1, SHOULD: 2, MAY: 3 };
 
-/** The order of the case sections in report.html (indices into run.cases): errors, failures, passes. */
-export function htmlCaseOrder(run: RunResult): number[] {
-  const order: Record<string, number> = { error: 0, fail: 1, inconclusive: 2, pass: 3, 'not-applicable': 4 };
-  return run.cases
-    .map((c, i) => ({ c, i }))
-    .sort((a, b) => order[a.c.verdict] - order[b.c.verdict])
-    .map(({ i }) => i);
-}
-
-/**
- * report.html's text before the first case section and after the last: head + the sections in
- * htmlCaseOrder joined with '\n' + tail is htmlReport(run).
- */
-export function htmlReportFrame(
-  run: RunResult,
-  opts: { runPcapng?: string } = {},
-): { head: string; tail: string } {
-  const s = run.summary;
-  const coverage = requirementCoverage(run);
-  const head = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>mmscert ${esc(run.runId)}</title><style>${CSS}</style></head>
-<body>
-<h1>mmscert run ${esc(run.runId)}</h1>
-<p>Target: <b>${esc(run.target.description)}</b> (${esc(run.target.kind)}) · seed ${run.seed} · ${run.jobs} job(s) · ${run.durationMs} ms · ${esc(run.startedAt)}${opts.runPcapng ? ` · <a href="${esc(opts.runPcapng)}">${esc(opts.runPcapng)}</a>` : ''}</p>
-<table class="summary"><tr><th>cases</th><th>pass</th><th>fail SHALL</th><th>fail SHOULD</th><th>fail MAY</th><th>fail robustness</th><th>inconclusive</th><th>n/a</th><th>error</th><th>known</th><th>unexpected</th></tr>
-<tr><td>${s.total}</td><td>${s.pass}</td><td>${s.failByLevel.SHALL}</td><td>${s.failByLevel.SHOULD}</td><td>${s.failByLevel.MAY}</td><td>${s.failByLevel.ROBUSTNESS}</td><td>${s.inconclusive}</td><td>${s.notApplicable}</td><td>${s.error}</td><td>${s.known}</td><td>${s.unexpected}</td></tr></table>
-${topCausesTable(run)}<h2>Requirements × verdict</h2>
-${matrix(run)}
-<h2>Requirement coverage</h2>
-<table class="coverage"><thead><tr><th>spec</th><th>clause</th><th>level</th><th>verdict</th><th>cases</th></tr></thead><tbody>
-${coverage.map((r) => `<tr><td>${esc(r.requirement.spec)}</td><td>${esc(r.requirement.clause)}</td><td>${r.requirement.level}</td><td><span class="v v-${r.verdict}">${r.verdict}</span></td><td>${r.cases.length}</td></tr>`).join('\n')}
-</tbody></table>
-${uncoveredSection(run)}
-<h2>Cases</h2>
-`;
-  return { head, tail: `\n</body></html>\n` };
+/** Failed, errored and inconclusive cases: unexpected ones first, failures by level, known failures last. */
+function failures(run: RunResult): string {
+  const list = run.cases
+    .filter((c) => c.verdict in ATTENTION)
+    .sort(
+      (a, b) =>
+        Number(Boolean(a.known)) - Number(Boolean(b.known)) ||
+        ATTENTION[a.verdict] - ATTENTION[b.verdict] ||
+        LEVEL_RANK[a.level] - LEVEL_RANK[b.level] ||
+        a.id.localeCompare(b.id),
+    );
+  if (list.length === 0)
+    return '<h2 id="failures">Failures and inconclusives (0)</h2><p>No case failed, erred or was inconclusive.</p>';
+  const items = list.map((c) => {
+    const req = c.requirements[0];
+    const more =
+      c.requirements.length > 1 ? ` <span class="muted">+${c.requirements.length - 1} more</span>` : '';
+    const why = c.failure ? `${c.failure.label}: ${c.failure.message}` : '';
+    return `<li class="attention"${filterAttrs({ ifaces: c.interfaces, levels: [c.level], verdicts: [shownVerdict(c)] })}>${verdictBadge(c)} ${caseLink(c.id)} ${esc(c.title)}
+${req ? `<div class="clause">${requirementLine(req)}${more}</div>` : ''}${why ? `<div class="why" title="${esc(clip(why, 2000))}">${esc(clip(why, 260))}</div>` : ''}</li>`;
+  });
+  return `<h2 id="failures">Failures, errors and inconclusives (${list.length})</h2><ol class="failures">${items.join('\n')}</ol>`;
 }
 
 /** Failed and inconclusive cases grouped by first cause (the first ten), most frequent first. */
@@ -199,7 +105,7 @@ function topCausesTable(run: RunResult): string {
     .slice(0, 10)
     .map(
       (t) =>
-        `<tr><td>${t.count}</td><td>${esc(t.cause)}</td><td>${t.cases.map((id) => `<a href="#${caseAnchor(id)}">${esc(id)}</a>`).join(', ')}${t.count > t.cases.length ? ' …' : ''}</td></tr>`,
+        `<tr><td class="n">${t.count}</td><td>${esc(clip(t.cause, 300))}</td><td>${t.cases.map((id) => caseLink(id)).join(', ')}${t.count > t.cases.length ? ' …' : ''}</td></tr>`,
     )
     .join('\n');
   return `<h2>Top causes</h2>
@@ -209,10 +115,116 @@ ${rows}
 `;
 }
 
-/** The catalogue entries no case of this run cites. */
+function matrix(run: RunResult): string {
+  const rows = requirementCoverage(run);
+  if (rows.length === 0) return '<p class="muted">No case cites a requirement.</p>';
+  const body = rows.map((r) => {
+    const req = r.requirement;
+    const cells = COLS.map((col) => {
+      const k = r.cases.filter((c) => c.verdict === col.v && !(c.known && col.v !== 'pass')).length;
+      return `<td class="n ${k > 0 ? `c-${col.v}` : 'z'}">${k}</td>`;
+    });
+    const known = r.cases.filter((c) => c.known && c.verdict !== 'pass').length;
+    const chips = r.cases
+      .map((c) => {
+        const v = c.known && c.verdict !== 'pass' ? 'known' : c.verdict;
+        return `<a class="chip c-${v}" href="${esc(casePageName(c.id))}" title="${esc(`${c.id}: ${v}`)}"></a>`;
+      })
+      .join('');
+    const verdicts = [...new Set(r.cases.map((c) => shownVerdict(c)))];
+    const worst = r.verdict;
+    return `<tr${filterAttrs({ ifaces: r.interfaces, levels: [req.level], verdicts })}><td class="c c-${worst}">${worst}</td><td>${req.id ? `<b class="mono">${esc(req.id)}</b> ` : ''}${esc(req.spec)} ${esc(req.clause)}${req.text ? ` <span class="muted" title="${esc(req.text)}">${esc(clip(req.text, 110))}</span>` : ''}</td><td>${req.level}</td><td>${esc(r.interfaces.join(' '))}</td>${cells.join('')}<td class="n ${known > 0 ? 'c-known' : 'z'}">${known}</td><td class="chips">${chips}</td></tr>`;
+  });
+  return `<table class="grid matrix"><thead><tr><th>verdict</th><th>requirement</th><th>level</th><th>iface</th>${COLS.map((c) => `<th title="${c.label}">${c.label}</th>`).join('')}<th>known</th><th>cases</th></tr></thead><tbody>
+${body.join('\n')}
+</tbody></table>`;
+}
+
+function caseRows(run: RunResult): string {
+  const rows = run.cases.map((c) => {
+    const v = shownVerdict(c);
+    return `<tr${filterAttrs({ ifaces: c.interfaces, levels: [c.level], verdicts: [v] })}><td class="c c-${v}">${v === 'fail' ? `fail ${c.level}` : v}</td><td class="mono">${caseLink(c.id)}</td><td title="${esc([...c.requirements.map((r) => r.id ?? `${r.spec} ${r.clause}`), ...c.tags].join(' '))}">${esc(c.title)}</td><td>${c.level}</td><td>${esc(c.interfaces.join(' '))}</td><td class="n">${c.durationMs}</td></tr>`;
+  });
+  return `<table class="grid cases"><thead><tr><th>verdict</th><th>case</th><th>title</th><th>level</th><th>iface</th><th>ms</th></tr></thead><tbody>
+${rows.join('\n')}
+</tbody></table>`;
+}
+
+/** The catalogue entries no case of this run cites (collapsed). */
 function uncoveredSection(run: RunResult): string {
   if (!run.catalogue) return '';
   const rows = uncoveredRequirements(run);
-  return `<h2>Requirements no case covers (${rows.length} of ${run.catalogue.length})</h2>
-<ul class="uncovered">${rows.map((r) => `<li><b>${esc(r.id ?? '')}</b> ${esc(r.spec)} ${esc(r.clause)} (${r.level})${r.text ? ` — ${esc(r.text)}` : ''}</li>`).join('')}</ul>`;
+  return `<details class="uncovered"><summary>Requirements no case covers (${rows.length} of ${run.catalogue.length})</summary>
+<ul>${rows.map((r) => `<li><b>${esc(r.id ?? '')}</b> ${esc(r.spec)} ${esc(r.clause)} (${r.level})${r.text ? ` — ${esc(r.text)}` : ''}</li>`).join('')}</ul></details>`;
+}
+
+function options(values: readonly string[]): string {
+  return values.map((v) => `<option value="${esc(v)}">${esc(v)}</option>`).join('');
+}
+
+/**
+ * Puts the grid and the case list (parsed inside <template>s, so never styled or laid out before)
+ * into the page once it painted its top; filters every element with data-f; the filter's state
+ * lives in location.hash (kept across back/forward).
+ */
+const SCRIPT = `(function(){
+var $=function(id){return document.getElementById(id)},f={iface:$('f-iface'),level:$('f-level'),verdict:$('f-verdict'),q:$('f-q')};
+var items,text;
+function collect(){items=[].slice.call(document.querySelectorAll('[data-f]'));text=null}
+function filtered(){return ['iface','level','verdict','q'].some(function(k){return f[k].value})}
+function mount(){[].forEach.call(document.querySelectorAll('template[data-mount]'),function(t){t.replaceWith(t.content)});
+ collect();if(filtered())apply();document.body.setAttribute('data-mounted','');if(performance.mark)performance.mark('mmscert-mounted')}
+collect();
+function index(){text=items.map(function(e){var t=e.textContent;[].forEach.call(e.querySelectorAll('[title]'),function(a){t+=' '+a.title});return t.toLowerCase()})}
+function has(list,v){return !v||(' '+list+' ').indexOf(' '+v+' ')>=0}
+function apply(){
+ var i=f.iface.value,l=f.level.value,v=f.verdict.value,q=f.q.value.toLowerCase().split(/\\s+/).filter(Boolean),n={};
+ if(q.length&&!text)index();
+ items.forEach(function(e,k){var d=e.dataset,ok=has(d.iface,i)&&has(d.level,l)&&has(d.verdict,v)&&q.every(function(w){return text[k].indexOf(w)>=0});
+  e.hidden=!ok;var s=e.closest('[data-section]').getAttribute('data-section');n[s]=(n[s]||0)+(ok?1:0)});
+ [].forEach.call(document.querySelectorAll('[data-shown]'),function(e){e.textContent=n[e.getAttribute('data-shown')]||0});
+ var h=['iface','level','verdict','q'].filter(function(k){return f[k].value}).map(function(k){return k+'='+encodeURIComponent(f[k].value)}).join('&');
+ history.replaceState(null,'',h?'#'+h:location.pathname+location.search);
+}
+location.hash.slice(1).split('&').forEach(function(p){var kv=p.split('='),e=f[kv[0]];if(e&&kv[1]!==undefined)e.value=decodeURIComponent(kv[1])});
+for(var k in f)f[k].addEventListener('input',apply);
+if(filtered())apply();
+requestAnimationFrame(function(){setTimeout(mount,0)});
+})();`;
+
+/** report.html (a whole document). `runPcapng`: the run's merged capture, when written. */
+export function htmlReport(run: RunResult, opts: { runPcapng?: string } = {}): string {
+  const coverage = requirementCoverage(run);
+  const ifaces = [...new Set(run.cases.flatMap((c) => c.interfaces))].sort();
+  const kept =
+    run.evidence === 'failing'
+      ? ' · evidence (captures, diagrams, PDUs) kept for failing, erring and inconclusive cases only'
+      : '';
+  const n = run.cases.filter((c) => c.verdict in ATTENTION).length;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>mmscert ${esc(run.runId)}: ${run.summary.unexpected > 0 ? `${run.summary.unexpected} unexpected` : 'ok'}</title><style>${REPORT_CSS}</style></head>
+<body>
+<h1>mmscert run ${esc(run.runId)}</h1>
+<p class="meta">Target: <b>${esc(run.target.description)}</b> (${esc(run.target.kind)}) · seed ${run.seed} · ${run.jobs} job(s) · ${run.durationMs} ms · ${esc(run.startedAt)}${opts.runPcapng ? ` · <a href="${esc(opts.runPcapng)}">${esc(opts.runPcapng)}</a>` : ''} · <a href="results.json">results.json</a>${kept}</p>
+${counts(run)}
+<p class="summary-line">${run.summary.total} cases · <b>${run.summary.unexpected} unexpected</b> (gate: ${esc(run.failOn)}) · ${run.summary.known} known failure(s) · ${run.summary.fixed} fixed${run.aborted ? ` · <b>run stopped: ${esc(run.aborted.reason)}; ${run.aborted.notRun.length} case(s) not run</b>` : ''}</p>
+<div class="filters">
+<label>interface <select id="f-iface"><option value="">all</option>${options(ifaces)}</select></label>
+<label>level <select id="f-level"><option value="">all</option>${options(LEVELS)}</select></label>
+<label>verdict <select id="f-verdict"><option value="">all</option>${options(['fail', 'error', 'inconclusive', 'known', 'pass', 'not-applicable'])}</select></label>
+<label>search <input id="f-q" type="search" placeholder="case id, clause, requirement, text"></label>
+<span class="muted">shown: <span data-shown="failures">${n}</span> failing · <span data-shown="matrix">${coverage.length}</span> requirements · <span data-shown="cases">${run.cases.length}</span> cases</span>
+</div>
+<section data-section="failures">${failures(run)}</section>
+${topCausesTable(run)}
+<noscript><p>The requirement grid and the case list are shown by the page's script (coverage.md and results.json hold them too).</p></noscript>
+<section class="lazy" data-section="matrix"><h2 id="matrix">Requirements × verdict (${coverage.length})</h2>
+<template data-mount>${matrix(run)}</template></section>
+<section class="lazy" data-section="cases"><h2 id="cases">Cases (${run.cases.length})</h2>
+<template data-mount>${caseRows(run)}</template></section>
+${uncoveredSection(run)}
+<script>${SCRIPT}</script>
+</body></html>
+`;
 }

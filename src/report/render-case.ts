@@ -2,13 +2,15 @@ import type { CaseResult } from '../harness/run-result.ts';
 import { bytesToJson, jsonReplacer } from '../util/json.ts';
 import { buildPcapng } from '../wire/build-pcapng.ts';
 import type { Observation } from '../wire/timeline.ts';
-import { caseSection } from './html-report.ts';
+import { casePage } from './case-page.ts';
+import { type Evidence, keepsEvidence } from './evidence.ts';
 
 /**
  * A case's share of the reports, rendered where the case ran (a worker thread, or the runner's
- * own thread): its capture, its entry of results.json and its section of report.html. The run's
+ * own thread): its capture, its entry of results.json and its page (cases/<id>.html). The run's
  * reports are then assembled from these pieces (write-reports.ts) with exactly the text a whole-run
- * rendering gives; the case's timeline need not travel.
+ * rendering gives; the case's timeline need not travel. Under `evidence: 'failing'` a case that
+ * passed (or was not applicable) keeps no capture and no observations (CaseResult.evidenceOmitted).
  */
 export interface RenderedCase {
   /** The case's PCAPNG, or null when it recorded no bytes. */
@@ -20,8 +22,8 @@ export interface RenderedCase {
    * without joining and encoding ~80 MB of text on one thread at the end of the run.
    */
   json?: Uint8Array;
-  /** The case's `<details>` section of report.html (UTF-8), if asked. */
-  html?: Uint8Array;
+  /** The case's page, cases/<id>.html (UTF-8), if asked (html reporter). */
+  page?: Uint8Array;
 }
 
 const fromUtf8 = new TextDecoder();
@@ -78,7 +80,14 @@ function withRawAsJson(c: CaseResult): CaseResult {
  * Renders one case. Sets `c.pcapng` (the capture's file name) when it recorded bytes, before the
  * JSON and HTML are made, so both link the capture (as writeReports always did).
  */
-export function renderCase(c: CaseResult, parts: { json?: boolean; html?: boolean } = {}): RenderedCase {
+export function renderCase(
+  c: CaseResult,
+  parts: { json?: boolean; html?: boolean; evidence?: Evidence } = {},
+): RenderedCase {
+  if (!keepsEvidence(c, parts.evidence ?? 'all')) {
+    c.evidenceOmitted = true;
+    c.timeline = { originEpochMs: c.timeline.originEpochMs, observations: [] };
+  }
   const obs = c.timeline.observations;
   let pcapng: Uint8Array | null = null;
   if (obs.some((o) => o.kind === 'bytes')) {
@@ -96,6 +105,6 @@ export function renderCase(c: CaseResult, parts: { json?: boolean; html?: boolea
     const text = JSON.stringify({ cases: [withRawAsJson(c)] }, jsonReplacer, 2);
     out.json = utf8(text.slice(HEAD.length, text.length - TAIL.length));
   }
-  if (parts.html) out.html = utf8(caseSection(c));
+  if (parts.html) out.page = utf8(casePage(c));
   return out;
 }

@@ -1,11 +1,21 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pcapCheck } from '../../test/support/tshark.ts';
 import { knownFailures } from '../harness/known-failures.ts';
+import { previousRun } from '../harness/rerun-failed.ts';
 import type { RunResult } from '../harness/run-result.ts';
 import { runSuites } from '../harness/runner.ts';
 import { loadSuites } from '../harness/suite-loader.ts';
@@ -16,8 +26,9 @@ import { readPackets } from '../wire/pcapng-test-reader.ts';
 import { htmlReport } from './html-report.ts';
 import { renderCase } from './render-case.ts';
 import { resultsJson } from './results-json.ts';
+import { pruneRuns } from './retention.ts';
 import { TerminalReporter } from './terminal-reporter.ts';
-import { casePcapName, REPORTERS, writeReports } from './write-reports.ts';
+import { casePcapName, REPORTERS, ReportWriter, writeReports } from './write-reports.ts';
 
 /** Reports of a real run (the e2e suite over the real SMSC and HLR peers), checked by independent readers. */
 
@@ -32,7 +43,7 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'mmscert-reports-'));
   const suite = path.join(dir, 'e2e.yaml');
   writeFileSync(suite, E2E_SUITE);
-  const loaded = await loadSuites({ root: dir, files: [suite] });
+  const loaded = await loadSuites({ root: dir, files: [suite], peerKinds: TEST_PEER_KINDS });
   run = await runSuites({
     cases: loaded.cases,
     target: new PeersOnlyTarget(),
@@ -50,9 +61,10 @@ const out = (name: string) => path.join(dir, 'out', name);
 
 describe('reports of a real run', () => {
   it('writes every report and one capture per case that recorded bytes', () => {
-    const names = files.map((f) => path.basename(f)).sort();
+    const names = files.map((f) => path.relative(out('.'), f)).sort();
     expect(names).toEqual(
       [
+        ...run.cases.map((c) => `cases/${c.id}.html`),
         'coverage.md',
         'e2e.enum.001.pcapng',
         'e2e.smpp.broken-peer.pcapng',
@@ -125,11 +137,12 @@ describe('reports of a real run', () => {
       cases: rendered,
       capturesWritten: false,
     });
-    expect(again.map((f) => path.basename(f)).sort()).toEqual(files.map((f) => path.basename(f)).sort());
+    const rel = (d: string, f: string) => path.relative(path.join(dir, d), f);
+    expect(again.map((f) => rel('out2', f)).sort()).toEqual(files.map((f) => rel('out', f)).sort());
     for (const f of files) {
-      const other = path.join(dir, 'out2', path.basename(f));
-      expect({ file: path.basename(f), same: readFileSync(f).equals(readFileSync(other)) }).toEqual({
-        file: path.basename(f),
+      const other = path.join(dir, 'out2', rel('out', f));
+      expect({ file: rel('out', f), same: readFileSync(f).equals(readFileSync(other)) }).toEqual({
+        file: rel('out', f),
         same: true,
       });
     }
@@ -139,6 +152,81 @@ describe('reports of a real run', () => {
     const count = (f: string) => readPackets(readFileSync(f)).length;
     const cases = files.filter((f) => f.endsWith('.pcapng') && !f.endsWith('run.pcapng'));
     expect(count(out('run.pcapng'))).toBe(cases.reduce((n, f) => n + count(f), 0));
+  });
+
+  it('--evidence failing: captures and timelines of failed, erring and inconclusive cases only; readers still work', async () => {
+    const copy = structuredClone(run);
+    const got = await writeReports(copy, path.join(dir, 'out3'), REPORTERS, undefined, {
+      evidence: 'failing',
+    });
+    const names = got.map((f) => path.relative(path.join(dir, 'out3'), f)).sort();
+    const kept = run.cases.filter((c) => ['fail', 'error', 'inconclusive'].includes(c.verdict));
+    expect(names.filter((n) => n.endsWith('.pcapng')).sort()).toEqual(
+      kept
+        .filter((c) => c.pcapng)
+        .map((c) => casePcapName(c.id))
+        .sort(),
+    );
+    expect(names).toContain('run.pcapng.gz');
+    expect(names).not.toContain('run.pcapng');
+    // the gzip'd run capture: every packet of the kept captures
+    const count = (b: Buffer) => readPackets(b).length;
+    const merged = gunzipSync(readFileSync(path.join(dir, 'out3', 'run.pcapng.gz')));
+    expect(count(merged)).toBe(
+      names
+        .filter((n) => n.endsWith('.pcapng'))
+        .reduce((n, f) => n + count(readFileSync(path.join(dir, 'out3', f))), 0),
+    );
+    const r = JSON.parse(readFileSync(path.join(dir, 'out3', 'results.json'), 'utf8'));
+    expect(r.evidence).toBe('failing');
+    expect(r.summary).toEqual(run.summary);
+    for (const c of r.cases) {
+      const keep = ['fail', 'error', 'inconclusive'].includes(c.verdict);
+      const was = run.cases.find((x) => x.id === c.id)?.timeline.observations.length;
+      expect({ id: c.id, omitted: c.evidenceOmitted ?? false, obs: c.timeline.observations.length }).toEqual({
+        id: c.id,
+        omitted: !keep,
+        obs: keep ? was : 0,
+      });
+    }
+    // --rerun-failed reads it
+    expect(
+      previousRun(path.join(dir, 'out3'))
+        .cases.map((c) => c.id)
+        .sort(),
+    ).toEqual(kept.map((c) => c.id).sort());
+    // a writer given the cases in another order writes the same results.json and report.html
+    const copy2 = structuredClone(run);
+    const w = new ReportWriter(path.join(dir, 'out4'), REPORTERS, { evidence: 'failing' });
+    const order = copy2.cases.map((_, i) => i).reverse();
+    await Promise.all(order.map((i) => w.add(i, copy2.cases[i])));
+    await w.finish(copy2);
+    for (const f of ['results.json', 'report.html', 'junit.xml'])
+      expect({
+        f,
+        same: readFileSync(path.join(dir, 'out4', f)).equals(readFileSync(path.join(dir, 'out3', f))),
+      }).toEqual({
+        f,
+        same: true,
+      });
+    expect(existsSync(path.join(dir, 'out4', 'results.json.cases.part'))).toBe(false);
+  });
+
+  it('--keep N: the newest N run directories stay, nothing else under reports/ is touched', () => {
+    const root = path.join(dir, 'reports');
+    const runs = ['20261201-000000-s1', '20261202-000000-s2', '20261203-000000-s3', '20261204-000000-s4'];
+    for (const r of runs) mkdirSync(path.join(root, r), { recursive: true });
+    mkdirSync(path.join(root, 'my-notes'));
+    writeFileSync(path.join(root, 'README.md'), 'x');
+    expect(pruneRuns(root, 2).map((d) => path.basename(d))).toEqual(runs.slice(0, 2));
+    expect(readdirSync(root).sort()).toEqual([
+      '20261203-000000-s3',
+      '20261204-000000-s4',
+      'README.md',
+      'my-notes',
+    ]);
+    expect(pruneRuns(root, 0)).toEqual([]);
+    expect(pruneRuns(root, 5)).toEqual([]);
   });
 
   it('coverage.md lists each cited requirement with its verdict', () => {

@@ -146,23 +146,51 @@ export function buildDiagram(observations: readonly Observation[]): Diagram {
 const COL = 150;
 const ROW = 24;
 const TOP = 40;
-const LEFT = 80;
+/** The time column left of the first lifeline: each row's time since the case started. */
+const TIME_W = 78;
+const LEFT = 80 + TIME_W;
 
 function clip(s: string, n: number): string {
   return s.length > n ? `${s.slice(0, n - 1)}…` : s;
 }
 
-/** The diagram as inline SVG (no external resources, no scripts). */
+/** `+1234.5 ms`: ns on the case timeline as milliseconds since the case started. */
+export function relMs(tNs: number): string {
+  return `+${(tNs / 1e6).toFixed(1)} ms`;
+}
+
+/** A deadline drawn across the diagram (an expectation's window closing), at its time. */
+export interface DiagramDeadline {
+  tNs: number;
+  label: string;
+  /** The window closed without what was expected (drawn red), else grey. */
+  missed: boolean;
+}
+
+/**
+ * The diagram as inline SVG (no external resources, no scripts): each row with its time since
+ * the case started (left column) and `deadlines` drawn as dashed lines across every lifeline
+ * where their time falls among the rows.
+ */
 export function sequenceDiagramSvg(
   observations: readonly Observation[],
-  opts: { maxRows?: number } = {},
+  opts: { maxRows?: number; deadlines?: readonly DiagramDeadline[] } = {},
 ): string {
   const d = buildDiagram(observations);
   const maxRows = opts.maxRows ?? 400;
-  const rows = d.rows.slice(0, maxRows);
   if (d.lifelines.length === 0) return '<p class="muted">No protocol message was observed.</p>';
+  type Drawn = DiagramRow | (DiagramDeadline & { kind: 'deadline' });
+  const rows: Drawn[] = d.rows.slice(0, maxRows);
+  const lastT = rows.length > 0 ? rows[rows.length - 1].tNs : 0;
+  for (const dl of [...(opts.deadlines ?? [])].sort((a, b) => a.tNs - b.tNs)) {
+    // a deadline after the last drawn row of a clipped diagram has no place in it
+    if (d.rows.length > maxRows && dl.tNs > lastT) continue;
+    let at = rows.findIndex((r) => r.tNs > dl.tNs);
+    if (at === -1) at = rows.length;
+    rows.splice(at, 0, { ...dl, kind: 'deadline' });
+  }
   const x = new Map(d.lifelines.map((l, i) => [l.node, LEFT + i * COL]));
-  const width = LEFT * 2 + (d.lifelines.length - 1) * COL;
+  const width = LEFT + 80 + (d.lifelines.length - 1) * COL;
   const height = TOP + (rows.length + 1) * ROW + 10;
   const out: string[] = [];
   out.push(
@@ -171,6 +199,7 @@ export function sequenceDiagramSvg(
   out.push(
     '<defs><marker id="arrowhead" markerWidth="8" markerHeight="8" refX="7" refY="4" orient="auto"><path d="M0,0 L8,4 L0,8 z" fill="#333"/></marker></defs>',
   );
+  out.push(`<text x="4" y="21" font-size="10" fill="#789">since start</text>`);
   for (const l of d.lifelines) {
     const lx = x.get(l.node) ?? 0;
     out.push(
@@ -179,19 +208,27 @@ export function sequenceDiagramSvg(
   }
   rows.forEach((r, i) => {
     const y = TOP + (i + 1) * ROW;
+    const time = `<text class="t" x="4" y="${y - 1}" font-size="10" fill="#678">${relMs(r.tNs)}</text>`;
+    if (r.kind === 'deadline') {
+      const color = r.missed ? '#c00' : '#999';
+      out.push(
+        `<g class="deadline${r.missed ? ' deadline-missed' : ''}"><title>${escapeXml(r.label)}</title>${time}<line x1="${TIME_W}" y1="${y - 5}" x2="${width - 4}" y2="${y - 5}" stroke="${color}" stroke-width="1.5" stroke-dasharray="6 4"/><text x="${LEFT - 60}" y="${y - 8}" font-size="11" fill="${color}">${escapeXml(clip(`deadline ${r.label}`, 90))}</text></g>`,
+      );
+      return;
+    }
     const x1 = x.get(r.from) ?? LEFT;
     const x2 = x.get(r.to) ?? LEFT;
-    const title = `<title>#${r.seq} ${escapeXml(r.iface)} ${escapeXml(r.label)} ${escapeXml(r.title ?? '')}</title>`;
+    const title = `<title>#${r.seq} ${relMs(r.tNs)} ${escapeXml(r.iface)} ${escapeXml(r.label)} ${escapeXml(r.title ?? '')}</title>`;
     if (r.kind === 'arrow') {
       const mid = (x1 + x2) / 2;
       out.push(
-        `<g class="msg" data-seq="${r.seq}">${title}<line x1="${x1}" y1="${y}" x2="${x2 + (x2 > x1 ? -2 : 2)}" y2="${y}" stroke="#333" marker-end="url(#arrowhead)"/><text x="${mid}" y="${y - 4}" text-anchor="middle" font-size="11">${escapeXml(clip(r.label, 28))} <tspan fill="#789">${escapeXml(r.iface)}</tspan></text></g>`,
+        `<g class="msg" data-seq="${r.seq}">${title}${time}<line x1="${x1}" y1="${y}" x2="${x2 + (x2 > x1 ? -2 : 2)}" y2="${y}" stroke="#333" marker-end="url(#arrowhead)"/><text x="${mid}" y="${y - 4}" text-anchor="middle" font-size="11">${escapeXml(clip(r.label, 28))} <tspan fill="#789">${escapeXml(r.iface)}</tspan></text></g>`,
       );
     } else {
       const fill = r.tone === 'error' ? '#fde2e2' : '#f6f6e8';
       const stroke = r.tone === 'error' ? '#c33' : '#bb9';
       out.push(
-        `<g class="note${r.tone === 'error' ? ' note-error' : ''}" data-seq="${r.seq}">${title}<rect x="${x1 + 4}" y="${y - 14}" width="${COL * 1.6}" height="18" rx="3" fill="${fill}" stroke="${stroke}"/><text x="${x1 + 10}" y="${y - 1}" font-size="11">${escapeXml(clip(r.label, 44))}</text></g>`,
+        `<g class="note${r.tone === 'error' ? ' note-error' : ''}" data-seq="${r.seq}">${title}${time}<rect x="${x1 + 4}" y="${y - 14}" width="${COL * 1.6}" height="18" rx="3" fill="${fill}" stroke="${stroke}"/><text x="${x1 + 10}" y="${y - 1}" font-size="11">${escapeXml(clip(r.label, 44))}</text></g>`,
       );
     }
   });

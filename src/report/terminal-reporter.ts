@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import pc from 'picocolors';
 import type { LoadedCase } from '../harness/case-model.ts';
 import type { CaseResult, RunResult } from '../harness/run-result.ts';
@@ -137,7 +139,10 @@ export class TerminalReporter {
     lines.push(
       `${s.total} cases: ${k.green(`${s.pass} pass`)}, ${k.red(`${s.fail} fail`)} (SHALL ${s.failByLevel.SHALL}, SHOULD ${s.failByLevel.SHOULD}, MAY ${s.failByLevel.MAY}, robustness ${s.failByLevel.ROBUSTNESS}), ${s.inconclusive} inconclusive, ${s.notApplicable} not applicable, ${k.yellow(`${s.error} error`)}, ${s.known} known; ${s.unexpected === 0 ? k.green('no unexpected failure') : k.red(`${s.unexpected} unexpected`)} · seed ${run.seed} · ${run.durationMs} ms`,
     );
-    if (reportDir) lines.push(`reports: ${reportDir}`);
+    if (reportDir)
+      lines.push(
+        `reports: ${reportDir}${existsSync(path.join(reportDir, 'report.html')) ? ` · open ${path.join(reportDir, 'report.html')}` : ''}`,
+      );
     return `${lines.join('\n')}\n`;
   }
 }

@@ -1,9 +1,12 @@
-import { mkdir, open, writeFile } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { RunResult } from '../harness/run-result.ts';
+import { gzipSync } from 'node:zlib';
+import type { CaseResult, RunResult } from '../harness/run-result.ts';
 import { buildPcapng } from '../wire/build-pcapng.ts';
 import { mergePcapngs } from '../wire/merge-pcapng.ts';
-import { htmlCaseOrder, htmlReportFrame } from './html-report.ts';
+import { casePageName } from './case-page.ts';
+import type { Evidence } from './evidence.ts';
+import { htmlReport } from './html-report.ts';
 import { junitXml } from './junit-xml.ts';
 import { casePcapName, type RenderedCase, renderCase } from './render-case.ts';
 import { caseParts, REPORTERS, type ReporterName } from './reporters.ts';
@@ -21,111 +24,175 @@ export interface PreRendered {
 }
 
 /**
- * Writes reports/<run-id>/: results.json, junit.xml, report.html, coverage.md, one .pcapng per
- * case (those that recorded bytes) and run.pcapng (every case's packets merged on one clock).
- * Sets each case's `pcapng` so reports link it. Returns the files written. With `pre`, the cases
- * are not rendered again (their timelines are not read): the text is the same either way.
+ * Writes reports/<run-id>/ as the cases finish, one case at a time (nothing of the run is held
+ * whole: each case's capture and page are written when it arrives, its results.json entry is
+ * appended to a side file; `finish` writes results.json from those pieces in load order, then
+ * junit.xml, coverage.md, report.html and the run's merged capture):
+ *   results.json   the RunResult, bytes as { $base64 } (results-json.ts)
+ *   report.html    failures first, the requirement grid, every case a row (html-report.ts)
+ *   cases/<id>.html  one page per case (case-page.ts)
+ *   <id>.pcapng    one capture per case that recorded bytes and whose evidence is kept
+ *   run.pcapng     every kept capture merged on one clock (`evidence: all`), or run.pcapng.gz
+ *                  (gzip, which Wireshark and tshark read as is) under `evidence: failing`
+ *   junit.xml, coverage.md
+ * Cases may arrive in any order (`add(index, ...)`); the files are the same whatever the order.
+ */
+export class ReportWriter {
+  private readonly written: string[] = [];
+  private readonly parts: { json: boolean; html: boolean };
+  /** Kept captures by case index (run.pcapng is made of them at the end). */
+  private readonly captures = new Map<number, Uint8Array>();
+  /** Each case's results.json entry: where it sits in the side file. */
+  private readonly jsonAt = new Map<number, { offset: number; length: number }>();
+  private jsonSide?: FileHandle;
+  private jsonSize = 0;
+  private queue: Promise<void> = Promise.resolve();
+  private ready?: Promise<void>;
+  private failed?: Error;
+
+  constructor(
+    readonly dir: string,
+    readonly reporters: readonly ReporterName[] = REPORTERS,
+    readonly opts: { evidence?: Evidence; capturesWritten?: boolean } = {},
+  ) {
+    this.parts = caseParts(reporters);
+  }
+
+  get evidence(): Evidence {
+    return this.opts.evidence ?? 'all';
+  }
+
+  private get sidePath(): string {
+    return path.join(this.dir, 'results.json.cases.part');
+  }
+
+  private start(): Promise<void> {
+    this.ready ??= (async () => {
+      await mkdir(this.parts.html ? path.join(this.dir, 'cases') : this.dir, { recursive: true });
+      if (this.parts.json) this.jsonSide = await open(this.sidePath, 'w+');
+    })();
+    return this.ready;
+  }
+
+  /**
+   * One finished case: `c` with or without its timeline; `rendered` when it was rendered where it
+   * ran (else it is rendered here, which needs its timeline). Writes happen in call order.
+   */
+  add(index: number, c: CaseResult, rendered?: RenderedCase): Promise<void> {
+    const r =
+      rendered ?? renderCase(c, { json: this.parts.json, html: this.parts.html, evidence: this.evidence });
+    const step = this.queue.then(async () => {
+      await this.start();
+      if (r.pcapng && c.pcapng) {
+        this.captures.set(index, r.pcapng);
+        if (!(rendered && this.opts.capturesWritten)) await this.put(c.pcapng, r.pcapng);
+        else this.written.push(path.join(this.dir, c.pcapng));
+      }
+      if (r.page) await this.put(casePageName(c.id), r.page);
+      if (r.json && this.jsonSide) {
+        const { bytesWritten } = await this.jsonSide.write(r.json, 0, r.json.byteLength, this.jsonSize);
+        if (bytesWritten !== r.json.byteLength) throw new Error('results.json: short write');
+        this.jsonAt.set(index, { offset: this.jsonSize, length: r.json.byteLength });
+        this.jsonSize += r.json.byteLength;
+      }
+    });
+    this.queue = step.catch((e: Error) => {
+      this.failed ??= e;
+    });
+    return step;
+  }
+
+  private async put(name: string, data: string | Uint8Array): Promise<void> {
+    const file = path.join(this.dir, name);
+    await writeFile(file, data);
+    this.written.push(file);
+  }
+
+  /** The run's own files, once every case was added. Returns every file written. */
+  async finish(run: RunResult): Promise<string[]> {
+    await this.queue;
+    if (this.failed) throw this.failed;
+    await this.start();
+    run.evidence = this.evidence;
+    const captures = run.cases.map((_, i) => this.captures.get(i)).filter((b): b is Uint8Array => !!b);
+    // the shared peers' connections (external target, concurrent cases) go into run.pcapng whole
+    const sharedObs = run.shared?.timeline.observations ?? [];
+    if (sharedObs.some((o) => o.kind === 'bytes'))
+      captures.push(
+        buildPcapng(sharedObs, {
+          originEpochMs: run.shared?.timeline.originEpochMs ?? 0,
+          title: `mmscert run ${run.runId}: shared peers ${run.shared?.peers.join(', ')}`,
+        }),
+      );
+    // the shared peers' whole timeline is their connections' bytes (in run.pcapng.gz) and what
+    // was routed to the cases (in the cases' timelines): under `failing` results.json leaves it out
+    if (this.evidence === 'failing' && run.shared)
+      run.shared.timeline = { originEpochMs: run.shared.timeline.originEpochMs, observations: [] };
+    let runPcapng: string | undefined;
+    if (captures.length > 0) {
+      const merged = mergePcapngs(captures, { title: `mmscert run ${run.runId}` });
+      runPcapng = this.evidence === 'all' ? 'run.pcapng' : 'run.pcapng.gz';
+      await this.put(runPcapng, this.evidence === 'all' ? merged : gzipSync(merged));
+    }
+    await this.put('coverage.md', coverageMarkdown(run));
+    if (this.parts.json) await this.writeResultsJson(run);
+    if (this.reporters.includes('junit')) await this.put('junit.xml', junitXml(run));
+    if (this.parts.html) await this.put('report.html', htmlReport(run, runPcapng ? { runPcapng } : {}));
+    return this.written;
+  }
+
+  /** results.json: the run around its cases' entries, copied from the side file in load order. */
+  private async writeResultsJson(run: RunResult): Promise<void> {
+    const side = this.jsonSide;
+    const file = path.join(this.dir, 'results.json');
+    if (run.cases.length === 0 || !side) {
+      await side?.close();
+      await rm(this.sidePath, { force: true });
+      await this.put('results.json', resultsJson(run));
+      return;
+    }
+    const { head, tail } = resultsJsonFrame(run);
+    const tmp = `${file}.part`;
+    const out = await open(tmp, 'w');
+    try {
+      await out.write(head);
+      const sep = Buffer.from(CASE_SEPARATOR);
+      let buf = Buffer.allocUnsafe(1 << 16);
+      for (let i = 0; i < run.cases.length; i++) {
+        const at = this.jsonAt.get(i);
+        if (!at) throw new Error(`results.json: case ${i} (${run.cases[i].id}) was never added`);
+        if (i > 0) await out.write(sep);
+        if (buf.byteLength < at.length) buf = Buffer.allocUnsafe(at.length);
+        const { bytesRead } = await side.read(buf, 0, at.length, at.offset);
+        if (bytesRead !== at.length) throw new Error('results.json: short read of a case entry');
+        await out.write(buf, 0, at.length);
+      }
+      await out.write(tail);
+    } finally {
+      await out.close();
+      await side.close();
+    }
+    await rename(tmp, file);
+    await rm(this.sidePath, { force: true });
+    this.written.push(file);
+  }
+}
+
+/**
+ * Writes a finished run's reports (see ReportWriter). With `pre`, the cases are not rendered
+ * again (their timelines are not read): the text is the same either way. `evidence` defaults to
+ * `all` (every case's capture and timeline); `mmscert run` passes `failing` unless told.
  */
 export async function writeReports(
   run: RunResult,
   dir: string,
   reporters: readonly ReporterName[] = REPORTERS,
   pre?: PreRendered,
+  opts: { evidence?: Evidence } = {},
 ): Promise<string[]> {
-  await mkdir(dir, { recursive: true });
-  const written: string[] = [];
-  const put = async (name: string, data: string | Uint8Array) => {
-    const file = path.join(dir, name);
-    await writeFile(file, data);
-    written.push(file);
-  };
-  /** A file made of pieces (the cases' rendered octets between the run's own text), never joined. */
-  const putParts = async (name: string, parts: readonly (string | Uint8Array)[]) => {
-    const file = path.join(dir, name);
-    const bufs = parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p));
-    const fh = await open(file, 'w');
-    try {
-      for (let i = 0; i < bufs.length; i += 512) {
-        const batch = bufs.slice(i, i + 512);
-        const want = batch.reduce((n, b) => n + b.byteLength, 0);
-        const { bytesWritten } = await fh.writev(batch);
-        // a short write (rare): the rest of the batch piece by piece
-        if (bytesWritten < want) await fh.write(Buffer.concat(batch).subarray(bytesWritten));
-      }
-    } finally {
-      await fh.close();
-    }
-    written.push(file);
-  };
-  /** The pieces `rendered` joined with `sep`, between `head` and `tail`. */
-  const framed = (head: string, pieces: readonly Uint8Array[], sep: string, tail: string) => {
-    const sepBytes = Buffer.from(sep);
-    const out: (string | Uint8Array)[] = [head];
-    pieces.forEach((p, i) => {
-      if (i > 0) out.push(sepBytes);
-      out.push(p);
-    });
-    out.push(tail);
-    return out;
-  };
-  const parts = caseParts(reporters);
-  const rendered = pre?.cases ?? run.cases.map((c) => renderCase(c, parts));
-  if (rendered.length !== run.cases.length)
-    throw new Error(`writeReports: ${rendered.length} rendered case(s) for ${run.cases.length}`);
-  const captures: Uint8Array[] = [];
-  for (let i = 0; i < run.cases.length; i++) {
-    const c = run.cases[i];
-    const bytes = rendered[i].pcapng;
-    if (!bytes) continue;
-    captures.push(bytes);
-    const name = casePcapName(c.id);
-    c.pcapng = name;
-    if (pre?.capturesWritten) written.push(path.join(dir, name));
-    else await put(name, bytes);
-  }
-  // the shared peers' connections (external target, concurrent cases) go into run.pcapng whole
-  const sharedObs = run.shared?.timeline.observations ?? [];
-  if (sharedObs.some((o) => o.kind === 'bytes'))
-    captures.push(
-      buildPcapng(sharedObs, {
-        originEpochMs: run.shared?.timeline.originEpochMs ?? 0,
-        title: `mmscert run ${run.runId}: shared peers ${run.shared?.peers.join(', ')}`,
-      }),
-    );
-  let runPcapng: string | undefined;
-  if (captures.length > 0) {
-    runPcapng = 'run.pcapng';
-    await put(runPcapng, mergePcapngs(captures, { title: `mmscert run ${run.runId}` }));
-  }
-  await put('coverage.md', coverageMarkdown(run));
-  const empty = new Uint8Array(0);
-  if (parts.json) {
-    if (run.cases.length === 0) await put('results.json', resultsJson(run));
-    else {
-      const { head, tail } = resultsJsonFrame(run);
-      await putParts(
-        'results.json',
-        framed(
-          head,
-          rendered.map((r) => r.json ?? empty),
-          CASE_SEPARATOR,
-          tail,
-        ),
-      );
-    }
-  }
-  if (reporters.includes('junit')) await put('junit.xml', junitXml(run));
-  if (parts.html) {
-    const { head, tail } = htmlReportFrame(run, runPcapng ? { runPcapng } : {});
-    await putParts(
-      'report.html',
-      framed(
-        head,
-        htmlCaseOrder(run).map((i) => rendered[i].html ?? empty),
-        '\n',
-        tail,
-      ),
-    );
-  }
-  return written;
+  if (pre && pre.cases.length !== run.cases.length)
+    throw new Error(`writeReports: ${pre.cases.length} rendered case(s) for ${run.cases.length}`);
+  const w = new ReportWriter(dir, reporters, { ...opts, capturesWritten: pre?.capturesWritten ?? false });
+  for (let i = 0; i < run.cases.length; i++) await w.add(i, run.cases[i], pre?.cases[i]);
+  return w.finish(run);
 }

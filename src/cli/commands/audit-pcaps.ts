@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { auditPcaps, failureLine, haveTshark } from '../../report/audit-pcaps.ts';
@@ -16,9 +16,19 @@ function latestRun(root: string): string {
   return path.join(root, last);
 }
 
+/** `evidence` of a run's results.json (a top-level key: two spaces in). */
+function evidenceOf(dir: string): string | undefined {
+  try {
+    const text = readFileSync(path.join(dir, 'results.json'), 'utf8');
+    return /^ {2}"evidence": "(\w+)"/m.exec(text)?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * `mmscert audit-pcaps [REPORT_DIR]`: tshark over every .pcapng of a run; one line per file that
- * fails, a summary, exit 1 on any failure (0 clean, 2 the audit cannot be done).
+ * fails, a summary, exit 1 on any failure (0 clean, 2 the audit cannot be done: no tshark, no run).
  */
 export function register(program: Command): void {
   program
@@ -34,12 +44,22 @@ export function register(program: Command): void {
       const target = dir ?? latestRun('reports');
       if (!existsSync(target) || !statSync(target).isDirectory())
         throw new CliError(`${target}: not a directory`, 2);
-      if (!haveTshark()) {
-        process.stderr.write('audit-pcaps: SKIPPED, tshark is not installed (apt-get install tshark)\n');
-        return;
-      }
+      // no audit is no pass: a CI gate must not go green because the tool is missing
+      if (!haveTshark())
+        throw new CliError(
+          'audit-pcaps: tshark is not installed (apt-get install tshark): nothing audited',
+          2,
+        );
       const s = await auditPcaps(target, { jobs: Number(opts.jobs) });
-      if (s.files.length === 0) throw new CliError(`${target}: no .pcapng file`, 2);
+      if (s.files.length === 0)
+        throw new CliError(
+          `${target}: no .pcapng file${evidenceOf(target) === 'failing' ? ' (that run kept the captures of failing cases only: run with --evidence all to audit every capture)' : ''}`,
+          2,
+        );
+      if (evidenceOf(target) === 'failing')
+        process.stdout.write(
+          `${target}: the run kept the captures of failing, erring and inconclusive cases only (--evidence failing); --evidence all keeps every case's\n`,
+        );
       for (const f of s.files) if (!f.ok) process.stdout.write(`FAIL ${failureLine(f)}\n`);
       const flagged = s.files.reduce((n, f) => n + f.flagged.length, 0);
       process.stdout.write(

@@ -57,4 +57,15 @@ describe('mmscert decode / encode', () => {
     const unknown = cli(['decode', '--as', 'nope', file]);
     expect(unknown.code).toBe(2);
   }, 120_000);
+
+  it.each([
+    ['a hex stream (Wireshark "Copy as hex stream")', (h: string) => h],
+    ['octets with spaces and a line break', (h: string) => `${h.match(/../g)?.join(' ')}\n`],
+    ['octets with colons', (h: string) => h.match(/../g)?.join(':') ?? ''],
+  ])('reads %s as well as binary', (_name, form) => {
+    const hex = Buffer.from(bytes).toString('hex');
+    const r = cli(['decode', '-'], new TextEncoder().encode(form(hex)));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.toString()).toContain('X-Mms-Message-Type: m-notification-ind\n');
+  });
 });

@@ -132,6 +132,21 @@ export function readInput(file: string | undefined): Uint8Array {
   }
 }
 
+/**
+ * Hex text as Wireshark copies it ("Copy as hex stream": `8c8098...`; or with spaces, colons or
+ * dashes between the octets, line breaks, a leading 0x) -> the octets; undefined when the input
+ * is not such text (binary PDUs, MM4/MM7 text).
+ */
+export function hexText(buf: Uint8Array): Uint8Array | undefined {
+  if (buf.length === 0 || buf.length > 64 * 1024 * 1024) return undefined;
+  const text = Buffer.from(buf).toString('latin1').trim().replace(/^0x/i, '');
+  if (!/^[0-9a-fA-F]{2}([\s:-]*[0-9a-fA-F]{2})*$/.test(text)) return undefined;
+  const digits = text.replace(/[\s:-]/g, '');
+  // "8c 80" separated octets are two digits each; a stream is an even count of digits
+  if (/[\s:-]/.test(text) && !text.split(/[\s:-]+/).every((o) => o.length % 2 === 0)) return undefined;
+  return new Uint8Array(Buffer.from(digits, 'hex'));
+}
+
 /** Picks the format: --as, else the first whose detect() accepts the bytes. */
 export function decodeAs(buf: Uint8Array, as?: string): { format: string; value: unknown } {
   if (as !== undefined) {
@@ -153,13 +168,16 @@ export function decodeAs(buf: Uint8Array, as?: string): { format: string; value:
 export function register(program: Command): void {
   program
     .command('decode')
-    .description('decode a binary PDU (MMS, WSP push, SMS user data; auto-detected) and print it')
-    .argument('[file]', 'input file, - or nothing for standard input')
+    .description(
+      'decode a PDU (MMS, WSP push, SMS user data, MM4, MM7; auto-detected) and print it; binary, or hex text as Wireshark copies it (hex stream, with or without spaces or colons)',
+    )
+    .argument('[file]', 'input file (binary or hex text), - or nothing for standard input')
     .option('--as <format>', `format: ${Object.keys(DECODE_FORMATS).join('|')}`)
     .option('--json', 'print JSON (the form `mmscert encode` reads)')
     .action((file: string | undefined, opts: { as?: string; json?: boolean }) => {
       try {
-        const { format, value } = decodeAs(readInput(file), opts.as);
+        const input = readInput(file);
+        const { format, value } = decodeAs(hexText(input) ?? input, opts.as);
         const f = DECODE_FORMATS[format];
         if (opts.json || !f.toText) process.stdout.write(`${JSON.stringify(f.toJson(value), null, 2)}\n`);
         else process.stdout.write(f.toText(value));

@@ -8,6 +8,7 @@ import type { JsonObject } from '../../util/json.ts';
 import { jsonReplacer } from '../../util/json.ts';
 import { Timeline } from '../../wire/timeline.ts';
 import { CliError } from '../cli-error.ts';
+import { untilStopped } from '../until-stopped.ts';
 
 /**
  * `mmscert peers`: the mock peers standalone on loopback, for pointing a real MMSC at them.
@@ -71,6 +72,7 @@ interface PeersOptions {
   only?: string;
   events?: string;
   seed?: string;
+  parentWatch?: boolean;
 }
 
 async function runPeers(opts: PeersOptions): Promise<void> {
@@ -138,11 +140,8 @@ async function runPeers(opts: PeersOptions): Promise<void> {
     throw e;
   }
   if (started.length === 0) throw new CliError('no peer started');
-  await new Promise<void>((resolve) => {
-    const done = () => resolve();
-    process.once('SIGINT', done);
-    process.once('SIGTERM', done);
-  });
+  const why = await untilStopped({ watchParent: opts.parentWatch !== false });
+  if (!why.startsWith('SIG')) process.stderr.write(`mmscert peers: stopping, ${why}\n`);
   await stopAll();
   if (events) {
     const stream = events;
@@ -154,7 +153,10 @@ async function runPeers(opts: PeersOptions): Promise<void> {
 export function register(program: Command): void {
   program
     .command('peers')
-    .description('run the mock peers (SMSC, HLR/ENUM, ...) standalone on 127.0.0.1 until SIGINT/SIGTERM')
+    .description(
+      'run the mock peers (SMSC, HLR/ENUM, ...) standalone on 127.0.0.1 until SIGINT/SIGTERM/SIGHUP or its parent process (npx) exits',
+    )
+    .option('--no-parent-watch', 'keep running when the parent process exits (signals still stop it)')
     .option('--config <file>', 'YAML or JSON: { seed?, peers: { <kind>: <config> } }')
     .option('--only <kinds>', `comma-separated peer kinds (${Object.keys(PEER_KINDS).join(', ')})`)
     .option('--events <file>', 'append every observation as a JSON line (bytes as base64)')

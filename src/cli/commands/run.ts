@@ -8,8 +8,8 @@ import { makeRunId } from '../../harness/run-id.ts';
 import type { CaseResult, RunResult } from '../../harness/run-result.ts';
 import type { TargetConfig } from '../../harness/targets/target-config.ts';
 import { defaultWorkers, WorkerPool, WorkerPoolError } from '../../harness/worker-pool.ts';
+import type { Evidence } from '../../report/evidence.ts';
 import { caseParts, REPORTERS, type ReporterName } from '../../report/reporters.ts';
-import type { PreRendered } from '../../report/write-reports.ts';
 import { CliError } from '../cli-error.ts';
 
 // Only what `register` and the worker pool need is imported up front: the pool's threads start
@@ -18,6 +18,7 @@ interface RunCliOptions {
   config?: string;
   suite?: string;
   grep?: string;
+  tag?: string;
   seed?: string;
   jobs: string;
   workers?: string;
@@ -29,6 +30,8 @@ interface RunCliOptions {
   timeScale: string;
   rerunFailed?: boolean;
   from?: string;
+  evidence: string;
+  keep: string;
 }
 
 /** `--time-scale F`: a positive factor (0.1..100). */
@@ -47,8 +50,10 @@ function int(name: string, v: string, min: number, max: number): number {
 
 /**
  * `mmscert run`: loads the suites, runs them against the target (embedded by default) and
- * writes reports/<run-id>/. Exit 0 when every case passes (or fails as a known failure),
- * 1 on any unexpected failure or case error, 2 when the run itself cannot be done.
+ * writes reports/<run-id>/. Exit 0 when every case passes, is not applicable or fails as a known
+ * failure; 1 on any unexpected fail (at or above --fail-on, default any level), inconclusive or
+ * error verdict; 2 when the run itself cannot be done (bad suites, options, config or ICS, a
+ * target that does not answer, a port our peers need taken).
  */
 export function register(program: Command): void {
   program
@@ -61,6 +66,7 @@ export function register(program: Command): void {
     )
     .option('--suite <glob>', 'case-id glob(s), comma separated: mm1.send.*')
     .option('--grep <re>', 'regular expression over "id title"')
+    .option('--tag <tags>', 'only cases carrying one of these tags (comma separated)')
     .option('--seed <n>', 'seed for every generated value (default: random, printed)')
     .option(
       '--jobs <n>',
@@ -76,8 +82,8 @@ export function register(program: Command): void {
     .option('--expectations <file>', "the target's known failures (YAML: known-failures: [{id, reason}])")
     .option(
       '--fail-on <level>',
-      'lowest requirement level whose failure fails the run: SHALL, SHOULD or MAY',
-      'SHALL',
+      'lowest requirement level whose unexpected failure makes the exit code 1: SHALL (SHALL and ROBUSTNESS), SHOULD, or MAY (the default: a failure at any level)',
+      'MAY',
     )
     .option('--suites-dir <dir>', 'the suites folder', 'suites')
     .option(
@@ -90,6 +96,16 @@ export function register(program: Command): void {
       'run only the cases whose verdict was fail, inconclusive or error in the last run (newest reports/*/results.json)',
     )
     .option('--from <dir>', 'with --rerun-failed: the report directory of the run to take them from')
+    .option(
+      '--evidence <which>',
+      'whose captures, timelines and sequence diagrams the reports keep: failing (failed, error and inconclusive cases; a full run writes a few MB) or all',
+      'failing',
+    )
+    .option(
+      '--keep <n>',
+      'runs kept under reports/: older run directories are removed after this one is written (0: none removed; not with --report-dir)',
+      '10',
+    )
     .action(async (files: string[], opts: RunCliOptions) => {
       const reporters = opts.reporter
         .split(',')
@@ -102,6 +118,8 @@ export function register(program: Command): void {
       const failOn = opts.failOn.toUpperCase();
       if (!(LEVELS as readonly string[]).includes(failOn))
         throw new CliError(`--fail-on: expected SHALL, SHOULD or MAY`, 2);
+      const { tagList } = await import('./list.ts');
+      const tags = tagList(opts.tag);
       const seed = opts.seed !== undefined ? int('--seed', opts.seed, 0, 2 ** 32 - 1) : randomInt(0, 2 ** 31);
       const jobs = int('--jobs', opts.jobs, 1, 256);
       let scaleNote = '';
@@ -114,6 +132,10 @@ export function register(program: Command): void {
           scaleNote = ` (auto: this process got ${Math.round(share * 100)}% of a CPU at start; --time-scale 1 turns it off)`;
       } else scale = timeScale(opts.timeScale);
       if (opts.from && !opts.rerunFailed) throw new CliError('--from: only with --rerun-failed', 2);
+      if (opts.evidence !== 'failing' && opts.evidence !== 'all')
+        throw new CliError(`--evidence: expected failing or all, got "${opts.evidence}"`, 2);
+      const evidence: Evidence = opts.evidence;
+      const keep = int('--keep', opts.keep, 0, 100000);
       let grep: RegExp | undefined;
       try {
         grep = opts.grep !== undefined ? new RegExp(opts.grep) : undefined;
@@ -136,6 +158,18 @@ export function register(program: Command): void {
         }
         if (config.expectations)
           expectationsFile ??= path.resolve(path.dirname(opts.config), config.expectations);
+        // fixed ports our peers need (any target kind): one harness error before any case, not
+        // one error per case (external targets check again when they open)
+        if (config.peers) {
+          const { assertPeerPortsFree } = await import('../../harness/targets/peer-ports.ts');
+          try {
+            await assertPeerPortsFree(
+              config.peers as Record<string, import('../../util/json.ts').JsonObject>,
+            );
+          } catch (e) {
+            throw new CliError((e as Error).message, 2);
+          }
+        }
       }
       const runId = makeRunId(seed);
       const reportDir = opts.reportDir ?? path.join('reports', runId);
@@ -156,6 +190,7 @@ export function register(program: Command): void {
               render: {
                 ...caseParts(fileReporters),
                 ...(fileReporters.length > 0 ? { dir: path.resolve(reportDir) } : {}),
+                evidence,
               },
             })
           : undefined;
@@ -166,7 +201,7 @@ export function register(program: Command): void {
         { formatDiagnostic },
         { readDurationHints, scheduleOrder, writeDurationHints },
         { TerminalReporter },
-        { writeReports },
+        { ReportWriter, writeReports },
       ] = await Promise.all([
         import('../../harness/known-failures.ts'),
         import('../../harness/suite-loader.ts'),
@@ -201,6 +236,7 @@ export function register(program: Command): void {
           files,
           ...(opts.suite ? { suite: opts.suite } : {}),
           ...(grep ? { grep } : {}),
+          ...(tags ? { tags } : {}),
         });
         phase('suites loaded');
         for (const d of loaded.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
@@ -241,7 +277,11 @@ export function register(program: Command): void {
           : undefined;
         const progress = terminal ? { onCaseStart: terminal.caseStart, onCaseEnd: terminal.caseEnd } : {};
         let run: RunResult;
-        let pre: PreRendered | undefined;
+        // the pool's cases are written as they finish (their renderings are not kept)
+        const writer =
+          pool && fileReporters.length > 0
+            ? new ReportWriter(reportDir, fileReporters, { evidence, capturesWritten: true })
+            : undefined;
         if (pool) {
           let target: { description: string };
           try {
@@ -256,9 +296,14 @@ export function register(program: Command): void {
             );
           try {
             const order = scheduleOrder(loaded.cases, readDurationHints());
-            const r = await pool.run(loaded.cases, { jobs, runId, order, ...progress });
+            const r = await pool.run(loaded.cases, {
+              jobs,
+              runId,
+              order,
+              ...progress,
+              ...(writer ? { onRendered: (i, c, rendered) => void writer.add(i, c, rendered) } : {}),
+            });
             run = r.run;
-            pre = { cases: r.rendered, capturesWritten: true };
           } catch (e) {
             if (e instanceof WorkerPoolError) throw new CliError(e.message, 2);
             throw e;
@@ -285,10 +330,26 @@ export function register(program: Command): void {
         phase('cases run');
         writeDurationHints(run);
         run.catalogue = loaded.catalogue;
-        if (fileReporters.length > 0) await writeReports(run, reportDir, fileReporters, pre);
+        const { toolFacts, machineFacts } = await import('../run-facts.ts');
+        run.tool = toolFacts();
+        run.ics = ics;
+        run.machine = machineFacts();
+        if (writer) await writer.finish(run);
+        else if (fileReporters.length > 0)
+          await writeReports(run, reportDir, fileReporters, undefined, { evidence });
         phase('reports written');
+        if (fileReporters.length > 0 && opts.reportDir === undefined && keep > 0) {
+          const { pruneRuns } = await import('../../report/retention.ts');
+          const removed = pruneRuns('reports', keep, [reportDir]);
+          if (removed.length > 0)
+            (terminal ? process.stdout : process.stderr).write(
+              `reports: removed ${removed.length} older run(s) under reports/ (--keep ${keep}): ${removed.map((d) => path.basename(d)).join(', ')}\n`,
+            );
+        }
         if (terminal)
           process.stdout.write(terminal.summary(run, fileReporters.length > 0 ? reportDir : undefined));
+        if (fileReporters.includes('html'))
+          process.stdout.write(`report: ${path.join(reportDir, 'report.html')}\n`);
         phase('done');
         if (run.aborted) {
           process.stderr.write(

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { CliError } from '../cli-error.ts';
+import { untilStopped } from '../until-stopped.ts';
 
 /**
  * `mmscert serve [--config F] [--deviate a,b]`: runs the reference MMSC until SIGINT/SIGTERM,
@@ -9,14 +10,17 @@ import { CliError } from '../cli-error.ts';
 export function register(program: Command): void {
   program
     .command('serve')
-    .description('run the reference MMSC (MM1 and every interface module) until SIGINT/SIGTERM')
+    .description(
+      'run the reference MMSC (MM1 and every interface module) until SIGINT/SIGTERM/SIGHUP or its parent process (npx) exits',
+    )
     .option('-c, --config <file>', 'MMSC config (YAML or JSON; see src/mmsc/README.md)')
     .option('--store <dir>', 'store directory (overrides the config; default: a temporary one)')
     .option(
       '--deviate <names>',
       'commit these named non-conformances, comma separated (overrides the config; `list` prints them)',
     )
-    .action(async (opts: { config?: string; store?: string; deviate?: string }) => {
+    .option('--no-parent-watch', 'keep serving when the parent process exits (signals still stop it)')
+    .action(async (opts: { config?: string; store?: string; deviate?: string; parentWatch?: boolean }) => {
       if (opts.deviate === 'list') {
         const { formatDeviations } = await import('../../mmsc/deviations.ts');
         process.stdout.write(`${formatDeviations()}\n`);
@@ -53,12 +57,12 @@ export function register(program: Command): void {
       }
       for (const e of running.endpoints) process.stdout.write(`${e.iface} ${e.url}\n`);
       process.stdout.write(`store ${running.storeDir}\n`);
+      process.stdout.write(
+        `index ${running.core.store.size} messages, store opened in ${Math.round(running.storeOpenMs)} ms\n`,
+      );
       if (config.deviate.length > 0) process.stdout.write(`deviate ${config.deviate.join(',')}\n`);
-      await new Promise<void>((resolve) => {
-        const done = () => resolve();
-        process.once('SIGINT', done);
-        process.once('SIGTERM', done);
-      });
+      const why = await untilStopped({ watchParent: opts.parentWatch !== false });
+      if (!why.startsWith('SIG')) process.stderr.write(`mmscert serve: stopping, ${why}\n`);
       await running.stop();
       process.exit(0);
     });

@@ -18,7 +18,7 @@ export function register(program: Command): void {
       if (r.files.length === 0)
         throw new CliError(`no suite file found${files.length === 0 ? ` under ${opts.suitesDir}` : ''}`, 2);
       if (r.diagnostics.length > 0) {
-        throw new CliError(`${r.diagnostics.length} problem(s) in ${r.files.length} suite file(s)`, 1);
+        throw new CliError(`${r.diagnostics.length} problem(s) in ${r.files.length} suite file(s)`, 2);
       }
       process.stdout.write(`${r.files.length} suite file(s), ${r.cases.length} case(s): valid\n`);
     });

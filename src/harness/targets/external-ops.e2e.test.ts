@@ -44,7 +44,7 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'mmscert-ops-'));
   const file = path.join(dir, 'ops.yaml');
   writeFileSync(file, SUITE(4));
-  const loaded = await loadSuites({ root: dir, files: [file] });
+  const loaded = await loadSuites({ root: dir, files: [file], peerKinds: TEST_PEER_KINDS });
   expect(loaded.diagnostics).toEqual([]);
   cases = loaded.cases;
 });
@@ -241,7 +241,7 @@ cases:
       - expect-none: { message: NAPTR, within: 200ms }
 `,
     );
-    const slow = (await loadSuites({ root: dir, files: [file] })).cases;
+    const slow = (await loadSuites({ root: dir, files: [file], peerKinds: TEST_PEER_KINDS })).cases;
     const r1 = await run(await target(port, {}), { cases: slow });
     const r3 = await run(await target(port, {}), { cases: slow, timeScale: 3 });
     expect(r1.cases[0].verdict).toBe('pass');

@@ -1,6 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import type { SMTPServerAddress, SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import { SMTPServer } from 'smtp-server';
+import { smtpPathProblem } from '../../codec/mm4/smtp-path.ts';
+import { listenerConnectionCap } from '../../wire/http-guard.ts';
 import type { Iface } from '../../wire/nodes.ts';
 import { lookupLocalPort, tapServer } from '../../wire/tap.ts';
 import { deviates } from '../deviations.ts';
@@ -79,6 +81,25 @@ class PlaintextSmtpServer extends SMTPServer {
   }
 }
 
+/**
+ * One guard per SMTP hook: an exception in the owner's decision becomes 451 (RFC 5321 §4.2.5:
+ * transient, the client may retry) and an event, never an uncaught exception in smtp-server.
+ */
+function guarded<A, S>(
+  core: MmscCore,
+  iface: Iface,
+  hook: (a: A, session: S, cb: (e?: Error | null, message?: string) => void) => void,
+): (a: A, session: S, cb: (e?: Error | null, message?: string) => void) => void {
+  return (a, session, cb) => {
+    try {
+      hook(a, session, cb);
+    } catch (e) {
+      core.observer.event(iface, 'error', { error: e instanceof Error ? e.message : String(e) });
+      cb(smtpError({ code: 451, message: '4.3.0 Local error in processing; try again later' }));
+    }
+  };
+}
+
 export class SmtpInbound {
   readonly server: SMTPServer;
 
@@ -95,13 +116,15 @@ export class SmtpInbound {
       disabledCommands: ['STARTTLS', 'AUTH'],
       authOptional: true,
       size: opts.front ? opts.front.maxSize : opts.maxSize,
-      socketTimeout: 60_000,
+      // Explicit transport limits (config `connections`): an idle client gets 421 and is closed
+      // (RFC 5321 §4.5.3.2.7), a connection beyond the cap 421 at once; smtp-server itself destroys
+      // a socket the client leaves half-closed after our 421.
+      socketTimeout: core.config.connections.smtpIdleTimeoutMs,
+      maxClients: listenerConnectionCap(core.config.connections.maxPerListener),
       closeTimeout: 1_000,
-      onMailFrom: (
-        address: SMTPServerAddress,
-        session: SMTPServerSession,
-        cb: (e?: Error | null) => void,
-      ) => {
+      onMailFrom: guarded(core, iface, (address: SMTPServerAddress, session: SMTPServerSession, cb) => {
+        const bad = smtpPathProblem(address.address);
+        if (bad) return cb(smtpError({ code: 553, message: `5.1.7 Bad sender address syntax (${bad})` }));
         if (opts.front) return cb();
         const refusal = opts.mailFrom(address.address, session.hostNameAppearsAs);
         if (refusal) {
@@ -114,8 +137,10 @@ export class SmtpInbound {
           return cb(smtpError(refusal));
         }
         cb();
-      },
-      onRcptTo: (address: SMTPServerAddress, session: SMTPServerSession, cb: (e?: Error | null) => void) => {
+      }),
+      onRcptTo: guarded(core, iface, (address: SMTPServerAddress, session: SMTPServerSession, cb) => {
+        const bad = smtpPathProblem(address.address);
+        if (bad) return cb(smtpError({ code: 553, message: `5.1.3 Bad recipient address syntax (${bad})` }));
         if (opts.front) return cb();
         const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
         const refusal =
@@ -130,10 +155,14 @@ export class SmtpInbound {
           return cb(smtpError(refusal));
         }
         cb();
-      },
-      onData: (stream: SMTPServerDataStream, session: SMTPServerSession, cb) =>
+      }),
+      onData: guarded(core, iface, (stream: SMTPServerDataStream, session: SMTPServerSession, cb) =>
         this.onData(stream, session, cb),
+      ),
     });
+    // smtp-server answers connections beyond maxClients 421 but keeps each for up to 5 s while a
+    // client that never closes its side holds it: past twice the cap the socket is not even accepted.
+    this.server.server.maxConnections = 2 * listenerConnectionCap(core.config.connections.maxPerListener);
     if (core.timeline) {
       tapServer(this.server.server, { timeline: core.timeline, node: core.config.node, role: 'mmsc', iface });
     }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { readdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { isValidId } from '../ids.ts';
@@ -47,15 +48,30 @@ export class DirectoryBackend implements StoreBackend {
 
   async loadMessages(): Promise<string[]> {
     const out: string[] = [];
+    await this.forEachMessage((meta) => out.push(meta));
+    return out;
+  }
+
+  async forEachMessage(each: (meta: string) => void): Promise<void> {
     for (const name of await readdir(this.messagesDir)) {
       if (!isValidId(name)) continue;
+      let meta: string;
       try {
-        out.push(await readFile(path.join(this.messagesDir, name, META), 'utf8'));
+        meta = await readFile(path.join(this.messagesDir, name, META), 'utf8');
       } catch {
-        // not a message directory (or unreadable): leave it for an operator
+        continue; // not a message directory (or unreadable): leave it for an operator
       }
+      each(meta);
     }
-    return out;
+  }
+
+  readMeta(id: string): string | undefined {
+    if (!isValidId(id)) return undefined;
+    try {
+      return readFileSync(path.join(this.messagesDir, id, META), 'utf8');
+    } catch {
+      return undefined;
+    }
   }
 
   async createMessage(id: string, meta: string, pdu: Uint8Array): Promise<void> {

@@ -71,6 +71,18 @@ export class JournalBackend implements StoreBackend {
     return JSON.stringify(m);
   }
 
+  async forEachMessage(each: (meta: string) => void): Promise<void> {
+    for (const key of this.journal.keys('m:')) {
+      const value = this.journal.get(key);
+      if (value) each(this.withRecipients(key.slice(2), value));
+    }
+  }
+
+  readMeta(id: string): string | undefined {
+    const value = this.journal.get(`m:${id}`);
+    return value ? this.withRecipients(id, value) : undefined;
+  }
+
   createMessage(id: string, meta: string, pdu: Uint8Array): Promise<void> {
     return this.journal.commit([
       { key: `p:${id}`, value: pdu },

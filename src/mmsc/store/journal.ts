@@ -1,6 +1,7 @@
 import {
   closeSync,
   fdatasync as fdatasyncCb,
+  fstatSync,
   fsync as fsyncCb,
   fsyncSync,
   ftruncateSync,
@@ -172,11 +173,14 @@ export class Journal {
   private loadSegment(seq: number, suffix: '.log' | '.compact', newest: boolean): void {
     const file = this.fileOf(seq, suffix);
     const fd = openSync(file, 'r+');
-    const buf = readWhole(fd);
-    const seg: Segment = { seq, file, fd, size: buf.length, live: 0 };
-    if (buf.length < MAGIC.length || !buf.subarray(0, MAGIC.length).equals(MAGIC)) {
+    const size = fstatSync(fd).size;
+    // read through a window: replay holds one window (or one record) of the file at a time
+    const buf = new SegmentReader(fd, size);
+    const seg: Segment = { seq, file, fd, size, live: 0 };
+    const head = buf.bytes(0, Math.min(size, MAGIC.length));
+    if (size < MAGIC.length || !head.equals(MAGIC)) {
       // Only the newest segment can be caught half-created by a crash (it holds nothing yet).
-      if (newest && buf.length <= MAGIC.length && MAGIC.subarray(0, buf.length).equals(buf)) {
+      if (newest && size <= MAGIC.length && MAGIC.subarray(0, size).equals(head)) {
         closeSync(fd);
         unlinkSync(file);
         this.syncDir();
@@ -186,7 +190,7 @@ export class Journal {
       throw new StoreError(`journal ${file}: not a journal segment (bad magic)`);
     }
     let off = MAGIC.length;
-    while (off < buf.length) {
+    while (off < size) {
       const bad = this.replayRecord(buf, off, seg);
       if (typeof bad === 'number') {
         off = bad;
@@ -199,7 +203,7 @@ export class Journal {
       // A record the crash interrupted: it was never acknowledged. Cut it off.
       ftruncateSync(fd, off);
       fsyncSync(fd);
-      this.recovered = { file, offset: off, droppedBytes: buf.length - off };
+      this.recovered = { file, offset: off, droppedBytes: size - off };
       seg.size = off;
       break;
     }
@@ -207,13 +211,15 @@ export class Journal {
   }
 
   /** Applies the record at `off`; returns the next offset, or why the record is unusable. */
-  private replayRecord(buf: Buffer, off: number, seg: Segment): number | string {
-    if (buf.length - off < RECORD_HEADER) return 'torn record header';
-    const len = buf.readUInt32LE(off);
+  private replayRecord(buf: SegmentReader, off: number, seg: Segment): number | string {
+    if (buf.size - off < RECORD_HEADER) return 'torn record header';
+    const head = buf.bytes(off, RECORD_HEADER);
+    const len = head.readUInt32LE(0);
+    const crc = head.readUInt32LE(4);
     const end = off + RECORD_HEADER + len;
-    if (end > buf.length) return 'torn record';
-    const body = buf.subarray(off + RECORD_HEADER, end);
-    if (crc32(body) !== buf.readUInt32LE(off + 4)) return 'record checksum mismatch';
+    if (end > buf.size) return 'torn record';
+    const body = buf.bytes(off + RECORD_HEADER, len);
+    if (crc32(body) !== crc) return 'record checksum mismatch';
     const ops = parseBody(body, off + RECORD_HEADER);
     if (typeof ops === 'string') return ops;
     for (const op of ops)
@@ -540,18 +546,38 @@ function parseBody(body: Buffer, at: number): Array<{ key: string; at: number; l
   return ops;
 }
 
-function readWhole(fd: number): Buffer {
-  const chunks: Buffer[] = [];
-  let pos = 0;
-  for (;;) {
-    const chunk = Buffer.allocUnsafe(1024 * 1024);
-    const n = readSync(fd, chunk, 0, chunk.length, pos);
-    if (n === 0) break;
-    chunks.push(chunk.subarray(0, n));
-    pos += n;
+/**
+ * Reads a segment at open through one window of REPLAY_WINDOW bytes (a record larger than that
+ * is read alone), so replaying a store of any size holds a few MiB of it at a time.
+ */
+class SegmentReader {
+  private readonly window = Buffer.allocUnsafe(REPLAY_WINDOW);
+  private start = 0;
+  private filled = 0;
+
+  constructor(
+    private readonly fd: number,
+    readonly size: number,
+  ) {}
+
+  /** Bytes [off, off + n) of the file (within its size); valid until the next call. */
+  bytes(off: number, n: number): Buffer {
+    if (off >= this.start && off + n <= this.start + this.filled)
+      return this.window.subarray(off - this.start, off - this.start + n);
+    if (n > this.window.length) {
+      const out = Buffer.allocUnsafe(n);
+      readAll(this.fd, out, off);
+      return out;
+    }
+    const want = Math.min(this.window.length, this.size - off);
+    readAll(this.fd, this.window.subarray(0, want), off);
+    this.start = off;
+    this.filled = want;
+    return this.window.subarray(0, n);
   }
-  return Buffer.concat(chunks);
 }
+
+const REPLAY_WINDOW = 4 * 1024 * 1024;
 
 function readAll(fd: number, out: Buffer, position: number): void {
   let got = 0;

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cloneMessage, MessageStore, type StoredMessage, StoreError } from './message-store.ts';
+import { cloneMessage, hashKey, MessageStore, type StoredMessage, StoreError } from './message-store.ts';
 import { GiveUp, type Job, Outbox, RetryLater } from './outbox.ts';
 import { openStoreBackend, type StoreBackend, type StoreLayout } from './store-backend.ts';
 
@@ -71,6 +71,95 @@ describe.each(LAYOUTS)('MessageStore (%s layout)', (layout) => {
     expect(again.byNotifyTransaction('Nabc')!.index).toBe(0);
     expect(again.byTransaction('+15550001/TYPE=PLMN', 't-msg-00001')!.id).toBe('msg-00001');
     expect([...(await again.readPdu('msg-00001'))]).toEqual([1, 2, 3]);
+  });
+
+  it('keeps an index without states or bodies in memory: both are read back from the backend', async () => {
+    const b = await backend();
+    const reads = { meta: 0, pdu: 0 };
+    const readMeta = b.readMeta.bind(b);
+    const readPdu = b.readPdu.bind(b);
+    b.readMeta = (id) => {
+      reads.meta += 1;
+      return readMeta(id);
+    };
+    b.readPdu = (id) => {
+      reads.pdu += 1;
+      return readPdu(id);
+    };
+    const s = await MessageStore.open(b, { cacheMessages: 0, cachePduBytes: 0 });
+    await s.create(meta('msg-00011'), new Uint8Array([4, 5, 6]));
+    expect(s.residency()).toEqual({ messages: 1, cachedMessages: 0, cachedPdus: 0, cachedPduBytes: 0 });
+    expect(s.summary('msg-00011')).toMatchObject({ state: 'active', open: true, pending: true, mbox: 0 });
+    // a retrieval: the recipient by its token, then the body, each read from the backend
+    expect(s.byToken('tok_tok_tok_tok_tok_tok1')?.index).toBe(0);
+    expect([...(await s.readPdu('msg-00011'))]).toEqual([4, 5, 6]);
+    expect(reads).toEqual({ meta: 1, pdu: 1 });
+    await s.update('msg-00011', (m) => {
+      m.recipients[0].status = 'retrieved';
+    });
+    expect(s.summary('msg-00011')).toMatchObject({ open: false, pending: false });
+    expect(s.get('msg-00011')?.recipients[0].status).toBe('retrieved');
+    expect(s.residency().cachedMessages).toBe(0);
+  });
+
+  it('rebuilds the same index at a restart, and finds every key again', async () => {
+    const s = await openStore();
+    for (let i = 0; i < 5; i++) {
+      const id = `msg-1000${i}`;
+      const m = meta(id, { transactionId: `t${i}`, expiresAt: 1_000_000 + i });
+      m.recipients[0].token = `tok_tok_tok_tok_tok_tk${i}`;
+      m.recipients[0].notifyTransactionId = `N${i}`;
+      await s.create(m, new Uint8Array([i]));
+    }
+    await s.update('msg-10001', (m) => {
+      m.recipients[0].status = 'retrieved';
+      m.recipients[0].updatedAt = 2_000_000;
+    });
+    await s.update('msg-10002', (m) => {
+      m.state = 'expired';
+      m.stateChangedAt = 3_000_000;
+    });
+    await s.update('msg-10003', (m) => {
+      m.mbox = [{ owner: '15550002', token: 'tok_mbox_mbox_mbox_mbox3', state: 'New', flags: [], storedAt: 1 }];
+    });
+    await s.remove('msg-10004');
+    const index = (st: MessageStore) =>
+      [...st.summaries()].map((x) => ({ ...x })).sort((a, b) => a.id.localeCompare(b.id));
+    const again = await openStore();
+    expect(index(again)).toEqual(index(s));
+    expect(index(again).map((x) => x.id)).toEqual(['msg-10000', 'msg-10001', 'msg-10002', 'msg-10003']);
+    for (let i = 0; i < 4; i++) {
+      expect(again.byToken(`tok_tok_tok_tok_tok_tk${i}`)?.message.id).toBe(`msg-1000${i}`);
+      expect(again.byNotifyTransaction(`N${i}`)?.message.id).toBe(`msg-1000${i}`);
+      expect(again.byTransaction('+15550001/TYPE=PLMN', `t${i}`)?.id).toBe(`msg-1000${i}`);
+    }
+    expect(again.byToken('tok_tok_tok_tok_tok_tk4')).toBeUndefined();
+    expect(again.byMboxToken('tok_mbox_mbox_mbox_mbox3')?.message.id).toBe('msg-10003');
+    expect(again.mboxOf('15550002').map((x) => x.message.id)).toEqual(['msg-10003']);
+  });
+
+  it('tells apart keys whose hashes collide (each hit is checked against the stored state)', async () => {
+    const seen = new Map<number, string>();
+    let pair: [string, string] | undefined;
+    for (let i = 0; !pair; i++) {
+      const key = `tok_collide_collide_${String(i).padStart(8, '0')}`;
+      const other = seen.get(hashKey(key));
+      if (other) pair = [other, key];
+      else seen.set(hashKey(key), key);
+    }
+    const s = await openStore();
+    const [a, b] = pair;
+    const ma = meta('msg-20001', { transactionId: 'ta' });
+    ma.recipients[0].token = a;
+    const mb = meta('msg-20002', { transactionId: 'tb' });
+    mb.recipients[0].token = b;
+    await s.create(ma, new Uint8Array(1));
+    await s.create(mb, new Uint8Array(1));
+    expect(s.byToken(a)?.message.id).toBe('msg-20001');
+    expect(s.byToken(b)?.message.id).toBe('msg-20002');
+    await s.remove('msg-20002');
+    expect(s.byToken(a)?.message.id).toBe('msg-20001');
+    expect(s.byToken(b)).toBeUndefined();
   });
 
   it('removeIf decides after the updates already queued (a copy stored meanwhile keeps the message)', async () => {

@@ -6,9 +6,10 @@ export { StoreError } from './store-error.ts';
 
 /**
  * The message store: every message's submitted PDU (bytes as received) and its state
- * (StoredMessage), indexed in memory and kept durably by a StoreBackend (a journal with
- * group commit by default, or a directory per message). A message is committed whole or
- * not at all; every state change is durable before it shows in memory.
+ * (StoredMessage), kept durably by a StoreBackend (a journal with group commit by default, or
+ * a directory per message) and indexed in memory by a summary of fixed size per message
+ * (MessageSummary); states and PDUs are read back on demand. A message is committed whole or
+ * not at all; every state change is durable before it shows.
  */
 
 export type RecipientRoute = 'local' | 'mm4' | 'mm3' | 'mm7' | 'unresolved';
@@ -108,62 +109,182 @@ export interface StoredMessage {
   mbox?: MboxEntry[];
 }
 
+/**
+ * What the store keeps in memory of each message: its id, state, due time, when it last changed
+ * and a few flags (no recipients list, no body). Everything else is read from the backend on
+ * demand (a small cache keeps the messages in flight), so memory grows by a small bounded amount
+ * per stored message whatever its size or number of recipients.
+ */
+export interface MessageSummary {
+  readonly id: string;
+  readonly state: StoredMessage['state'];
+  /** X-Mms-Expiry as epoch ms. */
+  readonly expiresAt: number;
+  /** When anything last changed: receipt, a state change or a recipient's status. */
+  readonly lastChange: number;
+  /** Some recipient is still in an OPEN status (to be delivered, not yet answered). */
+  readonly open: boolean;
+  /** Some recipient is still `pending` (its delivery job must exist). */
+  readonly pending: boolean;
+  /** Copies in MMBoxes. */
+  readonly mbox: number;
+}
+
+class Summary implements MessageSummary {
+  state: StoredMessage['state'] = 'active';
+  expiresAt = 0;
+  lastChange = 0;
+  open = false;
+  pending = false;
+  mbox = 0;
+
+  constructor(readonly id: string) {}
+
+  refresh(m: StoredMessage): this {
+    this.state = m.state;
+    this.expiresAt = m.expiresAt;
+    let last = Math.max(m.receivedAt, m.stateChangedAt ?? 0);
+    let open = false;
+    let pending = false;
+    for (const r of m.recipients) {
+      if (r.updatedAt > last) last = r.updatedAt;
+      if (OPEN.has(r.status)) open = true;
+      if (r.status === 'pending') pending = true;
+    }
+    this.lastChange = last;
+    this.open = open;
+    this.pending = pending;
+    this.mbox = m.mbox?.length ?? 0;
+    return this;
+  }
+}
+
+/** The summary of a message as the store would keep it (e.g. to decide on a loaded message). */
+export function summarize(m: StoredMessage): MessageSummary {
+  return new Summary(m.id).refresh(m);
+}
+
+/**
+ * Secondary keys (content-location tokens, notification transaction ids, (sender, transaction
+ * id)) by a 30-bit hash: no key string is kept, the few collisions share a bucket, and every hit
+ * is confirmed against the message read from the backend.
+ */
+class HashIndex {
+  private readonly map = new Map<number, Summary | Summary[]>();
+
+  add(key: string, s: Summary): void {
+    const h = hashKey(key);
+    const cur = this.map.get(h);
+    if (cur === undefined) this.map.set(h, s);
+    else if (Array.isArray(cur)) {
+      if (!cur.includes(s)) cur.push(s);
+    } else if (cur !== s) this.map.set(h, [cur, s]);
+  }
+
+  remove(key: string, s: Summary): void {
+    const h = hashKey(key);
+    const cur = this.map.get(h);
+    if (cur === s) this.map.delete(h);
+    else if (Array.isArray(cur)) {
+      const rest = cur.filter((x) => x !== s);
+      this.map.set(h, rest.length === 1 ? rest[0] : rest);
+    }
+  }
+
+  /** Messages that may hold `key`, the most recently indexed first. */
+  candidates(key: string): readonly Summary[] {
+    const cur = this.map.get(hashKey(key));
+    if (cur === undefined) return [];
+    return Array.isArray(cur) ? [...cur].reverse() : [cur];
+  }
+
+  get size(): number {
+    return this.map.size;
+  }
+}
+
+/** FNV-1a over the UTF-16 code units, cut to 30 bits (a small integer key, no allocation). */
+export function hashKey(key: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return h >>> 2;
+}
+
+export interface MessageStoreOptions {
+  /** Whole messages (state and recipients) kept in memory besides the index (default 1024). */
+  cacheMessages?: number;
+  /** PDU bytes kept in memory for retrievals that follow the notification (default 4 MiB). */
+  cachePduBytes?: number;
+}
+
+/** What the store holds in memory (for tests and benchmarks). */
+export interface MessageStoreResidency {
+  messages: number;
+  cachedMessages: number;
+  cachedPdus: number;
+  cachedPduBytes: number;
+}
+
 export class MessageStore {
-  private readonly messages = new Map<string, StoredMessage>();
-  private readonly tokens = new Map<string, { id: string; index: number }>();
-  private readonly notifyTids = new Map<string, { id: string; index: number }>();
-  private readonly transactions = new Map<string, string>();
+  private readonly entries = new Map<string, Summary>();
+  private readonly tokens = new HashIndex();
+  private readonly notifyTids = new HashIndex();
+  private readonly transactions = new HashIndex();
   /** MMBox copies by content-location token, and each owner's tokens. */
-  private readonly mboxTokens = new Map<string, string>();
+  private readonly mboxTokens = new HashIndex();
   private readonly mboxOwners = new Map<string, Set<string>>();
   /** Serialises meta rewrites per message. */
   private readonly chains = new Map<string, Promise<unknown>>();
   /** Serialises the changes of one recipient (`id\0index`), and each message's changes in flight. */
   private readonly recipientChains = new Map<string, Promise<unknown>>();
   private readonly recipientPending = new Map<string, Set<Promise<unknown>>>();
+  /** Recently created, read or updated messages, least recently used first. */
+  private readonly cache = new Map<string, StoredMessage>();
+  private readonly cacheLimit: number;
   /** Recently stored/read PDUs (most retrievals follow the notification within seconds). */
   private readonly pduCache = new Map<string, Uint8Array>();
   private pduCacheBytes = 0;
-  private static readonly PDU_CACHE_LIMIT = 32 * 1024 * 1024;
+  private readonly pduCacheLimit: number;
 
-  private constructor(private readonly backend: StoreBackend) {}
+  private constructor(
+    private readonly backend: StoreBackend,
+    opts: MessageStoreOptions,
+  ) {
+    this.cacheLimit = Math.max(0, opts.cacheMessages ?? 1024);
+    this.pduCacheLimit = Math.max(0, opts.cachePduBytes ?? 4 * 1024 * 1024);
+  }
 
   get root(): string {
     return this.backend.root;
   }
 
-  /** Opens the store on `backend` and loads every committed message. */
-  static async open(backend: StoreBackend): Promise<MessageStore> {
-    const s = new MessageStore(backend);
-    for (const text of await backend.loadMessages()) {
-      let meta: StoredMessage;
-      try {
-        meta = JSON.parse(text) as StoredMessage;
-      } catch {
-        continue; // unreadable state: leave it for an operator
-      }
-      if (meta && typeof meta.id === 'string' && isValidId(meta.id) && Array.isArray(meta.recipients))
-        s.index(meta);
-    }
+  /**
+   * Opens the store on `backend` and rebuilds the index from every committed message's state,
+   * one at a time (no body is read, nothing of a message but its summary stays in memory).
+   */
+  static async open(backend: StoreBackend, opts: MessageStoreOptions = {}): Promise<MessageStore> {
+    const s = new MessageStore(backend, opts);
+    await backend.forEachMessage((text) => {
+      const meta = parseMeta(text);
+      if (meta) s.index(meta);
+    });
     return s;
   }
 
-  private index(meta: StoredMessage): void {
-    this.messages.set(meta.id, meta);
-    this.transactions.set(txKey(meta.sender, meta.transactionId), meta.id);
-    this.indexRecipients(meta);
+  private index(meta: StoredMessage): Summary {
+    const s = new Summary(meta.id).refresh(meta);
+    this.entries.set(meta.id, s);
+    this.transactions.add(txKey(meta.sender, meta.transactionId), s);
+    for (const r of meta.recipients) {
+      if (r.token) this.tokens.add(r.token, s);
+      if (r.notifyTransactionId) this.notifyTids.add(r.notifyTransactionId, s);
+    }
+    if (meta.mbox) for (const e of meta.mbox) this.indexMbox(s, e);
+    return s;
   }
 
-  private indexRecipients(meta: StoredMessage): void {
-    meta.recipients.forEach((r, index) => {
-      if (r.token) this.tokens.set(r.token, { id: meta.id, index });
-      if (r.notifyTransactionId) this.notifyTids.set(r.notifyTransactionId, { id: meta.id, index });
-    });
-    if (meta.mbox) for (const e of meta.mbox) this.indexMbox(meta.id, e);
-  }
-
-  private indexMbox(id: string, e: MboxEntry): void {
-    this.mboxTokens.set(e.token, id);
+  private indexMbox(s: Summary, e: MboxEntry): void {
+    this.mboxTokens.add(e.token, s);
     let mine = this.mboxOwners.get(e.owner);
     if (!mine) {
       mine = new Set();
@@ -172,8 +293,8 @@ export class MessageStore {
     mine.add(e.token);
   }
 
-  private unindexMbox(e: MboxEntry): void {
-    this.mboxTokens.delete(e.token);
+  private unindexMbox(s: Summary, e: MboxEntry): void {
+    this.mboxTokens.remove(e.token, s);
     const mine = this.mboxOwners.get(e.owner);
     mine?.delete(e.token);
     if (mine?.size === 0) this.mboxOwners.delete(e.owner);
@@ -181,10 +302,12 @@ export class MessageStore {
 
   /** The MMBox copy behind a content-location token. */
   byMboxToken(token: string): { message: StoredMessage; entry: MboxEntry } | undefined {
-    const id = this.mboxTokens.get(token);
-    const message = id ? this.messages.get(id) : undefined;
-    const entry = message?.mbox?.find((e) => e.token === token);
-    return message && entry ? { message, entry } : undefined;
+    for (const s of this.mboxTokens.candidates(token)) {
+      const message = this.get(s.id);
+      const entry = message?.mbox?.find((e) => e.token === token);
+      if (message && entry) return { message, entry };
+    }
+    return undefined;
   }
 
   /** Every copy in one subscriber's MMBox, oldest first. */
@@ -200,61 +323,118 @@ export class MessageStore {
   }
 
   get size(): number {
-    return this.messages.size;
+    return this.entries.size;
   }
 
-  all(): IterableIterator<StoredMessage> {
-    return this.messages.values();
+  /** What every message is in the in-memory index (nothing is read from the backend). */
+  summaries(): IterableIterator<MessageSummary> {
+    return this.entries.values();
   }
 
+  summary(id: string): MessageSummary | undefined {
+    return this.entries.get(id);
+  }
+
+  /** Every message, each read from the backend as the iteration reaches it (tests, tools). */
+  *all(): IterableIterator<StoredMessage> {
+    for (const id of [...this.entries.keys()]) {
+      const m = this.get(id);
+      if (m) yield m;
+    }
+  }
+
+  /** The message's current state (from the cache, else read from the backend). */
   get(id: string): StoredMessage | undefined {
-    return this.messages.get(id);
+    if (!this.entries.has(id)) return undefined;
+    const hit = this.cache.get(id);
+    if (hit) {
+      this.cache.delete(id); // most recently used goes last
+      this.cache.set(id, hit);
+      return hit;
+    }
+    const text = this.backend.readMeta(id);
+    const m = text === undefined ? undefined : parseMeta(text);
+    if (m?.id !== id) return undefined;
+    this.remember(id, m);
+    return m;
+  }
+
+  private remember(id: string, m: StoredMessage): void {
+    if (this.cacheLimit === 0) return;
+    this.cache.delete(id);
+    this.cache.set(id, m);
+    if (this.cache.size > this.cacheLimit) this.cache.delete(this.cache.keys().next().value!);
   }
 
   byToken(token: string): { message: StoredMessage; index: number } | undefined {
-    const t = this.tokens.get(token);
-    if (!t) return undefined;
-    const message = this.messages.get(t.id);
-    return message ? { message, index: t.index } : undefined;
+    for (const s of this.tokens.candidates(token)) {
+      const message = this.get(s.id);
+      const index = message ? message.recipients.findIndex((r) => r.token === token) : -1;
+      if (message && index >= 0) return { message, index };
+    }
+    return undefined;
   }
 
   /** The recipient an m-notifyresp-ind / m-acknowledge-ind answers (by the notification's Transaction-Id). */
   byNotifyTransaction(tid: string): { message: StoredMessage; index: number } | undefined {
-    const t = this.notifyTids.get(tid);
-    if (!t) return undefined;
-    const message = this.messages.get(t.id);
-    return message ? { message, index: t.index } : undefined;
+    for (const s of this.notifyTids.candidates(tid)) {
+      const message = this.get(s.id);
+      const index = message ? message.recipients.findIndex((r) => r.notifyTransactionId === tid) : -1;
+      if (message && index >= 0) return { message, index };
+    }
+    return undefined;
   }
 
   byTransaction(sender: string, transactionId: string): StoredMessage | undefined {
-    const id = this.transactions.get(txKey(sender, transactionId));
-    return id ? this.messages.get(id) : undefined;
+    for (const s of this.transactions.candidates(txKey(sender, transactionId))) {
+      const message = this.get(s.id);
+      if (message && message.sender === sender && message.transactionId === transactionId) return message;
+    }
+    return undefined;
+  }
+
+  /** What the store holds in memory now. */
+  residency(): MessageStoreResidency {
+    return {
+      messages: this.entries.size,
+      cachedMessages: this.cache.size,
+      cachedPdus: this.pduCache.size,
+      cachedPduBytes: this.pduCacheBytes,
+    };
   }
 
   /** Commits a new message durably; resolves once it would survive a crash. */
   async create(meta: StoredMessage, pdu: Uint8Array): Promise<void> {
     if (!isValidId(meta.id)) throw new StoreError(`invalid message id ${JSON.stringify(meta.id)}`);
-    if (this.messages.has(meta.id)) throw new StoreError(`message ${meta.id} exists`);
+    if (this.entries.has(meta.id)) throw new StoreError(`message ${meta.id} exists`);
     await this.backend.createMessage(meta.id, JSON.stringify(meta), pdu);
     this.index(meta);
+    this.remember(meta.id, meta);
     this.cachePdu(meta.id, pdu);
   }
 
   private cachePdu(id: string, pdu: Uint8Array): void {
-    if (pdu.length > MessageStore.PDU_CACHE_LIMIT / 8) return;
-    this.pduCache.delete(id);
+    if (pdu.length > this.pduCacheLimit / 8) return;
+    this.dropPdu(id);
     this.pduCache.set(id, pdu);
     this.pduCacheBytes += pdu.length;
     for (const [k, v] of this.pduCache) {
-      if (this.pduCacheBytes <= MessageStore.PDU_CACHE_LIMIT) break;
+      if (this.pduCacheBytes <= this.pduCacheLimit && this.pduCache.size <= this.cacheLimit) break;
       this.pduCache.delete(k);
       this.pduCacheBytes -= v.length;
     }
   }
 
-  /** The submitted PDU bytes. */
+  private dropPdu(id: string): void {
+    const cached = this.pduCache.get(id);
+    if (!cached) return;
+    this.pduCache.delete(id);
+    this.pduCacheBytes -= cached.length;
+  }
+
+  /** The submitted PDU bytes (read from the backend unless just stored or read). */
   async readPdu(id: string): Promise<Uint8Array> {
-    if (!isValidId(id) || !this.messages.has(id)) throw new StoreError(`no message ${id}`);
+    if (!isValidId(id) || !this.entries.has(id)) throw new StoreError(`no message ${id}`);
     const cached = this.pduCache.get(id);
     if (cached) return cached;
     const pdu = await this.backend.readPdu(id);
@@ -270,15 +450,18 @@ export class MessageStore {
   // biome-ignore lint/suspicious/noConfusingVoidType: callbacks that mutate and return nothing are the common case
   update(id: string, mutate: (m: StoredMessage) => void | false): Promise<StoredMessage> {
     return this.inTurn(id, async () => {
-      const current = this.messages.get(id);
+      const current = this.get(id);
       if (!current) throw new StoreError(`no message ${id}`);
       const copy = cloneMessage(current);
       if (mutate(copy) === false) return current; // nothing changed: nothing to write
       await this.backend.writeMeta(id, JSON.stringify(copy));
-      this.messages.set(id, copy);
+      const s = this.entries.get(id);
+      if (!s) return copy; // removed meanwhile
       for (const e of current.mbox ?? [])
-        if (!copy.mbox?.some((n) => n.token === e.token)) this.unindexMbox(e);
-      this.indexRecipients(copy);
+        if (!copy.mbox?.some((n) => n.token === e.token)) this.unindexMbox(s, e);
+      for (const e of copy.mbox ?? []) this.indexMbox(s, e);
+      s.refresh(copy);
+      this.remember(id, copy);
       return copy;
     });
   }
@@ -305,22 +488,28 @@ export class MessageStore {
     const key = `${id}\u0000${index}`;
     const before = [this.chains.get(id), this.recipientChains.get(key)];
     const next = Promise.all(before.map((p) => p?.catch(() => undefined))).then(async () => {
-      const current = this.messages.get(id);
+      const current = this.get(id);
       if (!current) throw new StoreError(`no message ${id}`);
       const old = current.recipients[index];
       if (!old) return current;
       const copy: StoredRecipient = old.reported ? { ...old, reported: [...old.reported] } : { ...old };
       if (mutate(copy, current) === false) return current;
       await this.backend.writeRecipient!(id, index, JSON.stringify(copy));
+      const s = this.entries.get(id);
+      if (!s) return current; // removed meanwhile
       current.recipients[index] = copy;
+      // a copy cached since (read back while this change was being written) gets it too
+      const cached = this.cache.get(id);
+      if (cached && cached !== current) cached.recipients[index] = copy;
       if (old.token !== copy.token) {
-        if (old.token) this.tokens.delete(old.token);
-        if (copy.token) this.tokens.set(copy.token, { id, index });
+        if (old.token) this.tokens.remove(old.token, s);
+        if (copy.token) this.tokens.add(copy.token, s);
       }
       if (old.notifyTransactionId !== copy.notifyTransactionId) {
-        if (old.notifyTransactionId) this.notifyTids.delete(old.notifyTransactionId);
-        if (copy.notifyTransactionId) this.notifyTids.set(copy.notifyTransactionId, { id, index });
+        if (old.notifyTransactionId) this.notifyTids.remove(old.notifyTransactionId, s);
+        if (copy.notifyTransactionId) this.notifyTids.add(copy.notifyTransactionId, s);
       }
+      s.refresh(cached ?? current);
       return current;
     });
     this.recipientChains.set(key, next);
@@ -345,7 +534,7 @@ export class MessageStore {
    */
   removeIf(id: string, purge: (m: StoredMessage) => boolean): Promise<boolean> {
     return this.inTurn(id, async () => {
-      const current = this.messages.get(id);
+      const current = this.get(id);
       if (!current || !purge(current)) return false;
       await this.remove(id);
       return true;
@@ -370,24 +559,35 @@ export class MessageStore {
 
   /** Deletes a message (its tokens stop resolving at once). */
   async remove(id: string): Promise<void> {
-    const m = this.messages.get(id);
-    if (!m || !isValidId(id)) return;
-    this.messages.delete(id);
-    const cached = this.pduCache.get(id);
-    if (cached) {
-      this.pduCache.delete(id);
-      this.pduCacheBytes -= cached.length;
+    const s = this.entries.get(id);
+    if (!s || !isValidId(id)) return;
+    const m = this.get(id);
+    this.entries.delete(id);
+    this.cache.delete(id);
+    this.dropPdu(id);
+    if (m) {
+      this.transactions.remove(txKey(m.sender, m.transactionId), s);
+      for (const r of m.recipients) {
+        if (r.token) this.tokens.remove(r.token, s);
+        if (r.notifyTransactionId) this.notifyTids.remove(r.notifyTransactionId, s);
+      }
+      for (const e of m.mbox ?? []) this.unindexMbox(s, e);
     }
-    // only if it names this message (a later message may have taken the key over)
-    const key = txKey(m.sender, m.transactionId);
-    if (this.transactions.get(key) === id) this.transactions.delete(key);
-    for (const r of m.recipients) {
-      if (r.token) this.tokens.delete(r.token);
-      if (r.notifyTransactionId) this.notifyTids.delete(r.notifyTransactionId);
-    }
-    for (const e of m.mbox ?? []) this.unindexMbox(e);
     await this.backend.removeMessage(id);
   }
+}
+
+/** A message's state as stored, or undefined when it is not one of ours (left for an operator). */
+function parseMeta(text: string): StoredMessage | undefined {
+  let meta: StoredMessage;
+  try {
+    meta = JSON.parse(text) as StoredMessage;
+  } catch {
+    return undefined; // unreadable state: leave it for an operator
+  }
+  return meta && typeof meta.id === 'string' && isValidId(meta.id) && Array.isArray(meta.recipients)
+    ? meta
+    : undefined;
 }
 
 /**

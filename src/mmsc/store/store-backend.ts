@@ -19,8 +19,12 @@ import { acquireStoreLock } from './store-lock.ts';
 export interface StoreBackend {
   readonly layout: StoreLayout;
   readonly root: string;
-  /** The metadata of every committed message (at open). */
+  /** The metadata of every committed message (tests and tools; at open, forEachMessage). */
   loadMessages(): Promise<string[]>;
+  /** Hands the metadata of every committed message to `each`, one at a time (nothing is kept). */
+  forEachMessage(each: (meta: string) => void): Promise<void>;
+  /** A message's committed metadata, read now (undefined when there is no such message). */
+  readMeta(id: string): string | undefined;
   /** Commits a new message atomically: afterwards both parts survive a crash, before neither. */
   createMessage(id: string, meta: string, pdu: Uint8Array): Promise<void>;
   /** Replaces a message's metadata atomically (superseding its recipient records). */

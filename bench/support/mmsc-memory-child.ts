@@ -1,0 +1,33 @@
+/**
+ * The reference MMSC in a child process for bench/mmsc-memory.bench.ts:
+ * `node --expose-gc --import tsx bench/support/mmsc-memory-child.ts '<config JSON>'`, with an IPC
+ * channel. Sends `{ ready, startMs, messages }` once listening; answers `{ cmd: 'mem', gc }` with
+ * process.memoryUsage() (after two full collections when `gc` and --expose-gc), `{ cmd: 'snapshot',
+ * file }` by writing a heap snapshot, `{ cmd: 'stop' }` by stopping and exiting.
+ */
+import v8 from 'node:v8';
+import { startReferenceMmsc } from '../../src/mmsc/index.ts';
+
+type Command = { cmd: 'mem'; gc?: boolean } | { cmd: 'snapshot'; file: string } | { cmd: 'stop' };
+
+const config = JSON.parse(process.argv[2] ?? '{}') as Record<string, unknown>;
+const t0 = performance.now();
+const running = await startReferenceMmsc(config);
+const startMs = performance.now() - t0;
+const send = (m: object) => process.send?.(m);
+send({ ready: running.endpoints[0].url, startMs, messages: running.core.store.size });
+const gc = (globalThis as { gc?: () => void }).gc;
+process.on('message', (m: Command) => {
+  if (m.cmd === 'mem') {
+    if (m.gc && gc) {
+      gc();
+      gc();
+    }
+    send({ mem: process.memoryUsage(), messages: running.core.store.size, jobs: running.core.outbox.pending });
+  } else if (m.cmd === 'snapshot') {
+    gc?.();
+    send({ snapshot: v8.writeHeapSnapshot(m.file) });
+  } else if (m.cmd === 'stop') {
+    void running.stop().then(() => process.exit(0));
+  }
+});

@@ -1,0 +1,21 @@
+import type { ActionDefs } from '../peer.ts';
+import { CLEAR_BEHAVIOURS_DEF } from '../peer-actions.ts';
+
+/** The SMSC's actions (mocks/smsc/smsc-peer.ts binds one method to each). */
+export const SMSC_ACTIONS = {
+  'deliver-mo': {
+    description: 'deliver_sm to a bound receiver (SMPP 3.4 §4.6.1)',
+    params: {
+      from: 'source_addr',
+      to: 'destination_addr',
+      text: 'short_message as Latin-1 text',
+      base64: 'short_message octets as base64',
+      systemId: 'the session of this system_id (default the first receiver)',
+      esmClass: 'esm_class (default 0)',
+      dataCoding: 'data_coding (default 0)',
+    },
+  },
+  'clear-behaviours': CLEAR_BEHAVIOURS_DEF,
+  status: { description: 'binds, sessions and counts', params: {} },
+  messages: { description: 'the short messages the SMSC received', params: {} },
+} as const satisfies ActionDefs;
