@@ -356,6 +356,24 @@ function displayPath(file: string): string {
   return rel.startsWith('..') ? file : rel;
 }
 
+/** Offset of the first alias naming no anchor, else of the first alias (an alias bomb), else 0. */
+function firstBadAlias(doc: Document): number {
+  let first: number | undefined;
+  let unresolved: number | undefined;
+  visit(doc, {
+    Alias(_k, node) {
+      const at = node.range?.[0] ?? 0;
+      first ??= at;
+      if (node.resolve(doc) === undefined) {
+        unresolved = at;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return unresolved ?? first ?? 0;
+}
+
 /** Parses and validates one YAML suite file. */
 export function loadYamlSuiteFile(
   file: string,
@@ -403,17 +421,16 @@ export function loadYamlSuiteFile(
     // An alias bomb (aliases of aliases of ...) expands exponentially: bounded here.
     data = doc.toJS({ maxAliasCount: MAX_SUITE_ALIASES }) as unknown;
   } catch (e) {
-    let at: { line: number; col: number } = { line: 1, col: 1 };
-    visit(doc, {
-      Alias(_k, node) {
-        if (node.range) at = lines.linePos(node.range[0]);
-        return visit.BREAK;
-      },
-    });
+    // yaml throws a ReferenceError for an alias bomb and for an alias naming no anchor (`*x`:
+    // found by `npm run fuzz`, test/fuzz-regressions/suite-yaml/); the position is that alias's
+    const message = (e as Error).message.split('\n')[0];
+    const at = lines.linePos(firstBadAlias(doc));
     return refuse(
-      e instanceof ReferenceError
-        ? `YAML: aliases expand to more than ${MAX_SUITE_ALIASES} copies (an alias bomb?)`
-        : `YAML: cannot read the document: ${(e as Error).message.split('\n')[0]}`,
+      /^Unresolved alias/.test(message)
+        ? `YAML: ${message}`
+        : e instanceof ReferenceError
+          ? `YAML: aliases expand to more than ${MAX_SUITE_ALIASES} copies (an alias bomb?)`
+          : `YAML: cannot read the document: ${message}`,
       at.line,
       at.col,
     );
