@@ -37,6 +37,7 @@ process.on('SIGINT', () => process.exit(130));
 interface CaseLine {
   id: string;
   verdict: string;
+  failure?: { label?: string; message?: string };
 }
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'mmscert-soak-'));
 let green = 0;
@@ -56,6 +57,7 @@ for (let i = 1; i <= runs; i++) {
   const secs = ((performance.now() - t0) / 1000).toFixed(1);
   const counts = new Map<string, number>();
   const bad: string[] = [];
+  const reasons: string[] = [];
   try {
     const results = JSON.parse(readFileSync(path.join(dir, 'results.json'), 'utf8')) as {
       cases?: CaseLine[];
@@ -64,6 +66,7 @@ for (let i = 1; i <= runs; i++) {
       counts.set(c.verdict, (counts.get(c.verdict) ?? 0) + 1);
       if (c.verdict !== 'pass' && c.verdict !== 'not-applicable') {
         bad.push(`${c.id}=${c.verdict}`);
+        reasons.push(`    ${c.id}: ${c.failure?.label ?? ''} ${c.failure?.message ?? ''}`.slice(0, 400));
         redCases.set(c.id, (redCases.get(c.id) ?? 0) + 1);
       }
     }
@@ -73,6 +76,7 @@ for (let i = 1; i <= runs; i++) {
   if (code === 0) green++;
   const summary = [...counts].map(([v, n]) => `${v} ${n}`).join(', ');
   console.log(`run ${i}/${runs}: exit ${code}, ${secs} s, ${summary}${bad.length ? ` — ${bad.join(' ')}` : ''}`);
+  for (const r of reasons) console.log(r);
   rmSync(dir, { recursive: true, force: true });
 }
 rmSync(tmp, { recursive: true, force: true });
