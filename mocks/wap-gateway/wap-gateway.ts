@@ -85,7 +85,10 @@ export class WapGateway implements Peer {
   private timeline?: Timeline;
   private readonly behaviours = new BehaviourStack<BehaviourSpec>();
   private eps: PeerEndpoint[] = [];
-  private readonly agent = new http.Agent({ keepAlive: true });
+  // Idle kept-alive connections are closed by us after 2 s (Node's Agent destroys a free socket on
+  // its timeout), before a target's usual idle timeout (5 s and up) can close one under a request
+  // we are writing (RFC 9112 §9.6): a POST is never retried, so that race would be a 502.
+  private readonly agent = new http.Agent({ keepAlive: true, timeout: 2_000 });
 
   constructor(config: WapGatewayConfig = {}) {
     this.config = config;
