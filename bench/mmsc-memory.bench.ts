@@ -116,7 +116,10 @@ async function sustained(seconds: number, rate: number, flow: 'submit' | 'full')
     smsc.on('push', (p: { to: string; pdu: MmsPdu }) => {
       const w = pushes.get(p.to);
       pushes.delete(p.to);
-      w?.(String(getHeader(p.pdu, 'X-Mms-Content-Location')), String(getHeader(p.pdu, 'X-Mms-Transaction-Id')));
+      w?.(
+        String(getHeader(p.pdu, 'X-Mms-Content-Location')),
+        String(getHeader(p.pdu, 'X-Mms-Transaction-Id')),
+      );
     });
   }
   let accepted = 0;
@@ -179,7 +182,13 @@ async function sustained(seconds: number, rate: number, flow: 'submit' | 'full')
     if (!markedWarm && performance.now() - t0 >= warmup * 1000) {
       markedWarm = true;
       const m = await child.mem(true);
-      gcAt.push({ t: (performance.now() - t0) / 1000, accepted, heapUsed: m.mem.heapUsed, rss: m.mem.rss, messages: m.messages });
+      gcAt.push({
+        t: (performance.now() - t0) / 1000,
+        accepted,
+        heapUsed: m.mem.heapUsed,
+        rss: m.mem.rss,
+        messages: m.messages,
+      });
     }
     if (inflight >= maxInflightAllowed) {
       skipped += 1; // the MMSC is behind: an open loop would only pile requests up in the generator
@@ -227,7 +236,12 @@ async function sustained(seconds: number, rate: number, flow: 'submit' | 'full')
     console.log(
       `memory ${flow}: heapUsed after full GC ${mb(g0.heapUsed)} MB at end of warm-up (${g0.messages} stored) -> ${mb(g1.heapUsed)} MB at the end (${g1.messages} stored): ${((g1.heapUsed - g0.heapUsed) / Math.max(1, g1.accepted - g0.accepted)).toFixed(1)} B per message accepted meanwhile`,
     );
-  console.log(`memory ${flow}: load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores`);
+  console.log(
+    `memory ${flow}: load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} on ${os.cpus().length} cores`,
+  );
 }
 
 /** A message as the MMSC stores it: one local recipient, notified, not yet retrieved. */
@@ -262,7 +276,11 @@ function storedMessage(id: string, n: number, size: number): StoredMessage {
   };
 }
 
-export async function buildStore(root: string, bytes: number, msgBytes: number): Promise<{ messages: number; sample: StoredMessage }> {
+export async function buildStore(
+  root: string,
+  bytes: number,
+  msgBytes: number,
+): Promise<{ messages: number; sample: StoredMessage }> {
   const backend = await openStoreBackend(root, { fsync: false });
   const store = await MessageStore.open(backend, { cacheMessages: 0, cachePduBytes: 0 });
   const pdu = encodeMms(sendReq('x', '+17770000000/TYPE=PLMN', {}, 'x'.repeat(Math.max(1, msgBytes - 200))), {
@@ -294,16 +312,18 @@ async function serve(storeDir: string, work: string, retrieve?: StoredMessage) {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const { url, openMs } = await new Promise<{ url: string; messages: number; openMs: number }>((resolve, reject) => {
-    let out = '';
-    proc.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /^MM1 (\S+)$/m.exec(out);
-      const opened = /^index (\d+) messages, store opened in (\d+) ms$/m.exec(out);
-      if (m && opened) resolve({ url: m[1], messages: Number(opened[1]), openMs: Number(opened[2]) });
-    });
-    proc.once('exit', (code) => reject(new Error(`serve exited ${code}: ${out}`)));
-  });
+  const { url, openMs } = await new Promise<{ url: string; messages: number; openMs: number }>(
+    (resolve, reject) => {
+      let out = '';
+      proc.stdout!.on('data', (c: Buffer) => {
+        out += c.toString();
+        const m = /^MM1 (\S+)$/m.exec(out);
+        const opened = /^index (\d+) messages, store opened in (\d+) ms$/m.exec(out);
+        if (m && opened) resolve({ url: m[1], messages: Number(opened[1]), openMs: Number(opened[2]) });
+      });
+      proc.once('exit', (code) => reject(new Error(`serve exited ${code}: ${out}`)));
+    },
+  );
   const readyMs = performance.now() - t0;
   const kb = async (k: string) => {
     const status = await readFile(`/proc/${proc.pid}/status`, 'utf8');
@@ -329,7 +349,9 @@ async function serve(storeDir: string, work: string, retrieve?: StoredMessage) {
 }
 
 async function restart(storeMb: number, msgBytes: number): Promise<void> {
-  const work = await mkdtemp(path.join(process.env.MMSC_BENCH_STORE_ROOT || os.tmpdir(), 'mmscert-mem-restart-'));
+  const work = await mkdtemp(
+    path.join(process.env.MMSC_BENCH_STORE_ROOT || os.tmpdir(), 'mmscert-mem-restart-'),
+  );
   try {
     const empty = path.join(work, 'empty');
     const full = path.join(work, 'full');
@@ -361,7 +383,10 @@ export async function run(): Promise<void> {
       process.env.MEM_BENCH_FLOW === 'full' ? 'full' : 'submit',
     );
   if (part.includes('restart'))
-    await restart(Number(process.env.MEM_BENCH_STORE_MB ?? 1024), Number(process.env.MEM_BENCH_MSG_BYTES ?? 16_384));
+    await restart(
+      Number(process.env.MEM_BENCH_STORE_MB ?? 1024),
+      Number(process.env.MEM_BENCH_MSG_BYTES ?? 16_384),
+    );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await run();

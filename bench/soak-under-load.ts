@@ -75,12 +75,15 @@ for (let i = 1; i <= runs; i++) {
   }
   if (code === 0) green++;
   const summary = [...counts].map(([v, n]) => `${v} ${n}`).join(', ');
-  console.log(`run ${i}/${runs}: exit ${code}, ${secs} s, ${summary}${bad.length ? ` — ${bad.join(' ')}` : ''}`);
+  console.log(
+    `run ${i}/${runs}: exit ${code}, ${secs} s, ${summary}${bad.length ? ` — ${bad.join(' ')}` : ''}`,
+  );
   for (const r of reasons) console.log(r);
   rmSync(dir, { recursive: true, force: true });
 }
 rmSync(tmp, { recursive: true, force: true });
 stopHogs(); // the hogs are children: left running, they would keep this process alive
 console.log(`soak: green ${green}/${runs}`);
-for (const [id, n] of [...redCases].sort((a, b) => b[1] - a[1])) console.log(`  ${id}: not green in ${n} run(s)`);
+for (const [id, n] of [...redCases].sort((a, b) => b[1] - a[1]))
+  console.log(`  ${id}: not green in ${n} run(s)`);
 process.exitCode = green === runs ? 0 : 1;

@@ -23,7 +23,11 @@ process.on('message', (m: Command) => {
       gc();
       gc();
     }
-    send({ mem: process.memoryUsage(), messages: running.core.store.size, jobs: running.core.outbox.pending });
+    send({
+      mem: process.memoryUsage(),
+      messages: running.core.store.size,
+      jobs: running.core.outbox.pending,
+    });
   } else if (m.cmd === 'snapshot') {
     gc?.();
     send({ snapshot: v8.writeHeapSnapshot(m.file) });

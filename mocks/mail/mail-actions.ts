@@ -18,7 +18,8 @@ export const MAIL_ACTIONS = {
       from: 'envelope and header From',
       to: 'recipient address(es)',
       cc: 'Cc address(es)',
-      rcptRange: 'more envelope recipients first (fan-out): { prefix, count, first?, suffix? } (mocks/mail/smtp-send.ts rangeRecipients)',
+      rcptRange:
+        'more envelope recipients first (fan-out): { prefix, count, first?, suffix? } (mocks/mail/smtp-send.ts rangeRecipients)',
       subject: 'Subject',
       text: 'text/plain body',
       html: 'text/html body',

@@ -21,7 +21,8 @@ export const REMOTE_MMSC_ACTIONS = {
       from: 'From',
       to: 'To address(es)',
       cc: 'Cc address(es)',
-      rcptRange: 'more envelope recipients first (fan-out): { prefix, count, first?, suffix? } (mocks/mail/smtp-send.ts rangeRecipients)',
+      rcptRange:
+        'more envelope recipients first (fan-out): { prefix, count, first?, suffix? } (mocks/mail/smtp-send.ts rangeRecipients)',
       headers: 'extra header fields { name: value }',
       ackRequest: 'false: no X-Mms-Ack-Request',
       transactionId: 'X-Mms-Transaction-ID (default a fresh one)',

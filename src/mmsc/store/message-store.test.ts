@@ -120,7 +120,9 @@ describe.each(LAYOUTS)('MessageStore (%s layout)', (layout) => {
       m.stateChangedAt = 3_000_000;
     });
     await s.update('msg-10003', (m) => {
-      m.mbox = [{ owner: '15550002', token: 'tok_mbox_mbox_mbox_mbox3', state: 'New', flags: [], storedAt: 1 }];
+      m.mbox = [
+        { owner: '15550002', token: 'tok_mbox_mbox_mbox_mbox3', state: 'New', flags: [], storedAt: 1 },
+      ];
     });
     await s.remove('msg-10004');
     const index = (st: MessageStore) =>
