@@ -99,29 +99,11 @@ function urlOf(p: Proc, prefix: string): URL {
 }
 
 /**
- * Sends raw octets on a fresh TCP connection (after the server's greeting when `greeting`: SMTP
- * refuses early talkers); resolves with what came back within `ms`.
+ * Sends raw octets on a fresh TCP connection and half-closes (after the server's greeting when
+ * `greeting`: SMTP refuses early talkers); resolves with what came back within `ms`.
  */
 function tcpExchange(port: number, data: Uint8Array, ms = 400, greeting = false): Promise<Buffer> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    const s = net.connect({ host: '127.0.0.1', port });
-    const done = () => {
-      clearTimeout(timer);
-      s.destroy();
-      resolve(Buffer.concat(chunks));
-    };
-    const timer = setTimeout(done, ms);
-    s.on('data', (d) => {
-      chunks.push(d);
-      if (greeting && chunks.length === 1) s.end(Buffer.from(data));
-    });
-    s.on('error', done);
-    s.on('close', done);
-    s.on('connect', () => {
-      if (!greeting) s.end(Buffer.from(data));
-    });
-  });
+  return tcpUntil(port, data, () => false, ms, greeting, true);
 }
 
 /** A TCP exchange that waits for `until` to match what came back. */
@@ -131,6 +113,7 @@ function tcpUntil(
   until: (b: Buffer) => boolean,
   ms = 5000,
   greeting = false,
+  halfClose = false,
 ): Promise<Buffer> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
@@ -143,13 +126,14 @@ function tcpUntil(
     const timer = setTimeout(done, ms);
     s.on('data', (d) => {
       chunks.push(d);
-      if (greeting && chunks.length === 1) s.write(Buffer.from(data));
+      if (greeting && chunks.length === 1) send();
       else if (until(Buffer.concat(chunks))) done();
     });
     s.on('error', done);
     s.on('close', done);
+    const send = () => (halfClose ? s.end(Buffer.from(data)) : s.write(Buffer.from(data)));
     s.on('connect', () => {
-      if (!greeting) s.write(Buffer.from(data));
+      if (!greeting) send();
     });
   });
 }

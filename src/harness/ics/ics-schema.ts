@@ -42,6 +42,22 @@ const vaspAccount = z.strictObject({
     .describe('Short code routed to this VASP (DeliverReq)'),
 });
 
+/** The SMTP front end of MM3 and MM4: the same two items on each interface. */
+const smtpFrontEnd = {
+      mtaFronted: z
+        .boolean()
+        .default(false)
+        .describe('an MTA answers SMTP in front of the MMSC (refusals may come as DSNs)'),
+      maxRecipients: z
+        .number()
+        .int()
+        .min(100)
+        .optional()
+        .describe(
+          'most RCPTs taken in one SMTP transaction (then 452, RFC 5321 §4.5.3.1.10); absent: no limit stated',
+        ),
+};
+
 export const IcsSchema = z.strictObject({
   $schema: z.string().optional(),
   implementation: z
@@ -75,18 +91,7 @@ export const IcsSchema = z.strictObject({
       supported: z.boolean(),
       inbound: z.boolean().describe('accepts e-mail to subscribers (SMTP)'),
       outbound: z.boolean().describe('sends MMs to e-mail recipients (SMTP to our MTA)'),
-      mtaFronted: z
-        .boolean()
-        .default(false)
-        .describe('an MTA answers SMTP in front of the MMSC (refusals may come as DSNs)'),
-      maxRecipients: z
-        .number()
-        .int()
-        .min(100)
-        .optional()
-        .describe(
-          'most RCPTs taken in one SMTP transaction (then 452, RFC 5321 §4.5.3.1.10); absent: no limit stated',
-        ),
+      ...smtpFrontEnd,
     })
     .describe('MM3 (e-mail)'),
   mm4: z
@@ -96,18 +101,7 @@ export const IcsSchema = z.strictObject({
       outbound: z.boolean(),
       deliveryReports: z.boolean().describe('MM4_delivery_report.REQ both ways'),
       readReports: z.boolean().describe('MM4_read_reply_report.REQ both ways'),
-      mtaFronted: z
-        .boolean()
-        .default(false)
-        .describe('an MTA answers SMTP in front of the MMSC (refusals may come as DSNs)'),
-      maxRecipients: z
-        .number()
-        .int()
-        .min(100)
-        .optional()
-        .describe(
-          'most RCPTs taken in one SMTP transaction (then 452, RFC 5321 §4.5.3.1.10); absent: no limit stated',
-        ),
+      ...smtpFrontEnd,
     })
     .describe('MM4 (MMSC <-> MMSC over SMTP, 3GPP TS 23.140 §8.4, GSMA IR.52)'),
   mm5: z
