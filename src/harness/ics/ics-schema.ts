@@ -44,18 +44,18 @@ const vaspAccount = z.strictObject({
 
 /** The SMTP front end of MM3 and MM4: the same two items on each interface. */
 const smtpFrontEnd = {
-      mtaFronted: z
-        .boolean()
-        .default(false)
-        .describe('an MTA answers SMTP in front of the MMSC (refusals may come as DSNs)'),
-      maxRecipients: z
-        .number()
-        .int()
-        .min(100)
-        .optional()
-        .describe(
-          'most RCPTs taken in one SMTP transaction (then 452, RFC 5321 §4.5.3.1.10); absent: no limit stated',
-        ),
+  mtaFronted: z
+    .boolean()
+    .default(false)
+    .describe('an MTA answers SMTP in front of the MMSC (refusals may come as DSNs)'),
+  maxRecipients: z
+    .number()
+    .int()
+    .min(100)
+    .optional()
+    .describe(
+      'most RCPTs taken in one SMTP transaction (then 452, RFC 5321 §4.5.3.1.10); absent: no limit stated',
+    ),
 };
 
 export const IcsSchema = z.strictObject({
