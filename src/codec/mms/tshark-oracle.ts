@@ -4,10 +4,10 @@
  */
 import { ByteReader, ByteWriter } from '../bytes.ts';
 import { contentTypeToString, encodedStringText, mediaTypeText, writeMultipart } from '../wsp/index.ts';
-import { writeMmsHeader } from './encode-mms.ts';
 import { mmsHeaderByName } from './header-table.ts';
 import { mmsToJson } from './mms-json.ts';
 import type { MmsPart, MmsPdu, MmsValue } from './types.ts';
+import { writeMmsHeader } from './write-header.ts';
 
 export interface TsharkSummary {
   file: string;
