@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readBlocks } from '../../test/support/pcapng-reader.ts';
 import { haveTshark } from '../../test/support/tshark.ts';
 import { buildPdu, encodeMms } from '../codec/mms/index.ts';
 import {
@@ -11,7 +12,6 @@ import {
   MMSE_HEURISTIC,
   upperPduPcapng,
 } from './exported-pdu.ts';
-import { readBlocks } from './pcapng-test-reader.ts';
 
 const notification = (tid: string) =>
   encodeMms(

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readBlocks, readPackets } from '../../test/support/pcapng-reader.ts';
 import { mergePcapngs, PcapngMergeError } from './merge-pcapng.ts';
-import { readBlocks, readPackets } from './pcapng-test-reader.ts';
 import { PcapngWriter } from './pcapng-writer.ts';
 
 const hasTshark = spawnSync('tshark', ['-v'], { stdio: 'ignore' }).status === 0;

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MMSE_HEURISTIC, upperPduPcapng } from '../../src/wire/exported-pdu.ts';
-import { tcpDialoguePcapng } from '../../src/wire/tcp-dialogue.ts';
+import { tcpDialoguePcapng } from './tcp-dialogue.ts';
 import { AGGREGATE, SEVERITY_ERROR, SEVERITY_WARNING, tsharkEnv } from './tshark.ts';
 
 /**

@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { compareWithTshark, pdmlToSummaries } from '../../../test/support/mms-tshark-oracle.ts';
+import { randomPdu, rng } from '../../../test/support/random-pdu.ts';
 import { tsharkEnv, tsharkOracleReady } from '../../../test/support/tshark.ts';
 import { MMSE_HEURISTIC, upperPduPcapng } from '../../wire/exported-pdu.ts';
 import {
@@ -14,8 +16,6 @@ import {
   mmsToJson,
   validateMms,
 } from './index.ts';
-import { randomPdu, rng } from './random-pdu.ts';
-import { compareWithTshark, pdmlToSummaries } from './tshark-oracle.ts';
 
 describe('random valid PDUs of every type round-trip (seeded)', () => {
   for (const type of MMS_MESSAGE_TYPES) {

@@ -3,13 +3,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { FakeSmsc } from '../../../test/support/fake-smsc.ts';
+import { Mm1Client, sendReq } from '../../../test/support/mm1-client.ts';
 import { pcapCheck } from '../../../test/support/tshark.ts';
 import { buildPdu, getHeader, getHeaders } from '../../codec/mms/index.ts';
 import { buildPcapng } from '../../wire/build-pcapng.ts';
 import { Timeline } from '../../wire/timeline.ts';
 import { startReferenceMmsc } from '../index.ts';
-import { FakeSmsc } from '../testing/fake-smsc.ts';
-import { Mm1Client, sendReq } from '../testing/mm1-client.ts';
 
 /**
  * Independent oracle: Wireshark's dissectors read what the reference MMSC put on the wire.

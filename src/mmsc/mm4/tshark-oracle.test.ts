@@ -3,9 +3,6 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pcapCheck } from '../../../test/support/tshark.ts';
-import type { JsonObject } from '../../util/json.ts';
-import { buildPcapng } from '../../wire/build-pcapng.ts';
 import {
   ALICE,
   OUR_DOMAIN,
@@ -14,7 +11,10 @@ import {
   remoteReceived,
   startTestNetwork,
   until,
-} from './test-network.ts';
+} from '../../../test/support/mm4-test-network.ts';
+import { pcapCheck } from '../../../test/support/tshark.ts';
+import type { JsonObject } from '../../util/json.ts';
+import { buildPcapng } from '../../wire/build-pcapng.ts';
 
 /**
  * Independent oracle: Wireshark's SMTP and IMF dissectors read the MM4 and MM3 traffic the
