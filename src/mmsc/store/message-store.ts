@@ -1,5 +1,5 @@
 import { isValidId } from '../ids.ts';
-import type { StoreBackend } from './store-backend.ts';
+import type { StoreBackend } from './store-backend-types.ts';
 import { StoreError } from './store-error.ts';
 
 export { StoreError } from './store-error.ts';
