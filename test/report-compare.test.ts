@@ -9,8 +9,8 @@ import type { RunResult } from '../src/harness/run-result.ts';
 import { runSuites } from '../src/harness/runner.ts';
 import { loadSuites } from '../src/harness/suite-loader.ts';
 import { PeersOnlyTarget } from '../src/harness/targets/peers-only.ts';
-import { E2E_SUITE } from '../src/harness/testing/e2e-suite.ts';
-import { TEST_PEER_KINDS } from '../src/harness/testing/loopback-clients.ts';
+import { E2E_SUITE } from './support/e2e-suite.ts';
+import { TEST_PEER_KINDS } from './support/loopback-clients.ts';
 import { readRunDoc } from '../src/report/run-diff.ts';
 import { writeReports } from '../src/report/write-reports.ts';
 
