@@ -42,7 +42,7 @@ cases:
     tags: [should]
     requirements: [{ spec: S, clause: '2', level: SHOULD }]
     steps:
-      - expect: { event: never-seen, within: 10ms }
+      - expect: { event: retrieval-failed, within: 10ms }
 `;
 
 beforeAll(() => {
