@@ -1,5 +1,5 @@
 import { isValidId } from '../ids.ts';
-import type { StoreBackend } from './store-backend.ts';
+import type { StoreBackend } from './store-backend-types.ts';
 import { HashIndex, type MessageSummary, SummaryTable } from './summary-index.ts';
 import { StoreError } from './store-error.ts';
 
