@@ -57,7 +57,10 @@ const pdu = new Uint8Array(300);
 try {
   const before = heap();
   let backend = await openStoreBackend(dir, { fsync: false, lock: false });
-  let store: MessageStore | undefined = await MessageStore.open(backend, { cacheMessages: 0, cachePduBytes: 0 });
+  let store: MessageStore | undefined = await MessageStore.open(backend, {
+    cacheMessages: 0,
+    cachePduBytes: 0,
+  });
   const ids: string[] = [];
   for (let at = 0; at < n; at += 500) {
     const batch: Promise<unknown>[] = [];
@@ -98,5 +101,6 @@ try {
   );
   await backend.close();
 } finally {
-  if (!process.env.KEEP) await rm(dir, { recursive: true, force: true }); else console.log(dir);
+  if (!process.env.KEEP) await rm(dir, { recursive: true, force: true });
+  else console.log(dir);
 }

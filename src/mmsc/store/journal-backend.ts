@@ -42,7 +42,8 @@ export class JournalBackend implements StoreBackend {
 
   async loadMessages(): Promise<string[]> {
     const out: string[] = [];
-    for (const { key, value } of this.journal.entries('m:')) out.push(this.withRecipients(key.slice(2), value));
+    for (const { key, value } of this.journal.entries('m:'))
+      out.push(this.withRecipients(key.slice(2), value));
     return out;
   }
 

@@ -111,7 +111,8 @@ export class JournalIndex {
 
   /** Moves a slot's value (compaction), only if it still lies at `from` (not changed meanwhile). */
   move(slot: number, from: SlotLocation, to: SlotLocation): boolean {
-    if (this.keyLens[slot] === FREE || this.segs[slot] !== from.seg || this.offs[slot] !== from.off) return false;
+    if (this.keyLens[slot] === FREE || this.segs[slot] !== from.seg || this.offs[slot] !== from.off)
+      return false;
     this.place(slot, to);
     return true;
   }

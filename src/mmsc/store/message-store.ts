@@ -1,7 +1,7 @@
 import { isValidId } from '../ids.ts';
 import type { StoreBackend } from './store-backend-types.ts';
-import { HashIndex, type MessageSummary, SummaryTable } from './summary-index.ts';
 import { StoreError } from './store-error.ts';
+import { HashIndex, type MessageSummary, SummaryTable } from './summary-index.ts';
 
 export { StoreError } from './store-error.ts';
 

@@ -3,7 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { JournalBackend } from './journal-backend.ts';
-import { MessageStore, RECORD_MIN_RECIPIENTS, type StoredMessage, type StoredRecipient } from './message-store.ts';
+import {
+  MessageStore,
+  RECORD_MIN_RECIPIENTS,
+  type StoredMessage,
+  type StoredRecipient,
+} from './message-store.ts';
 import { openStoreBackend, type StoreBackend, type StoreLayout } from './store-backend.ts';
 
 /**
@@ -167,7 +172,6 @@ describe('recipient records in the journal', () => {
     const m = (await MessageStore.open(again)).get('msg-small')!;
     expect(m.recipients.every((r) => r.status === 'notified')).toBe(true);
   });
-
 
   it('a status change writes a record of the recipient, not the message (bytes per change)', async () => {
     const b = (await openStoreBackend(dir, { lock: false, fsync: false })) as JournalBackend;
