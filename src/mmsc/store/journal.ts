@@ -467,6 +467,7 @@ export class Journal {
       };
       for (const slot of this.index.slots()) {
         // read now (commits go on between chunks): skip what was deleted or rewritten since
+        if (!this.index.live(slot)) continue;
         const at = this.index.location(slot);
         if (!inSealed.has(at.seg)) continue;
         const { key, value } = this.index.entry(slot);
