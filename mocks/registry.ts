@@ -62,7 +62,8 @@ export const PEER_KINDS: Readonly<Record<string, PeerKind>> = {
     actions: PEER_ACTION_TABLES['remote-mmsc'],
     description:
       'MM4 foreign MMSC over SMTP (STARTTLS, AUTH, allow-list): RES, delivery/read reports, forward injection',
-    create: (config) => new RemoteMmsc(remoteMmscConfigFromJson(config)),
+    create: (config, deps) =>
+      new RemoteMmsc(remoteMmscConfigFromJson(config), { clock: deps.clock, seed: deps.seed }),
   },
   vasp: {
     actions: PEER_ACTION_TABLES.vasp,
@@ -74,7 +75,7 @@ export const PEER_KINDS: Readonly<Record<string, PeerKind>> = {
     actions: PEER_ACTION_TABLES.mail,
     description:
       'MM3 e-mail MTA: captures and checks mail from the MMSC (RFC 5322/MIME), injects mail towards MMS users',
-    create: (config) => new MailMta(mailConfigFromJson(config)),
+    create: (config, deps) => new MailMta(mailConfigFromJson(config), { clock: deps.clock, seed: deps.seed }),
   },
   'wap-gateway': {
     actions: PEER_ACTION_TABLES['wap-gateway'],
