@@ -51,7 +51,7 @@ export const PEER_KINDS: Readonly<Record<string, PeerKind>> = {
   smsc: {
     actions: PEER_ACTION_TABLES.smsc,
     description: 'SMSC over SMPP 3.4: binds, submits, WAP push decoding, MT delivery to handsets, receipts',
-    create: (config, deps) => new SmscPeer(smscConfigFromJson(config), { air: deps.air }),
+    create: (config, deps) => new SmscPeer(smscConfigFromJson(config), { air: deps.air, clock: deps.clock }),
   },
   hlr: {
     actions: PEER_ACTION_TABLES.hlr,

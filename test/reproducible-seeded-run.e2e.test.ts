@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LoadedCase } from '../src/harness/case-model.ts';
 import { loadPeerKinds } from '../src/harness/peer-kinds.ts';
 import type { CaseResult } from '../src/harness/run-result.ts';
 import { runSuites } from '../src/harness/runner.ts';
-import type { LoadedCase } from '../src/harness/suite-loader.ts';
 import { loadSuites } from '../src/harness/suite-loader.ts';
 import { EmbeddedTarget } from '../src/harness/targets/embedded.ts';
 

@@ -3,6 +3,7 @@ import * as smpp from 'smpp';
 import { isCodecError } from '../../src/codec/codec-error.ts';
 import { SmsReassembler } from '../../src/codec/push/reassembler.ts';
 import type { SmsUserData } from '../../src/codec/push/sms-user-data.ts';
+import { type Clock, SYSTEM_CLOCK } from '../../src/util/case-clock.ts';
 import { bytesToJson, type Json, type JsonObject } from '../../src/util/json.ts';
 import { tapServer, tapSocket } from '../../src/wire/tap.ts';
 import type { Timeline } from '../../src/wire/timeline.ts';
@@ -57,6 +58,8 @@ export interface SmscConfig {
 }
 
 export interface SmscDeps {
+  /** The case's clock (submit and done dates of delivery receipts); default the system clock. */
+  clock?: Clock;
   /** Where mobile-terminated SMS go (handset mocks). Without it every message counts as delivered. */
   air?: AirInterface;
 }
@@ -180,11 +183,14 @@ export class SmscPeer implements Peer {
     mo: 0,
   };
 
+  private readonly clock: Clock;
+
   constructor(
     private readonly config: SmscConfig = {},
     private readonly deps: SmscDeps = {},
   ) {
     this.name = config.name ?? 'smsc';
+    this.clock = deps.clock ?? SYSTEM_CLOCK;
     this.accounts = [...(config.accounts ?? [])];
     if (config.systemId !== undefined) {
       this.accounts.push({
@@ -407,7 +413,7 @@ export class SmscPeer implements Peer {
       registeredDelivery: (pdu.params.registered_delivery as number) ?? 0,
       dataCoding: (pdu.params.data_coding as number) ?? 0,
       userData: ud.payload,
-      submitted: new Date(),
+      submitted: new Date(this.clock.now()),
     });
     this.event(session, 'sms-accepted', { messageId: message.id, ...userDataSummary(ud) });
     const fields: JsonObject =
@@ -512,7 +518,7 @@ export class SmscPeer implements Peer {
 
   /** Final state, then a receipt when registered_delivery asks (SMPP 3.4 §5.2.17: 1 = always, 2 = on failure). */
   private finish(m: SmscMessage, state: MessageStateRow, err: number): void {
-    this.store.finish(m, state, err);
+    this.store.finish(m, state, err, new Date(this.clock.now()));
     const want = m.registeredDelivery & 0x03;
     if (want === 1 || (want === 2 && state.name !== 'DELIVERED')) {
       for (const to of m.destinations) {
@@ -584,7 +590,7 @@ export class SmscPeer implements Peer {
     const m = this.store.get(pdu.params.message_id as string);
     // SMPP 3.4 §4.9: only a message still pending delivery can be cancelled.
     if (m?.state.name !== 'ENROUTE') return SMPP_STATUS.ESME_RCANCELFAIL;
-    this.store.finish(m, messageState('DELETED')!);
+    this.store.finish(m, messageState('DELETED')!, 0, new Date(this.clock.now()));
     return 0;
   }
 
