@@ -1,8 +1,7 @@
 import * as smpp from 'smpp';
 import { isCodecError } from '../../src/codec/codec-error.ts';
+import { decodeSmpp, SMPP_STATUS, type SmppPdu, smppToJson, statusName } from '../../src/codec/smpp/index.ts';
 import type { JsonObject } from '../../src/util/json.ts';
-import { decodeSmpp, type SmppPdu, smppToJson } from './codec/smpp-decode.ts';
-import { SMPP_STATUS, statusName } from './codec/smpp-table.ts';
 import { attachRawFraming, resumeAfterDecodeError, SmppFramingError } from './smpp-raw-framing.ts';
 import {
   BIND_STATE,

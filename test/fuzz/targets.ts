@@ -13,7 +13,6 @@ import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import * as smpp from 'smpp';
-import { decodeSmpp, smppToJson } from '../../mocks/smsc/codec/smpp-decode.ts';
 import { ByteReader } from '../../src/codec/bytes.ts';
 import { DecodeError, EncodeError } from '../../src/codec/codec-error.ts';
 import {
@@ -51,6 +50,7 @@ import {
   encodeWspPush,
   mmsNotificationPush,
 } from '../../src/codec/push/wsp-push.ts';
+import { decodeSmpp, smppToJson } from '../../src/codec/smpp/index.ts';
 import { readContentType, readHeaders, readMultipart } from '../../src/codec/wsp/index.ts';
 import { parseXml } from '../../src/codec/xml/parse-xml.ts';
 import {
