@@ -73,8 +73,9 @@ function headerOnly(pdu: SmppPduInit, id: number): boolean {
   );
 }
 
-/** Latin-1 octets of a C-Octet String (SMPP 3.4 §3.1: ASCII; one octet a character here). */
-function latin1Length(s: string): number {
+/** Octets of a C-Octet String without its NUL (SMPP 3.4 §3.1: ASCII; one octet a character here). */
+function latin1Length(s: unknown, field = 'C-Octet String'): number {
+  if (typeof s !== 'string') throw new EncodeError(-1, field, 'a C-Octet String must be a string');
   return s.length;
 }
 
@@ -143,16 +144,17 @@ export function encodingLength(pdu: SmppPduInit): number {
         n += INT_SIZE[p.type.t];
         break;
       case 'cstring':
-        n += latin1Length(v as string) + 1;
+        n += latin1Length(v, p.name) + 1;
         break;
       case 'octets':
-        n += (v as Uint8Array).length;
+        if (!(v instanceof Uint8Array)) throw new EncodeError(-1, p.name, 'an Octet String must be bytes');
+        n += v.length;
         break;
       case 'dest_addresses':
         for (const d of v as DestAddress[]) n += destLength(d);
         break;
       case 'unsuccess_smes':
-        for (const u of v as UnsuccessSme[]) n += 3 + latin1Length(u.destination_addr) + 1 + 4;
+        for (const u of v as UnsuccessSme[]) n += 2 + latin1Length(u.destination_addr) + 1 + 4;
         break;
     }
   }
