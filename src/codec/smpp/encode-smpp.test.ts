@@ -11,7 +11,7 @@ import {
   type DestAddress,
   decodeSmpp,
   encodeSmpp,
-  encodingLength,
+  encodingLengthSmpp,
   SMPP_COMMANDS,
   SMPP_TLVS,
   type SmppCommandRow,
@@ -167,7 +167,7 @@ describe('SMPP encoder against the smpp package', () => {
       expect(hex(ours)).toBe(
         hex(theirs(command, { ...fields, sequence_number: seq, command_status: status })),
       );
-      expect(encodingLength(pdu)).toBe(ours.length);
+      expect(encodingLengthSmpp(pdu)).toBe(ours.length);
       expect(validateSmpp(pdu).map((e) => e.toLine())).toEqual([]);
       // the decoded PDU is itself an encoder input that gives the same octets
       expect(hex(encodeSmpp(decodeSmpp(ours)))).toBe(hex(ours));
@@ -268,11 +268,11 @@ const pduArb: fc.Arbitrary<SmppPduInit> = fc.constantFrom(...SMPP_COMMANDS).chai
 );
 
 describe('SMPP codec properties (fast-check)', () => {
-  it('encodingLength(x) === encode(x).length, decode(encode(x)) gives x back, validate is clean', () => {
+  it('encodingLengthSmpp(x) === encode(x).length, decode(encode(x)) gives x back, validate is clean', () => {
     fc.assert(
       fc.property(pduArb, (pdu) => {
         const bytes = encodeSmpp(pdu);
-        expect(encodingLength(pdu)).toBe(bytes.length);
+        expect(encodingLengthSmpp(pdu)).toBe(bytes.length);
         expect(validateSmpp(pdu).map((e) => e.toLine())).toEqual([]);
         const back = decodeSmpp(bytes);
         expect(back.command).toBe(pdu.command);
@@ -307,7 +307,7 @@ describe('SMPP codec properties (fast-check)', () => {
     expect(new DataView(lying.buffer).getUint32(0)).toBe(9999);
     expect(lying.at(-2)).toBe(9); // sm_length as given
     expect(
-      encodingLength({
+      encodingLengthSmpp({
         command: 'submit_sm',
         sequenceNumber: 1,
         params: { short_message: new Uint8Array(300) },
@@ -442,7 +442,7 @@ describe.skipIf(!tshark)('tshark reads what the encoder writes', () => {
         pdus.map((p) => [
           SMPP_COMMANDS.find((c) => c.name === p.command)?.id,
           p.sequenceNumber,
-          encodingLength(p),
+          encodingLengthSmpp(p),
         ]),
       );
     } finally {

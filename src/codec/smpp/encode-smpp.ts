@@ -12,7 +12,7 @@ import {
 } from './smpp-table.ts';
 
 /**
- * The SMPP 3.4 encoder and its encodingLength, driven by smpp-table.ts like the decoder: the size
+ * The SMPP 3.4 encoder and its encodingLengthSmpp, driven by smpp-table.ts like the decoder: the size
  * is worked out first, one buffer allocated, every field written at its offset. Encode never
  * repairs (validate-smpp.ts says what the spec forbids): a robustness case may send a wrong
  * sm_length or command_length on purpose. It refuses, with one EncodeError, only what the wire
@@ -129,7 +129,7 @@ function destLength(d: DestAddress): number {
 }
 
 /** The octets encodeSmpp(pdu) writes (the dns-packet convention). */
-export function encodingLength(pdu: SmppPduInit): number {
+export function encodingLengthSmpp(pdu: SmppPduInit): number {
   const row = rowOf(pdu);
   const id = commandIdOf(pdu, row);
   if (headerOnly(pdu, id)) return SMPP_HEADER_LENGTH;
@@ -198,7 +198,7 @@ class Out {
 export function encodeSmpp(pdu: SmppPduInit): Uint8Array {
   const row = rowOf(pdu);
   const id = commandIdOf(pdu, row);
-  const length = encodingLength(pdu);
+  const length = encodingLengthSmpp(pdu);
   const out = new Out(new Uint8Array(length));
   out.int(pdu.commandLength ?? length, 4, 'command_length');
   out.int(id, 4, 'command_id');

@@ -1,6 +1,6 @@
 /**
  * SMPP v3.4 codec. One table (smpp-table.ts: SMPP_COMMANDS, SMPP_TLVS, SMPP_STATUS) drives decode,
- * encode, encodingLength and validation.
+ * encode, encodingLengthSmpp and validation.
  */
 
 export {
@@ -15,6 +15,12 @@ export {
   tlv,
   type UnsuccessSme,
 } from './decode-smpp.ts';
-export { encodeSmpp, encodingLength, type SmppPduInit, type SmppTlvInit, smppPdu } from './encode-smpp.ts';
+export {
+  encodeSmpp,
+  encodingLengthSmpp,
+  type SmppPduInit,
+  type SmppTlvInit,
+  smppPdu,
+} from './encode-smpp.ts';
 export * from './smpp-table.ts';
 export { validateSmpp } from './validate-smpp.ts';

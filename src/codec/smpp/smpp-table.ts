@@ -1,7 +1,7 @@
 /**
  * SMPP v3.4 in one table: command ids, the mandatory body of every PDU (SMPP 3.4 §4), the TLVs
  * (§5.3.2) and command_status names (§5.1.3). It drives the decoder (decode-smpp.ts), the encoder
- * and encodingLength (encode-smpp.ts), validation (validate-smpp.ts), the SMSC mock's state machine
+ * and encodingLengthSmpp (encode-smpp.ts), validation (validate-smpp.ts), the SMSC mock's state machine
  * names and the JSON field names on the timeline.
  */
 

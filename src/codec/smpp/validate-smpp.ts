@@ -1,6 +1,6 @@
 import { CodecError, EncodeError } from '../codec-error.ts';
 import type { DestAddress, SmppValue } from './decode-smpp.ts';
-import { encodingLength, type SmppPduInit, type SmppTlvInit } from './encode-smpp.ts';
+import { encodingLengthSmpp, type SmppPduInit, type SmppTlvInit } from './encode-smpp.ts';
 import {
   COMMAND_BY_ID,
   COMMAND_BY_NAME,
@@ -96,7 +96,7 @@ export function validateSmpp(pdu: SmppPduInit): CodecError[] {
     }
   }
   try {
-    const length = encodingLength(pdu);
+    const length = encodingLengthSmpp(pdu);
     if (pdu.commandLength !== undefined && pdu.commandLength !== length)
       bad('command_length', `${pdu.commandLength} but the PDU has ${length} octets (SMPP 3.4 §3.2)`);
     if (length > SMPP_MAX_PDU_LENGTH) bad('command_length', `${length} > ${SMPP_MAX_PDU_LENGTH}`);

@@ -5,13 +5,13 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tsharkEnv, tsharkOracleReady } from '../../../test/support/tshark.ts';
 import { tcpDialoguePcapng } from '../../wire/tcp-dialogue.ts';
-import { decodeSmpp, encodeSmpp, encodingLength, type SmppPduInit, tlv, validateSmpp } from './index.ts';
+import { decodeSmpp, encodeSmpp, encodingLengthSmpp, type SmppPduInit, tlv, validateSmpp } from './index.ts';
 
 /**
  * shared/vectors/smpp holds Wireshark's decode of real submit_sm PDUs (text, long octet fields cut
  * with "…", see its PROVENANCE.md), not their octets. So the oracle runs the other way: each
  * decoded PDU is written again by our encoder from the fields the trace shows, and
- * - its encodingLength and octet count are the trace's command_length (every field's size right);
+ * - its encodingLengthSmpp and octet count are the trace's command_length (every field's size right);
  * - our decoder reads every field back;
  * - tshark's SMPP dissector, run on our octets, prints the trace's SMPP lines again, word for word
  *   (the message bytes line included: our short_message starts with the octets the trace shows and
@@ -128,9 +128,9 @@ describe.skipIf(!present)('SMPP trace vectors (shared/vectors/smpp)', () => {
   });
 
   it.each(blocks.map((b, i) => [`${b.file} #${i}`, b] as const))(
-    '%s: encodingLength and octets are the traced command_length; decode gives the fields back',
+    '%s: encodingLengthSmpp and octets are the traced command_length; decode gives the fields back',
     (_, b) => {
-      expect(encodingLength(b.pdu)).toBe(b.length);
+      expect(encodingLengthSmpp(b.pdu)).toBe(b.length);
       const bytes = encodeSmpp(b.pdu);
       expect(bytes.length).toBe(b.length);
       expect(validateSmpp(b.pdu).map((e) => e.toLine())).toEqual([]);
