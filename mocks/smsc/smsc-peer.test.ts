@@ -5,10 +5,6 @@ import { wapPushToSms } from '../../src/codec/push/wap-push-sms.ts';
 import { SMPP_STATUS } from '../../src/codec/smpp/index.ts';
 import type { JsonObject } from '../../src/util/json.ts';
 import { type MessageObservation, Timeline } from '../../src/wire/timeline.ts';
-import { AirInterface, type MtSms } from '../air-interface.ts';
-import { PeerConfigError } from '../peer.ts';
-import { parseReceipt } from './delivery-receipt.ts';
-import { SmscPeer, smscConfigFromJson } from './smsc-peer.ts';
 import {
   bindBody,
   connectEsme,
@@ -17,7 +13,11 @@ import {
   type Esme,
   notificationInd,
   rawPdu,
-} from './test-helpers.ts';
+} from '../../test/support/smpp-test-helpers.ts';
+import { AirInterface, type MtSms } from '../air-interface.ts';
+import { PeerConfigError } from '../peer.ts';
+import { parseReceipt } from './delivery-receipt.ts';
+import { SmscPeer, smscConfigFromJson } from './smsc-peer.ts';
 
 const S = SMPP_STATUS;
 let cleanup: Array<() => Promise<void> | void> = [];

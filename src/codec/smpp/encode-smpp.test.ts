@@ -4,8 +4,8 @@ import path from 'node:path';
 import fc from 'fast-check';
 import smpp from 'smpp';
 import { describe, expect, it } from 'vitest';
+import { tcpDialoguePcapng } from '../../../test/support/tcp-dialogue.ts';
 import { tsharkFields, tsharkOracleReady } from '../../../test/support/tshark.ts';
-import { tcpDialoguePcapng } from '../../wire/tcp-dialogue.ts';
 import { EncodeError } from '../codec-error.ts';
 import {
   type DestAddress,

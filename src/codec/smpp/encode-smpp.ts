@@ -12,7 +12,7 @@ import {
 } from './smpp-table.ts';
 
 /**
- * The SMPP 3.4 encoder and its encodingLengthSmpp, driven by smpp-table.ts like the decoder: the size
+ * The SMPP 3.4 encoder and its encodingLength, driven by smpp-table.ts like the decoder: the size
  * is worked out first, one buffer allocated, every field written at its offset. Encode never
  * repairs (validate-smpp.ts says what the spec forbids): a robustness case may send a wrong
  * sm_length or command_length on purpose. It refuses, with one EncodeError, only what the wire

@@ -1,10 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { tsharkEnv, tsharkOracleReady } from '../../../test/support/tshark.ts';
-import { tcpDialoguePcapng } from '../../wire/tcp-dialogue.ts';
+import { tcpDialoguePcapng } from '../../../test/support/tcp-dialogue.ts';
+import { tsharkOracleReady } from '../../../test/support/tshark.ts';
+import { tsharkText } from '../../wire/tshark.ts';
 import { decodeSmpp, encodeSmpp, encodingLengthSmpp, type SmppPduInit, tlv, validateSmpp } from './index.ts';
 
 /**
@@ -170,14 +170,9 @@ describe.skipIf(!tshark)('tshark reads our re-encoded trace PDUs as the trace sh
         },
       ),
     );
-    const r = spawnSync('tshark', ['-n', '-r', file, '-d', 'tcp.port==2775,smpp', '-O', 'smpp', '-V'], {
-      encoding: 'utf8',
-      env: tsharkEnv(),
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    expect(r.status, r.stderr).toBe(0);
+    const text = tsharkText(['-n', '-r', file, '-d', 'tcp.port==2775,smpp', '-O', 'smpp', '-V']);
     const ours: string[][] = [];
-    const out = r.stdout.split('\n');
+    const out = text.split('\n');
     for (let i = 0; i < out.length; i++) {
       if (!out[i].startsWith('Short Message Peer to Peer')) continue;
       let j = i + 1;
