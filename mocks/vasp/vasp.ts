@@ -18,6 +18,7 @@ import { type Mm7HttpAnswer, mm7HttpPost } from '../../src/net/mm7-http-post.ts'
 import type { Json, JsonObject } from '../../src/util/json.ts';
 import { bytesFromJson, isBytesJson } from '../../src/util/json.ts';
 import { httpServerOptions } from '../../src/wire/http-guard.ts';
+import { readBody } from '../../src/wire/read-body.ts';
 import { tapHttpAgent, tapServer } from '../../src/wire/tap.ts';
 import type { Timeline } from '../../src/wire/timeline.ts';
 import { BehaviourStack } from '../behaviour-stack.ts';
@@ -222,7 +223,7 @@ export class Vasp implements Peer {
     }
     const max = this.config.maxBody ?? 16 * 1024 * 1024;
     const body = await readBody(req, max);
-    if (body === undefined) return this.httpError(res, 413, `body larger than ${max} bytes`);
+    if (body === 'too-large') return this.httpError(res, 413, `body larger than ${max} bytes`);
 
     const slow = this.behaviour('slow');
     if (slow) {
@@ -745,21 +746,6 @@ function basicAuthOk(header: string | undefined, users: Record<string, string>):
   if (colon < 0) return false;
   const user = decoded.slice(0, colon);
   return Object.hasOwn(users, user) && users[user] === decoded.slice(colon + 1);
-}
-
-function readBody(req: http.IncomingMessage, max: number): Promise<Uint8Array | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let over = false;
-    req.on('data', (c: Buffer) => {
-      size += c.byteLength;
-      if (size > max) over = true;
-      else chunks.push(c);
-    });
-    req.on('end', () => resolve(over ? undefined : new Uint8Array(Buffer.concat(chunks))));
-    req.on('error', reject);
-  });
 }
 
 /** Best effort: the TransactionID of a body we could not decode, for the fault's SOAP header. */

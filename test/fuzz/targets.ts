@@ -41,7 +41,6 @@ import {
   MMS_MESSAGE_TYPES,
   mmsToJson,
 } from '../../src/codec/mms/index.ts';
-import { randomPdu, rng } from '../../src/codec/mms/random-pdu.ts';
 import { decodeSmsUserData } from '../../src/codec/push/sms-user-data.ts';
 import { encodeUdh, readUdh, type UdhElement } from '../../src/codec/push/udh.ts';
 import { wapPushToSms } from '../../src/codec/push/wap-push-sms.ts';
@@ -59,6 +58,7 @@ import {
   loadYamlSuiteFile,
   type RequirementCatalogue,
 } from '../../src/harness/suite-loader.ts';
+import { randomPdu, rng } from '../support/random-pdu.ts';
 import { readVectorFiles } from './vectors.ts';
 
 /** A broken promise other than a DecodeError: always a finding. */

@@ -1,11 +1,11 @@
 import net from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { FakeSmsc } from '../../../test/support/fake-smsc.ts';
 import { buildPdu, encodeMms } from '../../codec/mms/index.ts';
 import { wapPushToSms } from '../../codec/push/index.ts';
 import type { SmppRouteConfig } from '../config.ts';
 import { resolveMmscConfig } from '../config.ts';
 import { MmscObserver } from '../observer.ts';
-import { FakeSmsc } from '../testing/fake-smsc.ts';
 import { SmppPushClient } from './smpp-push-client.ts';
 
 /** Submits awaiting their submit_sm_resp when the SMSC goes quiet or away. */
