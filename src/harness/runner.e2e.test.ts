@@ -50,7 +50,7 @@ beforeAll(async () => {
   const setup = {
     peersOnly: true,
     peerKinds: {
-      module: new URL('./testing/loopback-clients.ts', import.meta.url).href,
+      module: new URL('../../test/support/loopback-clients.ts', import.meta.url).href,
       export: 'TEST_PEER_KINDS',
     },
     seed: 1234,
