@@ -1,5 +1,5 @@
 import type { Session } from 'smpp';
-import { SMPP_HEADER_LENGTH, SMPP_MAX_PDU_LENGTH } from './codec/smpp-table.ts';
+import { SMPP_HEADER_LENGTH, SMPP_MAX_PDU_LENGTH } from '../../src/codec/smpp/index.ts';
 
 /**
  * Hands the SMSC every PDU exactly as its octets arrived, while the smpp package keeps doing

@@ -3,6 +3,14 @@ import * as smpp from 'smpp';
 import { isCodecError } from '../../src/codec/codec-error.ts';
 import { SmsReassembler } from '../../src/codec/push/reassembler.ts';
 import type { SmsUserData } from '../../src/codec/push/sms-user-data.ts';
+import {
+  type DestAddress,
+  type MessageStateRow,
+  messageState,
+  SMPP_STATUS,
+  type SmppPdu,
+  tlv,
+} from '../../src/codec/smpp/index.ts';
 import { type Clock, SYSTEM_CLOCK } from '../../src/util/case-clock.ts';
 import { bytesToJson, type Json, type JsonObject } from '../../src/util/json.ts';
 import { tapServer, tapSocket } from '../../src/wire/tap.ts';
@@ -19,8 +27,6 @@ import {
   type PeerEndpoint,
 } from '../peer.ts';
 import { clearBehavioursAction } from '../peer-actions.ts';
-import { type DestAddress, type SmppPdu, tlv } from './codec/smpp-decode.ts';
-import { type MessageStateRow, messageState, SMPP_STATUS } from './codec/smpp-table.ts';
 import { formatReceipt } from './delivery-receipt.ts';
 import { publishPushContent } from './push-content.ts';
 import { canReceive } from './smpp-session-state.ts';

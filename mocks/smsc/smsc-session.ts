@@ -1,8 +1,15 @@
-import * as smpp from 'smpp';
+import type * as smpp from 'smpp';
 import { isCodecError } from '../../src/codec/codec-error.ts';
+import {
+  decodeSmpp,
+  encodeSmpp,
+  SMPP_STATUS,
+  type SmppPdu,
+  smppPdu,
+  smppToJson,
+  statusName,
+} from '../../src/codec/smpp/index.ts';
 import type { JsonObject } from '../../src/util/json.ts';
-import { decodeSmpp, type SmppPdu, smppToJson } from './codec/smpp-decode.ts';
-import { SMPP_STATUS, statusName } from './codec/smpp-table.ts';
 import { attachRawFraming, resumeAfterDecodeError, SmppFramingError } from './smpp-raw-framing.ts';
 import {
   BIND_STATE,
@@ -85,10 +92,7 @@ export class SmscSession {
       // The stream cannot be re-synchronised after a bad command_length (SMPP 3.4 §3.2):
       // say so with generic_nack and close, as the spec's ESME_RINVCMDLEN handling implies.
       this.core.event(this, 'smpp-framing-error', { commandLength: e.commandLength, reason: e.message });
-      this.sendPdu('generic_nack', {
-        sequence_number: e.sequenceNumber,
-        command_status: SMPP_STATUS.ESME_RINVCMDLEN,
-      });
+      this.sendPdu('generic_nack', e.sequenceNumber, SMPP_STATUS.ESME_RINVCMDLEN);
       this.state = 'closed';
       this.session.socket.end();
       return;
@@ -224,28 +228,37 @@ export class SmscSession {
     fields: JsonObject = {},
   ): Promise<void> {
     await this.delay();
-    this.sendPdu(command, { ...fields, sequence_number: sequence, command_status: status });
+    this.sendPdu(command, sequence, status, fields);
   }
 
-  private sendPdu(command: string, options: Record<string, unknown>): void {
+  /**
+   * Encodes with src/codec/smpp: fields name mandatory parameters and TLVs alike (smppPdu sorts
+   * them); a response with an error status is the header alone (SMPP 3.4 §3.3).
+   */
+  private sendPdu(
+    command: string,
+    sequence: number,
+    status: number,
+    fields: Readonly<Record<string, unknown>> = {},
+  ): void {
     if (this.session.socket.destroyed || !this.session.socket.writable) return;
-    const pdu = new smpp.PDU(command, options);
-    const raw = pdu.toBuffer();
+    const pdu = smppPdu(command, sequence, status, status === 0 ? fields : {});
+    const raw = encodeSmpp(pdu);
     this.session.socket.write(raw);
-    let fields: JsonObject;
+    let observed: JsonObject;
     try {
-      fields = smppToJson(decodeSmpp(raw));
+      observed = smppToJson(decodeSmpp(raw));
     } catch {
-      fields = { command, command_status: statusName(Number(options.command_status ?? 0)) };
+      observed = { command, command_status: statusName(status) };
     }
-    this.core.observe(this, 'out', command, fields, new Uint8Array(raw));
+    this.core.observe(this, 'out', command, observed, raw);
   }
 
   /**
    * Sends an SMSC-originated request (deliver_sm) and resolves with the ESME's response, or
    * with a generic_nack-shaped ESME_RUNKNOWNERR after `timeoutMs` or when the link closes.
    */
-  request(command: string, options: Record<string, unknown>, timeoutMs = 10_000): Promise<SmppPdu> {
+  request(command: string, fields: Readonly<Record<string, unknown>>, timeoutMs = 10_000): Promise<SmppPdu> {
     this.seq = this.seq >= 0x7fffffff ? 1 : this.seq + 1;
     const sequence = this.seq;
     return new Promise((resolve) => {
@@ -257,7 +270,7 @@ export class SmscSession {
         clearTimeout(timer);
         resolve(pdu);
       });
-      this.sendPdu(command, { ...options, sequence_number: sequence });
+      this.sendPdu(command, sequence, 0, fields);
       if (this.session.socket.destroyed) {
         clearTimeout(timer);
         this.waiting.delete(sequence);

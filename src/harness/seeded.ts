@@ -1,13 +1,17 @@
 import type { Faker } from '@faker-js/faker';
 import { englishFaker } from '../util/english-faker.ts';
-import { fnv1a, prng } from '../util/seeded-random.ts';
+import { fnv1a } from '../util/fnv1a.ts';
+import { mulberry32 } from '../util/prng.ts';
 
-export { fnv1a, prng };
+export { fnv1a };
 
 /** The seed of one case: independent of which other cases run and in what order. */
 export function caseSeed(runSeed: number, caseId: string): number {
   return fnv1a(`${runSeed}:${caseId}`);
 }
+
+/** The case PRNG (mulberry32), uniform in [0, 1). */
+export const prng = mulberry32;
 
 /** Everything a case draws from its seed: faker, MSISDNs, transaction ids. */
 export interface CaseRandom {

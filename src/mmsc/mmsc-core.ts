@@ -4,8 +4,8 @@ import type { MmscConfig } from './config.ts';
 import { deviates } from './deviations.ts';
 import { type IdSource, isValidId, SYSTEM_IDS } from './ids.ts';
 import type { Mm5Resolver, Mm5Route } from './mm5/mm5-resolver.ts';
-import type { MmscModule } from './module.ts';
 import type { MmscObserver } from './observer.ts';
+import type { RoutedModule } from './routed-module.ts';
 import { DueQueue } from './store/due-queue.ts';
 import {
   isOpen,
@@ -94,8 +94,8 @@ export class MmscCore {
   readonly timeline?: Timeline;
   readonly clock: Clock;
   readonly ids: IdSource;
-  private readonly modules = new Map<string, MmscModule>();
-  private readonly byRoute = new Map<RecipientRoute, MmscModule>();
+  private readonly modules = new Map<string, RoutedModule>();
+  private readonly byRoute = new Map<RecipientRoute, RoutedModule>();
   private readonly inflight = new Map<string, Promise<AcceptResult>>();
   /** Active messages by expiry time (one timer for all; stale entries skipped when popped). */
   private readonly expiries = new DueQueue<string>();
@@ -127,17 +127,17 @@ export class MmscCore {
   }
 
   /** Plugs an interface module in (before start). */
-  register(module: MmscModule): void {
+  register(module: RoutedModule): void {
     if (this.modules.has(module.name)) throw new Error(`module ${module.name} registered twice`);
     this.modules.set(module.name, module);
     for (const r of module.routes) this.byRoute.set(r, module);
   }
 
-  module(name: string): MmscModule | undefined {
+  module(name: string): RoutedModule | undefined {
     return this.modules.get(name);
   }
 
-  allModules(): MmscModule[] {
+  allModules(): RoutedModule[] {
     return [...this.modules.values()];
   }
 
@@ -273,13 +273,16 @@ export class MmscCore {
    */
   async reconcile(): Promise<number> {
     let repaired = 0;
-    for (const s of [...this.store.summaries()]) {
+    // one pass over the index, keeping only the ids of messages with a pending recipient (no copy
+    // of every summary: at open that would be the whole index at once)
+    const pending: string[] = [];
+    for (const s of this.store.summaries()) {
       if (s.state !== 'active') continue;
-      if (!s.pending) {
-        this.scheduleExpiry(s.id, s.expiresAt);
-        continue;
-      }
-      const m = this.store.get(s.id);
+      if (s.pending) pending.push(s.id);
+      else this.scheduleExpiry(s.id, s.expiresAt);
+    }
+    for (const id of pending) {
+      const m = this.store.get(id);
       if (!m) continue;
       const before = this.outbox.pending;
       await this.queueWork(m);

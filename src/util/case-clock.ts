@@ -1,4 +1,5 @@
-import { fnv1a, prng } from './seeded-random.ts';
+import { fnv1a } from './fnv1a.ts';
+import { mulberry32 } from './prng.ts';
 
 /**
  * Where a node's timestamps come from. Every Date header, absolute expiry, MM7 TimeStamp and
@@ -43,7 +44,7 @@ export type RandomSource = () => number;
  * one node draws does not depend on what the others drew.
  */
 export function seededStream(seed: number, name: string): RandomSource {
-  return prng(fnv1a(`${seed >>> 0}:${name}`));
+  return mulberry32(fnv1a(`${seed >>> 0}:${name}`));
 }
 
 /** `n` octets from a random source. */

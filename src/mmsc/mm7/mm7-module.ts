@@ -13,6 +13,7 @@ import {
 } from '../../codec/mm7/index.ts';
 import { decodeMms } from '../../codec/mms/index.ts';
 import { mm7HttpPost } from '../../net/mm7-http-post.ts';
+import { readBody } from '../../wire/read-body.ts';
 import { lookupLocalPort, tapHttpAgent } from '../../wire/tap.ts';
 import type { VaspConfig } from '../config.ts';
 import { deviates } from '../deviations.ts';
@@ -397,24 +398,4 @@ export class Mm7Module implements MmscModule {
 function plain(res: http.ServerResponse, status: number, text: string): void {
   res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
   res.end(`${text}\n`);
-}
-
-function readBody(req: http.IncomingMessage, limit: number): Promise<Uint8Array | 'too-large'> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let over = false;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > limit) {
-        over = true;
-        chunks.length = 0;
-        return;
-      }
-      if (!over) chunks.push(c);
-    });
-    req.on('end', () => resolve(over ? 'too-large' : new Uint8Array(Buffer.concat(chunks))));
-    req.on('error', reject);
-    req.on('aborted', () => reject(new Error('request aborted')));
-  });
 }

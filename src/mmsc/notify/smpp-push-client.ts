@@ -1,6 +1,7 @@
 import net from 'node:net';
 import type { PDU, Session } from 'smpp';
 import smpp from 'smpp';
+import { SMPP_STATUS } from '../../codec/smpp/index.ts';
 import { tapSocket } from '../../wire/tap.ts';
 import type { Timeline } from '../../wire/timeline.ts';
 import type { SmppRouteConfig } from '../config.ts';
@@ -21,17 +22,16 @@ import { SubmitSm } from './submit-sm.ts';
  * A submit that cannot complete rejects with SmppSubmitError; the durable outbox retries it.
  */
 
-const ESME_ROK = 0x00;
-const ESME_RMSGQFUL = 0x14;
-const ESME_RTHROTTLED = 0x58;
-const ESME_RINVDSTADR = 0x0b;
-const ESME_RINVCMDID = 0x03;
-/** Statuses retrying the same submit cannot fix (SMPP 3.4 §5.1.3). */
-const PERMANENT = new Set([
+const { ESME_ROK, ESME_RMSGQFUL, ESME_RTHROTTLED, ESME_RINVDSTADR, ESME_RINVCMDID } = SMPP_STATUS;
+/**
+ * Statuses retrying the same submit cannot fix (SMPP 3.4 §5.1.3). 0x62 was labelled RINVNUMDESTS
+ * here; the table names it ESME_RINVEXPIRY (RINVNUMDESTS is 0x33): the set is unchanged.
+ */
+const PERMANENT = new Set<number>([
   ESME_RINVDSTADR,
-  0x0a /* RINVSRCADR */,
-  0x62 /* RINVNUMDESTS */,
-  0x01 /* RINVMSGLEN */,
+  SMPP_STATUS.ESME_RINVSRCADR,
+  SMPP_STATUS.ESME_RINVEXPIRY,
+  SMPP_STATUS.ESME_RINVMSGLEN,
 ]);
 const MAX_THROTTLE_PAUSE_MS = 30_000;
 
@@ -82,7 +82,10 @@ export class SmppPushClient {
   private session: Session | undefined;
   private conn: string | undefined;
   private outstanding = 0;
-  private readonly slotWaiters: Array<() => void> = [];
+  /** Submits waiting for a window slot, one queue per lane; the Map's order is the round-robin ring. */
+  private readonly slotWaiters = new Map<string, Array<() => void>>();
+  private waiting = 0;
+  private readonly fair: boolean;
   private readonly boundWaiters = new Set<Waiter>();
   private readonly awaiting = new Set<AwaitingResp>();
   private reconnectTimer: NodeJS.Timeout | undefined;
@@ -94,6 +97,7 @@ export class SmppPushClient {
   constructor(private readonly opts: SmppPushClientOptions) {
     this.reconnectDelay = opts.route.reconnectMs;
     this.throttlePause = opts.route.throttleBackoffMs;
+    this.fair = !deviates(opts, 'unfair-dispatch');
   }
 
   /** Connects and binds in the background (and keeps reconnecting until stop()). */
@@ -298,32 +302,55 @@ export class SmppPushClient {
     });
   }
 
-  private async acquireSlot(): Promise<void> {
-    if (this.outstanding < this.opts.route.window) {
+  private async acquireSlot(lane: string): Promise<void> {
+    if (this.outstanding < this.opts.route.window && this.waiting === 0) {
       this.outstanding += 1;
       return;
     }
-    await new Promise<void>((resolve) => this.slotWaiters.push(resolve));
+    // Fair across messages (like the outbox's dispatch): one queue per lane (message), served
+    // round-robin, so the notifications of one large fan-out cannot hold every later message's
+    // behind them. With the 'unfair-dispatch' deviation: one lane, first come first served.
+    const key = this.fair ? lane : '';
+    await new Promise<void>((resolve) => {
+      let q = this.slotWaiters.get(key);
+      if (!q) {
+        q = [];
+        this.slotWaiters.set(key, q); // a new lane joins the back of the ring
+      }
+      q.push(resolve);
+      this.waiting += 1;
+    });
     // the releaser handed its slot over: outstanding stays the same
   }
 
   private releaseSlot(): void {
-    const next = this.slotWaiters.shift();
-    if (next) next();
-    else this.outstanding -= 1;
+    // the lane at the front of the ring gives one waiter and goes to the back
+    const first = this.slotWaiters.entries().next();
+    if (first.done) {
+      this.outstanding -= 1;
+      return;
+    }
+    const [key, q] = first.value;
+    const next = q.shift()!;
+    this.slotWaiters.delete(key);
+    if (q.length > 0) this.slotWaiters.set(key, q);
+    this.waiting -= 1;
+    next();
   }
 
   /**
    * Submits one short message (user data incl. UDH) and resolves with the SMSC's message_id.
    * Throttling is absorbed here (pause, then the same submit again, a bounded number of times).
+   * `lane` is the fairness key (the message a notification is about): waiting submits are served
+   * round-robin across lanes.
    */
-  async submitSegment(destination: string, userData: Uint8Array, udhi: boolean): Promise<string> {
+  async submitSegment(destination: string, userData: Uint8Array, udhi: boolean, lane = ''): Promise<string> {
     const { route } = this.opts;
     for (let attempt = 0; attempt < 8; attempt++) {
       const wait = this.pausedUntil - Date.now();
       if (wait > 0) await sleep(wait);
       await this.waitBound(route.responseTimeoutMs);
-      await this.acquireSlot();
+      await this.acquireSlot(lane);
       let resp: PDU;
       try {
         resp = await this.sendSubmit(destination, userData, udhi);
