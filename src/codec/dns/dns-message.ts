@@ -109,7 +109,9 @@ function readName(r: ByteReader, msg: Uint8Array, field: string): string {
     const bytes = cursor.bytes(len, field);
     total += len + 1;
     if (total > 255) throw new DecodeError(at, field, 'name longer than 255 octets (RFC 1035 §3.1)');
-    labels.push(escapeLabel(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1')));
+    labels.push(
+      escapeLabel(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1')),
+    );
   }
   if (!jumped) r.offset = cursor.offset;
   return labels.join('.');
