@@ -264,13 +264,16 @@ export class MmscCore {
    */
   async reconcile(): Promise<number> {
     let repaired = 0;
-    for (const s of [...this.store.summaries()]) {
+    // one pass over the index, keeping only the ids of messages with a pending recipient (no copy
+    // of every summary: at open that would be the whole index at once)
+    const pending: string[] = [];
+    for (const s of this.store.summaries()) {
       if (s.state !== 'active') continue;
-      if (!s.pending) {
-        this.scheduleExpiry(s.id, s.expiresAt);
-        continue;
-      }
-      const m = this.store.get(s.id);
+      if (s.pending) pending.push(s.id);
+      else this.scheduleExpiry(s.id, s.expiresAt);
+    }
+    for (const id of pending) {
+      const m = this.store.get(id);
       if (!m) continue;
       const before = this.outbox.pending;
       await this.queueWork(m);

@@ -560,8 +560,7 @@ export const TARGETS: FuzzTarget[] = [
       const back = mustNotThrow('decodeDnsMessage(encodeDnsMessage(decodeDnsMessage(x)))', () =>
         decodeDnsMessage(enc),
       );
-      if (!jsonEq(back, m))
-        throw new PropertyViolation('decode(encode(decode(x))) differs from decode(x)');
+      if (!jsonEq(back, m)) throw new PropertyViolation('decode(encode(decode(x))) differs from decode(x)');
       return m;
     },
     seeds: () => fc.sample(dnsArb, { seed: 35, numRuns: 40 }).map(encodeDnsMessage),
