@@ -1,5 +1,4 @@
-import type * as net from 'node:net';
-import * as smpp from 'smpp';
+import net from 'node:net';
 import { isCodecError } from '../../src/codec/codec-error.ts';
 import { SmsReassembler } from '../../src/codec/push/reassembler.ts';
 import type { SmsUserData } from '../../src/codec/push/sms-user-data.ts';
@@ -168,7 +167,7 @@ export class SmscPeer implements Peer {
   readonly role = 'smsc' as const;
   readonly actions: Readonly<Record<string, PeerAction>>;
   private readonly accounts: SmscAccount[];
-  private server?: smpp.Server;
+  private server?: net.Server;
   private timeline?: Timeline;
   private eps: PeerEndpoint[] = [];
   private readonly sessions = new Set<SmscSession>();
@@ -217,8 +216,8 @@ export class SmscPeer implements Peer {
   async start(ctx: PeerContext): Promise<PeerEndpoint[]> {
     if (this.server) return this.eps;
     this.timeline = ctx.timeline;
-    const server = smpp.createServer((session) => this.accept(session));
-    tapServer(server as unknown as net.Server, {
+    const server = net.createServer((socket) => this.accept(socket));
+    tapServer(server, {
       timeline: ctx.timeline,
       node: this.name,
       role: 'smsc',
@@ -279,11 +278,11 @@ export class SmscPeer implements Peer {
       | undefined;
   }
 
-  private accept(session: smpp.Session): void {
+  private accept(socket: net.Socket): void {
     // Responses are small and pipelined ESMEs (window > 1) would otherwise meet Nagle + delayed ACK stalls.
-    session.socket.setNoDelay(true);
+    socket.setNoDelay(true);
     const conn = this.timeline
-      ? tapSocket(session.socket, {
+      ? tapSocket(socket, {
           timeline: this.timeline,
           node: this.name,
           role: 'smsc',
@@ -291,7 +290,7 @@ export class SmscPeer implements Peer {
           side: 'server',
         })
       : undefined;
-    const s = new SmscSession(this.core, session, conn);
+    const s = new SmscSession(this.core, socket, conn);
     this.sessions.add(s);
     // Explicit transport limits: a connection that has not bound within SESSION_INIT_MS is closed
     // (SMPP v5.0 §2.7 session_init_timer), and any session silent both ways for INACTIVITY_MS
@@ -299,14 +298,14 @@ export class SmscPeer implements Peer {
     const init = setTimeout(() => {
       if (s.state !== 'open') return;
       this.event(s, 'smpp-session-init-timeout', { ms: SESSION_INIT_MS });
-      session.socket.destroy();
+      socket.destroy();
     }, SESSION_INIT_MS);
     init.unref();
-    session.socket.setTimeout(INACTIVITY_MS, () => {
+    socket.setTimeout(INACTIVITY_MS, () => {
       this.event(s, 'smpp-inactivity-timeout', { ms: INACTIVITY_MS });
-      session.socket.destroy();
+      socket.destroy();
     });
-    session.socket.once('close', () => clearTimeout(init));
+    socket.once('close', () => clearTimeout(init));
   }
 
   // ---- SmscCore, as seen by sessions ----
