@@ -3,14 +3,14 @@ import { DecodeError } from '../../src/codec/codec-error.ts';
 import { type MimeEntity, parseParams } from '../../src/codec/mime/index.ts';
 import type { Mm7Fields, Mm7Message, Mm7MessageType, Mm7VersionId } from '../../src/codec/mm7/index.ts';
 import {
+  checkMm7Wire,
   decodeMm7,
   encodeMm7,
+  type Mm7WireIssue,
   mm7Address,
   mm7Status,
   mm7ToJson,
   mm7Version,
-  checkMm7Wire,
-  type Mm7WireIssue,
   peekSoapFault,
 } from '../../src/codec/mm7/index.ts';
 import { checkMm7Fields } from '../../src/codec/mm7/mm7-value-check.ts';
@@ -345,13 +345,21 @@ export class Vasp implements Peer {
    * - a multipart without its close-delimiter: 2007 Message format corrupt (RFC 2046 §5.1.1);
    * - a namespace that is no MM7 schema's: 4004 Validation error; an MM7 schema we lack: 4002.
    */
-  private refuseWire(res: http.ServerResponse, msg: Mm7Message, version: Mm7VersionId, issue: Mm7WireIssue): void {
+  private refuseWire(
+    res: http.ServerResponse,
+    msg: Mm7Message,
+    version: Mm7VersionId,
+    issue: Mm7WireIssue,
+  ): void {
     const details = `${issue.field}: ${issue.reason}`;
     this.event('mm7-refused', { kind: issue.kind, error: details });
-    if (issue.kind === 'soap-version')
-      return this.fault(res, msg.transactionId, version, 4004, details, 'VersionMismatch');
-    const code = issue.kind === 'unclosed-multipart' ? 2007 : issue.kind === 'unsupported-version' ? 4002 : 4004;
-    return this.fault(res, msg.transactionId, version, code, details, 'Client');
+    if (issue.kind === 'soap-version') {
+      this.fault(res, msg.transactionId, version, 4004, details, 'VersionMismatch');
+      return;
+    }
+    const code =
+      issue.kind === 'unclosed-multipart' ? 2007 : issue.kind === 'unsupported-version' ? 4002 : 4004;
+    this.fault(res, msg.transactionId, version, code, details, 'Client');
   }
 
   /** The version we answer in: the request's when we support it, else ours (tolerant input). */
