@@ -249,7 +249,7 @@ describe('loadSuites', () => {
   it('takes expect anyOf: alternatives with ICS terms, checks their terms and nodes, refuses one alone', async () => {
     const f = write(
       'anyof.yaml',
-      "cases:\n  - id: a.1\n    title: A\n    steps:\n      - expect:\n          anyOf:\n            - { message: email, node: mail, within: 1s }\n            - { ics: [mm3.mtaFronted], message: dsn, node: mail, within: '{{ics.timers.dsn}}' }\n",
+      "cases:\n  - id: a.1\n    title: A\n    peers: { mail: true }\n    steps:\n      - expect:\n          anyOf:\n            - { message: email, node: mail, within: 1s }\n            - { ics: [mm3.mtaFronted], message: dsn, node: mail, within: '{{ics.timers.dsn}}' }\n",
     );
     const ok = await loadSuites({ root: dir, files: [f] });
     expect(ok.diagnostics).toEqual([]);
