@@ -33,13 +33,11 @@ const element: fc.Arbitrary<UdhElement> = fc.oneof(
     .map((o): UdhElement => ({ kind: 'other', ...o })),
 );
 // at most one concatenation element: the decoder reads the first one
-const udhArb: fc.Arbitrary<Udh> = fc
-  .array(element, { maxLength: 5 })
-  .map((els) => ({
-    elements: els.filter(
-      (e, i) => !e.kind.startsWith('concat') || els.findIndex((x) => x.kind.startsWith('concat')) === i,
-    ),
-  }));
+const udhArb: fc.Arbitrary<Udh> = fc.array(element, { maxLength: 5 }).map((els) => ({
+  elements: els.filter(
+    (e, i) => !e.kind.startsWith('concat') || els.findIndex((x) => x.kind.startsWith('concat')) === i,
+  ),
+}));
 
 describe('UDH (3GPP TS 23.040 §9.2.3.24)', () => {
   it('encodingLengthUdh(x) === encodeUdh(x).length', () => {
