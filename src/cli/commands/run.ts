@@ -37,6 +37,8 @@ interface RunCliOptions {
   from?: string;
   evidence: string;
   keep: string;
+  shard?: string;
+  shardDurations?: string;
 }
 
 /** `--time-scale F`: a positive factor (0.1..100). */
@@ -111,6 +113,14 @@ export function register(program: Command): void {
       'runs kept under reports/: older run directories are removed after this one is written (0: none removed; not with --report-dir)',
       '10',
     )
+    .option(
+      '--shard <i/n>',
+      'run only part I of N of the selected cases (a stable partition by case id; merge the parts with mmscert merge-reports)',
+    )
+    .option(
+      '--shard-durations <results.json>',
+      "with --shard: a previous run's results.json, whose case durations balance the parts (default: by case-id hash)",
+    )
     .action(async (files: string[], opts: RunCliOptions) => {
       const reporters = opts.reporter
         .split(',')
@@ -147,6 +157,17 @@ export function register(program: Command): void {
       } catch (e) {
         throw new CliError(`--grep: not a regular expression: ${(e as Error).message}`, 2);
       }
+
+      let shard: import('../../harness/shard.ts').Shard | undefined;
+      if (opts.shard !== undefined) {
+        const { parseShard, ShardError } = await import('../../harness/shard.ts');
+        try {
+          shard = parseShard(opts.shard);
+        } catch (e) {
+          if (e instanceof ShardError) throw new CliError(e.message, 2);
+          throw e;
+        }
+      } else if (opts.shardDurations) throw new CliError('--shard-durations: only with --shard', 2);
 
       const phase = phaseTimer();
       const workers =
@@ -280,7 +301,23 @@ export function register(program: Command): void {
           }
           loaded.cases = kept;
         }
-        if (loaded.cases.length === 0)
+        // --shard: this machine's part of the selection (the whole selection, for the record)
+        const selected = loaded.cases;
+        if (shard) {
+          if (selected.length === 0) throw new CliError('no case matches (mmscert list shows the cases)', 2);
+          const { selectShard, durationsOfResults, ShardError } = await import('../../harness/shard.ts');
+          try {
+            loaded.cases = selectShard(
+              selected,
+              shard,
+              opts.shardDurations ? durationsOfResults(opts.shardDurations) : undefined,
+            );
+          } catch (e) {
+            if (e instanceof ShardError) throw new CliError(e.message, 2);
+            throw e;
+          }
+        }
+        if (loaded.cases.length === 0 && !shard)
           throw new CliError('no case matches (mmscert list shows the cases)', 2);
         if (reporters.includes('terminal'))
           process.stdout.write(applicabilitySummary(loaded.cases, ics, config?.target?.kind ?? 'embedded'));
@@ -344,6 +381,10 @@ export function register(program: Command): void {
         phase('cases run');
         writeDurationHints(run);
         run.catalogue = loaded.catalogue;
+        if (shard) {
+          const { shardRecord } = await import('../../harness/shard.ts');
+          run.shard = shardRecord(shard, selected, run.cases);
+        }
         const { toolFacts, machineFacts } = await import('../run-facts.ts');
         run.tool = toolFacts();
         run.ics = ics;
