@@ -290,7 +290,7 @@ export const DEVIATIONS = [
     name: 'unfair-dispatch',
     interface: 'SMPP-push',
     description:
-      'notifications are dispatched first come first served across messages: a large fan-out holds every slot and an ordinary message waits behind all of it',
+      'notifications are dispatched first come first served across messages (outbox slots and the SMPP submit queue): a large fan-out holds every slot and an ordinary message waits behind all of it',
     clause: 'mmscert robustness profile §R13 (ROB-fair-service: fair service under load)',
     probe: 'robustness.fanout.*',
   },

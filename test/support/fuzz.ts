@@ -4,7 +4,7 @@
  * operators. Each call picks one operator and one position; the operators are data, so each test
  * states what kind of damage its protocol must survive.
  */
-import { type Rng, rng } from '../../src/codec/mms/random-pdu.ts';
+import { type Rng, rng } from './random-pdu.ts';
 
 export type { Rng };
 /** mulberry32, uniform in [0, 1). */

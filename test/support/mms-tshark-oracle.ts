@@ -2,12 +2,17 @@
  * Test support: parses the field summary printed by shared/tools/mmse-decode.sh (Wireshark's MMSE
  * dissector) and compares it with a decoded PDU field by field. Used by the vector and property tests.
  */
-import { ByteReader, ByteWriter } from '../bytes.ts';
-import { contentTypeToString, encodedStringText, mediaTypeText, writeMultipart } from '../wsp/index.ts';
-import { writeMmsHeader } from './encode-mms.ts';
-import { mmsHeaderByName } from './header-table.ts';
-import { mmsToJson } from './mms-json.ts';
-import type { MmsPart, MmsPdu, MmsValue } from './types.ts';
+import { ByteReader, ByteWriter } from '../../src/codec/bytes.ts';
+import { mmsHeaderByName } from '../../src/codec/mms/header-table.ts';
+import { mmsToJson } from '../../src/codec/mms/mms-json.ts';
+import type { MmsPart, MmsPdu, MmsValue } from '../../src/codec/mms/types.ts';
+import { writeMmsHeader } from '../../src/codec/mms/write-header.ts';
+import {
+  contentTypeToString,
+  encodedStringText,
+  mediaTypeText,
+  writeMultipart,
+} from '../../src/codec/wsp/index.ts';
 
 export interface TsharkSummary {
   file: string;

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import net, { type AddressInfo } from 'node:net';
-import { decodeMms } from '../../codec/mms/index.ts';
-import { decodeSmsUserData, decodeWspPush, SmsReassembler } from '../../codec/push/index.ts';
+import { decodeMms } from '../../src/codec/mms/index.ts';
+import { decodeSmsUserData, decodeWspPush, SmsReassembler } from '../../src/codec/push/index.ts';
 import type { ReceivedPush } from './fake-smsc.ts';
 
 /**

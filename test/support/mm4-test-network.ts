@@ -1,11 +1,11 @@
-import { AirInterface } from '../../../mocks/air-interface.ts';
-import type { Peer } from '../../../mocks/peer.ts';
-import { PEER_KINDS } from '../../../mocks/registry.ts';
-import type { Json, JsonObject } from '../../util/json.ts';
-import { Timeline } from '../../wire/timeline.ts';
-import { type RunningMmsc, startReferenceMmsc } from '../index.ts';
-import { Mm3Module } from '../mm3/mm3-module.ts';
-import { Mm4Module } from './mm4-module.ts';
+import { AirInterface } from '../../mocks/air-interface.ts';
+import type { Peer } from '../../mocks/peer.ts';
+import { PEER_KINDS } from '../../mocks/registry.ts';
+import { type RunningMmsc, startReferenceMmsc } from '../../src/mmsc/index.ts';
+import { Mm3Module } from '../../src/mmsc/mm3/mm3-module.ts';
+import { Mm4Module } from '../../src/mmsc/mm4/mm4-module.ts';
+import type { Json, JsonObject } from '../../src/util/json.ts';
+import { Timeline } from '../../src/wire/timeline.ts';
 
 /**
  * For the MM4 / MM3 end-to-end tests: the reference MMSC with its MM4 and MM3 modules among

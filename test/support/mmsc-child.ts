@@ -1,9 +1,9 @@
 /**
  * Runs the reference MMSC in a child process for the durability test (and by hand):
- * `tsx src/mmsc/testing/mmsc-child.ts '<config JSON>'`. Prints `READY <MM1 url>` once
+ * `tsx test/support/mmsc-child.ts '<config JSON>'`. Prints `READY <MM1 url>` once
  * listening; runs until killed.
  */
-import { startReferenceMmsc } from '../index.ts';
+import { startReferenceMmsc } from '../../src/mmsc/index.ts';
 
 const config = JSON.parse(process.argv[2] ?? '{}') as Record<string, unknown>;
 const running = await startReferenceMmsc(config);

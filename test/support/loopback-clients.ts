@@ -1,9 +1,9 @@
 import { Resolver } from 'node:dns/promises';
 import smpp from 'smpp';
-import type { Peer, PeerEndpoint } from '../../../mocks/peer.ts';
-import { PEER_KINDS } from '../../../mocks/registry.ts';
-import type { Json, JsonObject } from '../../util/json.ts';
-import type { PeerKinds } from '../peer-kinds.ts';
+import type { Peer, PeerEndpoint } from '../../mocks/peer.ts';
+import { PEER_KINDS } from '../../mocks/registry.ts';
+import type { PeerKinds } from '../../src/harness/peer-kinds.ts';
+import type { Json, JsonObject } from '../../src/util/json.ts';
 
 /**
  * Test support: two small real clients wrapped as peers, so runner and report tests can drive

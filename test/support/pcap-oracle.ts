@@ -8,7 +8,7 @@ import { runSuites } from '../../src/harness/runner.ts';
 import { loadSuites } from '../../src/harness/suite-loader.ts';
 import { createTarget } from '../../src/harness/targets/create-target.ts';
 import { writeReports } from '../../src/report/write-reports.ts';
-import { pcapCheck } from '../../test/support/tshark.ts';
+import { pcapCheck } from './tshark.ts';
 
 /**
  * Independent oracle for the MM7 / MM4 / MM3 suites: run cases against the embedded reference MMSC,

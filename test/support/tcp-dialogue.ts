@@ -5,9 +5,9 @@
  * oracle tests that hand a dialogue they encoded themselves (an SMTP session, an HTTP exchange,
  * SMPP PDUs) to tshark without a running peer.
  */
-import { type BuildPcapngOptions, buildPcapng } from './build-pcapng.ts';
-import type { Iface } from './nodes.ts';
-import type { Endpoint4, Observation } from './timeline.ts';
+import { type BuildPcapngOptions, buildPcapng } from '../../src/wire/build-pcapng.ts';
+import type { Iface } from '../../src/wire/nodes.ts';
+import type { Endpoint4, Observation } from '../../src/wire/timeline.ts';
 
 /** Octets one side sends, in the order they cross the connection. */
 export interface DialogueChunk {

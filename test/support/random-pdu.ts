@@ -2,10 +2,11 @@
  * Test support: seeded generator of valid MMS PDUs of every type (all mandatory fields, a random subset of
  * the optional ones, values drawn per codec). Used by the property, fuzz and tshark tests and the bench.
  */
-import type { ContentTypeParam } from '../wsp/index.ts';
-import { buildPdu } from './build-pdu.ts';
-import { MMS_HEADERS, type MmsHeaderDef } from './header-table.ts';
-import type { MmsMessageType, MmsPart, MmsPdu, MmsValue } from './types.ts';
+
+import { buildPdu } from '../../src/codec/mms/build-pdu.ts';
+import { MMS_HEADERS, type MmsHeaderDef } from '../../src/codec/mms/header-table.ts';
+import type { MmsMessageType, MmsPart, MmsPdu, MmsValue } from '../../src/codec/mms/types.ts';
+import type { ContentTypeParam } from '../../src/codec/wsp/index.ts';
 
 /** mulberry32: small, fast, deterministic. */
 export function rng(seed: number): () => number {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildPdu, getHeader, getHeaders } from '../../codec/mms/index.ts';
-import { type RunningMmsc, startReferenceMmsc } from '../index.ts';
+import { buildPdu, getHeader, getHeaders } from '../../src/codec/mms/index.ts';
+import { type RunningMmsc, startReferenceMmsc } from '../../src/mmsc/index.ts';
 import { FakeSmsc } from './fake-smsc.ts';
 import { Mm1Client, sendReq } from './mm1-client.ts';
 

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { haveTshark, pcapCheck, tsharkFields } from '../../test/support/tshark.ts';
-import { readPackets } from './pcapng-test-reader.ts';
+import { readPackets } from './pcapng-reader.ts';
 import { type DialogueChunk, tcpDialoguePcapng } from './tcp-dialogue.ts';
+import { haveTshark, pcapCheck, tsharkFields } from './tshark.ts';
 
 const SMPP = ['tcp.port==2775,smpp'];
 const FIN = 0x01;

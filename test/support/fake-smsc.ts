@@ -2,8 +2,8 @@ import { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import type { PDU, Session } from 'smpp';
 import smpp from 'smpp';
-import { decodeMms, type MmsPdu } from '../../codec/mms/index.ts';
-import { decodeSmsUserData, decodeWspPush, SmsReassembler } from '../../codec/push/index.ts';
+import { decodeMms, type MmsPdu } from '../../src/codec/mms/index.ts';
+import { decodeSmsUserData, decodeWspPush, SmsReassembler } from '../../src/codec/push/index.ts';
 
 /**
  * A minimal SMSC for the MMSC's own tests and bench, built on the smpp package's server:

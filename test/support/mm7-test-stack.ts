@@ -1,14 +1,14 @@
-import { AirInterface } from '../../../mocks/air-interface.ts';
-import type { Peer } from '../../../mocks/peer.ts';
-import { PEER_KINDS } from '../../../mocks/registry.ts';
-import type { Vasp } from '../../../mocks/vasp/vasp.ts';
-import { decodeMm7, type Mm7Message } from '../../codec/mm7/index.ts';
-import type { JsonObject } from '../../util/json.ts';
-import type { MessageObservation } from '../../wire/timeline.ts';
-import { Timeline } from '../../wire/timeline.ts';
-import type { DeviationName } from '../deviations.ts';
-import { type RunningMmsc, startReferenceMmsc } from '../index.ts';
-import { createModule } from './index.ts';
+import { AirInterface } from '../../mocks/air-interface.ts';
+import type { Peer } from '../../mocks/peer.ts';
+import { PEER_KINDS } from '../../mocks/registry.ts';
+import type { Vasp } from '../../mocks/vasp/vasp.ts';
+import { decodeMm7, type Mm7Message } from '../../src/codec/mm7/index.ts';
+import type { DeviationName } from '../../src/mmsc/deviations.ts';
+import { type RunningMmsc, startReferenceMmsc } from '../../src/mmsc/index.ts';
+import { createModule } from '../../src/mmsc/mm7/index.ts';
+import type { JsonObject } from '../../src/util/json.ts';
+import type { MessageObservation } from '../../src/wire/timeline.ts';
+import { Timeline } from '../../src/wire/timeline.ts';
 
 /**
  * For the MM7 module's tests: the reference MMSC with the MM7 module among independent mock

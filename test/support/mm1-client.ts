@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { buildPdu, decodeMms, encodeMms, type MmsPdu, type MmsValue } from '../../codec/mms/index.ts';
+import { buildPdu, decodeMms, encodeMms, type MmsPdu, type MmsValue } from '../../src/codec/mms/index.ts';
 import { LeanHttpClient } from './lean-http-client.ts';
 
 export interface Mm1ClientOptions {
