@@ -69,11 +69,17 @@ if (process.argv[1] && import.meta.url.endsWith(path.basename(process.argv[1])))
   process.stdout.write(`${c.cases} cases: ${c.same} same verdict in the first run of each side\n`);
   for (const d of c.differ) process.stdout.write(`  differs: ${d.id} ${d.before} -> ${d.after}\n`);
   for (const d of c.noisy)
-    process.stdout.write(`  noisy:   ${d.id} before [${d.before.join(', ')}] after [${d.after.join(', ')}]\n`);
+    process.stdout.write(
+      `  noisy:   ${d.id} before [${d.before.join(', ')}] after [${d.after.join(', ')}]\n`,
+    );
   for (const d of c.changed)
-    process.stdout.write(`  CHANGED: ${d.id} before [${d.before.join(', ')}] after [${d.after.join(', ')}]\n`);
+    process.stdout.write(
+      `  CHANGED: ${d.id} before [${d.before.join(', ')}] after [${d.after.join(', ')}]\n`,
+    );
   if (c.onlyBefore.length + c.onlyAfter.length > 0)
-    process.stdout.write(`  only before: ${c.onlyBefore.join(', ')}; only after: ${c.onlyAfter.join(', ')}\n`);
+    process.stdout.write(
+      `  only before: ${c.onlyBefore.join(', ')}; only after: ${c.onlyAfter.join(', ')}\n`,
+    );
   process.stdout.write(
     `${c.changed.length} changed, ${c.noisy.length} noisy, ${c.onlyBefore.length + c.onlyAfter.length} not in both\n`,
   );
