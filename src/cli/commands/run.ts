@@ -379,7 +379,9 @@ export function register(program: Command): void {
               seed,
               jobs,
               runId,
-              order: scheduleOrder(loaded.cases, readDurationHints()),
+              // worker lanes start the longest expected cases first; one lane on this thread
+              // (external targets, shared peers) keeps the load order, as it always did
+              ...(pool ? { order: scheduleOrder(loaded.cases, readDurationHints()) } : {}),
               failOn: failOn as Level,
               ...(scale !== 1 ? { timeScale: scale } : {}),
             },
