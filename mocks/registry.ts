@@ -1,3 +1,4 @@
+import type { Clock } from '../src/util/case-clock.ts';
 import type { JsonObject } from '../src/util/json.ts';
 import type { Timeline } from '../src/wire/timeline.ts';
 import { PEER_ACTION_TABLES } from './action-tables.ts';
@@ -27,8 +28,10 @@ export interface PeerDeps {
   timeline: Timeline;
   /** The radio link between the SMSC and the handsets. */
   air: AirInterface;
-  /** The run's seed, for peers that generate data (HLR subscribers). */
+  /** The case's seed, for peers that generate data (HLR subscribers) or random values in what they send. */
   seed?: number;
+  /** The case's clock (the target's: a seeded case clock for the embedded target), for the times peers write. */
+  clock?: Clock;
 }
 
 export interface PeerKind {
@@ -48,7 +51,7 @@ export const PEER_KINDS: Readonly<Record<string, PeerKind>> = {
   smsc: {
     actions: PEER_ACTION_TABLES.smsc,
     description: 'SMSC over SMPP 3.4: binds, submits, WAP push decoding, MT delivery to handsets, receipts',
-    create: (config, deps) => new SmscPeer(smscConfigFromJson(config), { air: deps.air }),
+    create: (config, deps) => new SmscPeer(smscConfigFromJson(config), { air: deps.air, clock: deps.clock }),
   },
   hlr: {
     actions: PEER_ACTION_TABLES.hlr,
@@ -59,7 +62,8 @@ export const PEER_KINDS: Readonly<Record<string, PeerKind>> = {
     actions: PEER_ACTION_TABLES['remote-mmsc'],
     description:
       'MM4 foreign MMSC over SMTP (STARTTLS, AUTH, allow-list): RES, delivery/read reports, forward injection',
-    create: (config) => new RemoteMmsc(remoteMmscConfigFromJson(config)),
+    create: (config, deps) =>
+      new RemoteMmsc(remoteMmscConfigFromJson(config), { clock: deps.clock, seed: deps.seed }),
   },
   vasp: {
     actions: PEER_ACTION_TABLES.vasp,
@@ -71,7 +75,7 @@ export const PEER_KINDS: Readonly<Record<string, PeerKind>> = {
     actions: PEER_ACTION_TABLES.mail,
     description:
       'MM3 e-mail MTA: captures and checks mail from the MMSC (RFC 5322/MIME), injects mail towards MMS users',
-    create: (config) => new MailMta(mailConfigFromJson(config)),
+    create: (config, deps) => new MailMta(mailConfigFromJson(config), { clock: deps.clock, seed: deps.seed }),
   },
   'wap-gateway': {
     actions: PEER_ACTION_TABLES['wap-gateway'],

@@ -9,10 +9,10 @@ import type { RunResult } from '../src/harness/run-result.ts';
 import { runSuites } from '../src/harness/runner.ts';
 import { loadSuites } from '../src/harness/suite-loader.ts';
 import { PeersOnlyTarget } from '../src/harness/targets/peers-only.ts';
-import { E2E_SUITE } from './support/e2e-suite.ts';
-import { TEST_PEER_KINDS } from './support/loopback-clients.ts';
 import { readRunDoc } from '../src/report/run-diff.ts';
 import { writeReports } from '../src/report/write-reports.ts';
+import { E2E_SUITE } from './support/e2e-suite.ts';
+import { TEST_PEER_KINDS } from './support/loopback-clients.ts';
 
 /**
  * Comparing runs in a real browser: two real runs of the e2e suite (run B with one case mended,

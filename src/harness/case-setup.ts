@@ -131,7 +131,12 @@ async function startPeer(run: CaseRun, plan: PeerPlan): Promise<void> {
     ...icsPeerConfig(opts.target.ics, plan.kind),
   };
   let endpoints: PeerEndpoint[];
-  const peer = kind.create(config, { timeline, air: run.air, seed: run.seed });
+  const peer = kind.create(config, {
+    timeline,
+    air: run.air,
+    seed: run.seed,
+    ...(session.clock ? { clock: session.clock } : {}),
+  });
   try {
     endpoints = await withDeadline(
       peer.start({ timeline, host: '127.0.0.1' }),

@@ -1,5 +1,8 @@
 import { PEER_ACTION_TABLES } from '../../mocks/action-tables.ts';
+import { PEER_BEHAVIOUR_TABLES } from '../../mocks/behaviour-tables.ts';
+import { PEER_PARAM_ITEMS } from '../../mocks/param-items.ts';
 import { didYouMean } from '../util/did-you-mean.ts';
+import { EVENT_NAMES } from './event-names.ts';
 import type { PeerKindVocabulary } from './step-checks.ts';
 import { STEP_KINDS } from './step-kinds.ts';
 import type { SuiteDiagnostic } from './suite-diagnostics.ts';
@@ -11,16 +14,25 @@ import type { SourcePos } from './yaml-positions.ts';
 /**
  * Strict suites: what the schema cannot see, because it depends on other parts of the case or on
  * the peers' own tables. Every peer kind, node (`do:`, `behaviour.peer`, `node:`, `peer:`), action,
- * action parameter (`with:` keys), message type and field name (`where:` keys) must exist; a
- * near miss is named ("did you mean"). A misspelt parameter is never silently ignored.
+ * action parameter (`with:` keys), key of a list parameter's items (`with: { parts: [{ ... }] }`),
+ * behaviour kind and behaviour parameter (`behaviour:`), message type, event name and field name
+ * (`where:` keys, in plain expectations and in each `anyOf` alternative) must exist; a near miss
+ * is named ("did you mean"). A misspelt parameter is never silently ignored.
  */
 
 export type { PeerKindVocabulary };
 export type PeerVocabulary = Readonly<Record<string, PeerKindVocabulary>>;
 
-/** The registry's peer kinds (mocks/action-tables.ts). */
+/** The registry's peer kinds (mocks/action-tables.ts, behaviour-tables.ts, param-items.ts). */
 export const DEFAULT_PEER_VOCABULARY: PeerVocabulary = Object.fromEntries(
-  Object.entries(PEER_ACTION_TABLES).map(([k, actions]) => [k, { actions }]),
+  Object.entries(PEER_ACTION_TABLES).map(([k, actions]) => [
+    k,
+    {
+      actions,
+      ...(PEER_BEHAVIOUR_TABLES[k] ? { behaviours: PEER_BEHAVIOUR_TABLES[k] } : {}),
+      ...(PEER_PARAM_ITEMS[k] ? { items: PEER_PARAM_ITEMS[k] } : {}),
+    },
+  ]),
 );
 
 export interface StrictContext {
@@ -100,7 +112,14 @@ export function vocabularyKey(v: PeerVocabulary): string {
       : null,
   ]);
   return JSON.stringify([
-    Object.entries(v).map(([k, x]) => [k, x.actions ?? null, x.messages ?? null]),
+    Object.entries(v).map(([k, x]) => [
+      k,
+      x.actions ?? null,
+      x.messages ?? null,
+      x.behaviours ?? null,
+      x.items ?? null,
+    ]),
     rules,
+    [...EVENT_NAMES],
   ]);
 }

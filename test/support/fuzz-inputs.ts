@@ -1,19 +1,11 @@
 /**
  * Deterministic input generators for decoder fuzz tests: random octet strings and
  * mutations (flip, insert, delete, duplicate, truncate, splice of protocol tokens) of
- * valid seeds. A seeded xorshift keeps every run identical.
+ * valid seeds. The project's seeded PRNG (mulberry32) keeps every run identical.
  */
-export function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 0x1_0000_0000;
-  };
-}
+import { mulberry32 } from '../../src/util/prng.ts';
+
+export const rng = mulberry32;
 
 export function randomBytes(r: () => number, maxLen: number): Uint8Array {
   const n = Math.floor(r() * maxLen);

@@ -7,20 +7,13 @@ import { buildPdu } from '../../src/codec/mms/build-pdu.ts';
 import { MMS_HEADERS, type MmsHeaderDef } from '../../src/codec/mms/header-table.ts';
 import type { MmsMessageType, MmsPart, MmsPdu, MmsValue } from '../../src/codec/mms/types.ts';
 import type { ContentTypeParam } from '../../src/codec/wsp/index.ts';
+import { mulberry32, type Rng } from '../../src/util/prng.ts';
 
-/** mulberry32: small, fast, deterministic. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The project's seeded PRNG (mulberry32). */
+export const rng = mulberry32;
 
-export type Rng = () => number;
+export type { Rng };
+
 const int = (r: Rng, n: number) => Math.floor(r() * n);
 const pick = <T>(r: Rng, xs: readonly T[]): T => xs[int(r, xs.length)];
 

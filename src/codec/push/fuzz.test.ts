@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-// Seeded xorshift32 so a failure reproduces from the printed seed.
+// The seeded PRNG (mulberry32) so a failure reproduces from the printed seed.
 import { rng } from '../../../test/support/fuzz-inputs.ts';
 import { DecodeError } from '../codec-error.ts';
 import { decodeSmsUserData } from './sms-user-data.ts';

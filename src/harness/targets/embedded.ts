@@ -6,6 +6,7 @@ import { type MmscModule, startReferenceMmsc } from '../../mmsc/index.ts';
 import { createModule as createMm3Module } from '../../mmsc/mm3/index.ts';
 import { createModule as createMm4Module } from '../../mmsc/mm4/index.ts';
 import { createModule as createMm7Module } from '../../mmsc/mm7/index.ts';
+import { type Clock, caseClock, type RandomSource, seededStream } from '../../util/case-clock.ts';
 import type { JsonObject } from '../../util/json.ts';
 import type { Timeline } from '../../wire/timeline.ts';
 import type { Ics } from '../ics/ics-schema.ts';
@@ -26,7 +27,7 @@ export interface RunningMmscLike {
 }
 export type MmscStarter = (
   config: Record<string, unknown>,
-  deps?: { timeline?: Timeline },
+  deps?: { timeline?: Timeline; clock?: Clock; random?: RandomSource },
 ) => Promise<RunningMmscLike>;
 
 /** The interface modules the embedded MMSC runs besides MM1 (fresh instances for every start). */
@@ -269,8 +270,12 @@ export class EmbeddedTarget implements Target {
     const ownStore = this.opts.mmsc?.storeDir === undefined;
     let storeDir: string | undefined;
     const peerDefaults = this.opts.peers ?? {};
+    // A seeded run: the case's clock (shared with its peers) and the MMSC's own random stream.
+    const clock = caseClock(ctx.seed);
+    const random = seededStream(ctx.seed, 'mmsc');
     return {
       endpoints,
+      clock,
       peerConfig: (kind) => {
         const base: JsonObject = { ...(peerDefaults[kind] ?? {}) };
         // The HLR answers for the case's handsets, at the embedded MMSC's domain.
@@ -287,6 +292,8 @@ export class EmbeddedTarget implements Target {
           const store = storeDir ? { storeDir, ...(this.storeOnTmpfs ? { fsync: false } : {}) } : {};
           running = await starter(mmscConfigForPeers(ports, peers, { ...store, ...this.opts.mmsc }), {
             timeline: ctx.timeline,
+            clock,
+            random,
           });
         } catch (e) {
           const line = (e as Error).message.split('\n')[0];

@@ -1,6 +1,7 @@
 import type http from 'node:http';
 import { isCodecError } from '../../codec/codec-error.ts';
 import { decodeMms, encodeMms, getHeader, type MmsPdu, mmsSummary } from '../../codec/mms/index.ts';
+import { readBody } from '../../wire/read-body.ts';
 import { lookupLocalPort } from '../../wire/tap.ts';
 import { deviates } from '../deviations.ts';
 import { MmscHttpEndpoint } from '../http-endpoint.ts';
@@ -287,34 +288,3 @@ function empty(res: http.ServerResponse): void {
 
 /** How long a refused oversized request's remaining body is read and dropped before the connection is cut. */
 const LINGER_MS = 5000;
-
-function readBody(req: http.IncomingMessage, limit: number): Promise<Uint8Array | 'too-large'> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let over = false;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > limit) {
-        over = true;
-        chunks.length = 0;
-        return;
-      }
-      if (!over) chunks.push(c);
-    });
-    // one copy into an exact-size array (the store keeps it; never a view of a socket read buffer)
-    req.on('end', () => resolve(over ? 'too-large' : concatExact(chunks, size)));
-    req.on('error', reject);
-    req.on('aborted', () => reject(new Error('request aborted')));
-  });
-}
-
-function concatExact(chunks: Buffer[], size: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let off = 0;
-  for (const c of chunks) {
-    out.set(c, off);
-    off += c.length;
-  }
-  return out;
-}

@@ -13,11 +13,11 @@ import {
 } from '../../codec/mm7/index.ts';
 import { decodeMms } from '../../codec/mms/index.ts';
 import { mm7HttpPost } from '../../net/mm7-http-post.ts';
+import { readBody } from '../../wire/read-body.ts';
 import { lookupLocalPort, tapHttpAgent } from '../../wire/tap.ts';
 import type { VaspConfig } from '../config.ts';
 import { deviates } from '../deviations.ts';
 import { MmscHttpEndpoint } from '../http-endpoint.ts';
-import { newTransactionId } from '../ids.ts';
 import type { MmscCore } from '../mmsc-core.ts';
 import type { DeliveryOutcome, MmscEndpoint, MmscModule, OriginReport, OutboundDelivery } from '../module.ts';
 import { GiveUp, RetryLater } from '../store/outbox.ts';
@@ -285,7 +285,9 @@ export class Mm7Module implements MmscModule {
     if (!vasp) return { status: 'failed', reason: `no VASP ${d.recipient.domain} configured` };
     if (!vasp.callbackUrl) throw new GiveUp(`VASP ${vasp.vaspId} has no callbackUrl`);
     const version = this.vaspVersion.get(vasp.vaspId) ?? NEWEST;
-    const req = deliverReq(this.core.config, vasp, version, d.message, d.recipient, decodeMms(await d.pdu()));
+    const pdu = decodeMms(await d.pdu());
+    const req = deliverReq(this.core.config, vasp, version, d.message, d.recipient, pdu);
+    req.transactionId = this.core.ids.newTransactionId('D');
     const outcome = await this.call(vasp, req);
     if (outcome.kind === 'ok') return { status: 'sent' };
     if (outcome.kind === 'retry') throw new RetryLater(outcome.reason);
@@ -304,7 +306,8 @@ export class Mm7Module implements MmscModule {
     const vasp = this.core.config.vasps.find((v) => v.vaspId === vaspId);
     if (!vasp?.callbackUrl) throw new GiveUp(`VASP ${vaspId ?? '?'} has no callbackUrl for reports`);
     const version = (mm7Version(m.originInfo?.version ?? '')?.id ?? NEWEST) as Mm7VersionId;
-    const outcome = await this.call(vasp, reportReq(this.core.config, r, version));
+    const req = reportReq(this.core.config, r, version, this.core.ids.newTransactionId('R'));
+    const outcome = await this.call(vasp, req);
     if (outcome.kind === 'retry') throw new RetryLater(outcome.reason);
     if (outcome.kind === 'failed') throw new GiveUp(outcome.reason);
   }
@@ -376,7 +379,7 @@ export class Mm7Module implements MmscModule {
     const { config } = this.core;
     let out = r;
     if (deviates(config, 'mm7-tid-not-echoed'))
-      out = { ...out, msg: { ...out.msg, transactionId: newTransactionId('T') } };
+      out = { ...out, msg: { ...out.msg, transactionId: this.core.ids.newTransactionId('T') } };
     if (deviates(config, 'mm7-answer-newest-schema')) {
       const MM7Version = mm7Version(NEWEST)?.mm7Version ?? '6.8.0';
       out = { ...out, msg: { ...out.msg, version: NEWEST, fields: { ...out.msg.fields, MM7Version } } };
@@ -395,24 +398,4 @@ export class Mm7Module implements MmscModule {
 function plain(res: http.ServerResponse, status: number, text: string): void {
   res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
   res.end(`${text}\n`);
-}
-
-function readBody(req: http.IncomingMessage, limit: number): Promise<Uint8Array | 'too-large'> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let over = false;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > limit) {
-        over = true;
-        chunks.length = 0;
-        return;
-      }
-      if (!over) chunks.push(c);
-    });
-    req.on('end', () => resolve(over ? 'too-large' : new Uint8Array(Buffer.concat(chunks))));
-    req.on('error', reject);
-    req.on('aborted', () => reject(new Error('request aborted')));
-  });
 }
