@@ -15,8 +15,8 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-/** Entry points: the CLI, and a worker lane (src/harness/worker-pool.ts starts it in each thread). */
-const ENTRIES = { cli: 'src/cli/main.ts', 'case-worker-entry': 'src/harness/case-worker-entry.ts' };
+/** Entry points: the CLI, and a worker lane of `mmscert run` (src/harness/worker-pool.ts starts it in each thread). */
+const ENTRIES = { cli: 'src/cli/main.ts', 'case-worker-entry': 'src/cli/run-lane-entry.ts' };
 /** Bumped when the build options change. */
 const BUILD_VERSION = 1;
 /** Bundles of other source states are removed once they are this old (a run may still be reading one). */

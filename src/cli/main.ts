@@ -28,6 +28,7 @@ const commands: Record<string, () => Promise<{ register: (p: Command) => void }>
   mutation: () => import('./commands/mutation.ts'),
   diff: () => import('./commands/diff.ts'),
   matrix: () => import('./commands/matrix.ts'),
+  'merge-reports': () => import('./commands/merge-reports.ts'),
 };
 
 /**

@@ -170,6 +170,11 @@ export interface RunResult {
   /** Peers shared by concurrent cases (external targets, more than one job): src/harness/shared. */
   shared?: SharedRunRecord;
   /**
+   * `--shard INDEX/TOTAL`: this run is one part of `of` cases (src/harness/shard.ts); `positions`:
+   * where each of `cases` sits among them (load order), for `mmscert merge-reports`.
+   */
+  shard?: { index: number; total: number; of: number; positions: number[] };
+  /**
    * `--evidence`: whose timelines and captures the reports keep (absent in older results: all).
    * Under `failing`, `shared.timeline.observations` is left empty too (its bytes: run.pcapng.gz).
    */

@@ -5,7 +5,7 @@ import {
   AnyOfSchema,
   ExpectationSchema,
   InlineRequirementSchema,
-  STEP_KINDS,
+  STEP_SCHEMAS,
   type StepKind,
   SuiteFileSchema,
 } from './suite-schema.ts';
@@ -35,10 +35,10 @@ export function stepKindOf(step: unknown): { kind: StepKind } | { error: string 
   if (typeof step !== 'object' || step === null || Array.isArray(step)) {
     return { error: 'a step is a mapping with one of: do, behaviour, wait, expect, expect-none' };
   }
-  const kinds = Object.keys(step).filter((k): k is StepKind => k in STEP_KINDS);
+  const kinds = Object.keys(step).filter((k): k is StepKind => k in STEP_SCHEMAS);
   if (kinds.length === 0) {
     const near = Object.keys(step)
-      .map((k) => didYouMean(k, Object.keys(STEP_KINDS)))
+      .map((k) => didYouMean(k, Object.keys(STEP_SCHEMAS)))
       .find((s) => s !== '');
     return { error: `a step needs one of: do, behaviour, wait, expect, expect-none${near ?? ''}` };
   }
@@ -104,7 +104,7 @@ export function issuesToDiagnostics(
         out.push({ ...positionOf(doc, lines, file, path), message: `${p}: ${k.error}` });
         continue;
       }
-      const r = (STEP_KINDS[k.kind] as z.ZodType).safeParse(step);
+      const r = (STEP_SCHEMAS[k.kind] as z.ZodType).safeParse(step);
       if (!r.success) {
         out.push(...issuesToDiagnostics(r.error.issues as IssueLike[], data, doc, lines, file, path));
         continue;
@@ -195,9 +195,9 @@ function schemasAt(path: readonly PropertyKey[], data: unknown): z.ZodType[] {
         : undefined;
     current = next;
     // a step: the schema its kind key selects
-    if (current.some((s) => s === STEP_KINDS.do)) {
+    if (current.some((s) => s === STEP_SCHEMAS.do)) {
       const k = stepKindOf(value);
-      if ('kind' in k) current = [STEP_KINDS[k.kind] as z.ZodType];
+      if ('kind' in k) current = [STEP_SCHEMAS[k.kind] as z.ZodType];
     }
   }
   return current;

@@ -195,14 +195,14 @@ export const StepSchema = z.union([
 ]);
 
 /** The key that names a step's kind, and the schema for it (for precise error messages). */
-export const STEP_KINDS = {
+export const STEP_SCHEMAS = {
   do: ActionStepSchema,
   behaviour: BehaviourStepSchema,
   wait: WaitStepSchema,
   expect: ExpectStepSchema,
   'expect-none': ExpectNoneStepSchema,
 } as const;
-export type StepKind = keyof typeof STEP_KINDS;
+export type StepKind = keyof typeof STEP_SCHEMAS;
 
 /** Peers a case needs: `ue: [alice, bob]`, `smsc: {}` or `smsc: true`, `hlr: { subscribers: [...] }`. */
 export const PeersSchema = z

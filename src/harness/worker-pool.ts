@@ -4,23 +4,19 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { RenderedCase } from '../report/render-case.ts';
 import { cliBundle } from '../util/typescript-imports.ts';
 import type { LoadedCase } from './case-model.ts';
-import { makeRunId } from './run-id.ts';
-import type { CaseResult, RunResult } from './run-result.ts';
-import { summarise } from './run-result.ts';
-import { topCauses } from './top-causes.ts';
+import type { CaseFinisher, CaseOutcome } from './case-sink.ts';
+import { type Lane, type LanePhase, type Lanes, onePhase, type TargetInfo } from './lanes.ts';
+import { TargetError } from './target.ts';
 import type { FromWorker, ToWorker, WorkerSetup } from './worker-protocol.ts';
 
 /**
- * Runs a run's cases on several worker threads (one per core by default), each with its own
- * target and peers (case-worker.ts). Cases are handed out in load order, each worker keeping its
- * share of `jobs` cases at once; results come back in load order whatever the completion order,
- * so the same seed gives the same reports as one thread (a case's seed comes from the run seed
- * and its id, never from where or when it ran). Each case is rendered in its worker (render-case.ts);
- * its timeline stays there, so the results carry empty `timeline.observations` and the reports are
- * assembled from `rendered` (writeReports(..., { cases: rendered, capturesWritten })).
+ * Lanes on several worker threads (one per core by default), each with its own target and peers
+ * (case-worker.ts), the first one on this thread unless told. runSuites hands the cases out in
+ * start order, each lane keeping its share of `jobs` cases at once; results come back in load
+ * order whatever the completion order, so the same seed gives the same reports as one thread (a
+ * case's seed comes from the run seed and its id, never from where or when it ran).
  */
 
 export interface PoolOptions extends Omit<WorkerSetup, 'index' | 'count'> {
@@ -31,6 +27,14 @@ export interface PoolOptions extends Omit<WorkerSetup, 'index' | 'count'> {
    * saves one thread's start-up (each thread loads every module through tsx again).
    */
   inThread?: boolean;
+  /**
+   * The module a worker thread starts (a URL): it serves one lane (case-worker.ts
+   * serveOnParentPort) with the finisher it makes from `sink`. Default: case-worker-entry.ts,
+   * no finisher.
+   */
+  entry?: string;
+  /** The finisher of the lane on this thread (what `entry` makes in the threads). */
+  finisher?: CaseFinisher | Promise<CaseFinisher>;
 }
 
 /** Lanes for a machine: one per core the process may use. */
@@ -54,11 +58,10 @@ if (workerData.bundle) globalThis[Symbol.for('mmscert.bundle')] = workerData.bun
   require('node:worker_threads').parentPort.postMessage({ type: 'fatal', message: String(e && e.stack || e) });
 });`;
 
-interface Lane {
+interface PoolLane extends Lane {
   index: number;
+  ready: Promise<TargetInfo>;
   post(m: ToWorker): void;
-  ready: Promise<{ kind: string; description: string }>;
-  inFlight: number;
   closed: boolean;
   /** Resolves once the lane said `closed` (or its thread ended). */
   closedSignal: Promise<void>;
@@ -69,42 +72,50 @@ export class WorkerPoolError extends Error {}
 
 /**
  * The lanes start (load their modules, open their target) as soon as the pool is made, so that
- * overlaps whatever the caller does next (loading the suites); `run` then hands out cases.
+ * overlaps whatever the caller does next (loading the suites).
  */
-export class WorkerPool {
-  private readonly lanes: Lane[] = [];
-  private onMessage?: (lane: Lane, m: FromWorker) => void;
-  private failure?: (e: Error) => void;
+export class WorkerPool implements Lanes {
+  private readonly pool: PoolLane[] = [];
   private failed?: Error;
+  /** Cases sent and not answered, by case index: what a failing lane rejects. */
+  private readonly pending = new Map<
+    number,
+    { resolve: (o: CaseOutcome) => void; reject: (e: Error) => void }
+  >();
 
-  constructor(private readonly opts: PoolOptions) {
+  constructor(opts: PoolOptions) {
     const count = Math.max(1, opts.workers);
     const inThread = opts.inThread ?? true;
-    const { workers: _w, inThread: _i, ...rest } = opts;
-    // from the CLI's bundle (bin/cli-bundle.mjs) a thread loads the bundled entry, without tsx
+    const { workers: _w, inThread: _i, entry: given, finisher, ...rest } = opts;
+    // from the CLI's bundle (bin/cli-bundle.mjs) a thread loads a bundled entry, without tsx
     const bundle = cliBundle();
-    const tsx = (inThread && count === 1) || bundle ? '' : tsxApiUrl();
-    const entry = bundle?.worker ?? new URL('./case-worker-entry.ts', import.meta.url).href;
+    const entry = given ?? new URL('./case-worker-entry.ts', import.meta.url).href;
+    const tsx = /\.[cm]?ts$/.test(entry) ? tsxApiUrl() : '';
     // threads first: their start-up then overlaps everything this thread does
     for (let i = inThread ? 2 : 1; i <= count; i++) {
       const setup: WorkerSetup = { ...rest, index: i, count };
-      this.lanes.push(
+      this.pool.push(
         this.threadLane(i, new Worker(BOOT, { eval: true, workerData: { tsx, entry, bundle, setup } })),
       );
     }
-    if (inThread) this.lanes.unshift(this.localLane({ ...rest, index: 1, count }));
+    if (inThread) this.pool.unshift(this.localLane({ ...rest, index: 1, count }, finisher));
+  }
+
+  get lanes(): readonly Lane[] {
+    return this.pool;
   }
 
   private fail(index: number, message: string): void {
     const e = new WorkerPoolError(`worker ${index}: ${message}`);
     this.failed ??= e;
-    this.failure?.(e);
+    for (const p of this.pending.values()) p.reject(this.failed);
+    this.pending.clear();
   }
 
   private laneBase(index: number) {
-    let readyResolve!: (v: { kind: string; description: string }) => void;
+    let readyResolve!: (v: TargetInfo) => void;
     let readyReject!: (e: Error) => void;
-    const ready = new Promise<{ kind: string; description: string }>((res, rej) => {
+    const ready = new Promise<TargetInfo>((res, rej) => {
       readyResolve = res;
       readyReject = rej;
     });
@@ -113,31 +124,43 @@ export class WorkerPool {
     const closedSignal = new Promise<void>((res) => {
       closedResolve = res;
     });
-    const deliver = (lane: Lane, m: FromWorker) => {
-      if (m.type === 'ready') readyResolve({ kind: m.kind, description: m.description });
+    const deliver = (m: FromWorker) => {
+      if (m.type === 'ready') readyResolve({ kind: m.kind, description: m.description, maxJobs: m.maxJobs });
       else if (m.type === 'fatal') {
         readyReject(new WorkerPoolError(`worker ${index}: ${m.message}`));
         this.fail(index, m.message);
       } else if (m.type === 'closed') closedResolve();
-      else this.onMessage?.(lane, m);
+      else {
+        const p = this.pending.get(m.index);
+        this.pending.delete(m.index);
+        if (m.type === 'done') p?.resolve({ result: m.result, payload: m.payload });
+        else p?.reject(new TargetError(m.message));
+      }
     };
-    return { ready, readyReject, closedSignal, closedResolve, deliver };
+    const run = (post: (m: ToWorker) => void) => (index: number, c: LoadedCase, _phase: LanePhase) =>
+      new Promise<CaseOutcome>((resolve, reject) => {
+        if (this.failed) return reject(this.failed);
+        this.pending.set(index, { resolve, reject });
+        post({ type: 'case', index, case: c });
+      });
+    return { ready, readyReject, closedSignal, closedResolve, deliver, run };
   }
 
-  private threadLane(index: number, worker: Worker): Lane {
+  private threadLane(index: number, worker: Worker): PoolLane {
     const b = this.laneBase(index);
-    const lane: Lane = {
+    const post = (m: ToWorker) => worker.postMessage(m);
+    const lane: PoolLane = {
       index,
-      post: (m) => worker.postMessage(m),
+      post,
+      run: b.run(post),
       ready: b.ready,
-      inFlight: 0,
       closed: false,
       closedSignal: b.closedSignal,
       end: async () => {
         await worker.terminate();
       },
     };
-    worker.on('message', (m: FromWorker) => b.deliver(lane, m));
+    worker.on('message', (m: FromWorker) => b.deliver(m));
     worker.on('error', (e) => {
       b.readyReject(new WorkerPoolError(`worker ${index}: ${e.message}`));
       this.fail(index, e.message);
@@ -152,23 +175,25 @@ export class WorkerPool {
     return lane;
   }
 
-  private localLane(setup: WorkerSetup): Lane {
+  /** The lane on this thread: the same lane code as a thread's, its messages on a later turn. */
+  private localLane(setup: WorkerSetup, finisher?: CaseFinisher | Promise<CaseFinisher>): PoolLane {
     const b = this.laneBase(setup.index);
     let handle: ((m: ToWorker) => void) | undefined;
     const queued: ToWorker[] = [];
-    const lane: Lane = {
+    const post = (m: ToWorker) => (handle ? handle(m) : queued.push(m));
+    const lane: PoolLane = {
       index: setup.index,
-      post: (m) => (handle ? handle(m) : queued.push(m)),
+      post,
+      run: b.run(post),
       ready: b.ready,
-      inFlight: 0,
       closed: false,
       closedSignal: b.closedSignal,
       end: async () => undefined,
     };
     // messages are delivered on a later turn, as from a thread
-    const send = (m: FromWorker) => setImmediate(() => b.deliver(lane, m));
-    import('./case-worker.ts')
-      .then(({ startCaseLane }) => startCaseLane(setup, send))
+    const send = (m: FromWorker) => setImmediate(() => b.deliver(m));
+    Promise.all([import('./case-worker.ts'), finisher])
+      .then(([{ startCaseLane }, f]) => startCaseLane(setup, send, f))
       .then(
         (h) => {
           handle = h;
@@ -181,98 +206,33 @@ export class WorkerPool {
 
   /** Lanes (this thread's included). */
   get size(): number {
-    return this.lanes.length;
+    return this.pool.length;
   }
 
-  /** Every worker's target is open (its kind and description, from the first worker). */
   /** The first lane to be ready (its target's kind and description); rejects if every lane fails. */
-  firstReady(): Promise<{ kind: string; description: string }> {
-    return Promise.any(this.lanes.map((w) => w.ready)).catch((e: AggregateError) => {
-      throw e.errors[0];
-    });
+  open(): Promise<TargetInfo> {
+    return Promise.any(this.pool.map((w) => w.ready)).then(
+      (t) => ({ ...t, maxJobs: t.maxJobs * this.pool.length }),
+      (e: AggregateError) => {
+        throw e.errors[0];
+      },
+    );
   }
 
-  async ready(): Promise<{ kind: string; description: string }> {
-    const all = await Promise.all(this.lanes.map((w) => w.ready));
+  /** Every lane is ready (the first one's target). */
+  async ready(): Promise<TargetInfo> {
+    const all = await Promise.all(this.pool.map((w) => w.ready));
     return all[0];
   }
 
-  /** Runs `cases` (`jobs` at once over all workers); results and renderings in load order. */
-  async run(
-    cases: readonly LoadedCase[],
-    opts: {
-      jobs: number;
-      runId?: string;
-      /** Start order (indices into `cases`, each once; default: load order). Results keep load order. */
-      order?: readonly number[];
-      onCaseStart?: (c: LoadedCase) => void;
-      onCaseEnd?: (r: CaseResult) => void;
-      /**
-       * Each case's rendering as it arrives (any order): then it is not kept, and `rendered` of
-       * the result is empty (the reports are written as the cases finish).
-       */
-      onRendered?: (index: number, result: CaseResult, rendered: RenderedCase) => void;
-    },
-  ): Promise<{ run: RunResult; rendered: RenderedCase[] }> {
-    const startedAt = new Date();
-    const t0 = performance.now();
-    // the first lane ready says what the target is; each lane gets cases as soon as it is ready
-    const target = await this.firstReady();
-    const perLane = Math.max(1, Math.ceil(opts.jobs / this.lanes.length));
-    const order = opts.order ?? cases.map((_, i) => i);
-    if (order.length !== cases.length || new Set(order).size !== cases.length)
-      throw new WorkerPoolError('order: not a permutation of the cases');
-    const results: CaseResult[] = new Array(cases.length);
-    const rendered: RenderedCase[] = new Array(cases.length);
-    let next = 0;
-    let done = 0;
-    await new Promise<void>((resolve, reject) => {
-      if (this.failed) return reject(this.failed);
-      this.failure = reject;
-      const feed = (w: Lane) => {
-        while (w.inFlight < perLane && next < cases.length) {
-          const index = order[next++];
-          w.inFlight++;
-          opts.onCaseStart?.(cases[index]);
-          w.post({ type: 'case', index, case: cases[index] });
-        }
-      };
-      this.onMessage = (w, m) => {
-        if (m.type !== 'done') return;
-        w.inFlight--;
-        results[m.index] = m.result;
-        if (opts.onRendered) opts.onRendered(m.index, m.result, m.rendered);
-        else rendered[m.index] = m.rendered;
-        done++;
-        opts.onCaseEnd?.(m.result);
-        if (done === cases.length) resolve();
-        else feed(w);
-      };
-      if (cases.length === 0) resolve();
-      for (const w of this.lanes) w.ready.then(() => feed(w), reject);
-    });
-    const finishedAt = new Date();
-    const run: RunResult = {
-      runId: opts.runId ?? makeRunId(this.opts.seed, startedAt),
-      seed: this.opts.seed,
-      startedAt: startedAt.toISOString(),
-      finishedAt: finishedAt.toISOString(),
-      durationMs: Math.round(performance.now() - t0),
-      target,
-      jobs: opts.jobs,
-      failOn: this.opts.failOn ?? 'SHALL',
-      timeScale: this.opts.timeScale ?? 1,
-      cases: results,
-      summary: summarise(results),
-      topCauses: topCauses(results),
-    };
-    return { run, rendered: opts.onRendered ? [] : rendered };
+  phases(_cases: readonly LoadedCase[], order: readonly number[], jobs: number): LanePhase[] {
+    return onePhase(order, jobs);
   }
 
-  /** Closes every lane's target and ends the worker threads. */
+  /** Closes every lane's target and ends the worker threads (again: nothing). */
   async close(): Promise<void> {
     await Promise.all(
-      this.lanes.map(async (w) => {
+      this.pool.map(async (w) => {
         if (w.closed) return;
         w.closed = true;
         w.post({ type: 'close' });

@@ -1,14 +1,13 @@
-import type { RenderedCase } from '../report/render-case.ts';
 import type { LoadedCase } from './case-model.ts';
 import type { CaseResult } from './run-result.ts';
 import type { Level } from './suite-schema.ts';
 
 /**
- * Messages between the runner's thread and its case workers (worker-pool.ts, case-worker.ts).
- * Everything is plain data (structured clone); captures travel as transferred buffers.
+ * Messages between the runner's thread and its case lanes (worker-pool.ts, case-worker.ts).
+ * Everything is plain data (structured clone); a finisher's buffers travel transferred.
  */
 export interface WorkerSetup {
-  /** 1-based worker number (conn ids and reserved ports are kept apart per worker). */
+  /** 1-based lane number (conn ids and reserved ports are kept apart per lane). */
   index: number;
   count: number;
   /** Target config file (absolute path); absent: the embedded reference MMSC. */
@@ -19,23 +18,25 @@ export interface WorkerSetup {
   peerKinds?: { module: string; export: string };
   seed: number;
   failOn?: Level;
-  /** Multiplies every deadline of the cases (RunOptions.timeScale). */
+  /** Multiplies every deadline of the cases (CaseOptions.timeScale). */
   timeScale?: number;
   knownFailures?: { id: string; reason: string }[];
   /** An expectations file to read the known failures from (absolute path). */
   knownFailuresFile?: string;
   /**
-   * The report pieces each case is rendered into here; `dir`: its capture is written there too;
-   * `evidence`: whose capture and timeline are kept (report/evidence.ts; default all).
+   * Options of the sink's finisher, which the lane's entry module makes (plain data; the CLI's
+   * entry renders each case's reports there: src/cli/run-lane-entry.ts).
    */
-  render: { json: boolean; html: boolean; dir?: string; evidence?: 'failing' | 'all' };
+  sink?: unknown;
 }
 
 export type ToWorker = { type: 'case'; index: number; case: LoadedCase } | { type: 'close' };
 
 export type FromWorker =
-  | { type: 'ready'; kind: string; description: string }
-  /** `result` without its timeline's observations (they stay in the worker). */
-  | { type: 'done'; index: number; result: CaseResult; rendered: RenderedCase }
+  | { type: 'ready'; kind: string; description: string; maxJobs: number }
+  /** `result` as the lane's finisher sent it on (without one: whole), and its `payload`. */
+  | { type: 'done'; index: number; result: CaseResult; payload?: unknown }
+  /** The case's target is gone for good (TargetError): the run stops. */
+  | { type: 'target-error'; index: number; message: string }
   | { type: 'fatal'; message: string }
   | { type: 'closed' };

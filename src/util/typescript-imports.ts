@@ -4,7 +4,7 @@
  */
 export interface CliBundle {
   cli: string;
-  /** The worker lane entry (src/harness/case-worker-entry.ts, bundled). */
+  /** The worker lane entry of `mmscert run` (src/cli/run-lane-entry.ts, bundled). */
   worker: string;
 }
 

@@ -1,15 +1,20 @@
 import { randomInt } from 'node:crypto';
 import path from 'node:path';
 import type { Command } from 'commander';
-import type { LoadedCase } from '../../harness/case-model.ts';
+import type { CaseFinisher } from '../../harness/case-sink.ts';
 import type { KnownFailures } from '../../harness/known-failures.ts';
 import { LEVELS, type Level } from '../../harness/levels.ts';
+import type { LocalLanes } from '../../harness/local-lanes.ts';
 import { makeRunId } from '../../harness/run-id.ts';
-import type { CaseResult, RunResult } from '../../harness/run-result.ts';
+import type { RunResult } from '../../harness/run-result.ts';
+import { TargetError } from '../../harness/target.ts';
 import type { TargetConfig } from '../../harness/targets/target-config.ts';
 import { defaultWorkers, WorkerPool, WorkerPoolError } from '../../harness/worker-pool.ts';
 import type { Evidence } from '../../report/evidence.ts';
+import type { RenderedCase } from '../../report/render-case.ts';
 import { caseParts, REPORTERS, type ReporterName } from '../../report/reporters.ts';
+import { cliBundle } from '../../util/typescript-imports.ts';
+import type { CaseRenderOptions } from '../case-rendering.ts';
 import { CliError } from '../cli-error.ts';
 
 // Only what `register` and the worker pool need is imported up front: the pool's threads start
@@ -33,6 +38,8 @@ interface RunCliOptions {
   evidence: string;
   keep: string;
   baseline?: string;
+  shard?: string;
+  shardDurations?: string;
 }
 
 /** `--time-scale F`: a positive factor (0.1..100). */
@@ -111,6 +118,14 @@ export function register(program: Command): void {
       '--baseline <run-dir>',
       'an earlier run (its report directory or results.json) to compare with: report.html gets a section with new failures, fixed cases, verdict and evidence changes (as mmscert diff)',
     )
+    .option(
+      '--shard <i/n>',
+      'run only part I of N of the selected cases (a stable partition by case id; merge the parts with mmscert merge-reports)',
+    )
+    .option(
+      '--shard-durations <results.json>',
+      "with --shard: a previous run's results.json, whose case durations balance the parts (default: by case-id hash)",
+    )
     .action(async (files: string[], opts: RunCliOptions) => {
       const reporters = opts.reporter
         .split(',')
@@ -157,6 +172,17 @@ export function register(program: Command): void {
         throw new CliError(`--grep: not a regular expression: ${(e as Error).message}`, 2);
       }
 
+      let shard: import('../../harness/shard.ts').Shard | undefined;
+      if (opts.shard !== undefined) {
+        const { parseShard, ShardError } = await import('../../harness/shard.ts');
+        try {
+          shard = parseShard(opts.shard);
+        } catch (e) {
+          if (e instanceof ShardError) throw new CliError(e.message, 2);
+          throw e;
+        }
+      } else if (opts.shardDurations) throw new CliError('--shard-durations: only with --shard', 2);
+
       const phase = phaseTimer();
       const workers =
         opts.workers !== undefined ? int('--workers', opts.workers, 1, 64) : Math.min(defaultWorkers(), 8);
@@ -192,6 +218,11 @@ export function register(program: Command): void {
       // worker threads, each with its own MMSC and peers, started now so their start-up overlaps
       // everything else.
       const kind = config?.target?.kind ?? 'embedded';
+      const render: CaseRenderOptions = {
+        ...caseParts(fileReporters),
+        ...(fileReporters.length > 0 ? { dir: path.resolve(reportDir) } : {}),
+        evidence,
+      };
       const pool =
         workers > 1 && (kind === 'embedded' || kind === 'none')
           ? new WorkerPool({
@@ -201,11 +232,10 @@ export function register(program: Command): void {
               failOn: failOn as Level,
               ...(scale !== 1 ? { timeScale: scale } : {}),
               ...(expectationsFile ? { knownFailuresFile: path.resolve(expectationsFile) } : {}),
-              render: {
-                ...caseParts(fileReporters),
-                ...(fileReporters.length > 0 ? { dir: path.resolve(reportDir) } : {}),
-                evidence,
-              },
+              // the threads render their cases into the reports (run-lane-entry.ts), as this one does
+              entry: cliBundle()?.worker ?? new URL('../run-lane-entry.ts', import.meta.url).href,
+              sink: render,
+              finisher: import('../case-rendering.ts').then((m) => m.caseRendering(render)),
             })
           : undefined;
       phase(pool ? 'workers started' : 'options read');
@@ -215,7 +245,9 @@ export function register(program: Command): void {
         { formatDiagnostic },
         { readDurationHints, scheduleOrder, writeDurationHints },
         { TerminalReporter },
-        { ReportWriter, writeReports },
+        { ReportWriter },
+        { runSuites },
+        { caseRendering },
       ] = await Promise.all([
         import('../../harness/known-failures.ts'),
         import('../../harness/suite-loader.ts'),
@@ -223,6 +255,8 @@ export function register(program: Command): void {
         import('../../harness/schedule.ts'),
         import('../../report/terminal-reporter.ts'),
         import('../../report/write-reports.ts'),
+        import('../../harness/runner.ts'),
+        import('../case-rendering.ts'),
       ]);
       let known: KnownFailures | undefined;
       if (expectationsFile) {
@@ -281,7 +315,23 @@ export function register(program: Command): void {
           }
           loaded.cases = kept;
         }
-        if (loaded.cases.length === 0)
+        // --shard: this machine's part of the selection (the whole selection, for the record)
+        const selected = loaded.cases;
+        if (shard) {
+          if (selected.length === 0) throw new CliError('no case matches (mmscert list shows the cases)', 2);
+          const { selectShard, durationsOfResults, ShardError } = await import('../../harness/shard.ts');
+          try {
+            loaded.cases = selectShard(
+              selected,
+              shard,
+              opts.shardDurations ? durationsOfResults(opts.shardDurations) : undefined,
+            );
+          } catch (e) {
+            if (e instanceof ShardError) throw new CliError(e.message, 2);
+            throw e;
+          }
+        }
+        if (loaded.cases.length === 0 && !shard)
           throw new CliError('no case matches (mmscert list shows the cases)', 2);
         if (reporters.includes('terminal'))
           process.stdout.write(applicabilitySummary(loaded.cases, ics, config?.target?.kind ?? 'embedded'));
@@ -289,75 +339,77 @@ export function register(program: Command): void {
         const terminal = reporters.includes('terminal')
           ? new TerminalReporter(process.stdout, loaded.cases.length)
           : undefined;
-        const progress = terminal ? { onCaseStart: terminal.caseStart, onCaseEnd: terminal.caseEnd } : {};
-        let run: RunResult;
-        // the pool's cases are written as they finish (their renderings are not kept)
+        // every case is rendered where it ran and written as it finishes (caseRendering)
         const writer =
-          pool && fileReporters.length > 0
+          fileReporters.length > 0
             ? new ReportWriter(reportDir, fileReporters, {
                 evidence,
                 capturesWritten: true,
                 ...(baseline ? { baseline } : {}),
               })
             : undefined;
-        if (pool) {
-          let target: { description: string };
-          try {
-            target = await pool.firstReady();
-            phase('first lane ready');
-          } catch (e) {
-            throw new CliError((e as Error).message, 2);
-          }
-          if (terminal)
-            process.stdout.write(
-              `mmscert run ${runId}: ${loaded.cases.length} case(s), ${target.description}, seed ${seed}, ${pool.size} workers${scale !== 1 ? `, time scale ${scale}${scaleNote}` : ''}\n`,
-            );
-          try {
-            const order = scheduleOrder(loaded.cases, readDurationHints());
-            const r = await pool.run(loaded.cases, {
-              jobs,
-              runId,
-              order,
-              ...progress,
-              ...(writer ? { onRendered: (i, c, rendered) => void writer.add(i, c, rendered) } : {}),
-            });
-            run = r.run;
-          } catch (e) {
-            if (e instanceof WorkerPoolError) throw new CliError(e.message, 2);
-            throw e;
-          }
-        } else {
-          run = await runInThisThread(loaded.cases, {
+        const lanes =
+          pool ??
+          (await localLanes({
             config,
             configFile: opts.config,
             seed,
-            jobs,
             failOn: failOn as Level,
             timeScale: scale,
-            runId,
             known,
-            progress,
-            announce: terminal
-              ? (description) =>
-                  process.stdout.write(
-                    `mmscert run ${runId}: ${loaded.cases.length} case(s), ${description}, seed ${seed}${scale !== 1 ? `, time scale ${scale}${scaleNote}` : ''}\n`,
-                  )
-              : undefined,
-          });
+            finisher: caseRendering(render),
+          }));
+        let target: { description: string };
+        try {
+          target = await lanes.open();
+          phase(pool ? 'first lane ready' : 'target open');
+        } catch (e) {
+          await lanes.close();
+          throw new CliError((e as Error).message, 2);
+        }
+        if (terminal)
+          process.stdout.write(
+            `mmscert run ${runId}: ${loaded.cases.length} case(s), ${target.description}, seed ${seed}${pool ? `, ${pool.size} workers` : ''}${scale !== 1 ? `, time scale ${scale}${scaleNote}` : ''}\n`,
+          );
+        let run: RunResult;
+        try {
+          run = await runSuites(
+            {
+              cases: loaded.cases,
+              seed,
+              jobs,
+              runId,
+              // worker lanes start the longest expected cases first; one lane on this thread
+              // (external targets, shared peers) keeps the load order, as it always did
+              ...(pool ? { order: scheduleOrder(loaded.cases, readDurationHints()) } : {}),
+              failOn: failOn as Level,
+              ...(scale !== 1 ? { timeScale: scale } : {}),
+            },
+            lanes,
+            {
+              ...(terminal ? { caseStart: (c) => terminal.caseStart(c) } : {}),
+              caseEnd: (i, c, rendered) => {
+                if (writer) void writer.add(i, c, rendered as RenderedCase);
+                terminal?.caseEnd(c);
+              },
+            },
+          );
+        } catch (e) {
+          if (e instanceof WorkerPoolError || e instanceof TargetError) throw new CliError(e.message, 2);
+          throw e;
         }
         phase('cases run');
         writeDurationHints(run);
         run.catalogue = loaded.catalogue;
+        if (shard) {
+          const { shardRecord } = await import('../../harness/shard.ts');
+          run.shard = shardRecord(shard, selected, run.cases);
+        }
         const { toolFacts, machineFacts } = await import('../run-facts.ts');
         run.tool = toolFacts();
         run.ics = ics;
         run.machine = machineFacts();
         if (writer) await writer.finish(run);
-        else if (fileReporters.length > 0)
-          await writeReports(run, reportDir, fileReporters, undefined, {
-            evidence,
-            ...(baseline ? { baseline } : {}),
-          });
         phase('reports written');
         if (fileReporters.length > 0 && opts.reportDir === undefined && keep > 0) {
           const { pruneRuns } = await import('../../report/retention.ts');
@@ -408,27 +460,20 @@ function phaseTimer(): (name: string) => void {
   };
 }
 
-/** The whole run on this thread (external and container targets, `--workers 1`). */
-async function runInThisThread(
-  cases: readonly LoadedCase[],
-  o: {
-    config?: TargetConfig;
-    configFile?: string;
-    seed: number;
-    jobs: number;
-    failOn: Level;
-    timeScale: number;
-    runId: string;
-    known?: KnownFailures;
-    progress: { onCaseStart?: (c: LoadedCase) => void; onCaseEnd?: (r: CaseResult) => void };
-    announce?: (description: string) => void;
-  },
-): Promise<RunResult> {
-  const [{ createTarget }, { loadPeerKinds }, { runSuites }, { TargetError }] = await Promise.all([
+/** One lane on this thread (external and container targets, `--workers 1`). */
+async function localLanes(o: {
+  config?: TargetConfig;
+  configFile?: string;
+  seed: number;
+  failOn: Level;
+  timeScale: number;
+  known?: KnownFailures;
+  finisher: CaseFinisher;
+}): Promise<LocalLanes> {
+  const [{ createTarget }, { loadPeerKinds }, { LocalLanes }] = await Promise.all([
     import('../../harness/targets/create-target.ts'),
     import('../../harness/peer-kinds.ts'),
-    import('../../harness/runner.ts'),
-    import('../../harness/target.ts'),
+    import('../../harness/local-lanes.ts'),
   ]);
   let target: ReturnType<typeof createTarget>;
   try {
@@ -442,22 +487,15 @@ async function runInThisThread(
   } catch (e) {
     throw new CliError((e as Error).message, 2);
   }
-  o.announce?.(target.description);
-  try {
-    return await runSuites({
-      cases,
+  return new LocalLanes(
+    {
       target,
       peerKinds,
       seed: o.seed,
-      jobs: o.jobs,
       failOn: o.failOn,
       ...(o.timeScale !== 1 ? { timeScale: o.timeScale } : {}),
-      runId: o.runId,
       ...(o.known ? { knownFailures: o.known } : {}),
-      ...o.progress,
-    });
-  } catch (e) {
-    if (e instanceof TargetError) throw new CliError(e.message, 2);
-    throw e;
-  }
+    },
+    o.finisher,
+  );
 }

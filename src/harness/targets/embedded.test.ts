@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadPeerKinds } from '../peer-kinds.ts';
-import { runCase } from '../runner.ts';
+import { runCase } from '../run-case.ts';
 import { loadSuites } from '../suite-loader.ts';
 import { EmbeddedTarget, onTmpfs } from './embedded.ts';
 import { reservePort } from './reserve-port.ts';
