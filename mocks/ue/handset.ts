@@ -35,9 +35,10 @@ import { retrieveAction } from './exchanges/retrieve.ts';
 import { sendAction } from './exchanges/send.ts';
 import { HANDSET_ACTIONS } from './handset-actions.ts';
 import { httpExchange } from './http-probe.ts';
-import type { NotifyStatus } from './mms-pdus.ts';
+import type { InboxEntry, RetrievalMode } from './inbox-entry.ts';
 
 export { rawBytes } from './exchanges/send.ts';
+export type { InboxEntry, RetrievalMode } from './inbox-entry.ts';
 
 /**
  * A simulated handset (the MMS User Agent of OMA-TS-MMS_CTR). It submits over MM1 through the
@@ -65,40 +66,12 @@ export interface HandsetConfig {
   retrieval?: RetrievalMode;
 }
 
-export type RetrievalMode = 'immediate' | 'deferred' | 'reject';
-
 export interface HandsetDeps {
   air?: AirInterface;
 }
 
 /** Behaviour kinds: retrieval {mode}, offline, no-ack. */
 export const HANDSET_BEHAVIOURS = ['retrieval', 'offline', 'no-ack'] as const;
-
-export interface InboxEntry {
-  index: number;
-  /** What arrived by push: m-notification-ind, m-delivery-ind, m-read-orig-ind... */
-  type: string;
-  transactionId?: string;
-  contentLocation?: string;
-  messageId?: string;
-  from?: string;
-  subject?: string;
-  size?: number;
-  state: 'notified' | 'deferred' | 'rejected' | 'retrieved' | 'retrieval-failed' | 'report';
-  notifyStatus?: NotifyStatus;
-  retrieved?: {
-    status: number;
-    messageId?: string;
-    from?: string;
-    subject?: string;
-    contentType?: string;
-    parts: number;
-    size: number;
-    /** Media types of parts the profile does not accept (the handset keeps the message, cannot render them). */
-    unsupported: string[];
-  };
-  fields: Json;
-}
 
 export class Handset implements Peer {
   readonly name: string;

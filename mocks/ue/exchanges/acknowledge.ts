@@ -1,5 +1,5 @@
 import type { Json, JsonObject } from '../../../src/util/json.ts';
-import type { InboxEntry } from '../handset.ts';
+import type { InboxEntry } from '../inbox-entry.ts';
 import { acknowledgeInd } from '../mms-pdus.ts';
 import type { HandsetLink } from './handset-link.ts';
 import { entryFor } from './inbox.ts';

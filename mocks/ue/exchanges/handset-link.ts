@@ -4,7 +4,7 @@ import type { Json, JsonObject } from '../../../src/util/json.ts';
 import type { Timeline } from '../../../src/wire/timeline.ts';
 import type { BehaviourSpec } from '../../peer.ts';
 import type { DeviceProfile, MmsVersion } from '../device-profile.ts';
-import type { InboxEntry, RetrievalMode } from '../handset.ts';
+import type { InboxEntry, RetrievalMode } from '../inbox-entry.ts';
 import { headerText } from '../mms-pdus.ts';
 
 /**

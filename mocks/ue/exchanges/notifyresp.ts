@@ -1,6 +1,6 @@
 import type { Json, JsonObject } from '../../../src/util/json.ts';
 import { PeerConfigError } from '../../peer.ts';
-import type { InboxEntry } from '../handset.ts';
+import type { InboxEntry } from '../inbox-entry.ts';
 import { type NotifyStatus, notifyRespInd } from '../mms-pdus.ts';
 import type { HandsetLink } from './handset-link.ts';
 import { entryFor } from './inbox.ts';

@@ -8,7 +8,7 @@ import {
 import { mediaTypeText } from '../../../src/codec/wsp/index.ts';
 import type { MtSms } from '../../air-interface.ts';
 import { publishEncodingDefects } from '../../wap-gateway/mm1-observation.ts';
-import type { InboxEntry } from '../handset.ts';
+import type { InboxEntry } from '../inbox-entry.ts';
 import { headerText } from '../mms-pdus.ts';
 import type { HandsetLink } from './handset-link.ts';
 import { sendNotifyResp } from './notifyresp.ts';

@@ -3,7 +3,7 @@ import type { Json, JsonObject } from '../../../src/util/json.ts';
 import { PeerConfigError } from '../../peer.ts';
 import { MMS_MEDIA_TYPE, mediaType } from '../../wap-gateway/http-util.ts';
 import { accepts } from '../device-profile.ts';
-import type { InboxEntry } from '../handset.ts';
+import type { InboxEntry } from '../inbox-entry.ts';
 import { headerText } from '../mms-pdus.ts';
 import { sendAck } from './acknowledge.ts';
 import type { HandsetLink, HttpResult } from './handset-link.ts';
