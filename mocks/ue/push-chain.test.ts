@@ -10,7 +10,7 @@ import { Timeline } from '../../src/wire/timeline.ts';
 import { pcapCheck, tsharkFields, tsharkOracleReady } from '../../test/support/tshark.ts';
 import { AirInterface } from '../air-interface.ts';
 import type { Peer } from '../peer.ts';
-import { PEER_KINDS } from '../registry.ts';
+import { PEER_KINDS } from '../peer-kinds.ts';
 import type { PushProxyGateway } from '../wap-gateway/ppg.ts';
 import { handNotificationInd, handRetrieveConf } from '../wap-gateway/test-pdus.ts';
 import type { Handset } from './handset.ts';

@@ -1,26 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import type { Peer } from '../../../mocks/peer.ts';
-import type { StartedPeer } from '../target.ts';
-import { peerWiring } from './peer-wiring.ts';
+import type { PeerWiringContext } from '../peer-kind.ts';
+import { PPG_KIND } from './ppg-kind.ts';
 
-const smsc = (config: StartedPeer['config']): StartedPeer => ({
+const smsc = (config: PeerWiringContext['peers'][number]['config']) => ({
   kind: 'smsc',
-  name: 'smsc',
-  peer: {} as Peer,
-  endpoints: [{ protocol: 'smpp', url: 'smpp://127.0.0.1:2775' }] as StartedPeer['endpoints'],
+  endpoints: [{ peer: 'smsc', protocol: 'smpp', url: 'smpp://127.0.0.1:2775' }],
   config,
 });
 
-const ctx = (peers: StartedPeer[]) => ({ target: {}, peers, msisdns: new Map<string, string>(), seed: 1 });
+const ctx = (peers: PeerWiringContext['peers']): PeerWiringContext => ({ target: {}, peers });
+const wiring = (c: PeerWiringContext) => PPG_KIND.wiring?.('ppg', c);
 
-describe('peerWiring ppg', () => {
+describe('PPG_KIND wiring', () => {
   it('binds to the case SMSC with the credentials that SMSC accepts', () => {
-    expect(peerWiring('ppg', 'ppg', ctx([smsc({ systemId: 'mmsc', password: 'secret' })]))).toEqual({
+    expect(wiring(ctx([smsc({ systemId: 'mmsc', password: 'secret' })]))).toEqual({
       smsc: { host: '127.0.0.1', port: 2775, systemId: 'mmsc', password: 'secret' },
     });
   });
   it('gives no credentials when the SMSC has none, and nothing without an SMSC', () => {
-    expect(peerWiring('ppg', 'ppg', ctx([smsc({})]))).toEqual({ smsc: { host: '127.0.0.1', port: 2775 } });
-    expect(peerWiring('ppg', 'ppg', ctx([]))).toEqual({});
+    expect(wiring(ctx([smsc({})]))).toEqual({ smsc: { host: '127.0.0.1', port: 2775 } });
+    expect(wiring(ctx([]))).toEqual({});
   });
 });

@@ -1,5 +1,6 @@
 import { AirInterface } from '../../mocks/air-interface.ts';
 import type { BehaviourSpec, PeerEndpoint } from '../../mocks/peer.ts';
+import { peerStartRank } from '../../mocks/peer-kind.ts';
 import type { Json, JsonObject } from '../util/json.ts';
 import { Timeline } from '../wire/timeline.ts';
 import { LEVEL_RANK, type LoadedCase, type LoadedStep } from './case-model.ts';
@@ -10,7 +11,7 @@ import { applicability } from './ics/ics-select.ts';
 import { icsTemplateValues } from './ics/ics-template-values.ts';
 import type { KnownFailures } from './known-failures.ts';
 import { IdentityRegistry, watchLateArrivals } from './late-arrivals.ts';
-import type { PeerKinds } from './peer-kinds.ts';
+import { type PeerKinds, peerWiring } from './peer-kinds.ts';
 import { makeRunId } from './run-id.ts';
 import type { CaseFailure, CaseResult, RunResult, StepResult } from './run-result.ts';
 import { summarise } from './run-result.ts';
@@ -27,7 +28,6 @@ import {
   type TargetSession,
 } from './target.ts';
 import { icsPeerConfig, icsPeerDefaults } from './targets/ics-identities.ts';
-import { peerWiring } from './targets/peer-wiring.ts';
 import { renderTemplate, TemplateError, type TemplateScope } from './template.ts';
 import { topCauses } from './top-causes.ts';
 
@@ -70,14 +70,6 @@ export interface RunOptions {
   onCaseEnd?: (r: CaseResult) => void;
 }
 
-/** Start order: servers the target calls first, then the gateways, then the handsets that call them. */
-const KIND_ORDER = ['hlr', 'smsc', 'mail', 'remote-mmsc', 'vasp', 'wap-gateway', 'ppg'];
-function kindRank(kind: string): number {
-  if (kind === 'ue') return 1000;
-  const i = KIND_ORDER.indexOf(kind);
-  return i === -1 ? 500 : i;
-}
-
 /** A harness failure inside a case (unknown peer or action, bad template): an `error` verdict. */
 class CaseError extends Error {}
 
@@ -117,7 +109,7 @@ interface PeerPlan {
  * pap) reaches the handsets of a case that gives an SMSC only through a PPG in front of it: one is
  * added (the embedded reference MMSC's ICS says smpp, so its cases are unchanged).
  */
-function planPeers(c: LoadedCase, notifiesVia?: string): PeerPlan[] {
+function planPeers(c: LoadedCase, kinds: PeerKinds, notifiesVia?: string): PeerPlan[] {
   const plans: PeerPlan[] = [];
   for (const [kind, spec] of Object.entries(c.peers)) {
     if (Array.isArray(spec)) {
@@ -128,7 +120,8 @@ function planPeers(c: LoadedCase, notifiesVia?: string): PeerPlan[] {
   }
   if (notifiesVia === 'pap' && 'smsc' in c.peers && !('ppg' in c.peers))
     plans.push({ kind: 'ppg', name: 'ppg', node: 'ppg', suiteConfig: {} });
-  return plans.sort((a, b) => kindRank(a.kind) - kindRank(b.kind));
+  // servers the target calls first, then the gateways, then the handsets that call them
+  return plans.sort((a, b) => peerStartRank(kinds, a.kind) - peerStartRank(kinds, b.kind));
 }
 
 /** The scalar keys of a peer's config (templates: `{{vasp.vaspId}}`). */
@@ -198,7 +191,7 @@ export async function runCase(
   let session: TargetSession | undefined;
   const abort = new AbortController();
 
-  const plans = planPeers(c, opts.target.ics.notification.via);
+  const plans = planPeers(c, opts.peerKinds, opts.target.ics.notification.via);
   const msisdns = new Map<string, string>();
   /** A number of the target's range no other case of the run has (late arrivals tell them apart). */
   const freshMsisdn = () => {
@@ -359,11 +352,11 @@ export async function runCase(
       // those win over the suite's config, which may only shape our peers' behaviour.
       const config: JsonObject = {
         ...base,
-        ...peerWiring(plan.kind, plan.name, { target: session.endpoints, peers: started, msisdns, seed }),
-        ...icsPeerDefaults(opts.target.ics, plan.kind, msisdns),
+        ...peerWiring(opts.peerKinds, plan.kind, plan.name, { target: session.endpoints, peers: started }),
+        ...icsPeerDefaults(opts.target.ics, plan.kind, msisdns, opts.peerKinds),
         ...(renderTemplate(plan.suiteConfig, scope) as JsonObject),
         ...session.peerConfig(plan.kind, plan.name),
-        ...icsPeerConfig(opts.target.ics, plan.kind),
+        ...icsPeerConfig(opts.target.ics, plan.kind, opts.peerKinds),
       };
       let endpoints: PeerEndpoint[];
       const peer = kind.create(config, { timeline, air, seed });

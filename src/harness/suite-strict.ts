@@ -1,5 +1,5 @@
-import { PEER_ACTION_TABLES } from '../../mocks/action-tables.ts';
 import type { ActionDefs } from '../../mocks/peer.ts';
+import { PEER_KINDS } from '../../mocks/peer-kinds.ts';
 import { closest, didYouMean } from '../util/did-you-mean.ts';
 import type { SuiteDiagnostic } from './suite-diagnostics.ts';
 import { stepKindOf } from './suite-diagnostics.ts';
@@ -21,10 +21,8 @@ export interface PeerKindVocabulary {
 }
 export type PeerVocabulary = Readonly<Record<string, PeerKindVocabulary>>;
 
-/** The registry's peer kinds (mocks/action-tables.ts). */
-export const DEFAULT_PEER_VOCABULARY: PeerVocabulary = Object.fromEntries(
-  Object.entries(PEER_ACTION_TABLES).map(([k, actions]) => [k, { actions }]),
-);
+/** The registry's peer kinds (mocks/peer-kinds.ts): each row's action table and extra message types. */
+export const DEFAULT_PEER_VOCABULARY: PeerVocabulary = PEER_KINDS;
 
 /** Nodes that exist in every case besides its peers: the target and the harness itself. */
 const TARGET_NODE = 'mmsc';
