@@ -6,7 +6,7 @@ import {
   type MmsPart,
   type MmsPdu,
 } from '../src/codec/mms/index.ts';
-import { randomPdu, rng } from '../src/codec/mms/random-pdu.ts';
+import { randomPdu, rng } from '../test/support/random-pdu.ts';
 
 /**
  * Operations per CPU-second (user + system), i.e. per core: the machine is shared, so wall-clock rates

@@ -4,9 +4,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { decodeMms, encodeMms, getHeader } from '../src/codec/mms/index.ts';
-import type { ReceivedPush } from '../src/mmsc/testing/fake-smsc.ts';
-import { LeanSmsc } from '../src/mmsc/testing/lean-smsc.ts';
-import { Mm1Client, sendReq } from '../src/mmsc/testing/mm1-client.ts';
+import type { ReceivedPush } from '../test/support/fake-smsc.ts';
+import { LeanSmsc } from '../test/support/lean-smsc.ts';
+import { Mm1Client, sendReq } from '../test/support/mm1-client.ts';
 
 /**
  * One large fan-out against an ordinary message (issue 19): the reference MMSC (its own process,
@@ -21,7 +21,7 @@ import { Mm1Client, sendReq } from '../src/mmsc/testing/mm1-client.ts';
  */
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
-const child = path.join(repoRoot, 'src/mmsc/testing/mmsc-child.ts');
+const child = path.join(repoRoot, 'test/support/mmsc-child.ts');
 
 function startChild(config: object): Promise<{ proc: ChildProcess; url: string }> {
   const proc = spawn(process.execPath, ['--import', 'tsx', child, JSON.stringify(config)], {

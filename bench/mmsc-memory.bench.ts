@@ -6,8 +6,8 @@ import { buildPdu, encodeMms, getHeader, type MmsPdu } from '../src/codec/mms/in
 import { newMessageId, newToken, newTransactionId } from '../src/mmsc/ids.ts';
 import { MessageStore, type StoredMessage } from '../src/mmsc/store/message-store.ts';
 import { openStoreBackend } from '../src/mmsc/store/store-backend.ts';
-import { LeanSmsc } from '../src/mmsc/testing/lean-smsc.ts';
-import { Mm1Client, sendReq } from '../src/mmsc/testing/mm1-client.ts';
+import { LeanSmsc } from '../test/support/lean-smsc.ts';
+import { Mm1Client, sendReq } from '../test/support/mm1-client.ts';
 
 /**
  * Memory of the reference MMSC under sustained load and after a restart (issue 19 item 2).

@@ -3,9 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { buildPdu, getHeader, getHeaders } from '../src/codec/mms/index.ts';
-import { FakeSmsc, type ReceivedPush } from '../src/mmsc/testing/fake-smsc.ts';
-import { LeanSmsc } from '../src/mmsc/testing/lean-smsc.ts';
-import { Mm1Client, sendReq } from '../src/mmsc/testing/mm1-client.ts';
+import { FakeSmsc, type ReceivedPush } from '../test/support/fake-smsc.ts';
+import { LeanSmsc } from '../test/support/lean-smsc.ts';
+import { Mm1Client, sendReq } from '../test/support/mm1-client.ts';
 
 /**
  * MM1 end-to-end flows through the reference MMSC with its durable store:
@@ -16,7 +16,7 @@ import { Mm1Client, sendReq } from '../src/mmsc/testing/mm1-client.ts';
  */
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
-const child = process.env.MMSC_BENCH_CHILD ?? path.join(repoRoot, 'src/mmsc/testing/mmsc-child.ts');
+const child = process.env.MMSC_BENCH_CHILD ?? path.join(repoRoot, 'test/support/mmsc-child.ts');
 
 function startChild(
   config: object,

@@ -4,9 +4,9 @@ import * as smpp from 'smpp';
 import { Handset } from '../mocks/ue/handset.ts';
 import { proxyCredential } from '../mocks/wap-gateway/http-util.ts';
 import { PushProxyGateway } from '../mocks/wap-gateway/ppg.ts';
-import { handNotificationInd, handSendConf, handSendReq } from '../mocks/wap-gateway/test-pdus.ts';
 import { WapGateway } from '../mocks/wap-gateway/wap-gateway.ts';
 import { Timeline } from '../src/wire/timeline.ts';
+import { handNotificationInd, handSendConf, handSendReq } from '../test/support/wap-test-pdus.ts';
 
 /**
  * WAP gateway and PPG mocks: cost of the proxy hop on an MM1 round trip (direct vs through the

@@ -1,6 +1,8 @@
 import type { JsonObject } from '../src/util/json.ts';
 import type { Timeline } from '../src/wire/timeline.ts';
 import type { AirInterface } from './air-interface.ts';
+import type { BehaviourDef } from './behaviour-tables.ts';
+import type { ParamItems } from './param-items.ts';
 import type { ActionDefs, Peer, PeerEndpoint } from './peer.ts';
 
 /**
@@ -73,6 +75,10 @@ export interface PeerKind {
   actions?: ActionDefs;
   /** Message types its observations carry beyond the codecs' own (a test's own peer). */
   messages?: readonly string[];
+  /** Its behaviours and their parameters (`behaviour:` steps; none: those steps are unchecked). */
+  behaviours?: Readonly<Record<string, BehaviourDef>>;
+  /** The keys of the items of its actions' list parameters (`with: { parts: [{ ... }] }`). */
+  items?: ParamItems;
   /** When it starts among a case's peers (default: after the servers, before the handsets). */
   phase?: PeerStartPhase;
   /**

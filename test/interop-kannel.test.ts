@@ -7,9 +7,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AirInterface, type MtSms } from '../mocks/air-interface.ts';
 import { SmscPeer } from '../mocks/smsc/smsc-peer.ts';
-import { notificationInd } from '../mocks/smsc/test-helpers.ts';
 import type { JsonObject } from '../src/util/json.ts';
 import { type MessageObservation, Timeline } from '../src/wire/timeline.ts';
+import { notificationInd } from './support/smpp-test-helpers.ts';
 
 /**
  * Interop: Kannel (an independent SMPP 3.4 ESME implementation) binds to our SMSC as a

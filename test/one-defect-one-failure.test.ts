@@ -5,10 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunResult } from '../src/harness/run-result.ts';
 import { runSuites } from '../src/harness/runner.ts';
 import { loadSuites } from '../src/harness/suite-loader.ts';
-import { TEST_PEER_KINDS } from '../src/harness/testing/loopback-clients.ts';
 import { htmlReport } from '../src/report/html-report.ts';
 import { resultsJson } from '../src/report/results-json.ts';
 import { TerminalReporter } from '../src/report/terminal-reporter.ts';
+import { TEST_PEER_KINDS } from './support/loopback-clients.ts';
 import { MisEncodingTarget } from './support/mis-encoding-target.ts';
 
 /**

@@ -8,9 +8,9 @@ import { knownFailures } from '../src/harness/known-failures.ts';
 import { runSuites } from '../src/harness/runner.ts';
 import { loadSuites } from '../src/harness/suite-loader.ts';
 import { PeersOnlyTarget } from '../src/harness/targets/peers-only.ts';
-import { E2E_SUITE } from '../src/harness/testing/e2e-suite.ts';
-import { TEST_PEER_KINDS } from '../src/harness/testing/loopback-clients.ts';
 import { writeReports } from '../src/report/write-reports.ts';
+import { E2E_SUITE } from './support/e2e-suite.ts';
+import { TEST_PEER_KINDS } from './support/loopback-clients.ts';
 
 /**
  * report.html of a real run (the e2e suite over the real SMSC and HLR peers, `--evidence failing`

@@ -118,9 +118,9 @@ export function answerDns(buf: Uint8Array, dir: HlrDirectory, opts: ResponderOpt
       return { query, response, bytes: encodeDnsMessage(response) };
     } catch (e) {
       if (!isCodecError(e)) throw e;
-      // A name the decoder read but that cannot be written back (a label holding a dot, an empty
-      // label: RFC 1035 §3.1 labels are 1..63 octets) is a query we cannot answer about: FORMERR
-      // (RFC 1035 §4.1.1) with no question section, which always encodes.
+      // Anything the decoder read but the encoder refuses (a safety net: the codec writes back
+      // every name it reads, a label holding a dot as an escape) is a query we cannot answer
+      // about: FORMERR (RFC 1035 §4.1.1) with no question section, which always encodes.
       const refused = { ...reply(query, RCODE.FORMERR), questions: [] };
       return { query, error: e.toLine(), response: refused, bytes: encodeDnsMessage(refused) };
     }
@@ -132,8 +132,9 @@ export function answerDns(buf: Uint8Array, dir: HlrDirectory, opts: ResponderOpt
     return done(reply(query, RCODE.FORMERR));
   }
   // The one question's name cannot be compressed (nothing precedes it), so it must read back to
-  // the same octets: a label holding a dot or one that re-encodes otherwise ("." "a..b") names
-  // nothing we could answer about without changing the question (RFC 1035 §3.1, §4.1.1: FORMERR).
+  // the same octets: one that re-encodes otherwise (a compression pointer into the header) names
+  // nothing we could answer about without changing the question (RFC 1035 §4.1.1: FORMERR).
+  // A label holding a '.' is a name like any other (RFC 2181 §11): the codec keeps it as an escape.
   if (!questionRoundTrips(buf, query)) {
     const formerr = { ...reply(query, RCODE.FORMERR), questions: [] };
     return {

@@ -1,4 +1,5 @@
 import type { JsonObject } from '../../src/util/json.ts';
+import { HLR_BEHAVIOUR_TABLE } from '../behaviour-tables.ts';
 import type { PeerKind } from '../peer-kind.ts';
 import { HLR_ACTIONS } from './hlr-actions.ts';
 import { HlrPeer, hlrConfigFromJson } from './hlr-peer.ts';
@@ -9,6 +10,7 @@ export const HLR_KIND: PeerKind = {
   description: 'MM5: ENUM / DNS server (NAPTR, A, MX over UDP and TCP) and HTTP subscriber lookup',
   create: (config, deps) => new HlrPeer(hlrConfigFromJson(config), { seed: deps.seed }),
   actions: HLR_ACTIONS,
+  behaviours: HLR_BEHAVIOUR_TABLE,
   phase: 'called-by-target',
   // the HLR answers for the case's handsets as subscribers of the target's network (3GPP TS 23.003
   // §15: mms.mncMNC.mccMCC.gprs) unless the suite lists its own

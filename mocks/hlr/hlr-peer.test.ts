@@ -206,48 +206,77 @@ describe('HLR DNS (MM5 / ENUM)', () => {
   });
 });
 
-describe('HLR DNS under hostile names (a query the codec cannot write back)', () => {
-  /** A query whose QNAME is the given raw labels (RFC 1035 §4.1.2), e.g. a label that holds a dot. */
-  const rawQuery = (id: number, labels: string[]) => {
-    const name = Buffer.concat([
+describe('HLR DNS under hostile names (labels holding a dot, names that do not read back)', () => {
+  const header = (id: number) => Buffer.from([id >> 8, id & 0xff, 0x01, 0x00, 0x00, 0x01, 0, 0, 0, 0, 0, 0]);
+  const NAPTR_IN = Buffer.from([0x00, 0x23, 0x00, 0x01]);
+  /** The octets of a QNAME made of the given raw labels (RFC 1035 §4.1.2), e.g. a label that holds a dot. */
+  const qname = (labels: string[]) =>
+    Buffer.concat([
       ...labels.map((l) => Buffer.concat([Buffer.from([l.length]), Buffer.from(l, 'latin1')])),
       Buffer.from([0]),
     ]);
-    return new Uint8Array(
-      Buffer.concat([
-        Buffer.from([id >> 8, id & 0xff, 0x01, 0x00, 0x00, 0x01, 0, 0, 0, 0, 0, 0]),
-        name,
-        Buffer.from([0x00, 0x23, 0x00, 0x01]), // NAPTR IN
-      ]),
-    );
-  };
-  const hostile: string[][] = [
-    ['.'],
-    ['a..b'],
-    ['a.'],
-    ['.mms'],
-    ['1', '.', 'e164', 'arpa'],
-    ['a.b', 'example'],
-  ];
+  const rawQuery = (id: number, name: Buffer) => new Uint8Array(Buffer.concat([header(id), name, NAPTR_IN]));
 
-  it.each(hostile)('FORMERR over UDP and TCP for labels %j, and the HLR keeps serving', async (...labels) => {
-    const { dnsPort, resolver, timeline } = await startHlr();
-    const udp = await udpAsk(dnsPort, rawQuery(0x5151, labels));
+  /** One query over UDP and one over TCP (RFC 1035 §4.2.2 length prefix); the two responses. */
+  async function askBoth(dnsPort: number, name: Buffer): Promise<[Uint8Array, Uint8Array]> {
+    const udp = await udpAsk(dnsPort, rawQuery(0x5151, name));
     expect(udp).toBeDefined();
-    const u = decodeDnsMessage(new Uint8Array(udp!));
-    expect([u.id, u.flags.qr, u.flags.rcode, u.questions.length]).toEqual([0x5151, true, 1, 0]);
     const sock = net.connect({ port: dnsPort, host: '127.0.0.1' });
     cleanup.push(() => void sock.destroy());
     let buf = Buffer.alloc(0);
     sock.on('data', (d) => {
       buf = Buffer.concat([buf, d]);
     });
-    const q = rawQuery(0x6262, labels);
+    const q = rawQuery(0x6262, name);
     sock.write(Buffer.concat([Buffer.from([q.length >> 8, q.length & 0xff]), q]));
     await expect.poll(() => buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)).toBe(true);
-    const t = decodeDnsMessage(new Uint8Array(buf.subarray(2, 2 + buf.readUInt16BE(0))));
-    expect([t.id, t.flags.rcode]).toEqual([0x6262, 1]);
-    // still serving others, on both transports
+    return [new Uint8Array(udp!), new Uint8Array(buf.subarray(2, 2 + buf.readUInt16BE(0)))];
+  }
+
+  // A label is any octets (RFC 2181 §11): a '.' or a backslash inside one is a name like any other
+  // (no subscriber, no MMSC domain: NXDOMAIN), and the question comes back octet for octet: the
+  // codec reads such a label as an escape (RFC 1035 §5.1), never as two labels.
+  const dotted: string[][] = [
+    ['.'],
+    ['a..b'],
+    ['a.'],
+    ['.mms'],
+    ['1', '.', 'e164', 'arpa'],
+    ['5', '5', '5', '5', '1.0', 'e164', 'arpa'],
+    ['a.b', 'example'],
+    ['a\\', 'b\\.', 'example'],
+    ['mms.mnc001.mcc310.gprs'],
+  ];
+  it.each(dotted)('labels %j: NXDOMAIN over UDP and TCP, the question unchanged, still serving', async (...labels) => {
+    const { dnsPort, resolver, timeline } = await startHlr();
+    const name = qname(labels);
+    const [u, t] = await askBoth(dnsPort, name);
+    for (const [bytes, id] of [
+      [u, 0x5151],
+      [t, 0x6262],
+    ] as const) {
+      const m = decodeDnsMessage(bytes);
+      expect([m.id, m.flags.qr, m.flags.rcode, m.questions.length, m.answers.length]).toEqual([id, true, 3, 1, 0]);
+      // the question section echoed as sent (RFC 1035 §4.1.1), not a re-spelt name
+      expect(Buffer.from(bytes.subarray(12, 12 + name.length + 4)).equals(Buffer.concat([name, NAPTR_IN]))).toBe(
+        true,
+      );
+    }
+    // 'mms.mnc001.mcc310.gprs' as ONE label is not the MMSC domain of that name in four labels
+    expect(await resolver.resolve4('mms.mnc001.mcc310.gprs')).toEqual(['127.0.0.1']);
+    expect(timeline.query((o) => o.kind === 'event' && o.name === 'hlr-dns-internal-error')).toEqual([]);
+  });
+
+  // A QNAME that does not read back as written (here a compression pointer to offset 4, inside the
+  // header: QDCOUNT's high octet 0 reads as the root name, which encodes as one 0 octet) names
+  // nothing we can answer without changing the question: FORMERR (RFC 1035 §4.1.1), no question.
+  it('FORMERR over UDP and TCP for a QNAME that cannot be written back as sent, still serving', async () => {
+    const { dnsPort, resolver, timeline } = await startHlr();
+    const [u, t] = await askBoth(dnsPort, Buffer.from([0xc0, 0x04]));
+    const um = decodeDnsMessage(u);
+    const tm = decodeDnsMessage(t);
+    expect([um.id, um.flags.qr, um.flags.rcode, um.questions.length]).toEqual([0x5151, true, 1, 0]);
+    expect([tm.id, tm.flags.rcode, tm.questions.length]).toEqual([0x6262, 1, 0]);
     expect(await resolver.resolve4('mms.mnc001.mcc310.gprs')).toEqual(['127.0.0.1']);
     expect(timeline.query((o) => o.kind === 'event' && o.name === 'hlr-dns-internal-error')).toEqual([]);
   });

@@ -76,6 +76,9 @@ export interface MailboxEntry {
 
 type MailBehaviour = { kind: 'smtp-error'; code: number } | { kind: 'slow'; ms: number };
 
+/** The behaviours the MTA knows (mocks/behaviour-tables.ts gives their parameters). */
+export const MAIL_BEHAVIOURS = ['smtp-error', 'slow'] as const;
+
 export class MailMta extends PeerShell {
   readonly role = 'mta' as const;
   readonly name: string;
@@ -153,7 +156,10 @@ export class MailMta extends PeerShell {
       }
       this.behaviours.unshift({ kind: 'slow', ms: b.ms });
     } else {
-      throw new PeerConfigError(this.name, `unknown behaviour ${b.kind} (known: smtp-error, slow)`);
+      throw new PeerConfigError(
+        this.name,
+        `unknown behaviour ${b.kind} (known: ${MAIL_BEHAVIOURS.join(', ')})`,
+      );
     }
   }
 

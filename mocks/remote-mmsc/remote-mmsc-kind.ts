@@ -1,3 +1,4 @@
+import { REMOTE_MMSC_BEHAVIOUR_TABLE } from '../behaviour-tables.ts';
 import { definedKeys, type PeerKind } from '../peer-kind.ts';
 import { RemoteMmsc } from './remote-mmsc.ts';
 import { REMOTE_MMSC_ACTIONS } from './remote-mmsc-actions.ts';
@@ -10,6 +11,7 @@ export const REMOTE_MMSC_KIND: PeerKind = {
     'MM4 foreign MMSC over SMTP (STARTTLS, AUTH, allow-list): RES, delivery/read reports, forward injection',
   create: (config) => new RemoteMmsc(remoteMmscConfigFromJson(config)),
   actions: REMOTE_MMSC_ACTIONS,
+  behaviours: REMOTE_MMSC_BEHAVIOUR_TABLE,
   phase: 'called-by-target',
   wiring: (_name, ctx) => definedKeys({ target: ctx.target.mm4 }),
   // it is the foreign operator the target routes to (ICS provisioning.foreign)

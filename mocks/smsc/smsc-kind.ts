@@ -1,4 +1,5 @@
 import type { JsonObject } from '../../src/util/json.ts';
+import { SMSC_BEHAVIOUR_TABLE } from '../behaviour-tables.ts';
 import type { PeerKind } from '../peer-kind.ts';
 import { SMSC_ACTIONS } from './smsc-actions.ts';
 import { SmscPeer, smscConfigFromJson } from './smsc-peer.ts';
@@ -9,6 +10,7 @@ export const SMSC_KIND: PeerKind = {
   description: 'SMSC over SMPP 3.4: binds, submits, WAP push decoding, MT delivery to handsets, receipts',
   create: (config, deps) => new SmscPeer(smscConfigFromJson(config), { air: deps.air }),
   actions: SMSC_ACTIONS,
+  behaviours: SMSC_BEHAVIOUR_TABLE,
   phase: 'called-by-target',
   // the target binds with the credentials of its ICS (notification.smpp): we accept only those
   provisioned: (p): JsonObject =>

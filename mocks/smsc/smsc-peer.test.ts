@@ -4,11 +4,6 @@ import { encodeUdh } from '../../src/codec/push/udh.ts';
 import { wapPushToSms } from '../../src/codec/push/wap-push-sms.ts';
 import type { JsonObject } from '../../src/util/json.ts';
 import { type MessageObservation, Timeline } from '../../src/wire/timeline.ts';
-import { AirInterface, type MtSms } from '../air-interface.ts';
-import { PeerConfigError } from '../peer.ts';
-import { SMPP_STATUS } from './codec/smpp-table.ts';
-import { parseReceipt } from './delivery-receipt.ts';
-import { SmscPeer, smscConfigFromJson } from './smsc-peer.ts';
 import {
   bindBody,
   connectEsme,
@@ -17,7 +12,12 @@ import {
   type Esme,
   notificationInd,
   rawPdu,
-} from './test-helpers.ts';
+} from '../../test/support/smpp-test-helpers.ts';
+import { AirInterface, type MtSms } from '../air-interface.ts';
+import { PeerConfigError } from '../peer.ts';
+import { SMPP_STATUS } from './codec/smpp-table.ts';
+import { parseReceipt } from './delivery-receipt.ts';
+import { SmscPeer, smscConfigFromJson } from './smsc-peer.ts';
 
 const S = SMPP_STATUS;
 let cleanup: Array<() => Promise<void> | void> = [];

@@ -6,10 +6,10 @@ import { wapPushToSms } from '../../src/codec/push/wap-push-sms.ts';
 import type { JsonObject } from '../../src/util/json.ts';
 import { buildPcapng } from '../../src/wire/build-pcapng.ts';
 import { Timeline } from '../../src/wire/timeline.ts';
+import { connectEsme, notificationInd } from '../../test/support/smpp-test-helpers.ts';
 import { tsharkFields, tsharkOracleReady } from '../../test/support/tshark.ts';
 import { AirInterface } from '../air-interface.ts';
 import { SmscPeer } from './smsc-peer.ts';
-import { connectEsme, notificationInd } from './test-helpers.ts';
 
 /**
  * Independent oracle: Wireshark's SMPP, GSM SMS UD, WSP and MMSE dissectors read the bytes our

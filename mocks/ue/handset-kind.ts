@@ -1,3 +1,5 @@
+import { HANDSET_BEHAVIOUR_TABLE } from '../behaviour-tables.ts';
+import { HANDSET_PARAM_ITEMS } from '../param-items.ts';
 import { definedKeys, type PeerKind, startedPeerUrl } from '../peer-kind.ts';
 import { Handset } from './handset.ts';
 import { HANDSET_ACTIONS } from './handset-actions.ts';
@@ -9,6 +11,8 @@ export const HANDSET_KIND: PeerKind = {
   description: 'Handset (MMS user agent): MM1 through the WAP gateway, WAP push from the air interface',
   create: (config, deps) => new Handset(handsetConfigFromJson(config), { air: deps.air }),
   actions: HANDSET_ACTIONS,
+  behaviours: HANDSET_BEHAVIOUR_TABLE,
+  items: HANDSET_PARAM_ITEMS,
   phase: 'handset',
   // MM1 through the case's WAP gateway (as an HTTP proxy) when there is one
   wiring: (_name, ctx) =>

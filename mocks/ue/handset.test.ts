@@ -11,9 +11,9 @@ import {
 } from '../../src/codec/mms/index.ts';
 import { encodeWspPush, mmsNotificationPush, wapPushToSms } from '../../src/codec/push/index.ts';
 import { Timeline } from '../../src/wire/timeline.ts';
+import { handNotificationInd, handRetrieveConf, handSendConf } from '../../test/support/wap-test-pdus.ts';
 import { AirInterface } from '../air-interface.ts';
 import { PeerConfigError } from '../peer.ts';
-import { handNotificationInd, handRetrieveConf, handSendConf } from '../wap-gateway/test-pdus.ts';
 import { WapGateway } from '../wap-gateway/wap-gateway.ts';
 import { Handset } from './handset.ts';
 

@@ -8,11 +8,11 @@ import { decodeMms, getHeader, type MmsPdu } from '../../src/codec/mms/index.ts'
 import { buildPcapng } from '../../src/wire/build-pcapng.ts';
 import { Timeline } from '../../src/wire/timeline.ts';
 import { pcapCheck, tsharkFields, tsharkOracleReady } from '../../test/support/tshark.ts';
+import { handNotificationInd, handRetrieveConf } from '../../test/support/wap-test-pdus.ts';
 import { AirInterface } from '../air-interface.ts';
 import type { Peer } from '../peer.ts';
 import { PEER_KINDS } from '../peer-kinds.ts';
 import type { PushProxyGateway } from '../wap-gateway/ppg.ts';
-import { handNotificationInd, handRetrieveConf } from '../wap-gateway/test-pdus.ts';
 import type { Handset } from './handset.ts';
 
 /**

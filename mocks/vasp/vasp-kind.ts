@@ -1,3 +1,4 @@
+import { VASP_BEHAVIOUR_TABLE } from '../behaviour-tables.ts';
 import { definedKeys, type PeerKind } from '../peer-kind.ts';
 import { Vasp } from './vasp.ts';
 import { VASP_ACTIONS } from './vasp-actions.ts';
@@ -10,6 +11,7 @@ export const VASP_KIND: PeerKind = {
     'MM7 VASP: SOAP client (Submit/Cancel/Replace, Basic auth) and server (Deliver, DeliveryReport, ReadReply)',
   create: (config) => new Vasp(vaspConfigFromJson(config)),
   actions: VASP_ACTIONS,
+  behaviours: VASP_BEHAVIOUR_TABLE,
   phase: 'called-by-target',
   wiring: (_name, ctx) => definedKeys({ target: ctx.target.mm7 }),
   // it is the target's main VASP account, answering for every short code the target knows

@@ -6,11 +6,20 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseMime } from '../../src/codec/mime/index.ts';
 import type { Mm7Fields, Mm7Message, Mm7VersionId } from '../../src/codec/mm7/index.ts';
-import { decodeMm7, encodeMm7, mm7Address, mm7Status, validateMm7Xml } from '../../src/codec/mm7/index.ts';
+import {
+  decodeMm7,
+  encodeMm7,
+  mm7Address,
+  mm7Status,
+  mm7Version,
+  validateMm7Xml,
+} from '../../src/codec/mm7/index.ts';
+import { encodingFindings } from '../../src/harness/findings.ts';
 import { mm7HttpPost } from '../../src/net/mm7-http-post.ts';
 import type { JsonObject } from '../../src/util/json.ts';
 import type { MessageObservation } from '../../src/wire/timeline.ts';
 import { Timeline } from '../../src/wire/timeline.ts';
+import { type Mm7Tamper, tamperMm7 } from './mm7-tamper.ts';
 import { Vasp } from './vasp.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -333,6 +342,64 @@ describe('Vasp (MM7)', () => {
     expect((rsp.fields.Status as Mm7Fields).StatusCode).toBe('4004');
     expect(String((rsp.fields.Status as Mm7Fields).Details)).toMatch(/Sender/);
   });
+
+  /** A DeliverReq / DeliveryReportReq from the target, bent on the wire as `tamperMm7` does. */
+  function tampered(type: 'DeliverReq' | 'DeliveryReportReq', t: Mm7Tamper, tid: string) {
+    const version: Mm7VersionId = 'REL-6-MM7-1-4';
+    const enc =
+      type === 'DeliverReq'
+        ? deliverReq(version, '6.8.0')
+        : encodeMm7(
+            {
+              type,
+              transactionId: tid,
+              version,
+              fields: {
+                MM7Version: '6.8.0',
+                MessageID: 'mid-1',
+                Recipient: mm7Address('+15550002'),
+                Sender: mm7Address('12345'),
+                Date: '2026-11-22T03:00:00Z',
+                MMStatus: 'Retrieved',
+              },
+            },
+            { version, boundary: 'rr' },
+          );
+    const body = tamperMm7('vasp', enc.body, enc.contentType, mm7Version(version)!.namespace, t);
+    return { contentType: enc.contentType, body };
+  }
+
+  it.each([
+    ['DeliverReq', { namespace: 'trailing-slash' }, 500, '4004', /Client$/, 'DeliverReq@xmlns', 'TS23140-AnnexL-schema'],
+    ['DeliveryReportReq', { namespace: 'https' }, 500, '4004', /Client$/, 'DeliveryReportReq@xmlns', 'TS23140-AnnexL-schema'],
+    ['DeliverReq', { namespace: 'other-host' }, 500, '4004', /Client$/, 'DeliverReq@xmlns', 'TS23140-AnnexL-schema'],
+    ['DeliverReq', { envelope: 'soap12' }, 500, '4004', /VersionMismatch$/, 'Envelope@xmlns', 'TS23140-8.7.1-soap11'],
+    ['DeliveryReportReq', { envelope: 'soap12' }, 500, '4004', /VersionMismatch$/, 'Envelope@xmlns', 'TS23140-8.7.1-soap11'],
+    ['DeliverReq', { unclosed: true }, 500, '2007', /Client$/, 'multipart', 'TS23140-8.7-attachments'],
+    ['DeliverReq', { href: 'cid:nowhere' }, 200, '2007', undefined, 'Content@href', 'TS23140-8.7-attachments'],
+  ] as const)(
+    'a tampered %s from the target (%j): HTTP %i, MM7 status %s, and an MM7 wire finding',
+    async (type, t, httpStatus, code, faultcode, field, requirement) => {
+      const from = timeline.all().length;
+      const a = await mm7HttpPost({ url: vaspUrl, ...tampered(type, t, `tw-${field}`) });
+      expect(a.status).toBe(httpStatus);
+      const rsp = decodeMm7(a.body, a.contentType);
+      expect((rsp.fields.Status as Mm7Fields).StatusCode).toBe(code);
+      if (faultcode) expect(rsp.fault?.faultcode).toMatch(faultcode);
+      else expect(rsp.type).toBe('DeliverRsp');
+      // the case's verdict: the defect as a finding of the MM7 requirement it breaks
+      const findings = encodingFindings(timeline.all().slice(from));
+      expect(findings.map((f) => [f.iface, f.messageType, f.field, f.requirement.id])).toContainEqual([
+        'MM7',
+        type,
+        field,
+        requirement,
+      ]);
+      // and the VASP still serves an untampered request
+      const ok = await mm7HttpPost({ url: vaspUrl, ...deliverReq('REL-6-MM7-1-4', '6.8.0') });
+      expect((decodeMm7(ok.body, ok.contentType).fields.Status as Mm7Fields).StatusCode).toBe('1000');
+    },
+  );
 
   it('HTTP-level misuse gets HTTP 4xx and the server keeps serving', async () => {
     const port = new URL(vaspUrl).port;

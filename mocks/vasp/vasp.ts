@@ -3,8 +3,10 @@ import { DecodeError } from '../../src/codec/codec-error.ts';
 import { type MimeEntity, parseParams } from '../../src/codec/mime/index.ts';
 import type { Mm7Fields, Mm7Message, Mm7MessageType, Mm7VersionId } from '../../src/codec/mm7/index.ts';
 import {
+  checkMm7Wire,
   decodeMm7,
   encodeMm7,
+  type Mm7WireIssue,
   mm7Address,
   mm7Status,
   mm7ToJson,
@@ -15,6 +17,7 @@ import { checkMm7Fields } from '../../src/codec/mm7/mm7-value-check.ts';
 import { type Mm7HttpAnswer, mm7HttpPost } from '../../src/net/mm7-http-post.ts';
 import type { Json, JsonObject } from '../../src/util/json.ts';
 import { bytesFromJson, isBytesJson } from '../../src/util/json.ts';
+import { readBody } from '../../src/wire/read-body.ts';
 import { BehaviourStack } from '../behaviour-stack.ts';
 import {
   type BehaviourSpec,
@@ -86,6 +89,15 @@ const SERVED: Partial<Record<Mm7MessageType, Mm7MessageType>> = {
 };
 
 const DEFAULT_VERSION: Mm7VersionId = 'REL-6-MM7-1-4';
+
+/** The rule each MM7 wire issue breaks (the `clause` of its encoding-defect event). */
+const WIRE_CLAUSE: Record<Mm7WireIssue['kind'], string> = {
+  'soap-version': '3GPP TS 23.140 8.7.1 (SOAP 1.1 binding); SOAP 1.1 4.1.2',
+  'unclosed-multipart': '3GPP TS 23.140 8.7 (SOAP with attachments); RFC 2046 5.1.1 close-delimiter',
+  'not-mm7-namespace': '3GPP TS 23.140 Annex L (schema namespace); Namespaces in XML 1.0 2.3',
+  'unsupported-version': '3GPP TS 23.140 Annex L (schema versions)',
+  'dangling-href': '3GPP TS 23.140 8.7 (SOAP with attachments); RFC 2392 cid: URL',
+};
 
 export class Vasp extends PeerShell {
   readonly role = 'vasp' as const;
@@ -187,7 +199,7 @@ export class Vasp extends PeerShell {
     }
     const max = this.config.maxBody ?? 16 * 1024 * 1024;
     const body = await readBody(req, max);
-    if (body === undefined) return this.httpError(res, 413, `body larger than ${max} bytes`);
+    if (body === 'too-large') return this.httpError(res, 413, `body larger than ${max} bytes`);
 
     const slow = this.behaviour('slow');
     if (slow) {
@@ -225,6 +237,13 @@ export class Vasp extends PeerShell {
       );
     }
     const version = this.replyVersion(msg);
+    // What the decoder read past and MM7 refuses (the checks the reference MMSC applies to what a
+    // VASP sends it): each is a defect of the target on the wire, and refused as MM7 says.
+    // (`strict: false`: recorded, then answered normally.)
+    const wire = checkMm7Wire(msg);
+    this.publishWireDefects(msg, wire);
+    const refusal = this.strict ? wire.find((i) => i.kind !== 'dangling-href') : undefined;
+    if (refusal) return this.refuseWire(res, msg, version, refusal);
     const issues = checkMm7Fields(msg.type, version, msg.fields).filter(
       (i) => !/not an element of|not defined in/.test(i.reason), // tolerant on input: extra elements pass
     );
@@ -256,16 +275,65 @@ export class Vasp extends PeerShell {
     }
     const err = this.behaviour('error');
     if (err) this.event('behaviour-applied', { behaviour: 'error', statusCode: err.statusCode });
+    // Status table, 2007 Message format corrupt: a Content@href (an element value) that names no
+    // MIME part is answered in the operation's own response, as the reference MMSC does.
+    const dangling = this.strict ? wire.find((i) => i.kind === 'dangling-href') : undefined;
+    const status = mm7Status(dangling ? 2007 : (err?.statusCode ?? 1000));
+    if (dangling) status.Details = dangling.reason;
     const rsp: Mm7Message = {
       type: rspType,
       transactionId: msg.transactionId,
       version,
       fields: {
         MM7Version: mm7Version(version)?.mm7Version ?? '6.8.0',
-        Status: mm7Status(err?.statusCode ?? 1000),
+        Status: status,
       },
     };
     this.reply(res, 200, rsp);
+  }
+
+  private get strict(): boolean {
+    return this.config.strict !== false;
+  }
+
+  /**
+   * One `encoding-defect` event per wire issue (src/harness/findings.ts turns each into a failure
+   * of the MM7 requirement it breaks, whatever the case's own steps judge).
+   */
+  private publishWireDefects(msg: Mm7Message, issues: readonly Mm7WireIssue[]): void {
+    for (const i of issues) {
+      this.event('encoding-defect', {
+        messageType: msg.type,
+        field: i.field,
+        offset: i.offset,
+        reason: i.reason,
+        clause: WIRE_CLAUSE[i.kind],
+        kind: i.kind,
+        line: `${i.field} @${i.offset}: ${i.reason}`,
+      });
+    }
+  }
+
+  /**
+   * The answer to a request MM7 refuses on the wire (as the reference MMSC answers a VASP):
+   * - another SOAP Envelope namespace: a SOAP 1.1 VersionMismatch Fault (SOAP 1.1 §4.1.2, §4.4.1;
+   *   MM7 binds to SOAP 1.1, TS 23.140 §8.7.1);
+   * - a multipart without its close-delimiter: 2007 Message format corrupt (RFC 2046 §5.1.1);
+   * - a namespace that is no MM7 schema's: 4004 Validation error; an MM7 schema we lack: 4002.
+   */
+  private refuseWire(
+    res: http.ServerResponse,
+    msg: Mm7Message,
+    version: Mm7VersionId,
+    issue: Mm7WireIssue,
+  ): void {
+    const details = `${issue.field}: ${issue.reason}`;
+    this.event('mm7-refused', { kind: issue.kind, error: details });
+    if (issue.kind === 'soap-version')
+      return this.fault(res, msg.transactionId, version, 4004, details, 'VersionMismatch');
+    const code =
+      issue.kind === 'unclosed-multipart' ? 2007 : issue.kind === 'unsupported-version' ? 4002 : 4004;
+    return this.fault(res, msg.transactionId, version, code, details, 'Client');
   }
 
   /** The version we answer in: the request's when we support it, else ours (tolerant input). */
@@ -302,7 +370,7 @@ export class Vasp extends PeerShell {
     version: Mm7VersionId,
     statusCode: number,
     details: string | undefined,
-    who: 'Client' | 'Server',
+    who: 'Client' | 'Server' | 'VersionMismatch',
   ): void {
     const status = mm7Status(statusCode);
     if (details !== undefined)
@@ -312,7 +380,10 @@ export class Vasp extends PeerShell {
       transactionId,
       version,
       fields: { MM7Version: mm7Version(version)?.mm7Version ?? '6.8.0', Status: status },
-      fault: { faultcode: `env:${who}`, faultstring: String(status.StatusText) },
+      fault: {
+        faultcode: `env:${who}`,
+        faultstring: who === 'VersionMismatch' ? 'SOAP 1.1 envelope expected' : String(status.StatusText),
+      },
     };
     this.reply(res, 500, msg);
   }
@@ -645,21 +716,6 @@ function basicAuthOk(header: string | undefined, users: Record<string, string>):
   if (colon < 0) return false;
   const user = decoded.slice(0, colon);
   return Object.hasOwn(users, user) && users[user] === decoded.slice(colon + 1);
-}
-
-function readBody(req: http.IncomingMessage, max: number): Promise<Uint8Array | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let over = false;
-    req.on('data', (c: Buffer) => {
-      size += c.byteLength;
-      if (size > max) over = true;
-      else chunks.push(c);
-    });
-    req.on('end', () => resolve(over ? undefined : new Uint8Array(Buffer.concat(chunks))));
-    req.on('error', reject);
-  });
 }
 
 /** Best effort: the TransactionID of a body we could not decode, for the fault's SOAP header. */

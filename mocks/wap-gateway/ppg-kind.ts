@@ -1,4 +1,5 @@
 import type { JsonObject } from '../../src/util/json.ts';
+import { PPG_BEHAVIOUR_TABLE } from '../behaviour-tables.ts';
 import { definedKeys, type PeerKind, startedPeerUrl } from '../peer-kind.ts';
 import { ppgConfigFromJson } from './config-from-json.ts';
 import { PPG_ACTIONS } from './gateway-actions.ts';
@@ -10,6 +11,7 @@ export const PPG_KIND: PeerKind = {
   description: 'Push proxy gateway: PAP 2.0 push-message in, WAP push SMS out through an SMSC over SMPP',
   create: (config) => new PushProxyGateway(ppgConfigFromJson(config)),
   actions: PPG_ACTIONS,
+  behaviours: PPG_BEHAVIOUR_TABLE,
   phase: 'gateway',
   // It submits its pushes to the case's SMSC with the credentials that SMSC accepts (the
   // target's, from its ICS, when it has any: the SMSC refuses every other bind).

@@ -13,9 +13,9 @@ import {
 } from '../../src/codec/push/index.ts';
 import { mediaTypeText } from '../../src/codec/wsp/index.ts';
 import { Timeline } from '../../src/wire/timeline.ts';
+import { handNotificationInd } from '../../test/support/wap-test-pdus.ts';
 import { PeerConfigError } from '../peer.ts';
 import { PushProxyGateway } from './ppg.ts';
-import { handNotificationInd } from './test-pdus.ts';
 
 /** A test SMSC on the smpp package: accepts binds, records every submit_sm as its raw user data. */
 interface Submit {

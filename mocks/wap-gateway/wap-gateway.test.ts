@@ -4,9 +4,9 @@ import type { AddressInfo } from 'node:net';
 import net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Timeline } from '../../src/wire/timeline.ts';
+import { handSendConf, handSendReq } from '../../test/support/wap-test-pdus.ts';
 import { PeerConfigError } from '../peer.ts';
 import { proxyCredential } from './http-util.ts';
-import { handSendConf, handSendReq } from './test-pdus.ts';
 import { WapGateway } from './wap-gateway.ts';
 
 /** A small MM1 endpoint: records what arrives, answers m-send-conf (or echoes large bodies). */

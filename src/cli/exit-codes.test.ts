@@ -42,7 +42,7 @@ cases:
     tags: [should]
     requirements: [{ spec: S, clause: '2', level: SHOULD }]
     steps:
-      - expect: { event: never-seen, within: 10ms }
+      - expect: { event: retrieval-failed, within: 10ms }
 `;
 
 beforeAll(() => {
@@ -130,5 +130,18 @@ describe('exit codes', () => {
     const r = cli(['audit-pcaps', empty], { ...process.env, PATH: empty });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('tshark is not installed');
+  });
+
+  it('run --baseline and matrix: a run that cannot be read exits 2, before any case', () => {
+    const r = run('--baseline', path.join(dir, 'no-such-run'), '--reporter', 'terminal');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--baseline: .*no-such-run.*ENOENT/);
+    expect(r.stdout).not.toMatch(/PASS|FAIL/);
+    const one = cli(['matrix', path.join(dir, 'r1')]);
+    expect(one.code).toBe(2);
+    expect(one.stderr).toContain('at least two runs');
+    const missing = cli(['matrix', path.join(dir, 'no-such-run'), path.join(dir, 'no-such-run-2')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/matrix: .*no-such-run/);
   });
 });

@@ -27,6 +27,7 @@ const commands: Record<string, () => Promise<{ register: (p: Command) => void }>
   provisioning: () => import('./commands/provisioning.ts'),
   mutation: () => import('./commands/mutation.ts'),
   diff: () => import('./commands/diff.ts'),
+  matrix: () => import('./commands/matrix.ts'),
 };
 
 /**

@@ -9,7 +9,8 @@ import type { Level } from './suite-schema.ts';
 /**
  * Findings: what our peers saw the target break on the wire besides what the case's own steps
  * judge. Today one kind: `encoding-defect` (a PDU from the target that breaks OMA-TS-MMS_ENC /
- * WAP-230-WSP, read leniently by the peer that saw it). One defect of the target is one failure of
+ * WAP-230-WSP, read leniently by the peer that saw it; or an MM7 request the VASP mock refuses on
+ * the wire: SOAP version, schema namespace, attachments). One defect of the target is one failure of
  * the encoding requirement it breaks, not a cascade of failures of unrelated ones (DESIGN.md).
  */
 
@@ -31,12 +32,21 @@ export const ENCODING_REQUIREMENTS = {
   'ENC-encoding-content-type': { spec: ENC, clause: '7 (Binary encoding)', level: 'SHALL' },
   'ENC-encoding-body': { spec: ENC, clause: '7 (Message body)', level: 'SHALL' },
   'ENC-encoding-push': { spec: 'WAP-230-WSP', clause: '8.2.4.1', level: 'SHALL' },
+  // what the VASP mock refuses of an MM7 request from the target (mocks/vasp, checkMm7Wire)
+  'TS23140-8.7.1-soap11': { spec: '3GPP TS 23.140', clause: '8.7.1', level: 'SHALL' },
+  'TS23140-8.7-attachments': { spec: '3GPP TS 23.140', clause: '8.7', level: 'SHALL' },
+  'TS23140-AnnexL-schema': { spec: '3GPP TS 23.140', clause: 'Annex L', level: 'SHALL' },
 } as const satisfies Record<string, { spec: string; clause: string; level: Level }>;
 export type EncodingRequirementId = keyof typeof ENCODING_REQUIREMENTS;
 
 /** The requirement a defect in `field` (seen on `iface`) breaks. */
 export function encodingRequirementId(field: string, iface: Iface): EncodingRequirementId {
   if (iface === 'WAP-PUSH') return 'ENC-encoding-push';
+  if (iface === 'MM7') {
+    if (field === 'Envelope@xmlns') return 'TS23140-8.7.1-soap11';
+    if (field === 'multipart' || field === 'Content@href') return 'TS23140-8.7-attachments';
+    return 'TS23140-AnnexL-schema';
+  }
   if (field === 'X-Mms-Message-Type') return 'ENC-encoding-message-type';
   if (field.startsWith('body')) return 'ENC-encoding-body';
   const def = mmsHeaderByName(field);

@@ -2,14 +2,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { E2E_SUITE as SUITE } from '../../test/support/e2e-suite.ts';
+import { TEST_PEER_KINDS } from '../../test/support/loopback-clients.ts';
 import { renderedText } from '../report/render-case.ts';
 import { knownFailures } from './known-failures.ts';
 import type { CaseResult, RunResult } from './run-result.ts';
 import { runSuites } from './runner.ts';
 import { loadSuites } from './suite-loader.ts';
 import { PeersOnlyTarget } from './targets/peers-only.ts';
-import { E2E_SUITE as SUITE } from './testing/e2e-suite.ts';
-import { TEST_PEER_KINDS } from './testing/loopback-clients.ts';
 import { WorkerPool } from './worker-pool.ts';
 
 /**
@@ -50,7 +50,7 @@ beforeAll(async () => {
   const setup = {
     peersOnly: true,
     peerKinds: {
-      module: new URL('./testing/loopback-clients.ts', import.meta.url).href,
+      module: new URL('../../test/support/loopback-clients.ts', import.meta.url).href,
       export: 'TEST_PEER_KINDS',
     },
     seed: 1234,

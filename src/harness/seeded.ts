@@ -1,5 +1,6 @@
 import type { Faker } from '@faker-js/faker';
 import { englishFaker } from '../util/english-faker.ts';
+import { mulberry32 } from '../util/prng.ts';
 
 /** FNV-1a 32-bit: a stable hash for deriving a case's seed from the run seed and its id. */
 export function fnv1a(text: string): number {
@@ -16,17 +17,8 @@ export function caseSeed(runSeed: number, caseId: string): number {
   return fnv1a(`${runSeed}:${caseId}`);
 }
 
-/** mulberry32: a small deterministic PRNG, uniform in [0, 1). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The case PRNG (mulberry32), uniform in [0, 1). */
+export const prng = mulberry32;
 
 /** Everything a case draws from its seed: faker, MSISDNs, transaction ids. */
 export interface CaseRandom {

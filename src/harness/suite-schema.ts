@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PEER_KINDS } from '../../mocks/peer-kinds.ts';
 import { INTERFACES } from '../wire/nodes.ts';
+import { EVENT_NAMES } from './event-names.ts';
 import { IcsSchema } from './ics/ics-schema.ts';
 
 /**
@@ -335,6 +336,9 @@ function addActionSchemas(root: Record<string, unknown>): void {
     }
   }
   const kinds = Object.keys(PEER_KINDS);
+  const behaviourKinds = [
+    ...new Set(Object.values(PEER_KINDS).flatMap((k) => Object.keys(k.behaviours ?? {}))),
+  ].sort();
   const visit = (node: unknown): void => {
     if (Array.isArray(node)) {
       for (const n of node) visit(n);
@@ -344,6 +348,12 @@ function addActionSchemas(root: Record<string, unknown>): void {
     const o = node as Record<string, unknown>;
     const props = o.properties as Record<string, Record<string, unknown>> | undefined;
     if (props?.do && Array.isArray(o.required) && o.required.includes('do')) steps.push(o);
+    // completion of event names and behaviour kinds (the strict check refuses others)
+    if (props?.event && typeof props.event === 'object' && props.event.type === 'string')
+      props.event.examples = [...EVENT_NAMES];
+    const kindProp = (props?.behaviour?.properties as Record<string, Record<string, unknown>> | undefined)
+      ?.kind;
+    if (kindProp) kindProp.examples = behaviourKinds;
     if (props?.peers && typeof props.peers === 'object') {
       const names = props.peers.propertyNames as Record<string, unknown> | undefined;
       if (names) props.peers.propertyNames = { ...names, enum: kinds };

@@ -27,6 +27,12 @@ cases:
           within: 2s
       - expect: { message: submit_sm, node: smsc, where: { destination_addr: { pattern: '\\\\d+' } } }
       - expect-none: { message: m-retrieve-conf, node: ue.bob, within: 200ms }
+      - behaviour: { peer: smsc, kind: throttle, after: 0 }
+      - expect: { event: retrieval-failed, node: ue.bob, within: 100ms }
+      - expect:
+          anyOf:
+            - { event: http-response, node: ue.alice, where: { status: 404 } }
+            - { message: m-notification-ind, node: ue.bob, where: { X-Mms-Content-Location: { present: true } } }
   - id: strict.002
     title: MM4 and MM7 field names
     requirements: [{ spec: 3GPP TS 23.140, clause: '8.4.1', level: SHALL }]
@@ -135,6 +141,60 @@ const TYPOS: Array<[string, string, string, RegExp]> = [
     'headers.X-Mms-Message-ID',
     'headers.X-Mms-Mesage-ID',
     /unknown MM4 header "X-Mms-Mesage-ID" \(did you mean "X-Mms-Message-ID"\?\)/,
+  ],
+  [
+    'behaviour kind',
+    'kind: throttle',
+    'kind: throtle',
+    /behaviour: smsc has no behaviour "throtle" \(did you mean "throttle"\?\)/,
+  ],
+  [
+    'behaviour kind (handset)',
+    'kind: deferred',
+    'kind: defered',
+    /behaviour: ue has no behaviour "defered" \(did you mean "deferred"\?\)/,
+  ],
+  [
+    'behaviour parameter',
+    'throttle, after: 0',
+    'throttle, aftr: 0',
+    /behaviour: smsc behaviour "throttle" has no parameter "aftr" \(did you mean "after"\?\)/,
+  ],
+  [
+    'event name',
+    'event: retrieval-failed',
+    'event: retreival-failed',
+    /event: unknown event "retreival-failed" \(did you mean "retrieval-failed"\?\)/,
+  ],
+  [
+    'event name (anyOf alternative)',
+    'event: http-response',
+    'event: http-respnose',
+    /event: unknown event "http-respnose" \(did you mean "http-response"\?\)/,
+  ],
+  [
+    'message type (anyOf alternative)',
+    'message: m-notification-ind',
+    'message: m-notificaton-ind',
+    /unknown message type "m-notificaton-ind" \(did you mean "m-notification-ind"\?\)/,
+  ],
+  [
+    'MMS header (anyOf alternative)',
+    'X-Mms-Content-Location: {',
+    'X-Mms-Content-Locaton: {',
+    /unknown MMS header "X-Mms-Content-Locaton" \(did you mean "X-Mms-Content-Location"\?\)/,
+  ],
+  [
+    'node (anyOf alternative)',
+    'event: http-response, node: ue.alice',
+    'event: http-response, node: ue.alcie',
+    /node: no node "ue.alcie" in this case \(did you mean "ue.alice"\?\)/,
+  ],
+  [
+    'key of a list parameter item',
+    'parts: [{ contentType: text/plain',
+    'parts: [{ contentTyp: text/plain',
+    /with: parts\[0\]: no key "contentTyp" in an item of ue "send" parts \(did you mean "contentType"\?\)/,
   ],
 ];
 

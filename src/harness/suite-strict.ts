@@ -1,6 +1,9 @@
+import type { BehaviourDef } from '../../mocks/behaviour-tables.ts';
+import type { ParamItems } from '../../mocks/param-items.ts';
 import type { ActionDefs } from '../../mocks/peer.ts';
 import { PEER_KINDS } from '../../mocks/peer-kinds.ts';
 import { closest, didYouMean } from '../util/did-you-mean.ts';
+import { EVENT_NAMES } from './event-names.ts';
 import type { SuiteDiagnostic } from './suite-diagnostics.ts';
 import { stepKindOf } from './suite-diagnostics.ts';
 import type { CaseScope, PeersSpec, Step } from './suite-schema.ts';
@@ -10,18 +13,25 @@ import type { SourcePos } from './yaml-positions.ts';
 /**
  * Strict suites: what the schema cannot see, because it depends on other parts of the case or on
  * the peers' own tables. Every peer kind, node (`do:`, `behaviour.peer`, `node:`, `peer:`), action,
- * action parameter (`with:` keys), message type and field name (`where:` keys) must exist; a
- * near miss is named ("did you mean"). A misspelt parameter is never silently ignored.
+ * action parameter (`with:` keys), key of a list parameter's items (`with: { parts: [{ ... }] }`),
+ * behaviour kind and behaviour parameter (`behaviour:`), message type, event name and field name
+ * (`where:` keys, in plain expectations and in each `anyOf` alternative) must exist; a near miss
+ * is named ("did you mean"). A misspelt parameter is never silently ignored.
  */
 
-/** What the loader knows of a peer kind: its action table, extra message types it publishes. */
+/**
+ * What the loader knows of a peer kind: its action table, extra message types it publishes, its
+ * behaviours and the item keys of its actions' list parameters (its row in mocks/peer-kinds.ts). A kind without `behaviours` has its behaviour steps unchecked.
+ */
 export interface PeerKindVocabulary {
   actions?: ActionDefs;
   messages?: readonly string[];
+  behaviours?: Readonly<Record<string, BehaviourDef>>;
+  items?: ParamItems;
 }
 export type PeerVocabulary = Readonly<Record<string, PeerKindVocabulary>>;
 
-/** The registry's peer kinds (mocks/peer-kinds.ts): each row's action table and extra message types. */
+/** The registry's peer kinds (mocks/peer-kinds.ts): each row's actions, behaviours, item keys and extra message types. */
 export const DEFAULT_PEER_VOCABULARY: PeerVocabulary = PEER_KINDS;
 
 /** Nodes that exist in every case besides its peers: the target and the harness itself. */
@@ -143,68 +153,132 @@ export function checkCaseSteps(
       }
       const params = s.with;
       if (params && typeof params === 'object' && !Array.isArray(params)) {
-        for (const key of Object.keys(params)) {
-          if (Object.hasOwn(def.params, key) || templated(key)) continue;
-          const known = Object.keys(def.params);
-          push(
-            [...at, 'with', key],
-            `with: ${kind} action "${action}" has no parameter "${key}"${didYouMean(key, known)} (parameters: ${known.join(', ') || 'none'})`,
-            true,
-          );
+        for (const [key, value] of Object.entries(params)) {
+          if (templated(key)) continue;
+          if (!Object.hasOwn(def.params, key)) {
+            const known = Object.keys(def.params);
+            push(
+              [...at, 'with', key],
+              `with: ${kind} action "${action}" has no parameter "${key}"${didYouMean(key, known)} (parameters: ${known.join(', ') || 'none'})`,
+              true,
+            );
+            continue;
+          }
+          const itemKeys = kind === undefined ? undefined : ctx.vocabulary[kind]?.items?.[action]?.[key];
+          if (itemKeys && Array.isArray(value))
+            value.forEach((item, j) => {
+              if (!item || typeof item !== 'object' || Array.isArray(item)) return;
+              for (const k2 of Object.keys(item)) {
+                if (itemKeys.includes(k2) || templated(k2)) continue;
+                push(
+                  [...at, 'with', key, j, k2],
+                  `with: ${key}[${j}]: no key "${k2}" in an item of ${kind} "${action}" ${key}${didYouMean(k2, itemKeys)} (keys: ${itemKeys.join(', ')})`,
+                  true,
+                );
+              }
+            });
         }
       }
       continue;
     }
     if (k.kind === 'behaviour') {
-      const b = s.behaviour as { peer?: unknown };
+      const b = s.behaviour as Record<string, unknown>;
       const problem = typeof b.peer === 'string' ? nodeProblem(b.peer, nodes, []) : undefined;
-      if (problem) push([...at, 'behaviour', 'peer'], `behaviour: ${problem}`);
+      if (problem) {
+        push([...at, 'behaviour', 'peer'], `behaviour: ${problem}`);
+        continue;
+      }
+      const peerKind = typeof b.peer === 'string' ? nodes.get(b.peer) : undefined;
+      const table = peerKind === undefined ? undefined : ctx.vocabulary[peerKind]?.behaviours;
+      if (!table || typeof b.kind !== 'string' || templated(b.kind)) continue;
+      const def = Object.hasOwn(table, b.kind) ? table[b.kind] : undefined;
+      if (!def) {
+        const known = Object.keys(table);
+        push(
+          [...at, 'behaviour', 'kind'],
+          `behaviour: ${peerKind} has no behaviour "${b.kind}"${didYouMean(b.kind, known)} (behaviours: ${known.join(', ')})`,
+        );
+        continue;
+      }
+      for (const key of Object.keys(b)) {
+        if (key === 'peer' || key === 'kind' || Object.hasOwn(def.params, key) || templated(key)) continue;
+        const known = Object.keys(def.params);
+        push(
+          [...at, 'behaviour', key],
+          `behaviour: ${peerKind} behaviour "${b.kind}" has no parameter "${key}"${didYouMean(key, known)} (parameters: ${known.join(', ') || 'none'})`,
+          true,
+        );
+      }
       continue;
     }
     if (k.kind !== 'expect' && k.kind !== 'expect-none') continue;
-    const e = s[k.kind] as { node?: unknown; peer?: unknown; message?: unknown; where?: unknown };
-    const eAt = [...at, k.kind];
-    // node: mmsc in a target case is refused by the wire-only rule (suite-loader checkWireOnly)
-    const selfNodes = scope === 'reference' ? [TARGET_NODE, HARNESS_NODE] : [HARNESS_NODE];
-    if (typeof e.node === 'string' && e.node !== TARGET_NODE && !e.node.startsWith(`${TARGET_NODE}.`)) {
-      const problem = nodeProblem(e.node, nodes, selfNodes);
-      if (problem) push([...eAt, 'node'], `node: ${problem}`);
-    }
-    if (typeof e.peer === 'string') {
-      const problem = nodeProblem(e.peer, nodes, [TARGET_NODE, HARNESS_NODE]);
-      if (problem) push([...eAt, 'peer'], `peer: ${problem}`);
-    }
-    const types =
-      e.message === undefined ? [] : Array.isArray(e.message) ? e.message.map(String) : [String(e.message)];
-    const rules: FieldRule[] = [];
-    let unchecked = types.length === 0;
-    types.forEach((t, j) => {
-      if (templated(t)) {
-        unchecked = true;
-        return;
-      }
-      if (MESSAGE_TYPES.has(t)) {
-        const rule = MESSAGE_TYPES.get(t);
-        if (rule) rules.push(rule);
-        else unchecked = true;
-        return;
-      }
-      if (extraTypes.has(t)) {
-        unchecked = true;
-        return;
-      }
+    const stepExp = s[k.kind] as { anyOf?: unknown };
+    const alternatives: Array<[Record<string, unknown>, PropertyKey[]]> = Array.isArray(stepExp.anyOf)
+      ? stepExp.anyOf.map((a, j): [Record<string, unknown>, PropertyKey[]] => [
+          a,
+          [...at, k.kind, 'anyOf', j],
+        ])
+      : [[stepExp as Record<string, unknown>, [...at, k.kind]]];
+    for (const [alt, altAt] of alternatives) checkExpectation(alt, altAt, scope, nodes, extraTypes, push);
+  }
+}
+
+/** The strict checks of one expectation (a step's, or one `anyOf` alternative). */
+function checkExpectation(
+  e: { node?: unknown; peer?: unknown; message?: unknown; event?: unknown; where?: unknown },
+  eAt: readonly PropertyKey[],
+  scope: CaseScope,
+  nodes: Map<string, string>,
+  extraTypes: ReadonlySet<string>,
+  push: (p: readonly PropertyKey[], message: string, key?: boolean) => void,
+): void {
+  // node: mmsc in a target case is refused by the wire-only rule (suite-loader checkWireOnly)
+  const selfNodes = scope === 'reference' ? [TARGET_NODE, HARNESS_NODE] : [HARNESS_NODE];
+  if (typeof e.node === 'string' && e.node !== TARGET_NODE && !e.node.startsWith(`${TARGET_NODE}.`)) {
+    const problem = nodeProblem(e.node, nodes, selfNodes);
+    if (problem) push([...eAt, 'node'], `node: ${problem}`);
+  }
+  if (typeof e.peer === 'string') {
+    const problem = nodeProblem(e.peer, nodes, [TARGET_NODE, HARNESS_NODE]);
+    if (problem) push([...eAt, 'peer'], `peer: ${problem}`);
+  }
+  const types =
+    e.message === undefined ? [] : Array.isArray(e.message) ? e.message.map(String) : [String(e.message)];
+  const rules: FieldRule[] = [];
+  let unchecked = types.length === 0;
+  types.forEach((t, j) => {
+    if (templated(t)) {
       unchecked = true;
-      const hint = closest(t, [...MESSAGE_TYPES.keys(), ...extraTypes]);
-      push(
-        Array.isArray(e.message) ? [...eAt, 'message', j] : [...eAt, 'message'],
-        `message: unknown message type "${t}"${hint && hint !== t ? ` (did you mean "${hint}"?)` : ''}`,
-      );
-    });
-    if (unchecked || !e.where || typeof e.where !== 'object') continue;
-    for (const key of Object.keys(e.where)) {
-      const problem = fieldProblem(key, rules, types);
-      if (problem) push([...eAt, 'where', key], problem, true);
+      return;
     }
+    if (MESSAGE_TYPES.has(t)) {
+      const rule = MESSAGE_TYPES.get(t);
+      if (rule) rules.push(rule);
+      else unchecked = true;
+      return;
+    }
+    if (extraTypes.has(t)) {
+      unchecked = true;
+      return;
+    }
+    unchecked = true;
+    const hint = closest(t, [...MESSAGE_TYPES.keys(), ...extraTypes]);
+    push(
+      Array.isArray(e.message) ? [...eAt, 'message', j] : [...eAt, 'message'],
+      `message: unknown message type "${t}"${hint && hint !== t ? ` (did you mean "${hint}"?)` : ''}`,
+    );
+  });
+  if (typeof e.event === 'string' && !templated(e.event) && !EVENT_NAMES.has(e.event)) {
+    const hint = closest(e.event, [...EVENT_NAMES]);
+    push(
+      [...eAt, 'event'],
+      `event: unknown event "${e.event}"${hint && hint !== e.event ? ` (did you mean "${hint}"?)` : ''} (the events peers, handsets and the harness publish: src/harness/event-names.ts)`,
+    );
+  }
+  if (unchecked || !e.where || typeof e.where !== 'object') return;
+  for (const key of Object.keys(e.where)) {
+    const problem = fieldProblem(key, rules, types);
+    if (problem) push([...eAt, 'where', key], problem, true);
   }
 }
 
@@ -222,7 +296,14 @@ export function vocabularyKey(v: PeerVocabulary): string {
       : null,
   ]);
   return JSON.stringify([
-    Object.entries(v).map(([k, x]) => [k, x.actions ?? null, x.messages ?? null]),
+    Object.entries(v).map(([k, x]) => [
+      k,
+      x.actions ?? null,
+      x.messages ?? null,
+      x.behaviours ?? null,
+      x.items ?? null,
+    ]),
     rules,
+    [...EVENT_NAMES],
   ]);
 }

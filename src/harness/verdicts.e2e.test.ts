@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_PEER_KINDS } from '../../test/support/loopback-clients.ts';
 import { junitXml } from '../report/junit-xml.ts';
 import type { RunResult } from './run-result.ts';
 import { runSuites } from './runner.ts';
 import { loadSuites } from './suite-loader.ts';
 import { PeersOnlyTarget } from './targets/peers-only.ts';
-import { TEST_PEER_KINDS } from './testing/loopback-clients.ts';
 
 /**
  * The verdicts a target case can get besides pass/fail/error, over the real SMSC peer and an

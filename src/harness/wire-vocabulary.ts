@@ -197,4 +197,6 @@ export const MESSAGE_TYPES: ReadonlyMap<string, FieldRule | undefined> = new Map
   ['hlr-lookup', undefined],
   ['hlr-lookup-response', undefined],
   ['route', undefined],
+  // a delivery status notification (RFC 3464) our MTA or remote MMSC received (mocks/mail/dsn-observation.ts)
+  ['dsn', undefined],
 ]);

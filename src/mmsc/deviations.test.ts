@@ -2,14 +2,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { FakeSmsc } from '../../test/support/fake-smsc.ts';
+import { Mm1Client, sendReq } from '../../test/support/mm1-client.ts';
 import { getHeader, getHeaders } from '../codec/mms/index.ts';
 import { decodeSmsUserData, decodeWspPush, portsOf } from '../codec/push/index.ts';
 import { MmscConfigError, resolveMmscConfig } from './config.ts';
 import { DEVIATION_NAMES, DEVIATIONS, deviates, formatDeviations, probeOf } from './deviations.ts';
 import { type RunningMmsc, startReferenceMmsc } from './index.ts';
 import { createModule as createMm7Module } from './mm7/index.ts';
-import { FakeSmsc } from './testing/fake-smsc.ts';
-import { Mm1Client, sendReq } from './testing/mm1-client.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 

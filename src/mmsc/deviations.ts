@@ -168,6 +168,14 @@ export const DEVIATIONS = [
     clause: 'OMA-TS-MMS_CTR-V1_3 §8.1 (originator address verified by the Proxy-Relay)',
     probe: 'mm1.status.001.*,mm1.sender.*,mm1.send.*',
   },
+  {
+    name: 'mm1-held-connections',
+    interface: 'MM1',
+    description:
+      'the MM1 listener serves at most 16 connections at once and never times a held one out (a fixed pool, no header, body or idle timeout): 16 slow or idle clients lock every other subscriber out',
+    clause: 'mmscert robustness profile §R13 (ROB-slow-clients); RFC 9112 §9.5, RFC 9110 §15.5.9 (408 lets a server free them)',
+    probe: 'robustness.connections.*',
+  },
   // ------------------------------------------------------------------ SMPP / WAP push
   {
     name: 'wrong-push-app-id',
@@ -290,7 +298,7 @@ export const DEVIATIONS = [
     name: 'unfair-dispatch',
     interface: 'SMPP-push',
     description:
-      'notifications are dispatched first come first served across messages: a large fan-out holds every slot and an ordinary message waits behind all of it',
+      'notifications are dispatched first come first served across messages (outbox slots and the SMPP submit queue): a large fan-out holds every slot and an ordinary message waits behind all of it',
     clause: 'mmscert robustness profile §R13 (ROB-fair-service: fair service under load)',
     probe: 'robustness.fanout.*',
   },

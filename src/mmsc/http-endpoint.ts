@@ -2,7 +2,11 @@ import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { guardHttpServer, httpServerOptions, listenerConnectionCap } from '../wire/http-guard.ts';
 import { tapServer } from '../wire/tap.ts';
+import { deviates } from './deviations.ts';
 import type { MmscCore } from './mmsc-core.ts';
+
+/** The pool of the 'mm1-held-connections' deviation. */
+const HELD_POOL = 16;
 
 /**
  * The HTTP listener the MMSC's HTTP interfaces (MM1, MM7) share: keep-alive, every connection
@@ -29,11 +33,16 @@ export class MmscHttpEndpoint {
   ): Promise<void> {
     const { config } = core;
     const c = config.connections;
-    const timeouts = {
-      headersMs: c.httpHeadersTimeoutMs,
-      requestMs: c.httpRequestTimeoutMs,
-      keepAliveMs: c.httpKeepAliveTimeoutMs,
-    };
+    // deviation 'mm1-held-connections': a small fixed pool that never frees a held connection
+    const held = this.iface === 'MM1' && deviates(config, 'mm1-held-connections');
+    const never = 3_600_000;
+    const timeouts = held
+      ? { headersMs: never, requestMs: never, keepAliveMs: never }
+      : {
+          headersMs: c.httpHeadersTimeoutMs,
+          requestMs: c.httpRequestTimeoutMs,
+          keepAliveMs: c.httpKeepAliveTimeoutMs,
+        };
     const server = http.createServer(httpServerOptions(timeouts), (req, res) => {
       handle(req, res).catch((e) => {
         core.observer.event(this.iface, 'error', { message: (e as Error).message });
@@ -49,7 +58,7 @@ export class MmscHttpEndpoint {
       server,
       (e, status) =>
         core.observer.event(this.iface, 'http-client-error', { error: e.code ?? e.message, status }),
-      { maxConnections: listenerConnectionCap(c.maxPerListener) },
+      { maxConnections: held ? HELD_POOL : listenerConnectionCap(c.maxPerListener) },
     );
     if (core.timeline) {
       tapServer(server, { timeline: core.timeline, node: config.node, role: 'mmsc', iface: this.iface });

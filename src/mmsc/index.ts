@@ -91,13 +91,13 @@ export async function startReferenceMmsc(
   });
   const pushSender = deps.pushSender ?? pushSenderFor(config, observer, deps.timeline);
   const mm1 = new Mm1Module(pushSender);
-  core.register(mm1);
-  for (const m of deps.modules ?? []) core.register(m);
+  const modules: MmscModule[] = [mm1, ...(deps.modules ?? [])];
+  for (const m of modules) core.register(m);
 
   const endpoints: MmscEndpoint[] = [];
   const started: MmscModule[] = [];
   try {
-    for (const m of core.allModules()) {
+    for (const m of modules) {
       endpoints.push(...(await m.start(core)));
       started.push(m);
     }

@@ -3,8 +3,8 @@ import type { MmscConfig } from './config.ts';
 import { deviates } from './deviations.ts';
 import { isValidId, newMessageId, newToken, newTransactionId } from './ids.ts';
 import type { Mm5Resolver, Mm5Route } from './mm5/mm5-resolver.ts';
-import type { MmscModule } from './module.ts';
 import type { MmscObserver } from './observer.ts';
+import type { RoutedModule } from './routed-module.ts';
 import { DueQueue } from './store/due-queue.ts';
 import {
   isOpen,
@@ -87,8 +87,8 @@ export class MmscCore {
   readonly resolver: Mm5Resolver;
   readonly observer: MmscObserver;
   readonly timeline?: Timeline;
-  private readonly modules = new Map<string, MmscModule>();
-  private readonly byRoute = new Map<RecipientRoute, MmscModule>();
+  private readonly modules = new Map<string, RoutedModule>();
+  private readonly byRoute = new Map<RecipientRoute, RoutedModule>();
   private readonly inflight = new Map<string, Promise<AcceptResult>>();
   /** Active messages by expiry time (one timer for all; stale entries skipped when popped). */
   private readonly expiries = new DueQueue<string>();
@@ -118,17 +118,17 @@ export class MmscCore {
   }
 
   /** Plugs an interface module in (before start). */
-  register(module: MmscModule): void {
+  register(module: RoutedModule): void {
     if (this.modules.has(module.name)) throw new Error(`module ${module.name} registered twice`);
     this.modules.set(module.name, module);
     for (const r of module.routes) this.byRoute.set(r, module);
   }
 
-  module(name: string): MmscModule | undefined {
+  module(name: string): RoutedModule | undefined {
     return this.modules.get(name);
   }
 
-  allModules(): MmscModule[] {
+  allModules(): RoutedModule[] {
     return [...this.modules.values()];
   }
 

@@ -2,11 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FakeSmsc, type ReceivedPush } from '../../test/support/fake-smsc.ts';
+import { Mm1Client, sendReq } from '../../test/support/mm1-client.ts';
 import { getHeader, getHeaders } from '../codec/mms/index.ts';
 import { Timeline } from '../wire/timeline.ts';
 import { type RunningMmsc, startReferenceMmsc } from './index.ts';
-import { FakeSmsc, type ReceivedPush } from './testing/fake-smsc.ts';
-import { Mm1Client, sendReq } from './testing/mm1-client.ts';
 
 /** Retention: finished messages leave the store after `retention.finishedSeconds`; the rest stay. */
 

@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { FakeSmsc } from '../../test/support/fake-smsc.ts';
+import { Mm1Client, sendReq } from '../../test/support/mm1-client.ts';
 import { getHeader } from '../codec/mms/index.ts';
 import {
   type DeliveryOutcome,
@@ -10,8 +12,6 @@ import {
   startReferenceMmsc,
 } from './index.ts';
 import type { MmscCore } from './mmsc-core.ts';
-import { FakeSmsc } from './testing/fake-smsc.ts';
-import { Mm1Client, sendReq } from './testing/mm1-client.ts';
 
 /**
  * The extension point: an interface module plugged into the router receives the recipients

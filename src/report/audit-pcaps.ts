@@ -1,11 +1,10 @@
-import { execFile, spawnSync } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { decodeMms } from '../codec/mms/decode-mms.ts';
 import { decodeSmsUserData } from '../codec/push/sms-user-data.ts';
 import { decodeWspPush } from '../codec/push/wsp-push.ts';
 import { NODE_ROLES, type NodeRole, ROLE_ADDRESS } from '../wire/nodes.ts';
+import { haveTshark, tsharkAsync } from '../wire/tshark.ts';
 
 /**
  * The Wireshark audit of a run's captures (issue 8): tshark with checksum validation on, the
@@ -87,7 +86,7 @@ const FIELDS = [
 ];
 const AGG = '\u001f';
 
-export const haveTshark = (): boolean => spawnSync('tshark', ['-v'], { stdio: 'ignore' }).status === 0;
+export { haveTshark };
 
 /** The role a capture address belongs to: exact ROLE_ADDRESS, else the role owning its /24. */
 export function roleOfAddress(ip: string): NodeRole | undefined {
@@ -229,12 +228,9 @@ export function indexedDeleteConf(body: Uint8Array | undefined): boolean {
   }
 }
 
-const run = promisify(execFile);
-
-async function tshark(args: string[]): Promise<string> {
-  const { stdout } = await run('tshark', args, { maxBuffer: 1024 * 1024 * 1024, encoding: 'utf8' });
-  return stdout;
-}
+/** The user's own Wireshark configuration applies (as when they open the files themselves). */
+const tshark = (args: string[]): Promise<string> =>
+  tsharkAsync(args, { maxBuffer: 1024 * 1024 * 1024, isolated: false });
 
 /** The tshark `-d` values for the ports a case's connections used, from its timeline. */
 function decodeAsOf(conns: Iterable<{ transport: string; port: number; iface: string }>): string[] {

@@ -1,5 +1,6 @@
 import { LEVELS } from '../harness/levels.ts';
 import type { CaseResult, RunResult, Verdict } from '../harness/run-result.ts';
+import { type BaselineView, baselineSection } from './baseline-section.ts';
 import { casePageName, requirementLine, verdictBadge } from './case-page.ts';
 import { escapeXml as esc } from './escape.ts';
 import { REPORT_CSS } from './report-style.ts';
@@ -192,8 +193,14 @@ if(filtered())apply();
 requestAnimationFrame(function(){setTimeout(mount,0)});
 })();`;
 
-/** report.html (a whole document). `runPcapng`: the run's merged capture, when written. */
-export function htmlReport(run: RunResult, opts: { runPcapng?: string } = {}): string {
+/**
+ * report.html (a whole document). `runPcapng`: the run's merged capture, when written;
+ * `baseline`: the comparison with an earlier run (`mmscert run --baseline`), shown after the counts.
+ */
+export function htmlReport(
+  run: RunResult,
+  opts: { runPcapng?: string; baseline?: BaselineView } = {},
+): string {
   const coverage = requirementCoverage(run);
   const ifaces = [...new Set(run.cases.flatMap((c) => c.interfaces))].sort();
   const kept =
@@ -209,6 +216,7 @@ export function htmlReport(run: RunResult, opts: { runPcapng?: string } = {}): s
 <p class="meta">Target: <b>${esc(run.target.description)}</b> (${esc(run.target.kind)}) · seed ${run.seed} · ${run.jobs} job(s) · ${run.durationMs} ms · ${esc(run.startedAt)}${opts.runPcapng ? ` · <a href="${esc(opts.runPcapng)}">${esc(opts.runPcapng)}</a>` : ''} · <a href="results.json">results.json</a>${kept}</p>
 ${counts(run)}
 <p class="summary-line">${run.summary.total} cases · <b>${run.summary.unexpected} unexpected</b> (gate: ${esc(run.failOn)}) · ${run.summary.known} known failure(s) · ${run.summary.fixed} fixed${run.aborted ? ` · <b>run stopped: ${esc(run.aborted.reason)}; ${run.aborted.notRun.length} case(s) not run</b>` : ''}</p>
+${baselineSection(opts.baseline)}
 <div class="filters">
 <label>interface <select id="f-iface"><option value="">all</option>${options(ifaces)}</select></label>
 <label>level <select id="f-level"><option value="">all</option>${options(LEVELS)}</select></label>

@@ -1,4 +1,3 @@
-import { execFileSync, spawnSync } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -13,6 +12,9 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { E2E_SUITE } from '../../test/support/e2e-suite.ts';
+import { TEST_PEER_KINDS } from '../../test/support/loopback-clients.ts';
+import { readPackets } from '../../test/support/pcapng-reader.ts';
 import { pcapCheck } from '../../test/support/tshark.ts';
 import { knownFailures } from '../harness/known-failures.ts';
 import { previousRun } from '../harness/rerun-failed.ts';
@@ -20,9 +22,7 @@ import type { RunResult } from '../harness/run-result.ts';
 import { runSuites } from '../harness/runner.ts';
 import { loadSuites } from '../harness/suite-loader.ts';
 import { PeersOnlyTarget } from '../harness/targets/peers-only.ts';
-import { E2E_SUITE } from '../harness/testing/e2e-suite.ts';
-import { TEST_PEER_KINDS } from '../harness/testing/loopback-clients.ts';
-import { readPackets } from '../wire/pcapng-test-reader.ts';
+import { haveTshark, tsharkText } from '../wire/tshark.ts';
 import { htmlReport } from './html-report.ts';
 import { renderCase } from './render-case.ts';
 import { resultsJson } from './results-json.ts';
@@ -32,7 +32,7 @@ import { casePcapName, REPORTERS, ReportWriter, writeReports } from './write-rep
 
 /** Reports of a real run (the e2e suite over the real SMSC and HLR peers), checked by independent readers. */
 
-const hasTshark = spawnSync('tshark', ['-v'], { stdio: 'ignore' }).status === 0;
+const hasTshark = haveTshark();
 if (!hasTshark) console.warn('tshark not installed: the PCAPNG checks of reports.e2e.test.ts are skipped');
 
 let dir: string;
@@ -251,11 +251,7 @@ describe('reports of a real run', () => {
 });
 
 describe.skipIf(!hasTshark)('PCAPNG captures read by tshark', () => {
-  const tshark = (file: string, ...args: string[]) =>
-    execFileSync('tshark', ['-n', '-r', file, ...args], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
+  const tshark = (file: string, ...args: string[]) => tsharkText(['-n', '-r', file, ...args]);
 
   it('the SMPP case decodes as SMPP with the step named in each packet comment', () => {
     const c = run.cases.find((x) => x.id === 'e2e.smpp.submit');

@@ -25,6 +25,9 @@ export interface RunDoc {
     title?: string;
     verdict: string;
     level?: string;
+    interfaces?: string[];
+    requirements?: Array<{ id?: string; spec?: string; clause?: string; level?: string; text?: string }>;
+    known?: unknown;
     failure?: { message?: string };
   }>;
 }
@@ -175,6 +178,11 @@ export function diffText(d: RunDiff): string {
 }
 
 export class RunDocError extends Error {}
+
+/** The run directory of `where` (a run directory, or its results.json). */
+export function runDirOf(where: string): string {
+  return existsSync(where) && statSync(where).isDirectory() ? where : path.dirname(where);
+}
 
 /** A run directory or its results.json, read as a RunDoc. */
 export function readRunDoc(where: string): RunDoc {

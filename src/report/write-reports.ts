@@ -4,6 +4,7 @@ import { gzipSync } from 'node:zlib';
 import type { CaseResult, RunResult } from '../harness/run-result.ts';
 import { buildPcapng } from '../wire/build-pcapng.ts';
 import { mergePcapngs } from '../wire/merge-pcapng.ts';
+import type { BaselineView } from './baseline-section.ts';
 import { casePageName } from './case-page.ts';
 import type { Evidence } from './evidence.ts';
 import { htmlReport } from './html-report.ts';
@@ -12,8 +13,20 @@ import { casePcapName, type RenderedCase, renderCase } from './render-case.ts';
 import { caseParts, REPORTERS, type ReporterName } from './reporters.ts';
 import { coverageMarkdown } from './requirement-coverage.ts';
 import { CASE_SEPARATOR, resultsJson, resultsJsonFrame } from './results-json.ts';
+import { diffRuns, type RunDoc } from './run-diff.ts';
 
 export { caseParts, casePcapName, REPORTERS, type ReporterName };
+
+/** An earlier run to compare with (`mmscert run --baseline DIR`): its results.json and its directory. */
+export interface Baseline {
+  doc: RunDoc;
+  dir: string;
+}
+
+/** The comparison report.html shows: the baseline as A, this run as B (as `mmscert diff BASELINE RUN`). */
+export function baselineView(b: Baseline, run: RunResult, reportDir: string): BaselineView {
+  return { diff: diffRuns(b.doc, run), href: path.relative(reportDir, b.dir) || '.' };
+}
 
 /** What writeReports is given when the cases were rendered where they ran (worker threads). */
 export interface PreRendered {
@@ -53,7 +66,7 @@ export class ReportWriter {
   constructor(
     readonly dir: string,
     readonly reporters: readonly ReporterName[] = REPORTERS,
-    readonly opts: { evidence?: Evidence; capturesWritten?: boolean } = {},
+    readonly opts: { evidence?: Evidence; capturesWritten?: boolean; baseline?: Baseline } = {},
   ) {
     this.parts = caseParts(reporters);
   }
@@ -137,7 +150,12 @@ export class ReportWriter {
     await this.put('coverage.md', coverageMarkdown(run));
     if (this.parts.json) await this.writeResultsJson(run);
     if (this.reporters.includes('junit')) await this.put('junit.xml', junitXml(run));
-    if (this.parts.html) await this.put('report.html', htmlReport(run, runPcapng ? { runPcapng } : {}));
+    const baseline = this.opts.baseline ? baselineView(this.opts.baseline, run, this.dir) : undefined;
+    if (this.parts.html)
+      await this.put(
+        'report.html',
+        htmlReport(run, { ...(runPcapng ? { runPcapng } : {}), ...(baseline ? { baseline } : {}) }),
+      );
     return this.written;
   }
 
@@ -188,7 +206,7 @@ export async function writeReports(
   dir: string,
   reporters: readonly ReporterName[] = REPORTERS,
   pre?: PreRendered,
-  opts: { evidence?: Evidence } = {},
+  opts: { evidence?: Evidence; baseline?: Baseline } = {},
 ): Promise<string[]> {
   if (pre && pre.cases.length !== run.cases.length)
     throw new Error(`writeReports: ${pre.cases.length} rendered case(s) for ${run.cases.length}`);

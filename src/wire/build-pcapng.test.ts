@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { readPackets } from '../../test/support/pcapng-reader.ts';
 import { buildPcapng } from './build-pcapng.ts';
 import { buildCasePcapngs } from './case-pcapngs.ts';
-import { readPackets } from './pcapng-test-reader.ts';
 import { type Endpoint4, type ObservationInput, Timeline } from './timeline.ts';
 
 const ue: Endpoint4 = { node: 'ue.alice', role: 'ue', port: 40001 };

@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readBlocks } from '../../test/support/pcapng-reader.ts';
 import { haveTshark } from '../../test/support/tshark.ts';
 import { buildPdu, encodeMms } from '../codec/mms/index.ts';
 import {
@@ -11,7 +11,7 @@ import {
   MMSE_HEURISTIC,
   upperPduPcapng,
 } from './exported-pdu.ts';
-import { readBlocks } from './pcapng-test-reader.ts';
+import { tsharkSync } from './tshark.ts';
 
 const notification = (tid: string) =>
   encodeMms(
@@ -60,23 +60,19 @@ describe.skipIf(!haveTshark)('tshark reads the exported PDUs with the named diss
     try {
       const file = path.join(dir, 'n.pcapng');
       writeFileSync(file, upperPduPcapng([notification('A1'), notification('B2')], MMSE_HEURISTIC));
-      const r = spawnSync(
-        'tshark',
-        [
-          '-n',
-          '-r',
-          file,
-          '-T',
-          'fields',
-          '-e',
-          'frame.protocols',
-          '-e',
-          'mmse.transaction_id',
-          '-e',
-          'mmse.message_size',
-        ],
-        { encoding: 'utf8' },
-      );
+      const r = tsharkSync([
+        '-n',
+        '-r',
+        file,
+        '-T',
+        'fields',
+        '-e',
+        'frame.protocols',
+        '-e',
+        'mmse.transaction_id',
+        '-e',
+        'mmse.message_size',
+      ]);
       expect(r.status, r.stderr).toBe(0);
       const rows = r.stdout
         .trim()

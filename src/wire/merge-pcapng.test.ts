@@ -1,13 +1,13 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readBlocks, readPackets } from '../../test/support/pcapng-reader.ts';
 import { mergePcapngs, PcapngMergeError } from './merge-pcapng.ts';
-import { readBlocks, readPackets } from './pcapng-test-reader.ts';
 import { PcapngWriter } from './pcapng-writer.ts';
+import { haveTshark, tsharkSync } from './tshark.ts';
 
-const hasTshark = spawnSync('tshark', ['-v'], { stdio: 'ignore' }).status === 0;
+const hasTshark = haveTshark();
 if (!hasTshark) console.warn('tshark not installed: the tshark read of a merged capture is skipped');
 
 /** A UDP/IPv4/Ethernet frame whose payload is `tag` (enough for the readers to tell frames apart). */
@@ -84,9 +84,7 @@ describe('mergePcapngs', () => {
       const b = capture('b', [[us(1_700_000_000_000_200), 'b1']]);
       const file = path.join(dir, 'm.pcapng');
       writeFileSync(file, mergePcapngs([a, b], { title: 'run' }));
-      const r = spawnSync('tshark', ['-n', '-r', file, '-T', 'fields', '-e', 'frame.comment'], {
-        encoding: 'utf8',
-      });
+      const r = tsharkSync(['-n', '-r', file, '-T', 'fields', '-e', 'frame.comment']);
       expect(r.status).toBe(0);
       expect(r.stdout.trim().split('\n')).toEqual(['a a1', 'b b1', 'a a2']);
     } finally {

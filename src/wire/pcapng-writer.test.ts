@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readBlocks } from './pcapng-test-reader.ts';
+import { readBlocks } from '../../test/support/pcapng-reader.ts';
 import { PcapngWriter } from './pcapng-writer.ts';
 
 describe('PcapngWriter', () => {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tsharkFields, tsharkOracleReady } from '../../test/support/tshark.ts';
-import { checkCasePcap, runCases } from '../mm7/pcap-oracle.ts';
+import { checkCasePcap, runCases } from '../../test/support/pcap-oracle.ts';
 
 /**
  * Independent oracle for the MM3 suites: Wireshark decodes every recorded byte as clean SMTP +

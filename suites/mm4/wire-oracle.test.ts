@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tsharkOracleReady } from '../../test/support/tshark.ts';
-import { checkCasePcap, runCases } from '../mm7/pcap-oracle.ts';
+import { checkCasePcap, runCases } from '../../test/support/pcap-oracle.ts';
 
 const ready = tsharkOracleReady('[suites/mm4 wire oracle]');
 

@@ -4,19 +4,11 @@
  * with another corpus entry, dictionary tokens. Each input gets 1..5 stacked mutations. All
  * randomness comes from the `Rng` passed in, so a run is reproducible from its seed.
  */
-export type Rng = () => number;
+import { mulberry32, type Rng } from '../../src/util/prng.ts';
 
-/** mulberry32: uniform in [0, 1), 2^32 period, fast. */
-export function seededRng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export type { Rng };
+/** The project's seeded PRNG (mulberry32). */
+export const seededRng = mulberry32;
 
 const int = (r: Rng, n: number): number => Math.floor(r() * n);
 

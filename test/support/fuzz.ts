@@ -4,11 +4,10 @@
  * operators. Each call picks one operator and one position; the operators are data, so each test
  * states what kind of damage its protocol must survive.
  */
-import { type Rng, rng } from '../../src/codec/mms/random-pdu.ts';
+import { mulberry32, type Rng } from '../../src/util/prng.ts';
 
 export type { Rng };
-/** mulberry32, uniform in [0, 1). */
-export const mulberry32 = rng;
+export { mulberry32 };
 
 const int = (r: Rng, n: number) => Math.floor(r() * n);
 

@@ -5,13 +5,13 @@
  * Content-Type application/vnd.wap.mms-message (that media type selects MMSE, no heuristic), so
  * "not an MMS PDU to Wireshark" and "what it would read if forced" are both known.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MMSE_HEURISTIC, upperPduPcapng } from '../../src/wire/exported-pdu.ts';
-import { tcpDialoguePcapng } from '../../src/wire/tcp-dialogue.ts';
-import { AGGREGATE, SEVERITY_ERROR, SEVERITY_WARNING, tsharkEnv } from './tshark.ts';
+import { tsharkSync } from '../../src/wire/tshark.ts';
+import { tcpDialoguePcapng } from './tcp-dialogue.ts';
+import { AGGREGATE, SEVERITY_ERROR, SEVERITY_WARNING } from './tshark.ts';
 
 /**
  * - `clean`: decoded as MMSE with no expert error.
@@ -69,7 +69,7 @@ function readFrames(file: string, decodeAs: readonly string[] = []): FrameReadin
     'separator=/t',
   ];
   args.push('-E', 'occurrence=a', '-E', `aggregator=${AGGREGATE}`, ...FIELDS.flatMap((f) => ['-e', f]));
-  const r = spawnSync('tshark', args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: tsharkEnv() });
+  const r = tsharkSync(args, { maxBuffer: 64 * 1024 * 1024 });
   if (r.status !== 0) throw new Error(`tshark ${args.join(' ')} failed: ${r.stderr}`);
   return r.stdout
     .split('\n')

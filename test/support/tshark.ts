@@ -3,29 +3,17 @@
  * a skip note a user can act on, and the two ways the tests ask Wireshark: pcap-check.sh's verdict
  * and `tshark -T fields`. Nothing here judges; the tests compare.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { haveTshark as haveTsharkHere, tsharkSync, tsharkText } from '../../src/wire/tshark.ts';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
 /** The shared checkout beside the repo (never copied in: its licences differ). */
 export const sharedDir = path.resolve(repoRoot, '../shared');
 export const toolsDir = path.join(sharedDir, 'tools');
 
-export const haveTshark = spawnSync('tshark', ['-v'], { stdio: 'ignore' }).status === 0;
-
-let configDir: string | undefined;
-/**
- * The environment for a tshark child: its personal configuration directory is an empty one of this
- * process, so a user's Wireshark preferences cannot change a verdict, and tshark never populates
- * ~/.config/wireshark (it copies the global files there when `-C Default` meets a missing one, and
- * parallel test files would race on that copy).
- */
-export function tsharkEnv(): NodeJS.ProcessEnv {
-  configDir ??= mkdtempSync(path.join(tmpdir(), 'mmscert-wireshark-'));
-  return { ...process.env, WIRESHARK_CONFIG_DIR: configDir };
-}
+/** Whether tshark runs here (asked once). */
+export const haveTshark = haveTsharkHere();
 
 /**
  * True when tshark and every named tool of shared/tools exist; otherwise prints, once per test file,
@@ -80,7 +68,7 @@ export function pcapCheck(
     '_ws.malformed',
   ];
   for (const f of fields) args.push('-e', f);
-  const r = spawnSync('tshark', args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: tsharkEnv() });
+  const r = tsharkSync(args);
   if (r.status !== 0) return { status: 2, out: `tshark failed: ${r.stderr}` };
   const seen = new Set<string>();
   const complaints: string[] = [];
@@ -131,9 +119,7 @@ export function tsharkFields(
   const args = ['-n', '-2', '-r', file, ...(opts.decodeAs ?? []).flatMap((d) => ['-d', d])];
   args.push('-Y', filter, '-T', 'fields', '-E', 'separator=/t', '-E', 'occurrence=a');
   args.push('-E', `aggregator=${opts.aggregator ?? '|'}`, ...names.flatMap((n) => ['-e', n]));
-  const r = spawnSync('tshark', args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: tsharkEnv() });
-  if (r.status !== 0) throw new Error(`tshark ${args.join(' ')} failed: ${r.stderr}`);
-  return r.stdout
+  return tsharkText(args, { maxBuffer: 64 * 1024 * 1024 })
     .split('\n')
     .filter((l) => l.length > 0)
     .map((l) => l.split('\t'));

@@ -32,6 +32,7 @@ interface RunCliOptions {
   from?: string;
   evidence: string;
   keep: string;
+  baseline?: string;
 }
 
 /** `--time-scale F`: a positive factor (0.1..100). */
@@ -106,6 +107,10 @@ export function register(program: Command): void {
       'runs kept under reports/: older run directories are removed after this one is written (0: none removed; not with --report-dir)',
       '10',
     )
+    .option(
+      '--baseline <run-dir>',
+      'an earlier run (its report directory or results.json) to compare with: report.html gets a section with new failures, fixed cases, verdict and evidence changes (as mmscert diff)',
+    )
     .action(async (files: string[], opts: RunCliOptions) => {
       const reporters = opts.reporter
         .split(',')
@@ -136,6 +141,15 @@ export function register(program: Command): void {
         throw new CliError(`--evidence: expected failing or all, got "${opts.evidence}"`, 2);
       const evidence: Evidence = opts.evidence;
       const keep = int('--keep', opts.keep, 0, 100000);
+      let baseline: import('../../report/write-reports.ts').Baseline | undefined;
+      if (opts.baseline !== undefined) {
+        const { readRunDoc, runDirOf } = await import('../../report/run-diff.ts');
+        try {
+          baseline = { doc: readRunDoc(opts.baseline), dir: runDirOf(opts.baseline) };
+        } catch (e) {
+          throw new CliError(`--baseline: ${(e as Error).message}`, 2);
+        }
+      }
       let grep: RegExp | undefined;
       try {
         grep = opts.grep !== undefined ? new RegExp(opts.grep) : undefined;
@@ -280,7 +294,11 @@ export function register(program: Command): void {
         // the pool's cases are written as they finish (their renderings are not kept)
         const writer =
           pool && fileReporters.length > 0
-            ? new ReportWriter(reportDir, fileReporters, { evidence, capturesWritten: true })
+            ? new ReportWriter(reportDir, fileReporters, {
+                evidence,
+                capturesWritten: true,
+                ...(baseline ? { baseline } : {}),
+              })
             : undefined;
         if (pool) {
           let target: { description: string };
@@ -336,11 +354,14 @@ export function register(program: Command): void {
         run.machine = machineFacts();
         if (writer) await writer.finish(run);
         else if (fileReporters.length > 0)
-          await writeReports(run, reportDir, fileReporters, undefined, { evidence });
+          await writeReports(run, reportDir, fileReporters, undefined, {
+            evidence,
+            ...(baseline ? { baseline } : {}),
+          });
         phase('reports written');
         if (fileReporters.length > 0 && opts.reportDir === undefined && keep > 0) {
           const { pruneRuns } = await import('../../report/retention.ts');
-          const removed = pruneRuns('reports', keep, [reportDir]);
+          const removed = pruneRuns('reports', keep, [reportDir, ...(baseline ? [baseline.dir] : [])]);
           if (removed.length > 0)
             (terminal ? process.stdout : process.stderr).write(
               `reports: removed ${removed.length} older run(s) under reports/ (--keep ${keep}): ${removed.map((d) => path.basename(d)).join(', ')}\n`,
@@ -348,6 +369,13 @@ export function register(program: Command): void {
         }
         if (terminal)
           process.stdout.write(terminal.summary(run, fileReporters.length > 0 ? reportDir : undefined));
+        if (baseline) {
+          const { diffRuns } = await import('../../report/run-diff.ts');
+          const d = diffRuns(baseline.doc, run);
+          process.stdout.write(
+            `baseline ${baseline.doc.runId}: ${d.newFailures.length} new failure(s), ${d.fixed.length} fixed, ${d.changed.length} other verdict change(s), ${d.evidenceChanged.length} failing with other evidence${fileReporters.includes('html') ? ' (report.html#baseline)' : ''}\n`,
+          );
+        }
         if (fileReporters.includes('html'))
           process.stdout.write(`report: ${path.join(reportDir, 'report.html')}\n`);
         phase('done');

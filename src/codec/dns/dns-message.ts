@@ -109,20 +109,54 @@ function readName(r: ByteReader, msg: Uint8Array, field: string): string {
     const bytes = cursor.bytes(len, field);
     total += len + 1;
     if (total > 255) throw new DecodeError(at, field, 'name longer than 255 octets (RFC 1035 §3.1)');
-    labels.push(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1'));
+    labels.push(escapeLabel(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1')));
   }
   if (!jumped) r.offset = cursor.offset;
   return labels.join('.');
 }
 
+/**
+ * A label's octets as text: a label is any 1..63 octets (RFC 2181 §11), so a '.' or a backslash
+ * inside one is escaped as in the master-file format (RFC 1035 §5.1, RFC 4343 §2.1). Without
+ * this a label "a.b" would read back as the two labels "a" and "b": the name silently changed.
+ */
+function escapeLabel(l: string): string {
+  return /[.\\]/.test(l) ? l.replace(/[.\\]/g, '\\$&') : l;
+}
+
 function nameLabels(name: string, field: string): string[] {
-  const trimmed = name.endsWith('.') ? name.slice(0, -1) : name;
-  if (trimmed === '') return [];
-  const labels = trimmed.split('.');
+  // RFC 1035 §5.1 escapes: backslash X is the octet X (a '.' or a backslash inside a label),
+  // backslash DDD the octet of decimal value DDD; an unescaped '.' ends a label, a final one is the root.
+  const labels: string[] = [];
+  let label = '';
+  let dotted = false;
+  for (let i = 0; i < name.length; i++) {
+    const c = name[i];
+    if (c === '\\') {
+      const ddd = /^\d{3}/.exec(name.slice(i + 1, i + 4));
+      if (ddd && Number(ddd[0]) <= 255) {
+        label += String.fromCharCode(Number(ddd[0]));
+        i += 3;
+      } else if (i + 1 < name.length) label += name[++i];
+      else throw new EncodeError(-1, field, `name '${name}' ends with a lone '\\' (RFC 1035 §5.1)`);
+      dotted = false;
+    } else if (c === '.') {
+      labels.push(label);
+      label = '';
+      dotted = true;
+    } else {
+      label += c;
+      dotted = false;
+    }
+  }
+  if (!dotted || labels.length === 0) labels.push(label);
+  if (labels.length === 1 && labels[0] === '') return []; // '' and '.': the root
   let total = 1;
   for (const l of labels) {
     if (l.length === 0 || l.length > 63)
       throw new EncodeError(-1, field, `label '${l}' must be 1..63 octets (RFC 1035 §2.3.4)`);
+    if (/[^\x00-\xff]/.test(l))
+      throw new EncodeError(-1, field, `label '${l}' holds a character beyond one octet`);
     total += l.length + 1;
   }
   if (total > 255) throw new EncodeError(-1, field, 'name longer than 255 octets');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { mutate, randomBytes, rng } from '../../../test/support/fuzz-inputs.ts';
 import { DecodeError } from '../codec-error.ts';
 import { mimePart } from '../mime/build-mime.ts';
-import { mutate, randomBytes, rng } from '../mime/fuzz-inputs.ts';
 import { buildMm4 } from './build-mm4.ts';
 import { decodeMm4 } from './decode-mm4.ts';
 import { encodeMm4 } from './encode-mm4.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { mutate, randomBytes, rng } from '../../../test/support/fuzz-inputs.ts';
 import { DecodeError } from '../codec-error.ts';
 import { mimePart } from '../mime/build-mime.ts';
-import { mutate, randomBytes, rng } from '../mime/fuzz-inputs.ts';
 import { decodeMm7 } from './decode-mm7.ts';
 import { encodeMm7 } from './encode-mm7.ts';
 import { mm7Address, mm7Status } from './mm7-builders.ts';

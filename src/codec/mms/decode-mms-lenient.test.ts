@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { randomPdu, rng } from '../../../test/support/random-pdu.ts';
 import { DecodeError } from '../codec-error.ts';
 import { decodeMms } from './decode-mms.ts';
 import { decodeMmsLenient, lenientPdu, mmsDefectClause } from './decode-mms-lenient.ts';
 import { encodeMms, getHeader, MMS_MESSAGE_TYPES, mmsToJson } from './index.ts';
-import { randomPdu, rng } from './random-pdu.ts';
 
 /** Octets from numbers and ASCII text (text gets no NUL: write 0 where the grammar wants one). */
 function b(...xs: Array<number | string>): Uint8Array {

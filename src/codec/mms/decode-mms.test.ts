@@ -1,10 +1,10 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { randomPdu, rng } from '../../../test/support/random-pdu.ts';
 import { DecodeError } from '../codec-error.ts';
 import { decodeMms, decodeMmsTableOnly } from './decode-mms.ts';
 import { buildPdu, encodeMms, MMS_MESSAGE_TYPES } from './index.ts';
-import { randomPdu, rng } from './random-pdu.ts';
 
 /** The outcome of a decode: the PDU, or the one DecodeError as its line. */
 function outcome(decode: (b: Uint8Array) => unknown, b: Uint8Array): unknown {

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { randomPdu, rng } from '../../../test/support/random-pdu.ts';
 import { ByteReader } from '../bytes.ts';
 import { DecodeError } from '../codec-error.ts';
 import {
@@ -14,7 +15,6 @@ import {
   readValueLength,
 } from '../wsp/index.ts';
 import { decodeMms, encodeMms, MMS_MESSAGE_TYPES, mmsToJson } from './index.ts';
-import { randomPdu, rng } from './random-pdu.ts';
 
 /** Every decoder under test: each must return a value or throw exactly one DecodeError. */
 const DECODERS: Array<[string, (b: Uint8Array) => unknown]> = [

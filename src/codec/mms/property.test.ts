@@ -1,10 +1,12 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tsharkEnv, tsharkOracleReady } from '../../../test/support/tshark.ts';
+import { compareWithTshark, pdmlToSummaries } from '../../../test/support/mms-tshark-oracle.ts';
+import { randomPdu, rng } from '../../../test/support/random-pdu.ts';
+import { tsharkOracleReady } from '../../../test/support/tshark.ts';
 import { MMSE_HEURISTIC, upperPduPcapng } from '../../wire/exported-pdu.ts';
+import { tsharkText } from '../../wire/tshark.ts';
 import {
   decodeMms,
   encodeMms,
@@ -14,8 +16,6 @@ import {
   mmsToJson,
   validateMms,
 } from './index.ts';
-import { randomPdu, rng } from './random-pdu.ts';
-import { compareWithTshark, pdmlToSummaries } from './tshark-oracle.ts';
 
 describe('random valid PDUs of every type round-trip (seeded)', () => {
   for (const type of MMS_MESSAGE_TYPES) {
@@ -69,12 +69,7 @@ describe.skipIf(!tshark)('random PDUs agree with Wireshark field by field', () =
       const pcap = path.join(dir, 'all.pcapng');
       const names = [...pdus.keys()];
       writeFileSync(pcap, upperPduPcapng(bytes, MMSE_HEURISTIC, { comments: names }));
-      const out = execFileSync('tshark', ['-n', '-r', pcap, '-T', 'pdml'], {
-        env: tsharkEnv(),
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'ignore'],
-        maxBuffer: 256 << 20,
-      });
+      const out = tsharkText(['-n', '-r', pcap, '-T', 'pdml'], { maxBuffer: 256 << 20 });
       const summaries = pdmlToSummaries(out);
       expect(summaries.length).toBe(pdus.size);
       let compared = 0;

@@ -1,15 +1,15 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { randomPdu, rng } from '../../../test/support/random-pdu.ts';
 import { ByteWriter } from '../bytes.ts';
 import { CodecError, EncodeError } from '../codec-error.ts';
 import { type ContentType, isMultipartMedia } from '../wsp/index.ts';
 import { decodeMms } from './decode-mms.ts';
-import { writeMmsHeader } from './encode-mms.ts';
 import { MMS_HEADERS, messageTypeSince, mmsHeaderByName } from './header-table.ts';
-import { randomPdu, rng } from './random-pdu.ts';
 import { MMS_MESSAGE_TYPES, type MmsHeader, type MmsPdu } from './types.ts';
 import { checkPdu, validateMms } from './validate-mms.ts';
+import { writeMmsHeader } from './write-header.ts';
 
 /**
  * checkPdu was rewritten for speed (one scan for the §7.1 positions, counts by code, a reused scratch

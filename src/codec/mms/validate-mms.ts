@@ -1,9 +1,9 @@
 import { ByteWriter } from '../bytes.ts';
 import { CodecError, EncodeError } from '../codec-error.ts';
 import { type ContentType, isMultipartMedia } from '../wsp/index.ts';
-import { headerDefOf, writeMmsHeader } from './encode-mms.ts';
 import { MMS_HEADERS, type MmsHeaderDef, messageTypeSince, mmsHeaderByName } from './header-table.ts';
 import { MMS_MESSAGE_TYPES, type MmsPdu } from './types.ts';
+import { headerDefOf, writeMmsHeader } from './write-header.ts';
 
 const UNKNOWN_RE = /^Unknown-0x([0-9A-Fa-f]{2})$/;
 const TOKEN_RE = /^[\x21-\x7e]+$/;

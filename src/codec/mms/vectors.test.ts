@@ -1,9 +1,9 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { compareWithTshark, parseTsharkSummaries } from '../../../test/support/mms-tshark-oracle.ts';
 import { DecodeError } from '../codec-error.ts';
 import { decodeMms, encodeMms, mmsFromJson, mmsToJson, validateMms } from './index.ts';
-import { compareWithTshark, parseTsharkSummaries } from './tshark-oracle.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../../..');
 const vectors = path.resolve(repoRoot, '../shared/vectors/mms-pdus');

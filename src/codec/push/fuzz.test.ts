@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+// The seeded PRNG (mulberry32) so a failure reproduces from the printed seed.
+import { rng } from '../../../test/support/fuzz-inputs.ts';
 import { DecodeError } from '../codec-error.ts';
-// Seeded xorshift32 so a failure reproduces from the printed seed.
-import { rng } from '../mime/fuzz-inputs.ts';
 import { decodeSmsUserData } from './sms-user-data.ts';
 import { wapPushToSms } from './wap-push-sms.ts';
 import { decodeWspPush, decodeWspPushLenient, encodeWspPush, mmsNotificationPush } from './wsp-push.ts';

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import smpp from 'smpp';
 import { afterAll, describe, expect, it } from 'vitest';
+import { tcpDialoguePcapng } from '../../../test/support/tcp-dialogue.ts';
 import { pcapCheck, tsharkFields, tsharkOracleReady } from '../../../test/support/tshark.ts';
-import { tcpDialoguePcapng } from '../../wire/tcp-dialogue.ts';
 import { wapPushToSms } from './wap-push-sms.ts';
 
 /**

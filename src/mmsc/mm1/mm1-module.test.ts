@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { FakeSmsc, type ReceivedPush } from '../../../test/support/fake-smsc.ts';
+import { Mm1Client, sendReq } from '../../../test/support/mm1-client.ts';
 import { buildPdu, getHeader, getHeaders, type MmsPdu, mmsSummary } from '../../codec/mms/index.ts';
 import { Timeline } from '../../wire/timeline.ts';
 import { type RunningMmsc, startReferenceMmsc } from '../index.ts';
-import { FakeSmsc, type ReceivedPush } from '../testing/fake-smsc.ts';
-import { Mm1Client, sendReq } from '../testing/mm1-client.ts';
 
 /** End-to-end over loopback: HTTP MM1 client -> reference MMSC -> SMPP (smpp package server). */
 

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FakeSmsc } from '../../../test/support/fake-smsc.ts';
+import { Mm1Client, sendReq } from '../../../test/support/mm1-client.ts';
+import { randomPdu, rng } from '../../../test/support/random-pdu.ts';
 import { encodeMms, getHeader, type MmsMessageType, validateMms } from '../../codec/mms/index.ts';
-import { randomPdu, rng } from '../../codec/mms/random-pdu.ts';
 import { type RunningMmsc, startReferenceMmsc } from '../index.ts';
-import { FakeSmsc } from '../testing/fake-smsc.ts';
-import { Mm1Client, sendReq } from '../testing/mm1-client.ts';
 
 /**
  * Every request a client may POST, with random but well-formed field values (seeded): the MMSC

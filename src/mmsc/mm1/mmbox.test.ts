@@ -2,6 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FakeSmsc, type ReceivedPush } from '../../../test/support/fake-smsc.ts';
+import { Mm1Client, sendReq } from '../../../test/support/mm1-client.ts';
 import {
   buildPdu,
   decodeMms,
@@ -13,8 +15,6 @@ import {
   validateMms,
 } from '../../codec/mms/index.ts';
 import { type RunningMmsc, startReferenceMmsc } from '../index.ts';
-import { FakeSmsc, type ReceivedPush } from '../testing/fake-smsc.ts';
-import { Mm1Client, sendReq } from '../testing/mm1-client.ts';
 
 /** MMBox end to end over loopback: HTTP MM1 client -> reference MMSC (durable store) -> SMPP push. */
 

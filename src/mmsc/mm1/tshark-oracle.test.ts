@@ -1,15 +1,15 @@
-import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { FakeSmsc } from '../../../test/support/fake-smsc.ts';
+import { Mm1Client, sendReq } from '../../../test/support/mm1-client.ts';
 import { pcapCheck } from '../../../test/support/tshark.ts';
 import { buildPdu, getHeader, getHeaders } from '../../codec/mms/index.ts';
 import { buildPcapng } from '../../wire/build-pcapng.ts';
 import { Timeline } from '../../wire/timeline.ts';
+import { haveTshark, tsharkText } from '../../wire/tshark.ts';
 import { startReferenceMmsc } from '../index.ts';
-import { FakeSmsc } from '../testing/fake-smsc.ts';
-import { Mm1Client, sendReq } from '../testing/mm1-client.ts';
 
 /**
  * Independent oracle: Wireshark's dissectors read what the reference MMSC put on the wire.
@@ -17,7 +17,7 @@ import { Mm1Client, sendReq } from '../testing/mm1-client.ts';
  * malformed frame or expert error/warning, decode the MMSE PDUs in HTTP and in the WAP push
  * inside SMPP submit_sm (SMPP -> GSM SMS UDH -> WSP -> MMSE), with the values we sent.
  */
-const tshark = spawnSync('tshark', ['-v'], { encoding: 'utf8' }).status === 0;
+const tshark = haveTshark();
 if (!tshark) console.log('skipping MMSC tshark oracle: tshark is not installed (apt-get install tshark)');
 if (!tshark) console.log('skipping MMSC tshark oracle: tshark is not installed');
 
@@ -74,34 +74,30 @@ describe.skipIf(!tshark)('reference MMSC on the wire, read by tshark', () => {
     );
     expect(check.status, check.out).toBe(0);
 
-    const fields = execFileSync(
-      'tshark',
-      [
-        '-r',
-        file,
-        '-d',
-        `tcp.port==${mm1Port},http`,
-        '-d',
-        `tcp.port==${smsc.port},smpp`,
-        '-Y',
-        'mmse',
-        '-T',
-        'fields',
-        '-E',
-        'separator=|',
-        '-e',
-        'mmse.message_type',
-        '-e',
-        'mmse.response_status',
-        '-e',
-        'mmse.status',
-        '-e',
-        'mmse.content_location',
-        '-e',
-        'smpp.destination_addr',
-      ],
-      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
-    )
+    const fields = tsharkText([
+      '-r',
+      file,
+      '-d',
+      `tcp.port==${mm1Port},http`,
+      '-d',
+      `tcp.port==${smsc.port},smpp`,
+      '-Y',
+      'mmse',
+      '-T',
+      'fields',
+      '-E',
+      'separator=|',
+      '-e',
+      'mmse.message_type',
+      '-e',
+      'mmse.response_status',
+      '-e',
+      'mmse.status',
+      '-e',
+      'mmse.content_location',
+      '-e',
+      'smpp.destination_addr',
+    ])
       .trim()
       .split('\n');
     const types = fields.map((l) => Number(l.split('|')[0]));

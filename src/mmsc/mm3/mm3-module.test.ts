@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { smtpSend } from '../../../mocks/mail/smtp-send.ts';
-import type { JsonObject } from '../../util/json.ts';
 import {
   ALICE,
   BOB,
@@ -9,7 +8,8 @@ import {
   startTestNetwork,
   type TestNetwork,
   until,
-} from '../mm4/test-network.ts';
+} from '../../../test/support/mm4-test-network.ts';
+import type { JsonObject } from '../../util/json.ts';
 
 /**
  * MM3 end to end over loopback: handset -> reference MMSC -> mail MTA mock (which checks each

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { smtpSend } from '../../../mocks/mail/smtp-send.ts';
-import type { JsonObject } from '../../util/json.ts';
 import {
   ALICE,
   BOB,
@@ -13,7 +12,8 @@ import {
   startTestNetwork,
   type TestNetwork,
   until,
-} from './test-network.ts';
+} from '../../../test/support/mm4-test-network.ts';
+import type { JsonObject } from '../../util/json.ts';
 
 /**
  * MM4 end to end over loopback: handsets (MM1 through the WAP gateway, pushes by SMPP over the

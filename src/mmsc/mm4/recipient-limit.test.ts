@@ -1,9 +1,9 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Mm1Client, sendReq } from '../../../test/support/mm1-client.ts';
 import { getHeader } from '../../codec/mms/index.ts';
 import { type RunningMmsc, startReferenceMmsc } from '../index.ts';
 import { Mm3Module } from '../mm3/mm3-module.ts';
-import { Mm1Client, sendReq } from '../testing/mm1-client.ts';
 
 /**
  * The recipients-per-message limit on the SMTP interfaces (MM3 here: any sender may try), over a

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { smtpSend } from '../../../mocks/mail/smtp-send.ts';
+import { mulberry32 } from '../../util/prng.ts';
 import { type RunningMmsc, startReferenceMmsc } from '../index.ts';
 import { Mm3Module } from '../mm3/mm3-module.ts';
 import { Mm4Module } from './mm4-module.ts';
@@ -26,18 +27,6 @@ const VALID_MAIL =
   `From: dave@example.com\r\nTo: ${RCPT}\r\nSubject: hi\r\nDate: Sun, 22 Nov 2026 03:00:00 +0000\r\n` +
   'Message-ID: <fz@example.com>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary="a"\r\n\r\n' +
   '--a\r\nContent-Type: text/plain\r\n\r\nplain\r\n--a\r\nContent-Type: text/html\r\n\r\n<p>html</p>\r\n--a--\r\n';
-
-/** mulberry32: a small seeded PRNG, so a failing case can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function mutate(text: string, rnd: () => number, i: number): Uint8Array {
   const bytes = Buffer.from(text, 'latin1');
@@ -86,7 +75,7 @@ describe('MM4 / MM3 listeners under mutated input (seeded, bounded)', () => {
     ['MM3', VALID_MAIL, 'dave@example.com'],
   ] as const) {
     it(`${iface}: 40 mutations each get an SMTP answer; a valid message is still taken`, async () => {
-      const rnd = prng(iface === 'MM4' ? 4 : 3);
+      const rnd = mulberry32(iface === 'MM4' ? 4 : 3);
       const codes = new Map<number, number>();
       for (let i = 0; i < 40; i++) {
         const r = await smtpSend(

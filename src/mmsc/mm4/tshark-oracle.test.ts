@@ -1,11 +1,7 @@
-import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pcapCheck } from '../../../test/support/tshark.ts';
-import type { JsonObject } from '../../util/json.ts';
-import { buildPcapng } from '../../wire/build-pcapng.ts';
 import {
   ALICE,
   OUR_DOMAIN,
@@ -14,7 +10,11 @@ import {
   remoteReceived,
   startTestNetwork,
   until,
-} from './test-network.ts';
+} from '../../../test/support/mm4-test-network.ts';
+import { pcapCheck } from '../../../test/support/tshark.ts';
+import type { JsonObject } from '../../util/json.ts';
+import { buildPcapng } from '../../wire/build-pcapng.ts';
+import { haveTshark, tsharkText } from '../../wire/tshark.ts';
 
 /**
  * Independent oracle: Wireshark's SMTP and IMF dissectors read the MM4 and MM3 traffic the
@@ -22,7 +22,7 @@ import {
  * frame or expert warning, the SMTP dialogue as expected, and the IMF fields (From, To,
  * Subject, X-Mms-* extensions) carrying the values sent.
  */
-const tshark = spawnSync('tshark', ['-v'], { encoding: 'utf8' }).status === 0;
+const tshark = haveTshark();
 if (!tshark) console.log('skipping MM4/MM3 tshark oracle: tshark is not installed (apt-get install tshark)');
 if (!tshark) console.log('skipping MM4/MM3 tshark oracle: tshark is not installed');
 
@@ -76,35 +76,31 @@ describe.skipIf(!tshark)('MM4 and MM3 on the wire, read by tshark', () => {
     );
     expect(check.status, check.out).toBe(0);
 
-    const rows = execFileSync(
-      'tshark',
-      [
-        '-r',
-        file,
-        ...ports.flatMap((p) => ['-d', `tcp.port==${p},smtp`]),
-        '-Y',
-        'imf',
-        '-T',
-        'fields',
-        '-E',
-        'separator=|',
-        '-E',
-        'occurrence=a',
-        '-E',
-        'aggregator=;',
-        '-e',
-        'imf.from',
-        '-e',
-        'imf.to',
-        '-e',
-        'imf.subject',
-        '-e',
-        'imf.extension.type',
-        '-e',
-        'imf.extension.value',
-      ],
-      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
-    )
+    const rows = tsharkText([
+      '-r',
+      file,
+      ...ports.flatMap((p) => ['-d', `tcp.port==${p},smtp`]),
+      '-Y',
+      'imf',
+      '-T',
+      'fields',
+      '-E',
+      'separator=|',
+      '-E',
+      'occurrence=a',
+      '-E',
+      'aggregator=;',
+      '-e',
+      'imf.from',
+      '-e',
+      'imf.to',
+      '-e',
+      'imf.subject',
+      '-e',
+      'imf.extension.type',
+      '-e',
+      'imf.extension.value',
+    ])
       .trim()
       .split('\n');
     const ext = (row: string, name: string) => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeMm7, encodeMm7, type Mm7Message, mm7Address } from '../../codec/mm7/index.ts';
+import { mulberry32 as rng } from '../../util/prng.ts';
 import { type RunningMmsc, startReferenceMmsc } from '../index.ts';
 import { createModule } from './index.ts';
 
@@ -21,18 +22,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await mmsc?.stop();
 });
-
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 2 ** 32;
-  };
-}
 
 const valid = (tid: string): Mm7Message => ({
   type: 'SubmitReq',

@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  emittedByMmsc,
+  type Mm7Stack,
+  startMm7Stack,
+  until,
+  VASP_PASS,
+  VASP_USER,
+} from '../../../test/support/mm7-test-stack.ts';
+import {
   decodeMm7,
   encodeMm7,
   MM7_VERSIONS,
@@ -11,14 +19,6 @@ import {
 } from '../../codec/mm7/index.ts';
 import { decodeMms } from '../../codec/mms/index.ts';
 import type { JsonObject } from '../../util/json.ts';
-import {
-  emittedByMmsc,
-  type Mm7Stack,
-  startMm7Stack,
-  until,
-  VASP_PASS,
-  VASP_USER,
-} from './mm7-test-stack.ts';
 
 /**
  * The MM7 module end to end over loopback against the VASP mock (someone else's MM7 client

@@ -5,41 +5,39 @@ import {
   checkMm7Wire,
   decodeMm7,
   encodeMm7,
-  MM7_VERSIONS,
-  type Mm7Fields,
   type Mm7Message,
-  type Mm7MessageType,
   type Mm7VersionId,
-  type Mm7WireIssue,
-  mm7Status,
   mm7StatusClass,
   mm7ToJson,
   mm7Version,
 } from '../../codec/mm7/index.ts';
-import { decodeMms, encodeMms, getHeader, type MmsPdu, type MmsValue } from '../../codec/mms/index.ts';
+import { decodeMms } from '../../codec/mms/index.ts';
 import { mm7HttpPost } from '../../net/mm7-http-post.ts';
+import { readBody } from '../../wire/read-body.ts';
 import { lookupLocalPort, tapHttpAgent } from '../../wire/tap.ts';
 import type { VaspConfig } from '../config.ts';
 import { deviates } from '../deviations.ts';
 import { MmscHttpEndpoint } from '../http-endpoint.ts';
 import { newTransactionId } from '../ids.ts';
-import { parseMmsAddress } from '../mm5/address.ts';
-import type { AcceptResult, MmscCore } from '../mmsc-core.ts';
+import type { MmscCore } from '../mmsc-core.ts';
 import type { DeliveryOutcome, MmscEndpoint, MmscModule, OriginReport, OutboundDelivery } from '../module.ts';
-import { isOpen, type StoredMessage } from '../store/message-store.ts';
 import { GiveUp, RetryLater } from '../store/outbox.ts';
+import { formatCorrupt } from './mm7-handler.ts';
+import { MM7_HANDLERS } from './mm7-handlers.ts';
+import { mm7Text } from './mm7-mms-mapping.ts';
 import {
-  mimeContentOf,
-  mm7Addresses,
-  mm7AddressOf,
-  mm7Text,
-  mm7Time,
-  mmsAddressOf,
-  mmsBodyOf,
-  mmsSubject,
-  mmsText,
-  xsDateTime,
-} from './mm7-mms-mapping.ts';
+  issueLine,
+  looseVersionOf,
+  NEWEST,
+  type Reply,
+  rsError,
+  rsp,
+  sniffTid,
+  sniffVersion,
+  versionMismatch,
+} from './mm7-reply.ts';
+import { deliverReq } from './requests/deliver-req.ts';
+import { reportReq } from './requests/report-req.ts';
 import { authenticateTransport, identifyVasp, type TransportAuth } from './vasp-auth.ts';
 
 /**
@@ -53,25 +51,16 @@ import { authenticateTransport, identifyVasp, type TransportAuth } from './vasp-
  *   ReplaceReq → new content for a message no recipient has retrieved → ReplaceRsp 1000 (3001 after)
  *   anything malformed → RSErrorRsp inside a SOAP Fault (HTTP 500, SOAP 1.1 §6.2)
  *
+ * The module checks the envelope, version, mandatory elements and the VASP's identity; each
+ * request type is then a row of MM7_HANDLERS (mm7-handlers.ts, one file per request under
+ * requests/), and the answers are built by mm7-reply.ts.
  * Outbound, through the durable outbox: DeliverReq for recipients routed to a VASP short code
  * (`deliver()`), DeliveryReportReq / ReadReplyReq to the VASP's callback URL when its
  * SubmitReq asked for them (`report()`).
  */
 
 const PATH = '/mm7';
-/** VASP → relay requests this endpoint serves, and the response each gets. */
-const SERVED: Partial<Record<Mm7MessageType, Mm7MessageType>> = {
-  SubmitReq: 'SubmitRsp',
-  CancelReq: 'CancelRsp',
-  ReplaceReq: 'ReplaceRsp',
-};
-const NEWEST: Mm7VersionId = 'REL-6-MM7-1-4';
 const RESPONSE_CACHE_LIMIT = 10_000;
-
-interface Reply {
-  httpStatus: number;
-  msg: Mm7Message;
-}
 
 export interface Mm7ModuleOptions {
   /** Timeout of a request to a VASP (default 10 s). */
@@ -160,9 +149,9 @@ export class Mm7Module implements MmscModule {
       if (!isCodecError(e)) throw e;
       this.core.observer.event('MM7', 'mm7-undecodable', { error: e.toLine(), size: body.length });
       if (e.field === 'Envelope@xmlns')
-        return this.send(res, this.versionMismatch(sniffTid(body), sniffVersion(body), e.toLine()), peer);
+        return this.send(res, versionMismatch(sniffTid(body), sniffVersion(body), e.toLine()), peer);
       // §8.7.8 / status table: 4004 Validation error — the SOAP or XML structure could not be parsed.
-      return this.send(res, this.rsError(sniffTid(body), sniffVersion(body), 4004, e.toLine()), peer);
+      return this.send(res, rsError(sniffTid(body), sniffVersion(body), 4004, e.toLine()), peer);
     }
     this.publish('in', msg, body, peer);
     const refused = this.refuseWire(msg, body);
@@ -203,10 +192,10 @@ export class Mm7Module implements MmscModule {
     this.core.observer.event('MM7', 'mm7-refused', { kind: issue.kind, error: issueLine(issue) });
     const tid = msg.transactionId || sniffTid(body);
     const version = mm7Version(msg.version)?.id ?? sniffVersion(body);
-    if (issue.kind === 'soap-version') return this.versionMismatch(tid, version, issueLine(issue));
-    if (issue.kind === 'unclosed-multipart') return this.rsError(tid, version, 2007, issueLine(issue));
-    if (issue.kind === 'unsupported-version') return this.rsError(tid, NEWEST, 4002, issue.reason);
-    return this.rsError(tid, version, 4004, issueLine(issue));
+    if (issue.kind === 'soap-version') return versionMismatch(tid, version, issueLine(issue));
+    if (issue.kind === 'unclosed-multipart') return rsError(tid, version, 2007, issueLine(issue));
+    if (issue.kind === 'unsupported-version') return rsError(tid, NEWEST, 4002, issue.reason);
+    return rsError(tid, version, 4004, issueLine(issue));
   }
 
   private unauthorized(req: http.IncomingMessage, res: http.ServerResponse, reason: string): void {
@@ -225,13 +214,13 @@ export class Mm7Module implements MmscModule {
       (deviates(this.core.config, 'mm7-any-namespace') ? looseVersionOf(msg) : undefined);
     const tid = msg.transactionId;
     // §8.7.1: the TransactionID header is mandatory; an empty one is echoed as sent, with 4004.
-    if (!tid.trim())
-      return this.rsError(tid, version ?? NEWEST, 4004, 'empty TransactionID (TS 23.140 §8.7.1)');
+    if (!tid.trim()) return rsError(tid, version ?? NEWEST, 4004, 'empty TransactionID (TS 23.140 §8.7.1)');
     if (!version) {
-      return this.rsError(tid, NEWEST, 4002, `schema ${msg.version || '(no namespace)'} is not supported`);
+      return rsError(tid, NEWEST, 4002, `schema ${msg.version || '(no namespace)'} is not supported`);
     }
-    const rspType = SERVED[msg.type];
-    if (!rspType) return this.rsError(tid, version, 4003, `${msg.type} is not a request a VASP sends`);
+    const row = MM7_HANDLERS[msg.type];
+    if (!row) return rsError(tid, version, 4003, `${msg.type} is not a request a VASP sends`);
+    const rspType = row.response;
     // Tolerant of elements we do not know; strict on mandatory elements and values (§8.7 tables).
     const issues = checkMm7Fields(msg.type, version, msg.fields).filter(
       (i) => !/not an element of|not defined in/.test(i.reason),
@@ -239,10 +228,9 @@ export class Mm7Module implements MmscModule {
     if (issues.length > 0) {
       const text = issues.map((i) => `${i.field}: ${i.reason}`).join('; ');
       const missing = issues.some((i) => /^mandatory/.test(i.reason));
-      if (deviates(this.core.config, 'mm7-1000-for-bad-request'))
-        return this.rsp(rspType, tid, version, 1000);
+      if (deviates(this.core.config, 'mm7-1000-for-bad-request')) return rsp(rspType, tid, version, 1000);
       // 4004 Validation error: a mandatory element missing; 2007 Message format corrupt: a bad value.
-      return this.rsError(tid, version, missing ? 4004 : this.formatCorrupt(), text.slice(0, 500));
+      return rsError(tid, version, missing ? 4004 : formatCorrupt(this.core.config), text.slice(0, 500));
     }
     const si = msg.fields.SenderIdentification;
     const sio = si && typeof si === 'object' && !Array.isArray(si) ? si : {};
@@ -250,18 +238,18 @@ export class Mm7Module implements MmscModule {
     if (!who.ok) {
       if (who.status === 401) return 'unauthorized';
       this.core.observer.event('MM7', 'mm7-identification-refused', { reason: who.reason });
-      return this.rsp(rspType, tid, version, 4001, { details: who.reason });
+      return rsp(rspType, tid, version, 4001, { details: who.reason });
     }
     const vasp = who.vasp;
     // Status table, 2007 Message format corrupt: Content@href (an element value) names no MIME part.
     if (msg.wire?.hrefResolved === false && !deviates(this.core.config, 'mm7-dangling-href')) {
       const issue = checkMm7Wire(msg).find((i) => i.kind === 'dangling-href');
-      return this.rsp(rspType, tid, version, this.formatCorrupt(), {
+      return rsp(rspType, tid, version, formatCorrupt(this.core.config), {
         details: issue ? issueLine(issue) : 'Content@href names no attachment of the request',
       });
     }
     this.vaspVersion.set(vasp.vaspId, version);
-    if (msg.type === 'SubmitReq') return this.submit(msg, vasp, version);
+    if (row.repeat === 'store') return row.handle(this.core, msg, vasp, version);
     // Cancel/Replace: a repeated TransactionID from the same VASP gets the same answer.
     const key = `${vasp.vaspId}\u0000${msg.type}\u0000${tid}`;
     const done = this.answered.get(key);
@@ -271,7 +259,8 @@ export class Mm7Module implements MmscModule {
     }
     let p = this.running.get(key);
     if (!p) {
-      p = (msg.type === 'CancelReq' ? this.cancel(msg, vasp, version) : this.replace(msg, vasp, version))
+      p = row
+        .handle(this.core, msg, vasp, version)
         .then((r) => {
           this.remember(key, r);
           return r;
@@ -290,289 +279,6 @@ export class Mm7Module implements MmscModule {
     }
   }
 
-  // ---------------------------------------------------------------- SubmitReq (§8.7.2)
-
-  private async submit(msg: Mm7Message, vasp: VaspConfig, version: Mm7VersionId): Promise<Reply> {
-    const tid = msg.transactionId;
-    const f = msg.fields;
-    const fail = (code: number, details: string) => this.rsp('SubmitRsp', tid, version, code, { details });
-    const rc = f.Recipients;
-    const recipients: Array<{ address: string; field: 'To' | 'Cc' | 'Bcc' }> = [];
-    const bad: string[] = [];
-    for (const field of ['To', 'Cc', 'Bcc'] as const) {
-      const v = rc && typeof rc === 'object' && !Array.isArray(rc) ? rc[field] : undefined;
-      for (const a of mm7Addresses(v)) {
-        if (a.displayOnly) continue;
-        const address = mmsAddressOf(a);
-        if (address) recipients.push({ address, field });
-        else bad.push(`${a.kind} ${a.value}`);
-      }
-    }
-    if (recipients.length === 0) {
-      return fail(2002, bad.length ? `not an address: ${bad.join(', ')}` : 'no deliverable recipient');
-    }
-    const max = this.core.config.maxRecipients;
-    if (recipients.length > max && !deviates(this.core.config, 'unbounded-recipients')) {
-      // Status table, 3003 Multiple addresses not supported: the operation on this many recipients
-      // is not taken; the VASP MAY resubmit it split into operations on fewer recipients.
-      return fail(3003, `too many recipients: ${recipients.length} > ${max}`);
-    }
-    if (f.Content !== undefined && !msg.content)
-      return fail(this.formatCorrupt(), 'Content@href names no attachment of the request');
-    const refused = this.refusedContent(msg);
-    if (refused) return fail(2004, refused);
-    const now = Date.now();
-    const sender = this.senderAddress(f, vasp);
-    const subject = mm7Text(f.Subject);
-    const messageClass = mm7Text(f.MessageClass);
-    const priority = mm7Text(f.Priority);
-    const deliveryReport = isTrue(mm7Text(f.DeliveryReport));
-    const readReport = isTrue(mm7Text(f.ReadReply));
-    const expiresAt = mm7Time(mm7Text(f.ExpiryDate), now);
-    const deliverAt = mm7Time(mm7Text(f.EarliestDeliveryTime), now);
-    const stamp = mm7Time(mm7Text(f.TimeStamp), now) ?? now;
-    const body = mmsBodyOf(msg.content);
-    const pdu: MmsPdu = {
-      type: 'm-send-req',
-      headers: [
-        { name: 'X-Mms-Message-Type', value: 'm-send-req' },
-        { name: 'X-Mms-Transaction-Id', value: tid },
-        { name: 'X-Mms-MMS-Version', value: this.core.config.mmsVersion },
-        { name: 'Date', value: Math.floor(stamp / 1000) },
-        { name: 'From', value: sender },
-        ...recipients.map((r) => ({ name: r.field, value: r.address as MmsValue })),
-        ...(subject !== undefined ? [{ name: 'Subject', value: mmsSubject(subject) }] : []),
-        ...(messageClass !== undefined ? [{ name: 'X-Mms-Message-Class', value: messageClass }] : []),
-        ...(priority !== undefined ? [{ name: 'X-Mms-Priority', value: priority }] : []),
-        ...(expiresAt !== undefined
-          ? [{ name: 'X-Mms-Expiry', value: { absolute: Math.floor(expiresAt / 1000) } }]
-          : []),
-        { name: 'X-Mms-Delivery-Report', value: deliveryReport ? 'Yes' : 'No' },
-        { name: 'X-Mms-Read-Report', value: readReport ? 'Yes' : 'No' },
-        { name: 'Content-Type', value: body.contentType },
-      ],
-      parts: body.parts,
-    };
-    let bytes: Uint8Array;
-    try {
-      bytes = encodeMms(pdu, { validate: false });
-    } catch (e) {
-      if (!isCodecError(e)) throw e;
-      return fail(2007, e.toLine());
-    }
-    if (bytes.length > this.core.config.maxMessageSize) {
-      return fail(2004, `message too large: ${bytes.length} > ${this.core.config.maxMessageSize} octets`);
-    }
-    const originInfo: Record<string, string> = { vaspId: vasp.vaspId, version, transactionId: tid };
-    const linked = mm7Text(f.LinkedID);
-    const service = mm7Text(f.ServiceCode);
-    if (linked) originInfo.linkedId = linked;
-    if (service) originInfo.serviceCode = service;
-    let result: AcceptResult;
-    try {
-      result = await this.core.accept({
-        origin: 'mm7',
-        originInfo,
-        sender,
-        // Idempotency key (with the sender): the TransactionID within this VASP.
-        transactionId: `${vasp.vaspId}:${tid}`,
-        mmsVersion: this.core.config.mmsVersion,
-        pdu: bytes,
-        recipients,
-        contentType: msg.content?.contentType ?? 'application/vnd.wap.multipart.mixed',
-        ...(subject !== undefined ? { subject } : {}),
-        ...(messageClass !== undefined ? { messageClass } : {}),
-        deliveryReport,
-        readReport,
-        ...(expiresAt !== undefined ? { expiresAt } : {}),
-        ...(deliverAt !== undefined ? { deliverAt } : {}),
-      });
-    } catch (e) {
-      this.core.observer.event('MM7', 'store-failed', { message: (e as Error).message });
-      return fail(3000, 'the message could not be stored; try again');
-    }
-    if (!result.ok) {
-      if (result.transient) return fail(4006, result.text);
-      return fail(/malformed address/.test(result.text) ? 2002 : 2003, result.text);
-    }
-    const m = result.message;
-    if (result.duplicate) {
-      this.core.observer.event('MM7', 'duplicate-transaction', {
-        vaspId: vasp.vaspId,
-        transactionId: tid,
-        messageId: m.id,
-      });
-      const partial = m.originInfo?.partial;
-      return this.rsp('SubmitRsp', tid, version, partial ? 1100 : 1000, {
-        messageId: m.id,
-        ...(partial ? { details: partial } : {}),
-      });
-    }
-    if (result.unresolved.length > 0) {
-      const details = `not delivered to: ${result.unresolved.map((u) => u.address).join(', ')}`;
-      await this.core.store.update(m.id, (x) => {
-        x.originInfo = { ...(x.originInfo ?? {}), partial: details };
-      });
-      return this.rsp('SubmitRsp', tid, version, 1100, { messageId: m.id, details });
-    }
-    // §8.7.2: the MessageID of the accepted MM
-    const messageId = deviates(this.core.config, 'mm7-no-message-id') ? undefined : m.id;
-    return this.rsp('SubmitRsp', tid, version, 1000, messageId ? { messageId } : {});
-  }
-
-  /** 2007 Message format corrupt (status codes of Annex L), or the deviation's 4008. */
-  private formatCorrupt(): number {
-    return deviates(this.core.config, 'mm7-4008-for-2007') ? 4008 : 2007;
-  }
-
-  /** From of the MM: SenderIdentification/SenderAddress, else the VASP's first short code, else its VASPID. */
-  private senderAddress(f: Mm7Fields, vasp: VaspConfig): string {
-    const si = f.SenderIdentification;
-    const sa =
-      si && typeof si === 'object' && !Array.isArray(si) ? mm7Addresses(si.SenderAddress)[0] : undefined;
-    const fromRequest = sa ? mmsAddressOf(sa) : undefined;
-    if (fromRequest) return fromRequest;
-    const code = vasp.shortCodes[0];
-    return code ? `${code}/TYPE=PLMN` : vasp.vaspId;
-  }
-
-  /** A reason the content is refused (allowedContentTypes), or undefined. */
-  private refusedContent(msg: Mm7Message): string | undefined {
-    const allowed = this.core.config.allowedContentTypes;
-    const ok = (t: string) =>
-      allowed.some(
-        (a) => a === '*' || a === '*/*' || a === t || (a.endsWith('/*') && t.startsWith(a.slice(0, -1))),
-      );
-    const c = msg.content;
-    if (!c) return undefined;
-    const leaves = c.parts ? c.parts : [c];
-    for (const p of leaves) {
-      if (p.parts) return `nested multipart ${p.contentType} is not accepted`;
-      if (!ok(p.contentType)) return `content type not accepted: ${p.contentType}`;
-    }
-    return undefined;
-  }
-
-  // ---------------------------------------------------------------- CancelReq (§8.7.4), ReplaceReq (§8.7.5)
-
-  /** The current message a VASP's MessageID names (following replacements), if it is that VASP's. */
-  private vaspMessage(vaspId: string, id: string): StoredMessage | undefined {
-    let m = this.core.store.get(id);
-    for (let hops = 0; m?.originInfo?.replacedBy && hops < 100; hops++) {
-      m = this.core.store.get(m.originInfo.replacedBy);
-    }
-    if (m?.origin !== 'mm7' || m.originInfo?.vaspId !== vaspId) return undefined;
-    return m;
-  }
-
-  private async cancel(msg: Mm7Message, vasp: VaspConfig, version: Mm7VersionId): Promise<Reply> {
-    const tid = msg.transactionId;
-    const id = mm7Text(msg.fields.MessageID) ?? '';
-    const m = this.vaspMessage(vasp.vaspId, id);
-    if (deviates(this.core.config, 'mm7-cancel-always-ok')) {
-      if (m) await this.core.cancel(m.id);
-      return this.rsp('CancelRsp', tid, version, 1000);
-    }
-    // 2005 also for another VASP's message: its existence is not disclosed.
-    if (!m) return this.rsp('CancelRsp', tid, version, 2005, { details: `no message ${id}` });
-    if (m.state !== 'active' || !m.recipients.some((r) => isOpen(r.status))) {
-      // Status table, 3001 Not Possible: the message is no longer available for cancel.
-      return this.rsp('CancelRsp', tid, version, 3001, { details: `message ${id} is ${this.stateOf(m)}` });
-    }
-    await this.core.cancel(m.id);
-    return this.rsp('CancelRsp', tid, version, 1000);
-  }
-
-  private async replace(msg: Mm7Message, vasp: VaspConfig, version: Mm7VersionId): Promise<Reply> {
-    const tid = msg.transactionId;
-    const f = msg.fields;
-    const id = mm7Text(f.MessageID) ?? '';
-    const m = this.vaspMessage(vasp.vaspId, id);
-    if (!m) return this.rsp('ReplaceRsp', tid, version, 2005, { details: `no message ${id}` });
-    // §8.7.5: only an MM not yet delivered can be replaced; once a recipient has it, 3001 Not Possible.
-    if (m.state !== 'active' || !m.recipients.every((r) => isOpen(r.status))) {
-      return this.rsp('ReplaceRsp', tid, version, 3001, { details: `message ${id} is ${this.stateOf(m)}` });
-    }
-    if (f.Content !== undefined && !msg.content)
-      return this.rsp('ReplaceRsp', tid, version, 2007, {
-        details: 'Content@href names no attachment of the request',
-      });
-    const refused = this.refusedContent(msg);
-    if (refused) return this.rsp('ReplaceRsp', tid, version, 2004, { details: refused });
-    const old = decodeMms(await this.core.store.readPdu(m.id));
-    const now = Date.now();
-    const readReply = mm7Text(f.ReadReply);
-    const readReport = readReply === undefined ? m.readReport : isTrue(readReply);
-    const deliverAt = mm7Time(mm7Text(f.EarliestDeliveryTime), now);
-    const headers = old.headers.filter(
-      (h) =>
-        !['Content-Type', 'X-Mms-Read-Report', 'X-Mms-Replace-ID', 'X-Mms-Transaction-Id'].includes(h.name),
-    );
-    const ti = headers.findIndex((h) => h.name === 'X-Mms-Message-Type');
-    headers.splice(ti + 1, 0, { name: 'X-Mms-Transaction-Id', value: tid });
-    headers.push({ name: 'X-Mms-Read-Report', value: readReport ? 'Yes' : 'No' });
-    // OMA-TS-MMS_ENC 1.3 §7.3 X-Mms-Replace-ID names the MM this one replaces (shown in m-retrieve-conf).
-    headers.push({ name: 'X-Mms-Replace-ID', value: m.originInfo?.vaspMessageId ?? m.id });
-    const pdu: MmsPdu = { type: 'm-send-req', headers };
-    if (msg.content) {
-      const body = mmsBodyOf(msg.content);
-      pdu.headers.push({ name: 'Content-Type', value: body.contentType });
-      pdu.parts = body.parts;
-    } else {
-      pdu.headers.push({ name: 'Content-Type', value: getHeader(old, 'Content-Type') as MmsValue });
-      if (old.parts) pdu.parts = old.parts;
-      if (old.body) pdu.body = old.body;
-    }
-    const bytes = encodeMms(pdu, { validate: false });
-    if (bytes.length > this.core.config.maxMessageSize)
-      return this.rsp('ReplaceRsp', tid, version, 2004, { details: 'message too large' });
-    const vaspMessageId = m.originInfo?.vaspMessageId ?? m.id;
-    let result: AcceptResult;
-    try {
-      result = await this.core.accept({
-        origin: 'mm7',
-        originInfo: { ...(m.originInfo ?? {}), version, vaspMessageId, replaces: m.id },
-        sender: m.sender,
-        transactionId: `${vasp.vaspId}:replace:${tid}`,
-        mmsVersion: m.mmsVersion,
-        pdu: bytes,
-        recipients: m.recipients.map((r) => ({ address: r.address, field: r.field })),
-        contentType: msg.content?.contentType ?? m.contentType,
-        ...(m.subject !== undefined ? { subject: m.subject } : {}),
-        ...(m.messageClass !== undefined ? { messageClass: m.messageClass } : {}),
-        deliveryReport: m.deliveryReport,
-        readReport,
-        expiresAt: m.expiresAt,
-        ...(deliverAt !== undefined
-          ? { deliverAt }
-          : m.deliverAt !== undefined
-            ? { deliverAt: m.deliverAt }
-            : {}),
-      });
-    } catch (e) {
-      this.core.observer.event('MM7', 'store-failed', { message: (e as Error).message });
-      return this.rsp('ReplaceRsp', tid, version, 3000, { details: 'the replacement could not be stored' });
-    }
-    if (!result.ok) return this.rsp('ReplaceRsp', tid, version, 3001, { details: result.text });
-    // A repeat of a replacement already done (its answer forgotten by a restart): same answer.
-    if (result.message.id === m.id || result.message.originInfo?.replaces !== m.id) {
-      return this.rsp('ReplaceRsp', tid, version, 1000);
-    }
-    // The old MM stops (its notified-not-retrieved 1.3 clients get m-cancel-req); the VASP keeps
-    // using the MessageID it knows: lookups follow `replacedBy`, reports carry `vaspMessageId`.
-    await this.core.store.update(m.id, (x) => {
-      x.originInfo = { ...(x.originInfo ?? {}), replacedBy: result.message.id };
-    });
-    await this.core.cancel(m.id);
-    this.core.observer.event('MM7', 'replaced', { messageId: vaspMessageId, stored: result.message.id });
-    return this.rsp('ReplaceRsp', tid, version, 1000);
-  }
-
-  private stateOf(m: StoredMessage): string {
-    if (m.state !== 'active') return m.state;
-    return `already delivered (${m.recipients.map((r) => r.status).join(', ')})`;
-  }
-
   // ---------------------------------------------------------------- outbound: DeliverReq (§8.7.3)
 
   async deliver(d: OutboundDelivery): Promise<DeliveryOutcome> {
@@ -580,36 +286,7 @@ export class Mm7Module implements MmscModule {
     if (!vasp) return { status: 'failed', reason: `no VASP ${d.recipient.domain} configured` };
     if (!vasp.callbackUrl) throw new GiveUp(`VASP ${vasp.vaspId} has no callbackUrl`);
     const version = this.vaspVersion.get(vasp.vaspId) ?? NEWEST;
-    const pdu = decodeMms(await d.pdu());
-    const m = d.message;
-    const to = parseMmsAddress(d.recipient.address);
-    const shortCode = to?.kind === 'plmn' ? to.digits : d.recipient.address;
-    const fields: Mm7Fields = {
-      MM7Version: mm7Version(version)?.mm7Version ?? '6.8.0',
-      MMSRelayServerID: this.core.config.domains[0],
-    };
-    if (version.startsWith('REL-6')) {
-      fields.VASPID = vasp.vaspId;
-      if (vasp.vasId) fields.VASID = vasp.vasId;
-    }
-    // LinkedID: the VASP may answer this MM by a SubmitReq carrying it (§8.7.3).
-    fields.LinkedID = m.id;
-    if (!deviates(this.core.config, 'mm7-deliver-no-sender'))
-      fields.Sender = m.hideSender ? { ShortCode: ['anonymous'] } : mm7AddressOf(m.sender);
-    fields.Recipients = { [d.recipient.field]: { ShortCode: [shortCode] } };
-    fields.TimeStamp = xsDateTime(m.receivedAt);
-    const priority = mmsText(getHeader(pdu, 'X-Mms-Priority'));
-    if (priority && ['Normal', 'High', 'Low'].includes(priority)) fields.Priority = priority;
-    const subject = mmsText(getHeader(pdu, 'Subject'));
-    if (subject !== undefined) fields.Subject = subject;
-    const content = mimeContentOf(pdu, `mm-${m.id}`);
-    const req: Mm7Message = {
-      type: 'DeliverReq',
-      transactionId: newTransactionId('D'),
-      version,
-      fields,
-      ...(content ? { content } : {}),
-    };
+    const req = deliverReq(this.core.config, vasp, version, d.message, d.recipient, decodeMms(await d.pdu()));
     const outcome = await this.call(vasp, req);
     if (outcome.kind === 'ok') return { status: 'sent' };
     if (outcome.kind === 'retry') throw new RetryLater(outcome.reason);
@@ -628,28 +305,7 @@ export class Mm7Module implements MmscModule {
     const vasp = this.core.config.vasps.find((v) => v.vaspId === vaspId);
     if (!vasp?.callbackUrl) throw new GiveUp(`VASP ${vaspId ?? '?'} has no callbackUrl for reports`);
     const version = (mm7Version(m.originInfo?.version ?? '')?.id ?? NEWEST) as Mm7VersionId;
-    const rel6 = version.startsWith('REL-6');
-    const fields: Mm7Fields = {
-      MM7Version: mm7Version(version)?.mm7Version ?? '6.8.0',
-      MMSRelayServerID: this.core.config.domains[0],
-      MessageID: m.originInfo?.vaspMessageId ?? m.id,
-      Recipient: mm7AddressOf(r.recipient.address),
-      Sender: mm7AddressOf(m.sender),
-    };
-    let type: Mm7MessageType;
-    if (r.kind === 'delivery') {
-      type = 'DeliveryReportReq';
-      fields.Date = xsDateTime(r.date.getTime());
-      const s = deliveryStatus(r.status, rel6);
-      fields.MMStatus = s;
-      if (s !== r.status) fields.StatusText = r.status;
-    } else {
-      type = 'ReadReplyReq';
-      fields.TimeStamp = xsDateTime(r.date.getTime());
-      fields.MMStatus = readStatus(r.status);
-      if (fields.MMStatus !== r.status) fields.StatusText = r.status;
-    }
-    const outcome = await this.call(vasp, { type, transactionId: newTransactionId('R'), version, fields });
+    const outcome = await this.call(vasp, reportReq(this.core.config, r, version));
     if (outcome.kind === 'retry') throw new RetryLater(outcome.reason);
     if (outcome.kind === 'failed') throw new GiveUp(outcome.reason);
   }
@@ -706,49 +362,6 @@ export class Mm7Module implements MmscModule {
     return { kind: 'failed', reason };
   }
 
-  // ---------------------------------------------------------------- responses
-
-  private rsp(
-    type: Mm7MessageType,
-    tid: string,
-    version: Mm7VersionId,
-    code: number,
-    extra: { messageId?: string; details?: string } = {},
-  ): Reply {
-    const status = mm7Status(code);
-    if (extra.details) status.Details = cleanText(extra.details);
-    const fields: Mm7Fields = { MM7Version: mm7Version(version)?.mm7Version ?? '6.8.0', Status: status };
-    if (extra.messageId && type === 'SubmitRsp') fields.MessageID = extra.messageId;
-    return { httpStatus: 200, msg: { type, transactionId: tid, version, fields } };
-  }
-
-  /** RSErrorRsp in a SOAP Fault (§8.7.8; SOAP 1.1 §4.4, HTTP 500 per §6.2). */
-  private rsError(tid: string, version: Mm7VersionId, code: number, details: string): Reply {
-    const status = mm7Status(code);
-    status.Details = cleanText(details);
-    const server = mm7StatusClass(code) === 'server';
-    return {
-      httpStatus: 500,
-      msg: {
-        type: 'RSErrorRsp',
-        transactionId: tid,
-        version,
-        fields: { MM7Version: mm7Version(version)?.mm7Version ?? '6.8.0', Status: status },
-        fault: { faultcode: server ? 'env:Server' : 'env:Client', faultstring: String(status.StatusText) },
-      },
-    };
-  }
-
-  /**
-   * A SOAP 1.1 VersionMismatch fault (SOAP 1.1 §4.1.2, §4.4.1; HTTP 500, §6.2) in the SOAP 1.1
-   * namespace; its detail carries an RSErrorRsp 4004 for MM7 clients that read only that.
-   */
-  private versionMismatch(tid: string, version: Mm7VersionId, details: string): Reply {
-    const r = this.rsError(tid, version, 4004, details);
-    const fault = { faultcode: 'env:VersionMismatch', faultstring: 'SOAP 1.1 envelope expected' };
-    return { ...r, msg: { ...r.msg, fault } };
-  }
-
   private send(res: http.ServerResponse, reply: Reply, peer?: string): void {
     const r = this.deviateReply(reply);
     // Validation off only for an RSErrorRsp echoing an empty TransactionID (the encoder refuses it).
@@ -780,83 +393,7 @@ export class Mm7Module implements MmscModule {
   }
 }
 
-/** X-Mms-Status → MM7 MMStatus (§8.7.6; Deferred and Unrecognised are Rel-6 values). */
-function deliveryStatus(s: string, rel6: boolean): string {
-  if (['Expired', 'Retrieved', 'Rejected', 'Forwarded'].includes(s)) return s;
-  if (rel6 && (s === 'Deferred' || s === 'Unrecognised')) return s;
-  return 'Indeterminate';
-}
-
-/** X-Mms-Read-Status → MM7 MMStatus of ReadReplyReq (§8.7.7: Read, Deleted, Indeterminate). */
-function readStatus(s: string): string {
-  if (s === 'Read') return 'Read';
-  if (/^Deleted/i.test(s)) return 'Deleted';
-  return 'Indeterminate';
-}
-
-function isTrue(v: string | undefined): boolean {
-  return v === 'true' || v === '1';
-}
-
-/** Text XML 1.0 can carry (details quote decoder errors of arbitrary input). */
-function cleanText(s: string): string {
-  return s.replace(/[^\t\n\r\x20-\ud7ff\ue000-\ufffd]/gu, '?').slice(0, 1000);
-}
-
-/** `offset N: FIELD: reason` of a wire issue (as CodecError.toLine). */
-function issueLine(i: Mm7WireIssue): string {
-  return `offset ${i.offset}: ${i.field}: ${i.reason}`;
-}
-
-/**
- * The mm7-any-namespace deviation's version: any namespace that ends in a schema id we know,
- * whatever its scheme, host, case or trailing slash and space (the lax match real MMSCs make).
- */
-function looseVersionOf(msg: Mm7Message): Mm7VersionId | undefined {
-  for (const ns of [msg.wire?.operationNs, msg.wire?.transactionIdNs]) {
-    const m = /\/(REL-\d+-MM7-\d+-\d+)\/?$/i.exec((ns ?? '').trim());
-    const row = m ? mm7Version(m[1].toUpperCase()) : undefined;
-    if (row) return row.id;
-  }
-  return undefined;
-}
-
-/** Best effort TransactionID of an undecodable body (echoed in the RSErrorRsp). */
-function sniffTid(body: Uint8Array): string {
-  const text = Buffer.from(body.buffer, body.byteOffset, Math.min(body.length, 64 * 1024)).toString('latin1');
-  const m = /<(?:[\w.-]+:)?TransactionID\b[^>]*>([^<]{1,200})</.exec(text);
-  const t = m?.[1].trim();
-  return t && /^[\x21-\x7e]+$/.test(t) ? t : 'unknown';
-}
-
-/** Best effort schema version of an undecodable body (we answer in it when we can). */
-function sniffVersion(body: Uint8Array): Mm7VersionId {
-  const text = Buffer.from(body.buffer, body.byteOffset, Math.min(body.length, 64 * 1024)).toString('latin1');
-  const m = /REL-\d+-MM7-\d+-\d+/.exec(text);
-  return (m && MM7_VERSIONS.find((v) => v.id === m[0])?.id) || NEWEST;
-}
-
 function plain(res: http.ServerResponse, status: number, text: string): void {
   res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
   res.end(`${text}\n`);
-}
-
-function readBody(req: http.IncomingMessage, limit: number): Promise<Uint8Array | 'too-large'> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let over = false;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > limit) {
-        over = true;
-        chunks.length = 0;
-        return;
-      }
-      if (!over) chunks.push(c);
-    });
-    req.on('end', () => resolve(over ? 'too-large' : new Uint8Array(Buffer.concat(chunks))));
-    req.on('error', reject);
-    req.on('aborted', () => reject(new Error('request aborted')));
-  });
 }

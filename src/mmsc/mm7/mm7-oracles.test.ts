@@ -2,11 +2,11 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Mm7Stack, startMm7Stack, until } from '../../../test/support/mm7-test-stack.ts';
 import { pcapCheck, sharedDir, tsharkFields, tsharkOracleReady } from '../../../test/support/tshark.ts';
 import { decodeMm7, mm7Version } from '../../codec/mm7/index.ts';
 import type { JsonObject } from '../../util/json.ts';
 import { buildPcapng } from '../../wire/build-pcapng.ts';
-import { type Mm7Stack, startMm7Stack, until } from './mm7-test-stack.ts';
 
 /**
  * Independent oracles for the MM7 module: real MMSC -> VASP posts from shared/vectors/mm7

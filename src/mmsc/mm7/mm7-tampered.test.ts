@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Mm7Stack, startMm7Stack, VASP_PASS, VASP_USER } from '../../../test/support/mm7-test-stack.ts';
 import { decodeMm7, encodeMm7, mm7Address, peekSoapFault } from '../../codec/mm7/index.ts';
 import type { JsonObject } from '../../util/json.ts';
 import type { DeviationName } from '../deviations.ts';
-import { type Mm7Stack, startMm7Stack, VASP_PASS, VASP_USER } from './mm7-test-stack.ts';
 
 /**
  * Issue 19 (MM7): tampered requests the MMSC used to answer 1000 Success. Each goes out from the

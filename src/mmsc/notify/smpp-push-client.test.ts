@@ -1,11 +1,11 @@
 import net from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { FakeSmsc } from '../../../test/support/fake-smsc.ts';
 import { buildPdu, encodeMms } from '../../codec/mms/index.ts';
 import { wapPushToSms } from '../../codec/push/index.ts';
 import type { SmppRouteConfig } from '../config.ts';
 import { resolveMmscConfig } from '../config.ts';
 import { MmscObserver } from '../observer.ts';
-import { FakeSmsc } from '../testing/fake-smsc.ts';
 import { SmppPushClient } from './smpp-push-client.ts';
 
 /** Submits awaiting their submit_sm_resp when the SMSC goes quiet or away. */
@@ -118,5 +118,30 @@ describe('SmppPushClient', () => {
       for (const s of spies) s.mockRestore();
     }
     expect(writes).toEqual([6]);
+  });
+
+  /** The order in which the SMSC received submits of a fan-out (lane 'big') and of one other message. */
+  async function arrivalOfOther(deviate: string[]): Promise<number> {
+    client = new SmppPushClient({ route: route({ window: 1 }), observer: new MmscObserver('mmsc'), deviate });
+    client.start();
+    await client.submitSegment('15550001', ud, true); // bound
+    const before = smsc.submits.length;
+    const all = [
+      ...Array.from({ length: 12 }, (_, i) => client!.submitSegment(`155502${String(i).padStart(2, '0')}`, ud, true, 'big')),
+      client.submitSegment('15550999', ud, true, 'other'),
+    ];
+    await Promise.all(all);
+    const order = smsc.submits.slice(before).map((p) => String(p.destination_addr));
+    expect(order).toHaveLength(13);
+    return order.indexOf('15550999');
+  }
+
+  it('serves the submit queue fairly across messages: one fan-out does not hold another behind it', async () => {
+    // window 1: the fan-out's first submit takes the slot, the other message's goes next
+    expect(await arrivalOfOther([])).toBeLessThanOrEqual(2);
+  });
+
+  it("with the 'unfair-dispatch' deviation the queue is first come first served (the other message last)", async () => {
+    expect(await arrivalOfOther(['unfair-dispatch'])).toBe(12);
   });
 });

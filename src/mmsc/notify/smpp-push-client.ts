@@ -82,7 +82,10 @@ export class SmppPushClient {
   private session: Session | undefined;
   private conn: string | undefined;
   private outstanding = 0;
-  private readonly slotWaiters: Array<() => void> = [];
+  /** Submits waiting for a window slot, one queue per lane; the Map's order is the round-robin ring. */
+  private readonly slotWaiters = new Map<string, Array<() => void>>();
+  private waiting = 0;
+  private readonly fair: boolean;
   private readonly boundWaiters = new Set<Waiter>();
   private readonly awaiting = new Set<AwaitingResp>();
   private reconnectTimer: NodeJS.Timeout | undefined;
@@ -94,6 +97,7 @@ export class SmppPushClient {
   constructor(private readonly opts: SmppPushClientOptions) {
     this.reconnectDelay = opts.route.reconnectMs;
     this.throttlePause = opts.route.throttleBackoffMs;
+    this.fair = !deviates(opts, 'unfair-dispatch');
   }
 
   /** Connects and binds in the background (and keeps reconnecting until stop()). */
@@ -298,32 +302,55 @@ export class SmppPushClient {
     });
   }
 
-  private async acquireSlot(): Promise<void> {
-    if (this.outstanding < this.opts.route.window) {
+  private async acquireSlot(lane: string): Promise<void> {
+    if (this.outstanding < this.opts.route.window && this.waiting === 0) {
       this.outstanding += 1;
       return;
     }
-    await new Promise<void>((resolve) => this.slotWaiters.push(resolve));
+    // Fair across messages (like the outbox's dispatch): one queue per lane (message), served
+    // round-robin, so the notifications of one large fan-out cannot hold every later message's
+    // behind them. With the 'unfair-dispatch' deviation: one lane, first come first served.
+    const key = this.fair ? lane : '';
+    await new Promise<void>((resolve) => {
+      let q = this.slotWaiters.get(key);
+      if (!q) {
+        q = [];
+        this.slotWaiters.set(key, q); // a new lane joins the back of the ring
+      }
+      q.push(resolve);
+      this.waiting += 1;
+    });
     // the releaser handed its slot over: outstanding stays the same
   }
 
   private releaseSlot(): void {
-    const next = this.slotWaiters.shift();
-    if (next) next();
-    else this.outstanding -= 1;
+    // the lane at the front of the ring gives one waiter and goes to the back
+    const first = this.slotWaiters.entries().next();
+    if (first.done) {
+      this.outstanding -= 1;
+      return;
+    }
+    const [key, q] = first.value;
+    const next = q.shift()!;
+    this.slotWaiters.delete(key);
+    if (q.length > 0) this.slotWaiters.set(key, q);
+    this.waiting -= 1;
+    next();
   }
 
   /**
    * Submits one short message (user data incl. UDH) and resolves with the SMSC's message_id.
    * Throttling is absorbed here (pause, then the same submit again, a bounded number of times).
+   * `lane` is the fairness key (the message a notification is about): waiting submits are served
+   * round-robin across lanes.
    */
-  async submitSegment(destination: string, userData: Uint8Array, udhi: boolean): Promise<string> {
+  async submitSegment(destination: string, userData: Uint8Array, udhi: boolean, lane = ''): Promise<string> {
     const { route } = this.opts;
     for (let attempt = 0; attempt < 8; attempt++) {
       const wait = this.pausedUntil - Date.now();
       if (wait > 0) await sleep(wait);
       await this.waitBound(route.responseTimeoutMs);
-      await this.acquireSlot();
+      await this.acquireSlot(lane);
       let resp: PDU;
       try {
         resp = await this.sendSubmit(destination, userData, udhi);

@@ -56,7 +56,7 @@ export class SmppPushSender implements PushSender {
     return this.client.stop();
   }
 
-  async push(msisdn: string, pdu: Uint8Array, _label: string): Promise<void> {
+  async push(msisdn: string, pdu: Uint8Array, label: string): Promise<void> {
     this.ref = (this.ref + 1) & 0xff;
     const segments = PUSH_DEVIATIONS.some((d) => deviates(this.deviations, d))
       ? this.deviatingSegments(pdu)
@@ -64,7 +64,9 @@ export class SmppPushSender implements PushSender {
     // SMPP 3.4 §5.2.12: each segment starts with a UDH (UDHI set)
     const udhi = !deviates(this.deviations, 'no-udhi');
     try {
-      for (const s of segments) await this.client.submitSegment(msisdn, s, udhi);
+      // the label is `<kind>.<message id>`: the message is the fairness lane of the SMPP queue
+      const lane = label.slice(label.indexOf('.') + 1);
+      for (const s of segments) await this.client.submitSegment(msisdn, s, udhi, lane);
     } catch (e) {
       if (e instanceof SmppSubmitError && e.permanent) throw new GiveUp(e.message);
       throw new RetryLater(e instanceof Error ? e.message : String(e));

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { isValidId } from '../ids.ts';
 import { DurableFs } from './durable-fs.ts';
 import { isJobId } from './job-id.ts';
-import type { StoreBackend } from './store-backend.ts';
+import type { StoreBackend } from './store-backend-types.ts';
 import { StoreError } from './store-error.ts';
 
 const META = 'meta.json';

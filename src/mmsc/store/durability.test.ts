@@ -3,9 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { FakeSmsc } from '../../../test/support/fake-smsc.ts';
+import { Mm1Client, sendReq } from '../../../test/support/mm1-client.ts';
 import { getHeader, getHeaders } from '../../codec/mms/index.ts';
-import { FakeSmsc } from '../testing/fake-smsc.ts';
-import { Mm1Client, sendReq } from '../testing/mm1-client.ts';
 
 /**
  * kill -9 durability: a real child process runs the MMSC; it is SIGKILLed while submits are
@@ -15,7 +15,7 @@ import { Mm1Client, sendReq } from '../testing/mm1-client.ts';
  */
 
 const here = path.dirname(new URL(import.meta.url).pathname);
-const child = path.resolve(here, '../testing/mmsc-child.ts');
+const child = path.resolve(here, '../../../test/support/mmsc-child.ts');
 const repoRoot = path.resolve(here, '../../..');
 
 function startChild(config: object): Promise<{ proc: ChildProcess; url: string; replayed: number }> {

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { DurableFs } from './durable-fs.ts';
 import { isJobId } from './job-id.ts';
 import { Journal, type JournalOp } from './journal.ts';
-import type { StoreBackend } from './store-backend.ts';
+import type { StoreBackend } from './store-backend-types.ts';
 import { StoreError } from './store-error.ts';
 
 /**

@@ -18,6 +18,7 @@ import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { crc32 } from './crc32.ts';
+import { JournalIndex, type SlotLocation } from './journal-index.ts';
 import { StoreError } from './store-error.ts';
 
 const fdatasync = promisify(fdatasyncCb);
@@ -76,6 +77,8 @@ export interface JournalStats {
 }
 
 interface Segment {
+  /** Registry id (JournalIndex columns name segments by it). */
+  id: number;
   seq: number;
   file: string;
   fd: number;
@@ -84,15 +87,11 @@ interface Segment {
   live: number;
 }
 
-interface Location {
-  seg: Segment;
-  off: number;
-  len: number;
-}
-
 interface Pending {
   rec: Buffer;
   ops: JournalOp[];
+  /** Each op's key as UTF-8. */
+  keys: Buffer[];
   /** Offset of each put's value inside `rec` (-1 for deletes). */
   valueAt: number[];
   resolve: () => void;
@@ -100,7 +99,16 @@ interface Pending {
 }
 
 export class Journal {
-  private readonly index = new Map<string, Location>();
+  /** Where each live key's value lies (no key strings in memory: journal-index.ts). */
+  private readonly index = new JournalIndex((seg, off, n) => {
+    const out = Buffer.allocUnsafe(n);
+    const s = this.byId.get(seg);
+    if (!s) throw new StoreError(`journal: no segment ${seg}`);
+    readAll(s.fd, out, off);
+    return out;
+  });
+  private readonly byId = new Map<number, Segment>();
+  private nextId = 1;
   /** Oldest first. */
   private segments: Segment[] = [];
   /** The segment this run appends to (the last of `segments`), created by the first commit. */
@@ -176,17 +184,19 @@ export class Journal {
     const size = fstatSync(fd).size;
     // read through a window: replay holds one window (or one record) of the file at a time
     const buf = new SegmentReader(fd, size);
-    const seg: Segment = { seq, file, fd, size, live: 0 };
+    const seg = this.register({ seq, file, fd, size, live: 0 });
     const head = buf.bytes(0, Math.min(size, MAGIC.length));
     if (size < MAGIC.length || !head.equals(MAGIC)) {
       // Only the newest segment can be caught half-created by a crash (it holds nothing yet).
       if (newest && size <= MAGIC.length && MAGIC.subarray(0, size).equals(head)) {
         closeSync(fd);
+        this.byId.delete(seg.id);
         unlinkSync(file);
         this.syncDir();
         return;
       }
       closeSync(fd);
+      this.byId.delete(seg.id);
       throw new StoreError(`journal ${file}: not a journal segment (bad magic)`);
     }
     let off = MAGIC.length;
@@ -223,17 +233,26 @@ export class Journal {
     const ops = parseBody(body, off + RECORD_HEADER);
     if (typeof ops === 'string') return ops;
     for (const op of ops)
-      this.applyLocation(op.key, op.at < 0 ? undefined : { seg, off: op.at, len: op.len });
+      this.applyLocation(
+        body.subarray(op.keyAt, op.keyAt + op.keyLen),
+        op.at < 0 ? undefined : { seg: seg.id, off: op.at, len: op.len },
+      );
     return end;
   }
 
-  private applyLocation(key: string, loc: Location | undefined): void {
-    const prev = this.index.get(key);
-    if (prev) prev.seg.live -= prev.len;
-    if (loc) {
-      this.index.set(key, loc);
-      loc.seg.live += loc.len;
-    } else this.index.delete(key);
+  private applyLocation(key: Buffer, loc: SlotLocation | undefined): void {
+    const prev = loc ? this.index.set(key, loc) : this.index.delete(key);
+    if (prev) {
+      const s = this.byId.get(prev.seg);
+      if (s) s.live -= prev.len;
+    }
+    if (loc) this.byId.get(loc.seg)!.live += loc.len;
+  }
+
+  private register(seg: Omit<Segment, 'id'>): Segment {
+    const s: Segment = { id: this.nextId++, ...seg };
+    this.byId.set(s.id, s);
+    return s;
   }
 
   private fileOf(seq: number, suffix: string): string {
@@ -256,7 +275,7 @@ export class Journal {
       rmSync(file, { force: true });
       throw e;
     }
-    return { seq, file, fd, size: MAGIC.length, live: 0 };
+    return this.register({ seq, file, fd, size: MAGIC.length, live: 0 });
   }
 
   private async syncDirAsync(): Promise<void> {
@@ -279,27 +298,35 @@ export class Journal {
   }
 
   has(key: string): boolean {
-    return this.index.has(key);
+    return this.index.find(Buffer.from(key, 'utf8')) >= 0;
   }
 
-  /** Keys currently present, optionally only those starting with `prefix`. */
+  /**
+   * Keys currently present (as of the call), optionally only those starting with `prefix`; each is
+   * read back from its record (the index keeps no key strings).
+   */
   *keys(prefix = ''): IterableIterator<string> {
-    for (const k of this.index.keys()) if (k.startsWith(prefix)) yield k;
+    const first = prefix.length > 0 ? Buffer.from(prefix, 'utf8')[0] : undefined;
+    for (const slot of this.index.slots(first)) {
+      const key = this.index.keyOf(slot).toString('utf8');
+      if (key.startsWith(prefix)) yield key;
+    }
   }
 
   /** The committed value of `key` (read from its segment; the page cache usually has it). */
   get(key: string): Buffer | undefined {
-    const loc = this.index.get(key);
-    if (!loc) return undefined;
+    const slot = this.index.find(Buffer.from(key, 'utf8'));
+    if (slot < 0) return undefined;
+    const loc = this.index.location(slot);
     const out = Buffer.allocUnsafe(loc.len);
-    readAll(loc.seg.fd, out, loc.off);
+    readAll(this.byId.get(loc.seg)!.fd, out, loc.off);
     return out;
   }
 
   /** Appends one atomic record; resolves once it is durable (rejects with StoreError if not). */
   commit(ops: JournalOp[]): Promise<void> {
     if (this.closed) return Promise.reject(new StoreError('journal is closed'));
-    let encoded: { rec: Buffer; valueAt: number[] };
+    let encoded: { rec: Buffer; valueAt: number[]; keys: Buffer[] };
     try {
       encoded = encodeRecord(ops);
     } catch (e) {
@@ -349,10 +376,10 @@ export class Journal {
       for (const b of batch) {
         b.ops.forEach((op, i) => {
           this.applyLocation(
-            op.key,
+            b.keys[i],
             op.value === undefined
               ? undefined
-              : { seg: active, off: off + b.valueAt[i], len: op.value.length },
+              : { seg: active.id, off: off + b.valueAt[i], len: op.value.length },
           );
         });
         off += b.rec.length;
@@ -389,25 +416,26 @@ export class Journal {
    * changed during the copy keeps its newer location (in a later segment, replayed after).
    */
   private async compact(sealed: Segment[]): Promise<void> {
-    const inSealed = new Set(sealed);
+    const inSealed = new Set(sealed.map((s) => s.id));
     const seq = sealed[sealed.length - 1].seq;
     const final = this.fileOf(seq, '.compact');
     const tmp = `${final}.tmp`;
     const fd = openSync(tmp, 'w+', 0o600);
-    const out: Segment = { seq, file: final, fd, size: 0, live: 0 };
-    const moved: Array<{ key: string; from: Location; at: number }> = [];
+    const out = this.register({ seq, file: final, fd, size: 0, live: 0 });
+    // per value copied: slot, segment, offset, length where it lay, its offset in `out` (no object per key)
+    const moved: number[] = [];
     try {
       writeAll(fd, MAGIC, 0);
       out.size = MAGIC.length;
       let ops: JournalOp[] = [];
-      let from: Location[] = [];
+      let from: number[] = [];
       let bytes = 0;
       const emit = async () => {
         if (ops.length === 0) return;
         const { rec, valueAt } = encodeRecord(ops);
         writeAll(fd, rec, out.size);
-        ops.forEach((op, i) => {
-          moved.push({ key: op.key, from: from[i], at: out.size + valueAt[i] });
+        ops.forEach((_, i) => {
+          moved.push(from[4 * i], from[4 * i + 1], from[4 * i + 2], from[4 * i + 3], out.size + valueAt[i]);
         });
         out.size += rec.length;
         ops = [];
@@ -415,12 +443,14 @@ export class Journal {
         bytes = 0;
         await new Promise((r) => setImmediate(r)); // keep serving between chunks
       };
-      for (const [key, loc] of [...this.index].filter(([, l]) => inSealed.has(l.seg))) {
-        const value = Buffer.allocUnsafe(loc.len);
-        readAll(loc.seg.fd, value, loc.off);
-        ops.push({ key, value });
-        from.push(loc);
-        bytes += loc.len;
+      for (const slot of this.index.slots()) {
+        // read now (commits go on between chunks): skip what was deleted or rewritten since
+        const at = this.index.location(slot);
+        if (!inSealed.has(at.seg)) continue;
+        const { key, value } = this.index.entry(slot);
+        ops.push({ key: key.toString('utf8'), value });
+        from.push(slot, at.seg, at.off, at.len);
+        bytes += at.len;
         if (bytes >= 1024 * 1024 || ops.length >= 4096) await emit();
       }
       await emit();
@@ -429,16 +459,19 @@ export class Journal {
       this.syncDir();
     } catch {
       closeSync(fd);
+      this.byId.delete(out.id);
       rmSync(tmp, { force: true });
       return; // the sealed segments stay; the next batch tries again
     }
-    for (const m of moved) {
-      if (this.index.get(m.key) !== m.from) continue; // changed meanwhile: the newer record wins
-      this.index.set(m.key, { seg: out, off: m.at, len: m.from.len });
-      out.live += m.from.len;
+    for (let i = 0; i < moved.length; i += 5) {
+      const len = moved[i + 3];
+      const from = { seg: moved[i + 1], off: moved[i + 2], len };
+      // changed meanwhile: the newer record wins
+      if (this.index.move(moved[i], from, { seg: out.id, off: moved[i + 4], len })) out.live += len;
     }
-    this.segments = [out, ...this.segments.filter((s) => !inSealed.has(s))];
+    this.segments = [out, ...this.segments.filter((s) => !inSealed.has(s.id))];
     for (const s of sealed) {
+      this.byId.delete(s.id);
       closeSync(s.fd);
       // A recompacted .compact was just replaced by its successor of the same name: keep that one.
       // Anything left behind is superseded by the new .compact and removed at the next open.
@@ -479,10 +512,11 @@ export class Journal {
     this.segments = [];
     this.writable = undefined;
     this.index.clear();
+    this.byId.clear();
   }
 }
 
-function encodeRecord(ops: JournalOp[]): { rec: Buffer; valueAt: number[] } {
+function encodeRecord(ops: JournalOp[]): { rec: Buffer; valueAt: number[]; keys: Buffer[] } {
   if (ops.length === 0 || ops.length > MAX_OPS) throw new StoreError(`a record holds 1..${MAX_OPS} ops`);
   const keys = ops.map((op) => Buffer.from(op.key, 'utf8'));
   let len = 2;
@@ -513,14 +547,22 @@ function encodeRecord(ops: JournalOp[]): { rec: Buffer; valueAt: number[] } {
     p += op.value.length;
   });
   rec.writeUInt32LE(crc32(rec.subarray(RECORD_HEADER)), 4);
-  return { rec, valueAt };
+  return { rec, valueAt, keys };
+}
+
+/** An op of a record: its key at `keyAt` of the body, its value at file offset `at` (-1: a delete). */
+interface ParsedOp {
+  keyAt: number;
+  keyLen: number;
+  at: number;
+  len: number;
 }
 
 /** The ops of a record body at file offset `at`; a string says why the body is malformed. */
-function parseBody(body: Buffer, at: number): Array<{ key: string; at: number; len: number }> | string {
+function parseBody(body: Buffer, at: number): ParsedOp[] | string {
   if (body.length < 2) return 'record without op count';
   const n = body.readUInt16LE(0);
-  const ops: Array<{ key: string; at: number; len: number }> = [];
+  const ops: ParsedOp[] = [];
   let p = 2;
   for (let i = 0; i < n; i++) {
     if (body.length - p < 3) return `op ${i}: truncated`;
@@ -529,17 +571,17 @@ function parseBody(body: Buffer, at: number): Array<{ key: string; at: number; l
     p += 3;
     if ((kind !== PUT && kind !== DEL) || keyLen === 0 || body.length - p < keyLen)
       return `op ${i}: bad kind or key`;
-    const key = body.toString('utf8', p, p + keyLen);
+    const keyAt = p;
     p += keyLen;
     if (kind === DEL) {
-      ops.push({ key, at: -1, len: 0 });
+      ops.push({ keyAt, keyLen, at: -1, len: 0 });
       continue;
     }
     if (body.length - p < 4) return `op ${i}: truncated value length`;
     const len = body.readUInt32LE(p);
     p += 4;
     if (body.length - p < len) return `op ${i}: truncated value`;
-    ops.push({ key, at: at + p, len });
+    ops.push({ keyAt, keyLen, at: at + p, len });
     p += len;
   }
   if (p !== body.length) return 'trailing bytes in record';

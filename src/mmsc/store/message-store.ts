@@ -1,5 +1,5 @@
 import { isValidId } from '../ids.ts';
-import type { StoreBackend } from './store-backend.ts';
+import type { StoreBackend } from './store-backend-types.ts';
 import { StoreError } from './store-error.ts';
 
 export { StoreError } from './store-error.ts';
@@ -128,6 +128,8 @@ export interface MessageSummary {
   readonly pending: boolean;
   /** Copies in MMBoxes. */
   readonly mbox: number;
+  /** How many recipients it has. */
+  readonly recipients: number;
 }
 
 class Summary implements MessageSummary {
@@ -137,6 +139,7 @@ class Summary implements MessageSummary {
   open = false;
   pending = false;
   mbox = 0;
+  recipients = 0;
 
   constructor(readonly id: string) {}
 
@@ -155,6 +158,7 @@ class Summary implements MessageSummary {
     this.open = open;
     this.pending = pending;
     this.mbox = m.mbox?.length ?? 0;
+    this.recipients = m.recipients.length;
     return this;
   }
 }
@@ -209,6 +213,9 @@ export function hashKey(key: string): number {
   for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
   return h >>> 2;
 }
+
+/** Messages with fewer recipients are rewritten whole on a recipient's change (updateRecipient). */
+export const RECORD_MIN_RECIPIENTS = 8;
 
 export interface MessageStoreOptions {
   /** Whole messages (state and recipients) kept in memory besides the index (default 1024). */
@@ -475,6 +482,10 @@ export class MessageStore {
    * asked before run first, those asked after wait for it. The in-memory state changes once the
    * record is on disk; the message object is the same (its recipients[index] replaced). A `mutate`
    * that returns `false` changed nothing (no write).
+   *
+   * A message with fewer than RECORD_MIN_RECIPIENTS recipients is rewritten whole instead (as
+   * update(), a few hundred bytes): a record of its own per recipient would keep its key resident
+   * in the backend's index for the message's lifetime, for no saving.
    */
   updateRecipient(
     id: string,
@@ -483,7 +494,8 @@ export class MessageStore {
     mutate: (r: StoredRecipient, m: StoredMessage) => void | false,
   ): Promise<StoredMessage> {
     // Without recipient records the whole message is rewritten: then one change at a time.
-    if (!this.backend.writeRecipient)
+    const few = (this.entries.get(id)?.recipients ?? 0) < RECORD_MIN_RECIPIENTS;
+    if (!this.backend.writeRecipient || few)
       return this.update(id, (m) => (m.recipients[index] ? mutate(m.recipients[index], m) : false));
     const key = `${id}\u0000${index}`;
     const before = [this.chains.get(id), this.recipientChains.get(key)];

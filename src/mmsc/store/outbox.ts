@@ -1,7 +1,7 @@
 import type { JsonObject } from '../../util/json.ts';
 import { DueQueue } from './due-queue.ts';
 import { isJobId } from './job-id.ts';
-import type { StoreBackend } from './store-backend.ts';
+import type { StoreBackend } from './store-backend-types.ts';
 
 export { isJobId } from './job-id.ts';
 

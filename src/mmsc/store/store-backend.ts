@@ -2,64 +2,11 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { DirectoryBackend } from './directory-backend.ts';
 import { JournalBackend } from './journal-backend.ts';
+import type { StoreBackend, StoreBackendOptions, StoreLayout } from './store-backend-types.ts';
 import { StoreError } from './store-error.ts';
 import { acquireStoreLock } from './store-lock.ts';
 
-/**
- * Where the message store and the outbox keep their state. Both layouts are durable (a
- * resolved promise means the change survives kill -9 and power loss):
- * - `journal` (default): one append-only journal with group commit (journal.ts) — one
- *   write + fdatasync per batch of changes, whatever the number of messages in flight;
- * - `directories`: a directory per message and a file per job, each written under a
- *   temporary name, fsynced and renamed — easy to inspect by hand, but every message costs
- *   several inode creations (about 0.6 ms each on the ext4 of our CI machines), so it tops
- *   out at a few hundred messages per second.
- * Metadata and jobs are JSON text; PDUs are the bytes as received.
- */
-export interface StoreBackend {
-  readonly layout: StoreLayout;
-  readonly root: string;
-  /** The metadata of every committed message (tests and tools; at open, forEachMessage). */
-  loadMessages(): Promise<string[]>;
-  /** Hands the metadata of every committed message to `each`, one at a time (nothing is kept). */
-  forEachMessage(each: (meta: string) => void): Promise<void>;
-  /** A message's committed metadata, read now (undefined when there is no such message). */
-  readMeta(id: string): string | undefined;
-  /** Commits a new message atomically: afterwards both parts survive a crash, before neither. */
-  createMessage(id: string, meta: string, pdu: Uint8Array): Promise<void>;
-  /** Replaces a message's metadata atomically (superseding its recipient records). */
-  writeMeta(id: string, meta: string): Promise<void>;
-  /**
-   * Records one recipient's new state (`recipients[index]` of the message) as a small record of its
-   * own: a recipient's status change costs that record, not a rewrite of the whole message. The
-   * metadata the backend hands back (loadMessages) has these records applied. Optional: without
-   * it the store rewrites the metadata.
-   */
-  writeRecipient?(id: string, index: number, recipient: string): Promise<void>;
-  readPdu(id: string): Promise<Uint8Array>;
-  removeMessage(id: string): Promise<void>;
-  /** Every pending job (at open). */
-  loadJobs(): Promise<string[]>;
-  /** Adds or replaces a pending job. */
-  putJob(id: string, job: string): Promise<void>;
-  removeJob(id: string): Promise<void>;
-  /** Moves a job given up to `<root>/outbox-dead/<id>.json` (kept for an operator). */
-  buryJob(id: string, job: string): Promise<void>;
-  close(): Promise<void>;
-}
-
-export type StoreLayout = 'journal' | 'directories';
-
-export interface StoreBackendOptions {
-  layout?: StoreLayout;
-  /** fsync (turn off only to measure what durability costs). */
-  fsync?: boolean;
-  /**
-   * Take `<root>/LOCK` (default true). False only for tests that open one store twice in one
-   * process to stand for a crash and a restart.
-   */
-  lock?: boolean;
-}
+export type { StoreBackend, StoreBackendOptions, StoreLayout };
 
 /**
  * Opens the store at `root` in the given layout (default journal), refusing a store written in the
