@@ -3,9 +3,9 @@ import * as smpp from 'smpp';
 import { answerDns } from '../mocks/hlr/dns-responder.ts';
 import { HlrDirectory } from '../mocks/hlr/hlr-directory.ts';
 import { HlrPeer } from '../mocks/hlr/hlr-peer.ts';
-import { decodeSmpp } from '../mocks/smsc/codec/smpp-decode.ts';
 import { SmscPeer } from '../mocks/smsc/smsc-peer.ts';
 import { decodeDnsMessage, encodeDnsMessage } from '../src/codec/dns/dns-message.ts';
+import { decodeSmpp } from '../src/codec/smpp/index.ts';
 import { Timeline } from '../src/wire/timeline.ts';
 
 function rate(label: string, n: number, ms: number, unit = 'ops'): void {

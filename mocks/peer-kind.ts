@@ -1,3 +1,4 @@
+import type { Clock } from '../src/util/case-clock.ts';
 import type { JsonObject } from '../src/util/json.ts';
 import type { Timeline } from '../src/wire/timeline.ts';
 import type { AirInterface } from './air-interface.ts';
@@ -16,8 +17,10 @@ export interface PeerDeps {
   timeline: Timeline;
   /** The radio link between the SMSC and the handsets. */
   air: AirInterface;
-  /** The run's seed, for peers that generate data (HLR subscribers). */
+  /** The case's seed, for peers that generate data (HLR subscribers) or random values in what they send. */
   seed?: number;
+  /** The case's clock (the target's: a seeded case clock for the embedded target), for the times peers write. */
+  clock?: Clock;
 }
 
 /**

@@ -247,25 +247,34 @@ describe('HLR DNS under hostile names (labels holding a dot, names that do not r
     ['a\\', 'b\\.', 'example'],
     ['mms.mnc001.mcc310.gprs'],
   ];
-  it.each(dotted)('labels %j: NXDOMAIN over UDP and TCP, the question unchanged, still serving', async (...labels) => {
-    const { dnsPort, resolver, timeline } = await startHlr();
-    const name = qname(labels);
-    const [u, t] = await askBoth(dnsPort, name);
-    for (const [bytes, id] of [
-      [u, 0x5151],
-      [t, 0x6262],
-    ] as const) {
-      const m = decodeDnsMessage(bytes);
-      expect([m.id, m.flags.qr, m.flags.rcode, m.questions.length, m.answers.length]).toEqual([id, true, 3, 1, 0]);
-      // the question section echoed as sent (RFC 1035 §4.1.1), not a re-spelt name
-      expect(Buffer.from(bytes.subarray(12, 12 + name.length + 4)).equals(Buffer.concat([name, NAPTR_IN]))).toBe(
-        true,
-      );
-    }
-    // 'mms.mnc001.mcc310.gprs' as ONE label is not the MMSC domain of that name in four labels
-    expect(await resolver.resolve4('mms.mnc001.mcc310.gprs')).toEqual(['127.0.0.1']);
-    expect(timeline.query((o) => o.kind === 'event' && o.name === 'hlr-dns-internal-error')).toEqual([]);
-  });
+  it.each(dotted)(
+    'labels %j: NXDOMAIN over UDP and TCP, the question unchanged, still serving',
+    async (...labels) => {
+      const { dnsPort, resolver, timeline } = await startHlr();
+      const name = qname(labels);
+      const [u, t] = await askBoth(dnsPort, name);
+      for (const [bytes, id] of [
+        [u, 0x5151],
+        [t, 0x6262],
+      ] as const) {
+        const m = decodeDnsMessage(bytes);
+        expect([m.id, m.flags.qr, m.flags.rcode, m.questions.length, m.answers.length]).toEqual([
+          id,
+          true,
+          3,
+          1,
+          0,
+        ]);
+        // the question section echoed as sent (RFC 1035 §4.1.1), not a re-spelt name
+        expect(
+          Buffer.from(bytes.subarray(12, 12 + name.length + 4)).equals(Buffer.concat([name, NAPTR_IN])),
+        ).toBe(true);
+      }
+      // 'mms.mnc001.mcc310.gprs' as ONE label is not the MMSC domain of that name in four labels
+      expect(await resolver.resolve4('mms.mnc001.mcc310.gprs')).toEqual(['127.0.0.1']);
+      expect(timeline.query((o) => o.kind === 'event' && o.name === 'hlr-dns-internal-error')).toEqual([]);
+    },
+  );
 
   // A QNAME that does not read back as written (here a compression pointer to offset 4, inside the
   // header: QDCOUNT's high octet 0 reads as the root name, which encodes as one 0 octet) names

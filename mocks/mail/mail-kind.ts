@@ -10,7 +10,7 @@ export const MAIL_KIND: PeerKind = {
   name: 'mail',
   description:
     'MM3 e-mail MTA: captures and checks mail from the MMSC (RFC 5322/MIME), injects mail towards MMS users',
-  create: (config) => new MailMta(mailConfigFromJson(config)),
+  create: (config, deps) => new MailMta(mailConfigFromJson(config), { clock: deps.clock, seed: deps.seed }),
   actions: MAIL_ACTIONS,
   behaviours: MAIL_BEHAVIOUR_TABLE,
   items: MAIL_PARAM_ITEMS,

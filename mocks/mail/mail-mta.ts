@@ -3,6 +3,13 @@ import PostalMime from 'postal-mime';
 
 type MimeAddress = { name: string; address?: string; group?: { name: string; address: string }[] };
 
+import {
+  type Clock,
+  type RandomSource,
+  randomOctets,
+  SYSTEM_CLOCK,
+  seededStream,
+} from '../../src/util/case-clock.ts';
 import type { Json, JsonObject } from '../../src/util/json.ts';
 import { bytesFromJson, bytesToJson, isBytesJson } from '../../src/util/json.ts';
 import {
@@ -90,9 +97,18 @@ export class MailMta extends PeerShell {
   private nextId = 1;
   private target?: string;
 
-  constructor(private readonly config: MailMtaConfig = {}) {
+  private readonly clock: Clock;
+  /** The seeded stream of a seeded run (Message-IDs and MIME boundaries of what it sends); none: random ones. */
+  private readonly random?: RandomSource;
+
+  constructor(
+    private readonly config: MailMtaConfig = {},
+    deps: { clock?: Clock; seed?: number } = {},
+  ) {
     super();
     this.name = config.name ?? 'mail';
+    this.clock = deps.clock ?? SYSTEM_CLOCK;
+    if (deps.seed !== undefined) this.random = seededStream(deps.seed, this.name);
     this.target = config.target;
     this.actions = bindActions(this.name, MAIL_ACTIONS, {
       mailbox: (p) => this.mailboxAction(p),
@@ -296,8 +312,9 @@ export class MailMta extends PeerShell {
       subject: typeof p.subject === 'string' ? p.subject : undefined,
       text: typeof p.text === 'string' ? p.text : undefined,
       html: typeof p.html === 'string' ? p.html : undefined,
-      messageId: typeof p.messageId === 'string' ? p.messageId : undefined,
-      date: new Date(),
+      messageId: typeof p.messageId === 'string' ? p.messageId : this.seededMessageId(from),
+      date: new Date(this.clock.now()),
+      ...(this.random ? { baseBoundary: Buffer.from(randomOctets(this.random, 8)).toString('hex') } : {}),
       attachments,
       disableFileAccess: true,
       disableUrlAccess: true,
@@ -316,6 +333,14 @@ export class MailMta extends PeerShell {
    * composed around them (SMTP carries lines as CRLF), for mail no composer would write (missing
    * fields, broken MIME).
    */
+  /** A Message-ID drawn from the seeded stream (none without one: the composer makes a random one). */
+  private seededMessageId(from: unknown): string | undefined {
+    if (!this.random) return undefined;
+    const domain =
+      typeof from === 'string' && from.includes('@') ? from.slice(from.lastIndexOf('@') + 1) : 'mail';
+    return `<${Buffer.from(randomOctets(this.random, 12)).toString('hex')}@${domain.replace(/[>\s]/g, '')}>`;
+  }
+
   private async sendRaw(p: JsonObject, from: string, to: string[]): Promise<Json> {
     const raw =
       typeof p.raw === 'string'

@@ -1,6 +1,7 @@
 import { type MimeEntity, parseParams } from '../../src/codec/mime/index.ts';
 import type { Mm4Header, Mm4Message, Mm4MessageType } from '../../src/codec/mm4/index.ts';
 import { formatRfc5322Date } from '../../src/codec/mm4/index.ts';
+import type { Clock } from '../../src/util/case-clock.ts';
 
 /**
  * The MM4 messages the remote MMSC originates, as Mm4Message values for encodeMm4:
@@ -21,6 +22,8 @@ export interface Mm4Identity {
   /** The remote MMSC's domain (`mms.mnc002.mcc310.gprs`). */
   domain: string;
   version: string;
+  /** The clock of the Date fields it writes (the case's in a seeded run). */
+  clock: Clock;
 }
 
 /** The system address a relay uses on MM4 (IR.52: a mailbox at the MMSC's own domain). */
@@ -62,7 +65,7 @@ export function buildRes(
   headers.push(
     { name: 'Sender', value: systemAddress(id.domain) },
     { name: 'To', value: opts.to },
-    { name: 'Date', value: formatRfc5322Date(new Date()) },
+    { name: 'Date', value: formatRfc5322Date(new Date(id.clock.now())) },
     { name: 'Message-ID', value: rfcMessageId(id, opts.unique) },
   );
   return { type: resType, headers };
@@ -108,7 +111,7 @@ function reportTail(id: Mm4Identity, r: ReportSpec): Mm4Header[] {
     { name: 'Sender', value: systemAddress(id.domain) },
     { name: 'From', value: r.from },
     { name: 'To', value: r.to },
-    { name: 'Date', value: formatRfc5322Date(new Date()) },
+    { name: 'Date', value: formatRfc5322Date(new Date(id.clock.now())) },
     { name: 'Message-ID', value: rfcMessageId(id, r.unique) },
   );
   return out;
@@ -154,7 +157,7 @@ export function buildForwardReq(id: Mm4Identity, f: ForwardSpec): Mm4Message {
   if (f.to.length > 0) headers.push({ name: 'To', value: f.to.join(', ') });
   if (f.cc.length > 0) headers.push({ name: 'Cc', value: f.cc.join(', ') });
   if (f.subject !== undefined) headers.push({ name: 'Subject', value: f.subject });
-  headers.push({ name: 'Date', value: formatRfc5322Date(new Date()) });
+  headers.push({ name: 'Date', value: formatRfc5322Date(new Date(id.clock.now())) });
   headers.push({ name: 'Message-ID', value: rfcMessageId(id, f.unique) });
   headers.push(...f.extra);
   return { type: 'MM4_forward.REQ', headers, content: forwardContent(f.parts) };

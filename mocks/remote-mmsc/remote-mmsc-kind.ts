@@ -9,7 +9,8 @@ export const REMOTE_MMSC_KIND: PeerKind = {
   name: 'remote-mmsc',
   description:
     'MM4 foreign MMSC over SMTP (STARTTLS, AUTH, allow-list): RES, delivery/read reports, forward injection',
-  create: (config) => new RemoteMmsc(remoteMmscConfigFromJson(config)),
+  create: (config, deps) =>
+    new RemoteMmsc(remoteMmscConfigFromJson(config), { clock: deps.clock, seed: deps.seed }),
   actions: REMOTE_MMSC_ACTIONS,
   behaviours: REMOTE_MMSC_BEHAVIOUR_TABLE,
   phase: 'called-by-target',

@@ -9,6 +9,7 @@ import {
   splitAddressList,
   validateMm4,
 } from '../../src/codec/mm4/index.ts';
+import { type Clock, SYSTEM_CLOCK, seededStream } from '../../src/util/case-clock.ts';
 import type { Json, JsonObject } from '../../src/util/json.ts';
 import { bytesFromJson, isBytesJson } from '../../src/util/json.ts';
 import { BehaviourStack } from '../behaviour-stack.ts';
@@ -127,13 +128,22 @@ export class RemoteMmsc extends PeerShell {
   private readonly inflight = new Set<Promise<unknown>>();
   private readonly resWaiters = new Map<string, (m: Mm4Received) => void>();
   private counter = 0;
-  private readonly runTag = Date.now().toString(36);
+  /** Tells this peer's Message-IDs from an earlier run's: its creation time, or a draw of the case's seed. */
+  private readonly runTag: string;
 
-  constructor(private readonly config: RemoteMmscConfig = {}) {
+  constructor(
+    private readonly config: RemoteMmscConfig = {},
+    deps: { clock?: Clock; seed?: number } = {},
+  ) {
     super();
+    const clock = deps.clock ?? SYSTEM_CLOCK;
+    this.runTag =
+      deps.seed === undefined
+        ? Date.now().toString(36)
+        : Math.floor(seededStream(deps.seed, 'remote-mmsc')() * 36 ** 8).toString(36);
     this.name = config.name ?? 'remote-mmsc';
     this.domain = (config.domain ?? 'mms.mnc002.mcc310.gprs').toLowerCase();
-    this.id = { domain: this.domain, version: config.version ?? MM4_VERSION_DEFAULT };
+    this.id = { domain: this.domain, version: config.version ?? MM4_VERSION_DEFAULT, clock };
     this.target = config.target;
     this.actions = bindActions(this.name, REMOTE_MMSC_ACTIONS, {
       forward: (p) => this.forwardAction(p),

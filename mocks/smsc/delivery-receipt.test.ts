@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { messageState } from './codec/smpp-table.ts';
+import { messageState } from '../../src/codec/smpp/index.ts';
 import { formatReceipt, parseReceipt, receiptDate } from './delivery-receipt.ts';
 
 describe('delivery receipt text (SMPP 3.4 Appendix B)', () => {

@@ -1,4 +1,4 @@
-import type { MessageStateRow } from './codec/smpp-table.ts';
+import type { MessageStateRow } from '../../src/codec/smpp/index.ts';
 
 /**
  * The delivery receipt text of SMPP 3.4 Appendix B (the de-facto format every SMSC copies):

@@ -1,6 +1,6 @@
+import { type MessageStateRow, messageState, SMPP_STATUS, statusValue } from '../../src/codec/smpp/index.ts';
 import type { BehaviourSpec } from '../peer.ts';
 import { PeerConfigError } from '../peer.ts';
-import { type MessageStateRow, messageState, SMPP_STATUS, statusValue } from './codec/smpp-table.ts';
 
 /**
  * The SMSC mock's scripted behaviours, as values (see README.md for the table). `parseBehaviour`

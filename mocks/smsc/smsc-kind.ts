@@ -8,7 +8,7 @@ import { SmscPeer, smscConfigFromJson } from './smsc-peer.ts';
 export const SMSC_KIND: PeerKind = {
   name: 'smsc',
   description: 'SMSC over SMPP 3.4: binds, submits, WAP push decoding, MT delivery to handsets, receipts',
-  create: (config, deps) => new SmscPeer(smscConfigFromJson(config), { air: deps.air }),
+  create: (config, deps) => new SmscPeer(smscConfigFromJson(config), { air: deps.air, clock: deps.clock }),
   actions: SMSC_ACTIONS,
   behaviours: SMSC_BEHAVIOUR_TABLE,
   phase: 'called-by-target',

@@ -1,5 +1,5 @@
-import type { MessageStateRow } from './codec/smpp-table.ts';
-import { messageState } from './codec/smpp-table.ts';
+import type { MessageStateRow } from '../../src/codec/smpp/index.ts';
+import { messageState } from '../../src/codec/smpp/index.ts';
 
 /** One accepted short message (a segment of a concatenated one is a message of its own, as in SMSCs). */
 export interface SmscMessage {

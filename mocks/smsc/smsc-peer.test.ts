@@ -2,6 +2,7 @@ import * as smpp from 'smpp';
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeUdh } from '../../src/codec/push/udh.ts';
 import { wapPushToSms } from '../../src/codec/push/wap-push-sms.ts';
+import { SMPP_STATUS } from '../../src/codec/smpp/index.ts';
 import type { JsonObject } from '../../src/util/json.ts';
 import { type MessageObservation, Timeline } from '../../src/wire/timeline.ts';
 import {
@@ -15,7 +16,6 @@ import {
 } from '../../test/support/smpp-test-helpers.ts';
 import { AirInterface, type MtSms } from '../air-interface.ts';
 import { PeerConfigError } from '../peer.ts';
-import { SMPP_STATUS } from './codec/smpp-table.ts';
 import { parseReceipt } from './delivery-receipt.ts';
 import { SmscPeer, smscConfigFromJson } from './smsc-peer.ts';
 

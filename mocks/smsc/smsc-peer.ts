@@ -1,8 +1,16 @@
-import type * as net from 'node:net';
-import * as smpp from 'smpp';
+import net from 'node:net';
 import { isCodecError } from '../../src/codec/codec-error.ts';
 import { SmsReassembler } from '../../src/codec/push/reassembler.ts';
 import type { SmsUserData } from '../../src/codec/push/sms-user-data.ts';
+import {
+  type DestAddress,
+  type MessageStateRow,
+  messageState,
+  SMPP_STATUS,
+  type SmppPdu,
+  tlv,
+} from '../../src/codec/smpp/index.ts';
+import { type Clock, SYSTEM_CLOCK } from '../../src/util/case-clock.ts';
 import { bytesToJson, type Json, type JsonObject } from '../../src/util/json.ts';
 import { tapServer, tapSocket } from '../../src/wire/tap.ts';
 import type { AirInterface, MtSms } from '../air-interface.ts';
@@ -17,8 +25,6 @@ import {
 } from '../peer.ts';
 import { clearBehavioursAction } from '../peer-actions.ts';
 import { PeerShell } from '../peer-shell.ts';
-import { type DestAddress, type SmppPdu, tlv } from './codec/smpp-decode.ts';
-import { type MessageStateRow, messageState, SMPP_STATUS } from './codec/smpp-table.ts';
 import { formatReceipt } from './delivery-receipt.ts';
 import { publishPushContent } from './push-content.ts';
 import { canReceive } from './smpp-session-state.ts';
@@ -56,6 +62,8 @@ export interface SmscConfig {
 }
 
 export interface SmscDeps {
+  /** The case's clock (submit and done dates of delivery receipts); default the system clock. */
+  clock?: Clock;
   /** Where mobile-terminated SMS go (handset mocks). Without it every message counts as delivered. */
   air?: AirInterface;
 }
@@ -159,7 +167,7 @@ export class SmscPeer extends PeerShell {
   readonly actions: Readonly<Record<string, PeerAction>>;
   private readonly accounts: SmscAccount[];
   protected readonly iface = 'SMPP' as const;
-  private server?: smpp.Server;
+  private server?: net.Server;
   private readonly sessions = new Set<SmscSession>();
   private behaviours: Active[] = [];
   private readonly store = new SmscMessageStore();
@@ -178,12 +186,15 @@ export class SmscPeer extends PeerShell {
     mo: 0,
   };
 
+  private readonly clock: Clock;
+
   constructor(
     private readonly config: SmscConfig = {},
     private readonly deps: SmscDeps = {},
   ) {
     super();
     this.name = config.name ?? 'smsc';
+    this.clock = deps.clock ?? SYSTEM_CLOCK;
     this.accounts = [...(config.accounts ?? [])];
     if (config.systemId !== undefined) {
       this.accounts.push({
@@ -202,8 +213,8 @@ export class SmscPeer extends PeerShell {
   }
 
   protected async open(ctx: PeerContext): Promise<PeerEndpoint[]> {
-    const server = smpp.createServer((session) => this.accept(session));
-    tapServer(server as unknown as net.Server, this.tapOptions());
+    const server = net.createServer((socket) => this.accept(socket));
+    tapServer(server, this.tapOptions());
     const port = await listen(server, this.config.port ?? 0, ctx.host);
     server.on('error', (e: Error) => this.event('smsc-server-error', { error: e.message }));
     this.server = server;
@@ -254,11 +265,11 @@ export class SmscPeer extends PeerShell {
       | undefined;
   }
 
-  private accept(session: smpp.Session): void {
+  private accept(socket: net.Socket): void {
     // Responses are small and pipelined ESMEs (window > 1) would otherwise meet Nagle + delayed ACK stalls.
-    session.socket.setNoDelay(true);
+    socket.setNoDelay(true);
     const conn = this.timeline
-      ? tapSocket(session.socket, {
+      ? tapSocket(socket, {
           timeline: this.timeline,
           node: this.name,
           role: 'smsc',
@@ -266,7 +277,7 @@ export class SmscPeer extends PeerShell {
           side: 'server',
         })
       : undefined;
-    const s = new SmscSession(this.core, session, conn);
+    const s = new SmscSession(this.core, socket, conn);
     this.sessions.add(s);
     // Explicit transport limits: a connection that has not bound within SESSION_INIT_MS is closed
     // (SMPP v5.0 §2.7 session_init_timer), and any session silent both ways for INACTIVITY_MS
@@ -274,14 +285,14 @@ export class SmscPeer extends PeerShell {
     const init = setTimeout(() => {
       if (s.state !== 'open') return;
       this.sessionEvent(s, 'smpp-session-init-timeout', { ms: SESSION_INIT_MS });
-      session.socket.destroy();
+      socket.destroy();
     }, SESSION_INIT_MS);
     init.unref();
-    session.socket.setTimeout(INACTIVITY_MS, () => {
+    socket.setTimeout(INACTIVITY_MS, () => {
       this.sessionEvent(s, 'smpp-inactivity-timeout', { ms: INACTIVITY_MS });
-      session.socket.destroy();
+      socket.destroy();
     });
-    session.socket.once('close', () => clearTimeout(init));
+    socket.once('close', () => clearTimeout(init));
   }
 
   // ---- SmscCore, as seen by sessions ----
@@ -386,7 +397,7 @@ export class SmscPeer extends PeerShell {
       registeredDelivery: (pdu.params.registered_delivery as number) ?? 0,
       dataCoding: (pdu.params.data_coding as number) ?? 0,
       userData: ud.payload,
-      submitted: new Date(),
+      submitted: new Date(this.clock.now()),
     });
     this.sessionEvent(session, 'sms-accepted', { messageId: message.id, ...userDataSummary(ud) });
     const fields: JsonObject =
@@ -493,7 +504,7 @@ export class SmscPeer extends PeerShell {
 
   /** Final state, then a receipt when registered_delivery asks (SMPP 3.4 §5.2.17: 1 = always, 2 = on failure). */
   private finish(m: SmscMessage, state: MessageStateRow, err: number): void {
-    this.store.finish(m, state, err);
+    this.store.finish(m, state, err, new Date(this.clock.now()));
     const want = m.registeredDelivery & 0x03;
     if (want === 1 || (want === 2 && state.name !== 'DELIVERED')) {
       for (const to of m.destinations) {
@@ -565,7 +576,7 @@ export class SmscPeer extends PeerShell {
     const m = this.store.get(pdu.params.message_id as string);
     // SMPP 3.4 §4.9: only a message still pending delivery can be cancelled.
     if (m?.state.name !== 'ENROUTE') return SMPP_STATUS.ESME_RCANCELFAIL;
-    this.store.finish(m, messageState('DELETED')!);
+    this.store.finish(m, messageState('DELETED')!, 0, new Date(this.clock.now()));
     return 0;
   }
 

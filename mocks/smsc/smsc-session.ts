@@ -1,9 +1,16 @@
-import * as smpp from 'smpp';
+import type net from 'node:net';
 import { isCodecError } from '../../src/codec/codec-error.ts';
+import {
+  decodeSmpp,
+  encodeSmpp,
+  SMPP_STATUS,
+  type SmppPdu,
+  smppPdu,
+  smppToJson,
+  statusName,
+} from '../../src/codec/smpp/index.ts';
 import type { JsonObject } from '../../src/util/json.ts';
-import { decodeSmpp, type SmppPdu, smppToJson } from './codec/smpp-decode.ts';
-import { SMPP_STATUS, statusName } from './codec/smpp-table.ts';
-import { attachRawFraming, resumeAfterDecodeError, SmppFramingError } from './smpp-raw-framing.ts';
+import { attachSmppFraming, type SmppFramingError } from './smpp-framing.ts';
 import {
   BIND_STATE,
   SMPP_STATE_HANDLERS,
@@ -40,9 +47,9 @@ export type SubmitOutcome =
   | { action: 'drop' };
 
 /**
- * One ESME connection: the smpp package frames and encodes; this class owns the SMPP 3.4
- * state machine (smpp-session-state.ts), decodes each PDU's raw octets with the total
- * decoder and answers malformed, unknown or out-of-state PDUs with SMPP's own errors.
+ * One ESME connection: smpp-framing.ts cuts the stream into PDUs, src/codec/smpp reads and writes
+ * them; this class owns the SMPP 3.4 state machine (smpp-session-state.ts) and answers malformed,
+ * unknown or out-of-state PDUs with SMPP's own errors.
  */
 export class SmscSession {
   state: SmppState = 'open';
@@ -51,24 +58,28 @@ export class SmscSession {
   private chain: Promise<void> = Promise.resolve();
   private seq = 0;
   private readonly waiting = new Map<number, (pdu: SmppPdu) => void>();
-  private socketError?: Error;
 
   constructor(
     private readonly core: SmscCore,
-    readonly session: smpp.Session,
+    readonly socket: net.Socket,
     conn?: string,
   ) {
     this.conn = conn;
-    attachRawFraming(session, (raw) => {
-      // Serialised: responses go out in the order requests came in, even with delays.
-      this.chain = this.chain.then(() => this.onRaw(raw)).catch((e) => this.internalError(e));
+    attachSmppFraming(
+      socket,
+      (raw) => {
+        // Serialised: responses go out in the order requests came in, even with delays.
+        this.chain = this.chain.then(() => this.onRaw(raw)).catch((e) => this.internalError(e));
+      },
+      (e) => {
+        this.chain = this.chain.then(() => this.onFramingError(e)).catch((x) => this.internalError(x));
+      },
+    );
+    socket.on('error', (e: Error) => {
+      // Socket-level error (ECONNRESET...): the close event follows.
+      this.core.event(this, 'smpp-socket-error', { error: e.message });
     });
-    // The package re-emits socket errors on the session: tell them from its decode errors.
-    session.socket.on('error', (e: Error) => {
-      this.socketError = e;
-    });
-    session.on('error', (e: Error) => this.onError(e));
-    session.on('close', () => {
+    socket.on('close', () => {
       this.state = 'closed';
       for (const w of this.waiting.values()) w({ ...EMPTY_NACK });
       this.waiting.clear();
@@ -77,29 +88,16 @@ export class SmscSession {
   }
 
   get remotePort(): number | undefined {
-    return this.session.socket.remotePort;
+    return this.socket.remotePort;
   }
 
-  private onError(e: Error): void {
-    if (e instanceof SmppFramingError) {
-      // The stream cannot be re-synchronised after a bad command_length (SMPP 3.4 §3.2):
-      // say so with generic_nack and close, as the spec's ESME_RINVCMDLEN handling implies.
-      this.core.event(this, 'smpp-framing-error', { commandLength: e.commandLength, reason: e.message });
-      this.sendPdu('generic_nack', {
-        sequence_number: e.sequenceNumber,
-        command_status: SMPP_STATUS.ESME_RINVCMDLEN,
-      });
-      this.state = 'closed';
-      this.session.socket.end();
-      return;
-    }
-    if (e === this.socketError) {
-      // Socket-level error (ECONNRESET...): the close event follows.
-      this.core.event(this, 'smpp-socket-error', { error: e.message });
-      return;
-    }
-    // The package's own decoder threw on a body our decoder already answered: carry on.
-    resumeAfterDecodeError(this.session);
+  private onFramingError(e: SmppFramingError): void {
+    // The stream cannot be re-synchronised after a bad command_length (SMPP 3.4 §3.2):
+    // say so with generic_nack and close, as the spec's ESME_RINVCMDLEN handling implies.
+    this.core.event(this, 'smpp-framing-error', { commandLength: e.commandLength, reason: e.message });
+    this.sendPdu('generic_nack', e.sequenceNumber, SMPP_STATUS.ESME_RINVCMDLEN);
+    this.state = 'closed';
+    this.socket.end();
   }
 
   private internalError(e: unknown): void {
@@ -170,14 +168,14 @@ export class SmscSession {
       case 'unbind':
         await this.respond(pdu, 0);
         this.state = 'closed';
-        this.session.socket.end();
+        this.socket.end();
         return;
       case 'submit':
       case 'dataSm': {
         const outcome = await this.core.submit(this, pdu);
         if (outcome.action === 'drop') {
           this.state = 'closed';
-          this.session.socket.destroy();
+          this.socket.destroy();
           return;
         }
         await this.respond(pdu, outcome.status, outcome.fields);
@@ -224,28 +222,37 @@ export class SmscSession {
     fields: JsonObject = {},
   ): Promise<void> {
     await this.delay();
-    this.sendPdu(command, { ...fields, sequence_number: sequence, command_status: status });
+    this.sendPdu(command, sequence, status, fields);
   }
 
-  private sendPdu(command: string, options: Record<string, unknown>): void {
-    if (this.session.socket.destroyed || !this.session.socket.writable) return;
-    const pdu = new smpp.PDU(command, options);
-    const raw = pdu.toBuffer();
-    this.session.socket.write(raw);
-    let fields: JsonObject;
+  /**
+   * Encodes with src/codec/smpp: fields name mandatory parameters and TLVs alike (smppPdu sorts
+   * them); a response with an error status is the header alone (SMPP 3.4 §3.3).
+   */
+  private sendPdu(
+    command: string,
+    sequence: number,
+    status: number,
+    fields: Readonly<Record<string, unknown>> = {},
+  ): void {
+    if (this.socket.destroyed || !this.socket.writable) return;
+    const pdu = smppPdu(command, sequence, status, status === 0 ? fields : {});
+    const raw = encodeSmpp(pdu);
+    this.socket.write(raw);
+    let observed: JsonObject;
     try {
-      fields = smppToJson(decodeSmpp(raw));
+      observed = smppToJson(decodeSmpp(raw));
     } catch {
-      fields = { command, command_status: statusName(Number(options.command_status ?? 0)) };
+      observed = { command, command_status: statusName(status) };
     }
-    this.core.observe(this, 'out', command, fields, new Uint8Array(raw));
+    this.core.observe(this, 'out', command, observed, raw);
   }
 
   /**
    * Sends an SMSC-originated request (deliver_sm) and resolves with the ESME's response, or
    * with a generic_nack-shaped ESME_RUNKNOWNERR after `timeoutMs` or when the link closes.
    */
-  request(command: string, options: Record<string, unknown>, timeoutMs = 10_000): Promise<SmppPdu> {
+  request(command: string, fields: Readonly<Record<string, unknown>>, timeoutMs = 10_000): Promise<SmppPdu> {
     this.seq = this.seq >= 0x7fffffff ? 1 : this.seq + 1;
     const sequence = this.seq;
     return new Promise((resolve) => {
@@ -257,8 +264,8 @@ export class SmscSession {
         clearTimeout(timer);
         resolve(pdu);
       });
-      this.sendPdu(command, { ...options, sequence_number: sequence });
-      if (this.session.socket.destroyed) {
+      this.sendPdu(command, sequence, 0, fields);
+      if (this.socket.destroyed) {
         clearTimeout(timer);
         this.waiting.delete(sequence);
         resolve({ ...EMPTY_NACK, sequenceNumber: sequence });
@@ -268,7 +275,7 @@ export class SmscSession {
 
   close(): void {
     this.state = 'closed';
-    this.session.socket.destroy();
+    this.socket.destroy();
   }
 }
 

@@ -1,8 +1,8 @@
 import { DecodeError } from '../../src/codec/codec-error.ts';
 import { decodeSmsUserData, type SmsUserData } from '../../src/codec/push/sms-user-data.ts';
 import type { Udh } from '../../src/codec/push/udh.ts';
+import { type SmppPdu, tlv } from '../../src/codec/smpp/index.ts';
 import { bytesToJson, type JsonObject } from '../../src/util/json.ts';
-import { type SmppPdu, tlv } from './codec/smpp-decode.ts';
 
 /** esm_class bit 6: the short message starts with a UDH (SMPP 3.4 §5.2.12, TS 23.040 TP-UDHI). */
 export const ESM_UDHI = 0x40;

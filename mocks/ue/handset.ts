@@ -1,15 +1,7 @@
 import http from 'node:http';
-import { type MmsPdu, mmsSummary } from '../../src/codec/mms/index.ts';
-import {
-  decodeWspPushLenient,
-  isMmsPush,
-  pushApplicationId,
-  wspPushDefectClause,
-} from '../../src/codec/push/index.ts';
-import { mediaTypeText } from '../../src/codec/wsp/index.ts';
-import { parseDurationText } from '../../src/util/duration-text.ts';
-import { bytesFromJson, type Json, type JsonObject } from '../../src/util/json.ts';
-import type { AirInterface, MtSms } from '../air-interface.ts';
+import type { MmsPdu } from '../../src/codec/mms/index.ts';
+import type { Json } from '../../src/util/json.ts';
+import type { AirInterface } from '../air-interface.ts';
 import { BehaviourStack } from '../behaviour-stack.ts';
 import {
   type BehaviourSpec,
@@ -26,28 +18,23 @@ import {
   mediaType,
   proxyCredential,
 } from '../wap-gateway/http-util.ts';
-import { publishEncodingDefects, publishMm1 } from '../wap-gateway/mm1-observation.ts';
-import {
-  accepts,
-  DEFAULT_PROFILE,
-  DEVICE_PROFILES,
-  type DeviceProfile,
-  type MmsVersion,
-} from './device-profile.ts';
+import { publishMm1 } from '../wap-gateway/mm1-observation.ts';
+import { DEFAULT_PROFILE, DEVICE_PROFILES, type DeviceProfile, type MmsVersion } from './device-profile.ts';
+import { acknowledgeAction } from './exchanges/acknowledge.ts';
+import { forwardAction } from './exchanges/forward.ts';
+import type { HandsetLink, HttpResult } from './exchanges/handset-link.ts';
+import { mboxAction } from './exchanges/mbox.ts';
+import { notifyRespAction } from './exchanges/notifyresp.ts';
+import { httpAction, httpHoldAction, httpRawAction } from './exchanges/probes.ts';
+import { onSms } from './exchanges/push.ts';
+import { readReportAction } from './exchanges/read-report.ts';
+import { retrieveAction } from './exchanges/retrieve.ts';
+import { sendAction } from './exchanges/send.ts';
 import { HANDSET_ACTIONS } from './handset-actions.ts';
-import { holdConnections, holdSpec, httpExchange, httpProbe, probeRequest, rawProbe } from './http-probe.ts';
-import {
-  acknowledgeInd,
-  forwardReq,
-  headerText,
-  type MboxOptions,
-  mboxReq,
-  type NotifyStatus,
-  notifyRespInd,
-  readRecInd,
-  type SendOptions,
-  sendReq,
-} from './mms-pdus.ts';
+import { httpExchange } from './http-probe.ts';
+import type { NotifyStatus } from './mms-pdus.ts';
+
+export { rawBytes } from './exchanges/send.ts';
 
 /**
  * A simulated handset (the MMS User Agent of OMA-TS-MMS_CTR). It submits over MM1 through the
@@ -58,6 +45,9 @@ import {
  * - deferred retrieval (§6.3.2): m-notification-ind -> m-notifyresp-ind (Deferred); later GET ->
  *   m-retrieve-conf -> m-acknowledge-ind
  * - rejection: m-notifyresp-ind (Rejected), also for messages larger than the profile accepts.
+ * The class keeps the handset's state (inbox, behaviours) and its MM1 transport; each PDU exchange
+ * is a file under exchanges/ (push, retrieve, notifyresp, acknowledge, send, read-report, forward,
+ * mbox, probes) working through a HandsetLink.
  */
 export interface HandsetConfig {
   /** `alice` -> node `ue.alice`. */
@@ -107,14 +97,6 @@ export interface InboxEntry {
   fields: Json;
 }
 
-interface HttpResult {
-  status: number;
-  contentType: string;
-  body: Uint8Array;
-  /** The response PDU, when the body was an MMS PDU that decoded. */
-  pdu?: MmsPdu;
-}
-
 export class Handset extends PeerShell {
   readonly name: string;
   readonly role = 'ue' as const;
@@ -138,6 +120,8 @@ export class Handset extends PeerShell {
   private txn = 0;
   /** Misbehaving connections held open in the background (`http-hold`), cancelled by stop(). */
   private readonly holds = new Set<() => void>();
+  /** What the exchanges (exchanges/*.ts) see of this handset. */
+  private readonly link: HandsetLink;
 
   constructor(config: HandsetConfig, deps: HandsetDeps = {}) {
     super();
@@ -160,18 +144,20 @@ export class Handset extends PeerShell {
     if (config.gateway && !isLoopbackHost(new URL(config.gateway).hostname)) {
       throw new PeerConfigError(this.name, 'the gateway must be on loopback');
     }
+    const link = this.makeLink();
+    this.link = link;
     this.actions = bindActions(this.name, HANDSET_ACTIONS, {
-      send: (p) => this.send(p),
-      retrieve: (p) => this.retrieveAction(p),
-      notifyresp: (p) => this.notifyRespAction(p),
-      acknowledge: (p) => this.acknowledgeAction(p),
-      'read-report': (p) => this.readReport(p),
-      forward: (p) => this.forward(p),
-      mbox: (p) => this.mbox(p),
+      send: (p) => sendAction(link, p),
+      retrieve: (p) => retrieveAction(link, p),
+      notifyresp: (p) => notifyRespAction(link, p),
+      acknowledge: (p) => acknowledgeAction(link, p),
+      'read-report': (p) => readReportAction(link, p),
+      forward: (p) => forwardAction(link, p),
+      mbox: (p) => mboxAction(link, p),
       inbox: async () => this.inbox.map((e) => ({ ...e }) as unknown as Json),
-      http: (p) => this.httpAction(p),
-      'http-raw': (p) => this.httpRawAction(p),
-      'http-hold': async (p) => this.httpHoldAction(p),
+      http: (p) => httpAction(link, p),
+      'http-raw': (p) => httpRawAction(link, p),
+      'http-hold': async (p) => httpHoldAction(link, p),
     });
   }
 
@@ -248,7 +234,7 @@ export class Handset extends PeerShell {
 
   private attach(): void {
     if (this.unregister || this.has('offline') || !this.deps.air) return;
-    this.unregister = this.deps.air.register(this.msisdn, (sms) => this.onSms(sms));
+    this.unregister = this.deps.air.register(this.msisdn, (sms) => onSms(this.link, sms));
   }
 
   private detach(): void {
@@ -262,460 +248,48 @@ export class Handset extends PeerShell {
     return p;
   }
 
-  // ---- MT side: WAP push over the air interface -------------------------------------
-
-  private onSms(sms: MtSms): void {
-    if (sms.ports && sms.ports.destination !== 2948) {
-      this.event(
-        'sms-ignored',
-        { reason: `destination port ${sms.ports.destination} is not WAP push (2948)` },
-        'WAP-PUSH',
-      );
-      return;
-    }
-    // A tolerant handset (WAP-230-WSP): a push that breaks the encoding is read as far as it goes, each
-    // defect published as an `encoding-defect`, and acted on when its content can still be found.
-    const { push, defects } = decodeWspPushLenient(sms.payload);
-    if (this.timeline && defects.length > 0) {
-      publishEncodingDefects(
-        this.timeline,
-        { node: this.name, role: this.role, iface: 'WAP-PUSH', peer: 'smsc' },
-        push ? 'wsp-push' : undefined,
-        defects,
-        wspPushDefectClause,
-      );
-    }
-    if (!push) {
-      this.event('push-undecodable', { error: defects[0]?.toLine() ?? 'undecodable' }, 'WAP-PUSH');
-      return;
-    }
-    this.timeline?.publish({
-      kind: 'message',
-      type: 'wsp-push',
-      fields: {
-        tid: push.tid ?? null,
-        pduType: push.pduType,
-        contentType: mediaTypeText(push.contentType),
-        'X-Wap-Application-Id': pushApplicationId(push) ?? null,
-        from: sms.from,
-        size: sms.payload.length,
-      },
-      raw: sms.payload,
-      node: this.name,
+  /** What the exchanges (exchanges/) use of this handset. */
+  private makeLink(): HandsetLink {
+    const self = this;
+    return {
+      name: this.name,
       role: this.role,
-      iface: 'WAP-PUSH',
-      direction: 'in',
-      peer: 'smsc',
-    });
-    if (!isMmsPush(push)) {
-      this.event('push-ignored', { contentType: mediaTypeText(push.contentType) }, 'WAP-PUSH');
-      return;
-    }
-    const pdu = this.observe(push.body, 'in', 'smsc');
-    if (!pdu) return;
-    const entry: InboxEntry = {
-      index: this.inbox.length,
-      type: pdu.type,
-      transactionId: headerText(pdu, 'X-Mms-Transaction-Id'),
-      contentLocation: headerText(pdu, 'X-Mms-Content-Location'),
-      messageId: headerText(pdu, 'Message-ID'),
-      from: headerText(pdu, 'From'),
-      subject: headerText(pdu, 'Subject'),
-      size: Number(headerText(pdu, 'X-Mms-Message-Size') ?? Number.NaN) || undefined,
-      state: pdu.type === 'm-notification-ind' ? 'notified' : 'report',
-      fields: mmsSummary(pdu),
+      msisdn: this.msisdn,
+      profile: this.profile,
+      get version() {
+        return self.version;
+      },
+      get timeline() {
+        return self.timeline;
+      },
+      inbox: this.inbox,
+      get retrievalMode() {
+        return self.retrievalMode;
+      },
+      get gateway() {
+        return self.config.gateway;
+      },
+      get mmsc() {
+        return self.config.mmsc;
+      },
+      get probeAgent() {
+        return self.probeAgent;
+      },
+      holds: this.holds,
+      has: (kind) => this.has(kind),
+      event: (name, detail, iface) => this.event(name, detail, iface),
+      track: (p) => this.track(p),
+      observe: (bytes, direction, peer) => this.observe(bytes, direction, peer),
+      mm1Url: () => this.mm1Url(),
+      post: (bytes) => this.post(bytes),
+      request: (method, url, body) => this.request(method, url, body),
+      nextTid: () => this.nextTid(),
     };
-    if (pdu.type === 'm-notification-ind') {
-      // A re-sent notification (the MMSC retrying because our answer was lost): answer again
-      // with what we answered before instead of retrieving twice.
-      const earlier = this.inbox.find(
-        (e) =>
-          e.type === 'm-notification-ind' &&
-          e.transactionId === entry.transactionId &&
-          e.contentLocation === entry.contentLocation &&
-          e.notifyStatus !== undefined,
-      );
-      if (earlier?.notifyStatus) {
-        this.event('duplicate-notification', {
-          index: earlier.index,
-          transactionId: earlier.transactionId ?? null,
-        });
-        const status = earlier.notifyStatus;
-        this.track(this.sendNotifyResp(earlier, status)).catch((e) =>
-          this.event('transaction-failed', { error: String(e) }),
-        );
-        return;
-      }
-    }
-    this.inbox.push(entry);
-    if (pdu.type !== 'm-notification-ind') return;
-    this.track(this.onNotification(entry)).catch((e) =>
-      this.event('transaction-failed', { error: String(e) }),
-    );
   }
-
-  private async onNotification(entry: InboxEntry): Promise<void> {
-    const mode = this.retrievalMode;
-    const tooBig = entry.size !== undefined && entry.size > this.profile.maxMessageSize;
-    if (mode === 'reject' || tooBig) {
-      if (tooBig)
-        this.event('message-too-large', { size: entry.size ?? 0, max: this.profile.maxMessageSize });
-      entry.state = 'rejected';
-      await this.sendNotifyResp(entry, 'Rejected');
-      return;
-    }
-    if (mode === 'deferred') {
-      entry.state = 'deferred';
-      await this.sendNotifyResp(entry, 'Deferred');
-      return;
-    }
-    const r = await this.retrieve(entry);
-    if (r.status === 200 && entry.state === 'retrieved') await this.sendNotifyResp(entry, 'Retrieved');
-  }
-
-  private async sendNotifyResp(
-    entry: InboxEntry,
-    status: NotifyStatus,
-    reportAllowed?: boolean,
-  ): Promise<Json> {
-    if (this.has('no-ack')) {
-      this.event('no-ack', { suppressed: 'm-notifyresp-ind', status });
-      return { status: 0, suppressed: true };
-    }
-    entry.notifyStatus = status;
-    const bytes = notifyRespInd({
-      transactionId: entry.transactionId ?? '',
-      status,
-      version: this.version,
-      ...(reportAllowed === undefined ? {} : { reportAllowed }),
-    });
-    const r = await this.post(bytes);
-    return { status: r.status };
-  }
-
-  /** GET of the content location; decodes m-retrieve-conf into the inbox entry. */
-  private async retrieve(entry: InboxEntry): Promise<HttpResult> {
-    if (!entry.contentLocation)
-      throw new PeerConfigError(this.name, `inbox entry ${entry.index} has no content location`);
-    let r: HttpResult;
-    try {
-      r = await this.request('GET', entry.contentLocation);
-    } catch (e) {
-      entry.state = 'retrieval-failed';
-      throw e;
-    }
-    if (r.status !== 200) {
-      entry.state = 'retrieval-failed';
-      this.event('retrieval-failed', { status: r.status, contentLocation: entry.contentLocation });
-      return r;
-    }
-    const pdu = mediaType(r.contentType) === MMS_MEDIA_TYPE ? this.observe(r.body, 'in', 'mmsc') : undefined;
-    if (pdu?.type !== 'm-retrieve-conf') {
-      entry.state = 'retrieval-failed';
-      this.event('retrieval-failed', {
-        status: r.status,
-        contentType: r.contentType,
-        reason: 'not an m-retrieve-conf',
-      });
-      return r;
-    }
-    // MMS 1.1+ may answer a failed retrieval with an m-retrieve-conf whose X-Mms-Retrieve-Status is
-    // an error (OMA-TS-MMS_ENC-V1_3 X-Mms-Retrieve-Status) instead of an HTTP error: a failure too.
-    const retrieveStatus = headerText(pdu, 'X-Mms-Retrieve-Status');
-    if (retrieveStatus?.startsWith('Error')) {
-      entry.state = 'retrieval-failed';
-      this.event('retrieval-failed', {
-        status: r.status,
-        retrieveStatus,
-        contentLocation: entry.contentLocation,
-      });
-      return r;
-    }
-    entry.state = 'retrieved';
-    entry.retrieved = {
-      status: r.status,
-      messageId: headerText(pdu, 'Message-ID'),
-      from: headerText(pdu, 'From'),
-      subject: headerText(pdu, 'Subject'),
-      contentType: headerText(pdu, 'Content-Type'),
-      parts: pdu.parts?.length ?? 0,
-      size: r.body.length,
-      unsupported: (pdu.parts ?? [])
-        .map((p) => mediaTypeText(p.contentType))
-        .filter((t) => !accepts(this.profile, t)),
-    };
-    if (entry.retrieved.unsupported.length) {
-      this.event('content-not-accepted', { index: entry.index, mediaTypes: entry.retrieved.unsupported });
-    }
-    return r;
-  }
-
-  // ---- actions ----------------------------------------------------------------------
 
   private nextTid(): string {
     this.txn += 1;
     return `${this.name.slice(3)}-${this.txn}`;
-  }
-
-  private async send(p: JsonObject): Promise<Json> {
-    let bytes: Uint8Array;
-    let transactionId: string | undefined;
-    if (p.raw !== undefined) {
-      bytes = rawBytes(this.name, p.raw);
-    } else {
-      const types: Record<string, string> = {
-        subject: 'string',
-        messageClass: 'string',
-        priority: 'string',
-        deliveryReport: 'boolean',
-        readReport: 'boolean',
-        transactionId: 'string',
-      };
-      for (const [k, t] of Object.entries(types)) {
-        if (p[k] !== undefined && typeof p[k] !== t)
-          throw new PeerConfigError(this.name, `send: ${k} must be a ${t}`);
-      }
-      if (p.parts !== undefined && !Array.isArray(p.parts))
-        throw new PeerConfigError(this.name, 'send: parts must be a list');
-      if (
-        p.headers !== undefined &&
-        (typeof p.headers !== 'object' || p.headers === null || Array.isArray(p.headers))
-      ) {
-        throw new PeerConfigError(this.name, 'send: headers must be an object');
-      }
-      transactionId = typeof p.transactionId === 'string' ? p.transactionId : this.nextTid();
-      const expiry = expirySeconds(this.name, p.expiry);
-      bytes = sendReq(
-        {
-          ...(p as unknown as SendOptions),
-          ...(expiry === undefined ? {} : { expiry }),
-          transactionId,
-          version: this.version,
-        },
-        this.name,
-      );
-    }
-    const r = await this.post(bytes);
-    const out = this.confResult(r);
-    if (transactionId && !('transactionId' in out)) out.transactionId = transactionId;
-    return out;
-  }
-
-  private confResult(r: HttpResult): JsonObject {
-    const out: JsonObject = { status: r.status };
-    const pdu = r.pdu;
-    if (!pdu) return out;
-    const put = (key: string, header: string) => {
-      const v = headerText(pdu, header);
-      if (v !== undefined) out[key] = v;
-    };
-    out.messageType = pdu.type;
-    put('responseStatus', 'X-Mms-Response-Status');
-    put('responseText', 'X-Mms-Response-Text');
-    put('messageId', 'Message-ID');
-    put('transactionId', 'X-Mms-Transaction-Id');
-    put('contentLocation', 'X-Mms-Content-Location');
-    return out;
-  }
-
-  private entryFor(p: JsonObject): InboxEntry {
-    let entry: InboxEntry | undefined;
-    if (typeof p.index === 'number') entry = this.inbox[p.index];
-    else if (typeof p.transactionId === 'string')
-      entry = this.inbox.find((e) => e.transactionId === p.transactionId);
-    else if (typeof p.contentLocation === 'string') {
-      entry = this.inbox.find((e) => e.contentLocation === p.contentLocation);
-      if (!entry) {
-        entry = {
-          index: this.inbox.length,
-          type: 'm-notification-ind',
-          contentLocation: p.contentLocation,
-          state: 'notified',
-          fields: null,
-        };
-        this.inbox.push(entry);
-      }
-    } else entry = [...this.inbox].reverse().find((e) => e.type === 'm-notification-ind');
-    if (!entry)
-      throw new PeerConfigError(
-        this.name,
-        'no such inbox entry (give index, transactionId or contentLocation)',
-      );
-    return entry;
-  }
-
-  private async retrieveAction(p: JsonObject): Promise<Json> {
-    const entry = this.entryFor(p);
-    const r = await this.retrieve(entry);
-    // Deferred retrieval ends with m-acknowledge-ind (OMA-TS-MMS_CTR §6.3.2); after an
-    // immediate one the handset answers m-notifyresp-ind Retrieved (§6.3.1).
-    let ack: Json = null;
-    if (r.status === 200 && entry.state === 'retrieved' && p.ack !== false) {
-      if (entry.notifyStatus === undefined && p.ack !== 'acknowledge')
-        ack = await this.sendNotifyResp(entry, 'Retrieved');
-      else ack = await this.sendAck(entry);
-    }
-    return {
-      index: entry.index,
-      state: entry.state,
-      ...(entry.retrieved ?? { status: r.status }),
-      ack,
-    } as JsonObject;
-  }
-
-  private async sendAck(entry: InboxEntry, reportAllowed?: boolean): Promise<Json> {
-    if (this.has('no-ack')) {
-      this.event('no-ack', { suppressed: 'm-acknowledge-ind' });
-      return { status: 0, suppressed: true };
-    }
-    const bytes = acknowledgeInd({
-      transactionId: entry.transactionId ?? '',
-      version: this.version,
-      ...(reportAllowed === undefined ? {} : { reportAllowed }),
-    });
-    const r = await this.post(bytes);
-    return { status: r.status };
-  }
-
-  private async notifyRespAction(p: JsonObject): Promise<Json> {
-    const status = p.status;
-    const allowed: NotifyStatus[] = ['Retrieved', 'Rejected', 'Deferred', 'Unrecognised'];
-    if (typeof status !== 'string' || !allowed.includes(status as NotifyStatus)) {
-      throw new PeerConfigError(this.name, `notifyresp needs {status: ${allowed.join('|')}}`);
-    }
-    const entry = this.entryFor(p);
-    if (status === 'Deferred') entry.state = 'deferred';
-    if (status === 'Rejected') entry.state = 'rejected';
-    return this.sendNotifyResp(entry, status as NotifyStatus, reportAllowedParam(this.name, p));
-  }
-
-  private async acknowledgeAction(p: JsonObject): Promise<Json> {
-    return this.sendAck(this.entryFor(p), reportAllowedParam(this.name, p));
-  }
-
-  private async readReport(p: JsonObject): Promise<Json> {
-    if (typeof p.messageId !== 'string' || typeof p.to !== 'string') {
-      throw new PeerConfigError(this.name, 'read-report needs {messageId, to, status?: Read|Deleted}');
-    }
-    const status = p.status === undefined ? 'Read' : p.status;
-    if (status !== 'Read' && status !== 'Deleted')
-      throw new PeerConfigError(this.name, 'read-report status is Read or Deleted');
-    const bytes = readRecInd({ messageId: p.messageId, to: p.to, status, version: this.version });
-    const r = await this.post(bytes);
-    return { status: r.status };
-  }
-
-  private async forward(p: JsonObject): Promise<Json> {
-    if (typeof p.contentLocation !== 'string' || (typeof p.to !== 'string' && !Array.isArray(p.to))) {
-      throw new PeerConfigError(this.name, 'forward needs {to, contentLocation}');
-    }
-    const transactionId = this.nextTid();
-    const to = (Array.isArray(p.to) ? p.to : [p.to]).map(String);
-    const bytes = forwardReq(
-      { transactionId, to, contentLocation: p.contentLocation, version: this.version },
-      this.name,
-    );
-    const r = await this.post(bytes);
-    return { transactionId, ...this.confResult(r) };
-  }
-
-  /**
-   * MMBox request (store, view, upload, delete). The m-mbox-descr parts of an m-mbox-view-conf are
-   * decoded and published as MM1 messages of this handset, so cases can check each listed copy.
-   */
-  private async mbox(p: JsonObject): Promise<Json> {
-    const transactionId = this.nextTid();
-    const bytes = mboxReq(
-      { ...(p as unknown as MboxOptions), transactionId, version: this.version },
-      this.name,
-    );
-    const r = await this.post(bytes);
-    const out: JsonObject = { transactionId, ...this.confResult(r) };
-    const pdu = r.pdu;
-    if (!pdu) return out;
-    const storeStatus = headerText(pdu, 'X-Mms-Store-Status');
-    if (storeStatus !== undefined) out.storeStatus = storeStatus;
-    const count = headerText(pdu, 'X-Mms-Message-Count');
-    if (count !== undefined) out.messageCount = Number(count);
-    if (pdu.type === 'm-mbox-view-conf') {
-      const entries: JsonObject[] = [];
-      for (const part of pdu.parts ?? []) {
-        const descr = this.observe(part.data, 'in', 'mmsc');
-        if (!descr) continue;
-        const e: JsonObject = {};
-        for (const [key, header] of [
-          ['contentLocation', 'X-Mms-Content-Location'],
-          ['messageId', 'Message-ID'],
-          ['state', 'X-Mms-MM-State'],
-          ['subject', 'Subject'],
-        ] as const) {
-          const v = headerText(descr, header);
-          if (v !== undefined) e[key] = v;
-        }
-        entries.push(e);
-      }
-      out.entries = entries;
-    }
-    return out;
-  }
-
-  /** Robustness probe: any HTTP request to the MMSC (see http-probe.ts); publishes `http-response`. */
-  private async httpAction(p: JsonObject): Promise<Json> {
-    const r = probeRequest(this.name, p, {
-      mm1Url: this.mm1Url(),
-      ...(this.config.gateway ? { gateway: this.config.gateway } : {}),
-      msisdn: this.msisdn,
-    });
-    const res = await httpProbe(r, this.probeAgent);
-    const isMms = mediaType(res.contentType) === MMS_MEDIA_TYPE;
-    if (isMms && res.body.length) this.observe(res.body, 'in', 'mmsc');
-    const detail: JsonObject = {
-      method: r.method,
-      url: r.url,
-      status: res.status,
-      contentType: res.contentType,
-      size: res.body.length,
-      ...(isMms ? {} : { text: Buffer.from(res.body.subarray(0, 512)).toString('utf8') }),
-    };
-    this.event('http-response', detail);
-    return detail;
-  }
-
-  /** Robustness probe: raw octets on a new TCP connection to the MM1 port; publishes `http-raw-response`. */
-  private async httpRawAction(p: JsonObject): Promise<Json> {
-    let bytes: Uint8Array;
-    if (typeof p.text === 'string') bytes = new TextEncoder().encode(p.text);
-    else if (typeof p.base64 === 'string') bytes = bytesFromJson({ $base64: p.base64 });
-    else throw new PeerConfigError(this.name, 'http-raw needs text or base64');
-    const waitMs = typeof p.waitMs === 'number' ? Math.min(Math.max(p.waitMs, 0), 10_000) : 2000;
-    const url = typeof p.url === 'string' ? p.url : (this.config.mmsc ?? this.mm1Url());
-    const r = await rawProbe(url, bytes, waitMs);
-    const detail: JsonObject = { ...r, sent: bytes.length };
-    this.event('http-raw-response', detail);
-    return detail;
-  }
-
-  /**
-   * Robustness probe: misbehaving connections to the MM1 port held in the background (see
-   * holdConnections: idle, slow-headers, stalled-body, half-close, junk-half-open) while the case
-   * goes on; publishes `http-hold-ended` with what the server did to them.
-   */
-  private httpHoldAction(p: JsonObject): Json {
-    const spec = holdSpec(this.name, p);
-    const url = typeof p.url === 'string' ? p.url : (this.config.mmsc ?? this.mm1Url());
-    const h = holdConnections(url, spec);
-    this.holds.add(h.cancel);
-    h.done.then(
-      (r) => {
-        this.holds.delete(h.cancel);
-        this.event('http-hold-ended', { ...r } as unknown as JsonObject);
-      },
-      (e: unknown) => {
-        this.holds.delete(h.cancel);
-        this.event('http-hold-ended', { mode: spec.mode, opened: 0, error: String(e) });
-      },
-    );
-    return { mode: spec.mode, connections: spec.connections, holdMs: spec.holdMs };
   }
 
   // ---- MM1 transport ----------------------------------------------------------------
@@ -791,31 +365,6 @@ export class Handset extends PeerShell {
   }
 }
 
-/**
- * The octets of `send raw`: base64 text, or a list of chunks (base64 text, or `{text}` written as
- * UTF-8) so a hand-made PDU can carry templated values such as the recipient's number.
- */
-export function rawBytes(peer: string, raw: Json): Uint8Array {
-  if (typeof raw === 'string') return bytesFromJson({ $base64: raw });
-  if (!Array.isArray(raw) || raw.length === 0)
-    throw new PeerConfigError(peer, 'send raw must be base64 text or a list of chunks');
-  const chunks = raw.map((c) => {
-    if (typeof c === 'string') return bytesFromJson({ $base64: c });
-    if (c && typeof c === 'object' && !Array.isArray(c) && typeof c.text === 'string')
-      return new TextEncoder().encode(c.text);
-    throw new PeerConfigError(peer, 'a send raw chunk is base64 text or {text}');
-  });
-  return new Uint8Array(Buffer.concat(chunks));
-}
-
-/** `reportAllowed` of notifyresp / acknowledge: X-Mms-Report-Allowed Yes/No, absent when not given. */
-function reportAllowedParam(peer: string, p: JsonObject): boolean | undefined {
-  if (p.reportAllowed === undefined) return undefined;
-  if (typeof p.reportAllowed !== 'boolean')
-    throw new PeerConfigError(peer, 'reportAllowed must be true or false');
-  return p.reportAllowed;
-}
-
 function resolveProfile(peer: string, p: HandsetConfig['profile']): DeviceProfile {
   if (p === undefined) return DEVICE_PROFILES[DEFAULT_PROFILE];
   if (typeof p === 'string') {
@@ -832,18 +381,4 @@ function resolveProfile(peer: string, p: HandsetConfig['profile']): DeviceProfil
     throw new PeerConfigError(peer, 'mmsVersion is 1.0..1.3');
   if (!(merged.maxMessageSize > 0)) throw new PeerConfigError(peer, 'maxMessageSize must be > 0');
   return merged;
-}
-
-/**
- * `send`'s relative expiry: seconds, or a duration text such as an ICS timer renders to (`1s`,
- * `1500ms`, `1s + 2s`), rounded up to whole seconds (X-Mms-Expiry carries Delta-seconds-value,
- * OMA-TS-MMS_ENC-V1_3 X-Mms-Expiry).
- */
-function expirySeconds(peer: string, v: Json | undefined): number | undefined {
-  if (v === undefined || v === null) return undefined;
-  if (typeof v === 'number') return v;
-  const ms = typeof v === 'string' ? parseDurationText(v) : undefined;
-  if (ms === undefined)
-    throw new PeerConfigError(peer, 'send: expiry must be seconds or a duration (2s, 1500ms)');
-  return Math.ceil(ms / 1000);
 }

@@ -329,11 +329,13 @@ export class Vasp extends PeerShell {
   ): void {
     const details = `${issue.field}: ${issue.reason}`;
     this.event('mm7-refused', { kind: issue.kind, error: details });
-    if (issue.kind === 'soap-version')
-      return this.fault(res, msg.transactionId, version, 4004, details, 'VersionMismatch');
+    if (issue.kind === 'soap-version') {
+      this.fault(res, msg.transactionId, version, 4004, details, 'VersionMismatch');
+      return;
+    }
     const code =
       issue.kind === 'unclosed-multipart' ? 2007 : issue.kind === 'unsupported-version' ? 4002 : 4004;
-    return this.fault(res, msg.transactionId, version, code, details, 'Client');
+    this.fault(res, msg.transactionId, version, code, details, 'Client');
   }
 
   /** The version we answer in: the request's when we support it, else ours (tolerant input). */

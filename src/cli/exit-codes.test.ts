@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -144,4 +144,37 @@ describe('exit codes', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/matrix: .*no-such-run/);
   });
+
+  it('run --baseline: the comparison on the terminal and in report.html; matrix of both runs', () => {
+    const a = run('--reporter', 'json', '--report-dir', path.join(dir, 'base-a'));
+    expect(a.code, a.stderr).toBe(1);
+    const b = run(
+      '--tag',
+      'green',
+      '--baseline',
+      path.join(dir, 'base-a'),
+      '--reporter',
+      'terminal,json,html',
+      '--report-dir',
+      path.join(dir, 'base-b'),
+    );
+    expect(b.code, b.stderr).toBe(0);
+    expect(b.stdout).toMatch(
+      /baseline \S+: 0 new failure\(s\), 0 fixed, 0 other verdict change\(s\), 0 failing with other evidence \(report\.html#baseline\)/,
+    );
+    const html = readFileSync(path.join(dir, 'base-b', 'report.html'), 'utf8');
+    expect(html).toContain('<h2 id="baseline">Compared with the baseline</h2>');
+    expect(html).toMatch(
+      /Only in the baseline \(1\)<\/h3><p class="mono" data-changes="only-baseline">exit\.should</,
+    );
+    const m = cli([
+      'matrix',
+      path.join(dir, 'base-a'),
+      path.join(dir, 'base-b'),
+      '-o',
+      path.join(dir, 'm.html'),
+    ]);
+    expect(m.code, m.stderr).toBe(0);
+    expect(readFileSync(path.join(dir, 'm.html'), 'utf8')).toContain('2 cases, 1 with verdicts that differ');
+  }, 120_000);
 });

@@ -84,7 +84,7 @@ export class ByteReader {
   }
 }
 
-/** Growable output buffer for encoders. Use encodingLength first where cheap; this grows otherwise. */
+/** Growable output buffer for encoders. Use the codec's encodingLength first where cheap; this grows otherwise. */
 export class ByteWriter {
   private buf: Uint8Array;
   length = 0;
@@ -134,5 +134,41 @@ export class ByteWriter {
   /** The written octets (a view; copy if the writer is reused). */
   finish(): Uint8Array {
     return this.buf.subarray(0, this.length);
+  }
+}
+
+/**
+ * A ByteWriter that keeps no octets, only their count: an encoder's own write path run as a
+ * measuring pass gives that codec's encodingLength (the dns-packet convention) from the same
+ * table and value codecs as the encoding, so the two cannot disagree. Body octets are counted,
+ * never copied. `finish()` is empty: nothing reads a counter's output.
+ */
+export class ByteCounter extends ByteWriter {
+  constructor() {
+    super(0);
+  }
+
+  override u8(_v: number): this {
+    this.length += 1;
+    return this;
+  }
+
+  override u16(_v: number): this {
+    this.length += 2;
+    return this;
+  }
+
+  override u32(_v: number): this {
+    this.length += 4;
+    return this;
+  }
+
+  override bytes(b: Uint8Array): this {
+    this.length += b.length;
+    return this;
+  }
+
+  override finish(): Uint8Array {
+    return new Uint8Array(0);
   }
 }

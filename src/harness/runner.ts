@@ -359,7 +359,12 @@ export async function runCase(
         ...icsPeerConfig(opts.target.ics, plan.kind, opts.peerKinds),
       };
       let endpoints: PeerEndpoint[];
-      const peer = kind.create(config, { timeline, air, seed });
+      const peer = kind.create(config, {
+        timeline,
+        air,
+        seed,
+        ...(session.clock ? { clock: session.clock } : {}),
+      });
       try {
         endpoints = await withDeadline(
           peer.start({ timeline, host: '127.0.0.1' }),

@@ -1,16 +1,9 @@
 import type { Faker } from '@faker-js/faker';
 import { englishFaker } from '../util/english-faker.ts';
+import { fnv1a } from '../util/fnv1a.ts';
 import { mulberry32 } from '../util/prng.ts';
 
-/** FNV-1a 32-bit: a stable hash for deriving a case's seed from the run seed and its id. */
-export function fnv1a(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h >>> 0;
-}
+export { fnv1a };
 
 /** The seed of one case: independent of which other cases run and in what order. */
 export function caseSeed(runSeed: number, caseId: string): number {

@@ -1,4 +1,5 @@
 import type { Peer, PeerEndpoint } from '../../mocks/peer.ts';
+import type { Clock } from '../util/case-clock.ts';
 import type { JsonObject } from '../util/json.ts';
 import type { Timeline } from '../wire/timeline.ts';
 import type { Ics } from './ics/ics-schema.ts';
@@ -56,6 +57,11 @@ export interface TargetSession {
   /** The peers are up: wire the target to them (embedded: start it). */
   attach(peers: readonly StartedPeer[]): Promise<void>;
   stop(): Promise<void>;
+  /**
+   * The clock the case runs on, given to its peers: the embedded target's seeded case clock (a
+   * seeded run writes the same times every run); none (the system clock) for a target with its own.
+   */
+  readonly clock?: Clock;
 }
 
 export interface Target {

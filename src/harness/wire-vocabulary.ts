@@ -1,4 +1,3 @@
-import { SMPP_COMMANDS, SMPP_TLVS } from '../../mocks/smsc/codec/smpp-table.ts';
 import { RR_TYPES } from '../codec/dns/dns-message.ts';
 import { MM4_HEADERS } from '../codec/mm4/mm4-headers.ts';
 import { MM4_MESSAGE_TYPES } from '../codec/mm4/mm4-message.ts';
@@ -6,6 +5,7 @@ import { MM7_ELEMENTS } from '../codec/mm7/mm7-elements.ts';
 import { MM7_MESSAGE_TYPES } from '../codec/mm7/mm7-message.ts';
 import { MMS_HEADERS } from '../codec/mms/header-table.ts';
 import { MMS_MESSAGE_TYPES } from '../codec/mms/types.ts';
+import { SMPP_COMMANDS, SMPP_TLVS } from '../codec/smpp/index.ts';
 
 /**
  * The names a suite may use in an expectation: message types (`message:`) and the field names of

@@ -173,7 +173,8 @@ export const DEVIATIONS = [
     interface: 'MM1',
     description:
       'the MM1 listener serves at most 16 connections at once and never times a held one out (a fixed pool, no header, body or idle timeout): 16 slow or idle clients lock every other subscriber out',
-    clause: 'mmscert robustness profile §R13 (ROB-slow-clients); RFC 9112 §9.5, RFC 9110 §15.5.9 (408 lets a server free them)',
+    clause:
+      'mmscert robustness profile §R13 (ROB-slow-clients); RFC 9112 §9.5, RFC 9110 §15.5.9 (408 lets a server free them)',
     probe: 'robustness.connections.*',
   },
   // ------------------------------------------------------------------ SMPP / WAP push

@@ -1,4 +1,5 @@
-import { randomFillSync } from 'node:crypto';
+import { randomBytes, randomFillSync } from 'node:crypto';
+import { type Clock, type RandomSource, randomOctets, SYSTEM_CLOCK } from '../util/case-clock.ts';
 
 /**
  * Identifiers the MMSC hands out. Message-IDs and content-location tokens are random
@@ -54,4 +55,35 @@ export function newMessageId(): string {
 /** A transaction id for PDUs the MMSC originates (notifications, reports). */
 export function newTransactionId(prefix = 'T'): string {
   return `${prefix}${randomBase64url(9)}`;
+}
+
+/**
+ * The identifiers of one MMSC: from the CSPRNG and the system clock (the functions above), or, in
+ * a seeded run, from the case's random stream and clock, so the same seed hands out the same ids.
+ */
+export interface IdSource {
+  newToken(): string;
+  newMessageId(): string;
+  newTransactionId(prefix?: string): string;
+  /** `n` random octets as hex (uniqueness parts of queue ids, PAP push ids, boundaries). */
+  hex(n: number): string;
+}
+
+export const SYSTEM_IDS: IdSource = {
+  newToken,
+  newMessageId,
+  newTransactionId,
+  hex: (n) => randomBytes(n).toString('hex'),
+};
+
+/** Ids drawn from `random` (a seeded stream), the time part of Message-IDs (seconds) from `clock`. */
+export function seededIds(random: RandomSource, clock: Clock = SYSTEM_CLOCK): IdSource {
+  const b64 = (n: number) => Buffer.from(randomOctets(random, n)).toString('base64url');
+  return {
+    newToken: () => b64(18),
+    // the time part to the second: what a case does within a second reads the same in every run
+    newMessageId: () => `${Math.floor(clock.now() / 1000).toString(36)}-${b64(9)}`,
+    newTransactionId: (prefix = 'T') => `${prefix}${b64(9)}`,
+    hex: (n) => Buffer.from(randomOctets(random, n)).toString('hex'),
+  };
 }

@@ -1,9 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { type Clock, type RandomSource, SYSTEM_CLOCK } from '../util/case-clock.ts';
 import type { Timeline } from '../wire/timeline.ts';
 import { type MmscConfig, type MmscConfigInput, resolveMmscConfig } from './config.ts';
 import { deviates } from './deviations.ts';
+import { type IdSource, SYSTEM_IDS, seededIds } from './ids.ts';
 import { Mm1Module } from './mm1/mm1-module.ts';
 import { Mm5Resolver } from './mm5/mm5-resolver.ts';
 import { MmscCore } from './mmsc-core.ts';
@@ -33,6 +35,10 @@ export { GiveUp, RetryLater } from './store/outbox.ts';
 
 export interface MmscDeps {
   timeline?: Timeline;
+  /** The clock of timestamps and due times (default the system clock; a seeded case's clock). */
+  clock?: Clock;
+  /** The random source of ids (default the CSPRNG; a seeded stream in a seeded run). */
+  random?: RandomSource;
   /** Extra interface modules (MM4, MM3, MM7) plugged into the router before start. */
   modules?: MmscModule[];
   /** Replaces the notification sender chosen from the config (tests). */
@@ -60,6 +66,8 @@ export async function startReferenceMmsc(
   const tempStore = config.storeDir === null;
   const storeDir = config.storeDir ?? (await mkdtemp(path.join(os.tmpdir(), 'mmscert-store-')));
   const observer = new MmscObserver(config.node, deps.timeline);
+  const clock = deps.clock ?? SYSTEM_CLOCK;
+  const ids = deps.random ? seededIds(deps.random, clock) : SYSTEM_IDS;
   const opening = performance.now();
   const backend = await openStoreBackend(storeDir, { layout: config.storeLayout, fsync: config.fsync });
   const store = await MessageStore.open(backend);
@@ -67,6 +75,7 @@ export async function startReferenceMmsc(
   let core: MmscCore | undefined;
   const outbox = await Outbox.open(backend, {
     ...config.retry,
+    now: () => clock.now(),
     // round-robin across messages: one large fan-out cannot starve an ordinary message
     fair: !deviates(config, 'unfair-dispatch'),
     onEvent: (name, job, detail) => {
@@ -87,9 +96,11 @@ export async function startReferenceMmsc(
     outbox,
     resolver,
     observer,
+    clock,
+    ids,
     ...(deps.timeline ? { timeline: deps.timeline } : {}),
   });
-  const pushSender = deps.pushSender ?? pushSenderFor(config, observer, deps.timeline);
+  const pushSender = deps.pushSender ?? pushSenderFor(config, observer, deps.timeline, deps.random, ids);
   const mm1 = new Mm1Module(pushSender);
   const modules: MmscModule[] = [mm1, ...(deps.modules ?? [])];
   for (const m of modules) core.register(m);
@@ -143,9 +154,15 @@ export async function startReferenceMmsc(
   };
 }
 
-function pushSenderFor(config: MmscConfig, observer: MmscObserver, timeline?: Timeline): PushSender {
+function pushSenderFor(
+  config: MmscConfig,
+  observer: MmscObserver,
+  timeline: Timeline | undefined,
+  random: RandomSource | undefined,
+  ids: IdSource,
+): PushSender {
   const n = config.notification;
-  if (n.route === 'smpp') return new SmppPushSender(n, observer, timeline, config.deviate);
-  if (n.route === 'pap') return new PapPushSender(n, observer, timeline);
+  if (n.route === 'smpp') return new SmppPushSender(n, observer, timeline, config.deviate, random);
+  if (n.route === 'pap') return new PapPushSender(n, observer, timeline, ids);
   return new NoPushSender();
 }

@@ -1,7 +1,8 @@
+import { type Clock, SYSTEM_CLOCK } from '../util/case-clock.ts';
 import type { Timeline } from '../wire/timeline.ts';
 import type { MmscConfig } from './config.ts';
 import { deviates } from './deviations.ts';
-import { isValidId, newMessageId, newToken, newTransactionId } from './ids.ts';
+import { type IdSource, isValidId, SYSTEM_IDS } from './ids.ts';
 import type { Mm5Resolver, Mm5Route } from './mm5/mm5-resolver.ts';
 import type { MmscObserver } from './observer.ts';
 import type { RoutedModule } from './routed-module.ts';
@@ -78,6 +79,10 @@ export interface MmscCoreDeps {
   resolver: Mm5Resolver;
   observer: MmscObserver;
   timeline?: Timeline;
+  /** Where timestamps come from (default the system clock; a seeded case's clock in a seeded run). */
+  clock?: Clock;
+  /** Where Message-IDs, tokens and transaction ids come from (default the CSPRNG). */
+  ids?: IdSource;
 }
 
 export class MmscCore {
@@ -87,6 +92,8 @@ export class MmscCore {
   readonly resolver: Mm5Resolver;
   readonly observer: MmscObserver;
   readonly timeline?: Timeline;
+  readonly clock: Clock;
+  readonly ids: IdSource;
   private readonly modules = new Map<string, RoutedModule>();
   private readonly byRoute = new Map<RecipientRoute, RoutedModule>();
   private readonly inflight = new Map<string, Promise<AcceptResult>>();
@@ -110,6 +117,8 @@ export class MmscCore {
     this.resolver = deps.resolver;
     this.observer = deps.observer;
     this.timeline = deps.timeline;
+    this.clock = deps.clock ?? SYSTEM_CLOCK;
+    this.ids = deps.ids ?? SYSTEM_IDS;
     this.outbox.handle('deliver', (job) => this.runDeliver(job));
     this.outbox.handle('report', (job) => this.runReport(job));
     // Expiry needs no job file: `expiresAt` is in each message's meta.json, and every active
@@ -157,7 +166,7 @@ export class MmscCore {
     const routes = await Promise.all(sub.recipients.map((r) => this.resolver.resolve(r.address)));
     const unresolved: Mm5Route[] = [];
     const recipients: StoredRecipient[] = [];
-    const now = Date.now();
+    const now = this.clock.now();
     routes.forEach((route, i) => {
       const rcpt = sub.recipients[i];
       if (route.kind === 'unresolved' || !this.byRoute.has(route.kind)) {
@@ -185,8 +194,8 @@ export class MmscCore {
       if ('domain' in route) r.domain = route.domain;
       if (route.kind === 'mm7') r.domain = route.vasp.vaspId;
       if (route.kind === 'local') {
-        r.token = newToken();
-        r.notifyTransactionId = newTransactionId('N');
+        r.token = this.ids.newToken();
+        r.notifyTransactionId = this.ids.newTransactionId('N');
       }
       recipients.push(r);
     });
@@ -205,7 +214,7 @@ export class MmscCore {
     const id =
       sub.messageId && isValidId(sub.messageId) && !this.store.get(sub.messageId)
         ? sub.messageId
-        : newMessageId();
+        : this.ids.newMessageId();
     const meta: StoredMessage = {
       id,
       sender: sub.sender,
@@ -264,13 +273,16 @@ export class MmscCore {
    */
   async reconcile(): Promise<number> {
     let repaired = 0;
-    for (const s of [...this.store.summaries()]) {
+    // one pass over the index, keeping only the ids of messages with a pending recipient (no copy
+    // of every summary: at open that would be the whole index at once)
+    const pending: string[] = [];
+    for (const s of this.store.summaries()) {
       if (s.state !== 'active') continue;
-      if (!s.pending) {
-        this.scheduleExpiry(s.id, s.expiresAt);
-        continue;
-      }
-      const m = this.store.get(s.id);
+      if (s.pending) pending.push(s.id);
+      else this.scheduleExpiry(s.id, s.expiresAt);
+    }
+    for (const id of pending) {
+      const m = this.store.get(id);
       if (!m) continue;
       const before = this.outbox.pending;
       await this.queueWork(m);
@@ -287,7 +299,7 @@ export class MmscCore {
     const recipient = message?.recipients[index];
     if (!message || !recipient || message.state !== 'active' || recipient.status !== 'pending') return;
     // the expire job reports it
-    if (Date.now() >= message.expiresAt && !deviates(this.config, 'ignore-expiry')) return;
+    if (this.clock.now() >= message.expiresAt && !deviates(this.config, 'ignore-expiry')) return;
     const module = this.byRoute.get(recipient.route);
     if (!module?.deliver) throw new GiveUp(`no module delivers route ${recipient.route}`);
     if (job.attempts > 0) this.observer.event('MM1', 'retry', { job: job.id, attempt: job.attempts + 1 });
@@ -344,7 +356,7 @@ export class MmscCore {
       if (opts.onlyFrom && !opts.onlyFrom.includes(r.status)) return false;
       changed = true;
       r.status = status;
-      r.updatedAt = Date.now();
+      r.updatedAt = this.clock.now();
       if (opts.reportAllowed !== undefined) r.reportAllowed = opts.reportAllowed;
       if (opts.clientVersion) r.clientVersion = opts.clientVersion;
       if (opts.reason) r.reason = opts.reason;
@@ -370,14 +382,19 @@ export class MmscCore {
         index,
         kind: 'delivery',
         status: report,
-        date: Date.now(),
+        date: this.clock.now(),
       });
     }
     return m;
   }
 
   /** A read report from a recipient (m-read-rec-ind, MM4 read reply, MM7 ReadReplyReq). */
-  async readReport(messageId: string, index: number, readStatus: string, date = Date.now()): Promise<void> {
+  async readReport(
+    messageId: string,
+    index: number,
+    readStatus: string,
+    date = this.clock.now(),
+  ): Promise<void> {
     await this.outbox.enqueue(
       'report',
       `report.${messageId}.${index}.r.${readStatus.replace(/[^A-Za-z0-9-]/g, '')}`,
@@ -430,12 +447,12 @@ export class MmscCore {
         this.expiryTimerAt = Number.POSITIVE_INFINITY;
         this.expireDue();
       },
-      Math.max(0, Math.min(next - Date.now(), 2 ** 31 - 1)), // beyond one timer's reach: re-armed
+      Math.max(0, Math.min(next - this.clock.now(), 2 ** 31 - 1)), // beyond one timer's reach: re-armed
     );
   }
 
   private expireDue(): void {
-    const now = Date.now();
+    const now = this.clock.now();
     for (let id = this.expiries.popDue(now); id !== undefined; id = this.expiries.popDue(now)) {
       const current = this.store.summary(id);
       if (current?.state !== 'active') continue; // gone, cancelled or expired meanwhile
@@ -471,7 +488,7 @@ export class MmscCore {
    * Removes every message that is finished, kept no MMBox copy, has no pending job and has not
    * changed for the retention period. Returns how many went (one sweep at a time).
    */
-  purgeFinished(now = Date.now()): Promise<number> {
+  purgeFinished(now = this.clock.now()): Promise<number> {
     this.sweeping ??= this.sweep(now).finally(() => {
       this.sweeping = undefined;
     });
@@ -524,11 +541,11 @@ export class MmscCore {
     if (deviates(this.config, 'ignore-expiry')) return;
     const m = this.store.get(id);
     if (m?.state !== 'active') return;
-    if (Date.now() < m.expiresAt) return;
+    if (this.clock.now() < m.expiresAt) return;
     const open = m.recipients.map((r, i) => ({ r, i })).filter(({ r }) => isOpen(r.status));
     await this.store.update(id, (msg) => {
       msg.state = 'expired';
-      msg.stateChangedAt = Date.now();
+      msg.stateChangedAt = this.clock.now();
     });
     for (const { i } of open) {
       await this.outbox.cancel(`deliver.${id}.${i}`);
@@ -543,7 +560,7 @@ export class MmscCore {
     if (m?.state !== 'active') return m;
     const updated = await this.store.update(messageId, (msg) => {
       msg.state = 'cancelled';
-      msg.stateChangedAt = Date.now();
+      msg.stateChangedAt = this.clock.now();
     });
     for (let i = 0; i < m.recipients.length; i++) await this.outbox.cancel(`deliver.${messageId}.${i}`);
     this.observer.event('MM1', 'cancelled', { messageId });

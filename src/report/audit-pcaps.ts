@@ -3,6 +3,7 @@ import path from 'node:path';
 import { decodeMms } from '../codec/mms/decode-mms.ts';
 import { decodeSmsUserData } from '../codec/push/sms-user-data.ts';
 import { decodeWspPush } from '../codec/push/wsp-push.ts';
+import { decodeSmpp } from '../codec/smpp/index.ts';
 import { NODE_ROLES, type NodeRole, ROLE_ADDRESS } from '../wire/nodes.ts';
 import { haveTshark, tsharkAsync } from '../wire/tshark.ts';
 
@@ -144,28 +145,13 @@ export function httpBody(msg: Uint8Array): Uint8Array | undefined {
  */
 export function smppPushBody(msg: Uint8Array): Uint8Array | undefined {
   try {
-    if (msg.length < 17) return undefined;
-    const id = Buffer.from(msg).readUInt32BE(4);
-    if (id !== 0x00000004 && id !== 0x00000005) return undefined;
-    let at = 16;
-    const cstring = () => {
-      const end = msg.indexOf(0, at);
-      if (end < 0) throw new Error('no NUL');
-      at = end + 1;
-    };
-    cstring(); // service_type
-    at += 2; // source_addr_ton, npi
-    cstring(); // source_addr
-    at += 2; // dest_addr_ton, npi
-    cstring(); // destination_addr
-    const esmClass = msg[at];
-    at += 3; // esm_class, protocol_id, priority_flag
-    cstring(); // schedule_delivery_time
-    cstring(); // validity_period
-    at += 4; // registered_delivery, replace_if_present_flag, data_coding, sm_default_msg_id
-    const len = msg[at++];
-    if (len === undefined || at + len > msg.length) return undefined;
-    const ud = decodeSmsUserData(msg.subarray(at, at + len), (esmClass & 0x40) !== 0);
+    if (msg.length < 16) return undefined;
+    // the first PDU of the frame (more may follow it in the same segment)
+    const length = Buffer.from(msg.buffer, msg.byteOffset, 4).readUInt32BE(0);
+    const pdu = decodeSmpp(msg.subarray(0, Math.min(length, msg.length)));
+    if (pdu.command !== 'submit_sm' && pdu.command !== 'deliver_sm') return undefined;
+    const sm = pdu.params.short_message as Uint8Array;
+    const ud = decodeSmsUserData(sm, ((pdu.params.esm_class as number) & 0x40) !== 0);
     if (ud.concat && ud.concat.total > 1) return undefined;
     return decodeWspPush(ud.payload, { connectionless: true }).body;
   } catch {

@@ -82,13 +82,18 @@ function cell(col: MatrixColumn, id: string, verdict: string | undefined, title:
   return `<td class="m c-${esc(verdict)}">${inner}</td>`;
 }
 
+/** The verdicts of one row differ between the runs (a run without the case counts as different). */
+function differ(verdicts: Array<string | undefined>): boolean {
+  return new Set(verdicts.map((v) => v ?? 'absent')).size > 1;
+}
+
 function rowAttrs(verdicts: Array<string | undefined>, text: string): string {
   const present = verdicts.filter((v): v is string => v !== undefined);
-  const differs = new Set(verdicts.map((v) => v ?? 'absent')).size > 1;
+  const differs = differ(verdicts);
   return ` data-f data-verdict="${esc([...new Set(present)].join(' '))}"${differs ? ' data-differs' : ''} data-text="${esc(text.toLowerCase())}"`;
 }
 
-function requirementRows(cols: readonly MatrixColumn[]): { rows: string[]; n: number } {
+function requirementRows(cols: readonly MatrixColumn[]): { rows: string[]; n: number; differ: number } {
   const reqs = new Map<string, { label: string; level: string; text: string; cases: Set<string> }>();
   for (const col of cols)
     for (const c of col.doc.cases)
@@ -105,6 +110,7 @@ function requirementRows(cols: readonly MatrixColumn[]): { rows: string[]; n: nu
         reqs.set(k, e);
       }
   const byId = cols.map((col) => new Map(col.doc.cases.map((c) => [c.id, c])));
+  let differing = 0;
   const rows = [...reqs.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([, r]) => {
@@ -125,15 +131,16 @@ function requirementRows(cols: readonly MatrixColumn[]): { rows: string[]; n: nu
             ),
       );
       const text = `${r.label} ${r.text} ${[...r.cases].join(' ')}`;
+      if (differ(verdicts.map((x) => x.v))) differing++;
       return `<tr${rowAttrs(
         verdicts.map((x) => x.v),
         text,
       )}><th class="row"><b class="mono">${esc(r.label)}</b> <span class="muted">${esc(r.level)}</span>${r.text ? ` <span class="muted" title="${esc(r.text)}">${esc(firstLine(r.text, 90))}</span>` : ''}</th>${cells.join('')}</tr>`;
     });
-  return { rows, n: reqs.size };
+  return { rows, n: reqs.size, differ: differing };
 }
 
-function caseRows(cols: readonly MatrixColumn[]): { rows: string[]; n: number } {
+function caseRows(cols: readonly MatrixColumn[]): { rows: string[]; n: number; differ: number } {
   const ids: string[] = [];
   const info = new Map<string, Case>();
   for (const col of cols)
@@ -144,6 +151,7 @@ function caseRows(cols: readonly MatrixColumn[]): { rows: string[]; n: number } 
       }
   ids.sort();
   const byId = cols.map((col) => new Map(col.doc.cases.map((c) => [c.id, c])));
+  let differing = 0;
   const rows = ids.map((id) => {
     const c = info.get(id) as Case;
     const verdicts = byId.map((m) => {
@@ -161,9 +169,10 @@ function caseRows(cols: readonly MatrixColumn[]): { rows: string[]; n: number } 
     });
     const reqs = (c.requirements ?? []).map(reqKey).join(' ');
     const text = `${id} ${c.title ?? ''} ${reqs} ${(c.interfaces ?? []).join(' ')}`;
+    if (differ(verdicts)) differing++;
     return `<tr${rowAttrs(verdicts, text)}><th class="row"><span class="mono">${esc(id)}</span> ${esc(c.title ?? '')}${reqs ? ` <span class="muted mono">${esc(reqs)}</span>` : ''}</th>${cells.join('')}</tr>`;
   });
-  return { rows, n: ids.length };
+  return { rows, n: ids.length, differ: differing };
 }
 
 const MATRIX_CSS = `
@@ -191,14 +200,13 @@ export function matrixHtml(cols: readonly MatrixColumn[]): string {
   const head = `<tr><th></th>${cols.map((c, i) => columnHead(c, i)).join('')}</tr>`;
   const reqs = requirementRows(cols);
   const cases = caseRows(cols);
-  const differ = (rows: string[]) => rows.filter((r) => r.includes(' data-differs')).length;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>mmscert matrix: ${cols.length} run(s)</title><style>${REPORT_CSS}${MATRIX_CSS}</style></head>
 <body>
 <h1>mmscert: ${cols.length} runs side by side</h1>
 <p class="meta">${cols.map((c) => `<b>${esc(c.doc.target?.description ?? 'unknown target')}</b> (${esc(c.doc.runId)})`).join(' · ')}</p>
-<p class="summary-line">${cases.n} cases, ${differ(cases.rows)} with verdicts that differ between the runs · ${reqs.n} requirements, ${differ(reqs.rows)} that differ</p>
+<p class="summary-line">${cases.n} cases, ${cases.differ} with verdicts that differ between the runs · ${reqs.n} requirements, ${reqs.differ} that differ</p>
 <div class="filters">
 <label><input type="checkbox" id="f-differs"> only rows that differ</label>
 <label>verdict <select id="f-verdict"><option value="">any</option>${['fail', 'error', 'inconclusive', 'known', 'pass', 'not-applicable'].map((v) => `<option value="${v}">${v}</option>`).join('')}</select></label>

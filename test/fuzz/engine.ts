@@ -144,6 +144,12 @@ export interface FuzzOptions {
   coverageBatch?: number;
   /** Most of the run's time coverage sampling may take (0.25). */
   coverageShare?: number;
+  /**
+   * The guided phase: coverage is on for this share of `runs` (and of `maxMs`, whichever ends
+   * first), then off (V8 runs instrumented code several times slower), the rest mutating the
+   * corpus the phase grew (default 0.1).
+   */
+  coveragePhase?: number;
   slowMs?: number;
   /** Called before each input (the worker records it for the hang / OOM watchdog). */
   onInput?: (input: Uint8Array, index: number) => void;
@@ -168,7 +174,12 @@ export interface FuzzStats {
   features: number;
   roundTrips: number;
   roundTripFailure?: string;
+  /** Time of the input loop (what `perSecond` divides by). */
   ms: number;
+  /** Corpus set-up and the round-trip property, before the loop. */
+  setupMs: number;
+  /** Inputs run with coverage guidance on (the guided phase). */
+  guidedRuns: number;
   perSecond: number;
   vectorsNote: string;
 }
@@ -292,11 +303,21 @@ export function fuzzTarget(target: FuzzTarget, opts: FuzzOptions): FuzzStats {
   };
   const seen = new Set<string>();
   let crashes = 0;
+  const slowMs = opts.slowMs ?? 2000;
+  // Stack traces are the main cost of a thrown DecodeError (most mutants throw one): the loop runs
+  // without them, and a crash is judged again with them (its signature names the first own frame).
+  const stackLimit = Error.stackTraceLimit;
   const report = (c: Crash) => {
-    if (seen.has(c.signature)) return;
-    seen.add(c.signature);
-    crashes++;
-    opts.onCrash?.({ ...c, input: minimize(target, c) });
+    Error.stackTraceLimit = stackLimit;
+    try {
+      const full = c.kind === 'slow' ? c : (judge(target, c.input, slowMs) ?? c);
+      if (seen.has(full.signature)) return;
+      seen.add(full.signature);
+      crashes++;
+      opts.onCrash?.({ ...full, input: minimize(target, full) });
+    } finally {
+      Error.stackTraceLimit = 0;
+    }
   };
 
   // 1. the round-trip property over generated values (fast-check, same seed)
@@ -318,8 +339,15 @@ export function fuzzTarget(target: FuzzTarget, opts: FuzzOptions): FuzzStats {
     }
   }
 
-  // 2. totality over generated and mutated inputs
-  const cov = opts.coverage ? new Coverage(target.coverage) : undefined;
+  // 2. totality over generated and mutated inputs (guided by coverage for the first phase)
+  const setupMs = performance.now() - t0;
+  const tLoop = performance.now();
+  let cov = opts.coverage ? new Coverage(target.coverage) : undefined;
+  let features = 0;
+  let guidedRuns = 0;
+  const phase = opts.coveragePhase ?? 0.1;
+  const guidedUntilRun = Math.ceil(opts.runs * phase);
+  const guidedUntilMs = opts.maxMs !== undefined ? opts.maxMs * phase : Number.POSITIVE_INFINITY;
   const batchSize = opts.coverageBatch ?? 64;
   const coverageShare = opts.coverageShare ?? 0.25;
   let covMs = 0;
@@ -342,50 +370,69 @@ export function fuzzTarget(target: FuzzTarget, opts: FuzzOptions): FuzzStats {
   let typed = 0;
   let done = 0;
   let lastProgress = performance.now();
-  const slowMs = opts.slowMs ?? 2000;
-  for (let i = 0; i < opts.runs; i++) {
-    const input = r() < 0.1 ? fromFastCheck() : mutateBytes(corpus[Math.floor(r() * corpus.length)], r, ctx);
-    opts.onInput?.(input, i);
-    const c = judge(target, input, slowMs);
-    if (c) report(c);
-    done = i + 1;
-    if (cov) {
-      batch.push(input);
-      if (batch.length >= batchSize) {
-        // A coverage sample serialises every function of every script (ms each): it is taken only
-        // while it has cost at most `coverageShare` of the time so far, so guidance never slows the
-        // plain loop by more than that share.
+  Error.stackTraceLimit = 0;
+  try {
+    for (let i = 0; i < opts.runs; i++) {
+      const input =
+        r() < 0.1 ? fromFastCheck() : mutateBytes(corpus[Math.floor(r() * corpus.length)], r, ctx);
+      opts.onInput?.(input, i);
+      const c = judge(target, input, slowMs);
+      if (c) report(c);
+      done = i + 1;
+      if (cov) {
+        batch.push(input);
         const now = performance.now();
-        if (covMs <= coverageShare * (now - t0)) {
-          if (cov.take(false) > 0) {
-            // which of the batch brought the new blocks: re-run each alone
-            for (const b of batch) {
-              judge(target, b);
-              if (cov.take() > 0) corpus.push(b);
+        const phaseOver = i + 1 >= guidedUntilRun || now - tLoop >= guidedUntilMs;
+        if (batch.length >= batchSize || phaseOver) {
+          // A coverage sample serialises every function of every script (ms each): it is taken only
+          // while it has cost at most `coverageShare` of the time so far, so guidance never slows the
+          // plain loop by more than that share (the phase's last batch is always probed).
+          if (phaseOver || covMs <= coverageShare * (now - tLoop)) {
+            if (cov.take(false) > 0) {
+              // which of the batch brought the new blocks: re-run each alone
+              for (const b of batch) {
+                judge(target, b);
+                if (cov.take() > 0) corpus.push(b);
+              }
             }
+            covMs += performance.now() - now;
           }
-          covMs += performance.now() - now;
+          // (an unsampled batch's counts carry into the next probe, which resets them; the inputs
+          // re-run after a probe are credited with their own blocks only)
+          batch.length = 0;
+          // the guided phase ends: coverage off, V8 back to optimised code for the rest
+          if (phaseOver) {
+            features = cov.size;
+            guidedRuns = i + 1;
+            cov.stop();
+            cov = undefined;
+          }
         }
-        // (an unsampled batch's counts carry into the next probe, which resets them; the inputs
-        // re-run after a probe are credited with their own blocks only)
-        batch.length = 0;
+      }
+      if ((i & 1023) === 0) {
+        if (outcome(target, input) === 'value') values++;
+        else typed++;
+        if (opts.maxCrashes !== undefined && crashes >= opts.maxCrashes) break;
+      }
+      if ((i & 63) === 0) {
+        const now = performance.now();
+        if (opts.maxMs !== undefined && now - t0 > opts.maxMs) break;
+        if (opts.onProgress && now - lastProgress > 2000) {
+          lastProgress = now;
+          opts.onProgress(stats(i + 1));
+        }
       }
     }
-    if ((i & 1023) === 0) {
-      if (outcome(target, input) === 'value') values++;
-      else typed++;
-      if (opts.maxCrashes !== undefined && crashes >= opts.maxCrashes) break;
-      const now = performance.now();
-      if (opts.maxMs !== undefined && now - t0 > opts.maxMs) break;
-      if (opts.onProgress && now - lastProgress > 2000) {
-        lastProgress = now;
-        opts.onProgress(stats(i + 1));
-      }
-    }
+  } finally {
+    Error.stackTraceLimit = stackLimit;
   }
-  cov?.stop();
+  if (cov) {
+    features = cov.size;
+    guidedRuns = done;
+    cov.stop();
+  }
   function stats(runs: number): FuzzStats {
-    const ms = performance.now() - t0;
+    const ms = performance.now() - tLoop;
     return {
       target: target.name,
       runs,
@@ -395,10 +442,12 @@ export function fuzzTarget(target: FuzzTarget, opts: FuzzOptions): FuzzStats {
       corpus: corpus.length,
       seeds: start.seeds,
       vectors: start.vectors,
-      features: cov?.size ?? 0,
+      features: cov?.size ?? features,
       roundTrips,
       roundTripFailure,
       ms,
+      setupMs,
+      guidedRuns: cov ? runs : guidedRuns,
       perSecond: Math.round((runs / ms) * 1000),
       vectorsNote: start.note,
     };

@@ -12,6 +12,8 @@ export interface FuzzWorkerData {
   runs: number;
   seed: number;
   coverage: boolean;
+  /** Also check the round-trip property (one shard of a decoder does). */
+  roundTrips: boolean;
   slowMs: number;
   maxMs?: number;
   /** [0] = inputs started, [1] = length of the current input; then the input octets. */
@@ -23,7 +25,7 @@ const head = new Int32Array(data.shared, 0, 2);
 const body = new Uint8Array(data.shared, 8);
 const target = (await allTargets()).find((t) => t.name === data.target);
 if (!target) throw new Error(`no fuzz target ${data.target}`);
-const stats = fuzzTarget(target, {
+const stats = fuzzTarget(data.roundTrips ? target : { ...target, roundTrip: undefined }, {
   runs: data.runs,
   seed: data.seed,
   coverage: data.coverage,

@@ -16,6 +16,11 @@ import type { FuzzWorkerData } from './fuzz-worker.ts';
 import { saveRegression } from './regressions.ts';
 import { allTargets } from './targets.ts';
 
+/** The time bound per decoder unless `--seconds` says otherwise (0 = none): a slow decoder stops short of --runs. */
+const DEFAULT_SECONDS = 600;
+/** The goal of a run: this many inputs per decoder. */
+const GOAL = 1_000_000;
+
 interface Options {
   runs: number;
   seed: number;
@@ -36,14 +41,14 @@ function parseArgs(argv: string[]): Options {
   const o: Options = {
     runs: 1_000_000,
     seed: 20261207,
-    jobs: 1,
+    jobs: Math.max(1, cpus().length),
     coverage: true,
     servers: true,
     serverInputs: 2000,
     hangMs: 30_000,
     memMb: 1024,
     slowMs: 2000,
-    seconds: 0,
+    seconds: DEFAULT_SECONDS,
     save: true,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -76,8 +81,8 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--seconds') o.seconds = num();
     else if (a === '--help' || a === '-h') {
       process.stdout.write(
-        'npm run fuzz -- [--runs N (1e6)] [--seed N] [--only mms,dns,servers,...] [--jobs N] [--no-coverage]\n' +
-          '                [--no-servers] [--server-inputs N (2000)] [--hang-ms N] [--mem-mb N] [--slow-ms N] [--seconds N per decoder] [--no-save]\n',
+        `npm run fuzz -- [--runs N (1e6)] [--seed N] [--only mms,dns,servers,...] [--jobs N (${cpus().length}, one worker each)] [--no-coverage]\n` +
+          `                [--no-servers] [--server-inputs N (2000)] [--hang-ms N] [--mem-mb N] [--slow-ms N] [--seconds N per decoder (${DEFAULT_SECONDS}; 0 = none)] [--no-save]\n`,
       );
       process.exit(0);
     } else throw new Error(`unknown option ${a} (--help lists them)`);
@@ -107,9 +112,45 @@ interface TargetResult {
 }
 
 const SHARED_INPUT_BYTES = 1 << 20;
+/** Before its first input a worker builds its corpus and checks the round trips: this long is no hang. */
+const SETUP_MS = 180_000;
+
+/** The shards of one decoder as one result: inputs added, time the longest shard's (they ran at once). */
+function mergeShards(shards: TargetResult[]): TargetResult {
+  const done = shards.map((r) => r.stats).filter((x): x is FuzzStats => x !== undefined);
+  const out: TargetResult = {
+    crashes: shards.flatMap((r) => r.crashes),
+    restarts: shards.reduce((a, r) => a + r.restarts, 0),
+  };
+  const error = shards.find((r) => r.error)?.error;
+  if (error) out.error = error;
+  if (done.length === 0) return out;
+  const ms = Math.max(...done.map((x) => x.ms));
+  const runs = done.reduce((a, x) => a + x.runs, 0);
+  const withRoundTrips = done.find((x) => x.roundTrips > 0) ?? done[0];
+  out.stats = {
+    ...withRoundTrips,
+    runs,
+    ms,
+    setupMs: Math.max(...done.map((x) => x.setupMs)),
+    values: done.reduce((a, x) => a + x.values, 0),
+    typedErrors: done.reduce((a, x) => a + x.typedErrors, 0),
+    crashes: done.reduce((a, x) => a + x.crashes, 0),
+    corpus: Math.max(...done.map((x) => x.corpus)),
+    features: Math.max(...done.map((x) => x.features)),
+    guidedRuns: done.reduce((a, x) => a + x.guidedRuns, 0),
+    perSecond: Math.round((runs / ms) * 1000),
+  };
+  return out;
+}
 
 /** Runs one target, restarting its worker after a hang or an OOM (with the next seed) until the runs are done. */
-async function runTarget(name: string, o: Options, log: (s: string) => void): Promise<TargetResult> {
+async function runTarget(
+  name: string,
+  o: Options,
+  log: (s: string) => void,
+  roundTrips = true,
+): Promise<TargetResult> {
   const res: TargetResult = { crashes: [], restarts: 0 };
   let remaining = o.runs;
   let seed = o.seed;
@@ -122,6 +163,7 @@ async function runTarget(name: string, o: Options, log: (s: string) => void): Pr
       runs: remaining,
       seed,
       coverage: o.coverage,
+      roundTrips,
       slowMs: o.slowMs,
       ...(o.seconds > 0 ? { maxMs: o.seconds * 1000 } : {}),
       shared,
@@ -145,7 +187,7 @@ async function runTarget(name: string, o: Options, log: (s: string) => void): Pr
         if (n !== last) {
           last = n;
           since = Date.now();
-        } else if (Date.now() - since > o.hangMs) {
+        } else if (Date.now() - since > (n === 0 ? Math.max(o.hangMs, SETUP_MS) : o.hangMs)) {
           clearInterval(watch);
           void w.terminate();
           resolve({ kind: 'hang', message: `no progress for ${o.hangMs} ms on input ${n}` });
@@ -220,7 +262,43 @@ function merge(a: FuzzStats | undefined, b: FuzzStats): FuzzStats {
   if (!a) return b;
   const runs = a.runs + b.runs;
   const ms = a.ms + b.ms;
-  return { ...b, runs, ms, crashes: a.crashes + b.crashes, perSecond: Math.round((runs / ms) * 1000) };
+  return {
+    ...b,
+    runs,
+    ms,
+    setupMs: a.setupMs + b.setupMs,
+    guidedRuns: a.guidedRuns + b.guidedRuns,
+    crashes: a.crashes + b.crashes,
+    perSecond: Math.round((runs / ms) * 1000),
+  };
+}
+
+/**
+ * The decoders slowest per input first (measured, docs/fuzzing.md), so that with several jobs the
+ * long ones start at once and the quick ones fill the gaps.
+ */
+const SLOWEST_FIRST = [
+  'suite-yaml',
+  'mm7',
+  'mms',
+  'xml',
+  'mime',
+  'mm4',
+  'wsp',
+  'mms-lenient',
+  'wsp-push',
+  'dns',
+];
+function bySlowness(a: string, b: string): number {
+  const rank = (n: string) => {
+    const i = SLOWEST_FIRST.indexOf(n);
+    return i < 0 ? SLOWEST_FIRST.length : i;
+  };
+  return rank(a) - rank(b);
+}
+
+function fmt(n: number): string {
+  return n.toLocaleString('en-US');
 }
 
 async function main(): Promise<void> {
@@ -231,42 +309,79 @@ async function main(): Promise<void> {
   for (const n of o.only ?? [])
     if (!known.includes(n)) throw new Error(`--only: unknown '${n}' (known: ${known.join(', ')})`);
   const chosen = targets.filter((t) => !o.only || o.only.includes(t));
+  const t0 = Date.now();
   log(
-    `fuzz: ${chosen.length} decoders x ${o.runs} inputs, seed ${o.seed}, coverage ${o.coverage ? 'V8 block coverage' : 'off'}, ` +
-      `${o.jobs} job(s); load average ${loadavg()
+    `fuzz: ${chosen.length} decoders x ${fmt(o.runs)} inputs, seed ${o.seed}, coverage ${o.coverage ? 'V8 block coverage (guided phase: the first 10%)' : 'off'}, ` +
+      `${o.jobs} job(s), ${o.seconds > 0 ? `at most ${o.seconds} s per decoder` : 'no time bound'}; load average ${loadavg()
         .map((x) => x.toFixed(2))
         .join(' ')} on ${cpus().length} CPUs`,
   );
   const results = new Map<string, TargetResult>();
-  const queue = [...chosen];
-  await Promise.all(
-    Array.from({ length: Math.min(o.jobs, queue.length) }, async () => {
-      for (let n = queue.shift(); n !== undefined; n = queue.shift()) {
-        log(`${n}: start`);
-        const r = await runTarget(n, o, log);
-        results.set(n, r);
-        const s = r.stats;
-        if (s) {
-          log(
-            `${n}: ${s.runs} inputs in ${(s.ms / 1000).toFixed(1)} s = ${s.perSecond}/s; corpus ${s.seeds} seeds + ${s.vectors} vectors -> ${s.corpus}` +
-              `${o.coverage ? `, ${s.features} blocks` : ''}; round trips ${s.roundTrips}${s.roundTripFailure ? ' FAILED' : ' ok'}; ` +
-              `crashes ${r.crashes.length}${s.vectorsNote ? `; ${s.vectorsNote}` : ''}`,
-          );
-        }
-      }
-    }),
-  );
+  const queue = [...chosen].sort(bySlowness);
+  // One decoder at a time, split over `jobs` worker threads (shard k: seed + k, its share of the
+  // runs; shard 0 also checks the round trips), so the time bound is per decoder, wall clock.
+  for (const n of queue) {
+    log(`${n}: start (${o.jobs} worker(s))`);
+    const shards = await Promise.all(
+      Array.from({ length: o.jobs }, (_, k) =>
+        runTarget(
+          n,
+          {
+            ...o,
+            seed: o.seed + k,
+            runs: Math.floor(o.runs / o.jobs) + (k < o.runs % o.jobs ? 1 : 0),
+          },
+          log,
+          k === 0,
+        ),
+      ),
+    );
+    const r = mergeShards(shards);
+    results.set(n, r);
+    const s = r.stats;
+    if (s) {
+      log(
+        `${n}: ${fmt(s.runs)} inputs in ${(s.ms / 1000).toFixed(1)} s = ${fmt(s.perSecond)}/s (set-up and round trips ${(s.setupMs / 1000).toFixed(1)} s); corpus ${s.seeds} seeds + ${s.vectors} vectors -> ${s.corpus}` +
+          `${o.coverage ? `, ${s.features} blocks in ${fmt(s.guidedRuns)} guided inputs` : ''}; round trips ${s.roundTrips}${s.roundTripFailure ? ' FAILED' : ' ok'}; ` +
+          `crashes ${r.crashes.length}${s.vectorsNote ? `; ${s.vectorsNote}` : ''}`,
+      );
+    }
+  }
   let crashes = 0;
   let failed = false;
-  log('\ndecoder        inputs     inputs/s  crashes');
+  const row = (cells: string[]) =>
+    `${cells[0].padEnd(12)} ${cells
+      .slice(1, 5)
+      .map((c) => c.padStart(10))
+      .join(' ')}  ${cells[5]}`;
+  log(`\n${row(['decoder', 'inputs', 'seconds', 'inputs/s', 'crashes', `goal ${fmt(GOAL)}`])}`);
+  let short = 0;
   for (const n of chosen) {
     const r = results.get(n);
+    const st = r?.stats;
     crashes += r?.crashes.length ?? 0;
     if (r?.error) failed = true;
+    const runs = st?.runs ?? 0;
+    const goal = Math.min(GOAL, o.runs);
+    if (runs < goal) short++;
+    const verdict =
+      runs >= goal
+        ? 'reached'
+        : `SHORT by ${fmt(goal - runs)}${st ? ` (time bound; ~${Math.ceil((goal - runs) / Math.max(1, st.perSecond) / 60)} min more at this rate)` : ''}`;
     log(
-      `${n.padEnd(14)} ${String(r?.stats?.runs ?? 0).padStart(9)} ${String(r?.stats?.perSecond ?? 0).padStart(10)}  ${r?.crashes.length ?? 0}${r?.error ? `  (${r.error.split('\n')[0]})` : ''}`,
+      row([
+        n,
+        fmt(runs),
+        st ? (st.ms / 1000).toFixed(0) : '-',
+        fmt(st?.perSecond ?? 0),
+        String(r?.crashes.length ?? 0),
+        `${verdict}${r?.error ? `  (${r.error.split('\n')[0]})` : ''}`,
+      ]),
     );
   }
+  log(
+    `${chosen.length - short}/${chosen.length} decoders reached ${fmt(Math.min(GOAL, o.runs))} inputs; decoders took ${((Date.now() - t0) / 1000).toFixed(0)} s wall with ${o.jobs} job(s)`,
+  );
   if (o.servers && (!o.only || o.only.includes('servers'))) {
     const { fuzzServers } = await import('./server-fuzz.ts');
     const s = await fuzzServers({ inputs: o.serverInputs, seed: o.seed, log });

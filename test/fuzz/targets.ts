@@ -13,7 +13,6 @@ import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import * as smpp from 'smpp';
-import { decodeSmpp, smppToJson } from '../../mocks/smsc/codec/smpp-decode.ts';
 import { ByteReader } from '../../src/codec/bytes.ts';
 import { DecodeError, EncodeError } from '../../src/codec/codec-error.ts';
 import {
@@ -50,6 +49,7 @@ import {
   encodeWspPush,
   mmsNotificationPush,
 } from '../../src/codec/push/wsp-push.ts';
+import { decodeSmpp, smppToJson } from '../../src/codec/smpp/index.ts';
 import { readContentType, readHeaders, readMultipart } from '../../src/codec/wsp/index.ts';
 import { parseXml } from '../../src/codec/xml/parse-xml.ts';
 import {
@@ -560,8 +560,7 @@ export const TARGETS: FuzzTarget[] = [
       const back = mustNotThrow('decodeDnsMessage(encodeDnsMessage(decodeDnsMessage(x)))', () =>
         decodeDnsMessage(enc),
       );
-      if (!jsonEq(back, m))
-        throw new PropertyViolation('decode(encode(decode(x))) differs from decode(x)');
+      if (!jsonEq(back, m)) throw new PropertyViolation('decode(encode(decode(x))) differs from decode(x)');
       return m;
     },
     seeds: () => fc.sample(dnsArb, { seed: 35, numRuns: 40 }).map(encodeDnsMessage),

@@ -1,37 +1,44 @@
 import { EventEmitter } from 'node:events';
 import net, { type AddressInfo } from 'node:net';
+import { isCodecError } from '../../src/codec/codec-error.ts';
 import { decodeMms } from '../../src/codec/mms/index.ts';
 import { decodeSmsUserData, decodeWspPush, SmsReassembler } from '../../src/codec/push/index.ts';
+import {
+  COMMAND_BY_ID,
+  COMMAND_BY_NAME,
+  decodeSmpp,
+  encodeSmpp,
+  SMPP_HEADER_LENGTH,
+  SMPP_MAX_PDU_LENGTH,
+  SMPP_STATUS,
+  type SmppPdu,
+} from '../../src/codec/smpp/index.ts';
 import type { ReceivedPush } from './fake-smsc.ts';
 
 /**
  * The bench's SMSC: what FakeSmsc does for a load run (check the bind, answer submit_sm,
- * reassemble the WAP push SMS, emit each MMS PDU as a 'push'), on its own SMPP 3.4 framing
- * instead of the smpp package's generic PDU objects, so the load generator spends its CPU on
+ * reassemble the WAP push SMS, emit each MMS PDU as a 'push'), on its own SMPP 3.4 framing and
+ * src/codec/smpp instead of the smpp package's generic PDU objects, so the load generator spends its CPU on
  * the exchange rather than on the package. No throttling or refusal switches: FakeSmsc (tests)
  * has those.
  */
 
-const HEADER = 16;
+const HEADER = SMPP_HEADER_LENGTH;
 /** SMPP 3.4 gives no maximum; the smpp package's (and mocks/smsc's) limit. */
-const MAX_PDU = 16_384;
+const MAX_PDU = SMPP_MAX_PDU_LENGTH;
 const RESP = 0x80000000;
 const GENERIC_NACK = 0x80000000;
+const cmd = (name: string) => COMMAND_BY_NAME.get(name)?.id ?? -1;
 const CMD = {
-  bind_receiver: 0x01,
-  bind_transmitter: 0x02,
-  submit_sm: 0x04,
-  unbind: 0x06,
-  bind_transceiver: 0x09,
-  enquire_link: 0x15,
+  bind_receiver: cmd('bind_receiver'),
+  bind_transmitter: cmd('bind_transmitter'),
+  submit_sm: cmd('submit_sm'),
+  unbind: cmd('unbind'),
+  bind_transceiver: cmd('bind_transceiver'),
+  enquire_link: cmd('enquire_link'),
 } as const;
-/** SMPP 3.4 §5.1.3 command_status values used here. */
-const ESME_RINVCMDLEN = 0x02;
-const ESME_RINVCMDID = 0x03;
-const ESME_RINVBNDSTS = 0x04;
-const ESME_RBINDFAIL = 0x0d;
-const ESME_RINVPASWD = 0x0e;
-const ESME_RSYSERR = 0x08;
+const { ESME_RINVCMDLEN, ESME_RINVCMDID, ESME_RINVBNDSTS, ESME_RBINDFAIL, ESME_RINVPASWD, ESME_RSYSERR } =
+  SMPP_STATUS;
 
 export class LeanSmsc extends EventEmitter {
   private server: net.Server | undefined;
@@ -76,7 +83,7 @@ export class LeanSmsc extends EventEmitter {
     let bound = false;
     socket.on('data', (d: Buffer) => {
       buf = buf.length ? Buffer.concat([buf, d]) : d;
-      const out: Buffer[] = [];
+      const out: Uint8Array[] = [];
       while (buf.length >= 4) {
         const len = buf.readUInt32BE(0);
         if (len < HEADER || len > MAX_PDU) {
@@ -96,15 +103,14 @@ export class LeanSmsc extends EventEmitter {
           case CMD.bind_transmitter:
           case CMD.bind_receiver: {
             this.binds += 1;
-            const r = { o: HEADER };
-            const systemId = cstring(pdu, r);
-            const password = cstring(pdu, r);
-            let status = ESME_RBINDFAIL;
-            if (systemId !== undefined && password !== undefined) {
-              status = systemId === this.systemId && password === this.password ? 0 : ESME_RINVPASWD;
+            let status: number = ESME_RBINDFAIL;
+            const bind = decodeOrUndefined(pdu);
+            if (bind) {
+              const ok = bind.params.system_id === this.systemId && bind.params.password === this.password;
+              status = ok ? 0 : ESME_RINVPASWD;
             }
             if (status === 0) bound = true;
-            out.push(withBody(id | RESP, status, seq, 'lean-smsc'));
+            out.push(response(id | RESP, status, seq, { system_id: 'lean-smsc' }));
             break;
           }
           case CMD.enquire_link:
@@ -128,26 +134,15 @@ export class LeanSmsc extends EventEmitter {
   }
 
   /** SMPP 3.4 §4.4.1 mandatory parameters; the answer is submit_sm_resp with a message_id. */
-  private onSubmit(pdu: Buffer, seq: number): Buffer {
-    const r = { o: HEADER };
-    cstring(pdu, r); // service_type
-    r.o += 2;
-    const source = cstring(pdu, r);
-    r.o += 2;
-    const to = cstring(pdu, r);
-    const esm = pdu[r.o];
-    r.o += 3; // esm_class, protocol_id, priority_flag
-    cstring(pdu, r); // schedule_delivery_time
-    cstring(pdu, r); // validity_period
-    r.o += 4; // registered_delivery, replace_if_present_flag, data_coding, sm_default_msg_id
-    const smLength = pdu[r.o];
-    r.o += 1;
-    if (source === undefined || to === undefined || smLength === undefined || r.o + smLength > pdu.length) {
-      return header(RESP | CMD.submit_sm, ESME_RINVCMDLEN, seq);
-    }
+  private onSubmit(pdu: Buffer, seq: number): Uint8Array {
+    const submit = decodeOrUndefined(pdu);
+    if (!submit) return header(RESP | CMD.submit_sm, ESME_RINVCMDLEN, seq);
+    const source = submit.params.source_addr as string;
+    const to = submit.params.destination_addr as string;
+    const esm = submit.params.esm_class as number;
+    const sm = submit.params.short_message as Uint8Array;
     this.submits += 1;
-    const sm = new Uint8Array(pdu.buffer, pdu.byteOffset + r.o, smLength);
-    let resp: Buffer = withBody(RESP | CMD.submit_sm, 0, seq, String(this.nextId++));
+    let resp = response(RESP | CMD.submit_sm, 0, seq, { message_id: String(this.nextId++) });
     try {
       const ud = decodeSmsUserData(sm, (esm & 0x40) !== 0);
       const a = this.reassembler.add(`${source}|${to}`, ud);
@@ -169,36 +164,33 @@ export class LeanSmsc extends EventEmitter {
   }
 }
 
-function header(id: number, status: number, seq: number): Buffer {
-  const b = Buffer.allocUnsafe(HEADER);
-  b.writeUInt32BE(HEADER, 0);
-  b.writeUInt32BE(id >>> 0, 4);
-  b.writeUInt32BE(status, 8);
-  b.writeUInt32BE(seq, 12);
-  return b;
+/** A header-only PDU (SMPP 3.4 §3.3: an error response carries no body). */
+function header(commandId: number, status: number, seq: number): Uint8Array {
+  return encodeSmpp({
+    command: 'unknown',
+    commandId: commandId >>> 0,
+    commandStatus: status,
+    sequenceNumber: seq,
+  });
 }
 
-/** A response whose body is one C-Octet String (system_id, message_id). */
-function withBody(id: number, status: number, seq: number, text: string): Buffer {
-  const len = HEADER + text.length + 1;
-  const b = Buffer.allocUnsafe(len);
-  b.writeUInt32BE(len, 0);
-  b.writeUInt32BE(id >>> 0, 4);
-  b.writeUInt32BE(status, 8);
-  b.writeUInt32BE(seq, 12);
-  b.write(text, HEADER, 'latin1');
-  b[len - 1] = 0;
-  return b;
+/** A response with its body (system_id, message_id), written by src/codec/smpp. */
+function response(
+  commandId: number,
+  status: number,
+  seq: number,
+  params: Record<string, string>,
+): Uint8Array {
+  const row = COMMAND_BY_ID.get(commandId >>> 0);
+  return encodeSmpp({ command: row?.name ?? 'unknown', commandStatus: status, sequenceNumber: seq, params });
 }
 
-/** Reads a NUL-terminated string at r.o (advancing past the NUL); undefined when the NUL is missing. */
-function cstring(pdu: Buffer, r: { o: number }): string | undefined {
-  const end = pdu.indexOf(0, r.o);
-  if (end < 0) {
-    r.o = pdu.length + 1;
-    return undefined;
+/** The PDU, or undefined when its octets do not decode (answered with an error status). */
+function decodeOrUndefined(pdu: Uint8Array): SmppPdu | undefined {
+  try {
+    return decodeSmpp(pdu);
+  } catch (e) {
+    if (isCodecError(e)) return undefined;
+    throw e;
   }
-  const s = pdu.toString('latin1', r.o, end);
-  r.o = end + 1;
-  return s;
 }

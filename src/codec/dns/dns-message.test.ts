@@ -165,7 +165,9 @@ describe('DNS message codec', () => {
 
   it('reads a label holding a dot or a backslash as an escape and writes the same octets back (RFC 1035 §5.1)', () => {
     const q = (name: Buffer) =>
-      new Uint8Array(Buffer.concat([Buffer.from([0, 7, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0]), name, Buffer.from([0, 1, 0, 1])]));
+      new Uint8Array(
+        Buffer.concat([Buffer.from([0, 7, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0]), name, Buffer.from([0, 1, 0, 1])]),
+      );
     const cases: Array<[number[], string]> = [
       [[3, 0x61, 0x2e, 0x62, 7, ...Buffer.from('example'), 0], 'a\\.b.example'],
       [[1, 0x2e, 0], '\\.'],
@@ -179,7 +181,8 @@ describe('DNS message codec', () => {
       expect(Buffer.from(encodeDnsMessage(m)).equals(Buffer.from(bytes))).toBe(true);
     }
     // written by hand: \DDD is one octet, a final unescaped dot is the root, an empty label is refused
-    const enc = (name: string) => encodeDnsMessage({ ...sample, answers: [], questions: [{ name, type: 1, class: 1 }] });
+    const enc = (name: string) =>
+      encodeDnsMessage({ ...sample, answers: [], questions: [{ name, type: 1, class: 1 }] });
     expect(decodeDnsMessage(enc('a\\046b.example.')).questions[0].name).toBe('a\\.b.example');
     expect(() => enc('a..b')).toThrow(/label '' must be 1..63/);
     expect(() => enc('a\\')).toThrow(/lone/);

@@ -1,5 +1,5 @@
 import { bytesToJson, type Json, type JsonObject } from '../../util/json.ts';
-import { ByteReader, ByteWriter } from '../bytes.ts';
+import { ByteCounter, ByteReader, ByteWriter } from '../bytes.ts';
 import { DecodeError, EncodeError } from '../codec-error.ts';
 
 /**
@@ -109,7 +109,9 @@ function readName(r: ByteReader, msg: Uint8Array, field: string): string {
     const bytes = cursor.bytes(len, field);
     total += len + 1;
     if (total > 255) throw new DecodeError(at, field, 'name longer than 255 octets (RFC 1035 §3.1)');
-    labels.push(escapeLabel(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1')));
+    labels.push(
+      escapeLabel(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1')),
+    );
   }
   if (!jumped) r.offset = cursor.offset;
   return labels.join('.');
@@ -414,8 +416,23 @@ function writeRecord(w: ByteWriter, rec: DnsRecord): void {
   w.u16(bytes.length).bytes(bytes);
 }
 
+/**
+ * The octets encodeDnsMessage(m) writes (dns-packet's encodingLength): the same writers over a
+ * ByteCounter (no name compression is written, so no offset depends on earlier octets).
+ */
+export function encodingLengthDnsMessage(m: DnsMessage): number {
+  const w = new ByteCounter();
+  writeMessage(w, m);
+  return w.length;
+}
+
 export function encodeDnsMessage(m: DnsMessage): Uint8Array {
   const w = new ByteWriter(512);
+  writeMessage(w, m);
+  return w.finish().slice();
+}
+
+function writeMessage(w: ByteWriter, m: DnsMessage): void {
   const f = m.flags;
   w.u16(m.id);
   w.u16(
@@ -437,7 +454,6 @@ export function encodeDnsMessage(m: DnsMessage): Uint8Array {
     w.u16(q.type).u16(q.class);
   }
   for (const rec of [...m.answers, ...m.authorities, ...m.additionals]) writeRecord(w, rec);
-  return w.finish().slice();
 }
 
 function rdataToJson(d: RData): Json {

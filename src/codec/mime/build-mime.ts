@@ -60,11 +60,24 @@ function base64Lines(b: Uint8Array): string {
   return lines.join(CRLF);
 }
 
-let boundaryCounter = 0;
-/** A boundary that cannot occur in base64 or 7bit text we emit (contains `=_`, RFC 2046 §5.1.1). */
-export function makeBoundary(seed = ''): string {
-  boundaryCounter = (boundaryCounter + 1) % 1_000_000;
-  return `=_mmscert_${seed}${Date.now().toString(36)}_${boundaryCounter}`;
+/**
+ * A boundary that cannot occur in base64 or 7bit text we emit (contains `=_`, RFC 2046 §5.1.1),
+ * derived from the octets it encloses: the same content gets the same boundary in every run (no
+ * clock, no counter), and a nested multipart's boundary differs from its parent's, whose content
+ * holds it.
+ */
+export function makeBoundary(seed: string, content: readonly (Uint8Array | string)[]): string {
+  // two FNV-1a 32-bit hashes (different offset bases) over the octets: 64 bits, no crypto needed
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ 0x5bd1e995;
+  for (const c of content) {
+    const bytes = typeof c === 'string' ? Buffer.from(c, 'utf8') : c;
+    for (let i = 0; i < bytes.length; i++) {
+      a = Math.imul(a ^ bytes[i], 0x01000193) >>> 0;
+      b = Math.imul(b ^ bytes[i], 0x01000193) >>> 0;
+    }
+  }
+  return `=_mmscert_${seed}${a.toString(36)}${b.toString(36)}`;
 }
 
 /**
@@ -133,15 +146,16 @@ function render(e: MimeEntity, withHeaders: boolean, depth: number, eightBitText
     if (!withHeaders && !params.boundary) {
       throw new EncodeError(-1, 'boundary', 'a multipart body written without headers needs params.boundary');
     }
-    const boundary = params.boundary ?? makeBoundary();
+    const rendered = e.parts.map((p) => render(p, true, depth + 1, eightBitText));
+    const boundary = params.boundary ?? makeBoundary('', rendered.flat());
     if (!/^[0-9A-Za-z'()+_,\-./:=? ]{1,70}$/.test(boundary) || boundary.endsWith(' ')) {
       throw new EncodeError(-1, 'boundary', 'RFC 2046 §5.1.1: 1-70 bchars, not ending in space');
     }
     params.boundary = boundary;
     bodyChunks = [];
-    for (const p of e.parts) {
+    for (const part of rendered) {
       bodyChunks.push(Buffer.from(`--${boundary}${CRLF}`));
-      bodyChunks.push(...render(p, true, depth + 1, eightBitText));
+      bodyChunks.push(...part);
       bodyChunks.push(Buffer.from(CRLF));
     }
     bodyChunks.push(Buffer.from(`--${boundary}--${CRLF}`));

@@ -162,7 +162,7 @@ export function encodeMm7(
 ): { contentType: string; body: Uint8Array } {
   const { xml, content } = build(msg, opts);
   if (!content) return { contentType: 'text/xml; charset="utf-8"', body: Buffer.from(xml, 'utf8') };
-  const boundary = opts.boundary ?? makeBoundary('mm7_');
+  const boundary = opts.boundary ?? makeBoundary('mm7_', [xml, content.body]);
   const startId = 'mm7-soap-envelope@mmscert';
   const root: MimeEntity = {
     headers: [],

@@ -1,4 +1,4 @@
-import { ByteWriter } from '../bytes.ts';
+import { ByteCounter, ByteWriter } from '../bytes.ts';
 import { EncodeError } from '../codec-error.ts';
 import { isMultipartMedia, writeMultipart } from '../wsp/index.ts';
 import type { EncodeOptions, MmsPdu } from './types.ts';
@@ -26,6 +26,21 @@ export function encodeMms(pdu: MmsPdu, options: EncodeOptions = {}): Uint8Array 
   if (pdu.parts) writeMultipart(w, pdu.parts, 'body');
   else if (pdu.body) w.bytes(pdu.body);
   return w.finish();
+}
+
+/**
+ * The octets encodeMms(pdu) writes (dns-packet's encodingLength): the same header writers and
+ * multipart writer run over a ByteCounter, no output buffer, body octets counted not copied.
+ * Does not validate (encodeMms does, by default); throws the EncodeError encodeMms would for a
+ * value that cannot be written.
+ */
+export function encodingLengthMms(pdu: MmsPdu): number {
+  const w = new ByteCounter();
+  const headers = pdu.headers;
+  for (let i = 0; i < headers.length; i++) writeMmsHeader(w, headers[i], pdu.type, i);
+  if (pdu.parts) writeMultipart(w, pdu.parts, 'body');
+  else if (pdu.body) w.bytes(pdu.body);
+  return w.length;
 }
 
 export { isMultipartMedia };

@@ -8,7 +8,7 @@ export { getHeader, getHeaders } from './accessors.ts';
 export { type BuildBody, buildPdu } from './build-pdu.ts';
 export { decodeMms } from './decode-mms.ts';
 export { decodeMmsLenient, type LenientMmsPdu, lenientPdu, mmsDefectClause } from './decode-mms-lenient.ts';
-export { encodeMms } from './encode-mms.ts';
+export { encodeMms, encodingLengthMms } from './encode-mms.ts';
 export { MMS_HEADERS, type MmsHeaderDef, mmsHeaderByCode, mmsHeaderByName } from './header-table.ts';
 export { mmsFromJson, mmsToJson } from './mms-json.ts';
 export { mmsSummary } from './mms-summary.ts';

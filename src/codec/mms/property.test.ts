@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compareWithTshark, pdmlToSummaries } from '../../../test/support/mms-tshark-oracle.ts';
 import { randomPdu, rng } from '../../../test/support/random-pdu.ts';
@@ -10,6 +11,7 @@ import { tsharkText } from '../../wire/tshark.ts';
 import {
   decodeMms,
   encodeMms,
+  encodingLengthMms,
   MMS_MESSAGE_TYPES,
   mmsFromJson,
   mmsSummary,
@@ -33,6 +35,31 @@ describe('random valid PDUs of every type round-trip (seeded)', () => {
       }
     });
   }
+});
+
+describe('encodingLengthMms (the dns-packet convention, fast-check)', () => {
+  it('encodingLengthMms(x) === encodeMms(x).length for random PDUs of every type, bodies and parts included', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...MMS_MESSAGE_TYPES),
+        fc.integer({ min: 0, max: 0x7fffffff }),
+        (type, seed) => {
+          const pdu = randomPdu(type, rng(seed));
+          expect(encodingLengthMms(pdu)).toBe(encodeMms(pdu).length);
+        },
+      ),
+      { numRuns: 600, seed: 1211 },
+    );
+  });
+
+  it('also for a PDU encodeMms writes unvalidated (headers out of §7.1 order, an unknown code)', () => {
+    const pdu = randomPdu('m-send-req', rng(5));
+    const odd = {
+      ...pdu,
+      headers: [...pdu.headers].reverse().concat([{ name: 'Unknown-0x7F', value: new Uint8Array([1, 2]) }]),
+    };
+    expect(encodingLengthMms(odd)).toBe(encodeMms(odd, { validate: false }).length);
+  });
 });
 
 // Our own exported-PDU capture (src/wire) hands each PDU to Wireshark's MMSE dissector: tshark is the only

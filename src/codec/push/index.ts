@@ -7,10 +7,16 @@ export {
   WAP_PUSH_PORT,
   WAP_WSP_SOURCE_PORT,
 } from './segment.ts';
-export { decodeSmsUserData, type SmsUserData } from './sms-user-data.ts';
+export {
+  decodeSmsUserData,
+  encodeSmsUserData,
+  encodingLengthSmsUserData,
+  type SmsUserData,
+} from './sms-user-data.ts';
 export {
   concatOf,
   encodeUdh,
+  encodingLengthUdh,
   portsOf,
   readUdh,
   UDH_IE,
@@ -24,6 +30,7 @@ export {
   decodeWspPush,
   decodeWspPushLenient,
   encodeWspPush,
+  encodingLengthWspPush,
   isMmsPush,
   type LenientWspPush,
   MMS_MESSAGE_MEDIA,

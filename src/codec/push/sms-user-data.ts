@@ -1,5 +1,5 @@
-import { ByteReader } from '../bytes.ts';
-import { concatOf, portsOf, readUdh, type Udh } from './udh.ts';
+import { ByteReader, ByteWriter } from '../bytes.ts';
+import { concatOf, portsOf, readUdh, type Udh, udhLength, writeUdh } from './udh.ts';
 
 /**
  * One SMS's 8-bit user data (TP-UD, or SMPP short_message) as submitted: with a UDH when
@@ -31,4 +31,19 @@ export function decodeSmsUserData(buf: Uint8Array, hasUdh = true): SmsUserData {
     }
   }
   return { udh, payload, concat, ports: portsOf(udh) };
+}
+
+/**
+ * The octets encodeSmsUserData writes: the UDH (UDHL included) when there is one, then the
+ * payload. `concat` and `ports` are read from the UDH by the decoder; the encoder writes the UDH.
+ */
+export function encodingLengthSmsUserData(ud: Pick<SmsUserData, 'udh' | 'payload'>): number {
+  return (ud.udh ? udhLength(ud.udh) : 0) + ud.payload.length;
+}
+
+/** One SMS's user data: UDH (set TP-UDHI / esm_class 0x40 with it) then the payload. Never repairs. */
+export function encodeSmsUserData(ud: Pick<SmsUserData, 'udh' | 'payload'>): Uint8Array {
+  const w = new ByteWriter(encodingLengthSmsUserData(ud));
+  if (ud.udh) writeUdh(w, ud.udh);
+  return w.bytes(ud.payload).finish();
 }

@@ -143,6 +143,9 @@ export function writeUdh(w: ByteWriter, udh: Udh): void {
   }
 }
 
+/** The octets encodeUdh(udh) writes, UDHL included (dns-packet's name for udhLength). */
+export const encodingLengthUdh: (udh: Udh) => number = udhLength;
+
 export function encodeUdh(udh: Udh): Uint8Array {
   const w = new ByteWriter(udhLength(udh));
   writeUdh(w, udh);

@@ -1,4 +1,4 @@
-import { ByteReader, ByteWriter } from '../bytes.ts';
+import { ByteCounter, ByteReader, ByteWriter } from '../bytes.ts';
 import { DecodeError, EncodeError } from '../codec-error.ts';
 import {
   type ContentType,
@@ -8,6 +8,7 @@ import {
   readHeaders,
   readRawValue,
   readUintvar,
+  uintvarLength,
   type WspHeader,
   writeContentType,
   writeHeaders,
@@ -164,6 +165,18 @@ export function wspPushDefectClause(field: string): string {
   if (field === 'TID' || field === 'PDU-Type' || field === 'HeadersLen')
     return 'WAP-230-WSP §8.2.4.1 (Push PDU)';
   return 'WAP-230-WSP §8.4 (header encoding)';
+}
+
+/**
+ * The octets encodeWspPush(push) writes (dns-packet's encodingLength): TID when given, PDU type,
+ * HeadersLen as a uintvar (WAP-230 §8.2.4.1), the headers measured by their own writers over a
+ * ByteCounter, then the body.
+ */
+export function encodingLengthWspPush(push: WspPush): number {
+  const hw = new ByteCounter();
+  writeContentType(hw, push.contentType, 'Content-Type');
+  writeHeaders(hw, push.headers, 'Headers');
+  return (push.tid !== undefined ? 1 : 0) + 1 + uintvarLength(hw.length) + hw.length + push.body.length;
 }
 
 export function encodeWspPush(push: WspPush): Uint8Array {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { resolveMmscConfig } from '../../mmsc/config.ts';
 import { startReferenceMmsc } from '../../mmsc/index.ts';
 import { createInterfaceModules } from '../../mmsc/interface-modules.ts';
+import { type Clock, caseClock, type RandomSource, seededStream } from '../../util/case-clock.ts';
 import type { JsonObject } from '../../util/json.ts';
 import type { Timeline } from '../../wire/timeline.ts';
 import type { Ics } from '../ics/ics-schema.ts';
@@ -24,7 +25,7 @@ export interface RunningMmscLike {
 }
 export type MmscStarter = (
   config: Record<string, unknown>,
-  deps?: { timeline?: Timeline },
+  deps?: { timeline?: Timeline; clock?: Clock; random?: RandomSource },
 ) => Promise<RunningMmscLike>;
 
 /** The reference MMSC's starter. */
@@ -262,8 +263,12 @@ export class EmbeddedTarget implements Target {
     const ownStore = this.opts.mmsc?.storeDir === undefined;
     let storeDir: string | undefined;
     const peerDefaults = this.opts.peers ?? {};
+    // A seeded run: the case's clock (shared with its peers) and the MMSC's own random stream.
+    const clock = caseClock(ctx.seed);
+    const random = seededStream(ctx.seed, 'mmsc');
     return {
       endpoints,
+      clock,
       peerConfig: (kind) => {
         const base: JsonObject = { ...(peerDefaults[kind] ?? {}) };
         // The HLR answers for the case's handsets, at the embedded MMSC's domain.
@@ -280,6 +285,8 @@ export class EmbeddedTarget implements Target {
           const store = storeDir ? { storeDir, ...(this.storeOnTmpfs ? { fsync: false } : {}) } : {};
           running = await starter(mmscConfigForPeers(ports, peers, { ...store, ...this.opts.mmsc }), {
             timeline: ctx.timeline,
+            clock,
+            random,
           });
         } catch (e) {
           const line = (e as Error).message.split('\n')[0];

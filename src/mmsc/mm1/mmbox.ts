@@ -11,7 +11,7 @@ import {
   mmsHeaderByName,
 } from '../../codec/mms/index.ts';
 import { mediaName } from '../../codec/wsp/index.ts';
-import { newMessageId, newToken, tokenOfLocation } from '../ids.ts';
+import { tokenOfLocation } from '../ids.ts';
 import { compareVersions, type MmscCore } from '../mmsc-core.ts';
 import type { MboxEntry, MboxState, StoredMessage } from '../store/message-store.ts';
 import { makePdu, mediaTypeOf, textOf } from './pdus.ts';
@@ -115,7 +115,13 @@ export class Mmbox {
         e.state = state;
         e.flags = applyFlags(e.flags, flags);
       } else
-        m.mbox.push({ owner, token: newToken(), state, flags: applyFlags([], flags), storedAt: Date.now() });
+        m.mbox.push({
+          owner,
+          token: this.core.ids.newToken(),
+          state,
+          flags: applyFlags([], flags),
+          storedAt: this.core.clock.now(),
+        });
     });
     // the copy as stored: a concurrent store of the same message by the same owner made one copy
     const stored = updated.mbox?.find((e) => e.owner === owner);
@@ -189,17 +195,17 @@ export class Mmbox {
       });
     const why = this.full(owner, bytes.length);
     if (why) return conf({ status: 'Error-permanent-mmbox-full', text: why });
-    const now = Date.now();
+    const now = this.core.clock.now();
     const entry: MboxEntry = {
       owner,
-      token: newToken(),
+      token: this.core.ids.newToken(),
       state: stateOf(getHeader(pdu, 'X-Mms-MM-State')) ?? 'Draft',
       flags: applyFlags([], getHeaders(pdu, 'X-Mms-MM-Flags') as MmsFlag[]),
       storedAt: now,
     };
     await this.core.store.create(
       {
-        id: newMessageId(),
+        id: this.core.ids.newMessageId(),
         sender,
         origin: 'mm1',
         transactionId: uploadKey(tid),

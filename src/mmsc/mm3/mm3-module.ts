@@ -227,7 +227,7 @@ export class Mm3Module implements MmscModule {
       `From: ${MAILBOX.test(who) ? who : `mms@${this.ownDomain}`}`,
       `To: ${info.notifyTo}`,
       `Subject: ${encodeEncodedWord(subject)}`,
-      `Date: ${formatRfc5322Date(new Date())}`,
+      `Date: ${formatRfc5322Date(new Date(this.core.clock.now()))}`,
       `Message-ID: <${r.message.id}.read.${r.message.recipients.indexOf(r.recipient)}@${this.ownDomain}>`,
       ...(inReplyTo ? [`In-Reply-To: ${inReplyTo}`, `References: ${inReplyTo}`] : []),
       'MIME-Version: 1.0',

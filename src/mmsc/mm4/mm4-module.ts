@@ -173,7 +173,7 @@ export class Mm4Module implements MmscModule {
 
   private uniqueId(prefix: string): string {
     this.counter += 1;
-    return `${prefix}${Date.now().toString(36)}${this.counter}`;
+    return `${prefix}${this.core.clock.now().toString(36)}${this.counter}`;
   }
 
   private rfcMessageId(left: string): string {
@@ -480,7 +480,7 @@ export class Mm4Module implements MmscModule {
     const mm4MessageId = h('X-Mms-Message-ID') ?? '';
     const expiry = h('X-Mms-Expiry');
     let expiresAt: number | undefined;
-    if (expiry && /^\d+$/.test(expiry.trim())) expiresAt = Date.now() + Number(expiry) * 1000;
+    if (expiry && /^\d+$/.test(expiry.trim())) expiresAt = this.core.clock.now() + Number(expiry) * 1000;
     else if (expiry) expiresAt = parseRfc5322Date(expiry)?.getTime();
     const ct = msg.content?.parts ? msg.content.contentType : 'multipart/mixed';
     const subject = h('Subject');
@@ -585,7 +585,7 @@ export class Mm4Module implements MmscModule {
       'X-Mms-Status-Text': text?.replace(/[\r\n]+/g, ' '),
       Sender: this.systemAddress,
       To: to,
-      Date: formatRfc5322Date(new Date()),
+      Date: formatRfc5322Date(new Date(this.core.clock.now())),
       'Message-ID': this.rfcMessageId(this.uniqueId('res')),
     });
     // A RES to a REQ that lacked its X-Mms-Message-ID cannot be valid itself; it still goes out.

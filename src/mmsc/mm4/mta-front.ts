@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { decodeXtext, encodeDsn } from '../../codec/dsn/index.ts';
 import { parseHeaderBlock } from '../../codec/mime/index.ts';
 import { bytesFromJson, bytesToJson, isBytesJson, type JsonObject } from '../../util/json.ts';
@@ -71,14 +70,14 @@ export class MtaFront {
   /** The DATA of an accepted transaction: queued durably, then 250 (RFC 5321 §6.1: responsibility taken). */
   async accept(mail: InboundMail): Promise<SmtpAnswer> {
     this.counter += 1;
-    const id = `front${Date.now().toString(36)}${randomBytes(3).toString('hex')}${this.counter}`;
+    const id = `front${this.core.clock.now().toString(36)}${this.core.ids.hex(3)}${this.counter}`;
     await this.core.outbox.enqueue(this.deliverKind, `${this.deliverKind}.${id}`, {
       id,
       raw: bytesToJson(mail.raw),
       mailFrom: mail.mailFrom,
       rcptTo: mail.rcptTo,
       heloName: mail.heloName,
-      arrival: Date.now(),
+      arrival: this.core.clock.now(),
       ...(mail.peerNode ? { peerNode: mail.peerNode } : {}),
       ...(mail.envid !== undefined ? { envid: mail.envid } : {}),
       ...(mail.rcptDsn ? { rcptDsn: mail.rcptDsn as unknown as JsonObject } : {}),
@@ -143,7 +142,7 @@ export class MtaFront {
       raw,
       mailFrom,
       heloName,
-      Number(p.arrival) || Date.now(),
+      Number(p.arrival) || this.core.clock.now(),
       p.envid,
       bounced,
       rcptDsn,
@@ -172,13 +171,13 @@ export class MtaFront {
     } catch {
       headers = undefined;
     }
-    const now = new Date();
+    const now = new Date(this.core.clock.now());
     const lines = failures.map((f) => `<${f.rcpt}>: ${f.answer.code} ${f.answer.message}`);
     return encodeDsn({
       from: `MAILER-DAEMON@${this.hostname}`,
       to: mailFrom,
       date: now,
-      messageId: `<dsn.${now.getTime().toString(36)}.${randomBytes(4).toString('hex')}@${this.hostname}>`,
+      messageId: `<dsn.${now.getTime().toString(36)}.${this.core.ids.hex(4)}@${this.hostname}>`,
       subject: 'Undelivered Mail Returned to Sender',
       text: `This is the MTA in front of the MMS relay/server ${this.hostname}.\n\nYour message could not be delivered to one or more recipients:\n\n${lines.join('\n')}`,
       reportingMta: this.hostname,

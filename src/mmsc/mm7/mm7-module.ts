@@ -18,7 +18,6 @@ import { lookupLocalPort, tapHttpAgent } from '../../wire/tap.ts';
 import type { VaspConfig } from '../config.ts';
 import { deviates } from '../deviations.ts';
 import { MmscHttpEndpoint } from '../http-endpoint.ts';
-import { newTransactionId } from '../ids.ts';
 import type { MmscCore } from '../mmsc-core.ts';
 import type { DeliveryOutcome, MmscEndpoint, MmscModule, OriginReport, OutboundDelivery } from '../module.ts';
 import { GiveUp, RetryLater } from '../store/outbox.ts';
@@ -286,7 +285,9 @@ export class Mm7Module implements MmscModule {
     if (!vasp) return { status: 'failed', reason: `no VASP ${d.recipient.domain} configured` };
     if (!vasp.callbackUrl) throw new GiveUp(`VASP ${vasp.vaspId} has no callbackUrl`);
     const version = this.vaspVersion.get(vasp.vaspId) ?? NEWEST;
-    const req = deliverReq(this.core.config, vasp, version, d.message, d.recipient, decodeMms(await d.pdu()));
+    const pdu = decodeMms(await d.pdu());
+    const req = deliverReq(this.core.config, vasp, version, d.message, d.recipient, pdu);
+    req.transactionId = this.core.ids.newTransactionId('D');
     const outcome = await this.call(vasp, req);
     if (outcome.kind === 'ok') return { status: 'sent' };
     if (outcome.kind === 'retry') throw new RetryLater(outcome.reason);
@@ -305,7 +306,8 @@ export class Mm7Module implements MmscModule {
     const vasp = this.core.config.vasps.find((v) => v.vaspId === vaspId);
     if (!vasp?.callbackUrl) throw new GiveUp(`VASP ${vaspId ?? '?'} has no callbackUrl for reports`);
     const version = (mm7Version(m.originInfo?.version ?? '')?.id ?? NEWEST) as Mm7VersionId;
-    const outcome = await this.call(vasp, reportReq(this.core.config, r, version));
+    const req = reportReq(this.core.config, r, version, this.core.ids.newTransactionId('R'));
+    const outcome = await this.call(vasp, req);
     if (outcome.kind === 'retry') throw new RetryLater(outcome.reason);
     if (outcome.kind === 'failed') throw new GiveUp(outcome.reason);
   }
@@ -377,7 +379,7 @@ export class Mm7Module implements MmscModule {
     const { config } = this.core;
     let out = r;
     if (deviates(config, 'mm7-tid-not-echoed'))
-      out = { ...out, msg: { ...out.msg, transactionId: newTransactionId('T') } };
+      out = { ...out, msg: { ...out.msg, transactionId: this.core.ids.newTransactionId('T') } };
     if (deviates(config, 'mm7-answer-newest-schema')) {
       const MM7Version = mm7Version(NEWEST)?.mm7Version ?? '6.8.0';
       out = { ...out, msg: { ...out.msg, version: NEWEST, fields: { ...out.msg.fields, MM7Version } } };

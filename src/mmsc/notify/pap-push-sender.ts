@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { tapHttpAgent } from '../../wire/tap.ts';
 import type { Timeline } from '../../wire/timeline.ts';
 import type { PapRouteConfig } from '../config.ts';
+import { type IdSource, SYSTEM_IDS } from '../ids.ts';
 import type { MmscObserver } from '../observer.ts';
 import { GiveUp, RetryLater } from '../store/outbox.ts';
 import type { PushSender } from './push-sender.ts';
@@ -22,6 +22,7 @@ export class PapPushSender implements PushSender {
     private readonly route: PapRouteConfig,
     private readonly observer: MmscObserver,
     timeline?: Timeline,
+    private readonly ids: Pick<IdSource, 'hex'> = SYSTEM_IDS,
   ) {
     this.agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
     if (timeline) {
@@ -43,8 +44,8 @@ export class PapPushSender implements PushSender {
   }
 
   async push(msisdn: string, pdu: Uint8Array, label: string): Promise<void> {
-    const pushId = `${label}.${randomBytes(6).toString('hex')}`;
-    const boundary = `mmsc-${randomBytes(8).toString('hex')}`;
+    const pushId = `${label}.${this.ids.hex(6)}`;
+    const boundary = `mmsc-${this.ids.hex(8)}`;
     const notify = this.route.notifyUrl ? ` ppg-notify-requested-to="${xmlAttr(this.route.notifyUrl)}"` : '';
     const control =
       '<?xml version="1.0"?>\r\n' +

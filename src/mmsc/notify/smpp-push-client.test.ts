@@ -127,7 +127,9 @@ describe('SmppPushClient', () => {
     await client.submitSegment('15550001', ud, true); // bound
     const before = smsc.submits.length;
     const all = [
-      ...Array.from({ length: 12 }, (_, i) => client!.submitSegment(`155502${String(i).padStart(2, '0')}`, ud, true, 'big')),
+      ...Array.from({ length: 12 }, (_, i) =>
+        client!.submitSegment(`155502${String(i).padStart(2, '0')}`, ud, true, 'big'),
+      ),
       client.submitSegment('15550999', ud, true, 'other'),
     ];
     await Promise.all(all);

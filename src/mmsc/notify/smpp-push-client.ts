@@ -1,6 +1,7 @@
 import net from 'node:net';
 import type { PDU, Session } from 'smpp';
 import smpp from 'smpp';
+import { SMPP_STATUS } from '../../codec/smpp/index.ts';
 import { tapSocket } from '../../wire/tap.ts';
 import type { Timeline } from '../../wire/timeline.ts';
 import type { SmppRouteConfig } from '../config.ts';
@@ -21,17 +22,16 @@ import { SubmitSm } from './submit-sm.ts';
  * A submit that cannot complete rejects with SmppSubmitError; the durable outbox retries it.
  */
 
-const ESME_ROK = 0x00;
-const ESME_RMSGQFUL = 0x14;
-const ESME_RTHROTTLED = 0x58;
-const ESME_RINVDSTADR = 0x0b;
-const ESME_RINVCMDID = 0x03;
-/** Statuses retrying the same submit cannot fix (SMPP 3.4 §5.1.3). */
-const PERMANENT = new Set([
+const { ESME_ROK, ESME_RMSGQFUL, ESME_RTHROTTLED, ESME_RINVDSTADR, ESME_RINVCMDID } = SMPP_STATUS;
+/**
+ * Statuses retrying the same submit cannot fix (SMPP 3.4 §5.1.3). 0x62 was labelled RINVNUMDESTS
+ * here; the table names it ESME_RINVEXPIRY (RINVNUMDESTS is 0x33): the set is unchanged.
+ */
+const PERMANENT = new Set<number>([
   ESME_RINVDSTADR,
-  0x0a /* RINVSRCADR */,
-  0x62 /* RINVNUMDESTS */,
-  0x01 /* RINVMSGLEN */,
+  SMPP_STATUS.ESME_RINVSRCADR,
+  SMPP_STATUS.ESME_RINVEXPIRY,
+  SMPP_STATUS.ESME_RINVMSGLEN,
 ]);
 const MAX_THROTTLE_PAUSE_MS = 30_000;
 

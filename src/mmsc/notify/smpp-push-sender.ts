@@ -35,7 +35,7 @@ const PUSH_DEVIATIONS = [
 export class SmppPushSender implements PushSender {
   readonly kind = 'smpp' as const;
   readonly client: SmppPushClient;
-  private ref = Math.floor(Math.random() * 256);
+  private ref: number;
   private readonly deviations: { deviate: readonly string[] };
 
   constructor(
@@ -43,7 +43,10 @@ export class SmppPushSender implements PushSender {
     observer: MmscObserver,
     timeline?: Timeline,
     deviate: readonly string[] = [],
+    random: () => number = Math.random,
   ) {
+    // the first concatenation reference (WAP-259 §6.5 / TS 23.040 IEI 0x00): any value, from the MMSC's random source
+    this.ref = Math.floor(random() * 256);
     this.deviations = { deviate };
     this.client = new SmppPushClient({ route, observer, deviate, ...(timeline ? { timeline } : {}) });
   }

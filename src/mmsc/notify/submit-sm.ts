@@ -1,8 +1,9 @@
 import type { PDU } from 'smpp';
+import { encodeSmpp } from '../../codec/smpp/index.ts';
 
 /**
- * The submit_sm the MMSC sends for each WAP push SMS, encoded here instead of by the smpp
- * package's generic PDU (whose constructor, field filters and size pass cost more than the
+ * The submit_sm the MMSC sends for each WAP push SMS, encoded by src/codec/smpp instead of by the
+ * smpp package's generic PDU (whose constructor, field filters and size pass cost more than the
  * rest of a push). The session still does the sequencing and matches the submit_sm_resp: it
  * only needs `isResponse()`, a settable `sequence_number` and `toBuffer()`.
  *
@@ -74,60 +75,34 @@ export class SubmitSm implements SubmitSmFields {
     return false;
   }
 
+  /** The PDU as src/codec/smpp writes it (the optional fields left out are their empty values). */
   toBuffer(): Buffer {
-    const sm = this.short_message;
-    const len =
-      16 +
-      this.service_type.length +
-      1 +
-      2 +
-      this.source_addr.length +
-      1 +
-      2 +
-      this.destination_addr.length +
-      1 +
-      3 +
-      1 + // schedule_delivery_time: empty
-      1 + // validity_period: empty
-      5 +
-      sm.length;
-    const b = Buffer.allocUnsafe(len);
-    b.writeUInt32BE(len, 0);
-    b.writeUInt32BE(SUBMIT_SM, 4);
-    b.writeUInt32BE(0, 8);
-    b.writeUInt32BE(this.sequence_number >>> 0, 12);
-    let o = 16;
-    o = cstring(b, o, this.service_type);
-    b[o++] = this.source_addr_ton;
-    b[o++] = this.source_addr_npi;
-    o = cstring(b, o, this.source_addr);
-    b[o++] = this.dest_addr_ton;
-    b[o++] = this.dest_addr_npi;
-    o = cstring(b, o, this.destination_addr);
-    b[o++] = this.esm_class;
-    b[o++] = this.protocol_id;
-    b[o++] = this.priority_flag;
-    b[o++] = 0; // schedule_delivery_time: immediate
-    b[o++] = 0; // validity_period: SMSC default
-    b[o++] = this.registered_delivery;
-    b[o++] = 0; // replace_if_present_flag
-    b[o++] = this.data_coding;
-    b[o++] = 0; // sm_default_msg_id
-    b[o++] = sm.length;
-    sm.copy(b, o);
-    this.command_length = len;
-    return b;
+    const b = encodeSmpp({
+      command: 'submit_sm',
+      sequenceNumber: this.sequence_number >>> 0,
+      params: {
+        service_type: this.service_type,
+        source_addr_ton: this.source_addr_ton,
+        source_addr_npi: this.source_addr_npi,
+        source_addr: this.source_addr,
+        dest_addr_ton: this.dest_addr_ton,
+        dest_addr_npi: this.dest_addr_npi,
+        destination_addr: this.destination_addr,
+        esm_class: this.esm_class,
+        protocol_id: this.protocol_id,
+        priority_flag: this.priority_flag,
+        // schedule_delivery_time and validity_period empty: immediate, SMSC default (§4.4.1)
+        registered_delivery: this.registered_delivery,
+        data_coding: this.data_coding,
+        short_message: this.short_message,
+      },
+    });
+    this.command_length = b.length;
+    return Buffer.from(b.buffer, b.byteOffset, b.byteLength);
   }
 
   /** The object the smpp session sends (it reads only the members above). */
   asPdu(): PDU {
     return this as unknown as PDU;
   }
-}
-
-/** One octet a character (the low 8 bits), then NUL: what the smpp package writes for a C-Octet String. */
-function cstring(b: Buffer, o: number, s: string): number {
-  const n = b.write(s, o, 'latin1');
-  b[o + n] = 0;
-  return o + n + 1;
 }

@@ -42,8 +42,8 @@ export class JournalBackend implements StoreBackend {
 
   async loadMessages(): Promise<string[]> {
     const out: string[] = [];
-    for (const key of this.journal.keys('m:'))
-      out.push(this.withRecipients(key.slice(2), this.journal.get(key)!));
+    for (const { key, value } of this.journal.entries('m:'))
+      out.push(this.withRecipients(key.slice(2), value));
     return out;
   }
 
@@ -72,10 +72,7 @@ export class JournalBackend implements StoreBackend {
   }
 
   async forEachMessage(each: (meta: string) => void): Promise<void> {
-    for (const key of this.journal.keys('m:')) {
-      const value = this.journal.get(key);
-      if (value) each(this.withRecipients(key.slice(2), value));
-    }
+    for (const { key, value } of this.journal.entries('m:')) each(this.withRecipients(key.slice(2), value));
   }
 
   readMeta(id: string): string | undefined {
@@ -173,7 +170,7 @@ export class JournalBackend implements StoreBackend {
 
   private values(prefix: string): string[] {
     const out: string[] = [];
-    for (const key of this.journal.keys(prefix)) out.push(this.journal.get(key)!.toString('utf8'));
+    for (const { value } of this.journal.entries(prefix)) out.push(value.toString('utf8'));
     return out;
   }
 }

@@ -2,10 +2,11 @@
  * The journal's index: where each live key's current value lies, in fixed-size columns (about
  * 23 bytes per key plus one small-integer Map entry), with no key string kept in memory.
  *
- * A key is found by a 30-bit hash of its UTF-8 bytes (a Map from hash to the first slot of a
- * chain); every candidate is confirmed against the key bytes written in the record just before
- * its value (`u16 key length | key | u32 value length | value`, journal.ts), so a hash collision
- * costs one extra read, never a wrong answer.
+ * A key is found by a 30-bit hash of its UTF-8 bytes (an open-addressing table of slot numbers,
+ * at most 70% full, 4 bytes a cell); every candidate is confirmed against the key bytes written in
+ * the record just before its value (`u16 key length | key | u32 value length | value`, journal.ts),
+ * so a hash collision costs one extra read, never a wrong answer. Nothing of it is a JS object per
+ * key: the garbage collector never walks it, and building it at open promotes nothing.
  */
 export interface SlotLocation {
   /** Id of the segment (Journal's registry). */
@@ -20,9 +21,15 @@ export type SegmentRead = (seg: number, off: number, n: number) => Buffer;
 
 const FREE = 0;
 
+const EMPTY = 0;
+const GONE = -1;
+
 export class JournalIndex {
-  private readonly heads = new Map<number, number>();
-  private next = new Int32Array(1024);
+  /** Cells: slot + 1, EMPTY or GONE (a tombstone). */
+  private table = new Int32Array(2048);
+  /** Cells EMPTY no more. */
+  private used = 0;
+  private hashes = new Uint32Array(1024);
   private segs = new Uint32Array(1024);
   private offs = new Float64Array(1024);
   private lens = new Uint32Array(1024);
@@ -31,7 +38,7 @@ export class JournalIndex {
   /** First byte of the key (a prefix filter for keys() that needs no read). */
   private tags = new Uint8Array(1024);
   private top = 0;
-  private freeHead = -1;
+  private readonly free: number[] = [];
   private count = 0;
 
   constructor(private readonly read: SegmentRead) {}
@@ -42,9 +49,18 @@ export class JournalIndex {
 
   /** The slot of `key` (UTF-8 bytes), or -1. */
   find(key: Buffer): number {
-    const h = hashBytes(key);
-    for (let s = this.heads.get(h) ?? -1; s >= 0; s = this.next[s]) if (this.holds(s, key)) return s;
-    return -1;
+    const c = this.cellOf(key, hashBytes(key));
+    return c < 0 ? -1 : this.table[c] - 1;
+  }
+
+  /** The cell holding `key`, or -1. */
+  private cellOf(key: Buffer, h: number): number {
+    const mask = this.table.length - 1;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const v = this.table[i];
+      if (v === EMPTY) return -1;
+      if (v !== GONE && this.hashes[v - 1] === h && this.holds(v - 1, key)) return i;
+    }
   }
 
   /** Points `key` at a new location; returns what it pointed at before (for live-byte accounting). */
@@ -60,29 +76,33 @@ export class JournalIndex {
     this.keyLens[slot] = key.length;
     this.tags[slot] = key[0];
     const h = hashBytes(key);
-    this.next[slot] = this.heads.get(h) ?? -1;
-    this.heads.set(h, slot);
+    this.hashes[slot] = h;
+    const mask = this.table.length - 1;
+    let i = h & mask;
+    while (this.table[i] !== EMPTY && this.table[i] !== GONE) i = (i + 1) & mask;
+    if (this.table[i] === EMPTY) this.used += 1;
+    this.table[i] = slot + 1;
     this.count += 1;
+    if (this.used * 10 > this.table.length * 7) this.rehash();
     return undefined;
   }
 
   /** Forgets `key`; returns where its value was. */
   delete(key: Buffer): SlotLocation | undefined {
-    const h = hashBytes(key);
-    let prev = -1;
-    for (let s = this.heads.get(h) ?? -1; s >= 0; prev = s, s = this.next[s]) {
-      if (!this.holds(s, key)) continue;
-      const was = this.location(s);
-      if (prev >= 0) this.next[prev] = this.next[s];
-      else if (this.next[s] >= 0) this.heads.set(h, this.next[s]);
-      else this.heads.delete(h);
-      this.keyLens[s] = FREE;
-      this.next[s] = this.freeHead;
-      this.freeHead = s;
-      this.count -= 1;
-      return was;
-    }
-    return undefined;
+    const c = this.cellOf(key, hashBytes(key));
+    if (c < 0) return undefined;
+    const s = this.table[c] - 1;
+    const was = this.location(s);
+    this.table[c] = GONE;
+    this.keyLens[s] = FREE;
+    this.free.push(s);
+    this.count -= 1;
+    return was;
+  }
+
+  /** Whether `slot` holds a key. */
+  live(slot: number): boolean {
+    return this.keyLens[slot] !== FREE;
   }
 
   location(slot: number): SlotLocation {
@@ -91,7 +111,8 @@ export class JournalIndex {
 
   /** Moves a slot's value (compaction), only if it still lies at `from` (not changed meanwhile). */
   move(slot: number, from: SlotLocation, to: SlotLocation): boolean {
-    if (this.keyLens[slot] === FREE || this.segs[slot] !== from.seg || this.offs[slot] !== from.off) return false;
+    if (this.keyLens[slot] === FREE || this.segs[slot] !== from.seg || this.offs[slot] !== from.off)
+      return false;
     this.place(slot, to);
     return true;
   }
@@ -120,9 +141,10 @@ export class JournalIndex {
   }
 
   clear(): void {
-    this.heads.clear();
+    this.table = new Int32Array(2048);
+    this.used = 0;
     this.top = 0;
-    this.freeHead = -1;
+    this.free.length = 0;
     this.count = 0;
     this.keyLens.fill(FREE);
   }
@@ -138,13 +160,27 @@ export class JournalIndex {
   }
 
   private allocate(): number {
-    if (this.freeHead >= 0) {
-      const s = this.freeHead;
-      this.freeHead = this.next[s];
-      return s;
-    }
+    const s = this.free.pop();
+    if (s !== undefined) return s;
     if (this.top === this.keyLens.length) this.grow();
     return this.top++;
+  }
+
+  /** Drops tombstones; doubles (or halves) the table to be between 1/8 and 1/2 full. */
+  private rehash(): void {
+    let cells = this.table.length;
+    while (this.count * 2 > cells) cells *= 2;
+    while (cells > 2048 && this.count * 8 < cells) cells /= 2;
+    const old = this.table;
+    this.table = new Int32Array(cells);
+    const mask = cells - 1;
+    for (const v of old) {
+      if (v === EMPTY || v === GONE) continue;
+      let i = this.hashes[v - 1] & mask;
+      while (this.table[i] !== EMPTY) i = (i + 1) & mask;
+      this.table[i] = v;
+    }
+    this.used = this.count;
   }
 
   private grow(): void {
@@ -157,7 +193,7 @@ export class JournalIndex {
       b.set(a as never);
       return b;
     };
-    this.next = more(this.next, (k) => new Int32Array(k));
+    this.hashes = more(this.hashes, (k) => new Uint32Array(k));
     this.segs = more(this.segs, (k) => new Uint32Array(k));
     this.offs = more(this.offs, (k) => new Float64Array(k));
     this.lens = more(this.lens, (k) => new Uint32Array(k));

@@ -125,6 +125,8 @@ export class Journal {
   private readonly compactMaxSegments: number;
   private counters = { records: 0, batches: 0, compactions: 0 };
   private recovered: JournalStats['recovered'];
+  /** The one read window every segment's replay shares (not one per segment). */
+  private window: Buffer | undefined;
 
   private constructor(
     readonly dir: string,
@@ -175,6 +177,7 @@ export class Journal {
     files.forEach((f, i) => {
       this.loadSegment(f.seq, f.suffix, i === files.length - 1 && f.suffix === '.log');
     });
+    this.window = undefined; // replay done: let it go
     this.nextSeq = Math.max(base, ...logs, 0) + 1;
   }
 
@@ -183,7 +186,7 @@ export class Journal {
     const fd = openSync(file, 'r+');
     const size = fstatSync(fd).size;
     // read through a window: replay holds one window (or one record) of the file at a time
-    const buf = new SegmentReader(fd, size);
+    const buf = new SegmentReader(fd, size, this.replayWindow());
     const seg = this.register({ seq, file, fd, size, live: 0 });
     const head = buf.bytes(0, Math.min(size, MAGIC.length));
     if (size < MAGIC.length || !head.equals(MAGIC)) {
@@ -255,6 +258,11 @@ export class Journal {
     return s;
   }
 
+  private replayWindow(): Buffer {
+    this.window ??= Buffer.allocUnsafeSlow(REPLAY_WINDOW);
+    return this.window;
+  }
+
   private fileOf(seq: number, suffix: string): string {
     return path.join(this.dir, `${String(seq).padStart(12, '0')}${suffix}`);
   }
@@ -310,6 +318,20 @@ export class Journal {
     for (const slot of this.index.slots(first)) {
       const key = this.index.keyOf(slot).toString('utf8');
       if (key.startsWith(prefix)) yield key;
+    }
+  }
+
+  /**
+   * Keys and values present (as of the call) whose key starts with `prefix`, each read with one
+   * read of its record (what a full scan at open uses: no lookup per key).
+   */
+  *entries(prefix = ''): IterableIterator<{ key: string; value: Buffer }> {
+    const want = Buffer.from(prefix, 'utf8');
+    for (const slot of this.index.slots(want.length > 0 ? want[0] : undefined)) {
+      if (!this.index.live(slot)) continue; // deleted since the call
+      const { key, value } = this.index.entry(slot);
+      if (key.length >= want.length && key.subarray(0, want.length).equals(want))
+        yield { key: key.toString('utf8'), value };
     }
   }
 
@@ -593,13 +615,13 @@ function parseBody(body: Buffer, at: number): ParsedOp[] | string {
  * is read alone), so replaying a store of any size holds a few MiB of it at a time.
  */
 class SegmentReader {
-  private readonly window = Buffer.allocUnsafe(REPLAY_WINDOW);
   private start = 0;
   private filled = 0;
 
   constructor(
     private readonly fd: number,
     readonly size: number,
+    private readonly window: Buffer,
   ) {}
 
   /** Bytes [off, off + n) of the file (within its size); valid until the next call. */

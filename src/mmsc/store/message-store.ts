@@ -1,6 +1,7 @@
 import { isValidId } from '../ids.ts';
 import type { StoreBackend } from './store-backend-types.ts';
 import { StoreError } from './store-error.ts';
+import { HashIndex, type MessageSummary, SummaryTable } from './summary-index.ts';
 
 export { StoreError } from './store-error.ts';
 
@@ -110,108 +111,35 @@ export interface StoredMessage {
 }
 
 /**
- * What the store keeps in memory of each message: its id, state, due time, when it last changed
- * and a few flags (no recipients list, no body). Everything else is read from the backend on
- * demand (a small cache keeps the messages in flight), so memory grows by a small bounded amount
- * per stored message whatever its size or number of recipients.
+ * What the store keeps in memory of each message (MessageSummary, summary-index.ts): its id, state,
+ * due time, when it last changed and a few flags and counts (no recipients list, no body), in
+ * fixed-size columns. Everything else is read from the backend on demand (a small cache keeps the
+ * messages in flight), so memory grows by a small bounded amount per stored message whatever its
+ * size or number of recipients.
  */
-export interface MessageSummary {
-  readonly id: string;
-  readonly state: StoredMessage['state'];
-  /** X-Mms-Expiry as epoch ms. */
-  readonly expiresAt: number;
-  /** When anything last changed: receipt, a state change or a recipient's status. */
-  readonly lastChange: number;
-  /** Some recipient is still in an OPEN status (to be delivered, not yet answered). */
-  readonly open: boolean;
-  /** Some recipient is still `pending` (its delivery job must exist). */
-  readonly pending: boolean;
-  /** Copies in MMBoxes. */
-  readonly mbox: number;
-  /** How many recipients it has. */
-  readonly recipients: number;
-}
-
-class Summary implements MessageSummary {
-  state: StoredMessage['state'] = 'active';
-  expiresAt = 0;
-  lastChange = 0;
-  open = false;
-  pending = false;
-  mbox = 0;
-  recipients = 0;
-
-  constructor(readonly id: string) {}
-
-  refresh(m: StoredMessage): this {
-    this.state = m.state;
-    this.expiresAt = m.expiresAt;
-    let last = Math.max(m.receivedAt, m.stateChangedAt ?? 0);
-    let open = false;
-    let pending = false;
-    for (const r of m.recipients) {
-      if (r.updatedAt > last) last = r.updatedAt;
-      if (OPEN.has(r.status)) open = true;
-      if (r.status === 'pending') pending = true;
-    }
-    this.lastChange = last;
-    this.open = open;
-    this.pending = pending;
-    this.mbox = m.mbox?.length ?? 0;
-    this.recipients = m.recipients.length;
-    return this;
-  }
-}
+export type { MessageSummary } from './summary-index.ts';
+export { hashKey } from './summary-index.ts';
 
 /** The summary of a message as the store would keep it (e.g. to decide on a loaded message). */
 export function summarize(m: StoredMessage): MessageSummary {
-  return new Summary(m.id).refresh(m);
-}
-
-/**
- * Secondary keys (content-location tokens, notification transaction ids, (sender, transaction
- * id)) by a 30-bit hash: no key string is kept, the few collisions share a bucket, and every hit
- * is confirmed against the message read from the backend.
- */
-class HashIndex {
-  private readonly map = new Map<number, Summary | Summary[]>();
-
-  add(key: string, s: Summary): void {
-    const h = hashKey(key);
-    const cur = this.map.get(h);
-    if (cur === undefined) this.map.set(h, s);
-    else if (Array.isArray(cur)) {
-      if (!cur.includes(s)) cur.push(s);
-    } else if (cur !== s) this.map.set(h, [cur, s]);
+  let last = Math.max(m.receivedAt, m.stateChangedAt ?? 0);
+  let open = false;
+  let pending = false;
+  for (const r of m.recipients) {
+    if (r.updatedAt > last) last = r.updatedAt;
+    if (OPEN.has(r.status)) open = true;
+    if (r.status === 'pending') pending = true;
   }
-
-  remove(key: string, s: Summary): void {
-    const h = hashKey(key);
-    const cur = this.map.get(h);
-    if (cur === s) this.map.delete(h);
-    else if (Array.isArray(cur)) {
-      const rest = cur.filter((x) => x !== s);
-      this.map.set(h, rest.length === 1 ? rest[0] : rest);
-    }
-  }
-
-  /** Messages that may hold `key`, the most recently indexed first. */
-  candidates(key: string): readonly Summary[] {
-    const cur = this.map.get(hashKey(key));
-    if (cur === undefined) return [];
-    return Array.isArray(cur) ? [...cur].reverse() : [cur];
-  }
-
-  get size(): number {
-    return this.map.size;
-  }
-}
-
-/** FNV-1a over the UTF-16 code units, cut to 30 bits (a small integer key, no allocation). */
-export function hashKey(key: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
-  return h >>> 2;
+  return {
+    id: m.id,
+    state: m.state,
+    expiresAt: m.expiresAt,
+    lastChange: last,
+    open,
+    pending,
+    mbox: m.mbox?.length ?? 0,
+    recipients: m.recipients.length,
+  };
 }
 
 /** Messages with fewer recipients are rewritten whole on a recipient's change (updateRecipient). */
@@ -233,7 +161,7 @@ export interface MessageStoreResidency {
 }
 
 export class MessageStore {
-  private readonly entries = new Map<string, Summary>();
+  private readonly entries = new SummaryTable();
   private readonly tokens = new HashIndex();
   private readonly notifyTids = new HashIndex();
   private readonly transactions = new HashIndex();
@@ -278,9 +206,8 @@ export class MessageStore {
     return s;
   }
 
-  private index(meta: StoredMessage): Summary {
-    const s = new Summary(meta.id).refresh(meta);
-    this.entries.set(meta.id, s);
+  private index(meta: StoredMessage): number {
+    const s = this.entries.put(summarize(meta));
     this.transactions.add(txKey(meta.sender, meta.transactionId), s);
     for (const r of meta.recipients) {
       if (r.token) this.tokens.add(r.token, s);
@@ -290,7 +217,7 @@ export class MessageStore {
     return s;
   }
 
-  private indexMbox(s: Summary, e: MboxEntry): void {
+  private indexMbox(s: number, e: MboxEntry): void {
     this.mboxTokens.add(e.token, s);
     let mine = this.mboxOwners.get(e.owner);
     if (!mine) {
@@ -300,7 +227,7 @@ export class MessageStore {
     mine.add(e.token);
   }
 
-  private unindexMbox(s: Summary, e: MboxEntry): void {
+  private unindexMbox(s: number, e: MboxEntry): void {
     this.mboxTokens.remove(e.token, s);
     const mine = this.mboxOwners.get(e.owner);
     mine?.delete(e.token);
@@ -310,7 +237,7 @@ export class MessageStore {
   /** The MMBox copy behind a content-location token. */
   byMboxToken(token: string): { message: StoredMessage; entry: MboxEntry } | undefined {
     for (const s of this.mboxTokens.candidates(token)) {
-      const message = this.get(s.id);
+      const message = this.getAt(s);
       const entry = message?.mbox?.find((e) => e.token === token);
       if (message && entry) return { message, entry };
     }
@@ -339,12 +266,13 @@ export class MessageStore {
   }
 
   summary(id: string): MessageSummary | undefined {
-    return this.entries.get(id);
+    const slot = this.entries.slot(id);
+    return slot === undefined ? undefined : this.entries.view(slot);
   }
 
   /** Every message, each read from the backend as the iteration reaches it (tests, tools). */
   *all(): IterableIterator<StoredMessage> {
-    for (const id of [...this.entries.keys()]) {
+    for (const id of this.entries.ids()) {
       const m = this.get(id);
       if (m) yield m;
     }
@@ -366,6 +294,12 @@ export class MessageStore {
     return m;
   }
 
+  /** The message in index slot `slot` (a candidate of a secondary key). */
+  private getAt(slot: number): StoredMessage | undefined {
+    const id = this.entries.idOf(slot);
+    return id === undefined ? undefined : this.get(id);
+  }
+
   private remember(id: string, m: StoredMessage): void {
     if (this.cacheLimit === 0) return;
     this.cache.delete(id);
@@ -375,7 +309,7 @@ export class MessageStore {
 
   byToken(token: string): { message: StoredMessage; index: number } | undefined {
     for (const s of this.tokens.candidates(token)) {
-      const message = this.get(s.id);
+      const message = this.getAt(s);
       const index = message ? message.recipients.findIndex((r) => r.token === token) : -1;
       if (message && index >= 0) return { message, index };
     }
@@ -385,7 +319,7 @@ export class MessageStore {
   /** The recipient an m-notifyresp-ind / m-acknowledge-ind answers (by the notification's Transaction-Id). */
   byNotifyTransaction(tid: string): { message: StoredMessage; index: number } | undefined {
     for (const s of this.notifyTids.candidates(tid)) {
-      const message = this.get(s.id);
+      const message = this.getAt(s);
       const index = message ? message.recipients.findIndex((r) => r.notifyTransactionId === tid) : -1;
       if (message && index >= 0) return { message, index };
     }
@@ -394,7 +328,7 @@ export class MessageStore {
 
   byTransaction(sender: string, transactionId: string): StoredMessage | undefined {
     for (const s of this.transactions.candidates(txKey(sender, transactionId))) {
-      const message = this.get(s.id);
+      const message = this.getAt(s);
       if (message && message.sender === sender && message.transactionId === transactionId) return message;
     }
     return undefined;
@@ -462,12 +396,12 @@ export class MessageStore {
       const copy = cloneMessage(current);
       if (mutate(copy) === false) return current; // nothing changed: nothing to write
       await this.backend.writeMeta(id, JSON.stringify(copy));
-      const s = this.entries.get(id);
-      if (!s) return copy; // removed meanwhile
+      const s = this.entries.slot(id);
+      if (s === undefined) return copy; // removed meanwhile
       for (const e of current.mbox ?? [])
         if (!copy.mbox?.some((n) => n.token === e.token)) this.unindexMbox(s, e);
       for (const e of copy.mbox ?? []) this.indexMbox(s, e);
-      s.refresh(copy);
+      this.entries.write(s, summarize(copy));
       this.remember(id, copy);
       return copy;
     });
@@ -494,7 +428,8 @@ export class MessageStore {
     mutate: (r: StoredRecipient, m: StoredMessage) => void | false,
   ): Promise<StoredMessage> {
     // Without recipient records the whole message is rewritten: then one change at a time.
-    const few = (this.entries.get(id)?.recipients ?? 0) < RECORD_MIN_RECIPIENTS;
+    const slot = this.entries.slot(id);
+    const few = slot === undefined || this.entries.recipients(slot) < RECORD_MIN_RECIPIENTS;
     if (!this.backend.writeRecipient || few)
       return this.update(id, (m) => (m.recipients[index] ? mutate(m.recipients[index], m) : false));
     const key = `${id}\u0000${index}`;
@@ -507,8 +442,8 @@ export class MessageStore {
       const copy: StoredRecipient = old.reported ? { ...old, reported: [...old.reported] } : { ...old };
       if (mutate(copy, current) === false) return current;
       await this.backend.writeRecipient!(id, index, JSON.stringify(copy));
-      const s = this.entries.get(id);
-      if (!s) return current; // removed meanwhile
+      const s = this.entries.slot(id);
+      if (s === undefined) return current; // removed meanwhile
       current.recipients[index] = copy;
       // a copy cached since (read back while this change was being written) gets it too
       const cached = this.cache.get(id);
@@ -521,7 +456,7 @@ export class MessageStore {
         if (old.notifyTransactionId) this.notifyTids.remove(old.notifyTransactionId, s);
         if (copy.notifyTransactionId) this.notifyTids.add(copy.notifyTransactionId, s);
       }
-      s.refresh(cached ?? current);
+      this.entries.write(s, summarize(cached ?? current));
       return current;
     });
     this.recipientChains.set(key, next);
@@ -571,8 +506,8 @@ export class MessageStore {
 
   /** Deletes a message (its tokens stop resolving at once). */
   async remove(id: string): Promise<void> {
-    const s = this.entries.get(id);
-    if (!s || !isValidId(id)) return;
+    const s = this.entries.slot(id);
+    if (s === undefined || !isValidId(id)) return;
     const m = this.get(id);
     this.entries.delete(id);
     this.cache.delete(id);

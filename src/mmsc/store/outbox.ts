@@ -65,6 +65,8 @@ export interface OutboxOptions extends OutboxEvents {
    * slot while an ordinary message waits behind it. False: earliest due first, no quota.
    */
   fair?: boolean;
+  /** The MMSC's clock (ms since the epoch; default Date.now): due times are on its time line. */
+  now?: () => number;
   /** Most jobs of one message running at once (default a quarter of the concurrency). */
   perMessage?: number;
   /** Called when a job is given up (after its file moved to outbox-dead). */
@@ -92,11 +94,14 @@ export class Outbox {
   private readonly perMessage: number;
   private readonly fair: boolean;
 
+  private readonly now: () => number;
+
   private constructor(
     private readonly backend: StoreBackend,
     private readonly opts: OutboxOptions,
   ) {
     this.concurrency = opts.concurrency ?? 64;
+    this.now = opts.now ?? Date.now;
     this.fair = opts.fair ?? true;
     this.perMessage = this.fair
       ? Math.max(1, opts.perMessage ?? Math.floor(this.concurrency / 4))
@@ -142,11 +147,11 @@ export class Outbox {
    * Durably adds a job (no-op when a job with this id is pending). Resolves once the job
    * file is on disk.
    */
-  async enqueue(kind: string, id: string, payload: JsonObject, notBefore = Date.now()): Promise<Job> {
+  async enqueue(kind: string, id: string, payload: JsonObject, notBefore = this.now()): Promise<Job> {
     if (!isJobId(id)) throw new Error(`invalid job id ${JSON.stringify(id)}`);
     const existing = this.jobs.get(id);
     if (existing) return existing;
-    const job: Job = { id, kind, attempts: 0, nextAttemptAt: notBefore, createdAt: Date.now(), payload };
+    const job: Job = { id, kind, attempts: 0, nextAttemptAt: notBefore, createdAt: this.now(), payload };
     this.jobs.set(id, job); // a second enqueue of this id meanwhile is the same job
     try {
       await this.backend.putJob(id, JSON.stringify(job));
@@ -212,7 +217,7 @@ export class Outbox {
    */
   private pass(): void {
     if (this.stopped || !this.started) return;
-    const t = Date.now();
+    const t = this.now();
     for (;;) {
       const job = this.due.popDue(t);
       if (!job) break;
@@ -327,7 +332,7 @@ export class Outbox {
     }
     const backoff = Math.min(this.opts.maxDelayMs, this.opts.baseDelayMs * 2 ** (attempts - 1));
     const delay = e instanceof RetryLater && e.delayMs !== undefined ? e.delayMs : backoff;
-    const next: Job = { ...job, attempts, nextAttemptAt: Date.now() + delay, lastError: message };
+    const next: Job = { ...job, attempts, nextAttemptAt: this.now() + delay, lastError: message };
     this.setJob(next);
     try {
       await this.backend.putJob(job.id, JSON.stringify(next));

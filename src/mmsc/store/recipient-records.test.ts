@@ -3,7 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { JournalBackend } from './journal-backend.ts';
-import { MessageStore, type StoredMessage, type StoredRecipient } from './message-store.ts';
+import {
+  MessageStore,
+  RECORD_MIN_RECIPIENTS,
+  type StoredMessage,
+  type StoredRecipient,
+} from './message-store.ts';
 import { openStoreBackend, type StoreBackend, type StoreLayout } from './store-backend.ts';
 
 /**
@@ -147,6 +152,27 @@ describe.each(LAYOUTS)('MessageStore.updateRecipient (%s layout)', (layout) => {
 });
 
 describe('recipient records in the journal', () => {
+  it('a message with fewer than RECORD_MIN_RECIPIENTS recipients is rewritten whole: no record stays resident', async () => {
+    const b = (await openStoreBackend(dir, { lock: false, fsync: false })) as JournalBackend;
+    backends.push(b);
+    const store = await MessageStore.open(b);
+    await store.create(meta('msg-small', RECORD_MIN_RECIPIENTS - 1), new Uint8Array([1]));
+    await Promise.all(
+      Array.from({ length: RECORD_MIN_RECIPIENTS - 1 }, (_, i) =>
+        store.updateRecipient('msg-small', i, (r) => {
+          r.status = 'notified';
+        }),
+      ),
+    );
+    expect(await b.recipientRecords()).toEqual([]);
+    await b.close();
+    backends.pop();
+    const again = await openStoreBackend(dir, { lock: false, fsync: false });
+    backends.push(again);
+    const m = (await MessageStore.open(again)).get('msg-small')!;
+    expect(m.recipients.every((r) => r.status === 'notified')).toBe(true);
+  });
+
   it('a status change writes a record of the recipient, not the message (bytes per change)', async () => {
     const b = (await openStoreBackend(dir, { lock: false, fsync: false })) as JournalBackend;
     backends.push(b);

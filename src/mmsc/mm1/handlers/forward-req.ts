@@ -79,7 +79,7 @@ async function forward(ctx: Mm1Context, pdu: MmsPdu, subscriber: string | undefi
         'X-Mms-Previously-Sent-Date',
       ].includes(h.name),
   );
-  const now = Date.now();
+  const now = core.clock.now();
   const fields: Array<[string, MmsValue | undefined]> = [
     ['From', sender.address],
     ...recipients.map((r) => [r.field, r.address] as [string, MmsValue]),

@@ -1,7 +1,6 @@
 import { getHeader, type MmsPdu, type MmsValue, validateMms } from '../../../codec/mms/index.ts';
 import { mediaName } from '../../../codec/wsp/index.ts';
 import { deviates } from '../../deviations.ts';
-import { newTransactionId } from '../../ids.ts';
 import { parseMmsAddress } from '../../mm5/address.ts';
 import { lowerVersion, type MmscCore } from '../../mmsc-core.ts';
 import {
@@ -70,7 +69,7 @@ async function send(
   const refused = refusedContent(config.allowedContentTypes, pdu);
   if (refused) return fail('content-not-accepted', `content type not accepted: ${refused}`);
 
-  const now = Date.now();
+  const now = core.clock.now();
   let result: Awaited<ReturnType<MmscCore['accept']>>;
   try {
     result = await core.accept({
@@ -105,7 +104,7 @@ async function send(
     : undefined;
   const stored = await ctx.mmbox.storeOnSubmit(pdu, result.message, sender.msisdn, v);
   return sendConf(
-    deviates(config, 'wrong-tid-echo') ? newTransactionId('S') : tid,
+    deviates(config, 'wrong-tid-echo') ? core.ids.newTransactionId('S') : tid,
     v,
     responseStatus('ok', v),
     deviates(config, 'no-message-id') ? undefined : result.message.id,

@@ -3,14 +3,14 @@ import { mm7Version } from '../../../codec/mm7/index.ts';
 import { getHeader, type MmsPdu } from '../../../codec/mms/index.ts';
 import type { MmscConfig, VaspConfig } from '../../config.ts';
 import { deviates } from '../../deviations.ts';
-import { newTransactionId } from '../../ids.ts';
 import { parseMmsAddress } from '../../mm5/address.ts';
 import type { StoredMessage, StoredRecipient } from '../../store/message-store.ts';
 import { mimeContentOf, mm7AddressOf, mmsText, xsDateTime } from '../mm7-mms-mapping.ts';
 
 /**
  * DeliverReq (TS 23.140 §8.7.3): an MM for a recipient routed to a VASP short code, in the schema
- * version that VASP last spoke; `pdu` is the stored MM (its subject, priority and content).
+ * version that VASP last spoke; `pdu` is the stored MM (its subject, priority and content). The
+ * caller sets the TransactionID (from the MMSC's id source).
  */
 export function deliverReq(
   config: MmscConfig,
@@ -43,7 +43,7 @@ export function deliverReq(
   const content = mimeContentOf(pdu, `mm-${m.id}`);
   return {
     type: 'DeliverReq',
-    transactionId: newTransactionId('D'),
+    transactionId: '',
     version,
     fields,
     ...(content ? { content } : {}),

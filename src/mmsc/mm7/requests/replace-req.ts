@@ -33,7 +33,7 @@ export async function replaceReq(
   const refused = refusedContent(core.config, msg);
   if (refused) return rsp('ReplaceRsp', tid, version, 2004, { details: refused });
   const old = decodeMms(await core.store.readPdu(m.id));
-  const now = Date.now();
+  const now = core.clock.now();
   const readReply = mm7Text(f.ReadReply);
   const readReport = readReply === undefined ? m.readReport : isTrue(readReply);
   const deliverAt = mm7Time(mm7Text(f.EarliestDeliveryTime), now);

@@ -6,7 +6,6 @@ import {
   mm7Version,
 } from '../../../codec/mm7/index.ts';
 import type { MmscConfig } from '../../config.ts';
-import { newTransactionId } from '../../ids.ts';
 import type { OriginReport } from '../../module.ts';
 import { mm7AddressOf, xsDateTime } from '../mm7-mms-mapping.ts';
 
@@ -14,7 +13,12 @@ import { mm7AddressOf, xsDateTime } from '../mm7-mms-mapping.ts';
  * DeliveryReportReq (TS 23.140 §8.7.6) or ReadReplyReq (§8.7.7) to the VASP whose SubmitReq asked
  * for it, in that request's schema version; the MessageID is the one the VASP knows.
  */
-export function reportReq(config: MmscConfig, r: OriginReport, version: Mm7VersionId): Mm7Message {
+export function reportReq(
+  config: MmscConfig,
+  r: OriginReport,
+  version: Mm7VersionId,
+  transactionId: string,
+): Mm7Message {
   const m = r.message;
   const rel6 = version.startsWith('REL-6');
   const fields: Mm7Fields = {
@@ -37,7 +41,7 @@ export function reportReq(config: MmscConfig, r: OriginReport, version: Mm7Versi
     fields.MMStatus = readStatus(r.status);
     if (fields.MMStatus !== r.status) fields.StatusText = r.status;
   }
-  return { type, transactionId: newTransactionId('R'), version, fields };
+  return { type, transactionId, version, fields };
 }
 
 /** X-Mms-Status → MM7 MMStatus (§8.7.6; Deferred and Unrecognised are Rel-6 values). */

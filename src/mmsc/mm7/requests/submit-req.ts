@@ -43,7 +43,7 @@ export async function submitReq(
     return fail(formatCorrupt(core.config), 'Content@href names no attachment of the request');
   const refused = refusedContent(core.config, msg);
   if (refused) return fail(2004, refused);
-  const now = Date.now();
+  const now = core.clock.now();
   const sender = senderAddress(f, vasp);
   const subject = mm7Text(f.Subject);
   const messageClass = mm7Text(f.MessageClass);

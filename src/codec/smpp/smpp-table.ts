@@ -1,7 +1,8 @@
 /**
- * SMPP v3.4 in one table: command ids, the mandatory body of every PDU the SMSC mock reads
- * (SMPP 3.4 §4), the TLVs (§5.3.2) and command_status names (§5.1.3). It drives the decoder
- * (smpp-decode.ts), the state machine's names and the JSON field names on the timeline.
+ * SMPP v3.4 in one table: command ids, the mandatory body of every PDU (SMPP 3.4 §4), the TLVs
+ * (§5.3.2) and command_status names (§5.1.3). It drives the decoder (decode-smpp.ts), the encoder
+ * and encodingLengthSmpp (encode-smpp.ts), validation (validate-smpp.ts), the SMSC mock's state machine
+ * names and the JSON field names on the timeline.
  */
 
 /** Mandatory parameter types (§3.1): Integer(1/2/4), C-Octet String (max incl. NUL), Octet String. */
@@ -26,8 +27,8 @@ export interface SmppCommandRow {
   name: string;
   id: number;
   clause: string;
-  /** Mandatory body in wire order; undefined = the SMSC mock never reads this PDU's body. */
-  body?: readonly SmppParam[];
+  /** Mandatory body in wire order (empty for header-only PDUs). */
+  body: readonly SmppParam[];
   /** Whether optional TLVs may follow the mandatory body. */
   tlvs: boolean;
 }

@@ -1,6 +1,6 @@
-import { ByteReader } from '../../../src/codec/bytes.ts';
-import { DecodeError } from '../../../src/codec/codec-error.ts';
-import { bytesToJson, type Json, type JsonObject } from '../../../src/util/json.ts';
+import { bytesToJson, type Json, type JsonObject } from '../../util/json.ts';
+import { ByteReader } from '../bytes.ts';
+import { DecodeError } from '../codec-error.ts';
 import {
   COMMAND_BY_ID,
   SMPP_HEADER_LENGTH,
@@ -51,12 +51,15 @@ export interface SmppPdu {
   /** Mandatory parameters by their SMPP 3.4 names, in wire order. */
   params: Record<string, SmppValue>;
   tlvs: SmppTlv[];
+  /** The octets after the header of a PDU whose command_id is outside the table, kept as they came. */
+  body?: Uint8Array;
 }
 
+/** The four header fields (SMPP 3.4 §3.2). */
+export type SmppHeader = Pick<SmppPdu, 'commandLength' | 'commandId' | 'commandStatus' | 'sequenceNumber'>;
+
 /** Just the 16-octet header; throws DecodeError when fewer octets or a command_length out of range. */
-export function decodeSmppHeader(
-  buf: Uint8Array,
-): Pick<SmppPdu, 'commandLength' | 'commandId' | 'commandStatus' | 'sequenceNumber'> {
+export function decodeSmppHeader(buf: Uint8Array): SmppHeader {
   const r = new ByteReader(buf);
   const commandLength = r.u32('command_length');
   if (commandLength < SMPP_HEADER_LENGTH || commandLength > SMPP_MAX_PDU_LENGTH) {
@@ -74,18 +77,19 @@ export function decodeSmppHeader(
   };
 }
 
+/** One whole PDU (command_length must equal the octets given): an SmppPdu or one DecodeError. */
 export function decodeSmpp(buf: Uint8Array): SmppPdu {
   const head = decodeSmppHeader(buf);
   if (head.commandLength !== buf.length) {
     throw new DecodeError(0, 'command_length', `${head.commandLength} but the PDU has ${buf.length} octets`);
   }
   const row = COMMAND_BY_ID.get(head.commandId);
-  const pdu: SmppPdu = { ...head, command: row?.name ?? 'unknown', params: {}, tlvs: [] };
+  if (!row) {
+    return { ...head, command: 'unknown', params: {}, tlvs: [], body: buf.subarray(SMPP_HEADER_LENGTH) };
+  }
+  const pdu: SmppPdu = { ...head, command: row.name, params: {}, tlvs: [] };
   // A response carrying an error status has no body (SMPP 3.4 §3.3: "body ... not returned").
-  if (
-    !row?.body ||
-    (head.commandId & 0x80000000 && head.commandStatus !== 0 && buf.length === SMPP_HEADER_LENGTH)
-  ) {
+  if (head.commandId & 0x80000000 && head.commandStatus !== 0 && buf.length === SMPP_HEADER_LENGTH) {
     return pdu;
   }
   const r = new ByteReader(buf, SMPP_HEADER_LENGTH);

@@ -1,7 +1,7 @@
 import * as smpp from 'smpp';
 import { describe, expect, it } from 'vitest';
-import { DecodeError } from '../../../src/codec/codec-error.ts';
-import { decodeSmpp, smppToJson, tlv } from './smpp-decode.ts';
+import { DecodeError } from '../codec-error.ts';
+import { decodeSmpp, smppToJson, tlv } from './decode-smpp.ts';
 import { COMMAND_BY_NAME, SMPP_COMMANDS, statusName, statusValue } from './smpp-table.ts';
 
 /** The smpp package's encoder is an independent implementation: what it writes, we must read. */
