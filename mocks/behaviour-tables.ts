@@ -9,7 +9,7 @@ import type { WAP_GATEWAY_BEHAVIOURS } from './wap-gateway/wap-gateway.ts';
 
 /**
  * The behaviours of each peer kind (`behaviour: { peer, kind, ...parameters }`) and each one's
- * parameters: what the strict suite check (src/harness/suite-strict.ts) holds a suite's
+ * parameters, one table a kind (its row in mocks/peer-kinds.ts names it): what the strict suite check (src/harness/suite-strict.ts) holds a suite's
  * `behaviour:` steps to. Each peer's own `use()` validates the values when the step runs; the
  * kinds are typed from the peers' own lists (type-only imports: nothing of the peers is loaded),
  * so a kind added to a peer and not here, or here and not in the peer, does not compile.
@@ -120,15 +120,3 @@ export const REMOTE_MMSC_BEHAVIOUR_TABLE = {
   slow: { description: 'replies delayed', params: { ms: 'milliseconds 0..600000' } },
   duplicate: { description: 'every MM4 request sent twice', params: none },
 } as const satisfies Table<KindOf<typeof REMOTE_MMSC_BEHAVIOURS>>;
-
-/** Behaviours by peer kind (the kinds of mocks/action-tables.ts). */
-export const PEER_BEHAVIOUR_TABLES: Readonly<Record<string, Readonly<Record<string, BehaviourDef>>>> = {
-  ue: HANDSET_BEHAVIOUR_TABLE,
-  smsc: SMSC_BEHAVIOUR_TABLE,
-  hlr: HLR_BEHAVIOUR_TABLE,
-  vasp: VASP_BEHAVIOUR_TABLE,
-  ppg: PPG_BEHAVIOUR_TABLE,
-  'wap-gateway': WAP_GATEWAY_BEHAVIOUR_TABLE,
-  mail: MAIL_BEHAVIOUR_TABLE,
-  'remote-mmsc': REMOTE_MMSC_BEHAVIOUR_TABLE,
-};

@@ -2,7 +2,7 @@ import type { SendPartSpec } from './ue/mms-pdus.ts';
 
 /**
  * The keys of the objects inside list parameters of actions (`with: { parts: [{ ... }] }`), by
- * peer kind, action and parameter: what the strict suite check (src/harness/suite-strict.ts)
+ * action and parameter, one table a peer kind (its row in mocks/peer-kinds.ts names it): what the strict suite check (src/harness/suite-strict.ts)
  * holds each item to, so a misspelt key inside a part is refused rather than ignored. Typed
  * from the peers' own specs where they have one (type-only imports).
  */
@@ -21,9 +21,12 @@ const SEND_PART_KEYS = [
 type Unlisted = Exclude<keyof SendPartSpec, (typeof SEND_PART_KEYS)[number]>;
 export const SEND_PART_KEYS_COMPLETE: [Unlisted] extends [never] ? true : never = true;
 
-/** By peer kind: action -> list parameter -> the keys its items may have. */
-export const PEER_PARAM_ITEMS: Readonly<Record<string, ParamItems>> = {
-  ue: { send: { parts: SEND_PART_KEYS }, mbox: { parts: SEND_PART_KEYS } },
-  // mail-mta.ts attachmentSpec
-  mail: { send: { attachments: ['filename', 'contentType', 'cid', 'content', 'size'] } },
+/** Handsets (ue): the parts of `send` and `mbox`. */
+export const HANDSET_PARAM_ITEMS: ParamItems = {
+  send: { parts: SEND_PART_KEYS },
+  mbox: { parts: SEND_PART_KEYS },
+};
+/** The MTA (mail): the attachments of `send` (mail-mta.ts attachmentSpec). */
+export const MAIL_PARAM_ITEMS: ParamItems = {
+  send: { attachments: ['filename', 'contentType', 'cid', 'content', 'size'] },
 };

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PEER_ACTION_TABLES } from '../mocks/action-tables.ts';
+import { PEER_KINDS } from '../mocks/peer-kinds.ts';
 import { loadSuites } from '../src/harness/suite-loader.ts';
 
 /**
@@ -69,10 +69,11 @@ describe('docs/authoring.md', () => {
   });
 
   it('lists every action of every peer kind', () => {
-    for (const [kind, table] of Object.entries(PEER_ACTION_TABLES)) {
+    for (const [kind, k] of Object.entries(PEER_KINDS)) {
       const row = guide.split('\n').find((l) => l.startsWith(`| \`${kind}\` |`));
       expect(row, kind).toBeDefined();
-      for (const action of Object.keys(table)) expect(row, `${kind}.${action}`).toContain(`\`${action}\``);
+      for (const action of Object.keys(k.actions ?? {}))
+        expect(row, `${kind}.${action}`).toContain(`\`${action}\``);
     }
   });
 

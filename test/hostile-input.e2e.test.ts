@@ -3,7 +3,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AirInterface } from '../mocks/air-interface.ts';
 import type { Peer, PeerEndpoint } from '../mocks/peer.ts';
-import { PEER_KINDS } from '../mocks/registry.ts';
+import { PEER_KINDS } from '../mocks/peer-kinds.ts';
 import { type RunningMmsc, startReferenceMmsc } from '../src/mmsc/index.ts';
 import { createModule as mm3Module } from '../src/mmsc/mm3/index.ts';
 import { createModule as mm4Module } from '../src/mmsc/mm4/index.ts';

@@ -1,23 +1,20 @@
 import * as dgram from 'node:dgram';
-import * as http from 'node:http';
+import type * as http from 'node:http';
 import * as net from 'node:net';
 import { dnsToJson, encodeDnsMessage, rrTypeName } from '../../src/codec/dns/dns-message.ts';
 import type { Json, JsonObject } from '../../src/util/json.ts';
-import { httpServerOptions } from '../../src/wire/http-guard.ts';
 import type { Iface } from '../../src/wire/nodes.ts';
 import { tapServer, tapSocket, tapUdp } from '../../src/wire/tap.ts';
-import type { Timeline } from '../../src/wire/timeline.ts';
-import { answerClientErrors, listen } from '../listen.ts';
 import {
   type BehaviourSpec,
   bindActions,
-  type Peer,
   type PeerAction,
   PeerConfigError,
   type PeerContext,
   type PeerEndpoint,
 } from '../peer.ts';
 import { clearBehavioursAction } from '../peer-actions.ts';
+import { PeerShell } from '../peer-shell.ts';
 import { answerDns, type DnsExchange } from './dns-responder.ts';
 import { isMcc, isMnc, normaliseE164 } from './enum.ts';
 import { HLR_ACTIONS } from './hlr-actions.ts';
@@ -136,23 +133,23 @@ const HLR_PATH = /^\/hlr\/v1\/subscribers\/([^/?#]*)$/;
  * for subscribers and A / MX for MMSC domains, and an HTTP subscriber lookup
  * (`GET /hlr/v1/subscribers/{msisdn}`) standing in for the HLR query an MMSC makes.
  */
-export class HlrPeer implements Peer {
+export class HlrPeer extends PeerShell {
   readonly name: string;
   readonly role = 'hlr' as const;
   readonly actions: Readonly<Record<string, PeerAction>>;
   readonly directory: HlrDirectory;
-  private timeline?: Timeline;
+  protected readonly iface = 'MM5' as const;
   private udp?: dgram.Socket;
   private tcp?: net.Server;
-  private httpServer?: http.Server;
+  /** DNS-over-TCP connections, ended at stop. */
   private readonly sockets = new Set<net.Socket>();
   private behaviours: HlrBehaviour[] = [];
-  private eps: PeerEndpoint[] = [];
 
   constructor(
     private readonly config: HlrConfig = {},
     deps: HlrDeps = {},
   ) {
+    super();
     this.name = config.name ?? 'hlr';
     // No subscribers configured: ten generated from the run's seed, so a bare HLR answers something.
     const count = config.generate ?? (config.subscribers ? 0 : 10);
@@ -203,20 +200,14 @@ export class HlrPeer implements Peer {
     return subscriberJson(moved);
   }
 
-  async start(ctx: PeerContext): Promise<PeerEndpoint[]> {
-    if (this.udp) return this.eps;
-    this.timeline = ctx.timeline;
+  protected async open(ctx: PeerContext): Promise<PeerEndpoint[]> {
     const dnsPort = await this.listenDns(ctx.host, this.config.dnsPort ?? 0);
-    const server = http.createServer(httpServerOptions(), (req, res) => this.onHttp(req, res));
-    answerClientErrors(server, (err) => this.event('hlr-http-client-error', { error: err.message }, 'MM5'));
-    server.on('connection', (s: net.Socket) => {
-      this.sockets.add(s);
-      s.on('close', () => this.sockets.delete(s));
+    const httpPort = await this.serveHttp((req, res) => this.onHttp(req, res), {
+      port: this.config.httpPort,
+      host: ctx.host,
+      onClientError: (err) => this.event('hlr-http-client-error', { error: err.message }, 'MM5'),
     });
-    tapServer(server, { timeline: ctx.timeline, node: this.name, role: 'hlr', iface: 'MM5' });
-    const httpPort = await listen(server, this.config.httpPort ?? 0, ctx.host);
-    this.httpServer = server;
-    this.eps = [
+    return [
       {
         peer: this.name,
         protocol: 'dns',
@@ -225,7 +216,6 @@ export class HlrPeer implements Peer {
       },
       { peer: this.name, protocol: 'http', url: `http://${ctx.host}:${httpPort}/hlr/v1/subscribers/` },
     ];
-    return this.eps;
   }
 
   /** UDP first, then TCP on the same number (node:dns retries a truncated answer over TCP to the same port). */
@@ -265,22 +255,16 @@ export class HlrPeer implements Peer {
     throw new PeerConfigError(this.name, 'could not bind UDP and TCP DNS on one port');
   }
 
-  async stop(): Promise<void> {
-    const { udp, tcp, httpServer } = this;
+  protected override async close(): Promise<void> {
+    const { udp, tcp } = this;
     this.udp = undefined;
     this.tcp = undefined;
-    this.httpServer = undefined;
     for (const s of this.sockets) s.destroy();
     this.sockets.clear();
     await Promise.all([
       udp ? new Promise<void>((r) => udp.close(() => r())) : undefined,
       tcp ? new Promise<void>((r) => tcp.close(() => r())) : undefined,
-      httpServer ? new Promise<void>((r) => httpServer.close(() => r())) : undefined,
     ]);
-  }
-
-  endpoints(): PeerEndpoint[] {
-    return this.eps;
   }
 
   use(spec: BehaviourSpec): void {
@@ -299,19 +283,6 @@ export class HlrPeer implements Peer {
   private async slow(): Promise<void> {
     const b = this.behaviours.find((x) => x.kind === 'slow');
     if (b && b.kind === 'slow' && b.ms > 0) await new Promise((r) => setTimeout(r, b.ms));
-  }
-
-  private event(name: string, detail: JsonObject, iface: Iface, conn?: string): void {
-    this.timeline?.publish({
-      kind: 'event',
-      node: this.name,
-      role: 'hlr',
-      iface,
-      direction: 'local',
-      name,
-      detail,
-      ...(conn ? { conn } : {}),
-    });
   }
 
   private exchange(buf: Uint8Array, transport: 'udp' | 'tcp', conn?: string): DnsExchange {

@@ -12,17 +12,16 @@ import {
 } from '../../src/util/case-clock.ts';
 import type { Json, JsonObject } from '../../src/util/json.ts';
 import { bytesFromJson, bytesToJson, isBytesJson } from '../../src/util/json.ts';
-import type { Timeline } from '../../src/wire/timeline.ts';
 import {
   type BehaviourSpec,
   bindActions,
-  type Peer,
   type PeerAction,
   PeerConfigError,
   type PeerContext,
   type PeerEndpoint,
 } from '../peer.ts';
 import { clearBehavioursAction, configureTargetAction } from '../peer-actions.ts';
+import { PeerShell } from '../peer-shell.ts';
 import { TEST_TLS } from '../tls/test-tls.ts';
 import { checkMail } from './check-mail.ts';
 import { publishDsn } from './dsn-observation.ts';
@@ -87,13 +86,12 @@ type MailBehaviour = { kind: 'smtp-error'; code: number } | { kind: 'slow'; ms: 
 /** The behaviours the MTA knows (mocks/behaviour-tables.ts gives their parameters). */
 export const MAIL_BEHAVIOURS = ['smtp-error', 'slow'] as const;
 
-export class MailMta implements Peer {
+export class MailMta extends PeerShell {
   readonly role = 'mta' as const;
   readonly name: string;
   readonly actions: Readonly<Record<string, PeerAction>>;
+  protected readonly iface = 'MM3' as const;
   private listener?: SmtpListener;
-  private timeline?: Timeline;
-  private eps: PeerEndpoint[] = [];
   private behaviours: MailBehaviour[] = [];
   private readonly box: MailboxEntry[] = [];
   private nextId = 1;
@@ -107,6 +105,7 @@ export class MailMta implements Peer {
     private readonly config: MailMtaConfig = {},
     deps: { clock?: Clock; seed?: number } = {},
   ) {
+    super();
     this.name = config.name ?? 'mail';
     this.clock = deps.clock ?? SYSTEM_CLOCK;
     if (deps.seed !== undefined) this.random = seededStream(deps.seed, this.name);
@@ -127,9 +126,7 @@ export class MailMta implements Peer {
     return this.config.domains ?? ['example.com', 'example.net'];
   }
 
-  async start(ctx: PeerContext): Promise<PeerEndpoint[]> {
-    if (this.listener) return this.eps;
-    this.timeline = ctx.timeline;
+  protected async open(ctx: PeerContext): Promise<PeerEndpoint[]> {
     this.listener = new SmtpListener({
       timeline: ctx.timeline,
       node: this.name,
@@ -146,7 +143,7 @@ export class MailMta implements Peer {
       onMessage: (m) => this.onMessage(m),
     });
     const port = await this.listener.listen();
-    this.eps = [
+    return [
       {
         peer: this.name,
         protocol: 'smtp',
@@ -154,18 +151,12 @@ export class MailMta implements Peer {
         note: `(MM3 mailboxes for ${this.domains.join(', ')})`,
       },
     ];
-    return this.eps;
   }
 
-  async stop(): Promise<void> {
+  protected override async close(): Promise<void> {
     const l = this.listener;
     this.listener = undefined;
-    this.eps = [];
     await l?.close();
-  }
-
-  endpoints(): PeerEndpoint[] {
-    return this.eps;
   }
 
   use(b: BehaviourSpec): void {
@@ -387,18 +378,6 @@ export class MailMta implements Peer {
       raw,
     });
     return sendResultJson(result);
-  }
-
-  private event(name: string, detail: Json): void {
-    this.timeline?.publish({
-      kind: 'event',
-      name,
-      node: this.name,
-      role: this.role,
-      iface: 'MM3',
-      direction: 'local',
-      detail,
-    });
   }
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Timeline } from '../../src/wire/timeline.ts';
 import { AirInterface } from '../air-interface.ts';
 import { PeerConfigError } from '../peer.ts';
-import { PEER_KINDS } from '../registry.ts';
+import { PEER_KINDS } from '../peer-kinds.ts';
 
 describe('PEER_KINDS entries for remote-mmsc, vasp, mail', () => {
   const deps = () => ({ timeline: new Timeline(), air: new AirInterface() });

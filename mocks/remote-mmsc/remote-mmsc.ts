@@ -12,7 +12,6 @@ import {
 import { type Clock, SYSTEM_CLOCK, seededStream } from '../../src/util/case-clock.ts';
 import type { Json, JsonObject } from '../../src/util/json.ts';
 import { bytesFromJson, isBytesJson } from '../../src/util/json.ts';
-import type { Timeline } from '../../src/wire/timeline.ts';
 import { BehaviourStack } from '../behaviour-stack.ts';
 import { publishDsn } from '../mail/dsn-observation.ts';
 import type { SmtpReceived, SmtpVerdict } from '../mail/smtp-listener.ts';
@@ -22,13 +21,13 @@ import { rangeRecipients, sendResultJson, smtpSend } from '../mail/smtp-send.ts'
 import {
   type BehaviourSpec,
   bindActions,
-  type Peer,
   type PeerAction,
   PeerConfigError,
   type PeerContext,
   type PeerEndpoint,
 } from '../peer.ts';
 import { clearBehavioursAction, configureTargetAction } from '../peer-actions.ts';
+import { PeerShell } from '../peer-shell.ts';
 import { TEST_TLS } from '../tls/test-tls.ts';
 import type { ForwardPart, Mm4Identity } from './mm4-replies.ts';
 import {
@@ -114,15 +113,14 @@ const REQ_TYPES: readonly Mm4MessageType[] = [
   'MM4_read_reply_report.REQ',
 ];
 
-export class RemoteMmsc implements Peer {
+export class RemoteMmsc extends PeerShell {
   readonly role = 'remote-mmsc' as const;
   readonly name: string;
   readonly actions: Readonly<Record<string, PeerAction>>;
   readonly domain: string;
   private readonly id: Mm4Identity;
+  protected readonly iface = 'MM4' as const;
   private listener?: SmtpListener;
-  private timeline?: Timeline;
-  private eps: PeerEndpoint[] = [];
   private readonly behaviours = new BehaviourStack<RemoteMmscBehaviour>();
   private target?: string;
   private readonly received: Mm4Received[] = [];
@@ -137,6 +135,7 @@ export class RemoteMmsc implements Peer {
     private readonly config: RemoteMmscConfig = {},
     deps: { clock?: Clock; seed?: number } = {},
   ) {
+    super();
     const clock = deps.clock ?? SYSTEM_CLOCK;
     this.runTag =
       deps.seed === undefined
@@ -165,9 +164,7 @@ export class RemoteMmsc implements Peer {
     return [this.domain, ...(this.config.domains ?? []).map((d) => d.toLowerCase())];
   }
 
-  async start(ctx: PeerContext): Promise<PeerEndpoint[]> {
-    if (this.listener) return this.eps;
-    this.timeline = ctx.timeline;
+  protected async open(ctx: PeerContext): Promise<PeerEndpoint[]> {
     this.listener = new SmtpListener({
       timeline: ctx.timeline,
       node: this.name,
@@ -185,7 +182,7 @@ export class RemoteMmsc implements Peer {
       onMessage: (m) => this.onMessage(m),
     });
     const port = await this.listener.listen();
-    this.eps = [
+    return [
       {
         peer: this.name,
         protocol: 'smtp',
@@ -193,21 +190,15 @@ export class RemoteMmsc implements Peer {
         note: `(MM4 for ${this.domain})`,
       },
     ];
-    return this.eps;
   }
 
-  async stop(): Promise<void> {
+  protected override async close(): Promise<void> {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     const l = this.listener;
     this.listener = undefined;
-    this.eps = [];
     await l?.close();
     await Promise.allSettled([...this.inflight]);
-  }
-
-  endpoints(): PeerEndpoint[] {
-    return this.eps;
   }
 
   use(b: BehaviourSpec): void {
@@ -599,18 +590,6 @@ export class RemoteMmsc implements Peer {
   private nextId(prefix: string): string {
     this.counter += 1;
     return `${prefix}-${this.runTag}-${this.counter}`;
-  }
-
-  private event(name: string, detail: Json): void {
-    this.timeline?.publish({
-      kind: 'event',
-      name,
-      node: this.name,
-      role: this.role,
-      iface: 'MM4',
-      direction: 'local',
-      detail,
-    });
   }
 }
 

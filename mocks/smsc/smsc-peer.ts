@@ -13,19 +13,18 @@ import {
 import { type Clock, SYSTEM_CLOCK } from '../../src/util/case-clock.ts';
 import { bytesToJson, type Json, type JsonObject } from '../../src/util/json.ts';
 import { tapServer, tapSocket } from '../../src/wire/tap.ts';
-import type { Timeline } from '../../src/wire/timeline.ts';
 import type { AirInterface, MtSms } from '../air-interface.ts';
 import { listen } from '../listen.ts';
 import {
   type BehaviourSpec,
   bindActions,
-  type Peer,
   type PeerAction,
   PeerConfigError,
   type PeerContext,
   type PeerEndpoint,
 } from '../peer.ts';
 import { clearBehavioursAction } from '../peer-actions.ts';
+import { PeerShell } from '../peer-shell.ts';
 import { formatReceipt } from './delivery-receipt.ts';
 import { publishPushContent } from './push-content.ts';
 import { canReceive } from './smpp-session-state.ts';
@@ -162,14 +161,13 @@ const SESSION_INIT_MS = 30_000;
 /** A session silent both ways this long (ms) is closed. */
 const INACTIVITY_MS = 300_000;
 
-export class SmscPeer implements Peer {
+export class SmscPeer extends PeerShell {
   readonly name: string;
   readonly role = 'smsc' as const;
   readonly actions: Readonly<Record<string, PeerAction>>;
   private readonly accounts: SmscAccount[];
+  protected readonly iface = 'SMPP' as const;
   private server?: net.Server;
-  private timeline?: Timeline;
-  private eps: PeerEndpoint[] = [];
   private readonly sessions = new Set<SmscSession>();
   private behaviours: Active[] = [];
   private readonly store = new SmscMessageStore();
@@ -194,6 +192,7 @@ export class SmscPeer implements Peer {
     private readonly config: SmscConfig = {},
     private readonly deps: SmscDeps = {},
   ) {
+    super();
     this.name = config.name ?? 'smsc';
     this.clock = deps.clock ?? SYSTEM_CLOCK;
     this.accounts = [...(config.accounts ?? [])];
@@ -213,23 +212,16 @@ export class SmscPeer implements Peer {
     });
   }
 
-  async start(ctx: PeerContext): Promise<PeerEndpoint[]> {
-    if (this.server) return this.eps;
-    this.timeline = ctx.timeline;
+  protected async open(ctx: PeerContext): Promise<PeerEndpoint[]> {
     const server = net.createServer((socket) => this.accept(socket));
-    tapServer(server, {
-      timeline: ctx.timeline,
-      node: this.name,
-      role: 'smsc',
-      iface: 'SMPP',
-    });
+    tapServer(server, this.tapOptions());
     const port = await listen(server, this.config.port ?? 0, ctx.host);
-    server.on('error', (e: Error) => this.event(undefined, 'smsc-server-error', { error: e.message }));
+    server.on('error', (e: Error) => this.event('smsc-server-error', { error: e.message }));
     this.server = server;
     const timeout = this.config.reassemblyTimeoutMs ?? 60_000;
     this.sweeper = setInterval(() => this.sweep(), Math.max(50, Math.min(5_000, timeout / 4)));
     this.sweeper.unref();
-    this.eps = [
+    return [
       {
         peer: this.name,
         protocol: 'smpp',
@@ -237,10 +229,9 @@ export class SmscPeer implements Peer {
         ...(this.accounts.length === 0 ? { note: '(any bind accepted)' } : {}),
       },
     ];
-    return this.eps;
   }
 
-  async stop(): Promise<void> {
+  protected override async close(): Promise<void> {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
@@ -250,14 +241,10 @@ export class SmscPeer implements Peer {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  endpoints(): PeerEndpoint[] {
-    return this.eps;
-  }
-
   use(spec: BehaviourSpec): void {
     const b = parseBehaviour(spec);
     this.behaviours.unshift({ b, seen: 0 });
-    this.event(undefined, 'behaviour', { ...spec } as JsonObject);
+    this.event('behaviour', { ...spec } as JsonObject);
   }
 
   resetBehaviours(): void {
@@ -297,12 +284,12 @@ export class SmscPeer implements Peer {
     // (SMPP v5.0 inactivity_timer; ESMEs keep links alive with enquire_link, SMPP 3.4 §4.11).
     const init = setTimeout(() => {
       if (s.state !== 'open') return;
-      this.event(s, 'smpp-session-init-timeout', { ms: SESSION_INIT_MS });
+      this.sessionEvent(s, 'smpp-session-init-timeout', { ms: SESSION_INIT_MS });
       socket.destroy();
     }, SESSION_INIT_MS);
     init.unref();
     socket.setTimeout(INACTIVITY_MS, () => {
-      this.event(s, 'smpp-inactivity-timeout', { ms: INACTIVITY_MS });
+      this.sessionEvent(s, 'smpp-inactivity-timeout', { ms: INACTIVITY_MS });
       socket.destroy();
     });
     socket.once('close', () => clearTimeout(init));
@@ -325,7 +312,7 @@ export class SmscPeer implements Peer {
         ...(raw ? { raw } : {}),
       });
     },
-    event: (session, name, detail) => this.event(session, name, detail),
+    event: (session, name, detail) => this.sessionEvent(session, name, detail),
     checkBind: (pdu) => this.checkBind(pdu),
     bound: (session) => {
       this.counts.binds++;
@@ -340,17 +327,9 @@ export class SmscPeer implements Peer {
     },
   };
 
-  private event(session: SmscSession | undefined, name: string, detail: JsonObject): void {
-    this.timeline?.publish({
-      kind: 'event',
-      node: this.name,
-      role: 'smsc',
-      iface: 'SMPP',
-      direction: 'local',
-      ...(session?.conn ? { conn: session.conn } : {}),
-      name,
-      detail,
-    });
+  /** A local event, on the connection of `session` when there is one. */
+  private sessionEvent(session: SmscSession | undefined, name: string, detail: JsonObject): void {
+    this.event(name, detail, 'SMPP', session?.conn);
   }
 
   private checkBind(pdu: SmppPdu): number {
@@ -375,7 +354,7 @@ export class SmscPeer implements Peer {
     for (const a of this.behaviours) a.seen++;
     const drop = this.find('drop-connection');
     if (drop && drop.seen > drop.b.after) {
-      this.event(session, 'drop-connection', { after: drop.b.after });
+      this.sessionEvent(session, 'drop-connection', { after: drop.b.after });
       return { action: 'drop' };
     }
     const reject = this.find('reject-submits');
@@ -394,7 +373,7 @@ export class SmscPeer implements Peer {
     } catch (e) {
       if (!isCodecError(e)) throw e;
       // SMPP 3.4 §5.3.2.32 / 23.040 violations in the user data: refused with the nearest status.
-      this.event(session, 'sms-user-data-error', { error: e.toLine() });
+      this.sessionEvent(session, 'sms-user-data-error', { error: e.toLine() });
       this.counts.rejected++;
       return {
         action: 'respond',
@@ -420,7 +399,7 @@ export class SmscPeer implements Peer {
       userData: ud.payload,
       submitted: new Date(this.clock.now()),
     });
-    this.event(session, 'sms-accepted', { messageId: message.id, ...userDataSummary(ud) });
+    this.sessionEvent(session, 'sms-accepted', { messageId: message.id, ...userDataSummary(ud) });
     const fields: JsonObject =
       pdu.command === 'submit_multi'
         ? { message_id: message.id, ...unsuccessOf(pdu) }
@@ -431,7 +410,9 @@ export class SmscPeer implements Peer {
       fields,
       after: () =>
         void this.route(session, message, raw, ud).catch((e: unknown) =>
-          this.event(session, 'smsc-internal-error', { error: e instanceof Error ? e.message : String(e) }),
+          this.sessionEvent(session, 'smsc-internal-error', {
+            error: e instanceof Error ? e.message : String(e),
+          }),
         ),
     };
   }
@@ -439,7 +420,7 @@ export class SmscPeer implements Peer {
   /** Partial concatenated messages past the timeout: their segments end EXPIRED (with receipts). */
   private sweep(): void {
     for (const e of this.reassembler.sweep()) {
-      this.event(undefined, 'sms-reassembly-expired', { key: e.key, received: e.received, total: e.total });
+      this.event('sms-reassembly-expired', { key: e.key, received: e.received, total: e.total });
       for (const h of this.held.get(e.key) ?? []) this.finish(h.message, messageState('EXPIRED')!, 0);
       this.held.delete(e.key);
     }
@@ -457,7 +438,7 @@ export class SmscPeer implements Peer {
       const origin = `${message.systemId}|${message.source}|${to}`;
       const r = this.reassembler.add(origin, ud);
       if (r.status === 'duplicate') {
-        this.event(session, 'sms-duplicate-segment', { key: r.key, messageId: message.id });
+        this.sessionEvent(session, 'sms-duplicate-segment', { key: r.key, messageId: message.id });
         this.finish(message, messageState('REJECTED')!, 0);
         continue;
       }
@@ -490,7 +471,7 @@ export class SmscPeer implements Peer {
 
   private async deliver(messages: SmscMessage[], mt: MtSms): Promise<void> {
     if (this.find('accept-never-deliver')) {
-      this.event(undefined, 'sms-held', { messageIds: messages.map((m) => m.id) });
+      this.event('sms-held', { messageIds: messages.map((m) => m.id) });
       return;
     }
     const fail = this.find('fail-delivery');
@@ -505,13 +486,13 @@ export class SmscPeer implements Peer {
         ok = (await this.deps.air.deliver(mt)) || this.config.absentSubscriber === 'delivered';
       } catch (e) {
         ok = false;
-        this.event(undefined, 'air-delivery-error', {
+        this.event('air-delivery-error', {
           to: mt.to,
           error: e instanceof Error ? e.message : String(e),
         });
       }
     }
-    this.event(undefined, ok ? 'sms-delivered' : 'sms-undeliverable', {
+    this.event(ok ? 'sms-delivered' : 'sms-undeliverable', {
       to: mt.to,
       messageIds: messages.map((m) => m.id),
     });
@@ -569,7 +550,7 @@ export class SmscPeer implements Peer {
       this.counts.receipts++;
       const resp = await target.request('deliver_sm', r.options, this.config.responseTimeoutMs ?? 10_000);
       if (resp.commandStatus !== 0) {
-        this.event(target, 'receipt-not-acknowledged', {
+        this.sessionEvent(target, 'receipt-not-acknowledged', {
           status: resp.commandStatus,
           messageId: r.options.receipted_message_id as string,
         });

@@ -1,19 +1,16 @@
 import http from 'node:http';
 import type { MmsPdu } from '../../src/codec/mms/index.ts';
 import type { Json } from '../../src/util/json.ts';
-import { tapHttpAgent } from '../../src/wire/tap.ts';
-import type { Timeline } from '../../src/wire/timeline.ts';
 import type { AirInterface } from '../air-interface.ts';
 import { BehaviourStack } from '../behaviour-stack.ts';
 import {
   type BehaviourSpec,
   bindActions,
-  type Peer,
   type PeerAction,
   PeerConfigError,
-  type PeerContext,
   type PeerEndpoint,
 } from '../peer.ts';
+import { PeerShell } from '../peer-shell.ts';
 import {
   isLoopbackHost,
   isMsisdn,
@@ -73,7 +70,7 @@ export interface HandsetDeps {
 /** Behaviour kinds: retrieval {mode}, offline, no-ack. */
 export const HANDSET_BEHAVIOURS = ['retrieval', 'offline', 'no-ack'] as const;
 
-export class Handset implements Peer {
+export class Handset extends PeerShell {
   readonly name: string;
   readonly role = 'ue' as const;
   readonly msisdn: string;
@@ -81,7 +78,7 @@ export class Handset implements Peer {
   readonly actions: Readonly<Record<string, PeerAction>>;
   private readonly config: HandsetConfig;
   private readonly deps: HandsetDeps;
-  private timeline?: Timeline;
+  protected readonly iface = 'MM1' as const;
   private unregister?: () => void;
   private readonly behaviours = new BehaviourStack<BehaviourSpec>();
   private readonly inbox: InboxEntry[] = [];
@@ -94,13 +91,13 @@ export class Handset implements Peer {
    */
   private probeAgent = new http.Agent({ keepAlive: false });
   private txn = 0;
-  private started = false;
   /** Misbehaving connections held open in the background (`http-hold`), cancelled by stop(). */
   private readonly holds = new Set<() => void>();
   /** What the exchanges (exchanges/*.ts) see of this handset. */
   private readonly link: HandsetLink;
 
   constructor(config: HandsetConfig, deps: HandsetDeps = {}) {
+    super();
     if (!/^[A-Za-z0-9_.-]+$/.test(config.name))
       throw new PeerConfigError(`ue.${config.name}`, 'bad handset name');
     this.name = `ue.${config.name}`;
@@ -143,35 +140,18 @@ export class Handset implements Peer {
     if (net.mmsc !== undefined) this.config.mmsc = net.mmsc;
   }
 
-  async start(ctx: PeerContext): Promise<PeerEndpoint[]> {
-    this.timeline = ctx.timeline;
-    if (!this.started) {
-      this.agent = new http.Agent({ keepAlive: true });
-      tapHttpAgent(this.agent, { timeline: ctx.timeline, node: this.name, role: this.role, iface: 'MM1' });
-      this.probeAgent = new http.Agent({ keepAlive: false });
-      tapHttpAgent(this.probeAgent, {
-        timeline: ctx.timeline,
-        node: this.name,
-        role: this.role,
-        iface: 'MM1',
-      });
-    }
-    this.started = true;
+  /** A handset listens on nothing: it has its MM1 agents and its place on the air interface. */
+  protected async open(): Promise<PeerEndpoint[]> {
+    this.agent = this.tappedAgent(new http.Agent({ keepAlive: true }));
+    this.probeAgent = this.tappedAgent(new http.Agent({ keepAlive: false }));
     this.attach();
     return [];
   }
 
-  async stop(): Promise<void> {
+  protected override async close(): Promise<void> {
     for (const cancel of [...this.holds]) cancel();
     this.detach();
-    this.started = false;
     await this.settled();
-    this.agent.destroy();
-    this.probeAgent.destroy();
-  }
-
-  endpoints(): PeerEndpoint[] {
-    return [];
   }
 
   use(spec: BehaviourSpec): void {
@@ -233,18 +213,6 @@ export class Handset implements Peer {
   private detach(): void {
     this.unregister?.();
     this.unregister = undefined;
-  }
-
-  private event(name: string, detail: Json, iface: 'MM1' | 'WAP-PUSH' = 'MM1'): void {
-    this.timeline?.publish({
-      kind: 'event',
-      name,
-      node: this.name,
-      role: this.role,
-      iface,
-      direction: 'local',
-      detail,
-    });
   }
 
   private track<T>(p: Promise<T>): Promise<T> {

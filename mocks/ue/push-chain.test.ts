@@ -11,7 +11,7 @@ import { pcapCheck, tsharkFields, tsharkOracleReady } from '../../test/support/t
 import { handNotificationInd, handRetrieveConf } from '../../test/support/wap-test-pdus.ts';
 import { AirInterface } from '../air-interface.ts';
 import type { Peer } from '../peer.ts';
-import { PEER_KINDS } from '../registry.ts';
+import { PEER_KINDS } from '../peer-kinds.ts';
 import type { PushProxyGateway } from '../wap-gateway/ppg.ts';
 import type { Handset } from './handset.ts';
 

@@ -5,7 +5,7 @@ import type { MessageObservation } from '../../src/wire/timeline.ts';
 import { Timeline } from '../../src/wire/timeline.ts';
 import { AirInterface } from '../air-interface.ts';
 import type { Peer } from '../peer.ts';
-import { PEER_KINDS } from '../registry.ts';
+import { PEER_KINDS } from '../peer-kinds.ts';
 import type { WapGateway } from '../wap-gateway/wap-gateway.ts';
 import type { Handset } from './handset.ts';
 

@@ -17,22 +17,17 @@ import { checkMm7Fields } from '../../src/codec/mm7/mm7-value-check.ts';
 import { type Mm7HttpAnswer, mm7HttpPost } from '../../src/net/mm7-http-post.ts';
 import type { Json, JsonObject } from '../../src/util/json.ts';
 import { bytesFromJson, isBytesJson } from '../../src/util/json.ts';
-import { httpServerOptions } from '../../src/wire/http-guard.ts';
 import { readBody } from '../../src/wire/read-body.ts';
-import { tapHttpAgent, tapServer } from '../../src/wire/tap.ts';
-import type { Timeline } from '../../src/wire/timeline.ts';
 import { BehaviourStack } from '../behaviour-stack.ts';
-import { answerClientErrors, closeHttpServer, listen } from '../listen.ts';
 import {
   type BehaviourSpec,
   bindActions,
-  type Peer,
   type PeerAction,
   PeerConfigError,
-  type PeerContext,
   type PeerEndpoint,
 } from '../peer.ts';
 import { configureTargetAction } from '../peer-actions.ts';
+import { PeerShell } from '../peer-shell.ts';
 import { parseTamper, tamperMm7 } from './mm7-tamper.ts';
 import { VASP_ACTIONS } from './vasp-actions.ts';
 import type { VaspBehaviour } from './vasp-behaviour.ts';
@@ -104,14 +99,12 @@ const WIRE_CLAUSE: Record<Mm7WireIssue['kind'], string> = {
   'dangling-href': '3GPP TS 23.140 8.7 (SOAP with attachments); RFC 2392 cid: URL',
 };
 
-export class Vasp implements Peer {
+export class Vasp extends PeerShell {
   readonly role = 'vasp' as const;
   readonly name: string;
   readonly actions: Readonly<Record<string, PeerAction>>;
-  private server?: http.Server;
-  private timeline?: Timeline;
+  protected readonly iface = 'MM7' as const;
   private agent?: http.Agent;
-  private eps: PeerEndpoint[] = [];
   private readonly behaviours = new BehaviourStack<VaspBehaviour>();
   private target?: string;
   private readonly received: Mm7Received[] = [];
@@ -119,6 +112,7 @@ export class Vasp implements Peer {
   private readonly runTag = Date.now().toString(36);
 
   constructor(private readonly config: VaspConfig = {}) {
+    super();
     this.name = config.name ?? 'vasp';
     this.target = config.target;
     this.actions = bindActions(this.name, VASP_ACTIONS, {
@@ -139,27 +133,22 @@ export class Vasp implements Peer {
     return this.config.version ?? DEFAULT_VERSION;
   }
 
-  async start(ctx: PeerContext): Promise<PeerEndpoint[]> {
-    if (this.server) return this.eps;
-    this.timeline = ctx.timeline;
-    const tap = { timeline: ctx.timeline, node: this.name, role: this.role, iface: 'MM7' as const };
-    this.agent = tapHttpAgent(new http.Agent({ keepAlive: false }), {
-      ...tap,
-      peerNode: 'mmsc',
-      peerRole: 'mmsc',
-    });
-    const server = http.createServer(httpServerOptions(), (req, res) => {
-      this.handle(req, res).catch((e: unknown) => {
-        this.event('peer-error', { error: e instanceof Error ? e.message : String(e) });
-        if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
-        res.end('internal error');
-      });
-    });
-    answerClientErrors(server, (err) => this.event('http-client-error', { error: err.code ?? err.message }));
-    tapServer(server, tap);
-    const port = await listen(server, this.config.port ?? 0, '127.0.0.1');
-    this.server = server;
-    this.eps = [
+  protected async open(): Promise<PeerEndpoint[]> {
+    this.agent = this.tappedAgent(
+      new http.Agent({ keepAlive: false }),
+      this.tapOptions('MM7', { peerNode: 'mmsc', peerRole: 'mmsc' }),
+    );
+    const port = await this.serveHttp(
+      (req, res) => {
+        this.handle(req, res).catch((e: unknown) => {
+          this.event('peer-error', { error: e instanceof Error ? e.message : String(e) });
+          if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
+          res.end('internal error');
+        });
+      },
+      { port: this.config.port, host: '127.0.0.1' },
+    );
+    return [
       {
         peer: this.name,
         protocol: 'http',
@@ -167,23 +156,10 @@ export class Vasp implements Peer {
         note: '(MM7 VASP: DeliverReq, reports)',
       },
     ];
-    return this.eps;
   }
 
   private get path(): string {
     return this.config.path ?? '/mm7';
-  }
-
-  async stop(): Promise<void> {
-    const s = this.server;
-    this.server = undefined;
-    this.eps = [];
-    this.agent?.destroy();
-    if (s) await closeHttpServer(s);
-  }
-
-  endpoints(): PeerEndpoint[] {
-    return this.eps;
   }
 
   use(b: BehaviourSpec): void {
@@ -672,18 +648,6 @@ export class Vasp implements Peer {
   private nextId(prefix: string): string {
     this.counter += 1;
     return `${prefix}-${this.runTag}-${this.counter}`;
-  }
-
-  private event(name: string, detail: Json): void {
-    this.timeline?.publish({
-      kind: 'event',
-      name,
-      node: this.name,
-      role: this.role,
-      iface: 'MM7',
-      direction: 'local',
-      detail,
-    });
   }
 }
 

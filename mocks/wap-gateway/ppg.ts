@@ -11,20 +11,16 @@ import {
 } from '../../src/codec/push/index.ts';
 import type { WspHeader } from '../../src/codec/wsp/index.ts';
 import { bytesToJson, type Json, type JsonObject } from '../../src/util/json.ts';
-import { httpServerOptions } from '../../src/wire/http-guard.ts';
-import { tapHttpAgent, tapServer } from '../../src/wire/tap.ts';
-import type { Timeline } from '../../src/wire/timeline.ts';
 import { BehaviourStack } from '../behaviour-stack.ts';
-import { answerClientErrors, closeHttpServer, listen } from '../listen.ts';
 import {
   type BehaviourSpec,
   bindActions,
-  type Peer,
   type PeerAction,
   PeerConfigError,
   type PeerContext,
   type PeerEndpoint,
 } from '../peer.ts';
+import { PeerShell } from '../peer-shell.ts';
 import { PPG_ACTIONS } from './gateway-actions.ts';
 import { BodyCollector, delay, isLoopbackHost, isMsisdn, MMS_MEDIA_TYPE, mediaType } from './http-util.ts';
 import { publishMm1 } from './mm1-observation.ts';
@@ -86,16 +82,14 @@ interface PushRecord {
   timer?: NodeJS.Timeout;
 }
 
-export class PushProxyGateway implements Peer {
+export class PushProxyGateway extends PeerShell {
   readonly name: string;
   readonly role = 'ppg' as const;
   readonly actions: Readonly<Record<string, PeerAction>>;
   private readonly config: PpgConfig;
-  private server?: http.Server;
-  private timeline?: Timeline;
+  protected readonly iface = 'PAP' as const;
   private smsc?: SmppTransmitter;
   private smscCfg?: SmscBinding;
-  private eps: PeerEndpoint[] = [];
   private readonly behaviours = new BehaviourStack<BehaviourSpec>();
   private readonly pushes = new Map<string, PushRecord>();
   private readonly inflight = new Set<Promise<void>>();
@@ -104,6 +98,7 @@ export class PushProxyGateway implements Peer {
   private readonly agent = new http.Agent({ keepAlive: false });
 
   constructor(config: PpgConfig = {}) {
+    super();
     this.config = config;
     this.name = config.name ?? 'ppg';
     if (config.smsc) this.smscCfg = config.smsc;
@@ -145,23 +140,20 @@ export class PushProxyGateway implements Peer {
   }
 
   get url(): string | undefined {
-    return this.eps[0]?.url;
+    return this.endpoints()[0]?.url;
   }
 
-  async start(ctx: PeerContext): Promise<PeerEndpoint[]> {
-    if (this.server) return this.eps;
-    this.timeline = ctx.timeline;
-    tapHttpAgent(this.agent, { timeline: ctx.timeline, node: this.name, role: this.role, iface: 'PAP' });
-    const server = http.createServer(httpServerOptions(), (req, res) => {
-      this.handle(req, res).catch((e) =>
-        this.reply(res, 500, badMessageXml({ code: 3000, desc: String(e) }), 'badmessage-response'),
-      );
-    });
-    answerClientErrors(server, (err) => this.event('http-client-error', { error: err.code ?? err.message }));
-    tapServer(server, { timeline: ctx.timeline, node: this.name, role: this.role, iface: 'PAP' });
-    const port = await listen(server, this.config.port ?? 0, ctx.host);
-    this.server = server;
-    this.eps = [
+  protected async open(ctx: PeerContext): Promise<PeerEndpoint[]> {
+    this.tappedAgent(this.agent);
+    const port = await this.serveHttp(
+      (req, res) => {
+        this.handle(req, res).catch((e) =>
+          this.reply(res, 500, badMessageXml({ code: 3000, desc: String(e) }), 'badmessage-response'),
+        );
+      },
+      { port: this.config.port, host: ctx.host },
+    );
+    return [
       {
         peer: this.name,
         protocol: 'pap',
@@ -169,23 +161,13 @@ export class PushProxyGateway implements Peer {
         note: this.smscCfg ? `(PAP 2.0 -> smpp://127.0.0.1:${this.smscCfg.port})` : '(PAP 2.0, no SMSC yet)',
       },
     ];
-    return this.eps;
   }
 
-  async stop(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    this.eps = [];
+  protected override async close(): Promise<void> {
     for (const r of this.pushes.values()) if (r.timer) clearTimeout(r.timer);
     await Promise.allSettled([...this.inflight]);
     await this.smsc?.close();
     this.smsc = undefined;
-    this.agent.destroy();
-    if (server) await closeHttpServer(server);
-  }
-
-  endpoints(): PeerEndpoint[] {
-    return this.eps;
   }
 
   use(b: BehaviourSpec): void {
@@ -221,18 +203,6 @@ export class PushProxyGateway implements Peer {
 
   private behaviour(kind: string): BehaviourSpec | undefined {
     return this.behaviours.find(kind);
-  }
-
-  private event(name: string, detail: Json): void {
-    this.timeline?.publish({
-      kind: 'event',
-      name,
-      node: this.name,
-      role: this.role,
-      iface: 'PAP',
-      direction: 'local',
-      detail,
-    });
   }
 
   private message(

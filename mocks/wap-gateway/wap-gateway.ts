@@ -1,20 +1,16 @@
 import http from 'node:http';
 import type { Json, JsonObject } from '../../src/util/json.ts';
-import { httpServerOptions } from '../../src/wire/http-guard.ts';
-import { tapHttpAgent, tapServer } from '../../src/wire/tap.ts';
-import type { Timeline } from '../../src/wire/timeline.ts';
 import { BehaviourStack } from '../behaviour-stack.ts';
-import { answerClientErrors, closeHttpServer, listen } from '../listen.ts';
 import {
   type BehaviourSpec,
   bindActions,
-  type Peer,
   type PeerAction,
   PeerConfigError,
   type PeerContext,
   type PeerEndpoint,
 } from '../peer.ts';
 import { clearBehavioursAction } from '../peer-actions.ts';
+import { PeerShell } from '../peer-shell.ts';
 import { WAP_GATEWAY_ACTIONS } from './gateway-actions.ts';
 import {
   BodyCollector,
@@ -75,22 +71,23 @@ export const MSISDN_HEADER_NAMES = [
 /** Behaviour kinds (see mocks/wap-gateway/README.md). */
 export const WAP_GATEWAY_BEHAVIOURS = ['strip-msisdn', 'spoof-msisdn', 'status', 'slow'] as const;
 
-export class WapGateway implements Peer {
+export class WapGateway extends PeerShell {
   readonly name: string;
   readonly role = 'wap-gateway' as const;
   readonly actions: Readonly<Record<string, PeerAction>>;
   private readonly config: WapGatewayConfig;
   private upstream?: URL;
-  private server?: http.Server;
-  private timeline?: Timeline;
+  protected readonly iface = 'MM1' as const;
+  /** The port it listens on while started (an absolute URI naming it is origin form). */
+  private ownPort?: number;
   private readonly behaviours = new BehaviourStack<BehaviourSpec>();
-  private eps: PeerEndpoint[] = [];
   // Idle kept-alive connections are closed by us after 2 s (Node's Agent destroys a free socket on
   // its timeout), before a target's usual idle timeout (5 s and up) can close one under a request
   // we are writing (RFC 9112 §9.6): a POST is never retried, so that race would be a 502.
   private readonly agent = new http.Agent({ keepAlive: true, timeout: 2_000 });
 
   constructor(config: WapGatewayConfig = {}) {
+    super();
     this.config = config;
     this.name = config.name ?? 'wap-gateway';
     for (const h of config.msisdnHeaders ?? []) {
@@ -122,26 +119,29 @@ export class WapGateway implements Peer {
   }
 
   get url(): string | undefined {
-    return this.eps[0]?.url;
+    return this.endpoints()[0]?.url;
   }
 
-  async start(ctx: PeerContext): Promise<PeerEndpoint[]> {
-    if (this.server) return this.eps;
-    this.timeline = ctx.timeline;
-    const tap = { timeline: ctx.timeline, node: this.name, role: this.role, iface: 'MM1' as const };
-    tapHttpAgent(this.agent, { ...tap, peerNode: 'mmsc', peerRole: 'mmsc' });
-    const server = http.createServer(httpServerOptions(), (req, res) => {
-      this.handle(req, res).catch((e) => this.fail(res, 502, `gateway error: ${String(e)}`));
-    });
-    // Handsets keep their connections to us: we close an idle one only after a minute, so a
-    // handset's request after a (scaled) wait never races our close (RFC 9112 §9.6).
-    server.keepAliveTimeout = 60_000;
-    tapServer(server, { ...tap, peerRole: 'ue' });
+  protected async open(ctx: PeerContext): Promise<PeerEndpoint[]> {
+    this.tappedAgent(this.agent, this.tapOptions('MM1', { peerNode: 'mmsc', peerRole: 'mmsc' }));
     // Malformed HTTP from a handset: 400 and close that connection; the server keeps serving.
-    answerClientErrors(server, (err) => this.event('http-client-error', { error: err.code ?? err.message }));
-    const port = await listen(server, this.config.port ?? 0, ctx.host);
-    this.server = server;
-    this.eps = [
+    const port = await this.serveHttp(
+      (req, res) => {
+        this.handle(req, res).catch((e) => this.fail(res, 502, `gateway error: ${String(e)}`));
+      },
+      {
+        port: this.config.port,
+        host: ctx.host,
+        tap: this.tapOptions('MM1', { peerRole: 'ue' }),
+        // Handsets keep their connections to us: we close an idle one only after a minute, so a
+        // handset's request after a (scaled) wait never races our close (RFC 9112 §9.6).
+        configure: (server) => {
+          server.keepAliveTimeout = 60_000;
+        },
+      },
+    );
+    this.ownPort = port;
+    return [
       {
         peer: this.name,
         protocol: 'http',
@@ -149,19 +149,10 @@ export class WapGateway implements Peer {
         note: this.upstream ? `(WAP proxy -> ${this.upstream.href})` : '(WAP proxy, no upstream yet)',
       },
     ];
-    return this.eps;
   }
 
-  async stop(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    this.eps = [];
-    this.agent.destroy();
-    if (server) await closeHttpServer(server);
-  }
-
-  endpoints(): PeerEndpoint[] {
-    return this.eps;
+  protected override async close(): Promise<void> {
+    this.ownPort = undefined;
   }
 
   use(b: BehaviourSpec): void {
@@ -204,18 +195,6 @@ export class WapGateway implements Peer {
     return this.behaviours.find(kind);
   }
 
-  private event(name: string, detail: Json): void {
-    this.timeline?.publish({
-      kind: 'event',
-      name,
-      node: this.name,
-      role: this.role,
-      iface: 'MM1',
-      direction: 'local',
-      detail,
-    });
-  }
-
   private fail(res: http.ServerResponse, code: number, reason: string): void {
     this.event('gateway-error', { status: code, reason });
     if (res.headersSent) {
@@ -237,8 +216,7 @@ export class WapGateway implements Peer {
       }
       if (u.protocol !== 'http:') return `scheme ${u.protocol} not proxied`;
       // An absolute URI naming the gateway itself would loop: treat it as origin form.
-      const own = this.server?.address();
-      if (isLoopbackHost(u.hostname) && own && typeof own === 'object' && Number(u.port || 80) === own.port) {
+      if (isLoopbackHost(u.hostname) && Number(u.port || 80) === this.ownPort) {
         return this.target(u.pathname + u.search);
       }
       if (isLoopbackHost(u.hostname)) return u;

@@ -1,4 +1,5 @@
 import { AirInterface } from '../../mocks/air-interface.ts';
+import { peerStartRank } from '../../mocks/peer-kind.ts';
 import type { Json, JsonObject } from '../util/json.ts';
 import { Timeline } from '../wire/timeline.ts';
 import type { LoadedCase, LoadedStep } from './case-model.ts';
@@ -59,13 +60,6 @@ export interface PeerPlan {
   suiteConfig: JsonObject;
 }
 
-/** Start order: servers the target calls first, then the gateways, then the handsets that call them. */
-const KIND_ORDER = ['hlr', 'smsc', 'mail', 'remote-mmsc', 'vasp', 'wap-gateway', 'ppg'];
-function kindRank(kind: string): number {
-  if (kind === 'ue') return 1000;
-  const i = KIND_ORDER.indexOf(kind);
-  return i === -1 ? 500 : i;
-}
 
 /**
  * The case's peers: kind: true | [names] | {config} -> one plan per peer; named peers are nodes
@@ -73,7 +67,7 @@ function kindRank(kind: string): number {
  * reaches the handsets of a case that gives an SMSC only through a PPG in front of it: one is
  * added (the embedded reference MMSC's ICS says smpp, so its cases are unchanged).
  */
-function planPeers(c: LoadedCase, notifiesVia?: string): PeerPlan[] {
+function planPeers(c: LoadedCase, kinds: PeerKinds, notifiesVia?: string): PeerPlan[] {
   const plans: PeerPlan[] = [];
   for (const [kind, spec] of Object.entries(c.peers)) {
     if (Array.isArray(spec)) {
@@ -84,7 +78,8 @@ function planPeers(c: LoadedCase, notifiesVia?: string): PeerPlan[] {
   }
   if (notifiesVia === 'pap' && 'smsc' in c.peers && !('ppg' in c.peers))
     plans.push({ kind: 'ppg', name: 'ppg', node: 'ppg', suiteConfig: {} });
-  return plans.sort((a, b) => kindRank(a.kind) - kindRank(b.kind));
+  // servers the target calls first, then the gateways, then the handsets that call them
+  return plans.sort((a, b) => peerStartRank(kinds, a.kind) - peerStartRank(kinds, b.kind));
 }
 
 /**
@@ -159,7 +154,7 @@ export class CaseRun {
       startNs: 0,
       endNs: 0,
     }));
-    this.plans = planPeers(c, opts.target.ics.notification.via);
+    this.plans = planPeers(c, opts.peerKinds, opts.target.ics.notification.via);
     this.assignMsisdns();
     this.sharedKinds = new Set(this.plans.filter((p) => shared?.kinds.has(p.kind)).map((p) => p.kind));
     this.values = {

@@ -4,7 +4,7 @@ import { CaseError, type CaseRun, errorMessage, type PeerPlan, withDeadline } fr
 import { numberKey } from './shared/identity-keys.ts';
 import { type StartedPeer, TargetRetryableError } from './target.ts';
 import { icsPeerConfig, icsPeerDefaults } from './targets/ics-identities.ts';
-import { peerWiring } from './targets/peer-wiring.ts';
+import { peerWiring } from './peer-kinds.ts';
 import { renderTemplate } from './template.ts';
 
 /** Most set-ups of one case when the target fails with TargetRetryableError (port taken). */
@@ -119,16 +119,11 @@ async function startPeer(run: CaseRun, plan: PeerPlan): Promise<void> {
   // those win over the suite's config, which may only shape our peers' behaviour.
   const config: JsonObject = {
     ...base,
-    ...peerWiring(plan.kind, plan.name, {
-      target: session.endpoints,
-      peers: run.started,
-      msisdns,
-      seed: run.seed,
-    }),
-    ...icsPeerDefaults(opts.target.ics, plan.kind, msisdns),
+    ...peerWiring(opts.peerKinds, plan.kind, plan.name, { target: session.endpoints, peers: run.started }),
+    ...icsPeerDefaults(opts.target.ics, plan.kind, msisdns, opts.peerKinds),
     ...(renderTemplate(plan.suiteConfig, run.scope) as JsonObject),
     ...session.peerConfig(plan.kind, plan.name),
-    ...icsPeerConfig(opts.target.ics, plan.kind),
+    ...icsPeerConfig(opts.target.ics, plan.kind, opts.peerKinds),
   };
   let endpoints: PeerEndpoint[];
   const peer = kind.create(config, {

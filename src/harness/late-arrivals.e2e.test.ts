@@ -165,9 +165,9 @@ beforeAll(async () => {
   await new Promise<void>((r) => fake.listen(0, '127.0.0.1', () => r()));
   const fakeUrl = `http://127.0.0.1:${(fake.address() as net.AddressInfo).port}/`;
   const kinds: PeerKinds = {
-    ue: { description: 'number only', create: (c) => new Handset(c) },
-    sink: { description: 'sink', create: (c) => new Sink(c) },
-    trigger: { description: 'trigger', create: (c) => new Trigger(c) },
+    ue: { name: 'ue', description: 'number only', phase: 'handset', create: (c) => new Handset(c) },
+    sink: { name: 'sink', description: 'sink', create: (c) => new Sink(c) },
+    trigger: { name: 'trigger', description: 'trigger', create: (c) => new Trigger(c) },
   };
   run = await runSuites({
     cases: loaded.cases,

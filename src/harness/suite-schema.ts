@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { PEER_ACTION_TABLES } from '../../mocks/action-tables.ts';
-import { PEER_BEHAVIOUR_TABLES } from '../../mocks/behaviour-tables.ts';
+import { PEER_KINDS } from '../../mocks/peer-kinds.ts';
 import { INTERFACES } from '../wire/nodes.ts';
 import { EVENT_NAMES } from './event-names.ts';
 import { IcsSchema } from './ics/ics-schema.ts';
@@ -311,8 +310,8 @@ const reEscape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 function addActionSchemas(root: Record<string, unknown>): void {
   const branches: unknown[] = [];
   const examples: string[] = [];
-  for (const [kind, table] of Object.entries(PEER_ACTION_TABLES)) {
-    for (const [action, def] of Object.entries(table)) {
+  for (const [kind, row] of Object.entries(PEER_KINDS)) {
+    for (const [action, def] of Object.entries(row.actions ?? {})) {
       examples.push(`${kind === 'ue' ? 'ue.alice' : kind}.${action}`);
       const params = Object.fromEntries(
         Object.entries(def.params as Record<string, string>).map(([k, d]) => [k, { description: d }]),
@@ -336,9 +335,9 @@ function addActionSchemas(root: Record<string, unknown>): void {
       });
     }
   }
-  const kinds = Object.keys(PEER_ACTION_TABLES);
+  const kinds = Object.keys(PEER_KINDS);
   const behaviourKinds = [
-    ...new Set(Object.values(PEER_BEHAVIOUR_TABLES).flatMap((t) => Object.keys(t))),
+    ...new Set(Object.values(PEER_KINDS).flatMap((k) => Object.keys(k.behaviours ?? {}))),
   ].sort();
   const visit = (node: unknown): void => {
     if (Array.isArray(node)) {

@@ -1,6 +1,4 @@
-import { PEER_ACTION_TABLES } from '../../mocks/action-tables.ts';
-import { PEER_BEHAVIOUR_TABLES } from '../../mocks/behaviour-tables.ts';
-import { PEER_PARAM_ITEMS } from '../../mocks/param-items.ts';
+import { PEER_KINDS } from '../../mocks/peer-kinds.ts';
 import { didYouMean } from '../util/did-you-mean.ts';
 import { EVENT_NAMES } from './event-names.ts';
 import type { PeerKindVocabulary } from './step-checks.ts';
@@ -23,17 +21,8 @@ import type { SourcePos } from './yaml-positions.ts';
 export type { PeerKindVocabulary };
 export type PeerVocabulary = Readonly<Record<string, PeerKindVocabulary>>;
 
-/** The registry's peer kinds (mocks/action-tables.ts, behaviour-tables.ts, param-items.ts). */
-export const DEFAULT_PEER_VOCABULARY: PeerVocabulary = Object.fromEntries(
-  Object.entries(PEER_ACTION_TABLES).map(([k, actions]) => [
-    k,
-    {
-      actions,
-      ...(PEER_BEHAVIOUR_TABLES[k] ? { behaviours: PEER_BEHAVIOUR_TABLES[k] } : {}),
-      ...(PEER_PARAM_ITEMS[k] ? { items: PEER_PARAM_ITEMS[k] } : {}),
-    },
-  ]),
-);
+/** The registry's peer kinds (mocks/peer-kinds.ts): each row's actions, behaviours, item keys and extra message types. */
+export const DEFAULT_PEER_VOCABULARY: PeerVocabulary = PEER_KINDS;
 
 export interface StrictContext {
   vocabulary: PeerVocabulary;

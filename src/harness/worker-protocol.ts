@@ -14,7 +14,7 @@ export interface WorkerSetup {
   configFile?: string;
   /** The peers-only target (tests of the pool itself). */
   peersOnly?: boolean;
-  /** The peer registry: a module URL and its export (default: mocks/registry.ts). */
+  /** The peer registry: a module URL and its export (default: mocks/peer-kinds.ts). */
   peerKinds?: { module: string; export: string };
   seed: number;
   failOn?: Level;

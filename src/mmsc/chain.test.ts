@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AirInterface } from '../../mocks/air-interface.ts';
 import type { Peer } from '../../mocks/peer.ts';
-import { PEER_KINDS } from '../../mocks/registry.ts';
+import { PEER_KINDS } from '../../mocks/peer-kinds.ts';
 import type { Json, JsonObject } from '../util/json.ts';
 import { Timeline } from '../wire/timeline.ts';
 import { type RunningMmsc, startReferenceMmsc } from './index.ts';

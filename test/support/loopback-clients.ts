@@ -1,7 +1,7 @@
 import { Resolver } from 'node:dns/promises';
 import smpp from 'smpp';
 import type { Peer, PeerEndpoint } from '../../mocks/peer.ts';
-import { PEER_KINDS } from '../../mocks/registry.ts';
+import { PEER_KINDS } from '../../mocks/peer-kinds.ts';
 import type { PeerKinds } from '../../src/harness/peer-kinds.ts';
 import type { Json, JsonObject } from '../../src/util/json.ts';
 
@@ -100,6 +100,10 @@ export class EnumClient implements Peer {
 
 export const TEST_PEER_KINDS: PeerKinds = {
   ...PEER_KINDS,
-  esme: { description: 'test ESME', create: (config) => new EsmeClient(config) },
-  'enum-client': { description: 'test ENUM client', create: (config) => new EnumClient(config) },
+  esme: { name: 'esme', description: 'test ESME', create: (config) => new EsmeClient(config) },
+  'enum-client': {
+    name: 'enum-client',
+    description: 'test ENUM client',
+    create: (config) => new EnumClient(config),
+  },
 };

@@ -1,6 +1,6 @@
 import { AirInterface } from '../../mocks/air-interface.ts';
 import type { Peer } from '../../mocks/peer.ts';
-import { PEER_KINDS } from '../../mocks/registry.ts';
+import { PEER_KINDS } from '../../mocks/peer-kinds.ts';
 import { type RunningMmsc, startReferenceMmsc } from '../../src/mmsc/index.ts';
 import { Mm3Module } from '../../src/mmsc/mm3/mm3-module.ts';
 import { Mm4Module } from '../../src/mmsc/mm4/mm4-module.ts';

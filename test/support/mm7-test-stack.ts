@@ -1,6 +1,6 @@
 import { AirInterface } from '../../mocks/air-interface.ts';
 import type { Peer } from '../../mocks/peer.ts';
-import { PEER_KINDS } from '../../mocks/registry.ts';
+import { PEER_KINDS } from '../../mocks/peer-kinds.ts';
 import type { Vasp } from '../../mocks/vasp/vasp.ts';
 import { decodeMm7, type Mm7Message } from '../../src/codec/mm7/index.ts';
 import type { DeviationName } from '../../src/mmsc/deviations.ts';

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { AirInterface } from '../../../mocks/air-interface.ts';
 import { type Peer, PeerConfigError, type PeerEndpoint } from '../../../mocks/peer.ts';
-import { PEER_KINDS } from '../../../mocks/registry.ts';
+import { PEER_KINDS } from '../../../mocks/peer-kinds.ts';
 import type { JsonObject } from '../../util/json.ts';
 import { jsonReplacer } from '../../util/json.ts';
 import { Timeline } from '../../wire/timeline.ts';

@@ -44,7 +44,8 @@ export function register(program: Command): void {
         if (e instanceof MmscConfigError) throw new CliError(e.message);
         throw e;
       }
-      const modules = await loadInterfaceModules();
+      const { createInterfaceModules } = await import('../../mmsc/interface-modules.ts');
+      const modules = createInterfaceModules();
       let running: Awaited<ReturnType<typeof startReferenceMmsc>>;
       try {
         running = await startReferenceMmsc(config, { modules });
@@ -66,24 +67,4 @@ export function register(program: Command): void {
       await running.stop();
       process.exit(0);
     });
-}
-
-/**
- * MM4, MM3 and MM7 modules live in src/mmsc/<iface>/index.ts, each exporting
- * `createModule(): MmscModule`; those present are plugged in.
- */
-async function loadInterfaceModules(): Promise<import('../../mmsc/index.ts').MmscModule[]> {
-  const out: import('../../mmsc/index.ts').MmscModule[] = [];
-  for (const name of ['mm4', 'mm3', 'mm7']) {
-    let mod: { createModule?: () => import('../../mmsc/index.ts').MmscModule };
-    try {
-      mod = (await import(`../../mmsc/${name}/index.ts`)) as typeof mod;
-    } catch (e) {
-      const err = e as NodeJS.ErrnoException;
-      if (err.code === 'ERR_MODULE_NOT_FOUND' && err.message.includes(`mmsc/${name}/index.ts`)) continue;
-      throw e;
-    }
-    if (typeof mod.createModule === 'function') out.push(mod.createModule());
-  }
-  return out;
 }

@@ -1,15 +1,12 @@
 import { AirInterface, normaliseMsisdn } from '../../../mocks/air-interface.ts';
 import type { PeerEndpoint } from '../../../mocks/peer.ts';
+import { peerStartRank } from '../../../mocks/peer-kind.ts';
 import type { JsonObject } from '../../util/json.ts';
 import { Timeline } from '../../wire/timeline.ts';
-import type { PeerKinds } from '../peer-kinds.ts';
+import { type PeerKinds, peerWiring } from '../peer-kinds.ts';
 import { type StartedPeer, type Target, TargetError, type TargetSession } from '../target.ts';
 import { icsPeerConfig } from '../targets/ics-identities.ts';
-import { peerWiring } from '../targets/peer-wiring.ts';
 import { ObservationRouter } from './observation-router.ts';
-
-/** Start order: the servers the target calls (as the runner starts a case's peers). */
-const ORDER = ['hlr', 'smsc', 'mail', 'remote-mmsc', 'vasp'];
 
 /**
  * The peers an external or container target calls (its SMSC, HLR, remote MMSC, MTA and VASP),
@@ -54,7 +51,10 @@ export class SharedPeers {
    */
   async start(overlay: Readonly<Record<string, JsonObject>> = {}): Promise<void> {
     if (this.session) return;
-    const kinds = [...this.kinds].sort((a, b) => ORDER.indexOf(a) - ORDER.indexOf(b));
+    // in the order the runner starts a case's peers
+    const kinds = [...this.kinds].sort(
+      (a, b) => peerStartRank(this.peerKinds, a) - peerStartRank(this.peerKinds, b),
+    );
     this.timeline.setContext({ case: '(shared peers)', step: 'run' });
     const session = await this.target.startCase({
       caseId: '(shared peers)',
@@ -67,17 +67,12 @@ export class SharedPeers {
     try {
       for (const kind of kinds) {
         const config: JsonObject = {
-          ...peerWiring(kind, kind, {
-            target: session.endpoints,
-            peers: this.started,
-            msisdns: new Map(),
-            seed: this.seed,
-          }),
-          // the cases' handsets are added as they start (no generated subscribers)
-          ...(kind === 'hlr' ? { generate: 0 } : {}),
+          ...peerWiring(this.peerKinds, kind, kind, { target: session.endpoints, peers: this.started }),
+          // one peer for every case (the HLR: the cases' handsets are added as they start)
+          ...(this.peerKinds[kind].sharedDefaults ?? {}),
           ...(overlay[kind] ?? {}),
           ...session.peerConfig(kind, kind),
-          ...icsPeerConfig(this.target.ics, kind),
+          ...icsPeerConfig(this.target.ics, kind, this.peerKinds),
         };
         const peer = this.peerKinds[kind].create(config, {
           timeline: this.timeline,

@@ -2,10 +2,8 @@ import { accessSync, constants, mkdtempSync, rmSync, statfsSync, statSync } from
 import os from 'node:os';
 import path from 'node:path';
 import { resolveMmscConfig } from '../../mmsc/config.ts';
-import { type MmscModule, startReferenceMmsc } from '../../mmsc/index.ts';
-import { createModule as createMm3Module } from '../../mmsc/mm3/index.ts';
-import { createModule as createMm4Module } from '../../mmsc/mm4/index.ts';
-import { createModule as createMm7Module } from '../../mmsc/mm7/index.ts';
+import { startReferenceMmsc } from '../../mmsc/index.ts';
+import { createInterfaceModules } from '../../mmsc/interface-modules.ts';
 import { type Clock, caseClock, type RandomSource, seededStream } from '../../util/case-clock.ts';
 import type { JsonObject } from '../../util/json.ts';
 import type { Timeline } from '../../wire/timeline.ts';
@@ -30,14 +28,9 @@ export type MmscStarter = (
   deps?: { timeline?: Timeline; clock?: Clock; random?: RandomSource },
 ) => Promise<RunningMmscLike>;
 
-/** The interface modules the embedded MMSC runs besides MM1 (fresh instances for every start). */
-export function embeddedModules(): MmscModule[] {
-  return [createMm4Module(), createMm3Module(), createMm7Module()];
-}
-
 /** The reference MMSC's starter. */
 export async function loadMmscStarter(): Promise<MmscStarter> {
-  return (config, deps) => startReferenceMmsc(config, { ...(deps ?? {}), modules: embeddedModules() });
+  return (config, deps) => startReferenceMmsc(config, { ...(deps ?? {}), modules: createInterfaceModules() });
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { JsonObject } from '../../util/json.ts';
 import type { Ics } from '../ics/ics-schema.ts';
+import { kindsCalledByTarget } from '../peer-kinds.ts';
 import {
   type CaseGate,
   type Target,
@@ -10,9 +11,6 @@ import {
 } from '../target.ts';
 import { awaitTargetBind, checkEndpoints, DEFAULT_HEALTH } from './target-health.ts';
 import { TargetOps, type TargetOpsOptions } from './target-ops.ts';
-
-/** The peers an MMSC calls (SMPP, MM5, MM4, MM3, MM7 towards the VASP): where it was told to find them. */
-const CALLED_PEERS = ['smsc', 'hlr', 'remote-mmsc', 'mail', 'vasp'];
 
 /**
  * A target MMSC already running (on loopback). Its endpoints come from the config file; our
@@ -37,7 +35,8 @@ export class ExternalTarget implements Target {
     ops: TargetOpsOptions = {},
   ) {
     this.description = name;
-    this.sharedPeerKinds = CALLED_PEERS.filter((k) => peers[k] !== undefined);
+    // the peers an MMSC calls (SMPP, MM5, MM4, MM3, MM7 towards the VASP): where it was told to find them
+    this.sharedPeerKinds = kindsCalledByTarget().filter((k) => peers[k] !== undefined);
     // the target's own domain is its ICS's
     this.endpoints = { ...endpoints, domain: ics.provisioning.domain };
     this.ops = new TargetOps(() => this.endpoints, peers, ops);
