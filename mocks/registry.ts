@@ -69,7 +69,7 @@ export const PEER_KINDS: Readonly<Record<string, PeerKind>> = {
     actions: PEER_ACTION_TABLES.vasp,
     description:
       'MM7 VASP: SOAP client (Submit/Cancel/Replace, Basic auth) and server (Deliver, DeliveryReport, ReadReply)',
-    create: (config) => new Vasp(vaspConfigFromJson(config)),
+    create: (config, deps) => new Vasp(vaspConfigFromJson(config), { clock: deps.clock, seed: deps.seed }),
   },
   mail: {
     actions: PEER_ACTION_TABLES.mail,
