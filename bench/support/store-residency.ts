@@ -109,7 +109,13 @@ try {
       const batch: StoredMessage[] = [];
       for (let i = at; i < Math.min(n, at + 500); i++) batch.push(message(n * (round + 1) + i));
       await Promise.all(batch.map((m) => live.create(m, pdu)));
-      await Promise.all(batch.map((m) => live.updateRecipient(m.id, 0, (r) => void (r.status = 'notified'))));
+      await Promise.all(
+        batch.map((m) =>
+          live.updateRecipient(m.id, 0, (r) => {
+            r.status = 'notified';
+          }),
+        ),
+      );
       for (const m of batch) fifo.push(m.id);
       // keep at most 5,000 of them: the oldest go
       await Promise.all(fifo.splice(0, Math.max(0, fifo.length - 5000)).map((id) => live.remove(id)));

@@ -62,7 +62,6 @@ export interface PeerPlan {
   suiteConfig: JsonObject;
 }
 
-
 /**
  * The case's peers: kind: true | [names] | {config} -> one plan per peer; named peers are nodes
  * `kind.name`. A target that notifies through a push proxy gateway (ICS notification.via pap)

@@ -1,10 +1,10 @@
 import type { PeerEndpoint } from '../../mocks/peer.ts';
 import type { JsonObject } from '../util/json.ts';
 import { CaseError, type CaseRun, errorMessage, type PeerPlan, withDeadline } from './case-run.ts';
+import { peerWiring } from './peer-kinds.ts';
 import { numberKey } from './shared/identity-keys.ts';
 import { type StartedPeer, TargetRetryableError } from './target.ts';
 import { icsPeerConfig, icsPeerDefaults } from './targets/ics-identities.ts';
-import { peerWiring } from './peer-kinds.ts';
 import { renderTemplate } from './template.ts';
 
 /** Most set-ups of one case when the target fails with TargetRetryableError (port taken). */

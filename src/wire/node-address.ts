@@ -12,7 +12,6 @@ import { NODE_ROLES, type NodeRole, ROLE_ADDRESS } from './nodes.ts';
 const FIRST = 10;
 const SPAN = 240;
 
-
 function prefix(role: NodeRole): string {
   return ROLE_ADDRESS[role].split('.').slice(0, 3).join('.');
 }
