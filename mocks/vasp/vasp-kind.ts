@@ -9,7 +9,7 @@ export const VASP_KIND: PeerKind = {
   name: 'vasp',
   description:
     'MM7 VASP: SOAP client (Submit/Cancel/Replace, Basic auth) and server (Deliver, DeliveryReport, ReadReply)',
-  create: (config) => new Vasp(vaspConfigFromJson(config)),
+  create: (config, deps) => new Vasp(vaspConfigFromJson(config), { clock: deps.clock, seed: deps.seed }),
   actions: VASP_ACTIONS,
   behaviours: VASP_BEHAVIOUR_TABLE,
   phase: 'called-by-target',

@@ -15,6 +15,7 @@ import {
 } from '../../src/codec/mm7/index.ts';
 import { checkMm7Fields } from '../../src/codec/mm7/mm7-value-check.ts';
 import { type Mm7HttpAnswer, mm7HttpPost } from '../../src/net/mm7-http-post.ts';
+import { type Clock, SYSTEM_CLOCK, seededStream } from '../../src/util/case-clock.ts';
 import type { Json, JsonObject } from '../../src/util/json.ts';
 import { bytesFromJson, isBytesJson } from '../../src/util/json.ts';
 import { readBody } from '../../src/wire/read-body.ts';
@@ -109,11 +110,22 @@ export class Vasp extends PeerShell {
   private target?: string;
   private readonly received: Mm7Received[] = [];
   private counter = 0;
-  private readonly runTag = Date.now().toString(36);
+  /** Tells this peer's TransactionIDs from an earlier run's: its creation time, or a draw of the case's seed. */
+  private readonly runTag: string;
+  /** The clock of the TimeStamps it writes (the case's in a seeded run). */
+  private readonly clock: Clock;
 
-  constructor(private readonly config: VaspConfig = {}) {
+  constructor(
+    private readonly config: VaspConfig = {},
+    deps: { clock?: Clock; seed?: number } = {},
+  ) {
     super();
     this.name = config.name ?? 'vasp';
+    this.clock = deps.clock ?? SYSTEM_CLOCK;
+    this.runTag =
+      deps.seed === undefined
+        ? Date.now().toString(36)
+        : Math.floor(seededStream(deps.seed, this.name)() * 36 ** 8).toString(36);
     this.target = config.target;
     this.actions = bindActions(this.name, VASP_ACTIONS, {
       submit: (p) => this.submitAction(p),
@@ -435,7 +447,7 @@ export class Vasp extends PeerShell {
       ['ServiceCode', p.serviceCode],
       ['LinkedID', p.linkedId],
       ['MessageClass', p.messageClass],
-      ['TimeStamp', p.timeStamp ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z')],
+      ['TimeStamp', p.timeStamp ?? new Date(this.clock.now()).toISOString().replace(/\.\d+Z$/, 'Z')],
       ['ExpiryDate', p.expiryDate],
       ['DeliveryReport', p.deliveryReport],
       ['ReadReply', p.readReply],
@@ -468,7 +480,7 @@ export class Vasp extends PeerShell {
       MessageID: messageId,
     };
     if (p.serviceCode !== undefined) fields.ServiceCode = String(p.serviceCode);
-    fields.TimeStamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    fields.TimeStamp = new Date(this.clock.now()).toISOString().replace(/\.\d+Z$/, 'Z');
     if (p.readReply !== undefined) fields.ReadReply = String(p.readReply);
     return this.request('ReplaceReq', version, fields, contentOf(this.name, p, this.nextId('part')), p);
   }
