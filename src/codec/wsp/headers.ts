@@ -156,11 +156,24 @@ export function readRawValue(r: ByteReader, field: string): Uint8Array {
   return r.buf.subarray(start, r.offset);
 }
 
+/**
+ * A header value's first octet 1..30 is a Value-length, 31 a Length-quote (WAP-230-WSP 8.4.1.2), never the start
+ * of a Text-string (8.4.2.1: [Quote] *TEXT End-of-string, TEXT without CTLs; 0x00 alone is the empty text). Read
+ * as text, such a value would take its length octet for a character and not write back inside that length: it
+ * is kept as raw octets instead (readHeader's fallback).
+ */
+function textStart(r: ByteReader, field: string): void {
+  const o = r.peek(field);
+  if (o > 0 && o < 0x20) r.fail(field, `a Text-string cannot start with octet 0x${o.toString(16)}`);
+}
+
 function decodeTyped(codec: HeaderCodec, r: ByteReader, field: string): WspHeaderValue {
   switch (codec) {
     case 'text':
+      textStart(r, field);
       return readTextString(r, field);
     case 'quoted':
+      textStart(r, field);
       if (r.peek(field) === 0x22) r.offset++;
       return readTextString(r, field);
     case 'date':
@@ -282,6 +295,13 @@ function checkRaw(v: Uint8Array, name: string): void {
   if (!r.atEnd()) throw new EncodeError(-1, name, 'raw value is not one delimited WSP value');
 }
 
+/** The encoder's side of textStart: such a text would read back as a Value-length (WAP-230-WSP 8.4.1.2). */
+function noLeadingControl(v: string, name: string): void {
+  const c = v.charCodeAt(0);
+  if (c > 0 && c < 0x20)
+    throw new EncodeError(-1, name, `a Text-string cannot start with U+${c.toString(16).padStart(4, '0')}`);
+}
+
 function writeTyped(w: ByteWriter, codec: HeaderCodec, v: WspHeaderValue, name: string): void {
   const bad: () => never = () => {
     throw new EncodeError(-1, name, `value does not fit the header's type (${codec})`);
@@ -289,6 +309,7 @@ function writeTyped(w: ByteWriter, codec: HeaderCodec, v: WspHeaderValue, name: 
   switch (codec) {
     case 'text':
       if (!(typeof v === 'string')) bad();
+      noLeadingControl(v as string, name);
       writeTextString(w, v, name);
       return;
     case 'quoted':
