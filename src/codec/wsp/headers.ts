@@ -30,6 +30,12 @@ export type WspHeaderValue = string | number | null | Uint8Array | ContentType |
 export interface WspHeader {
   name: string;
   value: WspHeaderValue;
+  /**
+   * Came as an Application-header (Token-text name, Text-string value, WAP-230-WSP 8.4.2.6) although its name
+   * is a well-known field (any case), `Unknown-0xNN` or `Shift-Code-Page`. Set by readHeader only then;
+   * writeHeader writes it back as text, not as the field code its name matches. Absent otherwise.
+   */
+  textual?: true;
 }
 
 type HeaderCodec = 'text' | 'quoted' | 'date' | 'int' | 'appid' | 'disposition' | 'ctype' | 'short' | 'raw';
@@ -250,7 +256,14 @@ export function readHeader(r: ByteReader, field = 'headers'): WspHeader {
   }
   if (o === 0) r.fail(field, 'octet 0x00 is neither a header code nor a header name', at);
   const name = readTokenText(r, field);
-  return { name, value: readTextString(r, name) };
+  const value = readTextString(r, name);
+  // a textual 'content-id' stays an Application-header (8.4.2.6): marked, so it is written back as text
+  return namesFieldCode(name) ? { name, value, textual: true } : { name, value };
+}
+
+/** Whether writeHeader writes a header of this name other than as an Application-header (see WspHeader.textual). */
+function namesFieldCode(name: string): boolean {
+  return name === 'Shift-Code-Page' || UNKNOWN_RE.test(name) || BY_NAME.has(name.toLowerCase());
 }
 
 export function writeHeaders(w: ByteWriter, headers: WspHeader[], field = 'headers'): void {
@@ -260,6 +273,13 @@ export function writeHeaders(w: ByteWriter, headers: WspHeader[], field = 'heade
 export function writeHeader(w: ByteWriter, h: WspHeader, field = 'headers'): void {
   if (typeof h?.name !== 'string') throw new EncodeError(-1, field, 'header without a name');
   const { name, value } = h;
+  if (h.textual) {
+    // an Application-header whatever its name (8.4.2.6): Token-text, then the value as a Text-string
+    writeTokenText(w, name, field);
+    if (typeof value !== 'string') throw new EncodeError(-1, name, 'application header value must be text');
+    writeTextString(w, value, name);
+    return;
+  }
   if (name === 'Shift-Code-Page') {
     if (typeof value !== 'number' || value < 1 || value > 255) throw new EncodeError(-1, name, 'page 1..255');
     if (value <= 0x1f) w.u8(value);
