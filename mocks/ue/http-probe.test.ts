@@ -78,6 +78,27 @@ describe('httpProbe / rawProbe over 127.0.0.1', () => {
     expect(r.closed).toBe(true);
   });
 
+  it('rawProbe does not take a stalled event loop for silence or for a connection left open', async () => {
+    // an in-process server (as the embedded MMSC) that reads our octets, then keeps the loop busy
+    // past the whole window before it answers 400 and closes: the answer and FIN are there to read
+    // when the loop comes back, and the probe must read them before it judges
+    const waitMs = 50;
+    const slow = net.createServer((c) => {
+      c.once('data', () => {
+        const until = performance.now() + waitMs * 4;
+        while (performance.now() < until) {
+          // a loaded host: this thread gets no turn
+        }
+        c.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      });
+    });
+    await new Promise<void>((r) => slow.listen(0, '127.0.0.1', () => r()));
+    const port = (slow.address() as AddressInfo).port;
+    const r = await rawProbe(`http://127.0.0.1:${port}/`, new Uint8Array([0x8c, 0x80]), waitMs);
+    expect(r).toMatchObject({ status: 400, closed: true });
+    await new Promise<void>((res) => slow.close(() => res()));
+  });
+
   it('rawProbe reports silence as status 0 when nothing comes back within waitMs', async () => {
     const conns: net.Socket[] = [];
     const quiet = net.createServer((c) => conns.push(c));

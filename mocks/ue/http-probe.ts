@@ -142,7 +142,12 @@ export interface RawProbeResult {
 
 /**
  * Writes `bytes` on a fresh TCP connection to `url`'s host:port (loopback only) and reads what
- * comes back until the server closes or `waitMs` passes.
+ * comes back until the server closes or `waitMs` passes. The window opens once our octets are
+ * handed to the kernel (not at connect), and its end is judged only after the event loop has
+ * polled the I/O pending by then: on a loaded host the timer of a stalled loop fires ahead of the
+ * poll that would deliver the server's answer and FIN (the server, when embedded, answers on this
+ * very loop), so a stall would otherwise read as the server's silence (status 0) or as a
+ * connection left open (closed false).
  */
 export function rawProbe(url: string, bytes: Uint8Array, waitMs: number): Promise<RawProbeResult> {
   const u = new URL(url);
@@ -151,18 +156,21 @@ export function rawProbe(url: string, bytes: Uint8Array, waitMs: number): Promis
     const chunks: Buffer[] = [];
     let closed = false;
     let done = false;
+    let timer: NodeJS.Timeout | undefined;
     const sock = net.connect({ host: u.hostname, port: Number(u.port || 80) });
     const finish = () => {
       if (done) return;
       done = true;
-      clearTimeout(timer);
+      if (timer) clearTimeout(timer);
       sock.destroy();
       const text = Buffer.concat(chunks).toString('latin1');
       const statusLine = text.split('\r\n', 1)[0] ?? '';
       const m = /^HTTP\/\d\.\d (\d{3})/.exec(statusLine);
       resolve({ status: m ? Number(m[1]) : 0, statusLine, received: text.length, closed });
     };
-    const timer = setTimeout(finish, waitMs);
+    // two loop turns after the window: one poll for the server to read our octets and answer,
+    // the next for us to read its answer and FIN
+    const expire = () => setImmediate(() => setImmediate(finish));
     sock.on('data', (c: Buffer) => chunks.push(c));
     sock.on('end', () => {
       closed = true;
@@ -173,10 +181,13 @@ export function rawProbe(url: string, bytes: Uint8Array, waitMs: number): Promis
       finish();
     });
     sock.on('error', (e) => {
-      clearTimeout(timer);
+      if (timer) clearTimeout(timer);
+      done = true;
       reject(e);
     });
-    sock.write(bytes);
+    sock.write(bytes, () => {
+      if (!done) timer = setTimeout(expire, waitMs);
+    });
   });
 }
 

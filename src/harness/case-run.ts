@@ -23,9 +23,11 @@ export interface CaseOptions {
   failOn?: Level;
   knownFailures?: KnownFailures;
   /**
-   * Multiplies every deadline of the cases (expectation `within`, step timeouts, the case
-   * timeout, `wait` steps): a slow target or a loaded host gets more time, suites unchanged.
-   * Default 1.
+   * Multiplies every deadline of the cases (`expect` windows, step timeouts, the case timeout,
+   * `wait` steps): a slow target or a loaded host gets more time, suites unchanged. Not the
+   * `expect-none` windows: they bound a time the target keeps by its own clock (no notification
+   * before the Delivery-Time), which a longer window would overrun; a slow host only makes a
+   * forbidden event later (missed, never invented). Default 1.
    */
   timeScale?: number;
   /**

@@ -134,6 +134,7 @@ async function executeExpectation({ run, step, r, spec }: StepContext): Promise<
     outcome = any;
   } else {
     e = scaled(rendered);
+    if (step.kind === 'expect-none' && e.from === 'last-action') e = fromTheAction(run, e);
     const since = sinceOf(e);
     r.deadlineNs = r.startNs + durationMs(e.within, DEFAULT_EXPECT_WITHIN_MS) * 1e6;
     outcome =
@@ -165,6 +166,20 @@ async function executeExpectation({ run, step, r, spec }: StepContext): Promise<
     if (e.save) (run.values.saved as JsonObject)[e.save] = f;
   }
   return undefined;
+}
+
+/**
+ * An `expect-none` window `from: last-action` runs from that action's start, not from this step's:
+ * the steps between (waiting for the m-send-conf) take longer on a loaded host, and a window
+ * opened late can reach a time the target keeps from the stimulus (the Delivery-Time) and invent a
+ * failure. Only ever shortened: what is already on the timeline since the action still counts.
+ */
+function fromTheAction(run: CaseRun, e: Expectation): Expectation {
+  const action = run.timeline.all()[run.lastAction];
+  if (!action) return e;
+  const elapsedMs = (run.timeline.now() - action.t) / 1e6;
+  const within = durationMs(e.within, DEFAULT_EXPECT_WITHIN_MS);
+  return { ...e, within: Math.max(0, Math.round(within - elapsedMs)) };
 }
 
 /** The step kinds: the one place a kind's checking and running is looked up. */

@@ -1,3 +1,4 @@
+import { fnv1a } from '../util/fnv1a.ts';
 import { NODE_ROLES, type NodeRole, ROLE_ADDRESS } from './nodes.ts';
 
 /**
@@ -11,15 +12,6 @@ import { NODE_ROLES, type NodeRole, ROLE_ADDRESS } from './nodes.ts';
 const FIRST = 10;
 const SPAN = 240;
 
-/** FNV-1a, 32 bits. */
-export function fnv1a(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h >>> 0;
-}
 
 function prefix(role: NodeRole): string {
   return ROLE_ADDRESS[role].split('.').slice(0, 3).join('.');

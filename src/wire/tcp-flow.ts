@@ -1,5 +1,5 @@
 import { TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, type TcpSegment } from './ip-frame.ts';
-import { fnv1a } from './node-address.ts';
+import { fnv1a } from '../util/fnv1a.ts';
 
 /**
  * One synthetic TCP connection (RFC 793 / RFC 9293 §3.5, §3.10): the three-way handshake,

@@ -111,6 +111,22 @@ describe('HealthGate', () => {
     );
   });
 
+  it('gives a healthy target its probe timeout, not the (shorter) wait, to answer', async () => {
+    // a healthy MM1 that answers later than the wait for a down target (a loaded host): healthy
+    const server = http.createServer((_req, res) => {
+      setTimeout(() => {
+        res.statusCode = 405;
+        res.end();
+      }, 150);
+    });
+    const port = await listen(server);
+    closers.push(() => close(server));
+    for (const waitMs of [0, 20]) {
+      const gate = new HealthGate(() => ({ mm1: `http://127.0.0.1:${port}/mms` }), { waitMs, pollMs: 10 });
+      expect(await gate.beforeCase('a.1')).toEqual({ ok: true, events: [] });
+    }
+  });
+
   it('counts only cases in a row: a healthy case starts the count again', async () => {
     const port = await deadPort();
     let up = false;

@@ -130,10 +130,10 @@ export class HealthGate {
 
   async beforeCase(caseId: string): Promise<HealthOutcome> {
     const t0 = Date.now();
-    let problems = await checkEndpoints(
-      this.endpoints(),
-      Math.min(this.o.probeTimeoutMs, this.o.waitMs || 1),
-    );
+    // every probe gets its own timeout: `waitMs` bounds how long a down target is waited for, not
+    // how long a healthy one has to answer (a loaded host can take longer than a short wait; a
+    // wait of 0 would otherwise give the probe 1 ms)
+    let problems = await checkEndpoints(this.endpoints(), this.o.probeTimeoutMs);
     if (problems.length === 0) {
       this.down = 0;
       return { ok: true, events: [] };

@@ -1,8 +1,9 @@
+import { isDeepStrictEqual } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FakeSmsc, type ReceivedPush } from '../../../test/support/fake-smsc.ts';
 import { Mm1Client, sendReq } from '../../../test/support/mm1-client.ts';
 import { buildPdu, getHeader, getHeaders, type MmsPdu, mmsSummary } from '../../codec/mms/index.ts';
-import { Timeline } from '../../wire/timeline.ts';
+import { type Observation, Timeline } from '../../wire/timeline.ts';
 import { type RunningMmsc, startReferenceMmsc } from '../index.ts';
 
 /** End-to-end over loopback: HTTP MM1 client -> reference MMSC -> SMPP (smpp package server). */
@@ -48,12 +49,28 @@ const pushesTo = (m: string) => smsc.pushes.filter((p) => p.to === m);
 
 const waitPush = (pred: (p: ReceivedPush) => boolean, timeoutMs = 5000) => smsc.waitPush(pred, timeoutMs);
 
-async function waitUntilStatus(id: string, status: string) {
-  const deadline = Date.now() + 3000;
-  while (mmsc.core.store.get(id)?.recipients[0].status !== status) {
-    if (Date.now() > deadline) throw new Error(`status ${status} not reached`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+/**
+ * Resolves once the MMSC has published that message `id`'s first recipient reached `status` (its
+ * `recipient-status` event, already on the timeline or still to come): the state a step needs,
+ * not a time. The status moves after the push (on the SMSC's submit_sm_resp), so a test that only
+ * saw the push may still find the recipient `pending`.
+ */
+function reachedStatus(id: string, status: string): Promise<void> {
+  const hit = (o: Observation) =>
+    o.kind === 'event' &&
+    o.name === 'recipient-status' &&
+    isDeepStrictEqual(o.detail, { messageId: id, index: 0, status });
+  return new Promise((resolve) => {
+    const stop = timeline.subscribe((o) => {
+      if (!hit(o)) return;
+      stop();
+      resolve();
+    });
+    if (timeline.all().some(hit)) {
+      stop();
+      resolve();
+    }
+  });
 }
 
 function notifyResp(tid: string, status: string, version = '1.3', extra: Record<string, string> = {}) {
@@ -210,7 +227,7 @@ describe('MM1 flow', () => {
     const conf = await client.postPdu(sendReq('tx-c', plmn(B)), A);
     const id = String(h(conf.pdu, 'Message-ID'));
     const push = await waitPush((p) => p.to === B);
-    await waitUntilStatus(id, 'notified');
+    await reachedStatus(id, 'notified');
     await mmsc.core.cancel(id);
     const cancel = await waitPush((p) => p.to === B && p.pdu.type === 'm-cancel-req');
     expect(h(cancel.pdu, 'X-Mms-Cancel-ID')).toBe(id);
@@ -498,8 +515,9 @@ describe('bad input gets HTTP 4xx and the server keeps serving', () => {
     'a caller with %s is served neither the message nor its transaction (403), the recipient still is',
     async (_n, who) => {
       await start();
-      await client.postPdu(sendReq('o2', plmn(B)), A);
+      const id = String(h((await client.postPdu(sendReq('o2', plmn(B)), A)).pdu, 'Message-ID'));
       const push = await waitPush((p) => p.to === B);
+      await reachedStatus(id, 'notified');
       expect((await client.get(loc(push), who)).status).toBe(403);
       expect((await client.postPdu(notifyResp(tidOf(push), 'Retrieved'), who)).status).toBe(403);
       expect(mmsc.core.store.byToken(loc(push).split('/').pop()!)!.message.recipients[0].status).toBe(
