@@ -178,3 +178,46 @@ describe('decodeMms fast paths agree with the table readers', () => {
     expectSame(b, 'rewritten');
   });
 });
+
+describe('an Application-header spelled like a field code (OMA-TS-MMS_ENC-V1_3 §7.1, WAP-230-WSP 8.4.2.6)', () => {
+  // Application-header = Token-text Application-specific-value (a Text-string), whatever the name: the
+  // decoder marks it textual and the encoder writes it back as text, not as the field code its name matches
+  const latin1 = (s: string) => new Uint8Array(Buffer.from(s, 'latin1'));
+  const cases: Array<[string, string, string]> = [
+    ['a well-known name in another case (the fuzz finding)', '\x8c\x84to\x00\x00', ''],
+    [
+      'a well-known name whose Wap-value cannot hold the text',
+      '\x8c\x84X-Mms-Message-Size\x00abc\x00',
+      'abc',
+    ],
+    ['a name reading as an unknown field code', '\x8c\x84Unknown-0x41\x00x\x00', 'x'],
+    ['a well-known name spelled as in the table', '\x8c\x84To\x00+1555\x00', '+1555'],
+  ];
+  for (const [label, octets, value] of cases) {
+    it(label, () => {
+      const b = latin1(octets);
+      const pdu = decodeMms(b);
+      const h = pdu.headers[1];
+      expect(h.textual).toBe(true);
+      expect(h.value).toBe(value);
+      expect(decodeMmsTableOnly(b)).toEqual(pdu);
+      // the same octets back, so the same PDU (before the fix: 0x97 To, a throw for the other two)
+      const again = encodeMms(pdu, { validate: false });
+      expect(Buffer.from(again).toString('latin1')).toBe(octets);
+      expect(decodeMms(again)).toEqual(pdu);
+    });
+  }
+
+  it('marks only the names that collide; the validator takes a textual header as an Application-header', () => {
+    const pdu = decodeMms(latin1('\x8c\x85\x98t1\x00\x8d\x93X-Extra\x00v\x00X-Mms-Message-Size\x00abc\x00'));
+    expect(pdu.headers.map((h) => h.textual)).toEqual([undefined, undefined, undefined, undefined, true]);
+    expect(() => encodeMms(pdu)).not.toThrow();
+    // a builder's header (no mark) of that name is the binary field, Long-integer value
+    expect(() =>
+      encodeMms({
+        ...pdu,
+        headers: [...pdu.headers.slice(0, 4), { name: 'X-Mms-Message-Size', value: 'abc' }],
+      }),
+    ).toThrow(/X-Mms-Message-Size/);
+  });
+});

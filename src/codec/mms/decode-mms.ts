@@ -20,6 +20,7 @@ import {
   type ValueCodec,
   versionCodec,
 } from './value-codecs.ts';
+import { namesFieldCode } from './write-header.ts';
 
 const CONTENT_TYPE = 0x04;
 const MESSAGE_TYPE = 0x0c;
@@ -172,7 +173,10 @@ export function readApplicationHeader(r: ByteReader, headers: MmsHeader[]): void
   const o = r.buf[at];
   if (o >= 0x20 && o < 0x7f) {
     const name = readTokenText(r, 'header');
-    headers.push({ name, value: readTextString(r, name) });
+    const value = readTextString(r, name);
+    // a textual well-known field ('to', 'X-Mms-Message-Size') is still an Application-header: marked, so it
+    // re-encodes as text with its Text-string value, not as the field code its name matches
+    headers.push(namesFieldCode(name) ? { name, value, textual: true } : { name, value });
   } else {
     r.fail('header', `octet 0x${o.toString(16).padStart(2, '0')} is neither a field code nor a token`, at);
   }

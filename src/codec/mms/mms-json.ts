@@ -45,7 +45,9 @@ export function mmsFromJson(json: Json): MmsPdu {
     if (typeof o !== 'object' || o === null || typeof o.name !== 'string' || !('value' in o)) {
       fail(`headers[${i}]`, 'expected { name, value }');
     }
-    return { name: o.name as string, value: o.value as MmsValue } satisfies MmsHeader;
+    const header: MmsHeader = { name: o.name as string, value: o.value as MmsValue };
+    if (o.textual === true) header.textual = true;
+    return header;
   });
   const pdu: MmsPdu = { type: v.type as MmsPdu['type'], headers };
   if (v.parts !== undefined) {

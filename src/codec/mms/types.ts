@@ -76,6 +76,13 @@ export type MmsValue =
 export interface MmsHeader {
   name: string;
   value: MmsValue;
+  /**
+   * The field came as an Application-header (Token-text name, Text-string value: OMA-TS-MMS_ENC-V1_3 §7.1,
+   * WAP-230-WSP 8.4.2.6) although its name is a well-known field or reads as `Unknown-0xNN`. Set by the
+   * decoders only then; the encoder writes such a header in that textual form, never as a field code, so
+   * its value keeps the Text-string grammar. Absent on every other header.
+   */
+  textual?: true;
 }
 
 /** A part of a multipart body (WAP-230-WSP §8.5): content type, part headers, data view. */

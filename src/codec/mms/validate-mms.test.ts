@@ -31,11 +31,12 @@ function referenceCheck(pdu: MmsPdu, values: boolean): CodecError[] {
   }
   const hs = pdu.headers ?? [];
   const type = pdu.type;
-  if (hs[0]?.name !== 'X-Mms-Message-Type') err(0, 'X-Mms-Message-Type', 'must be the first header (§7.1)');
+  if (hs[0]?.name !== 'X-Mms-Message-Type' || hs[0].textual)
+    err(0, 'X-Mms-Message-Type', 'must be the first header (§7.1)');
   else if (hs[0].value !== type)
     err(0, 'X-Mms-Message-Type', `value ${String(hs[0].value)} differs from type ${type}`);
-  const tidAt = hs.findIndex((h) => h.name === 'X-Mms-Transaction-Id');
-  const verAt = hs.findIndex((h) => h.name === 'X-Mms-MMS-Version');
+  const tidAt = hs.findIndex((h) => !h.textual && h.name === 'X-Mms-Transaction-Id');
+  const verAt = hs.findIndex((h) => !h.textual && h.name === 'X-Mms-MMS-Version');
   if (tidAt >= 0 && tidAt !== 1) err(tidAt, 'X-Mms-Transaction-Id', 'must follow X-Mms-Message-Type (§7.1)');
   if (verAt >= 0 && verAt !== (tidAt >= 0 ? 2 : 1)) {
     err(verAt, 'X-Mms-MMS-Version', 'must follow X-Mms-Message-Type and X-Mms-Transaction-Id (§7.1)');
@@ -44,7 +45,7 @@ function referenceCheck(pdu: MmsPdu, values: boolean): CodecError[] {
   if (messageTypeSince(type) > version) {
     err(0, 'X-Mms-Message-Type', `${type} needs MMS ${messageTypeSince(type)}, PDU says ${version}`);
   }
-  const ctAt = hs.findIndex((h) => h.name === 'Content-Type');
+  const ctAt = hs.findIndex((h) => !h.textual && h.name === 'Content-Type');
   if (ctAt >= 0 && ctAt !== hs.length - 1) err(ctAt, 'Content-Type', 'must be the last header (§7.1)');
 
   const counts = new Map<string, number>();
@@ -54,9 +55,9 @@ function referenceCheck(pdu: MmsPdu, values: boolean): CodecError[] {
       err(i, 'header', 'header without a name');
       return;
     }
-    const def = mmsHeaderByName(h.name);
+    const def = h.textual ? undefined : mmsHeaderByName(h.name);
     if (!def) {
-      if (UNKNOWN_RE.test(h.name)) {
+      if (UNKNOWN_RE.test(h.name) && !h.textual) {
         if (!(h.value instanceof Uint8Array)) err(i, h.name, 'unknown header code needs raw octets');
       } else if (!TOKEN_RE.test(h.name)) err(i, h.name, 'application header name must be a token');
       else if (typeof h.value !== 'string') err(i, h.name, 'application header value must be text');

@@ -36,7 +36,7 @@ export function checkPdu(pdu: MmsPdu, values: boolean): CodecError[] {
   let verAt = -1;
   let ctAt = -1;
   for (let i = 0; i < n; i++) {
-    const name = hs[i]?.name;
+    const name = hs[i]?.textual ? undefined : hs[i]?.name;
     if (name === 'X-Mms-Transaction-Id') {
       if (tidAt < 0) tidAt = i;
     } else if (name === 'X-Mms-MMS-Version') {
@@ -45,7 +45,7 @@ export function checkPdu(pdu: MmsPdu, values: boolean): CodecError[] {
       if (ctAt < 0) ctAt = i;
     }
   }
-  if (hs[0]?.name !== 'X-Mms-Message-Type') {
+  if (hs[0]?.name !== 'X-Mms-Message-Type' || hs[0].textual) {
     errors.push(new EncodeError(0, 'X-Mms-Message-Type', 'must be the first header (§7.1)'));
   } else if (hs[0].value !== type) {
     errors.push(
@@ -83,9 +83,10 @@ export function checkPdu(pdu: MmsPdu, values: boolean): CodecError[] {
       errors.push(new EncodeError(i, 'header', 'header without a name'));
       continue;
     }
-    const def = headerDefOf(h.name);
+    // a textual header is an Application-header whatever its name (see MmsHeader.textual)
+    const def = h.textual ? undefined : headerDefOf(h.name);
     if (!def) {
-      if (UNKNOWN_RE.test(h.name)) {
+      if (!h.textual && UNKNOWN_RE.test(h.name)) {
         if (!(h.value instanceof Uint8Array))
           errors.push(new EncodeError(i, h.name, 'unknown header code needs raw octets'));
       } else if (!TOKEN_RE.test(h.name)) {

@@ -16,10 +16,20 @@ export function headerDefOf(name: string): MmsHeaderDef | undefined {
   return BY_EXACT_NAME.get(name) ?? mmsHeaderByName(name);
 }
 
+/**
+ * Whether the encoder writes a header of this name as a field code (a table row, case-insensitively, or
+ * `Unknown-0xNN`): an Application-header of such a name must be marked `textual` to be written back as text.
+ */
+export function namesFieldCode(name: string): boolean {
+  return headerDefOf(name) !== undefined || UNKNOWN_RE.test(name);
+}
+
 /** Writes one header (code | 0x80 + value, application header, or raw unknown code). */
 export function writeMmsHeader(w: ByteWriter, h: MmsHeader, type: string, index = -1): void {
   try {
-    const def = headerDefOf(h.name);
+    // a decoded Application-header keeps its textual form (§7.1, WAP-230-WSP 8.4.2.6): its value is a
+    // Text-string, not the Wap-value of the field code its name matches
+    const def = h.textual ? undefined : headerDefOf(h.name);
     if (def) {
       w.u8(0x80 | def.code);
       const codec =
@@ -29,7 +39,7 @@ export function writeMmsHeader(w: ByteWriter, h: MmsHeader, type: string, index 
       codec.write(w, h.value, def.name);
       return;
     }
-    const unknown = UNKNOWN_RE.exec(h.name);
+    const unknown = h.textual ? null : UNKNOWN_RE.exec(h.name);
     if (unknown) {
       if (!(h.value instanceof Uint8Array))
         throw new EncodeError(index, h.name, 'unknown header code needs raw octets');

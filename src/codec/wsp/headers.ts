@@ -30,6 +30,12 @@ export type WspHeaderValue = string | number | null | Uint8Array | ContentType |
 export interface WspHeader {
   name: string;
   value: WspHeaderValue;
+  /**
+   * Came as an Application-header (Token-text name, Text-string value, WAP-230-WSP 8.4.2.6) although its name
+   * is a well-known field (any case), `Unknown-0xNN` or `Shift-Code-Page`. Set by readHeader only then;
+   * writeHeader writes it back as text, not as the field code its name matches. Absent otherwise.
+   */
+  textual?: true;
 }
 
 type HeaderCodec = 'text' | 'quoted' | 'date' | 'int' | 'appid' | 'disposition' | 'ctype' | 'short' | 'raw';
@@ -156,11 +162,24 @@ export function readRawValue(r: ByteReader, field: string): Uint8Array {
   return r.buf.subarray(start, r.offset);
 }
 
+/**
+ * A header value's first octet 1..30 is a Value-length, 31 a Length-quote (WAP-230-WSP 8.4.1.2), never the start
+ * of a Text-string (8.4.2.1: [Quote] *TEXT End-of-string, TEXT without CTLs; 0x00 alone is the empty text). Read
+ * as text, such a value would take its length octet for a character and not write back inside that length: it
+ * is kept as raw octets instead (readHeader's fallback).
+ */
+function textStart(r: ByteReader, field: string): void {
+  const o = r.peek(field);
+  if (o > 0 && o < 0x20) r.fail(field, `a Text-string cannot start with octet 0x${o.toString(16)}`);
+}
+
 function decodeTyped(codec: HeaderCodec, r: ByteReader, field: string): WspHeaderValue {
   switch (codec) {
     case 'text':
+      textStart(r, field);
       return readTextString(r, field);
     case 'quoted':
+      textStart(r, field);
       if (r.peek(field) === 0x22) r.offset++;
       return readTextString(r, field);
     case 'date':
@@ -237,7 +256,14 @@ export function readHeader(r: ByteReader, field = 'headers'): WspHeader {
   }
   if (o === 0) r.fail(field, 'octet 0x00 is neither a header code nor a header name', at);
   const name = readTokenText(r, field);
-  return { name, value: readTextString(r, name) };
+  const value = readTextString(r, name);
+  // a textual 'content-id' stays an Application-header (8.4.2.6): marked, so it is written back as text
+  return namesFieldCode(name) ? { name, value, textual: true } : { name, value };
+}
+
+/** Whether writeHeader writes a header of this name other than as an Application-header (see WspHeader.textual). */
+function namesFieldCode(name: string): boolean {
+  return name === 'Shift-Code-Page' || UNKNOWN_RE.test(name) || BY_NAME.has(name.toLowerCase());
 }
 
 export function writeHeaders(w: ByteWriter, headers: WspHeader[], field = 'headers'): void {
@@ -247,6 +273,13 @@ export function writeHeaders(w: ByteWriter, headers: WspHeader[], field = 'heade
 export function writeHeader(w: ByteWriter, h: WspHeader, field = 'headers'): void {
   if (typeof h?.name !== 'string') throw new EncodeError(-1, field, 'header without a name');
   const { name, value } = h;
+  if (h.textual) {
+    // an Application-header whatever its name (8.4.2.6): Token-text, then the value as a Text-string
+    writeTokenText(w, name, field);
+    if (typeof value !== 'string') throw new EncodeError(-1, name, 'application header value must be text');
+    writeTextString(w, value, name);
+    return;
+  }
   if (name === 'Shift-Code-Page') {
     if (typeof value !== 'number' || value < 1 || value > 255) throw new EncodeError(-1, name, 'page 1..255');
     if (value <= 0x1f) w.u8(value);
@@ -282,6 +315,13 @@ function checkRaw(v: Uint8Array, name: string): void {
   if (!r.atEnd()) throw new EncodeError(-1, name, 'raw value is not one delimited WSP value');
 }
 
+/** The encoder's side of textStart: such a text would read back as a Value-length (WAP-230-WSP 8.4.1.2). */
+function noLeadingControl(v: string, name: string): void {
+  const c = v.charCodeAt(0);
+  if (c > 0 && c < 0x20)
+    throw new EncodeError(-1, name, `a Text-string cannot start with U+${c.toString(16).padStart(4, '0')}`);
+}
+
 function writeTyped(w: ByteWriter, codec: HeaderCodec, v: WspHeaderValue, name: string): void {
   const bad: () => never = () => {
     throw new EncodeError(-1, name, `value does not fit the header's type (${codec})`);
@@ -289,6 +329,7 @@ function writeTyped(w: ByteWriter, codec: HeaderCodec, v: WspHeaderValue, name: 
   switch (codec) {
     case 'text':
       if (!(typeof v === 'string')) bad();
+      noLeadingControl(v as string, name);
       writeTextString(w, v, name);
       return;
     case 'quoted':

@@ -163,6 +163,45 @@ describe('headers (8.4.2.6) and multipart (8.5)', () => {
     expect(Buffer.from(bytes.subarray(0, 8)).toString('hex')).toBe('c0223c736d696c3e');
     expect(readHeaders(new ByteReader(bytes))).toEqual(headers);
   });
+  it('a text header whose value starts 1..31 is a Value-length, kept raw (8.4.1.2, 8.4.2.1; fuzz finding)', () => {
+    // Etag (0x13): Value-length 2, 0xDB, NUL. Read as a Text-string it was "\x02\xdb", which writes back as
+    // UTF-8 (02 c3 9b 00) and outgrows its length octet, so the header list no longer parsed back
+    const bytes = hex('93 02 db 00 c0 22 3c 74 3e 00');
+    const hs = readHeaders(new ByteReader(bytes));
+    expect(hs).toEqual([
+      { name: 'Etag', value: hex('02db00') },
+      { name: 'Content-ID', value: '<t>' },
+    ]);
+    const w = new ByteWriter();
+    writeHeaders(w, hs);
+    expect(Buffer.from(w.finish()).toString('hex')).toBe('9302db00c0223c743e00');
+    // an ordinary text value and the empty text are still text
+    expect(readHeaders(new ByteReader(hex('93 41 00 93 00')))).toEqual([
+      { name: 'Etag', value: 'A' },
+      { name: 'Etag', value: '' },
+    ]);
+    // and the encoder refuses a text that would read back as a Value-length
+    expect(() => writeHeaders(new ByteWriter(), [{ name: 'Etag', value: '\x02x' }])).toThrow(/cannot start/);
+  });
+  it('an Application-header spelled like a well-known field stays textual (8.4.2.6; fuzz finding)', () => {
+    // 'content-id' / 'Date' as Token-text with a Text-string value: before, writeHeader wrote them as the codes
+    // 0xC0 / 0x92 (the name came back as Content-ID; 'abc' is no Date-value, so encoding threw)
+    const bytes = Buffer.from('content-id\0<t>\0Date\0abc\0Shift-Code-Page\0x\0X-Custom\0y\0', 'latin1');
+    const hs = readHeaders(new ByteReader(new Uint8Array(bytes)));
+    expect(hs).toEqual([
+      { name: 'content-id', value: '<t>', textual: true },
+      { name: 'Date', value: 'abc', textual: true },
+      { name: 'Shift-Code-Page', value: 'x', textual: true },
+      { name: 'X-Custom', value: 'y' },
+    ]);
+    const w = new ByteWriter();
+    writeHeaders(w, hs);
+    expect(Buffer.from(w.finish()).equals(bytes)).toBe(true);
+    // without the mark the name picks the field code, as for a builder's header
+    const b = new ByteWriter();
+    writeHeaders(b, [{ name: 'content-id', value: '<t>' }]);
+    expect(Buffer.from(b.finish()).toString('hex')).toBe('c0223c743e00');
+  });
   it('X-Wap-Application-Id is code 0x2F', () => {
     const w = new ByteWriter();
     writeHeaders(w, [{ name: 'X-Wap-Application-Id', value: 4 }]);
