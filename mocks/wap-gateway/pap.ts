@@ -225,8 +225,10 @@ export function pushResponseXml(o: {
   code: number;
   desc?: string;
   senderName?: string;
+  /** reply-time (default: now). */
+  at?: Date;
 }): string {
-  return `${HEAD}<pap><push-response${attrs({ 'push-id': o.pushId, 'sender-name': o.senderName, 'reply-time': papDatetime() })}><response-result${attrs({ code: o.code, desc: o.desc ?? desc(o.code) })}/></push-response></pap>\n`;
+  return `${HEAD}<pap><push-response${attrs({ 'push-id': o.pushId, 'sender-name': o.senderName, 'reply-time': papDatetime(o.at) })}><response-result${attrs({ code: o.code, desc: o.desc ?? desc(o.code) })}/></push-response></pap>\n`;
 }
 
 export function badMessageXml(o: { code: number; desc: string; fragment?: string }): string {
@@ -241,12 +243,14 @@ export function resultNotificationXml(o: {
   desc?: string;
   senderName?: string;
   receivedTime?: string;
+  /** event-time (default: now). */
+  at?: Date;
 }): string {
   return `${HEAD}<pap><resultnotification-message${attrs({
     'push-id': o.pushId,
     'sender-name': o.senderName,
     'received-time': o.receivedTime,
-    'event-time': papDatetime(),
+    'event-time': papDatetime(o.at),
     'message-state': o.state,
     code: o.code,
     desc: o.desc ?? desc(o.code),

@@ -9,7 +9,7 @@ import { PushProxyGateway } from './ppg.ts';
 export const PPG_KIND: PeerKind = {
   name: 'ppg',
   description: 'Push proxy gateway: PAP 2.0 push-message in, WAP push SMS out through an SMSC over SMPP',
-  create: (config) => new PushProxyGateway(ppgConfigFromJson(config)),
+  create: (config, deps) => new PushProxyGateway(ppgConfigFromJson(config), { clock: deps.clock }),
   actions: PPG_ACTIONS,
   behaviours: PPG_BEHAVIOUR_TABLE,
   phase: 'gateway',

@@ -10,6 +10,7 @@ import {
   WAP_WSP_SOURCE_PORT,
 } from '../../src/codec/push/index.ts';
 import type { WspHeader } from '../../src/codec/wsp/index.ts';
+import { type Clock, SYSTEM_CLOCK } from '../../src/util/case-clock.ts';
 import { bytesToJson, type Json, type JsonObject } from '../../src/util/json.ts';
 import { BehaviourStack } from '../behaviour-stack.ts';
 import {
@@ -97,8 +98,12 @@ export class PushProxyGateway extends PeerShell {
   private ref = 0;
   private readonly agent = new http.Agent({ keepAlive: false });
 
-  constructor(config: PpgConfig = {}) {
+  /** The clock of the times it writes and compares (the case's in a seeded embedded run). */
+  private readonly clock: Clock;
+
+  constructor(config: PpgConfig = {}, deps: { clock?: Clock } = {}) {
     super();
+    this.clock = deps.clock ?? SYSTEM_CLOCK;
     this.config = config;
     this.name = config.name ?? 'ppg';
     if (config.smsc) this.smscCfg = config.smsc;
@@ -324,7 +329,7 @@ export class PushProxyGateway extends PeerShell {
           r.timer = undefined;
           r.state = 'cancelled';
           r.code = 1000;
-          r.eventTime = new Date().toISOString();
+          r.eventTime = new Date(this.clock.now()).toISOString();
           code = 1000;
         } else if (r) code = 2008;
         this.reply(
@@ -384,6 +389,7 @@ export class PushProxyGateway extends PeerShell {
     const respond = (code: number, descText?: string) => {
       const xml = pushResponseXml({
         pushId: control.pushId,
+        at: new Date(this.clock.now()),
         code,
         desc: descText,
         senderName: this.config.senderName,
@@ -437,7 +443,7 @@ export class PushProxyGateway extends PeerShell {
       addresses: control.addresses,
       state: 'pending',
       code: 1001,
-      receivedTime: new Date().toISOString(),
+      receivedTime: new Date(this.clock.now()).toISOString(),
     };
     this.pushes.set(control.pushId, record);
     respond(1001);
@@ -447,7 +453,7 @@ export class PushProxyGateway extends PeerShell {
       const p = this.deliver(record, control, content).finally(() => this.inflight.delete(p));
       this.inflight.add(p);
     };
-    const after = control.deliverAfter ? Date.parse(control.deliverAfter) - Date.now() : 0;
+    const after = control.deliverAfter ? Date.parse(control.deliverAfter) - this.clock.now() : 0;
     // Deferred pushes are bounded (at most one hour) so a suite never waits forever.
     if (after > 0) record.timer = setTimeout(run, Math.min(after, 3_600_000));
     else run();
@@ -461,12 +467,12 @@ export class PushProxyGateway extends PeerShell {
     const finish = async (address: PapAddress, state: PapMessageState, code: number, descText?: string) => {
       record.state = state;
       record.code = code;
-      record.eventTime = new Date().toISOString();
+      record.eventTime = new Date(this.clock.now()).toISOString();
       this.event('push-finished', { 'push-id': record.pushId, address: address.value, state, code });
       if (control.notifyTo) await this.notify(control.notifyTo, record, address, descText);
     };
     for (const address of record.addresses) {
-      if (control.deliverBefore && Date.parse(control.deliverBefore) < Date.now()) {
+      if (control.deliverBefore && Date.parse(control.deliverBefore) < this.clock.now()) {
         await finish(address, 'expired', 4000, 'deliver-before-timestamp passed before delivery');
         continue;
       }
@@ -604,6 +610,7 @@ export class PushProxyGateway extends PeerShell {
     }
     const xml = resultNotificationXml({
       pushId: record.pushId,
+      at: new Date(this.clock.now()),
       address: address.value,
       code: record.code,
       state: record.state,

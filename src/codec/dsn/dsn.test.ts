@@ -171,6 +171,25 @@ describe('decodeDsn (RFC 3464)', () => {
     expect(d.headers.find((h) => h.name === 'Auto-Submitted')?.value).toBe('auto-replied');
   });
 
+  it('encodeDsn is pure: the same DSN gives the same octets, another text another boundary', () => {
+    const spec = {
+      from: 'm@x.example',
+      to: 'c@example.com',
+      date: new Date(Date.UTC(2026, 11, 7)),
+      messageId: '<a@x>',
+      text: 'not delivered',
+      reportingMta: 'x.example',
+      recipients: [{ finalRecipient: 'a@b.example', action: 'failed' as const, status: '5.1.1' }],
+    };
+    const a = Buffer.from(encodeDsn(spec)).toString('latin1');
+    expect(Buffer.from(encodeDsn(spec)).toString('latin1')).toBe(a);
+    const boundaryOf = (t: string) => /boundary="([^"]+)"/.exec(t)?.[1];
+    const b = Buffer.from(encodeDsn({ ...spec, text: 'still not delivered' })).toString('latin1');
+    expect(boundaryOf(b)).toBeDefined();
+    expect(boundaryOf(b)).not.toBe(boundaryOf(a));
+    expect(decodeDsn(enc(b)).recipients[0].status).toBe('5.1.1');
+  });
+
   it('xtext (RFC 3461 §4) both ways', () => {
     expect(encodeXtext('a+b=c d')).toBe('a+2Bb+3Dc+20d');
     expect(decodeXtext('a+2Bb+3Dc+20d')).toBe('a+b=c d');

@@ -1,4 +1,5 @@
 import { EncodeError } from '../codec-error.ts';
+import { makeBoundary } from '../mime/build-mime.ts';
 import { formatRfc5322Date } from '../mm4/rfc5322-date.ts';
 import type { DsnAction } from './dsn.ts';
 
@@ -67,8 +68,6 @@ function line(v: string, field: string): string {
 export function encodeDsn(spec: DsnSpec): Uint8Array {
   if (spec.recipients.length === 0)
     throw new EncodeError(-1, 'recipients', 'a DSN names at least one recipient (RFC 3464 §2.1)');
-  const boundary =
-    spec.boundary ?? `dsn-${spec.date.getTime().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
   const perMessage = [
     ...(spec.originalEnvelopeId !== undefined
       ? [`Original-Envelope-Id: ${encodeXtext(spec.originalEnvelopeId)}`]
@@ -97,6 +96,11 @@ export function encodeDsn(spec: DsnSpec): Uint8Array {
       ...(r.lastAttemptDate ? [`Last-Attempt-Date: ${formatRfc5322Date(r.lastAttemptDate)}`] : []),
     ].join(CRLF);
   });
+  const text = spec.text.replace(/\r?\n/g, CRLF).replace(/[^\x09\x0d\x0a\x20-\x7e]/g, '?');
+  // derived from what it encloses (no clock, no random draw): the same DSN is the same octets
+  const boundary =
+    spec.boundary ??
+    makeBoundary('dsn_', [text, ...perMessage, ...groups, spec.originalHeaders ?? new Uint8Array(0)]);
   const head = [
     `From: ${line(spec.from, 'From')}`,
     `To: ${line(spec.to, 'To')}`,
@@ -108,7 +112,6 @@ export function encodeDsn(spec: DsnSpec): Uint8Array {
     'MIME-Version: 1.0',
     `Content-Type: multipart/report; report-type=delivery-status;${CRLF}\tboundary="${boundary}"`,
   ];
-  const text = spec.text.replace(/\r?\n/g, CRLF).replace(/[^\x09\x0d\x0a\x20-\x7e]/g, '?');
   const chunks: Array<string | Uint8Array> = [
     `${head.join(CRLF)}${CRLF}${CRLF}This is a MIME-encapsulated message.${CRLF}${CRLF}`,
     `--${boundary}${CRLF}Content-Description: Notification${CRLF}Content-Type: text/plain; charset=us-ascii${CRLF}${CRLF}${text}${CRLF}${CRLF}`,
