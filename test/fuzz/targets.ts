@@ -287,7 +287,8 @@ const MIME_TOKENS = [
 // ---------------------------------------------------------------- MM7
 
 let mm7SubmitCache: { contentType: string; body: Uint8Array } | undefined;
-const mm7Submit = () =>
+/** The SubmitReq the MM7 seeds start from (SOAP with one attachment, boundary bb). */
+export const mm7Submit = () =>
   (mm7SubmitCache ??= encodeMm7(
     {
       type: 'SubmitReq',

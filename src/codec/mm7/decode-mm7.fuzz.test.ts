@@ -1,56 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import { mm7Submit, TARGETS } from '../../../test/fuzz/targets.ts';
 import { mutate, randomBytes, rng } from '../../../test/support/fuzz-inputs.ts';
 import { DecodeError } from '../codec-error.ts';
-import { mimePart } from '../mime/build-mime.ts';
 import { decodeMm7 } from './decode-mm7.ts';
-import { encodeMm7 } from './encode-mm7.ts';
-import { mm7Address, mm7Status } from './mm7-builders.ts';
 import { mm7ToJson } from './mm7-to-json.ts';
 
-const submit = encodeMm7(
-  {
-    type: 'SubmitReq',
-    transactionId: 'tx',
-    version: 'REL-6-MM7-1-4',
-    fields: { MM7Version: '6.8.0', Recipients: { To: mm7Address('+15550001') }, Subject: 'a&b' },
-    content: mimePart('text/plain', 'hello'),
-  },
-  { boundary: 'bb' },
-);
-const rsp = encodeMm7({
-  type: 'SubmitRsp',
-  transactionId: 'tx',
-  version: 'REL-5-MM7-1-0',
-  fields: { MM7Version: '5.3.0', Status: mm7Status(1000), MessageID: 'm' },
-});
-const http = Buffer.concat([
-  Buffer.from(
-    `POST /mm7 HTTP/1.1\r\nContent-Type: ${submit.contentType}\r\nContent-Length: ${submit.body.length}\r\n\r\n`,
-  ),
-  submit.body,
-]);
-const SEEDS = [new Uint8Array(http), submit.body, rsp.body];
-const TOKENS = [
-  '<',
-  '>',
-  '/>',
-  '</',
-  '"',
-  '&amp;',
-  '&#x',
-  ':',
-  'xmlns:a="x"',
-  'env:',
-  '<!DOCTYPE x>',
-  '<![CDATA[',
-  ']]>',
-  '--bb',
-  '--bb--',
-  '\r\n',
-  'cid:',
-  '<?xml?>',
-  'Transfer-Encoding: chunked\r\n',
-];
+// the fuzz job's MM7 row (test/fuzz/targets.ts) gives the seeds (HTTP POST, multipart, bare
+// SOAP response, in that order) and the dictionary; this is its bounded slice beside the codec
+const MM7 = TARGETS.find((t) => t.name === 'mm7');
+if (!MM7) throw new Error('no mm7 fuzz target');
+const submit = mm7Submit();
+const SEEDS = MM7.seeds();
+const TOKENS = MM7.dictionary;
 
 function only(input: Uint8Array, ct?: string): 'ok' | 'error' {
   try {
