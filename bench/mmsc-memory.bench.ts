@@ -41,7 +41,10 @@ interface Mem {
   external: number;
   arrayBuffers: number;
 }
-type Reply = { mem: Mem; messages: number; jobs: number } | { ready: string; startMs: number };
+type Reply =
+  | { mem: Mem; messages: number; jobs: number }
+  | { ready: string; startMs: number }
+  | { snapshot: string };
 
 class Child {
   private readonly waiting: Array<(r: Reply) => void> = [];
@@ -187,6 +190,8 @@ async function sustained(seconds: number, rate: number, flow: 'submit' | 'full')
   const maxInflightAllowed = Number(process.env.MEM_BENCH_MAX_INFLIGHT ?? 5000);
   let firstError = '';
   let markedWarm = false;
+  /** MEM_BENCH_SNAPSHOTS=DIR: heap snapshots at the end of warm-up and at the end (diff with bench/support/heap-diff.ts). */
+  const snapshots = process.env.MEM_BENCH_SNAPSHOTS;
   for (let i = 0; i < total; i++) {
     const due = t0 + (i * 1000) / rate;
     const wait = due - performance.now();
@@ -194,6 +199,7 @@ async function sustained(seconds: number, rate: number, flow: 'submit' | 'full')
     if (!markedWarm && performance.now() - t0 >= warmup * 1000) {
       markedWarm = true;
       const m = await child.mem(true);
+      if (snapshots) await child.ask({ cmd: 'snapshot', file: path.join(snapshots, 'warm.heapsnapshot') });
       gcAt.push({
         t: (performance.now() - t0) / 1000,
         accepted,
@@ -220,6 +226,7 @@ async function sustained(seconds: number, rate: number, flow: 'submit' | 'full')
   while (inflight > 0) await new Promise((r) => setTimeout(r, 50));
   const elapsed = (performance.now() - t0) / 1000;
   const end = await child.mem(true);
+  if (snapshots) await child.ask({ cmd: 'snapshot', file: path.join(snapshots, 'end.heapsnapshot') });
   gcAt.push({ t: elapsed, accepted, heapUsed: end.mem.heapUsed, rss: end.mem.rss, messages: end.messages });
   sampling = false;
   await sampler;
