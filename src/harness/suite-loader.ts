@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { type Document, LineCounter, parseDocument, visit } from 'yaml';
 import type { Json } from '../util/json.ts';
 import { typescriptImports } from '../util/typescript-imports.ts';
+import { withPlainEnv } from '../util/with-plain-env.ts';
 import type { Iface } from '../wire/nodes.ts';
 import type { DefinedCase, LoadedCase, LoadedStep, ResolvedRequirement } from './case-model.ts';
 import { strongestLevel } from './case-model.ts';
@@ -126,7 +127,7 @@ export function loadRequirementCatalogue(root: string): { catalogue: Requirement
 
 function parseCatalogue(text: string): RequirementCatalogue {
   const catalogue: RequirementCatalogue = new Map();
-  const doc = parseDocument(text);
+  const doc = withPlainEnv(() => parseDocument(text));
   const data = doc.toJS() as { requirements?: unknown } | null;
   const reqs = data?.requirements ?? data;
   const add = (id: string, r: unknown) => {
@@ -404,7 +405,9 @@ export function loadYamlSuiteFile(
     return refuse(`YAML: collections nested deeper than ${MAX_SUITE_NESTING} levels`, deep.line, deep.col);
   let doc: Document;
   try {
-    doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+    doc = withPlainEnv(() =>
+      parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true }),
+    );
   } catch (e) {
     return refuse(`YAML: cannot parse: ${(e as Error).message.split('\n')[0]}`);
   }
