@@ -1,10 +1,10 @@
 /**
  * The servers' input paths under mutated input: the reference MMSC (`mmscert serve`: MM1 and MM7
  * over HTTP, MM3 and MM4 over SMTP) and the peers (`mmscert peers`: the SMSC over SMPP, the HLR's
- * DNS over UDP and TCP) run as separate processes on ephemeral loopback ports; each gets mutated
- * versions of an ordinary exchange on fresh connections. After every batch, and at the end, the
- * process must still be up and the server must still answer an ordinary request. Bounded in count
- * (`inputs` per server) and in time (`maxMs` per server).
+ * DNS over UDP and TCP, the PPG's PAP over HTTP) run as separate processes on ephemeral loopback
+ * ports; each gets mutated versions of an ordinary exchange on fresh connections. After every
+ * batch, and at the end, the process must still be up and the server must still answer an
+ * ordinary request. Bounded in count (`inputs` per server) and in time (`maxMs` per server).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
@@ -216,6 +216,7 @@ function cases(mmsc: Proc, peers: Proc): ServerCase[] {
   const mm3 = urlOf(mmsc, 'MM3');
   const smsc = urlOf(peers, 'smsc');
   const dns = urlOf(peers, 'hlr');
+  const ppg = urlOf(peers, 'ppg');
   const sendReq = encodeMms(
     buildPdu(
       'm-send-req',
@@ -296,6 +297,33 @@ function cases(mmsc: Proc, peers: Proc): ServerCase[] {
     destination_addr: '+15550001',
     short_message: 'hi',
   }).toBuffer();
+  // PAP 2.0 push-message: multipart/related, the control entity first, then the content (WAP-247 §8)
+  const papBoundary = 'fuzzpap';
+  const papPush = http(
+    ppg.pathname,
+    { 'Content-Type': `multipart/related; boundary=${papBoundary}; type="application/xml"` },
+    Buffer.concat([
+      Buffer.from(
+        `--${papBoundary}\r\nContent-Type: application/xml\r\n\r\n<?xml version="1.0"?>\r\n<pap>` +
+          `<push-message push-id="fuzz-1"><address address-value="WAPPUSH=+15550001/TYPE=PLMN@ppg"/>` +
+          `<quality-of-service delivery-method="unconfirmed"/></push-message></pap>\r\n` +
+          `--${papBoundary}\r\nContent-Type: application/vnd.wap.mms-message\r\n` +
+          `X-Wap-Application-Id: x-wap-application:mms.ua\r\n\r\n`,
+        'latin1',
+      ),
+      encodeMms(
+        buildPdu('m-notification-ind', {
+          'X-Mms-Transaction-ID': 'fuzz-n',
+          'X-Mms-MMS-Version': '1.3',
+          'X-Mms-Message-Class': 'Personal',
+          'X-Mms-Message-Size': 5,
+          'X-Mms-Expiry': { relative: 3600 },
+          'X-Mms-Content-Location': 'http://127.0.0.1/mms/x',
+        } as never),
+      ),
+      Buffer.from(`\r\n--${papBoundary}--\r\n`, 'latin1'),
+    ]),
+  );
   let dnsId = 1;
   let lastSmpp = '';
   return [
@@ -330,6 +358,13 @@ function cases(mmsc: Proc, peers: Proc): ServerCase[] {
         return b.length >= 16 && b.readUInt32BE(4) === 0x80000009;
       },
       detail: () => `bind answered '${lastSmpp}'`,
+    },
+    {
+      name: 'ppg-http',
+      proc: peers,
+      seeds: [papPush],
+      send: async (input) => (await tcpExchange(Number(ppg.port), input)).length > 0,
+      healthy: async () => statusLine(await tcpUntil(Number(ppg.port), papPush, statusLine)),
     },
     {
       name: 'dns-udp',
@@ -395,10 +430,10 @@ export async function fuzzServers(o: ServerFuzzOptions): Promise<ServerFuzzResul
   const checkEvery = o.checkEvery ?? 100;
   const result: ServerFuzzResult = { servers: [], failures: [], misses: [] };
   const misses = result.misses;
-  log(`servers: starting the reference MMSC and the peers (SMSC, HLR) on ephemeral loopback ports`);
+  log(`servers: starting the reference MMSC and the peers (SMSC, HLR, PPG) on ephemeral loopback ports`);
   const peers = await startCli(
-    ['peers', '--only', 'smsc,hlr', ...(o.peerEvents ? ['--events', o.peerEvents] : [])],
-    3,
+    ['peers', '--only', 'smsc,hlr,ppg', ...(o.peerEvents ? ['--events', o.peerEvents] : [])],
+    4,
   );
   const mmsc = await startCli(['serve'], 5).catch(async (e) => {
     peers.child.kill('SIGTERM');
