@@ -262,8 +262,12 @@ export class Outbox {
     let started = true;
     while (started && this.running.size < this.concurrency && this.lanes.size > 0) {
       started = false;
-      for (const [key, lane] of [...this.lanes]) {
-        if (this.running.size >= this.concurrency) break;
+      // One turn over the lanes there are now, without copying the Map (a backlog of thousands of
+      // lanes made a copy per finished job): a lane served is re-added at the end, and the
+      // iteration, which would reach it again, stops after the lanes it started with.
+      let turn = this.lanes.size;
+      for (const [key, lane] of this.lanes) {
+        if (turn-- <= 0 || this.running.size >= this.concurrency) break;
         if ((this.runningOf.get(key) ?? 0) >= this.perMessage) continue;
         let job: Job | undefined;
         while (lane.head < lane.jobs.length) {
