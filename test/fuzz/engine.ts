@@ -6,6 +6,7 @@
  * feedback aside, which depends on what V8 reports).
  */
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import fc from 'fast-check';
 import { DecodeError } from '../../src/codec/codec-error.ts';
@@ -181,7 +182,25 @@ export interface FuzzStats {
   /** Inputs run with coverage guidance on (the guided phase). */
   guidedRuns: number;
   perSecond: number;
+  /** CPU time this thread spent in the loop (Linux: /proc/thread-self/stat), when readable. */
+  cpuMs?: number;
   vectorsNote: string;
+}
+
+/**
+ * CPU time of the calling thread in ms (utime + stime of /proc/thread-self/stat, in clock ticks of
+ * 10 ms), or undefined where that file is absent. Inputs per CPU-second do not depend on what else
+ * the machine runs, inputs per second do.
+ */
+export function threadCpuMs(): number | undefined {
+  try {
+    const stat = readFileSync('/proc/thread-self/stat', 'latin1');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // fields 14 and 15 of proc(5), counted from the state field (3) after the command name
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The starting corpus: shared vectors (when present) + our encoders' outputs. */
@@ -342,6 +361,7 @@ export function fuzzTarget(target: FuzzTarget, opts: FuzzOptions): FuzzStats {
   // 2. totality over generated and mutated inputs (guided by coverage for the first phase)
   const setupMs = performance.now() - t0;
   const tLoop = performance.now();
+  const cpu0 = threadCpuMs();
   let cov = opts.coverage ? new Coverage(target.coverage) : undefined;
   let features = 0;
   let guidedRuns = 0;
@@ -449,6 +469,7 @@ export function fuzzTarget(target: FuzzTarget, opts: FuzzOptions): FuzzStats {
       setupMs,
       guidedRuns: cov ? runs : guidedRuns,
       perSecond: Math.round((runs / ms) * 1000),
+      ...(cpu0 !== undefined ? { cpuMs: (threadCpuMs() ?? cpu0) - cpu0 } : {}),
       vectorsNote: start.note,
     };
   }

@@ -140,6 +140,7 @@ function mergeShards(shards: TargetResult[]): TargetResult {
     features: Math.max(...done.map((x) => x.features)),
     guidedRuns: done.reduce((a, x) => a + x.guidedRuns, 0),
     perSecond: Math.round((runs / ms) * 1000),
+    ...cpuOf(done),
   };
   return out;
 }
@@ -258,6 +259,18 @@ async function runTarget(
   return res;
 }
 
+/** The shards' CPU time added up, when every shard could read its own. */
+function cpuOf(parts: FuzzStats[]): { cpuMs?: number } {
+  return parts.every((x) => x.cpuMs !== undefined)
+    ? { cpuMs: parts.reduce((a, x) => a + (x.cpuMs ?? 0), 0) }
+    : {};
+}
+
+/** Inputs per CPU-second (what the decoder costs, whatever else runs on the machine). */
+function perCpuSecond(s: FuzzStats): string {
+  return s.cpuMs ? `${fmt(Math.round((s.runs / s.cpuMs) * 1000))} per CPU-s` : '-';
+}
+
 function merge(a: FuzzStats | undefined, b: FuzzStats): FuzzStats {
   if (!a) return b;
   const runs = a.runs + b.runs;
@@ -270,6 +283,7 @@ function merge(a: FuzzStats | undefined, b: FuzzStats): FuzzStats {
     guidedRuns: a.guidedRuns + b.guidedRuns,
     crashes: a.crashes + b.crashes,
     perSecond: Math.round((runs / ms) * 1000),
+    ...cpuOf([a, b]),
   };
 }
 
@@ -341,7 +355,7 @@ async function main(): Promise<void> {
     const s = r.stats;
     if (s) {
       log(
-        `${n}: ${fmt(s.runs)} inputs in ${(s.ms / 1000).toFixed(1)} s = ${fmt(s.perSecond)}/s (set-up and round trips ${(s.setupMs / 1000).toFixed(1)} s); corpus ${s.seeds} seeds + ${s.vectors} vectors -> ${s.corpus}` +
+        `${n}: ${fmt(s.runs)} inputs in ${(s.ms / 1000).toFixed(1)} s = ${fmt(s.perSecond)}/s, ${perCpuSecond(s)} (set-up and round trips ${(s.setupMs / 1000).toFixed(1)} s); corpus ${s.seeds} seeds + ${s.vectors} vectors -> ${s.corpus}` +
           `${o.coverage ? `, ${s.features} blocks in ${fmt(s.guidedRuns)} guided inputs` : ''}; round trips ${s.roundTrips}${s.roundTripFailure ? ' FAILED' : ' ok'}; ` +
           `crashes ${r.crashes.length}${s.vectorsNote ? `; ${s.vectorsNote}` : ''}`,
       );
@@ -351,10 +365,10 @@ async function main(): Promise<void> {
   let failed = false;
   const row = (cells: string[]) =>
     `${cells[0].padEnd(12)} ${cells
-      .slice(1, 5)
+      .slice(1, 6)
       .map((c) => c.padStart(10))
-      .join(' ')}  ${cells[5]}`;
-  log(`\n${row(['decoder', 'inputs', 'seconds', 'inputs/s', 'crashes', `goal ${fmt(GOAL)}`])}`);
+      .join(' ')}  ${cells[6]}`;
+  log(`\n${row(['decoder', 'inputs', 'seconds', 'inputs/s', '/CPU-s', 'crashes', `goal ${fmt(GOAL)}`])}`);
   let short = 0;
   for (const n of chosen) {
     const r = results.get(n);
@@ -374,6 +388,7 @@ async function main(): Promise<void> {
         fmt(runs),
         st ? (st.ms / 1000).toFixed(0) : '-',
         fmt(st?.perSecond ?? 0),
+        st?.cpuMs ? fmt(Math.round((st.runs / st.cpuMs) * 1000)) : '-',
         String(r?.crashes.length ?? 0),
         `${verdict}${r?.error ? `  (${r.error.split('\n')[0]})` : ''}`,
       ]),
