@@ -17,7 +17,13 @@ import { Mm1Client, sendReq } from '../test/support/mm1-client.ts';
  *    then retention purges them (expiry and retention scaled to the run, so the store reaches
  *    its steady size within the warm-up). RSS and heapUsed are sampled every second; the RSS
  *    slope after warm-up (least squares against accepted messages) is the figure (goal < 0.1 KB
- *    per message). `MEM_BENCH_FLOW=full` also retrieves each message and answers the notification.
+ *    per message), split into the slopes of V8's heapTotal, external memory and the rest (malloc,
+ *    code, stacks). At the end of warm-up and at the end the load stops until nothing is in flight
+ *    and the outbox is empty, then two full GCs: the heap figures of these two quiescent points
+ *    differ only by what the MMSC retains (not by the backlog of the moment), and
+ *    MEM_BENCH_SNAPSHOTS=DIR writes a heap snapshot at each (warm.heapsnapshot, end.heapsnapshot;
+ *    bench/support/heap-diff.ts compares them). `MEM_BENCH_FLOW=full` also retrieves each message
+ *    and answers the notification.
  * 2. Restart: a store of MEM_BENCH_STORE_MB (default 1024) written through the store API
  *    (messages of MEM_BENCH_MSG_BYTES, each with one notified local recipient, none expired),
  *    then `mmscert serve` started on it: RSS once it listens (goal < 150 MB), its peak, and how
@@ -168,23 +174,27 @@ async function sustained(seconds: number, rate: number, flow: 'submit' | 'full')
     if (nr.status !== 204) throw new Error(`notifyresp ${nr.status}`);
   };
 
-  const samples: Array<{ t: number; accepted: number; rss: number; heapUsed: number; messages: number }> = [];
+  type Sample = { t: number; accepted: number; messages: number } & Mem;
+  const samples: Sample[] = [];
   const t0 = performance.now();
+  /** Time the generator stood still for a quiescent measurement (taken out of the schedule). */
+  let pausedMs = 0;
   const total = Math.round(rate * seconds);
   let sampling = true;
   const sampler = (async () => {
     while (sampling) {
       const m = await child.mem(false);
       const t = (performance.now() - t0) / 1000;
-      samples.push({ t, accepted, rss: m.mem.rss, heapUsed: m.mem.heapUsed, messages: m.messages });
+      samples.push({ t, accepted, messages: m.messages, ...m.mem });
       if (samples.length % 60 === 0)
         console.log(
-          `memory ${flow}: t=${t.toFixed(0)} s accepted ${accepted} in flight ${inflight} RSS ${mb(m.mem.rss)} MB heapUsed ${mb(m.mem.heapUsed)} MB stored ${m.messages}`,
+          `memory ${flow}: t=${t.toFixed(0)} s accepted ${accepted} in flight ${inflight} RSS ${mb(m.mem.rss)} MB heapUsed ${mb(m.mem.heapUsed)} MB stored ${m.messages} jobs ${m.jobs}`,
         );
       await new Promise((r) => setTimeout(r, 1000));
     }
   })();
-  const gcAt: Array<{ t: number; accepted: number; heapUsed: number; rss: number; messages: number }> = [];
+  type Quiet = { t: number; accepted: number; messages: number; jobs: number; waitedS: number } & Mem;
+  const quiet: Quiet[] = [];
   let errors = 0;
   let skipped = 0;
   const maxInflightAllowed = Number(process.env.MEM_BENCH_MAX_INFLIGHT ?? 5000);
@@ -192,21 +202,40 @@ async function sustained(seconds: number, rate: number, flow: 'submit' | 'full')
   let markedWarm = false;
   /** MEM_BENCH_SNAPSHOTS=DIR: heap snapshots at the end of warm-up and at the end (diff with bench/support/heap-diff.ts). */
   const snapshots = process.env.MEM_BENCH_SNAPSHOTS;
+  /**
+   * A comparable point: no request in flight and the outbox drained (at most 120 s), then two
+   * full GCs. Heap figures (and snapshots) taken so differ only by what the MMSC retains, not by
+   * the backlog of the moment.
+   */
+  const quiesce = async (name: string): Promise<void> => {
+    const from = performance.now();
+    while (inflight > 0) await new Promise((r) => setTimeout(r, 50));
+    let m = await child.mem(false);
+    while (m.jobs > 0 && performance.now() - from < 120_000) {
+      await new Promise((r) => setTimeout(r, 200));
+      m = await child.mem(false);
+    }
+    m = await child.mem(true);
+    if (snapshots) await child.ask({ cmd: 'snapshot', file: path.join(snapshots, `${name}.heapsnapshot`) });
+    const waitedS = (performance.now() - from) / 1000;
+    quiet.push({
+      t: (performance.now() - t0) / 1000,
+      accepted,
+      messages: m.messages,
+      jobs: m.jobs,
+      waitedS,
+      ...m.mem,
+    });
+  };
   for (let i = 0; i < total; i++) {
-    const due = t0 + (i * 1000) / rate;
+    const due = t0 + pausedMs + (i * 1000) / rate;
     const wait = due - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    if (!markedWarm && performance.now() - t0 >= warmup * 1000) {
+    if (!markedWarm && performance.now() - t0 - pausedMs >= warmup * 1000) {
       markedWarm = true;
-      const m = await child.mem(true);
-      if (snapshots) await child.ask({ cmd: 'snapshot', file: path.join(snapshots, 'warm.heapsnapshot') });
-      gcAt.push({
-        t: (performance.now() - t0) / 1000,
-        accepted,
-        heapUsed: m.mem.heapUsed,
-        rss: m.mem.rss,
-        messages: m.messages,
-      });
+      const p0 = performance.now();
+      await quiesce('warm');
+      pausedMs += performance.now() - p0;
     }
     if (inflight >= maxInflightAllowed) {
       skipped += 1; // the MMSC is behind: an open loop would only pile requests up in the generator
@@ -224,10 +253,8 @@ async function sustained(seconds: number, rate: number, flow: 'submit' | 'full')
       });
   }
   while (inflight > 0) await new Promise((r) => setTimeout(r, 50));
-  const elapsed = (performance.now() - t0) / 1000;
-  const end = await child.mem(true);
-  if (snapshots) await child.ask({ cmd: 'snapshot', file: path.join(snapshots, 'end.heapsnapshot') });
-  gcAt.push({ t: elapsed, accepted, heapUsed: end.mem.heapUsed, rss: end.mem.rss, messages: end.messages });
+  const elapsed = (performance.now() - t0 - pausedMs) / 1000;
+  await quiesce('end');
   sampling = false;
   await sampler;
   client.close();
@@ -236,12 +263,15 @@ async function sustained(seconds: number, rate: number, flow: 'submit' | 'full')
   await smsc.stop();
   await rm(storeDir, { recursive: true, force: true });
 
-  const warm = samples.filter((s) => s.t >= warmup);
-  const rssSlope = slope(warm.map((s) => ({ x: s.accepted, y: s.rss })));
-  const heapSlope = slope(warm.map((s) => ({ x: s.accepted, y: s.heapUsed })));
+  // samples after warm-up, the quiescent pause left out (its own samples would weigh a drained state)
+  const warmT = quiet[0]?.t ?? warmup;
+  const warm = samples.filter((s) => s.t > warmT);
+  const slopeOf = (f: (s: Sample) => number) => slope(warm.map((s) => ({ x: s.accepted, y: f(s) }))) / 1024;
+  const rssSlope = slopeOf((s) => s.rss) * 1024;
+  const kb = (v: number) => v.toFixed(3);
   const first = samples[0];
   const peak = samples.reduce((a, s) => Math.max(a, s.rss), 0);
-  const [g0, g1] = gcAt;
+  const [g0, g1] = quiet;
   console.log(
     `memory ${flow}: offered ${rate}/s for ${seconds} s, achieved ${(accepted / elapsed).toFixed(0)}/s accepted (${accepted} accepted, ${refused} refused, ${errors} errors${firstError ? ` e.g. ${firstError}` : ''}; at most ${maxInflight} in flight, ${skipped} not sent because ${maxInflightAllowed} were in flight); expiry ${expirySeconds} s, retention ${retentionSeconds} s`,
   );
@@ -249,12 +279,18 @@ async function sustained(seconds: number, rate: number, flow: 'submit' | 'full')
     `memory ${flow}: RSS ${mb(first.rss)} MB at start, ${mb(warm[0]?.rss ?? Number.NaN)} MB after the ${warmup} s warm-up, ${mb(samples.at(-1)!.rss)} MB at the end, peak ${mb(peak)} MB; stored messages at the end of warm-up ${warm[0]?.messages}, at the end ${samples.at(-1)!.messages}`,
   );
   console.log(
-    `memory ${flow}: RSS slope after warm-up ${(rssSlope / 1024).toFixed(3)} KB per accepted message (goal < 0.1), heapUsed slope ${(heapSlope / 1024).toFixed(3)} KB per message, over ${warm.length} samples`,
+    `memory ${flow}: RSS slope after warm-up ${kb(rssSlope / 1024)} KB per accepted message (goal < 0.1), over ${warm.length} samples; of it heapTotal ${kb(slopeOf((s) => s.heapTotal))} (heapUsed ${kb(slopeOf((s) => s.heapUsed))}), external ${kb(slopeOf((s) => s.external))} (arrayBuffers ${kb(slopeOf((s) => s.arrayBuffers))}), the rest (malloc, code, stacks) ${kb(slopeOf((s) => s.rss - s.heapTotal - s.external))} KB per message`,
   );
-  if (g0 && g1)
+  if (g0 && g1) {
+    const per = (a: number, b: number) => ((b - a) / Math.max(1, g1.accepted - g0.accepted)).toFixed(1);
+    const at = (q: Quiet) =>
+      `${q.messages} stored, ${q.jobs} jobs left after ${q.waitedS.toFixed(1)} s: heapUsed ${mb(q.heapUsed)} MB, heapTotal ${mb(q.heapTotal)} MB, external ${mb(q.external)} MB, RSS ${mb(q.rss)} MB`;
+    console.log(`memory ${flow}: quiescent after full GC at end of warm-up: ${at(g0)}`);
+    console.log(`memory ${flow}: quiescent after full GC at the end: ${at(g1)}`);
     console.log(
-      `memory ${flow}: heapUsed after full GC ${mb(g0.heapUsed)} MB at end of warm-up (${g0.messages} stored) -> ${mb(g1.heapUsed)} MB at the end (${g1.messages} stored): ${((g1.heapUsed - g0.heapUsed) / Math.max(1, g1.accepted - g0.accepted)).toFixed(1)} B per message accepted meanwhile`,
+      `memory ${flow}: between them, per message accepted meanwhile (${g1.accepted - g0.accepted}): heapUsed ${per(g0.heapUsed, g1.heapUsed)} B, external ${per(g0.external, g1.external)} B, RSS ${per(g0.rss, g1.rss)} B`,
     );
+  }
   console.log(`memory ${flow}: ${load()}`);
   results.push(
     `RSS slope after warm-up ${(rssSlope / 1024).toFixed(3)} KB per accepted message (goal < 0.1; least squares over ${warm.length} samples of ${seconds - warmup} s, ${(accepted / elapsed).toFixed(0)} msg/s achieved of ${rate} offered, ${load()} at the end)`,
