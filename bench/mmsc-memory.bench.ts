@@ -48,7 +48,7 @@ interface Mem {
   arrayBuffers: number;
 }
 type Reply =
-  | { mem: Mem; messages: number; jobs: number }
+  | { mem: Mem; messages: number; jobs: number; spaces: Record<string, number> }
   | { ready: string; startMs: number }
   | { snapshot: string };
 
@@ -63,15 +63,28 @@ class Child {
       this.proc.send(cmd);
     });
   }
-  async mem(gc = false): Promise<{ mem: Mem; messages: number; jobs: number }> {
-    return (await this.ask({ cmd: 'mem', gc })) as { mem: Mem; messages: number; jobs: number };
+  async mem(
+    gc = false,
+  ): Promise<{ mem: Mem; messages: number; jobs: number; spaces: Record<string, number> }> {
+    return (await this.ask({ cmd: 'mem', gc })) as {
+      mem: Mem;
+      messages: number;
+      jobs: number;
+      spaces: Record<string, number>;
+    };
   }
 }
 
 function startChild(config: object): Promise<{ child: Child; url: string }> {
   const proc = fork(childScript, [JSON.stringify(config)], {
     cwd: repoRoot,
-    execArgv: ['--expose-gc', '--import', 'tsx'],
+    // MEM_BENCH_NODE_FLAGS: extra node/V8 flags for the MMSC (e.g. --max-semi-space-size=4)
+    execArgv: [
+      '--expose-gc',
+      ...(process.env.MEM_BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
+      '--import',
+      'tsx',
+    ],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? '32' },
   });
@@ -193,7 +206,14 @@ async function sustained(seconds: number, rate: number, flow: 'submit' | 'full')
       await new Promise((r) => setTimeout(r, 1000));
     }
   })();
-  type Quiet = { t: number; accepted: number; messages: number; jobs: number; waitedS: number } & Mem;
+  type Quiet = {
+    t: number;
+    accepted: number;
+    messages: number;
+    jobs: number;
+    waitedS: number;
+    spaces: Record<string, number>;
+  } & Mem;
   const quiet: Quiet[] = [];
   let errors = 0;
   let skipped = 0;
@@ -224,6 +244,7 @@ async function sustained(seconds: number, rate: number, flow: 'submit' | 'full')
       messages: m.messages,
       jobs: m.jobs,
       waitedS,
+      spaces: m.spaces,
       ...m.mem,
     });
   };
@@ -284,7 +305,12 @@ async function sustained(seconds: number, rate: number, flow: 'submit' | 'full')
   if (g0 && g1) {
     const per = (a: number, b: number) => ((b - a) / Math.max(1, g1.accepted - g0.accepted)).toFixed(1);
     const at = (q: Quiet) =>
-      `${q.messages} stored, ${q.jobs} jobs left after ${q.waitedS.toFixed(1)} s: heapUsed ${mb(q.heapUsed)} MB, heapTotal ${mb(q.heapTotal)} MB, external ${mb(q.external)} MB, RSS ${mb(q.rss)} MB`;
+      `${q.messages} stored, ${q.jobs} jobs left after ${q.waitedS.toFixed(1)} s: heapUsed ${mb(q.heapUsed)} MB, heapTotal ${mb(q.heapTotal)} MB (${Object.entries(
+        q.spaces,
+      )
+        .filter(([, v]) => v >= MB)
+        .map(([k, v]) => `${k} ${mb(v)}`)
+        .join(', ')}), external ${mb(q.external)} MB, RSS ${mb(q.rss)} MB`;
     console.log(`memory ${flow}: quiescent after full GC at end of warm-up: ${at(g0)}`);
     console.log(`memory ${flow}: quiescent after full GC at the end: ${at(g1)}`);
     console.log(

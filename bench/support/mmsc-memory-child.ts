@@ -27,6 +27,8 @@ process.on('message', (m: Command) => {
       mem: process.memoryUsage(),
       messages: running.core.store.size,
       jobs: running.core.outbox.pending,
+      // committed size of each V8 heap space (new_space, old_space, code_space, large_object_space…)
+      spaces: Object.fromEntries(v8.getHeapSpaceStatistics().map((s) => [s.space_name, s.space_size])),
     });
   } else if (m.cmd === 'snapshot') {
     gc?.();
