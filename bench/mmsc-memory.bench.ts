@@ -1,5 +1,5 @@
 import { type ChildProcess, fork, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { buildPdu, encodeMms, getHeader, type MmsPdu } from '../src/codec/mms/index.ts';
@@ -94,6 +94,26 @@ function startChild(config: object): Promise<{ child: Child; url: string }> {
     });
     proc.once('exit', (code) => reject(new Error(`MMSC exited ${code}`)));
   });
+}
+
+/**
+ * Resident bytes of a process by mapping kind (/proc/PID/smaps): `[heap]` (glibc's main arena),
+ * `anon` (V8's pages, other malloc arenas, large mallocs, thread stacks), `[stack]`, and `file`.
+ */
+async function residentByKind(pid: number): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  let kind = 'anon';
+  for (const line of (await readFile(`/proc/${pid}/smaps`, 'utf8')).split('\n')) {
+    const head = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \d+\s*(.*)$/.exec(line);
+    if (head) {
+      const name = head[1].trim();
+      kind = name === '' ? 'anon' : name.startsWith('[') ? name : 'file';
+      continue;
+    }
+    const rss = /^Rss:\s+(\d+) kB/.exec(line);
+    if (rss) out[kind] = (out[kind] ?? 0) + Number(rss[1]) * 1024;
+  }
+  return out;
 }
 
 /** Least-squares slope of y over x. */
@@ -213,6 +233,8 @@ async function sustained(seconds: number, rate: number, flow: 'submit' | 'full')
     jobs: number;
     waitedS: number;
     spaces: Record<string, number>;
+    resident: Record<string, number>;
+    fds: number;
   } & Mem;
   const quiet: Quiet[] = [];
   let errors = 0;
@@ -245,6 +267,8 @@ async function sustained(seconds: number, rate: number, flow: 'submit' | 'full')
       jobs: m.jobs,
       waitedS,
       spaces: m.spaces,
+      resident: await residentByKind(child.proc.pid!),
+      fds: (await readdir(`/proc/${child.proc.pid}/fd`)).length,
       ...m.mem,
     });
   };
@@ -310,7 +334,10 @@ async function sustained(seconds: number, rate: number, flow: 'submit' | 'full')
       )
         .filter(([, v]) => v >= MB)
         .map(([k, v]) => `${k} ${mb(v)}`)
-        .join(', ')}), external ${mb(q.external)} MB, RSS ${mb(q.rss)} MB`;
+        .join(', ')}), external ${mb(q.external)} MB, RSS ${mb(q.rss)} MB (${Object.entries(q.resident)
+        .filter(([, v]) => v >= MB)
+        .map(([k, v]) => `${k} ${mb(v)}`)
+        .join(', ')}), ${q.fds} open files`;
     console.log(`memory ${flow}: quiescent after full GC at end of warm-up: ${at(g0)}`);
     console.log(`memory ${flow}: quiescent after full GC at the end: ${at(g1)}`);
     console.log(
