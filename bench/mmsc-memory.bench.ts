@@ -345,8 +345,12 @@ async function sustained(seconds: number, rate: number, flow: 'submit' | 'full')
     );
   }
   console.log(`memory ${flow}: ${load()}`);
+  const retained =
+    g0 && g1
+      ? `; between the quiescent points heapUsed ${((g1.heapUsed - g0.heapUsed) / Math.max(1, g1.accepted - g0.accepted)).toFixed(1)} B and RSS ${((g1.rss - g0.rss) / Math.max(1, g1.accepted - g0.accepted)).toFixed(0)} B per message (${g0.messages} -> ${g1.messages} stored)`
+      : '';
   results.push(
-    `RSS slope after warm-up ${(rssSlope / 1024).toFixed(3)} KB per accepted message (goal < 0.1; least squares over ${warm.length} samples of ${seconds - warmup} s, ${(accepted / elapsed).toFixed(0)} msg/s achieved of ${rate} offered, ${load()} at the end)`,
+    `RSS slope after warm-up ${(rssSlope / 1024).toFixed(3)} KB per accepted message (goal < 0.1; least squares over ${warm.length} samples of ${seconds - warmup} s, ${(accepted / elapsed).toFixed(0)} msg/s achieved of ${rate} offered, at most ${maxInflight} in flight, ${load()} at the end)${retained}`,
   );
 }
 
