@@ -37,6 +37,8 @@ export interface SmscCore {
   submit(session: SmscSession, pdu: SmppPdu): Promise<SubmitOutcome>;
   querySm(session: SmscSession, pdu: SmppPdu): { status: number; fields?: JsonObject };
   cancelSm(session: SmscSession, pdu: SmppPdu): number;
+  /** Whether enquire_link is answered (not while the mute-enquire-link behaviour is on). */
+  answersEnquireLink(): boolean;
   /** Milliseconds to hold every response (the delay behaviour). */
   responseDelayMs(): number;
   closed(session: SmscSession): void;
@@ -85,6 +87,11 @@ export class SmscSession {
       this.waiting.clear();
       this.core.closed(this);
     });
+  }
+
+  /** The sequence_number of the last SMSC-originated request. */
+  get lastSequence(): number {
+    return this.seq;
   }
 
   get remotePort(): number | undefined {
@@ -163,6 +170,10 @@ export class SmscSession {
         await this.respond(pdu, SMPP_STATUS.ESME_RALYBND);
         return;
       case 'enquireLink':
+        if (!this.core.answersEnquireLink()) {
+          this.core.event(this, 'enquire-link-unanswered', { sequenceNumber: pdu.sequenceNumber });
+          return;
+        }
         await this.respond(pdu, 0);
         return;
       case 'unbind':
@@ -253,6 +264,21 @@ export class SmscSession {
    * with a generic_nack-shaped ESME_RUNKNOWNERR after `timeoutMs` or when the link closes.
    */
   request(command: string, fields: Readonly<Record<string, unknown>>, timeoutMs = 10_000): Promise<SmppPdu> {
+    return this.awaitResponse(timeoutMs, (sequence) => this.sendPdu(command, sequence, 0, fields));
+  }
+
+  /** A request with a command_id the SMPP table does not define, header only (SMPP 3.4 §4.3 test). */
+  requestUnknown(commandId: number, timeoutMs = 10_000): Promise<SmppPdu> {
+    return this.awaitResponse(timeoutMs, (sequence) => {
+      if (this.socket.destroyed || !this.socket.writable) return;
+      const raw = encodeSmpp({ command: 'unknown', commandId, commandStatus: 0, sequenceNumber: sequence });
+      this.socket.write(raw);
+      const hex = `0x${commandId.toString(16).padStart(8, '0')}`;
+      this.core.observe(this, 'out', 'unknown', { command_id: hex, sequence_number: sequence }, raw);
+    });
+  }
+
+  private awaitResponse(timeoutMs: number, send: (sequence: number) => void): Promise<SmppPdu> {
     this.seq = this.seq >= 0x7fffffff ? 1 : this.seq + 1;
     const sequence = this.seq;
     return new Promise((resolve) => {
@@ -264,7 +290,7 @@ export class SmscSession {
         clearTimeout(timer);
         resolve(pdu);
       });
-      this.sendPdu(command, sequence, 0, fields);
+      send(sequence);
       if (this.socket.destroyed) {
         clearTimeout(timer);
         this.waiting.delete(sequence);

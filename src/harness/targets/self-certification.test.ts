@@ -47,6 +47,8 @@ describe('self-certification files (certify-self, mutation)', () => {
     expect(ics.notification.smpp).toEqual({
       systemId: mmsc.notification.systemId,
       password: mmsc.notification.password,
+      // the test bed's pushes ask for delivery receipts (TEST_BED_SMPP_LINK)
+      registeredDelivery: true,
     });
   });
 });
