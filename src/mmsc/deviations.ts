@@ -220,6 +220,28 @@ export const DEVIATIONS = [
     description: 'a push longer than one SMS is cut into SMS without the concatenation element',
     clause: 'WAP-259-WDP §6.5 / 3GPP TS 23.040 §9.2.3.24.1 (concatenated short messages)',
   },
+  {
+    name: 'smpp-ignore-unknown-command',
+    interface: 'SMPP-push',
+    description:
+      'a PDU from the SMSC with a command_id no table defines is left unanswered (no generic_nack)',
+    clause: 'SMPP 3.4 §4.3 / §5.1.3 (generic_nack ESME_RINVCMDID for an invalid command_id)',
+    probe: 'mm1.smpp.*',
+  },
+  {
+    name: 'smpp-unbind-without-resp',
+    interface: 'SMPP-push',
+    description: 'an unbind from the SMSC ends the connection without unbind_resp',
+    clause: 'SMPP 3.4 §4.2 (unbind answered with unbind_resp)',
+    probe: 'mm1.smpp.*',
+  },
+  {
+    name: 'smpp-receipt-unanswered',
+    interface: 'SMPP-push',
+    description: 'a delivery receipt (deliver_sm) from the SMSC gets no deliver_sm_resp',
+    clause: 'SMPP 3.4 §4.6.2 (every deliver_sm is answered with deliver_sm_resp)',
+    probe: 'mm1.smpp.*',
+  },
   // ------------------------------------------------------------------ MM4
   {
     name: 'no-mm4-forward-res',
@@ -487,7 +509,7 @@ export const DEVIATION_NAMES: readonly DeviationName[] = DEVIATIONS.map((d) => d
 /** Cases a deviation of each interface is tried against when its row names no `probe`. */
 export const DEFAULT_PROBES: Readonly<Record<DeviationInterface, string>> = {
   MM1: 'mm1.*,chain.*,examples.mm1.*,robustness.mm1.*,robustness.wap.*',
-  'SMPP-push': 'mm1.notify.*,mm1.push.*,mm1.send.*,mm1.retrieve.*,chain.*,robustness.smpp.*',
+  'SMPP-push': 'mm1.notify.*,mm1.push.*,mm1.smpp.*,mm1.send.*,mm1.retrieve.*,chain.*,robustness.smpp.*',
   MM3: 'mm3.*,chain.*,examples.mm3.*,robustness.mm3.*',
   MM4: 'mm4.*,chain.*,examples.mm4.*,robustness.mm4.*',
   MM5: 'mm4.out.*,mm4.retry.*,robustness.mm5.*,chain.mm5-*,mm1.status.008,mm1.send.*',

@@ -278,18 +278,26 @@ export class SmppPushClient {
     this.publishPdu('in', pdu);
     let resp: PDU;
     switch (pdu.command) {
-      case 'enquire_link':
       case 'deliver_sm':
+        if (deviates(this.opts, 'smpp-receipt-unanswered')) return;
+        resp = pdu.response();
+        break;
+      case 'enquire_link':
       case 'data_sm':
         resp = pdu.response();
         break;
       case 'unbind':
+        if (deviates(this.opts, 'smpp-unbind-without-resp')) {
+          session.destroy();
+          return;
+        }
         resp = pdu.response();
         session.send(resp);
         this.publishPdu('out', resp);
         session.close();
         return;
       default:
+        if (deviates(this.opts, 'smpp-ignore-unknown-command')) return;
         resp = new smpp.PDU('generic_nack', {
           sequence_number: pdu.sequence_number,
           command_status: ESME_RINVCMDID,
