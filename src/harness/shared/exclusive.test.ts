@@ -35,7 +35,7 @@ function kase(peers: LoadedCase['peers'], steps: Step[] = []): LoadedCase {
 }
 
 describe('sharingOf', () => {
-  it("runs a case alone that ends the target's SMPP session (an action marked alone) or is tagged exclusive", () => {
+  it("runs a case alone that ends the target's SMPP session (an action marked alone)", () => {
     const unbind = kase({ smsc: true }, [{ do: 'smsc.request', with: { command: 'unbind' } } as Step]);
     expect(sharingOf(unbind, SHARED, ICS)).toMatchObject({
       mode: 'alone',
@@ -43,10 +43,6 @@ describe('sharingOf', () => {
     });
     const status = kase({ smsc: true }, [{ do: 'smsc.status' } as Step]);
     expect(sharingOf(status, SHARED, ICS)).toEqual({ mode: 'shared' });
-    expect(sharingOf({ ...kase({ smsc: true }), tags: ['exclusive'] }, SHARED, ICS)).toEqual({
-      mode: 'alone',
-      reason: 'tagged exclusive',
-    });
   });
 
   it('lets a case share the peers when it only uses them', () => {

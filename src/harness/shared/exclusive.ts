@@ -17,8 +17,7 @@ import { icsPeerConfig } from '../targets/ics-identities.ts';
  *   templated config (`{{each.status}}`) differs from row to row. It runs by itself, with peers of
  *   its own on the fixed ports, as every case did before the peers were shared (runner.ts).
  *   So does a case with a `do:` of a shared peer's action marked `alone` in its action table (an
- *   SMSC ending the target's session), and a case tagged `exclusive` (it needs the target's links
- *   to itself, e.g. an idle SMPP bind).
+ *   SMSC ending the target's session). (A case that only needs nothing beside it says `alone:`.)
  */
 export type Sharing =
   | { mode: 'shared' }
@@ -26,7 +25,6 @@ export type Sharing =
   | { mode: 'alone'; reason: string };
 
 export function sharingOf(c: LoadedCase, shared: ReadonlySet<string>, ics: Ics): Sharing {
-  if (c.tags.includes('exclusive')) return { mode: 'alone', reason: 'tagged exclusive' };
   for (const step of c.steps) {
     if (step.kind !== 'do') continue;
     const target = (step.spec as { do?: unknown }).do;
