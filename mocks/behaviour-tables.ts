@@ -64,6 +64,13 @@ export const SMSC_BEHAVIOUR_TABLE = {
     description: 'the SMSC is down: open sessions closed, every new connection closed at once',
     params: none,
   },
+  'hold-responses': {
+    description:
+      'submit_sm answered only when the behaviour ends, then all at once, last first (SMPP 3.4 §2.7); response-held per submit, window-exceeded past the window',
+    params: {
+      window: 'most outstanding submits allowed per session before window-exceeded (default 0: no bound)',
+    },
+  },
 } as const satisfies Table<KindOf<typeof SMSC_BEHAVIOUR_KINDS>>;
 
 export const HLR_BEHAVIOUR_TABLE = {

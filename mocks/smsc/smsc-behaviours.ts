@@ -15,7 +15,8 @@ export type SmscBehaviour =
   | { kind: 'accept-never-deliver' }
   | { kind: 'fail-delivery'; state: MessageStateRow; err: number }
   | { kind: 'mute-enquire-link' }
-  | { kind: 'refuse-connections' };
+  | { kind: 'refuse-connections' }
+  | { kind: 'hold-responses'; window: number };
 
 export const SMSC_BEHAVIOUR_KINDS = [
   'refuse-binds',
@@ -27,6 +28,7 @@ export const SMSC_BEHAVIOUR_KINDS = [
   'fail-delivery',
   'mute-enquire-link',
   'refuse-connections',
+  'hold-responses',
 ] as const;
 
 function count(spec: BehaviourSpec, key: string, dflt?: number, max = 1_000_000): number {
@@ -81,6 +83,9 @@ export function parseBehaviour(spec: BehaviourSpec): SmscBehaviour {
       return { kind: 'mute-enquire-link' };
     case 'refuse-connections':
       return { kind: 'refuse-connections' };
+    case 'hold-responses':
+      // window 0: held without a bound (no window-exceeded event)
+      return { kind: 'hold-responses', window: count(spec, 'window', 0, 100_000) };
     default:
       throw new PeerConfigError(
         'smsc',

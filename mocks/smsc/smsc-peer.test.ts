@@ -616,6 +616,37 @@ describe('SMSC-originated requests and link faults (action request, mute-enquire
     expect((await e.call('enquire_link')).command_status).toBe(0);
   });
 
+  it('hold-responses answers no submit until cleared, then all at once, last first; it counts its window', async () => {
+    const { peer, bound, timeline } = await startSmsc();
+    const e = await bound();
+    peer.use({ kind: 'hold-responses', window: 2 });
+    const answered: number[] = [];
+    const calls = ['15550001', '15550002', '15550003'].map((to) =>
+      e.call('submit_sm', { destination_addr: to, short_message: Buffer.from('x') }).then((r) => {
+        answered.push(r.sequence_number);
+        return r;
+      }),
+    );
+    const exceeded = await timeline.waitFor((o) => o.kind === 'event' && o.name === 'window-exceeded', {
+      timeoutMs: 5000,
+    });
+    expect(exceeded).toMatchObject({ detail: { window: 2, outstanding: 3 } });
+    const held = timeline.all().filter((o) => o.kind === 'event' && o.name === 'response-held');
+    expect(held).toHaveLength(3);
+    expect(answered).toEqual([]);
+    peer.resetBehaviours();
+    const responses = await Promise.all(calls);
+    expect(responses.map((r) => r.command_status)).toEqual([0, 0, 0]);
+    // out of sequence (SMPP 3.4 §2.7): the last submit is answered first
+    const sent = responses.map((r) => r.sequence_number);
+    expect(answered).toEqual([...sent].sort((a, b) => b - a));
+    // once cleared, a submit is answered at once again
+    expect(
+      (await e.call('submit_sm', { destination_addr: '1', short_message: Buffer.from('y') })).command_status,
+    ).toBe(0);
+    expect(() => peer.use({ kind: 'hold-responses', window: -1 })).toThrow(PeerConfigError);
+  });
+
   it('refuse-connections ends open sessions and closes new connections until cleared', async () => {
     const { peer, bound, timeline } = await startSmsc();
     const e = await bound();

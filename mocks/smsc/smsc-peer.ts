@@ -255,7 +255,9 @@ export class SmscPeer extends PeerShell {
   }
 
   resetBehaviours(): void {
+    const held = this.find('hold-responses');
     this.behaviours = [];
+    if (held) for (const s of this.sessions) s.releaseHeld();
   }
 
   /** The port it listens on (0 before start). */
@@ -335,6 +337,7 @@ export class SmscPeer extends PeerShell {
     cancelSm: (_session, pdu) => this.cancelSm(pdu),
     answersEnquireLink: () => !this.find('mute-enquire-link'),
     responseDelayMs: () => this.find('delay')?.b.ms ?? 0,
+    holdWindow: () => this.find('hold-responses')?.b.window,
     closed: (session) => {
       this.sessions.delete(session);
     },

@@ -41,6 +41,8 @@ export interface SmscCore {
   answersEnquireLink(): boolean;
   /** Milliseconds to hold every response (the delay behaviour). */
   responseDelayMs(): number;
+  /** The window of the hold-responses behaviour while it is on (0: no bound), else undefined. */
+  holdWindow(): number | undefined;
   closed(session: SmscSession): void;
 }
 
@@ -60,6 +62,8 @@ export class SmscSession {
   private chain: Promise<void> = Promise.resolve();
   private seq = 0;
   private readonly waiting = new Map<number, (pdu: SmppPdu) => void>();
+  /** Submits answered only when the hold-responses behaviour ends (releaseHeld). */
+  private held: { pdu: SmppPdu; status: number; fields?: JsonObject; after?: () => void }[] = [];
 
   constructor(
     private readonly core: SmscCore,
@@ -87,6 +91,28 @@ export class SmscSession {
       this.waiting.clear();
       this.core.closed(this);
     });
+  }
+
+  /**
+   * Answers every held submit at once, last received first: responses out of sequence, which
+   * SMPP 3.4 §2.7 says an ESME should be able to take (matched by sequence_number).
+   */
+  releaseHeld(): void {
+    const held = this.held.reverse();
+    this.held = [];
+    if (held.length === 0) return;
+    this.core.event(this, 'responses-released', {
+      count: held.length,
+      order: held.map((h) => h.pdu.sequenceNumber),
+    });
+    this.chain = this.chain
+      .then(async () => {
+        for (const h of held) {
+          await this.respond(h.pdu, h.status, h.fields);
+          h.after?.();
+        }
+      })
+      .catch((e) => this.internalError(e));
   }
 
   /** The sequence_number of the last SMSC-originated request. */
@@ -187,6 +213,16 @@ export class SmscSession {
         if (outcome.action === 'drop') {
           this.state = 'closed';
           this.socket.destroy();
+          return;
+        }
+        const window = this.core.holdWindow();
+        if (window !== undefined) {
+          // an SMSC that answers later: the submit stays outstanding at the ESME (SMPP 3.4 §2.7)
+          this.held.push({ pdu, status: outcome.status, fields: outcome.fields, after: outcome.after });
+          const outstanding = this.held.length;
+          this.core.event(this, 'response-held', { sequenceNumber: pdu.sequenceNumber, outstanding });
+          if (window > 0 && outstanding > window)
+            this.core.event(this, 'window-exceeded', { window, outstanding });
           return;
         }
         await this.respond(pdu, outcome.status, outcome.fields);

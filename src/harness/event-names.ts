@@ -92,6 +92,8 @@ export const EVENT_NAMES: ReadonlySet<string> = new Set([
   'report-not-requested',
   'report-sent',
   'report-unmatched',
+  'response-held',
+  'responses-released',
   'retrieval-failed',
   'retry',
   'service-denied',
@@ -132,4 +134,5 @@ export const EVENT_NAMES: ReadonlySet<string> = new Set([
   'undecodable-pdu',
   'upstream-retry',
   'wap-push-decode-error',
+  'window-exceeded',
 ]);

@@ -242,6 +242,14 @@ export const DEVIATIONS = [
     clause: 'SMPP 3.4 §4.6.2 (every deliver_sm is answered with deliver_sm_resp)',
     probe: 'mm1.smpp.*',
   },
+  {
+    name: 'smpp-window-overrun',
+    interface: 'SMPP-push',
+    description:
+      'submit_sm go out without a bound while earlier ones await their submit_sm_resp (the window is ignored)',
+    clause: 'SMPP 3.4 §2.7 (the outstanding operations are bounded by the window the SMSC allows)',
+    probe: 'mm1.smpp.*',
+  },
   // ------------------------------------------------------------------ MM4
   {
     name: 'no-mm4-forward-res',

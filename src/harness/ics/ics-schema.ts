@@ -134,6 +134,14 @@ export const IcsSchema = z.strictObject({
             .boolean()
             .optional()
             .describe('the target asks for SMSC delivery receipts (registered_delivery, SMPP 3.4 §5.2.17)'),
+          window: z
+            .number()
+            .int()
+            .positive()
+            .optional()
+            .describe(
+              'most submit_sm the target keeps awaiting their submit_sm_resp on its bind (SMPP 3.4 §2.7: the window the SMSC allows; absent: not claimed)',
+            ),
         })
         .optional()
         .describe('the bind the target makes to our SMSC peer'),

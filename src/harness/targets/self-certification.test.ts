@@ -49,6 +49,7 @@ describe('self-certification files (certify-self, mutation)', () => {
       password: mmsc.notification.password,
       // the test bed's pushes ask for delivery receipts (TEST_BED_SMPP_LINK)
       registeredDelivery: true,
+      window: mmsc.notification.route === 'smpp' ? mmsc.notification.window : undefined,
     });
   });
 });
