@@ -243,6 +243,13 @@ export const DEVIATIONS = [
     probe: 'mm1.smpp.*',
   },
   {
+    name: 'smpp-source-ton-mismatch',
+    interface: 'SMPP-push',
+    description: 'an alphanumeric source_addr goes out with source_addr_ton 1 (international) instead of 5',
+    clause: 'SMPP 3.4 §5.2.5 (addr_ton 5: alphanumeric)',
+    probe: 'mm1.smpp.*',
+  },
+  {
     name: 'smpp-window-overrun',
     interface: 'SMPP-push',
     description:

@@ -448,9 +448,11 @@ export class SmppPushClient {
       return Promise.reject(new SmppSubmitError('SMPP connection lost', -1, false));
     }
     const alnum = !/^\+?\d+$/.test(route.sourceAddr);
+    // SMPP 3.4 §5.2.5: an alphanumeric source is TON 5 (the deviation calls it international)
+    const tonMismatch = deviates(this.opts, 'smpp-source-ton-mismatch');
     const pdu = new SubmitSm({
       service_type: '',
-      source_addr_ton: alnum ? 5 : 1,
+      source_addr_ton: alnum && !tonMismatch ? 5 : 1,
       source_addr_npi: alnum ? 0 : 1,
       source_addr: route.sourceAddr.replace(/^\+/, ''),
       dest_addr_ton: 1,
