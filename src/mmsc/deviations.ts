@@ -455,6 +455,15 @@ export const DEVIATIONS = [
     clause: '3GPP TS 23.140 Annex L / §8.7 (the response in the version of the request)',
   },
   {
+    name: 'mm7-refusal-newest-schema',
+    interface: 'MM7',
+    description:
+      'an MM7 answer refusing the request (a status other than 1xxx) is written in REL-6-MM7-1-4 whatever schema the request used',
+    clause:
+      '3GPP TS 23.140 Annex L / §8.7 status codes (refusals too are answered in the version of the request)',
+    probe: 'mm7.refusal.*',
+  },
+  {
     name: 'mm7-no-delivery-report',
     interface: 'MM7',
     description: 'a DeliveryReportReq the VASP asked for is never sent',
