@@ -9,7 +9,7 @@ import { handsetConfigFromJson } from './handset-config-from-json.ts';
 export const HANDSET_KIND: PeerKind = {
   name: 'ue',
   description: 'Handset (MMS user agent): MM1 through the WAP gateway, WAP push from the air interface',
-  create: (config, deps) => new Handset(handsetConfigFromJson(config), { air: deps.air }),
+  create: (config, deps) => new Handset(handsetConfigFromJson(config), { air: deps.air, seed: deps.seed }),
   actions: HANDSET_ACTIONS,
   behaviours: HANDSET_BEHAVIOUR_TABLE,
   items: HANDSET_PARAM_ITEMS,

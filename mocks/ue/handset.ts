@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { MmsPdu } from '../../src/codec/mms/index.ts';
+import { seededStream } from '../../src/util/case-clock.ts';
 import type { Json } from '../../src/util/json.ts';
 import type { AirInterface } from '../air-interface.ts';
 import { BehaviourStack } from '../behaviour-stack.ts';
@@ -65,6 +66,8 @@ export interface HandsetConfig {
 
 export interface HandsetDeps {
   air?: AirInterface;
+  /** The case's seed: the handset's transaction ids carry a tag drawn from it. */
+  seed?: number;
 }
 
 /** Behaviour kinds: retrieval {mode}, offline, no-ack. */
@@ -91,6 +94,7 @@ export class Handset extends PeerShell {
    */
   private probeAgent = new http.Agent({ keepAlive: false });
   private txn = 0;
+  private readonly tidTag: string | undefined;
   /** Misbehaving connections held open in the background (`http-hold`), cancelled by stop(). */
   private readonly holds = new Set<() => void>();
   /** What the exchanges (exchanges/*.ts) see of this handset. */
@@ -105,6 +109,12 @@ export class Handset extends PeerShell {
     this.msisdn = config.msisdn.startsWith('+') ? config.msisdn : `+${config.msisdn}`;
     this.config = config;
     this.deps = deps;
+    this.tidTag =
+      deps.seed === undefined
+        ? undefined
+        : Math.floor(seededStream(deps.seed, 'handset-tid')() * 36 ** 4)
+            .toString(36)
+            .padStart(4, '0');
     this.profile = resolveProfile(this.name, config.profile);
     for (const u of [config.gateway, config.mmsc]) {
       if (u === undefined) continue;
@@ -260,9 +270,16 @@ export class Handset extends PeerShell {
     };
   }
 
+  /**
+   * `alice-1`, `alice-2`...; with a seed `alice-k3f9-1`: the tag tells this case's ids from those
+   * of the same handset name in an earlier run against a target that remembers them (an MMSC
+   * keys duplicate m-send-req detection on sender and X-Mms-Transaction-Id, OMA-TS-MMS_ENC §7.3.63).
+   */
   private nextTid(): string {
     this.txn += 1;
-    return `${this.name.slice(3)}-${this.txn}`;
+    return this.tidTag === undefined
+      ? `${this.name.slice(3)}-${this.txn}`
+      : `${this.name.slice(3)}-${this.tidTag}-${this.txn}`;
   }
 
   // ---- MM1 transport ----------------------------------------------------------------
