@@ -84,6 +84,14 @@ export const DEVIATIONS = [
     clause: 'OMA-TS-MMS_ENC-V1_3 §6.2 (X-Mms-Content-Location mandatory)',
   },
   {
+    name: 'accept-reply-charging',
+    interface: 'MM1',
+    description:
+      'an m-send-req asking for reply charging is accepted and passed on as Requested although the MMSC does not offer it',
+    clause:
+      'OMA-TS-MMS_ENC-V1_3 §7.3.43 / §7.3.48 (Error-permanent-reply-charging-not-supported when reply charging is not supported)',
+  },
+  {
     name: 'notification-no-message-class',
     interface: 'MM1',
     description: 'm-notification-ind without X-Mms-Message-Class',

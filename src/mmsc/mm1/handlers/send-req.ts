@@ -68,6 +68,14 @@ async function send(
   }
   const refused = refusedContent(config.allowedContentTypes, pdu);
   if (refused) return fail('content-not-accepted', `content type not accepted: ${refused}`);
+  // Reply charging (OMA-TS-MMS_ENC-V1_3 §7.3.43) is not offered here: a request for it is refused with
+  // Error-permanent-reply-charging-not-supported (§7.3.48), never passed on as if it were granted.
+  const replyCharging = getHeader(pdu, 'X-Mms-Reply-Charging');
+  if (
+    (replyCharging === 'Requested' || replyCharging === 'Requested text only') &&
+    !deviates(config, 'accept-reply-charging')
+  )
+    return fail('reply-charging-not-supported', 'reply charging is not supported by this MMSC');
 
   const now = core.clock.now();
   let result: Awaited<ReturnType<MmscCore['accept']>>;
