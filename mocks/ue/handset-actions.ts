@@ -13,6 +13,8 @@ export const HANDSET_ACTIONS = {
     description: 'm-send-req over MM1 (OMA-TS-MMS_ENC §6.1.1); result: the m-send-conf fields',
     params: {
       to: 'recipient address(es): +E.164 number, e-mail address or typed address',
+      toRange:
+        'more To recipients before `to`: { prefix, first?, count } -> <prefix><first..first+count-1, 4 digits>; count N, N-1 or N+1',
       cc: 'Cc address(es)',
       bcc: 'Bcc address(es)',
       subject: 'Subject',

@@ -34,6 +34,8 @@ export interface SendPartSpec {
 
 export interface SendOptions {
   to?: string | string[];
+  /** More To recipients, before those of `to`: `<prefix><first..first+count-1, 4 digits>` (limit cases). */
+  toRange?: Json;
   cc?: string | string[];
   bcc?: string | string[];
   subject?: string;
@@ -114,8 +116,28 @@ function filler(n: number): Uint8Array {
   return out;
 }
 
+/**
+ * `toRange`: `{ prefix, first?, count }` -> `<prefix><first..first+count-1>` with 4-digit suffixes (as the
+ * HLR's add-subscribers and the remote MMSC's rcptRange). `count` is a number or `N-1` / `N+1`, so a case
+ * aims one under or one past an ICS limit (`'{{ics.mm1.maxRecipients}}-1'`).
+ */
+export function rangeAddresses(peer: string, spec: Json | undefined): string[] {
+  if (spec === undefined) return [];
+  if (spec === null || typeof spec !== 'object' || Array.isArray(spec) || typeof spec.prefix !== 'string')
+    throw new PeerConfigError(peer, 'toRange is { prefix, first?, count }');
+  const m = /^\s*(\d+)\s*(?:([+-])\s*(\d+))?\s*$/.exec(String(spec.count));
+  const count = m ? Number(m[1]) + (m[2] === '-' ? -1 : 1) * Number(m[3] ?? 0) : Number.NaN;
+  const first = spec.first === undefined ? 1 : Number(spec.first);
+  if (!Number.isInteger(count) || count < 0 || count > 10_000 || !Number.isInteger(first) || first < 0)
+    throw new PeerConfigError(peer, 'toRange: count 0..10000 (or N-1, N+1), first a whole number');
+  const prefix = spec.prefix;
+  return Array.from({ length: count }, (_, i) =>
+    mmsAddress(`${prefix}${String(first + i).padStart(4, '0')}`),
+  );
+}
+
 export function sendReq(o: SendOptions, peer: string): Uint8Array {
-  const to = list(peer, 'to', o.to);
+  const to = [...rangeAddresses(peer, o.toRange), ...list(peer, 'to', o.to)];
   const cc = list(peer, 'cc', o.cc);
   const bcc = list(peer, 'bcc', o.bcc);
   if (to.length + cc.length + bcc.length === 0)
