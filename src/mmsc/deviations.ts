@@ -84,6 +84,14 @@ export const DEVIATIONS = [
     clause: 'OMA-TS-MMS_ENC-V1_3 §6.2 (X-Mms-Content-Location mandatory)',
   },
   {
+    name: 'truncate-recipients',
+    interface: 'MM1',
+    description:
+      'an m-send-req naming more recipients than the MMSC takes is answered Ok and delivered to the first ones only',
+    clause: 'OMA-TS-MMS_ENC-V1_3 §6.1.1 (every To/Cc/Bcc recipient) / §7.3.48 (an error status when refused)',
+    probe: 'mm1.limits.*',
+  },
+  {
     name: 'accept-reply-charging',
     interface: 'MM1',
     description:

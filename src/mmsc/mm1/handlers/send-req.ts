@@ -61,7 +61,8 @@ async function send(
   );
   if (recipients.length === 0) return fail('format-corrupt', 'no recipient (To, Cc or Bcc)');
   const tooMany = tooManyRecipients(recipients.length, config);
-  if (tooMany) return fail('permanent-failure', tooMany);
+  if (tooMany && deviates(config, 'truncate-recipients')) recipients.splice(config.maxRecipients);
+  else if (tooMany) return fail('permanent-failure', tooMany);
   if (raw.length > config.maxMessageSize && !deviates(config, 'accept-oversize')) {
     // ENC 1.3 has no "message too large" response status: content not accepted, with the reason.
     return fail('content-not-accepted', `message too large: ${raw.length} > ${config.maxMessageSize} octets`);
