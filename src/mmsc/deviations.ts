@@ -160,6 +160,15 @@ export const DEVIATIONS = [
     clause: 'OMA-TS-MMS_CTR-V1_3 §7.1.4 / §8.2 (retrieval by the addressed recipient)',
   },
   {
+    name: 'retrieve-status-in-mms10',
+    interface: 'MM1',
+    description:
+      'a failed retrieval is answered with an m-retrieve-conf carrying X-Mms-Retrieve-Status in the version of the client, 1.0 included (a field MMS 1.1 introduced)',
+    clause:
+      'OMA-TS-MMS_ENC-V1_3 §7.3.50 / §7.3.34 (X-Mms-Retrieve-Status is a 1.1 field; a PDU carries only fields of the version it declares)',
+    probe: 'mm1.retrieve.*',
+  },
+  {
     name: 'serve-rejected',
     interface: 'MM1',
     description: 'an MM the recipient rejected is still served at its Content-Location',
