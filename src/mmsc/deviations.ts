@@ -169,6 +169,24 @@ export const DEVIATIONS = [
     probe: 'mm1.retrieve.*',
   },
   {
+    name: 'cut-transaction-id',
+    interface: 'MM1',
+    description:
+      'm-send-conf echoes only the first 32 characters of the Transaction-ID (a 40-character one is within the MMS_CONF maximum)',
+    clause:
+      'OMA-TS-MMS_ENC-V1_3 §6.1.2 (Transaction-ID identical to M-Send.req) / OMA-TS-MMS_CONF-V1_3 §10.2.5 (40 characters)',
+    probe: 'mm1.limits.*',
+  },
+  {
+    name: 'long-message-id',
+    interface: 'MM1',
+    description:
+      'Message-IDs of about 50 characters (the usual id and 28 hex digits), past the 40 a client is built for',
+    clause: 'OMA-TS-MMS_CONF-V1_3 §10.2.5 (Message-ID: at most 40 characters)',
+    probe: 'mm1.limits.*',
+  },
+
+  {
     name: 'serve-rejected',
     interface: 'MM1',
     description: 'an MM the recipient rejected is still served at its Content-Location',

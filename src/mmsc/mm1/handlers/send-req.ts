@@ -113,7 +113,11 @@ async function send(
     : undefined;
   const stored = await ctx.mmbox.storeOnSubmit(pdu, result.message, sender.msisdn, v);
   return sendConf(
-    deviates(config, 'wrong-tid-echo') ? core.ids.newTransactionId('S') : tid,
+    deviates(config, 'wrong-tid-echo')
+      ? core.ids.newTransactionId('S')
+      : deviates(config, 'cut-transaction-id')
+        ? tid.slice(0, 32)
+        : tid,
     v,
     responseStatus('ok', v),
     deviates(config, 'no-message-id') ? undefined : result.message.id,
