@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import type { Json } from '../util/json.ts';
 import { durationMs } from './duration.ts';
 import { idGlob } from './id-glob.ts';
 import { matchFields } from './matchers.ts';
 
-const fields = {
+const fields: Json = {
   'X-Mms-Response-Status': 'Ok',
   'X-Mms-Message-Id': 'abc123',
   Subject: 'Hi there',
@@ -11,6 +12,10 @@ const fields = {
   to: ['+15550001', '+15550002'],
   nested: { a: { b: 7 } },
   one: ['Ok'],
+  parts: [
+    { contentType: 'text/plain', params: { charset: 'utf-8' }, size: 5 },
+    { contentType: 'image/gif', size: 42 },
+  ],
 };
 
 describe('matchFields', () => {
@@ -40,6 +45,12 @@ describe('matchFields', () => {
     [{ one: { pattern: '^(Ok|Error-unspecified)$' } }, true],
     [{ to: { pattern: '^\\+15550001$' } }, false],
     [{ to: '+15550001' }, false],
+    // contains with an object: an element having those fields (whatever else it carries)
+    [{ parts: { contains: { contentType: 'text/plain', size: 5 } } }, true],
+    [{ parts: { contains: { contentType: 'image/gif', size: 42 } } }, true],
+    [{ parts: { contains: { contentType: 'text/plain', size: 6 } } }, false],
+    [{ parts: { contains: { contentType: 'text/plain', params: { charset: 'utf-8' } } } }, true],
+    [{ parts: { contains: { contentType: 'text/plain', params: {} } } }, false],
   ])('%j -> %s', (where, ok) => {
     expect(matchFields(where, fields).length === 0).toBe(ok);
   });

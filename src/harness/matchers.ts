@@ -128,10 +128,21 @@ export function matchValue(value: Json | typeof MISSING, m: unknown): boolean {
     return false;
   if ('contains' in o) {
     if (Array.isArray(value)) {
-      if (!value.some((x) => deepEquals(x, o.contains))) return false;
+      if (!value.some((x) => deepEquals(x, o.contains) || hasFields(x, o.contains))) return false;
     } else if (!asText(value).includes(String(o.contains))) return false;
   }
   return true;
+}
+
+/**
+ * `contains` with an object: an element that has each of its fields with an equal value (a part
+ * `{ contentType, size }` is found whatever parameters it carries besides).
+ */
+function hasFields(x: Json, want: unknown): boolean {
+  if (x === null || typeof x !== 'object' || Array.isArray(x)) return false;
+  if (want === null || typeof want !== 'object' || Array.isArray(want)) return false;
+  const entries = Object.entries(want as Record<string, unknown>);
+  return entries.length > 0 && entries.every(([k, v]) => k in x && deepEquals(x[k] as Json, v));
 }
 
 /** Every mismatch of `where` against decoded fields (empty = match). */

@@ -84,6 +84,22 @@ export const DEVIATIONS = [
     clause: 'OMA-TS-MMS_ENC-V1_3 §6.2 (X-Mms-Content-Location mandatory)',
   },
   {
+    name: 'truncate-recipients',
+    interface: 'MM1',
+    description:
+      'an m-send-req naming more recipients than the MMSC takes is answered Ok and delivered to the first ones only',
+    clause: 'OMA-TS-MMS_ENC-V1_3 §6.1.1 (every To/Cc/Bcc recipient) / §7.3.48 (an error status when refused)',
+    probe: 'mm1.limits.*',
+  },
+  {
+    name: 'accept-reply-charging',
+    interface: 'MM1',
+    description:
+      'an m-send-req asking for reply charging is accepted and passed on as Requested although the MMSC does not offer it',
+    clause:
+      'OMA-TS-MMS_ENC-V1_3 §7.3.43 / §7.3.48 (Error-permanent-reply-charging-not-supported when reply charging is not supported)',
+  },
+  {
     name: 'notification-no-message-class',
     interface: 'MM1',
     description: 'm-notification-ind without X-Mms-Message-Class',
@@ -143,6 +159,33 @@ export const DEVIATIONS = [
     description: "another subscriber's Content-Location is served to whoever asks (no 403)",
     clause: 'OMA-TS-MMS_CTR-V1_3 §7.1.4 / §8.2 (retrieval by the addressed recipient)',
   },
+  {
+    name: 'retrieve-status-in-mms10',
+    interface: 'MM1',
+    description:
+      'a failed retrieval is answered with an m-retrieve-conf carrying X-Mms-Retrieve-Status in the version of the client, 1.0 included (a field MMS 1.1 introduced)',
+    clause:
+      'OMA-TS-MMS_ENC-V1_3 §7.3.50 / §7.3.34 (X-Mms-Retrieve-Status is a 1.1 field; a PDU carries only fields of the version it declares)',
+    probe: 'mm1.retrieve.*',
+  },
+  {
+    name: 'cut-transaction-id',
+    interface: 'MM1',
+    description:
+      'm-send-conf echoes only the first 32 characters of the Transaction-ID (a 40-character one is within the MMS_CONF maximum)',
+    clause:
+      'OMA-TS-MMS_ENC-V1_3 §6.1.2 (Transaction-ID identical to M-Send.req) / OMA-TS-MMS_CONF-V1_3 §10.2.5 (40 characters)',
+    probe: 'mm1.limits.*',
+  },
+  {
+    name: 'long-message-id',
+    interface: 'MM1',
+    description:
+      'Message-IDs of about 50 characters (the usual id and 28 hex digits), past the 40 a client is built for',
+    clause: 'OMA-TS-MMS_CONF-V1_3 §10.2.5 (Message-ID: at most 40 characters)',
+    probe: 'mm1.limits.*',
+  },
+
   {
     name: 'serve-rejected',
     interface: 'MM1',

@@ -214,7 +214,9 @@ export class MmscCore {
     const id =
       sub.messageId && isValidId(sub.messageId) && !this.store.get(sub.messageId)
         ? sub.messageId
-        : this.ids.newMessageId();
+        : deviates(this.config, 'long-message-id')
+          ? `${this.ids.newMessageId()}-${this.ids.hex(14)}`
+          : this.ids.newMessageId();
     const meta: StoredMessage = {
       id,
       sender: sub.sender,

@@ -75,6 +75,12 @@ export const IcsSchema = z.strictObject({
       deleteReq: z.boolean().describe('m-delete-req (1.3)'),
       deliveryTime: z.boolean().describe('X-Mms-Delivery-Time honoured'),
       senderVisibility: z.boolean().describe('X-Mms-Sender-Visibility Hide honoured'),
+      replyCharging: z
+        .boolean()
+        .optional()
+        .describe(
+          'reply charging offered (OMA-TS-MMS_ENC-V1_3 §7.3.43); false: a request for it is refused with Error-permanent-reply-charging-not-supported; absent: not stated',
+        ),
       maxMessageSize: z.number().int().positive().describe('largest m-send-req accepted, octets'),
       maxRecipients: z.number().int().positive().describe('most recipients in one m-send-req'),
       charsets: z.array(z.string()).describe('charsets of Encoded-string-value and text parts kept intact'),

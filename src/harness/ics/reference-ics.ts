@@ -82,6 +82,8 @@ export function referenceIcs(
       deleteReq: config.mmsVersion >= '1.3',
       deliveryTime: true,
       senderVisibility: true,
+      // src/mmsc/mm1/handlers/send-req.ts refuses reply charging (not offered)
+      replyCharging: false,
       maxMessageSize: config.maxMessageSize,
       maxRecipients: config.maxRecipients,
       charsets: [
