@@ -13,6 +13,8 @@ export const HANDSET_KIND: PeerKind = {
   actions: HANDSET_ACTIONS,
   behaviours: HANDSET_BEHAVIOUR_TABLE,
   items: HANDSET_PARAM_ITEMS,
+  // the data path of the simulated network (iface GTP), as observations
+  messages: ['GTP-Create-PDP-Context-Request', 'GTP-Create-PDP-Context-Response'],
   phase: 'handset',
   // MM1 through the case's WAP gateway (as an HTTP proxy) when there is one
   wiring: (_name, ctx) =>
