@@ -44,6 +44,12 @@ export interface SubscriberLocation {
   attached: boolean;
   /** The handset's setting "retrieve automatically while roaming" (when serving is not home). */
   autoRetrieveRoaming: boolean;
+  /**
+   * The agreement of the subscriber's home operator with the serving one, as the case states it.
+   * Kept with the location, not in a table of operator pairs: cases that share a run's network
+   * (external targets) and roam into the same PLMN at once each keep their own terms.
+   */
+  agreement: RoamingAgreement;
 }
 
 /** The HLR's own data on a subscriber: its home network and IMSI. */
@@ -99,14 +105,12 @@ export function operatorOf(mcc: string, mnc: string, name?: string): Operator {
 }
 
 const key = (msisdn: string) => msisdn.replace(/^\+/, '');
-const pair = (home: Operator | HomeRecord, visited: Operator) =>
-  `${home.mcc}-${home.mnc}|${visited.mcc}-${visited.mnc}`;
 
-const FULL: RoamingAgreement = { sms: true, gprs: true, apnBlocked: false };
+/** Both agreements, the APN open: what a roamer has unless the case says otherwise. */
+export const FULL_AGREEMENT: RoamingAgreement = { sms: true, gprs: true, apnBlocked: false };
 
 export class NetworkModel {
   private readonly locations = new Map<string, SubscriberLocation>();
-  private readonly agreements = new Map<string, RoamingAgreement>();
   private readonly alerts = new Map<string, Set<() => void>>();
   private hlr?: HlrRole;
 
@@ -131,13 +135,10 @@ export class NetworkModel {
     return h ? operatorOf(h.mcc, h.mnc) : undefined;
   }
 
-  /** The agreement of a home and a visited operator (none configured: both SMS and GPRS roaming). */
-  agreement(home: Operator | HomeRecord, visited: Operator): RoamingAgreement {
-    return this.agreements.get(pair(home, visited)) ?? FULL;
-  }
-
-  setAgreement(home: Operator | HomeRecord, visited: Operator, a: RoamingAgreement): void {
-    this.agreements.set(pair(home, visited), a);
+  /** The agreement in force for a roaming subscriber (at home: none needed, everything open). */
+  agreement(msisdn: string): RoamingAgreement {
+    const loc = this.location(msisdn);
+    return loc && this.roaming(msisdn) ? loc.agreement : FULL_AGREEMENT;
   }
 
   /** A subscriber registers somewhere (location update) or detaches; alerts fire on attach. */
@@ -178,7 +179,7 @@ export class NetworkModel {
     if (!loc) return undefined;
     if (!home) return { result: 'error', error: 'unknownSubscriber', cause: 'not in the HLR' };
     const roaming = this.roaming(msisdn);
-    if (roaming && !this.agreement(home, loc.serving).sms)
+    if (roaming && !loc.agreement.sms)
       return { result: 'error', error: 'callBarred', cause: 'no SMS roaming agreement (operator barring)' };
     if (!loc.attached)
       return { result: 'error', error: 'absentSubscriberSM', cause: 'IMSI detached (MNRF set)' };
@@ -216,7 +217,7 @@ export class NetworkModel {
     const home = this.home(msisdn);
     if (!loc || !home) return undefined;
     const roaming = this.roaming(msisdn);
-    const a = roaming ? this.agreement(home, loc.serving) : FULL;
+    const a = this.agreement(msisdn);
     const sgsn = loc.serving.sgsn;
     // 3GPP TS 24.008 §10.5.5.14 GMM cause #14; §10.5.6.6 SM cause #8
     if (!loc.attached) return { accepted: false, apn, sgsn, cause: 'detached' };

@@ -502,7 +502,11 @@ export class SmscPeer extends PeerShell {
         return;
       }
       // barred (no SMS roaming agreement) or unknown: final (MAP error codes, TS 29.002 §17.6.6)
-      this.event('sms-undeliverable', { to: mt.to, messageIds: messages.map((m) => m.id), cause: route.cause });
+      this.event('sms-undeliverable', {
+        to: mt.to,
+        messageIds: messages.map((m) => m.id),
+        cause: route.cause,
+      });
       this.counts.failed++;
       for (const m of messages)
         this.finish(m, messageState('UNDELIVERABLE')!, route.error === 'callBarred' ? 13 : 1);

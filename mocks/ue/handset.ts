@@ -2,8 +2,13 @@ import http from 'node:http';
 import type { MmsPdu } from '../../src/codec/mms/index.ts';
 import type { Json } from '../../src/util/json.ts';
 import type { AirInterface } from '../air-interface.ts';
-import { operatorOf, type PdpContext } from '../network/network-model.ts';
 import { BehaviourStack } from '../behaviour-stack.ts';
+import {
+  FULL_AGREEMENT,
+  operatorOf,
+  type PdpContext,
+  type RoamingAgreement,
+} from '../network/network-model.ts';
 import {
   type BehaviourSpec,
   bindActions,
@@ -225,7 +230,8 @@ export class Handset extends PeerShell {
     const network = this.deps.air?.network;
     if (!network) throw new PeerConfigError(this.name, 'roam: no simulated network (no air interface)');
     const home = network.homeOperator(this.msisdn);
-    if (!home) throw new PeerConfigError(this.name, 'roam: the HLR does not know this subscriber (add an hlr peer)');
+    if (!home)
+      throw new PeerConfigError(this.name, 'roam: the HLR does not know this subscriber (add an hlr peer)');
     const prev = network.location(this.msisdn);
     let serving = prev?.serving ?? home;
     if (p.home === true) serving = home;
@@ -239,29 +245,31 @@ export class Handset extends PeerShell {
     for (const k of ['smsRoaming', 'gprsRoaming', 'apnBlocked', 'home', 'attached', 'autoRetrieve'])
       if (p[k] !== undefined && typeof p[k] !== 'boolean')
         throw new PeerConfigError(this.name, `roam: ${k} must be true or false`);
-    if (serving !== home) {
-      const a = network.agreement(home, serving);
-      network.setAgreement(home, serving, {
-        sms: (p.smsRoaming as boolean | undefined) ?? a.sms,
-        gprs: (p.gprsRoaming as boolean | undefined) ?? a.gprs,
-        apnBlocked: (p.apnBlocked as boolean | undefined) ?? a.apnBlocked,
-      });
-    }
+    // Moving into a visited network states the agreement in force, whole (unnamed terms: SMS and
+    // GPRS roaming agreed, APN open); coming home or switching on keeps the terms.
+    const named = p.mcc !== undefined || p.mnc !== undefined;
+    const agreement: RoamingAgreement = named
+      ? {
+          sms: (p.smsRoaming as boolean | undefined) ?? true,
+          gprs: (p.gprsRoaming as boolean | undefined) ?? true,
+          apnBlocked: (p.apnBlocked as boolean | undefined) ?? false,
+        }
+      : (prev?.agreement ?? FULL_AGREEMENT);
     network.locate({
       msisdn: this.msisdn,
       serving,
       attached: (p.attached as boolean | undefined) ?? prev?.attached ?? true,
       autoRetrieveRoaming: (p.autoRetrieve as boolean | undefined) ?? prev?.autoRetrieveRoaming ?? true,
+      agreement,
     });
     const loc = network.location(this.msisdn)!;
-    const agreement = serving === home ? null : (network.agreement(home, serving) as unknown as Json);
     return {
       serving: `${serving.mcc}-${serving.mnc}`,
       home: `${home.mcc}-${home.mnc}`,
       roaming: network.roaming(this.msisdn),
       attached: loc.attached,
       autoRetrieve: loc.autoRetrieveRoaming,
-      agreement,
+      agreement: network.roaming(this.msisdn) ? { ...loc.agreement } : null,
     };
   }
 
@@ -274,7 +282,7 @@ export class Handset extends PeerShell {
     const network = this.deps.air?.network;
     const loc = network?.location(this.msisdn);
     if (!network || !loc) return true;
-    const at = `${loc.serving.mcc}-${loc.serving.mnc}|${loc.attached}|${JSON.stringify(network.home(this.msisdn) && network.agreement(network.home(this.msisdn)!, loc.serving))}`;
+    const at = `${loc.serving.mcc}-${loc.serving.mnc}|${loc.attached}|${JSON.stringify(network.agreement(this.msisdn))}`;
     if (this.pdp?.at === at) return this.pdp.ctx.accepted;
     const ctx = network.pdpContext(this.msisdn);
     if (!ctx) return true;

@@ -333,7 +333,13 @@ export class WapGateway extends PeerShell {
       msisdn: msisdn ?? null,
       subscriberHeaders: [...Object.keys(this.subscriberHeaders(msisdn)), ...Object.keys(network)],
       ...(pdp?.accepted === true
-        ? { ggsn: pdp.ggsn, sgsn: pdp.sgsn, sgsnMccMnc: pdp.sgsnMccMnc, roaming: pdp.roaming, source: pdp.address }
+        ? {
+            ggsn: pdp.ggsn,
+            sgsn: pdp.sgsn,
+            sgsnMccMnc: pdp.sgsnMccMnc,
+            roaming: pdp.roaming,
+            source: pdp.address,
+          }
         : {}),
     });
 
