@@ -66,6 +66,8 @@ describe('roaming data path', () => {
       'x-imsi': '310001000000042',
       'x-3gpp-sgsn-mcc-mnc': '23415',
     });
+    // the source address the home GGSN assigned (its pool), as the proxy reports its client
+    expect(seen[0]['x-forwarded-for']).toMatch(/^10\.\d+\.\d+\.\d+$/);
     const types = timeline.all().map((o) => (o.kind === 'message' ? o.type : undefined));
     expect(types).toContain('GTP-Create-PDP-Context-Request');
     expect(air.network.sriSm(BOB, 'smsc')).toMatchObject({ result: 'route', msc: 'msc.23415' });
@@ -82,5 +84,23 @@ describe('roaming data path', () => {
     await bob.actions.retrieve({ contentLocation: `${mm1Url}/x2` });
     expect(seen).toHaveLength(1);
     expect(seen[0]['x-3gpp-sgsn-mcc-mnc']).toBe('310001');
+  });
+
+  it('drops what the handset claims itself: only the network-inserted identity and source reach MM1', async () => {
+    const { seen, bob, mm1Url } = await setUp();
+    await bob.actions.roam({ mcc: '234', mnc: '15', name: 'visited' });
+    await bob.actions.http({
+      method: 'GET',
+      url: `${mm1Url}/x3`,
+      headers: {
+        'X-IMSI': '001010123456789',
+        'X-Forwarded-For': '192.0.2.1',
+        'X-3GPP-SGSN-MCC-MNC': '310001',
+      },
+    });
+    expect(seen).toHaveLength(1);
+    expect(seen[0]['x-imsi']).toBe('310001000000042');
+    expect(seen[0]['x-3gpp-sgsn-mcc-mnc']).toBe('23415');
+    expect(seen[0]['x-forwarded-for']).not.toContain('192.0.2.1');
   });
 });

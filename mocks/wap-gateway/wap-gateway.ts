@@ -71,10 +71,16 @@ export const MSISDN_HEADER_NAMES = [
 
 /**
  * What the gateway learns of a modelled subscriber's PDP context from the home GGSN (RADIUS
- * accounting, 3GPP TS 29.061 §16.4.7: 3GPP-IMSI, 3GPP-SGSN-MCC-MNC) and passes on as headers
- * (header enrichment): the IMSI and the PLMN of the serving SGSN, the roaming indication.
+ * accounting, 3GPP TS 29.061 §16.4.7: 3GPP-IMSI, 3GPP-SGSN-MCC-MNC, Framed-IP-Address) and passes
+ * on as headers (header enrichment): the IMSI, the PLMN of the serving SGSN (the roaming
+ * indication) and the source address the home GGSN gave the handset (the client the gateway
+ * proxies for). A client's own values of these headers are dropped, never passed on.
  */
-export const NETWORK_HEADER_NAMES = { imsi: 'X-IMSI', sgsnMccMnc: 'X-3GPP-SGSN-MCC-MNC' } as const;
+export const NETWORK_HEADER_NAMES = {
+  imsi: 'X-IMSI',
+  sgsnMccMnc: 'X-3GPP-SGSN-MCC-MNC',
+  source: 'X-Forwarded-For',
+} as const;
 
 /** Behaviour kinds (see mocks/wap-gateway/README.md). */
 export const WAP_GATEWAY_BEHAVIOURS = ['strip-msisdn', 'spoof-msisdn', 'status', 'slow'] as const;
@@ -322,7 +328,11 @@ export class WapGateway extends PeerShell {
     const pdp = msisdn ? this.air?.network.pdpContext(msisdn) : undefined;
     const network: Record<string, string> =
       pdp?.accepted === true
-        ? { [NETWORK_HEADER_NAMES.imsi]: pdp.imsi, [NETWORK_HEADER_NAMES.sgsnMccMnc]: pdp.sgsnMccMnc }
+        ? {
+            [NETWORK_HEADER_NAMES.imsi]: pdp.imsi,
+            [NETWORK_HEADER_NAMES.sgsnMccMnc]: pdp.sgsnMccMnc,
+            [NETWORK_HEADER_NAMES.source]: pdp.address,
+          }
         : {};
     Object.assign(headers, this.subscriberHeaders(msisdn), network);
     headers.Via = `${req.httpVersion} ${this.name}`;
