@@ -6,7 +6,7 @@ import type { Json, JsonObject } from '../../src/util/json.ts';
 import type { Iface } from '../../src/wire/nodes.ts';
 import { tapServer, tapSocket, tapUdp } from '../../src/wire/tap.ts';
 import type { AirInterface } from '../air-interface.ts';
-import type { SriSmAnswer } from '../network/network-model.ts';
+import { FULL_AGREEMENT, operatorOf, type SriSmAnswer } from '../network/network-model.ts';
 import {
   type BehaviourSpec,
   bindActions,
@@ -184,10 +184,12 @@ export class HlrPeer extends PeerShell {
         }
         return { added: count };
       },
-      'remove-subscriber': async (p) => ({
-        removed: typeof p.msisdn === 'string' && this.directory.remove(p.msisdn),
-      }),
+      'remove-subscriber': async (p) => {
+        if (typeof p.msisdn === 'string') this.deps.air?.network.forget(p.msisdn);
+        return { removed: typeof p.msisdn === 'string' && this.directory.remove(p.msisdn) };
+      },
       port: async (p) => this.port(p),
+      locate: async (p) => this.locate(p),
       subscribers: async () => this.directory.list().map(subscriberJson),
     });
   }
@@ -203,6 +205,34 @@ export class HlrPeer extends PeerShell {
     const moved: Subscriber = { ...s, mcc, mnc, ported: true };
     this.directory.put(moved);
     return subscriberJson(moved);
+  }
+
+  /**
+   * Action `locate`: the subscriber registers in the network `mcc`/`mnc` (MAP UpdateLocation, 3GPP
+   * TS 29.002 §8.1.2) with both roaming agreements in force; the SMSC then routes its SMS there.
+   * For numbers without a handset of the case (an inbound roamer of another operator).
+   */
+  private async locate(p: JsonObject): Promise<Json> {
+    const network = this.deps.air?.network;
+    const s = typeof p.msisdn === 'string' ? this.directory.get(p.msisdn) : undefined;
+    if (!s) throw new PeerConfigError(this.name, `locate: unknown msisdn ${JSON.stringify(p.msisdn)}`);
+    const mcc = String(p.mcc ?? '');
+    const mnc = String(p.mnc ?? '');
+    if (!isMcc(mcc) || !isMnc(mnc)) throw new PeerConfigError(this.name, 'locate: needs mcc and mnc');
+    if (!network) throw new PeerConfigError(this.name, 'locate: no simulated network in this run');
+    network.locate({
+      msisdn: s.msisdn,
+      serving: operatorOf(mcc, mnc),
+      attached: p.attached !== false,
+      autoRetrieveRoaming: true,
+      agreement: FULL_AGREEMENT,
+    });
+    return {
+      msisdn: s.msisdn,
+      serving: `${mcc}-${mnc}`,
+      home: `${s.mcc}-${s.mnc}`,
+      roaming: network.roaming(s.msisdn),
+    };
   }
 
   /**

@@ -48,7 +48,7 @@ async function setUp() {
   const bob = new Handset({ name: 'bob', msisdn: BOB, gateway: ep.url, mmsc: mm1Url }, { air });
   await bob.start({ timeline, host: '127.0.0.1' });
   stops.push(() => bob.stop());
-  return { timeline, air, seen, bob, mm1Url };
+  return { timeline, air, seen, bob, mm1Url, hlr };
 }
 
 describe('roaming data path', () => {
@@ -102,5 +102,22 @@ describe('roaming data path', () => {
     expect(seen[0]['x-imsi']).toBe('310001000000042');
     expect(seen[0]['x-3gpp-sgsn-mcc-mnc']).toBe('23415');
     expect(seen[0]['x-forwarded-for']).not.toContain('192.0.2.1');
+  });
+
+  it('hlr.locate registers an inbound roamer of another operator where the case says', async () => {
+    const { air, hlr } = await setUp();
+    const rita = '+15557770303';
+    await hlr.actions['add-subscriber']({ msisdn: rita, mcc: '310', mnc: '002' });
+    expect(await hlr.actions.locate({ msisdn: rita, mcc: '310', mnc: '001' })).toMatchObject({
+      serving: '310-001',
+      home: '310-002',
+      roaming: true,
+    });
+    expect(air.network.route(rita)).toMatchObject({ result: 'route', msc: 'msc.310001', roaming: true });
+    await expect(hlr.actions.locate({ msisdn: '+15550009999', mcc: '310', mnc: '001' })).rejects.toThrow(
+      /unknown/,
+    );
+    await hlr.actions['remove-subscriber']({ msisdn: rita });
+    expect(air.network.location(rita)).toBeUndefined();
   });
 });
