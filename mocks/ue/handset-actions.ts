@@ -95,6 +95,21 @@ export const HANDSET_ACTIONS = {
     },
   },
   inbox: { description: "the handset's inbox entries", params: {} },
+  roam: {
+    description:
+      'moves the subscriber in the simulated network (mocks/network): a visited network, home, switched off/on',
+    params: {
+      mcc: 'MCC of the visited network',
+      mnc: 'MNC of the visited network',
+      name: 'a name for the visited operator',
+      home: 'true: back in the home network',
+      attached: 'false: switched off (SMS finds it absent); true: on again (the SMSC is alerted)',
+      smsRoaming: 'agreement of home and visited operator: SMS roaming (default true)',
+      gprsRoaming: 'agreement of home and visited operator: GPRS roaming (default true)',
+      apnBlocked: 'the visited network bars the MMS access point (default false)',
+      autoRetrieve: "false: the handset's setting not to retrieve automatically while roaming",
+    },
+  },
   http: {
     description: 'robustness probe: any HTTP request to the MM1 URL; publishes http-response',
     params: {

@@ -14,6 +14,8 @@ export const HANDSET_KIND: PeerKind = {
   behaviours: HANDSET_BEHAVIOUR_TABLE,
   items: HANDSET_PARAM_ITEMS,
   headers: HANDSET_PARAM_HEADERS,
+  // the data path of the simulated network (iface GTP), as observations
+  messages: ['GTP-Create-PDP-Context-Request', 'GTP-Create-PDP-Context-Response'],
   phase: 'handset',
   // MM1 through the case's WAP gateway (as an HTTP proxy) when there is one
   wiring: (_name, ctx) =>

@@ -82,6 +82,15 @@ export type RequirementCatalogue = Map<string, ResolvedRequirement>;
 
 const SKIP_DIRS = new Set(['schema', 'node_modules']);
 
+/** Whether an explicitly named suite path is a folder (`mmscert run suites/roaming`): its suites. */
+function isDirectory(file: string): boolean {
+  try {
+    return statSync(file).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /** Suite files under root, sorted: every *.yaml / *.yml but requirements.yaml, and every *.case.ts. */
 export function discoverSuiteFiles(root: string, opts: { includeReference?: boolean } = {}): string[] {
   const out: string[] = [];
@@ -552,7 +561,7 @@ export async function loadSuites(opts: LoadOptions = {}): Promise<LoadResult> {
   const root = path.resolve(opts.root ?? 'suites');
   const explicit = opts.files && opts.files.length > 0;
   const files = explicit
-    ? (opts.files ?? [])
+    ? (opts.files ?? []).flatMap((f) => (isDirectory(f) ? discoverSuiteFiles(f) : [f]))
     : discoverSuiteFiles(root, { includeReference: opts.includeReference ?? false });
   const { catalogue } = loadRequirementCatalogue(root);
   const catalogueKey = JSON.stringify([...catalogue]);

@@ -212,6 +212,15 @@ export const DEVIATIONS = [
     probe: 'mm1.status.001.*,mm1.sender.*,mm1.send.*',
   },
   {
+    name: 'roamer-msisdn-ignored',
+    interface: 'MM1',
+    description:
+      'the network-inserted MSISDN is ignored on requests from a roamer (an SGSN of another PLMN, X-3GPP-SGSN-MCC-MNC): the roaming subscriber is served as an unidentified client',
+    clause:
+      "3GPP TS 23.140 §4.2 (the visited network is part of a roaming user's MMSE); OMA-TS-MMS_CTR-V1_3 §8.1 (the Proxy-Relay identifies the originator)",
+    probe: 'roaming.*',
+  },
+  {
     name: 'mm1-held-connections',
     interface: 'MM1',
     description:

@@ -90,6 +90,12 @@ export const IcsSchema = z.strictObject({
       subscriberHeader: z
         .string()
         .describe('HTTP header the WAP gateway sets with the subscriber MSISDN (e.g. X-MSISDN)'),
+      roaming: z
+        .boolean()
+        .default(true)
+        .describe(
+          'serves its subscribers while they roam: MM1 through the home GGSN from an SGSN of another PLMN (X-3GPP-SGSN-MCC-MNC), 3GPP TS 23.140 §4.2; false where the operator bars roaming MMS',
+        ),
     })
     .describe('MM1 (handset <-> MMSC over WAP/HTTP)'),
   mm3: z

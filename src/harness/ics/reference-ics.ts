@@ -98,6 +98,8 @@ export function referenceIcs(
       ],
       contentTypes: [...config.allowedContentTypes],
       subscriberHeader: config.msisdnHeaders[0] ?? 'X-MSISDN',
+      // it serves roamers as at home (the deviation roamer-msisdn-ignored breaks this claim)
+      roaming: true,
     },
     mm3: {
       supported: true,
