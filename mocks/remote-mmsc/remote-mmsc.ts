@@ -1,4 +1,6 @@
+import { charsetMib, encodeCharset } from '../../src/codec/charsets.ts';
 import { DecodeError } from '../../src/codec/codec-error.ts';
+import { isSampleMediaKind, SAMPLE_MEDIA_KINDS, sampleMedia } from '../../src/codec/media/sample-media.ts';
 import type { Mm4Header, Mm4Message, Mm4MessageType } from '../../src/codec/mm4/index.ts';
 import {
   decodeMm4,
@@ -477,6 +479,16 @@ export class RemoteMmsc extends PeerShell {
       for (const [name, value] of Object.entries(p.headers))
         if (typeof value === 'string') extra.push({ name, value });
     }
+    const subjectCharset = str(p.subjectCharset);
+    if (subjectCharset !== undefined) {
+      const subject = str(p.subject);
+      const mib = charsetMib(subjectCharset);
+      if (subject === undefined || mib === undefined)
+        throw new PeerConfigError(this.name, 'forward: subjectCharset needs a subject and a known charset');
+      // RFC 2047 §4.1: one B-encoded word in that charset (a legacy-charset sender's Subject)
+      const b64 = Buffer.from(encodeCharset(subject, mib)).toString('base64');
+      extra.unshift({ name: 'Subject', value: subject, wire: `=?${subjectCharset}?B?${b64}?=` });
+    }
     const ackRequest = p.ackRequest !== false;
     const transactionId = str(p.transactionId) ?? this.nextId('fwd');
     const messageId = str(p.messageId) ?? this.nextId('msg');
@@ -486,12 +498,13 @@ export class RemoteMmsc extends PeerShell {
       from,
       to,
       cc,
-      subject: str(p.subject),
+      subject: subjectCharset === undefined ? str(p.subject) : undefined,
       ackRequest,
       deliveryReport: typeof p.deliveryReport === 'boolean' ? p.deliveryReport : undefined,
       readReply: typeof p.readReply === 'boolean' ? p.readReply : undefined,
       messageClass: str(p.messageClass),
       priority: str(p.priority),
+      originatorSystem: str(p.originatorSystem),
       extra,
       parts,
       unique: this.nextId('fwdm'),
@@ -614,13 +627,31 @@ function forwardParts(peer: string, p: JsonObject): ForwardPart[] {
         throw new PeerConfigError(peer, `forward: parts[${i}] not an object`);
       const ct = str(x.contentType);
       const c = x.content;
-      const body = isBytesJson(c)
-        ? bytesFromJson(c)
-        : typeof c === 'string'
-          ? new TextEncoder().encode(c)
-          : undefined;
-      if (!ct || !body) throw new PeerConfigError(peer, `forward: parts[${i}] needs contentType and content`);
-      parts.push({ contentType: ct, body, contentId: str(x.contentId), filename: str(x.filename) });
+      const charset = str(x.charset);
+      if (charset !== undefined && (typeof c !== 'string' || charsetMib(charset) === undefined))
+        throw new PeerConfigError(
+          peer,
+          `forward: parts[${i}] charset ${charset}: a known charset of a text content`,
+        );
+      const size = typeof x.size === 'number' && Number.isInteger(x.size) && x.size >= 0 ? x.size : undefined;
+      if (x.media !== undefined && !isSampleMediaKind(x.media))
+        throw new PeerConfigError(
+          peer,
+          `forward: parts[${i}] media: one of ${SAMPLE_MEDIA_KINDS.join(', ')}`,
+        );
+      const body = isSampleMediaKind(x.media)
+        ? sampleMedia(x.media, size ?? 0)
+        : isBytesJson(c)
+          ? bytesFromJson(c)
+          : typeof c === 'string'
+            ? charset !== undefined
+              ? encodeCharset(c, charsetMib(charset) ?? 106)
+              : new TextEncoder().encode(c)
+            : undefined;
+      if (!ct || !body)
+        throw new PeerConfigError(peer, `forward: parts[${i}] needs contentType and content (or media)`);
+      const type = charset !== undefined && !/;\s*charset=/i.test(ct) ? `${ct}; charset=${charset}` : ct;
+      parts.push({ contentType: type, body, contentId: str(x.contentId), filename: str(x.filename) });
     });
   }
   if (parts.length === 0)

@@ -427,3 +427,34 @@ describe('MM4 in: SMTP refusals (never an open relay)', () => {
     expect(again.ok).toBe(true);
   });
 });
+
+describe('MM4 out: stopping the MMSC while a forward waits for its RES', () => {
+  it('does not hold the shutdown for the response timeout', async () => {
+    const own = await startTestNetwork({ mmsc: { mm4: { peers: [], responseTimeoutMs: 20_000 } } });
+    let stopped = false;
+    try {
+      // the default network's peer entry is replaced above: point the MMSC back at the remote
+      own.mmsc.core.config.mm4.peers.push({
+        domain: REMOTE_DOMAIN,
+        host: '127.0.0.1',
+        port: Number(
+          new URL((own.remote as unknown as { endpoints(): { url: string }[] }).endpoints()[0].url).port,
+        ),
+      });
+      own.remote.use({ kind: 'never-answer' });
+      await own.alice.actions.send({ to: `+${RITA}`, parts: [{ contentType: 'text/plain', text: 'wait' }] });
+      await until(
+        () => remoteReceived(own.remote, 'MM4_forward.REQ'),
+        (m) => m.length === 1,
+        'forward at the remote',
+      );
+      const t0 = Date.now();
+      await own.stop();
+      stopped = true;
+      // before: the outbox waited the whole 20 s response timeout for the forward's job
+      expect(Date.now() - t0).toBeLessThan(5000);
+    } finally {
+      if (!stopped) await own.stop();
+    }
+  }, 30_000);
+});
