@@ -128,6 +128,8 @@ export class RemoteMmsc extends PeerShell {
   private readonly received: Mm4Received[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly inflight = new Set<Promise<unknown>>();
+  /** RES scheduled and not yet sent: sent at close rather than dropped. */
+  private readonly owed: Array<() => Promise<unknown>> = [];
   private readonly resWaiters = new Map<string, (m: Mm4Received) => void>();
   private counter = 0;
   /** Tells this peer's Message-IDs from an earlier run's: its creation time, or a draw of the case's seed. */
@@ -197,6 +199,9 @@ export class RemoteMmsc extends PeerShell {
   protected override async close(): Promise<void> {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
+    // a RES owed for a request already taken is still sent (a partner that stops answers what it
+    // accepted): else the originator's forward waits its whole response timeout, holding its queue
+    for (const fn of this.owed.splice(0)) this.track(fn());
     const l = this.listener;
     this.listener = undefined;
     await l?.close();
@@ -332,7 +337,7 @@ export class RemoteMmsc extends PeerShell {
     // A RES to a REQ without X-Mms-Message-ID cannot be valid itself; it is sent anyway (the
     // originator must learn of the error) and the encoder is told not to refuse it.
     const complete = header(req, 'X-Mms-Message-ID') !== undefined;
-    this.later(0, () => this.send(res, [to], complete));
+    this.later(0, () => this.send(res, [to], complete), true);
   }
 
   private scheduleReports(fwd: Mm4Message): void {
@@ -455,16 +460,26 @@ export class RemoteMmsc extends PeerShell {
     return result;
   }
 
-  private later(ms: number, fn: () => Promise<unknown>): void {
+  private later(ms: number, fn: () => Promise<unknown>, owed = false): void {
+    if (owed) this.owed.push(fn);
     const t = setTimeout(() => {
       this.timers.delete(t);
-      const p = fn().catch((e: unknown) =>
-        this.event('peer-error', { error: e instanceof Error ? e.message : String(e) }),
-      );
-      this.inflight.add(p);
-      p.finally(() => this.inflight.delete(p));
+      if (owed) {
+        const i = this.owed.indexOf(fn);
+        if (i < 0) return;
+        this.owed.splice(i, 1);
+      }
+      this.track(fn());
     }, ms);
     this.timers.add(t);
+  }
+
+  private track(run: Promise<unknown>): void {
+    const p = run.catch((e: unknown) =>
+      this.event('peer-error', { error: e instanceof Error ? e.message : String(e) }),
+    );
+    this.inflight.add(p);
+    p.finally(() => this.inflight.delete(p));
   }
 
   private async forwardAction(p: JsonObject): Promise<Json> {
