@@ -11,6 +11,10 @@ const fields = {
   to: ['+15550001', '+15550002'],
   nested: { a: { b: 7 } },
   one: ['Ok'],
+  parts: [
+    { contentType: 'text/plain', size: 18, head: '6f6e6520', text: 'one' },
+    { contentType: 'image/png', size: 70 },
+  ],
 };
 
 describe('matchFields', () => {
@@ -27,6 +31,12 @@ describe('matchFields', () => {
     [{ size: { range: [1, 100] } }, false],
     [{ size: '1200' }, true],
     [{ to: { contains: '+15550002' } }, true],
+    // an object: an element with those fields (whatever else it has)
+    [{ parts: { contains: { contentType: 'text/plain', size: 18 } } }, true],
+    [{ parts: { contains: { contentType: 'image/png', size: 70 } } }, true],
+    [{ parts: { contains: { contentType: 'text/plain', size: 70 } } }, false],
+    [{ parts: { contains: { contentType: 'image/png', contentId: 'x' } } }, false],
+    [{ to: { contains: { contentType: 'text/plain' } } }, false],
     [{ to: ['+15550001', '+15550002'] }, true],
     [{ 'nested.a.b': 7 }, true],
     [{ 'nested.a.c': { present: false } }, true],
