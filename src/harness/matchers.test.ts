@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import type { Json } from '../util/json.ts';
 import { durationMs } from './duration.ts';
 import { idGlob } from './id-glob.ts';
 import { matchFields } from './matchers.ts';
 
-const fields = {
+const fields: Json = {
   'X-Mms-Response-Status': 'Ok',
   'X-Mms-Message-Id': 'abc123',
   Subject: 'Hi there',
