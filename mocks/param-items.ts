@@ -16,6 +16,7 @@ const SEND_PART_KEYS = [
   'charset',
   'base64',
   'size',
+  'media',
   'contentId',
   'name',
 ] as const satisfies ReadonlyArray<keyof SendPartSpec>;
@@ -27,6 +28,10 @@ export const SEND_PART_KEYS_COMPLETE: [Unlisted] extends [never] ? true : never 
 export const HANDSET_PARAM_ITEMS: ParamItems = {
   send: { parts: SEND_PART_KEYS },
   mbox: { parts: SEND_PART_KEYS },
+};
+/** The remote MMSC: the parts of `forward` (mocks/remote-mmsc/remote-mmsc.ts forwardParts). */
+export const REMOTE_MMSC_PARAM_ITEMS: ParamItems = {
+  forward: { parts: ['contentType', 'content', 'charset', 'media', 'size', 'contentId', 'filename'] },
 };
 /** The MTA (mail): the attachments of `send` (mail-mta.ts attachmentSpec). */
 export const MAIL_PARAM_ITEMS: ParamItems = {

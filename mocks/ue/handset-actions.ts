@@ -18,7 +18,8 @@ export const HANDSET_ACTIONS = {
       cc: 'Cc address(es)',
       bcc: 'Bcc address(es)',
       subject: 'Subject',
-      parts: 'body parts: [{ contentType, text | base64 | size, charset?, contentId?, name? }]',
+      parts:
+        'body parts: [{ contentType, text | base64 | size | media (src/codec/media kind, with size?), charset?, contentId?, name? }]',
       deliveryReport: 'X-Mms-Delivery-Report Yes (true) / No (false)',
       readReport: 'X-Mms-Read-Report Yes (true) / No (false)',
       expiry: 'relative X-Mms-Expiry: seconds or a duration (2s, {{ics.timers.minExpiry}})',

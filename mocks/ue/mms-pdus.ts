@@ -1,4 +1,5 @@
 import { charsetMib, encodeCharset } from '../../src/codec/charsets.ts';
+import { isSampleMediaKind, SAMPLE_MEDIA_KINDS, sampleMedia } from '../../src/codec/media/sample-media.ts';
 import {
   buildPdu,
   encodeMms,
@@ -28,6 +29,8 @@ export interface SendPartSpec {
   base64?: string;
   /** Instead of text/base64: this many octets of filler (size-limit cases without huge suites). */
   size?: number;
+  /** Instead of text/base64: a sample file of this format (src/codec/media), `size` octets long when given. */
+  media?: string;
   contentId?: string;
   name?: string;
 }
@@ -88,11 +91,21 @@ function buildParts(
       if (typeof p.text !== 'string') throw new PeerConfigError(peer, `part ${i}: charset needs text`);
       charset = p.charset.toLowerCase();
     }
-    if (typeof p.text === 'string') data = encodeCharset(p.text, charsetMib(charset) ?? 106);
+    const size =
+      typeof p.size === 'number' && Number.isInteger(p.size) && p.size >= 0 && p.size <= 1 << 24
+        ? p.size
+        : undefined;
+    if (p.media !== undefined) {
+      if (!isSampleMediaKind(p.media))
+        throw new PeerConfigError(
+          peer,
+          `part ${i}: media ${String(p.media)} unknown (${SAMPLE_MEDIA_KINDS.join(', ')})`,
+        );
+      data = sampleMedia(p.media, size ?? 0);
+    } else if (typeof p.text === 'string') data = encodeCharset(p.text, charsetMib(charset) ?? 106);
     else if (typeof p.base64 === 'string') data = new Uint8Array(Buffer.from(p.base64, 'base64'));
-    else if (typeof p.size === 'number' && Number.isInteger(p.size) && p.size >= 0 && p.size <= 1 << 24)
-      data = filler(p.size);
-    else throw new PeerConfigError(peer, `part ${i}: needs text, base64 or size (0..16 MiB)`);
+    else if (size !== undefined) data = filler(size);
+    else throw new PeerConfigError(peer, `part ${i}: needs text, base64, media or size (0..16 MiB)`);
     const params: Array<{ name: string; value: string | number | null }> = [];
     if (typeof p.text === 'string' && p.contentType.startsWith('text/'))
       params.push({ name: 'charset', value: charset });

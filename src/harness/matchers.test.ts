@@ -15,6 +15,8 @@ const fields: Json = {
   parts: [
     { contentType: 'text/plain', params: { charset: 'utf-8' }, size: 5 },
     { contentType: 'image/gif', size: 42 },
+    { contentType: 'text/plain', size: 18, head: '6f6e6520', text: 'one' },
+    { contentType: 'image/png', size: 70 },
   ],
 };
 
@@ -32,6 +34,12 @@ describe('matchFields', () => {
     [{ size: { range: [1, 100] } }, false],
     [{ size: '1200' }, true],
     [{ to: { contains: '+15550002' } }, true],
+    // an object: an element with those fields (whatever else it has)
+    [{ parts: { contains: { contentType: 'text/plain', size: 18 } } }, true],
+    [{ parts: { contains: { contentType: 'image/png', size: 70 } } }, true],
+    [{ parts: { contains: { contentType: 'text/plain', size: 70 } } }, false],
+    [{ parts: { contains: { contentType: 'image/png', contentId: 'x' } } }, false],
+    [{ to: { contains: { contentType: 'text/plain' } } }, false],
     [{ to: ['+15550001', '+15550002'] }, true],
     [{ 'nested.a.b': 7 }, true],
     [{ 'nested.a.c': { present: false } }, true],

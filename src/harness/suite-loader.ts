@@ -311,8 +311,20 @@ function buildCases(spec: CaseSpec, ctx: BuildContext, casePath: readonly Proper
       });
     if (scope === 'target' && r === 0) checkWireOnly(spec.steps, ctx, casePath);
     const ics = [...(ctx.defaults.ics ?? []), ...(s.ics ?? [])];
+    // a term naming an `each:` value ('mm1.maxMessageSize >= {{each.limit}}') is checked per row, expanded
+    const perRow = (spec.ics ?? []).map((t) => /\{\{\s*each\./.test(t));
+    if (row)
+      checkIcsTerms(
+        (s.ics ?? []).filter((_, i) => perRow[i]),
+        ctx,
+        [...casePath, 'ics'],
+      );
     if (r === 0) {
-      checkIcsTerms(spec.ics ?? [], ctx, [...casePath, 'ics']);
+      checkIcsTerms(
+        (spec.ics ?? []).filter((_, i) => !perRow[i]),
+        ctx,
+        [...casePath, 'ics'],
+      );
       checkAlternativeTerms(spec.steps, ctx, casePath);
     }
     if (r === 0) checkPeerKinds(spec.peers, ctx, [...casePath, 'peers']);

@@ -52,7 +52,7 @@ const MMS_RULE: FieldRule = {
   items: {
     parts: {
       what: 'part field',
-      names: set(['contentType', 'params', 'contentId', 'contentLocation', 'size']),
+      names: set(['contentType', 'params', 'contentId', 'contentLocation', 'size', 'head', 'charset', 'text']),
       sub: { params: CONTENT_TYPE_PARAM },
     },
   },

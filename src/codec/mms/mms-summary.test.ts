@@ -43,8 +43,15 @@ describe('mmsSummary', () => {
     const s = mmsSummary(decodeMms(encodeMms(pdu)));
     expect(s.contentTypeParams).toEqual({ start: '<s>', type: 'application/smil' });
     expect(s.parts).toEqual([
-      { contentType: 'application/smil', contentId: '<s>', size: 7 },
-      { contentType: 'text/plain', params: { charset: 'utf-8', name: 'a.txt' }, size: 2 },
+      { contentType: 'application/smil', contentId: '<s>', size: 7, head: '3c736d696c2f3e' },
+      {
+        contentType: 'text/plain',
+        params: { charset: 'utf-8', name: 'a.txt' },
+        size: 2,
+        head: '6869',
+        charset: 'utf-8',
+        text: 'hi',
+      },
     ]);
   });
 });

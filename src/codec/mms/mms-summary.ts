@@ -1,5 +1,5 @@
 import type { Json, JsonObject } from '../../util/json.ts';
-import { charsetName } from '../charsets.ts';
+import { charsetMib, charsetName, decodeCharset, isSupportedCharset } from '../charsets.ts';
 import { type ContentType, mediaTypeText, type WspHeaderValue } from '../wsp/index.ts';
 import { MMS_HEADERS } from './header-table.ts';
 import type { MmsPdu, MmsValue } from './types.ts';
@@ -43,8 +43,10 @@ function partText(v: WspHeaderValue | undefined): string | undefined {
 /**
  * The flat form every peer publishes as the `fields` of an MMS 'message' observation: spec header names as
  * keys, arrays only for repeatable headers, encoded strings as their text, Content-Type as its media type,
- * plus `parts: [{ contentType, params?, contentId?, contentLocation?, size }]` for multipart bodies and
- * `contentTypeParams` (the PDU's own Content-Type parameters: start, type of a multipart/related).
+ * plus `parts: [{ contentType, params?, contentId?, contentLocation?, size, head, charset?, text? }]` for
+ * multipart bodies (params: the part's Content-Type parameters; head: the first 8 octets in hex; text: a
+ * text part of up to 2048 octets in its charset) and `contentTypeParams` (the PDU's own Content-Type
+ * parameters: start, type of a multipart/related).
  */
 export function mmsSummary(pdu: MmsPdu): JsonObject {
   const out: JsonObject = {};
@@ -75,6 +77,16 @@ export function mmsSummary(pdu: MmsPdu): JsonObject {
         }
       }
       o.size = p.data.length;
+      // the first octets (a file's magic: ffd8ff JPEG, 474946 GIF...) and, for a short text part,
+      // its text in its declared charset: what a content check on the wire needs, in a few octets
+      o.head = Buffer.from(p.data.subarray(0, 8)).toString('hex');
+      const cs = p.contentType.params.find((x) => x.name.toLowerCase() === 'charset')?.value;
+      const mib = typeof cs === 'number' ? cs : typeof cs === 'string' ? charsetMib(cs) : undefined;
+      if (mib !== undefined) o.charset = charsetName(mib) ?? mib;
+      if (/^text\//i.test(mediaTypeText(p.contentType)) && p.data.length <= 2048) {
+        const m = mib ?? 3; // no charset: us-ascii (RFC 2046 §4.1.2)
+        if (isSupportedCharset(m)) o.text = decodeCharset(p.data, m);
+      }
       return o;
     });
   }

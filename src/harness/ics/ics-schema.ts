@@ -113,6 +113,18 @@ export const IcsSchema = z.strictObject({
       outbound: z.boolean(),
       deliveryReports: z.boolean().describe('MM4_delivery_report.REQ both ways'),
       readReports: z.boolean().describe('MM4_read_reply_report.REQ both ways'),
+      starttls: z
+        .boolean()
+        .default(false)
+        .describe(
+          'STARTTLS (RFC 3207) on MM4: offered to partners, and used towards a partner that offers it',
+        ),
+      mxRouting: z
+        .boolean()
+        .default(false)
+        .describe(
+          "finds a partner's MM4 host by the DNS MX of its domain (RFC 5321 §5.1) at the ENUM/DNS server",
+        ),
       ...smtpFrontEnd,
     })
     .describe('MM4 (MMSC <-> MMSC over SMTP, 3GPP TS 23.140 §8.4, GSMA IR.52)'),

@@ -114,6 +114,9 @@ export function referenceIcs(
       outbound: hasMm4,
       deliveryReports: true,
       readReports: true,
+      // plain SMTP towards configured peers (host and port of config.mm4.peers)
+      starttls: false,
+      mxRouting: false,
       mtaFronted: config.mtaFront.mm4,
       maxRecipients: smtpMaxRecipients(config),
     },
