@@ -104,6 +104,12 @@ class Rig implements LoadRig {
   free: RigHandset[] = [];
   /** Foreign numbers (mm4-out), one flow at a time each. */
   freeForeign: string[] = [];
+  /**
+   * Tells this run's transaction ids from an earlier run's against the same target: a target
+   * answers a repeated X-Mms-Transaction-ID from the same sender as the retry it is (the same
+   * m-send-conf, nothing stored or delivered again), so `s0-1` of a second run would never be pushed.
+   */
+  readonly runTag = `${Date.now().toString(36)}${Math.floor(Math.random() * 36 ** 3).toString(36)}`;
   private closed = false;
   private readonly cooling = new Set<NodeJS.Timeout>();
   next = 0;
@@ -275,7 +281,9 @@ export async function startLoadRig(opts: LoadRigOptions): Promise<LoadRig> {
       (name.startsWith('s') ? rig.senders : rig.free).push({ peer: s.peer, msisdn });
     }
     await session.attach(rig.started);
-    await smscBound(rig, ics.notification.smpp?.systemId, 10_000);
+    // a target whose SMSC went away (a run before this one) comes back at its reconnect back-off:
+    // the reference MMSC's doubles up to 30 s
+    await smscBound(rig, ics.notification.smpp?.systemId, SMSC_BIND_WAIT_MS);
     if (wanted.includes('mm4-out')) {
       // foreign subscribers for mm4-out, known to our HLR / ENUM as the foreign network's (MM5)
       const hlr = rig.peer('hlr')?.peer.actions['add-subscribers'];
@@ -289,6 +297,8 @@ export async function startLoadRig(opts: LoadRigOptions): Promise<LoadRig> {
     throw e;
   }
 }
+
+const SMSC_BIND_WAIT_MS = 35_000;
 
 /** Waits (bounded) until the target holds a bind to our SMSC that can carry its notifications. */
 async function smscBound(rig: Rig, systemId: string | undefined, timeoutMs: number): Promise<void> {
@@ -308,7 +318,9 @@ async function smscBound(rig: Rig, systemId: string | undefined, timeoutMs: numb
     )
       return;
     if (performance.now() >= until)
-      throw new TargetError(`the target holds no SMPP transmitter bind to our SMSC after ${timeoutMs} ms`);
+      throw new TargetError(
+        `the target holds no SMPP transmitter bind to our SMSC after ${timeoutMs} ms (is its SMSC route pointed at our SMSC's port?)`,
+      );
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -461,6 +473,7 @@ export async function runFlow(rig: LoadRig, kind: FlowKind, seq: number): Promis
       const conf = (await s.step(
         'submit',
         sender.peer.actions.send({
+          transactionId: `load-${r.runTag}-${seq}`,
           to: recipient.msisdn,
           subject,
           parts: [{ contentType: 'text/plain', text: `flow ${seq}` }],
@@ -518,7 +531,7 @@ export async function runFlow(rig: LoadRig, kind: FlowKind, seq: number): Promis
       const remote = r.peer('remote-mmsc');
       if (!remote) throw new FlowFailure('unsupported', 'forward', 'no remote MMSC');
       waits = recipientWaits(r, recipient.peer.name, true);
-      const tid = `load-${seq}-${recipient.msisdn.slice(-4)}`;
+      const tid = `load-${r.runTag}-${seq}`;
       const res = r.watch.wait(
         'remote-mmsc',
         'MM4_forward.RES',
@@ -564,6 +577,7 @@ export async function runFlow(rig: LoadRig, kind: FlowKind, seq: number): Promis
         const conf = (await s.step(
           'submit',
           sender.peer.actions.send({
+            transactionId: `load-${r.runTag}-${seq}`,
             to: address,
             subject,
             parts: [{ contentType: 'text/plain', text: `flow ${seq}` }],
@@ -593,6 +607,7 @@ export async function runFlow(rig: LoadRig, kind: FlowKind, seq: number): Promis
         const conf = (await s.step(
           'submit',
           sender.peer.actions.send({
+            transactionId: `load-${r.runTag}-${seq}`,
             to: foreign,
             subject,
             parts: [{ contentType: 'text/plain', text: `flow ${seq}` }],
