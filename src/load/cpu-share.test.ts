@@ -3,7 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type CpuProfileLike, CpuSampler, componentOf, moduleResolver, sharesOf } from './cpu-share.ts';
+import {
+  type CpuProfileLike,
+  CpuSampler,
+  componentOf,
+  moduleResolver,
+  profileFigures,
+  sharesOf,
+} from './cpu-share.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const url = (rel: string) => pathToFileURL(path.join(ROOT, rel)).href;
@@ -78,7 +85,9 @@ describe('sharesOf', () => {
       samples: [3, 3, 4, 6, 7, 8, 8, 8, 9, 3],
       timeDeltas: [0, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000],
     };
-    const shares = sharesOf(profile);
+    const { shares, busy } = profileFigures(profile);
+    expect(busy).toBeCloseTo(7 / 10);
+    expect(sharesOf(profile)).toEqual(shares);
     const by = Object.fromEntries(shares.map((s) => [s.component, s.ms]));
     expect(by).toEqual({ smsc: 3, mmsc: 1, 'ue.*': 1, gc: 1, other: 1 });
     // idle is not busy time
@@ -93,8 +102,10 @@ describe('CpuSampler', () => {
     const until = performance.now() + 60;
     let x = 0;
     while (performance.now() < until) x += Math.sqrt(x + 1);
-    const shares = await s.stop();
+    const { shares, busy } = await s.stop();
     expect(x).toBeGreaterThan(0);
     expect(shares.reduce((a, c) => a + c.ms, 0)).toBeGreaterThan(10);
+    expect(busy).toBeGreaterThan(0);
+    expect(busy).toBeLessThanOrEqual(1);
   });
 });

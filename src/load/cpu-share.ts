@@ -110,6 +110,14 @@ export interface CpuProfileLike {
 
 /** The shares of a V8 CPU profile (exported for its unit test). */
 export function sharesOf(profile: CpuProfileLike, moduleOf: ModuleOf = moduleResolver()): CpuShare[] {
+  return profileFigures(profile, moduleOf).shares;
+}
+
+/** The shares, and the busy part of the sampled time (non-idle samples, 0..1). */
+export function profileFigures(
+  profile: CpuProfileLike,
+  moduleOf: ModuleOf = moduleResolver(),
+): { shares: CpuShare[]; busy: number } {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -146,24 +154,26 @@ export function sharesOf(profile: CpuProfileLike, moduleOf: ModuleOf = moduleRes
   const samples = profile.samples ?? [];
   const deltas = profile.timeDeltas ?? [];
   const totals = new Map<string, number>();
+  let idle = 0;
   for (let i = 0; i < samples.length; i++) {
     // a sample stands for the time until the next one (µs)
-    const us = deltas[i + 1] ?? deltas[i] ?? 0;
+    const us = Math.max(0, deltas[i + 1] ?? deltas[i] ?? 0);
     const c = who(samples[i]);
-    if (c === '(idle)') continue;
-    totals.set(c, (totals.get(c) ?? 0) + Math.max(0, us));
+    if (c === '(idle)') idle += us;
+    else totals.set(c, (totals.get(c) ?? 0) + us);
   }
   const busy = [...totals.values()].reduce((a, b) => a + b, 0);
-  return [...totals]
+  const shares = [...totals]
     .map(([component, us]) => ({ component, ms: us / 1000, share: busy > 0 ? us / busy : 0 }))
     .sort((a, b) => b.ms - a.ms);
+  return { shares, busy: busy + idle > 0 ? busy / (busy + idle) : 0 };
 }
 
-/** Samples this process's CPU from `start()` to `stop()` (a ~1 ms interval: a few % overhead). */
+/** Samples this process's CPU from `start()` to `stop()` (a 4 ms interval by default: ~1% overhead). */
 export class CpuSampler {
   private constructor(private readonly session: Session) {}
 
-  static async start(intervalUs = 1000): Promise<CpuSampler> {
+  static async start(intervalUs = 4000): Promise<CpuSampler> {
     const session = new Session();
     session.connect();
     await session.post('Profiler.enable');
@@ -172,10 +182,15 @@ export class CpuSampler {
     return new CpuSampler(session);
   }
 
-  async stop(): Promise<CpuShare[]> {
+  /**
+   * The shares, and the busy part of the run by the profile (its non-idle samples). While the
+   * profiler runs, `performance.eventLoopUtilization()` reads several times too high (its
+   * sampling signals wake the loop's poll): this is the figure to use instead.
+   */
+  async stop(): Promise<{ shares: CpuShare[]; busy: number }> {
     try {
       const { profile } = await this.session.post('Profiler.stop');
-      return sharesOf(profile as CpuProfileLike);
+      return profileFigures(profile as CpuProfileLike);
     } finally {
       await this.session.post('Profiler.disable').catch(() => undefined);
       this.session.disconnect();

@@ -94,7 +94,7 @@ export interface PeerFigures {
 export interface GeneratorFigures {
   /** CPU of this process (the generator, our peers and handsets, an embedded target), ms. */
   cpuMs: number;
-  /** Share of the run's wall time this process's event loop was busy (0..1). */
+  /** Share of the run's wall time this process's event loop was busy (0..1; from the CPU profile's idle samples when there is one). */
   eventLoopUtilization: number;
   eventLoopDelayMs: { p50: number; p99: number; max: number };
   /** Largest lag between an arrival's scheduled and actual start (ms). */
@@ -183,13 +183,15 @@ async function drive(rig: LoadRig, o: LoadOptions): Promise<LoadResult> {
   const sample = () => {
     for (const [node, n] of rig.pendingByNode()) peerMax.set(node, Math.max(peerMax.get(node) ?? 0, n));
   };
+  // started before the figures are: the profiler's start (it logs every compiled function) and its
+  // stop (it builds the profile) are not the run's
+  const sampler = o.cpuProfile === false ? undefined : await CpuSampler.start().catch(() => undefined);
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
   const elu0 = performance.eventLoopUtilization();
   const cpu0 = process.cpuUsage();
   const load0 = os.loadavg();
   const startedAt = new Date().toISOString();
-  const sampler = o.cpuProfile === false ? undefined : await CpuSampler.start().catch(() => undefined);
   const t0 = performance.now();
   let inFlight = 0;
   const ticker = setInterval(() => {
@@ -209,6 +211,8 @@ async function drive(rig: LoadRig, o: LoadOptions): Promise<LoadResult> {
   }, 250);
   let summary: Awaited<ReturnType<typeof runOpenLoop>>;
   let cpuByComponent: CpuShare[] | undefined;
+  let cpu = { user: 0, system: 0 };
+  let elu = { utilization: 0 };
   try {
     summary = await runOpenLoop<FlowKind, Awaited<ReturnType<typeof runFlow>>>({
       plan: o.plan,
@@ -241,13 +245,18 @@ async function drive(rig: LoadRig, o: LoadOptions): Promise<LoadResult> {
   } finally {
     clearInterval(ticker);
     loop.disable();
-    cpuByComponent = await sampler?.stop().catch(() => undefined);
+    cpu = process.cpuUsage(cpu0);
+    elu = performance.eventLoopUtilization(elu0);
+    const profiled = await sampler?.stop().catch(() => undefined);
+    if (profiled) {
+      cpuByComponent = profiled.shares;
+      elu = { utilization: profiled.busy };
+    }
   }
   sample();
   for (let i = 0; i < summary.abandoned; i++)
     stats.fail('(any)', 'timeout', 'drain', 'still in flight when the drain time ran out', summary.endMs);
-  const cpu = process.cpuUsage(cpu0);
-  const elu = performance.eventLoopUtilization(elu0);
+
   const pct = (p: number) => loop.percentile(p) / 1e6;
   const generator: GeneratorFigures = {
     cpuMs: (cpu.user + cpu.system) / 1000,
