@@ -508,6 +508,8 @@ export async function runFlow(rig: LoadRig, kind: FlowKind, seq: number): Promis
             deliveryReport: true,
             subject,
             text: `flow ${seq}`,
+            // the MM7 TransactionID too (3GPP TS 23.140 §8.7.1): the VASP draws it from the seed
+            transactionId: `load-${r.runTag}-${seq}`,
           }),
         )) as JsonObject;
         if (rsp.ok !== true)
