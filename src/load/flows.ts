@@ -78,6 +78,8 @@ export interface LoadRig {
   readonly stepTimeoutMs: number;
   /** Waits on the wire not yet settled (the flows' queue at our peers). */
   pendingWaits(): number;
+  /** The same by peer node (handsets as `ue.*`). */
+  pendingByNode(): Map<string, number>;
   /** Free recipient handsets right now. */
   freeRecipients(): number;
   peerLoad(): PeerLoad[];
@@ -120,6 +122,10 @@ class Rig implements LoadRig {
 
   pendingWaits(): number {
     return this.watch.pending;
+  }
+
+  pendingByNode(): Map<string, number> {
+    return this.watch.pendingByNode();
   }
 
   freeRecipients(): number {
@@ -374,6 +380,8 @@ function recipientWaits(rig: Rig, node: string, withAck: boolean) {
   const acked = notifyresp?.promise.then(
     () => rig.watch.wait(node, 'bytes', (o) => o.kind === 'bytes' && o.direction === 'in', t).promise,
   );
+  // awaited only when the flow gets that far
+  acked?.catch(() => undefined);
   return {
     push,
     retrieved,
@@ -404,7 +412,6 @@ function retrieveStatusOk(o: Observation, subject: string): void {
 }
 
 async function recipientSteps(
-  rig: Rig,
   s: Steps,
   w: ReturnType<typeof recipientWaits>,
   subject: string,
@@ -461,7 +468,7 @@ export async function runFlow(rig: LoadRig, kind: FlowKind, seq: number): Promis
           'submit',
           `m-send-conf ${text(conf.responseStatus) ?? `HTTP ${conf.status}`}`,
         );
-      await recipientSteps(r, s, waits, subject);
+      await recipientSteps(s, waits, subject);
     } else if (kind === 'mm7-submit' && recipient) {
       const vasp = r.peer('vasp');
       if (!vasp) throw new FlowFailure('unsupported', 'submit', 'no VASP');
@@ -492,7 +499,7 @@ export async function runFlow(rig: LoadRig, kind: FlowKind, seq: number): Promis
             'submit',
             `SubmitRsp ${text(rsp.error) ?? rsp.statusCode ?? `HTTP ${rsp.httpStatus}`}`,
           );
-        await recipientSteps(r, s, waits, subject);
+        await recipientSteps(s, waits, subject);
         const dr = await s.step('delivery-report', report.promise);
         const mid = strings(field(dr, ['fields', 'MessageID']))[0];
         if (typeof rsp.messageId === 'string' && mid !== rsp.messageId)
@@ -536,7 +543,7 @@ export async function runFlow(rig: LoadRig, kind: FlowKind, seq: number): Promis
         const got = await s.step('forward-res', res.promise);
         const code = strings(field(got, ['headers', 'X-Mms-Request-Status-Code']))[0];
         if (code !== 'Ok') throw new FlowFailure('refused', 'forward-res', `MM4_forward.RES ${code}`);
-        await recipientSteps(r, s, waits, subject);
+        await recipientSteps(s, waits, subject);
       } finally {
         res.cancel();
       }

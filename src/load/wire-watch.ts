@@ -91,6 +91,18 @@ export class WireWatch {
     return n;
   }
 
+  /** Waiters not yet settled by node (what the flows wait for at each peer). */
+  pendingByNode(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const [key, set] of this.waiters) {
+      if (set.size === 0) continue;
+      const node = key.slice(0, key.indexOf('|'));
+      const k = node.startsWith('ue.') ? 'ue.*' : node;
+      out.set(k, (out.get(k) ?? 0) + set.size);
+    }
+    return out;
+  }
+
   close(): void {
     this.unsubscribe();
     for (const s of this.waiters.values()) {
