@@ -47,7 +47,7 @@ const PEER_SECONDS = Number(process.env.CAPACITY_PEER_SECONDS ?? 3);
 const STEP_SECONDS = Number(process.env.CAPACITY_STEP_SECONDS ?? 5);
 const MAX_LOAD_SECONDS = Number(process.env.CAPACITY_MAX_SECONDS ?? 120);
 const QUEUE = Number(process.env.CAPACITY_QUEUE ?? 10_000);
-const RATES = (process.env.CAPACITY_RATES ?? '100,200,400,600,800,1000,1300,1700,2200')
+const RATES = (process.env.CAPACITY_RATES ?? '10,20,40,70,100,150,200,300,400,600,800,1000,1300,1700,2200')
   .split(',')
   .map(Number);
 const KNEE_P99_MS = 100;
@@ -264,8 +264,11 @@ interface KneeStep {
   p50: number;
   p99: number;
   max: number;
+  /** CPU of the MMSC process and of this one (generator, peers, handsets) per flow started. */
   mmscCpuMsPerFlow: number;
+  rigCpuMsPerFlow: number;
   mmscRssMb: number;
+  errors: Record<string, number>;
   generatorBusy: number;
   bottleneck: string[];
   pass: boolean;
@@ -280,6 +283,8 @@ async function knee() {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? '32' },
   });
+  const killServe = () => serve.kill('SIGTERM');
+  process.once('exit', killServe);
   const steps: KneeStep[] = [];
   try {
     await new Promise<void>((resolve, reject) => {
@@ -298,6 +303,16 @@ async function knee() {
       serve.once('exit', (code) => reject(new Error(`serve exited ${code}: ${out}`)));
     });
     const pid = serve.pid!;
+    // warm-up, not counted: the first flows of a process compile its code (JIT)
+    await runLoad({
+      target: targetFromConfigFile(files.targetConfig).target,
+      seed: 1,
+      plan: { rate: 20, durationMs: 3000, rampMs: 0 },
+      mix: [{ kind: 'mm1-mt', weight: 1 }],
+      maxInFlight: 256,
+      stepTimeoutMs: 5000,
+      senders: 16,
+    });
     let loadSeconds = 0;
     for (const rate of RATES) {
       if (loadSeconds + STEP_SECONDS > MAX_LOAD_SECONDS) break;
@@ -324,22 +339,31 @@ async function knee() {
         p50: lat.p50,
         p99: lat.p99,
         max: lat.max,
-        mmscCpuMsPerFlow: (after.cpuMs - before.cpuMs) / Math.max(1, r.totals.ok),
+        mmscCpuMsPerFlow: (after.cpuMs - before.cpuMs) / Math.max(1, r.totals.started),
+        rigCpuMsPerFlow: r.generator.cpuMs / Math.max(1, r.totals.started),
         mmscRssMb: after.rssMb,
+        errors: r.errors.byKind,
         generatorBusy: r.generator.eventLoopUtilization,
         bottleneck: r.generator.bottleneck,
         pass: failed === 0 && lat.count > 0 && lat.p99 < KNEE_P99_MS,
         loadAverage: loadavg(),
       };
       steps.push(step);
+      if (r.errors.samples.length > 0)
+        console.log(
+          `knee: ${rate}/s errors ${JSON.stringify(r.errors.byKind)}, e.g. ${JSON.stringify(r.errors.samples.slice(0, 2))}`,
+        );
       console.log(
-        `knee: ${rate}/s offered -> ${step.achievedPerSec.toFixed(0)}/s ok ${step.ok} failed ${failed}; p50 ${step.p50.toFixed(1)} p99 ${step.p99.toFixed(1)} max ${step.max.toFixed(0)} ms; MMSC ${step.mmscCpuMsPerFlow.toFixed(2)} CPU-ms/flow, RSS ${step.mmscRssMb.toFixed(0)} MB; generator loop ${(step.generatorBusy * 100).toFixed(0)}% busy${step.bottleneck.length ? ` (${step.bottleneck.join('; ')})` : ''}; load ${step.loadAverage.join(' ')} -> ${step.pass ? 'pass' : 'MISS'}`,
+        `knee: ${rate}/s offered -> ${step.achievedPerSec.toFixed(0)}/s ok ${step.ok} failed ${failed}; p50 ${step.p50.toFixed(1)} p99 ${step.p99.toFixed(1)} max ${step.max.toFixed(0)} ms; CPU-ms/flow MMSC ${step.mmscCpuMsPerFlow.toFixed(2)} rig ${step.rigCpuMsPerFlow.toFixed(2)}, MMSC RSS ${step.mmscRssMb.toFixed(0)} MB; generator loop ${(step.generatorBusy * 100).toFixed(0)}% busy${step.bottleneck.length ? ` (${step.bottleneck.join('; ')})` : ''}; load ${step.loadAverage.join(' ')} -> ${step.pass ? 'pass' : 'MISS'}`,
       );
       if (!step.pass) break;
     }
   } finally {
-    serve.kill('SIGTERM');
-    await new Promise((r) => serve.once('exit', r));
+    process.off('exit', killServe);
+    if (serve.exitCode === null) {
+      serve.kill('SIGTERM');
+      await new Promise((r) => serve.once('exit', r));
+    }
     rmSync(dir, { recursive: true, force: true });
   }
   const passed = steps.filter((s) => s.pass);
@@ -376,6 +400,8 @@ async function memoryPerQueued() {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     },
   );
+  const killChild = () => proc.kill('SIGTERM');
+  process.once('exit', killChild);
   const waiting: ((m: unknown) => void)[] = [];
   const url = await new Promise<string>((resolve, reject) => {
     proc.once('message', (m: { ready?: string }) =>
@@ -421,6 +447,7 @@ async function memoryPerQueued() {
       if (performance.now() - t0 > 180_000) break;
     }
   } finally {
+    process.off('exit', killChild);
     proc.send({ cmd: 'stop' });
     await new Promise((r) => proc.once('exit', r));
     await smsc.stop();
