@@ -19,6 +19,8 @@ import { StepTimeout, WireWatch } from './wire-watch.ts';
  * - `mm1-mt`: a handset's m-send-req -> m-send-conf Ok (OMA-TS-MMS_ENC-V1_3 §6.1); the
  *   recipient's m-notification-ind by WAP push through our SMSC (§6.2, WAP-251); its GET ->
  *   m-retrieve-conf (§6.3, OMA-TS-MMS_CTR §6.3.1); its m-notifyresp-ind answered 2xx.
+ * - `mm1-mo`: a handset's m-send-req to an e-mail address -> m-send-conf Ok; the mail at our MTA
+ *   (MM3, 3GPP TS 23.140 §8.3), valid RFC 5322, for that address.
  * - `mm7-submit`: SubmitReq with DeliveryReport -> SubmitRsp 1xxx (3GPP TS 23.140 §8.7.1); the
  *   recipient notified and retrieving; DeliveryReportReq Retrieved at our VASP (§8.7.3).
  * - `mm4-in`: MM4_forward.REQ from our remote MMSC accepted over SMTP -> MM4_forward.RES Ok
@@ -26,8 +28,8 @@ import { StepTimeout, WireWatch } from './wire-watch.ts';
  * - `mm4-out`: a handset's m-send-req to a foreign subscriber -> m-send-conf Ok; the
  *   MM4_forward.REQ with that X-Mms-Message-ID at our remote MMSC (§8.4.1).
  */
-export type FlowKind = 'mm1-mt' | 'mm7-submit' | 'mm4-in' | 'mm4-out';
-export const FLOW_KINDS: readonly FlowKind[] = ['mm1-mt', 'mm7-submit', 'mm4-in', 'mm4-out'];
+export type FlowKind = 'mm1-mt' | 'mm1-mo' | 'mm7-submit' | 'mm4-in' | 'mm4-out';
+export const FLOW_KINDS: readonly FlowKind[] = ['mm1-mt', 'mm1-mo', 'mm7-submit', 'mm4-in', 'mm4-out'];
 
 /** One step of a flow: its name and how long it took after the step before (ms). */
 export interface FlowStep {
@@ -191,6 +193,7 @@ export function supportedKinds(target: Target): FlowKind[] {
     if (k === 'mm7-submit') return ics.mm7.supported && ics.mm7.deliveryReports;
     if (k === 'mm4-in') return ics.mm4.supported && ics.mm4.inbound;
     if (k === 'mm4-out') return ics.mm4.supported && ics.mm4.outbound;
+    if (k === 'mm1-mo') return ics.mm3.supported && ics.mm3.outbound;
     return true;
   });
 }
@@ -228,6 +231,7 @@ export async function startLoadRig(opts: LoadRigOptions): Promise<LoadRig> {
       'wap-gateway',
     ]);
     if (wanted.includes('mm7-submit')) peerKinds.add('vasp');
+    if (wanted.includes('mm1-mo')) peerKinds.add('mail');
     if (wanted.includes('mm4-in') || wanted.includes('mm4-out')) peerKinds.add('remote-mmsc');
     const order = [...peerKinds].sort((a, b) => peerStartRank(kinds, a) - peerStartRank(kinds, b));
     const names = new Map<string, string[]>(order.map((k) => [k, [k]]));
@@ -440,7 +444,7 @@ export async function runFlow(rig: LoadRig, kind: FlowKind, seq: number): Promis
       steps: [],
       error: { kind: 'unsupported', detail: `${kind}: not supported by this target` },
     };
-  const needsRecipient = kind !== 'mm4-out';
+  const needsRecipient = kind !== 'mm4-out' && kind !== 'mm1-mo';
   const recipient = needsRecipient ? r.free.shift() : undefined;
   const foreign = kind === 'mm4-out' ? r.freeForeign.shift() : undefined;
   if ((needsRecipient && !recipient) || (kind === 'mm4-out' && !foreign))
@@ -546,6 +550,37 @@ export async function runFlow(rig: LoadRig, kind: FlowKind, seq: number): Promis
         await recipientSteps(s, waits, subject);
       } finally {
         res.cancel();
+      }
+    } else if (kind === 'mm1-mo') {
+      // one address a flow: the mail that reaches our MTA for it is this flow's
+      const address = `load-${seq}@${p.mailDomain}`;
+      const mail = r.watch.wait(
+        'mail',
+        'email',
+        (o) => isIn(o) && strings(field(o, ['rcptTo'])).includes(address),
+        r.stepTimeoutMs,
+      );
+      try {
+        const conf = (await s.step(
+          'submit',
+          sender.peer.actions.send({
+            to: address,
+            subject,
+            parts: [{ contentType: 'text/plain', text: `flow ${seq}` }],
+          }),
+        )) as JsonObject;
+        if (conf.responseStatus !== 'Ok')
+          throw new FlowFailure(
+            'refused',
+            'submit',
+            `m-send-conf ${text(conf.responseStatus) ?? `HTTP ${conf.status}`}`,
+          );
+        const got = await s.step('mail', mail.promise);
+        // our MTA's check of the raw octets (RFC 5322 / MIME)
+        if (field(got, ['valid']) !== true)
+          throw new FlowFailure('refused', 'mail', 'the mail is not valid RFC 5322 / MIME');
+      } finally {
+        mail.cancel();
       }
     } else if (kind === 'mm4-out' && foreign) {
       const fwd = r.watch.wait(

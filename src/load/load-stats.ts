@@ -43,7 +43,8 @@ export interface LatencySummary {
 }
 
 function summary(h: hdr.Histogram): LatencySummary {
-  const ms = (p: number) => h.getValueAtPercentile(p) / 1000;
+  // a percentile is read as the highest value of its bucket: never above the largest recorded
+  const ms = (p: number) => Math.min(h.getValueAtPercentile(p), h.maxValue) / 1000;
   return {
     count: h.totalCount,
     min: h.totalCount ? h.minNonZeroValue / 1000 : 0,

@@ -35,7 +35,7 @@ describe('mmscert load', () => {
       target: createTarget(),
       seed: 5,
       plan,
-      mix: parseMix('mm1-mt=1,mm7-submit=1,mm4-in=1,mm4-out=1'),
+      mix: parseMix('mm1-mt=1,mm1-mo=1,mm7-submit=1,mm4-in=1,mm4-out=1'),
       maxInFlight: 64,
       senders: 2,
       // a loaded CI host: a step may take seconds, it must not fail the test
@@ -46,7 +46,13 @@ describe('mmscert load', () => {
     expect(r.errors.samples).toEqual([]);
     expect(r.totals.ok).toBe(r.totals.scheduled);
     expect(r.sloOk).toBe(true);
-    expect(Object.keys(r.latency.byKind).sort()).toEqual(['mm1-mt', 'mm4-in', 'mm4-out', 'mm7-submit']);
+    expect(Object.keys(r.latency.byKind).sort()).toEqual([
+      'mm1-mo',
+      'mm1-mt',
+      'mm4-in',
+      'mm4-out',
+      'mm7-submit',
+    ]);
     // each step of each flow seen on the wire, in the flow's order
     expect(Object.keys(r.latency.steps)).toEqual(
       expect.arrayContaining([
@@ -57,6 +63,7 @@ describe('mmscert load', () => {
         'mm7-submit.delivery-report',
         'mm4-in.forward-res',
         'mm4-out.forward',
+        'mm1-mo.mail',
       ]),
     );
     // open loop: a flow's latency is at least the sum of its steps (it counts from the schedule)

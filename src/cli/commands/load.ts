@@ -35,7 +35,7 @@ export function register(program: Command): void {
     .option('--ramp <time>', 'linear ramp from 0 to the rate at the start', '0s')
     .option(
       '--mix <list>',
-      'flow kinds and weights: mm1-mt (submit, WAP push, retrieve, notifyresp), mm7-submit (with delivery report), mm4-in, mm4-out',
+      'flow kinds and weights: mm1-mt (submit, WAP push, retrieve, notifyresp), mm1-mo (to an e-mail address, MM3), mm7-submit (with delivery report), mm4-in, mm4-out',
       'mm1-mt',
     )
     .option(
@@ -58,7 +58,8 @@ export function register(program: Command): void {
 Arrivals are open loop: flow i starts at its scheduled time whatever earlier flows are doing, and
 its latency counts from that time (no coordinated omission). Each flow is the suites' exchanges,
 judged on the wire: mm1-mt = m-send-req -> m-send-conf Ok, WAP push at our SMSC, GET ->
-m-retrieve-conf, m-notifyresp-ind -> 2xx; mm7-submit = SubmitReq -> SubmitRsp, push, retrieval,
+m-retrieve-conf, m-notifyresp-ind -> 2xx; mm1-mo = m-send-req to an e-mail address -> m-send-conf
+Ok, the mail at our MTA; mm7-submit = SubmitReq -> SubmitRsp, push, retrieval,
 DeliveryReportReq Retrieved at our VASP; mm4-in = MM4_forward.REQ -> MM4_forward.RES Ok, push,
 retrieval; mm4-out = m-send-req to a foreign number -> MM4_forward.REQ at our remote MMSC.
 
