@@ -10,7 +10,8 @@ import { checkFlowCounters, flowLatencyLines } from '../support/artillery-report
  * item 2), not part of `npm test`.
  *
  * 0. Artillery 2.0.34 lives apart in tools/artillery (docs/load-artillery.md: why). Missing, it is
- *    installed here (`npm ci --prefix tools/artillery`); if that fails (no registry, no disk), the
+ *    installed here (`npm ci --prefix tools/artillery`; MMSCERT_ARTILLERY_DIR names another folder
+ *    holding the same package.json and lock); if that fails (no registry, no disk), the
  *    test says SKIPPED with the reason and exits 0, or 1 when MMSCERT_ARTILLERY_REQUIRED=1.
  * 1. The reference MMSC as a separate OS process (`mmscert serve`, the self-certification files,
  *    fixed ports from MMSCERT_ARTILLERY_PORT_BASE, default 23240), an external target to the engine
@@ -25,7 +26,7 @@ import { checkFlowCounters, flowLatencyLines } from '../support/artillery-report
  */
 
 const root = path.resolve(import.meta.dirname, '../..');
-const toolDir = path.join(root, 'tools/artillery');
+const toolDir = path.resolve(root, process.env.MMSCERT_ARTILLERY_DIR ?? 'tools/artillery');
 const bin = path.join(toolDir, 'node_modules/.bin/artillery');
 const example = path.join(root, 'examples/load/artillery-mms.yml');
 const KINDS = ['mm1-mt', 'mm7-submit', 'mm4-in', 'mm4-out'];
@@ -47,17 +48,19 @@ function skip(reason: string): never {
 
 function ensureArtillery(): void {
   if (existsSync(bin)) return;
-  log('Artillery missing: npm ci --prefix tools/artillery (461 packages, ~460 MB)');
-  const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund', '--prefix', toolDir], {
+  log(`Artillery missing: npm ci --prefix ${path.relative(root, toolDir) || '.'} (461 packages, ~460 MB)`);
+  const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel', 'error', '--prefix', toolDir], {
     cwd: root,
     encoding: 'utf8',
     timeout: 15 * 60_000,
   });
   if (r.status !== 0 || !existsSync(bin)) {
-    const tail = `${r.stderr ?? ''}${r.error ? String(r.error) : ''}`
-      .trim()
+    const text = `${r.stdout ?? ''}\n${r.stderr ?? ''}\n${r.error ? String(r.error) : ''}`;
+    const tail = text
       .split('\n')
-      .slice(-3)
+      .map((l) => l.replace(/^npm (error|ERR!)\s*/, '').trim())
+      .filter((l) => l && !/complete log of this run|npm help/.test(l))
+      .slice(0, 3)
       .join(' | ');
     skip(`npm ci exited ${r.status ?? r.signal}: ${tail || 'no output'}`);
   }
