@@ -304,7 +304,7 @@ async function knee() {
     });
     const pid = serve.pid!;
     // warm-up, not counted: the first flows of a process compile its code (JIT)
-    await runLoad({
+    const warm = await runLoad({
       target: targetFromConfigFile(files.targetConfig).target,
       seed: 1,
       plan: { rate: 20, durationMs: 3000, rampMs: 0 },
@@ -313,6 +313,9 @@ async function knee() {
       stepTimeoutMs: 5000,
       senders: 16,
     });
+    console.log(
+      `knee: warm-up 20/s for 3 s: ok ${warm.totals.ok} failed ${warm.totals.failed}${warm.errors.samples.length ? `, e.g. ${JSON.stringify(warm.errors.samples[0])}` : ''}`,
+    );
     let loadSeconds = 0;
     for (const rate of RATES) {
       if (loadSeconds + STEP_SECONDS > MAX_LOAD_SECONDS) break;

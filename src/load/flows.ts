@@ -107,6 +107,14 @@ class Rig implements LoadRig {
   private closed = false;
   private readonly cooling = new Set<NodeJS.Timeout>();
   next = 0;
+  /**
+   * Tells this rig's transaction ids from an earlier rig's against the same target (a seeded rig
+   * repeats its draws): an MMSC may take an m-send-req with a (sender, X-Mms-Transaction-ID), or
+   * an MM7 SubmitReq with a TransactionID, it has seen for a retransmission and answer it without
+   * a new message (the X-Mms-Transaction-ID, and the MM7 TransactionID of 3GPP TS 23.140 §8.7.1, identify the
+   * transaction), so a second run's flows would never be notified (the reference MMSC does so).
+   */
+  readonly runTag = `${Date.now().toString(36)}${Math.floor(Math.random() * 36 ** 3).toString(36)}`;
 
   constructor(
     readonly target: Target,
@@ -451,6 +459,7 @@ export async function runFlow(rig: LoadRig, kind: FlowKind, seq: number): Promis
     return { ok: false, steps: [], error: { kind: 'busy', detail: 'every recipient handset is in a flow' } };
   const sender = r.senders[r.next++ % r.senders.length];
   const subject = `load ${kind} ${seq}`;
+  const transactionId = `load-${r.runTag}-${seq}`;
   let ok = false;
   let waits: ReturnType<typeof recipientWaits> | undefined;
   try {
@@ -464,6 +473,7 @@ export async function runFlow(rig: LoadRig, kind: FlowKind, seq: number): Promis
           to: recipient.msisdn,
           subject,
           parts: [{ contentType: 'text/plain', text: `flow ${seq}` }],
+          transactionId,
         }),
       )) as JsonObject;
       if (conf.responseStatus !== 'Ok')
@@ -495,6 +505,7 @@ export async function runFlow(rig: LoadRig, kind: FlowKind, seq: number): Promis
             deliveryReport: true,
             subject,
             text: `flow ${seq}`,
+            transactionId,
           }),
         )) as JsonObject;
         if (rsp.ok !== true)
@@ -518,7 +529,7 @@ export async function runFlow(rig: LoadRig, kind: FlowKind, seq: number): Promis
       const remote = r.peer('remote-mmsc');
       if (!remote) throw new FlowFailure('unsupported', 'forward', 'no remote MMSC');
       waits = recipientWaits(r, recipient.peer.name, true);
-      const tid = `load-${seq}-${recipient.msisdn.slice(-4)}`;
+      const tid = `${transactionId}-${recipient.msisdn.slice(-4)}`;
       const res = r.watch.wait(
         'remote-mmsc',
         'MM4_forward.RES',
@@ -567,6 +578,7 @@ export async function runFlow(rig: LoadRig, kind: FlowKind, seq: number): Promis
             to: address,
             subject,
             parts: [{ contentType: 'text/plain', text: `flow ${seq}` }],
+            transactionId,
           }),
         )) as JsonObject;
         if (conf.responseStatus !== 'Ok')
@@ -596,6 +608,7 @@ export async function runFlow(rig: LoadRig, kind: FlowKind, seq: number): Promis
             to: foreign,
             subject,
             parts: [{ contentType: 'text/plain', text: `flow ${seq}` }],
+            transactionId,
           }),
         )) as JsonObject;
         if (conf.responseStatus !== 'Ok')
