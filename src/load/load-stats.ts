@@ -10,8 +10,10 @@ import type { FlowKind, FlowResult } from './flows.ts';
 /** µs in an hour: the largest latency a histogram keeps exactly (longer ones saturate). */
 const HIGHEST_US = 3_600_000_000;
 
-function histogram(): hdr.Histogram {
+function histogram(packed = false): hdr.Histogram {
   return hdr.build({
+    // a run keeps one a second: packed counts take a few kB instead of ~90 kB
+    ...(packed ? { bitBucketSize: 'packed' as const } : {}),
     lowestDiscernibleValue: 1,
     highestTrackableValue: HIGHEST_US,
     numberOfSignificantValueDigits: 3,
@@ -42,9 +44,13 @@ export interface LatencySummary {
   percentiles: [number, number][];
 }
 
+/** A percentile (ms), read as the highest value of its bucket: never above the largest recorded. */
+function at(h: hdr.Histogram, p: number): number {
+  return Math.min(h.getValueAtPercentile(p), h.maxValue) / 1000;
+}
+
 function summary(h: hdr.Histogram): LatencySummary {
-  // a percentile is read as the highest value of its bucket: never above the largest recorded
-  const ms = (p: number) => Math.min(h.getValueAtPercentile(p), h.maxValue) / 1000;
+  const ms = (p: number) => at(h, p);
   return {
     count: h.totalCount,
     min: h.totalCount ? h.minNonZeroValue / 1000 : 0,
@@ -86,6 +92,11 @@ export class LoadStats {
   readonly samples: { flow: string; kind: string; step?: string; detail: string }[] = [];
   private readonly seconds: { scheduled: number; completed: number; failed: number; h?: hdr.Histogram }[] =
     [];
+  /** Latency of the flows that ended ok in the current and in the last whole second (progress line). */
+  private endSecond = -1;
+  private endNow = histogram(true);
+  private endPrev = histogram(true);
+  private endPrevSecond = -1;
   scheduled = 0;
   ok = 0;
   failed = 0;
@@ -115,9 +126,17 @@ export class LoadStats {
       record(this.get(this.bySteps, `${kind}.${s.name}`), s.ms);
       record(this.get(this.byStepName, s.name), s.ms);
     }
-    this.sec(Math.floor(endMs / 1000)).completed += 1;
+    const endSec = Math.floor(endMs / 1000);
+    this.sec(endSec).completed += 1;
+    if (endSec !== this.endSecond) {
+      [this.endPrev, this.endNow] = [this.endNow, this.endPrev];
+      this.endNow.reset();
+      this.endPrevSecond = this.endSecond;
+      this.endSecond = endSec;
+    }
+    record(this.endNow, latencyMs);
     const sec = this.sec(Math.floor(scheduledMs / 1000));
-    sec.h ??= histogram();
+    sec.h ??= histogram(true);
     record(sec.h, latencyMs);
   }
 
@@ -156,7 +175,14 @@ export class LoadStats {
     if (!h || h.totalCount === 0) return undefined;
     if (stat === 'max') return h.maxValue / 1000;
     if (stat === 'mean') return h.mean / 1000;
-    return h.getValueAtPercentile(Number(stat.slice(1))) / 1000;
+    return at(h, Number(stat.slice(1)));
+  }
+
+  /** p99 (ms) of the flows that ended ok in the whole second before `nowMs` (0: none did). */
+  lastSecondP99(nowMs: number): number {
+    const want = Math.floor(nowMs / 1000) - 1;
+    const h = this.endSecond === want ? this.endNow : this.endPrevSecond === want ? this.endPrev : undefined;
+    return h && h.totalCount > 0 ? at(h, 99) : 0;
   }
 
   summaries(): {
@@ -175,8 +201,8 @@ export class LoadStats {
       scheduled: s.scheduled,
       completed: s.completed,
       failed: s.failed,
-      p50: s.h ? s.h.getValueAtPercentile(50) / 1000 : 0,
-      p99: s.h ? s.h.getValueAtPercentile(99) / 1000 : 0,
+      p50: s.h ? at(s.h, 50) : 0,
+      p99: s.h ? at(s.h, 99) : 0,
       max: s.h ? s.h.maxValue / 1000 : 0,
     }));
   }

@@ -3,6 +3,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { Target } from '../harness/target.ts';
 import { parseDurationText } from '../util/duration-text.ts';
 import { type ArrivalPlan, arrivalCount, runOpenLoop } from './arrivals.ts';
+import { CpuSampler, type CpuShare } from './cpu-share.ts';
 import { FLOW_KINDS, type FlowKind, type LoadRig, runFlow, startLoadRig } from './flows.ts';
 import { type LatencySummary, LoadStats, type SecondFigures } from './load-stats.ts';
 import { evaluateSlo, type SloGate, type SloVerdict, sloLine } from './slo.ts';
@@ -62,6 +63,8 @@ export interface LoadOptions {
   senders?: number;
   slo?: readonly SloGate[];
   signal?: AbortSignal;
+  /** Sample this process's CPU by peer (cpu-share.ts); default true. */
+  cpuProfile?: boolean;
   /** About four times a second while the run goes. */
   progress?(p: LoadProgress): void;
 }
@@ -73,7 +76,7 @@ export interface LoadProgress {
   ok: number;
   failed: number;
   inFlight: number;
-  /** Over the last second. */
+  /** Of the flows that ended ok in the last whole second (0: none did). */
   p99: number;
 }
 
@@ -81,7 +84,11 @@ export interface LoadProgress {
 export interface PeerFigures {
   node: string;
   observations: number;
+  /** Most flows' waits on this node at once (sampled 4 times a second). */
   maxPendingWaits: number;
+  /** This peer's own CPU over the run (ms) and its share of the process's busy time (cpu-share.ts). */
+  cpuMs?: number;
+  cpuShare?: number;
 }
 
 export interface GeneratorFigures {
@@ -96,6 +103,8 @@ export interface GeneratorFigures {
   cores: number;
   /** Why the generator and peers may have been the bottleneck (empty: they were not). */
   bottleneck: string[];
+  /** This process's CPU by who spent it (peers, handsets, embedded MMSC, generator, gc, other). */
+  cpuByComponent?: CpuShare[];
 }
 
 export interface LoadResult {
@@ -180,13 +189,13 @@ async function drive(rig: LoadRig, o: LoadOptions): Promise<LoadResult> {
   const cpu0 = process.cpuUsage();
   const load0 = os.loadavg();
   const startedAt = new Date().toISOString();
+  const sampler = o.cpuProfile === false ? undefined : await CpuSampler.start().catch(() => undefined);
   const t0 = performance.now();
   let inFlight = 0;
-  const sampler = setInterval(() => {
+  const ticker = setInterval(() => {
     sample();
     if (o.progress) {
       const elapsedMs = performance.now() - t0;
-      const last = stats.perSecond().at(-2);
       o.progress({
         elapsedMs,
         durationMs: o.plan.durationMs,
@@ -194,11 +203,12 @@ async function drive(rig: LoadRig, o: LoadOptions): Promise<LoadResult> {
         ok: stats.ok,
         failed: stats.failed,
         inFlight,
-        p99: last?.p99 ?? 0,
+        p99: stats.lastSecondP99(elapsedMs),
       });
     }
   }, 250);
   let summary: Awaited<ReturnType<typeof runOpenLoop>>;
+  let cpuByComponent: CpuShare[] | undefined;
   try {
     summary = await runOpenLoop<FlowKind, Awaited<ReturnType<typeof runFlow>>>({
       plan: o.plan,
@@ -229,8 +239,9 @@ async function drive(rig: LoadRig, o: LoadOptions): Promise<LoadResult> {
       ...(o.signal ? { signal: o.signal } : {}),
     });
   } finally {
-    clearInterval(sampler);
+    clearInterval(ticker);
     loop.disable();
+    cpuByComponent = await sampler?.stop().catch(() => undefined);
   }
   sample();
   for (let i = 0; i < summary.abandoned; i++)
@@ -247,6 +258,13 @@ async function drive(rig: LoadRig, o: LoadOptions): Promise<LoadResult> {
     cores: os.cpus().length,
     bottleneck: [],
   };
+  // the profile counts busy samples, including time the OS gave to other processes: its shares
+  // split this process's measured CPU
+  if (cpuByComponent)
+    generator.cpuByComponent = cpuByComponent = cpuByComponent.map((c) => ({
+      ...c,
+      ms: c.share * generator.cpuMs,
+    }));
   if (generator.eventLoopUtilization > BUSY_LOOP)
     generator.bottleneck.push(
       `the generator's event loop (our peers and handsets${o.target.kind === 'embedded' ? ', the embedded MMSC' : ''}) was busy ${(generator.eventLoopUtilization * 100).toFixed(0)}% of the run`,
@@ -255,17 +273,29 @@ async function drive(rig: LoadRig, o: LoadOptions): Promise<LoadResult> {
     generator.bottleneck.push(`event-loop delay p99 ${generator.eventLoopDelayMs.p99.toFixed(0)} ms`);
   if (generator.maxStartLagMs > START_LAG_MS)
     generator.bottleneck.push(`arrivals started up to ${generator.maxStartLagMs.toFixed(0)} ms late`);
+  if (generator.bottleneck.length > 0 && cpuByComponent?.length)
+    generator.bottleneck.push(
+      `CPU by who spent it: ${cpuByComponent
+        .slice(0, 4)
+        .map((c) => `${c.component} ${(c.share * 100).toFixed(0)}%`)
+        .join(', ')}`,
+    );
   const windowS = Math.max(summary.arrivalsEndMs, 1) / 1000;
   const observed = new Map(rig.peerLoad().map((p) => [p.node, p.observations]));
   const nodes = new Set([...observed.keys(), ...peerMax.keys()]);
+  const cpuOf = new Map((cpuByComponent ?? []).map((c) => [c.component, c]));
   const peers: PeerFigures[] = [...nodes]
     .filter((n) => n !== 'mmsc')
     .sort()
-    .map((node) => ({
-      node,
-      observations: observed.get(node) ?? 0,
-      maxPendingWaits: peerMax.get(node) ?? 0,
-    }));
+    .map((node) => {
+      const c = cpuOf.get(node);
+      return {
+        node,
+        observations: observed.get(node) ?? 0,
+        maxPendingWaits: peerMax.get(node) ?? 0,
+        ...(cpuByComponent ? { cpuMs: c?.ms ?? 0, cpuShare: c?.share ?? 0 } : {}),
+      };
+    });
   const s = stats.summaries();
   const result: LoadResult = {
     version: 1,

@@ -20,6 +20,11 @@ export function progressLine(p: LoadProgress): string {
   );
 }
 
+/** `1.23 s (41%)` */
+function cpu(msSpent: number, share: number | undefined): string {
+  return `${(msSpent / 1000).toFixed(2)} s${share !== undefined ? ` (${(share * 100).toFixed(0)}%)` : ''}`;
+}
+
 function latencyRow(name: string, s: LatencySummary): string {
   return `  ${name.padEnd(28)} ${String(s.count).padStart(7)}  ${[s.p50, s.p90, s.p99, s.p999, s.max].map((x) => ms(x).padStart(8)).join('')}`;
 }
@@ -51,8 +56,12 @@ export function loadSummaryText(r: LoadResult): string {
   lines.push(
     '',
     `  generator (this process: generator, peers, handsets${r.target.startsWith('embedded') ? ', embedded MMSC' : ''}): CPU ${(g.cpuMs / 1000).toFixed(1)} s, event loop busy ${(g.eventLoopUtilization * 100).toFixed(0)}%, loop delay p99 ${ms(g.eventLoopDelayMs.p99)} ms, start lag max ${ms(g.maxStartLagMs)} ms, load average ${g.loadAverage.start[0].toFixed(1)} -> ${g.loadAverage.end[0].toFixed(1)} on ${g.cores} cores`,
-    `  peers: ${r.peers.map((p) => `${p.node} ${p.observations} obs, queue max ${p.maxPendingWaits}`).join('; ')}`,
+    `  peers: ${r.peers.map((p) => `${p.node} ${p.observations} obs${p.cpuMs !== undefined ? `, CPU ${cpu(p.cpuMs, p.cpuShare)}` : ''}, flows waiting max ${p.maxPendingWaits}`).join('; ')}`,
   );
+  if (g.cpuByComponent?.length)
+    lines.push(
+      `  CPU by who spent it (sampled): ${g.cpuByComponent.map((c) => `${c.component} ${cpu(c.ms, c.share)}`).join(', ')}`,
+    );
   if (g.bottleneck.length > 0)
     lines.push(`  WARNING: the generator and peers may have been the bottleneck: ${g.bottleneck.join('; ')}`);
   if (r.slo) {
@@ -212,9 +221,24 @@ ${
 <h2>Generator and peers</h2>
 <p>One process runs the generator, our peers and handsets${r.target.startsWith('embedded') ? ' and the embedded MMSC' : ''}: CPU ${(g.cpuMs / 1000).toFixed(2)} s, event loop busy ${(g.eventLoopUtilization * 100).toFixed(0)}%, loop delay p50/p99/max ${ms(g.eventLoopDelayMs.p50)}/${ms(g.eventLoopDelayMs.p99)}/${ms(g.eventLoopDelayMs.max)} ms, arrivals started up to ${ms(g.maxStartLagMs)} ms late; load average ${g.loadAverage.start.map((x) => x.toFixed(1)).join(' ')} → ${g.loadAverage.end.map((x) => x.toFixed(1)).join(' ')} on ${g.cores} cores.</p>
 ${table(
-  ['peer', 'observations', 'most flows waiting on it'],
-  r.peers.map((p) => [p.node, p.observations, p.maxPendingWaits]),
+  ['peer', 'observations', 'own CPU (s)', 'share of busy CPU', 'most flows waiting on it'],
+  r.peers.map((p) => [
+    p.node,
+    p.observations,
+    p.cpuMs !== undefined ? (p.cpuMs / 1000).toFixed(2) : '',
+    p.cpuShare !== undefined ? `${(p.cpuShare * 100).toFixed(1)}%` : '',
+    p.maxPendingWaits,
+  ]),
 )}
+${
+  g.cpuByComponent?.length
+    ? `<p>This process's CPU by who spent it (a sampling profile; shared code counts for its caller; <i>other</i>: node's internals and libraries before they call our code):</p>
+${table(
+  ['component', 'CPU (s)', 'share'],
+  g.cpuByComponent.map((c) => [c.component, (c.ms / 1000).toFixed(2), `${(c.share * 100).toFixed(1)}%`]),
+)}`
+    : ''
+}
 </body></html>
 `;
 }
