@@ -16,9 +16,11 @@ import { checkFlowCounters, flowLatencyLines } from '../support/artillery-report
  * 1. The reference MMSC as a separate OS process (`mmscert serve`, the self-certification files,
  *    fixed ports from MMSCERT_ARTILLERY_PORT_BASE, default 23240), an external target to the engine
  *    (`config:`), one Artillery worker (our peers' ports are fixed): the documented example
- *    examples/load/artillery-mms.yml at 3 virtual users/s for 10 s (30 flows, every kind). The JSON
- *    report must show every user created, completed and its flow succeeded and measured, no errors
- *    (test/support/artillery-report.ts).
+ *    examples/load/artillery-mms.yml at 3 virtual users/s for 10 s (30 flows). The JSON report must
+ *    show every user created and completed, its flow succeeded and measured, no errors
+ *    (test/support/artillery-report.ts). Artillery picks each user's scenario at random by weight:
+ *    a kind of weight 1 in 8 is absent from 30 users 1.8% of the time, so only mm1-mt (weight 4 in
+ *    8, absent 1e-9 of the time) must be there; the others must succeed whenever picked.
  * 2. The same example against the embedded reference MMSC started with a deviation that breaks the
  *    MT flows on the wire (its m-notification-ind has no X-Mms-Content-Location,
  *    OMA-TS-MMS_ENC-V1_3 §7.3.8 (a notification carries it): no handset can retrieve): the check
@@ -29,7 +31,8 @@ const root = path.resolve(import.meta.dirname, '../..');
 const toolDir = path.resolve(root, process.env.MMSCERT_ARTILLERY_DIR ?? 'tools/artillery');
 const bin = path.join(toolDir, 'node_modules/.bin/artillery');
 const example = path.join(root, 'examples/load/artillery-mms.yml');
-const KINDS = ['mm1-mt', 'mm7-submit', 'mm4-in', 'mm4-out'];
+/** Kinds that must each have run (the example's other kinds may, by chance, not be picked). */
+const KINDS = ['mm1-mt'];
 const RATE = 3;
 const SECONDS = 10;
 const PORT_BASE = Number(process.env.MMSCERT_ARTILLERY_PORT_BASE ?? 23240);
@@ -154,8 +157,7 @@ try {
     );
     if (good.problems.length > 0)
       failures.push(`against the reference MMSC (separate process):\n    ${good.problems.join('\n    ')}`);
-    else
-      log(`ok: ${RATE * SECONDS} flows of every kind against \`mmscert serve\`, each succeeded and measured`);
+    else log(`ok: ${RATE * SECONDS} flows against \`mmscert serve\`, each succeeded and measured`);
   } finally {
     await stop(serve);
   }
