@@ -104,17 +104,15 @@ class Rig implements LoadRig {
   free: RigHandset[] = [];
   /** Foreign numbers (mm4-out), one flow at a time each. */
   freeForeign: string[] = [];
+  /**
+   * Tells this run's transaction ids from an earlier run's against the same target: a target
+   * answers a repeated X-Mms-Transaction-ID from the same sender as the retry it is (the same
+   * m-send-conf, nothing stored or delivered again), so `s0-1` of a second run would never be pushed.
+   */
+  readonly runTag = `${Date.now().toString(36)}${Math.floor(Math.random() * 36 ** 3).toString(36)}`;
   private closed = false;
   private readonly cooling = new Set<NodeJS.Timeout>();
   next = 0;
-  /**
-   * Tells this rig's transaction ids from an earlier rig's against the same target (a seeded rig
-   * repeats its draws): an MMSC may take an m-send-req with a (sender, X-Mms-Transaction-ID), or
-   * an MM7 SubmitReq with a TransactionID, it has seen for a retransmission and answer it without
-   * a new message (the X-Mms-Transaction-ID, and the MM7 TransactionID of 3GPP TS 23.140 §8.7.1, identify the
-   * transaction), so a second run's flows would never be notified (the reference MMSC does so).
-   */
-  readonly runTag = `${Date.now().toString(36)}${Math.floor(Math.random() * 36 ** 3).toString(36)}`;
 
   constructor(
     readonly target: Target,
@@ -283,7 +281,9 @@ export async function startLoadRig(opts: LoadRigOptions): Promise<LoadRig> {
       (name.startsWith('s') ? rig.senders : rig.free).push({ peer: s.peer, msisdn });
     }
     await session.attach(rig.started);
-    await smscBound(rig, ics.notification.smpp?.systemId, 10_000);
+    // a target whose SMSC went away (a run before this one) comes back at its reconnect back-off:
+    // the reference MMSC's doubles up to 30 s
+    await smscBound(rig, ics.notification.smpp?.systemId, SMSC_BIND_WAIT_MS);
     if (wanted.includes('mm4-out')) {
       // foreign subscribers for mm4-out, known to our HLR / ENUM as the foreign network's (MM5)
       const hlr = rig.peer('hlr')?.peer.actions['add-subscribers'];
@@ -297,6 +297,8 @@ export async function startLoadRig(opts: LoadRigOptions): Promise<LoadRig> {
     throw e;
   }
 }
+
+const SMSC_BIND_WAIT_MS = 35_000;
 
 /** Waits (bounded) until the target holds a bind to our SMSC that can carry its notifications. */
 async function smscBound(rig: Rig, systemId: string | undefined, timeoutMs: number): Promise<void> {
@@ -316,7 +318,9 @@ async function smscBound(rig: Rig, systemId: string | undefined, timeoutMs: numb
     )
       return;
     if (performance.now() >= until)
-      throw new TargetError(`the target holds no SMPP transmitter bind to our SMSC after ${timeoutMs} ms`);
+      throw new TargetError(
+        `the target holds no SMPP transmitter bind to our SMSC after ${timeoutMs} ms (is its SMSC route pointed at our SMSC's port?)`,
+      );
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -459,7 +463,6 @@ export async function runFlow(rig: LoadRig, kind: FlowKind, seq: number): Promis
     return { ok: false, steps: [], error: { kind: 'busy', detail: 'every recipient handset is in a flow' } };
   const sender = r.senders[r.next++ % r.senders.length];
   const subject = `load ${kind} ${seq}`;
-  const transactionId = `load-${r.runTag}-${seq}`;
   let ok = false;
   let waits: ReturnType<typeof recipientWaits> | undefined;
   try {
@@ -470,10 +473,10 @@ export async function runFlow(rig: LoadRig, kind: FlowKind, seq: number): Promis
       const conf = (await s.step(
         'submit',
         sender.peer.actions.send({
+          transactionId: `load-${r.runTag}-${seq}`,
           to: recipient.msisdn,
           subject,
           parts: [{ contentType: 'text/plain', text: `flow ${seq}` }],
-          transactionId,
         }),
       )) as JsonObject;
       if (conf.responseStatus !== 'Ok')
@@ -505,7 +508,8 @@ export async function runFlow(rig: LoadRig, kind: FlowKind, seq: number): Promis
             deliveryReport: true,
             subject,
             text: `flow ${seq}`,
-            transactionId,
+            // the MM7 TransactionID too (3GPP TS 23.140 §8.7.1): the VASP draws it from the seed
+            transactionId: `load-${r.runTag}-${seq}`,
           }),
         )) as JsonObject;
         if (rsp.ok !== true)
@@ -529,7 +533,7 @@ export async function runFlow(rig: LoadRig, kind: FlowKind, seq: number): Promis
       const remote = r.peer('remote-mmsc');
       if (!remote) throw new FlowFailure('unsupported', 'forward', 'no remote MMSC');
       waits = recipientWaits(r, recipient.peer.name, true);
-      const tid = `${transactionId}-${recipient.msisdn.slice(-4)}`;
+      const tid = `load-${r.runTag}-${seq}`;
       const res = r.watch.wait(
         'remote-mmsc',
         'MM4_forward.RES',
@@ -575,10 +579,10 @@ export async function runFlow(rig: LoadRig, kind: FlowKind, seq: number): Promis
         const conf = (await s.step(
           'submit',
           sender.peer.actions.send({
+            transactionId: `load-${r.runTag}-${seq}`,
             to: address,
             subject,
             parts: [{ contentType: 'text/plain', text: `flow ${seq}` }],
-            transactionId,
           }),
         )) as JsonObject;
         if (conf.responseStatus !== 'Ok')
@@ -605,10 +609,10 @@ export async function runFlow(rig: LoadRig, kind: FlowKind, seq: number): Promis
         const conf = (await s.step(
           'submit',
           sender.peer.actions.send({
+            transactionId: `load-${r.runTag}-${seq}`,
             to: foreign,
             subject,
             parts: [{ contentType: 'text/plain', text: `flow ${seq}` }],
-            transactionId,
           }),
         )) as JsonObject;
         if (conf.responseStatus !== 'Ok')

@@ -284,8 +284,10 @@ async function drive(rig: LoadRig, o: LoadOptions): Promise<LoadResult> {
   const observed = new Map(rig.peerLoad().map((p) => [p.node, p.observations]));
   const nodes = new Set([...observed.keys(), ...peerMax.keys()]);
   const cpuOf = new Map((cpuByComponent ?? []).map((c) => [c.component, c]));
+  // our peers (by name) and the handsets; not the MMSC's or the harness's own notes
+  const peerNodes = new Set(rig.peers.map((p) => (p.kind === 'ue' ? 'ue.*' : p.name)));
   const peers: PeerFigures[] = [...nodes]
-    .filter((n) => n !== 'mmsc')
+    .filter((n) => peerNodes.has(n))
     .sort()
     .map((node) => {
       const c = cpuOf.get(node);

@@ -14,9 +14,13 @@ const ms = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.
 
 /** One overwritten line (\r) about four times a second: elapsed, scheduled, ok, failed, in flight. */
 export function progressLine(p: LoadProgress): string {
+  const when =
+    p.elapsedMs <= p.durationMs
+      ? `load ${(p.elapsedMs / 1000).toFixed(1)}/${(p.durationMs / 1000).toFixed(0)} s`
+      : `load ${(p.durationMs / 1000).toFixed(0)} s done, draining ${((p.elapsedMs - p.durationMs) / 1000).toFixed(1)} s`;
   return (
-    `load ${(p.elapsedMs / 1000).toFixed(1)}/${(p.durationMs / 1000).toFixed(0)} s  ` +
-    `scheduled ${p.scheduled}  ok ${p.ok}  failed ${p.failed}  in flight ${p.inFlight}  p99(last s) ${ms(p.p99)} ms`
+    `${when}  scheduled ${p.scheduled}  ok ${p.ok}  failed ${p.failed}  in flight ${p.inFlight}  ` +
+    `p99(ended last s) ${p.p99 > 0 ? `${ms(p.p99)} ms` : '-'}`
   );
 }
 
