@@ -352,6 +352,11 @@ async function knee() {
         loadAverage: loadavg(),
       };
       steps.push(step);
+      const byPart = (r.generator.cpuByComponent ?? [])
+        .filter((c) => c.share >= 0.05)
+        .map((c) => `${c.component} ${(c.ms / Math.max(1, r.totals.started)).toFixed(1)}`)
+        .join(', ');
+      if (byPart) console.log(`knee: ${rate}/s rig CPU-ms/flow by part: ${byPart}`);
       if (r.errors.samples.length > 0)
         console.log(
           `knee: ${rate}/s errors ${JSON.stringify(r.errors.byKind)}, e.g. ${JSON.stringify(r.errors.samples.slice(0, 2))}`,
