@@ -1,5 +1,6 @@
 import { AirInterface } from '../../../mocks/air-interface.ts';
 import { Mm4Relay } from '../../../mocks/mm4-relay/mm4-relay.ts';
+import type { SmtpCommand } from '../../../mocks/mm4-relay/smtp-transcript.ts';
 import type { Peer } from '../../../mocks/peer.ts';
 import { PEER_KINDS } from '../../../mocks/peer-kinds.ts';
 import type { Handset } from '../../../mocks/ue/handset.ts';
@@ -34,6 +35,8 @@ export interface InteropRun {
   result: InteropResult;
   /** Everything our peers saw: the relay's two legs, SMPP, MM1 at the handsets (for the capture). */
   timeline: Timeline;
+  /** Each connection the relay carried, its SMTP dialogue as both sides wrote it. */
+  connections: { conn: string; from: Side; to: Side; commands: SmtpCommand[]; encrypted: boolean }[];
 }
 
 /** `3s`, `500ms`, `2m`, or a bare number of milliseconds (ICS timers). */
@@ -266,6 +269,13 @@ export async function runInterop(cfg: InteropConfig, opts: InteropRunOptions = {
   }
   return {
     timeline,
+    connections: relay.connections.map((c) => ({
+      conn: c.conn,
+      from: c.from,
+      to: c.to,
+      commands: c.transcript.commands,
+      encrypted: c.transcript.encrypted,
+    })),
     result: {
       startedAt,
       wallMs: Date.now() - t0,
