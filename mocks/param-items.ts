@@ -1,3 +1,5 @@
+import { MM4_HEADERS } from '../src/codec/mm4/mm4-headers.ts';
+import { MMS_HEADERS } from '../src/codec/mms/header-table.ts';
 import type { SendPartSpec } from './ue/mms-pdus.ts';
 
 /**
@@ -29,4 +31,56 @@ export const HANDSET_PARAM_ITEMS: ParamItems = {
 /** The MTA (mail): the attachments of `send` (mail-mta.ts attachmentSpec). */
 export const MAIL_PARAM_ITEMS: ParamItems = {
   send: { attachments: ['filename', 'contentType', 'cid', 'content', 'size'] },
+};
+
+/**
+ * The header-map parameters of actions (`with: { headers: { Name: value } }`), by action and
+ * parameter: the field names the peer writes as fields. Any other name is sent as it is (an
+ * application or extension header, which tolerance cases need), so the strict check refuses only
+ * a name NEAR a field's (a slip that would silently become such a header: `X-Mms-Priorty`).
+ */
+export type ParamHeaders = Readonly<
+  Record<string, Readonly<Record<string, { names: readonly string[]; what: string }>>>
+>;
+
+/** Handsets (ue): `send` headers are MMS fields by their table name (OMA-TS-MMS_ENC §7.3). */
+export const HANDSET_PARAM_HEADERS: ParamHeaders = {
+  send: {
+    headers: {
+      names: MMS_HEADERS.map((h) => h.name),
+      what: 'an MMS field; any other name goes out as an Application-header (OMA-TS-MMS_ENC §7.1)',
+    },
+  },
+};
+
+/** RFC 5322 §3.6 and RFC 2045 §3 fields an MM4 message carries besides 3GPP TS 23.140 §8.4's own. */
+const RFC5322_FIELDS = [
+  'Date',
+  'From',
+  'Sender',
+  'Reply-To',
+  'To',
+  'Cc',
+  'Bcc',
+  'Message-ID',
+  'In-Reply-To',
+  'References',
+  'Subject',
+  'Comments',
+  'Keywords',
+  'MIME-Version',
+  'Content-Type',
+  'Content-Transfer-Encoding',
+  'Content-ID',
+  'Content-Description',
+];
+
+/** The remote MMSC: `forward` headers are MM4 fields (3GPP TS 23.140 §8.4) or RFC 5322 ones. */
+export const REMOTE_MMSC_PARAM_HEADERS: ParamHeaders = {
+  forward: {
+    headers: {
+      names: [...new Set([...MM4_HEADERS.map((h) => h.name), ...RFC5322_FIELDS])],
+      what: 'an MM4 or RFC 5322 field; any other name goes out as an extension field',
+    },
+  },
 };

@@ -3,7 +3,7 @@ import type { JsonObject } from '../src/util/json.ts';
 import type { Timeline } from '../src/wire/timeline.ts';
 import type { AirInterface } from './air-interface.ts';
 import type { BehaviourDef } from './behaviour-tables.ts';
-import type { ParamItems } from './param-items.ts';
+import type { ParamHeaders, ParamItems } from './param-items.ts';
 import type { ActionDefs, Peer, PeerEndpoint } from './peer.ts';
 
 /**
@@ -82,6 +82,8 @@ export interface PeerKind {
   behaviours?: Readonly<Record<string, BehaviourDef>>;
   /** The keys of the items of its actions' list parameters (`with: { parts: [{ ... }] }`). */
   items?: ParamItems;
+  /** The field names of its actions' header-map parameters (`with: { headers: { ... } }`). */
+  headers?: ParamHeaders;
   /** When it starts among a case's peers (default: after the servers, before the handsets). */
   phase?: PeerStartPhase;
   /**

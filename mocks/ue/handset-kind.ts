@@ -1,5 +1,5 @@
 import { HANDSET_BEHAVIOUR_TABLE } from '../behaviour-tables.ts';
-import { HANDSET_PARAM_ITEMS } from '../param-items.ts';
+import { HANDSET_PARAM_HEADERS, HANDSET_PARAM_ITEMS } from '../param-items.ts';
 import { definedKeys, type PeerKind, startedPeerUrl } from '../peer-kind.ts';
 import { Handset } from './handset.ts';
 import { HANDSET_ACTIONS } from './handset-actions.ts';
@@ -13,6 +13,7 @@ export const HANDSET_KIND: PeerKind = {
   actions: HANDSET_ACTIONS,
   behaviours: HANDSET_BEHAVIOUR_TABLE,
   items: HANDSET_PARAM_ITEMS,
+  headers: HANDSET_PARAM_HEADERS,
   phase: 'handset',
   // MM1 through the case's WAP gateway (as an HTTP proxy) when there is one
   wiring: (_name, ctx) =>

@@ -35,6 +35,8 @@ export interface LoadedCase {
   peers: PeersSpec;
   timeoutMs: number;
   tags: string[];
+  /** Why the case runs alone in its lane (suite `alone:`); none: beside other cases. */
+  alone?: string;
   steps: LoadedStep[];
   /** Suite name (the file's `suite:` or its path under suites/). */
   suite: string;

@@ -120,6 +120,11 @@ export interface CaseResult {
    * (`--evidence failing`, the default, and the case passed or was not applicable).
    */
   evidenceOmitted?: true;
+  /**
+   * The case failed, but its observations and capture were left out to keep the run's report
+   * directory under this many bytes (`mmscert run --max-output`); evidenceOmitted is set too.
+   */
+  evidenceOverBound?: number;
 }
 
 export interface RunSummary {
@@ -179,6 +184,11 @@ export interface RunResult {
    * Under `failing`, `shared.timeline.observations` is left empty too (its bytes: run.pcapng.gz).
    */
   evidence?: 'failing' | 'all';
+  /**
+   * `--max-output`: the bound of the report directory in bytes, and the failing cases whose
+   * evidence was left out to stay under it (CaseResult.evidenceOverBound). Absent: no bound.
+   */
+  outputBound?: { maxBytes: number; evidenceDropped: string[] };
   /** The mmscert that ran (version; git commit of its checkout when it is one). Absent in older results. */
   tool?: { name: string; version: string; commit?: string };
   /** The target's ICS as the run read it (the cases' applicability came from it). */

@@ -126,8 +126,10 @@ async function runPlan(plan: RunPlan, lanes: Lanes, sink: CaseSink): Promise<Run
 
 /**
  * One phase: its cases in order, each lane up to its share of `width` at once, fed as soon as it
- * is ready and again whenever one of its cases ends. Resolves once every case started has ended
- * (and no more will start); rejects on a lane's own failure.
+ * is ready and again whenever one of its cases ends. A case marked `alone` starts on a lane only
+ * once nothing else runs there, and nothing else starts there until it ends (the next case waits
+ * for it: the order stays the same). Resolves once every case started has ended (and no more
+ * will start); rejects on a lane's own failure.
  */
 function runPhase(
   phase: LanePhase,
@@ -139,6 +141,8 @@ function runPhase(
 ): Promise<void> {
   const perLane = Math.max(1, Math.ceil(phase.width / lanes.length));
   const inFlight = new Map<Lane, number>(lanes.map((l) => [l, 0]));
+  /** Lanes running a case that runs alone. */
+  const held = new Set<Lane>();
   let next = 0;
   let running = 0;
   let stopped = false;
@@ -147,15 +151,25 @@ function runPhase(
       if (running === 0 && (stopped || next >= phase.cases.length)) resolve();
     };
     const feed = (lane: Lane) => {
-      while (!stopped && (inFlight.get(lane) ?? 0) < perLane && next < phase.cases.length) {
-        const i = phase.cases[next++];
+      while (
+        !stopped &&
+        !held.has(lane) &&
+        (inFlight.get(lane) ?? 0) < perLane &&
+        next < phase.cases.length
+      ) {
+        const i = phase.cases[next];
         const c = cases[i];
+        if (c.alone !== undefined && (inFlight.get(lane) ?? 0) > 0) break;
+        next++;
+        const alone = c.alone !== undefined;
+        if (alone) held.add(lane);
         inFlight.set(lane, (inFlight.get(lane) ?? 0) + 1);
         running++;
         sink.caseStart?.(c, i);
         lane.run(i, c, phase).then(
           (o) => {
             results[i] = o.result;
+            if (alone) held.delete(lane);
             sink.caseEnd?.(i, o.result, o.payload);
             ended(lane);
           },
@@ -167,6 +181,7 @@ function runPhase(
             }
             abort(e.message);
             stopped = true;
+            if (alone) held.delete(lane);
             ended(lane);
           },
         );

@@ -1,5 +1,5 @@
 import type { BehaviourDef } from '../../mocks/behaviour-tables.ts';
-import type { ParamItems } from '../../mocks/param-items.ts';
+import type { ParamHeaders, ParamItems } from '../../mocks/param-items.ts';
 import type { ActionDefs } from '../../mocks/peer.ts';
 import { closest, didYouMean } from '../util/did-you-mean.ts';
 import { EVENT_NAMES } from './event-names.ts';
@@ -22,6 +22,7 @@ export interface PeerKindVocabulary {
   messages?: readonly string[];
   behaviours?: Readonly<Record<string, BehaviourDef>>;
   items?: ParamItems;
+  headers?: ParamHeaders;
 }
 
 /** Nodes that exist in every case besides its peers: the target and the harness itself. */
@@ -122,6 +123,18 @@ export function checkActionStep(s: Record<string, unknown>, _kind: StepKind, cx:
         );
         continue;
       }
+      const fields = kind === undefined ? undefined : cx.vocabulary[kind]?.headers?.[action]?.[key];
+      if (fields && value && typeof value === 'object' && !Array.isArray(value))
+        for (const name of Object.keys(value)) {
+          if (templated(name) || fields.names.includes(name)) continue;
+          const near = closest(name, fields.names);
+          if (near === undefined) continue;
+          push(
+            [...at, 'with', key, name],
+            `with: ${key}: "${name}" is not a field name, did you mean "${near}"? (${fields.what}: a name this near a field's is taken for a slip)`,
+            true,
+          );
+        }
       const itemKeys = kind === undefined ? undefined : cx.vocabulary[kind]?.items?.[action]?.[key];
       if (itemKeys && Array.isArray(value))
         value.forEach((item, j) => {

@@ -340,6 +340,7 @@ function buildCases(spec: CaseSpec, ctx: BuildContext, casePath: readonly Proper
       peers: { ...(ctx.defaults.peers ?? {}), ...(s.peers ?? {}) },
       timeoutMs: durationMs(s.timeout, DEFAULT_CASE_TIMEOUT_MS),
       tags: s.tags ?? [],
+      ...(s.alone !== undefined ? { alone: s.alone } : {}),
       ics,
       scope,
       steps,

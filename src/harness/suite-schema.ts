@@ -242,6 +242,13 @@ const caseFields = {
   peers: PeersSchema.optional(),
   timeout: DurationSchema.optional().describe('Case deadline (default 30s)'),
   tags: z.array(z.string()).optional(),
+  alone: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'Why the case runs alone in its lane (no other case of the run beside it on the same MMSC and peers): a case whose own load (hundreds of connections or recipients) would make its neighbours, or itself, miss deadlines',
+    ),
   ics: IcsTermsSchema.optional(),
   scope: ScopeSchema.optional(),
   each: z

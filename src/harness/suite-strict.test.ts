@@ -18,7 +18,10 @@ cases:
     steps:
       - behaviour: { peer: ue.bob, kind: deferred }
       - do: ue.alice.send
-        with: { to: '{{ue.bob.msisdn}}', parts: [{ contentType: text/plain, text: hi }] }
+        with:
+          to: '{{ue.bob.msisdn}}'
+          parts: [{ contentType: text/plain, text: hi }]
+          headers: { X-Mms-Priority: High, X-Custom-Trace: t-1 }
       - expect:
           message: m-send-conf
           node: ue.alice
@@ -40,6 +43,8 @@ cases:
     steps:
       - do: vasp.submit
         with: { to: '{{ue.bob.msisdn}}', text: hi }
+      - do: remote-mmsc.forward
+        with: { to: '{{ue.bob.msisdn}}', headers: { X-Mms-Sender-Visibility: Hide, X-Vendor-Tag: v-1 } }
       - expect: { message: SubmitRsp, node: vasp, where: { fields.Status.StatusCode: '1000' } }
       - expect: { message: MM4_forward.REQ, node: remote-mmsc, where: { headers.X-Mms-Message-ID: { present: true } } }
 `;
@@ -65,14 +70,14 @@ const TYPOS: Array<[string, string, string, RegExp]> = [
   ['action', 'do: ue.alice.send', 'do: ue.alice.sned', /ue has no action "sned" \(did you mean "send"\?\)/],
   [
     'action parameter',
-    ', parts: [{',
-    ', partz: [{',
+    '          parts: [{',
+    '          partz: [{',
     /action "send" has no parameter "partz" \(did you mean "parts"\?\)/,
   ],
   [
     'action parameter (vasp)',
-    "msisdn}}', text: hi }",
-    "msisdn}}', txet: hi }",
+    "msisdn}}', text: hi }\n",
+    "msisdn}}', txet: hi }\n",
     /action "submit" has no parameter "txet" \(did you mean "text"\?\)/,
   ],
   ['peer kind', 'smsc: {}, hlr', 'smcs: {}, hlr', /unknown peer kind "smcs" \(did you mean "smsc"\?\)/],
@@ -189,6 +194,24 @@ const TYPOS: Array<[string, string, string, RegExp]> = [
     'event: http-response, node: ue.alice',
     'event: http-response, node: ue.alcie',
     /node: no node "ue.alcie" in this case \(did you mean "ue.alice"\?\)/,
+  ],
+  [
+    'MMS field in a header map (an application header this near a field is a slip)',
+    'X-Mms-Priority: High',
+    'X-Mms-Priorty: High',
+    /with: headers: "X-Mms-Priorty" is not a field name, did you mean "X-Mms-Priority"\?/,
+  ],
+  [
+    'MMS field in a header map, wrong case',
+    'X-Mms-Priority: High',
+    'x-mms-priority: High',
+    /with: headers: "x-mms-priority" is not a field name, did you mean "X-Mms-Priority"\?/,
+  ],
+  [
+    'MM4 field in a header map',
+    'X-Mms-Sender-Visibility: Hide',
+    'X-Mms-Sender-Visiblity: Hide',
+    /with: headers: "X-Mms-Sender-Visiblity" is not a field name, did you mean "X-Mms-Sender-Visibility"\?/,
   ],
   [
     'key of a list parameter item',

@@ -107,6 +107,7 @@ export function vocabularyKey(v: PeerVocabulary): string {
       x.messages ?? null,
       x.behaviours ?? null,
       x.items ?? null,
+      x.headers ?? null,
     ]),
     rules,
     [...EVENT_NAMES],

@@ -1,8 +1,8 @@
 import type { CaseResult, StepResult } from '../harness/run-result.ts';
 import { jsonReplacer } from '../util/json.ts';
 import type { MessageObservation } from '../wire/timeline.ts';
+import { formatBytes } from './byte-size.ts';
 import { escapeXml as esc } from './escape.ts';
-import { REPORT_CSS } from './report-style.ts';
 import { type DiagramDeadline, relMs, sequenceDiagramSvg } from './sequence-diagram.ts';
 
 /**
@@ -12,6 +12,12 @@ import { type DiagramDeadline, relMs, sequenceDiagramSvg } from './sequence-diag
  * Self-contained (inline CSS and SVG, no script). A case whose evidence was not kept (a passing
  * case under `--evidence failing`) gets the same page without diagram and PDUs.
  */
+
+/**
+ * The case pages' stylesheet, cases/case.css, written once per report directory (report-style.ts):
+ * inline in every page it was a third of a passing case's page.
+ */
+export const CASE_CSS_NAME = 'case.css';
 
 /** `mm1.send.001` -> `cases/mm1.send.001.html` (anything but [A-Za-z0-9._-] becomes `_`). */
 export function casePageName(id: string): string {
@@ -91,15 +97,19 @@ export function casePage(c: CaseResult): string {
   const reqs = c.requirements.map((r) => `<li>${requirementLine(r)}</li>`).join('');
   const capture = c.pcapng
     ? `<a class="pcap" href="../${esc(c.pcapng)}">${esc(c.pcapng)}</a>`
+    : c.evidenceOverBound
+      ? `<span class="muted">capture not kept: the run's reports reached their bound of ${formatBytes(c.evidenceOverBound)} (rerun this case, or raise --max-output)</span>`
+      : c.evidenceOmitted
+        ? '<span class="muted">capture not kept (passing case; run with --evidence all to keep it)</span>'
+        : '<span class="muted">no capture</span>';
+  const evidence = c.evidenceOverBound
+    ? `<p class="muted">Sequence diagram and decoded PDUs not kept: the run's reports had reached their bound of ${formatBytes(c.evidenceOverBound)} (<span class="mono">--max-output</span>) when this case finished. <span class="mono">mmscert run --suite ${esc(c.id)}</span> keeps them.</p>`
     : c.evidenceOmitted
-      ? '<span class="muted">capture not kept (passing case; run with --evidence all to keep it)</span>'
-      : '<span class="muted">no capture</span>';
-  const evidence = c.evidenceOmitted
-    ? '<p class="muted">Sequence diagram and decoded PDUs not kept for a passing case (<span class="mono">--evidence failing</span>, the default; <span class="mono">--evidence all</span> keeps them).</p>'
-    : `<h2>Sequence</h2><div class="seqwrap">${sequenceDiagramSvg(c.timeline.observations, { deadlines: missedDeadlines(c) })}</div>`;
+      ? '<p class="muted">Sequence diagram and decoded PDUs not kept for a passing case (<span class="mono">--evidence failing</span>, the default; <span class="mono">--evidence all</span> keeps them).</p>'
+      : `<h2>Sequence</h2><div class="seqwrap">${sequenceDiagramSvg(c.timeline.observations, { deadlines: missedDeadlines(c) })}</div>`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${esc(c.id)} ${c.verdict}</title><style>${REPORT_CSS}</style></head>
+<title>${esc(c.id)} ${c.verdict}</title><link rel="stylesheet" href="${CASE_CSS_NAME}"></head>
 <body>
 <p><a href="../report.html">&larr; report</a></p>
 <h1 class="case" id="case" data-verdict="${c.verdict}">${verdictBadge(c)} <span class="mono">${esc(c.id)}</span> ${esc(c.title)}</h1>

@@ -1,6 +1,7 @@
 import { LEVELS } from '../harness/levels.ts';
 import type { CaseResult, RunResult, Verdict } from '../harness/run-result.ts';
 import { type BaselineView, baselineSection } from './baseline-section.ts';
+import { formatBytes } from './byte-size.ts';
 import { casePageName, requirementLine, verdictBadge } from './case-page.ts';
 import { escapeXml as esc } from './escape.ts';
 import { REPORT_CSS } from './report-style.ts';
@@ -207,13 +208,17 @@ export function htmlReport(
     run.evidence === 'failing'
       ? ' · evidence (captures, diagrams, PDUs) kept for failing, erring and inconclusive cases only'
       : '';
+  const dropped = run.outputBound?.evidenceDropped ?? [];
+  const bound = run.outputBound
+    ? ` · reports bounded to ${formatBytes(run.outputBound.maxBytes)} (--max-output)${dropped.length > 0 ? `: <b>evidence of ${dropped.length} failing case(s) not kept</b> (the first failures keep theirs; rerun the others with --suite)` : ''}`
+    : '';
   const n = run.cases.filter((c) => c.verdict in ATTENTION).length;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>mmscert ${esc(run.runId)}: ${run.summary.unexpected > 0 ? `${run.summary.unexpected} unexpected` : 'ok'}</title><style>${REPORT_CSS}</style></head>
 <body>
 <h1>mmscert run ${esc(run.runId)}</h1>
-<p class="meta">Target: <b>${esc(run.target.description)}</b> (${esc(run.target.kind)}) · seed ${run.seed} · ${run.jobs} job(s) · ${run.durationMs} ms · ${esc(run.startedAt)}${opts.runPcapng ? ` · <a href="${esc(opts.runPcapng)}">${esc(opts.runPcapng)}</a>` : ''} · <a href="results.json">results.json</a>${kept}</p>
+<p class="meta">Target: <b>${esc(run.target.description)}</b> (${esc(run.target.kind)}) · seed ${run.seed} · ${run.jobs} job(s) · ${run.durationMs} ms · ${esc(run.startedAt)}${opts.runPcapng ? ` · <a href="${esc(opts.runPcapng)}">${esc(opts.runPcapng)}</a>` : ''} · <a href="results.json">results.json</a>${kept}${bound}</p>
 ${counts(run)}
 <p class="summary-line">${run.summary.total} cases · <b>${run.summary.unexpected} unexpected</b> (gate: ${esc(run.failOn)}) · ${run.summary.known} known failure(s) · ${run.summary.fixed} fixed${run.aborted ? ` · <b>run stopped: ${esc(run.aborted.reason)}; ${run.aborted.notRun.length} case(s) not run</b>` : ''}</p>
 ${baselineSection(opts.baseline)}

@@ -1,9 +1,10 @@
 import type { CaseResult } from '../harness/run-result.ts';
-import { bytesToJson, jsonReplacer } from '../util/json.ts';
+import { bytesToJson } from '../util/json.ts';
 import { buildPcapng } from '../wire/build-pcapng.ts';
 import type { Observation } from '../wire/timeline.ts';
 import { casePage } from './case-page.ts';
 import { type Evidence, keepsEvidence } from './evidence.ts';
+import { caseJson } from './results-json.ts';
 
 /**
  * A case's share of the reports, rendered where the case ran (a worker thread, or the runner's
@@ -48,13 +49,6 @@ export function renderedText(bytes: Uint8Array | undefined): string | undefined 
 export function casePcapName(id: string): string {
   return `${id.replace(/[^A-Za-z0-9._-]/g, '_')}.pcapng`;
 }
-
-/**
- * A case is stringified as the one element of `{ "cases": [ ... ] }`, which puts it at its
- * indentation in results.json (two spaces a level); the wrapper's own text is then cut off.
- */
-const HEAD = '{\n  "cases": [\n    ';
-const TAIL = '\n  ]\n}';
 
 /**
  * The case with each observation's `raw` octets already in their JSON form ({ $base64 }), the
@@ -102,8 +96,7 @@ export function renderCase(
   }
   const out: RenderedCase = { pcapng };
   if (parts.json) {
-    const text = JSON.stringify({ cases: [withRawAsJson(c)] }, jsonReplacer, 2);
-    out.json = utf8(text.slice(HEAD.length, text.length - TAIL.length));
+    out.json = utf8(caseJson(withRawAsJson(c)));
   }
   if (parts.html) out.page = utf8(casePage(c));
   return out;

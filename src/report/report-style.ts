@@ -1,4 +1,4 @@
-/** The CSS of report.html and of the case pages (cases/*.html), inline in each. */
+/** The CSS of report.html (inline) and of the case pages (cases/case.css, which each links). */
 export const REPORT_CSS = `
 body{font:14px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1300px;padding:12px 16px;color:#222}
 h1{font-size:20px;margin:4px 0}h2{font-size:17px;margin-top:22px;border-bottom:1px solid #ddd}h3{font-size:15px}h4{margin:12px 0 4px}

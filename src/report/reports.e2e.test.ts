@@ -64,6 +64,7 @@ describe('reports of a real run', () => {
     const names = files.map((f) => path.relative(out('.'), f)).sort();
     expect(names).toEqual(
       [
+        'cases/case.css',
         ...run.cases.map((c) => `cases/${c.id}.html`),
         'coverage.md',
         'e2e.enum.001.pcapng',

@@ -1,9 +1,20 @@
-import type { RunResult } from '../harness/run-result.ts';
+import type { CaseResult, RunResult } from '../harness/run-result.ts';
 import { jsonReplacer } from '../util/json.ts';
 
-/** results.json: the whole RunResult (verdicts and every case's timeline), bytes as { $base64 }. */
+/**
+ * results.json: the whole RunResult (verdicts and every kept timeline), bytes as { $base64 }.
+ * The run is indented; each case is one line (caseJson): indented, the cases were 40% spaces,
+ * and a case per line is what grep and a diff of two runs read best.
+ */
 export function resultsJson(run: RunResult): string {
-  return `${JSON.stringify(run, jsonReplacer, 2)}\n`;
+  if (run.cases.length === 0) return `${JSON.stringify(run, jsonReplacer, 2)}\n`;
+  const { head, tail } = resultsJsonFrame(run);
+  return `${head}${run.cases.map(caseJson).join(CASE_SEPARATOR)}${tail}`;
+}
+
+/** One case as it stands in results.json's `cases` (one line, bytes as { $base64 }). */
+export function caseJson(c: CaseResult): string {
+  return JSON.stringify(c, jsonReplacer);
 }
 
 const MARK = '\u0001mmscert-cases\u0001';

@@ -1,15 +1,17 @@
-import { type FileHandle, mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { CaseResult, RunResult } from '../harness/run-result.ts';
 import { buildPcapng } from '../wire/build-pcapng.ts';
 import { mergePcapngs } from '../wire/merge-pcapng.ts';
 import type { BaselineView } from './baseline-section.ts';
-import { casePageName } from './case-page.ts';
+import { CASE_CSS_NAME, casePageName } from './case-page.ts';
 import type { Evidence } from './evidence.ts';
 import { htmlReport } from './html-report.ts';
 import { junitXml } from './junit-xml.ts';
+import { OutputBound } from './output-bound.ts';
 import { casePcapName, type RenderedCase, renderCase } from './render-case.ts';
+import { REPORT_CSS } from './report-style.ts';
 import { caseParts, REPORTERS, type ReporterName } from './reporters.ts';
 import { coverageMarkdown } from './requirement-coverage.ts';
 import { CASE_SEPARATOR, resultsJson, resultsJsonFrame } from './results-json.ts';
@@ -66,10 +68,22 @@ export class ReportWriter {
   constructor(
     readonly dir: string,
     readonly reporters: readonly ReporterName[] = REPORTERS,
-    readonly opts: { evidence?: Evidence; capturesWritten?: boolean; baseline?: Baseline } = {},
+    readonly opts: {
+      evidence?: Evidence;
+      capturesWritten?: boolean;
+      baseline?: Baseline;
+      /** Bound of the report directory in bytes (output-bound.ts); none when absent. */
+      maxBytes?: number;
+      /** How many cases the run has: the bound keeps room for the entries still to come. */
+      expectedCases?: number;
+    } = {},
   ) {
     this.parts = caseParts(reporters);
+    if (opts.maxBytes !== undefined) this.bound = new OutputBound(opts.maxBytes, opts.expectedCases ?? 0);
   }
+
+  /** The output bound, when the run has one. */
+  readonly bound?: OutputBound;
 
   get evidence(): Evidence {
     return this.opts.evidence ?? 'all';
@@ -83,6 +97,7 @@ export class ReportWriter {
     this.ready ??= (async () => {
       await mkdir(this.parts.html ? path.join(this.dir, 'cases') : this.dir, { recursive: true });
       if (this.parts.json) this.jsonSide = await open(this.sidePath, 'w+');
+      if (this.parts.html) await this.put(path.join('cases', CASE_CSS_NAME), REPORT_CSS);
     })();
     return this.ready;
   }
@@ -92,10 +107,24 @@ export class ReportWriter {
    * ran (else it is rendered here, which needs its timeline). Writes happen in call order.
    */
   add(index: number, c: CaseResult, rendered?: RenderedCase): Promise<void> {
-    const r =
+    let r =
       rendered ?? renderCase(c, { json: this.parts.json, html: this.parts.html, evidence: this.evidence });
     const step = this.queue.then(async () => {
       await this.start();
+      if (this.bound) {
+        const captureFile = r.pcapng && c.pcapng ? c.pcapng : undefined;
+        if (!this.bound.admit(c, r)) {
+          // over the bound: the case keeps its verdict, steps and findings, not its evidence
+          if (captureFile && rendered && this.opts.capturesWritten)
+            await rm(path.join(this.dir, captureFile), { force: true });
+          c.pcapng = undefined;
+          c.evidenceOmitted = true;
+          c.evidenceOverBound = this.bound.maxBytes;
+          c.timeline = { originEpochMs: c.timeline.originEpochMs, observations: [] };
+          r = renderCase(c, { json: this.parts.json, html: this.parts.html, evidence: 'failing' });
+          this.bound.account(r);
+        }
+      }
       if (r.pcapng && c.pcapng) {
         this.captures.set(index, r.pcapng);
         if (!(rendered && this.opts.capturesWritten)) await this.put(c.pcapng, r.pcapng);
@@ -127,6 +156,8 @@ export class ReportWriter {
     if (this.failed) throw this.failed;
     await this.start();
     run.evidence = this.evidence;
+    if (this.bound)
+      run.outputBound = { maxBytes: this.bound.maxBytes, evidenceDropped: [...this.bound.dropped] };
     const captures = run.cases.map((_, i) => this.captures.get(i)).filter((b): b is Uint8Array => !!b);
     // the shared peers' connections (external target, concurrent cases) go into run.pcapng whole
     const sharedObs = run.shared?.timeline.observations ?? [];
@@ -156,8 +187,14 @@ export class ReportWriter {
         'report.html',
         htmlReport(run, { ...(runPcapng ? { runPcapng } : {}), ...(baseline ? { baseline } : {}) }),
       );
+    let total = 0;
+    for (const f of this.written) total += (await stat(f)).size;
+    this.totalBytes = total;
     return this.written;
   }
+
+  /** Bytes of every file written, once finish() returned. */
+  totalBytes = 0;
 
   /** results.json: the run around its cases' entries, copied from the side file in load order. */
   private async writeResultsJson(run: RunResult): Promise<void> {

@@ -1,5 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -69,5 +78,51 @@ describe('mmscert run: what a run writes', () => {
     }
     expect(r.stdout).toContain(`reports: reports/${runs[1]}`);
     console.log(`mm1-smoke (${results.cases.length} cases) wrote ${sizeOf(out)} octets`);
+  }, 150_000);
+
+  it('--max-output is a hard bound: later failures keep verdict and findings, not their evidence', () => {
+    // an MMSC that fails several MM1 cases with a capture each (wrong Transaction-ID echo, no Date)
+    const config = path.join(cwd, 'deviant.yaml');
+    writeFileSync(config, 'target:\n  kind: embedded\n  mmsc:\n    deviate: [wrong-tid-echo, omit-date]\n');
+    const out = path.join(cwd, 'bounded');
+    const bound = 350_000;
+    const r = mmscert([
+      'run',
+      '--suites-dir',
+      path.join(repoRoot, 'suites'),
+      '--suite',
+      'mm1.send.001,mm1.send.003,mm1.send.010,mm1.send.012',
+      '--config',
+      config,
+      '--max-output',
+      '350kB',
+      '--report-dir',
+      out,
+    ]);
+    expect(r.status, r.stderr).toBe(1);
+    expect(sizeOf(out)).toBeLessThanOrEqual(bound);
+    const results = JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8'));
+    expect(results.outputBound.maxBytes).toBe(bound);
+    const failing = results.cases.filter((c: { verdict: string }) => c.verdict === 'fail');
+    expect(failing.length).toBe(3);
+    const kept = failing.filter((c: { pcapng?: string }) => c.pcapng);
+    const dropped = failing.filter((c: { evidenceOverBound?: number }) => c.evidenceOverBound === bound);
+    expect(kept.length).toBeGreaterThanOrEqual(1);
+    expect(dropped.length).toBeGreaterThanOrEqual(1);
+    expect(kept.length + dropped.length).toBe(failing.length);
+    expect(results.outputBound.evidenceDropped.sort()).toEqual(
+      dropped.map((c: { id: string }) => c.id).sort(),
+    );
+    for (const c of dropped) {
+      expect(c.findings?.length ?? c.steps.some((s: { status: string }) => s.status === 'fail')).toBeTruthy();
+      expect(existsSync(path.join(out, `${c.id}.pcapng`))).toBe(false);
+      expect(readFileSync(path.join(out, 'cases', `${c.id}.html`), 'utf8')).toContain(
+        'reached their bound of 350 kB',
+      );
+    }
+    expect(readFileSync(path.join(out, 'report.html'), 'utf8')).toContain(
+      `evidence of ${dropped.length} failing case(s) not kept`,
+    );
+    expect(r.stdout).toMatch(/reports: \d+ kB in \d+ files \(bound 350 kB\); evidence of \d failing case/);
   }, 150_000);
 });

@@ -36,6 +36,7 @@ interface RunCliOptions {
   rerunFailed?: boolean;
   from?: string;
   evidence: string;
+  maxOutput?: string;
   keep: string;
   baseline?: string;
   shard?: string;
@@ -110,6 +111,10 @@ export function register(program: Command): void {
       'failing',
     )
     .option(
+      '--max-output <size>',
+      "bound of the run's report directory (e.g. 10MB, 500kB; 0: none): past it, later failing cases keep their verdict and findings but not their capture and diagram (default: 10MB under --evidence failing, none under --evidence all)",
+    )
+    .option(
       '--keep <n>',
       'runs kept under reports/: older run directories are removed after this one is written (0: none removed; not with --report-dir)',
       '10',
@@ -155,6 +160,18 @@ export function register(program: Command): void {
       if (opts.evidence !== 'failing' && opts.evidence !== 'all')
         throw new CliError(`--evidence: expected failing or all, got "${opts.evidence}"`, 2);
       const evidence: Evidence = opts.evidence;
+      const { DEFAULT_MAX_OUTPUT } = await import('../../report/output-bound.ts');
+      const { formatBytes, parseByteSize } = await import('../../report/byte-size.ts');
+      let maxOutput: number | undefined = evidence === 'failing' ? DEFAULT_MAX_OUTPUT : undefined;
+      if (opts.maxOutput !== undefined) {
+        const n = parseByteSize(opts.maxOutput);
+        if (n === undefined)
+          throw new CliError(
+            `--max-output: expected a size such as 10MB, 500kB or 0, got "${opts.maxOutput}"`,
+            2,
+          );
+        maxOutput = n === 0 ? undefined : n;
+      }
       const keep = int('--keep', opts.keep, 0, 100000);
       let baseline: import('../../report/write-reports.ts').Baseline | undefined;
       if (opts.baseline !== undefined) {
@@ -345,6 +362,9 @@ export function register(program: Command): void {
             ? new ReportWriter(reportDir, fileReporters, {
                 evidence,
                 capturesWritten: true,
+                ...(maxOutput !== undefined
+                  ? { maxBytes: maxOutput, expectedCases: loaded.cases.length }
+                  : {}),
                 ...(baseline ? { baseline } : {}),
               })
             : undefined;
@@ -409,7 +429,17 @@ export function register(program: Command): void {
         run.tool = toolFacts();
         run.ics = ics;
         run.machine = machineFacts();
-        if (writer) await writer.finish(run);
+        if (writer) {
+          const files = await writer.finish(run);
+          const dropped = run.outputBound?.evidenceDropped.length ?? 0;
+          (terminal ? process.stdout : process.stderr).write(
+            `reports: ${formatBytes(writer.totalBytes)} in ${files.length} files${maxOutput !== undefined ? ` (bound ${formatBytes(maxOutput)})` : ''}${dropped > 0 ? `; evidence of ${dropped} failing case(s) not kept to stay under it (their pages say so; rerun them with --suite)` : ''}\n`,
+          );
+          if (maxOutput !== undefined && writer.totalBytes > maxOutput)
+            process.stderr.write(
+              `mmscert: the reports take ${formatBytes(writer.totalBytes)}, over the ${formatBytes(maxOutput)} bound: the verdicts, steps and findings of ${run.cases.length} cases alone need more (select fewer cases, or raise --max-output)\n`,
+            );
+        }
         phase('reports written');
         if (fileReporters.length > 0 && opts.reportDir === undefined && keep > 0) {
           const { pruneRuns } = await import('../../report/retention.ts');
