@@ -12,7 +12,7 @@ interface Options {
   b?: string;
   config?: string;
   self?: boolean;
-  portBase: string;
+  portBase?: string;
   reportDir?: string;
   purpose?: string;
   timeScale?: string;
@@ -38,7 +38,8 @@ function stopChild(c: ChildProcess): Promise<void> {
  * `mmscert interop --a A.yaml --b B.yaml` (or `--config pair.yaml`, `targets: {a, b}`): the interop
  * test purposes between two real MMSCs, each in both directions, through our recording MM4 relay;
  * writes the evidence bundle and report.html (src/report/interop-report.ts). `--self`: two
- * reference MMSCs (`mmscert serve`) on two domains as carriers A and B, on ports N..N+19.
+ * reference MMSCs (`mmscert serve`) on two domains as carriers A and B, on free loopback ports
+ * (or `--port-base N`: ports N..N+19).
  * Exit 0 every purpose passed both ways, 1 otherwise, 2 a config or set-up problem.
  */
 export function register(program: Command): void {
@@ -51,7 +52,7 @@ export function register(program: Command): void {
     .option('--b <file>', "carrier B's target config")
     .option('--config <file>', 'a pair file: targets: { a: A.yaml, b: B.yaml }')
     .option('--self', 'two reference MMSCs (mmscert serve) as carriers A and B')
-    .option('--port-base <n>', 'with --self: first of the 20 ports used', '18600')
+    .option('--port-base <n>', 'with --self: first of 20 fixed ports (default: free loopback ports)')
     .option(
       '--report-dir <dir>',
       'where the evidence bundle and report.html go (default reports/interop-<time>)',
@@ -84,12 +85,18 @@ export function register(program: Command): void {
       try {
         let files: { a: string; b: string };
         if (o.self) {
-          const base = Number(o.portBase);
-          if (!Number.isInteger(base) || base < 1024 || base > 65_000)
-            throw new CliError('--port-base: 1024..65000', 2);
-          const { writeInteropPairFiles } = await import('../../harness/interop/interop-pair-files.ts');
+          const { writeInteropPairFiles, reserveInteropPairPorts } = await import(
+            '../../harness/interop/interop-pair-files.ts'
+          );
+          let ports: { portBase: number } | { ports: number[] };
+          if (o.portBase !== undefined) {
+            const base = Number(o.portBase);
+            if (!Number.isInteger(base) || base < 1024 || base > 65_000)
+              throw new CliError('--port-base: 1024..65000', 2);
+            ports = { portBase: base };
+          } else ports = { ports: await reserveInteropPairPorts() };
           tmp = mkdtempSync(path.join(os.tmpdir(), 'mmscert-interop-'));
-          const pair = writeInteropPairFiles(tmp, { portBase: base });
+          const pair = writeInteropPairFiles(tmp, ports);
           for (const side of ['a', 'b'] as const) {
             const s = self(['serve', '--config', pair[side].mmscConfig]);
             children.push(spawn(s.cmd, s.args, { stdio: ['ignore', 'pipe', 'pipe'] }));

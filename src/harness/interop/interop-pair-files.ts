@@ -6,6 +6,7 @@ import type { Ics } from '../ics/ics-schema.ts';
 import { icsTemplate } from '../ics/ics-template.ts';
 import { REFERENCE_PROVISIONING, referenceIcs } from '../ics/reference-ics.ts';
 import { TEST_BED_MM4_RESPONSE_TIMEOUT_MS } from '../targets/embedded.ts';
+import { reservePort } from '../targets/reserve-port.ts';
 import type { Side } from './interop-config.ts';
 
 /**
@@ -14,7 +15,8 @@ import type { Side } from './interop-config.ts';
  * (mms.mnc001.mcc310.gprs, +1555000...), carrier B its foreign network (mms.mnc002.mcc310.gprs,
  * +1555777...). Per side: `<side>.mmsc.yaml` (mmscert serve), `<side>.ics.yaml` (derived from it)
  * and `<side>.yaml` (the external target config naming our peers' ports); `pair.yaml` names both.
- * One port block of 20 from `base`.
+ * Ports: a block of 20 from `portBase`, or `ports` (INTEROP_PAIR_PORT_SPAN of them, e.g. from
+ * reserveInteropPairPorts: free loopback ports, nothing fixed).
  */
 export interface InteropPairFiles {
   dir: string;
@@ -24,6 +26,16 @@ export interface InteropPairFiles {
 }
 
 export const INTEROP_PAIR_PORT_SPAN = 20;
+
+/**
+ * INTEROP_PAIR_PORT_SPAN loopback ports free at the time of asking (reserve-port.ts: drawn below the
+ * kernel's ephemeral range, so no port-0 listener or outgoing connection takes one in between).
+ */
+export async function reserveInteropPairPorts(): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < INTEROP_PAIR_PORT_SPAN) ports.add(await reservePort());
+  return [...ports];
+}
 
 const A_PROV: Ics['provisioning'] = REFERENCE_PROVISIONING;
 const B_PROV: Ics['provisioning'] = {
@@ -44,17 +56,21 @@ const B_PROV: Ics['provisioning'] = {
 
 export function writeInteropPairFiles(
   dir: string,
-  opts: { portBase: number; deviate?: Partial<Record<Side, readonly string[]>> },
+  opts: ({ portBase: number } | { ports: readonly number[] }) & {
+    deviate?: Partial<Record<Side, readonly string[]>>;
+  },
 ): InteropPairFiles {
   mkdirSync(dir, { recursive: true });
-  const base = opts.portBase;
-  const hlr = { dnsPort: base + 12, httpPort: base + 13 };
+  if ('ports' in opts && new Set(opts.ports).size < INTEROP_PAIR_PORT_SPAN)
+    throw new RangeError(`interop pair: ${INTEROP_PAIR_PORT_SPAN} distinct ports needed`);
+  const port = (i: number): number => ('ports' in opts ? opts.ports[i] : opts.portBase + i);
+  const hlr = { dnsPort: port(12), httpPort: port(13) };
   const out = { dir, pair: path.join(dir, 'pair.yaml') } as InteropPairFiles;
   for (const [i, side] of (['a', 'b'] as const).entries()) {
     const prov = side === 'a' ? A_PROV : B_PROV;
-    const ports = { mm1: base + 4 * i, mm7: base + 4 * i + 1, mm4: base + 4 * i + 2, mm3: base + 4 * i + 3 };
-    const smsc = { port: base + 10 + i, systemId: `mmsc-${side}`, password: `pw-${side}` };
-    const relayPort = base + 14 + i;
+    const ports = { mm1: port(4 * i), mm7: port(4 * i + 1), mm4: port(4 * i + 2), mm3: port(4 * i + 3) };
+    const smsc = { port: port(10 + i), systemId: `mmsc-${side}`, password: `pw-${side}` };
+    const relayPort = port(14 + i);
     const deviate = opts.deviate?.[side] ?? [];
     const mmsc = {
       host: '127.0.0.1',
