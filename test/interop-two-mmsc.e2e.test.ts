@@ -1,5 +1,14 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+  appendFileSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -124,6 +133,45 @@ describe('two reference MMSCs (separate processes) through the recording relay',
     const dialogues = readFileSync(path.join(report.dir, 'mm4', 'smtp-dialogues.txt'), 'utf8');
     expect(dialogues).toMatch(/B -> relay -> A/);
     expect(dialogues).toMatch(/A: 250 /);
+    // both legs of the relay tapped, each side's octets both ways (the capture is built from these)
+    const legs = new Set(
+      run.timeline
+        .all()
+        .filter((o) => o.kind === 'bytes' && o.node === 'relay')
+        .map((o) => `${o.peer} ${o.direction}`),
+    );
+    expect([...legs].sort()).toEqual(['mmsc.a in', 'mmsc.a out', 'mmsc.b in', 'mmsc.b out']);
+    // each side's MM4 mails are in the bundle as that side wrote them
+    const eml = readdirSync(path.join(report.dir, 'mm4'));
+    for (const t of [
+      'MM4_forward.REQ',
+      'MM4_forward.RES',
+      'MM4_delivery_report.REQ',
+      'MM4_read_reply_report.REQ',
+    ])
+      for (const d of ['ab', 'ba'])
+        expect(
+          eml.some((f) => f.includes(`-${d}-${t}.`)),
+          `${d} ${t}`,
+        ).toBe(true);
+    expect(statSync(path.join(report.dir, 'capture.pcapng')).size).toBeGreaterThan(10_000);
+  });
+
+  it('report.html names both parties, their versions and ICS, every purpose both ways, and the seal', () => {
+    const html = readFileSync(report.html, 'utf8');
+    for (const side of ['a', 'b'] as const) {
+      const p = run.result.parties[side];
+      expect(html).toContain(p.ics.provisioning.domain);
+      expect(html).toContain(p.ics.implementation.name);
+      expect(html).toContain(`href="ics/${side}.ics.yaml"`);
+    }
+    for (const p of INTEROP_PURPOSES)
+      for (const d of ['a->b', 'b->a'])
+        expect(html).toMatch(
+          new RegExp(`data-purpose="${p.id}" data-direction="${d}"[^>]*data-verdict="pass"`),
+        );
+    expect(html).toContain(report.seal.hash);
+    expect(html).toMatch(/@media print/);
   });
 
   it('the evidence bundle verifies, and a changed octet is found', async () => {

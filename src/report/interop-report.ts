@@ -223,7 +223,7 @@ ${mails ? `<ul class="mails">${mails}</ul>` : ''}
   return `<section class="purpose" id="${esc(id)}">
 <h2>${esc(id)} — ${esc(p.title)}</h2>
 <p>${esc(p.description)}</p>
-<p class="refs">IR.53 matrix rows: ${p.ir53.map((x) => `<code>${esc(x)}</code>`).join(', ')} · Clauses: ${esc(p.clauses.join('; '))}</p>
+<p class="refs">Rows of mmscert’s MM4 matrix: ${p.ir53.map((x) => `<code>${esc(x)}</code>`).join(', ')} · Clauses: ${esc(p.clauses.join('; '))}</p>
 ${dirs}
 </section>`;
 }

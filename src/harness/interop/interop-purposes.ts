@@ -10,8 +10,12 @@ import type { InteropCheck, InteropPurposeInfo, InteropVerdict } from './interop
  * The test purposes of a two-MMSC interop run, each run in both directions (A's subscriber to
  * B's, then B's to A's). Every check reads only what crossed the wire: the mails the relay
  * carried between the two MMSCs (as each side wrote them, with the other side's SMTP replies)
- * and the MM1 PDUs our handsets sent and received. Their `ir53` ids are rows of the MM4
- * inter-operator matrix (suites/mm4/ir53-matrix.yaml).
+ * and the MM1 PDUs our handsets sent and received.
+ *
+ * A deliberately minimal list of our own (forward, delivery report, read reply: every MM4 PDU pair
+ * of an ordinary person-to-person exchange). It does not read mmscert's MM4 inter-operator matrix
+ * (suites/mm4/ir53-matrix.yaml, of a separate branch); `ir53` only names, as plain text, the rows
+ * of that matrix a purpose overlaps. They are mmscert's row ids, not GSMA's numbering.
  */
 export interface PurposeContext {
   from: InteropParty;

@@ -54,7 +54,7 @@ export interface InteropOutcome {
 export interface InteropPurposeInfo {
   id: string;
   title: string;
-  /** GSMA IR.53-style matrix rows it exercises (suites/mm4/ir53-matrix.yaml ids). */
+  /** Rows of mmscert's IR.53-style MM4 matrix it overlaps (their ids as text; not GSMA's numbering). */
   ir53: string[];
   clauses: string[];
   description: string;
