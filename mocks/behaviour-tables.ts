@@ -59,6 +59,18 @@ export const SMSC_BEHAVIOUR_TABLE = {
     description: 'delivery receipts report a final failure',
     params: { state: 'UNDELIV, EXPIRED, DELETED, REJECTD or UNKNOWN', err: 'err: code 0..999 (default 1)' },
   },
+  'mute-enquire-link': { description: 'enquire_link left unanswered (a dead link)', params: none },
+  'refuse-connections': {
+    description: 'the SMSC is down: open sessions closed, every new connection closed at once',
+    params: none,
+  },
+  'hold-responses': {
+    description:
+      'submit_sm answered only when the behaviour ends, then all at once, last first (SMPP 3.4 §2.7); response-held per submit, window-exceeded past the window',
+    params: {
+      window: 'most outstanding submits allowed per session before window-exceeded (default 0: no bound)',
+    },
+  },
 } as const satisfies Table<KindOf<typeof SMSC_BEHAVIOUR_KINDS>>;
 
 export const HLR_BEHAVIOUR_TABLE = {

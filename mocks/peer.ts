@@ -68,6 +68,11 @@ export class PeerConfigError extends Error {
 export interface ActionDef {
   description: string;
   params: Readonly<Record<string, string>>;
+  /**
+   * Set when the action changes the peer's link with the target for every case beside it (an
+   * SMSC ending the target's session): why. A case using it on a shared peer runs by itself.
+   */
+  alone?: string;
 }
 export type ActionDefs = Readonly<Record<string, ActionDef>>;
 

@@ -26,6 +26,9 @@ export const MAIL_ACTIONS = {
       messageId: 'Message-ID',
       attachments: 'attachments [{ filename?, contentType, content | size }]',
       raw: 'instead: these RFC 5322 octets (text or {$base64}) with that envelope',
+      retry:
+        'further attempts after a transient 4xx answer, as an MTA retries (RFC 5321 §4.5.4.1); default 2, 0: none',
+      retryDelay: 'wait before each further attempt (default 300ms)',
     },
   },
   configure: configureTargetDef('smtp URL'),

@@ -10,6 +10,7 @@ import {
   SYSTEM_CLOCK,
   seededStream,
 } from '../../src/util/case-clock.ts';
+import { parseDurationText } from '../../src/util/duration-text.ts';
 import type { Json, JsonObject } from '../../src/util/json.ts';
 import { bytesFromJson, bytesToJson, isBytesJson } from '../../src/util/json.ts';
 import {
@@ -304,7 +305,8 @@ export class MailMta extends PeerShell {
     const attachments = Array.isArray(p.attachments)
       ? p.attachments.map((a, i) => attachmentSpec(this.name, a, i))
       : [];
-    if (p.raw !== undefined) return this.sendRaw(p, from, to as string[]);
+    const retry = retryPolicy(this.name, p);
+    if (p.raw !== undefined) return this.sendRaw(p, from, to as string[], retry);
     const composer = new MailComposer({
       from,
       to: to as string[],
@@ -325,7 +327,7 @@ export class MailMta extends PeerShell {
       from,
       to: [...rangeRecipients(p.rcptRange), ...(to as string[]), ...(cc as string[])],
     };
-    return this.sendOut(envelope, raw, { subject: String(p.subject ?? '') });
+    return this.sendOut(envelope, raw, { subject: String(p.subject ?? '') }, retry);
   }
 
   /**
@@ -341,7 +343,7 @@ export class MailMta extends PeerShell {
     return `<${Buffer.from(randomOctets(this.random, 12)).toString('hex')}@${domain.replace(/[>\s]/g, '')}>`;
   }
 
-  private async sendRaw(p: JsonObject, from: string, to: string[]): Promise<Json> {
+  private async sendRaw(p: JsonObject, from: string, to: string[], retry: RetryPolicy): Promise<Json> {
     const raw =
       typeof p.raw === 'string'
         ? new TextEncoder().encode(p.raw)
@@ -349,15 +351,34 @@ export class MailMta extends PeerShell {
           ? bytesFromJson(p.raw)
           : undefined;
     if (!raw) throw new PeerConfigError(this.name, 'send: raw must be text or {$base64}');
-    return this.sendOut({ from, to }, raw, { subject: '', raw: true });
+    return this.sendOut({ from, to }, raw, { subject: '', raw: true }, retry);
   }
 
-  /** Sends `raw` to the target over SMTP (tapped) and publishes it as an MM3 'email' out, with the outcome. */
+  /**
+   * Sends `raw` to the target over SMTP (tapped) and publishes it as an MM3 'email' out, with the
+   * outcome; a transient refusal (4xx, RFC 5321 §4.2.1) is tried again as an MTA would, each
+   * attempt its own observation (a target that defers every attempt still shows its 4xx).
+   */
   private async sendOut(
     envelope: { from: string; to: string[] },
     raw: Uint8Array,
     fields: JsonObject,
+    retry: RetryPolicy,
   ): Promise<Json> {
+    let result = await this.sendOnce(envelope, raw, fields, 1);
+    for (let attempt = 2; attempt <= retry.attempts + 1 && isTransient(result); attempt++) {
+      await delay(retry.delayMs);
+      result = await this.sendOnce(envelope, raw, fields, attempt);
+    }
+    return result;
+  }
+
+  private async sendOnce(
+    envelope: { from: string; to: string[] },
+    raw: Uint8Array,
+    fields: JsonObject,
+    attempt: number,
+  ): Promise<JsonObject> {
     const tap = this.timeline
       ? { timeline: this.timeline, node: this.name, role: this.role, iface: 'MM3' as const }
       : undefined;
@@ -373,12 +394,35 @@ export class MailMta extends PeerShell {
       fields: {
         envelope: { from: envelope.from, to: envelope.to },
         ...fields,
+        ...(attempt > 1 ? { attempt } : {}),
         result: sendResultJson(result),
       },
       raw,
     });
     return sendResultJson(result);
   }
+}
+
+interface RetryPolicy {
+  attempts: number;
+  delayMs: number;
+}
+
+/** `retry` / `retryDelay` of mail.send (default: 2 further attempts, 300 ms apart). */
+function retryPolicy(peer: string, p: JsonObject): RetryPolicy {
+  const attempts = p.retry ?? 2;
+  if (typeof attempts !== 'number' || !Number.isInteger(attempts) || attempts < 0 || attempts > 10)
+    throw new PeerConfigError(peer, 'send: retry must be an integer 0..10');
+  const delayText = p.retryDelay ?? '300ms';
+  const delayMs = typeof delayText === 'number' ? delayText : parseDurationText(String(delayText));
+  if (delayMs === undefined || delayMs < 0 || delayMs > 60_000)
+    throw new PeerConfigError(peer, 'send: retryDelay must be a duration up to 60s (300ms, 1s)');
+  return { attempts, delayMs };
+}
+
+/** A refusal of the whole mail that says "try again later" (RFC 5321 §4.2.1: 4yz). */
+function isTransient(r: JsonObject): boolean {
+  return r.ok === false && typeof r.code === 'number' && r.code >= 400 && r.code < 500;
 }
 
 function attachmentSpec(

@@ -76,6 +76,7 @@ describe('MailMta send raw / size / clear-behaviours', () => {
       from: 'a@example.com',
       to: 'b@mms.example.org',
       text: 'x',
+      retry: 0,
     })) as JsonObject;
     expect(refused.code).toBe(451);
     expect(await target.actions['clear-behaviours']({})).toEqual({ cleared: true });
@@ -85,6 +86,50 @@ describe('MailMta send raw / size / clear-behaviours', () => {
       text: 'x',
     })) as JsonObject;
     expect(ok.code).toBe(250);
+  });
+
+  it('tries a mail deferred with 4xx again, as an MTA would (RFC 5321 §4.5.4.1), each attempt observed', async () => {
+    target.use({ kind: 'smtp-error', code: 451 });
+    const attempts: JsonObject[] = [];
+    const stop = timeline.subscribe((o) => {
+      if (o.kind !== 'message' || o.type !== 'email' || o.node !== 'sender') return;
+      attempts.push(o.fields as JsonObject);
+      // the target recovers after the first deferral
+      if (attempts.length === 1) void target.actions['clear-behaviours']({});
+    });
+    try {
+      const r = (await sender.actions.send({
+        from: 'a@example.com',
+        to: 'b@mms.example.org',
+        text: 'x',
+        retryDelay: '500ms',
+      })) as JsonObject;
+      expect(r.code).toBe(250);
+    } finally {
+      stop();
+    }
+    expect(attempts.map((a) => (a.result as JsonObject).code)).toEqual([451, 250]);
+    expect(attempts[1]?.attempt).toBe(2);
+    await target.actions.mailbox({ clear: true });
+    // a permanent refusal is final: one attempt
+    target.use({ kind: 'smtp-error', code: 554 });
+    attempts.length = 0;
+    const stop2 = timeline.subscribe((o) => {
+      if (o.kind === 'message' && o.type === 'email' && o.node === 'sender')
+        attempts.push(o.fields as JsonObject);
+    });
+    const refused = (await sender.actions.send({
+      from: 'a@example.com',
+      to: 'b@mms.example.org',
+      text: 'x',
+    })) as JsonObject;
+    stop2();
+    expect(refused.code).toBe(554);
+    expect(attempts).toHaveLength(1);
+    await target.actions['clear-behaviours']({});
+    await expect(
+      sender.actions.send({ from: 'a@example.com', to: 'b@mms.example.org', text: 'x', retry: -1 }),
+    ).rejects.toThrow(/retry/);
   });
 
   it('refuses a raw value that is neither text nor base64', async () => {

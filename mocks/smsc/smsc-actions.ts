@@ -15,6 +15,16 @@ export const SMSC_ACTIONS = {
       dataCoding: 'data_coding (default 0)',
     },
   },
+  request: {
+    description:
+      'an SMSC-originated request to a bound session: enquire_link (SMPP 3.4 §4.11), unbind (§4.2) or a command_id no table knows (generic_nack expected, §4.3)',
+    params: {
+      command: 'enquire_link, unbind or unknown',
+      commandId: 'the command_id of an unknown command (default 0x0000007f, reserved in SMPP 3.4 §5.1.2.1)',
+      systemId: 'the session of this system_id (default the first bound session)',
+    },
+    alone: "it probes, nacks or ends the target's one session with the SMSC",
+  },
   'clear-behaviours': CLEAR_BEHAVIOURS_DEF,
   status: { description: 'binds, sessions and counts', params: {} },
   messages: { description: 'the short messages the SMSC received', params: {} },

@@ -13,7 +13,10 @@ export type SmscBehaviour =
   | { kind: 'drop-connection'; after: number }
   | { kind: 'reject-submits'; status: number }
   | { kind: 'accept-never-deliver' }
-  | { kind: 'fail-delivery'; state: MessageStateRow; err: number };
+  | { kind: 'fail-delivery'; state: MessageStateRow; err: number }
+  | { kind: 'mute-enquire-link' }
+  | { kind: 'refuse-connections' }
+  | { kind: 'hold-responses'; window: number };
 
 export const SMSC_BEHAVIOUR_KINDS = [
   'refuse-binds',
@@ -23,6 +26,9 @@ export const SMSC_BEHAVIOUR_KINDS = [
   'reject-submits',
   'accept-never-deliver',
   'fail-delivery',
+  'mute-enquire-link',
+  'refuse-connections',
+  'hold-responses',
 ] as const;
 
 function count(spec: BehaviourSpec, key: string, dflt?: number, max = 1_000_000): number {
@@ -73,6 +79,13 @@ export function parseBehaviour(spec: BehaviourSpec): SmscBehaviour {
       }
       return { kind: 'fail-delivery', state, err: count(spec, 'err', 1, 999) };
     }
+    case 'mute-enquire-link':
+      return { kind: 'mute-enquire-link' };
+    case 'refuse-connections':
+      return { kind: 'refuse-connections' };
+    case 'hold-responses':
+      // window 0: held without a bound (no window-exceeded event)
+      return { kind: 'hold-responses', window: count(spec, 'window', 0, 100_000) };
     default:
       throw new PeerConfigError(
         'smsc',

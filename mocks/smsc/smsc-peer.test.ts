@@ -569,3 +569,93 @@ describe('SMSC bad input', () => {
     expect(r.command_status).toBe(S.ESME_RINVMSGLEN);
   });
 });
+
+describe('SMSC-originated requests and link faults (action request, mute-enquire-link, refuse-connections)', () => {
+  it('sends enquire_link, an unknown command and unbind to the bound session and returns the answers', async () => {
+    const { peer, bound, timeline } = await startSmsc({ systemId: 'mmsc', password: 'secret' });
+    const e = await bound();
+    const probe = (await peer.actions.request({ command: 'enquire_link' })) as JsonObject;
+    expect(probe).toMatchObject({
+      sent: true,
+      systemId: 'mmsc',
+      command: 'enquire_link_resp',
+      commandStatus: 0,
+    });
+    const odd = (await peer.actions.request({ command: 'unknown', commandId: 0x7f })) as JsonObject;
+    expect(odd).toMatchObject({ command: 'generic_nack', commandStatus: S.ESME_RINVCMDID });
+    // the answer carries the request's sequence_number (SMPP 3.4 §4.3)
+    const nack = timeline
+      .all()
+      .find((o) => o.kind === 'message' && o.type === 'generic_nack' && o.direction === 'in');
+    expect((nack as MessageObservation | undefined)?.fields).toMatchObject({
+      sequence_number: odd.sequenceNumber,
+    });
+    const bye = (await peer.actions.request({ command: 'unbind' })) as JsonObject;
+    expect(bye).toMatchObject({ command: 'unbind_resp', commandStatus: 0 });
+    await e.closed;
+  });
+
+  it('refuses a command it cannot send', async () => {
+    const { peer } = await startSmsc();
+    await expect(peer.actions.request({ command: 'deliver_sm' })).rejects.toThrow(
+      /enquire_link, unbind or unknown/,
+    );
+  });
+
+  it('mute-enquire-link leaves enquire_link unanswered until cleared', async () => {
+    const { peer, bound } = await startSmsc();
+    const e = await bound();
+    peer.use({ kind: 'mute-enquire-link' });
+    await expect(
+      Promise.race([
+        e.call('enquire_link'),
+        new Promise((_, reject) => setTimeout(() => reject(new Error('unanswered')), 200)),
+      ]),
+    ).rejects.toThrow('unanswered');
+    peer.resetBehaviours();
+    expect((await e.call('enquire_link')).command_status).toBe(0);
+  });
+
+  it('hold-responses answers no submit until cleared, then all at once, last first; it counts its window', async () => {
+    const { peer, bound, timeline } = await startSmsc();
+    const e = await bound();
+    peer.use({ kind: 'hold-responses', window: 2 });
+    const answered: number[] = [];
+    const calls = ['15550001', '15550002', '15550003'].map((to) =>
+      e.call('submit_sm', { destination_addr: to, short_message: Buffer.from('x') }).then((r) => {
+        answered.push(r.sequence_number);
+        return r;
+      }),
+    );
+    const exceeded = await timeline.waitFor((o) => o.kind === 'event' && o.name === 'window-exceeded', {
+      timeoutMs: 5000,
+    });
+    expect(exceeded).toMatchObject({ detail: { window: 2, outstanding: 3 } });
+    const held = timeline.all().filter((o) => o.kind === 'event' && o.name === 'response-held');
+    expect(held).toHaveLength(3);
+    expect(answered).toEqual([]);
+    peer.resetBehaviours();
+    const responses = await Promise.all(calls);
+    expect(responses.map((r) => r.command_status)).toEqual([0, 0, 0]);
+    // out of sequence (SMPP 3.4 §2.7): the last submit is answered first
+    const sent = responses.map((r) => r.sequence_number);
+    expect(answered).toEqual([...sent].sort((a, b) => b - a));
+    // once cleared, a submit is answered at once again
+    expect(
+      (await e.call('submit_sm', { destination_addr: '1', short_message: Buffer.from('y') })).command_status,
+    ).toBe(0);
+    expect(() => peer.use({ kind: 'hold-responses', window: -1 })).toThrow(PeerConfigError);
+  });
+
+  it('refuse-connections ends open sessions and closes new connections until cleared', async () => {
+    const { peer, bound, timeline } = await startSmsc();
+    const e = await bound();
+    peer.use({ kind: 'refuse-connections' });
+    await e.closed;
+    const raw = await connectRaw(peer.port);
+    expect(await raw.next(2000)).toBe('closed');
+    expect(timeline.all().some((o) => o.kind === 'event' && o.name === 'connection-refused')).toBe(true);
+    peer.resetBehaviours();
+    await bound();
+  });
+});

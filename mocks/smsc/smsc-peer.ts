@@ -158,6 +158,8 @@ export function smscConfigFromJson(config: JsonObject): SmscConfig {
  */
 /** An accepted connection must bind within this (ms). */
 const SESSION_INIT_MS = 30_000;
+/** How long the `request` action waits for a bound session (ms). */
+const BIND_WAIT_MS = 5_000;
 /** A session silent both ways this long (ms) is closed. */
 const INACTIVITY_MS = 300_000;
 
@@ -206,6 +208,7 @@ export class SmscPeer extends PeerShell {
     this.reassembler = new SmsReassembler(config.reassemblyTimeoutMs ?? 60_000);
     this.actions = bindActions(this.name, SMSC_ACTIONS, {
       'deliver-mo': (p) => this.deliverMo(p),
+      request: (p) => this.requestAction(p),
       'clear-behaviours': clearBehavioursAction(this),
       status: async () => this.status(),
       messages: async () => this.store.all().map((m) => messageJson(m)),
@@ -245,10 +248,16 @@ export class SmscPeer extends PeerShell {
     const b = parseBehaviour(spec);
     this.behaviours.unshift({ b, seen: 0 });
     this.event('behaviour', { ...spec } as JsonObject);
+    if (b.kind === 'refuse-connections') {
+      // the SMSC goes down: every open session ends unanswered (its ESME must reconnect)
+      for (const s of this.sessions) s.close();
+    }
   }
 
   resetBehaviours(): void {
+    const held = this.find('hold-responses');
     this.behaviours = [];
+    if (held) for (const s of this.sessions) s.releaseHeld();
   }
 
   /** The port it listens on (0 before start). */
@@ -277,6 +286,11 @@ export class SmscPeer extends PeerShell {
           side: 'server',
         })
       : undefined;
+    if (this.find('refuse-connections')) {
+      this.event('connection-refused', {}, 'SMPP', conn);
+      socket.destroy();
+      return;
+    }
     const s = new SmscSession(this.core, socket, conn);
     this.sessions.add(s);
     // Explicit transport limits: a connection that has not bound within SESSION_INIT_MS is closed
@@ -321,7 +335,9 @@ export class SmscPeer extends PeerShell {
     submit: (session, pdu) => this.submit(session, pdu),
     querySm: (_session, pdu) => this.querySm(pdu),
     cancelSm: (_session, pdu) => this.cancelSm(pdu),
+    answersEnquireLink: () => !this.find('mute-enquire-link'),
     responseDelayMs: () => this.find('delay')?.b.ms ?? 0,
+    holdWindow: () => this.find('hold-responses')?.b.window,
     closed: (session) => {
       this.sessions.delete(session);
     },
@@ -618,6 +634,53 @@ export class SmscPeer extends PeerShell {
       systemId: target.systemId,
       commandStatus: resp.commandStatus,
       command: resp.command,
+    };
+  }
+
+  /**
+   * Action `request`: an SMSC-originated enquire_link, unbind or unknown command to a bound
+   * session; resolves with the ESME's answer (a generic_nack ESME_RUNKNOWNERR shape on timeout).
+   */
+  private async requestAction(p: JsonObject): Promise<Json> {
+    const command = p.command;
+    if (command !== 'enquire_link' && command !== 'unbind' && command !== 'unknown')
+      throw new PeerConfigError(this.name, 'request: command must be enquire_link, unbind or unknown');
+    const commandId = p.commandId ?? 0x7f;
+    if (
+      typeof commandId !== 'number' ||
+      !Number.isInteger(commandId) ||
+      commandId < 0 ||
+      commandId > 0x7fffffff
+    )
+      throw new PeerConfigError(this.name, 'request: commandId must be an integer 0..0x7fffffff');
+    const systemId = typeof p.systemId === 'string' ? p.systemId : undefined;
+    const boundSession = () =>
+      [...this.sessions].find(
+        (s) => s.state.startsWith('bound') && (systemId === undefined || s.systemId === systemId),
+      );
+    // a target that has just started may not have bound yet: wait a little for its bind
+    let target = boundSession();
+    for (let waited = 0; !target && waited < BIND_WAIT_MS; waited += 25) {
+      await new Promise((r) => setTimeout(r, 25));
+      target = boundSession();
+    }
+    // no session to send it to: the stimulus cannot happen
+    if (!target) throw new Error(`request ${command}: no session bound within ${BIND_WAIT_MS} ms`);
+    const timeout = this.config.responseTimeoutMs ?? 10_000;
+    const pending =
+      command === 'unknown'
+        ? target.requestUnknown(commandId, timeout)
+        : target.request(command, {}, timeout);
+    const sequenceNumber = target.lastSequence; // the request's, taken before any other goes out
+    const resp = await pending;
+    // SMPP 3.4 §4.2: after unbind_resp the session is over; the SMSC, which asked, closes it
+    if (command === 'unbind') target.close();
+    return {
+      sent: true,
+      systemId: target.systemId,
+      sequenceNumber,
+      command: resp.command,
+      commandStatus: resp.commandStatus,
     };
   }
 

@@ -37,8 +37,12 @@ export interface SmscCore {
   submit(session: SmscSession, pdu: SmppPdu): Promise<SubmitOutcome>;
   querySm(session: SmscSession, pdu: SmppPdu): { status: number; fields?: JsonObject };
   cancelSm(session: SmscSession, pdu: SmppPdu): number;
+  /** Whether enquire_link is answered (not while the mute-enquire-link behaviour is on). */
+  answersEnquireLink(): boolean;
   /** Milliseconds to hold every response (the delay behaviour). */
   responseDelayMs(): number;
+  /** The window of the hold-responses behaviour while it is on (0: no bound), else undefined. */
+  holdWindow(): number | undefined;
   closed(session: SmscSession): void;
 }
 
@@ -58,6 +62,8 @@ export class SmscSession {
   private chain: Promise<void> = Promise.resolve();
   private seq = 0;
   private readonly waiting = new Map<number, (pdu: SmppPdu) => void>();
+  /** Submits answered only when the hold-responses behaviour ends (releaseHeld). */
+  private held: { pdu: SmppPdu; status: number; fields?: JsonObject; after?: () => void }[] = [];
 
   constructor(
     private readonly core: SmscCore,
@@ -85,6 +91,33 @@ export class SmscSession {
       this.waiting.clear();
       this.core.closed(this);
     });
+  }
+
+  /**
+   * Answers every held submit at once, last received first: responses out of sequence, which
+   * SMPP 3.4 §2.7 says an ESME should be able to take (matched by sequence_number).
+   */
+  releaseHeld(): void {
+    const held = this.held.reverse();
+    this.held = [];
+    if (held.length === 0) return;
+    this.core.event(this, 'responses-released', {
+      count: held.length,
+      order: held.map((h) => h.pdu.sequenceNumber),
+    });
+    this.chain = this.chain
+      .then(async () => {
+        for (const h of held) {
+          await this.respond(h.pdu, h.status, h.fields);
+          h.after?.();
+        }
+      })
+      .catch((e) => this.internalError(e));
+  }
+
+  /** The sequence_number of the last SMSC-originated request. */
+  get lastSequence(): number {
+    return this.seq;
   }
 
   get remotePort(): number | undefined {
@@ -163,6 +196,10 @@ export class SmscSession {
         await this.respond(pdu, SMPP_STATUS.ESME_RALYBND);
         return;
       case 'enquireLink':
+        if (!this.core.answersEnquireLink()) {
+          this.core.event(this, 'enquire-link-unanswered', { sequenceNumber: pdu.sequenceNumber });
+          return;
+        }
         await this.respond(pdu, 0);
         return;
       case 'unbind':
@@ -176,6 +213,16 @@ export class SmscSession {
         if (outcome.action === 'drop') {
           this.state = 'closed';
           this.socket.destroy();
+          return;
+        }
+        const window = this.core.holdWindow();
+        if (window !== undefined) {
+          // an SMSC that answers later: the submit stays outstanding at the ESME (SMPP 3.4 §2.7)
+          this.held.push({ pdu, status: outcome.status, fields: outcome.fields, after: outcome.after });
+          const outstanding = this.held.length;
+          this.core.event(this, 'response-held', { sequenceNumber: pdu.sequenceNumber, outstanding });
+          if (window > 0 && outstanding > window)
+            this.core.event(this, 'window-exceeded', { window, outstanding });
           return;
         }
         await this.respond(pdu, outcome.status, outcome.fields);
@@ -253,6 +300,21 @@ export class SmscSession {
    * with a generic_nack-shaped ESME_RUNKNOWNERR after `timeoutMs` or when the link closes.
    */
   request(command: string, fields: Readonly<Record<string, unknown>>, timeoutMs = 10_000): Promise<SmppPdu> {
+    return this.awaitResponse(timeoutMs, (sequence) => this.sendPdu(command, sequence, 0, fields));
+  }
+
+  /** A request with a command_id the SMPP table does not define, header only (SMPP 3.4 §4.3 test). */
+  requestUnknown(commandId: number, timeoutMs = 10_000): Promise<SmppPdu> {
+    return this.awaitResponse(timeoutMs, (sequence) => {
+      if (this.socket.destroyed || !this.socket.writable) return;
+      const raw = encodeSmpp({ command: 'unknown', commandId, commandStatus: 0, sequenceNumber: sequence });
+      this.socket.write(raw);
+      const hex = `0x${commandId.toString(16).padStart(8, '0')}`;
+      this.core.observe(this, 'out', 'unknown', { command_id: hex, sequence_number: sequence }, raw);
+    });
+  }
+
+  private awaitResponse(timeoutMs: number, send: (sequence: number) => void): Promise<SmppPdu> {
     this.seq = this.seq >= 0x7fffffff ? 1 : this.seq + 1;
     const sequence = this.seq;
     return new Promise((resolve) => {
@@ -264,7 +326,7 @@ export class SmscSession {
         clearTimeout(timer);
         resolve(pdu);
       });
-      this.sendPdu(command, sequence, 0, fields);
+      send(sequence);
       if (this.socket.destroyed) {
         clearTimeout(timer);
         this.waiting.delete(sequence);

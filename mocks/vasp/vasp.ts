@@ -453,6 +453,12 @@ export class Vasp extends PeerShell {
       ['ReadReply', p.readReply],
       ['Priority', p.priority],
       ['Subject', p.subject],
+      ['EarliestDeliveryTime', p.earliestDeliveryTime],
+      ['ChargedParty', p.chargedParty],
+      ['ChargedPartyID', p.chargedPartyId],
+      ['DistributionIndicator', p.distributionIndicator],
+      ['ContentClass', p.contentClass],
+      ['DRMContent', p.drmContent],
     ];
     for (const [k, v] of optional) if (v !== undefined && v !== null) fields[k] = String(v);
     return this.request('SubmitReq', version, fields, contentOf(this.name, p, this.nextId('part')), p);

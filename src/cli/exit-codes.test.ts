@@ -18,7 +18,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function cli(args: string[], env: NodeJS.ProcessEnv = process.env) {
   const r = spawnSync(
     process.execPath,
-    ['--import', 'tsx', path.join(repoRoot, 'src/cli/main.ts'), ...args],
+    [path.join(repoRoot, 'bin/mmscert.js'), ...args],
     {
       cwd: repoRoot,
       env: { ...env, MMSCERT_CACHE: '0' },

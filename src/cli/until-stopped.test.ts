@@ -20,7 +20,7 @@ writeFileSync(
 );
 
 function underFakeNpx(args: string) {
-  const p = spawn(process.execPath, [fakeNpx, `${process.execPath} --import tsx src/cli/main.ts ${args}`], {
+  const p = spawn(process.execPath, [fakeNpx, `${process.execPath} bin/mmscert.js ${args}`], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

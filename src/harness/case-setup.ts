@@ -63,6 +63,7 @@ async function setUpOnce(run: CaseRun): Promise<void> {
     shared.router.register(c.id, timeline, {
       kinds: run.sharedKinds,
       keys: [...msisdns.values()].map(numberKey),
+      alone: c.alone !== undefined,
     });
     const hlr = run.sharedKinds.has('hlr') ? shared.peer('hlr') : undefined;
     const add = hlr?.peer.actions['add-subscriber'];

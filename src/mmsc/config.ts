@@ -30,6 +30,10 @@ const smppRoute = z.strictObject({
   throttleBackoffMs: z.number().int().min(1).default(200),
   reconnectMs: z.number().int().min(1).default(500),
   responseTimeoutMs: z.number().int().min(1).default(10_000),
+  /** An enquire_link after this long without any PDU on the bind (SMPP 3.4 §4.11); 0: never. */
+  enquireLinkMs: z.number().int().min(0).default(0),
+  /** An enquire_link unanswered this long ends the connection, then a re-bind (default responseTimeoutMs). */
+  enquireLinkTimeoutMs: z.number().int().min(1).optional(),
 });
 
 const papRoute = z.strictObject({

@@ -220,6 +220,43 @@ export const DEVIATIONS = [
     description: 'a push longer than one SMS is cut into SMS without the concatenation element',
     clause: 'WAP-259-WDP §6.5 / 3GPP TS 23.040 §9.2.3.24.1 (concatenated short messages)',
   },
+  {
+    name: 'smpp-ignore-unknown-command',
+    interface: 'SMPP-push',
+    description:
+      'a PDU from the SMSC with a command_id no table defines is left unanswered (no generic_nack)',
+    clause: 'SMPP 3.4 §4.3 / §5.1.3 (generic_nack ESME_RINVCMDID for an invalid command_id)',
+    probe: 'mm1.smpp.*',
+  },
+  {
+    name: 'smpp-unbind-without-resp',
+    interface: 'SMPP-push',
+    description: 'an unbind from the SMSC ends the connection without unbind_resp',
+    clause: 'SMPP 3.4 §4.2 (unbind answered with unbind_resp)',
+    probe: 'mm1.smpp.*',
+  },
+  {
+    name: 'smpp-receipt-unanswered',
+    interface: 'SMPP-push',
+    description: 'a delivery receipt (deliver_sm) from the SMSC gets no deliver_sm_resp',
+    clause: 'SMPP 3.4 §4.6.2 (every deliver_sm is answered with deliver_sm_resp)',
+    probe: 'mm1.smpp.*',
+  },
+  {
+    name: 'smpp-source-ton-mismatch',
+    interface: 'SMPP-push',
+    description: 'an alphanumeric source_addr goes out with source_addr_ton 1 (international) instead of 5',
+    clause: 'SMPP 3.4 §5.2.5 (addr_ton 5: alphanumeric)',
+    probe: 'mm1.smpp.*',
+  },
+  {
+    name: 'smpp-window-overrun',
+    interface: 'SMPP-push',
+    description:
+      'submit_sm go out without a bound while earlier ones await their submit_sm_resp (the window is ignored)',
+    clause: 'SMPP 3.4 §2.7 (the outstanding operations are bounded by the window the SMSC allows)',
+    probe: 'mm1.smpp.*',
+  },
   // ------------------------------------------------------------------ MM4
   {
     name: 'no-mm4-forward-res',
@@ -418,6 +455,15 @@ export const DEVIATIONS = [
     clause: '3GPP TS 23.140 Annex L / §8.7 (the response in the version of the request)',
   },
   {
+    name: 'mm7-refusal-newest-schema',
+    interface: 'MM7',
+    description:
+      'an MM7 answer refusing the request (a status other than 1xxx) is written in REL-6-MM7-1-4 whatever schema the request used',
+    clause:
+      '3GPP TS 23.140 Annex L / §8.7 status codes (refusals too are answered in the version of the request)',
+    probe: 'mm7.refusal.*',
+  },
+  {
     name: 'mm7-no-delivery-report',
     interface: 'MM7',
     description: 'a DeliveryReportReq the VASP asked for is never sent',
@@ -487,7 +533,7 @@ export const DEVIATION_NAMES: readonly DeviationName[] = DEVIATIONS.map((d) => d
 /** Cases a deviation of each interface is tried against when its row names no `probe`. */
 export const DEFAULT_PROBES: Readonly<Record<DeviationInterface, string>> = {
   MM1: 'mm1.*,chain.*,examples.mm1.*,robustness.mm1.*,robustness.wap.*',
-  'SMPP-push': 'mm1.notify.*,mm1.push.*,mm1.send.*,mm1.retrieve.*,chain.*,robustness.smpp.*',
+  'SMPP-push': 'mm1.notify.*,mm1.push.*,mm1.smpp.*,mm1.send.*,mm1.retrieve.*,chain.*,robustness.smpp.*',
   MM3: 'mm3.*,chain.*,examples.mm3.*,robustness.mm3.*',
   MM4: 'mm4.*,chain.*,examples.mm4.*,robustness.mm4.*',
   MM5: 'mm4.out.*,mm4.retry.*,robustness.mm5.*,chain.mm5-*,mm1.status.008,mm1.send.*',

@@ -30,6 +30,10 @@ export class FakeSmsc extends EventEmitter {
   refuseBinds: number | undefined;
   /** Do not answer submit_sm at all while set. */
   silent = false;
+  /** enquire_link PDUs received from the ESME. */
+  enquireLinks = 0;
+  /** Leave enquire_link unanswered while set (a dead link). */
+  muteEnquireLink = false;
   private nextId = 1;
   private readonly reassembler = new SmsReassembler();
 
@@ -125,7 +129,8 @@ export class FakeSmsc extends EventEmitter {
           return;
         }
         case 'enquire_link':
-          session.send(pdu.response());
+          this.enquireLinks += 1;
+          if (!this.muteEnquireLink) session.send(pdu.response());
           return;
         case 'unbind':
           session.send(pdu.response());

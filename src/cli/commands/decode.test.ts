@@ -10,7 +10,7 @@ const dir = mkdtempSync(path.join(tmpdir(), 'mmscert-decode-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function cli(args: string[], input?: Uint8Array) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), ...args], {
+  const r = spawnSync(process.execPath, [path.join(root, 'bin/mmscert.js'), ...args], {
     cwd: root,
     input,
     timeout: 60_000,

@@ -8,7 +8,7 @@ const repoRoot = path.resolve(import.meta.dirname, '../../..');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'mmscert-serve-'));
 
 function run(args: string[]) {
-  const p = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+  const p = spawn(process.execPath, ['bin/mmscert.js', ...args], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

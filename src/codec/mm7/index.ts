@@ -16,7 +16,13 @@ export { MM7_CHILD_ORDER, MM7_ELEMENTS, MM7_ENUMS, mm7ElementsFor } from './mm7-
 export type { Mm7Field, Mm7Fields, Mm7Message, Mm7MessageType, Mm7Wire } from './mm7-message.ts';
 export { MM7_MESSAGE_TYPES } from './mm7-message.ts';
 export type { Mm7StatusRow } from './mm7-status.ts';
-export { MM7_STATUS, mm7StatusClass, mm7StatusText } from './mm7-status.ts';
+export {
+  MM7_STATUS,
+  mm7StatusClass,
+  mm7StatusEffective,
+  mm7StatusInfo,
+  mm7StatusText,
+} from './mm7-status.ts';
 export { mm7ToJson } from './mm7-to-json.ts';
 export type { Mm7FieldIssue } from './mm7-value-check.ts';
 export { checkMm7Fields, checkMm7Value } from './mm7-value-check.ts';

@@ -130,6 +130,18 @@ export const IcsSchema = z.strictObject({
         .strictObject({
           systemId: z.string().max(15),
           password: z.string().max(8),
+          registeredDelivery: z
+            .boolean()
+            .optional()
+            .describe('the target asks for SMSC delivery receipts (registered_delivery, SMPP 3.4 §5.2.17)'),
+          window: z
+            .number()
+            .int()
+            .positive()
+            .optional()
+            .describe(
+              'most submit_sm the target keeps awaiting their submit_sm_resp on its bind (SMPP 3.4 §2.7: the window the SMSC allows; absent: not claimed)',
+            ),
         })
         .optional()
         .describe('the bind the target makes to our SMSC peer'),
@@ -145,6 +157,16 @@ export const IcsSchema = z.strictObject({
         .default('30s')
         .describe(
           'MTA-fronted MM3/MM4: within this a mail accepted at SMTP and then refused comes back to the sender as a DSN (RFC 3464)',
+        ),
+      enquireLink: duration
+        .optional()
+        .describe(
+          'SMPP: within this an idle bind gets an enquire_link from the target (SMPP 3.4 §4.11 lets it; absent: not claimed)',
+        ),
+      enquireLinkTimeout: duration
+        .optional()
+        .describe(
+          'SMPP: within this after an enquire_link the SMSC leaves unanswered, the target binds again on a new connection',
         ),
       notification: duration
         .default('4s')

@@ -59,7 +59,14 @@ export function referenceIcs(
     config.notification.route === 'smpp'
       ? {
           via: 'smpp',
-          smpp: { systemId: config.notification.systemId, password: config.notification.password },
+          smpp: {
+            systemId: config.notification.systemId,
+            password: config.notification.password,
+            // claimed only when the pushes ask for receipts (SMPP 3.4 §5.2.17 bits 1-0)
+            ...((config.notification.registeredDelivery & 0x03) !== 0 ? { registeredDelivery: true } : {}),
+            // at most this many submit_sm awaiting their response (SMPP 3.4 §2.7)
+            window: config.notification.window,
+          },
         }
       : { via: config.notification.route === 'pap' ? 'pap' : 'smpp' };
   return {
@@ -129,6 +136,18 @@ export function referenceIcs(
       // the front end's queue hands a mail on at once; room for a loaded host
       dsn: '5s',
       notification: '4s',
+      // SMPP link probing (SMPP 3.4 §4.11), with headroom: an idle bind probed after enquireLinkMs;
+      // a dead link dropped after the probe's timeout and bound again after reconnectMs
+      ...(config.notification.route === 'smpp' && config.notification.enquireLinkMs > 0
+        ? {
+            enquireLink: seconds(config.notification.enquireLinkMs * 2),
+            enquireLinkTimeout: seconds(
+              ((config.notification.enquireLinkTimeoutMs ?? config.notification.responseTimeoutMs) +
+                config.notification.reconnectMs) *
+                2,
+            ),
+          }
+        : {}),
     },
     provisioning: {
       ...provisioning,

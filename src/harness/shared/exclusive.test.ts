@@ -35,6 +35,16 @@ function kase(peers: LoadedCase['peers'], steps: Step[] = []): LoadedCase {
 }
 
 describe('sharingOf', () => {
+  it("runs a case alone that ends the target's SMPP session (an action marked alone)", () => {
+    const unbind = kase({ smsc: true }, [{ do: 'smsc.request', with: { command: 'unbind' } } as Step]);
+    expect(sharingOf(unbind, SHARED, ICS)).toMatchObject({
+      mode: 'alone',
+      reason: /smsc\.request on the shared smsc/,
+    });
+    const status = kase({ smsc: true }, [{ do: 'smsc.status' } as Step]);
+    expect(sharingOf(status, SHARED, ICS)).toEqual({ mode: 'shared' });
+  });
+
   it('lets a case share the peers when it only uses them', () => {
     expect(sharingOf(kase({ smsc: true, hlr: true, ue: ['alice'] }), SHARED, ICS)).toEqual({
       mode: 'shared',

@@ -1,3 +1,4 @@
+import { PEER_KINDS } from '../../../mocks/peer-kinds.ts';
 import type { JsonObject } from '../../util/json.ts';
 import type { LoadedCase } from '../case-model.ts';
 import type { Ics } from '../ics/ics-schema.ts';
@@ -15,6 +16,8 @@ import { icsPeerConfig } from '../targets/ics-identities.ts';
  *   named peers of a shared kind (`remote-mmsc: [a, b]`) cannot all sit on its one fixed port; a
  *   templated config (`{{each.status}}`) differs from row to row. It runs by itself, with peers of
  *   its own on the fixed ports, as every case did before the peers were shared (runner.ts).
+ *   So does a case with a `do:` of a shared peer's action marked `alone` in its action table (an
+ *   SMSC ending the target's session). (A case that only needs nothing beside it says `alone:`.)
  */
 export type Sharing =
   | { mode: 'shared' }
@@ -22,6 +25,15 @@ export type Sharing =
   | { mode: 'alone'; reason: string };
 
 export function sharingOf(c: LoadedCase, shared: ReadonlySet<string>, ics: Ics): Sharing {
+  for (const step of c.steps) {
+    if (step.kind !== 'do') continue;
+    const target = (step.spec as { do?: unknown }).do;
+    const [node = '', action = ''] = typeof target === 'string' ? target.split(/\.(?=[^.]+$)/) : [];
+    const kind = node.split('.')[0];
+    const why = PEER_KINDS[kind]?.actions?.[action]?.alone;
+    if (why && (shared.has(kind) || shared.has(node)))
+      return { mode: 'alone', reason: `${node}.${action} on the shared ${node}: ${why}` };
+  }
   for (const step of c.steps) {
     if (step.kind !== 'behaviour') continue;
     const b = (step.spec as { behaviour?: { peer?: unknown; kind?: unknown } }).behaviour;

@@ -170,6 +170,23 @@ describe('observation router', () => {
     expect(d.length).toBe(0);
   });
 
+  it('gives what carries no identity (an enquire_link on the bind) to a case running alone, else to none', () => {
+    const { router, a, b, smsc, types } = setup();
+    smsc('enquire_link', 'in', { sequence_number: 3 });
+    expect(types(a)).toEqual([]);
+    expect(types(b)).toEqual([]);
+    router.unregister('a');
+    router.unregister('b');
+    const c = new Timeline();
+    router.register('c', c, { kinds: ['smsc'], keys: ['n:15550000003'], alone: true });
+    smsc('enquire_link', 'in', { sequence_number: 4 });
+    smsc('enquire_link_resp', 'out', { sequence_number: 4 });
+    expect(types(c)).toEqual(['enquire_link', 'enquire_link_resp']);
+    // what carries another identity is still no business of it
+    smsc('submit_sm', 'in', { sequence_number: 5, destination_addr: '15550000009' });
+    expect(types(c)).toEqual(['enquire_link', 'enquire_link_resp']);
+  });
+
   it('shows a case only the shared kinds it declares', () => {
     const { shared, b } = setup();
     shared.publish({

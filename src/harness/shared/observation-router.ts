@@ -8,6 +8,8 @@ interface RoutedCase {
   id: string;
   timeline: Timeline;
   kinds: ReadonlySet<string>;
+  /** It runs alone in its lane (`alone:`): what carries no identity on its shared peers is its own. */
+  alone: boolean;
   strong: Set<IdentityKey>;
   weak: Set<IdentityKey>;
   sharedNodes: Set<string>;
@@ -56,8 +58,9 @@ function seqOf(o: Observation): number | undefined {
  * Binding and unbinding (SMPP bind_*, unbind) go to every case sharing the peer, and the bind of
  * a session already up is shown to each case as it starts. Only cases that declare the peer's
  * kind see anything of it. What carries identities of no running case
- * is a late arrival: recorded run-wide, never matched. What carries none (a bind, an
- * enquire_link) stays run-wide.
+ * is a late arrival: recorded run-wide, never matched. What carries none (an enquire_link on
+ * the target's bind) goes to a case running alone in its lane (`alone:`, nothing runs beside it),
+ * else stays run-wide.
  *
  * Bytes and connection events stay in the shared timeline (run.pcapng), except connections a
  * case's own action opened: those are whole, and go to that case.
@@ -105,7 +108,7 @@ export class ObservationRouter {
   register(
     caseId: string,
     timeline: Timeline,
-    opts: { kinds: Iterable<string>; keys: Iterable<IdentityKey> },
+    opts: { kinds: Iterable<string>; keys: Iterable<IdentityKey>; alone?: boolean },
   ): void {
     this.unregister(caseId);
     this.ended.delete(caseId);
@@ -113,6 +116,7 @@ export class ObservationRouter {
       id: caseId,
       timeline,
       kinds: new Set(opts.kinds),
+      alone: opts.alone === true,
       strong: new Set(),
       weak: new Set(),
       sharedNodes: new Set(),
@@ -271,6 +275,14 @@ export class ObservationRouter {
           return;
         }
         ids = this.owners(keys, this.weakOwners);
+      }
+    }
+    if (ids === undefined && keys.size === 0) {
+      // no identity at all: a case alone in its lane is the only one it can concern
+      const alone = [...this.cases.values()].filter((c) => c.alone && c.kinds.has(kind)).map((c) => c.id);
+      if (alone.length > 0) {
+        ids = alone;
+        how = 'the lane it runs alone in';
       }
     }
     // no identity, or only message ids nobody knows yet (the SMSC's own message_id for a submit):

@@ -78,6 +78,12 @@ export const EMBEDDED_DOMAIN = REFERENCE_PROVISIONING.domain;
 export const TEST_BED_MM4_RESPONSE_TIMEOUT_MS = 8000;
 /** Credentials the embedded MMSC binds to the case's SMSC with (unless the suite gives the SMSC its own). */
 export const EMBEDDED_SMPP = { systemId: 'mmsc', password: 'secret' };
+/**
+ * The test bed's SMPP link: an idle bind probed with enquire_link after 1 s, a probe unanswered
+ * for 2 s drops the link (SMPP 3.4 §4.11), pushes ask for delivery receipts (§5.2.17), so the
+ * suites can see each on the wire within a second or two.
+ */
+export const TEST_BED_SMPP_LINK = { enquireLinkMs: 1000, enquireLinkTimeoutMs: 2000, registeredDelivery: 1 };
 
 function first(peers: readonly StartedPeer[], kind: string): StartedPeer | undefined {
   return peers.find((p) => p.kind === kind);
@@ -121,6 +127,7 @@ export function mmscConfigForPeers(
       systemId: typeof smsc.config.systemId === 'string' ? smsc.config.systemId : EMBEDDED_SMPP.systemId,
       password: typeof smsc.config.password === 'string' ? smsc.config.password : EMBEDDED_SMPP.password,
       reconnectMs: 100,
+      ...TEST_BED_SMPP_LINK,
     };
   }
   const hlr = first(peers, 'hlr');
@@ -189,7 +196,14 @@ export function embeddedIcs(overrides: Record<string, unknown> = {}): Ics {
   const p = REFERENCE_PROVISIONING;
   const config = resolveMmscConfig({
     ...mmscConfigForPeers({ mm1: 0, mm3: 0, mm4: 0, mm7: 0 }, [], {}, p),
-    notification: { route: 'smpp', host: '127.0.0.1', port: 0, ...EMBEDDED_SMPP },
+    notification: {
+      route: 'smpp',
+      host: '127.0.0.1',
+      port: 0,
+      ...EMBEDDED_SMPP,
+      reconnectMs: 100,
+      ...TEST_BED_SMPP_LINK,
+    },
     mm4: {
       peers: [{ domain: p.foreign.domain, port: 0 }],
       responseTimeoutMs: TEST_BED_MM4_RESPONSE_TIMEOUT_MS,

@@ -4,7 +4,7 @@ import { stringify } from 'yaml';
 import { resolveMmscConfig } from '../../mmsc/config.ts';
 import { icsTemplate } from '../ics/ics-template.ts';
 import { REFERENCE_PROVISIONING, referenceIcs } from '../ics/reference-ics.ts';
-import { TEST_BED_MM4_RESPONSE_TIMEOUT_MS } from './embedded.ts';
+import { TEST_BED_MM4_RESPONSE_TIMEOUT_MS, TEST_BED_SMPP_LINK } from './embedded.ts';
 
 /**
  * The reference MMSC certified as any vendor's MMSC would be: started as a separate process
@@ -61,7 +61,14 @@ export function writeSelfCertificationFiles(
     storeDir: opts.storeDir ?? path.join(dir, 'store'),
     ...(opts.fsync === false ? { fsync: false } : {}),
     domains: [prov.domain],
-    notification: { route: 'smpp', host: '127.0.0.1', port: p.smsc, ...smpp, reconnectMs: 200 },
+    notification: {
+      route: 'smpp',
+      host: '127.0.0.1',
+      port: p.smsc,
+      ...smpp,
+      reconnectMs: 200,
+      ...TEST_BED_SMPP_LINK,
+    },
     mm5: { enumServer: `127.0.0.1:${p.hlrDns}`, hlrUrl: `http://127.0.0.1:${p.hlrHttp}` },
     mm4: {
       peers: [{ domain: prov.foreign.domain, host: '127.0.0.1', port: p.remoteMmsc }],

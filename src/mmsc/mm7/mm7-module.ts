@@ -380,6 +380,10 @@ export class Mm7Module implements MmscModule {
     let out = r;
     if (deviates(config, 'mm7-tid-not-echoed'))
       out = { ...out, msg: { ...out.msg, transactionId: this.core.ids.newTransactionId('T') } };
+    if (deviates(config, 'mm7-refusal-newest-schema') && !isSuccess(out.msg)) {
+      const MM7Version = mm7Version(NEWEST)?.mm7Version ?? '6.8.0';
+      out = { ...out, msg: { ...out.msg, version: NEWEST, fields: { ...out.msg.fields, MM7Version } } };
+    }
     if (deviates(config, 'mm7-answer-newest-schema')) {
       const MM7Version = mm7Version(NEWEST)?.mm7Version ?? '6.8.0';
       out = { ...out, msg: { ...out.msg, version: NEWEST, fields: { ...out.msg.fields, MM7Version } } };
@@ -393,6 +397,15 @@ export class Mm7Module implements MmscModule {
     if (!o.enabled) return;
     o.message('MM7', direction, msg.type, () => mm7ToJson(msg), { raw, ...(peer ? { peer } : {}) });
   }
+}
+
+/** Whether an answer reports success (a 1xxx StatusCode, TS 23.140 §8.7 status codes). */
+function isSuccess(msg: Mm7Message): boolean {
+  const st = msg.fields.Status;
+  const code = Number(
+    st && typeof st === 'object' && !Array.isArray(st) ? mm7Text(st.StatusCode) : Number.NaN,
+  );
+  return mm7StatusClass(code) === 'success' && !msg.fault;
 }
 
 function plain(res: http.ServerResponse, status: number, text: string): void {

@@ -44,6 +44,38 @@ const [ud] = wapPushToSms(
   { ref: 1 },
 );
 
+async function until(cond: () => boolean, timeoutMs = 3000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('SmppPushClient enquire_link (SMPP 3.4 §4.11)', () => {
+  it('probes an idle bind, keeps it while answered, binds again when a probe goes unanswered', async () => {
+    client = new SmppPushClient({
+      route: route({ enquireLinkMs: 40, enquireLinkTimeoutMs: 80 }),
+      observer: new MmscObserver('mmsc'),
+    });
+    client.start();
+    await until(() => smsc.enquireLinks >= 3);
+    expect(smsc.binds).toBe(1); // answered probes: the same session
+    smsc.muteEnquireLink = true;
+    await until(() => smsc.binds >= 2);
+    smsc.muteEnquireLink = false;
+    expect(await client.submitSegment('15550001', ud, true)).toMatch(/^\d+$/);
+  });
+
+  it('never probes with enquireLinkMs 0 (the default)', async () => {
+    client = new SmppPushClient({ route: route(), observer: new MmscObserver('mmsc') });
+    client.start();
+    await client.submitSegment('15550001', ud, true);
+    await new Promise((r) => setTimeout(r, 150));
+    expect(smsc.enquireLinks).toBe(0);
+  });
+});
+
 describe('SmppPushClient', () => {
   it('submits and resolves with the message id', async () => {
     client = new SmppPushClient({ route: route(), observer: new MmscObserver('mmsc') });

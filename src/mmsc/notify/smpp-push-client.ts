@@ -18,7 +18,9 @@ import { SubmitSm } from './submit-sm.ts';
  * - ESME_RTHROTTLED (0x58) / ESME_RMSGQFUL (0x14): the whole client pauses, doubling the
  *   pause while the SMSC keeps throttling, and the submit is sent again after the pause;
  * - answers enquire_link, unbind and deliver_sm (delivery receipts) itself, generic_nack
- *   for anything else the SMSC sends.
+ *   for anything else the SMSC sends;
+ * - with `enquireLinkMs`, probes an idle bind with enquire_link (SMPP 3.4 §4.11) and drops a
+ *   connection whose enquire_link stays unanswered, then binds again.
  * A submit that cannot complete rejects with SmppSubmitError; the durable outbox retries it.
  */
 
@@ -89,6 +91,9 @@ export class SmppPushClient {
   private readonly boundWaiters = new Set<Waiter>();
   private readonly awaiting = new Set<AwaitingResp>();
   private reconnectTimer: NodeJS.Timeout | undefined;
+  /** Fires after enquireLinkMs without a PDU either way on the bind. */
+  private idleTimer: NodeJS.Timeout | undefined;
+  private linkTimer: NodeJS.Timeout | undefined;
   private reconnectDelay: number;
   private pausedUntil = 0;
   private throttlePause: number;
@@ -109,6 +114,7 @@ export class SmppPushClient {
   async stop(): Promise<void> {
     this.state = 'stopped';
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.stopLinkTimers();
     for (const w of this.boundWaiters) {
       clearTimeout(w.timer);
       w.reject(new SmppSubmitError('SMPP client stopped', -1, false));
@@ -169,6 +175,7 @@ export class SmppPushClient {
       closed = true;
       if (this.session === session) this.session = undefined;
       this.stats.bound = false;
+      this.stopLinkTimers();
       if (this.state === 'stopped') return;
       this.state = 'connecting';
       observer.event('SMPP', 'smpp-disconnected', { reason: why, retryInMs: this.reconnectDelay });
@@ -212,6 +219,7 @@ export class SmppPushClient {
         this.stats.bound = true;
         this.reconnectDelay = route.reconnectMs;
         observer.event('SMPP', 'smpp-bound', { system_id: String(resp.system_id ?? '') });
+        this.touch(session);
         for (const w of this.boundWaiters) {
           clearTimeout(w.timer);
           w.resolve();
@@ -221,24 +229,75 @@ export class SmppPushClient {
     });
   }
 
+  private stopLinkTimers(): void {
+    clearTimeout(this.idleTimer);
+    clearTimeout(this.linkTimer);
+    this.idleTimer = undefined;
+    this.linkTimer = undefined;
+  }
+
+  /** A PDU went either way: the bind is not idle; the enquire_link clock starts again (SMPP 3.4 §4.11). */
+  private touch(session: Session): void {
+    const { route } = this.opts;
+    if (route.enquireLinkMs <= 0 || this.state !== 'bound' || this.session !== session) return;
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => this.enquireLink(session), route.enquireLinkMs);
+    this.idleTimer.unref();
+  }
+
+  private enquireLink(session: Session): void {
+    if (this.state !== 'bound' || this.session !== session || this.linkTimer) return;
+    // a submit still awaiting its response: the link is busy, not idle; its own timeout guards it
+    if ([...this.awaiting].some((w) => w.session === session)) {
+      this.touch(session);
+      return;
+    }
+    const { route, observer } = this.opts;
+    const pdu = new smpp.PDU('enquire_link', {});
+    const timeoutMs = route.enquireLinkTimeoutMs ?? route.responseTimeoutMs;
+    this.linkTimer = setTimeout(() => {
+      this.linkTimer = undefined;
+      // a link that does not answer its probe is dead: drop it, the close handler binds again
+      observer.event('SMPP', 'smpp-enquire-link-timeout', { timeoutMs });
+      session.destroy();
+    }, timeoutMs);
+    this.linkTimer.unref();
+    const ok = session.send(pdu, (resp: PDU) => {
+      clearTimeout(this.linkTimer);
+      this.linkTimer = undefined;
+      this.publishPdu('in', resp);
+      this.touch(session);
+    });
+    if (ok) this.publishPdu('out', pdu);
+  }
+
   /** Requests from the SMSC: answer what SMPP obliges an ESME to answer. */
   private onPdu(session: Session, pdu: PDU): void {
+    this.touch(session);
     if (pdu.isResponse()) return;
     this.publishPdu('in', pdu);
     let resp: PDU;
     switch (pdu.command) {
-      case 'enquire_link':
       case 'deliver_sm':
+        if (deviates(this.opts, 'smpp-receipt-unanswered')) return;
+        resp = pdu.response();
+        break;
+      case 'enquire_link':
       case 'data_sm':
         resp = pdu.response();
         break;
       case 'unbind':
+        if (deviates(this.opts, 'smpp-unbind-without-resp')) {
+          session.destroy();
+          return;
+        }
         resp = pdu.response();
         session.send(resp);
         this.publishPdu('out', resp);
         session.close();
         return;
       default:
+        if (deviates(this.opts, 'smpp-ignore-unknown-command')) return;
         resp = new smpp.PDU('generic_nack', {
           sequence_number: pdu.sequence_number,
           command_status: ESME_RINVCMDID,
@@ -303,7 +362,8 @@ export class SmppPushClient {
   }
 
   private async acquireSlot(lane: string): Promise<void> {
-    if (this.outstanding < this.opts.route.window && this.waiting === 0) {
+    const overrun = deviates(this.opts, 'smpp-window-overrun');
+    if (overrun || (this.outstanding < this.opts.route.window && this.waiting === 0)) {
       this.outstanding += 1;
       return;
     }
@@ -388,9 +448,11 @@ export class SmppPushClient {
       return Promise.reject(new SmppSubmitError('SMPP connection lost', -1, false));
     }
     const alnum = !/^\+?\d+$/.test(route.sourceAddr);
+    // SMPP 3.4 §5.2.5: an alphanumeric source is TON 5 (the deviation calls it international)
+    const tonMismatch = deviates(this.opts, 'smpp-source-ton-mismatch');
     const pdu = new SubmitSm({
       service_type: '',
-      source_addr_ton: alnum ? 5 : 1,
+      source_addr_ton: alnum && !tonMismatch ? 5 : 1,
       source_addr_npi: alnum ? 0 : 1,
       source_addr: route.sourceAddr.replace(/^\+/, ''),
       dest_addr_ton: 1,
@@ -420,6 +482,7 @@ export class SmppPushClient {
       // rejected by the session's close handler (connect()) if the connection drops first
       this.awaiting.add(w);
       this.corkUntilTickEnd(session);
+      this.touch(session);
       const ok = session.send(pdu, (resp: PDU) => {
         clearTimeout(w.timer);
         this.awaiting.delete(w);
