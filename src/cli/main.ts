@@ -30,6 +30,8 @@ const commands: Record<string, () => Promise<{ register: (p: Command) => void }>
   matrix: () => import('./commands/matrix.ts'),
   'merge-reports': () => import('./commands/merge-reports.ts'),
   load: () => import('./commands/load.ts'),
+  interop: () => import('./commands/interop.ts'),
+  'verify-bundle': () => import('./commands/verify-bundle.ts'),
 };
 
 /**
