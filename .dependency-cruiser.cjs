@@ -6,6 +6,7 @@
 //   src/wire, src/net    (sockets, taps, timeline, PCAPNG)
 //   mocks/  |  src/mmsc  (the mock peers and the reference MMSC: siblings, neither imports the other)
 //   src/harness          (suites, runner, targets)
+//   src/load             (the load generator: flows over the harness's targets and peers)
 //   src/report           (reporters: read results, never run cases)
 //   src/cli              (the command)
 //
@@ -14,13 +15,14 @@
 
 /** The layers above each layer (what it must not import). */
 const ABOVE = {
-  util: ['codec', 'wire', 'net', 'mocks', 'mmsc', 'harness', 'report', 'cli'],
-  codec: ['wire', 'net', 'mocks', 'mmsc', 'harness', 'report', 'cli'],
-  wire: ['mocks', 'mmsc', 'harness', 'report', 'cli'],
-  net: ['wire', 'mocks', 'mmsc', 'harness', 'report', 'cli'],
-  mocks: ['mmsc', 'harness', 'report', 'cli'],
-  mmsc: ['mocks', 'harness', 'report', 'cli'],
-  harness: ['report', 'cli'],
+  util: ['codec', 'wire', 'net', 'mocks', 'mmsc', 'harness', 'load', 'report', 'cli'],
+  codec: ['wire', 'net', 'mocks', 'mmsc', 'harness', 'load', 'report', 'cli'],
+  wire: ['mocks', 'mmsc', 'harness', 'load', 'report', 'cli'],
+  net: ['wire', 'mocks', 'mmsc', 'harness', 'load', 'report', 'cli'],
+  mocks: ['mmsc', 'harness', 'load', 'report', 'cli'],
+  mmsc: ['mocks', 'harness', 'load', 'report', 'cli'],
+  harness: ['load', 'report', 'cli'],
+  load: ['report', 'cli'],
   report: ['cli'],
   cli: [],
 };
@@ -32,6 +34,7 @@ const DIR = {
   mocks: '^mocks/',
   mmsc: '^src/mmsc/',
   harness: '^src/harness/',
+  load: '^src/load/',
   report: '^src/report/',
   cli: '^src/cli/',
 };

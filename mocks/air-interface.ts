@@ -1,3 +1,5 @@
+import { NetworkModel } from './network/network-model.ts';
+
 /**
  * The radio side of the simulated network: how the SMSC mock hands a mobile-terminated
  * SMS to a simulated handset (mocks/ue). In-process, because the air interface has no
@@ -21,6 +23,8 @@ export interface MtSms {
 export type MtSmsHandler = (sms: MtSms) => void | Promise<void>;
 
 export class AirInterface {
+  /** Where subscribers are and what the network lets through (mocks/network/network-model.ts). */
+  readonly network = new NetworkModel();
   private readonly handsets = new Map<string, MtSmsHandler>();
 
   /** Registers a handset by MSISDN ('+' and spaces ignored); returns the unregister function. */

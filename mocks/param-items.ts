@@ -16,6 +16,7 @@ const SEND_PART_KEYS = [
   'charset',
   'base64',
   'size',
+  'media',
   'contentId',
   'name',
 ] as const satisfies ReadonlyArray<keyof SendPartSpec>;
@@ -27,6 +28,10 @@ export const SEND_PART_KEYS_COMPLETE: [Unlisted] extends [never] ? true : never 
 export const HANDSET_PARAM_ITEMS: ParamItems = {
   send: { parts: SEND_PART_KEYS },
   mbox: { parts: SEND_PART_KEYS },
+};
+/** The remote MMSC: the parts of `forward` (mocks/remote-mmsc/remote-mmsc.ts forwardParts). */
+export const REMOTE_MMSC_PARAM_ITEMS: ParamItems = {
+  forward: { parts: ['contentType', 'content', 'charset', 'media', 'size', 'contentId', 'filename'] },
 };
 /** The MTA (mail): the attachments of `send` (mail-mta.ts attachmentSpec). */
 export const MAIL_PARAM_ITEMS: ParamItems = {
@@ -43,14 +48,19 @@ export type ParamHeaders = Readonly<
   Record<string, Readonly<Record<string, { names: readonly string[]; what: string }>>>
 >;
 
-/** Handsets (ue): `send` headers are MMS fields by their table name (OMA-TS-MMS_ENC §7.3). */
-export const HANDSET_PARAM_HEADERS: ParamHeaders = {
-  send: {
-    headers: {
-      names: MMS_HEADERS.map((h) => h.name),
-      what: 'an MMS field; any other name goes out as an Application-header (OMA-TS-MMS_ENC §7.1)',
-    },
+/** Handsets (ue): `send` (and every other PDU's) headers are MMS fields by their table name (OMA-TS-MMS_ENC §7.3). */
+const MMS_FIELD_HEADERS = {
+  headers: {
+    names: MMS_HEADERS.map((h) => h.name),
+    what: 'an MMS field; any other name goes out as an Application-header (OMA-TS-MMS_ENC §7.1)',
   },
+};
+export const HANDSET_PARAM_HEADERS: ParamHeaders = {
+  send: MMS_FIELD_HEADERS,
+  notifyresp: MMS_FIELD_HEADERS,
+  acknowledge: MMS_FIELD_HEADERS,
+  'read-report': MMS_FIELD_HEADERS,
+  forward: MMS_FIELD_HEADERS,
 };
 
 /** RFC 5322 §3.6 and RFC 2045 §3 fields an MM4 message carries besides 3GPP TS 23.140 §8.4's own. */

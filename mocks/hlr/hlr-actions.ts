@@ -31,5 +31,15 @@ export const HLR_ACTIONS = {
     description: 'ports a subscriber to another network (ENUM answers change)',
     params: { msisdn: 'E.164 number', mcc: 'new MCC (default the old one)', mnc: 'new MNC' },
   },
+  locate: {
+    description:
+      'a subscriber registers in a network (MAP location update in the simulated network): an inbound roamer of another operator, or a subscriber without handset',
+    params: {
+      msisdn: 'E.164 number (a subscriber of this HLR)',
+      mcc: 'serving network MCC',
+      mnc: 'serving network MNC',
+      attached: 'switched on (default true)',
+    },
+  },
   subscribers: { description: 'every subscriber', params: {} },
 } as const satisfies ActionDefs;

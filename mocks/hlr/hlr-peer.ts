@@ -5,6 +5,8 @@ import { dnsToJson, encodeDnsMessage, rrTypeName } from '../../src/codec/dns/dns
 import type { Json, JsonObject } from '../../src/util/json.ts';
 import type { Iface } from '../../src/wire/nodes.ts';
 import { tapServer, tapSocket, tapUdp } from '../../src/wire/tap.ts';
+import type { AirInterface } from '../air-interface.ts';
+import { FULL_AGREEMENT, operatorOf, type SriSmAnswer } from '../network/network-model.ts';
 import {
   type BehaviourSpec,
   bindActions,
@@ -42,6 +44,8 @@ export interface HlrConfig {
 export interface HlrDeps {
   /** The run's seed, for generated subscribers. */
   seed?: number;
+  /** The simulated network whose routing queries (MAP SRI-SM) this HLR answers while started. */
+  air?: AirInterface;
 }
 
 type HlrBehaviour =
@@ -144,10 +148,11 @@ export class HlrPeer extends PeerShell {
   /** DNS-over-TCP connections, ended at stop. */
   private readonly sockets = new Set<net.Socket>();
   private behaviours: HlrBehaviour[] = [];
+  private unplug?: () => void;
 
   constructor(
     private readonly config: HlrConfig = {},
-    deps: HlrDeps = {},
+    private readonly deps: HlrDeps = {},
   ) {
     super();
     this.name = config.name ?? 'hlr';
@@ -179,10 +184,12 @@ export class HlrPeer extends PeerShell {
         }
         return { added: count };
       },
-      'remove-subscriber': async (p) => ({
-        removed: typeof p.msisdn === 'string' && this.directory.remove(p.msisdn),
-      }),
+      'remove-subscriber': async (p) => {
+        if (typeof p.msisdn === 'string') this.deps.air?.network.forget(p.msisdn);
+        return { removed: typeof p.msisdn === 'string' && this.directory.remove(p.msisdn) };
+      },
       port: async (p) => this.port(p),
+      locate: async (p) => this.locate(p),
       subscribers: async () => this.directory.list().map(subscriberJson),
     });
   }
@@ -200,7 +207,75 @@ export class HlrPeer extends PeerShell {
     return subscriberJson(moved);
   }
 
+  /**
+   * Action `locate`: the subscriber registers in the network `mcc`/`mnc` (MAP UpdateLocation, 3GPP
+   * TS 29.002 §8.1.2) with both roaming agreements in force; the SMSC then routes its SMS there.
+   * For numbers without a handset of the case (an inbound roamer of another operator).
+   */
+  private async locate(p: JsonObject): Promise<Json> {
+    const network = this.deps.air?.network;
+    const s = typeof p.msisdn === 'string' ? this.directory.get(p.msisdn) : undefined;
+    if (!s) throw new PeerConfigError(this.name, `locate: unknown msisdn ${JSON.stringify(p.msisdn)}`);
+    const mcc = String(p.mcc ?? '');
+    const mnc = String(p.mnc ?? '');
+    if (!isMcc(mcc) || !isMnc(mnc)) throw new PeerConfigError(this.name, 'locate: needs mcc and mnc');
+    if (!network) throw new PeerConfigError(this.name, 'locate: no simulated network in this run');
+    network.locate({
+      msisdn: s.msisdn,
+      serving: operatorOf(mcc, mnc),
+      attached: p.attached !== false,
+      autoRetrieveRoaming: true,
+      agreement: FULL_AGREEMENT,
+    });
+    return {
+      msisdn: s.msisdn,
+      serving: `${mcc}-${mnc}`,
+      home: `${s.mcc}-${s.mnc}`,
+      roaming: network.roaming(s.msisdn),
+    };
+  }
+
+  /**
+   * MAP SRI-SM (3GPP TS 29.002 §12.1, TS 23.040 §10.1): the SMSC asks where to deliver an MT SMS;
+   * the answer comes from the network model (serving MSC, or absent subscriber / barred without
+   * an SMS roaming agreement). Published as a MAP message pair on this node.
+   */
+  private sriSm(msisdn: string, smsc: string): SriSmAnswer | undefined {
+    const network = this.deps.air?.network;
+    if (!network) return undefined;
+    const s = this.directory.get(msisdn);
+    const a: SriSmAnswer | undefined = this.has('servfail')
+      ? { result: 'error', error: 'absentSubscriberSM', cause: 'HLR unavailable (servfail behaviour)' }
+      : s
+        ? network.route(msisdn)
+        : { result: 'error', error: 'unknownSubscriber', cause: 'not in the HLR' };
+    if (!a) return undefined;
+    const base = { node: this.name, role: 'hlr' as const, iface: 'MAP' as const, peer: smsc };
+    this.timeline?.publish({
+      kind: 'message',
+      ...base,
+      direction: 'in',
+      type: 'MAP-SRI-SM',
+      fields: { msisdn: msisdn.replace(/^\+/, ''), serviceCentre: smsc },
+    });
+    this.timeline?.publish({
+      kind: 'message',
+      ...base,
+      direction: 'out',
+      type: a.result === 'route' ? 'MAP-SRI-SM-ack' : 'MAP-SRI-SM-error',
+      fields: { msisdn: msisdn.replace(/^\+/, ''), ...a },
+    });
+    return a;
+  }
+
   protected async open(ctx: PeerContext): Promise<PeerEndpoint[]> {
+    this.unplug = this.deps.air?.network.attachHlr({
+      home: (msisdn) => {
+        const s = this.directory.get(msisdn);
+        return s ? { imsi: s.imsi, mcc: s.mcc, mnc: s.mnc } : undefined;
+      },
+      sriSm: (msisdn, smsc) => this.sriSm(msisdn, smsc),
+    });
     const dnsPort = await this.listenDns(ctx.host, this.config.dnsPort ?? 0);
     const httpPort = await this.serveHttp((req, res) => this.onHttp(req, res), {
       port: this.config.httpPort,
@@ -256,6 +331,8 @@ export class HlrPeer extends PeerShell {
   }
 
   protected override async close(): Promise<void> {
+    this.unplug?.();
+    this.unplug = undefined;
     const { udp, tcp } = this;
     this.udp = undefined;
     this.tcp = undefined;

@@ -136,6 +136,8 @@ export interface ForwardSpec {
   readReply?: boolean;
   messageClass?: string;
   priority?: string;
+  /** X-Mms-Originator-System and Sender (default this MMSC's system address). */
+  originatorSystem?: string;
   /** Extra header fields, copied verbatim after the standard ones (robustness cases). */
   extra: Mm4Header[];
   parts: ForwardPart[];
@@ -152,8 +154,9 @@ export function buildForwardReq(id: Mm4Identity, f: ForwardSpec): Mm4Message {
     headers.push({ name: 'X-Mms-Read-Reply', value: f.readReply ? 'Yes' : 'No' });
   if (f.messageClass !== undefined) headers.push({ name: 'X-Mms-Message-Class', value: f.messageClass });
   if (f.priority !== undefined) headers.push({ name: 'X-Mms-Priority', value: f.priority });
-  headers.push({ name: 'X-Mms-Originator-System', value: systemAddress(id.domain) });
-  headers.push({ name: 'Sender', value: systemAddress(id.domain) }, { name: 'From', value: f.from });
+  const system = f.originatorSystem ?? systemAddress(id.domain);
+  headers.push({ name: 'X-Mms-Originator-System', value: system });
+  headers.push({ name: 'Sender', value: system }, { name: 'From', value: f.from });
   if (f.to.length > 0) headers.push({ name: 'To', value: f.to.join(', ') });
   if (f.cc.length > 0) headers.push({ name: 'Cc', value: f.cc.join(', ') });
   if (f.subject !== undefined) headers.push({ name: 'Subject', value: f.subject });

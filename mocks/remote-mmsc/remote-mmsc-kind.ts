@@ -1,5 +1,5 @@
 import { REMOTE_MMSC_BEHAVIOUR_TABLE } from '../behaviour-tables.ts';
-import { REMOTE_MMSC_PARAM_HEADERS } from '../param-items.ts';
+import { REMOTE_MMSC_PARAM_HEADERS, REMOTE_MMSC_PARAM_ITEMS } from '../param-items.ts';
 import { definedKeys, type PeerKind } from '../peer-kind.ts';
 import { RemoteMmsc } from './remote-mmsc.ts';
 import { REMOTE_MMSC_ACTIONS } from './remote-mmsc-actions.ts';
@@ -14,6 +14,7 @@ export const REMOTE_MMSC_KIND: PeerKind = {
     new RemoteMmsc(remoteMmscConfigFromJson(config), { clock: deps.clock, seed: deps.seed }),
   actions: REMOTE_MMSC_ACTIONS,
   behaviours: REMOTE_MMSC_BEHAVIOUR_TABLE,
+  items: REMOTE_MMSC_PARAM_ITEMS,
   headers: REMOTE_MMSC_PARAM_HEADERS,
   phase: 'called-by-target',
   wiring: (_name, ctx) => definedKeys({ target: ctx.target.mm4 }),

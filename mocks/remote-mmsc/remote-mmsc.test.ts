@@ -256,6 +256,31 @@ describe('RemoteMmsc (MM4)', () => {
     expect(JSON.stringify(fields.content)).toContain('multipart/related');
   });
 
+  it('action forward: sample media parts, a legacy-charset text and Subject, its own originator system', async () => {
+    const out = (await remote.actions.forward({
+      from: `+15550009/TYPE=PLMN@${REMOTE}`,
+      to: `+15550001/TYPE=PLMN@${HOME}`,
+      subject: 'Café',
+      subjectCharset: 'iso-8859-1',
+      originatorSystem: `mms-relay@${REMOTE}`,
+      parts: [
+        { contentType: 'text/plain', content: 'crème', charset: 'iso-8859-1' },
+        { contentType: 'image/jpeg', media: 'jpeg', size: 5000 },
+      ],
+    })) as JsonObject;
+    const seen = await arrivedAtHome('MM4_forward.REQ', String(out.transactionId));
+    const raw = new TextDecoder('latin1').decode(seen.raw);
+    // RFC 2047 §4.1: the Subject as a B word in the charset asked for
+    expect(raw).toContain(`Subject: =?iso-8859-1?B?${Buffer.from('Café', 'latin1').toString('base64')}?=`);
+    expect(hdr(seen, 'Subject')).toBe('Café');
+    expect(hdr(seen, 'X-Mms-Originator-System')).toBe(`mms-relay@${REMOTE}`);
+    const parts = ((seen.fields as JsonObject).content as JsonObject).parts as JsonObject[];
+    expect(parts[0].params).toEqual({ charset: 'iso-8859-1' });
+    expect(parts[0].size).toBe(5); // crème: one octet a character in ISO-8859-1
+    expect([parts[1].contentType, parts[1].size]).toEqual(['image/jpeg', 5000]);
+    expect(String((parts[1].body as JsonObject).$base64)).toMatch(/^\/9j\//);
+  });
+
   it('actions deliveryReport and readReply send valid reports', async () => {
     const since = timeline.length;
     const a = (await remote.actions.deliveryReport({
@@ -309,6 +334,36 @@ describe('RemoteMmsc access control', () => {
       expect(remote.inbox()).toHaveLength(1);
     } finally {
       await remote.stop();
+    }
+  });
+});
+
+describe('RemoteMmsc stopping', () => {
+  it('still sends the RES it owes for a request it took (the originator does not wait its timeout)', async () => {
+    const timeline = new Timeline();
+    const home = new RemoteMmsc({ name: 'home-mmsc', domain: HOME, autoReports: false });
+    const partner = new RemoteMmsc({ domain: REMOTE, autoReports: false });
+    const homeUrl = (await home.start({ timeline, host: '127.0.0.1' }))[0].url;
+    const partnerUrl = (await partner.start({ timeline, host: '127.0.0.1' }))[0].url;
+    partner.setTarget(homeUrl);
+    try {
+      const r = await smtpSend(
+        { url: partnerUrl, name: HOME },
+        { from: `system-user@${HOME}`, to: [`+15550002/TYPE=PLMN@${REMOTE}`] },
+        forwardReq({ tid: 'owed-1' }),
+      );
+      expect(r.ok).toBe(true);
+      // stopped right after the 250, before its timer sent the RES
+      await partner.stop();
+      const res = timeline
+        .messages({ type: 'MM4_forward.RES', direction: 'in' })
+        .filter(
+          (o) => o.node === 'home-mmsc' && hdr(o as MessageObservation, 'X-Mms-Transaction-ID') === 'owed-1',
+        );
+      expect(res).toHaveLength(1);
+    } finally {
+      await partner.stop();
+      await home.stop();
     }
   });
 });

@@ -1,4 +1,6 @@
+import { charsetMib, encodeCharset } from '../../src/codec/charsets.ts';
 import { DecodeError } from '../../src/codec/codec-error.ts';
+import { isSampleMediaKind, SAMPLE_MEDIA_KINDS, sampleMedia } from '../../src/codec/media/sample-media.ts';
 import type { Mm4Header, Mm4Message, Mm4MessageType } from '../../src/codec/mm4/index.ts';
 import {
   decodeMm4,
@@ -126,6 +128,8 @@ export class RemoteMmsc extends PeerShell {
   private readonly received: Mm4Received[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly inflight = new Set<Promise<unknown>>();
+  /** RES scheduled and not yet sent: sent at close rather than dropped. */
+  private readonly owed: Array<() => Promise<unknown>> = [];
   private readonly resWaiters = new Map<string, (m: Mm4Received) => void>();
   private counter = 0;
   /** Tells this peer's Message-IDs from an earlier run's: its creation time, or a draw of the case's seed. */
@@ -195,6 +199,9 @@ export class RemoteMmsc extends PeerShell {
   protected override async close(): Promise<void> {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
+    // a RES owed for a request already taken is still sent (a partner that stops answers what it
+    // accepted): else the originator's forward waits its whole response timeout, holding its queue
+    for (const fn of this.owed.splice(0)) this.track(fn());
     const l = this.listener;
     this.listener = undefined;
     await l?.close();
@@ -330,7 +337,7 @@ export class RemoteMmsc extends PeerShell {
     // A RES to a REQ without X-Mms-Message-ID cannot be valid itself; it is sent anyway (the
     // originator must learn of the error) and the encoder is told not to refuse it.
     const complete = header(req, 'X-Mms-Message-ID') !== undefined;
-    this.later(0, () => this.send(res, [to], complete));
+    this.later(0, () => this.send(res, [to], complete), true);
   }
 
   private scheduleReports(fwd: Mm4Message): void {
@@ -453,16 +460,26 @@ export class RemoteMmsc extends PeerShell {
     return result;
   }
 
-  private later(ms: number, fn: () => Promise<unknown>): void {
+  private later(ms: number, fn: () => Promise<unknown>, owed = false): void {
+    if (owed) this.owed.push(fn);
     const t = setTimeout(() => {
       this.timers.delete(t);
-      const p = fn().catch((e: unknown) =>
-        this.event('peer-error', { error: e instanceof Error ? e.message : String(e) }),
-      );
-      this.inflight.add(p);
-      p.finally(() => this.inflight.delete(p));
+      if (owed) {
+        const i = this.owed.indexOf(fn);
+        if (i < 0) return;
+        this.owed.splice(i, 1);
+      }
+      this.track(fn());
     }, ms);
     this.timers.add(t);
+  }
+
+  private track(run: Promise<unknown>): void {
+    const p = run.catch((e: unknown) =>
+      this.event('peer-error', { error: e instanceof Error ? e.message : String(e) }),
+    );
+    this.inflight.add(p);
+    p.finally(() => this.inflight.delete(p));
   }
 
   private async forwardAction(p: JsonObject): Promise<Json> {
@@ -477,6 +494,16 @@ export class RemoteMmsc extends PeerShell {
       for (const [name, value] of Object.entries(p.headers))
         if (typeof value === 'string') extra.push({ name, value });
     }
+    const subjectCharset = str(p.subjectCharset);
+    if (subjectCharset !== undefined) {
+      const subject = str(p.subject);
+      const mib = charsetMib(subjectCharset);
+      if (subject === undefined || mib === undefined)
+        throw new PeerConfigError(this.name, 'forward: subjectCharset needs a subject and a known charset');
+      // RFC 2047 §4.1: one B-encoded word in that charset (a legacy-charset sender's Subject)
+      const b64 = Buffer.from(encodeCharset(subject, mib)).toString('base64');
+      extra.unshift({ name: 'Subject', value: subject, wire: `=?${subjectCharset}?B?${b64}?=` });
+    }
     const ackRequest = p.ackRequest !== false;
     const transactionId = str(p.transactionId) ?? this.nextId('fwd');
     const messageId = str(p.messageId) ?? this.nextId('msg');
@@ -486,12 +513,13 @@ export class RemoteMmsc extends PeerShell {
       from,
       to,
       cc,
-      subject: str(p.subject),
+      subject: subjectCharset === undefined ? str(p.subject) : undefined,
       ackRequest,
       deliveryReport: typeof p.deliveryReport === 'boolean' ? p.deliveryReport : undefined,
       readReply: typeof p.readReply === 'boolean' ? p.readReply : undefined,
       messageClass: str(p.messageClass),
       priority: str(p.priority),
+      originatorSystem: str(p.originatorSystem),
       extra,
       parts,
       unique: this.nextId('fwdm'),
@@ -614,13 +642,31 @@ function forwardParts(peer: string, p: JsonObject): ForwardPart[] {
         throw new PeerConfigError(peer, `forward: parts[${i}] not an object`);
       const ct = str(x.contentType);
       const c = x.content;
-      const body = isBytesJson(c)
-        ? bytesFromJson(c)
-        : typeof c === 'string'
-          ? new TextEncoder().encode(c)
-          : undefined;
-      if (!ct || !body) throw new PeerConfigError(peer, `forward: parts[${i}] needs contentType and content`);
-      parts.push({ contentType: ct, body, contentId: str(x.contentId), filename: str(x.filename) });
+      const charset = str(x.charset);
+      if (charset !== undefined && (typeof c !== 'string' || charsetMib(charset) === undefined))
+        throw new PeerConfigError(
+          peer,
+          `forward: parts[${i}] charset ${charset}: a known charset of a text content`,
+        );
+      const size = typeof x.size === 'number' && Number.isInteger(x.size) && x.size >= 0 ? x.size : undefined;
+      if (x.media !== undefined && !isSampleMediaKind(x.media))
+        throw new PeerConfigError(
+          peer,
+          `forward: parts[${i}] media: one of ${SAMPLE_MEDIA_KINDS.join(', ')}`,
+        );
+      const body = isSampleMediaKind(x.media)
+        ? sampleMedia(x.media, size ?? 0)
+        : isBytesJson(c)
+          ? bytesFromJson(c)
+          : typeof c === 'string'
+            ? charset !== undefined
+              ? encodeCharset(c, charsetMib(charset) ?? 106)
+              : new TextEncoder().encode(c)
+            : undefined;
+      if (!ct || !body)
+        throw new PeerConfigError(peer, `forward: parts[${i}] needs contentType and content (or media)`);
+      const type = charset !== undefined && !/;\s*charset=/i.test(ct) ? `${ct}; charset=${charset}` : ct;
+      parts.push({ contentType: type, body, contentId: str(x.contentId), filename: str(x.filename) });
     });
   }
   if (parts.length === 0)

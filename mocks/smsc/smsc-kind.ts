@@ -11,6 +11,8 @@ export const SMSC_KIND: PeerKind = {
   create: (config, deps) => new SmscPeer(smscConfigFromJson(config), { air: deps.air, clock: deps.clock }),
   actions: SMSC_ACTIONS,
   behaviours: SMSC_BEHAVIOUR_TABLE,
+  // MT SMS along the HLR's route (iface MAP), as observations
+  messages: ['MAP-MT-ForwardSM', 'MAP-Alert-SC'],
   phase: 'called-by-target',
   // the target binds with the credentials of its ICS (notification.smpp): we accept only those
   provisioned: (p): JsonObject =>

@@ -496,6 +496,58 @@ export class SmscPeer extends PeerShell {
       for (const m of messages) this.finish(m, fail.b.state, fail.b.err);
       return;
     }
+    // The simulated network (mocks/network): where the subscriber is, asked of the HLR (MAP SRI-SM)
+    const route = this.deps.air?.network.sriSm(mt.to, this.name);
+    if (route?.result === 'error') {
+      if (route.error === 'absentSubscriberSM') {
+        // 3GPP TS 23.040 §3.2.6 / §10.1-10.3: the SC keeps the message (the HLR sets the message
+        // waiting data) and delivers when the HLR alerts it that the subscriber is reachable.
+        this.deps.air?.network.onAlert(mt.to, () => {
+          this.timeline?.publish({
+            kind: 'message',
+            node: this.name,
+            role: 'smsc',
+            iface: 'MAP',
+            direction: 'in',
+            peer: 'hlr',
+            type: 'MAP-Alert-SC',
+            fields: { msisdn: mt.to.replace(/^\+/, ''), messageIds: messages.map((m) => m.id) },
+          });
+          void this.deliver(messages, mt);
+        });
+        return;
+      }
+      // barred (no SMS roaming agreement) or unknown: final (MAP error codes, TS 29.002 §17.6.6)
+      this.event('sms-undeliverable', {
+        to: mt.to,
+        messageIds: messages.map((m) => m.id),
+        cause: route.cause,
+      });
+      this.counts.failed++;
+      for (const m of messages)
+        this.finish(m, messageState('UNDELIVERABLE')!, route.error === 'callBarred' ? 13 : 1);
+      return;
+    }
+    if (route) {
+      // MAP MT-ForwardSM (3GPP TS 29.002 §12.9): SMSC -> gateway MSC -> the serving (visited) MSC
+      this.timeline?.publish({
+        kind: 'message',
+        node: this.name,
+        role: 'smsc',
+        iface: 'MAP',
+        direction: 'out',
+        peer: route.msc,
+        type: 'MAP-MT-ForwardSM',
+        fields: {
+          msisdn: mt.to.replace(/^\+/, ''),
+          imsi: route.imsi,
+          hops: [this.name, 'gmsc', route.msc],
+          msc: route.msc,
+          serving: route.serving,
+          roaming: route.roaming,
+        },
+      });
+    }
     let ok = true;
     if (this.deps.air) {
       try {

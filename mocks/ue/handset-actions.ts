@@ -13,10 +13,13 @@ export const HANDSET_ACTIONS = {
     description: 'm-send-req over MM1 (OMA-TS-MMS_ENC §6.1.1); result: the m-send-conf fields',
     params: {
       to: 'recipient address(es): +E.164 number, e-mail address or typed address',
+      toRange:
+        'more To recipients before `to`: { prefix, first?, count } -> <prefix><first..first+count-1, 4 digits>; count N, N-1 or N+1',
       cc: 'Cc address(es)',
       bcc: 'Bcc address(es)',
       subject: 'Subject',
-      parts: 'body parts: [{ contentType, text | base64 | size, charset?, contentId?, name? }]',
+      parts:
+        'body parts: [{ contentType, text | base64 | size | media (src/codec/media kind, with size?), charset?, contentId?, name? }]',
       deliveryReport: 'X-Mms-Delivery-Report Yes (true) / No (false)',
       readReport: 'X-Mms-Read-Report Yes (true) / No (false)',
       expiry: 'relative X-Mms-Expiry: seconds or a duration (2s, {{ics.timers.minExpiry}})',
@@ -41,11 +44,18 @@ export const HANDSET_ACTIONS = {
       ...ENTRY,
       status: 'X-Mms-Status: Retrieved, Rejected, Deferred or Unrecognised',
       reportAllowed: 'X-Mms-Report-Allowed Yes (true) / No (false)',
+      headers:
+        "extra header fields: { X-Trace: t } (application header), { Unknown-0x45: '81' } (unknown code, hex octets)",
     },
   },
   acknowledge: {
     description: 'm-acknowledge-ind for an inbox entry (OMA-TS-MMS_ENC §6.4)',
-    params: { ...ENTRY, reportAllowed: 'X-Mms-Report-Allowed Yes (true) / No (false)' },
+    params: {
+      ...ENTRY,
+      reportAllowed: 'X-Mms-Report-Allowed Yes (true) / No (false)',
+      headers:
+        "extra header fields: { X-Trace: t } (application header), { Unknown-0x45: '81' } (unknown code, hex octets)",
+    },
   },
   'read-report': {
     description: 'm-read-rec-ind (OMA-TS-MMS_ENC §6.7.2)',
@@ -53,11 +63,18 @@ export const HANDSET_ACTIONS = {
       messageId: 'Message-ID of the message read',
       to: 'its originator',
       status: 'X-Mms-Read-Status: Read (default) or Deleted',
+      headers:
+        "extra header fields: { X-Trace: t } (application header), { Unknown-0x45: '81' } (unknown code, hex octets)",
     },
   },
   forward: {
     description: 'm-forward-req of a message in the network (OMA-TS-MMS_ENC §6.5)',
-    params: { to: 'recipient address(es)', contentLocation: 'X-Mms-Content-Location of the message' },
+    params: {
+      to: 'recipient address(es)',
+      contentLocation: 'X-Mms-Content-Location of the message',
+      headers:
+        "extra header fields: { X-Trace: t } (application header), { Unknown-0x45: '81' } (unknown code, hex octets)",
+    },
   },
   mbox: {
     description: 'an MMBox request (OMA-TS-MMS_ENC §6.8-§6.12): store, view, upload, delete, delete-notified',
@@ -79,6 +96,21 @@ export const HANDSET_ACTIONS = {
     },
   },
   inbox: { description: "the handset's inbox entries", params: {} },
+  roam: {
+    description:
+      'moves the subscriber in the simulated network (mocks/network): a visited network, home, switched off/on',
+    params: {
+      mcc: 'MCC of the visited network',
+      mnc: 'MNC of the visited network',
+      name: 'a name for the visited operator',
+      home: 'true: back in the home network',
+      attached: 'false: switched off (SMS finds it absent); true: on again (the SMSC is alerted)',
+      smsRoaming: 'agreement of home and visited operator: SMS roaming (default true)',
+      gprsRoaming: 'agreement of home and visited operator: GPRS roaming (default true)',
+      apnBlocked: 'the visited network bars the MMS access point (default false)',
+      autoRetrieve: "false: the handset's setting not to retrieve automatically while roaming",
+    },
+  },
   http: {
     description: 'robustness probe: any HTTP request to the MM1 URL; publishes http-response',
     params: {

@@ -9,11 +9,13 @@ import { handsetConfigFromJson } from './handset-config-from-json.ts';
 export const HANDSET_KIND: PeerKind = {
   name: 'ue',
   description: 'Handset (MMS user agent): MM1 through the WAP gateway, WAP push from the air interface',
-  create: (config, deps) => new Handset(handsetConfigFromJson(config), { air: deps.air }),
+  create: (config, deps) => new Handset(handsetConfigFromJson(config), { air: deps.air, seed: deps.seed }),
   actions: HANDSET_ACTIONS,
   behaviours: HANDSET_BEHAVIOUR_TABLE,
   items: HANDSET_PARAM_ITEMS,
   headers: HANDSET_PARAM_HEADERS,
+  // the data path of the simulated network (iface GTP), as observations
+  messages: ['GTP-Create-PDP-Context-Request', 'GTP-Create-PDP-Context-Response'],
   phase: 'handset',
   // MM1 through the case's WAP gateway (as an HTTP proxy) when there is one
   wiring: (_name, ctx) =>

@@ -1,8 +1,15 @@
 import http from 'node:http';
 import type { MmsPdu } from '../../src/codec/mms/index.ts';
+import { seededStream } from '../../src/util/case-clock.ts';
 import type { Json } from '../../src/util/json.ts';
 import type { AirInterface } from '../air-interface.ts';
 import { BehaviourStack } from '../behaviour-stack.ts';
+import {
+  FULL_AGREEMENT,
+  operatorOf,
+  type PdpContext,
+  type RoamingAgreement,
+} from '../network/network-model.ts';
 import {
   type BehaviourSpec,
   bindActions,
@@ -65,6 +72,8 @@ export interface HandsetConfig {
 
 export interface HandsetDeps {
   air?: AirInterface;
+  /** The case's seed: the handset's transaction ids carry a tag drawn from it. */
+  seed?: number;
 }
 
 /** Behaviour kinds: retrieval {mode}, offline, no-ack. */
@@ -91,10 +100,13 @@ export class Handset extends PeerShell {
    */
   private probeAgent = new http.Agent({ keepAlive: false });
   private txn = 0;
+  private readonly tidTag: string | undefined;
   /** Misbehaving connections held open in the background (`http-hold`), cancelled by stop(). */
   private readonly holds = new Set<() => void>();
   /** What the exchanges (exchanges/*.ts) see of this handset. */
   private readonly link: HandsetLink;
+  /** The PDP context in use and the location it was opened in (a move opens a new one). */
+  private pdp?: { at: string; ctx: PdpContext };
 
   constructor(config: HandsetConfig, deps: HandsetDeps = {}) {
     super();
@@ -105,6 +117,12 @@ export class Handset extends PeerShell {
     this.msisdn = config.msisdn.startsWith('+') ? config.msisdn : `+${config.msisdn}`;
     this.config = config;
     this.deps = deps;
+    this.tidTag =
+      deps.seed === undefined
+        ? undefined
+        : Math.floor(seededStream(deps.seed, 'handset-tid')() * 36 ** 4)
+            .toString(36)
+            .padStart(4, '0');
     this.profile = resolveProfile(this.name, config.profile);
     for (const u of [config.gateway, config.mmsc]) {
       if (u === undefined) continue;
@@ -131,6 +149,7 @@ export class Handset extends PeerShell {
       http: (p) => httpAction(link, p),
       'http-raw': (p) => httpRawAction(link, p),
       'http-hold': async (p) => httpHoldAction(link, p),
+      roam: async (p) => this.roam(p),
     });
   }
 
@@ -151,6 +170,9 @@ export class Handset extends PeerShell {
   protected override async close(): Promise<void> {
     for (const cancel of [...this.holds]) cancel();
     this.detach();
+    // the subscriber leaves the simulated network with its handset (shared networks outlive a case)
+    this.deps.air?.network.forget(this.msisdn);
+    this.pdp = undefined;
     await this.settled();
   }
 
@@ -198,7 +220,103 @@ export class Handset extends PeerShell {
   }
 
   private get retrievalMode(): RetrievalMode {
-    return (this.has('retrieval')?.mode as RetrievalMode | undefined) ?? this.config.retrieval ?? 'immediate';
+    const set = this.has('retrieval')?.mode as RetrievalMode | undefined;
+    if (set) return set;
+    // the user's setting "no automatic retrieval while roaming" (OMA-TS-MMS_CTR §6.3: deferred)
+    const network = this.deps.air?.network;
+    const loc = network?.location(this.msisdn);
+    if (loc && !loc.autoRetrieveRoaming && network?.roaming(this.msisdn)) return 'deferred';
+    return this.config.retrieval ?? 'immediate';
+  }
+
+  /**
+   * Action `roam`: a location update into a visited network `{mcc, mnc, name?}` (with the
+   * agreement of the home and visited operators: `smsRoaming`, `gprsRoaming`, `apnBlocked`), back
+   * home `{home: true}`, switched off / on where it is `{attached: false|true}` (switching on
+   * alerts the SMSC of SMS waiting, 3GPP TS 23.040 §10.3); `autoRetrieve: false` is the handset's
+   * setting not to retrieve automatically while roaming.
+   */
+  private async roam(p: Record<string, Json | undefined>): Promise<Json> {
+    const network = this.deps.air?.network;
+    if (!network) throw new PeerConfigError(this.name, 'roam: no simulated network (no air interface)');
+    const home = network.homeOperator(this.msisdn);
+    if (!home)
+      throw new PeerConfigError(this.name, 'roam: the HLR does not know this subscriber (add an hlr peer)');
+    const prev = network.location(this.msisdn);
+    let serving = prev?.serving ?? home;
+    if (p.home === true) serving = home;
+    else if (p.mcc !== undefined || p.mnc !== undefined) {
+      const mcc = String(p.mcc ?? '');
+      const mnc = String(p.mnc ?? '');
+      if (!/^\d{3}$/.test(mcc) || !/^\d{2,3}$/.test(mnc))
+        throw new PeerConfigError(this.name, 'roam: mcc is 3 digits, mnc 2 or 3');
+      serving = operatorOf(mcc, mnc, typeof p.name === 'string' ? p.name : undefined);
+    }
+    for (const k of ['smsRoaming', 'gprsRoaming', 'apnBlocked', 'home', 'attached', 'autoRetrieve'])
+      if (p[k] !== undefined && typeof p[k] !== 'boolean')
+        throw new PeerConfigError(this.name, `roam: ${k} must be true or false`);
+    // Moving into a visited network states the agreement in force, whole (unnamed terms: SMS and
+    // GPRS roaming agreed, APN open); coming home or switching on keeps the terms.
+    const named = p.mcc !== undefined || p.mnc !== undefined;
+    const agreement: RoamingAgreement = named
+      ? {
+          sms: (p.smsRoaming as boolean | undefined) ?? true,
+          gprs: (p.gprsRoaming as boolean | undefined) ?? true,
+          apnBlocked: (p.apnBlocked as boolean | undefined) ?? false,
+        }
+      : (prev?.agreement ?? FULL_AGREEMENT);
+    network.locate({
+      msisdn: this.msisdn,
+      serving,
+      attached: (p.attached as boolean | undefined) ?? prev?.attached ?? true,
+      autoRetrieveRoaming: (p.autoRetrieve as boolean | undefined) ?? prev?.autoRetrieveRoaming ?? true,
+      agreement,
+    });
+    const loc = network.location(this.msisdn)!;
+    return {
+      serving: `${serving.mcc}-${serving.mnc}`,
+      home: `${home.mcc}-${home.mnc}`,
+      roaming: network.roaming(this.msisdn),
+      attached: loc.attached,
+      autoRetrieve: loc.autoRetrieveRoaming,
+      agreement: network.roaming(this.msisdn) ? { ...loc.agreement } : null,
+    };
+  }
+
+  /**
+   * The data path of a modelled subscriber: a PDP context for the MMS APN through the serving
+   * SGSN to the home GGSN (3GPP TS 29.060 Create PDP Context, published on iface GTP when opened).
+   * True when the subscriber is not modelled (the data path is not simulated then).
+   */
+  private dataPath(): boolean {
+    const network = this.deps.air?.network;
+    const loc = network?.location(this.msisdn);
+    if (!network || !loc) return true;
+    const at = `${loc.serving.mcc}-${loc.serving.mnc}|${loc.attached}|${JSON.stringify(network.agreement(this.msisdn))}`;
+    if (this.pdp?.at === at) return this.pdp.ctx.accepted;
+    const ctx = network.pdpContext(this.msisdn);
+    if (!ctx) return true;
+    this.pdp = { at, ctx };
+    const base = { node: this.name, role: this.role, iface: 'GTP' as const };
+    this.timeline?.publish({
+      kind: 'message',
+      ...base,
+      direction: 'out',
+      peer: ctx.sgsn,
+      type: 'GTP-Create-PDP-Context-Request',
+      fields: { apn: ctx.apn, sgsn: ctx.sgsn, msisdn: this.msisdn.slice(1) },
+    });
+    this.timeline?.publish({
+      kind: 'message',
+      ...base,
+      direction: 'in',
+      peer: ctx.sgsn,
+      type: 'GTP-Create-PDP-Context-Response',
+      fields: ctx.accepted
+        ? { cause: 'Request accepted', ...(ctx as unknown as Record<string, Json>) }
+        : { cause: ctx.cause, accepted: false, apn: ctx.apn, sgsn: ctx.sgsn },
+    });
+    return ctx.accepted;
   }
 
   private get version(): MmsVersion {
@@ -257,12 +375,20 @@ export class Handset extends PeerShell {
       post: (bytes) => this.post(bytes),
       request: (method, url, body) => this.request(method, url, body),
       nextTid: () => this.nextTid(),
+      dataPath: () => this.dataPath(),
     };
   }
 
+  /**
+   * `alice-1`, `alice-2`...; with a seed `alice-k3f9-1`: the tag tells this case's ids from those
+   * of the same handset name in an earlier run against a target that remembers them (an MMSC
+   * keys duplicate m-send-req detection on sender and X-Mms-Transaction-Id, OMA-TS-MMS_ENC §7.3.63).
+   */
   private nextTid(): string {
     this.txn += 1;
-    return `${this.name.slice(3)}-${this.txn}`;
+    return this.tidTag === undefined
+      ? `${this.name.slice(3)}-${this.txn}`
+      : `${this.name.slice(3)}-${this.tidTag}-${this.txn}`;
   }
 
   // ---- MM1 transport ----------------------------------------------------------------
@@ -295,6 +421,12 @@ export class Handset extends PeerShell {
 
   /** One HTTP exchange, through the gateway as proxy when configured (WAP-229 §, HTTP/1.1 proxy form). */
   private request(method: 'GET' | 'POST', url: string, body?: Uint8Array): Promise<HttpResult> {
+    if (!this.dataPath()) {
+      const c = this.pdp?.ctx;
+      return Promise.reject(
+        new PeerConfigError(this.name, `no data path: ${c && !c.accepted ? c.cause : 'PDP context refused'}`),
+      );
+    }
     const target = new URL(url);
     const headers: Record<string, string> = {
       Host: target.host,

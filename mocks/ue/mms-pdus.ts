@@ -1,4 +1,5 @@
 import { charsetMib, encodeCharset } from '../../src/codec/charsets.ts';
+import { isSampleMediaKind, SAMPLE_MEDIA_KINDS, sampleMedia } from '../../src/codec/media/sample-media.ts';
 import {
   buildPdu,
   encodeMms,
@@ -28,12 +29,16 @@ export interface SendPartSpec {
   base64?: string;
   /** Instead of text/base64: this many octets of filler (size-limit cases without huge suites). */
   size?: number;
+  /** Instead of text/base64: a sample file of this format (src/codec/media), `size` octets long when given. */
+  media?: string;
   contentId?: string;
   name?: string;
 }
 
 export interface SendOptions {
   to?: string | string[];
+  /** More To recipients, before those of `to`: `<prefix><first..first+count-1, 4 digits>` (limit cases). */
+  toRange?: Json;
   cc?: string | string[];
   bcc?: string | string[];
   subject?: string;
@@ -86,11 +91,21 @@ function buildParts(
       if (typeof p.text !== 'string') throw new PeerConfigError(peer, `part ${i}: charset needs text`);
       charset = p.charset.toLowerCase();
     }
-    if (typeof p.text === 'string') data = encodeCharset(p.text, charsetMib(charset) ?? 106);
+    const size =
+      typeof p.size === 'number' && Number.isInteger(p.size) && p.size >= 0 && p.size <= 1 << 24
+        ? p.size
+        : undefined;
+    if (p.media !== undefined) {
+      if (!isSampleMediaKind(p.media))
+        throw new PeerConfigError(
+          peer,
+          `part ${i}: media ${String(p.media)} unknown (${SAMPLE_MEDIA_KINDS.join(', ')})`,
+        );
+      data = sampleMedia(p.media, size ?? 0);
+    } else if (typeof p.text === 'string') data = encodeCharset(p.text, charsetMib(charset) ?? 106);
     else if (typeof p.base64 === 'string') data = new Uint8Array(Buffer.from(p.base64, 'base64'));
-    else if (typeof p.size === 'number' && Number.isInteger(p.size) && p.size >= 0 && p.size <= 1 << 24)
-      data = filler(p.size);
-    else throw new PeerConfigError(peer, `part ${i}: needs text, base64 or size (0..16 MiB)`);
+    else if (size !== undefined) data = filler(size);
+    else throw new PeerConfigError(peer, `part ${i}: needs text, base64, media or size (0..16 MiB)`);
     const params: Array<{ name: string; value: string | number | null }> = [];
     if (typeof p.text === 'string' && p.contentType.startsWith('text/'))
       params.push({ name: 'charset', value: charset });
@@ -114,8 +129,28 @@ function filler(n: number): Uint8Array {
   return out;
 }
 
+/**
+ * `toRange`: `{ prefix, first?, count }` -> `<prefix><first..first+count-1>` with 4-digit suffixes (as the
+ * HLR's add-subscribers and the remote MMSC's rcptRange). `count` is a number or `N-1` / `N+1`, so a case
+ * aims one under or one past an ICS limit (`'{{ics.mm1.maxRecipients}}-1'`).
+ */
+export function rangeAddresses(peer: string, spec: Json | undefined): string[] {
+  if (spec === undefined) return [];
+  if (spec === null || typeof spec !== 'object' || Array.isArray(spec) || typeof spec.prefix !== 'string')
+    throw new PeerConfigError(peer, 'toRange is { prefix, first?, count }');
+  const m = /^\s*(\d+)\s*(?:([+-])\s*(\d+))?\s*$/.exec(String(spec.count));
+  const count = m ? Number(m[1]) + (m[2] === '-' ? -1 : 1) * Number(m[3] ?? 0) : Number.NaN;
+  const first = spec.first === undefined ? 1 : Number(spec.first);
+  if (!Number.isInteger(count) || count < 0 || count > 10_000 || !Number.isInteger(first) || first < 0)
+    throw new PeerConfigError(peer, 'toRange: count 0..10000 (or N-1, N+1), first a whole number');
+  const prefix = spec.prefix;
+  return Array.from({ length: count }, (_, i) =>
+    mmsAddress(`${prefix}${String(first + i).padStart(4, '0')}`),
+  );
+}
+
 export function sendReq(o: SendOptions, peer: string): Uint8Array {
-  const to = list(peer, 'to', o.to);
+  const to = [...rangeAddresses(peer, o.toRange), ...list(peer, 'to', o.to)];
   const cc = list(peer, 'cc', o.cc);
   const bcc = list(peer, 'bcc', o.bcc);
   if (to.length + cc.length + bcc.length === 0)
@@ -135,7 +170,7 @@ export function sendReq(o: SendOptions, peer: string): Uint8Array {
   if (o.expiry !== undefined) fields['X-Mms-Expiry'] = { relative: o.expiry };
   if (o.deliveryReport !== undefined) fields['X-Mms-Delivery-Report'] = o.deliveryReport ? 'Yes' : 'No';
   if (o.readReport !== undefined) fields['X-Mms-Read-Report'] = o.readReport ? 'Yes' : 'No';
-  for (const [k, v] of Object.entries(o.headers ?? {})) fields[k] = jsonToValue(peer, k, v);
+  Object.assign(fields, extraHeaders(peer, o.headers));
   const specs = o.parts?.length ? o.parts : [{ contentType: 'text/plain', text: '' }];
   const { parts, related } = buildParts(peer, specs);
   fields['Content-Type'] = related
@@ -238,6 +273,31 @@ export function mboxReq(o: MboxOptions, peer: string): Uint8Array {
   return encodeMms(buildPdu(type, fields, body));
 }
 
+/**
+ * The `headers` parameter of a handset action: extra header fields by table name (`X-Mms-Priority:
+ * High`, or a number 128..255 for an unknown well-known value), application headers (`X-Trace: t`)
+ * and unknown field codes (`Unknown-0x45: '81'`, the value's octets in hex), added as given.
+ */
+export function extraHeaders(peer: string, headers: Json | undefined): Record<string, MmsValue | MmsValue[]> {
+  if (headers === undefined) return {};
+  if (typeof headers !== 'object' || headers === null || Array.isArray(headers))
+    throw new PeerConfigError(peer, 'headers must be an object');
+  const out: Record<string, MmsValue | MmsValue[]> = {};
+  for (const [k, v] of Object.entries(headers)) {
+    if (/^Unknown-0x[0-9a-f]{2}$/i.test(k)) {
+      if (typeof v !== 'string' || !/^([0-9a-f]{2})+$/i.test(v))
+        throw new PeerConfigError(peer, `header ${k}: the value's octets in hex`);
+      out[k] = new Uint8Array(Buffer.from(v, 'hex'));
+    } else out[k] = jsonToValue(peer, k, v);
+  }
+  return out;
+}
+
+/** Encodes a handset PDU; with extra headers unvalidated (they may be deliberately unknown). */
+function encodeWith(pdu: MmsPdu, extras: Record<string, unknown>): Uint8Array {
+  return encodeMms(pdu, Object.keys(extras).length ? { validate: false } : {});
+}
+
 function jsonToValue(peer: string, name: string, v: Json): MmsValue | MmsValue[] {
   if (typeof v === 'string' || typeof v === 'number') return v;
   if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
@@ -250,27 +310,31 @@ export function notifyRespInd(o: {
   status: NotifyStatus;
   version: MmsVersion;
   reportAllowed?: boolean;
+  extra?: Record<string, MmsValue | MmsValue[]>;
 }): Uint8Array {
-  const fields: Record<string, MmsValue> = {
+  const fields: Record<string, MmsValue | MmsValue[]> = {
     'X-Mms-Transaction-Id': o.transactionId,
     'X-Mms-MMS-Version': o.version,
     'X-Mms-Status': o.status,
   };
   if (o.reportAllowed !== undefined) fields['X-Mms-Report-Allowed'] = o.reportAllowed ? 'Yes' : 'No';
-  return encodeMms(buildPdu('m-notifyresp-ind', fields));
+  const extra = o.extra ?? {};
+  return encodeWith(buildPdu('m-notifyresp-ind', { ...fields, ...extra }), extra);
 }
 
 export function acknowledgeInd(o: {
   transactionId: string;
   version: MmsVersion;
   reportAllowed?: boolean;
+  extra?: Record<string, MmsValue | MmsValue[]>;
 }): Uint8Array {
-  const fields: Record<string, MmsValue> = {
+  const fields: Record<string, MmsValue | MmsValue[]> = {
     'X-Mms-Transaction-Id': o.transactionId,
     'X-Mms-MMS-Version': o.version,
   };
   if (o.reportAllowed !== undefined) fields['X-Mms-Report-Allowed'] = o.reportAllowed ? 'Yes' : 'No';
-  return encodeMms(buildPdu('m-acknowledge-ind', fields));
+  const extra = o.extra ?? {};
+  return encodeWith(buildPdu('m-acknowledge-ind', { ...fields, ...extra }), extra);
 }
 
 /** m-read-rec-ind (§6.7.2, MMS 1.1+): the recipient's read report to the original sender. */
@@ -279,32 +343,45 @@ export function readRecInd(o: {
   to: string;
   status: 'Read' | 'Deleted';
   version: MmsVersion;
+  extra?: Record<string, MmsValue | MmsValue[]>;
 }): Uint8Array {
-  return encodeMms(
+  const extra = o.extra ?? {};
+  return encodeWith(
     buildPdu('m-read-rec-ind', {
       'X-Mms-MMS-Version': o.version,
       'Message-ID': o.messageId,
       To: [mmsAddress(o.to)],
       From: { insertAddress: true },
       'X-Mms-Read-Status': o.status === 'Read' ? 'Read' : 'Deleted-without-being-read',
+      ...extra,
     }),
+    extra,
   );
 }
 
 /** m-forward-req (§6.5.1, MMS 1.1+): forward a message stored at the MMSC without retrieving it. */
 export function forwardReq(
-  o: { transactionId: string; to: string[]; contentLocation: string; version: MmsVersion },
+  o: {
+    transactionId: string;
+    to: string[];
+    contentLocation: string;
+    version: MmsVersion;
+    extra?: Record<string, MmsValue | MmsValue[]>;
+  },
   peer: string,
 ): Uint8Array {
   const to = list(peer, 'to', o.to);
-  return encodeMms(
+  const extra = o.extra ?? {};
+  return encodeWith(
     buildPdu('m-forward-req', {
       'X-Mms-Transaction-Id': o.transactionId,
       'X-Mms-MMS-Version': o.version,
       From: { insertAddress: true },
       To: to,
       'X-Mms-Content-Location': o.contentLocation,
+      ...extra,
     }),
+    extra,
   );
 }
 

@@ -8,7 +8,7 @@ import { WapGateway } from './wap-gateway.ts';
 export const WAP_GATEWAY_KIND: PeerKind = {
   name: 'wap-gateway',
   description: 'WAP 2.0 HTTP proxy in front of MM1: subscriber headers (X-MSISDN...), byte-exact relay',
-  create: (config) => new WapGateway(wapGatewayConfigFromJson(config)),
+  create: (config, deps) => new WapGateway(wapGatewayConfigFromJson(config), deps.air),
   actions: WAP_GATEWAY_ACTIONS,
   behaviours: WAP_GATEWAY_BEHAVIOUR_TABLE,
   phase: 'gateway',

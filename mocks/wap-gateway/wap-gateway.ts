@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { Json, JsonObject } from '../../src/util/json.ts';
+import type { AirInterface } from '../air-interface.ts';
 import { BehaviourStack } from '../behaviour-stack.ts';
 import {
   type BehaviourSpec,
@@ -68,6 +69,19 @@ export const MSISDN_HEADER_NAMES = [
   'X-Up-Calling-Line-ID',
 ] as const;
 
+/**
+ * What the gateway learns of a modelled subscriber's PDP context from the home GGSN (RADIUS
+ * accounting, 3GPP TS 29.061 §16.4.7: 3GPP-IMSI, 3GPP-SGSN-MCC-MNC, Framed-IP-Address) and passes
+ * on as headers (header enrichment): the IMSI, the PLMN of the serving SGSN (the roaming
+ * indication) and the source address the home GGSN gave the handset (the client the gateway
+ * proxies for). A client's own values of these headers are dropped, never passed on.
+ */
+export const NETWORK_HEADER_NAMES = {
+  imsi: 'X-IMSI',
+  sgsnMccMnc: 'X-3GPP-SGSN-MCC-MNC',
+  source: 'X-Forwarded-For',
+} as const;
+
 /** Behaviour kinds (see mocks/wap-gateway/README.md). */
 export const WAP_GATEWAY_BEHAVIOURS = ['strip-msisdn', 'spoof-msisdn', 'status', 'slow'] as const;
 
@@ -86,7 +100,10 @@ export class WapGateway extends PeerShell {
   // we are writing (RFC 9112 §9.6): a POST is never retried, so that race would be a 502.
   private readonly agent = new http.Agent({ keepAlive: true, timeout: 2_000 });
 
-  constructor(config: WapGatewayConfig = {}) {
+  constructor(
+    config: WapGatewayConfig = {},
+    private readonly air?: AirInterface,
+  ) {
     super();
     this.config = config;
     this.name = config.name ?? 'wap-gateway';
@@ -294,6 +311,7 @@ export class WapGateway extends PeerShell {
     const headers: Record<string, string | string[]> = {};
     const drop = new Set([...HOP_BY_HOP, 'host']);
     for (const h of MSISDN_HEADER_NAMES) drop.add(h.toLowerCase());
+    for (const h of Object.values(NETWORK_HEADER_NAMES)) drop.add(h.toLowerCase());
     for (const h of this.config.msisdnHeaders ?? []) drop.add(h.toLowerCase());
     const connTokens = (headerValue(req.headers, 'connection') ?? '')
       .split(',')
@@ -306,14 +324,33 @@ export class WapGateway extends PeerShell {
       const v = req.rawHeaders[i + 1];
       headers[name] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
     }
-    Object.assign(headers, this.subscriberHeaders(msisdn));
+    // the PDP context the home GGSN reported for this subscriber (simulated network only)
+    const pdp = msisdn ? this.air?.network.pdpContext(msisdn) : undefined;
+    const network: Record<string, string> =
+      pdp?.accepted === true
+        ? {
+            [NETWORK_HEADER_NAMES.imsi]: pdp.imsi,
+            [NETWORK_HEADER_NAMES.sgsnMccMnc]: pdp.sgsnMccMnc,
+            [NETWORK_HEADER_NAMES.source]: pdp.address,
+          }
+        : {};
+    Object.assign(headers, this.subscriberHeaders(msisdn), network);
     headers.Via = `${req.httpVersion} ${this.name}`;
 
     this.event('proxied', {
       method: req.method ?? 'GET',
       url: target.href,
       msisdn: msisdn ?? null,
-      subscriberHeaders: Object.keys(this.subscriberHeaders(msisdn)),
+      subscriberHeaders: [...Object.keys(this.subscriberHeaders(msisdn)), ...Object.keys(network)],
+      ...(pdp?.accepted === true
+        ? {
+            ggsn: pdp.ggsn,
+            sgsn: pdp.sgsn,
+            sgsnMccMnc: pdp.sgsnMccMnc,
+            roaming: pdp.roaming,
+            source: pdp.address,
+          }
+        : {}),
     });
 
     // A kept-alive connection the MMSC closed after its idle timeout while this request was on its

@@ -29,6 +29,9 @@ const commands: Record<string, () => Promise<{ register: (p: Command) => void }>
   diff: () => import('./commands/diff.ts'),
   matrix: () => import('./commands/matrix.ts'),
   'merge-reports': () => import('./commands/merge-reports.ts'),
+  load: () => import('./commands/load.ts'),
+  interop: () => import('./commands/interop.ts'),
+  'verify-bundle': () => import('./commands/verify-bundle.ts'),
 };
 
 /**

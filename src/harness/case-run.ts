@@ -8,7 +8,7 @@ import type { KnownFailures } from './known-failures.ts';
 import { IdentityRegistry, watchLateArrivals } from './late-arrivals.ts';
 import type { PeerKinds } from './peer-kinds.ts';
 import type { CaseFailure, CaseResult, StepResult } from './run-result.ts';
-import { caseRandom, caseSeed } from './seeded.ts';
+import { caseRandom, caseSeed, freshSeed } from './seeded.ts';
 import type { SharedPeers } from './shared/shared-peers.ts';
 import type { Level } from './suite-schema.ts';
 import type { StartedPeer, Target, TargetSession } from './target.ts';
@@ -129,11 +129,12 @@ export class CaseRun {
     readonly opts: CaseOptions,
     readonly shared?: SharedPeers,
   ) {
-    this.seed = caseSeed(opts.seed, c.id);
+    this.identities = opts.identities ?? new IdentityRegistry();
+    const keepsState = opts.target.kind === 'external' || opts.target.kind === 'container';
+    this.seed = freshSeed(caseSeed(opts.seed, c.id), keepsState ? this.identities.salt : undefined);
     this.scale = opts.timeScale ?? 1;
     this.caseTimeoutMs = Math.round(c.timeoutMs * this.scale);
     this.random = caseRandom(this.seed);
-    this.identities = opts.identities ?? new IdentityRegistry();
     this.identities.begin(c.id);
     // first subscriber: a late arrival is tagged before any expectation sees it
     this.stopWatching = watchLateArrivals(this.timeline, this.identities, c.id, (o, l) =>

@@ -52,7 +52,7 @@ describe('findings: one defect, one failure', () => {
     const f = encodingFindings(t.all());
     expect(f).toHaveLength(1);
     expect(f[0]).toMatchObject({
-      requirement: { id: 'ENC-encoding-integer', spec: 'OMA-TS-MMS_ENC-V1_3' },
+      requirement: { id: 'ENC-encoding-integer', spec: 'WAP-230-WSP' },
       nodes: ['smsc', 'ue.alice'],
       seen: 3,
       offset: 23,

@@ -18,23 +18,24 @@ import type { Level } from './suite-schema.ts';
 export const ENCODING_DEFECT_EVENT = 'encoding-defect';
 
 const ENC = 'OMA-TS-MMS_ENC-V1_3';
+const WSP = 'WAP-230-WSP';
 /**
  * The catalogue entries (suites/requirements.yaml, ENC-encoding-*) a defect can break, by the value
  * grammar of its field. findings.test.ts holds them equal to the catalogue.
  */
 export const ENCODING_REQUIREMENTS = {
-  'ENC-encoding-message-type': { spec: ENC, clause: '7 (Binary encoding)', level: 'SHALL' },
-  'ENC-encoding-header': { spec: ENC, clause: '7 (Binary encoding)', level: 'SHALL' },
-  'ENC-encoding-integer': { spec: ENC, clause: '7 (Binary encoding)', level: 'SHALL' },
-  'ENC-encoding-token': { spec: ENC, clause: '7 (Binary encoding)', level: 'SHALL' },
-  'ENC-encoding-text': { spec: ENC, clause: '7 (Binary encoding)', level: 'SHALL' },
-  'ENC-encoding-value-length': { spec: ENC, clause: '7 (Binary encoding)', level: 'SHALL' },
-  'ENC-encoding-content-type': { spec: ENC, clause: '7 (Binary encoding)', level: 'SHALL' },
-  'ENC-encoding-body': { spec: ENC, clause: '7 (Message body)', level: 'SHALL' },
-  'ENC-encoding-push': { spec: 'WAP-230-WSP', clause: '8.2.4.1', level: 'SHALL' },
+  'ENC-encoding-message-type': { spec: ENC, clause: '7.3.30', level: 'SHALL' },
+  'ENC-encoding-header': { spec: ENC, clause: '7.4', level: 'SHALL' },
+  'ENC-encoding-integer': { spec: WSP, clause: '8.4.2.1', level: 'SHALL' },
+  'ENC-encoding-token': { spec: WSP, clause: '8.4.2.1', level: 'SHALL' },
+  'ENC-encoding-text': { spec: ENC, clause: '7.3.19', level: 'SHALL' },
+  'ENC-encoding-value-length': { spec: WSP, clause: '8.4.2.2', level: 'SHALL' },
+  'ENC-encoding-content-type': { spec: WSP, clause: '8.4.2.24', level: 'SHALL' },
+  'ENC-encoding-body': { spec: WSP, clause: '8.5.1, 8.5.2', level: 'SHALL' },
+  'ENC-encoding-push': { spec: WSP, clause: '8.2.4.1', level: 'SHALL' },
   // what the VASP mock refuses of an MM7 request from the target (mocks/vasp, checkMm7Wire)
   'TS23140-8.7.1-soap11': { spec: '3GPP TS 23.140', clause: '8.7.1', level: 'SHALL' },
-  'TS23140-8.7-attachments': { spec: '3GPP TS 23.140', clause: '8.7', level: 'SHALL' },
+  'TS23140-8.7-attachments': { spec: '3GPP TS 23.140', clause: '8.7.1', level: 'SHALL' },
   'TS23140-AnnexL-schema': { spec: '3GPP TS 23.140', clause: 'Annex L', level: 'SHALL' },
 } as const satisfies Record<string, { spec: string; clause: string; level: Level }>;
 export type EncodingRequirementId = keyof typeof ENCODING_REQUIREMENTS;

@@ -1,5 +1,6 @@
 import type { Json } from '../util/json.ts';
 import type { Observation, Timeline } from '../wire/timeline.ts';
+import { runSalt } from './seeded.ts';
 
 /**
  * Identities of the cases of one run, and the late arrivals they reveal. Against a real MMSC the
@@ -80,6 +81,8 @@ function ids(fields: Json, out: Set<string>): void {
 }
 
 export class IdentityRegistry {
+  /** Mixed into the case seeds of a target that keeps state, so no run replays another's ids (seeded.ts freshSeed). */
+  readonly salt = runSalt();
   private readonly owner = new Map<string, string>();
   private readonly running = new Set<string>();
 

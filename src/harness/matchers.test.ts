@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import type { Json } from '../util/json.ts';
 import { durationMs } from './duration.ts';
 import { idGlob } from './id-glob.ts';
 import { matchFields } from './matchers.ts';
 
-const fields = {
+const fields: Json = {
   'X-Mms-Response-Status': 'Ok',
   'X-Mms-Message-Id': 'abc123',
   Subject: 'Hi there',
@@ -11,6 +12,12 @@ const fields = {
   to: ['+15550001', '+15550002'],
   nested: { a: { b: 7 } },
   one: ['Ok'],
+  parts: [
+    { contentType: 'text/plain', params: { charset: 'utf-8' }, size: 5 },
+    { contentType: 'image/gif', size: 42 },
+    { contentType: 'text/plain', size: 18, head: '6f6e6520', text: 'one' },
+    { contentType: 'image/png', size: 70 },
+  ],
 };
 
 describe('matchFields', () => {
@@ -27,6 +34,12 @@ describe('matchFields', () => {
     [{ size: { range: [1, 100] } }, false],
     [{ size: '1200' }, true],
     [{ to: { contains: '+15550002' } }, true],
+    // an object: an element with those fields (whatever else it has)
+    [{ parts: { contains: { contentType: 'text/plain', size: 18 } } }, true],
+    [{ parts: { contains: { contentType: 'image/png', size: 70 } } }, true],
+    [{ parts: { contains: { contentType: 'text/plain', size: 70 } } }, false],
+    [{ parts: { contains: { contentType: 'image/png', contentId: 'x' } } }, false],
+    [{ to: { contains: { contentType: 'text/plain' } } }, false],
     [{ to: ['+15550001', '+15550002'] }, true],
     [{ 'nested.a.b': 7 }, true],
     [{ 'nested.a.c': { present: false } }, true],
@@ -40,6 +53,12 @@ describe('matchFields', () => {
     [{ one: { pattern: '^(Ok|Error-unspecified)$' } }, true],
     [{ to: { pattern: '^\\+15550001$' } }, false],
     [{ to: '+15550001' }, false],
+    // contains with an object: an element having those fields (whatever else it carries)
+    [{ parts: { contains: { contentType: 'text/plain', size: 5 } } }, true],
+    [{ parts: { contains: { contentType: 'image/gif', size: 42 } } }, true],
+    [{ parts: { contains: { contentType: 'text/plain', size: 6 } } }, false],
+    [{ parts: { contains: { contentType: 'text/plain', params: { charset: 'utf-8' } } } }, true],
+    [{ parts: { contains: { contentType: 'text/plain', params: {} } } }, false],
   ])('%j -> %s', (where, ok) => {
     expect(matchFields(where, fields).length === 0).toBe(ok);
   });

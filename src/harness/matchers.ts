@@ -128,10 +128,21 @@ export function matchValue(value: Json | typeof MISSING, m: unknown): boolean {
     return false;
   if ('contains' in o) {
     if (Array.isArray(value)) {
-      if (!value.some((x) => deepEquals(x, o.contains))) return false;
+      if (!value.some((x) => containsElement(x, o.contains))) return false;
     } else if (!asText(value).includes(String(o.contains))) return false;
   }
   return true;
+}
+
+/**
+ * `contains` over a list: an element equal to the value, or, for an object value, an element that
+ * has each of its fields with that value (a part `{ contentType, size }` is found whatever else the
+ * summary says of it: contentId, head, charset, text).
+ */
+function containsElement(x: Json, want: unknown): boolean {
+  if (want === null || typeof want !== 'object' || Array.isArray(want)) return deepEquals(x, want);
+  if (x === null || typeof x !== 'object' || Array.isArray(x)) return false;
+  return Object.entries(want).every(([k, v]) => deepEquals(x[k], v));
 }
 
 /** Every mismatch of `where` against decoded fields (empty = match). */

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import type { Faker } from '@faker-js/faker';
 import { englishFaker } from '../util/english-faker.ts';
 import { fnv1a } from '../util/fnv1a.ts';
@@ -8,6 +9,24 @@ export { fnv1a };
 /** The seed of one case: independent of which other cases run and in what order. */
 export function caseSeed(runSeed: number, caseId: string): number {
   return fnv1a(`${runSeed}:${caseId}`);
+}
+
+/**
+ * A target that keeps its store between runs (external, container) remembers the numbers,
+ * transaction ids and Message-IDs it saw, and rightly takes a repeated one for a retransmission
+ * (OMA-TS-MMS_ENC §7.3.63 / 3GPP TS 23.140 §8.4.1: duplicate detection). Everything a case and its
+ * peers draw comes from their seed, so a run repeated with the same --seed would replay every id
+ * and be answered as a duplicate: against such a target the seed is mixed with a salt drawn once
+ * per run (`runSalt`). The embedded target starts empty every run: the seed is kept as given, and
+ * a seeded run writes the same octets every time.
+ */
+export function freshSeed(seed: number, salt: number | undefined): number {
+  return salt === undefined ? seed : fnv1a(`${seed}:${salt}`);
+}
+
+/** A salt for freshSeed, drawn anew each call (once per run). */
+export function runSalt(): number {
+  return randomInt(2 ** 32 - 1);
 }
 
 /** The case PRNG (mulberry32), uniform in [0, 1). */

@@ -77,6 +77,26 @@ function fieldProblem(
       problems.push(`unknown ${rule.what} "${first}"${didYouMean(first, topNames)}`);
       continue;
     }
+    const items = rule.items?.[top];
+    if (items) {
+      // `parts.<index>.<name>[.<sub-name>]`: an index (or a template) then the item's field names
+      const [, index, name, subName] = segs;
+      if (index === undefined || name === undefined || templated(index) || templated(name)) return undefined;
+      if (!/^[0-9]+$/.test(index)) {
+        problems.push(`"${top}" is a list: ${top}.<index>.<field>, not ${top}.${index}`);
+        continue;
+      }
+      const itemName = [...items.names].find((n) => n.toLowerCase() === name.toLowerCase());
+      if (itemName === undefined) {
+        problems.push(`unknown ${items.what} "${name}"${didYouMean(name, items.names)}`);
+        continue;
+      }
+      const sub = items.sub?.[itemName];
+      if (!sub || subName === undefined || templated(subName)) return undefined;
+      if ([...sub.names].some((n) => n.toLowerCase() === subName.toLowerCase())) return undefined;
+      problems.push(`unknown ${sub.what} "${subName}"${didYouMean(subName, sub.names)}`);
+      continue;
+    }
     const nested = rule.nested?.[top];
     const second = segs[1];
     if (!nested || second === undefined || templated(second)) return undefined;

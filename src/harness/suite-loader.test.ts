@@ -127,6 +127,18 @@ describe('loadSuites', () => {
     expect(r.cases[1].source).toMatchObject({ line: 3, col: 3 });
   });
 
+  it('loads the suites of a folder named among the files (mmscert run suites/roaming)', async () => {
+    const sub = mkdtempSync(path.join(dir, 'named-'));
+    mkdirSync(path.join(sub, 'inner'));
+    writeFileSync(
+      path.join(sub, 'inner', 'c.yaml'),
+      'cases:\n  - { id: c.1, title: C, steps: [{ wait: 1ms }] }\n',
+    );
+    const r = await loadSuites({ root: dir, files: [sub] });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.cases.map((c) => c.id)).toEqual(['c.1']);
+  });
+
   it.each([
     [
       'unknown key',

@@ -83,6 +83,15 @@ export type RequirementCatalogue = Map<string, ResolvedRequirement>;
 
 const SKIP_DIRS = new Set(['schema', 'node_modules']);
 
+/** Whether an explicitly named suite path is a folder (`mmscert run suites/roaming`): its suites. */
+function isDirectory(file: string): boolean {
+  try {
+    return statSync(file).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /** Suite files under root, sorted: every *.yaml / *.yml but requirements.yaml, and every *.case.ts. */
 export function discoverSuiteFiles(root: string, opts: { includeReference?: boolean } = {}): string[] {
   const out: string[] = [];
@@ -303,8 +312,20 @@ function buildCases(spec: CaseSpec, ctx: BuildContext, casePath: readonly Proper
       });
     if (scope === 'target' && r === 0) checkWireOnly(spec.steps, ctx, casePath);
     const ics = [...(ctx.defaults.ics ?? []), ...(s.ics ?? [])];
+    // a term naming an `each:` value ('mm1.maxMessageSize >= {{each.limit}}') is checked per row, expanded
+    const perRow = (spec.ics ?? []).map((t) => /\{\{\s*each\./.test(t));
+    if (row)
+      checkIcsTerms(
+        (s.ics ?? []).filter((_, i) => perRow[i]),
+        ctx,
+        [...casePath, 'ics'],
+      );
     if (r === 0) {
-      checkIcsTerms(spec.ics ?? [], ctx, [...casePath, 'ics']);
+      checkIcsTerms(
+        (spec.ics ?? []).filter((_, i) => !perRow[i]),
+        ctx,
+        [...casePath, 'ics'],
+      );
       checkAlternativeTerms(spec.steps, ctx, casePath);
     }
     if (r === 0) checkPeerKinds(spec.peers, ctx, [...casePath, 'peers']);
@@ -555,7 +576,7 @@ export async function loadSuites(opts: LoadOptions = {}): Promise<LoadResult> {
   const root = path.resolve(opts.root ?? 'suites');
   const explicit = opts.files && opts.files.length > 0;
   const files = explicit
-    ? (opts.files ?? [])
+    ? (opts.files ?? []).flatMap((f) => (isDirectory(f) ? discoverSuiteFiles(f) : [f]))
     : discoverSuiteFiles(root, { includeReference: opts.includeReference ?? false });
   const { catalogue } = loadRequirementCatalogue(root);
   const catalogueKey = JSON.stringify([...catalogue]);

@@ -30,6 +30,11 @@ cases:
           within: 2s
       - expect: { message: submit_sm, node: smsc, where: { destination_addr: { pattern: '\\\\d+' } } }
       - expect-none: { message: m-retrieve-conf, node: ue.bob, within: 200ms }
+      - expect-none:
+          message: m-retrieve-conf
+          node: ue.bob
+          where: { parts.0.params.charset: utf-8, parts.1.contentId: <a>, contentTypeParams.start: <a> }
+          within: 10ms
       - behaviour: { peer: smsc, kind: throttle, after: 0 }
       - expect: { event: retrieval-failed, node: ue.bob, within: 100ms }
       - expect:
@@ -188,6 +193,30 @@ const TYPOS: Array<[string, string, string, RegExp]> = [
     'X-Mms-Content-Location: {',
     'X-Mms-Content-Locaton: {',
     /unknown MMS header "X-Mms-Content-Locaton" \(did you mean "X-Mms-Content-Location"\?\)/,
+  ],
+  [
+    'part field',
+    'parts.1.contentId: <a>',
+    'parts.1.contentID2: <a>',
+    /unknown part field "contentID2" \(did you mean "contentId"\?\)/,
+  ],
+  [
+    'part Content-Type parameter',
+    'parts.0.params.charset: utf-8',
+    'parts.0.params.charst: utf-8',
+    /unknown Content-Type parameter \(WAP-230-WSP §8.4.2.4\) "charst" \(did you mean "charset"\?\)/,
+  ],
+  [
+    'part index',
+    'parts.1.contentId: <a>',
+    'parts.x.contentId: <a>',
+    /"parts" is a list: parts.<index>.<field>, not parts.x/,
+  ],
+  [
+    'Content-Type parameter of the PDU',
+    'contentTypeParams.start: <a>',
+    'contentTypeParams.strat: <a>',
+    /unknown Content-Type parameter \(WAP-230-WSP §8.4.2.4\) "strat" \(did you mean "start"\?\)/,
   ],
   [
     'node (anyOf alternative)',

@@ -97,6 +97,11 @@ export function vocabularyKey(v: PeerVocabulary): string {
           [...r.top],
           r.extension?.source,
           Object.entries(r.nested ?? {}).map(([k, n]) => [k, [...n.names]]),
+          Object.entries(r.items ?? {}).map(([k, n]) => [
+            k,
+            [...n.names],
+            Object.entries(n.sub ?? {}).map(([s, x]) => [s, [...x.names]]),
+          ]),
         ]
       : null,
   ]);

@@ -6,6 +6,7 @@ import { MM7_MESSAGE_TYPES } from '../codec/mm7/mm7-message.ts';
 import { MMS_HEADERS } from '../codec/mms/header-table.ts';
 import { MMS_MESSAGE_TYPES } from '../codec/mms/types.ts';
 import { SMPP_COMMANDS, SMPP_TLVS } from '../codec/smpp/index.ts';
+import { WSP_PARAM_NAMES } from '../codec/wsp/content-type.ts';
 
 /**
  * The names a suite may use in an expectation: message types (`message:`) and the field names of
@@ -23,17 +24,38 @@ export interface FieldRule {
   /** First segments allowed besides `top` (extension headers). */
   extension?: RegExp;
   /** Checked second segments under a container key: `headers.X-Mms-...`, `fields.Status`. */
-  nested?: Readonly<Record<string, { what: string; names: ReadonlySet<string>; unless?: RegExp }>>;
+  nested?: Readonly<Record<string, NestedRule>>;
+  /**
+   * List containers whose items are objects: `parts.0.contentType`, `parts.1.params.charset`. The
+   * segment after the index is checked against `names`, the one after that against `sub[name]`.
+   */
+  items?: Readonly<Record<string, NestedRule & { sub?: Readonly<Record<string, NestedRule>> }>>;
+}
+
+/** The checked names of one level under a container key. */
+export interface NestedRule {
+  what: string;
+  names: ReadonlySet<string>;
+  unless?: RegExp;
 }
 
 const set = (xs: Iterable<string>) => new Set(xs);
 
 /** MMS PDUs as mmsSummary() publishes them: header names (§7.3), parts and bodySize. */
+const CONTENT_TYPE_PARAM = { what: 'Content-Type parameter (WAP-230-WSP §8.4.2.4)', names: WSP_PARAM_NAMES };
 const MMS_RULE: FieldRule = {
   what: 'MMS header',
-  top: set([...MMS_HEADERS.map((h) => h.name), 'parts', 'bodySize']),
+  top: set([...MMS_HEADERS.map((h) => h.name), 'parts', 'bodySize', 'contentTypeParams']),
   // application headers (X-Custom-Trace) and undecodable codes (Unknown-0x45); not X-Mms-*
   extension: /^(X-(?!Mms-)[A-Za-z0-9-]+|Unknown-0x[0-9a-fA-F]{2})$/,
+  nested: { contentTypeParams: CONTENT_TYPE_PARAM },
+  items: {
+    parts: {
+      what: 'part field',
+      names: set(['contentType', 'params', 'contentId', 'contentLocation', 'size', 'head', 'charset', 'text']),
+      sub: { params: CONTENT_TYPE_PARAM },
+    },
+  },
 };
 
 /** SMPP PDUs as the SMSC mock publishes them: the header, every body parameter and TLV (SMPP 3.4 §3, §5). */

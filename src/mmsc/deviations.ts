@@ -84,6 +84,22 @@ export const DEVIATIONS = [
     clause: 'OMA-TS-MMS_ENC-V1_3 §6.2 (X-Mms-Content-Location mandatory)',
   },
   {
+    name: 'truncate-recipients',
+    interface: 'MM1',
+    description:
+      'an m-send-req naming more recipients than the MMSC takes is answered Ok and delivered to the first ones only',
+    clause: 'OMA-TS-MMS_ENC-V1_3 §6.1.1 (every To/Cc/Bcc recipient) / §7.3.48 (an error status when refused)',
+    probe: 'mm1.limits.*',
+  },
+  {
+    name: 'accept-reply-charging',
+    interface: 'MM1',
+    description:
+      'an m-send-req asking for reply charging is accepted and passed on as Requested although the MMSC does not offer it',
+    clause:
+      'OMA-TS-MMS_ENC-V1_3 §7.3.43 / §7.3.48 (Error-permanent-reply-charging-not-supported when reply charging is not supported)',
+  },
+  {
     name: 'notification-no-message-class',
     interface: 'MM1',
     description: 'm-notification-ind without X-Mms-Message-Class',
@@ -144,6 +160,33 @@ export const DEVIATIONS = [
     clause: 'OMA-TS-MMS_CTR-V1_3 §7.1.4 / §8.2 (retrieval by the addressed recipient)',
   },
   {
+    name: 'retrieve-status-in-mms10',
+    interface: 'MM1',
+    description:
+      'a failed retrieval is answered with an m-retrieve-conf carrying X-Mms-Retrieve-Status in the version of the client, 1.0 included (a field MMS 1.1 introduced)',
+    clause:
+      'OMA-TS-MMS_ENC-V1_3 §7.3.50 / §7.3.34 (X-Mms-Retrieve-Status is a 1.1 field; a PDU carries only fields of the version it declares)',
+    probe: 'mm1.retrieve.*',
+  },
+  {
+    name: 'cut-transaction-id',
+    interface: 'MM1',
+    description:
+      'm-send-conf echoes only the first 32 characters of the Transaction-ID (a 40-character one is within the MMS_CONF maximum)',
+    clause:
+      'OMA-TS-MMS_ENC-V1_3 §6.1.2 (Transaction-ID identical to M-Send.req) / OMA-TS-MMS_CONF-V1_3 §10.2.5 (40 characters)',
+    probe: 'mm1.limits.*',
+  },
+  {
+    name: 'long-message-id',
+    interface: 'MM1',
+    description:
+      'Message-IDs of about 50 characters (the usual id and 28 hex digits), past the 40 a client is built for',
+    clause: 'OMA-TS-MMS_CONF-V1_3 §10.2.5 (Message-ID: at most 40 characters)',
+    probe: 'mm1.limits.*',
+  },
+
+  {
     name: 'serve-rejected',
     interface: 'MM1',
     description: 'an MM the recipient rejected is still served at its Content-Location',
@@ -167,6 +210,15 @@ export const DEVIATIONS = [
     description: "the handset's From is trusted: a spoofed originator is accepted and passed on",
     clause: 'OMA-TS-MMS_CTR-V1_3 §8.1 (originator address verified by the Proxy-Relay)',
     probe: 'mm1.status.001.*,mm1.sender.*,mm1.send.*',
+  },
+  {
+    name: 'roamer-msisdn-ignored',
+    interface: 'MM1',
+    description:
+      'the network-inserted MSISDN is ignored on requests from a roamer (an SGSN of another PLMN, X-3GPP-SGSN-MCC-MNC): the roaming subscriber is served as an unidentified client',
+    clause:
+      "3GPP TS 23.140 §4.2 (the visited network is part of a roaming user's MMSE); OMA-TS-MMS_CTR-V1_3 §8.1 (the Proxy-Relay identifies the originator)",
+    probe: 'roaming.*',
   },
   {
     name: 'mm1-held-connections',

@@ -146,8 +146,11 @@ export async function startReferenceMmsc(
       if (stopped) return;
       stopped = true;
       core.stop();
-      await outbox.stop();
+      // the outbox takes no new job from here; its jobs in flight may wait on a module (an MM4
+      // forward waits for its MM4_forward.RES until the module stops), so modules stop first
+      const outboxStopped = outbox.stop();
       for (const m of [...started].reverse()) await m.stop().catch(() => undefined);
+      await outboxStopped;
       await backend.close();
       if (tempStore) await rm(storeDir, { recursive: true, force: true });
     },

@@ -214,7 +214,9 @@ export class MmscCore {
     const id =
       sub.messageId && isValidId(sub.messageId) && !this.store.get(sub.messageId)
         ? sub.messageId
-        : this.ids.newMessageId();
+        : deviates(this.config, 'long-message-id')
+          ? `${this.ids.newMessageId()}-${this.ids.hex(14)}`
+          : this.ids.newMessageId();
     const meta: StoredMessage = {
       id,
       sender: sub.sender,
@@ -528,8 +530,16 @@ export class MmscCore {
     return purged;
   }
 
+  private readonly stopListeners: Array<() => void> = [];
+
+  /** Called once when the MMSC starts stopping, before the outbox waits for its running jobs. */
+  onStop(fn: () => void): void {
+    this.stopListeners.push(fn);
+  }
+
   /** Clears timers (the store and the outbox stay as they are). */
   stop(): void {
+    if (!this.stopped) for (const fn of this.stopListeners.splice(0)) fn();
     this.stopped = true;
     if (this.retentionTimer) clearInterval(this.retentionTimer);
     if (this.expiryTimer) clearTimeout(this.expiryTimer);

@@ -211,6 +211,15 @@ describe('reports of a real run', () => {
         same: true,
       });
     expect(existsSync(path.join(dir, 'out4', 'results.json.cases.part'))).toBe(false);
+    // an aborted run: run.cases holds only the cases that ran, the writer got their plan indexes
+    const aborted = structuredClone(run);
+    const ran = [0, 2];
+    const w5 = new ReportWriter(path.join(dir, 'out5'), ['json'], { evidence: 'failing' });
+    for (const i of ran) await w5.add(i, aborted.cases[i]);
+    aborted.cases = ran.map((i) => aborted.cases[i]);
+    await w5.finish(aborted);
+    const written = JSON.parse(readFileSync(path.join(dir, 'out5', 'results.json'), 'utf8')) as RunResult;
+    expect(written.cases.map((c) => c.id)).toEqual(aborted.cases.map((c) => c.id));
   });
 
   it('--keep N: the newest N run directories stay, nothing else under reports/ is touched', () => {

@@ -158,7 +158,7 @@ export class ReportWriter {
     run.evidence = this.evidence;
     if (this.bound)
       run.outputBound = { maxBytes: this.bound.maxBytes, evidenceDropped: [...this.bound.dropped] };
-    const captures = run.cases.map((_, i) => this.captures.get(i)).filter((b): b is Uint8Array => !!b);
+    const captures = inIndexOrder(this.captures);
     // the shared peers' connections (external target, concurrent cases) go into run.pcapng whole
     const sharedObs = run.shared?.timeline.observations ?? [];
     if (sharedObs.some((o) => o.kind === 'bytes'))
@@ -213,9 +213,13 @@ export class ReportWriter {
       await out.write(head);
       const sep = Buffer.from(CASE_SEPARATOR);
       let buf = Buffer.allocUnsafe(1 << 16);
-      for (let i = 0; i < run.cases.length; i++) {
-        const at = this.jsonAt.get(i);
-        if (!at) throw new Error(`results.json: case ${i} (${run.cases[i].id}) was never added`);
+      // the cases added, in load order: every case, or those that ran before an abort (runner.ts
+      // keeps only those in run.cases, so indexes of the plan are not indexes of run.cases)
+      const entries = inIndexOrder(this.jsonAt);
+      if (entries.length !== run.cases.length)
+        throw new Error(`results.json: ${entries.length} case(s) added for ${run.cases.length}`);
+      for (let i = 0; i < entries.length; i++) {
+        const at = entries[i];
         if (i > 0) await out.write(sep);
         if (buf.byteLength < at.length) buf = Buffer.allocUnsafe(at.length);
         const { bytesRead } = await side.read(buf, 0, at.length, at.offset);
@@ -231,6 +235,11 @@ export class ReportWriter {
     await rm(this.sidePath, { force: true });
     this.written.push(file);
   }
+}
+
+/** A map's values by ascending key (case indexes of the plan). */
+function inIndexOrder<T>(m: ReadonlyMap<number, T>): T[] {
+  return [...m.keys()].sort((a, b) => a - b).map((k) => m.get(k) as T);
 }
 
 /**

@@ -98,6 +98,32 @@ function both(tl: Timeline, conn: string, client = ue, server = mmsc, payload = 
 const payloadOf = (pkts: ReturnType<typeof readPackets>) => pkts.reduce((n, p) => n + p.payload.length, 0);
 
 describe('buildPcapng', () => {
+  it('MAP / GTP signalling (observations without bytes) goes into the next data packet comment', () => {
+    const tl = new Timeline();
+    tl.setContext({ case: 'c1', step: 's1' });
+    tl.publish({
+      kind: 'message',
+      node: 'smsc',
+      role: 'smsc',
+      iface: 'MAP',
+      direction: 'out',
+      peer: 'msc.23415',
+      type: 'MAP-MT-ForwardSM',
+      fields: { msisdn: '15550001', hops: ['smsc', 'gmsc', 'msc.23415'] },
+    });
+    both(tl, 'x');
+    const pkts = readPackets(buildPcapng(tl.all()));
+    const annotated = pkts.filter((p) => p.comment?.includes('MAP-MT-ForwardSM'));
+    // the first data segment (and the ACK framed with it) carries the line; later packets do not
+    expect(new Set(annotated.map((p) => p.comment))).toEqual(
+      new Set([
+        'c1 / s1 | MAP-MT-ForwardSM smsc -> msc.23415: hops smsc -> gmsc -> msc.23415, msisdn 15550001',
+      ]),
+    );
+    expect(annotated.some((p) => p.payload.length > 0)).toBe(true);
+    expect(pkts.filter((p) => p.comment === 'c1 / s1').length).toBe(pkts.length - annotated.length);
+  });
+
   it('a connection tapped at both ends is framed once, the client named by its own tap', () => {
     const tl = new Timeline();
     tl.setContext({ case: 'c1', step: 's1' });

@@ -126,6 +126,20 @@ function commentOf(o: Observation, cache: Map<string, Map<string, string>>): str
   return o.case ?? o.step;
 }
 
+/** Interfaces of signalling modelled as observations only (mocks/network: MAP, GTP). */
+const SIGNALLING: ReadonlySet<string> = new Set(['MAP', 'GTP']);
+const SIGNALLING_KEYS = ['msisdn', 'imsi', 'msc', 'serving', 'error', 'cause', 'sgsn', 'ggsn', 'sgsnMccMnc'];
+
+/** One line for a packet comment: `MAP-MT-ForwardSM smsc -> msc.23415: hops smsc -> gmsc -> msc.23415, msisdn ...`. */
+function signallingLine(type: string, node: string, peer: string | undefined, fields: unknown): string {
+  const f = fields !== null && typeof fields === 'object' ? (fields as Record<string, unknown>) : {};
+  const parts: string[] = [];
+  if (Array.isArray(f.hops)) parts.push(`hops ${f.hops.join(' -> ')}`);
+  for (const k of SIGNALLING_KEYS)
+    if (typeof f[k] === 'string' || typeof f[k] === 'number') parts.push(`${k} ${String(f[k])}`);
+  return `${type} ${node}${peer ? ` -> ${peer}` : ''}${parts.length ? `: ${parts.join(', ')}` : ''}`;
+}
+
 interface UdpFlow {
   client: { ip: Uint8Array; port: number };
   server: { ip: Uint8Array; port: number };
@@ -200,7 +214,13 @@ export function framePackets(
     }
   };
 
+  /** Signalling of the simulated network since the last data packet, for that packet's comment. */
+  let signalling: string[] = [];
   for (const o of observations) {
+    if (o.kind === 'message' && o.conn === undefined && SIGNALLING.has(o.iface)) {
+      signalling.push(signallingLine(o.type, o.node, o.peer, o.fields));
+      continue;
+    }
     if ((o.kind !== 'conn' && o.kind !== 'bytes') || o.conn === undefined) continue;
     const r = records.get(o.conn);
     if (!r) continue;
@@ -225,6 +245,11 @@ export function framePackets(
     if (ts < lastTs) ts = lastTs;
     lastTs = ts;
     current = { ts, comment: commentOf(o, comments) };
+    // MAP / GTP of the simulated network have no bytes: the next data packet carries them
+    if (o.kind === 'bytes' && signalling.length > 0) {
+      current.comment = [current.comment ?? '', ...signalling].join(' | ');
+      signalling = [];
+    }
     const comment = current.comment;
     // direction of the recorder's own traffic and of its peer's
     const mine: TcpDir = r.recorderIsClient ? 'c2s' : 's2c';

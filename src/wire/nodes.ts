@@ -44,6 +44,10 @@ export const INTERFACES = [
   'DNS',
   'HTTP',
   'SMTP',
+  /** MAP signalling of the simulated network (SRI-SM, MT-ForwardSM, Alert-SC), as observations. */
+  'MAP',
+  /** GTP of the simulated data path (PDP context: visited SGSN -> home GGSN), as observations. */
+  'GTP',
   'HARNESS',
 ] as const;
 export type Iface = (typeof INTERFACES)[number];

@@ -120,10 +120,15 @@ export class Timeline {
   private readonly items: Observation[] = [];
   private readonly listeners = new Set<Listener>();
   private context: CaseContext = {};
+  /** Observations published so far (their seq), also when they are not kept. */
+  private count = 0;
+  /** Keeps every observation (queries, reports); false: only the subscribers see them (load runs). */
+  private readonly retain: boolean;
 
-  constructor() {
+  constructor(opts: { retain?: boolean } = {}) {
     this.originEpochMs = Date.now();
     this.originHr = process.hrtime.bigint();
+    this.retain = opts.retain ?? true;
   }
 
   /** Case and step stamped on every observation published from now on (unless the input sets them). */
@@ -148,10 +153,10 @@ export class Timeline {
     for (const k of Object.keys(context)) o[k] = context[k];
     const fields = input as unknown as Record<string, unknown>;
     for (const k of Object.keys(fields)) o[k] = fields[k];
-    o.seq = this.items.length;
+    o.seq = this.count++;
     o.t = this.now();
     const obs = o as unknown as Observation;
-    this.items.push(obs);
+    if (this.retain) this.items.push(obs);
     for (const l of this.listeners) {
       try {
         l(obs);

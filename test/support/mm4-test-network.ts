@@ -33,7 +33,7 @@ export interface TestNetwork {
 }
 
 export async function startTestNetwork(
-  opts: { mmsc?: Record<string, unknown>; remote?: JsonObject } = {},
+  opts: { mmsc?: Record<string, unknown>; remote?: JsonObject; mm4ResponseTimeoutMs?: number } = {},
 ): Promise<TestNetwork> {
   const timeline = new Timeline();
   const air = new AirInterface();
@@ -80,7 +80,7 @@ export async function startTestNetwork(
         mm5: { enumServer: `127.0.0.1:${new URL(dnsEp.url).port}` },
         mm4: {
           peers: [{ domain: REMOTE_DOMAIN, host: '127.0.0.1', port: Number(new URL(remoteEp.url).port) }],
-          responseTimeoutMs: 1500,
+          responseTimeoutMs: opts.mm4ResponseTimeoutMs ?? 1500,
         },
         mm3: { relay: { host: '127.0.0.1', port: Number(new URL(mailEp.url).port) } },
         retry: { maxAttempts: 6, baseDelayMs: 150, maxDelayMs: 600 },

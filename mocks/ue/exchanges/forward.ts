@@ -1,6 +1,6 @@
 import type { Json, JsonObject } from '../../../src/util/json.ts';
 import { PeerConfigError } from '../../peer.ts';
-import { forwardReq } from '../mms-pdus.ts';
+import { extraHeaders, forwardReq } from '../mms-pdus.ts';
 import { confResult, type HandsetLink } from './handset-link.ts';
 
 /** The `forward` action: m-forward-req (OMA-TS-MMS_ENC-V1_3 §6.5) of a content location -> m-forward-conf. */
@@ -11,7 +11,13 @@ export async function forwardAction(h: HandsetLink, p: JsonObject): Promise<Json
   const transactionId = h.nextTid();
   const to = (Array.isArray(p.to) ? p.to : [p.to]).map(String);
   const bytes = forwardReq(
-    { transactionId, to, contentLocation: p.contentLocation, version: h.version },
+    {
+      transactionId,
+      to,
+      contentLocation: p.contentLocation,
+      version: h.version,
+      extra: extraHeaders(h.name, p.headers),
+    },
     h.name,
   );
   const r = await h.post(bytes);

@@ -46,6 +46,8 @@ export interface HandsetLink {
   request(method: 'GET' | 'POST', url: string, body?: Uint8Array): Promise<HttpResult>;
   /** A fresh X-Mms-Transaction-Id (`<name>-<n>`). */
   nextTid(): string;
+  /** Whether the handset has a data path to MM1 (a PDP context, when the network models it). */
+  dataPath(): boolean;
 }
 
 export interface HttpResult {

@@ -1,7 +1,8 @@
+import type { MmsValue } from '../../../src/codec/mms/index.ts';
 import type { Json, JsonObject } from '../../../src/util/json.ts';
 import { PeerConfigError } from '../../peer.ts';
 import type { InboxEntry } from '../inbox-entry.ts';
-import { type NotifyStatus, notifyRespInd } from '../mms-pdus.ts';
+import { extraHeaders, type NotifyStatus, notifyRespInd } from '../mms-pdus.ts';
 import type { HandsetLink } from './handset-link.ts';
 import { entryFor } from './inbox.ts';
 
@@ -14,6 +15,7 @@ export async function sendNotifyResp(
   entry: InboxEntry,
   status: NotifyStatus,
   reportAllowed?: boolean,
+  extra?: Record<string, MmsValue | MmsValue[]>,
 ): Promise<Json> {
   if (h.has('no-ack')) {
     h.event('no-ack', { suppressed: 'm-notifyresp-ind', status });
@@ -25,6 +27,7 @@ export async function sendNotifyResp(
     status,
     version: h.version,
     ...(reportAllowed === undefined ? {} : { reportAllowed }),
+    ...(extra === undefined ? {} : { extra }),
   });
   const r = await h.post(bytes);
   return { status: r.status };
@@ -40,7 +43,13 @@ export async function notifyRespAction(h: HandsetLink, p: JsonObject): Promise<J
   const entry = entryFor(h, p);
   if (status === 'Deferred') entry.state = 'deferred';
   if (status === 'Rejected') entry.state = 'rejected';
-  return sendNotifyResp(h, entry, status as NotifyStatus, reportAllowedParam(h.name, p));
+  return sendNotifyResp(
+    h,
+    entry,
+    status as NotifyStatus,
+    reportAllowedParam(h.name, p),
+    extraHeaders(h.name, p.headers),
+  );
 }
 
 /** `reportAllowed` of notifyresp / acknowledge: X-Mms-Report-Allowed Yes/No, absent when not given. */

@@ -21,6 +21,9 @@ import { sendNotifyResp } from './notifyresp.ts';
  * its profile accepts).
  */
 export async function onNotification(h: HandsetLink, entry: InboxEntry): Promise<void> {
+  // no PDP context (no GPRS roaming, APN barred, detached): neither a GET nor an m-notifyresp-ind
+  // can reach the MMSC; the notification stays in the inbox
+  if (!h.dataPath()) return;
   const mode = h.retrievalMode;
   const tooBig = entry.size !== undefined && entry.size > h.profile.maxMessageSize;
   if (mode === 'reject' || tooBig) {

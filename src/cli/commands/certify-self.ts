@@ -13,12 +13,12 @@ interface Options {
 }
 
 /** The command line that runs this CLI again (the same bin, the same node). */
-function self(args: string[]): { cmd: string; args: string[] } {
+export function self(args: string[]): { cmd: string; args: string[] } {
   return { cmd: process.execPath, args: [...process.execArgv, process.argv[1], ...args] };
 }
 
 /** Waits until `serve` prints its store line (every endpoint is listening), or fails with what it said. */
-function serverReady(child: ChildProcess, timeoutMs: number): Promise<void> {
+export function serverReady(child: ChildProcess, timeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';

@@ -68,7 +68,8 @@ export function encodeMm4(msg: Mm4Message, opts: { validate?: boolean } = {}): U
     if (/[\r\n]/.test(h.value)) throw new EncodeError(i, h.name, 'CR or LF inside a header value');
     const row = mm4HeaderRow(h.name);
     let value = h.value;
-    if (row?.codec === 'encoded-text') value = encodeEncodedWord(value);
+    if (h.wire !== undefined) value = h.wire;
+    else if (row?.codec === 'encoded-text') value = encodeEncodedWord(value);
     else if (row?.codec === 'address') value = encodeAddressValue(value);
     else if (row?.codec === 'address-list') {
       value = foldAddressList(h.name, splitAddressList(value).map(encodeAddressValue).join(', '));

@@ -15,6 +15,11 @@ export type Mm4MessageType = (typeof MM4_MESSAGE_TYPES)[number];
 export interface Mm4Header {
   name: string;
   value: string;
+  /**
+   * The field body exactly as to be written (ASCII, already RFC 2047-encoded in the charset the
+   * sender chose); encodeMm4 writes it instead of encoding `value`. Decoders never set it.
+   */
+  wire?: string;
 }
 
 /**

@@ -88,6 +88,9 @@ const PARAMS: ReadonlyArray<[code: number, name: string, kind: ParamKind]> = [
   [0x1d, 'path', 'text'],
 ];
 
+/** Names of the well-known Content-Type parameters (Table 38), for checking suites' expectations. */
+export const WSP_PARAM_NAMES: ReadonlySet<string> = new Set(PARAMS.map(([, name]) => name));
+
 const PARAM_BY_CODE = new Map<number, { name: string; kind: ParamKind }>();
 /** The code the encoder uses per name: the first (WSP 1.1/1.2) assignment, as MMS handsets send. */
 const CODE_BY_NAME = new Map<string, number>();

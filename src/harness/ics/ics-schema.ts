@@ -75,6 +75,12 @@ export const IcsSchema = z.strictObject({
       deleteReq: z.boolean().describe('m-delete-req (1.3)'),
       deliveryTime: z.boolean().describe('X-Mms-Delivery-Time honoured'),
       senderVisibility: z.boolean().describe('X-Mms-Sender-Visibility Hide honoured'),
+      replyCharging: z
+        .boolean()
+        .optional()
+        .describe(
+          'reply charging offered (OMA-TS-MMS_ENC-V1_3 §7.3.43); false: a request for it is refused with Error-permanent-reply-charging-not-supported; absent: not stated',
+        ),
       maxMessageSize: z.number().int().positive().describe('largest m-send-req accepted, octets'),
       maxRecipients: z.number().int().positive().describe('most recipients in one m-send-req'),
       charsets: z.array(z.string()).describe('charsets of Encoded-string-value and text parts kept intact'),
@@ -84,6 +90,12 @@ export const IcsSchema = z.strictObject({
       subscriberHeader: z
         .string()
         .describe('HTTP header the WAP gateway sets with the subscriber MSISDN (e.g. X-MSISDN)'),
+      roaming: z
+        .boolean()
+        .default(true)
+        .describe(
+          'serves its subscribers while they roam: MM1 through the home GGSN from an SGSN of another PLMN (X-3GPP-SGSN-MCC-MNC), 3GPP TS 23.140 §4.2; false where the operator bars roaming MMS',
+        ),
     })
     .describe('MM1 (handset <-> MMSC over WAP/HTTP)'),
   mm3: z
@@ -101,6 +113,18 @@ export const IcsSchema = z.strictObject({
       outbound: z.boolean(),
       deliveryReports: z.boolean().describe('MM4_delivery_report.REQ both ways'),
       readReports: z.boolean().describe('MM4_read_reply_report.REQ both ways'),
+      starttls: z
+        .boolean()
+        .default(false)
+        .describe(
+          'STARTTLS (RFC 3207) on MM4: offered to partners, and used towards a partner that offers it',
+        ),
+      mxRouting: z
+        .boolean()
+        .default(false)
+        .describe(
+          "finds a partner's MM4 host by the DNS MX of its domain (RFC 5321 §5.1) at the ENUM/DNS server",
+        ),
       ...smtpFrontEnd,
     })
     .describe('MM4 (MMSC <-> MMSC over SMTP, 3GPP TS 23.140 §8.4, GSMA IR.52)'),

@@ -82,6 +82,8 @@ export function referenceIcs(
       deleteReq: config.mmsVersion >= '1.3',
       deliveryTime: true,
       senderVisibility: true,
+      // src/mmsc/mm1/handlers/send-req.ts refuses reply charging (not offered)
+      replyCharging: false,
       maxMessageSize: config.maxMessageSize,
       maxRecipients: config.maxRecipients,
       charsets: [
@@ -96,6 +98,8 @@ export function referenceIcs(
       ],
       contentTypes: [...config.allowedContentTypes],
       subscriberHeader: config.msisdnHeaders[0] ?? 'X-MSISDN',
+      // it serves roamers as at home (the deviation roamer-msisdn-ignored breaks this claim)
+      roaming: true,
     },
     mm3: {
       supported: true,
@@ -110,6 +114,9 @@ export function referenceIcs(
       outbound: hasMm4,
       deliveryReports: true,
       readReports: true,
+      // plain SMTP towards configured peers (host and port of config.mm4.peers)
+      starttls: false,
+      mxRouting: false,
       mtaFronted: config.mtaFront.mm4,
       maxRecipients: smtpMaxRecipients(config),
     },

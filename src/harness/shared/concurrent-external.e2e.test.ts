@@ -263,4 +263,24 @@ describe('concurrent cases against an external MMSC process, on shared peers', (
     // alone, with its own SMSC on the fixed port: its bytes are in its own capture
     expect(byId('conc.alone.001').sharedStreams).toBeUndefined();
   });
+
+  it('passes again when run a second time with the same seed against the same MMSC, which remembers what it saw', async () => {
+    // The target keeps its store: a replayed number + X-Mms-Transaction-Id would rightly be taken
+    // for a retransmission (answered, not delivered again). Numbers and ids are drawn fresh.
+    const sends = run.cases.filter((c) => c.id.startsWith('conc.send.'));
+    const loaded = await loadSuites({ root: dir, files: [path.join(dir, 'conc.yaml')] });
+    const { target } = targetFromConfigFile(path.join(dir, 'target.yaml'));
+    const again = await runSuites({
+      cases: loaded.cases.filter((c) => c.id.startsWith('conc.send.')),
+      target,
+      peerKinds: await loadPeerKinds(),
+      seed: 4242,
+      jobs: 8,
+    });
+    expect(again.cases.map((c) => [c.id, c.verdict, c.failure?.message])).toEqual(
+      again.cases.map((c) => [c.id, 'pass', undefined]),
+    );
+    const before = new Set(sends.map(bobOf));
+    for (const c of again.cases) expect(before.has(bobOf(c))).toBe(false);
+  }, 60_000);
 });

@@ -31,6 +31,15 @@ describe('identity keys', () => {
     expect([...keys].sort()).toEqual(['id:0000000001', 'id:0000000002', 'n:155500044465', 'n:155500047064']);
   });
 
+  it('finds e-mail addresses in a long text in linear time', () => {
+    // 400 kB of address characters without `@`, then an address: quadratic scanning takes minutes
+    const text = `${'ah'.repeat(200_000)} to x.y+z@mail.example.org, more`;
+    const t0 = performance.now();
+    expect(keysOfString(text)).toEqual(['a:x.y+z@mail.example.org']);
+    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(keysOfString('a@b.com; c.d@e.org')).toEqual(['a:a@b.com', 'a:c.d@e.org']);
+  });
+
   it('numberKey drops + and spaces', () => {
     expect(numberKey('+1 555 000 47064')).toBe('n:155500047064');
   });

@@ -4,6 +4,7 @@ import { peerStartRank } from '../../../mocks/peer-kind.ts';
 import type { JsonObject } from '../../util/json.ts';
 import { Timeline } from '../../wire/timeline.ts';
 import { type PeerKinds, peerWiring } from '../peer-kinds.ts';
+import { freshSeed, runSalt } from '../seeded.ts';
 import { type StartedPeer, type Target, TargetError, type TargetSession } from '../target.ts';
 import { icsPeerConfig } from '../targets/ics-identities.ts';
 import { ObservationRouter } from './observation-router.ts';
@@ -77,7 +78,8 @@ export class SharedPeers {
         const peer = this.peerKinds[kind].create(config, {
           timeline: this.timeline,
           air: this.air,
-          seed: this.seed,
+          // shared peers serve a target that keeps state between runs: ids salted per run (seeded.ts)
+          seed: freshSeed(this.seed, runSalt()),
         });
         let endpoints: PeerEndpoint[];
         try {

@@ -343,6 +343,17 @@ describe('MM1 flow', () => {
     expect(timeline.query((o) => o.kind === 'event' && o.name === 'expired').length).toBe(1);
   });
 
+  it('refuses reply charging (not offered) with Error-permanent-reply-charging-not-supported (found by mm1.attrs.007)', async () => {
+    await start();
+    const conf = await client.postPdu(
+      sendReq('tx-rc', plmn(B), { 'X-Mms-Reply-Charging': 'Requested', 'X-Mms-Reply-Charging-Size': 1000 }),
+      A,
+    );
+    expect(h(conf.pdu, 'X-Mms-Response-Status')).toBe('Error-permanent-reply-charging-not-supported');
+    expect(h(conf.pdu, 'Message-ID')).toBeUndefined();
+    expect(mmsc.core.store.size).toBe(0);
+  });
+
   it('X-Mms-Delivery-Time defers the notification', async () => {
     await start();
     const t0 = Date.now();

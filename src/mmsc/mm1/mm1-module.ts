@@ -79,8 +79,11 @@ export class Mm1Module implements MmscModule {
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const { config } = this.core;
     const path = pathOf(req.url);
+    const headers = deviates(config, 'roamer-msisdn-ignored')
+      ? withoutRoamerIdentity(req.headers, config.domains[0], config.msisdnHeaders)
+      : req.headers;
     if (req.method === 'GET' && path.startsWith(`${config.mm1Path}/`)) {
-      const a = await retrieveConfAnswer(this.context, req.headers, path.slice(config.mm1Path.length + 1));
+      const a = await retrieveConfAnswer(this.context, headers, path.slice(config.mm1Path.length + 1));
       return this.answer(res, a, a.kind === 'pdu' ? this.peerOf(req) : undefined);
     }
     if (path !== config.mm1Path) return plain(res, 404, 'no such resource');
@@ -134,7 +137,7 @@ export class Mm1Module implements MmscModule {
       return plain(res, 400, `not an MMS PDU: ${e.toLine()}`);
     }
     this.publish('in', pdu, body, peer);
-    const subscriber = subscriberFromHeaders(req.headers, config.msisdnHeaders);
+    const subscriber = subscriberFromHeaders(headers, config.msisdnHeaders);
     const version = textOf(getHeader(pdu, 'X-Mms-MMS-Version')) ?? '1.0';
     this.core.noteClientVersion(subscriber, version);
     const handler = MM1_HANDLERS[pdu.type];
@@ -288,3 +291,22 @@ function empty(res: http.ServerResponse): void {
 
 /** How long a refused oversized request's remaining body is read and dropped before the connection is cut. */
 const LINGER_MS = 5000;
+
+/**
+ * Deviation `roamer-msisdn-ignored`: the subscriber headers of a request whose SGSN is in another
+ * PLMN than the MMSC's own (the gateway's X-3GPP-SGSN-MCC-MNC) are dropped, as an MMSC that trusts
+ * the network-inserted MSISDN only for its own SGSNs would.
+ */
+function withoutRoamerIdentity(
+  headers: http.IncomingHttpHeaders,
+  domain: string | undefined,
+  names: readonly string[],
+): http.IncomingHttpHeaders {
+  const sgsn = headers['x-3gpp-sgsn-mcc-mnc'];
+  const own = /mnc(\d{3})\.mcc(\d{3})/.exec(domain ?? '');
+  if (typeof sgsn !== 'string' || !own) return headers;
+  if (sgsn.slice(0, 3) === own[2] && Number(sgsn.slice(3)) === Number(own[1])) return headers;
+  const out = { ...headers };
+  for (const n of names) delete out[n.toLowerCase()];
+  return out;
+}

@@ -16,7 +16,8 @@ export type SendProblem =
   | 'address-unresolved-transient'
   | 'message-not-found'
   | 'content-not-accepted'
-  | 'unsupported-message';
+  | 'unsupported-message'
+  | 'reply-charging-not-supported';
 
 const V10: Record<SendProblem, string> = {
   ok: 'Ok',
@@ -30,6 +31,8 @@ const V10: Record<SendProblem, string> = {
   'message-not-found': 'Error-message-not-found',
   'content-not-accepted': 'Error-content-not-accepted',
   'unsupported-message': 'Error-unsupported-message',
+  // reply charging is MMS 1.1+: a 1.0 client cannot ask for it; its catch-all if it does.
+  'reply-charging-not-supported': 'Error-unspecified',
 };
 
 const V11: Record<SendProblem, string> = {
@@ -46,6 +49,7 @@ const V11: Record<SendProblem, string> = {
   'content-not-accepted': 'Error-permanent-content-not-accepted',
   // 1.1+ has no family member for an unsupported message; the 1.0 code stays defined.
   'unsupported-message': 'Error-unsupported-message',
+  'reply-charging-not-supported': 'Error-permanent-reply-charging-not-supported',
 };
 
 export function responseStatus(problem: SendProblem, version: string): string {

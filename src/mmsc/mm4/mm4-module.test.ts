@@ -427,3 +427,26 @@ describe('MM4 in: SMTP refusals (never an open relay)', () => {
     expect(again.ok).toBe(true);
   });
 });
+
+describe('stopping with an MM4 forward waiting for its RES', () => {
+  it('stops at once: the forward in flight is released, not awaited until the RES timeout', async () => {
+    const own = await startTestNetwork({ mm4ResponseTimeoutMs: 60_000 });
+    try {
+      own.remote.use({ kind: 'never-answer' });
+      const sent = (await own.alice.actions.send({
+        to: `+${RITA}`,
+        parts: [{ contentType: 'text/plain', text: 'no RES will come' }],
+      })) as JsonObject;
+      await until(
+        () => remoteReceived(own.remote, 'MM4_forward.REQ'),
+        (ms) => ms.some((m) => hdr(m, 'X-Mms-Message-ID') === sent.messageId),
+        'forward at the remote',
+      );
+      const t0 = performance.now();
+      await own.mmsc.stop();
+      expect(performance.now() - t0).toBeLessThan(10_000);
+    } finally {
+      await own.stop();
+    }
+  }, 30_000);
+});

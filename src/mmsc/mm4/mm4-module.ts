@@ -120,6 +120,9 @@ export class Mm4Module implements MmscModule {
 
   async start(core: MmscCore): Promise<MmscEndpoint[]> {
     this.core = core;
+    // a forward waiting for its RES gives up at once when the MMSC stops (RetryLater: tried again
+    // after a restart), instead of holding the outbox's shutdown for the whole response timeout
+    core.onStop(() => this.releaseWaiters());
     core.outbox.handle(JOB_SEND, (job) => this.runSendJob(job));
     const checks = {
       maxSize: Math.max(core.config.maxMessageSize * 2, 1024 * 1024),
@@ -147,9 +150,13 @@ export class Mm4Module implements MmscModule {
     return [{ iface: 'MM4', url: `smtp://127.0.0.1:${this.boundPort}` }];
   }
 
-  async stop(): Promise<void> {
-    for (const w of this.waiters.values()) w({ status: 'stopped' });
+  private releaseWaiters(): void {
+    for (const w of [...this.waiters.values()]) w({ status: 'stopped' });
     this.waiters.clear();
+  }
+
+  async stop(): Promise<void> {
+    this.releaseWaiters();
     await this.inbound?.close();
     this.inbound = undefined;
   }

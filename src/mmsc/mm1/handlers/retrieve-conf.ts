@@ -7,7 +7,7 @@ import { compareVersions, lowerVersion } from '../../mmsc-core.ts';
 import type { StoredMessage } from '../../store/message-store.ts';
 import { type Mm1Answer, type Mm1Context, pduAnswer, plainAnswer } from '../mm1-handler.ts';
 import { isSendersCopy } from '../mmbox.ts';
-import { retrieveConf } from '../pdus.ts';
+import { makePdu, retrieveConf } from '../pdus.ts';
 import { subscriberFromHeaders } from '../sender-identity.ts';
 
 /**
@@ -21,18 +21,18 @@ export async function retrieveConfAnswer(
   token: string,
 ): Promise<Mm1Answer> {
   const { core } = ctx;
-  if (!TOKEN_PATTERN.test(token)) return plainAnswer(404, 'no such message');
+  if (!TOKEN_PATTERN.test(token)) return notServed(ctx, headers, 'no such message');
   const found = core.store.byToken(token);
   if (!found) return retrieveStored(ctx, headers, token);
   const { message, index } = found;
   const rcpt = message.recipients[index];
   if (message.state !== 'active' || rcpt.status === 'expired')
-    return plainAnswer(404, 'message expired or cancelled');
+    return notServed(ctx, headers, 'message expired or cancelled');
   // After m-notifyresp-ind Rejected the originator may already hold a Rejected delivery
   // report (OMA-TS-MMS_CTR, Notification): the copy is withdrawn, not served afterwards.
   const { config } = core;
   if (rcpt.status === 'rejected' && !deviates(config, 'serve-rejected'))
-    return plainAnswer(404, 'message rejected by the recipient');
+    return notServed(ctx, headers, 'message rejected by the recipient');
   const subscriber = subscriberFromHeaders(headers, config.msisdnHeaders);
   // Only the identified recipient is served (OMA-TS-MMS_CTR: the MMSC authenticates the
   // retrieving subscriber); with no usable subscriber header there is nobody to serve.
@@ -54,6 +54,26 @@ export async function retrieveConfAnswer(
   if (message.hideSender) pdu.headers = pdu.headers.filter((h) => h.name !== 'From');
   deviateRetrieveConf(config, pdu, submitted, message);
   return pduAnswer(pdu);
+}
+
+/**
+ * A content location that serves nothing: HTTP 404 (a failed retrieval may be answered by an HTTP
+ * error or, MMS 1.1+, by an m-retrieve-conf with an error X-Mms-Retrieve-Status, OMA-TS-MMS_ENC-V1_3
+ * §7.3.50). Deviation `retrieve-status-in-mms10`: that m-retrieve-conf in the client's version even
+ * when it is 1.0, whose PDUs have no X-Mms-Retrieve-Status (§7.3.34).
+ */
+function notServed(ctx: Mm1Context, headers: http.IncomingHttpHeaders, text: string): Mm1Answer {
+  const { config, clientVersions } = ctx.core;
+  if (!deviates(config, 'retrieve-status-in-mms10')) return plainAnswer(404, text);
+  const subscriber = subscriberFromHeaders(headers, config.msisdnHeaders);
+  const v = lowerVersion(clientVersions.get(subscriber ?? '') ?? config.mmsVersion, config.mmsVersion);
+  return pduAnswer(
+    makePdu('m-retrieve-conf', undefined, v, [
+      ['Date', Math.floor(ctx.core.clock.now() / 1000)],
+      ['X-Mms-Retrieve-Status', 'Error-permanent-message-not-found'],
+      ['Content-Type', { mediaType: 'text/plain', params: [] }],
+    ]),
+  );
 }
 
 /** The deviations of m-retrieve-conf (src/mmsc/deviations.ts), applied to the conforming PDU. */
@@ -85,7 +105,7 @@ async function retrieveStored(
 ): Promise<Mm1Answer> {
   const { core } = ctx;
   const found = core.store.byMboxToken(token);
-  if (!found) return plainAnswer(404, 'no such message');
+  if (!found) return notServed(ctx, headers, 'no such message');
   const { message, entry } = found;
   const subscriber = subscriberFromHeaders(headers, core.config.msisdnHeaders);
   if (subscriber !== entry.owner) return plainAnswer(403, 'not your MMBox');

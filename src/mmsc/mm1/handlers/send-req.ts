@@ -61,13 +61,22 @@ async function send(
   );
   if (recipients.length === 0) return fail('format-corrupt', 'no recipient (To, Cc or Bcc)');
   const tooMany = tooManyRecipients(recipients.length, config);
-  if (tooMany) return fail('permanent-failure', tooMany);
+  if (tooMany && deviates(config, 'truncate-recipients')) recipients.splice(config.maxRecipients);
+  else if (tooMany) return fail('permanent-failure', tooMany);
   if (raw.length > config.maxMessageSize && !deviates(config, 'accept-oversize')) {
     // ENC 1.3 has no "message too large" response status: content not accepted, with the reason.
     return fail('content-not-accepted', `message too large: ${raw.length} > ${config.maxMessageSize} octets`);
   }
   const refused = refusedContent(config.allowedContentTypes, pdu);
   if (refused) return fail('content-not-accepted', `content type not accepted: ${refused}`);
+  // Reply charging (OMA-TS-MMS_ENC-V1_3 §7.3.43) is not offered here: a request for it is refused with
+  // Error-permanent-reply-charging-not-supported (§7.3.48), never passed on as if it were granted.
+  const replyCharging = getHeader(pdu, 'X-Mms-Reply-Charging');
+  if (
+    (replyCharging === 'Requested' || replyCharging === 'Requested text only') &&
+    !deviates(config, 'accept-reply-charging')
+  )
+    return fail('reply-charging-not-supported', 'reply charging is not supported by this MMSC');
 
   const now = core.clock.now();
   let result: Awaited<ReturnType<MmscCore['accept']>>;
@@ -104,7 +113,11 @@ async function send(
     : undefined;
   const stored = await ctx.mmbox.storeOnSubmit(pdu, result.message, sender.msisdn, v);
   return sendConf(
-    deviates(config, 'wrong-tid-echo') ? core.ids.newTransactionId('S') : tid,
+    deviates(config, 'wrong-tid-echo')
+      ? core.ids.newTransactionId('S')
+      : deviates(config, 'cut-transaction-id')
+        ? tid.slice(0, 32)
+        : tid,
     v,
     responseStatus('ok', v),
     deviates(config, 'no-message-id') ? undefined : result.message.id,

@@ -1,0 +1,152 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { CliError } from '../cli-error.ts';
+import { toolFacts } from '../run-facts.ts';
+import { self, serverReady } from './certify-self.ts';
+
+interface Options {
+  a?: string;
+  b?: string;
+  config?: string;
+  self?: boolean;
+  portBase?: string;
+  reportDir?: string;
+  purpose?: string;
+  timeScale?: string;
+  keep?: boolean;
+}
+
+function stopChild(c: ChildProcess): Promise<void> {
+  if (c.exitCode !== null || c.signalCode !== null) return Promise.resolve();
+  c.kill('SIGTERM');
+  return new Promise((resolve) => {
+    const t = setTimeout(() => {
+      c.kill('SIGKILL');
+      resolve();
+    }, 5000);
+    c.once('exit', () => {
+      clearTimeout(t);
+      resolve();
+    });
+  });
+}
+
+/**
+ * `mmscert interop --a A.yaml --b B.yaml` (or `--config pair.yaml`, `targets: {a, b}`): the interop
+ * test purposes between two real MMSCs, each in both directions, through our recording MM4 relay;
+ * writes the evidence bundle and report.html (src/report/interop-report.ts). `--self`: two
+ * reference MMSCs (`mmscert serve`) on two domains as carriers A and B, on free loopback ports
+ * (or `--port-base N`: ports N..N+19).
+ * Exit 0 every purpose passed both ways, 1 otherwise, 2 a config or set-up problem.
+ */
+export function register(program: Command): void {
+  program
+    .command('interop')
+    .description(
+      'interop test purposes between two MMSCs (carrier A and B) over MM4 through a recording relay; IR.53-style report',
+    )
+    .option('--a <file>', "carrier A's target config (external target, its ICS, our peers' ports)")
+    .option('--b <file>', "carrier B's target config")
+    .option('--config <file>', 'a pair file: targets: { a: A.yaml, b: B.yaml }')
+    .option('--self', 'two reference MMSCs (mmscert serve) as carriers A and B')
+    .option('--port-base <n>', 'with --self: first of 20 fixed ports (default: free loopback ports)')
+    .option(
+      '--report-dir <dir>',
+      'where the evidence bundle and report.html go (default reports/interop-<time>)',
+    )
+    .option('--purpose <re>', 'only the test purposes whose id matches')
+    .option('--time-scale <f>', 'multiplies every ICS timer waited on (a loaded host)', '1')
+    .option('--keep', 'with --self: keep the generated configs and stores')
+    .action(async (o: Options) => {
+      const { loadInteropConfig, loadInteropPair, InteropConfigError } = await import(
+        '../../harness/interop/interop-config.ts'
+      );
+      const { runInterop } = await import('../../harness/interop/interop-run.ts');
+      const { INTEROP_PURPOSES } = await import('../../harness/interop/interop-purposes.ts');
+      const { writeInteropReport } = await import('../../report/interop-report.ts');
+      const named = [o.a || o.b ? 'a/b' : '', o.config ? 'config' : '', o.self ? 'self' : ''].filter(Boolean);
+      if (named.length !== 1)
+        throw new CliError('interop: name the two MMSCs with --a and --b, or --config, or --self', 2);
+      if ((o.a || o.b) && !(o.a && o.b)) throw new CliError('interop: --a and --b go together', 2);
+      const scale = Number(o.timeScale);
+      if (!(scale > 0)) throw new CliError('--time-scale: a positive number', 2);
+      let purposes = INTEROP_PURPOSES;
+      if (o.purpose) {
+        const re = new RegExp(o.purpose);
+        purposes = purposes.filter((p) => re.test(p.id));
+        if (purposes.length === 0) throw new CliError(`--purpose ${o.purpose}: no test purpose matches`, 2);
+      }
+      const children: ChildProcess[] = [];
+      let tmp: string | undefined;
+      let code = 2;
+      try {
+        let files: { a: string; b: string };
+        if (o.self) {
+          const { writeInteropPairFiles, reserveInteropPairPorts } = await import(
+            '../../harness/interop/interop-pair-files.ts'
+          );
+          let ports: { portBase: number } | { ports: number[] };
+          if (o.portBase !== undefined) {
+            const base = Number(o.portBase);
+            if (!Number.isInteger(base) || base < 1024 || base > 65_000)
+              throw new CliError('--port-base: 1024..65000', 2);
+            ports = { portBase: base };
+          } else ports = { ports: await reserveInteropPairPorts() };
+          tmp = mkdtempSync(path.join(os.tmpdir(), 'mmscert-interop-'));
+          const pair = writeInteropPairFiles(tmp, ports);
+          for (const side of ['a', 'b'] as const) {
+            const s = self(['serve', '--config', pair[side].mmscConfig]);
+            children.push(spawn(s.cmd, s.args, { stdio: ['ignore', 'pipe', 'pipe'] }));
+          }
+          try {
+            await Promise.all(children.map((c) => serverReady(c, 30_000)));
+          } catch (e) {
+            throw new CliError((e as Error).message, 2);
+          }
+          files = { a: pair.a.targetConfig, b: pair.b.targetConfig };
+        } else if (o.config) files = loadInteropPair(o.config);
+        else files = { a: o.a as string, b: o.b as string };
+        let cfg: ReturnType<typeof loadInteropConfig>;
+        try {
+          cfg = loadInteropConfig(files);
+        } catch (e) {
+          if (e instanceof InteropConfigError) throw new CliError(e.message, 2);
+          throw e;
+        }
+        process.stdout.write(
+          `interop: A ${cfg.a.name} (${cfg.a.ics.provisioning.domain}) <-> B ${cfg.b.name} (${cfg.b.ics.provisioning.domain}), ${purposes.length} test purposes x 2 directions\n`,
+        );
+        const run = await runInterop(cfg, {
+          purposes,
+          timeScale: scale,
+          tool: toolFacts(),
+          onOutcome: (x) =>
+            process.stdout.write(
+              `${x.verdict.toUpperCase().padEnd(12)} ${x.purpose} ${x.direction === 'a->b' ? 'A -> B' : 'B -> A'} (${x.durationMs} ms)${x.error ? `: ${x.error}` : ''}\n`,
+            ),
+        });
+        const dir =
+          o.reportDir ?? path.join('reports', `interop-${run.result.startedAt.replace(/[:.]/g, '-')}`);
+        const rep = writeInteropReport(run, dir);
+        const r = run.result;
+        const passes = (d: string) =>
+          r.outcomes.filter((x) => x.direction === d && x.verdict === 'pass').length;
+        const per = r.outcomes.length / 2;
+        process.stdout.write(
+          `A -> B ${passes('a->b')}/${per} pass, B -> A ${passes('b->a')}/${per} pass, ${(r.wallMs / 1000).toFixed(1)} s\n` +
+            `evidence bundle SHA-256 ${rep.seal.hash} (${rep.seal.files} files, ${rep.seal.bytes} octets)\n` +
+            `report ${rep.html}\n`,
+        );
+        if (r.setupError) throw new CliError(`interop: ${r.setupError}`, 2);
+        code = r.outcomes.every((x) => x.verdict === 'pass') ? 0 : 1;
+      } finally {
+        await Promise.all(children.map(stopChild));
+        if (tmp && !o.keep) rmSync(tmp, { recursive: true, force: true });
+        else if (tmp) process.stdout.write(`interop: kept ${tmp}\n`);
+      }
+      process.exit(code);
+    });
+}
