@@ -88,6 +88,7 @@ export const EVENT_NAMES: ReadonlySet<string> = new Set([
   'receipt-not-acknowledged',
   'recipient-status',
   'replaced',
+  'reply-charging-not-supported',
   'report-indeterminate',
   'report-not-requested',
   'report-sent',
