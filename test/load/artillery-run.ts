@@ -52,11 +52,27 @@ function skip(reason: string): never {
 function ensureArtillery(): void {
   if (existsSync(bin)) return;
   log(`Artillery missing: npm ci --prefix ${path.relative(root, toolDir) || '.'} (461 packages, ~460 MB)`);
-  const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel', 'error', '--prefix', toolDir], {
-    cwd: root,
-    encoding: 'utf8',
-    timeout: 15 * 60_000,
-  });
+  const r = spawnSync(
+    'npm',
+    // the flags of tools/artillery/.npmrc again: under `npm run`, npm_config_engine_strict=true of
+    // the project's .npmrc reaches this npm through the environment and would win over that file
+    [
+      'ci',
+      '--no-audit',
+      '--no-fund',
+      '--loglevel',
+      'error',
+      '--engine-strict=false',
+      '--ignore-scripts',
+      '--prefix',
+      toolDir,
+    ],
+    {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 15 * 60_000,
+    },
+  );
   if (r.status !== 0 || !existsSync(bin)) {
     const text = `${r.stdout ?? ''}\n${r.stderr ?? ''}\n${r.error ? String(r.error) : ''}`;
     const tail = text
