@@ -16,15 +16,11 @@ const suites = path.join(dir, 'suites');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function cli(args: string[], env: NodeJS.ProcessEnv = process.env) {
-  const r = spawnSync(
-    process.execPath,
-    [path.join(repoRoot, 'bin/mmscert.js'), ...args],
-    {
-      cwd: repoRoot,
-      env: { ...env, MMSCERT_CACHE: '0' },
-      timeout: 120_000,
-    },
-  );
+  const r = spawnSync(process.execPath, [path.join(repoRoot, 'bin/mmscert.js'), ...args], {
+    cwd: repoRoot,
+    env: { ...env, MMSCERT_CACHE: '0' },
+    timeout: 120_000,
+  });
   return { code: r.status, stdout: r.stdout.toString(), stderr: r.stderr.toString() };
 }
 

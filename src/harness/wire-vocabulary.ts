@@ -52,7 +52,16 @@ const MMS_RULE: FieldRule = {
   items: {
     parts: {
       what: 'part field',
-      names: set(['contentType', 'params', 'contentId', 'contentLocation', 'size', 'head', 'charset', 'text']),
+      names: set([
+        'contentType',
+        'params',
+        'contentId',
+        'contentLocation',
+        'size',
+        'head',
+        'charset',
+        'text',
+      ]),
       sub: { params: CONTENT_TYPE_PARAM },
     },
   },
