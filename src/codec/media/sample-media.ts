@@ -7,6 +7,8 @@
  * into the repository. Pure: the same kind and size give the same bytes.
  */
 
+import { crc32 } from '../../util/crc32.ts';
+
 export type SampleMediaKind =
   | 'jpeg'
   | 'gif'
@@ -116,22 +118,6 @@ function gif(size: number): Uint8Array {
 }
 
 // ---------------------------------------------------------------- PNG (ISO/IEC 15948)
-
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
 
 function pngChunk(type: string, data: Uint8Array): Uint8Array {
   const td = concat([ascii(type), data]);

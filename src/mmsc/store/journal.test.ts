@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { crc32, crc32Table } from './crc32.ts';
+import { crc32, crc32Table } from '../../util/crc32.ts';
 import { Journal } from './journal.ts';
 import { StoreError } from './store-error.ts';
 

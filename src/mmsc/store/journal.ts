@@ -17,7 +17,7 @@ import {
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { crc32 } from './crc32.ts';
+import { crc32 } from '../../util/crc32.ts';
 import { JournalIndex, type SlotLocation } from './journal-index.ts';
 import { StoreError } from './store-error.ts';
 
