@@ -1,4 +1,4 @@
-import { MM4_HEADERS } from '../src/codec/mm4/mm4-headers.ts';
+import { MM4_MESSAGE_FIELD_NAMES } from '../src/codec/mm4/mm4-headers.ts';
 import { MMS_HEADERS } from '../src/codec/mms/header-table.ts';
 import type { SendPartSpec } from './ue/mms-pdus.ts';
 
@@ -63,33 +63,11 @@ export const HANDSET_PARAM_HEADERS: ParamHeaders = {
   forward: MMS_FIELD_HEADERS,
 };
 
-/** RFC 5322 §3.6 and RFC 2045 §3 fields an MM4 message carries besides 3GPP TS 23.140 §8.4's own. */
-const RFC5322_FIELDS = [
-  'Date',
-  'From',
-  'Sender',
-  'Reply-To',
-  'To',
-  'Cc',
-  'Bcc',
-  'Message-ID',
-  'In-Reply-To',
-  'References',
-  'Subject',
-  'Comments',
-  'Keywords',
-  'MIME-Version',
-  'Content-Type',
-  'Content-Transfer-Encoding',
-  'Content-ID',
-  'Content-Description',
-];
-
 /** The remote MMSC: `forward` headers are MM4 fields (3GPP TS 23.140 §8.4) or RFC 5322 ones. */
 export const REMOTE_MMSC_PARAM_HEADERS: ParamHeaders = {
   forward: {
     headers: {
-      names: [...new Set([...MM4_HEADERS.map((h) => h.name), ...RFC5322_FIELDS])],
+      names: MM4_MESSAGE_FIELD_NAMES,
       what: 'an MM4 or RFC 5322 field; any other name goes out as an extension field',
     },
   },

@@ -1,5 +1,5 @@
 import { RR_TYPES } from '../codec/dns/dns-message.ts';
-import { MM4_HEADERS } from '../codec/mm4/mm4-headers.ts';
+import { MM4_MESSAGE_FIELD_NAMES } from '../codec/mm4/mm4-headers.ts';
 import { MM4_MESSAGE_TYPES } from '../codec/mm4/mm4-message.ts';
 import { MM7_ELEMENTS } from '../codec/mm7/mm7-elements.ts';
 import { MM7_MESSAGE_TYPES } from '../codec/mm7/mm7-message.ts';
@@ -79,23 +79,6 @@ const SMPP_RULE: FieldRule = {
   ]),
 };
 
-/** Mail header fields an MM4 message may carry besides the MM4 table's (RFC 5322, RFC 2045). */
-const MAIL_HEADERS = [
-  'Received',
-  'Return-Path',
-  'Reply-To',
-  'In-Reply-To',
-  'References',
-  'Comments',
-  'Keywords',
-  'MIME-Version',
-  'Content-Type',
-  'Content-Transfer-Encoding',
-  'Content-ID',
-  'Content-Description',
-  'Content-Disposition',
-];
-
 /** MM4 messages as mm4ToJson() gives them: `headers` by field name (3GPP TS 23.140 §8.4). */
 const MM4_RULE: FieldRule = {
   what: 'MM4 field',
@@ -103,7 +86,7 @@ const MM4_RULE: FieldRule = {
   nested: {
     headers: {
       what: 'MM4 header',
-      names: set([...MM4_HEADERS.map((h) => h.name), ...MAIL_HEADERS]),
+      names: set(MM4_MESSAGE_FIELD_NAMES),
       // extension headers of the sending MMSC (X-Custom-Trace); X-Mms-* are the table's
       unless: /^X-(?!Mms-)/i,
     },

@@ -9,7 +9,13 @@ export { encodeMm4 } from './encode-mm4.ts';
 export type { Mm4Address } from './mm4-address.ts';
 export { formatMm4Address, parseMm4Address, splitAddressList } from './mm4-address.ts';
 export type { Mm4HeaderRow, Mm4Presence, Mm4ValueCodec } from './mm4-headers.ts';
-export { MM4_HEADERS, MM4_VALUE_SETS, mm4HeaderRow } from './mm4-headers.ts';
+export {
+  MM4_HEADERS,
+  MM4_MAIL_FIELDS,
+  MM4_MESSAGE_FIELD_NAMES,
+  MM4_VALUE_SETS,
+  mm4HeaderRow,
+} from './mm4-headers.ts';
 export type { Mm4Header, Mm4Issue, Mm4Message, Mm4MessageType } from './mm4-message.ts';
 export { MM4_MESSAGE_TYPES } from './mm4-message.ts';
 export type { Mm4FromMmsContext } from './mm4-mms-mapping.ts';

@@ -290,3 +290,36 @@ const BY_NAME = new Map(MM4_HEADERS.map((r) => [r.name.toLowerCase(), r]));
 export function mm4HeaderRow(name: string): Mm4HeaderRow | undefined {
   return BY_NAME.get(name.toLowerCase());
 }
+
+/**
+ * Mail header fields an MM4 message carries besides the MM4 table's own (RFC 5322 §3.6 origination,
+ * destination, identification, informational and trace fields; RFC 2045 §3 MIME fields; RFC 2183).
+ */
+export const MM4_MAIL_FIELDS: readonly string[] = [
+  'Date',
+  'From',
+  'Sender',
+  'Reply-To',
+  'To',
+  'Cc',
+  'Bcc',
+  'Message-ID',
+  'In-Reply-To',
+  'References',
+  'Subject',
+  'Comments',
+  'Keywords',
+  'Received',
+  'Return-Path',
+  'MIME-Version',
+  'Content-Type',
+  'Content-Transfer-Encoding',
+  'Content-ID',
+  'Content-Description',
+  'Content-Disposition',
+];
+
+/** Every field name an MM4 message may carry: the MM4 table's and the mail fields. */
+export const MM4_MESSAGE_FIELD_NAMES: readonly string[] = [
+  ...new Set([...MM4_HEADERS.map((h) => h.name), ...MM4_MAIL_FIELDS]),
+];
