@@ -447,6 +447,33 @@ function text(v: Json): string | undefined {
 }
 
 /** Runs one flow of `kind` (`seq` names its transaction ids and subject). Never throws. */
+/** The sender's m-send-req of flow `seq` (a run-unique Transaction-ID), refused unless m-send-conf says Ok. */
+async function submitSend(
+  s: Steps,
+  r: Rig,
+  sender: RigHandset,
+  seq: number,
+  to: string,
+  subject: string,
+): Promise<JsonObject> {
+  const conf = (await s.step(
+    'submit',
+    sender.peer.actions.send({
+      transactionId: `load-${r.runTag}-${seq}`,
+      to,
+      subject,
+      parts: [{ contentType: 'text/plain', text: `flow ${seq}` }],
+    }),
+  )) as JsonObject;
+  if (conf.responseStatus !== 'Ok')
+    throw new FlowFailure(
+      'refused',
+      'submit',
+      `m-send-conf ${text(conf.responseStatus) ?? `HTTP ${conf.status}`}`,
+    );
+  return conf;
+}
+
 export async function runFlow(rig: LoadRig, kind: FlowKind, seq: number): Promise<FlowResult> {
   const r = rig as Rig;
   const s = new Steps();
@@ -470,21 +497,7 @@ export async function runFlow(rig: LoadRig, kind: FlowKind, seq: number): Promis
     const p = ics.provisioning;
     if (kind === 'mm1-mt' && recipient) {
       waits = recipientWaits(r, recipient.peer.name, true);
-      const conf = (await s.step(
-        'submit',
-        sender.peer.actions.send({
-          transactionId: `load-${r.runTag}-${seq}`,
-          to: recipient.msisdn,
-          subject,
-          parts: [{ contentType: 'text/plain', text: `flow ${seq}` }],
-        }),
-      )) as JsonObject;
-      if (conf.responseStatus !== 'Ok')
-        throw new FlowFailure(
-          'refused',
-          'submit',
-          `m-send-conf ${text(conf.responseStatus) ?? `HTTP ${conf.status}`}`,
-        );
+      await submitSend(s, r, sender, seq, recipient.msisdn, subject);
       await recipientSteps(s, waits, subject);
     } else if (kind === 'mm7-submit' && recipient) {
       const vasp = r.peer('vasp');
@@ -576,21 +589,7 @@ export async function runFlow(rig: LoadRig, kind: FlowKind, seq: number): Promis
         r.stepTimeoutMs,
       );
       try {
-        const conf = (await s.step(
-          'submit',
-          sender.peer.actions.send({
-            transactionId: `load-${r.runTag}-${seq}`,
-            to: address,
-            subject,
-            parts: [{ contentType: 'text/plain', text: `flow ${seq}` }],
-          }),
-        )) as JsonObject;
-        if (conf.responseStatus !== 'Ok')
-          throw new FlowFailure(
-            'refused',
-            'submit',
-            `m-send-conf ${text(conf.responseStatus) ?? `HTTP ${conf.status}`}`,
-          );
+        await submitSend(s, r, sender, seq, address, subject);
         const got = await s.step('mail', mail.promise);
         // our MTA's check of the raw octets (RFC 5322 / MIME)
         if (field(got, ['valid']) !== true)
@@ -606,21 +605,7 @@ export async function runFlow(rig: LoadRig, kind: FlowKind, seq: number): Promis
         r.stepTimeoutMs,
       );
       try {
-        const conf = (await s.step(
-          'submit',
-          sender.peer.actions.send({
-            transactionId: `load-${r.runTag}-${seq}`,
-            to: foreign,
-            subject,
-            parts: [{ contentType: 'text/plain', text: `flow ${seq}` }],
-          }),
-        )) as JsonObject;
-        if (conf.responseStatus !== 'Ok')
-          throw new FlowFailure(
-            'refused',
-            'submit',
-            `m-send-conf ${text(conf.responseStatus) ?? `HTTP ${conf.status}`}`,
-          );
+        const conf = await submitSend(s, r, sender, seq, foreign, subject);
         const req = await s.step('forward', fwd.promise);
         const mid = strings(field(req, ['headers', 'X-Mms-Message-ID']))[0];
         if (typeof conf.messageId === 'string' && mid !== conf.messageId)
