@@ -215,16 +215,7 @@ export async function runInterop(cfg: InteropConfig, opts: InteropRunOptions = {
             durationMs: 0,
           };
         } catch (e) {
-          outcome = {
-            purpose: purpose.id,
-            direction,
-            verdict: 'error',
-            checks: [],
-            mails: [],
-            handset: [],
-            durationMs: 0,
-            error: (e as Error).message,
-          };
+          outcome = errorOutcome(purpose.id, direction, (e as Error).message);
         }
         outcome.durationMs = Date.now() - p0;
         outcome.mails = relay.mails.slice(relayedSince);
@@ -253,16 +244,7 @@ export async function runInterop(cfg: InteropConfig, opts: InteropRunOptions = {
     for (const purpose of purposes)
       for (const direction of DIRECTIONS)
         if (!outcomes.some((o) => o.purpose === purpose.id && o.direction === direction))
-          outcomes.push({
-            purpose: purpose.id,
-            direction,
-            verdict: 'error',
-            checks: [],
-            mails: [],
-            handset: [],
-            durationMs: 0,
-            error: setupError,
-          });
+          outcomes.push(errorOutcome(purpose.id, direction, setupError));
   } finally {
     for (const p of peers.reverse()) await p.stop().catch(() => undefined);
     await relay.stop();
@@ -293,6 +275,15 @@ export async function runInterop(cfg: InteropConfig, opts: InteropRunOptions = {
       ...(setupError ? { setupError } : {}),
     },
   };
+}
+
+/** A purpose in one direction that could not be run (a set-up or harness failure): an `error`, with why. */
+function errorOutcome(
+  purpose: string,
+  direction: InteropOutcome['direction'],
+  error: string,
+): InteropOutcome {
+  return { purpose, direction, verdict: 'error', checks: [], mails: [], handset: [], durationMs: 0, error };
 }
 
 function waitMail(
