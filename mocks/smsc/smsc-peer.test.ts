@@ -595,10 +595,25 @@ describe('SMSC-originated requests and link faults (action request, mute-enquire
     await e.closed;
   });
 
+  it('bad-length: sends an enquire_link header with the command_length asked, without waiting', async () => {
+    const { peer, bound, timeline } = await startSmsc();
+    await bound();
+    const r = (await peer.actions.request({ command: 'bad-length', commandLength: 8 })) as JsonObject;
+    expect(r).toMatchObject({ sent: true, commandLength: 8 });
+    const out = timeline
+      .all()
+      .find((o) => o.kind === 'message' && o.type === 'enquire_link' && o.direction === 'out') as
+      | MessageObservation
+      | undefined;
+    expect(out?.fields).toMatchObject({ command_length: 8, sequence_number: r.sequenceNumber });
+    expect(Buffer.from(out!.raw!).readUInt32BE(0)).toBe(8);
+    expect(out!.raw!.length).toBe(16);
+  });
+
   it('refuses a command it cannot send', async () => {
     const { peer } = await startSmsc();
     await expect(peer.actions.request({ command: 'deliver_sm' })).rejects.toThrow(
-      /enquire_link, unbind or unknown/,
+      /enquire_link, unbind, unknown or bad-length/,
     );
   });
 

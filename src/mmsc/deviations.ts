@@ -309,6 +309,14 @@ export const DEVIATIONS = [
     clause: 'SMPP 3.4 §2.7 (the outstanding operations are bounded by the window the SMSC allows)',
     probe: 'mm1.smpp.*',
   },
+  {
+    name: 'smpp-bad-length-dropped',
+    interface: 'SMPP-push',
+    description:
+      'a PDU from the SMSC whose command_length is shorter than the header ends the connection unanswered (no generic_nack)',
+    clause: 'SMPP 3.4 §4.3 / §5.1.3 (generic_nack ESME_RINVCMDLEN for an invalid command_length)',
+    probe: 'mm1.smpp.*',
+  },
   // ------------------------------------------------------------------ MM4
   {
     name: 'no-mm4-forward-res',

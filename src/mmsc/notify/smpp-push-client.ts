@@ -7,6 +7,7 @@ import type { Timeline } from '../../wire/timeline.ts';
 import type { SmppRouteConfig } from '../config.ts';
 import { deviates } from '../deviations.ts';
 import type { MmscObserver } from '../observer.ts';
+import { type BadCommandLength, SmppFramedSocket } from './smpp-framed-socket.ts';
 import { SubmitSm } from './submit-sm.ts';
 
 /**
@@ -18,13 +19,16 @@ import { SubmitSm } from './submit-sm.ts';
  * - ESME_RTHROTTLED (0x58) / ESME_RMSGQFUL (0x14): the whole client pauses, doubling the
  *   pause while the SMSC keeps throttling, and the submit is sent again after the pause;
  * - answers enquire_link, unbind and deliver_sm (delivery receipts) itself, generic_nack
- *   for anything else the SMSC sends;
+ *   ESME_RINVCMDID for anything else the SMSC sends, generic_nack ESME_RINVCMDLEN for a header
+ *   whose command_length no PDU can have (then it closes that connection and binds again: the
+ *   octets after it cannot be framed, SMPP 3.4 §4.3);
  * - with `enquireLinkMs`, probes an idle bind with enquire_link (SMPP 3.4 §4.11) and drops a
  *   connection whose enquire_link stays unanswered, then binds again.
  * A submit that cannot complete rejects with SmppSubmitError; the durable outbox retries it.
  */
 
-const { ESME_ROK, ESME_RMSGQFUL, ESME_RTHROTTLED, ESME_RINVDSTADR, ESME_RINVCMDID } = SMPP_STATUS;
+const { ESME_ROK, ESME_RMSGQFUL, ESME_RTHROTTLED, ESME_RINVDSTADR, ESME_RINVCMDID, ESME_RINVCMDLEN } =
+  SMPP_STATUS;
 /**
  * Statuses retrying the same submit cannot fix (SMPP 3.4 §5.1.3). 0x62 was labelled RINVNUMDESTS
  * here; the table names it ESME_RINVEXPIRY (RINVNUMDESTS is 0x33): the set is unchanged.
@@ -166,8 +170,12 @@ export class SmppPushClient {
         side: 'client',
       });
     }
-    const SessionCtor = smpp.Session as unknown as new (o: { socket: net.Socket }) => Session;
-    const session = new SessionCtor({ socket });
+    const SessionCtor = smpp.Session as unknown as new (o: {
+      socket: net.Socket | SmppFramedSocket;
+    }) => Session;
+    // the session reads through the framing check (a bad command_length is answered, not fatal)
+    const framed = new SmppFramedSocket(socket, (bad) => this.onBadLength(session, bad));
+    const session = new SessionCtor({ socket: framed });
     this.session = session;
     let closed = false;
     const onDown = (why: string) => {
@@ -305,6 +313,31 @@ export class SmppPushClient {
     }
     session.send(resp);
     this.publishPdu('out', resp);
+  }
+
+  /**
+   * A header whose command_length no PDU can have: SMPP 3.4 §4.3 says the data is corrupt and a
+   * generic_nack must be returned (ESME_RINVCMDLEN, §5.1.3). Nothing after it can be framed, so the
+   * connection ends (unanswered submits go back to the outbox) and the client binds again.
+   */
+  private onBadLength(session: Session, bad: BadCommandLength): void {
+    this.opts.observer.event('SMPP', 'smpp-bad-command-length', {
+      commandLength: bad.commandLength,
+      sequenceNumber: bad.sequenceNumber ?? null,
+    });
+    if (deviates(this.opts, 'smpp-bad-length-dropped')) {
+      session.destroy();
+      return;
+    }
+    const nack = new smpp.PDU('generic_nack', {
+      sequence_number: bad.sequenceNumber ?? 0,
+      command_status: ESME_RINVCMDLEN,
+    });
+    if (!session.send(nack, () => session.close())) {
+      session.destroy();
+      return;
+    }
+    this.publishPdu('out', nack);
   }
 
   private publishPdu(direction: 'in' | 'out', pdu: PDU): void {
