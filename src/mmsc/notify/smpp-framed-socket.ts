@@ -69,7 +69,8 @@ export class SmppFramedSocket extends Duplex {
   /** What was written while corked leaves in one socket write. */
   override _writev(chunks: { chunk: Buffer }[], cb: (e?: Error | null) => void): void {
     this.socket.cork();
-    chunks.forEach((c, i) => this.socket.write(c.chunk, i === chunks.length - 1 ? cb : undefined));
+    const last = chunks.length - 1;
+    for (let i = 0; i <= last; i++) this.socket.write(chunks[i]!.chunk, i === last ? cb : undefined);
     this.socket.uncork();
   }
 
