@@ -52,7 +52,10 @@ export const SMSC_BEHAVIOUR_TABLE = {
   },
   'reject-submits': {
     description: 'submit_sm refused',
-    params: { status: 'command_status (default ESME_RSUBMITFAIL)' },
+    params: {
+      status: 'command_status (default ESME_RSUBMITFAIL)',
+      count: 'only the first N submits refused, the later ones accepted (default: every one while on)',
+    },
   },
   'accept-never-deliver': { description: 'submit_sm accepted, never delivered', params: none },
   'fail-delivery': {

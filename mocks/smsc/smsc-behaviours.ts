@@ -11,7 +11,7 @@ export type SmscBehaviour =
   | { kind: 'throttle'; after: number }
   | { kind: 'delay'; ms: number }
   | { kind: 'drop-connection'; after: number }
-  | { kind: 'reject-submits'; status: number }
+  | { kind: 'reject-submits'; status: number; count?: number }
   | { kind: 'accept-never-deliver' }
   | { kind: 'fail-delivery'; state: MessageStateRow; err: number }
   | { kind: 'mute-enquire-link' }
@@ -65,7 +65,12 @@ export function parseBehaviour(spec: BehaviourSpec): SmscBehaviour {
     case 'drop-connection':
       return { kind: 'drop-connection', after: count(spec, 'after', 0) };
     case 'reject-submits':
-      return { kind: 'reject-submits', status: status(spec, SMPP_STATUS.ESME_RSUBMITFAIL) };
+      return {
+        kind: 'reject-submits',
+        status: status(spec, SMPP_STATUS.ESME_RSUBMITFAIL),
+        // the first `count` submits refused, then every one accepted again (absent: all while on)
+        ...(spec.count !== undefined ? { count: count(spec, 'count') } : {}),
+      };
     case 'accept-never-deliver':
       return { kind: 'accept-never-deliver' };
     case 'fail-delivery': {

@@ -441,6 +441,19 @@ describe('SMSC behaviours', () => {
     ).toBe(0x45);
   });
 
+  it('reject-submits {status, count} refuses the first N submits only', async () => {
+    const { bound, peer } = await startSmsc();
+    const e = await bound();
+    peer.use({ kind: 'reject-submits', status: 'ESME_RMSGQFUL', count: 2 });
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++)
+      statuses.push(
+        (await e.call('submit_sm', { destination_addr: '1', short_message: Buffer.from('t') }))
+          .command_status,
+      );
+    expect(statuses).toEqual([S.ESME_RMSGQFUL, S.ESME_RMSGQFUL, 0]);
+  });
+
   it('delay {ms} holds the response at least that long', async () => {
     const { bound, peer } = await startSmsc();
     const e = await bound();

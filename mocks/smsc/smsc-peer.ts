@@ -374,7 +374,7 @@ export class SmscPeer extends PeerShell {
       return { action: 'drop' };
     }
     const reject = this.find('reject-submits');
-    if (reject) {
+    if (reject && (reject.b.count === undefined || reject.seen <= reject.b.count)) {
       this.counts.rejected++;
       return { action: 'respond', status: reject.b.status };
     }

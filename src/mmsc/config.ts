@@ -28,7 +28,10 @@ const smppRoute = z.strictObject({
   registeredDelivery: z.number().int().min(0).max(31).default(0),
   /** First pause after ESME_RTHROTTLED; doubles while throttled, up to 30 s. */
   throttleBackoffMs: z.number().int().min(1).default(200),
+  /** First pause before connecting again after a lost or refused connection; doubles up to reconnectMaxMs. */
   reconnectMs: z.number().int().min(1).default(500),
+  /** Longest pause between connection attempts while the SMSC stays unreachable. */
+  reconnectMaxMs: z.number().int().min(1).default(30_000),
   responseTimeoutMs: z.number().int().min(1).default(10_000),
   /** An enquire_link after this long without any PDU on the bind (SMPP 3.4 §4.11); 0: never. */
   enquireLinkMs: z.number().int().min(0).default(0),

@@ -310,6 +310,24 @@ export const DEVIATIONS = [
     probe: 'mm1.smpp.*',
   },
   {
+    name: 'smpp-throttled-push-dropped',
+    interface: 'SMPP-push',
+    description:
+      'a submit_sm answered ESME_RTHROTTLED or ESME_RMSGQFUL is given up as final: the notification is lost',
+    clause:
+      'SMPP 3.4 §5.1.3 (ESME_RTHROTTLED 0x58, ESME_RMSGQFUL 0x14: a transient refusal, submitted again later)',
+    probe: 'mm1.smpp.*',
+  },
+  {
+    name: 'smpp-gives-up-reconnecting',
+    interface: 'SMPP-push',
+    description:
+      'after two connections in a row to the SMSC fail, the MMSC stops connecting: notifications wait for a restart',
+    clause:
+      'SMPP 3.4 §4.1 (a bind before pushing) / mmscert-ROB R12 recovery (an SMSC that comes back is bound again, no restart)',
+    probe: 'mm1.smpp.*',
+  },
+  {
     name: 'smpp-bad-length-dropped',
     interface: 'SMPP-push',
     description:

@@ -192,6 +192,11 @@ export const IcsSchema = z.strictObject({
         .describe(
           'SMPP: within this after an enquire_link the SMSC leaves unanswered, the target binds again on a new connection',
         ),
+      smppReconnect: duration
+        .optional()
+        .describe(
+          'SMPP: while the SMSC is unreachable the target tries to connect again at least this often, so it is bound again within this once the SMSC is back (absent: not claimed)',
+        ),
       notification: duration
         .default('4s')
         .describe(

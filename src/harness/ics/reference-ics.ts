@@ -143,6 +143,10 @@ export function referenceIcs(
       // the front end's queue hands a mail on at once; room for a loaded host
       dsn: '5s',
       notification: '4s',
+      // the longest pause between connection attempts to an unreachable SMSC, with headroom
+      ...(config.notification.route === 'smpp'
+        ? { smppReconnect: seconds(config.notification.reconnectMaxMs * 2) }
+        : {}),
       // SMPP link probing (SMPP 3.4 §4.11), with headroom: an idle bind probed after enquireLinkMs;
       // a dead link dropped after the probe's timeout and bound again after reconnectMs
       ...(config.notification.route === 'smpp' && config.notification.enquireLinkMs > 0

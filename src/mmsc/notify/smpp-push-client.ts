@@ -99,6 +99,8 @@ export class SmppPushClient {
   private idleTimer: NodeJS.Timeout | undefined;
   private linkTimer: NodeJS.Timeout | undefined;
   private reconnectDelay: number;
+  /** Connections in a row that ended before a bind was accepted. */
+  private failedConnects = 0;
   private pausedUntil = 0;
   private throttlePause: number;
   readonly stats: SmppClientStats = { submits: 0, throttled: 0, reconnects: 0, bound: false };
@@ -178,6 +180,7 @@ export class SmppPushClient {
     const session = new SessionCtor({ socket: framed });
     this.session = session;
     let closed = false;
+    let wasBound = false;
     const onDown = (why: string) => {
       if (closed) return;
       closed = true;
@@ -185,13 +188,20 @@ export class SmppPushClient {
       this.stats.bound = false;
       this.stopLinkTimers();
       if (this.state === 'stopped') return;
+      if (!wasBound) this.failedConnects += 1;
+      if (deviates(this.opts, 'smpp-gives-up-reconnecting') && this.failedConnects >= 2) {
+        // stays down until restarted, whatever becomes of the SMSC
+        this.state = 'stopped';
+        observer.event('SMPP', 'smpp-given-up', { failedConnects: this.failedConnects });
+        return;
+      }
       this.state = 'connecting';
       observer.event('SMPP', 'smpp-disconnected', { reason: why, retryInMs: this.reconnectDelay });
       this.reconnectTimer = setTimeout(() => {
         this.stats.reconnects += 1;
         this.connect();
       }, this.reconnectDelay);
-      this.reconnectDelay = Math.min(this.reconnectDelay * 2, 30_000);
+      this.reconnectDelay = Math.min(this.reconnectDelay * 2, this.opts.route.reconnectMaxMs);
     };
     session.on('error', (e: Error) => {
       // smpp@0.5.1 stops reading after a framing error: drop the connection and start over.
@@ -224,6 +234,8 @@ export class SmppPushClient {
           return;
         }
         this.state = 'bound';
+        wasBound = true;
+        this.failedConnects = 0;
         this.stats.bound = true;
         this.reconnectDelay = route.reconnectMs;
         observer.event('SMPP', 'smpp-bound', { system_id: String(resp.system_id ?? '') });
@@ -456,6 +468,12 @@ export class SmppPushClient {
         return String(resp.message_id ?? '');
       }
       if (status === ESME_RTHROTTLED || status === ESME_RMSGQFUL) {
+        if (deviates(this.opts, 'smpp-throttled-push-dropped'))
+          throw new SmppSubmitError(
+            `submit_sm refused with command_status 0x${status.toString(16)}`,
+            status,
+            true,
+          );
         this.stats.throttled += 1;
         this.pausedUntil = Math.max(this.pausedUntil, Date.now() + this.throttlePause);
         this.opts.observer.event('SMPP', 'smpp-throttled', {
