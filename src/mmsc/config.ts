@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { SMPP_RELATIVE_TIME_MAX_SECONDS } from '../codec/smpp/index.ts';
 import { DEVIATION_NAMES } from './deviations.ts';
 
 /**
@@ -26,6 +27,11 @@ const smppRoute = z.strictObject({
   window: z.number().int().min(1).max(1000).default(10),
   /** SMPP registered_delivery for the pushes (0 none, 1 receipt on final outcome). */
   registeredDelivery: z.number().int().min(0).max(31).default(0),
+  /**
+   * validity_period of the pushes as a relative time (SMPP 3.4 §5.2.16, §7.1.1), in seconds;
+   * 0: left empty (the SMSC's default validity).
+   */
+  validityPeriodS: z.number().int().min(0).max(SMPP_RELATIVE_TIME_MAX_SECONDS).default(0),
   /** First pause after ESME_RTHROTTLED; doubles while throttled, up to 30 s. */
   throttleBackoffMs: z.number().int().min(1).default(200),
   /** First pause before connecting again after a lost or refused connection; doubles up to reconnectMaxMs. */

@@ -328,6 +328,13 @@ export const DEVIATIONS = [
     probe: 'mm1.smpp.*',
   },
   {
+    name: 'smpp-validity-period-seconds',
+    interface: 'SMPP-push',
+    description: "the push's validity_period is plain seconds ('86400') instead of an SMPP time",
+    clause: 'SMPP 3.4 §5.2.16 / §7.1.1 (validity_period: absolute or relative time format, YYMMDDhhmmsstnnp)',
+    probe: 'mm1.smpp.*',
+  },
+  {
     name: 'smpp-bad-length-dropped',
     interface: 'SMPP-push',
     description:

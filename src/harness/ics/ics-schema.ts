@@ -158,6 +158,12 @@ export const IcsSchema = z.strictObject({
             .boolean()
             .optional()
             .describe('the target asks for SMSC delivery receipts (registered_delivery, SMPP 3.4 §5.2.17)'),
+          validityPeriod: z
+            .boolean()
+            .optional()
+            .describe(
+              'the target sets validity_period on its pushes (SMPP 3.4 §5.2.16; absent or false: left empty, the SMSC default)',
+            ),
           window: z
             .number()
             .int()

@@ -80,8 +80,8 @@ export const TEST_BED_MM4_RESPONSE_TIMEOUT_MS = 8000;
 export const EMBEDDED_SMPP = { systemId: 'mmsc', password: 'secret' };
 /**
  * The test bed's SMPP link: an idle bind probed with enquire_link after 1 s, a probe unanswered
- * for 2 s drops the link (SMPP 3.4 §4.11), pushes ask for delivery receipts (§5.2.17), an
- * unreachable SMSC tried again at least every second, so the suites can see each on the wire
+ * for 2 s drops the link (SMPP 3.4 §4.11), pushes ask for delivery receipts (§5.2.17) and are
+ * valid a day (§5.2.16), an unreachable SMSC tried again at least every second, so the suites can see each on the wire
  * within a second or two.
  */
 export const TEST_BED_SMPP_LINK = {
@@ -89,6 +89,7 @@ export const TEST_BED_SMPP_LINK = {
   enquireLinkTimeoutMs: 2000,
   registeredDelivery: 1,
   reconnectMaxMs: 1000,
+  validityPeriodS: 86_400,
 };
 
 function first(peers: readonly StartedPeer[], kind: string): StartedPeer | undefined {

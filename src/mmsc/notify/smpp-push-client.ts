@@ -1,7 +1,7 @@
 import net from 'node:net';
 import type { PDU, Session } from 'smpp';
 import smpp from 'smpp';
-import { SMPP_STATUS } from '../../codec/smpp/index.ts';
+import { relativeSmppTime, SMPP_STATUS } from '../../codec/smpp/index.ts';
 import { tapSocket } from '../../wire/tap.ts';
 import type { Timeline } from '../../wire/timeline.ts';
 import type { SmppRouteConfig } from '../config.ts';
@@ -492,6 +492,14 @@ export class SmppPushClient {
     throw new SmppSubmitError('SMSC still throttling', ESME_RTHROTTLED, false);
   }
 
+  /** validity_period of every push: empty, or the configured relative time (SMPP 3.4 §7.1.1). */
+  private get validityPeriod(): string {
+    const s = this.opts.route.validityPeriodS;
+    if (s <= 0) return '';
+    // the deviation writes plain seconds, which is no SMPP time
+    return deviates(this.opts, 'smpp-validity-period-seconds') ? String(s) : relativeSmppTime(s);
+  }
+
   private sendSubmit(destination: string, userData: Uint8Array, udhi: boolean): Promise<PDU> {
     const { route } = this.opts;
     const session = this.session;
@@ -514,6 +522,7 @@ export class SmppPushClient {
       protocol_id: 0,
       priority_flag: 0,
       registered_delivery: route.registeredDelivery,
+      validity_period: this.validityPeriod,
       // TS 23.038 §4: 0x04 = 8-bit data, no message class (WAP push is binary).
       data_coding: deviates(this.opts, 'data-coding-text') ? 0x00 : 0x04,
       short_message: Buffer.from(userData.buffer, userData.byteOffset, userData.byteLength),

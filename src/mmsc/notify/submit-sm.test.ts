@@ -1,6 +1,7 @@
 import smpp from 'smpp';
 import { describe, expect, it } from 'vitest';
 import { wapPushToSms } from '../../codec/push/index.ts';
+import { decodeSmpp } from '../../codec/smpp/index.ts';
 import { SubmitSm, type SubmitSmFields } from './submit-sm.ts';
 
 /** Held to the smpp package's own submit_sm encoder (what the MMSC sent before) and decoder. */
@@ -45,6 +46,7 @@ const CASES: Array<[string, Partial<SubmitSmFields>, number]> = [
   ['a full 140-octet segment', { short_message: Buffer.from(segments[0]) }, 4],
   ['last segment', { short_message: Buffer.from(segments[segments.length - 1]) }, 5],
   ['20-character source', { source_addr: 'ABCDEFGHIJKLMNOPQRST' }, 6],
+  ['a relative validity period (SMPP 3.4 §7.1.1)', { validity_period: '000001000000000R' }, 7],
 ];
 
 describe('SubmitSm', () => {
@@ -66,6 +68,8 @@ describe('SubmitSm', () => {
       expect(back.source_addr).toBe(f.source_addr);
       expect(back.esm_class).toBe(f.esm_class);
       expect(back.data_coding).toBe(f.data_coding);
+      // the smpp package reads times as Dates: the text is read back with src/codec/smpp
+      expect(decodeSmpp(bytes).params.validity_period).toBe(f.validity_period ?? '');
     });
   }
 

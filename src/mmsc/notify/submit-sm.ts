@@ -25,6 +25,8 @@ export interface SubmitSmFields {
   protocol_id: number;
   priority_flag: number;
   registered_delivery: number;
+  /** '' (the SMSC's default validity) or an SMPP time (§7.1.1). */
+  validity_period?: string;
   data_coding: number;
   /** At most 254 octets (§4.4.1 sm_length); longer user data goes into segments. */
   short_message: Buffer;
@@ -50,6 +52,7 @@ export class SubmitSm implements SubmitSmFields {
   protocol_id: number;
   priority_flag: number;
   registered_delivery: number;
+  validity_period: string;
   data_coding: number;
   short_message: Buffer;
 
@@ -67,6 +70,7 @@ export class SubmitSm implements SubmitSmFields {
     this.protocol_id = f.protocol_id;
     this.priority_flag = f.priority_flag;
     this.registered_delivery = f.registered_delivery;
+    this.validity_period = f.validity_period ?? '';
     this.data_coding = f.data_coding;
     this.short_message = f.short_message;
   }
@@ -91,7 +95,8 @@ export class SubmitSm implements SubmitSmFields {
         esm_class: this.esm_class,
         protocol_id: this.protocol_id,
         priority_flag: this.priority_flag,
-        // schedule_delivery_time and validity_period empty: immediate, SMSC default (§4.4.1)
+        // schedule_delivery_time empty: immediate (§4.4.1); validity_period empty: the SMSC's default
+        validity_period: this.validity_period,
         registered_delivery: this.registered_delivery,
         data_coding: this.data_coding,
         short_message: this.short_message,
