@@ -28,6 +28,12 @@ const smppRoute = z.strictObject({
   /** SMPP registered_delivery for the pushes (0 none, 1 receipt on final outcome). */
   registeredDelivery: z.number().int().min(0).max(31).default(0),
   /**
+   * How a push longer than one SMS is concatenated: `udh`, a concatenation element in each
+   * segment's UDH (3GPP TS 23.040 §9.2.3.24.1, WAP-259 §6.5), or `sar`, the sar_* TLVs with the
+   * ports in source_port / destination_port and no UDH (SMPP 3.4 §5.3.2.20-24: the SMSC builds it).
+   */
+  concatenation: z.enum(['udh', 'sar']).default('udh'),
+  /**
    * validity_period of the pushes as a relative time (SMPP 3.4 §5.2.16, §7.1.1), in seconds;
    * 0: left empty (the SMSC's default validity).
    */

@@ -273,6 +273,14 @@ export const DEVIATIONS = [
     clause: 'WAP-259-WDP §6.5 / 3GPP TS 23.040 §9.2.3.24.1 (concatenated short messages)',
   },
   {
+    name: 'concat-ref-per-segment',
+    interface: 'SMPP-push',
+    description:
+      'each segment of one concatenated push carries a reference of its own (UDH concatenation element or sar_msg_ref_num)',
+    clause:
+      '3GPP TS 23.040 §9.2.3.24.1 (the reference is the same in every segment of one message) / SMPP 3.4 §5.3.2.22',
+  },
+  {
     name: 'smpp-ignore-unknown-command',
     interface: 'SMPP-push',
     description:

@@ -158,6 +158,12 @@ export const IcsSchema = z.strictObject({
             .boolean()
             .optional()
             .describe('the target asks for SMSC delivery receipts (registered_delivery, SMPP 3.4 §5.2.17)'),
+          concatenation: z
+            .enum(['udh', 'sar'])
+            .optional()
+            .describe(
+              "how a push longer than one SMS is concatenated: 'udh' (a concatenation element in each segment's UDH, 3GPP TS 23.040 §9.2.3.24.1/§9.2.3.24.8) or 'sar' (the sar_* TLVs, SMPP 3.4 §5.3.2.22-24, the SMSC builds the UDH); absent: not stated",
+            ),
           validityPeriod: z
             .boolean()
             .optional()

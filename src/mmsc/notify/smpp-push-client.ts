@@ -449,7 +449,13 @@ export class SmppPushClient {
    * `lane` is the fairness key (the message a notification is about): waiting submits are served
    * round-robin across lanes.
    */
-  async submitSegment(destination: string, userData: Uint8Array, udhi: boolean, lane = ''): Promise<string> {
+  async submitSegment(
+    destination: string,
+    userData: Uint8Array,
+    udhi: boolean,
+    lane = '',
+    tlvs?: Readonly<Record<string, number>>,
+  ): Promise<string> {
     const { route } = this.opts;
     for (let attempt = 0; attempt < 8; attempt++) {
       const wait = this.pausedUntil - Date.now();
@@ -458,7 +464,7 @@ export class SmppPushClient {
       await this.acquireSlot(lane);
       let resp: PDU;
       try {
-        resp = await this.sendSubmit(destination, userData, udhi);
+        resp = await this.sendSubmit(destination, userData, udhi, tlvs);
       } finally {
         this.releaseSlot();
       }
@@ -500,7 +506,12 @@ export class SmppPushClient {
     return deviates(this.opts, 'smpp-validity-period-seconds') ? String(s) : relativeSmppTime(s);
   }
 
-  private sendSubmit(destination: string, userData: Uint8Array, udhi: boolean): Promise<PDU> {
+  private sendSubmit(
+    destination: string,
+    userData: Uint8Array,
+    udhi: boolean,
+    tlvs?: Readonly<Record<string, number>>,
+  ): Promise<PDU> {
     const { route } = this.opts;
     const session = this.session;
     if (!session || this.state !== 'bound') {
@@ -526,6 +537,7 @@ export class SmppPushClient {
       // TS 23.038 §4: 0x04 = 8-bit data, no message class (WAP push is binary).
       data_coding: deviates(this.opts, 'data-coding-text') ? 0x00 : 0x04,
       short_message: Buffer.from(userData.buffer, userData.byteOffset, userData.byteLength),
+      ...(tlvs ? { tlvs } : {}),
     }).asPdu();
     this.stats.submits += 1;
     return new Promise<PDU>((resolve, reject) => {

@@ -1,7 +1,7 @@
 import smpp from 'smpp';
 import { describe, expect, it } from 'vitest';
 import { wapPushToSms } from '../../codec/push/index.ts';
-import { decodeSmpp } from '../../codec/smpp/index.ts';
+import { decodeSmpp, tlv } from '../../codec/smpp/index.ts';
 import { SubmitSm, type SubmitSmFields } from './submit-sm.ts';
 
 /** Held to the smpp package's own submit_sm encoder (what the MMSC sent before) and decoder. */
@@ -72,6 +72,21 @@ describe('SubmitSm', () => {
       expect(decodeSmpp(bytes).params.validity_period).toBe(f.validity_period ?? '');
     });
   }
+
+  it('writes the optional parameters of a SAR segment after the mandatory ones (SMPP 3.4 §5.3.2.20-24)', () => {
+    const tlvs = {
+      source_port: 9200,
+      destination_port: 2948,
+      sar_msg_ref_num: 0x1234,
+      sar_total_segments: 3,
+      sar_segment_seqnum: 2,
+    };
+    const ours = new SubmitSm(fields({ esm_class: 0, tlvs }));
+    ours.sequence_number = 8;
+    const back = decodeSmpp(ours.toBuffer());
+    expect(Buffer.from(back.params.short_message as Uint8Array)).toEqual(fields().short_message);
+    for (const [name, value] of Object.entries(tlvs)) expect(tlv(back, name)).toBe(value);
+  });
 
   it('is sent by an smpp session like its own PDUs (sequence assigned, response matched)', () => {
     const ours = new SubmitSm(fields()).asPdu();
