@@ -352,7 +352,7 @@ export class SmscPeer extends PeerShell {
     const refuse = this.find('refuse-binds');
     const systemId = pdu.params.system_id as string;
     let status: number = SMPP_STATUS.ESME_ROK;
-    if (refuse) status = refuse.b.status;
+    if (refuse && (!refuse.b.commands || refuse.b.commands.includes(pdu.command))) status = refuse.b.status;
     else if (this.accounts.length > 0) {
       const account = this.accounts.find((a) => a.systemId === systemId);
       if (!account) status = SMPP_STATUS.ESME_RINVSYSID;

@@ -343,6 +343,14 @@ export const DEVIATIONS = [
     probe: 'mm1.smpp.*',
   },
   {
+    name: 'smpp-no-bind-fallback',
+    interface: 'SMPP-push',
+    description:
+      'a bind_transceiver refused with ESME_RINVCMDID is tried again as bind_transceiver, never as bind_transmitter',
+    clause: 'SMPP 3.4 §4.1.1 / §4.1.5 (bind_transmitter, bind_transceiver) and §5.1.3 (ESME_RINVCMDID)',
+    probe: 'mm1.smpp.*',
+  },
+  {
     name: 'smpp-bad-length-dropped',
     interface: 'SMPP-push',
     description:

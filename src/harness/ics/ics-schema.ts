@@ -158,6 +158,12 @@ export const IcsSchema = z.strictObject({
             .boolean()
             .optional()
             .describe('the target asks for SMSC delivery receipts (registered_delivery, SMPP 3.4 §5.2.17)'),
+          bindFallback: z
+            .boolean()
+            .optional()
+            .describe(
+              'a bind_transceiver the SMSC refuses with ESME_RINVCMDID (an SMSC without transceiver binds) is followed by a bind_transmitter (SMPP 3.4 §4.1.1, §5.1.3); absent: not claimed',
+            ),
           concatenation: z
             .enum(['udh', 'sar'])
             .optional()

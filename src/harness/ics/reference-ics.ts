@@ -64,6 +64,8 @@ export function referenceIcs(
             password: config.notification.password,
             // claimed only when the pushes ask for receipts (SMPP 3.4 §5.2.17 bits 1-0)
             ...((config.notification.registeredDelivery & 0x03) !== 0 ? { registeredDelivery: true } : {}),
+            // bind_transceiver refused with ESME_RINVCMDID: bind_transmitter (smpp-push-client.ts)
+            bindFallback: true,
             // UDH concatenation, or the sar_* TLVs, as configured
             concatenation: config.notification.concatenation,
             // a relative validity_period on every push (SMPP 3.4 §7.1.1) when configured

@@ -50,6 +50,7 @@ describe('self-certification files (certify-self, mutation)', () => {
       // the test bed's pushes ask for delivery receipts and carry a validity period (TEST_BED_SMPP_LINK)
       registeredDelivery: true,
       validityPeriod: true,
+      bindFallback: true,
       concatenation: 'udh',
       window: mmsc.notification.route === 'smpp' ? mmsc.notification.window : undefined,
     });

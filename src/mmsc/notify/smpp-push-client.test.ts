@@ -130,6 +130,26 @@ describe('SmppPushClient', () => {
     expect(await client.submitSegment('15550002', ud, true)).toMatch(/^\d+$/);
   });
 
+  it('binds as transmitter on the same connection when bind_transceiver is refused with ESME_RINVCMDID', async () => {
+    smsc.refuseTransceiver = 0x03;
+    client = new SmppPushClient({ route: route(), observer: new MmscObserver('mmsc') });
+    client.start();
+    expect(await client.submitSegment('15550001', ud, true)).toMatch(/^\d+$/);
+    expect(smsc.bindCommands).toEqual(['bind_transceiver', 'bind_transmitter']);
+  });
+
+  it("with the 'smpp-no-bind-fallback' deviation it keeps asking for a transceiver bind", async () => {
+    smsc.refuseTransceiver = 0x03;
+    client = new SmppPushClient({
+      route: route(),
+      deviate: ['smpp-no-bind-fallback'],
+      observer: new MmscObserver('mmsc'),
+    });
+    client.start();
+    await until(() => smsc.bindCommands.length >= 2);
+    expect(new Set(smsc.bindCommands)).toEqual(new Set(['bind_transceiver']));
+  });
+
   it("with the 'smpp-bad-length-dropped' deviation the connection ends without generic_nack", async () => {
     client = new SmppPushClient({
       route: route(),

@@ -13,8 +13,9 @@ import { SubmitSm } from './submit-sm.ts';
 /**
  * The MMSC's SMPP 3.4 client (ESME) towards the SMSC, used to send WAP push SMS.
  *
- * - bind_transceiver with the configured credentials; reconnects (with back-off) whenever
- *   the connection drops or the bind is refused;
+ * - bind_transceiver with the configured credentials, bind_transmitter when the SMSC does not know
+ *   transceiver binds (ESME_RINVCMDID); reconnects (with back-off) whenever the connection drops or
+ *   the bind is refused;
  * - a window: at most `window` submit_sm awaiting their submit_sm_resp (SMPP 3.4 §2.7);
  * - ESME_RTHROTTLED (0x58) / ESME_RMSGQFUL (0x14): the whole client pauses, doubling the
  *   pause while the SMSC keeps throttling, and the submit is sent again after the pause;
@@ -218,18 +219,28 @@ export class SmppPushClient {
       onDown('connection closed');
     });
     session.on('pdu', (pdu: PDU) => this.onPdu(session, pdu));
-    socket.once('connect', () => {
-      const bind = new smpp.PDU('bind_transceiver', {
+    const bind = (command: 'bind_transceiver' | 'bind_transmitter') => {
+      const pdu = new smpp.PDU(command, {
         system_id: route.systemId,
         password: route.password,
         system_type: route.systemType,
         interface_version: 0x34,
       });
-      this.publishPdu('out', bind);
-      session.send(bind, (resp: PDU) => {
+      this.publishPdu('out', pdu);
+      session.send(pdu, (resp: PDU) => {
         this.publishPdu('in', resp);
         if (resp.command_status !== ESME_ROK) {
-          observer.event('SMPP', 'smpp-bind-refused', { command_status: resp.command_status });
+          observer.event('SMPP', 'smpp-bind-refused', { command, command_status: resp.command_status });
+          // an SMSC without transceiver binds (SMPP 3.3 knows no bind_transceiver; SMPP 3.4 §5.1.3
+          // ESME_RINVCMDID): bind as transmitter on the same connection, pushes need no more
+          if (
+            command === 'bind_transceiver' &&
+            resp.command_status === ESME_RINVCMDID &&
+            !deviates(this.opts, 'smpp-no-bind-fallback')
+          ) {
+            bind('bind_transmitter');
+            return;
+          }
           session.destroy();
           return;
         }
@@ -238,7 +249,7 @@ export class SmppPushClient {
         this.failedConnects = 0;
         this.stats.bound = true;
         this.reconnectDelay = route.reconnectMs;
-        observer.event('SMPP', 'smpp-bound', { system_id: String(resp.system_id ?? '') });
+        observer.event('SMPP', 'smpp-bound', { command, system_id: String(resp.system_id ?? '') });
         this.touch(session);
         for (const w of this.boundWaiters) {
           clearTimeout(w.timer);
@@ -246,7 +257,8 @@ export class SmppPushClient {
         }
         this.boundWaiters.clear();
       });
-    });
+    };
+    socket.once('connect', () => bind('bind_transceiver'));
   }
 
   private stopLinkTimers(): void {
