@@ -229,6 +229,13 @@ export const DEVIATIONS = [
       'mmscert robustness profile §R13 (ROB-slow-clients); RFC 9112 §9.5, RFC 9110 §15.5.9 (408 lets a server free them)',
     probe: 'robustness.connections.*',
   },
+  {
+    name: 'cancel-conf-refused',
+    interface: 'MM1',
+    description: "a client's m-cancel-conf (the answer to an m-cancel-req) is refused with HTTP 400",
+    clause: 'OMA-TS-MMS_ENC-V1_3 §7.3.7 (X-Mms-Cancel-Status of M-Cancel.conf) / 3GPP TS 23.140 §8.1.13',
+    probe: 'mm1.forward.*',
+  },
   // ------------------------------------------------------------------ SMPP / WAP push
   {
     name: 'wrong-push-app-id',
