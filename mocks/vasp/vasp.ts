@@ -507,7 +507,16 @@ export class Vasp extends PeerShell {
     p: JsonObject,
   ): Promise<Json> {
     if (!this.target) throw new PeerConfigError(this.name, `${type}: no target MM7 URL (configure {target})`);
-    if (content?.contentId !== undefined) fields.Content = { '@href': `cid:${content.contentId}` };
+    const ref = str(p.contentRef) ?? 'cid';
+    if (ref !== 'cid' && ref !== 'location')
+      throw new PeerConfigError(this.name, `contentRef ${ref}: cid or location`);
+    if (content && ref === 'location') {
+      // SOAP Messages with Attachments (W3C Note 2000-12-11): a reference resolves against a
+      // part's Content-ID or its Content-Location; here the attachment carries only the latter.
+      content.contentLocation = `${content.contentId ?? this.nextId('part')}.mm`;
+      delete content.contentId;
+      fields.Content = { '@href': content.contentLocation };
+    } else if (content?.contentId !== undefined) fields.Content = { '@href': `cid:${content.contentId}` };
     const transactionId = str(p.transactionId) ?? this.nextId('tx');
     const msg: Mm7Message = { type, transactionId, version, fields, ...(content ? { content } : {}) };
     const { contentType, body } = encodeMm7(msg, { version });
