@@ -521,22 +521,22 @@ export class Vasp extends PeerShell {
     const msg: Mm7Message = { type, transactionId, version, fields, ...(content ? { content } : {}) };
     const { contentType, body } = encodeMm7(msg, { version });
     const tamper = parseTamper(this.name, p.tamper);
-    if (!tamper) {
-      this.publish('out', msg, body);
-      return this.exchange(type, transactionId, contentType, body, p);
+    let wire = body;
+    if (tamper) {
+      const ns = mm7Version(version)?.namespace ?? '';
+      wire = tamperMm7(this.name, body, contentType, ns, tamper);
+      this.event('mm7-tampered', { type, transactionId, tamper: { ...tamper } });
     }
-    const ns = mm7Version(version)?.namespace ?? '';
-    const bent = tamperMm7(this.name, body, contentType, ns, tamper);
-    this.event('mm7-tampered', { type, transactionId, tamper: { ...tamper } });
-    // What actually went out, as a tolerant decoder reads it (the untampered view if it cannot).
+    // The observation is what actually went out, as a tolerant decoder reads it back (so a case's
+    // precondition checks the octets, not our model of them); the model only if it cannot.
     let sent = msg;
     try {
-      sent = decodeMm7(bent, contentType);
+      sent = decodeMm7(wire, contentType);
     } catch {
       // undecodable even tolerantly: the observation shows the request before the bend
     }
-    this.publish('out', sent, bent);
-    return this.exchange(type, transactionId, contentType, bent, p);
+    this.publish('out', sent, wire);
+    return this.exchange(type, transactionId, contentType, wire, p);
   }
 
   /**
