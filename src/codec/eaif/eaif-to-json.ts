@@ -27,3 +27,21 @@ export function eaifToJson(msg: EaifMessage): JsonObject {
     ...(msg.pdu ? { pdu: mmsSummary(msg.pdu) } : {}),
   };
 }
+
+/**
+ * The message type an EAIF observation carries on the timeline: `eaif-<X-NOKIA-MMSC-Message-Type>`
+ * for a POST (`eaif-request` when it names none of the three), `eaif-answer` for its HTTP answer.
+ */
+export const EAIF_OBSERVATION_TYPES = [
+  'eaif-MultiMediaMessage',
+  'eaif-DeliveryReport',
+  'eaif-ReadReply',
+  'eaif-request',
+  'eaif-answer',
+] as const;
+
+export function eaifObservationType(msg: EaifMessage): (typeof EAIF_OBSERVATION_TYPES)[number] {
+  if (msg.kind === 'response') return 'eaif-answer';
+  const t = eaifMessageType(msg);
+  return t ? `eaif-${t}` : 'eaif-request';
+}

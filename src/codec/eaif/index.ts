@@ -26,7 +26,7 @@ export {
   eaifMessageType,
   eaifRecipients,
 } from './eaif-message.ts';
-export { eaifToJson } from './eaif-to-json.ts';
+export { EAIF_OBSERVATION_TYPES, eaifObservationType, eaifToJson } from './eaif-to-json.ts';
 export { checkEaifValue } from './eaif-value.ts';
 export { type EaifHttp, encodeEaif } from './encode-eaif.ts';
 export { validateEaif } from './validate-eaif.ts';
