@@ -183,7 +183,13 @@ export function referenceIcs(
       ...provisioning,
       domain: config.domains[0] ?? provisioning.domain,
       ...(foreign ? { foreign: { ...provisioning.foreign, domain: foreign.domain } } : {}),
-      vasps: Object.keys(vasps).length > 0 && 'main' in vasps ? vasps : provisioning.vasps,
+      // (the EAIF application's account only when the config has one: eaif.supported says so)
+      vasps:
+        Object.keys(vasps).length > 0 && 'main' in vasps
+          ? vasps
+          : Object.fromEntries(
+              Object.entries(provisioning.vasps).filter(([role]) => role !== 'eaif' || eaifApp),
+            ),
     },
   };
 }

@@ -66,9 +66,14 @@ export async function eaifSubmit(
   body: Uint8Array,
 ): Promise<EaifAnswer> {
   const cfg = core.config;
-  const refuse = (status: number, text: string, request?: EaifMessage): EaifAnswer => ({
+  const refuse = (
+    status: number,
+    text: string,
+    version = EAIF_VERSION,
+    request?: EaifMessage,
+  ): EaifAnswer => ({
     status,
-    headers: [['X-NOKIA-MMSC-Version', EAIF_VERSION]],
+    headers: [['X-NOKIA-MMSC-Version', version]],
     text,
     ...(request ? { request } : {}),
   });
@@ -84,10 +89,8 @@ export async function eaifSubmit(
     return refuse(400, e.toLine());
   }
   const version = eaifHeader(msg, 'X-NOKIA-MMSC-Version') ?? EAIF_VERSION;
-  const answer = (status: number, text: string) => ({
-    ...refuse(status, text, msg),
-    headers: [['X-NOKIA-MMSC-Version', version]] as [string, string][],
-  });
+  // answers in the version the application spoke (Mbuni answers with its own; either is read)
+  const answer = (status: number, text: string) => refuse(status, text, version, msg);
   const pdu = msg.pdu as MmsPdu;
   // The Message-Type names what the body is; absent, the body says it (tolerant: Mbuni reads the PDU).
   const type = eaifMessageType(msg) ?? 'MultiMediaMessage';
