@@ -32,7 +32,7 @@ export type PeerStartPhase = 'called-by-target' | 'gateway' | 'handset';
 /** What a peer is pointed at when it is created: the target's endpoints, the peers started before it. */
 export interface PeerWiringContext {
   /** The target's endpoint URLs (absent: the target has no such interface). */
-  target: { mm1?: string; mm3?: string; mm4?: string; mm7?: string };
+  target: { mm1?: string; mm3?: string; mm4?: string; mm7?: string; eaif?: string };
   /** Peers already started in this case, in start order. */
   peers: readonly { kind: string; endpoints: readonly PeerEndpoint[]; config: JsonObject }[];
 }
@@ -44,6 +44,8 @@ export interface VaspAccount {
   username?: string;
   password?: string;
   shortCode: string;
+  /** What it speaks: MM7 (default) or EAIF (the Nokia External Application Interface). */
+  dialect?: 'mm7' | 'eaif';
 }
 
 /**
@@ -57,6 +59,8 @@ export interface TargetProvisioning {
   mainVasp: VaspAccount;
   /** Every VASP account the target knows (the main one too), in the ICS's order. */
   vasps: readonly VaspAccount[];
+  /** The EAIF application account the target knows (ICS provisioning.vasps.eaif), if any. */
+  eaifApp?: VaspAccount;
   /** The foreign MMS domain the target routes to over MM4. */
   foreignDomain: string;
   /** The target's own network (3GPP TS 23.003 §15: mms.mncMNC.mccMCC.gprs). */

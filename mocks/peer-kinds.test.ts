@@ -19,6 +19,7 @@ describe('PEER_KINDS', () => {
       'hlr',
       'remote-mmsc',
       'vasp',
+      'eaif-app',
       'mail',
       'wap-gateway',
       'ppg',
@@ -34,8 +35,8 @@ describe('PEER_KINDS', () => {
     const order = Object.keys(PEER_KINDS).sort(
       (a, b) => peerStartRank(PEER_KINDS, a) - peerStartRank(PEER_KINDS, b),
     );
-    expect(order.slice(0, 5).sort()).toEqual(['hlr', 'mail', 'remote-mmsc', 'smsc', 'vasp']);
-    expect(order.slice(5)).toEqual(['wap-gateway', 'ppg', 'ue']);
+    expect(order.slice(0, 6).sort()).toEqual(['eaif-app', 'hlr', 'mail', 'remote-mmsc', 'smsc', 'vasp']);
+    expect(order.slice(6)).toEqual(['wap-gateway', 'ppg', 'ue']);
     // a kind only a test knows starts with the gateways, after the registry's own
     const withTest = {
       ...PEER_KINDS,

@@ -1,3 +1,4 @@
+import { EAIF_APP_KIND } from './eaif-app/eaif-app-kind.ts';
 import { HLR_KIND } from './hlr/hlr-kind.ts';
 import { MAIL_KIND } from './mail/mail-kind.ts';
 import type { PeerKind } from './peer-kind.ts';
@@ -21,6 +22,7 @@ const ROWS: readonly PeerKind[] = [
   HLR_KIND,
   REMOTE_MMSC_KIND,
   VASP_KIND,
+  EAIF_APP_KIND,
   MAIL_KIND,
   WAP_GATEWAY_KIND,
   PPG_KIND,

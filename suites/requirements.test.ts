@@ -27,6 +27,8 @@ export const COARSE: Readonly<Record<string, readonly string[]>> = {
   'SMPP v3.4': ['4', '4.1', '4.2', '4.3', '4.4', '4.6', '4.11', '5', '5.1', '5.2'],
   '3GPP TS 23.040': ['9', '9.2', '9.2.3', '9.2.3.24'],
   'RFC 2045': ['6'],
+  // its table of contents: 3.1, 3.2; 4.1, 4.2; 8.1 (5, 6 and 7 have no subsections)
+  'Nokia MMS Center Application Development Guide 1.0': ['3', '4', '8'],
 };
 
 /** Specs whose clauses are section numbers with at least two levels (a bare chapter is never exact). */

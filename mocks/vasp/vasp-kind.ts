@@ -22,7 +22,8 @@ export const VASP_KIND: PeerKind = {
       ...(main.vasId ? { vasId: main.vasId } : {}),
       ...(main.username !== undefined ? { user: main.username } : {}),
       ...(main.password !== undefined ? { pass: main.password } : {}),
-      shortCodes: [...new Set(p.vasps.map((v) => v.shortCode))],
+      // (not the EAIF application's: that one answers in EAIF, mocks/eaif-app)
+      shortCodes: [...new Set(p.vasps.filter((v) => v.dialect !== 'eaif').map((v) => v.shortCode))],
     };
   },
 };

@@ -27,6 +27,8 @@ export interface TargetEndpoints {
   mm4?: string;
   /** MM7 URL (SOAP over HTTP POST), http://127.0.0.1:8007/mm7 */
   mm7?: string;
+  /** EAIF URL (Nokia External Application Interface, MMS PDUs over HTTP POST), http://127.0.0.1:8007/eaif */
+  eaif?: string;
   /** The target's own MMS domain (MM4 addressing, ENUM answers). */
   domain?: string;
 }

@@ -1,4 +1,5 @@
 import { RR_TYPES } from '../codec/dns/dns-message.ts';
+import { EAIF_HEADERS, EAIF_OBSERVATION_TYPES } from '../codec/eaif/index.ts';
 import { MM4_MESSAGE_FIELD_NAMES } from '../codec/mm4/mm4-headers.ts';
 import { MM4_MESSAGE_TYPES } from '../codec/mm4/mm4-message.ts';
 import { MM7_ELEMENTS } from '../codec/mm7/mm7-elements.ts';
@@ -105,6 +106,22 @@ const MM7_RULE: FieldRule = {
   },
 };
 
+/**
+ * EAIF messages as eaifToJson() gives them (Nokia External Application Interface): `headers` by
+ * the X-NOKIA-MMSC header table's names, `pdu` the body's MMS header names (mmsSummary).
+ */
+const EAIF_RULE: FieldRule = {
+  what: 'EAIF field',
+  top: set(['kind', 'messageType', 'status', 'contentType', 'headers', 'bodySize', 'pdu']),
+  nested: {
+    headers: {
+      what: 'X-NOKIA-MMSC header',
+      names: set(EAIF_HEADERS.map((h) => h.name)),
+    },
+    pdu: { what: 'MMS header', names: MMS_RULE.top, unless: MMS_RULE.extension },
+  },
+};
+
 /** DNS messages as the HLR publishes them (dnsToJson() and the transport) or the reference MMSC's resolver. */
 const DNS_RULE: FieldRule = {
   what: 'DNS field',
@@ -201,6 +218,7 @@ export const MESSAGE_TYPES: ReadonlyMap<string, FieldRule | undefined> = new Map
   ...SMPP_COMMANDS.map((c) => [c.name, SMPP_RULE] as const),
   ...MM4_MESSAGE_TYPES.map((t) => [t, MM4_RULE] as const),
   ...MM7_MESSAGE_TYPES.map((t) => [t, MM7_RULE] as const),
+  ...EAIF_OBSERVATION_TYPES.map((t) => [t, EAIF_RULE] as const),
   ...RR_TYPES.map((t) => [t.name, DNS_RULE] as const),
   ['DNS', DNS_RULE],
   ['email', EMAIL_RULE],

@@ -78,6 +78,12 @@ const vasp = z.strictObject({
   shortCodes: z.array(z.string().regex(/^\d{3,8}$/)).default([]),
   /** Where DeliverReq / DeliveryReportReq / ReadReplyReq go (the VASP's MM7 server). */
   callbackUrl: z.string().url().optional(),
+  /**
+   * What the application speaks: `mm7` (SOAP, `POST /mm7`; the default) or `eaif` (the Nokia
+   * External Application Interface: binary MMS PDUs with X-NOKIA-MMSC-* headers, `POST /eaif` on
+   * the MM7 listener; messages to its short codes and its reports go to `callbackUrl` in EAIF form).
+   */
+  dialect: z.enum(['mm7', 'eaif']).optional(),
 });
 
 export const MmscConfigSchema = z.strictObject({

@@ -640,6 +640,22 @@ export const DEVIATIONS = [
     clause: 'RFC 2046 §5.1.1 (close-delimiter) / 3GPP TS 23.140 status codes (2007 Message format corrupt)',
     probe: 'robustness.mm7.*,mm7.error.*',
   },
+  {
+    name: 'eaif-no-message-id',
+    interface: 'MM7',
+    description: 'an accepted EAIF submission is answered 204 without X-NOKIA-MMSC-Message-Id',
+    clause:
+      'Nokia MMS Center Application Development Guide 1.0 §4.2, §5 (the answer to a submission names the message)',
+    probe: 'eaif.*',
+  },
+  {
+    name: 'eaif-answer-200',
+    interface: 'MM7',
+    description: 'an accepted EAIF submission is answered 200 OK instead of 204 No Content',
+    clause:
+      'Nokia MMS Center Application Development Guide 1.0 §4.2, §5 (204 No Content answers a submission)',
+    probe: 'eaif.*',
+  },
 ] as const satisfies readonly Deviation[];
 
 export type DeviationName = (typeof DEVIATIONS)[number]['name'];

@@ -235,6 +235,7 @@ function decodeAsOf(conns: Iterable<{ transport: string; port: number; iface: st
 const IFACE_PROTO: Record<string, string> = {
   MM1: 'http',
   MM7: 'http',
+  EAIF: 'http',
   HTTP: 'http',
   PAP: 'http',
   MM3: 'smtp',

@@ -38,6 +38,8 @@ export const INTERFACES = [
   'MM4',
   'MM5',
   'MM7',
+  /** EAIF, the Nokia External Application Interface (MMS PDUs over HTTP, a second VASP dialect). */
+  'EAIF',
   'SMPP',
   'PAP',
   'WAP-PUSH',

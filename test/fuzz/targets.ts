@@ -22,6 +22,7 @@ import {
   dnsToJson,
   encodeDnsMessage,
 } from '../../src/codec/dns/dns-message.ts';
+import { decodeEaif, eaifToJson, encodeEaif, validateEaif } from '../../src/codec/eaif/index.ts';
 import { mimePart } from '../../src/codec/mime/build-mime.ts';
 import { mimeToJson } from '../../src/codec/mime/mime-to-json.ts';
 import { parseMime } from '../../src/codec/mime/parse-mime.ts';
@@ -257,6 +258,52 @@ function mm4Seed(subject: string, parts: Array<[string, string | Uint8Array]>): 
     ),
   );
 }
+const EAIF_TOKENS = [
+  'X-NOKIA-MMSC-To: ',
+  'X-NOKIA-MMSC-From: ',
+  'X-NOKIA-MMSC-Version: 1.0',
+  'X-NOKIA-MMSC-Message-Type: ',
+  'MultiMediaMessage',
+  'DeliveryReport',
+  'ReadReply',
+  'X-NOKIA-MMSC-Message-Id: ',
+  'X-NOKIA-MMSC-Status: 200',
+  'Content-Type: application/vnd.wap.mms-message',
+  '/TYPE=PLMN',
+];
+
+/** An EAIF request as one octet string: its header lines, a blank line, the m-send-req. */
+function eaifSeed(to: string[], type: string): Uint8Array {
+  const http = encodeEaif(
+    {
+      kind: 'request',
+      contentType: 'application/vnd.wap.mms-message',
+      headers: [
+        { name: 'X-NOKIA-MMSC-To', value: to.join(',') },
+        { name: 'X-NOKIA-MMSC-Version', value: '1.0' },
+        { name: 'X-NOKIA-MMSC-Message-Type', value: type },
+      ],
+      body: new Uint8Array(0),
+      pdu: randomPdu('m-send-req', rng(3)),
+    },
+    { validate: false },
+  );
+  const head = http.headers.map(([k, v]) => `${k}: ${v}\r\n`).join('');
+  return new Uint8Array(Buffer.concat([Buffer.from(`${head}\r\n`, 'latin1'), http.body]));
+}
+
+/** Test glue standing in for node's HTTP parser: header lines up to the first blank line, then the body. */
+function eaifHttpOf(b: Uint8Array): { rawHeaders: string[]; body: Uint8Array } {
+  const buf = Buffer.from(b);
+  const end = buf.indexOf('\r\n\r\n');
+  const head = (end < 0 ? buf : buf.subarray(0, end)).toString('latin1');
+  const rawHeaders = head.split('\r\n').flatMap((l) => {
+    const colon = l.indexOf(':');
+    return colon > 0 ? [l.slice(0, colon), l.slice(colon + 1).trim()] : [];
+  });
+  return { rawHeaders, body: end < 0 ? new Uint8Array(0) : new Uint8Array(buf.subarray(end + 4)) };
+}
+
 const MIME_TOKENS = [
   '\r\n',
   '\r\n\r\n',
@@ -684,6 +731,30 @@ export const TARGETS: FuzzTarget[] = [
           throw new PropertyViolation('MM7 header differs');
         if (!jsonEq(mm7ToJson(back), mm7ToJson(decodeMm7(enc.body, enc.contentType))))
           throw new PropertyViolation('MM7 decode not deterministic');
+      },
+    ),
+  },
+  {
+    // the input is an HTTP head and body: `Name: value` lines, a blank line, the body
+    name: 'eaif',
+    run: (b) => {
+      const m = decodeEaif({ kind: 'request', ...eaifHttpOf(b) });
+      validateEaif(m);
+      return JSON.stringify(eaifToJson(m));
+    },
+    seeds: () => [eaifSeed(['+15550001/TYPE=PLMN', '4444'], 'MultiMediaMessage')],
+    dictionary: [...EAIF_TOKENS, ...MIME_TOKENS],
+    maxLen: 8 * 1024,
+    coverage: SRC,
+    roundTrip: fc.property(
+      fc.array(fc.stringMatching(/^\+?[0-9]{3,15}$/), { minLength: 1, maxLength: 4 }),
+      fc.constantFrom('MultiMediaMessage', 'DeliveryReport', 'ReadReply'),
+      (to, type) => {
+        const m = decodeEaif({ kind: 'request', ...eaifHttpOf(eaifSeed(to, type)) });
+        const got = m.headers.find((h) => h.name === 'X-NOKIA-MMSC-To')?.value;
+        if (got !== to.join(','))
+          throw new PropertyViolation(`EAIF X-NOKIA-MMSC-To ${got} != ${to.join(',')}`);
+        if (m.pdu?.type !== 'm-send-req') throw new PropertyViolation('EAIF body lost');
       },
     ),
   },

@@ -38,10 +38,10 @@ describe('mmscert serve', () => {
       .toBe(true);
     const storeAt = out.lines.findIndex((l) => l.startsWith('store '));
     expect(out.lines[storeAt]).toBe(`store ${store}`);
-    // one line per endpoint (MM1 first; MM4/MM3/MM7 when their modules are present)
+    // one line per endpoint (MM1 first; MM4/MM3/MM7 and EAIF, on the MM7 listener, when their modules are present)
     expect(out.lines[0]).toMatch(/^MM1 http:\/\/127\.0\.0\.1:\d+\/mms$/);
     for (const l of out.lines.slice(0, storeAt))
-      expect(l).toMatch(/^MM[1347] (http|smtp):\/\/127\.0\.0\.1:\d+/);
+      expect(l).toMatch(/^(MM[1347]|EAIF) (http|smtp):\/\/127\.0\.0\.1:\d+/);
     const res = await fetch(out.lines[0].slice(4), {
       method: 'POST',
       headers: { 'content-type': 'text/plain' },

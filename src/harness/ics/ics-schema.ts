@@ -40,6 +40,12 @@ const vaspAccount = z.strictObject({
     .string()
     .regex(/^\d{3,8}$/)
     .describe('Short code routed to this VASP (DeliverReq)'),
+  dialect: z
+    .enum(['mm7', 'eaif'])
+    .optional()
+    .describe(
+      'what the account speaks: mm7 (default) or eaif (Nokia External Application Interface; the EAIF application is the account `eaif`)',
+    ),
 });
 
 /** The SMTP front end of MM3 and MM4: the same two items on each interface. */
@@ -58,7 +64,7 @@ const smtpFrontEnd = {
     ),
 };
 
-export const IcsSchema = z.strictObject({
+const IcsObject = z.strictObject({
   $schema: z.string().optional(),
   implementation: z
     .strictObject({ name: z.string().min(1), version: z.string().optional(), vendor: z.string().optional() })
@@ -147,6 +153,34 @@ export const IcsSchema = z.strictObject({
       maxRecipients: z.number().int().positive().optional().describe('most recipients in one SubmitReq'),
     })
     .describe('MM7 (VASP <-> MMSC over SOAP)'),
+  eaif: z
+    .strictObject({
+      supported: z
+        .boolean()
+        .describe('serves EAIF applications (binary MMS PDUs with X-NOKIA-MMSC headers over HTTP POST)'),
+      basicAuth: z.boolean().describe('the EAIF endpoint requires HTTP Basic authentication'),
+      deliver: z
+        .boolean()
+        .describe(
+          "messages to the application's short code POSTed to it as MultiMediaMessage (NOKIA-EAIF §6)",
+        ),
+      deliveryReports: z
+        .boolean()
+        .describe('DeliveryReport (m-delivery-ind) POSTed to the application when it asked'),
+      readReplies: z
+        .boolean()
+        .describe('ReadReply (m-read-orig-ind) POSTed to the application when it asked'),
+    })
+    .default({
+      supported: false,
+      basicAuth: false,
+      deliver: false,
+      deliveryReports: false,
+      readReplies: false,
+    })
+    .describe(
+      "EAIF, the Nokia External Application Interface (Nokia MMS Center Application Development Guide 1.0), a second VASP dialect: the endpoint is the target config's `endpoints.eaif`, the account `provisioning.vasps.eaif`",
+    ),
   notification: z
     .strictObject({
       via: z.enum(['smpp', 'pap']).describe('how the target sends WAP push notifications'),
@@ -243,10 +277,23 @@ export const IcsSchema = z.strictObject({
       vasps: z
         .record(z.string(), vaspAccount)
         .refine((v) => 'main' in v, 'needs at least the account `main`')
+        .refine(
+          (v) => Object.entries(v).every(([role, a]) => (role === 'eaif') === (a.dialect === 'eaif')),
+          'the EAIF application is the account `eaif`, with dialect: eaif (and only it)',
+        )
         .describe('VASP accounts provisioned on the target, by role (main, second)'),
     })
     .describe('How the target is provisioned for this run'),
 });
+
+/** The ICS, with the rules that tie items together (EAIF: its account must be provisioned). */
+export const IcsSchema = IcsObject.refine(
+  (ics) => !ics.eaif.supported || ics.provisioning.vasps.eaif !== undefined,
+  {
+    message: 'eaif.supported needs the EAIF application account provisioning.vasps.eaif',
+    path: ['eaif', 'supported'],
+  },
+);
 
 export type Ics = z.infer<typeof IcsSchema>;
 export type IcsInput = z.input<typeof IcsSchema>;

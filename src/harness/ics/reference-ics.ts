@@ -23,6 +23,14 @@ export const REFERENCE_PROVISIONING: Ics['provisioning'] = {
       shortCode: '12345',
     },
     second: { vaspId: 'VASP2', username: 'vasp-two', password: 'other-pass', shortCode: '7777' },
+    // the EAIF application (Nokia External Application Interface), a VASP of the second dialect
+    eaif: {
+      vaspId: 'EAIF1',
+      username: 'eaif-app',
+      password: 'eaif-pass',
+      shortCode: '4444',
+      dialect: 'eaif',
+    },
   },
 };
 
@@ -43,16 +51,23 @@ export function referenceIcs(
   const versions = (['1.0', '1.1', '1.2', '1.3'] as const).filter((v) => v <= config.mmsVersion);
   const vasps: Ics['provisioning']['vasps'] = {};
   const roles = ['main', 'second', 'third', 'fourth'];
-  config.vasps.forEach((v, i) => {
+  let n = 0;
+  config.vasps.forEach((v) => {
     if (!v.shortCodes[0]) return;
-    vasps[roles[i] ?? `vasp${i + 1}`] = {
+    // the EAIF application is the account `eaif` (ics-schema.ts); the MM7 VASPs main, second...
+    const role = v.dialect === 'eaif' ? 'eaif' : (roles[n] ?? `vasp${n + 1}`);
+    if (v.dialect !== 'eaif') n += 1;
+    if (role in vasps) return;
+    vasps[role] = {
       vaspId: v.vaspId,
       ...(v.vasId ? { vasId: v.vasId } : {}),
       ...(v.username ? { username: v.username } : {}),
       ...(v.password ? { password: v.password } : {}),
       shortCode: v.shortCodes[0],
+      ...(v.dialect === 'eaif' ? { dialect: 'eaif' as const } : {}),
     };
   });
+  const eaifApp = config.vasps.find((v) => v.dialect === 'eaif');
   const foreign = config.mm4.peers[0];
   const hasMm4 = config.mm4.peers.length > 0;
   const notification: Ics['notification'] =
@@ -138,6 +153,14 @@ export function referenceIcs(
       readReplies: true,
       maxRecipients: config.maxRecipients,
     },
+    // EAIF on the MM7 listener (src/mmsc/eaif) for the accounts whose dialect is eaif
+    eaif: {
+      supported: eaifApp !== undefined,
+      basicAuth: eaifApp?.username !== undefined,
+      deliver: eaifApp !== undefined,
+      deliveryReports: eaifApp !== undefined,
+      readReplies: eaifApp !== undefined,
+    },
     notification,
     timers: {
       // the durable queue's first retry, with room for the host's load
@@ -170,7 +193,13 @@ export function referenceIcs(
       ...provisioning,
       domain: config.domains[0] ?? provisioning.domain,
       ...(foreign ? { foreign: { ...provisioning.foreign, domain: foreign.domain } } : {}),
-      vasps: Object.keys(vasps).length > 0 && 'main' in vasps ? vasps : provisioning.vasps,
+      // (the EAIF application's account only when the config has one: eaif.supported says so)
+      vasps:
+        Object.keys(vasps).length > 0 && 'main' in vasps
+          ? vasps
+          : Object.fromEntries(
+              Object.entries(provisioning.vasps).filter(([role]) => role !== 'eaif' || eaifApp),
+            ),
     },
   };
 }

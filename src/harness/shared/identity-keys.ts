@@ -9,14 +9,15 @@ import type { Observation } from '../../wire/timeline.ts';
  *                 (RFC 6116 §2.4: the digits reversed under e164.arpa), an HLR lookup path;
  *   `a:<address>` an e-mail address (lower case): MM3 RCPT / MAIL FROM, MM4 envelope;
  *   `id:<value>`  a message or transaction identity: X-Mms-Message-ID / Message-ID,
- *                 X-Mms-Transaction-Id, MM7 TransactionID / MessageID / LinkedID, SMPP message_id /
+ *                 X-Mms-Transaction-Id, MM7 TransactionID / MessageID / LinkedID, EAIF
+ *                 X-NOKIA-MMSC-Message-Id, SMPP message_id /
  *                 receipted_message_id, the SMSC's messageIds.
  * Numbers are 7..15 digits (ITU-T E.164 §6: at most 15), so short codes and ports are never keys.
  */
 export type IdentityKey = string;
 
 /** Field names whose (string) values are message or transaction identities. */
-const ID_FIELD = /^(x-mms-)?(message|transaction|linked)[-_]?ids?$|^receipted_message_id$/i;
+const ID_FIELD = /^(x-mms-|x-nokia-mmsc-)?(message|transaction|linked)[-_]?ids?$|^receipted_message_id$/i;
 const NUMBER = /^\+?(\d{7,15})$/;
 const PLMN = /\+?(\d{7,15})\/TYPE=PLMN/gi;
 const ENUM = /^((?:\d\.){7,15})e164\.arpa\.?$/i;

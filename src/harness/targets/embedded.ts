@@ -175,19 +175,24 @@ export function mmscConfigForPeers(
       };
     });
   // Every VASP account of the provisioning is known to the MMSC, its callbacks going to the
-  // case's VASP peer; a VASP peer with an identity of its own (a suite's) comes first.
+  // case's VASP peer (the EAIF application's to the case's eaif-app peer); a VASP peer with an
+  // identity of its own (a suite's) comes first.
   const callback = vasps[0]?.callbackUrl;
-  if (vasps.length > 0) {
+  const eaifCallback = urlFor(first(peers, 'eaif-app'), 'http')?.href;
+  if (vasps.length > 0 || eaifCallback) {
     const known = new Set(vasps.map((v) => v.vaspId));
     for (const a of Object.values(provisioning.vasps)) {
       if (known.has(a.vaspId)) continue;
+      const eaif = a.dialect === 'eaif';
+      const url = eaif ? eaifCallback : callback;
       vasps.push({
         vaspId: a.vaspId,
         ...(a.vasId ? { vasId: a.vasId } : {}),
         ...(a.username !== undefined ? { username: a.username } : {}),
         ...(a.password !== undefined ? { password: a.password } : {}),
         shortCodes: [a.shortCode],
-        ...(callback ? { callbackUrl: callback } : {}),
+        ...(url ? { callbackUrl: url } : {}),
+        ...(eaif ? { dialect: 'eaif' } : {}),
       });
     }
     config.vasps = vasps;
@@ -235,6 +240,7 @@ export function embeddedIcs(overrides: Record<string, unknown> = {}): Ics {
       ...(a.username !== undefined ? { username: a.username } : {}),
       ...(a.password !== undefined ? { password: a.password } : {}),
       shortCodes: [a.shortCode],
+      ...(a.dialect === 'eaif' ? { dialect: 'eaif' } : {}),
     })),
     ...overrides,
     ...smppRouteOverride(notification, overrides.notification),
@@ -290,6 +296,8 @@ export class EmbeddedTarget implements Target {
       mm3: `smtp://127.0.0.1:${ports.mm3}`,
       mm4: `smtp://127.0.0.1:${ports.mm4}`,
       mm7: `http://127.0.0.1:${ports.mm7}/mm7`,
+      // EAIF on the MM7 listener (src/mmsc/eaif)
+      eaif: `http://127.0.0.1:${ports.mm7}/eaif`,
       domain: EMBEDDED_DOMAIN,
     };
     let running: RunningMmscLike | undefined;

@@ -18,6 +18,7 @@ export function targetProvisioning(ics: Ics): TargetProvisioning {
       : {}),
     mainVasp: p.vasps.main,
     vasps: Object.values(p.vasps),
+    ...(p.vasps.eaif ? { eaifApp: p.vasps.eaif } : {}),
     foreignDomain: p.foreign.domain,
     mcc: p.mcc,
     mnc: p.mnc,

@@ -17,6 +17,7 @@ const config = TargetConfigSchema.parse({
     'remote-mmsc': { port: 2626 },
     mail: { port: 2627 },
     vasp: { port: 9007, path: '/vasp' },
+    'eaif-app': { port: 9008 },
   },
 });
 
@@ -47,7 +48,13 @@ describe('provisioningSheet', () => {
       password: ics.notification.smpp?.password,
     });
     expect(s.vasp?.callbackUrl).toBe('http://127.0.0.1:9007/vasp');
-    expect(s.vasp?.accounts.map((a) => a.vaspId)).toEqual(Object.values(p.vasps).map((a) => a.vaspId));
+    // the MM7 accounts; the EAIF application (dialect eaif) on its own, called back at our eaif-app
+    expect(s.vasp?.accounts.map((a) => a.vaspId)).toEqual(
+      Object.values(p.vasps)
+        .filter((a) => a.dialect !== 'eaif')
+        .map((a) => a.vaspId),
+    );
+    expect(s.eaif).toMatchObject({ vaspId: p.vasps.eaif?.vaspId, callbackUrl: 'http://127.0.0.1:9008/eaif' });
     expect(s.mail).toEqual({ domain: p.mailDomain, relay: { host: '127.0.0.1', port: 2627 } });
     expect(s.warnings).toEqual([]);
     const text = formatProvisioning(s);

@@ -40,6 +40,14 @@ export interface ProvisioningSheet {
     }[];
     callbackUrl: string | null;
   };
+  /** The EAIF application (Nokia External Application Interface) and where the target calls it. */
+  eaif?: {
+    vaspId: string;
+    username?: string;
+    password?: string;
+    shortCode: string;
+    callbackUrl: string | null;
+  };
   /** The e-mail domain routed to our MTA (MM3 outbound). */
   mail?: { domain: string; relay: HostPort };
   /** Things that make the target unprovisionable as configured. */
@@ -135,8 +143,20 @@ export function provisioningSheet(config: TargetConfig | undefined, ics: Ics): P
   if (ics.mm7.supported) {
     const port = need('VASP callback', 'vasp', 'port').port;
     sheet.vasp = {
-      accounts: Object.entries(p.vasps).map(([role, a]) => ({ role, ...a })),
+      accounts: Object.entries(p.vasps)
+        .filter(([, a]) => a.dialect !== 'eaif')
+        .map(([role, a]) => ({ role, ...a })),
       callbackUrl: port === null ? null : `http://${host}:${port}${strOf(peers, 'vasp', 'path', '/mm7')}`,
+    };
+  }
+  const app = p.vasps.eaif;
+  if (ics.eaif.supported && app) {
+    const port = need('EAIF application', 'eaif-app', 'port').port;
+    const { dialect: _dialect, ...account } = app;
+    sheet.eaif = {
+      ...account,
+      callbackUrl:
+        port === null ? null : `http://${host}:${port}${strOf(peers, 'eaif-app', 'path', '/eaif')}`,
     };
   }
   if (ics.mm3.supported && ics.mm3.outbound) {
@@ -200,6 +220,19 @@ export function formatProvisioning(s: ProvisioningSheet): string {
       ];
       line(`  account ${a.role}`, parts.join(', '));
     }
+  }
+  if (s.eaif) {
+    out.push('  EAIF application (Nokia External Application Interface, MMS PDUs over HTTP)');
+    line('  callback URL', s.eaif.callbackUrl ?? '(not fixed)');
+    line(
+      '  account',
+      [
+        `id ${s.eaif.vaspId}`,
+        ...(s.eaif.username !== undefined ? [`user ${s.eaif.username}`] : []),
+        ...(s.eaif.password !== undefined ? [`password ${s.eaif.password}`] : []),
+        `short code ${s.eaif.shortCode}`,
+      ].join(', '),
+    );
   }
   if (s.mail) {
     out.push('  E-mail MTA (MM3 outbound, SMTP)');

@@ -29,11 +29,14 @@ describe('self-certification files (certify-self, mutation)', () => {
     expect(mmsc.mm5.enumServer).toBe(
       `127.0.0.1:${(target.peers?.hlr as { dnsPort: number } | undefined)?.dnsPort}`,
     );
+    const peerPort = (kind: string) => (target.peers?.[kind] as { port: number } | undefined)?.port;
     expect(
       mmsc.vasps.every(
         (v) =>
           v.callbackUrl ===
-          `http://127.0.0.1:${(target.peers?.vasp as { port: number } | undefined)?.port}/mm7`,
+          (v.dialect === 'eaif'
+            ? `http://127.0.0.1:${peerPort('eaif-app')}/eaif`
+            : `http://127.0.0.1:${peerPort('vasp')}/mm7`),
       ),
     ).toBe(true);
     expect(mmsc.deviate).toEqual(['omit-date']);

@@ -35,6 +35,7 @@ export function selfCertificationPorts(base: number): Record<string, number> {
     remoteMmsc: base + 13,
     mail: base + 14,
     vasp: base + 15,
+    eaifApp: base + 16,
   };
 }
 
@@ -82,7 +83,9 @@ export function writeSelfCertificationFiles(
       ...(a.username !== undefined ? { username: a.username } : {}),
       ...(a.password !== undefined ? { password: a.password } : {}),
       shortCodes: [a.shortCode],
-      callbackUrl: vaspUrl,
+      // the EAIF application (dialect eaif) is called back at our eaif-app peer
+      callbackUrl: a.dialect === 'eaif' ? `http://127.0.0.1:${p.eaifApp}/eaif` : vaspUrl,
+      ...(a.dialect === 'eaif' ? { dialect: 'eaif' } : {}),
     })),
     // the queue of a test bed: first retry after 200 ms (the ICS timers say so)
     retry: { maxAttempts: 4, baseDelayMs: 200, maxDelayMs: 2000 },
@@ -99,6 +102,7 @@ export function writeSelfCertificationFiles(
         mm7: `http://127.0.0.1:${p.mm7}/mm7`,
         mm4: `smtp://127.0.0.1:${p.mm4}`,
         mm3: `smtp://127.0.0.1:${p.mm3}`,
+        eaif: `http://127.0.0.1:${p.mm7}/eaif`,
       },
     },
     peers: {
@@ -107,6 +111,7 @@ export function writeSelfCertificationFiles(
       'remote-mmsc': { port: p.remoteMmsc },
       mail: { port: p.mail },
       vasp: { port: p.vasp },
+      'eaif-app': { port: p.eaifApp },
     },
   };
   const files = {

@@ -12,7 +12,7 @@ import { positionOf } from '../yaml-positions.ts';
  *     name: Acme MMSC 5.2
  *     ics: acme.ics.yaml        # what it implements, how it is provisioned (mmscert ics init)
  *     endpoints: { mm1: http://127.0.0.1:8002/mms, mm4: smtp://127.0.0.1:2525, mm7: http://127.0.0.1:8007/mm7,
- *                  mm3: smtp://127.0.0.1:2526 }
+ *                  mm3: smtp://127.0.0.1:2526, eaif: http://127.0.0.1:8007/eaif }
  *   peers:
  *     smsc: { port: 2775, systemId: mmsc, password: secret }
  *     hlr: { dnsPort: 5353, httpPort: 8053 }
@@ -35,6 +35,8 @@ const EndpointsSchema = z.strictObject({
   mm3: loopbackUrl.optional(),
   mm4: loopbackUrl.optional(),
   mm7: loopbackUrl.optional(),
+  /** EAIF (Nokia External Application Interface): where applications POST, e.g. http://127.0.0.1:8007/eaif */
+  eaif: loopbackUrl.optional(),
   domain: z.string().min(1).optional(),
 });
 

@@ -17,6 +17,7 @@ import { readBody } from '../../wire/read-body.ts';
 import { lookupLocalPort, tapHttpAgent } from '../../wire/tap.ts';
 import type { VaspConfig } from '../config.ts';
 import { deviates } from '../deviations.ts';
+import { EAIF_PATH, EaifEndpoint, isEaifVasp } from '../eaif/eaif-endpoint.ts';
 import { MmscHttpEndpoint } from '../http-endpoint.ts';
 import type { MmscCore } from '../mmsc-core.ts';
 import type { DeliveryOutcome, MmscEndpoint, MmscModule, OriginReport, OutboundDelivery } from '../module.ts';
@@ -72,6 +73,9 @@ export class Mm7Module implements MmscModule {
   readonly routes = ['mm7'] as const;
   private core!: MmscCore;
   private agent: http.Agent = new http.Agent({ keepAlive: false });
+  private eaifAgent: http.Agent = new http.Agent({ keepAlive: false });
+  /** EAIF, the second VASP dialect, on the same listener (`POST /eaif`, src/mmsc/eaif). */
+  private eaif!: EaifEndpoint;
   private readonly http = new MmscHttpEndpoint('MM7');
   /** Responses to Cancel/Replace by (VASP, TransactionID), and requests still running. */
   private readonly answered = new Map<string, Reply>();
@@ -97,12 +101,26 @@ export class Mm7Module implements MmscModule {
         peerRole: 'vasp',
       });
     }
+    if (core.timeline) {
+      this.eaifAgent = tapHttpAgent(new http.Agent({ keepAlive: false }), {
+        timeline: core.timeline,
+        node: config.node,
+        role: 'mmsc',
+        iface: 'EAIF',
+        peerRole: 'vasp',
+      });
+    }
+    this.eaif = new EaifEndpoint(core, () => this.eaifAgent, this.opts.requestTimeoutMs ?? 10_000);
     await this.http.start(core, config.ports.mm7, (req, res) => this.handle(req, res));
-    return [{ iface: 'MM7', url: `http://127.0.0.1:${this.port}${PATH}` }];
+    return [
+      { iface: 'MM7', url: `http://127.0.0.1:${this.port}${PATH}` },
+      { iface: 'EAIF', url: `http://127.0.0.1:${this.port}${EAIF_PATH}` },
+    ];
   }
 
   async stop(): Promise<void> {
     this.agent.destroy();
+    this.eaifAgent.destroy();
     await this.http.stop();
   }
 
@@ -110,6 +128,7 @@ export class Mm7Module implements MmscModule {
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://mmsc.invalid').pathname;
+    if (path === EAIF_PATH) return this.eaif.handle(req, res);
     if (path !== PATH) return plain(res, 404, `no MM7 endpoint at ${path}`);
     if (req.method !== 'POST') {
       res.setHeader('allow', 'POST');
@@ -288,6 +307,7 @@ export class Mm7Module implements MmscModule {
   async deliver(d: OutboundDelivery): Promise<DeliveryOutcome> {
     const vasp = this.core.config.vasps.find((v) => v.vaspId === d.recipient.domain);
     if (!vasp) return { status: 'failed', reason: `no VASP ${d.recipient.domain} configured` };
+    if (isEaifVasp(vasp)) return this.eaif.deliver(vasp, d);
     if (!vasp.callbackUrl) throw new GiveUp(`VASP ${vasp.vaspId} has no callbackUrl`);
     const version = this.vaspVersion.get(vasp.vaspId) ?? NEWEST;
     const pdu = decodeMms(await d.pdu());
@@ -305,6 +325,11 @@ export class Mm7Module implements MmscModule {
     const m = r.message;
     if (r.kind === 'read' && !m.readReport) return; // the VASP did not ask (ReadReply false)
     if (r.kind === 'delivery' && !m.deliveryReport) return;
+    if (m.originInfo?.dialect === 'eaif') {
+      const app = this.core.config.vasps.find((v) => v.vaspId === m.originInfo?.vaspId);
+      if (!app) throw new GiveUp(`EAIF application ${m.originInfo?.vaspId ?? '?'} is not configured`);
+      return this.eaif.report(app, r);
+    }
     if (r.kind === 'delivery' && deviates(this.core.config, 'mm7-no-delivery-report')) return;
     if (r.kind === 'read' && deviates(this.core.config, 'mm7-read-reply-not-mapped')) return;
     const vaspId = m.originInfo?.vaspId;
