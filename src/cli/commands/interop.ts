@@ -63,7 +63,7 @@ export function register(program: Command): void {
     )
     .option('--purpose <re>', 'only the test purposes whose id matches')
     .option('--matrix <file>', 'the MM4 matrix whose test purposes run', 'suites/mm4/ir53-matrix.yaml')
-    .option('--concurrency <n>', 'purpose directions run side by side (default all)')
+    .option('--concurrency <n>', 'purpose directions run side by side (default 12)')
     .option(
       '--relay-host <addr>',
       'the address our relay listens on (other hosts: each MMSC must reach it)',

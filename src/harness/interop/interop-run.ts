@@ -35,7 +35,7 @@ export interface InteropRunOptions {
   readyMs?: number;
   /** Multiplies every ICS timer the purposes wait on (a loaded host). */
   timeScale?: number;
-  /** Purpose directions run side by side (default: all of them; 1: one after another). */
+  /** Purpose directions run side by side (default DEFAULT_CONCURRENCY; 1: one after another). */
   concurrency?: number;
   /** The address our relay listens on (default 127.0.0.1). */
   relayHost?: string;
@@ -55,6 +55,13 @@ export interface InteropRun {
   /** Each connection the relay carried, its SMTP dialogue as both sides wrote it. */
   connections: { conn: string; from: Side; to: Side; commands: SmtpCommand[]; encrypted: boolean }[];
 }
+
+/**
+ * Purpose directions run side by side by default: enough to overlap the waits (quiet windows,
+ * retries, expiry), few enough that the MMs of the content purposes (up to 300 KB each) do not
+ * crowd the host (every one crosses our handsets, gateways and relay, all tapped).
+ */
+export const DEFAULT_CONCURRENCY = 12;
 
 /** `3s`, `500ms`, `2m`, or a bare number of milliseconds (ICS timers). */
 export function timerMs(v: string | number | undefined, fallbackMs: number): number {
@@ -352,7 +359,7 @@ export async function runInterop(cfg: InteropConfig, opts: InteropRunOptions = {
       opts.onOutcome?.(outcome);
       return outcome;
     };
-    outcomes.push(...(await pool(jobs, opts.concurrency ?? jobs.length, runOne)));
+    outcomes.push(...(await pool(jobs, opts.concurrency ?? DEFAULT_CONCURRENCY, runOne)));
   } catch (e) {
     setupError = (e as Error).message;
     for (const purpose of purposes)
