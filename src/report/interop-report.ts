@@ -71,6 +71,7 @@ export function writeInteropReport(run: InteropRun, dir: string): InteropReportF
         direction: o.direction,
         verdict: o.verdict,
         durationMs: o.durationMs,
+        ...(o.startRunMs !== undefined ? { startRunMs: o.startRunMs } : {}),
         ...(o.error ? { error: o.error } : {}),
         checks: o.checks,
         mails: o.mails.map((m) => ({

@@ -19,7 +19,7 @@ interface Options {
   keep?: boolean;
   matrix?: string;
   concurrency?: string;
-  relayHost?: string;
+  listen?: string;
 }
 
 function stopChild(c: ChildProcess): Promise<void> {
@@ -65,9 +65,8 @@ export function register(program: Command): void {
     .option('--matrix <file>', 'the MM4 matrix whose test purposes run', 'suites/mm4/ir53-matrix.yaml')
     .option('--concurrency <n>', 'purpose directions run side by side (default 12)')
     .option(
-      '--relay-host <addr>',
-      'the address our relay listens on (other hosts: each MMSC must reach it)',
-      '127.0.0.1',
+      '--listen <addr>',
+      'the address our relay, SMSC and ENUM / HLR listen on (default 127.0.0.1; another when the MMSCs run on other hosts and must reach them)',
     )
     .option('--time-scale <f>', 'multiplies every ICS timer waited on (a loaded host)', '1')
     .option('--keep', 'with --self: keep the generated configs and stores')
@@ -143,7 +142,7 @@ export function register(program: Command): void {
           purposes,
           tables: loaded.tables,
           ...(concurrency ? { concurrency } : {}),
-          relayHost: o.relayHost ?? '127.0.0.1',
+          ...(o.listen ? { listen: o.listen } : {}),
           timeScale: scale,
           tool: toolFacts(),
           onOutcome: (x) =>

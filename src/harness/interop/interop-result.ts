@@ -46,6 +46,8 @@ export interface InteropOutcome {
   mails: RelayedMail[];
   handset: HandsetPdu[];
   durationMs: number;
+  /** When it started, ms on the run's timeline (relayed mails' times are on it too). */
+  startRunMs?: number;
   /** The harness or a peer broke the purpose (verdict error). */
   error?: string;
   /** Why the purpose does not apply in this direction (verdict not-applicable): an ICS, the matrix. */

@@ -37,8 +37,11 @@ export interface InteropRunOptions {
   timeScale?: number;
   /** Purpose directions run side by side (default DEFAULT_CONCURRENCY; 1: one after another). */
   concurrency?: number;
-  /** The address our relay listens on (default 127.0.0.1). */
-  relayHost?: string;
+  /**
+   * The address our peers the MMSCs reach (relay, SMSC, ENUM / HLR) listen on: loopback by default;
+   * another address when the two MMSCs run on other hosts.
+   */
+  listen?: string;
   tool?: InteropResult['tool'];
   /** Seed of our peers (handsets' Transaction-IDs); default from the clock. */
   seed?: number;
@@ -101,12 +104,15 @@ export async function runInterop(cfg: InteropConfig, opts: InteropRunOptions = {
   const startedAt = new Date(t0).toISOString();
   const timeline = new Timeline();
   const air = new AirInterface();
-  const ctx = { timeline, host: '127.0.0.1' as const };
+  // what the MMSCs reach (SMSC, ENUM / HLR, relay) listens on `listen`; our handsets and their WAP
+  // gateways (in this process) stay on loopback
+  const ctx = { timeline, host: opts.listen ?? '127.0.0.1' };
+  const loopback = { timeline, host: '127.0.0.1' };
   const peers: Peer[] = [];
   const start = async (kind: string, config: JsonObject): Promise<Peer> => {
     const p = PEER_KINDS[kind].create(config, { timeline, air, seed });
     peers.push(p);
-    await p.start(ctx);
+    await p.start(kind === 'ue' || kind === 'wap-gateway' ? loopback : ctx);
     return p;
   };
   const scale = opts.timeScale ?? 1;
@@ -146,7 +152,7 @@ export async function runInterop(cfg: InteropConfig, opts: InteropRunOptions = {
     ],
     {},
     'relay',
-    opts.relayHost ?? '127.0.0.1',
+    ctx.host,
   );
   let setupError: string | undefined;
   try {
@@ -244,6 +250,7 @@ export async function runInterop(cfg: InteropConfig, opts: InteropRunOptions = {
       );
       if (why.length) return notApplicable(why.join('; '));
       const since = timeline.length;
+      const startNs = timeline.now();
       const relayedSince = relay.mails.length;
       const connSince = relay.connections.length;
       const p0 = Date.now();
@@ -341,7 +348,8 @@ export async function runInterop(cfg: InteropConfig, opts: InteropRunOptions = {
         .filter(
           (m) => own.includes(m) || cited.has(m.n) || (m.type?.endsWith('.RES') && tids.has(tidOf(m) ?? '')),
         );
-      const origin = timeline.all()[since]?.t ?? timeline.now();
+      outcome.startRunMs = Math.round(startNs / 1e6);
+      const origin = startNs;
       outcome.handset = timeline
         .all()
         .slice(since)
