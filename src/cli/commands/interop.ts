@@ -17,6 +17,7 @@ interface Options {
   purpose?: string;
   timeScale?: string;
   keep?: boolean;
+  deviate?: string[];
   matrix?: string;
   concurrency?: string;
   listen?: string;
@@ -70,6 +71,10 @@ export function register(program: Command): void {
     )
     .option('--time-scale <f>', 'multiplies every ICS timer waited on (a loaded host)', '1')
     .option('--keep', 'with --self: keep the generated configs and stores')
+    .option(
+      '--deviate <side:name...>',
+      'with --self: start a carrier with a deviation (src/mmsc/deviations.ts), e.g. b:mm4-res-wrong-tid, to see what fails',
+    )
     .action(async (o: Options) => {
       const { loadInteropConfig, loadInteropPair, InteropConfigError } = await import(
         '../../harness/interop/interop-config.ts'
@@ -81,6 +86,7 @@ export function register(program: Command): void {
       if (named.length !== 1)
         throw new CliError('interop: name the two MMSCs with --a and --b, or --config, or --self', 2);
       if ((o.a || o.b) && !(o.a && o.b)) throw new CliError('interop: --a and --b go together', 2);
+      if (o.deviate && !o.self) throw new CliError('interop: --deviate goes with --self', 2);
       const scale = Number(o.timeScale);
       if (!(scale > 0)) throw new CliError('--time-scale: a positive number', 2);
       const concurrency = o.concurrency === undefined ? undefined : Number(o.concurrency);
@@ -115,7 +121,13 @@ export function register(program: Command): void {
             ports = { portBase: base };
           } else ports = { ports: await reserveInteropPairPorts() };
           tmp = mkdtempSync(path.join(os.tmpdir(), 'mmscert-interop-'));
-          const pair = writeInteropPairFiles(tmp, ports);
+          const deviate: { a?: string[]; b?: string[] } = {};
+          for (const d of o.deviate ?? []) {
+            const m = /^([ab]):([a-z0-9-]+)$/.exec(d);
+            if (!m) throw new CliError(`--deviate ${d}: SIDE:NAME, SIDE a or b`, 2);
+            (deviate[m[1] as 'a' | 'b'] ??= []).push(m[2]);
+          }
+          const pair = writeInteropPairFiles(tmp, { ...ports, deviate });
           for (const side of ['a', 'b'] as const) {
             const s = self(['serve', '--config', pair[side].mmscConfig]);
             children.push(spawn(s.cmd, s.args, { stdio: ['ignore', 'pipe', 'pipe'] }));
