@@ -9,7 +9,9 @@ import { type SmtpTransaction, SmtpTranscript } from './smtp-transcript.ts';
  * The recording MM4 relay between two real MMSCs (carrier A and carrier B): each side's MM4 route
  * to the other's domain points at one of the relay's listeners, and the relay passes the TCP stream
  * on, octet for octet, to the other side's MM4 (SMTP) endpoint. Nothing is changed, queued or
- * answered by the relay itself: every reply the sender sees is the receiver's. Both legs are tapped
+ * answered by the relay itself: every reply the sender sees is the receiver's. Only a fault a
+ * purpose arms (`addFault`: cut a mail before its end of data, or lose the receiver's reply to it)
+ * withholds octets, for that purpose's mails, and the mail says so. Both legs are tapped
  * into the timeline (so the capture shows each side's octets), and the SMTP dialogue of each
  * connection is read into its mail transactions, each decoded as an MM4 message (3GPP TS 23.140
  * §8.4) and published as a `message` observation of node `relay` with the direction it took.
