@@ -125,7 +125,8 @@ export function register(program: Command): void {
           for (const d of o.deviate ?? []) {
             const m = /^([ab]):([a-z0-9-]+)$/.exec(d);
             if (!m) throw new CliError(`--deviate ${d}: SIDE:NAME, SIDE a or b`, 2);
-            (deviate[m[1] as 'a' | 'b'] ??= []).push(m[2]);
+            const side = m[1] as 'a' | 'b';
+            deviate[side] = [...(deviate[side] ?? []), m[2]];
           }
           const pair = writeInteropPairFiles(tmp, { ...ports, deviate });
           for (const side of ['a', 'b'] as const) {
