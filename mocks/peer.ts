@@ -26,8 +26,11 @@ export interface BehaviourSpec {
 
 export interface PeerContext {
   timeline: Timeline;
-  /** Always loopback; kept explicit so no peer ever binds elsewhere. */
-  host: '127.0.0.1';
+  /**
+   * The address peers listen on: loopback (127.0.0.1) everywhere but in an interop run whose two
+   * MMSCs are on other hosts (`mmscert interop --listen ADDR`, src/harness/interop/interop-run.ts).
+   */
+  host: string;
 }
 
 /** An action the harness (or the CLI) can ask a peer to perform: `ue.send`, `vasp.submit`. */

@@ -9,7 +9,9 @@ import { type SmtpTransaction, SmtpTranscript } from './smtp-transcript.ts';
  * The recording MM4 relay between two real MMSCs (carrier A and carrier B): each side's MM4 route
  * to the other's domain points at one of the relay's listeners, and the relay passes the TCP stream
  * on, octet for octet, to the other side's MM4 (SMTP) endpoint. Nothing is changed, queued or
- * answered by the relay itself: every reply the sender sees is the receiver's. Both legs are tapped
+ * answered by the relay itself: every reply the sender sees is the receiver's. Only a fault a
+ * purpose arms (`addFault`: cut a mail before its end of data, or lose the receiver's reply to it)
+ * withholds octets, for that purpose's mails, and the mail says so. Both legs are tapped
  * into the timeline (so the capture shows each side's octets), and the SMTP dialogue of each
  * connection is read into its mail transactions, each decoded as an MM4 message (3GPP TS 23.140
  * §8.4) and published as a `message` observation of node `relay` with the direction it took.
@@ -19,7 +21,7 @@ export type Side = 'a' | 'b';
 export interface RelayRoute {
   /** The side whose MM4 sends to this listener. */
   from: Side;
-  /** Listening port on 127.0.0.1 (0: ephemeral). */
+  /** Listening port (0: ephemeral), on the relay's address (default 127.0.0.1). */
   listenPort: number;
   /** The receiving side's MM4 endpoint. */
   upstream: { host: string; port: number };
@@ -31,8 +33,10 @@ export interface RelayedMail {
   n: number;
   from: Side;
   to: Side;
-  /** Timeline time (ns) the end-of-data reply came back. */
+  /** Timeline time (ns) the end-of-data reply came back (or the relay cut the mail). */
   t: number;
+  /** Timeline time (ns) the sender began the transaction (its MAIL command reached the relay). */
+  startT: number;
   conn: string;
   mailFrom: string;
   rcptTo: string[];
@@ -46,7 +50,21 @@ export interface RelayedMail {
   /** Header fields by name (mm4ToJson), when it decodes. */
   fields?: JsonObject;
   decodeError?: string;
+  /** The fault the relay injected into this transaction (`cut`: no `dataReply`, the receiver never got it). */
+  fault?: RelayFault;
 }
+
+/**
+ * A fault the relay injects into one mail transaction (issue 17: retries, duplicates), decided when
+ * the sender has written the whole message, before its end-of-data line goes on:
+ * - `cut`: the end of data is not passed on and both legs are closed (the receiver never got the
+ *   mail; the sender gets no answer);
+ * - `lose-reply`: the mail goes on, but the receiver's reply to its end of data is not passed back
+ *   and both legs are closed (the receiver took it; the sender does not know).
+ * Every other octet is passed on unchanged; a mail that met a fault says so (`fault`).
+ */
+export type RelayFault = 'cut' | 'lose-reply';
+export type RelayFaultRule = (mail: RelayedMail) => RelayFault | undefined;
 
 /** One relayed connection: its transcript and which way it went. */
 export interface RelayedConnection {
@@ -62,12 +80,17 @@ export class Mm4Relay {
   private readonly servers: net.Server[] = [];
   private readonly sockets = new Set<net.Socket>();
   private readonly nodes: Record<Side, string>;
+  private readonly faultRules: RelayFaultRule[] = [];
+  private readonly recorded = new Map<SmtpTransaction, RelayedMail>();
+  private readonly began = new WeakMap<SmtpTransaction, number>();
 
   constructor(
     private readonly timeline: Timeline,
     private readonly routes: readonly RelayRoute[],
     nodes: Partial<Record<Side, string>> = {},
     readonly node = 'relay',
+    /** The address the listeners bind (loopback unless two carriers' MMSCs on other hosts must reach it). */
+    readonly host = '127.0.0.1',
   ) {
     this.nodes = { a: nodes.a ?? 'mmsc.a', b: nodes.b ?? 'mmsc.b' };
   }
@@ -79,7 +102,7 @@ export class Mm4Relay {
       const server = net.createServer((s) => this.accept(s, route));
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
-        server.listen(route.listenPort, '127.0.0.1', () => resolve());
+        server.listen(route.listenPort, this.host, () => resolve());
       });
       this.servers.push(server);
       ports.push((server.address() as net.AddressInfo).port);
@@ -91,6 +114,19 @@ export class Mm4Relay {
     for (const s of this.sockets) s.destroy();
     await Promise.all(this.servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
     this.servers.length = 0;
+  }
+
+  /**
+   * Arms a fault rule, asked for each mail transaction once its data is complete (the mail as it
+   * will be recorded, without its reply); the first rule naming a fault decides. Returns the
+   * function that disarms it.
+   */
+  addFault(rule: RelayFaultRule): () => void {
+    this.faultRules.push(rule);
+    return () => {
+      const i = this.faultRules.indexOf(rule);
+      if (i >= 0) this.faultRules.splice(i, 1);
+    };
   }
 
   /** Mails sent by `from` since index `since` (a position in `mails`). */
@@ -124,17 +160,61 @@ export class Mm4Relay {
     });
     const transcript = new SmtpTranscript((t) => this.record(t, from, to, conn));
     this.connections.push({ conn, from, to, transcript });
+    const destroyBoth = () => {
+      inbound.destroy();
+      outbound.destroy();
+    };
+    // the transaction whose end-of-data reply is being lost, if any
+    let losing: SmtpTransaction | undefined;
     inbound.pause();
     outbound.once('connect', () => inbound.resume());
+    // Client octets go on line by line (SMTP is line based, RFC 5321 §2.3.8), unchanged, so that a
+    // fault can stop a mail before its end-of-data line; only the TCP segmentation may differ.
+    let pending: Buffer = Buffer.alloc(0);
     inbound.on('data', (d: Buffer) => {
-      transcript.client(d);
-      outbound.write(d);
+      pending = pending.length ? Buffer.concat([pending, d]) : d;
+      let start = 0;
+      for (;;) {
+        const eol = pending.indexOf('\r\n', start);
+        if (eol < 0) break;
+        const line = pending.subarray(start, eol + 2);
+        start = eol + 2;
+        const before = transcript.transactions.length;
+        const ended = transcript.client(line);
+        if (transcript.transactions.length > before)
+          this.began.set(transcript.transactions[before], this.timeline.now());
+        if (ended) {
+          const fault = this.faultFor(ended, from, to, conn);
+          if (fault === 'cut') {
+            this.record(ended, from, to, conn, 'cut');
+            destroyBoth();
+            return;
+          }
+          if (fault === 'lose-reply') losing = ended;
+        }
+        outbound.write(line);
+      }
+      pending = pending.subarray(start);
     });
     outbound.on('data', (d: Buffer) => {
       transcript.server(d);
+      if (losing?.dataReply) {
+        // the receiver answered the end of data: the sender never hears it
+        const m = this.recorded.get(losing);
+        if (m) m.fault = 'lose-reply';
+        destroyBoth();
+        return;
+      }
       inbound.write(d);
     });
-    inbound.on('end', () => outbound.end());
+    inbound.on('end', () => {
+      if (pending.length) {
+        transcript.client(pending);
+        outbound.write(pending);
+        pending = Buffer.alloc(0);
+      }
+      outbound.end();
+    });
     outbound.on('end', () => inbound.end());
     const drop = (other: net.Socket) => () => {
       this.sockets.delete(inbound);
@@ -148,13 +228,25 @@ export class Mm4Relay {
     outbound.on('error', () => inbound.destroy());
   }
 
-  private record(t: SmtpTransaction, from: Side, to: Side, conn: string): void {
+  /** The fault the armed rules name for a complete transaction, if any. */
+  private faultFor(t: SmtpTransaction, from: Side, to: Side, conn: string): RelayFault | undefined {
+    if (this.faultRules.length === 0) return undefined;
+    const probe = this.toMail(t, from, to, conn, 0);
+    for (const rule of this.faultRules) {
+      const f = rule(probe);
+      if (f) return f;
+    }
+    return undefined;
+  }
+
+  private toMail(t: SmtpTransaction, from: Side, to: Side, conn: string, n: number): RelayedMail {
     const data = t.data ?? new Uint8Array(0);
     const mail: RelayedMail = {
-      n: this.mails.length + 1,
+      n,
       from,
       to,
       t: this.timeline.now(),
+      startT: this.began.get(t) ?? this.timeline.now(),
       conn,
       mailFrom: t.mailFrom,
       rcptTo: [...t.rcptTo],
@@ -169,6 +261,13 @@ export class Mm4Relay {
     } catch (e) {
       mail.decodeError = (e as Error).message;
     }
+    return mail;
+  }
+
+  private record(t: SmtpTransaction, from: Side, to: Side, conn: string, fault?: RelayFault): void {
+    const mail = this.toMail(t, from, to, conn, this.mails.length + 1);
+    if (fault) mail.fault = fault;
+    this.recorded.set(t, mail);
     this.mails.push(mail);
     this.timeline.publish({
       kind: 'message',
@@ -184,9 +283,10 @@ export class Mm4Relay {
         mailFrom: mail.mailFrom,
         rcptTo: mail.rcptTo,
         dataReply: mail.dataReply ? mail.dataReply.code : null,
+        ...(fault ? { fault } : {}),
         ...(mail.fields ? { mm4: mail.fields } : { decodeError: mail.decodeError ?? '' }),
       },
-      raw: data,
+      raw: mail.data,
     });
   }
 }

@@ -48,13 +48,17 @@ export class SmtpTranscript {
     this.onTransaction = onTransaction;
   }
 
-  /** Octets the client (the sending MMSC) wrote. */
-  client(chunk: Uint8Array): void {
-    if (this.encrypted) return;
+  /**
+   * Octets the client (the sending MMSC) wrote; returns the transaction whose end-of-data line was
+   * among them (its data complete, its reply still to come), if any.
+   */
+  client(chunk: Uint8Array): SmtpTransaction | undefined {
+    if (this.encrypted) return undefined;
     this.clientBuf = Buffer.concat([this.clientBuf, chunk]);
+    let ended: SmtpTransaction | undefined;
     for (;;) {
       const eol = this.clientBuf.indexOf(CRLF);
-      if (eol < 0) return;
+      if (eol < 0) return ended;
       const line = this.clientBuf.subarray(0, eol);
       this.clientBuf = this.clientBuf.subarray(eol + 2);
       if (this.inData) {
@@ -63,6 +67,7 @@ export class SmtpTranscript {
           const data = Buffer.concat(this.dataChunks);
           this.dataChunks = [];
           if (this.current) this.current.data = new Uint8Array(data);
+          ended = this.current;
           this.commands.push({ line: '(end of data)' });
           continue;
         }

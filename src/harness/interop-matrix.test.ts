@@ -33,6 +33,7 @@ describe('interop matrix', () => {
           clause: '8.4.1',
           out: ['a.1', 'a.9'],
           in: { outOfScope: 'no meaning that way' },
+          interop: { ics: ['mm4.outbound'] },
         },
       ],
     });

@@ -22,6 +22,14 @@ export type MatrixDirection = (typeof MATRIX_DIRECTIONS)[number];
 const caseIdList = z.array(z.string().regex(/^[a-z0-9][a-z0-9._-]*$/i)).min(1);
 const outOfScope = z.strictObject({ outOfScope: z.string().min(10) });
 const direction = z.union([caseIdList, outOfScope]);
+/**
+ * The test purpose between two MMSCs under test (`mmscert interop`): runnable A -> B and B -> A when
+ * every ICS term holds for both parties, or not applicable with the reason.
+ */
+const interop = z.union([
+  z.strictObject({ ics: z.array(z.string().min(1)) }),
+  z.strictObject({ notApplicable: z.string().min(10) }),
+]);
 
 export const TestPurposeSchema = z.strictObject({
   id: z.string().regex(/^MM4-[A-Z0-9]+-\d{2}$/, 'a test purpose id such as MM4-FWD-01'),
@@ -32,6 +40,7 @@ export const TestPurposeSchema = z.strictObject({
   group: z.string().min(2),
   out: direction,
   in: direction,
+  interop,
 });
 export type TestPurpose = z.infer<typeof TestPurposeSchema>;
 

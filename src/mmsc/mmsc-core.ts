@@ -97,6 +97,8 @@ export class MmscCore {
   private readonly modules = new Map<string, RoutedModule>();
   private readonly byRoute = new Map<RecipientRoute, RoutedModule>();
   private readonly inflight = new Map<string, Promise<AcceptResult>>();
+  /** Message ids taken by an accept whose store.create has not finished (not yet in the store). */
+  private readonly creating = new Set<string>();
   /** Active messages by expiry time (one timer for all; stale entries skipped when popped). */
   private readonly expiries = new DueQueue<string>();
   private expiryTimer?: NodeJS.Timeout;
@@ -212,7 +214,11 @@ export class MmscCore {
     const maxExpiry = now + this.config.expiry.maxSeconds * 1000;
     const expiresAt = Math.min(sub.expiresAt ?? now + this.config.expiry.defaultSeconds * 1000, maxExpiry);
     const id =
-      sub.messageId && isValidId(sub.messageId) && !this.store.get(sub.messageId)
+      sub.messageId &&
+      isValidId(sub.messageId) &&
+      !this.store.get(sub.messageId) &&
+      // two forwards of one MM (one per recipient, the same X-Mms-Message-ID) may arrive at once
+      !this.creating.has(sub.messageId)
         ? sub.messageId
         : deviates(this.config, 'long-message-id')
           ? `${this.ids.newMessageId()}-${this.ids.hex(14)}`
@@ -240,7 +246,12 @@ export class MmscCore {
     };
     // The message first, then its jobs: a job must never run before its message is in the store
     // (the directories layout may land the job file first), nor its expiry timer start before.
-    await this.store.create(meta, sub.pdu);
+    this.creating.add(id);
+    try {
+      await this.store.create(meta, sub.pdu);
+    } finally {
+      this.creating.delete(id);
+    }
     await this.queueWork(meta);
     if (this.observer.enabled) {
       this.observer.event('MM1', 'stored', { messageId: id, recipients: recipients.length, size: meta.size });

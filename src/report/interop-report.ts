@@ -52,8 +52,7 @@ export function writeInteropReport(run: InteropRun, dir: string): InteropReportF
   mkdirSync(path.join(dir, 'ics'), { recursive: true });
   for (const side of ['a', 'b'] as const)
     writeFileSync(path.join(dir, 'ics', `${side}.ics.yaml`), r.parties[side].icsText);
-  const allMails = r.outcomes.flatMap((o) => o.mails);
-  for (const m of allMails) writeFileSync(path.join(dir, mailFile(m)), m.data);
+  for (const m of run.mails) writeFileSync(path.join(dir, mailFile(m)), m.data);
   const dialogues = run.connections
     .map((c) => {
       const lines = c.commands.map((cmd) => {
@@ -72,6 +71,7 @@ export function writeInteropReport(run: InteropRun, dir: string): InteropReportF
         direction: o.direction,
         verdict: o.verdict,
         durationMs: o.durationMs,
+        ...(o.startRunMs !== undefined ? { startRunMs: o.startRunMs } : {}),
         ...(o.error ? { error: o.error } : {}),
         checks: o.checks,
         mails: o.mails.map((m) => ({
@@ -87,7 +87,12 @@ export function writeInteropReport(run: InteropRun, dir: string): InteropReportF
           type: m.type ?? null,
           headers: (m.fields as { headers?: unknown } | undefined)?.headers ?? null,
           ...(m.decodeError ? { decodeError: m.decodeError } : {}),
+          ...(m.fault ? { relayFault: m.fault } : {}),
+          // ms since the run's timeline origin, as the handsets' atMs are since the purpose's start
+          atRunMs: Math.round(m.t / 1e6),
         })),
+        ...(o.reason ? { reason: o.reason } : {}),
+        ...(o.notes ? { notes: o.notes } : {}),
         handset: o.handset,
       }),
     );
@@ -125,6 +130,7 @@ const VERDICT_TEXT: Record<InteropVerdict, string> = {
   fail: 'FAIL',
   inconclusive: 'INCONCLUSIVE',
   error: 'ERROR',
+  'not-applicable': 'N/A',
 };
 
 function badge(v: InteropVerdict): string {
@@ -207,23 +213,28 @@ function purposeSection(r: InteropResult, id: string): string {
     const mails = o.mails
       .map(
         (m) =>
-          `<li><a href="${mailFile(m)}">${esc(mailFile(m))}</a> ${esc(m.from.toUpperCase())} → ${esc(m.to.toUpperCase())}, ${esc(m.type ?? 'undecodable')}, SMTP ${m.dataReply?.code ?? '—'}</li>`,
+          `<li><a href="${mailFile(m)}">${esc(mailFile(m))}</a> ${esc(m.from.toUpperCase())} → ${esc(m.to.toUpperCase())}, ${esc(m.type ?? 'undecodable')}, SMTP ${m.dataReply?.code ?? '—'}${m.fault ? ` <strong>relay fault: ${m.fault}</strong>` : ''}</li>`,
       )
       .join('\n');
     return `<div class="direction" id="${esc(id)}.${dirKey(d)}" data-purpose="${esc(id)}" data-direction="${d}" data-verdict="${o.verdict}">
 <h3>${ARROW[d]}: originator on ${d[0].toUpperCase()}, recipient on ${d[3].toUpperCase()} ${badge(o.verdict)} <small>${o.durationMs} ms</small></h3>
-${o.error ? `<p class="error">${esc(o.error)}</p>` : ''}
-<table class="checks"><thead><tr><th>Check</th><th>Clause</th><th>Expected</th><th>Observed on the wire</th><th>Verdict</th></tr></thead><tbody>
+${o.error ? `<p class="error">${esc(o.error)}</p>` : ''}${o.reason ? `<p class="na">Not applicable: ${xmlSafeText(o.reason)}</p>` : ''}
+${o.notes?.length ? `<ul class="notes">${o.notes.map((n) => `<li>${xmlSafeText(n)}</li>`).join('')}</ul>` : ''}
+${
+  o.verdict === 'not-applicable'
+    ? ''
+    : `<table class="checks"><thead><tr><th>Check</th><th>Clause</th><th>Expected</th><th>Observed on the wire</th><th>Verdict</th></tr></thead><tbody>
 ${checks}
 </tbody></table>
-<p class="evidence">Evidence: <a href="${purposeFile(o)}">${esc(purposeFile(o))}</a> (checks, mails, the handsets' MM1 PDUs)</p>
+<p class="evidence">Evidence: <a href="${purposeFile(o)}">${esc(purposeFile(o))}</a> (checks, mails, the handsets' MM1 PDUs)</p>`
+}
 ${mails ? `<ul class="mails">${mails}</ul>` : ''}
 </div>`;
   }).join('\n');
   return `<section class="purpose" id="${esc(id)}">
 <h2>${esc(id)} — ${esc(p.title)}</h2>
 <p>${esc(p.description)}</p>
-<p class="refs">Rows of mmscert’s MM4 matrix: ${p.ir53.map((x) => `<code>${esc(x)}</code>`).join(', ')} · Clauses: ${esc(p.clauses.join('; '))}</p>
+<p class="refs">Group ${esc(p.group)} · Clauses: ${esc(p.clauses.join('; '))}${p.ics.length ? ` · ICS items both parties claim: ${p.ics.map((x) => `<code>${esc(x)}</code>`).join(', ')}` : ''}</p>
 ${dirs}
 </section>`;
 }
@@ -240,7 +251,8 @@ thead th, table.parties th { background: #f0f0f0; }
 code { font: 12px ui-monospace, "DejaVu Sans Mono", monospace; overflow-wrap: anywhere; }
 code.hash { font-size: 11px; }
 .v { display: inline-block; min-width: 5.5em; text-align: center; font-weight: 700; border-radius: 3px; padding: 1px 6px; color: #fff; }
-.v-pass { background: var(--pass); } .v-fail { background: var(--fail); } .v-inconclusive { background: var(--inc); } .v-error { background: var(--err); }
+.v-pass { background: var(--pass); } .v-fail { background: var(--fail); } .v-inconclusive { background: var(--inc); } .v-error { background: var(--err); } .v-not-applicable { background: #777; }
+.na { color: #555; font-style: italic; } ul.notes { color: #555; margin: 4px 0; }
 .meta td, .meta th { border: none; padding: 1px 8px 1px 0; } .meta { width: auto; }
 tr.differs td { background: #fff6d6; }
 .seal { border: 2px solid #333; padding: 10px 14px; margin: 12px 0; }
@@ -273,20 +285,22 @@ export function interopHtml(r: InteropResult, seal: BundleSeal): string {
         const o = outcomeOf(r, p.id, d);
         return `<td data-purpose="${esc(p.id)}" data-direction="${d}" data-verdict="${o?.verdict ?? 'error'}">${o ? `<a href="#${esc(p.id)}.${dirKey(d)}">${badge(o.verdict)}</a>` : '—'}</td>`;
       }).join('');
-      return `<tr><td><a href="#${esc(p.id)}">${esc(p.id)}</a></td><td>${esc(p.title)}</td><td>${p.ir53.map(esc).join(', ')}</td>${cells}</tr>`;
+      return `<tr><td><a href="#${esc(p.id)}">${esc(p.id)}</a></td><td>${esc(p.title)}</td><td>${esc(p.clauses.join('; '))}</td>${cells}</tr>`;
     })
     .join('\n');
   const totals = DIRECTIONS.map((d) => {
     const n = r.outcomes.filter((o) => o.direction === d).length;
-    return `<td data-total="${d}">${count(d, 'pass')} / ${n} pass${(['fail', 'inconclusive', 'error'] as const).map((v) => (count(d, v) ? `, ${count(d, v)} ${v}` : '')).join('')}</td>`;
+    return `<td data-total="${d}">${count(d, 'pass')} / ${n} pass${(['not-applicable', 'fail', 'inconclusive', 'error'] as const).map((v) => (count(d, v) ? `, ${count(d, v)} ${v === 'not-applicable' ? 'not applicable' : v}` : '')).join('')}</td>`;
   }).join('');
-  const overall = r.outcomes.every((o) => o.verdict === 'pass')
-    ? 'pass'
-    : r.outcomes.some((o) => o.verdict === 'fail')
-      ? 'fail'
-      : r.outcomes.some((o) => o.verdict === 'error')
-        ? 'error'
-        : 'inconclusive';
+  const overall =
+    r.outcomes.every((o) => o.verdict === 'pass' || o.verdict === 'not-applicable') &&
+    r.outcomes.some((o) => o.verdict === 'pass')
+      ? 'pass'
+      : r.outcomes.some((o) => o.verdict === 'fail')
+        ? 'fail'
+        : r.outcomes.some((o) => o.verdict === 'error')
+          ? 'error'
+          : 'inconclusive';
   const tool = r.tool
     ? `${r.tool.name} ${r.tool.version}${r.tool.commit ? ` (${r.tool.commit.slice(0, 12)})` : ''}`
     : 'mmscert';
@@ -315,9 +329,9 @@ ${r.setupError ? `<p class="error">The run could not start: ${esc(r.setupError)}
 ${partyRows(a, b)}
 </tbody></table>
 <h2>2. Test configuration</h2>
-<p>Each MMSC's MM4 route to the other's domain points at a listener of our relay, which passes the SMTP stream on unchanged to the other MMSC's MM4 endpoint and records both legs (A → relay → B, B → relay → A). Both MMSCs bind to our SMSC for their WAP push notifications and ask our ENUM / HLR, which answers every handset's number with its operator's IR.52 domain. Handsets of ours on both sides originate and retrieve over MM1 through a WAP gateway of ours. Each test purpose runs first with the originator on A, then on B.</p>
+<p>Each MMSC's MM4 route to the other's domain points at a listener of our relay, which passes the SMTP stream on unchanged to the other MMSC's MM4 endpoint and records both legs (A → relay → B, B → relay → A). Both MMSCs bind to our SMSC for their WAP push notifications and ask our ENUM / HLR, which answers every handset's number with its operator's IR.52 domain. Handsets of ours on both sides originate and retrieve over MM1 through a WAP gateway of ours. The test purposes are the rows of mmscert’s IR.53-style MM4 matrix; each runs with the originator on A and with the originator on B, side by side, each direction with handsets of its own. A purpose is not applicable where the matrix says it cannot run between two MMSCs or where a party’s ICS does not claim an item it needs (the reason is given). Where a purpose needs a transport fault (retries, duplicates), the relay injects it into that purpose’s mails only and says so on the mail.</p>
 <h2>3. Summary</h2>
-<table id="summary"><thead><tr><th>Test purpose</th><th>Title</th><th>IR.53 rows</th><th>A → B</th><th>B → A</th></tr></thead><tbody>
+<table id="summary"><thead><tr><th>Test purpose</th><th>Title</th><th>Clause</th><th>A → B</th><th>B → A</th></tr></thead><tbody>
 ${summary}
 <tr class="totals"><th colspan="3">Totals</th>${totals}</tr>
 </tbody></table>

@@ -54,6 +54,9 @@ const B_PROV: Ics['provisioning'] = {
   mailDomain: 'example.net',
 };
 
+/** A takes up to 1 MB (megapixel MMs), B the reference default of 300 KB. */
+const MAX_MESSAGE_SIZE: Record<Side, number> = { a: 1024 * 1024, b: 300 * 1024 };
+
 export function writeInteropPairFiles(
   dir: string,
   opts: ({ portBase: number } | { ports: readonly number[] }) & {
@@ -95,6 +98,9 @@ export function writeInteropPairFiles(
       },
       vasps: [],
       retry: { maxAttempts: 4, baseDelayMs: 200, maxDelayMs: 2000 },
+      // two carriers with different message size limits (ICS mm1.maxMessageSize): A takes MMs B
+      // cannot, so the oversize purpose (MM4-SIZE-01) applies A -> B
+      maxMessageSize: MAX_MESSAGE_SIZE[side],
       ...(deviate.length ? { deviate: [...deviate] } : {}),
     };
     const ics = referenceIcs(resolveMmscConfig(mmsc), prov);

@@ -3,7 +3,7 @@ import type { Ics } from '../ics/ics-schema.ts';
 import type { Side } from './interop-config.ts';
 
 /** Verdicts of ISO/IEC 9646 / ETSI TTCN-3, as for a single target (src/harness/run-result.ts). */
-export type InteropVerdict = 'pass' | 'fail' | 'inconclusive' | 'error';
+export type InteropVerdict = 'pass' | 'fail' | 'inconclusive' | 'error' | 'not-applicable';
 
 /** One direction of a test purpose: the originator's side, then the recipient's. */
 export type Direction = 'a->b' | 'b->a';
@@ -46,18 +46,32 @@ export interface InteropOutcome {
   mails: RelayedMail[];
   handset: HandsetPdu[];
   durationMs: number;
+  /** When it started, ms on the run's timeline (relayed mails' times are on it too). */
+  startRunMs?: number;
   /** The harness or a peer broke the purpose (verdict error). */
   error?: string;
+  /** Why the purpose does not apply in this direction (verdict not-applicable): an ICS, the matrix. */
+  reason?: string;
+  /** What the purpose left out in this direction and why (items an ICS does not claim). */
+  notes?: string[];
 }
 
-/** A test purpose as the report lists it. */
+/**
+ * A test purpose as the report lists it: a row of mmscert's IR.53-style MM4 matrix
+ * (suites/mm4/ir53-matrix.yaml; its ids, not GSMA's numbering), and how it runs between two MMSCs.
+ */
 export interface InteropPurposeInfo {
   id: string;
+  group: string;
   title: string;
-  /** Rows of mmscert's IR.53-style MM4 matrix it overlaps (their ids as text; not GSMA's numbering). */
-  ir53: string[];
+  /** The matrix row's clause(s). */
   clauses: string[];
+  /** How it runs between two MMSCs (the realisation), or why it cannot. */
   description: string;
+  /** ICS items both parties must claim (the matrix row's `interop.ics`). */
+  ics: string[];
+  /** The matrix says it cannot run between two MMSCs: why. */
+  notApplicable?: string;
 }
 
 export interface PartyFacts {
@@ -88,7 +102,7 @@ export interface InteropResult {
 }
 
 export function worstVerdict(vs: readonly InteropVerdict[]): InteropVerdict {
-  const order: InteropVerdict[] = ['error', 'fail', 'inconclusive', 'pass'];
+  const order: InteropVerdict[] = ['error', 'fail', 'inconclusive', 'pass', 'not-applicable'];
   for (const v of order) if (vs.includes(v)) return v;
   return 'pass';
 }

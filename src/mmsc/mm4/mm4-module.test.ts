@@ -367,6 +367,28 @@ describe('MM4 in: remote MMSC -> local handset', () => {
     expect(net.mmsc.core.store.get('dup-msg-000001')?.recipients).toHaveLength(1);
   }, 20_000);
 
+  it('two forwards of one MM (one per recipient, the same X-Mms-Message-ID) arriving at once are both kept', async () => {
+    // an originating MMSC sends one forward per recipient (3GPP TS 23.140 §8.4.1.1 lets it), each
+    // its own Transaction-ID; they may arrive side by side: neither may overwrite the other
+    const before = net.mmsc.core.store.size;
+    const send = (to: string, transactionId: string) =>
+      net.remote.actions.forward({
+        from: ritaAt(),
+        to: [`+${to}/TYPE=PLMN@${OUR_DOMAIN}`],
+        text: 'one MM, two forwards',
+        transactionId,
+        messageId: 'split-msg-000001',
+        waitMs: 8000,
+      }) as Promise<JsonObject>;
+    const res = await Promise.all([send(BOB, 'split-tx-1'), send(ALICE, 'split-tx-2')]);
+    expect(res.map((r) => r.requestStatusCode)).toEqual(['Ok', 'Ok']);
+    expect(net.mmsc.core.store.size).toBe(before + 2);
+    const kept = [...net.mmsc.core.store.all()]
+      .filter((m) => m.originInfo?.mm4MessageId === 'split-msg-000001')
+      .flatMap((m) => m.recipients.map((r) => r.address.split('/')[0]));
+    expect(kept.sort()).toEqual([`+${ALICE}`, `+${BOB}`].sort());
+  }, 20_000);
+
   it('a forward breaking the §8.4 tables gets RES Error-message-format-corrupt', async () => {
     const r = (await net.remote.actions.forward({
       from: ritaAt(),
