@@ -24,6 +24,7 @@ import {
   MMS_MEDIA_TYPE,
   mediaType,
 } from './http-util.ts';
+import { type RelayAnswer, type RelayRequest, RelayResponse, relayIncoming } from './in-process-relay.ts';
 import { publishMm1 } from './mm1-observation.ts';
 
 /**
@@ -220,6 +221,21 @@ export class WapGateway extends PeerShell {
     }
     res.writeHead(code, { 'Content-Type': 'text/plain', Connection: 'close' });
     res.end(`${reason}\n`);
+  }
+
+  /**
+   * A request of a handset in this process, handed over without a socket (load runs; see
+   * in-process-relay.ts): proxied by the same handler as a request on the gateway's port, so the
+   * target receives the same request and the gateway records the same observations.
+   */
+  relay(r: RelayRequest): Promise<RelayAnswer> {
+    if (!this.started) return Promise.reject(new Error(`${this.name} is not started`));
+    return new Promise<RelayAnswer>((resolve, reject) => {
+      // the handler reads and writes only what these two adapters have of IncomingMessage / ServerResponse
+      const req = relayIncoming(r) as unknown as http.IncomingMessage;
+      const res = new RelayResponse(resolve, reject) as unknown as http.ServerResponse;
+      this.handle(req, res).catch((e) => this.fail(res, 502, `gateway error: ${String(e)}`));
+    });
   }
 
   /** Where the request goes: the loopback URL it names, or the operator's MMSC (upstream). */
