@@ -29,7 +29,8 @@ import { Mm1Client, sendReq } from '../test/support/mm1-client.ts';
  * (b) The reference MMSC's knee: `mmscert serve` in its own process (as certify-self starts it,
  *     fixed ports 23200-23219), `mmscert load`'s open-loop generator (src/load/run-load.ts, mm1-mt
  *     flows: m-send-req -> WAP push at our SMSC -> GET m-retrieve-conf -> m-notifyresp-ind, latency
- *     from each flow's scheduled start) at rising rates, CAPACITY_STEP_SECONDS (5) each; the knee
+ *     from each flow's scheduled start) at rising rates, CAPACITY_STEP_SECONDS (5) each and at least
+ *     CAPACITY_STEP_FLOWS (300) flows (a p99 of 50 flows is their largest but one); the knee
  *     is the highest rate whose flows all succeeded with p99 < 100 ms. The search stops at the
  *     first rate that misses, or after CAPACITY_MAX_SECONDS (120) of load.
  * (c) Memory per queued message: the reference MMSC in its own process (--expose-gc), CAPACITY_QUEUE
@@ -45,6 +46,9 @@ const repoRoot = path.resolve(import.meta.dirname, '..');
 const PORT_BASE = Number(process.env.CAPACITY_PORT_BASE ?? 23200);
 const PEER_SECONDS = Number(process.env.CAPACITY_PEER_SECONDS ?? 3);
 const STEP_SECONDS = Number(process.env.CAPACITY_STEP_SECONDS ?? 5);
+const STEP_FLOWS = Number(process.env.CAPACITY_STEP_FLOWS ?? 300);
+/** A step's length (s): STEP_SECONDS, longer where the rate would give fewer than STEP_FLOWS flows. */
+const stepSeconds = (rate: number) => Math.max(STEP_SECONDS, Math.ceil(STEP_FLOWS / rate));
 const MAX_LOAD_SECONDS = Number(process.env.CAPACITY_MAX_SECONDS ?? 120);
 const QUEUE = Number(process.env.CAPACITY_QUEUE ?? 10_000);
 /** Warm-up before the steps (20 flows/s, not counted): V8 optimises the rig's and the MMSC's code only once it is hot. */
@@ -325,13 +329,13 @@ async function knee() {
     );
     let loadSeconds = 0;
     for (const rate of RATES) {
-      if (loadSeconds + STEP_SECONDS > MAX_LOAD_SECONDS) break;
-      loadSeconds += STEP_SECONDS;
+      if (loadSeconds + stepSeconds(rate) > MAX_LOAD_SECONDS) break;
+      loadSeconds += stepSeconds(rate);
       const before = procFigures(pid);
       const r = await runLoad({
         target: targetFromConfigFile(files.targetConfig).target,
         seed: 1,
-        plan: { rate, durationMs: STEP_SECONDS * 1000, rampMs: 0 },
+        plan: { rate, durationMs: stepSeconds(rate) * 1000, rampMs: 0 },
         mix: [{ kind: 'mm1-mt', weight: 1 }],
         maxInFlight: Math.min(9000, Math.max(256, rate * 2)),
         stepTimeoutMs: 5000,
@@ -526,7 +530,7 @@ export async function run(): Promise<void> {
     rows.push([
       'reference MMSC knee',
       `${k.kneePerSec.toLocaleString('en-US')} flows/s`,
-      `highest offered rate with every mm1-mt flow ok and p99 < ${KNEE_P99_MS} ms (steps of ${STEP_SECONDS} s; ${miss ? `first miss ${miss.rate}/s: p99 ${miss.p99.toFixed(0)} ms, ${miss.failed + miss.overflowed} failed` : 'no miss'})`,
+      `highest offered rate with every mm1-mt flow ok and p99 < ${KNEE_P99_MS} ms (steps of ${STEP_SECONDS} s and at least ${STEP_FLOWS} flows; ${miss ? `first miss ${miss.rate}/s: p99 ${miss.p99.toFixed(0)} ms, ${miss.failed + miss.overflowed} failed` : 'no miss'})`,
     ]);
     // CPU figures (load distorts them less than latency): the last rate the rig carried
     const carried = k.steps.filter((s) => s.carried);
