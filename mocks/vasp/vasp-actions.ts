@@ -45,6 +45,8 @@ export const VASP_ACTIONS = {
       contentClass: 'ContentClass (REL-6)',
       drmContent: 'DRMContent (REL-6)',
       ...CONTENT_PARAMS,
+      contentRef:
+        'how Content@href names the attachment: cid (Content-ID, default) or location (Content-Location, SOAP with Attachments)',
     },
   },
   cancel: {
@@ -60,6 +62,8 @@ export const VASP_ACTIONS = {
       serviceCode: 'ServiceCode',
       readReply: 'ReadReply',
       ...CONTENT_PARAMS,
+      contentRef:
+        'how Content@href names the attachment: cid (Content-ID, default) or location (Content-Location, SOAP with Attachments)',
     },
   },
   post: {

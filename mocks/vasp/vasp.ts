@@ -507,27 +507,36 @@ export class Vasp extends PeerShell {
     p: JsonObject,
   ): Promise<Json> {
     if (!this.target) throw new PeerConfigError(this.name, `${type}: no target MM7 URL (configure {target})`);
-    if (content?.contentId !== undefined) fields.Content = { '@href': `cid:${content.contentId}` };
+    const ref = str(p.contentRef) ?? 'cid';
+    if (ref !== 'cid' && ref !== 'location')
+      throw new PeerConfigError(this.name, `contentRef ${ref}: cid or location`);
+    if (content && ref === 'location') {
+      // SOAP Messages with Attachments (W3C Note 2000-12-11): a reference resolves against a
+      // part's Content-ID or its Content-Location; here the attachment carries only the latter.
+      content.contentLocation = `${content.contentId ?? this.nextId('part')}.mm`;
+      delete content.contentId;
+      fields.Content = { '@href': content.contentLocation };
+    } else if (content?.contentId !== undefined) fields.Content = { '@href': `cid:${content.contentId}` };
     const transactionId = str(p.transactionId) ?? this.nextId('tx');
     const msg: Mm7Message = { type, transactionId, version, fields, ...(content ? { content } : {}) };
     const { contentType, body } = encodeMm7(msg, { version });
     const tamper = parseTamper(this.name, p.tamper);
-    if (!tamper) {
-      this.publish('out', msg, body);
-      return this.exchange(type, transactionId, contentType, body, p);
+    let wire = body;
+    if (tamper) {
+      const ns = mm7Version(version)?.namespace ?? '';
+      wire = tamperMm7(this.name, body, contentType, ns, tamper);
+      this.event('mm7-tampered', { type, transactionId, tamper: { ...tamper } });
     }
-    const ns = mm7Version(version)?.namespace ?? '';
-    const bent = tamperMm7(this.name, body, contentType, ns, tamper);
-    this.event('mm7-tampered', { type, transactionId, tamper: { ...tamper } });
-    // What actually went out, as a tolerant decoder reads it (the untampered view if it cannot).
+    // The observation is what actually went out, as a tolerant decoder reads it back (so a case's
+    // precondition checks the octets, not our model of them); the model only if it cannot.
     let sent = msg;
     try {
-      sent = decodeMm7(bent, contentType);
+      sent = decodeMm7(wire, contentType);
     } catch {
       // undecodable even tolerantly: the observation shows the request before the bend
     }
-    this.publish('out', sent, bent);
-    return this.exchange(type, transactionId, contentType, bent, p);
+    this.publish('out', sent, wire);
+    return this.exchange(type, transactionId, contentType, wire, p);
   }
 
   /**

@@ -562,6 +562,14 @@ export const DEVIATIONS = [
     probe: 'robustness.mm7.*,mm7.error.*',
   },
   {
+    name: 'mm7-href-cid-only',
+    interface: 'MM7',
+    description:
+      'a Content@href naming the attachment by its Content-Location is refused (only cid: resolves)',
+    clause: '3GPP TS 23.140 §8.7.1 (SOAP with attachments), RFC 2557 §4.2 (Content-Location)',
+    probe: 'mm7.attach.*',
+  },
+  {
     name: 'mm7-dangling-href',
     interface: 'MM7',
     description: 'a Content@href naming no MIME part is served with the other attachment(s) as the content',

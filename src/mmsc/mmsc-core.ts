@@ -5,7 +5,7 @@ import { deviates } from './deviations.ts';
 import { type IdSource, isValidId, SYSTEM_IDS } from './ids.ts';
 import type { Mm5Resolver, Mm5Route } from './mm5/mm5-resolver.ts';
 import type { MmscObserver } from './observer.ts';
-import type { RoutedModule } from './routed-module.ts';
+import type { DeliveryOutcome, RoutedModule } from './routed-module.ts';
 import { DueQueue } from './store/due-queue.ts';
 import {
   isOpen,
@@ -305,19 +305,33 @@ export class MmscCore {
     const module = this.byRoute.get(recipient.route);
     if (!module?.deliver) throw new GiveUp(`no module delivers route ${recipient.route}`);
     if (job.attempts > 0) this.observer.event('MM1', 'retry', { job: job.id, attempt: job.attempts + 1 });
-    const outcome = await module.deliver({
-      message,
-      recipient,
-      index,
-      pdu: pduReader(this.store, id),
-    });
     const onlyFrom: RecipientStatus[] = ['pending'];
-    if (outcome.status === 'failed') {
+    let outcome: DeliveryOutcome;
+    try {
+      outcome = await module.deliver({
+        message,
+        recipient,
+        index,
+        pdu: pduReader(this.store, id),
+      });
+    } catch (e) {
+      // The message expired while this attempt ran (expireNow leaves a running delivery alone):
+      // no retry, the copy is expired now.
+      if (this.store.get(id)?.state !== 'expired') throw e;
+      await this.setRecipientStatus(id, index, 'expired', { onlyFrom });
+      return;
+    }
+    const next: RecipientStatus =
+      outcome.status === 'failed' ? 'failed' : recipient.route !== 'local' ? 'forwarded' : 'notified';
+    // A forward the peer accepted while the message expired stands (TS 23.140 §8.4.1: the
+    // recipient MMSE has it now, its delivery report tells the rest); a copy that is still open
+    // here (notified, failed) expires with its message.
+    if (this.store.get(id)?.state === 'expired' && next !== 'forwarded') {
+      await this.setRecipientStatus(id, index, 'expired', { onlyFrom });
+    } else if (outcome.status === 'failed') {
       await this.setRecipientStatus(id, index, 'failed', { reason: outcome.reason, onlyFrom });
-    } else if (recipient.route !== 'local') {
-      await this.setRecipientStatus(id, index, 'forwarded', { onlyFrom });
     } else {
-      await this.setRecipientStatus(id, index, 'notified', { onlyFrom });
+      await this.setRecipientStatus(id, index, next, { onlyFrom });
     }
   }
 
@@ -558,7 +572,11 @@ export class MmscCore {
       msg.stateChangedAt = this.clock.now();
     });
     for (const { i } of open) {
-      await this.outbox.cancel(`deliver.${id}.${i}`);
+      const job = `deliver.${id}.${i}`;
+      // A delivery attempt in flight settles its copy itself when it returns (runDeliver): a
+      // forward the peer accepts meanwhile is Forwarded, not reported Expired.
+      if (this.outbox.isRunning(job)) continue;
+      await this.outbox.cancel(job);
       await this.setRecipientStatus(id, i, 'expired', { onlyFrom: OPEN_STATUSES });
     }
     this.observer.event('MM1', 'expired', { messageId: id, recipients: open.length });

@@ -222,3 +222,18 @@ describe('encodeMm7 refuses what XML cannot carry', () => {
     expect(() => encodeMm7(m)).toThrow(/XML 1.0 cannot carry/);
   });
 });
+
+describe('Content@href by Content-Location (RFC 2557 §4.2)', () => {
+  it('keeps an href naming the part by its Content-Location, and decoding resolves it', () => {
+    const base = sample('SubmitReq', 'REL-6-MM7-1-4');
+    const content = mimePart('text/plain', 'by location', { contentLocation: 'note.txt' });
+    const m: Mm7Message = { ...base, fields: { ...base.fields, Content: { '@href': 'note.txt' } }, content };
+    const { contentType, body } = encodeMm7(m, { version: 'REL-6-MM7-1-4' });
+    const text = Buffer.from(body).toString('latin1');
+    expect(text).toContain('href="note.txt"');
+    expect(text).toContain('Content-Location: note.txt');
+    const back = decodeMm7(body, contentType);
+    expect(back.wire).toMatchObject({ href: 'note.txt', hrefResolved: true });
+    expect(new TextDecoder().decode(back.content?.body)).toBe('by location');
+  });
+});

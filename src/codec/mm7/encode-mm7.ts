@@ -87,6 +87,9 @@ function withContentRef(msg: Mm7Message): { fields: Mm7Fields; content?: MimeEnt
     cid = fromHref;
     return { fields: msg.fields, content: { ...msg.content, contentId: cid } };
   }
+  // A reference by the part's Content-Location (RFC 2557 §4.2) stays as it is.
+  if (typeof href === 'string' && href === msg.content.contentLocation)
+    return { fields: msg.fields, content: msg.content };
   cid ??= 'mm7-content';
   const fields = {
     ...msg.fields,

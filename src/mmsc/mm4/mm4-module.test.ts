@@ -34,8 +34,8 @@ afterAll(async () => {
 const ritaAt = (d = REMOTE_DOMAIN) => `+${RITA}/TYPE=PLMN@${d}`;
 const statusOf = (id: string, i = 0) => net.mmsc.core.store.get(id)?.recipients[i]?.status;
 
-async function aliceSends(extra: JsonObject = {}): Promise<string> {
-  const sent = (await net.alice.actions.send({
+async function aliceSends(extra: JsonObject = {}, on = net): Promise<string> {
+  const sent = (await on.alice.actions.send({
     to: `+${RITA}`,
     subject: 'to the other network',
     parts: [{ contentType: 'text/plain', text: 'hello rita' }],
@@ -45,8 +45,8 @@ async function aliceSends(extra: JsonObject = {}): Promise<string> {
   return String(sent.messageId);
 }
 
-function forwardsFor(id: string) {
-  return remoteReceived(net.remote, 'MM4_forward.REQ').then((ms) =>
+function forwardsFor(id: string, on = net) {
+  return remoteReceived(on.remote, 'MM4_forward.REQ').then((ms) =>
     ms.filter((m) => hdr(m, 'X-Mms-Message-ID') === id),
   );
 }
@@ -228,6 +228,45 @@ describe('MM4 out: MM1 -> MM4_forward.REQ -> RES -> reports back to the handset'
       );
     } finally {
       net.remote.resetBehaviours();
+    }
+  }, 20_000);
+});
+
+describe('MM4 out: expiry while a forward is in flight', () => {
+  // Its own network: a RES timeout (5 s) longer than the remote's hold, so the forward succeeds.
+  let slowNet: TestNetwork;
+  beforeAll(async () => {
+    slowNet = await startTestNetwork({ mm4ResponseTimeoutMs: 5000 });
+  }, 30_000);
+  afterAll(async () => {
+    await slowNet?.stop();
+  });
+
+  it('a forward the peer accepts as the message expires stays Forwarded: no Expired report', async () => {
+    // The remote holds its SMTP answer past the 1 s expiry: the forward is running when the
+    // message expires. Before the fix the copy was reported Expired although it had been handed on.
+    slowNet.remote.use({ kind: 'slow', ms: 1800 });
+    try {
+      const id = await aliceSends({ deliveryReport: true, expiry: 1 }, slowNet);
+      await until(
+        () => slowNet.mmsc.core.store.get(id)?.state,
+        (s) => s === 'expired',
+        'message expired',
+      );
+      const settled = await until(
+        () => slowNet.mmsc.core.store.get(id)?.recipients[0]?.status,
+        (s) => s !== 'pending',
+        'copy settled',
+      );
+      expect(settled).toBe('forwarded');
+      expect(await forwardsFor(id, slowNet)).toHaveLength(1);
+      await new Promise((r) => setTimeout(r, 300));
+      const reports = (await inbox(slowNet.alice)).filter(
+        (e) => e.type === 'm-delivery-ind' && e.messageId === id,
+      );
+      expect(JSON.stringify(reports)).not.toContain('Expired');
+    } finally {
+      slowNet.remote.resetBehaviours();
     }
   }, 20_000);
 });

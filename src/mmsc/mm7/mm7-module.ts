@@ -241,7 +241,12 @@ export class Mm7Module implements MmscModule {
     }
     const vasp = who.vasp;
     // Status table, 2007 Message format corrupt: Content@href (an element value) names no MIME part.
-    if (msg.wire?.hrefResolved === false && !deviates(this.core.config, 'mm7-dangling-href')) {
+    // (Deviation mm7-href-cid-only: a reference by Content-Location, RFC 2557 §4.2, counts as none.)
+    const cidOnly =
+      deviates(this.core.config, 'mm7-href-cid-only') &&
+      msg.wire?.href !== undefined &&
+      !/^\s*cid:/i.test(msg.wire.href);
+    if ((msg.wire?.hrefResolved === false || cidOnly) && !deviates(this.core.config, 'mm7-dangling-href')) {
       const issue = checkMm7Wire(msg).find((i) => i.kind === 'dangling-href');
       return rsp(rspType, tid, version, formatCorrupt(this.core.config), {
         details: issue ? issueLine(issue) : 'Content@href names no attachment of the request',

@@ -167,6 +167,11 @@ export class Outbox {
     return job;
   }
 
+  /** Whether job `id` is running now (its handler has not returned yet). */
+  isRunning(id: string): boolean {
+    return this.running.has(id);
+  }
+
   /** Removes a pending job (e.g. a notification for a cancelled message). */
   async cancel(id: string): Promise<boolean> {
     if (!this.jobs.has(id) || this.running.has(id)) return false;
