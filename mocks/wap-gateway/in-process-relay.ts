@@ -1,5 +1,6 @@
+import { EventEmitter } from 'node:events';
 import type { IncomingHttpHeaders } from 'node:http';
-import { Readable, Writable } from 'node:stream';
+import { Writable } from 'node:stream';
 
 /**
  * A handset's request handed to the WAP gateway of the same process without a socket
@@ -23,29 +24,52 @@ export interface RelayAnswer {
   body: Buffer;
 }
 
-/** The request side: what the gateway's handler reads of an `http.IncomingMessage`. */
-export function relayIncoming(r: RelayRequest): Readable & {
-  method: string;
-  url: string;
-  httpVersion: string;
-  rawHeaders: string[];
-  headers: IncomingHttpHeaders;
-} {
-  const headers: Record<string, string> = {};
-  for (let i = 0; i + 1 < r.rawHeaders.length; i += 2) {
-    const k = r.rawHeaders[i].toLowerCase();
-    const v = r.rawHeaders[i + 1];
-    headers[k] = headers[k] === undefined ? v : `${headers[k]}, ${v}`;
+/**
+ * The request side: what the gateway's handler uses of an `http.IncomingMessage` (method, url,
+ * headers, `data`/`end` events, `resume()`, `pipe()`). The body is one chunk, emitted on the tick
+ * after the handler first asks for it (resume or pipe), so every listener it added by then sees it.
+ */
+export class RelayIncoming extends EventEmitter {
+  readonly method: string;
+  readonly url: string;
+  readonly httpVersion = '1.1';
+  readonly rawHeaders: string[];
+  readonly headers: IncomingHttpHeaders;
+  private readonly body: Buffer | undefined;
+  private flowing = false;
+
+  constructor(r: RelayRequest) {
+    super();
+    this.method = r.method;
+    this.url = r.url;
+    this.rawHeaders = r.rawHeaders;
+    const headers: Record<string, string> = {};
+    for (let i = 0; i + 1 < r.rawHeaders.length; i += 2) {
+      const k = r.rawHeaders[i].toLowerCase();
+      const v = r.rawHeaders[i + 1];
+      headers[k] = headers[k] === undefined ? v : `${headers[k]}, ${v}`;
+    }
+    this.headers = headers;
+    this.body =
+      r.body && r.body.length > 0 ? Buffer.from(r.body.buffer, r.body.byteOffset, r.body.length) : undefined;
   }
-  const body =
-    r.body && r.body.length > 0 ? [Buffer.from(r.body.buffer, r.body.byteOffset, r.body.length)] : [];
-  return Object.assign(Readable.from(body, { objectMode: false }), {
-    method: r.method,
-    url: r.url,
-    httpVersion: '1.1',
-    rawHeaders: r.rawHeaders,
-    headers: headers as IncomingHttpHeaders,
-  });
+
+  resume(): this {
+    if (this.flowing) return this;
+    this.flowing = true;
+    process.nextTick(() => {
+      if (this.body) this.emit('data', this.body);
+      this.emit('end');
+    });
+    return this;
+  }
+
+  pipe<T extends NodeJS.WritableStream>(dest: T): T {
+    this.on('data', (c: Buffer) => dest.write(c));
+    this.once('end', () => dest.end());
+    this.resume();
+    return dest;
+  }
 }
 
 /** The answer side: what the gateway's handler does with an `http.ServerResponse`, collected. */
