@@ -39,7 +39,11 @@ export const HANDSET_BEHAVIOUR_TABLE = {
 export const SMSC_BEHAVIOUR_TABLE = {
   'refuse-binds': {
     description: 'bind_* refused',
-    params: { status: 'command_status (default ESME_RBINDFAIL)' },
+    params: {
+      status: 'command_status (default ESME_RBINDFAIL)',
+      commands:
+        'only these bind commands refused (bind_transmitter, bind_receiver, bind_transceiver; default all)',
+    },
   },
   throttle: {
     description: 'submit_sm answered ESME_RTHROTTLED',
@@ -52,7 +56,10 @@ export const SMSC_BEHAVIOUR_TABLE = {
   },
   'reject-submits': {
     description: 'submit_sm refused',
-    params: { status: 'command_status (default ESME_RSUBMITFAIL)' },
+    params: {
+      status: 'command_status (default ESME_RSUBMITFAIL)',
+      count: 'only the first N submits refused, the later ones accepted (default: every one while on)',
+    },
   },
   'accept-never-deliver': { description: 'submit_sm accepted, never delivered', params: none },
   'fail-delivery': {

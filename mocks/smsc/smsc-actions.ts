@@ -17,10 +17,12 @@ export const SMSC_ACTIONS = {
   },
   request: {
     description:
-      'an SMSC-originated request to a bound session: enquire_link (SMPP 3.4 §4.11), unbind (§4.2) or a command_id no table knows (generic_nack expected, §4.3)',
+      'an SMSC-originated request to a bound session: enquire_link (SMPP 3.4 §4.11), unbind (§4.2), a command_id no table knows or a header with a command_length no PDU can have (generic_nack expected, §4.3)',
     params: {
-      command: 'enquire_link, unbind or unknown',
+      command: 'enquire_link, unbind, unknown or bad-length (not awaited)',
       commandId: 'the command_id of an unknown command (default 0x0000007f, reserved in SMPP 3.4 §5.1.2.1)',
+      commandLength:
+        'the command_length of a bad-length header (default 8: shorter than the 16-octet header, SMPP 3.4 §3.2)',
       systemId: 'the session of this system_id (default the first bound session)',
     },
     alone: "it probes, nacks or ends the target's one session with the SMSC",

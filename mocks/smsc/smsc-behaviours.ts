@@ -7,11 +7,11 @@ import { PeerConfigError } from '../peer.ts';
  * validates a BehaviourSpec from a suite; the session consults the active list in order.
  */
 export type SmscBehaviour =
-  | { kind: 'refuse-binds'; status: number }
+  | { kind: 'refuse-binds'; status: number; commands?: readonly string[] }
   | { kind: 'throttle'; after: number }
   | { kind: 'delay'; ms: number }
   | { kind: 'drop-connection'; after: number }
-  | { kind: 'reject-submits'; status: number }
+  | { kind: 'reject-submits'; status: number; count?: number }
   | { kind: 'accept-never-deliver' }
   | { kind: 'fail-delivery'; state: MessageStateRow; err: number }
   | { kind: 'mute-enquire-link' }
@@ -54,10 +54,28 @@ function status(spec: BehaviourSpec, dflt: number): number {
   return v;
 }
 
+const BIND_COMMANDS = ['bind_transmitter', 'bind_receiver', 'bind_transceiver'];
+
+/** The bind commands a refuse-binds refuses (the others bind as ever). */
+function bindCommands(spec: BehaviourSpec): string[] {
+  const v = spec.commands;
+  if (
+    !Array.isArray(v) ||
+    v.length === 0 ||
+    !v.every((c) => typeof c === 'string' && BIND_COMMANDS.includes(c))
+  )
+    throw new PeerConfigError('smsc', `refuse-binds: commands must be a list of ${BIND_COMMANDS.join(', ')}`);
+  return v as string[];
+}
+
 export function parseBehaviour(spec: BehaviourSpec): SmscBehaviour {
   switch (spec.kind) {
     case 'refuse-binds':
-      return { kind: 'refuse-binds', status: status(spec, SMPP_STATUS.ESME_RBINDFAIL) };
+      return {
+        kind: 'refuse-binds',
+        status: status(spec, SMPP_STATUS.ESME_RBINDFAIL),
+        ...(spec.commands !== undefined ? { commands: bindCommands(spec) } : {}),
+      };
     case 'throttle':
       return { kind: 'throttle', after: count(spec, 'after', 0) };
     case 'delay':
@@ -65,7 +83,12 @@ export function parseBehaviour(spec: BehaviourSpec): SmscBehaviour {
     case 'drop-connection':
       return { kind: 'drop-connection', after: count(spec, 'after', 0) };
     case 'reject-submits':
-      return { kind: 'reject-submits', status: status(spec, SMPP_STATUS.ESME_RSUBMITFAIL) };
+      return {
+        kind: 'reject-submits',
+        status: status(spec, SMPP_STATUS.ESME_RSUBMITFAIL),
+        // the first `count` submits refused, then every one accepted again (absent: all while on)
+        ...(spec.count !== undefined ? { count: count(spec, 'count') } : {}),
+      };
     case 'accept-never-deliver':
       return { kind: 'accept-never-deliver' };
     case 'fail-delivery': {

@@ -441,6 +441,19 @@ describe('SMSC behaviours', () => {
     ).toBe(0x45);
   });
 
+  it('reject-submits {status, count} refuses the first N submits only', async () => {
+    const { bound, peer } = await startSmsc();
+    const e = await bound();
+    peer.use({ kind: 'reject-submits', status: 'ESME_RMSGQFUL', count: 2 });
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++)
+      statuses.push(
+        (await e.call('submit_sm', { destination_addr: '1', short_message: Buffer.from('t') }))
+          .command_status,
+      );
+    expect(statuses).toEqual([S.ESME_RMSGQFUL, S.ESME_RMSGQFUL, 0]);
+  });
+
   it('delay {ms} holds the response at least that long', async () => {
     const { bound, peer } = await startSmsc();
     const e = await bound();
@@ -595,10 +608,25 @@ describe('SMSC-originated requests and link faults (action request, mute-enquire
     await e.closed;
   });
 
+  it('bad-length: sends an enquire_link header with the command_length asked, without waiting', async () => {
+    const { peer, bound, timeline } = await startSmsc();
+    await bound();
+    const r = (await peer.actions.request({ command: 'bad-length', commandLength: 8 })) as JsonObject;
+    expect(r).toMatchObject({ sent: true, commandLength: 8 });
+    const out = timeline
+      .all()
+      .find((o) => o.kind === 'message' && o.type === 'enquire_link' && o.direction === 'out') as
+      | MessageObservation
+      | undefined;
+    expect(out?.fields).toMatchObject({ command_length: 8, sequence_number: r.sequenceNumber });
+    expect(Buffer.from(out!.raw!).readUInt32BE(0)).toBe(8);
+    expect(out!.raw!.length).toBe(16);
+  });
+
   it('refuses a command it cannot send', async () => {
     const { peer } = await startSmsc();
     await expect(peer.actions.request({ command: 'deliver_sm' })).rejects.toThrow(
-      /enquire_link, unbind or unknown/,
+      /enquire_link, unbind, unknown or bad-length/,
     );
   });
 

@@ -352,7 +352,7 @@ export class SmscPeer extends PeerShell {
     const refuse = this.find('refuse-binds');
     const systemId = pdu.params.system_id as string;
     let status: number = SMPP_STATUS.ESME_ROK;
-    if (refuse) status = refuse.b.status;
+    if (refuse && (!refuse.b.commands || refuse.b.commands.includes(pdu.command))) status = refuse.b.status;
     else if (this.accounts.length > 0) {
       const account = this.accounts.find((a) => a.systemId === systemId);
       if (!account) status = SMPP_STATUS.ESME_RINVSYSID;
@@ -374,7 +374,7 @@ export class SmscPeer extends PeerShell {
       return { action: 'drop' };
     }
     const reject = this.find('reject-submits');
-    if (reject) {
+    if (reject && (reject.b.count === undefined || reject.seen <= reject.b.count)) {
       this.counts.rejected++;
       return { action: 'respond', status: reject.b.status };
     }
@@ -692,11 +692,28 @@ export class SmscPeer extends PeerShell {
   /**
    * Action `request`: an SMSC-originated enquire_link, unbind or unknown command to a bound
    * session; resolves with the ESME's answer (a generic_nack ESME_RUNKNOWNERR shape on timeout).
+   * `bad-length`: an enquire_link header with a command_length no PDU can have, not awaited.
    */
   private async requestAction(p: JsonObject): Promise<Json> {
     const command = p.command;
-    if (command !== 'enquire_link' && command !== 'unbind' && command !== 'unknown')
-      throw new PeerConfigError(this.name, 'request: command must be enquire_link, unbind or unknown');
+    if (
+      command !== 'enquire_link' &&
+      command !== 'unbind' &&
+      command !== 'unknown' &&
+      command !== 'bad-length'
+    )
+      throw new PeerConfigError(
+        this.name,
+        'request: command must be enquire_link, unbind, unknown or bad-length',
+      );
+    const commandLength = p.commandLength ?? 8;
+    if (
+      typeof commandLength !== 'number' ||
+      !Number.isInteger(commandLength) ||
+      commandLength < 0 ||
+      commandLength > 0xffffffff
+    )
+      throw new PeerConfigError(this.name, 'request: commandLength must be an integer 0..0xffffffff');
     const commandId = p.commandId ?? 0x7f;
     if (
       typeof commandId !== 'number' ||
@@ -718,6 +735,11 @@ export class SmscPeer extends PeerShell {
     }
     // no session to send it to: the stimulus cannot happen
     if (!target) throw new Error(`request ${command}: no session bound within ${BIND_WAIT_MS} ms`);
+    if (command === 'bad-length') {
+      // not awaited: the target may answer with generic_nack, close, or (wrongly) nothing
+      const sequenceNumber = target.sendBadLength(commandLength);
+      return { sent: true, systemId: target.systemId, sequenceNumber, commandLength };
+    }
     const timeout = this.config.responseTimeoutMs ?? 10_000;
     const pending =
       command === 'unknown'

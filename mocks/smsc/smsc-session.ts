@@ -314,6 +314,31 @@ export class SmscSession {
     });
   }
 
+  /**
+   * An enquire_link header whose command_length says `commandLength` (16 octets sent whatever it
+   * says): a length no PDU can have, which SMPP 3.4 §4.3 says is answered with generic_nack
+   * ESME_RINVCMDLEN. Not awaited (the answer is read off the wire); the sequence_number used.
+   */
+  sendBadLength(commandLength: number): number {
+    this.seq = this.seq >= 0x7fffffff ? 1 : this.seq + 1;
+    const sequence = this.seq;
+    if (this.socket.destroyed || !this.socket.writable) return sequence;
+    const raw = Buffer.alloc(16);
+    raw.writeUInt32BE(commandLength >>> 0, 0);
+    raw.writeUInt32BE(0x00000015, 4); // enquire_link
+    raw.writeUInt32BE(0, 8);
+    raw.writeUInt32BE(sequence, 12);
+    this.socket.write(raw);
+    this.core.observe(
+      this,
+      'out',
+      'enquire_link',
+      { command_length: commandLength, command_id: '0x00000015', sequence_number: sequence },
+      new Uint8Array(raw),
+    );
+    return sequence;
+  }
+
   private awaitResponse(timeoutMs: number, send: (sequence: number) => void): Promise<SmppPdu> {
     this.seq = this.seq >= 0x7fffffff ? 1 : this.seq + 1;
     const sequence = this.seq;

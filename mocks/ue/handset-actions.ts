@@ -57,6 +57,14 @@ export const HANDSET_ACTIONS = {
         "extra header fields: { X-Trace: t } (application header), { Unknown-0x45: '81' } (unknown code, hex octets)",
     },
   },
+  'cancel-conf': {
+    description:
+      "m-cancel-conf for an m-cancel-req (MMS 1.2+, X-Mms-Cancel-Status); publishes http-response with the MMSC's HTTP status",
+    params: {
+      transactionId: 'X-Mms-Transaction-Id of the m-cancel-req answered',
+      status: 'Cancel-request-successfully-received (default) or Cancel-request-corrupted',
+    },
+  },
   'read-report': {
     description: 'm-read-rec-ind (OMA-TS-MMS_ENC §6.7.2)',
     params: {

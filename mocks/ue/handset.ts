@@ -29,6 +29,7 @@ import type { RelayAnswer, RelayRequest } from '../wap-gateway/in-process-relay.
 import { publishMm1 } from '../wap-gateway/mm1-observation.ts';
 import { DEFAULT_PROFILE, DEVICE_PROFILES, type DeviceProfile, type MmsVersion } from './device-profile.ts';
 import { acknowledgeAction } from './exchanges/acknowledge.ts';
+import { cancelConfAction } from './exchanges/cancel-conf.ts';
 import { forwardAction } from './exchanges/forward.ts';
 import type { HandsetLink, HttpResult } from './exchanges/handset-link.ts';
 import { mboxAction } from './exchanges/mbox.ts';
@@ -145,6 +146,7 @@ export class Handset extends PeerShell {
       retrieve: (p) => retrieveAction(link, p),
       notifyresp: (p) => notifyRespAction(link, p),
       acknowledge: (p) => acknowledgeAction(link, p),
+      'cancel-conf': (p) => cancelConfAction(link, p),
       'read-report': (p) => readReportAction(link, p),
       forward: (p) => forwardAction(link, p),
       mbox: (p) => mboxAction(link, p),

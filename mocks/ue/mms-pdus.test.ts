@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeCharset } from '../../src/codec/charsets.ts';
 import { decodeMms } from '../../src/codec/mms/index.ts';
 import { contentTypeToString } from '../../src/codec/wsp/index.ts';
-import { sendReq } from './mms-pdus.ts';
+import { cancelConf, sendReq } from './mms-pdus.ts';
 
 const base = { to: '+15550002', transactionId: 't-1', version: '1.2' as const };
 
@@ -51,5 +51,17 @@ describe('sendReq parts', () => {
       { contentType: 'text/plain', size: 1.5 },
     ];
     for (const p of bad) expect(() => sendReq({ ...base, parts: [p] }, 'ue.t')).toThrow(/part 0/);
+  });
+});
+
+describe('cancelConf', () => {
+  it('is an m-cancel-conf of MMS 1.3 with the Transaction-ID and X-Mms-Cancel-Status', () => {
+    const pdu = decodeMms(
+      cancelConf({ transactionId: 'T-9', version: '1.3', status: 'Cancel-request-corrupted' }),
+    );
+    expect(pdu.type).toBe('m-cancel-conf');
+    const h = Object.fromEntries(pdu.headers.map((x) => [x.name, x.value]));
+    expect(h['X-Mms-Transaction-Id']).toBe('T-9');
+    expect(h['X-Mms-Cancel-Status']).toBe('Cancel-request-corrupted');
   });
 });

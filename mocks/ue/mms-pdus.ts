@@ -337,6 +337,22 @@ export function acknowledgeInd(o: {
   return encodeWith(buildPdu('m-acknowledge-ind', { ...fields, ...extra }), extra);
 }
 
+/** m-cancel-conf (MMS 1.2+): the client's answer to an m-cancel-req, with X-Mms-Cancel-Status. */
+export function cancelConf(o: {
+  transactionId: string;
+  version: MmsVersion;
+  status: 'Cancel-request-successfully-received' | 'Cancel-request-corrupted';
+}): Uint8Array {
+  return encodeWith(
+    buildPdu('m-cancel-conf', {
+      'X-Mms-Transaction-Id': o.transactionId,
+      'X-Mms-MMS-Version': o.version,
+      'X-Mms-Cancel-Status': o.status,
+    }),
+    {},
+  );
+}
+
 /** m-read-rec-ind (§6.7.2, MMS 1.1+): the recipient's read report to the original sender. */
 export function readRecInd(o: {
   messageId: string;

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { SMPP_RELATIVE_TIME_MAX_SECONDS } from '../codec/smpp/index.ts';
 import { DEVIATION_NAMES } from './deviations.ts';
 
 /**
@@ -26,9 +27,23 @@ const smppRoute = z.strictObject({
   window: z.number().int().min(1).max(1000).default(10),
   /** SMPP registered_delivery for the pushes (0 none, 1 receipt on final outcome). */
   registeredDelivery: z.number().int().min(0).max(31).default(0),
+  /**
+   * How a push longer than one SMS is concatenated: `udh`, a concatenation element in each
+   * segment's UDH (3GPP TS 23.040 §9.2.3.24.1, WAP-259 §6.5), or `sar`, the sar_* TLVs with the
+   * ports in source_port / destination_port and no UDH (SMPP 3.4 §5.3.2.20-24: the SMSC builds it).
+   */
+  concatenation: z.enum(['udh', 'sar']).default('udh'),
+  /**
+   * validity_period of the pushes as a relative time (SMPP 3.4 §5.2.16, §7.1.1), in seconds;
+   * 0: left empty (the SMSC's default validity).
+   */
+  validityPeriodS: z.number().int().min(0).max(SMPP_RELATIVE_TIME_MAX_SECONDS).default(0),
   /** First pause after ESME_RTHROTTLED; doubles while throttled, up to 30 s. */
   throttleBackoffMs: z.number().int().min(1).default(200),
+  /** First pause before connecting again after a lost or refused connection; doubles up to reconnectMaxMs. */
   reconnectMs: z.number().int().min(1).default(500),
+  /** Longest pause between connection attempts while the SMSC stays unreachable. */
+  reconnectMaxMs: z.number().int().min(1).default(30_000),
   responseTimeoutMs: z.number().int().min(1).default(10_000),
   /** An enquire_link after this long without any PDU on the bind (SMPP 3.4 §4.11); 0: never. */
   enquireLinkMs: z.number().int().min(0).default(0),

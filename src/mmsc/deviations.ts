@@ -229,6 +229,13 @@ export const DEVIATIONS = [
       'mmscert robustness profile §R13 (ROB-slow-clients); RFC 9112 §9.5, RFC 9110 §15.5.9 (408 lets a server free them)',
     probe: 'robustness.connections.*',
   },
+  {
+    name: 'cancel-conf-refused',
+    interface: 'MM1',
+    description: "a client's m-cancel-conf (the answer to an m-cancel-req) is refused with HTTP 400",
+    clause: 'OMA-TS-MMS_ENC-V1_3 §7.3.7 (X-Mms-Cancel-Status of M-Cancel.conf) / 3GPP TS 23.140 §8.1.13',
+    probe: 'mm1.forward.*',
+  },
   // ------------------------------------------------------------------ SMPP / WAP push
   {
     name: 'wrong-push-app-id',
@@ -273,6 +280,14 @@ export const DEVIATIONS = [
     clause: 'WAP-259-WDP §6.5 / 3GPP TS 23.040 §9.2.3.24.1 (concatenated short messages)',
   },
   {
+    name: 'concat-ref-per-segment',
+    interface: 'SMPP-push',
+    description:
+      'each segment of one concatenated push carries a reference of its own (UDH concatenation element or sar_msg_ref_num)',
+    clause:
+      '3GPP TS 23.040 §9.2.3.24.1 (the reference is the same in every segment of one message) / SMPP 3.4 §5.3.2.22',
+  },
+  {
     name: 'smpp-ignore-unknown-command',
     interface: 'SMPP-push',
     description:
@@ -307,6 +322,47 @@ export const DEVIATIONS = [
     description:
       'submit_sm go out without a bound while earlier ones await their submit_sm_resp (the window is ignored)',
     clause: 'SMPP 3.4 §2.7 (the outstanding operations are bounded by the window the SMSC allows)',
+    probe: 'mm1.smpp.*',
+  },
+  {
+    name: 'smpp-throttled-push-dropped',
+    interface: 'SMPP-push',
+    description:
+      'a submit_sm answered ESME_RTHROTTLED or ESME_RMSGQFUL is given up as final: the notification is lost',
+    clause:
+      'SMPP 3.4 §5.1.3 (ESME_RTHROTTLED 0x58, ESME_RMSGQFUL 0x14: a transient refusal, submitted again later)',
+    probe: 'mm1.smpp.*',
+  },
+  {
+    name: 'smpp-gives-up-reconnecting',
+    interface: 'SMPP-push',
+    description:
+      'after two connections in a row to the SMSC fail, the MMSC stops connecting: notifications wait for a restart',
+    clause:
+      'SMPP 3.4 §4.1 (a bind before pushing) / mmscert-ROB R12 recovery (an SMSC that comes back is bound again, no restart)',
+    probe: 'mm1.smpp.*',
+  },
+  {
+    name: 'smpp-validity-period-seconds',
+    interface: 'SMPP-push',
+    description: "the push's validity_period is plain seconds ('86400') instead of an SMPP time",
+    clause: 'SMPP 3.4 §5.2.16 / §7.1.1 (validity_period: absolute or relative time format, YYMMDDhhmmsstnnp)',
+    probe: 'mm1.smpp.*',
+  },
+  {
+    name: 'smpp-no-bind-fallback',
+    interface: 'SMPP-push',
+    description:
+      'a bind_transceiver refused with ESME_RINVCMDID is tried again as bind_transceiver, never as bind_transmitter',
+    clause: 'SMPP 3.4 §4.1.1 / §4.1.5 (bind_transmitter, bind_transceiver) and §5.1.3 (ESME_RINVCMDID)',
+    probe: 'mm1.smpp.*',
+  },
+  {
+    name: 'smpp-bad-length-dropped',
+    interface: 'SMPP-push',
+    description:
+      'a PDU from the SMSC whose command_length is shorter than the header ends the connection unanswered (no generic_nack)',
+    clause: 'SMPP 3.4 §4.3 / §5.1.3 (generic_nack ESME_RINVCMDLEN for an invalid command_length)',
     probe: 'mm1.smpp.*',
   },
   // ------------------------------------------------------------------ MM4

@@ -28,6 +28,10 @@ export class FakeSmsc extends EventEmitter {
   throttleNext = 0;
   /** Refuse binds with this command_status while set. */
   refuseBinds: number | undefined;
+  /** Refuse bind_transceiver only with this command_status while set (an SMSC without transceiver binds). */
+  refuseTransceiver: number | undefined;
+  /** The bind commands received, in order. */
+  readonly bindCommands: string[] = [];
   /** Do not answer submit_sm at all while set. */
   silent = false;
   /** enquire_link PDUs received from the ESME. */
@@ -119,13 +123,12 @@ export class FakeSmsc extends EventEmitter {
         case 'bind_transceiver':
         case 'bind_transmitter': {
           this.binds += 1;
+          this.bindCommands.push(pdu.command);
+          const refused =
+            this.refuseBinds ?? (pdu.command === 'bind_transceiver' ? this.refuseTransceiver : undefined);
           const ok =
-            this.refuseBinds === undefined &&
-            pdu.system_id === this.systemId &&
-            pdu.password === this.password;
-          session.send(
-            pdu.response({ command_status: ok ? 0 : (this.refuseBinds ?? 0x0e), system_id: 'fake-smsc' }),
-          );
+            refused === undefined && pdu.system_id === this.systemId && pdu.password === this.password;
+          session.send(pdu.response({ command_status: ok ? 0 : (refused ?? 0x0e), system_id: 'fake-smsc' }));
           return;
         }
         case 'enquire_link':

@@ -23,4 +23,5 @@ export {
   smppPdu,
 } from './encode-smpp.ts';
 export * from './smpp-table.ts';
+export { relativeSmppTime, SMPP_RELATIVE_TIME_MAX_SECONDS } from './smpp-time.ts';
 export { validateSmpp } from './validate-smpp.ts';

@@ -5,7 +5,15 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { tcpDialoguePcapng } from '../../../test/support/tcp-dialogue.ts';
 import { tsharkOracleReady } from '../../../test/support/tshark.ts';
 import { tsharkText } from '../../wire/tshark.ts';
-import { decodeSmpp, encodeSmpp, encodingLengthSmpp, type SmppPduInit, tlv, validateSmpp } from './index.ts';
+import {
+  decodeSmpp,
+  encodeSmpp,
+  encodingLengthSmpp,
+  relativeSmppTime,
+  type SmppPduInit,
+  tlv,
+  validateSmpp,
+} from './index.ts';
 
 /**
  * shared/vectors/smpp holds Wireshark's decode of real submit_sm PDUs (text, long octet fields cut
@@ -35,15 +43,6 @@ interface TraceBlock {
 
 const hexOf = (line: string | undefined) => line?.match(/\(0x([0-9a-f]+)\)\s*$/i)?.[1] ?? '';
 const num = (line: string | undefined) => Number.parseInt(hexOf(line), 16);
-
-/** Wireshark's "28800.000000000 seconds" back to an SMPP relative time (SMPP 3.4 §7.1.1: YYMMDDhhmmsstnnR). */
-function relativeTime(seconds: number): string {
-  const two = (n: number) => String(n).padStart(2, '0');
-  const d = Math.floor(seconds / 86400);
-  const h = Math.floor((seconds % 86400) / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  return `0000${two(d)}${two(h)}${two(m)}${two(seconds % 60)}000R`;
-}
 
 function parseBlocks(file: string): TraceBlock[] {
   const text = readFileSync(file, 'utf8');
@@ -95,7 +94,7 @@ function parseBlocks(file: string): TraceBlock[] {
           protocol_id: Number.parseInt(value('Protocol id.:'), 16),
           priority_flag: num(get('Priority level:')),
           schedule_delivery_time: value('Scheduled delivery time:') === 'Immediate delivery' ? '' : '?',
-          validity_period: validity.endsWith(' seconds') ? relativeTime(Number.parseFloat(validity)) : '',
+          validity_period: validity.endsWith(' seconds') ? relativeSmppTime(Number.parseFloat(validity)) : '',
           // SMPP 3.4 §5.2.17: receipt bits 1-0, SME acknowledgement bits 3-2, intermediate bit 4
           registered_delivery:
             bits('Delivery receipt') |

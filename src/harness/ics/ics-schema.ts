@@ -158,6 +158,24 @@ export const IcsSchema = z.strictObject({
             .boolean()
             .optional()
             .describe('the target asks for SMSC delivery receipts (registered_delivery, SMPP 3.4 §5.2.17)'),
+          bindFallback: z
+            .boolean()
+            .optional()
+            .describe(
+              'a bind_transceiver the SMSC refuses with ESME_RINVCMDID (an SMSC without transceiver binds) is followed by a bind_transmitter (SMPP 3.4 §4.1.1, §5.1.3); absent: not claimed',
+            ),
+          concatenation: z
+            .enum(['udh', 'sar'])
+            .optional()
+            .describe(
+              "how a push longer than one SMS is concatenated: 'udh' (a concatenation element in each segment's UDH, 3GPP TS 23.040 §9.2.3.24.1/§9.2.3.24.8) or 'sar' (the sar_* TLVs, SMPP 3.4 §5.3.2.22-24, the SMSC builds the UDH); absent: not stated",
+            ),
+          validityPeriod: z
+            .boolean()
+            .optional()
+            .describe(
+              'the target sets validity_period on its pushes (SMPP 3.4 §5.2.16; absent or false: left empty, the SMSC default)',
+            ),
           window: z
             .number()
             .int()
@@ -191,6 +209,11 @@ export const IcsSchema = z.strictObject({
         .optional()
         .describe(
           'SMPP: within this after an enquire_link the SMSC leaves unanswered, the target binds again on a new connection',
+        ),
+      smppReconnect: duration
+        .optional()
+        .describe(
+          'SMPP: while the SMSC is unreachable the target tries to connect again at least this often, so it is bound again within this once the SMSC is back (absent: not claimed)',
         ),
       notification: duration
         .default('4s')

@@ -64,6 +64,12 @@ export function referenceIcs(
             password: config.notification.password,
             // claimed only when the pushes ask for receipts (SMPP 3.4 §5.2.17 bits 1-0)
             ...((config.notification.registeredDelivery & 0x03) !== 0 ? { registeredDelivery: true } : {}),
+            // bind_transceiver refused with ESME_RINVCMDID: bind_transmitter (smpp-push-client.ts)
+            bindFallback: true,
+            // UDH concatenation, or the sar_* TLVs, as configured
+            concatenation: config.notification.concatenation,
+            // a relative validity_period on every push (SMPP 3.4 §7.1.1) when configured
+            ...(config.notification.validityPeriodS > 0 ? { validityPeriod: true } : {}),
             // at most this many submit_sm awaiting their response (SMPP 3.4 §2.7)
             window: config.notification.window,
           },
@@ -143,6 +149,10 @@ export function referenceIcs(
       // the front end's queue hands a mail on at once; room for a loaded host
       dsn: '5s',
       notification: '4s',
+      // the longest pause between connection attempts to an unreachable SMSC, with headroom
+      ...(config.notification.route === 'smpp'
+        ? { smppReconnect: seconds(config.notification.reconnectMaxMs * 2) }
+        : {}),
       // SMPP link probing (SMPP 3.4 §4.11), with headroom: an idle bind probed after enquireLinkMs;
       // a dead link dropped after the probe's timeout and bound again after reconnectMs
       ...(config.notification.route === 'smpp' && config.notification.enquireLinkMs > 0

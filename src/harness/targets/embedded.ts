@@ -80,10 +80,17 @@ export const TEST_BED_MM4_RESPONSE_TIMEOUT_MS = 8000;
 export const EMBEDDED_SMPP = { systemId: 'mmsc', password: 'secret' };
 /**
  * The test bed's SMPP link: an idle bind probed with enquire_link after 1 s, a probe unanswered
- * for 2 s drops the link (SMPP 3.4 §4.11), pushes ask for delivery receipts (§5.2.17), so the
- * suites can see each on the wire within a second or two.
+ * for 2 s drops the link (SMPP 3.4 §4.11), pushes ask for delivery receipts (§5.2.17) and are
+ * valid a day (§5.2.16), an unreachable SMSC tried again at least every second, so the suites can see each on the wire
+ * within a second or two.
  */
-export const TEST_BED_SMPP_LINK = { enquireLinkMs: 1000, enquireLinkTimeoutMs: 2000, registeredDelivery: 1 };
+export const TEST_BED_SMPP_LINK = {
+  enquireLinkMs: 1000,
+  enquireLinkTimeoutMs: 2000,
+  registeredDelivery: 1,
+  reconnectMaxMs: 1000,
+  validityPeriodS: 86_400,
+};
 
 function first(peers: readonly StartedPeer[], kind: string): StartedPeer | undefined {
   return peers.find((p) => p.kind === kind);
@@ -185,7 +192,18 @@ export function mmscConfigForPeers(
     }
     config.vasps = vasps;
   }
-  return { ...config, ...overrides };
+  return { ...config, ...overrides, ...smppRouteOverride(config.notification, overrides.notification) };
+}
+
+/**
+ * An override of the SMPP route's own settings (`notification: { concatenation: sar }`, no
+ * `route`) refines the route made for the case's SMSC; a whole route (`route: ...`) replaces it.
+ */
+function smppRouteOverride(made: unknown, override: unknown): { notification?: Record<string, unknown> } {
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    v !== null && typeof v === 'object' && !Array.isArray(v);
+  if (!isObject(made) || !isObject(override) || 'route' in override) return {};
+  return { notification: { ...made, ...override } };
 }
 
 /**
@@ -194,16 +212,17 @@ export function mmscConfigForPeers(
  */
 export function embeddedIcs(overrides: Record<string, unknown> = {}): Ics {
   const p = REFERENCE_PROVISIONING;
+  const notification = {
+    route: 'smpp',
+    host: '127.0.0.1',
+    port: 0,
+    ...EMBEDDED_SMPP,
+    reconnectMs: 100,
+    ...TEST_BED_SMPP_LINK,
+  };
   const config = resolveMmscConfig({
     ...mmscConfigForPeers({ mm1: 0, mm3: 0, mm4: 0, mm7: 0 }, [], {}, p),
-    notification: {
-      route: 'smpp',
-      host: '127.0.0.1',
-      port: 0,
-      ...EMBEDDED_SMPP,
-      reconnectMs: 100,
-      ...TEST_BED_SMPP_LINK,
-    },
+    notification,
     mm4: {
       peers: [{ domain: p.foreign.domain, port: 0 }],
       responseTimeoutMs: TEST_BED_MM4_RESPONSE_TIMEOUT_MS,
@@ -218,6 +237,7 @@ export function embeddedIcs(overrides: Record<string, unknown> = {}): Ics {
       shortCodes: [a.shortCode],
     })),
     ...overrides,
+    ...smppRouteOverride(notification, overrides.notification),
   });
   return referenceIcs(config, p);
 }

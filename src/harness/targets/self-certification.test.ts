@@ -47,8 +47,11 @@ describe('self-certification files (certify-self, mutation)', () => {
     expect(ics.notification.smpp).toEqual({
       systemId: mmsc.notification.systemId,
       password: mmsc.notification.password,
-      // the test bed's pushes ask for delivery receipts (TEST_BED_SMPP_LINK)
+      // the test bed's pushes ask for delivery receipts and carry a validity period (TEST_BED_SMPP_LINK)
       registeredDelivery: true,
+      validityPeriod: true,
+      bindFallback: true,
+      concatenation: 'udh',
       window: mmsc.notification.route === 'smpp' ? mmsc.notification.window : undefined,
     });
   });

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import type { PDU } from 'smpp';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FakeSmsc } from '../../../test/support/fake-smsc.ts';
 import { buildPdu, encodeMms } from '../../codec/mms/index.ts';
@@ -105,6 +106,69 @@ describe('SmppPushClient', () => {
     // and the client reconnects and serves again
     smsc.silent = false;
     expect(await client.submitSegment('15550009', ud, true)).toMatch(/^\d+$/);
+  });
+
+  it('answers a header whose command_length is shorter than a header with generic_nack ESME_RINVCMDLEN, then binds again (SMPP 3.4 §4.3)', async () => {
+    client = new SmppPushClient({ route: route(), observer: new MmscObserver('mmsc') });
+    client.start();
+    await client.submitSegment('15550001', ud, true); // bound
+    const [session] = [...smsc.sessions];
+    const nacks: PDU[] = [];
+    session!.on('pdu', (p: PDU) => {
+      if (p.command === 'generic_nack') nacks.push(p);
+    });
+    const header = Buffer.alloc(16);
+    header.writeUInt32BE(8, 0); // command_length 8 < 16
+    header.writeUInt32BE(0x15, 4); // enquire_link
+    header.writeUInt32BE(77, 12);
+    (session as unknown as { socket: net.Socket }).socket.write(header);
+    await until(() => nacks.length === 1);
+    expect(nacks[0]!.command_status).toBe(0x02);
+    expect(nacks[0]!.sequence_number).toBe(77);
+    // the rest of that stream cannot be framed: a new connection, and pushes go on
+    await until(() => smsc.binds === 2);
+    expect(await client.submitSegment('15550002', ud, true)).toMatch(/^\d+$/);
+  });
+
+  it('binds as transmitter on the same connection when bind_transceiver is refused with ESME_RINVCMDID', async () => {
+    smsc.refuseTransceiver = 0x03;
+    client = new SmppPushClient({ route: route(), observer: new MmscObserver('mmsc') });
+    client.start();
+    expect(await client.submitSegment('15550001', ud, true)).toMatch(/^\d+$/);
+    expect(smsc.bindCommands).toEqual(['bind_transceiver', 'bind_transmitter']);
+  });
+
+  it("with the 'smpp-no-bind-fallback' deviation it keeps asking for a transceiver bind", async () => {
+    smsc.refuseTransceiver = 0x03;
+    client = new SmppPushClient({
+      route: route(),
+      deviate: ['smpp-no-bind-fallback'],
+      observer: new MmscObserver('mmsc'),
+    });
+    client.start();
+    await until(() => smsc.bindCommands.length >= 2);
+    expect(new Set(smsc.bindCommands)).toEqual(new Set(['bind_transceiver']));
+  });
+
+  it("with the 'smpp-bad-length-dropped' deviation the connection ends without generic_nack", async () => {
+    client = new SmppPushClient({
+      route: route(),
+      deviate: ['smpp-bad-length-dropped'],
+      observer: new MmscObserver('mmsc'),
+    });
+    client.start();
+    await client.submitSegment('15550001', ud, true);
+    const [session] = [...smsc.sessions];
+    const nacks: PDU[] = [];
+    session!.on('pdu', (p: PDU) => {
+      if (p.command === 'generic_nack') nacks.push(p);
+    });
+    const header = Buffer.alloc(16);
+    header.writeUInt32BE(8, 0);
+    header.writeUInt32BE(0x15, 4);
+    (session as unknown as { socket: net.Socket }).socket.write(header);
+    await until(() => smsc.binds === 2);
+    expect(nacks).toEqual([]);
   });
 
   it('rejects a submit the SMSC never answers after responseTimeoutMs and drops that connection', async () => {

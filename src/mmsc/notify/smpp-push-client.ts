@@ -1,30 +1,35 @@
 import net from 'node:net';
 import type { PDU, Session } from 'smpp';
 import smpp from 'smpp';
-import { SMPP_STATUS } from '../../codec/smpp/index.ts';
+import { relativeSmppTime, SMPP_STATUS } from '../../codec/smpp/index.ts';
 import { tapSocket } from '../../wire/tap.ts';
 import type { Timeline } from '../../wire/timeline.ts';
 import type { SmppRouteConfig } from '../config.ts';
 import { deviates } from '../deviations.ts';
 import type { MmscObserver } from '../observer.ts';
+import { type BadCommandLength, SmppFramedSocket } from './smpp-framed-socket.ts';
 import { SubmitSm } from './submit-sm.ts';
 
 /**
  * The MMSC's SMPP 3.4 client (ESME) towards the SMSC, used to send WAP push SMS.
  *
- * - bind_transceiver with the configured credentials; reconnects (with back-off) whenever
- *   the connection drops or the bind is refused;
+ * - bind_transceiver with the configured credentials, bind_transmitter when the SMSC does not know
+ *   transceiver binds (ESME_RINVCMDID); reconnects (with back-off) whenever the connection drops or
+ *   the bind is refused;
  * - a window: at most `window` submit_sm awaiting their submit_sm_resp (SMPP 3.4 §2.7);
  * - ESME_RTHROTTLED (0x58) / ESME_RMSGQFUL (0x14): the whole client pauses, doubling the
  *   pause while the SMSC keeps throttling, and the submit is sent again after the pause;
  * - answers enquire_link, unbind and deliver_sm (delivery receipts) itself, generic_nack
- *   for anything else the SMSC sends;
+ *   ESME_RINVCMDID for anything else the SMSC sends, generic_nack ESME_RINVCMDLEN for a header
+ *   whose command_length no PDU can have (then it closes that connection and binds again: the
+ *   octets after it cannot be framed, SMPP 3.4 §4.3);
  * - with `enquireLinkMs`, probes an idle bind with enquire_link (SMPP 3.4 §4.11) and drops a
  *   connection whose enquire_link stays unanswered, then binds again.
  * A submit that cannot complete rejects with SmppSubmitError; the durable outbox retries it.
  */
 
-const { ESME_ROK, ESME_RMSGQFUL, ESME_RTHROTTLED, ESME_RINVDSTADR, ESME_RINVCMDID } = SMPP_STATUS;
+const { ESME_ROK, ESME_RMSGQFUL, ESME_RTHROTTLED, ESME_RINVDSTADR, ESME_RINVCMDID, ESME_RINVCMDLEN } =
+  SMPP_STATUS;
 /**
  * Statuses retrying the same submit cannot fix (SMPP 3.4 §5.1.3). 0x62 was labelled RINVNUMDESTS
  * here; the table names it ESME_RINVEXPIRY (RINVNUMDESTS is 0x33): the set is unchanged.
@@ -95,6 +100,8 @@ export class SmppPushClient {
   private idleTimer: NodeJS.Timeout | undefined;
   private linkTimer: NodeJS.Timeout | undefined;
   private reconnectDelay: number;
+  /** Connections in a row that ended before a bind was accepted. */
+  private failedConnects = 0;
   private pausedUntil = 0;
   private throttlePause: number;
   readonly stats: SmppClientStats = { submits: 0, throttled: 0, reconnects: 0, bound: false };
@@ -166,10 +173,15 @@ export class SmppPushClient {
         side: 'client',
       });
     }
-    const SessionCtor = smpp.Session as unknown as new (o: { socket: net.Socket }) => Session;
-    const session = new SessionCtor({ socket });
+    const SessionCtor = smpp.Session as unknown as new (o: {
+      socket: net.Socket | SmppFramedSocket;
+    }) => Session;
+    // the session reads through the framing check (a bad command_length is answered, not fatal)
+    const framed = new SmppFramedSocket(socket, (bad) => this.onBadLength(session, bad));
+    const session = new SessionCtor({ socket: framed });
     this.session = session;
     let closed = false;
+    let wasBound = false;
     const onDown = (why: string) => {
       if (closed) return;
       closed = true;
@@ -177,13 +189,20 @@ export class SmppPushClient {
       this.stats.bound = false;
       this.stopLinkTimers();
       if (this.state === 'stopped') return;
+      if (!wasBound) this.failedConnects += 1;
+      if (deviates(this.opts, 'smpp-gives-up-reconnecting') && this.failedConnects >= 2) {
+        // stays down until restarted, whatever becomes of the SMSC
+        this.state = 'stopped';
+        observer.event('SMPP', 'smpp-given-up', { failedConnects: this.failedConnects });
+        return;
+      }
       this.state = 'connecting';
       observer.event('SMPP', 'smpp-disconnected', { reason: why, retryInMs: this.reconnectDelay });
       this.reconnectTimer = setTimeout(() => {
         this.stats.reconnects += 1;
         this.connect();
       }, this.reconnectDelay);
-      this.reconnectDelay = Math.min(this.reconnectDelay * 2, 30_000);
+      this.reconnectDelay = Math.min(this.reconnectDelay * 2, this.opts.route.reconnectMaxMs);
     };
     session.on('error', (e: Error) => {
       // smpp@0.5.1 stops reading after a framing error: drop the connection and start over.
@@ -200,25 +219,37 @@ export class SmppPushClient {
       onDown('connection closed');
     });
     session.on('pdu', (pdu: PDU) => this.onPdu(session, pdu));
-    socket.once('connect', () => {
-      const bind = new smpp.PDU('bind_transceiver', {
+    const bind = (command: 'bind_transceiver' | 'bind_transmitter') => {
+      const pdu = new smpp.PDU(command, {
         system_id: route.systemId,
         password: route.password,
         system_type: route.systemType,
         interface_version: 0x34,
       });
-      this.publishPdu('out', bind);
-      session.send(bind, (resp: PDU) => {
+      this.publishPdu('out', pdu);
+      session.send(pdu, (resp: PDU) => {
         this.publishPdu('in', resp);
         if (resp.command_status !== ESME_ROK) {
-          observer.event('SMPP', 'smpp-bind-refused', { command_status: resp.command_status });
+          observer.event('SMPP', 'smpp-bind-refused', { command, command_status: resp.command_status });
+          // an SMSC without transceiver binds (SMPP 3.3 knows no bind_transceiver; SMPP 3.4 §5.1.3
+          // ESME_RINVCMDID): bind as transmitter on the same connection, pushes need no more
+          if (
+            command === 'bind_transceiver' &&
+            resp.command_status === ESME_RINVCMDID &&
+            !deviates(this.opts, 'smpp-no-bind-fallback')
+          ) {
+            bind('bind_transmitter');
+            return;
+          }
           session.destroy();
           return;
         }
         this.state = 'bound';
+        wasBound = true;
+        this.failedConnects = 0;
         this.stats.bound = true;
         this.reconnectDelay = route.reconnectMs;
-        observer.event('SMPP', 'smpp-bound', { system_id: String(resp.system_id ?? '') });
+        observer.event('SMPP', 'smpp-bound', { command, system_id: String(resp.system_id ?? '') });
         this.touch(session);
         for (const w of this.boundWaiters) {
           clearTimeout(w.timer);
@@ -226,7 +257,8 @@ export class SmppPushClient {
         }
         this.boundWaiters.clear();
       });
-    });
+    };
+    socket.once('connect', () => bind('bind_transceiver'));
   }
 
   private stopLinkTimers(): void {
@@ -305,6 +337,31 @@ export class SmppPushClient {
     }
     session.send(resp);
     this.publishPdu('out', resp);
+  }
+
+  /**
+   * A header whose command_length no PDU can have: SMPP 3.4 §4.3 says the data is corrupt and a
+   * generic_nack must be returned (ESME_RINVCMDLEN, §5.1.3). Nothing after it can be framed, so the
+   * connection ends (unanswered submits go back to the outbox) and the client binds again.
+   */
+  private onBadLength(session: Session, bad: BadCommandLength): void {
+    this.opts.observer.event('SMPP', 'smpp-bad-command-length', {
+      commandLength: bad.commandLength,
+      sequenceNumber: bad.sequenceNumber ?? null,
+    });
+    if (deviates(this.opts, 'smpp-bad-length-dropped')) {
+      session.destroy();
+      return;
+    }
+    const nack = new smpp.PDU('generic_nack', {
+      sequence_number: bad.sequenceNumber ?? 0,
+      command_status: ESME_RINVCMDLEN,
+    });
+    if (!session.send(nack, () => session.close())) {
+      session.destroy();
+      return;
+    }
+    this.publishPdu('out', nack);
   }
 
   private publishPdu(direction: 'in' | 'out', pdu: PDU): void {
@@ -404,7 +461,13 @@ export class SmppPushClient {
    * `lane` is the fairness key (the message a notification is about): waiting submits are served
    * round-robin across lanes.
    */
-  async submitSegment(destination: string, userData: Uint8Array, udhi: boolean, lane = ''): Promise<string> {
+  async submitSegment(
+    destination: string,
+    userData: Uint8Array,
+    udhi: boolean,
+    lane = '',
+    tlvs?: Readonly<Record<string, number>>,
+  ): Promise<string> {
     const { route } = this.opts;
     for (let attempt = 0; attempt < 8; attempt++) {
       const wait = this.pausedUntil - Date.now();
@@ -413,7 +476,7 @@ export class SmppPushClient {
       await this.acquireSlot(lane);
       let resp: PDU;
       try {
-        resp = await this.sendSubmit(destination, userData, udhi);
+        resp = await this.sendSubmit(destination, userData, udhi, tlvs);
       } finally {
         this.releaseSlot();
       }
@@ -423,6 +486,12 @@ export class SmppPushClient {
         return String(resp.message_id ?? '');
       }
       if (status === ESME_RTHROTTLED || status === ESME_RMSGQFUL) {
+        if (deviates(this.opts, 'smpp-throttled-push-dropped'))
+          throw new SmppSubmitError(
+            `submit_sm refused with command_status 0x${status.toString(16)}`,
+            status,
+            true,
+          );
         this.stats.throttled += 1;
         this.pausedUntil = Math.max(this.pausedUntil, Date.now() + this.throttlePause);
         this.opts.observer.event('SMPP', 'smpp-throttled', {
@@ -441,7 +510,20 @@ export class SmppPushClient {
     throw new SmppSubmitError('SMSC still throttling', ESME_RTHROTTLED, false);
   }
 
-  private sendSubmit(destination: string, userData: Uint8Array, udhi: boolean): Promise<PDU> {
+  /** validity_period of every push: empty, or the configured relative time (SMPP 3.4 §7.1.1). */
+  private get validityPeriod(): string {
+    const s = this.opts.route.validityPeriodS;
+    if (s <= 0) return '';
+    // the deviation writes plain seconds, which is no SMPP time
+    return deviates(this.opts, 'smpp-validity-period-seconds') ? String(s) : relativeSmppTime(s);
+  }
+
+  private sendSubmit(
+    destination: string,
+    userData: Uint8Array,
+    udhi: boolean,
+    tlvs?: Readonly<Record<string, number>>,
+  ): Promise<PDU> {
     const { route } = this.opts;
     const session = this.session;
     if (!session || this.state !== 'bound') {
@@ -463,9 +545,11 @@ export class SmppPushClient {
       protocol_id: 0,
       priority_flag: 0,
       registered_delivery: route.registeredDelivery,
+      validity_period: this.validityPeriod,
       // TS 23.038 §4: 0x04 = 8-bit data, no message class (WAP push is binary).
       data_coding: deviates(this.opts, 'data-coding-text') ? 0x00 : 0x04,
       short_message: Buffer.from(userData.buffer, userData.byteOffset, userData.byteLength),
+      ...(tlvs ? { tlvs } : {}),
     }).asPdu();
     this.stats.submits += 1;
     return new Promise<PDU>((resolve, reject) => {

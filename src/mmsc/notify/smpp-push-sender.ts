@@ -25,17 +25,38 @@ const PUSH_DEVIATIONS = [
   'confirmed-push-over-sms',
   'wrong-wdp-port',
   'no-concatenation',
+  'concat-ref-per-segment',
 ] as const;
+
+/**
+ * The UDH an SMSC builds for a SAR segment from its TLVs: UDHL, 16-bit ports (IEI 0x05, 6
+ * octets) and a 16-bit reference concatenation element (IEI 0x08, 6 octets), TS 23.040 §9.2.3.24.
+ */
+const SAR_UDH_OCTETS = 1 + 6 + 6;
+/** The same for a push that fits one SMS: ports only. */
+const SAR_SINGLE_UDH_OCTETS = 1 + 6;
+
+/** One submit_sm of a push: its user data, whether that starts with a UDH, its TLVs. */
+interface PushSegment {
+  data: Uint8Array;
+  udhi: boolean;
+  tlvs?: Readonly<Record<string, number>>;
+}
 
 /**
  * WAP push over SMS through an SMSC: the MMS PDU goes into a WSP connectionless push
  * (application/vnd.wap.mms-message for mms.ua), WDP ports 9200 -> 2948 in the UDH,
- * concatenated when it needs more than one SMS (WAP-259 §6.5), each segment a submit_sm.
+ * concatenated when it needs more than one SMS (WAP-259 §6.5), each segment a submit_sm. With
+ * `concatenation: sar` the ports and the concatenation go in TLVs instead (SMPP 3.4 §5.3.2.20-24)
+ * and the SMSC builds the UDH.
  */
 export class SmppPushSender implements PushSender {
   readonly kind = 'smpp' as const;
   readonly client: SmppPushClient;
   private ref: number;
+  /** The last sar_msg_ref_num (16 bits, SMPP 3.4 §5.3.2.22). */
+  private sarRef: number;
+  private readonly concatenation: 'udh' | 'sar';
   private readonly deviations: { deviate: readonly string[] };
 
   constructor(
@@ -47,6 +68,8 @@ export class SmppPushSender implements PushSender {
   ) {
     // the first concatenation reference (WAP-259 §6.5 / TS 23.040 IEI 0x00): any value, from the MMSC's random source
     this.ref = Math.floor(random() * 256);
+    this.sarRef = Math.floor(random() * 65_536);
+    this.concatenation = route.concatenation;
     this.deviations = { deviate };
     this.client = new SmppPushClient({ route, observer, deviate, ...(timeline ? { timeline } : {}) });
   }
@@ -61,19 +84,53 @@ export class SmppPushSender implements PushSender {
 
   async push(msisdn: string, pdu: Uint8Array, label: string): Promise<void> {
     this.ref = (this.ref + 1) & 0xff;
+    const segments = this.concatenation === 'sar' ? this.sarSegments(pdu) : this.udhSegments(pdu);
+    try {
+      // the label is `<kind>.<message id>`: the message is the fairness lane of the SMPP queue
+      const lane = label.slice(label.indexOf('.') + 1);
+      for (const s of segments) await this.client.submitSegment(msisdn, s.data, s.udhi, lane, s.tlvs);
+    } catch (e) {
+      if (e instanceof SmppSubmitError && e.permanent) throw new GiveUp(e.message);
+      throw new RetryLater(e instanceof Error ? e.message : String(e));
+    }
+  }
+
+  private udhSegments(pdu: Uint8Array): PushSegment[] {
     const segments = PUSH_DEVIATIONS.some((d) => deviates(this.deviations, d))
       ? this.deviatingSegments(pdu)
       : wapPushToSms(pdu, { ref: this.ref });
     // SMPP 3.4 §5.2.12: each segment starts with a UDH (UDHI set)
     const udhi = !deviates(this.deviations, 'no-udhi');
-    try {
-      // the label is `<kind>.<message id>`: the message is the fairness lane of the SMPP queue
-      const lane = label.slice(label.indexOf('.') + 1);
-      for (const s of segments) await this.client.submitSegment(msisdn, s, udhi, lane);
-    } catch (e) {
-      if (e instanceof SmppSubmitError && e.permanent) throw new GiveUp(e.message);
-      throw new RetryLater(e instanceof Error ? e.message : String(e));
+    return segments.map((data) => ({ data, udhi }));
+  }
+
+  /**
+   * SAR (SMPP 3.4 §5.3.2.20-24): the WSP push cut into pieces each of which fits one SMS with the
+   * UDH the SMSC builds; no UDH of our own (esm_class without UDHI), the WDP ports in
+   * source_port / destination_port, and past one piece sar_msg_ref_num (one per push),
+   * sar_total_segments and sar_segment_seqnum (from 1).
+   */
+  private sarSegments(pdu: Uint8Array): PushSegment[] {
+    const payload = encodeWspPush(mmsNotificationPush(pdu, this.ref));
+    const ports = { source_port: WAP_WSP_SOURCE_PORT, destination_port: WAP_PUSH_PORT };
+    if (payload.length + SAR_SINGLE_UDH_OCTETS <= SMS_MAX_OCTETS)
+      return [{ data: payload, udhi: false, tlvs: ports }];
+    const room = SMS_MAX_OCTETS - SAR_UDH_OCTETS;
+    const total = Math.ceil(payload.length / room);
+    if (total > 255) throw new GiveUp(`a push of ${payload.length} octets needs ${total} SMS (255 at most)`);
+    const perSegment = deviates(this.deviations, 'concat-ref-per-segment');
+    this.sarRef = (this.sarRef + 1) & 0xffff;
+    const out: PushSegment[] = [];
+    for (let i = 0; i < total; i++) {
+      const ref = perSegment ? (this.sarRef + i) & 0xffff : this.sarRef;
+      out.push({
+        data: payload.subarray(i * room, (i + 1) * room),
+        udhi: false,
+        tlvs: { ...ports, sar_msg_ref_num: ref, sar_total_segments: total, sar_segment_seqnum: i + 1 },
+      });
     }
+    if (perSegment) this.sarRef = (this.sarRef + total - 1) & 0xffff;
+    return out;
   }
 
   /** wapPushToSms with the push deviations of the config committed. */
@@ -90,6 +147,16 @@ export class SmppPushSender implements PushSender {
       source: WAP_WSP_SOURCE_PORT,
       destination: deviates(d, 'wrong-wdp-port') ? 2949 : WAP_PUSH_PORT,
     };
+    if (deviates(d, 'concat-ref-per-segment')) {
+      // segment i carries reference ref + i: no two segments of the push seem to belong together
+      const n = segmentSms(payload, { ports, ref: this.ref }).length;
+      const out = Array.from(
+        { length: n },
+        (_, i) => segmentSms(payload, { ports, ref: (this.ref + i) & 0xff })[i]!,
+      );
+      this.ref = (this.ref + n - 1) & 0xff;
+      return out;
+    }
     if (!deviates(d, 'no-concatenation')) return segmentSms(payload, { ports, ref: this.ref });
     // each SMS carries the ports only: the receiver cannot tell the pieces belong together
     const udh = { elements: [{ kind: 'port16' as const, ...ports }] };

@@ -1,6 +1,7 @@
 import smpp from 'smpp';
 import { describe, expect, it } from 'vitest';
 import { wapPushToSms } from '../../codec/push/index.ts';
+import { decodeSmpp, tlv } from '../../codec/smpp/index.ts';
 import { SubmitSm, type SubmitSmFields } from './submit-sm.ts';
 
 /** Held to the smpp package's own submit_sm encoder (what the MMSC sent before) and decoder. */
@@ -45,6 +46,7 @@ const CASES: Array<[string, Partial<SubmitSmFields>, number]> = [
   ['a full 140-octet segment', { short_message: Buffer.from(segments[0]) }, 4],
   ['last segment', { short_message: Buffer.from(segments[segments.length - 1]) }, 5],
   ['20-character source', { source_addr: 'ABCDEFGHIJKLMNOPQRST' }, 6],
+  ['a relative validity period (SMPP 3.4 §7.1.1)', { validity_period: '000001000000000R' }, 7],
 ];
 
 describe('SubmitSm', () => {
@@ -66,8 +68,25 @@ describe('SubmitSm', () => {
       expect(back.source_addr).toBe(f.source_addr);
       expect(back.esm_class).toBe(f.esm_class);
       expect(back.data_coding).toBe(f.data_coding);
+      // the smpp package reads times as Dates: the text is read back with src/codec/smpp
+      expect(decodeSmpp(bytes).params.validity_period).toBe(f.validity_period ?? '');
     });
   }
+
+  it('writes the optional parameters of a SAR segment after the mandatory ones (SMPP 3.4 §5.3.2.20-24)', () => {
+    const tlvs = {
+      source_port: 9200,
+      destination_port: 2948,
+      sar_msg_ref_num: 0x1234,
+      sar_total_segments: 3,
+      sar_segment_seqnum: 2,
+    };
+    const ours = new SubmitSm(fields({ esm_class: 0, tlvs }));
+    ours.sequence_number = 8;
+    const back = decodeSmpp(ours.toBuffer());
+    expect(Buffer.from(back.params.short_message as Uint8Array)).toEqual(fields().short_message);
+    for (const [name, value] of Object.entries(tlvs)) expect(tlv(back, name)).toBe(value);
+  });
 
   it('is sent by an smpp session like its own PDUs (sequence assigned, response matched)', () => {
     const ours = new SubmitSm(fields()).asPdu();

@@ -11,7 +11,8 @@ import { encodeSmpp } from '../../codec/smpp/index.ts';
  * service_type, source_addr_ton, source_addr_npi, source_addr, dest_addr_ton, dest_addr_npi,
  * destination_addr, esm_class, protocol_id, priority_flag, schedule_delivery_time,
  * validity_period, registered_delivery, replace_if_present_flag, data_coding,
- * sm_default_msg_id, sm_length, short_message. C-Octet Strings end with NUL (§3.1).
+ * sm_default_msg_id, sm_length, short_message. C-Octet Strings end with NUL (§3.1). Then the
+ * optional parameters given (§5.3: tag, length, value).
  */
 export interface SubmitSmFields {
   service_type: string;
@@ -25,9 +26,13 @@ export interface SubmitSmFields {
   protocol_id: number;
   priority_flag: number;
   registered_delivery: number;
+  /** '' (the SMSC's default validity) or an SMPP time (§7.1.1). */
+  validity_period?: string;
   data_coding: number;
   /** At most 254 octets (§4.4.1 sm_length); longer user data goes into segments. */
   short_message: Buffer;
+  /** Optional parameters (§5.3), integers by name: the sar_* and port TLVs of a SAR segment. */
+  tlvs?: Readonly<Record<string, number>>;
 }
 
 const SUBMIT_SM = 0x00000004;
@@ -50,8 +55,10 @@ export class SubmitSm implements SubmitSmFields {
   protocol_id: number;
   priority_flag: number;
   registered_delivery: number;
+  validity_period: string;
   data_coding: number;
   short_message: Buffer;
+  tlvs: Readonly<Record<string, number>>;
 
   constructor(f: SubmitSmFields) {
     if (f.short_message.length > 254)
@@ -67,8 +74,10 @@ export class SubmitSm implements SubmitSmFields {
     this.protocol_id = f.protocol_id;
     this.priority_flag = f.priority_flag;
     this.registered_delivery = f.registered_delivery;
+    this.validity_period = f.validity_period ?? '';
     this.data_coding = f.data_coding;
     this.short_message = f.short_message;
+    this.tlvs = f.tlvs ?? {};
   }
 
   isResponse(): boolean {
@@ -91,11 +100,13 @@ export class SubmitSm implements SubmitSmFields {
         esm_class: this.esm_class,
         protocol_id: this.protocol_id,
         priority_flag: this.priority_flag,
-        // schedule_delivery_time and validity_period empty: immediate, SMSC default (§4.4.1)
+        // schedule_delivery_time empty: immediate (§4.4.1); validity_period empty: the SMSC's default
+        validity_period: this.validity_period,
         registered_delivery: this.registered_delivery,
         data_coding: this.data_coding,
         short_message: this.short_message,
       },
+      tlvs: Object.entries(this.tlvs).map(([name, value]) => ({ name, value })),
     });
     this.command_length = b.length;
     return Buffer.from(b.buffer, b.byteOffset, b.byteLength);
