@@ -25,6 +25,7 @@ import {
   mediaType,
   proxyCredential,
 } from '../wap-gateway/http-util.ts';
+import type { RelayAnswer, RelayRequest } from '../wap-gateway/in-process-relay.ts';
 import { publishMm1 } from '../wap-gateway/mm1-observation.ts';
 import { DEFAULT_PROFILE, DEVICE_PROFILES, type DeviceProfile, type MmsVersion } from './device-profile.ts';
 import { acknowledgeAction } from './exchanges/acknowledge.ts';
@@ -108,6 +109,8 @@ export class Handset extends PeerShell {
   private readonly link: HandsetLink;
   /** The PDP context in use and the location it was opened in (a move opens a new one). */
   private pdp?: { at: string; ctx: PdpContext };
+  /** The WAP gateway of this process, when requests to it are handed over without a socket (load runs). */
+  private gatewayRelay?: (r: RelayRequest) => Promise<RelayAnswer>;
 
   constructor(config: HandsetConfig, deps: HandsetDeps = {}) {
     super();
@@ -159,6 +162,17 @@ export class Handset extends PeerShell {
   setNetwork(net: { gateway?: string; mmsc?: string }): void {
     if (net.gateway !== undefined) this.config.gateway = net.gateway;
     if (net.mmsc !== undefined) this.config.mmsc = net.mmsc;
+  }
+
+  /**
+   * Hands MM1 requests to the WAP gateway of this process instead of sending them over TCP to its
+   * port (`WapGateway.relay`; undefined: over TCP again). Load runs use it: the handset-gateway leg
+   * is between two of our own nodes and no target sees it; the request the gateway forwards is the
+   * same. The handset then has no MM1 socket to tap: the answer it got is an `mm1-answer` event
+   * (detail: method, status, contentType) instead of bytes on its connection.
+   */
+  useGatewayRelay(relay: ((r: RelayRequest) => Promise<RelayAnswer>) | undefined): void {
+    this.gatewayRelay = relay;
   }
 
   /** A handset listens on nothing: it has its MM1 agents and its place on the air interface. */
@@ -444,11 +458,13 @@ export class Handset extends PeerShell {
     if (this.config.gateway) {
       const gw = new URL(this.config.gateway);
       headers['Proxy-Authorization'] = proxyCredential(this.msisdn);
+      // Absolute form through the proxy (RFC 9112 §3.2.2); origin form when talking to the gateway itself.
+      const path = target.origin === gw.origin ? target.pathname + target.search : target.href;
+      if (this.gatewayRelay) return this.relayed(this.gatewayRelay, method, path, headers, body);
       options = {
         host: gw.hostname,
         port: gw.port || 80,
-        // Absolute form through the proxy (RFC 9112 §3.2.2); origin form when talking to the gateway itself.
-        path: target.origin === gw.origin ? target.pathname + target.search : target.href,
+        path,
         method,
         headers,
         agent: this.agent,
@@ -469,6 +485,21 @@ export class Handset extends PeerShell {
       };
     }
     return httpExchange(options, body, 30_000, `${method} ${url}`);
+  }
+
+  /** The request handed to the gateway in this process (useGatewayRelay), its headers in the order node:http writes them. */
+  private async relayed(
+    relay: (r: RelayRequest) => Promise<RelayAnswer>,
+    method: 'GET' | 'POST',
+    path: string,
+    headers: Record<string, string>,
+    body: Uint8Array | undefined,
+  ): Promise<HttpResult> {
+    const rawHeaders = Object.entries(headers).flat();
+    rawHeaders.push('Connection', 'keep-alive');
+    const a = await relay({ method, url: path, rawHeaders, ...(body ? { body } : {}) });
+    this.event('mm1-answer', { method, status: a.status, contentType: a.contentType }, 'MM1');
+    return { status: a.status, contentType: a.contentType, body: a.body };
   }
 }
 

@@ -24,6 +24,7 @@ import {
   MMS_MEDIA_TYPE,
   mediaType,
 } from './http-util.ts';
+import { type RelayAnswer, RelayIncoming, type RelayRequest, RelayResponse } from './in-process-relay.ts';
 import { publishMm1 } from './mm1-observation.ts';
 
 /**
@@ -208,6 +209,19 @@ export class WapGateway extends PeerShell {
     this.behaviours.clear();
   }
 
+  /** Request headers never forwarded: hop-by-hop, Host, and every subscriber or network header (the gateway sets its own). */
+  private get dropped(): ReadonlySet<string> {
+    if (!this.droppedSet) {
+      const drop = new Set([...HOP_BY_HOP, 'host']);
+      for (const h of MSISDN_HEADER_NAMES) drop.add(h.toLowerCase());
+      for (const h of Object.values(NETWORK_HEADER_NAMES)) drop.add(h.toLowerCase());
+      for (const h of this.config.msisdnHeaders ?? []) drop.add(h.toLowerCase());
+      this.droppedSet = drop;
+    }
+    return this.droppedSet;
+  }
+  private droppedSet?: ReadonlySet<string>;
+
   private behaviour(kind: string): BehaviourSpec | undefined {
     return this.behaviours.find(kind);
   }
@@ -220,6 +234,21 @@ export class WapGateway extends PeerShell {
     }
     res.writeHead(code, { 'Content-Type': 'text/plain', Connection: 'close' });
     res.end(`${reason}\n`);
+  }
+
+  /**
+   * A request of a handset in this process, handed over without a socket (load runs; see
+   * in-process-relay.ts): proxied by the same handler as a request on the gateway's port, so the
+   * target receives the same request and the gateway records the same observations.
+   */
+  relay(r: RelayRequest): Promise<RelayAnswer> {
+    if (!this.started) return Promise.reject(new Error(`${this.name} is not started`));
+    return new Promise<RelayAnswer>((resolve, reject) => {
+      // the handler reads and writes only what these two adapters have of IncomingMessage / ServerResponse
+      const req = new RelayIncoming(r) as unknown as http.IncomingMessage;
+      const res = new RelayResponse(resolve, reject) as unknown as http.ServerResponse;
+      this.handle(req, res).catch((e) => this.fail(res, 502, `gateway error: ${String(e)}`));
+    });
   }
 
   /** Where the request goes: the loopback URL it names, or the operator's MMSC (upstream). */
@@ -309,10 +338,7 @@ export class WapGateway extends PeerShell {
     }
 
     const headers: Record<string, string | string[]> = {};
-    const drop = new Set([...HOP_BY_HOP, 'host']);
-    for (const h of MSISDN_HEADER_NAMES) drop.add(h.toLowerCase());
-    for (const h of Object.values(NETWORK_HEADER_NAMES)) drop.add(h.toLowerCase());
-    for (const h of this.config.msisdnHeaders ?? []) drop.add(h.toLowerCase());
+    const drop = this.dropped;
     const connTokens = (headerValue(req.headers, 'connection') ?? '')
       .split(',')
       .map((t) => t.trim().toLowerCase());

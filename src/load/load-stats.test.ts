@@ -14,6 +14,10 @@ describe('LoadStats', () => {
     expect(s.lastSecondP99(2100)).toBeCloseTo(300, 0);
     // nothing ended in second 2
     expect(s.lastSecondP99(3100)).toBe(0);
+    // a flow ending in the current second leaves the last whole second's figure as it was
+    s.done('mm1-mt', ok, 900, 2300, 3200);
+    expect(s.lastSecondP99(3300)).toBe(0);
+    expect(s.lastSecondP99(4000)).toBeCloseTo(900, -1);
   });
 
   it('never reads a percentile above the largest latency recorded (HDR reads the top of a bucket)', () => {

@@ -41,6 +41,9 @@ describe('mmscert load', () => {
       // a loaded CI host: a step may take seconds, it must not fail the test
       stepTimeoutMs: 15_000,
       slo: parseSlo('errors<=0,flow.p50<60s'),
+      // handsets over TCP to our gateway, as in a suite run (the external test below runs the
+      // default: handsets handing their requests to the gateway in-process)
+      handsetsOverTcp: true,
     });
     expect(r.totals.scheduled).toBe(arrivalCount(plan));
     expect(r.errors.samples).toEqual([]);

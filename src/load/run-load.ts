@@ -63,6 +63,8 @@ export interface LoadOptions {
   senders?: number;
   slo?: readonly SloGate[];
   signal?: AbortSignal;
+  /** Handsets reach our WAP gateway over TCP, as in a suite run (flows.ts LoadRigOptions). */
+  handsetsOverTcp?: boolean;
   /** Sample this process's CPU by peer (cpu-share.ts); default true. */
   cpuProfile?: boolean;
   /** About four times a second while the run goes. */
@@ -164,6 +166,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     ...(o.senders !== undefined ? { senders: o.senders } : {}),
     stepTimeoutMs: o.stepTimeoutMs,
     kinds: o.mix.map((m) => m.kind),
+    ...(o.handsetsOverTcp ? { handsetsOverTcp: true } : {}),
   });
   try {
     const missing = o.mix.filter((m) => !rig.kinds.includes(m.kind)).map((m) => m.kind);

@@ -16,6 +16,7 @@ interface Options {
   reportDir?: string;
   progress?: boolean;
   cpuProfile?: boolean;
+  handsetsOverTcp?: boolean;
 }
 
 /**
@@ -53,6 +54,10 @@ export function register(program: Command): void {
     .option('--seed <n>', 'seed (default: random, printed)')
     .option('--report-dir <dir>', 'where to write load.json and load.html (default reports/<run-id>-load)')
     .option('--no-progress', 'no live progress line (there is none when stderr is not a terminal)')
+    .option(
+      '--handsets-over-tcp',
+      'handsets reach our WAP gateway over TCP as in a suite run (default: in-process; the target sees the same requests)',
+    )
     .option('--no-cpu-profile', "no sampling profile for each peer's own CPU (it costs a few % of CPU)")
     .addHelpText(
       'after',
@@ -107,6 +112,7 @@ Example: mmscert load --rate 500/s --duration 60s --ramp 10s --mix mm1-mt=70,mm7
           senders,
           stepTimeoutMs: parseDuration(opts.stepTimeout, '--step-timeout'),
           cpuProfile: opts.cpuProfile !== false,
+          ...(opts.handsetsOverTcp ? { handsetsOverTcp: true } : {}),
           ...(opts.slo ? { slo: parseSlo(opts.slo) } : {}),
         };
         if (options.plan.durationMs <= 0) throw new LoadOptionError('--duration must be more than 0');
