@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePortBase } from '../../test/support/free-port-base.ts';
 import { createTarget, targetFromConfigFile } from '../harness/targets/create-target.ts';
 import { writeSelfCertificationFiles } from '../harness/targets/self-certification.ts';
 import { loadSummaryText, writeLoadReports } from '../report/load-report.ts';
@@ -85,7 +86,7 @@ describe('mmscert load', () => {
 
   it('gates an external target (the reference MMSC as its own process) with the SLO', async () => {
     const dir = tmp();
-    const files = writeSelfCertificationFiles(dir, { portBase: 23100, fsync: false });
+    const files = writeSelfCertificationFiles(dir, { portBase: await freePortBase(), fsync: false });
     // as certify-self starts it: `mmscert serve` in its own process
     const serve = spawn(process.execPath, ['bin/mmscert.js', 'serve', '--config', files.mmscConfig], {
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import * as net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePortBase } from '../../../test/support/free-port-base.ts';
 import type { JsonObject } from '../../util/json.ts';
 import type { MessageObservation, Observation } from '../../wire/timeline.ts';
 import { loadPeerKinds } from '../peer-kinds.ts';
@@ -12,8 +12,7 @@ import type { CaseResult, RunResult } from '../run-result.ts';
 import { runSuites } from '../runner.ts';
 import { loadSuites } from '../suite-loader.ts';
 import { targetFromConfigFile } from '../targets/create-target.ts';
-import { reservePort } from '../targets/reserve-port.ts';
-import { selfCertificationPorts, writeSelfCertificationFiles } from '../targets/self-certification.ts';
+import { writeSelfCertificationFiles } from '../targets/self-certification.ts';
 
 /**
  * Concurrent cases against an external target: the reference MMSC as a separate OS process
@@ -83,27 +82,6 @@ ${[1, 2]
         with: { to: '{{ue.bob.msisdn}}', parts: [{ contentType: text/plain, text: 'alone' }] }
       - expect: { message: m-notification-ind, node: ue.bob, within: 10s }
 `;
-
-/** A port base whose ports (MMSC base..base+3, peers base+10..base+15) are all free now. */
-async function freePortBase(): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = await reservePort();
-    if (base + 16 > 65_535) continue;
-    const ports = Object.values(selfCertificationPorts(base));
-    const free = await Promise.all(
-      ports.map(
-        (p) =>
-          new Promise<boolean>((resolve) => {
-            const s = net.createServer();
-            s.once('error', () => resolve(false));
-            s.listen(p, '127.0.0.1', () => s.close(() => resolve(true)));
-          }),
-      ),
-    );
-    if (free.every(Boolean)) return base;
-  }
-  throw new Error('no free port block');
-}
 
 function serve(configFile: string): Promise<ChildProcess> {
   const child = spawn(
