@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { CliError } from '../cli-error.ts';
 import { toolFacts } from '../run-facts.ts';
+import { resolveTimeScale } from '../time-scale-option.ts';
 import { self, serverReady } from './certify-self.ts';
 
 interface Options {
@@ -69,7 +70,11 @@ export function register(program: Command): void {
       '--listen <addr>',
       'the address our relay, SMSC and ENUM / HLR listen on (default 127.0.0.1; another when the MMSCs run on other hosts and must reach them)',
     )
-    .option('--time-scale <f>', 'multiplies every ICS timer waited on (a loaded host)', '1')
+    .option(
+      '--time-scale <f>',
+      'multiplies every ICS timer waited on: auto (by the CPU share this process gets at start) or a factor',
+      'auto',
+    )
     .option('--keep', 'with --self: keep the generated configs and stores')
     .option(
       '--deviate <side:name...>',
@@ -87,8 +92,8 @@ export function register(program: Command): void {
         throw new CliError('interop: name the two MMSCs with --a and --b, or --config, or --self', 2);
       if ((o.a || o.b) && !(o.a && o.b)) throw new CliError('interop: --a and --b go together', 2);
       if (o.deviate && !o.self) throw new CliError('interop: --deviate goes with --self', 2);
-      const scale = Number(o.timeScale);
-      if (!(scale > 0)) throw new CliError('--time-scale: a positive number', 2);
+      const { scale, note: scaleNote } = await resolveTimeScale(o.timeScale ?? 'auto');
+      if (scale !== 1) process.stdout.write(`interop: time scale ${scale}${scaleNote}\n`);
       const concurrency = o.concurrency === undefined ? undefined : Number(o.concurrency);
       if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1))
         throw new CliError('--concurrency: 1 or more', 2);

@@ -16,6 +16,7 @@ import { caseParts, REPORTERS, type ReporterName } from '../../report/reporters.
 import { cliBundle } from '../../util/typescript-imports.ts';
 import type { CaseRenderOptions } from '../case-rendering.ts';
 import { CliError } from '../cli-error.ts';
+import { resolveTimeScale } from '../time-scale-option.ts';
 
 // Only what `register` and the worker pool need is imported up front: the pool's threads start
 // before this thread loads the suite loader, the reports and (for its own lane) the MMSC.
@@ -44,13 +45,6 @@ interface RunCliOptions {
 }
 
 /** `--time-scale F`: a positive factor (0.1..100). */
-function timeScale(v: string): number {
-  const n = Number(v);
-  if (!/^\d+(\.\d+)?$/.test(v) || !(n >= 0.1 && n <= 100))
-    throw new CliError(`--time-scale: expected a factor 0.1..100, got "${v}"`, 2);
-  return n;
-}
-
 function int(name: string, v: string, min: number, max: number): number {
   if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max)
     throw new CliError(`${name}: expected an integer ${min}..${max}, got "${v}"`, 2);
@@ -147,15 +141,7 @@ export function register(program: Command): void {
       const tags = tagList(opts.tag);
       const seed = opts.seed !== undefined ? int('--seed', opts.seed, 0, 2 ** 32 - 1) : randomInt(0, 2 ** 31);
       const jobs = int('--jobs', opts.jobs, 1, 256);
-      let scaleNote = '';
-      let scale: number;
-      if (opts.timeScale === 'auto') {
-        const { cpuShare, timeScaleForShare } = await import('../../harness/cpu-share.ts');
-        const share = cpuShare();
-        scale = timeScaleForShare(share);
-        if (scale !== 1)
-          scaleNote = ` (auto: this process got ${Math.round(share * 100)}% of a CPU at start; --time-scale 1 turns it off)`;
-      } else scale = timeScale(opts.timeScale);
+      const { scale, note: scaleNote } = await resolveTimeScale(opts.timeScale);
       if (opts.from && !opts.rerunFailed) throw new CliError('--from: only with --rerun-failed', 2);
       if (opts.evidence !== 'failing' && opts.evidence !== 'all')
         throw new CliError(`--evidence: expected failing or all, got "${opts.evidence}"`, 2);
