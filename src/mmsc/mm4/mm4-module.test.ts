@@ -258,7 +258,8 @@ describe('MM4 out: expiry while a forward is in flight', () => {
         (s) => s !== 'pending',
         'copy settled',
       );
-      expect(settled).toBe('forwarded');
+      // forwarded, or already retrieved by the time we look (the remote's delivery report)
+      expect(['forwarded', 'retrieved']).toContain(settled);
       expect(await forwardsFor(id, slowNet)).toHaveLength(1);
       await new Promise((r) => setTimeout(r, 300));
       const reports = (await inbox(slowNet.alice)).filter(
