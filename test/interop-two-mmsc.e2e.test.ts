@@ -285,6 +285,7 @@ describe('two reference MMSCs (separate processes) through the recording relay',
       expect(await page.getAttribute('body', 'data-bundle-sha256')).toBe(report.seal.hash);
       expect(await page.locator('h1').textContent()).toBe('MMS interworking test report');
       // parties: both domains and versions, side by side
+      // biome-ignore lint/performance/useDomNodeTextContent: Playwright's Locator.innerText (the rendered text, cells apart), not a DOM node's
       const parties = await page.locator('table.parties').innerText();
       expect(parties).toContain('mms.mnc001.mcc310.gprs');
       expect(parties).toContain('mms.mnc002.mcc310.gprs');
@@ -296,6 +297,7 @@ describe('two reference MMSCs (separate processes) through the recording relay',
         PURPOSES.length * 2 - NOT_APPLICABLE.size,
       );
       const na = (d: string) => [...NOT_APPLICABLE].filter((x) => x.endsWith(d)).length;
+      // biome-ignore lint/performance/useDomNodeTextContent: Playwright's Locator.innerText (the rendered text, cells apart), not a DOM node's
       expect(await page.locator('td[data-total="a->b"]').innerText()).toBe(
         `${PURPOSES.length - na('a->b')} / ${PURPOSES.length} pass, ${na('a->b')} not applicable`,
       );
