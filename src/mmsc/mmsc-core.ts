@@ -326,8 +326,8 @@ export class MmscCore {
         pdu: pduReader(this.store, id),
       });
     } catch (e) {
-      // The message expired while this attempt ran (expireNow leaves a running delivery alone):
-      // no retry, the copy is expired now.
+      // The message expired while this attempt ran (expireNow waits for it): no retry, the
+      // copy is expired now.
       if (this.store.get(id)?.state !== 'expired') throw e;
       await this.setRecipientStatus(id, index, 'expired', { onlyFrom });
       return;
@@ -582,12 +582,22 @@ export class MmscCore {
       msg.state = 'expired';
       msg.stateChangedAt = this.clock.now();
     });
+    // A delivery attempt in flight is waited for: a forward the peer accepts meanwhile is
+    // Forwarded, not reported Expired; a copy it leaves open (pending, notified) expires after it.
+    const inFlight: Array<{ i: number; attempt: Promise<void> }> = [];
     for (const { i } of open) {
       const job = `deliver.${id}.${i}`;
-      // A delivery attempt in flight settles its copy itself when it returns (runDeliver): a
-      // forward the peer accepts meanwhile is Forwarded, not reported Expired.
-      if (this.outbox.isRunning(job)) continue;
+      const attempt = this.outbox.attemptInFlight(job);
+      if (attempt) {
+        inFlight.push({ i, attempt });
+        continue;
+      }
       await this.outbox.cancel(job);
+      await this.setRecipientStatus(id, i, 'expired', { onlyFrom: OPEN_STATUSES });
+    }
+    for (const { i, attempt } of inFlight) {
+      await attempt;
+      await this.outbox.cancel(`deliver.${id}.${i}`); // a retry it scheduled
       await this.setRecipientStatus(id, i, 'expired', { onlyFrom: OPEN_STATUSES });
     }
     this.observer.event('MM1', 'expired', { messageId: id, recipients: open.length });

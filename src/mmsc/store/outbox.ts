@@ -76,6 +76,8 @@ export interface OutboxOptions extends OutboxEvents {
 export class Outbox {
   private readonly jobs = new Map<string, Job>();
   private readonly running = new Set<string>();
+  /** The attempt of each running job, settled once its outcome is stored (attemptInFlight). */
+  private readonly runningAttempts = new Map<string, Promise<void>>();
   private readonly handlers = new Map<string, JobHandler>();
   /** Every pending job by its next attempt time (stale entries skipped when popped). */
   private readonly due = new DueQueue<Job>();
@@ -167,9 +169,12 @@ export class Outbox {
     return job;
   }
 
-  /** Whether job `id` is running now (its handler has not returned yet). */
-  isRunning(id: string): boolean {
-    return this.running.has(id);
+  /**
+   * Resolves when job `id`, running now, has finished this attempt (its outcome stored: done,
+   * rescheduled or buried); undefined when it is not running.
+   */
+  attemptInFlight(id: string): Promise<void> | undefined {
+    return this.runningAttempts.get(id);
   }
 
   /** Removes a pending job (e.g. a notification for a cancelled message). */
@@ -312,11 +317,13 @@ export class Outbox {
         await this.failed(job, e);
       } finally {
         this.running.delete(job.id);
+        this.runningAttempts.delete(job.id);
         const n = (this.runningOf.get(lane) ?? 1) - 1;
         if (n > 0) this.runningOf.set(lane, n);
         else this.runningOf.delete(lane);
       }
     })().catch(() => undefined);
+    this.runningAttempts.set(job.id, p);
     this.inflight.add(p);
     void p.finally(() => {
       this.inflight.delete(p);
