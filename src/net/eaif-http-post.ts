@@ -1,4 +1,5 @@
-import * as http from 'node:http';
+import type * as http from 'node:http';
+import { boundedHttpPost } from './bounded-http-post.ts';
 
 /**
  * One EAIF HTTP POST (Nokia MMS Center Application Development Guide 1.0 §4.2), used by both
@@ -27,9 +28,7 @@ export interface EaifPostOptions {
   maxAnswer?: number;
 }
 
-export function eaifHttpPost(o: EaifPostOptions): Promise<EaifHttpAnswer> {
-  const url = new URL(o.url);
-  if (url.protocol !== 'http:') return Promise.reject(new Error(`EAIF URL must be http://, got ${o.url}`));
+export async function eaifHttpPost(o: EaifPostOptions): Promise<EaifHttpAnswer> {
   // an object, not a flat list: node frames the body by the Content-Length it finds there
   const headers: http.OutgoingHttpHeaders = {};
   for (const [k, v] of o.headers) {
@@ -37,49 +36,15 @@ export function eaifHttpPost(o: EaifPostOptions): Promise<EaifHttpAnswer> {
     headers[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [String(prev), v];
   }
   headers['Content-Length'] = String(o.body.byteLength);
-  if (o.user !== undefined) {
-    headers.Authorization = `Basic ${Buffer.from(`${o.user}:${o.pass ?? ''}`).toString('base64')}`;
-  }
-  const max = o.maxAnswer ?? 1024 * 1024;
-  const timeoutMs = o.timeoutMs ?? 10_000;
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        host: url.hostname,
-        port: url.port || 80,
-        path: `${url.pathname}${url.search}`,
-        method: 'POST',
-        headers,
-        agent: o.agent,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        let oversized = false;
-        res.on('data', (c: Buffer) => {
-          if (oversized) return;
-          size += c.byteLength;
-          if (size <= max) {
-            chunks.push(c);
-            return;
-          }
-          oversized = true;
-          reject(new Error(`EAIF answer larger than ${max} bytes`));
-          req.destroy();
-        });
-        res.on('end', () => {
-          if (oversized) return;
-          resolve({
-            status: res.statusCode ?? 0,
-            rawHeaders: [...res.rawHeaders],
-            body: new Uint8Array(Buffer.concat(chunks)),
-          });
-        });
-        res.on('error', reject);
-      },
-    );
-    req.setTimeout(timeoutMs, () => req.destroy(new Error(`no EAIF answer within ${timeoutMs} ms`)));
-    req.on('error', reject);
-    req.end(Buffer.from(o.body.buffer, o.body.byteOffset, o.body.byteLength));
+  const a = await boundedHttpPost({
+    url: o.url,
+    headers,
+    body: o.body,
+    ...(o.user !== undefined ? { user: o.user, pass: o.pass } : {}),
+    agent: o.agent,
+    timeoutMs: o.timeoutMs ?? 10_000,
+    maxAnswer: o.maxAnswer ?? 1024 * 1024,
+    peer: 'EAIF',
   });
+  return { status: a.status, rawHeaders: a.rawHeaders, body: a.body };
 }

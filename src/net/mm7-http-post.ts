@@ -1,4 +1,5 @@
-import * as http from 'node:http';
+import type * as http from 'node:http';
+import { boundedHttpPost } from './bounded-http-post.ts';
 
 /**
  * One MM7 HTTP POST, used by both ends of MM7 (the VASP mock towards the relay, the reference
@@ -29,62 +30,22 @@ export interface Mm7PostOptions {
   peer?: string;
 }
 
-export function mm7HttpPost(o: Mm7PostOptions): Promise<Mm7HttpAnswer> {
-  const peer = o.peer ?? 'MM7';
-  const url = new URL(o.url);
-  if (url.protocol !== 'http:') return Promise.reject(new Error(`${peer} URL must be http://, got ${o.url}`));
-  const headers: http.OutgoingHttpHeaders = {
-    'Content-Type': o.contentType,
-    'Content-Length': o.body.byteLength,
-    SOAPAction: '""',
-  };
-  if (o.user !== undefined) {
-    headers.Authorization = `Basic ${Buffer.from(`${o.user}:${o.pass ?? ''}`).toString('base64')}`;
-  }
-  const max = o.maxAnswer ?? 32 * 1024 * 1024;
-  const timeoutMs = o.timeoutMs ?? 30_000;
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        host: url.hostname,
-        port: url.port || 80,
-        path: `${url.pathname}${url.search}`,
-        method: 'POST',
-        headers,
-        agent: o.agent,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        let oversized = false;
-        res.on('data', (c: Buffer) => {
-          if (oversized) return;
-          size += c.byteLength;
-          if (size <= max) {
-            chunks.push(c);
-            return;
-          }
-          // Reject here: req.destroy(err) once the response has begun throws the error out of
-          // this listener (uncaught) and lets 'end' resolve with a truncated body.
-          oversized = true;
-          reject(new Error(`${peer} answer larger than ${max} bytes`));
-          req.destroy();
-        });
-        res.on('end', () => {
-          if (oversized) return;
-          const challenge = res.headers['www-authenticate'];
-          resolve({
-            status: res.statusCode ?? 0,
-            contentType: String(res.headers['content-type'] ?? ''),
-            body: new Uint8Array(Buffer.concat(chunks)),
-            ...(challenge !== undefined ? { wwwAuthenticate: String(challenge) } : {}),
-          });
-        });
-        res.on('error', reject);
-      },
-    );
-    req.setTimeout(timeoutMs, () => req.destroy(new Error(`no ${peer} answer within ${timeoutMs} ms`)));
-    req.on('error', reject);
-    req.end(Buffer.from(o.body.buffer, o.body.byteOffset, o.body.byteLength));
+export async function mm7HttpPost(o: Mm7PostOptions): Promise<Mm7HttpAnswer> {
+  const a = await boundedHttpPost({
+    url: o.url,
+    headers: { 'Content-Type': o.contentType, 'Content-Length': o.body.byteLength, SOAPAction: '""' },
+    body: o.body,
+    ...(o.user !== undefined ? { user: o.user, pass: o.pass } : {}),
+    agent: o.agent,
+    timeoutMs: o.timeoutMs ?? 30_000,
+    maxAnswer: o.maxAnswer ?? 32 * 1024 * 1024,
+    peer: o.peer ?? 'MM7',
   });
+  const challenge = a.headers['www-authenticate'];
+  return {
+    status: a.status,
+    contentType: String(a.headers['content-type'] ?? ''),
+    body: a.body,
+    ...(challenge !== undefined ? { wwwAuthenticate: String(challenge) } : {}),
+  };
 }
