@@ -105,6 +105,22 @@ export abstract class PeerShell implements Peer {
     return port;
   }
 
+  /**
+   * An async request handler as a listener that lets no exception escape: a `peer-error` event
+   * and a 500 answer instead, the server serving on.
+   */
+  protected guardedHandler(
+    handle: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>,
+  ): http.RequestListener {
+    return (req, res) => {
+      handle(req, res).catch((e: unknown) => {
+        this.event('peer-error', { error: e instanceof Error ? e.message : String(e) });
+        if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
+        res.end('internal error');
+      });
+    };
+  }
+
   /** A local event (no bytes on the wire) on the timeline: what the peer did or refused. */
   protected event(name: string, detail: Json, iface: Iface = this.iface, conn?: string): void {
     this.timeline?.publish({

@@ -90,13 +90,7 @@ export class EaifApp extends PeerShell {
       this.tapOptions('EAIF', { peerNode: 'mmsc', peerRole: 'mmsc' }),
     );
     const port = await this.serveHttp(
-      (req, res) => {
-        this.handle(req, res).catch((e: unknown) => {
-          this.event('peer-error', { error: e instanceof Error ? e.message : String(e) });
-          if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
-          res.end('internal error');
-        });
-      },
+      this.guardedHandler((req, res) => this.handle(req, res)),
       { port: this.config.port, host: '127.0.0.1' },
     );
     return [

@@ -151,13 +151,7 @@ export class Vasp extends PeerShell {
       this.tapOptions('MM7', { peerNode: 'mmsc', peerRole: 'mmsc' }),
     );
     const port = await this.serveHttp(
-      (req, res) => {
-        this.handle(req, res).catch((e: unknown) => {
-          this.event('peer-error', { error: e instanceof Error ? e.message : String(e) });
-          if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
-          res.end('internal error');
-        });
-      },
+      this.guardedHandler((req, res) => this.handle(req, res)),
       { port: this.config.port, host: '127.0.0.1' },
     );
     return [
