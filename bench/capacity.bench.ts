@@ -14,6 +14,7 @@ import { getHeader } from '../src/codec/mms/index.ts';
 import { targetFromConfigFile } from '../src/harness/targets/create-target.ts';
 import { writeSelfCertificationFiles } from '../src/harness/targets/self-certification.ts';
 import { runLoad } from '../src/load/run-load.ts';
+import type { TraceSummary } from '../src/mmsc/flow-trace.ts';
 import { Timeline } from '../src/wire/timeline.ts';
 import { LeanSmsc } from '../test/support/lean-smsc.ts';
 import { Mm1Client, sendReq } from '../test/support/mm1-client.ts';
@@ -38,6 +39,10 @@ import { Mm1Client, sendReq } from '../test/support/mm1-client.ts';
  *     recipient); heapUsed and RSS after full collections every fifth of the way; the
  *     least-squares slope against messages queued is the figure.
  *
+ * CAPACITY_TRACE=1 starts the MMSC with MMSCERT_FLOW_TRACE (src/mmsc/flow-trace.ts) and prints, for
+ * every rate step, where its flows' time went inside the MMSC (p50/p99 per segment of the path) and
+ * the journal's syncs per flow.
+ *
  * CAPACITY_PARTS=peers,knee,memory selects parts. The generator, our peers and handsets share the
  * machine with the MMSC (2 cores here): the figures say what this machine's load average was.
  */
@@ -57,6 +62,7 @@ const RATES = (process.env.CAPACITY_RATES ?? '10,20,40,70,100,150,200,300,400,60
   .split(',')
   .map(Number);
 const KNEE_P99_MS = 100;
+const TRACE = process.env.CAPACITY_TRACE === '1';
 const parts = new Set((process.env.CAPACITY_PARTS ?? 'peers,knee,memory').split(','));
 
 const loadavg = () => os.loadavg().map((l) => Number(l.toFixed(2)));
@@ -270,6 +276,10 @@ interface KneeStep {
   p50: number;
   p99: number;
   max: number;
+  /** p50 / p99 of each step of the flow (ms). */
+  steps: Record<string, { p50: number; p99: number }>;
+  /** Where the time went inside the MMSC (CAPACITY_TRACE=1). */
+  trace?: TraceSummary;
   /** CPU of the MMSC process and of this one (generator, peers, handsets) per flow started. */
   mmscCpuMsPerFlow: number;
   rigCpuMsPerFlow: number;
@@ -286,13 +296,39 @@ interface KneeStep {
   loadAverage: number[];
 }
 
+/**
+ * Asks the MMSC for its flow trace summary (SIGUSR2: src/mmsc/flow-trace.ts writes it to `file` and
+ * starts over) and waits for it.
+ */
+async function traceSummary(pid: number, file: string): Promise<TraceSummary | undefined> {
+  const seqOf = () => {
+    try {
+      return (JSON.parse(readFileSync(file, 'utf8')) as TraceSummary).seq;
+    } catch {
+      return 0;
+    }
+  };
+  const before = seqOf();
+  process.kill(pid, 'SIGUSR2');
+  for (let i = 0; i < 100; i++) {
+    await new Promise((r) => setTimeout(r, 20));
+    if (seqOf() !== before) return JSON.parse(readFileSync(file, 'utf8')) as TraceSummary;
+  }
+  return undefined;
+}
+
 async function knee() {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'mmscert-capacity-'));
   const files = writeSelfCertificationFiles(dir, { portBase: PORT_BASE, storeDir: path.join(dir, 'store') });
+  const traceFile = path.join(dir, 'flow-trace.json');
   const serve = spawn(process.execPath, ['bin/mmscert.js', 'serve', '--config', files.mmscConfig], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? '32' },
+    env: {
+      ...process.env,
+      UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? '32',
+      ...(TRACE ? { MMSCERT_FLOW_TRACE: traceFile } : {}),
+    },
   });
   const killServe = () => serve.kill('SIGTERM');
   process.once('exit', killServe);
@@ -331,6 +367,7 @@ async function knee() {
     for (const rate of RATES) {
       if (loadSeconds + stepSeconds(rate) > MAX_LOAD_SECONDS) break;
       loadSeconds += stepSeconds(rate);
+      if (TRACE) await traceSummary(pid, traceFile); // drops what came before this step
       const before = procFigures(pid);
       const r = await runLoad({
         target: targetFromConfigFile(files.targetConfig).target,
@@ -342,6 +379,7 @@ async function knee() {
         senders: 16,
       });
       const after = procFigures(pid);
+      const trace = TRACE ? await traceSummary(pid, traceFile) : undefined;
       const lat = r.latency.flow;
       const failed = r.totals.failed + r.totals.overflowed + r.totals.abandoned;
       const step: KneeStep = {
@@ -353,6 +391,10 @@ async function knee() {
         p50: lat.p50,
         p99: lat.p99,
         max: lat.max,
+        steps: Object.fromEntries(
+          Object.entries(r.latency.steps).map(([k, v]) => [k, { p50: v.p50, p99: v.p99 }]),
+        ),
+        ...(trace ? { trace } : {}),
         mmscCpuMsPerFlow: (after.cpuMs - before.cpuMs) / Math.max(1, r.totals.started),
         rigCpuMsPerFlow: r.generator.cpuMs / Math.max(1, r.totals.started),
         mmscFlowsPerCoreSecond: 0,
@@ -380,6 +422,17 @@ async function knee() {
       console.log(
         `knee: ${rate}/s offered -> ${step.achievedPerSec.toFixed(0)}/s ok ${step.ok} failed ${failed}; p50 ${step.p50.toFixed(1)} p99 ${step.p99.toFixed(1)} max ${step.max.toFixed(0)} ms; CPU-ms/flow MMSC ${step.mmscCpuMsPerFlow.toFixed(2)} (${step.mmscFlowsPerCoreSecond.toFixed(0)} flows/core-s) rig ${step.rigCpuMsPerFlow.toFixed(2)} (${step.rigFlowsPerCoreSecond.toFixed(0)} flows/core-s), MMSC RSS ${step.mmscRssMb.toFixed(0)} MB; generator loop ${(step.generatorBusy * 100).toFixed(0)}% busy${step.bottleneck.length ? ` (${step.bottleneck.join('; ')})` : ''}; load ${step.loadAverage.join(' ')} -> ${step.pass ? 'pass' : 'MISS'}`,
       );
+      console.log(
+        `knee: ${rate}/s steps p50/p99 ms: ${Object.entries(step.steps)
+          .map(([k, v]) => `${k} ${v.p50.toFixed(1)}/${v.p99.toFixed(1)}`)
+          .join(', ')}`,
+      );
+      if (trace)
+        console.log(
+          `knee: ${rate}/s in the MMSC (${trace.flows} flows; syncs ${trace.syncs.count}, ${trace.syncs.perFlow}/flow, p50/p99 ${trace.syncs.p50}/${trace.syncs.p99} ms; commits ${trace.commits.recordsPerFlow}/flow): ${trace.segments
+            .map((s) => `${s.from}>${s.to} ${s.p50}/${s.p99}`)
+            .join(', ')}`,
+        );
       // past the knee (p99 over the limit), the rates the rig still carries are measured for their
       // CPU figures; the knee stays the highest passing rate below the first miss
       if (!step.carried) break;

@@ -2,6 +2,7 @@ import { type Clock, SYSTEM_CLOCK } from '../util/case-clock.ts';
 import type { Timeline } from '../wire/timeline.ts';
 import type { MmscConfig } from './config.ts';
 import { deviates } from './deviations.ts';
+import { flowTrace } from './flow-trace.ts';
 import { type IdSource, isValidId, SYSTEM_IDS } from './ids.ts';
 import type { Mm5Resolver, Mm5Route } from './mm5/mm5-resolver.ts';
 import type { MmscObserver } from './observer.ts';
@@ -166,6 +167,7 @@ export class MmscCore {
 
   private async doAccept(sub: Submission): Promise<AcceptResult> {
     const routes = await Promise.all(sub.recipients.map((r) => this.resolver.resolve(r.address)));
+    const resolvedAt = flowTrace ? performance.now() : 0;
     const unresolved: Mm5Route[] = [];
     const recipients: StoredRecipient[] = [];
     const now = this.clock.now();
@@ -252,7 +254,10 @@ export class MmscCore {
     } finally {
       this.creating.delete(id);
     }
+    flowTrace?.mark(id, 'resolved', resolvedAt);
+    flowTrace?.mark(id, 'stored');
     await this.queueWork(meta);
+    flowTrace?.mark(id, 'queued');
     if (this.observer.enabled) {
       this.observer.event('MM1', 'stored', { messageId: id, recipients: recipients.length, size: meta.size });
     }
@@ -313,6 +318,7 @@ export class MmscCore {
     if (!message || !recipient || message.state !== 'active' || recipient.status !== 'pending') return;
     // the expire job reports it
     if (this.clock.now() >= message.expiresAt && !deviates(this.config, 'ignore-expiry')) return;
+    flowTrace?.mark(id, 'jobStart');
     const module = this.byRoute.get(recipient.route);
     if (!module?.deliver) throw new GiveUp(`no module delivers route ${recipient.route}`);
     if (job.attempts > 0) this.observer.event('MM1', 'retry', { job: job.id, attempt: job.attempts + 1 });
@@ -344,6 +350,7 @@ export class MmscCore {
     } else {
       await this.setRecipientStatus(id, index, next, { onlyFrom });
     }
+    flowTrace?.mark(id, 'notified');
   }
 
   /** Called when a delivery job is given up for good. */

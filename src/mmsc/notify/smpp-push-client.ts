@@ -6,6 +6,7 @@ import { tapSocket } from '../../wire/tap.ts';
 import type { Timeline } from '../../wire/timeline.ts';
 import type { SmppRouteConfig } from '../config.ts';
 import { deviates } from '../deviations.ts';
+import { flowTrace } from '../flow-trace.ts';
 import type { MmscObserver } from '../observer.ts';
 import { type BadCommandLength, SmppFramedSocket } from './smpp-framed-socket.ts';
 import { SubmitSm } from './submit-sm.ts';
@@ -476,7 +477,7 @@ export class SmppPushClient {
       await this.acquireSlot(lane);
       let resp: PDU;
       try {
-        resp = await this.sendSubmit(destination, userData, udhi, tlvs);
+        resp = await this.sendSubmit(destination, userData, udhi, lane, tlvs);
       } finally {
         this.releaseSlot();
       }
@@ -522,6 +523,7 @@ export class SmppPushClient {
     destination: string,
     userData: Uint8Array,
     udhi: boolean,
+    lane: string,
     tlvs?: Readonly<Record<string, number>>,
   ): Promise<PDU> {
     const { route } = this.opts;
@@ -580,6 +582,7 @@ export class SmppPushClient {
         return;
       }
       this.publishPdu('out', pdu);
+      flowTrace?.mark(lane, 'submitWritten');
     });
   }
 

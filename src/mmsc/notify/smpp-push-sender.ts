@@ -13,6 +13,7 @@ import {
 import type { Timeline } from '../../wire/timeline.ts';
 import type { SmppRouteConfig } from '../config.ts';
 import { deviates } from '../deviations.ts';
+import { flowTrace } from '../flow-trace.ts';
 import type { MmscObserver } from '../observer.ts';
 import { GiveUp, RetryLater } from '../store/outbox.ts';
 import type { PushSender } from './push-sender.ts';
@@ -89,6 +90,7 @@ export class SmppPushSender implements PushSender {
       // the label is `<kind>.<message id>`: the message is the fairness lane of the SMPP queue
       const lane = label.slice(label.indexOf('.') + 1);
       for (const s of segments) await this.client.submitSegment(msisdn, s.data, s.udhi, lane, s.tlvs);
+      flowTrace?.mark(lane, 'submitResp');
     } catch (e) {
       if (e instanceof SmppSubmitError && e.permanent) throw new GiveUp(e.message);
       throw new RetryLater(e instanceof Error ? e.message : String(e));

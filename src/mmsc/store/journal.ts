@@ -18,6 +18,7 @@ import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { crc32 } from '../../util/crc32.ts';
+import { flowTrace } from '../flow-trace.ts';
 import { JournalIndex, type SlotLocation } from './journal-index.ts';
 import { StoreError } from './store-error.ts';
 
@@ -379,7 +380,11 @@ export class Journal {
         active = this.writable;
         base = active.size;
         writeAll(active.fd, bytes, base);
-        if (this.fsync) await fdatasync(active.fd);
+        if (this.fsync) {
+          const t = flowTrace ? performance.now() : 0;
+          await fdatasync(active.fd);
+          flowTrace?.sync(performance.now() - t, batch.length);
+        }
       } catch (e) {
         // Nothing of this batch is acknowledged; cut a partial write so later records follow whole ones.
         try {

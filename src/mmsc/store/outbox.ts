@@ -1,4 +1,5 @@
 import type { JsonObject } from '../../util/json.ts';
+import { flowTrace } from '../flow-trace.ts';
 import { DueQueue } from './due-queue.ts';
 import { isJobId } from './job-id.ts';
 import type { StoreBackend } from './store-backend-types.ts';
@@ -312,6 +313,7 @@ export class Outbox {
         await handler(job);
         this.jobs.delete(job.id);
         await this.backend.removeJob(job.id);
+        if (flowTrace && job.kind === 'deliver') flowTrace.mark(String(job.payload.messageId), 'jobDone');
         this.opts.onEvent?.('done', job);
       } catch (e) {
         await this.failed(job, e);

@@ -1,4 +1,5 @@
 import { getHeader } from '../../../codec/mms/index.ts';
+import { flowTrace } from '../../flow-trace.ts';
 import { OPEN_STATUSES } from '../../store/message-store.ts';
 import {
   EMPTY_ANSWER,
@@ -26,6 +27,7 @@ export async function notifyRespInd(ctx: Mm1Context, { pdu, subscriber }: Mm1Req
   const next = status ? NEXT_STATUS[status] : undefined;
   if (!next)
     return plainAnswer(400, `X-Mms-Status ${status ?? '(missing)'} is not valid in m-notifyresp-ind`);
+  flowTrace?.mark(r.found.message.id, 'notifyRecv');
   const reportAllowed = getHeader(pdu, 'X-Mms-Report-Allowed') !== 'No';
   const clientVersion = textOf(getHeader(pdu, 'X-Mms-MMS-Version'));
   // A late Deferred after the retrieval must not undo it.
@@ -34,5 +36,6 @@ export async function notifyRespInd(ctx: Mm1Context, { pdu, subscriber }: Mm1Req
     ...(clientVersion ? { clientVersion } : {}),
     onlyFrom: next === 'deferred' ? ['pending', 'notified'] : OPEN_STATUSES,
   });
+  flowTrace?.mark(r.found.message.id, 'notifyStored');
   return EMPTY_ANSWER;
 }

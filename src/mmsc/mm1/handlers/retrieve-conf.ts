@@ -2,6 +2,7 @@ import type http from 'node:http';
 import { decodeMms, getHeaders, type MmsPdu, type MmsValue } from '../../../codec/mms/index.ts';
 import type { MmscConfig } from '../../config.ts';
 import { deviates } from '../../deviations.ts';
+import { flowTrace } from '../../flow-trace.ts';
 import { TOKEN_PATTERN } from '../../ids.ts';
 import { compareVersions, lowerVersion } from '../../mmsc-core.ts';
 import type { StoredMessage } from '../../store/message-store.ts';
@@ -25,6 +26,7 @@ export async function retrieveConfAnswer(
   const found = core.store.byToken(token);
   if (!found) return retrieveStored(ctx, headers, token);
   const { message, index } = found;
+  flowTrace?.mark(message.id, 'retrieveRecv');
   const rcpt = message.recipients[index];
   if (message.state !== 'active' || rcpt.status === 'expired')
     return notServed(ctx, headers, 'message expired or cancelled');
@@ -53,6 +55,7 @@ export async function retrieveConfAnswer(
   });
   if (message.hideSender) pdu.headers = pdu.headers.filter((h) => h.name !== 'From');
   deviateRetrieveConf(config, pdu, submitted, message);
+  flowTrace?.mark(message.id, 'retrieveSent');
   return pduAnswer(pdu);
 }
 

@@ -1,6 +1,7 @@
 import { getHeader, type MmsPdu, type MmsValue, validateMms } from '../../../codec/mms/index.ts';
 import { mediaName } from '../../../codec/wsp/index.ts';
 import { deviates } from '../../deviations.ts';
+import { flowTrace } from '../../flow-trace.ts';
 import { parseMmsAddress } from '../../mm5/address.ts';
 import { lowerVersion, type MmscCore } from '../../mmsc-core.ts';
 import {
@@ -29,6 +30,7 @@ async function send(
 ): Promise<MmsPdu> {
   const { core } = ctx;
   const { config } = core;
+  const t0 = flowTrace ? performance.now() : 0;
   const tid = textOf(getHeader(pdu, 'X-Mms-Transaction-Id')) ?? '';
   const clientVersion = textOf(getHeader(pdu, 'X-Mms-MMS-Version')) ?? '1.0';
   // ENC §7.3.34: a PDU of an unsupported major version gets Error-unsupported-message.
@@ -112,6 +114,10 @@ async function send(
     ? `not delivered to: ${result.unresolved.map((u) => u.address).join(', ')}`
     : undefined;
   const stored = await ctx.mmbox.storeOnSubmit(pdu, result.message, sender.msisdn, v);
+  if (flowTrace && !result.duplicate) {
+    flowTrace.mark(result.message.id, 'recv', t0);
+    flowTrace.mark(result.message.id, 'conf');
+  }
   return sendConf(
     deviates(config, 'wrong-tid-echo')
       ? core.ids.newTransactionId('S')
