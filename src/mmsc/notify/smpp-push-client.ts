@@ -163,6 +163,9 @@ export class SmppPushClient {
     this.state = 'connecting';
     const { route, observer, timeline } = this.opts;
     const socket = net.connect({ host: route.host, port: route.port });
+    // no Nagle: a submit_sm written while an earlier one is unacknowledged would otherwise wait for
+    // that ACK (or the SMSC's delayed ACK) before it leaves; writes of one tick are corked together
+    socket.setNoDelay(true);
     if (timeline) {
       this.conn = tapSocket(socket, {
         timeline,

@@ -89,7 +89,15 @@ export class SmppPushSender implements PushSender {
     try {
       // the label is `<kind>.<message id>`: the message is the fairness lane of the SMPP queue
       const lane = label.slice(label.indexOf('.') + 1);
-      for (const s of segments) await this.client.submitSegment(msisdn, s.data, s.udhi, lane, s.tlvs);
+      // The segments of one push go out back to back inside the window (SMPP 3.4 §2.7: submits need
+      // not wait for each other's response), in order, each one's submit_sm_resp awaited together:
+      // a push of n segments waits one round trip to the SMSC, not n. Every submit settles before
+      // the outcome is decided, so a retry never overlaps a segment still in flight.
+      const sent = await Promise.allSettled(
+        segments.map((s) => this.client.submitSegment(msisdn, s.data, s.udhi, lane, s.tlvs)),
+      );
+      const failed = sent.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
       flowTrace?.mark(lane, 'submitResp');
     } catch (e) {
       if (e instanceof SmppSubmitError && e.permanent) throw new GiveUp(e.message);
