@@ -246,17 +246,29 @@ export class MmscCore {
       conf: { responseStatus: 'Ok' },
       state: 'active',
     };
-    // The message first, then its jobs: a job must never run before its message is in the store
-    // (the directories layout may land the job file first), nor its expiry timer start before.
+    // The message and its delivery jobs in one commit (one sync, not two in a row); the jobs run,
+    // and the expiry timer starts, only once both are on disk and the message is in the store.
+    const drafts = this.deliveryJobs(meta).flatMap((j) => {
+      const d = this.outbox.draft('deliver', j.id, j.payload, j.notBefore);
+      return d ? [d] : [];
+    });
     this.creating.add(id);
     try {
-      await this.store.create(meta, sub.pdu);
+      await this.store.create(
+        meta,
+        sub.pdu,
+        drafts.map((d) => d.record),
+      );
+    } catch (e) {
+      for (const d of drafts) this.outbox.discard(d.job);
+      throw e;
     } finally {
       this.creating.delete(id);
     }
     flowTrace?.mark(id, 'resolved', resolvedAt);
     flowTrace?.mark(id, 'stored');
-    await this.queueWork(meta);
+    for (const d of drafts) this.outbox.admit(d.job);
+    this.scheduleExpiry(meta.id, meta.expiresAt);
     flowTrace?.mark(id, 'queued');
     if (this.observer.enabled) {
       this.observer.event('MM1', 'stored', { messageId: id, recipients: recipients.length, size: meta.size });
@@ -264,24 +276,25 @@ export class MmscCore {
     return { ok: true, message: meta, duplicate: false, unresolved };
   }
 
+  /** The delivery job each pending recipient of an active message needs (deterministic ids). */
+  private deliveryJobs(
+    m: StoredMessage,
+  ): Array<{ id: string; payload: { messageId: string; index: number }; notBefore?: number }> {
+    if (m.state !== 'active') return [];
+    return m.recipients.flatMap((r, i) =>
+      r.status === 'pending'
+        ? [{ id: `deliver.${m.id}.${i}`, payload: { messageId: m.id, index: i }, notBefore: m.deliverAt }]
+        : [],
+    );
+  }
+
   /** Deterministic ids: queuing twice is a no-op. */
   private async queueWork(m: StoredMessage): Promise<void> {
-    const jobs: Promise<unknown>[] = [];
-    if (m.state === 'active') {
-      m.recipients.forEach((r, i) => {
-        if (r.status === 'pending') {
-          jobs.push(
-            this.outbox.enqueue(
-              'deliver',
-              `deliver.${m.id}.${i}`,
-              { messageId: m.id, index: i },
-              m.deliverAt,
-            ),
-          );
-        }
-      });
-      this.scheduleExpiry(m.id, m.expiresAt);
-    }
+    if (m.state !== 'active') return;
+    const jobs = this.deliveryJobs(m).map((j) =>
+      this.outbox.enqueue('deliver', j.id, j.payload, j.notBefore),
+    );
+    this.scheduleExpiry(m.id, m.expiresAt);
     await Promise.all(jobs);
   }
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { isValidId } from '../ids.ts';
 import { DurableFs } from './durable-fs.ts';
 import { isJobId } from './job-id.ts';
-import type { StoreBackend } from './store-backend-types.ts';
+import type { JobRecord, StoreBackend } from './store-backend-types.ts';
 import { StoreError } from './store-error.ts';
 
 const META = 'meta.json';
@@ -74,7 +74,12 @@ export class DirectoryBackend implements StoreBackend {
     }
   }
 
-  async createMessage(id: string, meta: string, pdu: Uint8Array): Promise<void> {
+  async createMessage(
+    id: string,
+    meta: string,
+    pdu: Uint8Array,
+    jobs: readonly JobRecord[] = [],
+  ): Promise<void> {
     const tmp = path.join(this.tmpDir, `${id}.${randomBytes(4).toString('hex')}`);
     this.fs.mkdir(tmp);
     try {
@@ -89,6 +94,8 @@ export class DirectoryBackend implements StoreBackend {
       throw e;
     }
     await this.fs.syncDir(this.messagesDir);
+    // the message first: a job must never be on disk without its message
+    await Promise.all(jobs.map((j) => this.putJob(j.id, j.job)));
   }
 
   writeMeta(id: string, meta: string): Promise<void> {

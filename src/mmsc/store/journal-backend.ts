@@ -2,7 +2,7 @@ import path from 'node:path';
 import { DurableFs } from './durable-fs.ts';
 import { isJobId } from './job-id.ts';
 import { Journal, type JournalOp } from './journal.ts';
-import type { StoreBackend } from './store-backend-types.ts';
+import type { JobRecord, StoreBackend } from './store-backend-types.ts';
 import { StoreError } from './store-error.ts';
 
 /**
@@ -80,10 +80,11 @@ export class JournalBackend implements StoreBackend {
     return value ? this.withRecipients(id, value) : undefined;
   }
 
-  createMessage(id: string, meta: string, pdu: Uint8Array): Promise<void> {
+  createMessage(id: string, meta: string, pdu: Uint8Array, jobs: readonly JobRecord[] = []): Promise<void> {
     return this.journal.commit([
       { key: `p:${id}`, value: pdu },
       { key: `m:${id}`, value: Buffer.from(meta, 'utf8') },
+      ...jobs.map((j) => ({ key: `j:${j.id}`, value: Buffer.from(j.job, 'utf8') })),
     ]);
   }
 

@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { JournalBackend } from './journal-backend.ts';
 import { cloneMessage, hashKey, MessageStore, type StoredMessage, StoreError } from './message-store.ts';
 import { GiveUp, type Job, Outbox, RetryLater } from './outbox.ts';
 import { openStoreBackend, type StoreBackend, type StoreLayout } from './store-backend.ts';
@@ -244,6 +245,35 @@ describe.each(LAYOUTS)('Outbox (%s layout)', (layout) => {
     await o.stop();
   });
 
+  it('a drafted job committed with its message runs only once admitted; a second enqueue of it is a no-op', async () => {
+    const b = await backend();
+    const store = await MessageStore.open(b);
+    const o = await Outbox.open(b, opts);
+    const ran: string[] = [];
+    o.handle('deliver', async (j: Job) => {
+      ran.push(j.id);
+    });
+    o.start();
+    const d = o.draft('deliver', 'deliver.msg-00020.0', { messageId: 'msg-00020', index: 0 })!;
+    expect(o.draft('deliver', 'deliver.msg-00020.0', {})).toBeUndefined();
+    await store.create(meta('msg-00020'), new Uint8Array([1]), [d.record]);
+    expect(await o.enqueue('deliver', 'deliver.msg-00020.0', { other: 1 })).toBe(d.job);
+    // on disk with the message (a restart would run it), but not run before admit
+    expect((await (await backend()).loadJobs()).map((t) => JSON.parse(t).id)).toEqual([
+      'deliver.msg-00020.0',
+    ]);
+    await new Promise((r) => setTimeout(r, 30));
+    expect(ran).toEqual([]);
+    o.admit(d.job);
+    await waitUntil(() => o.pending === 0);
+    expect(ran).toEqual(['deliver.msg-00020.0']);
+    // a draft whose commit failed is forgotten
+    const lost = o.draft('deliver', 'deliver.msg-00021.0', {})!;
+    o.discard(lost.job);
+    expect(o.has('deliver.msg-00021.0')).toBe(false);
+    await o.stop();
+  });
+
   it('replays pending jobs after a restart with their attempt counts', async () => {
     const o1 = await Outbox.open(await backend(), opts);
     o1.handle('k', async () => {
@@ -363,6 +393,24 @@ describe('store layouts', () => {
     } finally {
       await rm(other, { recursive: true, force: true });
     }
+  });
+
+  it('journal: a message and the jobs it needs are one record, one sync, and survive a reopen without close', async () => {
+    const b = (await openStoreBackend(dir, { layout: 'journal', lock: false })) as JournalBackend;
+    const before = b.stats();
+    await b.createMessage('msg-00008', '{"id":"msg-00008"}', new Uint8Array([8]), [
+      { id: 'deliver.msg-00008.0', job: '{"id":"deliver.msg-00008.0"}' },
+      { id: 'deliver.msg-00008.1', job: '{"id":"deliver.msg-00008.1"}' },
+    ]);
+    expect(b.stats().records - before.records).toBe(1);
+    expect(b.stats().batches - before.batches).toBe(1);
+    const again = await openStoreBackend(dir, { layout: 'journal', lock: false });
+    backends.push(b, again);
+    expect(await again.loadMessages()).toEqual(['{"id":"msg-00008"}']);
+    expect((await again.loadJobs()).sort()).toEqual([
+      '{"id":"deliver.msg-00008.0"}',
+      '{"id":"deliver.msg-00008.1"}',
+    ]);
   });
 
   it('journal: a message is one atomic record and survives a reopen without close', async () => {

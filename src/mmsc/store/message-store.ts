@@ -1,5 +1,5 @@
 import { isValidId } from '../ids.ts';
-import type { StoreBackend } from './store-backend-types.ts';
+import type { JobRecord, StoreBackend } from './store-backend-types.ts';
 import { StoreError } from './store-error.ts';
 import { HashIndex, type MessageSummary, SummaryTable } from './summary-index.ts';
 
@@ -344,11 +344,14 @@ export class MessageStore {
     };
   }
 
-  /** Commits a new message durably; resolves once it would survive a crash. */
-  async create(meta: StoredMessage, pdu: Uint8Array): Promise<void> {
+  /**
+   * Commits a new message durably, with the outbox jobs it needs (Outbox.draft; one atomic record in
+   * the journal layout); resolves once it would survive a crash.
+   */
+  async create(meta: StoredMessage, pdu: Uint8Array, jobs: readonly JobRecord[] = []): Promise<void> {
     if (!isValidId(meta.id)) throw new StoreError(`invalid message id ${JSON.stringify(meta.id)}`);
     if (this.entries.has(meta.id)) throw new StoreError(`message ${meta.id} exists`);
-    await this.backend.createMessage(meta.id, JSON.stringify(meta), pdu);
+    await this.backend.createMessage(meta.id, JSON.stringify(meta), pdu, jobs);
     this.index(meta);
     this.remember(meta.id, meta);
     this.cachePdu(meta.id, pdu);

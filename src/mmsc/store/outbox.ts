@@ -2,7 +2,7 @@ import type { JsonObject } from '../../util/json.ts';
 import { flowTrace } from '../flow-trace.ts';
 import { DueQueue } from './due-queue.ts';
 import { isJobId } from './job-id.ts';
-import type { StoreBackend } from './store-backend-types.ts';
+import type { JobRecord, StoreBackend } from './store-backend-types.ts';
 
 export { isJobId } from './job-id.ts';
 
@@ -168,6 +168,38 @@ export class Outbox {
     this.opts.onEvent?.('queued', job);
     if (this.started) this.schedule();
     return job;
+  }
+
+  /**
+   * A job to commit together with other state (MessageStore.create's `jobs`: one sync for a message
+   * and its work) instead of through enqueue(); undefined when a job with this id is pending. It
+   * counts as pending at once (a second draft or enqueue of the id is a no-op) but runs only after
+   * `admit()`, which the caller calls once the commit is on disk; `discard()` if the commit failed.
+   */
+  draft(
+    kind: string,
+    id: string,
+    payload: JsonObject,
+    notBefore = this.now(),
+  ): { job: Job; record: JobRecord } | undefined {
+    if (!isJobId(id)) throw new Error(`invalid job id ${JSON.stringify(id)}`);
+    if (this.jobs.has(id)) return undefined;
+    const job: Job = { id, kind, attempts: 0, nextAttemptAt: notBefore, createdAt: this.now(), payload };
+    this.jobs.set(id, job);
+    return { job, record: { id, job: JSON.stringify(job) } };
+  }
+
+  /** A drafted job is on disk: it runs when due. */
+  admit(job: Job): void {
+    if (this.jobs.get(job.id) !== job) return; // cancelled meanwhile
+    this.due.push(job.nextAttemptAt, job);
+    this.opts.onEvent?.('queued', job);
+    if (this.started) this.schedule();
+  }
+
+  /** A drafted job whose commit failed: forgotten. */
+  discard(job: Job): void {
+    if (this.jobs.get(job.id) === job) this.jobs.delete(job.id);
   }
 
   /**

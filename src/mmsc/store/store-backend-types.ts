@@ -18,8 +18,14 @@ export interface StoreBackend {
   forEachMessage(each: (meta: string) => void): Promise<void>;
   /** A message's committed metadata, read now (undefined when there is no such message). */
   readMeta(id: string): string | undefined;
-  /** Commits a new message atomically: afterwards both parts survive a crash, before neither. */
-  createMessage(id: string, meta: string, pdu: Uint8Array): Promise<void>;
+  /**
+   * Commits a new message atomically: afterwards both parts survive a crash, before neither. `jobs`
+   * (outbox jobs the message needs, as putJob takes them) are committed with it: in the journal in
+   * the same record (one sync for the message and its work); in the directories layout after the
+   * message (a crash in between leaves a pending recipient without its job, which the core's
+   * reconcile repairs at start).
+   */
+  createMessage(id: string, meta: string, pdu: Uint8Array, jobs?: readonly JobRecord[]): Promise<void>;
   /** Replaces a message's metadata atomically (superseding its recipient records). */
   writeMeta(id: string, meta: string): Promise<void>;
   /**
@@ -42,6 +48,12 @@ export interface StoreBackend {
 }
 
 export type StoreLayout = 'journal' | 'directories';
+
+/** A pending outbox job as the backend keeps it: its id and its JSON text. */
+export interface JobRecord {
+  id: string;
+  job: string;
+}
 
 export interface StoreBackendOptions {
   layout?: StoreLayout;
