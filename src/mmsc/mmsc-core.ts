@@ -122,7 +122,8 @@ export class MmscCore {
     this.timeline = deps.timeline;
     this.clock = deps.clock ?? SYSTEM_CLOCK;
     this.ids = deps.ids ?? SYSTEM_IDS;
-    this.outbox.handle('deliver', (job) => this.runDeliver(job));
+    // a delivery job run again finds its recipient no longer pending (runDeliver) and does nothing
+    this.outbox.handle('deliver', (job) => this.runDeliver(job), { rerunHarmless: true });
     this.outbox.handle('report', (job) => this.runReport(job));
     // Expiry needs no job file: `expiresAt` is in each message's meta.json, and every active
     // message gets its timer at accept and again at start (reconcile).

@@ -145,10 +145,11 @@ export class JournalBackend implements StoreBackend {
     return this.journal.commit([{ key: `j:${id}`, value: Buffer.from(job, 'utf8') }]);
   }
 
-  removeJob(id: string): Promise<void> {
+  removeJob(id: string, opts: { lazy?: boolean } = {}): Promise<void> {
     // Always a record, even when the key is not (yet) there: a put still in the group-commit
-    // queue lands before this delete, never after it.
-    return this.journal.commit([{ key: `j:${id}` }]);
+    // queue lands before this delete, never after it. Lazy: no sync of its own (Journal
+    // CommitOptions), it goes out with the next batch.
+    return this.journal.commit([{ key: `j:${id}` }], { lazy: opts.lazy === true });
   }
 
   async buryJob(id: string, job: string): Promise<void> {

@@ -76,6 +76,34 @@ describe('Journal', () => {
     await j.close();
   });
 
+  it('a lazy commit rides on the next batch, in commit order, or goes out alone after lazyMs', async () => {
+    const j = Journal.open(dir, { lazyMs: 150 });
+    await j.commit([{ key: 'job', value: b('J') }]);
+    const base = j.stats().batches;
+    let lazyDone = false;
+    const lazy = j.commit([{ key: 'job' }], { lazy: true }).then(() => {
+      lazyDone = true;
+    });
+    await new Promise((r) => setTimeout(r, 30));
+    expect(lazyDone).toBe(false); // no batch of its own yet
+    expect(j.has('job')).toBe(true);
+    await j.commit([{ key: 'status', value: b('done') }]); // eager: takes the lazy one along
+    await lazy;
+    expect(j.stats().batches - base).toBe(1);
+    expect(j.has('job')).toBe(false);
+    // alone, it waits lazyMs
+    const t0 = performance.now();
+    await j.commit([{ key: 'status' }], { lazy: true });
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(140);
+    expect(j.stats().batches - base).toBe(2);
+    // close writes what is still queued
+    void j.commit([{ key: 'late', value: b('L') }], { lazy: true });
+    await j.close();
+    const k = Journal.open(dir);
+    expect([...k.keys()].sort()).toEqual(['late']);
+    await k.close();
+  });
+
   it('refuses commits after close and empty or oversized records', async () => {
     const j = Journal.open(dir);
     await expect(j.commit([])).rejects.toBeInstanceOf(StoreError);

@@ -40,6 +40,8 @@ const fsyncAsync = promisify(fsyncCb);
  * A record is atomic (all its ops apply or none). `commit()` resolves once its record is
  * on disk: records arriving while one write + fdatasync is under way are written together
  * by the next one (group commit), so the disk sees one sync per batch, not one per caller.
+ * A lazy commit (CommitOptions.lazy) starts no batch of its own: it goes out with the next one, or
+ * after `lazyMs`, for changes whose loss in a crash costs nothing but a little repeated work.
  * A torn or corrupt record at the end of the newest segment (a crash mid-write, never
  * acknowledged) is cut off at open; corruption anywhere else refuses the open.
  */
@@ -60,6 +62,19 @@ export interface JournalOptions {
   compactMinBytes?: number;
   /** Compact anyway once there are this many sealed segments (default 16; each open starts one). */
   compactMaxSegments?: number;
+  /** Longest a lazy commit waits for another commit's batch before it starts one (default 20 ms). */
+  lazyMs?: number;
+}
+
+export interface CommitOptions {
+  /**
+   * The record need not reach the disk in a batch of its own: it goes out with the next batch
+   * another commit starts, or after `lazyMs` at the latest (in commit order either way), and the
+   * promise resolves once it is on disk, as for any commit. For changes whose loss in a crash is
+   * harmless (a finished job's deletion: the job would run once more and find its work done): one
+   * sync fewer per change.
+   */
+  lazy?: boolean;
 }
 
 export type JournalOp = { key: string; value: Uint8Array } | { key: string; value?: undefined };
@@ -115,6 +130,10 @@ export class Journal {
   /** The segment this run appends to (the last of `segments`), created by the first commit. */
   private writable: Segment | undefined;
   private queue: Pending[] = [];
+  /** Records in `queue` that are not lazy (each wants a batch soon). */
+  private eager = 0;
+  private lazyTimer: NodeJS.Timeout | undefined;
+  private readonly lazyMs: number;
   private flushing = false;
   private drained: (() => void) | undefined;
   private compacting: Promise<void> | undefined;
@@ -137,6 +156,7 @@ export class Journal {
     this.segmentBytes = opts.segmentBytes ?? 32 * 1024 * 1024;
     this.compactMinBytes = opts.compactMinBytes ?? 64 * 1024 * 1024;
     this.compactMaxSegments = opts.compactMaxSegments ?? 16;
+    this.lazyMs = opts.lazyMs ?? 20;
   }
 
   /** Opens (creating if needed) the journal in `dir`, replaying every committed record. */
@@ -347,7 +367,7 @@ export class Journal {
   }
 
   /** Appends one atomic record; resolves once it is durable (rejects with StoreError if not). */
-  commit(ops: JournalOp[]): Promise<void> {
+  commit(ops: JournalOp[], opts: CommitOptions = {}): Promise<void> {
     if (this.closed) return Promise.reject(new StoreError('journal is closed'));
     let encoded: { rec: Buffer; valueAt: number[]; keys: Buffer[] };
     try {
@@ -357,18 +377,36 @@ export class Journal {
     }
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ ...encoded, ops, resolve, reject });
-      if (!this.flushing) {
-        this.flushing = true;
-        // Let every commit of this event-loop turn join the first batch.
-        setImmediate(() => void this.flush());
-      }
+      if (!opts.lazy) this.eager += 1;
+      this.kick();
     });
   }
 
+  /** Starts a batch for the records queued (or, when all of them are lazy, arms the lazy timer). */
+  private kick(): void {
+    if (this.flushing || this.queue.length === 0) return;
+    if (this.eager > 0) {
+      this.flushing = true;
+      clearTimeout(this.lazyTimer);
+      this.lazyTimer = undefined;
+      // Let every commit of this event-loop turn join the first batch.
+      setImmediate(() => void this.flush());
+    } else {
+      this.lazyTimer ??= setTimeout(() => {
+        this.lazyTimer = undefined;
+        if (this.flushing || this.queue.length === 0) return;
+        this.flushing = true;
+        void this.flush();
+      }, this.lazyMs);
+    }
+  }
+
   private async flush(): Promise<void> {
-    while (this.queue.length > 0) {
+    // one batch at least (a lazy timer's), then more while eager records keep arriving
+    do {
       const batch = this.queue;
       this.queue = [];
+      this.eager = 0;
       let base = 0;
       let active: Segment;
       const bytes = batch.length === 1 ? batch[0].rec : Buffer.concat(batch.map((b) => b.rec));
@@ -413,8 +451,9 @@ export class Journal {
         b.resolve();
       }
       this.maybeCompact();
-    }
+    } while (this.eager > 0);
     this.flushing = false;
+    if (!this.closed) this.kick(); // lazy records left: their timer
     this.drained?.();
   }
 
@@ -534,7 +573,13 @@ export class Journal {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true; // new commits are refused; queued ones still go out
+    clearTimeout(this.lazyTimer);
+    this.lazyTimer = undefined;
     if (this.flushing) await new Promise<void>((r) => (this.drained = r));
+    if (this.queue.length > 0) {
+      this.flushing = true;
+      await this.flush(); // lazy records still queued
+    }
     await this.compacting;
     for (const s of this.segments) closeSync(s.fd);
     this.segments = [];

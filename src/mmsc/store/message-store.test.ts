@@ -274,6 +274,29 @@ describe.each(LAYOUTS)('Outbox (%s layout)', (layout) => {
     await o.stop();
   });
 
+  it('deletes a finished job of a kind whose rerun is harmless lazily, any other at once', async () => {
+    const b = await backend();
+    const removed: Array<[string, boolean]> = [];
+    const remove = b.removeJob.bind(b);
+    b.removeJob = (id, o) => {
+      removed.push([id, o?.lazy === true]);
+      return remove(id, o);
+    };
+    const o = await Outbox.open(b, opts);
+    o.handle('idle-on-rerun', async () => undefined, { rerunHarmless: true });
+    o.handle('k', async () => undefined);
+    await o.enqueue('idle-on-rerun', 'job.lazy', {});
+    await o.enqueue('k', 'job.eager', {});
+    o.start();
+    await waitUntil(() => removed.length === 2);
+    expect(removed.sort()).toEqual([
+      ['job.eager', false],
+      ['job.lazy', true],
+    ]);
+    await o.stop(); // waits for the lazy deletion to be on disk
+    expect(await (await backend()).loadJobs()).toEqual([]);
+  });
+
   it('replays pending jobs after a restart with their attempt counts', async () => {
     const o1 = await Outbox.open(await backend(), opts);
     o1.handle('k', async () => {

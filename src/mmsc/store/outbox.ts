@@ -80,6 +80,8 @@ export class Outbox {
   /** The attempt of each running job, settled once its outcome is stored (attemptInFlight). */
   private readonly runningAttempts = new Map<string, Promise<void>>();
   private readonly handlers = new Map<string, JobHandler>();
+  /** Kinds whose finished jobs are deleted lazily (handle()'s `rerunHarmless`). */
+  private readonly rerunHarmless = new Set<string>();
   /** Every pending job by its next attempt time (stale entries skipped when popped). */
   private readonly due = new DueQueue<Job>();
   /** Due jobs of kinds nobody handles yet, by kind. */
@@ -126,9 +128,16 @@ export class Outbox {
     return o;
   }
 
-  /** Registers the function that performs jobs of one kind. */
-  handle(kind: string, handler: JobHandler): void {
+  /**
+   * Registers the function that performs jobs of one kind. `rerunHarmless`: a job of this kind that
+   * runs again after it finished finds its work done (the message's state says so) and does nothing;
+   * its deletion then needs no sync of its own (StoreBackend.removeJob `lazy`): a crash that loses it
+   * costs one idle run.
+   */
+  handle(kind: string, handler: JobHandler, opts: { rerunHarmless?: boolean } = {}): void {
     this.handlers.set(kind, handler);
+    if (opts.rerunHarmless) this.rerunHarmless.add(kind);
+    else this.rerunHarmless.delete(kind);
     for (const job of this.parked.get(kind) ?? []) this.due.push(job.nextAttemptAt, job);
     this.parked.delete(kind);
     if (this.started) this.schedule();
@@ -344,7 +353,7 @@ export class Outbox {
       try {
         await handler(job);
         this.jobs.delete(job.id);
-        await this.backend.removeJob(job.id);
+        await this.backend.removeJob(job.id, { lazy: this.rerunHarmless.has(job.kind) });
         if (flowTrace && job.kind === 'deliver') flowTrace.mark(String(job.payload.messageId), 'jobDone');
         this.opts.onEvent?.('done', job);
       } catch (e) {

@@ -41,7 +41,12 @@ export interface StoreBackend {
   loadJobs(): Promise<string[]>;
   /** Adds or replaces a pending job. */
   putJob(id: string, job: string): Promise<void>;
-  removeJob(id: string): Promise<void>;
+  /**
+   * Deletes a pending job. `lazy`: the deletion may wait for the next commit's sync instead of
+   * syncing on its own (the journal; a crash before that brings the job back, so only for jobs that
+   * find nothing to do when they run again).
+   */
+  removeJob(id: string, opts?: { lazy?: boolean }): Promise<void>;
   /** Moves a job given up to `<root>/outbox-dead/<id>.json` (kept for an operator). */
   buryJob(id: string, job: string): Promise<void>;
   close(): Promise<void>;
