@@ -297,6 +297,25 @@ describe.each(LAYOUTS)('Outbox (%s layout)', (layout) => {
     expect(await (await backend()).loadJobs()).toEqual([]);
   });
 
+  it('starts a job that is due, with a slot free, as soon as it is on disk (no wait for the next pass)', async () => {
+    const b = await backend();
+    const o = await Outbox.open(b, opts);
+    const ran: string[] = [];
+    o.handle('k', async (j: Job) => {
+      ran.push(j.id);
+    });
+    o.start();
+    await o.enqueue('k', 'job.now', {});
+    expect(ran).toEqual(['job.now']);
+    const d = o.draft('k', 'job.drafted', {})!;
+    await b.putJob(d.job.id, d.record.job);
+    o.admit(d.job);
+    expect(ran).toEqual(['job.now', 'job.drafted']);
+    await o.enqueue('k', 'job.later', {}, Date.now() + 60_000); // not due: waits for its time
+    expect(ran).toHaveLength(2);
+    await o.stop();
+  });
+
   it('replays pending jobs after a restart with their attempt counts', async () => {
     const o1 = await Outbox.open(await backend(), opts);
     o1.handle('k', async () => {

@@ -173,9 +173,11 @@ export class Outbox {
     }
     // Runnable only once durable: a job that ran and was deleted before its own record landed
     // would come back at the next start.
-    if (this.jobs.get(id) === job) this.due.push(job.nextAttemptAt, job);
+    const current = this.jobs.get(id) === job;
+    if (current) this.due.push(job.nextAttemptAt, job);
     this.opts.onEvent?.('queued', job);
-    if (this.started) this.schedule();
+    if (current) this.runNowOrSchedule(job);
+    else if (this.started) this.schedule();
     return job;
   }
 
@@ -203,7 +205,30 @@ export class Outbox {
     if (this.jobs.get(job.id) !== job) return; // cancelled meanwhile
     this.due.push(job.nextAttemptAt, job);
     this.opts.onEvent?.('queued', job);
-    if (this.started) this.schedule();
+    this.runNowOrSchedule(job);
+  }
+
+  /**
+   * A job that has just become runnable starts at once when it is due and nothing waits for a slot
+   * (it would be the next to start anyway); otherwise the next pass sees it. Its entry in `due` is
+   * skipped when popped (running or done by then).
+   */
+  private runNowOrSchedule(job: Job): void {
+    if (!this.started || this.stopped) return;
+    if (
+      this.lanes.size === 0 &&
+      this.running.size < this.concurrency &&
+      job.nextAttemptAt <= this.now() &&
+      this.handlers.has(job.kind) &&
+      !this.running.has(job.id)
+    ) {
+      const lane = this.laneOf(job);
+      if ((this.runningOf.get(lane) ?? 0) < this.perMessage) {
+        this.run(job, lane);
+        return;
+      }
+    }
+    this.schedule();
   }
 
   /** A drafted job whose commit failed: forgotten. */
