@@ -301,18 +301,19 @@ interface KneeStep {
  * starts over) and waits for it.
  */
 async function traceSummary(pid: number, file: string): Promise<TraceSummary | undefined> {
-  const seqOf = () => {
+  const read = (): TraceSummary | undefined => {
     try {
-      return (JSON.parse(readFileSync(file, 'utf8')) as TraceSummary).seq;
+      return JSON.parse(readFileSync(file, 'utf8')) as TraceSummary;
     } catch {
-      return 0;
+      return undefined;
     }
   };
-  const before = seqOf();
+  const before = read()?.seq ?? 0;
   process.kill(pid, 'SIGUSR2');
   for (let i = 0; i < 100; i++) {
     await new Promise((r) => setTimeout(r, 20));
-    if (seqOf() !== before) return JSON.parse(readFileSync(file, 'utf8')) as TraceSummary;
+    const s = read();
+    if (s && s.seq !== before) return s;
   }
   return undefined;
 }

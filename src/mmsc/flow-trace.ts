@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 
 /**
  * An opt-in tracer of where one mm1 flow's wall time goes inside the reference MMSC (issue 21 item
@@ -182,6 +182,10 @@ export const flowTrace: FlowTracer | undefined = (() => {
   const file = process.env.MMSCERT_FLOW_TRACE;
   if (!file) return undefined;
   const t = new FlowTracer();
-  process.on('SIGUSR2', () => writeFileSync(file, JSON.stringify(t.summary(), null, 1)));
+  process.on('SIGUSR2', () => {
+    // whole or not at all for a reader polling the file
+    writeFileSync(`${file}.tmp`, JSON.stringify(t.summary(), null, 1));
+    renameSync(`${file}.tmp`, file);
+  });
   return t;
 })();
