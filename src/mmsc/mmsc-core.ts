@@ -268,9 +268,9 @@ export class MmscCore {
     }
     flowTrace?.mark(id, 'resolved', resolvedAt);
     flowTrace?.mark(id, 'stored');
+    flowTrace?.mark(id, 'queued'); // the jobs were committed with the message
     for (const d of drafts) this.outbox.admit(d.job);
     this.scheduleExpiry(meta.id, meta.expiresAt);
-    flowTrace?.mark(id, 'queued');
     if (this.observer.enabled) {
       this.observer.event('MM1', 'stored', { messageId: id, recipients: recipients.length, size: meta.size });
     }
