@@ -148,6 +148,12 @@ const IcsObject = z.strictObject({
       cancel: z.boolean(),
       replace: z.boolean(),
       deliver: z.boolean().describe('DeliverReq to the VASP for messages to its short code'),
+      deliverVersion: z
+        .union([z.literal('as-vasp'), z.enum(MM7_VERSIONS)])
+        .optional()
+        .describe(
+          'the schema version of the DeliverReq sent to a VASP (TS 23.140 leaves it to provisioning): as-vasp = the version that VASP last spoke, or one fixed version; absent: not claimed',
+        ),
       deliveryReports: z.boolean().describe('DeliveryReportReq to the VASP'),
       readReplies: z.boolean().describe('ReadReplyReq to the VASP'),
       maxRecipients: z.number().int().positive().optional().describe('most recipients in one SubmitReq'),

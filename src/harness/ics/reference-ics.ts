@@ -149,6 +149,8 @@ export function referenceIcs(
       cancel: true,
       replace: true,
       deliver: true,
+      // src/mmsc/mm7/mm7-module.ts: a DeliverReq in the version the VASP last spoke
+      deliverVersion: 'as-vasp',
       deliveryReports: true,
       readReplies: true,
       maxRecipients: config.maxRecipients,
