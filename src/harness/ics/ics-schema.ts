@@ -76,7 +76,11 @@ const IcsObject = z.strictObject({
       deliveryReports: z.boolean().describe('m-delivery-ind (OMA-TS-MMS_CTR §8.2)'),
       readReports: z.boolean().describe('m-read-rec-ind / m-read-orig-ind (1.1+) and the 1.0 read report'),
       forward: z.boolean().describe('m-forward-req without retrieval (1.1+)'),
-      cancel: z.boolean().describe('m-cancel-req to a notified recipient (1.2+)'),
+      cancel: z
+        .boolean()
+        .describe(
+          'm-cancel-req to a notified recipient (an MMS 1.3 PDU: OMA-TS-MMS_ENC-V1_3 m-cancel-req / m-cancel-conf; MMS 1.2 has no such PDU)',
+        ),
       mmbox: z.boolean().describe('the MMBox (1.2+): X-Mms-Store, m-mbox-store/view/upload/delete'),
       deleteReq: z.boolean().describe('m-delete-req (1.3)'),
       deliveryTime: z.boolean().describe('X-Mms-Delivery-Time honoured'),
