@@ -444,6 +444,37 @@ describe('MM4 in: remote MMSC -> local handset', () => {
   }, 20_000);
 });
 
+describe('MM4 in: a retransmitted report while its RES is being sent', () => {
+  it('gets a RES of its own (the one in flight may have left before it arrived)', async () => {
+    // The remote sends its report twice and holds its DATA answer to our RES for 1.5 s: the
+    // first RES is on the wire when the second copy arrives. Before the fix the second copy was
+    // folded into that RES, which could reach the remote before the retransmission was complete.
+    net.remote.use({ kind: 'duplicate' });
+    net.remote.use({ kind: 'slow', ms: 1500 });
+    try {
+      const r = (await net.remote.actions.deliveryReport({
+        messageId: 'no-such-message-2',
+        from: ritaAt(),
+        to: `+${ALICE}/TYPE=PLMN@${OUR_DOMAIN}`,
+        rcptTo: `mms@${OUR_DOMAIN}`,
+      })) as JsonObject;
+      expect((r.smtp as JsonObject).ok).toBe(true);
+      const res = await until(
+        () => remoteReceived(net.remote, 'MM4_delivery_report.RES'),
+        (ms) => ms.filter((m) => hdr(m, 'X-Mms-Transaction-ID') === r.transactionId).length >= 2,
+        'a RES for each copy',
+      );
+      const mine = res.filter((m) => hdr(m, 'X-Mms-Transaction-ID') === r.transactionId);
+      expect(mine.map((m) => hdr(m, 'X-Mms-Request-Status-Code'))).toEqual([
+        'Error-message-not-found',
+        'Error-message-not-found',
+      ]);
+    } finally {
+      net.remote.resetBehaviours();
+    }
+  }, 20_000);
+});
+
 describe('MM4 in: SMTP refusals (never an open relay)', () => {
   const valid = new TextEncoder().encode(
     'X-Mms-3GPP-MMS-Version: 6.10.0\r\nX-Mms-Message-Type: MM4_forward.REQ\r\nX-Mms-Transaction-ID: t1\r\n' +

@@ -601,7 +601,12 @@ export class Mm4Module implements MmscModule {
       .update(`${peer.domain}\0${type}\0${tid}\0${status}`)
       .digest('hex')
       .slice(0, 24);
-    await this.core.outbox.enqueue(JOB_SEND, `mm4.res.${key}`, {
+    // A retransmitted REQ whose RES is queued shares that RES (it goes out after both). One whose
+    // RES is already being sent gets its own: that transaction may have begun before this REQ
+    // arrived, so it cannot answer it (each REQ with X-Mms-Ack-Request Yes is answered, §8.4.2.2).
+    let id = `mm4.res.${key}`;
+    for (let n = 2; this.core.outbox.attemptInFlight(id) !== undefined; n++) id = `mm4.res.${key}.${n}`;
+    await this.core.outbox.enqueue(JOB_SEND, id, {
       type,
       domain: peer.domain,
       from: this.systemAddress,
