@@ -103,6 +103,11 @@ export const VASP_BEHAVIOUR_TABLE = {
     params: { version: 'REL-x-MM7-y-z or 5.0.0' },
   },
   'http-status': { description: 'answers with this HTTP status', params: { code: 'HTTP status 200..599' } },
+  status: {
+    description:
+      'requests answered (HTTP 200, no fault) with exactly this StatusCode, of any class or none (1599, 3599, 5000, "0999")',
+    params: { statusCode: 'the StatusCode digits as written (1 to 5)' },
+  },
 } as const satisfies Table<KindOf<typeof VASP_BEHAVIOURS>>;
 
 export const PPG_BEHAVIOUR_TABLE = {

@@ -22,7 +22,7 @@ const SENDER = {
 /** The VASP's actions (mocks/vasp/vasp.ts binds one method to each). */
 export const VASP_ACTIONS = {
   submit: {
-    description: 'MM7_submit.REQ (3GPP TS 23.140 §8.7.2); result: the SubmitRsp fields',
+    description: 'MM7_submit.REQ (3GPP TS 23.140 §8.7.1); result: the SubmitRsp fields',
     params: {
       ...REQUEST,
       ...SENDER,
@@ -50,11 +50,11 @@ export const VASP_ACTIONS = {
     },
   },
   cancel: {
-    description: 'MM7_cancel.REQ (3GPP TS 23.140 §8.7.6)',
+    description: 'MM7_cancel.REQ (3GPP TS 23.140 §8.7.3)',
     params: { ...REQUEST, ...SENDER, messageId: 'MessageID of the message to cancel' },
   },
   replace: {
-    description: 'MM7_replace.REQ (3GPP TS 23.140 §8.7.7)',
+    description: 'MM7_replace.REQ (3GPP TS 23.140 §8.7.3)',
     params: {
       ...REQUEST,
       ...SENDER,

@@ -7,20 +7,33 @@ import { PeerConfigError } from '../peer.ts';
  * - `error {statusCode}`: the matching Rsp carries that Status (TS 23.140 §8.7: every Rsp has
  *   a Status; 2xxx/3xxx/4xxx are failures).
  * - `soap-fault {statusCode?}`: a SOAP 1.1 Fault (HTTP 500, SOAP 1.1 §6.2) whose detail is a
- *   VASPErrorRsp (TS 23.140 §8.7.8), default 3000 Server Error.
+ *   VASPErrorRsp (TS 23.140 §8.7.6), default 3000 Server Error.
  * - `slow {ms}`: hold the answer for ms.
  * - `wrong-version {version}`: answer in another schema version (`REL-5-MM7-1-0`) or with another
  *   MM7Version text (`5.0.0`).
  * - `http-status {code}`: answer with that HTTP status and no SOAP body.
+ * - `status {statusCode}`: the matching Rsp (HTTP 200, no fault) carries exactly this StatusCode,
+ *   whatever its class: also a code no status table defines (1599, 3599) or one outside the four
+ *   classes (5000, `'0999'`, written as given), to see the relay act on it by its class
+ *   (TS 23.140 §8.7 status codes: an unknown code is read as the x000 code of its class, a code
+ *   outside the classes as 3000).
  */
 export type VaspBehaviour =
   | { kind: 'error'; statusCode: number }
   | { kind: 'soap-fault'; statusCode: number }
   | { kind: 'slow'; ms: number }
   | { kind: 'wrong-version'; version: string }
-  | { kind: 'http-status'; code: number };
+  | { kind: 'http-status'; code: number }
+  | { kind: 'status'; statusCode: string };
 
-export const VASP_BEHAVIOURS = ['error', 'soap-fault', 'slow', 'wrong-version', 'http-status'] as const;
+export const VASP_BEHAVIOURS = [
+  'error',
+  'soap-fault',
+  'slow',
+  'wrong-version',
+  'http-status',
+  'status',
+] as const;
 
 export function parseVaspBehaviour(peer: string, b: BehaviourSpec): VaspBehaviour {
   const statusCode = (v: unknown, dflt: number, what: string): number => {
@@ -53,6 +66,13 @@ export function parseVaspBehaviour(peer: string, b: BehaviourSpec): VaspBehaviou
         throw new PeerConfigError(peer, 'http-status: code must be an HTTP status 200..599');
       }
       return { kind: 'http-status', code: b.code };
+    case 'status': {
+      // digits as written (a number, or a string keeping leading zeros: '0999'), 1 to 5 of them
+      const c = typeof b.statusCode === 'number' ? String(b.statusCode) : b.statusCode;
+      if (typeof c !== 'string' || !/^\d{1,5}$/.test(c))
+        throw new PeerConfigError(peer, 'status: statusCode must be 1 to 5 digits (1599, 5000, "0999")');
+      return { kind: 'status', statusCode: c };
+    }
     default:
       throw new PeerConfigError(peer, `unknown behaviour ${b.kind} (known: ${VASP_BEHAVIOURS.join(', ')})`);
   }

@@ -40,7 +40,7 @@ function fakeRelay(seen: Mm7Message[]) {
       const m = decodeMm7(new Uint8Array(Buffer.concat(chunks)), String(req.headers['content-type']));
       seen.push(m);
       if (m.fields.Subject === 'refuse-me') {
-        // The relay's own error: RSErrorRsp in a SOAP Fault (TS 23.140 §8.7.8), HTTP 500.
+        // The relay's own error: RSErrorRsp in a SOAP Fault (TS 23.140 §8.7.6), HTTP 500.
         const f = encodeMm7({
           type: 'RSErrorRsp',
           transactionId: m.transactionId,
@@ -283,6 +283,9 @@ describe('Vasp (MM7)', () => {
     ['error', { kind: 'error', statusCode: 4006 }, 200, 'DeliverRsp', '4006'],
     ['soap-fault', { kind: 'soap-fault' }, 500, 'VASPErrorRsp', '3000'],
     ['slow', { kind: 'slow', ms: 50 }, 200, 'DeliverRsp', '1000'],
+    ['status (unknown success code)', { kind: 'status', statusCode: 1599 }, 200, 'DeliverRsp', '1599'],
+    ['status (outside the classes)', { kind: 'status', statusCode: '0999' }, 200, 'DeliverRsp', '0999'],
+    ['status (five digits)', { kind: 'status', statusCode: 50000 }, 200, 'DeliverRsp', '50000'],
   ] as const)('behaviour %s', async (_n, b, httpStatus, type, code) => {
     vasp.use({ ...b });
     const a = await mm7HttpPost({ url: vaspUrl, ...deliverReq('REL-6-MM7-1-4', '6.8.0') });
@@ -313,6 +316,7 @@ describe('Vasp (MM7)', () => {
     expect(a.body.byteLength).toBe(0);
     expect(() => vasp.use({ kind: 'http-status', code: 99 })).toThrow(/200\.\.599/);
     expect(() => vasp.use({ kind: 'error', statusCode: 1000 })).toThrow(/error code/);
+    expect(() => vasp.use({ kind: 'status', statusCode: '15x9' })).toThrow(/digits/);
   });
 
   it.each([
@@ -478,6 +482,8 @@ describe('Vasp (MM7)', () => {
       const xml = soapXml(o.raw ?? new Uint8Array());
       const version = /schema\/(REL-\d-MM7-\d-\d)/.exec(xml)?.[1] ?? '';
       if (/<MM7Version>9\.9\.9</.test(xml)) continue; // wrong-version on purpose
+      // behaviour status: a StatusCode outside the four classes (0999, 50000) on purpose
+      if (/<StatusCode>(0\d*|[5-9]\d{3}|\d{5,})</.test(xml)) continue;
       // One xmllint run per distinct shape (type, version, fault, content) keeps this quick.
       const shape = `${o.type}|${version}|${xml.includes('Fault>')}|${xml.includes('<Content')}`;
       if (done.has(shape)) continue;
@@ -522,7 +528,7 @@ describe.skipIf(!haveVectors)('Vasp answers real DeliverReq posts (shared/vector
     const rsp = decodeMm7(a.body, a.contentType);
     expect(rsp.type, JSON.stringify(rsp.fields)).toBe('DeliverRsp');
     expect((rsp.fields.Status as Mm7Fields).StatusCode).toBe('1000');
-    // Strict mode refuses exactly the vectors that break §8.7.3 / Annex L: deliver-req4 has no
+    // Strict mode refuses exactly the vectors that break §8.7.2 / Annex L: deliver-req4 has no
     // Sender, caixin and deliver-req6-hw carry Sender as bare text instead of an address element,
     // deliver-req5 writes `mm7:href` (Annex L attributes are unqualified, so Content has no href).
     const s = decodeMm7((await mm7HttpPost({ url: strictUrl, contentType, body: bytes })).body);

@@ -9,6 +9,8 @@ import {
   type Mm7WireIssue,
   mm7Address,
   mm7Status,
+  mm7StatusEffective,
+  mm7StatusText,
   mm7ToJson,
   mm7Version,
   peekSoapFault,
@@ -42,7 +44,7 @@ import { parseVaspBehaviour } from './vasp-behaviour.ts';
  *
  * Bad input to the server: HTTP problems get HTTP 4xx (404 path, 405 method, 401 auth, 413
  * size, 415 content type); a body that is not an MM7 request, or breaks the element tables of
- * §8.7, gets a SOAP 1.1 Fault (HTTP 500, SOAP 1.1 §6.2) carrying a VASPErrorRsp (§8.7.8) with
+ * §8.7, gets a SOAP 1.1 Fault (HTTP 500, SOAP 1.1 §6.2) carrying a VASPErrorRsp (§8.7.6) with
  * 4004 Validation error / 4003 Unsupported operation / 2007 Message format corrupt.
  */
 
@@ -281,11 +283,18 @@ export class Vasp extends PeerShell {
     }
     const err = this.behaviour('error');
     if (err) this.event('behaviour-applied', { behaviour: 'error', statusCode: err.statusCode });
+    const given = err ? undefined : this.behaviour('status');
+    if (given) this.event('behaviour-applied', { behaviour: 'status', statusCode: given.statusCode });
     // Status table, 2007 Message format corrupt: a Content@href (an element value) that names no
     // MIME part is answered in the operation's own response, as the reference MMSC does.
     const dangling = this.strict ? wire.find((i) => i.kind === 'dangling-href') : undefined;
     const status = mm7Status(dangling ? 2007 : (err?.statusCode ?? 1000));
     if (dangling) status.Details = dangling.reason;
+    else if (given) {
+      // the code as written; the text of its class's x000 code when no table row names it
+      status.StatusCode = given.statusCode;
+      status.StatusText = mm7StatusText(mm7StatusEffective(Number(given.statusCode))) ?? 'Unknown';
+    }
     const rsp: Mm7Message = {
       type: rspType,
       transactionId: msg.transactionId,
@@ -295,7 +304,8 @@ export class Vasp extends PeerShell {
         Status: status,
       },
     };
-    this.reply(res, 200, rsp);
+    // a code of other than four digits breaks the status table's form: written unchecked
+    this.reply(res, 200, rsp, given === undefined || /^\d{4}$/.test(given.statusCode));
   }
 
   private get strict(): boolean {
@@ -349,10 +359,10 @@ export class Vasp extends PeerShell {
     return mm7Version(msg.version)?.id ?? this.version;
   }
 
-  private reply(res: http.ServerResponse, status: number, msg: Mm7Message): void {
+  private reply(res: http.ServerResponse, status: number, msg: Mm7Message, check = true): void {
     let out = msg;
     let version = msg.version as Mm7VersionId;
-    let validate = true;
+    let validate = check;
     const wrong = this.behaviour('wrong-version');
     if (wrong) {
       this.event('behaviour-applied', { behaviour: 'wrong-version', version: wrong.version });
@@ -371,7 +381,7 @@ export class Vasp extends PeerShell {
     res.end(Buffer.from(body.buffer, body.byteOffset, body.byteLength));
   }
 
-  /** A SOAP Fault whose detail is a VASPErrorRsp (TS 23.140 §8.7.8; SOAP 1.1 §4.4, HTTP 500 per §6.2). */
+  /** A SOAP Fault whose detail is a VASPErrorRsp (TS 23.140 §8.7.6; SOAP 1.1 §4.4, HTTP 500 per §6.2). */
   private fault(
     res: http.ServerResponse,
     transactionId: string,

@@ -535,7 +535,7 @@ export const DEVIATIONS = [
     interface: 'MM7',
     description:
       'a SubmitReq that breaks the §8.7 tables (missing element, bad value) is answered 1000 Success',
-    clause: '3GPP TS 23.140 §8.7.8 / status codes (4004 Validation error, 2007 Message format corrupt)',
+    clause: '3GPP TS 23.140 §8.7.6 / status codes (4004 Validation error, 2007 Message format corrupt)',
   },
   {
     name: 'mm7-4008-for-2007',
@@ -548,13 +548,13 @@ export const DEVIATIONS = [
     name: 'mm7-no-message-id',
     interface: 'MM7',
     description: 'SubmitRsp 1000 without MessageID',
-    clause: '3GPP TS 23.140 §8.7.2 (MessageID mandatory in a successful SubmitRsp)',
+    clause: '3GPP TS 23.140 §8.7.1 (MessageID mandatory in a successful SubmitRsp)',
   },
   {
     name: 'mm7-fault-as-200',
     interface: 'MM7',
     description: 'RSErrorRsp in a SOAP Fault is sent with HTTP 200 instead of 500',
-    clause: 'SOAP 1.1 §6.2 / 3GPP TS 23.140 §8.7.8 (fault with HTTP 500)',
+    clause: 'SOAP 1.1 §6.2 / 3GPP TS 23.140 §8.7.6 (fault with HTTP 500)',
   },
   {
     name: 'mm7-answer-newest-schema',
@@ -575,13 +575,13 @@ export const DEVIATIONS = [
     name: 'mm7-no-delivery-report',
     interface: 'MM7',
     description: 'a DeliveryReportReq the VASP asked for is never sent',
-    clause: '3GPP TS 23.140 §8.7.6 (DeliveryReportReq when requested)',
+    clause: '3GPP TS 23.140 §8.7.4 (DeliveryReportReq when requested)',
   },
   {
     name: 'mm7-read-reply-not-mapped',
     interface: 'MM7',
     description: "a recipient's read report never reaches the VASP as ReadReplyReq",
-    clause: '3GPP TS 23.140 §8.7.7 (ReadReplyReq when requested)',
+    clause: '3GPP TS 23.140 §8.7.5 (ReadReplyReq when requested)',
   },
   {
     name: 'mm7-no-auth',
@@ -593,13 +593,37 @@ export const DEVIATIONS = [
     name: 'mm7-cancel-always-ok',
     interface: 'MM7',
     description: 'CancelReq is answered 1000 also after retrieval and for unknown MessageIDs',
-    clause: '3GPP TS 23.140 §8.7.4 / status codes (2005 Message ID Not found, 3001 Not Possible)',
+    clause: '3GPP TS 23.140 §8.7.3 / status codes (2005 Message ID Not found, 3001 Not Possible)',
+  },
+  {
+    name: 'mm7-unknown-success-retried',
+    interface: 'MM7',
+    description:
+      "a VASP's answer with a 1xxx StatusCode no table row names (1599) is taken for a server error: the DeliverReq / DeliveryReportReq is sent again",
+    clause:
+      '3GPP TS 23.140 §8.7 status codes (an unrecognised code is treated as the x000 code of its class: 1599 as 1000 Success)',
+    probe: 'mm7.deliver.*,mm7.report.*',
+  },
+  {
+    name: 'mm7-deliver-newest-schema',
+    interface: 'MM7',
+    description:
+      'every DeliverReq is written in REL-6-MM7-1-4, whatever version the VASP spoke (its ICS still says mm7.deliverVersion as-vasp)',
+    clause: '3GPP TS 23.140 Annex L (schema versions) / ICS mm7.deliverVersion',
+    probe: 'mm7.deliver.*',
+  },
+  {
+    name: 'mm7-deliver-rel6-in-rel5',
+    interface: 'MM7',
+    description: 'a DeliverReq in a REL-5 schema carries the Rel-6 elements VASPID and VASID',
+    clause: '3GPP TS 23.140 Annex L (REL-5-MM7-1-x schemas: DeliverReq has no VASPID / VASID)',
+    probe: 'mm7.deliver.*',
   },
   {
     name: 'mm7-deliver-no-sender',
     interface: 'MM7',
     description: 'DeliverReq to the VASP without Sender',
-    clause: '3GPP TS 23.140 §8.7.3 (Sender mandatory in DeliverReq)',
+    clause: '3GPP TS 23.140 §8.7.2 (Sender mandatory in DeliverReq)',
   },
   {
     name: 'mm7-any-namespace',

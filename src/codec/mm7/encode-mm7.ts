@@ -102,7 +102,7 @@ function withContentRef(msg: Mm7Message): { fields: Mm7Fields; content?: MimeEnt
  * The SOAP envelope of an MM7 message (TS 23.140 §8.7.1, Annex L): TransactionID header
  * with env:mustUnderstand="1", the operation element in the schema's namespace (default
  * namespace, unprefixed children as in the spec's examples), children in schema order.
- * RSErrorRsp and VASPErrorRsp go into a SOAP Fault's detail (§8.7.8/§8.7.9).
+ * RSErrorRsp and VASPErrorRsp go into a SOAP Fault's detail (§8.7.6).
  */
 export function encodeMm7Xml(msg: Mm7Message, opts: Mm7EncodeOptions = {}): string {
   return build(msg, opts).xml;

@@ -68,6 +68,9 @@ describe('the reference MMSC ICS, derived from its config', () => {
     expect(ics.mm1.versions).toEqual(['1.0', '1.1']);
     expect(ics.mm1.mmbox).toBe(false); // MMBox is MMS 1.2
     expect(ics.mm1.cancel).toBe(false);
+    // m-cancel-req / m-cancel-conf are MMS 1.3 PDUs (MMS 1.2 ends at m-mbox-descr): a 1.2 MMSC has none
+    expect(referenceIcs(resolveMmscConfig({ mmsVersion: '1.2' })).mm1.cancel).toBe(false);
+    expect(referenceIcs(resolveMmscConfig({ mmsVersion: '1.3' })).mm1.cancel).toBe(true);
     expect(ics.mm1.maxMessageSize).toBe(1000);
     expect(ics.provisioning.domain).toBe('mms.mnc005.mcc999.gprs');
     expect(ics.provisioning.vasps).toEqual({

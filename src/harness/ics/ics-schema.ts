@@ -76,7 +76,11 @@ const IcsObject = z.strictObject({
       deliveryReports: z.boolean().describe('m-delivery-ind (OMA-TS-MMS_CTR §8.2)'),
       readReports: z.boolean().describe('m-read-rec-ind / m-read-orig-ind (1.1+) and the 1.0 read report'),
       forward: z.boolean().describe('m-forward-req without retrieval (1.1+)'),
-      cancel: z.boolean().describe('m-cancel-req to a notified recipient (1.2+)'),
+      cancel: z
+        .boolean()
+        .describe(
+          'm-cancel-req to a notified recipient (an MMS 1.3 PDU: OMA-TS-MMS_ENC-V1_3 m-cancel-req / m-cancel-conf; MMS 1.2 has no such PDU)',
+        ),
       mmbox: z.boolean().describe('the MMBox (1.2+): X-Mms-Store, m-mbox-store/view/upload/delete'),
       deleteReq: z.boolean().describe('m-delete-req (1.3)'),
       deliveryTime: z.boolean().describe('X-Mms-Delivery-Time honoured'),
@@ -148,6 +152,12 @@ const IcsObject = z.strictObject({
       cancel: z.boolean(),
       replace: z.boolean(),
       deliver: z.boolean().describe('DeliverReq to the VASP for messages to its short code'),
+      deliverVersion: z
+        .union([z.literal('as-vasp'), z.enum(MM7_VERSIONS)])
+        .optional()
+        .describe(
+          'the schema version of the DeliverReq sent to a VASP (TS 23.140 leaves it to provisioning): as-vasp = the version that VASP last spoke, or one fixed version; absent: not claimed',
+        ),
       deliveryReports: z.boolean().describe('DeliveryReportReq to the VASP'),
       readReplies: z.boolean().describe('ReadReplyReq to the VASP'),
       maxRecipients: z.number().int().positive().optional().describe('most recipients in one SubmitReq'),

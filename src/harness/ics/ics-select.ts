@@ -6,24 +6,27 @@
  *   !mm1.mmbox                 the item is false or absent
  *   mm1.versions has 1.3       a list item contains the value
  *   notification.via == smpp   equality (also !=)
+ *   mm7.deliverVersion in as-vasp, REL-5-MM7-1-0   the item is one of the listed values
  *   mm1.maxMessageSize >= 300000   numeric comparison (>=, <=, >, <)
  */
 export interface IcsTerm {
   text: string;
   path: string[];
-  op: 'truthy' | 'falsy' | 'has' | '==' | '!=' | '>=' | '<=' | '>' | '<';
+  op: 'truthy' | 'falsy' | 'has' | 'in' | '==' | '!=' | '>=' | '<=' | '>' | '<';
   value?: string;
 }
 
 const TERM =
-  /^\s*(!?)\s*([A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z0-9_-]+)*)\s*(?:(has|==|!=|>=|<=|>|<)\s*(\S.*?))?\s*$/;
+  /^\s*(!?)\s*([A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z0-9_-]+)*)\s*(?:(has|\bin\b|==|!=|>=|<=|>|<)\s*(\S.*?))?\s*$/;
 
 export class IcsTermError extends Error {}
 
 export function parseIcsTerm(text: string): IcsTerm {
   const m = TERM.exec(text);
   if (!m)
-    throw new IcsTermError(`"${text}" is not an ICS term (PATH, !PATH, PATH has V, PATH == V, PATH >= N)`);
+    throw new IcsTermError(
+      `"${text}" is not an ICS term (PATH, !PATH, PATH has V, PATH in V1, V2, PATH == V, PATH >= N)`,
+    );
   const [, not, p, op, value] = m;
   if (not && op) throw new IcsTermError(`"${text}": ! takes a bare path`);
   const path = p.split('.');
@@ -61,6 +64,14 @@ export function evalIcsTerm(ics: unknown, t: IcsTerm): { ok: boolean; why: strin
       break;
     case 'has':
       ok = Array.isArray(v) && v.map(String).includes(String(t.value));
+      break;
+    case 'in':
+      ok =
+        v !== undefined &&
+        String(t.value)
+          .split(',')
+          .map((x) => x.trim())
+          .includes(String(v));
       break;
     case '==':
       ok = String(v) === t.value;

@@ -98,7 +98,8 @@ export function referenceIcs(
       deliveryReports: true,
       readReports: true,
       forward: config.mmsVersion >= '1.1',
-      cancel: config.mmsVersion >= '1.2',
+      // m-cancel-req is an MMS 1.3 PDU; src/mmsc/mm1/mm1-module.ts pushes it only from 1.3 on
+      cancel: config.mmsVersion >= '1.3',
       mmbox: config.mmbox.enabled && config.mmsVersion >= '1.2',
       deleteReq: config.mmsVersion >= '1.3',
       deliveryTime: true,
@@ -149,6 +150,8 @@ export function referenceIcs(
       cancel: true,
       replace: true,
       deliver: true,
+      // src/mmsc/mm7/mm7-module.ts: a DeliverReq in the version the VASP last spoke
+      deliverVersion: 'as-vasp',
       deliveryReports: true,
       readReplies: true,
       maxRecipients: config.maxRecipients,

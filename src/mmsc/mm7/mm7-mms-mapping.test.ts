@@ -50,7 +50,7 @@ describe('addresses', () => {
   });
 });
 
-describe('relativeOrAbsoluteDate (§8.7.2 ExpiryDate)', () => {
+describe('relativeOrAbsoluteDate (§8.7.1 ExpiryDate)', () => {
   it.each([
     ['2026-01-02T00:00:00Z', Date.UTC(2026, 0, 2)],
     ['2026-01-01T02:00:00+02:00', NOW],

@@ -211,7 +211,7 @@ export function mmsSubject(s: string): MmsValue {
 
 /**
  * Epoch ms of an MM7 relativeOrAbsoluteDate (xs:dateTime, or xs:duration from `now`;
- * TS 23.140 §8.7.2 ExpiryDate / EarliestDeliveryTime). Undefined when unparseable.
+ * TS 23.140 §8.7.1 ExpiryDate / EarliestDeliveryTime). Undefined when unparseable.
  */
 export function mm7Time(s: string | undefined, now: number): number | undefined {
   if (!s) return undefined;

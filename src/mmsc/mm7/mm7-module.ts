@@ -8,6 +8,7 @@ import {
   type Mm7Message,
   type Mm7VersionId,
   mm7StatusClass,
+  mm7StatusEffective,
   mm7ToJson,
   mm7Version,
 } from '../../codec/mm7/index.ts';
@@ -168,7 +169,7 @@ export class Mm7Module implements MmscModule {
       this.core.observer.event('MM7', 'mm7-undecodable', { error: e.toLine(), size: body.length });
       if (e.field === 'Envelope@xmlns')
         return this.send(res, versionMismatch(sniffTid(body), sniffVersion(body), e.toLine()), peer);
-      // §8.7.8 / status table: 4004 Validation error — the SOAP or XML structure could not be parsed.
+      // §8.7.6 / status table: 4004 Validation error — the SOAP or XML structure could not be parsed.
       return this.send(res, rsError(sniffTid(body), sniffVersion(body), 4004, e.toLine()), peer);
     }
     this.publish('in', msg, body, peer);
@@ -302,14 +303,18 @@ export class Mm7Module implements MmscModule {
     }
   }
 
-  // ---------------------------------------------------------------- outbound: DeliverReq (§8.7.3)
+  // ---------------------------------------------------------------- outbound: DeliverReq (§8.7.2)
 
   async deliver(d: OutboundDelivery): Promise<DeliveryOutcome> {
     const vasp = this.core.config.vasps.find((v) => v.vaspId === d.recipient.domain);
     if (!vasp) return { status: 'failed', reason: `no VASP ${d.recipient.domain} configured` };
     if (isEaifVasp(vasp)) return this.eaif.deliver(vasp, d);
     if (!vasp.callbackUrl) throw new GiveUp(`VASP ${vasp.vaspId} has no callbackUrl`);
-    const version = this.vaspVersion.get(vasp.vaspId) ?? NEWEST;
+    // ICS mm7.deliverVersion as-vasp: the version the VASP last spoke (TS 23.140 leaves it to
+    // provisioning). Deviation mm7-deliver-newest-schema: always the newest.
+    const version = deviates(this.core.config, 'mm7-deliver-newest-schema')
+      ? NEWEST
+      : (this.vaspVersion.get(vasp.vaspId) ?? NEWEST);
     const pdu = decodeMms(await d.pdu());
     const req = deliverReq(this.core.config, vasp, version, d.message, d.recipient, pdu);
     req.transactionId = this.core.ids.newTransactionId('D');
@@ -319,7 +324,7 @@ export class Mm7Module implements MmscModule {
     return { status: 'failed', reason: outcome.reason };
   }
 
-  // ---------------------------------------------------------------- outbound: reports (§8.7.6, §8.7.7)
+  // ---------------------------------------------------------------- outbound: reports (§8.7.4, §8.7.5)
 
   async report(r: OriginReport): Promise<void> {
     const m = r.message;
@@ -343,16 +348,20 @@ export class Mm7Module implements MmscModule {
   }
 
   /**
-   * Sends one request to the VASP and classifies its answer: 1xxx ok; 3xxx server errors,
-   * 4006 Service unavailable, HTTP failures and undecodable answers retry (bounded by the
-   * outbox); other codes are final.
+   * Sends one request to the VASP and classifies its answer by the code it acts on
+   * (mm7StatusEffective: a code no table row names is read as the x000 code of its class, one
+   * outside the four classes as 3000; TS 23.140 §8.7 status codes): 1xxx ok; 3xxx server errors,
+   * 4006 Service unavailable, HTTP failures, answers without a StatusCode and undecodable answers
+   * retry (bounded by the outbox); other codes (2xxx, 4xxx) are final.
    */
   private async call(
     vasp: VaspConfig,
     req: Mm7Message,
   ): Promise<{ kind: 'ok' } | { kind: 'retry' | 'failed'; reason: string }> {
     const url = vasp.callbackUrl ?? '';
-    const { contentType, body } = encodeMm7(req, { version: req.version as Mm7VersionId });
+    // (unchecked only for the deviation that writes Rel-6 elements into a Rel-5 DeliverReq)
+    const validate = !deviates(this.core.config, 'mm7-deliver-rel6-in-rel5');
+    const { contentType, body } = encodeMm7(req, { version: req.version as Mm7VersionId, validate });
     this.publish('out', req, body, 'vasp');
     let answer: Awaited<ReturnType<typeof mm7HttpPost>>;
     try {
@@ -387,10 +396,15 @@ export class Mm7Module implements MmscModule {
     const code = Number(
       st && typeof st === 'object' && !Array.isArray(st) ? mm7Text(st.StatusCode) : Number.NaN,
     );
-    const cls = mm7StatusClass(code);
     const reason = `${req.type} to ${vasp.vaspId}: ${rsp.type} ${Number.isFinite(code) ? code : '(no status)'}`;
+    if (!Number.isFinite(code)) return { kind: 'retry', reason };
+    let effective = mm7StatusEffective(code);
+    // (Deviation mm7-unknown-success-retried: a 1xxx code the table lacks counts as a server error.)
+    if (effective === 1000 && code !== 1000 && deviates(this.core.config, 'mm7-unknown-success-retried'))
+      effective = 3000;
+    const cls = mm7StatusClass(effective);
     if (cls === 'success' && !rsp.fault) return { kind: 'ok' };
-    if (cls === 'server' || code === 4006 || cls === undefined) return { kind: 'retry', reason };
+    if (cls === 'server' || effective === 4006) return { kind: 'retry', reason };
     return { kind: 'failed', reason };
   }
 

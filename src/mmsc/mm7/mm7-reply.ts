@@ -40,7 +40,7 @@ export function rsp(
   return { httpStatus: 200, msg: { type, transactionId: tid, version, fields } };
 }
 
-/** RSErrorRsp in a SOAP Fault (§8.7.8; SOAP 1.1 §4.4, HTTP 500 per §6.2). */
+/** RSErrorRsp in a SOAP Fault (§8.7.6; SOAP 1.1 §4.4, HTTP 500 per §6.2). */
 export function rsError(tid: string, version: Mm7VersionId, code: number, details: string): Reply {
   const status = mm7Status(code);
   status.Details = cleanText(details);

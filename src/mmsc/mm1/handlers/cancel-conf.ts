@@ -9,7 +9,7 @@ import {
 } from '../mm1-handler.ts';
 import { textOf } from '../pdus.ts';
 
-/** m-cancel-conf (MMS 1.2+): the client's answer to our m-cancel-req, noted and acknowledged (204). */
+/** m-cancel-conf (MMS 1.3): the client's answer to our m-cancel-req, noted and acknowledged (204). */
 export async function cancelConf(ctx: Mm1Context, { pdu }: Mm1Request): Promise<Mm1Answer> {
   const transactionId = textOf(getHeader(pdu, 'X-Mms-Transaction-Id')) ?? '';
   if (deviates(ctx.core.config, 'cancel-conf-refused')) return plainAnswer(400, 'unexpected PDU');

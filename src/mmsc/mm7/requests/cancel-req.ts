@@ -8,7 +8,7 @@ import { mm7Text } from '../mm7-mms-mapping.ts';
 import { type Reply, rsp } from '../mm7-reply.ts';
 
 /**
- * CancelReq (TS 23.140 §8.7.4): the MM is withdrawn while a recipient is still undelivered
+ * CancelReq (TS 23.140 §8.7.3): the MM is withdrawn while a recipient is still undelivered
  * (CancelRsp 1000); 3001 Not Possible after, 2005 for a MessageID not of this VASP.
  */
 export async function cancelReq(

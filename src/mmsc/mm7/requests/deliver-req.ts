@@ -8,7 +8,7 @@ import type { StoredMessage, StoredRecipient } from '../../store/message-store.t
 import { mimeContentOf, mm7AddressOf, mmsText, xsDateTime } from '../mm7-mms-mapping.ts';
 
 /**
- * DeliverReq (TS 23.140 §8.7.3): an MM for a recipient routed to a VASP short code, in the schema
+ * DeliverReq (TS 23.140 §8.7.2): an MM for a recipient routed to a VASP short code, in the schema
  * version that VASP last spoke; `pdu` is the stored MM (its subject, priority and content). The
  * caller sets the TransactionID (from the MMSC's id source).
  */
@@ -26,11 +26,12 @@ export function deliverReq(
     MM7Version: mm7Version(version)?.mm7Version ?? '6.8.0',
     MMSRelayServerID: config.domains[0],
   };
-  if (version.startsWith('REL-6')) {
+  // VASPID / VASID exist from the Rel-6 schemas on (Annex L; deviation mm7-deliver-rel6-in-rel5: always)
+  if (version.startsWith('REL-6') || deviates(config, 'mm7-deliver-rel6-in-rel5')) {
     fields.VASPID = vasp.vaspId;
     if (vasp.vasId) fields.VASID = vasp.vasId;
   }
-  // LinkedID: the VASP may answer this MM by a SubmitReq carrying it (§8.7.3).
+  // LinkedID: the VASP may answer this MM by a SubmitReq carrying it (§8.7.2).
   fields.LinkedID = m.id;
   if (!deviates(config, 'mm7-deliver-no-sender'))
     fields.Sender = m.hideSender ? { ShortCode: ['anonymous'] } : mm7AddressOf(m.sender);

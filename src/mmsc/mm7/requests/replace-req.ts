@@ -8,7 +8,7 @@ import { mm7Text, mm7Time, mmsBodyOf } from '../mm7-mms-mapping.ts';
 import { type Reply, rsp } from '../mm7-reply.ts';
 
 /**
- * ReplaceReq (TS 23.140 §8.7.5): new content for an MM no recipient has retrieved, stored as a
+ * ReplaceReq (TS 23.140 §8.7.3): new content for an MM no recipient has retrieved, stored as a
  * new MM that replaces the old one (ReplaceRsp 1000); 3001 Not Possible once a recipient has it.
  */
 export async function replaceReq(
@@ -22,7 +22,7 @@ export async function replaceReq(
   const id = mm7Text(f.MessageID) ?? '';
   const m = vaspMessage(core, vasp.vaspId, id);
   if (!m) return rsp('ReplaceRsp', tid, version, 2005, { details: `no message ${id}` });
-  // §8.7.5: only an MM not yet delivered can be replaced; once a recipient has it, 3001 Not Possible.
+  // §8.7.3: only an MM not yet delivered can be replaced; once a recipient has it, 3001 Not Possible.
   if (m.state !== 'active' || !m.recipients.every((r) => isOpen(r.status))) {
     return rsp('ReplaceRsp', tid, version, 3001, { details: `message ${id} is ${stateOf(m)}` });
   }

@@ -10,7 +10,7 @@ import type { OriginReport } from '../../module.ts';
 import { mm7AddressOf, xsDateTime } from '../mm7-mms-mapping.ts';
 
 /**
- * DeliveryReportReq (TS 23.140 §8.7.6) or ReadReplyReq (§8.7.7) to the VASP whose SubmitReq asked
+ * DeliveryReportReq (TS 23.140 §8.7.4) or ReadReplyReq (§8.7.5) to the VASP whose SubmitReq asked
  * for it, in that request's schema version; the MessageID is the one the VASP knows.
  */
 export function reportReq(
@@ -44,14 +44,14 @@ export function reportReq(
   return { type, transactionId, version, fields };
 }
 
-/** X-Mms-Status → MM7 MMStatus (§8.7.6; Deferred and Unrecognised are Rel-6 values). */
+/** X-Mms-Status → MM7 MMStatus (§8.7.4; Deferred and Unrecognised are Rel-6 values). */
 function deliveryStatus(s: string, rel6: boolean): string {
   if (['Expired', 'Retrieved', 'Rejected', 'Forwarded'].includes(s)) return s;
   if (rel6 && (s === 'Deferred' || s === 'Unrecognised')) return s;
   return 'Indeterminate';
 }
 
-/** X-Mms-Read-Status → MM7 MMStatus of ReadReplyReq (§8.7.7: Read, Deleted, Indeterminate). */
+/** X-Mms-Read-Status → MM7 MMStatus of ReadReplyReq (§8.7.5: Read, Deleted, Indeterminate). */
 function readStatus(s: string): string {
   if (s === 'Read') return 'Read';
   if (/^Deleted/i.test(s)) return 'Deleted';

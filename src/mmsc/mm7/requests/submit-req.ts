@@ -8,7 +8,7 @@ import { formatCorrupt, isTrue, refusedContent } from '../mm7-handler.ts';
 import { mm7Addresses, mm7Text, mm7Time, mmsAddressOf, mmsBodyOf, mmsSubject } from '../mm7-mms-mapping.ts';
 import { type Reply, rsp } from '../mm7-reply.ts';
 
-/** SubmitReq (TS 23.140 §8.7.2): the MM is stored and routed; SubmitRsp 1000 + MessageID (1100 partial). */
+/** SubmitReq (TS 23.140 §8.7.1): the MM is stored and routed; SubmitRsp 1000 + MessageID (1100 partial). */
 export async function submitReq(
   core: MmscCore,
   msg: Mm7Message,
@@ -137,7 +137,7 @@ export async function submitReq(
     });
     return rsp('SubmitRsp', tid, version, 1100, { messageId: m.id, details });
   }
-  // §8.7.2: the MessageID of the accepted MM
+  // §8.7.1: the MessageID of the accepted MM
   const messageId = deviates(core.config, 'mm7-no-message-id') ? undefined : m.id;
   return rsp('SubmitRsp', tid, version, 1000, messageId ? { messageId } : {});
 }
