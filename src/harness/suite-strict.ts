@@ -59,6 +59,17 @@ export function caseNodes(peers: PeersSpec): Map<string, string> {
   return nodes;
 }
 
+/** Message types the peers publish besides the wire vocabulary's, once per vocabulary (not per case). */
+const EXTRA_TYPES = new WeakMap<PeerVocabulary, ReadonlySet<string>>();
+function extraTypesOf(v: PeerVocabulary): ReadonlySet<string> {
+  let types = EXTRA_TYPES.get(v);
+  if (!types) {
+    types = new Set(Object.values(v).flatMap((k) => k.messages ?? []));
+    EXTRA_TYPES.set(v, types);
+  }
+  return types;
+}
+
 /** The strict checks of one case's steps (after `each:` expansion). */
 export function checkCaseSteps(
   steps: readonly Step[],
@@ -68,7 +79,7 @@ export function checkCaseSteps(
   casePath: readonly PropertyKey[],
 ): void {
   const nodes = caseNodes(peers);
-  const extraTypes = new Set(Object.values(ctx.vocabulary).flatMap((k) => k.messages ?? []));
+  const extraTypes = extraTypesOf(ctx.vocabulary);
   const push = (p: readonly PropertyKey[], message: string, key = false): void => {
     ctx.diagnostics.push({ ...ctx.pos(p, { key }), message });
   };

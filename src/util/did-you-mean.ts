@@ -5,22 +5,29 @@
 
 /** Optimal string alignment distance (Damerau-Levenshtein without repeated edits of a substring). */
 export function editDistance(a: string, b: string): number {
-  const s = a.toLowerCase();
-  const t = b.toLowerCase();
-  const d: number[][] = Array.from({ length: s.length + 1 }, (_, i) => [
-    i,
-    ...new Array<number>(t.length).fill(0),
-  ]);
-  for (let j = 0; j <= t.length; j++) d[0][j] = j;
+  return osa(a.toLowerCase(), b.toLowerCase());
+}
+
+/** editDistance of two lower-cased words, over three rolling rows of the table (no matrix). */
+function osa(s: string, t: string): number {
+  const n = t.length;
+  let older = new Array<number>(n + 1).fill(0); // row i-2
+  let prev = new Array<number>(n + 1);
+  let row = new Array<number>(n + 1);
+  for (let j = 0; j <= n; j++) prev[j] = j;
   for (let i = 1; i <= s.length; i++) {
-    for (let j = 1; j <= t.length; j++) {
-      const cost = s[i - 1] === t[j - 1] ? 0 : 1;
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1])
-        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    row[0] = i;
+    const si = s.charCodeAt(i - 1);
+    for (let j = 1; j <= n; j++) {
+      const tj = t.charCodeAt(j - 1);
+      let d = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (si === tj ? 0 : 1));
+      if (i > 1 && j > 1 && si === t.charCodeAt(j - 2) && s.charCodeAt(i - 2) === tj)
+        d = Math.min(d, older[j - 2] + 1);
+      row[j] = d;
     }
+    [older, prev, row] = [prev, row, older];
   }
-  return d[s.length][t.length];
+  return prev[n];
 }
 
 /**
@@ -29,11 +36,14 @@ export function editDistance(a: string, b: string): number {
  */
 export function closest(word: string, candidates: Iterable<string>): string | undefined {
   const limit = Math.min(3, Math.max(1, Math.floor(word.length / 3)));
+  const w = word.toLowerCase();
   let best: string | undefined;
   let bestD = Number.POSITIVE_INFINITY;
   for (const c of candidates) {
     if (c === word) return c;
-    const dist = editDistance(word, c);
+    // the distance is at least the difference in length: such a candidate is never near enough
+    if (Math.abs(c.length - word.length) > limit) continue;
+    const dist = osa(w, c.toLowerCase());
     if (dist < bestD) {
       best = c;
       bestD = dist;

@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { fuzzTarget } from './engine.ts';
-import { allTargets } from './targets.ts';
+import { allTargets, cleanupTargets } from './targets.ts';
 
 export interface FuzzWorkerData {
   target: string;
@@ -40,4 +40,7 @@ const stats = fuzzTarget(data.roundTrips ? target : { ...target, roundTrip: unde
   onCrash: (c) => parentPort?.postMessage({ type: 'crash', crash: c }),
   onProgress: (s) => parentPort?.postMessage({ type: 'progress', stats: s }),
 });
+// the main thread terminates this thread, and a worker's process 'exit' handler never runs: the
+// suite-yaml target's temporary folder (/dev/shm/mmscert-fuzz-suite-*) is removed here
+cleanupTargets();
 parentPort?.postMessage({ type: 'done', stats });
