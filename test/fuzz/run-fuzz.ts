@@ -16,8 +16,12 @@ import type { FuzzWorkerData } from './fuzz-worker.ts';
 import { saveRegression } from './regressions.ts';
 import { allTargets } from './targets.ts';
 
-/** The time bound per decoder unless `--seconds` says otherwise (0 = none): a slow decoder stops short of --runs. */
-const DEFAULT_SECONDS = 600;
+/**
+ * The time bound per decoder unless `--seconds` says otherwise (0 = none): a slow decoder stops
+ * short of --runs. 45 min: the slowest decoder, the suite YAML loader (~510 inputs per CPU-second,
+ * mostly the yaml package's parser), reached 10^6 in 38 min on 2 shared cores (docs/fuzzing.md).
+ */
+const DEFAULT_SECONDS = 2700;
 /** The goal of a run: this many inputs per decoder. */
 const GOAL = 1_000_000;
 
