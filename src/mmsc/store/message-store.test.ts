@@ -349,6 +349,36 @@ describe.each(LAYOUTS)('Outbox (%s layout)', (layout) => {
     await o.stop();
   });
 
+  it('runs a retry that fell due while its own record was still being written', async () => {
+    // The retry record of job.r takes 150 ms to write; its back-off is 10 ms, and job.o finishes
+    // meanwhile, so a pass sees the retry due while job.r's attempt is still on. Before the fix
+    // that pass dropped the retry (the job was "running") and job.r never ran again.
+    const b = await backend();
+    const putJob = b.putJob.bind(b);
+    b.putJob = async (id, text) => {
+      if (id === 'job.r' && (JSON.parse(text) as Job).attempts > 0)
+        await new Promise((r) => setTimeout(r, 150));
+      return putJob(id, text);
+    };
+    const o = await Outbox.open(b, opts);
+    let tries = 0;
+    let done = false;
+    o.handle('r', async () => {
+      tries += 1;
+      if (tries === 1) throw new Error('once');
+      done = true;
+    });
+    o.handle('o', async () => {
+      await new Promise((r) => setTimeout(r, 60));
+    });
+    await o.enqueue('r', 'job.r', {});
+    await o.enqueue('o', 'job.o', {});
+    o.start();
+    await waitUntil(() => done, 3000);
+    expect(tries).toBe(2);
+    await o.stop();
+  });
+
   it('runs a due job among hundreds held for later, and jobs of a kind handled only after start', async () => {
     const o = await Outbox.open(await backend(), opts);
     const ran: string[] = [];

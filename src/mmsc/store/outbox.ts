@@ -386,6 +386,10 @@ export class Outbox {
       } finally {
         this.running.delete(job.id);
         this.runningAttempts.delete(job.id);
+        // A retry becomes due only now: queued while this attempt still ran (its record being
+        // written), a pass would have found the job running and dropped the entry for good.
+        const retry = this.jobs.get(job.id);
+        if (retry && retry !== job && retry.attempts > job.attempts) this.due.push(retry.nextAttemptAt, retry);
         const n = (this.runningOf.get(lane) ?? 1) - 1;
         if (n > 0) this.runningOf.set(lane, n);
         else this.runningOf.delete(lane);
@@ -417,7 +421,7 @@ export class Outbox {
     const backoff = Math.min(this.opts.maxDelayMs, this.opts.baseDelayMs * 2 ** (attempts - 1));
     const delay = e instanceof RetryLater && e.delayMs !== undefined ? e.delayMs : backoff;
     const next: Job = { ...job, attempts, nextAttemptAt: this.now() + delay, lastError: message };
-    this.setJob(next);
+    this.jobs.set(job.id, next); // due once this attempt has finished (run's finally)
     try {
       await this.backend.putJob(job.id, JSON.stringify(next));
     } catch {
