@@ -389,7 +389,8 @@ export class Outbox {
         // A retry becomes due only now: queued while this attempt still ran (its record being
         // written), a pass would have found the job running and dropped the entry for good.
         const retry = this.jobs.get(job.id);
-        if (retry && retry !== job && retry.attempts > job.attempts) this.due.push(retry.nextAttemptAt, retry);
+        if (retry && retry !== job && retry.attempts > job.attempts)
+          this.due.push(retry.nextAttemptAt, retry);
         const n = (this.runningOf.get(lane) ?? 1) - 1;
         if (n > 0) this.runningOf.set(lane, n);
         else this.runningOf.delete(lane);
