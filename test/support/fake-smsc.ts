@@ -4,6 +4,7 @@ import type { PDU, Session } from 'smpp';
 import smpp from 'smpp';
 import { decodeMms, type MmsPdu } from '../../src/codec/mms/index.ts';
 import { decodeSmsUserData, decodeWspPush, SmsReassembler } from '../../src/codec/push/index.ts';
+import { resolveMmscConfig, type SmppRouteConfig } from '../../src/mmsc/config.ts';
 
 /**
  * A minimal SMSC for the MMSC's own tests and bench, built on the smpp package's server:
@@ -189,4 +190,12 @@ export class FakeSmsc extends EventEmitter {
     this.pushes.push(received);
     this.emit('push', received);
   }
+}
+
+/** The reference MMSC's SMPP notification route to a FakeSmsc on `port` (reconnect after 20 ms). */
+export function smppRouteTo(port: number, over: Partial<SmppRouteConfig> = {}): SmppRouteConfig {
+  const c = resolveMmscConfig({
+    notification: { route: 'smpp', host: '127.0.0.1', port, systemId: 'mmsc', password: 'secret' },
+  });
+  return { ...(c.notification as SmppRouteConfig), reconnectMs: 20, ...over };
 }

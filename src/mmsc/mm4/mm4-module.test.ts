@@ -45,6 +45,16 @@ async function aliceSends(extra: JsonObject = {}, on = net): Promise<string> {
   return String(sent.messageId);
 }
 
+/** The remote's MM4_delivery_report.REQ from rita for an MM we never forwarded. */
+async function reportForUnknownMm(messageId: string): Promise<JsonObject> {
+  return (await net.remote.actions.deliveryReport({
+    messageId,
+    from: ritaAt(),
+    to: `+${ALICE}/TYPE=PLMN@${OUR_DOMAIN}`,
+    rcptTo: `mms@${OUR_DOMAIN}`,
+  })) as JsonObject;
+}
+
 function forwardsFor(id: string, on = net) {
   return remoteReceived(on.remote, 'MM4_forward.REQ').then((ms) =>
     ms.filter((m) => hdr(m, 'X-Mms-Message-ID') === id),
@@ -427,12 +437,7 @@ describe('MM4 in: remote MMSC -> local handset', () => {
   }, 20_000);
 
   it('a delivery report for an unknown MM gets RES Error-message-not-found', async () => {
-    const r = (await net.remote.actions.deliveryReport({
-      messageId: 'no-such-message-1',
-      from: ritaAt(),
-      to: `+${ALICE}/TYPE=PLMN@${OUR_DOMAIN}`,
-      rcptTo: `mms@${OUR_DOMAIN}`,
-    })) as JsonObject;
+    const r = await reportForUnknownMm('no-such-message-1');
     expect((r.smtp as JsonObject).ok).toBe(true);
     const res = await until(
       () => remoteReceived(net.remote, 'MM4_delivery_report.RES'),
@@ -452,12 +457,7 @@ describe('MM4 in: a retransmitted report while its RES is being sent', () => {
     net.remote.use({ kind: 'duplicate' });
     net.remote.use({ kind: 'slow', ms: 1500 });
     try {
-      const r = (await net.remote.actions.deliveryReport({
-        messageId: 'no-such-message-2',
-        from: ritaAt(),
-        to: `+${ALICE}/TYPE=PLMN@${OUR_DOMAIN}`,
-        rcptTo: `mms@${OUR_DOMAIN}`,
-      })) as JsonObject;
+      const r = await reportForUnknownMm('no-such-message-2');
       expect((r.smtp as JsonObject).ok).toBe(true);
       const res = await until(
         () => remoteReceived(net.remote, 'MM4_delivery_report.RES'),

@@ -392,10 +392,7 @@ export class Mm7Module implements MmscModule {
       return { kind: 'retry', reason: `${req.type} to ${vasp.vaspId}: undecodable answer: ${line}` };
     }
     this.publish('in', rsp, answer.body, 'vasp');
-    const st = rsp.fields.Status;
-    const code = Number(
-      st && typeof st === 'object' && !Array.isArray(st) ? mm7Text(st.StatusCode) : Number.NaN,
-    );
+    const code = statusCodeOf(rsp);
     const reason = `${req.type} to ${vasp.vaspId}: ${rsp.type} ${Number.isFinite(code) ? code : '(no status)'}`;
     if (!Number.isFinite(code)) return { kind: 'retry', reason };
     let effective = mm7StatusEffective(code);
@@ -445,11 +442,13 @@ export class Mm7Module implements MmscModule {
 
 /** Whether an answer reports success (a 1xxx StatusCode, TS 23.140 §8.7 status codes). */
 function isSuccess(msg: Mm7Message): boolean {
+  return mm7StatusClass(statusCodeOf(msg)) === 'success' && !msg.fault;
+}
+
+/** The Status/StatusCode of an MM7 answer as a number; NaN when it has none. */
+function statusCodeOf(msg: Mm7Message): number {
   const st = msg.fields.Status;
-  const code = Number(
-    st && typeof st === 'object' && !Array.isArray(st) ? mm7Text(st.StatusCode) : Number.NaN,
-  );
-  return mm7StatusClass(code) === 'success' && !msg.fault;
+  return Number(st && typeof st === 'object' && !Array.isArray(st) ? mm7Text(st.StatusCode) : Number.NaN);
 }
 
 function plain(res: http.ServerResponse, status: number, text: string): void {

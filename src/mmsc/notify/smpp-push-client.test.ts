@@ -1,11 +1,10 @@
 import net from 'node:net';
 import type { PDU } from 'smpp';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FakeSmsc } from '../../../test/support/fake-smsc.ts';
+import { FakeSmsc, smppRouteTo } from '../../../test/support/fake-smsc.ts';
 import { buildPdu, encodeMms } from '../../codec/mms/index.ts';
 import { wapPushToSms } from '../../codec/push/index.ts';
 import type { SmppRouteConfig } from '../config.ts';
-import { resolveMmscConfig } from '../config.ts';
 import { MmscObserver } from '../observer.ts';
 import { SmppPushClient } from './smpp-push-client.ts';
 
@@ -14,12 +13,7 @@ import { SmppPushClient } from './smpp-push-client.ts';
 let smsc: FakeSmsc;
 let client: SmppPushClient | undefined;
 
-function route(over: Partial<SmppRouteConfig> = {}): SmppRouteConfig {
-  const c = resolveMmscConfig({
-    notification: { route: 'smpp', host: '127.0.0.1', port: smsc.port, systemId: 'mmsc', password: 'secret' },
-  });
-  return { ...(c.notification as SmppRouteConfig), reconnectMs: 20, ...over };
-}
+const route = (over: Partial<SmppRouteConfig> = {}): SmppRouteConfig => smppRouteTo(smsc.port, over);
 
 beforeEach(async () => {
   smsc = new FakeSmsc();

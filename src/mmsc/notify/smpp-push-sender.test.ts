@@ -1,9 +1,9 @@
 import net from 'node:net';
 import type { PDU } from 'smpp';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FakeSmsc } from '../../../test/support/fake-smsc.ts';
+import { FakeSmsc, smppRouteTo } from '../../../test/support/fake-smsc.ts';
 import { buildPdu, encodeMms } from '../../codec/mms/index.ts';
-import { resolveMmscConfig, type SmppRouteConfig } from '../config.ts';
+import type { SmppRouteConfig } from '../config.ts';
 import { MmscObserver } from '../observer.ts';
 import { RetryLater } from '../store/outbox.ts';
 import { SmppPushSender } from './smpp-push-sender.ts';
@@ -11,12 +11,7 @@ import { SmppPushSender } from './smpp-push-sender.ts';
 let smsc: FakeSmsc;
 let sender: SmppPushSender | undefined;
 
-function route(over: Partial<SmppRouteConfig> = {}): SmppRouteConfig {
-  const c = resolveMmscConfig({
-    notification: { route: 'smpp', host: '127.0.0.1', port: smsc.port, systemId: 'mmsc', password: 'secret' },
-  });
-  return { ...(c.notification as SmppRouteConfig), reconnectMs: 20, ...over };
-}
+const route = (over: Partial<SmppRouteConfig> = {}): SmppRouteConfig => smppRouteTo(smsc.port, over);
 
 beforeEach(async () => {
   smsc = new FakeSmsc();
