@@ -82,7 +82,9 @@ describe('acquireStoreLock', () => {
     writeFileSync(
       script,
       `import { acquireStoreLock } from ${JSON.stringify(path.join(import.meta.dirname, 'store-lock.ts'))};
-       try { acquireStoreLock(process.argv[2]); console.log('GOT'); setTimeout(() => {}, 1500); }
+       // the winner holds the lock until the test closes its stdin (after all three have answered):
+       // a fixed hold time let a slow third start (a loaded machine) find the lock free again
+       try { acquireStoreLock(process.argv[2]); console.log('GOT'); process.stdin.resume(); process.stdin.on('end', () => process.exit(0)); }
        catch { console.log('REFUSED'); }`,
     );
     for (let round = 0; round < 4; round++) {
@@ -92,17 +94,24 @@ describe('acquireStoreLock', () => {
         spawnSync('mkdir', ['-p', store]);
         writeFileSync(path.join(store, 'LOCK'), `${dead}\n`);
       }
-      const runs = Array.from({ length: 3 }, () => {
-        const p = spawn(process.execPath, ['--import', 'tsx', script, store], {
-          stdio: ['ignore', 'pipe', 'inherit'],
-        });
-        let out = '';
-        p.stdout.on('data', (c: Buffer) => {
-          out += c.toString();
-        });
-        return new Promise<string>((r) => p.on('exit', () => r(out.trim())));
-      });
-      const results = await Promise.all(runs);
+      const procs = Array.from({ length: 3 }, () =>
+        spawn(process.execPath, ['--import', 'tsx', script, store], { stdio: ['pipe', 'pipe', 'inherit'] }),
+      );
+      const answers = procs.map(
+        (p) =>
+          new Promise<string>((r) => {
+            let out = '';
+            p.stdout.on('data', (c: Buffer) => {
+              out += c.toString();
+              if (out.includes('\n')) r(out.trim());
+            });
+            p.on('exit', () => r(out.trim()));
+          }),
+      );
+      const exited = procs.map((p) => new Promise((r) => p.on('exit', r)));
+      const results = await Promise.all(answers);
+      for (const p of procs) p.stdin.end();
+      await Promise.all(exited);
       expect(
         results.filter((r) => r === 'GOT'),
         `round ${round}: ${results.join(',')}`,
