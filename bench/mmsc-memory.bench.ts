@@ -22,8 +22,10 @@ import { Mm1Client, sendReq } from '../test/support/mm1-client.ts';
  *    and the outbox is empty, then two full GCs: the heap figures of these two quiescent points
  *    differ only by what the MMSC retains (not by the backlog of the moment), and
  *    MEM_BENCH_SNAPSHOTS=DIR writes a heap snapshot at each (warm.heapsnapshot, end.heapsnapshot;
- *    bench/support/heap-diff.ts compares them). `MEM_BENCH_FLOW=full` also retrieves each message
- *    and answers the notification.
+ *    bench/support/heap-diff.ts compares them; the snapshot writer's own ~250 MB stays resident, so
+ *    the RSS figures of such a run mean nothing). `MEM_BENCH_FLOW=full` also retrieves each message
+ *    and answers the notification. The MMSC's process limits its heap growth as `mmscert serve`
+ *    does (src/mmsc/heap-growth.ts; MEM_BENCH_HEAP_GROWTH=PERCENT, 0 for V8's own factor).
  * 2. Restart: a store of MEM_BENCH_STORE_MB (default 1024) written through the store API
  *    (messages of MEM_BENCH_MSG_BYTES, each with one notified local recipient, none expired),
  *    then `mmscert serve` started on it: RSS once it listens (goal < 150 MB), its peak, and how
@@ -33,8 +35,11 @@ import { Mm1Client, sendReq } from '../test/support/mm1-client.ts';
  * `npm run bench -- mmsc-memory` gives the figures (10 minutes of load, a 1 GB store: about 13
  * minutes in all); `npm run bench -- mmsc-memory --quick` is a short check (60 s, a 256 MB store).
  * MEM_BENCH_SECONDS (600; 60 quick), MEM_BENCH_RATE (500), MEM_BENCH_STORE_MB (1024; 256 quick),
- * MEM_BENCH_PART (`load`, `restart` or both). The last lines sum both figures up with the machine's
- * load average (other processes on the machine slow the MMSC down and move the figures).
+ * MEM_BENCH_PART (`load`, `restart` or both), MEM_BENCH_WARMUP_SECONDS (40% of the run),
+ * MEM_BENCH_EXPIRY_SECONDS and MEM_BENCH_RETENTION_SECONDS (20% and 10% of the run),
+ * MEM_BENCH_SAMPLES=FILE (every sample as CSV, with the journal's segment files). The last lines
+ * sum both figures up with the machine's load average (other processes on the machine slow the
+ * MMSC down and move the figures).
  */
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
@@ -147,8 +152,12 @@ async function sustained(seconds: number, rate: number, flow: 'submit' | 'full')
   await smsc.start();
   const storeDir = await mkdtemp(path.join(process.env.MMSC_BENCH_STORE_ROOT || os.tmpdir(), 'mmscert-mem-'));
   // scaled so the store reaches its steady size (expiry + retention) well within the warm-up
-  const expirySeconds = Math.max(5, Math.round(seconds * 0.2));
-  const retentionSeconds = Math.max(3, Math.round(seconds * 0.1));
+  const expirySeconds = Number(
+    process.env.MEM_BENCH_EXPIRY_SECONDS ?? Math.max(5, Math.round(seconds * 0.2)),
+  );
+  const retentionSeconds = Number(
+    process.env.MEM_BENCH_RETENTION_SECONDS ?? Math.max(3, Math.round(seconds * 0.1)),
+  );
   const warmup = Number(process.env.MEM_BENCH_WARMUP_SECONDS ?? Math.round(seconds * 0.4));
   const { child, url } = await startChild({
     storeDir,
@@ -207,7 +216,7 @@ async function sustained(seconds: number, rate: number, flow: 'submit' | 'full')
     if (nr.status !== 204) throw new Error(`notifyresp ${nr.status}`);
   };
 
-  type Sample = { t: number; accepted: number; messages: number } & Mem;
+  type Sample = { t: number; accepted: number; messages: number; journal: string } & Mem;
   const samples: Sample[] = [];
   const t0 = performance.now();
   /** Time the generator stood still for a quiescent measurement (taken out of the schedule). */
@@ -218,7 +227,12 @@ async function sustained(seconds: number, rate: number, flow: 'submit' | 'full')
     while (sampling) {
       const m = await child.mem(false);
       const t = (performance.now() - t0) / 1000;
-      samples.push({ t, accepted, messages: m.messages, ...m.mem });
+      // the journal's segment files (a compaction shows as a new .compact)
+      const journal = (await readdir(path.join(storeDir, 'journal')).catch(() => []))
+        .filter((n) => /\.(log|compact)$/.test(n))
+        .sort()
+        .join(' ');
+      samples.push({ t, accepted, messages: m.messages, journal, ...m.mem });
       if (samples.length % 60 === 0)
         console.log(
           `memory ${flow}: t=${t.toFixed(0)} s accepted ${accepted} in flight ${inflight} RSS ${mb(m.mem.rss)} MB heapUsed ${mb(m.mem.heapUsed)} MB stored ${m.messages} jobs ${m.jobs}`,
@@ -307,6 +321,24 @@ async function sustained(seconds: number, rate: number, flow: 'submit' | 'full')
   await new Promise((r) => child.proc.once('exit', r));
   await smsc.stop();
   await rm(storeDir, { recursive: true, force: true });
+  // MEM_BENCH_SAMPLES=FILE: every sample as CSV (to plot the sawtooth against the journal's compactions)
+  if (process.env.MEM_BENCH_SAMPLES) {
+    const head = 't,accepted,messages,rss,heapUsed,heapTotal,external,arrayBuffers,journal';
+    const rows = samples.map((s) =>
+      [
+        s.t.toFixed(1),
+        s.accepted,
+        s.messages,
+        s.rss,
+        s.heapUsed,
+        s.heapTotal,
+        s.external,
+        s.arrayBuffers,
+        s.journal,
+      ].join(','),
+    );
+    await writeFile(process.env.MEM_BENCH_SAMPLES, `${head}\n${rows.join('\n')}\n`);
+  }
 
   // samples after warm-up, the quiescent pause left out (its own samples would weigh a drained state)
   const warmT = quiet[0]?.t ?? warmup;

@@ -4,13 +4,22 @@
  * channel. Sends `{ ready, startMs, messages }` once listening; answers `{ cmd: 'mem', gc }` with
  * process.memoryUsage() (after two full collections when `gc` and --expose-gc), `{ cmd: 'snapshot',
  * file }` by writing a heap snapshot, `{ cmd: 'stop' }` by stopping and exiting.
+ *
+ * MEM_BENCH_PROMOTED_PROFILE=FILE: a sampling heap profile (.heapprofile, Chrome DevTools) of the
+ * objects allocated between 60 s and 120 s that outlived a young-generation collection: the
+ * allocation sites that make the old generation fill and the heap saw.
  */
+import { writeFileSync } from 'node:fs';
+import inspector from 'node:inspector/promises';
 import v8 from 'node:v8';
+import { limitHeapGrowth, SERVER_HEAP_GROWING_PERCENT } from '../../src/mmsc/heap-growth.ts';
 import { startReferenceMmsc } from '../../src/mmsc/index.ts';
 
 type Command = { cmd: 'mem'; gc?: boolean } | { cmd: 'snapshot'; file: string } | { cmd: 'stop' };
 
 const config = JSON.parse(process.argv[2] ?? '{}') as Record<string, unknown>;
+// as `mmscert serve` does (its --heap-growth); MEM_BENCH_HEAP_GROWTH=0 leaves V8's own factor
+limitHeapGrowth(Number(process.env.MEM_BENCH_HEAP_GROWTH ?? SERVER_HEAP_GROWING_PERCENT));
 const t0 = performance.now();
 const running = await startReferenceMmsc(config);
 const startMs = performance.now() - t0;
@@ -37,3 +46,22 @@ process.on('message', (m: Command) => {
     void running.stop().then(() => process.exit(0));
   }
 });
+
+const promoted = process.env.MEM_BENCH_PROMOTED_PROFILE;
+if (promoted) {
+  const session = new inspector.Session();
+  session.connect();
+  await session.post('HeapProfiler.enable');
+  setTimeout(async () => {
+    // V8 11+: leave out what a young-generation collection freed, keep what a full one freed
+    await session.post('HeapProfiler.startSampling', {
+      samplingInterval: 4096,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: false,
+    } as inspector.HeapProfiler.StartSamplingParameterType);
+    setTimeout(async () => {
+      const { profile } = await session.post('HeapProfiler.stopSampling');
+      writeFileSync(promoted, JSON.stringify(profile));
+    }, 60_000).unref();
+  }, 60_000).unref();
+}

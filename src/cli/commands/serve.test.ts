@@ -67,4 +67,11 @@ describe('mmscert serve', () => {
     expect(lines[0]).toMatch(/ports\.mm1/);
     expect(out.stderr).not.toMatch(/\n\s+at /);
   }, 30_000);
+
+  it('a --heap-growth that is not a percent is one line and exit 2', async () => {
+    const { out, exited } = run(['serve', '--heap-growth', 'lots']);
+    expect(await exited).toBe(2);
+    expect(out.stderr).toMatch(/^mmscert: --heap-growth: .*integer percent/m);
+    expect(out.stderr).not.toMatch(/\n\s+at /);
+  }, 30_000);
 });

@@ -1,11 +1,22 @@
 import type { Command } from 'commander';
+import { limitHeapGrowth, SERVER_HEAP_GROWING_PERCENT } from '../../mmsc/heap-growth.ts';
 import { CliError } from '../cli-error.ts';
 import { untilStopped } from '../until-stopped.ts';
+
+interface ServeOptions {
+  config?: string;
+  store?: string;
+  deviate?: string;
+  parentWatch?: boolean;
+  heapGrowth: string;
+}
 
 /**
  * `mmscert serve [--config F] [--deviate a,b]`: runs the reference MMSC until SIGINT/SIGTERM,
  * printing one line per endpoint (`MM1 http://127.0.0.1:8002/mms`). `--deviate` makes it commit
- * named non-conformances (src/mmsc/deviations.ts; `--deviate list` prints them).
+ * named non-conformances (src/mmsc/deviations.ts; `--deviate list` prints them). `--heap-growth`
+ * (default 50%) keeps the heap, and so the RSS, from sawing far above what the MMSC keeps alive
+ * (src/mmsc/heap-growth.ts).
  */
 export function register(program: Command): void {
   program
@@ -20,7 +31,12 @@ export function register(program: Command): void {
       'commit these named non-conformances, comma separated (overrides the config; `list` prints them)',
     )
     .option('--no-parent-watch', 'keep serving when the parent process exits (signals still stop it)')
-    .action(async (opts: { config?: string; store?: string; deviate?: string; parentWatch?: boolean }) => {
+    .option(
+      '--heap-growth <percent>',
+      "how far V8's heap may grow past what a full GC left alive before the next one (0: V8's own choice, which goes up to 300)",
+      String(SERVER_HEAP_GROWING_PERCENT),
+    )
+    .action(async (opts: ServeOptions) => {
       if (opts.deviate === 'list') {
         const { formatDeviations } = await import('../../mmsc/deviations.ts');
         process.stdout.write(`${formatDeviations()}\n`);
@@ -43,6 +59,11 @@ export function register(program: Command): void {
       } catch (e) {
         if (e instanceof MmscConfigError) throw new CliError(e.message);
         throw e;
+      }
+      try {
+        limitHeapGrowth(Number(opts.heapGrowth));
+      } catch (e) {
+        throw new CliError(`--heap-growth: ${(e as Error).message}`);
       }
       const { createInterfaceModules } = await import('../../mmsc/interface-modules.ts');
       const modules = createInterfaceModules();
