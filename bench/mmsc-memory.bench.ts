@@ -37,7 +37,8 @@ import { Mm1Client, sendReq } from '../test/support/mm1-client.ts';
  * MEM_BENCH_SECONDS (600; 60 quick), MEM_BENCH_RATE (500), MEM_BENCH_STORE_MB (1024; 256 quick),
  * MEM_BENCH_PART (`load`, `restart` or both), MEM_BENCH_WARMUP_SECONDS (40% of the run),
  * MEM_BENCH_EXPIRY_SECONDS and MEM_BENCH_RETENTION_SECONDS (20% and 10% of the run),
- * MEM_BENCH_SAMPLES=FILE (every sample as CSV, with the journal's segment files). The last lines
+ * MEM_BENCH_SAMPLES=FILE (every sample as CSV, with the journal's segment files),
+ * MEM_BENCH_PROMOTED_PROFILE=FILE (what outlives a young-generation collection: the child's doc). The last lines
  * sum both figures up with the machine's load average (other processes on the machine slow the
  * MMSC down and move the figures).
  */
