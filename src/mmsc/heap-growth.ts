@@ -7,7 +7,7 @@ import v8 from 'node:v8';
  * V8 picks that factor itself, up to 4x when collections are cheap; the MMSC keeps ~30 MB alive
  * under sustained load but promotes ~5 MB/s of short-lived state (journal batches, message
  * copies), so its heap then saws between ~40 and ~190 MB and the RSS with it (~170-330 MB at
- * 500 msg/s, bench/mmsc-memory.bench.ts). At 1.5x it saws between ~40 and ~60 MB (RSS ~165-210
+ * 500 msg/s, bench/mmsc-memory.bench.ts). At 1.5x it saws between ~40 and ~60 MB (RSS ~165-220
  * MB) for about 80 more full collections in 10 minutes, ~8 ms each (under 0.2% of a core).
  */
 export const SERVER_HEAP_GROWING_PERCENT = 50;
